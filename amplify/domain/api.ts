@@ -1,0 +1,29 @@
+/** The HTTP API's routes and request limits: one source for the handler, API Gateway and the storefront. */
+
+export const ROUTES = {
+  health: '/health',
+  products: '/products',
+  orders: '/orders',
+  order: '/orders/{orderId}',
+} as const;
+
+/** Methods each route answers; anything else on a known path is a 405. */
+export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
+  health: ['GET'],
+  products: ['GET'],
+  orders: ['GET', 'POST'],
+  order: ['GET'],
+};
+
+export const API_LIMITS = {
+  maxBodyBytes: 16 * 1024,
+  defaultPageSize: 20,
+  maxPageSize: 100,
+  maxIdempotencyKeyLength: 128,
+} as const;
+
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER];
+
+/** Name of the REST API in `amplify_outputs.json` (`custom.API.<name>`), read by the storefront. */
+export const API_NAME = 'ordersApi';

@@ -1,0 +1,67 @@
+/**
+ * Typed errors of the domain. Each sets `name`, which is also the error name Step Functions sees
+ * when `process-order` throws it, so the workflow's Retry and Catch rules can match it.
+ */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** Bad input: becomes a 400 naming the fields. */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly details: FieldIssue[],
+  ) {
+    super(message);
+  }
+}
+
+export class UnknownProductError extends ValidationError {
+  constructor(productId: string, index: number) {
+    super('Unknown product', [{ path: `items.${index}.productId`, message: `No product with id ${JSON.stringify(productId)}` }]);
+  }
+}
+
+export class OrderNotFoundError extends Error {
+  override readonly name = 'OrderNotFoundError';
+  constructor(readonly orderId: string) {
+    super(`Order ${orderId} not found`);
+  }
+}
+
+/** A step asked for a status the order cannot move to from where it is (e.g. a late duplicate). */
+export class InvalidTransitionError extends Error {
+  override readonly name = 'InvalidTransitionError';
+  constructor(
+    readonly orderId: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`Order ${orderId} cannot move from ${from} to ${to}`);
+  }
+}
+
+/** The (simulated) payment provider declined the charge. Not retried by the workflow. */
+export class PaymentDeclinedError extends Error {
+  override readonly name = 'PaymentDeclinedError';
+  constructor(readonly orderId: string) {
+    super(`Payment for order ${orderId} was declined`);
+  }
+}
+
+/** The same Idempotency-Key was used earlier for a different request. */
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+  constructor() {
+    super('This Idempotency-Key was already used with a different request');
+  }
+}
+
+/** Error names the workflow must not retry: retrying cannot change the outcome. */
+export const NON_RETRYABLE_ERRORS = [
+  'PaymentDeclinedError',
+  'OrderNotFoundError',
+  'InvalidTransitionError',
+] as const;

@@ -1,0 +1,188 @@
+/**
+ * The orders table. Every status change is a conditional update, so a late or duplicated step can
+ * never move an order backwards, and repeating a step that already happened is a harmless no-op.
+ */
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { InvalidTransitionError, OrderNotFoundError, ValidationError } from './errors.ts';
+import { ALLOWED_PREVIOUS, hasReached, type Order, type OrderStatus } from './order.ts';
+import { ORDERS_TABLE } from './resources.ts';
+
+/** Attributes kept on the item for the server's own use and never returned to clients. */
+interface StoredOrder extends Order {
+  requestFingerprint?: string;
+}
+
+export interface OrderPage {
+  orders: Order[];
+  nextToken?: string;
+}
+
+export type StatusAttributes = Partial<Omit<Order, 'orderId' | 'status' | 'updatedAt'>>;
+
+export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+const { partitionKey, customerIndex } = ORDERS_TABLE;
+
+// Pagination tokens are the table's LastEvaluatedKey, base64url-encoded; decoded ones are checked
+// against this shape so a tampered token is a 400, never a DynamoDB error.
+const scanKeySchema = z.strictObject({ [partitionKey]: z.string().min(1).max(64) });
+const indexKeySchema = z.strictObject({
+  [partitionKey]: z.string().min(1).max(64),
+  [customerIndex.partitionKey]: z.string().min(1).max(64),
+  [customerIndex.sortKey]: z.string().min(1).max(40),
+});
+
+export function encodePageToken(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodePageToken(token: string, customerId: string | undefined): Record<string, unknown> {
+  const invalid = new ValidationError('Invalid pagination token', [{ path: 'nextToken', message: 'Not a token this API issued' }]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  const result = (customerId ? indexKeySchema : scanKeySchema).safeParse(parsed);
+  if (!result.success) throw invalid;
+  const key: Record<string, string> = result.data;
+  if (customerId && key[customerIndex.partitionKey] !== customerId) throw invalid;
+  return key;
+}
+
+function toOrder(item: Record<string, unknown> | StoredOrder): Order {
+  const { requestFingerprint: _internal, ...order } = item as StoredOrder;
+  return order;
+}
+
+export class OrderStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Writes a new order unless one with its id exists. Returns the stored order and whether this
+   * call created it; an existing order is returned with the fingerprint of the request that made it.
+   */
+  async create(order: Order, requestFingerprint?: string): Promise<{ order: Order; created: boolean; fingerprint?: string }> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...order, requestFingerprint },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': partitionKey },
+        }),
+      );
+      return { order, created: true, fingerprint: requestFingerprint };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.getStored(order.orderId);
+      if (!existing) throw error;
+      return { order: toOrder(existing), created: false, fingerprint: existing.requestFingerprint };
+    }
+  }
+
+  async get(orderId: string): Promise<Order | undefined> {
+    const item = await this.getStored(orderId);
+    return item && toOrder(item);
+  }
+
+  async require(orderId: string): Promise<Order> {
+    const order = await this.get(orderId);
+    if (!order) throw new OrderNotFoundError(orderId);
+    return order;
+  }
+
+  private async getStored(orderId: string): Promise<StoredOrder | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { [partitionKey]: orderId }, ConsistentRead: true }),
+    );
+    return Item as StoredOrder | undefined;
+  }
+
+  /** One customer's orders newest first (CustomerIndex), or all orders (Scan) when no customer is given. */
+  async list(options: { customerId?: string; limit: number; nextToken?: string }): Promise<OrderPage> {
+    const { customerId, limit } = options;
+    const startKey = options.nextToken ? decodePageToken(options.nextToken, customerId) : undefined;
+    const output = customerId
+      ? await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: customerIndex.name,
+            KeyConditionExpression: '#customerId = :customerId',
+            ExpressionAttributeNames: { '#customerId': customerIndex.partitionKey },
+            ExpressionAttributeValues: { ':customerId': customerId },
+            ScanIndexForward: false,
+            Limit: limit,
+            ExclusiveStartKey: startKey,
+          }),
+        )
+      : await this.db.send(new ScanCommand({ TableName: this.tableName, Limit: limit, ExclusiveStartKey: startKey }));
+    return {
+      orders: (output.Items ?? []).map(toOrder),
+      nextToken: output.LastEvaluatedKey ? encodePageToken(output.LastEvaluatedKey) : undefined,
+    };
+  }
+
+  /**
+   * Moves an order to `to` and sets `attributes`, only from a status allowed just before `to`.
+   * When the order already reached `to` (a retried or duplicated step) the stored order is
+   * returned unchanged; any other refusal is an `InvalidTransitionError`.
+   */
+  async transition(orderId: string, to: OrderStatus, attributes: StatusAttributes = {}): Promise<{ order: Order; changed: boolean }> {
+    const names: Record<string, string> = { '#pk': partitionKey, '#status': 'status', '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':to': to, ':now': new Date().toISOString() };
+    const sets = ['#status = :to', '#updatedAt = :now'];
+    Object.entries(attributes).forEach(([key, value], i) => {
+      if (value === undefined) return;
+      names[`#a${i}`] = key;
+      values[`:a${i}`] = value;
+      sets.push(`#a${i} = :a${i}`);
+    });
+    const previous = ALLOWED_PREVIOUS[to];
+    previous.forEach((status, i) => (values[`:from${i}`] = status));
+    const fromList = previous.map((_, i) => `:from${i}`).join(', ');
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [partitionKey]: orderId },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `attribute_exists(#pk) AND #status IN (${fromList})`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { order: toOrder(Attributes!), changed: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.require(orderId);
+      if (hasReached(current.status, to)) return { order: current, changed: false };
+      throw new InvalidTransitionError(orderId, current.status, to);
+    }
+  }
+
+  /** Records when the confirmation e-mail went out; the first date recorded wins. */
+  async recordNotificationSent(orderId: string, sentAt: string): Promise<Order> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [partitionKey]: orderId },
+        UpdateExpression: 'SET notificationSentDate = if_not_exists(notificationSentDate, :sentAt)',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': partitionKey },
+        ExpressionAttributeValues: { ':sentAt': sentAt },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toOrder(Attributes!);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The order: its statuses, the transitions between them, the request a customer sends and the
+ * record the store keeps. Imported by the handlers, the local runtime, the storefront and the
+ * cloud definition (the API Gateway request model is generated from `createOrderRequestSchema`).
+ */
+import { z } from 'zod';
+
+export const ORDER_STATUSES = [
+  'PENDING',
+  'PAYMENT_PROCESSED',
+  'SHIPPED',
+  'DELIVERED',
+  'PAYMENT_FAILED',
+  'SHIPMENT_FAILED',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** For each status, the statuses an order may be in just before it. */
+export const ALLOWED_PREVIOUS: Record<OrderStatus, readonly OrderStatus[]> = {
+  PENDING: [],
+  PAYMENT_PROCESSED: ['PENDING'],
+  PAYMENT_FAILED: ['PENDING'],
+  SHIPPED: ['PAYMENT_PROCESSED'],
+  SHIPMENT_FAILED: ['PAYMENT_PROCESSED'],
+  DELIVERED: ['SHIPPED'],
+};
+
+export const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED'];
+
+/** The happy path in order, used to tell whether a status is at or past another one. */
+export const HAPPY_PATH: readonly OrderStatus[] = ['PENDING', 'PAYMENT_PROCESSED', 'SHIPPED', 'DELIVERED'];
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ALLOWED_PREVIOUS[to].includes(from);
+}
+
+/** True when `current` already is `target` or lies beyond it: a repeated step has nothing to do. */
+export function hasReached(current: OrderStatus, target: OrderStatus): boolean {
+  if (current === target) return true;
+  const at = HAPPY_PATH.indexOf(current);
+  const goal = HAPPY_PATH.indexOf(target);
+  return at >= 0 && goal >= 0 && at > goal;
+}
+
+export const isFinal = (status: OrderStatus): boolean => FINAL_STATUSES.includes(status);
+
+export const PAYMENT_METHODS = ['credit_card', 'debit_card', 'paypal', 'bank_transfer'] as const;
+
+/** Bounds on what one order may hold; the storefront's checkout uses the same schema. */
+export const ORDER_LIMITS = {
+  maxItems: 20,
+  maxQuantityPerItem: 10,
+} as const;
+
+const text = (max: number) => z.string().trim().min(1, 'Required').max(max, `At most ${max} characters`);
+
+export const shippingAddressSchema = z.strictObject({
+  street: text(200),
+  city: text(100),
+  state: text(100),
+  zipCode: z
+    .string()
+    .trim()
+    .min(3, 'At least 3 characters')
+    .max(12, 'At most 12 characters')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, 'Letters, digits, spaces and hyphens only'),
+  country: text(60),
+});
+export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
+
+/** Customer ids are opaque strings chosen by the storefront (until sign-in exists). */
+export const customerIdSchema = z
+  .string()
+  .min(1, 'Required')
+  .max(64, 'At most 64 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'Letters, digits, underscores and hyphens only');
+
+export const orderIdSchema = z.uuid('Must be an order id (UUID)');
+
+export const orderLineRequestSchema = z.strictObject({
+  productId: z.string().min(1, 'Required').max(64, 'At most 64 characters'),
+  quantity: z
+    .number('Must be a number')
+    .int('Must be a whole number')
+    .min(1, 'At least 1')
+    .max(ORDER_LIMITS.maxQuantityPerItem, `At most ${ORDER_LIMITS.maxQuantityPerItem}`),
+});
+
+/**
+ * What a customer sends to `POST /orders`. Strict: unknown fields (a price, a total, an order id,
+ * a status) are rejected, never silently used. Prices come from the catalog on the server.
+ */
+export const createOrderRequestSchema = z.strictObject({
+  customerId: customerIdSchema,
+  customerName: text(100),
+  customerEmail: z.email('Must be an e-mail address').max(254, 'At most 254 characters'),
+  paymentMethod: z.enum(PAYMENT_METHODS, `One of: ${PAYMENT_METHODS.join(', ')}`),
+  shippingAddress: shippingAddressSchema,
+  items: z
+    .array(orderLineRequestSchema, 'Must be a list of items')
+    .min(1, 'At least one item')
+    .max(ORDER_LIMITS.maxItems, `At most ${ORDER_LIMITS.maxItems} items`)
+    .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, 'Each product at most once'),
+});
+export type CreateOrderRequest = z.infer<typeof createOrderRequestSchema>;
+
+export const orderItemSchema = z.object({
+  productId: z.string(),
+  name: z.string(),
+  quantity: z.number().int(),
+  price: z.number(),
+});
+export type OrderItem = z.infer<typeof orderItemSchema>;
+
+/** The order record as stored in DynamoDB and returned by the API (seed, section 4). */
+export const orderSchema = z.object({
+  orderId: z.string(),
+  customerId: z.string(),
+  customerName: z.string(),
+  customerEmail: z.string(),
+  orderDate: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  totalAmount: z.number(),
+  paymentMethod: z.string(),
+  items: z.array(orderItemSchema),
+  shippingAddress: shippingAddressSchema,
+  updatedAt: z.string(),
+  paymentDate: z.string().optional(),
+  transactionId: z.string().optional(),
+  shipmentDate: z.string().optional(),
+  trackingNumber: z.string().optional(),
+  estimatedDeliveryDays: z.number().optional(),
+  estimatedDeliveryDate: z.string().optional(),
+  deliveryDate: z.string().optional(),
+  notificationSentDate: z.string().optional(),
+  failureReason: z.string().optional(),
+});
+export type Order = z.infer<typeof orderSchema>;
+
+/** The message `app-server` puts on the order queue (seed, section 5). */
+export const orderMessageSchema = z.strictObject({ orderId: orderIdSchema });
+export type OrderMessage = z.infer<typeof orderMessageSchema>;

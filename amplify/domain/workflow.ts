@@ -1,0 +1,27 @@
+/**
+ * The order workflow definition (Amazon States Language), read from the one ASL file that is both
+ * deployed (`amplify/backend.ts`) and run locally (`local/step-functions.ts`).
+ */
+import definition from '../workflow/order-workflow.asl.json' with { type: 'json' };
+import { STATE_MACHINE } from './resources.ts';
+
+export const WORKFLOW_DEFINITION = definition;
+
+/** The definition as text with the process-order function's ARN filled in. */
+export function renderWorkflow(processOrderFunctionArn: string): string {
+  return JSON.stringify(WORKFLOW_DEFINITION).replaceAll(
+    '${' + STATE_MACHINE.processOrderArnPlaceholder + '}',
+    processOrderFunctionArn,
+  );
+}
+
+/** The actions `process-order` performs, one per Task state. */
+export const PROCESS_ORDER_ACTIONS = [
+  'process_payment',
+  'arrange_shipment',
+  'send_notification',
+  'confirm_delivery',
+  'mark_payment_failed',
+  'mark_shipment_failed',
+] as const;
+export type ProcessOrderAction = (typeof PROCESS_ORDER_ACTIONS)[number];

@@ -1,0 +1,115 @@
+/**
+ * app-server: the REST API behind API Gateway (Lambda proxy integration).
+ * Routes and limits come from `amplify/domain/api.ts`; the order logic from `placeOrder`.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Router } from '@aws-lambda-powertools/event-handler/http';
+import { cors } from '@aws-lambda-powertools/event-handler/http/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { API_LIMITS, CORS_ALLOWED_HEADERS, IDEMPOTENCY_KEY_HEADER, ROUTES } from '../../domain/api.ts';
+import { CATALOG, centsToAmount } from '../../domain/catalog.ts';
+import { IdempotencyKeyReusedError, ValidationError } from '../../domain/errors.ts';
+import { createOrderRequestSchema, customerIdSchema, orderIdSchema } from '../../domain/order.ts';
+import { createDocumentClient, OrderStore } from '../../domain/order-store.ts';
+import { placeOrder } from '../../domain/place-order.ts';
+import { ENV, requireEnv } from '../../domain/resources.ts';
+import { createObservability } from '../shared/powertools.ts';
+import { allowedMethods, ApiError, errorBody, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from './http.ts';
+
+const { logger, metrics } = createObservability('app-server');
+const store = new OrderStore(createDocumentClient(new DynamoDBClient({})), requireEnv(ENV.ordersTable));
+const sqs = new SQSClient({});
+const queueUrl = requireEnv(ENV.queueUrl);
+
+const REPLAYED_HEADER = 'Idempotent-Replayed';
+const app = new Router({ logger });
+app.use(
+  cors({
+    origin: '*',
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: CORS_ALLOWED_HEADERS,
+    exposeHeaders: ['Location', REPLAYED_HEADER],
+    maxAge: 600,
+  }),
+);
+
+/** This API is only behind API Gateway REST (v1 proxy events). */
+const restEvent = (ctx: { event: unknown }) => ctx.event as APIGatewayProxyEvent;
+
+/** `/orders/{orderId}` as the router writes it: `/orders/:orderId`. */
+const routerPath = (template: string) => template.replace(/\{(\w+)\}/g, ':$1') as `/${string}`;
+
+const products = CATALOG.map(({ priceCents, ...product }) => ({ ...product, price: centsToAmount(priceCents) }));
+
+app.get(routerPath(ROUTES.health), () => json(200, { status: 'ok', time: new Date().toISOString() }));
+
+app.get(routerPath(ROUTES.products), () => json(200, { products }));
+
+app.get(routerPath(ROUTES.orders), async (ctx) => {
+  const query = parseWith(listOrdersQuerySchema, restEvent(ctx).queryStringParameters ?? {}, 'query parameters');
+  const customerId = query.customerId === undefined ? undefined : parseWith(customerIdSchema, query.customerId, 'customerId', ['customerId']);
+  const page = await store.list({ customerId, limit: query.limit ?? API_LIMITS.defaultPageSize, nextToken: query.nextToken });
+  return json(200, page);
+});
+
+app.get(routerPath(ROUTES.order), async ({ params }) => {
+  const orderId = parseWith(orderIdSchema, params.orderId, 'order id', ['orderId']);
+  const order = await store.get(orderId);
+  if (!order) throw new ApiError(404, 'Order not found', [{ path: 'orderId', message: `No order ${orderId}` }]);
+  return json(200, order);
+});
+
+app.post(routerPath(ROUTES.orders), async (ctx) => {
+  const event = restEvent(ctx);
+  const idempotencyKey = readIdempotencyKey(event, IDEMPOTENCY_KEY_HEADER);
+  const request = parseWith(createOrderRequestSchema, readJsonBody(event), 'order');
+  const { order, created } = await placeOrder(request, idempotencyKey, {
+    store,
+    enqueue: async (orderId) => {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ orderId }) }));
+    },
+    onEnqueueFailed: (orderId, error) => {
+      logger.error('Order stored but not enqueued; the recovery job will enqueue it', { orderId, error: error as Error });
+      metrics.addMetric('OrderEnqueueFailed', MetricUnit.Count, 1);
+    },
+  });
+  if (created) {
+    logger.info('Order created', { orderId: order.orderId, totalAmount: order.totalAmount });
+    metrics.addMetric('OrdersCreated', MetricUnit.Count, 1);
+  }
+  return json(201, order, {
+    Location: ROUTES.order.replace('{orderId}', order.orderId),
+    ...(created ? {} : { [REPLAYED_HEADER]: 'true' }),
+  });
+});
+
+app.errorHandler(ApiError, async (error) => json(error.statusCode, errorBody(error.message, error.details), error.headers));
+app.errorHandler(ValidationError, async (error) => json(400, errorBody(error.message, error.details)));
+app.errorHandler(IdempotencyKeyReusedError, async (error) =>
+  json(422, errorBody(error.message, [{ path: IDEMPOTENCY_KEY_HEADER, message: 'Use a new key for a different order' }])),
+);
+app.notFound(async (_error, ctx) => {
+  const { path } = restEvent(ctx);
+  const methods = allowedMethods(path);
+  if (methods) {
+    return json(405, errorBody('Method not allowed', [{ path: 'method', message: `Allowed: ${methods.join(', ')}` }]), {
+      Allow: methods.join(', '),
+    });
+  }
+  return json(404, errorBody('Not found', [{ path: 'path', message: `No route ${path}` }]));
+});
+app.errorHandler(Error, async (error) => {
+  logger.error('Unhandled error', { error });
+  return json(500, errorBody('Internal server error'));
+});
+
+export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+  logger.addContext(context);
+  try {
+    return await app.resolve(event, context);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

@@ -1,0 +1,108 @@
+/** HTTP concerns of the API: JSON bodies, limits, query strings and the error shape. */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { API_LIMITS, ROUTE_METHODS, ROUTES } from '../../domain/api.ts';
+import { ValidationError, type FieldIssue } from '../../domain/errors.ts';
+
+/** An error answered with its status and the JSON body `{ error, details }`. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly details: FieldIssue[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorBody(message: string, details: FieldIssue[] = []) {
+  return { error: message, details };
+}
+
+/** zod issues as `{ path, message }`, one per offending field (unknown keys each named). */
+export function toFieldIssues(error: z.ZodError, prefix: string[] = []): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    const base = [...prefix, ...issue.path.map(String)];
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'Unknown field' }));
+    }
+    return [{ path: base.join('.') || '(body)', message: issue.message }];
+  });
+}
+
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string, prefix: string[] = []): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(`Invalid ${what}`, toFieldIssues(result.error, prefix));
+  return result.data;
+}
+
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** The JSON body of a request, after checking its media type and size. */
+export function readJsonBody(event: APIGatewayProxyEvent): unknown {
+  const contentType = header(event, 'content-type');
+  if (!contentType || !/^application\/json\s*(;.*)?$/i.test(contentType.trim())) {
+    throw new ApiError(415, 'Unsupported media type', [{ path: 'Content-Type', message: 'Must be application/json' }]);
+  }
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > API_LIMITS.maxBodyBytes) {
+    throw new ApiError(413, 'Request body too large', [{ path: '(body)', message: `At most ${API_LIMITS.maxBodyBytes} bytes` }]);
+  }
+  if (text.trim() === '') throw new ApiError(400, 'Missing request body', [{ path: '(body)', message: 'Required' }]);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'Malformed JSON', [{ path: '(body)', message: 'Not valid JSON' }]);
+  }
+}
+
+export function readIdempotencyKey(event: APIGatewayProxyEvent, headerName: string): string | undefined {
+  const key = header(event, headerName);
+  if (key === undefined) return undefined;
+  const ok = key.length >= 1 && key.length <= API_LIMITS.maxIdempotencyKeyLength && /^[\x21-\x7e]+$/.test(key);
+  if (!ok) {
+    throw new ApiError(400, 'Invalid Idempotency-Key', [
+      { path: headerName, message: `1 to ${API_LIMITS.maxIdempotencyKeyLength} visible ASCII characters` },
+    ]);
+  }
+  return key;
+}
+
+/** Query string of `GET /orders`. Unknown parameters are rejected like unknown body fields. */
+export const listOrdersQuerySchema = z.strictObject({
+  customerId: z.string().optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, `A whole number from 1 to ${API_LIMITS.maxPageSize}`)
+    .transform(Number)
+    .pipe(z.number().min(1, 'At least 1').max(API_LIMITS.maxPageSize, `At most ${API_LIMITS.maxPageSize}`))
+    .optional(),
+  nextToken: z.string().min(1).max(1024, 'At most 1024 characters').optional(),
+});
+
+/** The route templates as regular expressions, to tell a wrong method (405) from a wrong path (404). */
+const routePatterns = Object.entries(ROUTES).map(([key, template]) => ({
+  methods: ROUTE_METHODS[key as keyof typeof ROUTES],
+  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+}));
+
+export function allowedMethods(path: string): readonly string[] | undefined {
+  return routePatterns.find((route) => route.pattern.test(path))?.methods;
+}

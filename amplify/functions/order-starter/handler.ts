@@ -1,0 +1,44 @@
+/**
+ * order-starter: SQS event source -> one workflow execution per order.
+ * The execution is named after the order, so a message delivered twice starts nothing twice.
+ * Failed records are reported back (batch item failures) and retried, then dead-lettered.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { orderMessageSchema } from '../../domain/order.ts';
+import { ENV, requireEnv } from '../../domain/resources.ts';
+import { createObservability } from '../shared/powertools.ts';
+
+const { logger } = createObservability('order-starter');
+const sfn = new SFNClient({});
+const stateMachineArn = requireEnv(ENV.stateMachineArn);
+const processor = new BatchProcessor(EventType.SQS);
+
+export class MalformedMessageError extends Error {
+  override readonly name = 'MalformedMessageError';
+}
+
+async function startWorkflow(record: SQSRecord): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    throw new MalformedMessageError(`Message ${record.messageId} is not JSON`);
+  }
+  const parsed = orderMessageSchema.safeParse(body);
+  if (!parsed.success) throw new MalformedMessageError(`Message ${record.messageId} is not an order message`);
+  const { orderId } = parsed.data;
+  try {
+    await sfn.send(new StartExecutionCommand({ stateMachineArn, name: orderId, input: JSON.stringify({ orderId }) }));
+    logger.info('Workflow started', { orderId });
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    logger.info('Workflow already started for this order', { orderId });
+  }
+}
+
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  logger.addContext(context);
+  return processPartialResponse(event, startWorkflow, processor, { context });
+};

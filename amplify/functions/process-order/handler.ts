@@ -1,0 +1,146 @@
+/**
+ * process-order: the workflow's steps (payment, shipment, notification, delivery and marking a
+ * failed order), each safe to run more than once: status changes are conditional and a step that
+ * already happened returns what it recorded the first time.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { PaymentDeclinedError } from '../../domain/errors.ts';
+import { arrangeShipment, simulatePayment } from '../../domain/fulfilment.ts';
+import { renderConfirmation } from '../../domain/notification.ts';
+import { hasReached, orderIdSchema, type Order } from '../../domain/order.ts';
+import { createDocumentClient, OrderStore } from '../../domain/order-store.ts';
+import { DEFAULT_PAYMENT_SUCCESS_RATE, ENV, IDEMPOTENCY_TABLE, requireEnv } from '../../domain/resources.ts';
+import { PROCESS_ORDER_ACTIONS } from '../../domain/workflow.ts';
+import { createObservability } from '../shared/powertools.ts';
+
+const { logger, metrics } = createObservability('process-order');
+const dynamodb = new DynamoDBClient({});
+const store = new OrderStore(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
+const sns = new SNSClient({});
+const topicArn = requireEnv(ENV.topicArn);
+const paymentSuccessRate = z.coerce
+  .number()
+  .min(0)
+  .max(1)
+  .parse(process.env[ENV.paymentSuccessRate] ?? DEFAULT_PAYMENT_SUCCESS_RATE);
+
+export const stepInputSchema = z.object({
+  action: z.enum(PROCESS_ORDER_ACTIONS),
+  orderId: orderIdSchema,
+  reason: z.string().max(256).optional(),
+});
+export type StepInput = z.infer<typeof stepInputSchema>;
+
+export class InvalidStepInputError extends Error {
+  override readonly name = 'InvalidStepInputError';
+}
+
+async function processPayment(orderId: string) {
+  const order = await store.require(orderId);
+  if (!hasReached(order.status, 'PAYMENT_PROCESSED')) {
+    // A real provider would be called with the order id as its idempotency key; the simulated
+    // one approves or declines, and the conditional transition records the charge once.
+    const payment = simulatePayment(paymentSuccessRate);
+    if (!payment.approved) {
+      metrics.addMetric('PaymentsDeclined', MetricUnit.Count, 1);
+      throw new PaymentDeclinedError(orderId);
+    }
+    const { order: paid, changed } = await store.transition(orderId, 'PAYMENT_PROCESSED', {
+      transactionId: payment.transactionId,
+      paymentDate: new Date().toISOString(),
+    });
+    if (changed) metrics.addMetric('PaymentsProcessed', MetricUnit.Count, 1);
+    return { transactionId: paid.transactionId, paymentDate: paid.paymentDate };
+  }
+  return { transactionId: order.transactionId, paymentDate: order.paymentDate };
+}
+
+async function shipOrder(orderId: string) {
+  const { order } = await store.transition(orderId, 'SHIPPED', arrangeShipment());
+  const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = order;
+  return { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate };
+}
+
+const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'orderId', expiresAfterSeconds: 7 * 24 * 3600 });
+
+/** Publishes the confirmation at most once per order, even when two attempts overlap. */
+const publishConfirmation = makeIdempotent(
+  async (order: Order) => {
+    const { subject, body } = renderConfirmation(order);
+    const { MessageId } = await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: subject,
+        Message: body,
+        MessageAttributes: { orderId: { DataType: 'String', StringValue: order.orderId } },
+      }),
+    );
+    return { messageId: MessageId ?? '' };
+  },
+  {
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: requireEnv(ENV.idempotencyTable),
+      keyAttr: IDEMPOTENCY_TABLE.partitionKey,
+      expiryAttr: IDEMPOTENCY_TABLE.ttlAttribute,
+      awsSdkV3Client: dynamodb,
+    }),
+    config: idempotencyConfig,
+  },
+);
+
+async function sendNotification(orderId: string) {
+  const order = await store.require(orderId);
+  if (order.notificationSentDate) return { notificationSentDate: order.notificationSentDate };
+  await publishConfirmation(order);
+  const recorded = await store.recordNotificationSent(orderId, new Date().toISOString());
+  metrics.addMetric('NotificationsSent', MetricUnit.Count, 1);
+  return { notificationSentDate: recorded.notificationSentDate };
+}
+
+async function confirmDelivery(orderId: string) {
+  const { order } = await store.transition(orderId, 'DELIVERED', { deliveryDate: new Date().toISOString() });
+  return { deliveryDate: order.deliveryDate };
+}
+
+async function markFailed(orderId: string, status: 'PAYMENT_FAILED' | 'SHIPMENT_FAILED', reason = 'Unknown') {
+  const { order } = await store.transition(orderId, status, { failureReason: reason });
+  metrics.addMetric(status === 'PAYMENT_FAILED' ? 'OrdersPaymentFailed' : 'OrdersShipmentFailed', MetricUnit.Count, 1);
+  return { status: order.status };
+}
+
+export async function runStep({ action, orderId, reason }: StepInput) {
+  switch (action) {
+    case 'process_payment':
+      return processPayment(orderId);
+    case 'arrange_shipment':
+      return shipOrder(orderId);
+    case 'send_notification':
+      return sendNotification(orderId);
+    case 'confirm_delivery':
+      return confirmDelivery(orderId);
+    case 'mark_payment_failed':
+      return markFailed(orderId, 'PAYMENT_FAILED', reason);
+    case 'mark_shipment_failed':
+      return markFailed(orderId, 'SHIPMENT_FAILED', reason);
+  }
+}
+
+export const handler = async (event: unknown, context: Context) => {
+  logger.addContext(context);
+  idempotencyConfig.registerLambdaContext(context);
+  const input = stepInputSchema.safeParse(event);
+  if (!input.success) throw new InvalidStepInputError(`Invalid step input: ${input.error.message}`);
+  try {
+    const result = await runStep(input.data);
+    logger.info('Step done', { action: input.data.action, orderId: input.data.orderId });
+    return result;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

@@ -1,0 +1,12 @@
+import { defineFunction } from '@aws-amplify/backend';
+import { FUNCTIONS, RESOURCE_GROUP } from '../../domain/resources.ts';
+
+export const processOrder = defineFunction({
+  name: FUNCTIONS.processOrder.name,
+  entry: './handler.ts',
+  runtime: 22,
+  memoryMB: FUNCTIONS.processOrder.memoryMB,
+  timeoutSeconds: FUNCTIONS.processOrder.timeoutSeconds,
+  // One stack for the functions and the resources they reference: no nested-stack cycle.
+  resourceGroupName: RESOURCE_GROUP,
+});
