@@ -6,7 +6,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { InvalidTransitionError, OrderNotFoundError, ValidationError } from './errors.ts';
-import { ALLOWED_PREVIOUS, hasReached, type Order, type OrderStatus } from './order.ts';
+import { ALLOWED_PREVIOUS, FINAL_STATUSES, hasReached, type Order, type OrderStatus } from './order.ts';
 import { ORDERS_TABLE } from './resources.ts';
 
 /** Attributes kept on the item for the server's own use and never returned to clients. */
@@ -168,6 +168,27 @@ export class OrderStore {
       if (hasReached(current.status, to)) return { order: current, changed: false };
       throw new InvalidTransitionError(orderId, current.status, to);
     }
+  }
+
+  /** Orders not yet in a final status whose last change is older than `cutoff` (ISO-8601). */
+  async *openOrdersUpdatedBefore(cutoff: string): AsyncGenerator<Order> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: `NOT (#status IN (${FINAL_STATUSES.map((_, i) => `:final${i}`).join(', ')})) AND #updatedAt < :cutoff`,
+          ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: {
+            ':cutoff': cutoff,
+            ...Object.fromEntries(FINAL_STATUSES.map((status, i) => [`:final${i}`, status])),
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) yield toOrder(item);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
   }
 
   /** Records when the confirmation e-mail went out; the first date recorded wins. */

@@ -20,7 +20,9 @@ import { allowedMethods, ApiError, errorBody, json, listOrdersQuerySchema, parse
 
 const { logger, metrics } = createObservability('app-server');
 const store = new OrderStore(createDocumentClient(new DynamoDBClient({})), requireEnv(ENV.ordersTable));
-const sqs = new SQSClient({});
+// Send to the configured endpoint, not the queue URL's host (they agree in AWS; locally the
+// emulator's queue URLs are not resolvable host names).
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 const queueUrl = requireEnv(ENV.queueUrl);
 
 const REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -110,6 +112,6 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
   try {
     return await app.resolve(event, context);
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

@@ -141,6 +141,6 @@ export const handler = async (event: unknown, context: Context) => {
     logger.info('Step done', { action: input.data.action, orderId: input.data.orderId });
     return result;
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

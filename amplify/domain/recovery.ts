@@ -1,0 +1,77 @@
+/**
+ * Recovery: finds orders that stopped moving and drives them on.
+ * - An order whose workflow never started (its queue message was not sent, or was lost) is put on
+ *   the queue again; `order-starter` starts its execution, named after the order.
+ * - An order whose execution ended without bringing it to a final state (failed, aborted, timed
+ *   out) gets a new execution, `<orderId>-r<n>`; the steps are idempotent, so re-running the
+ *   workflow from the start repeats nothing that already happened.
+ * Orders with a running execution are left alone: waiting for delivery is not being stuck.
+ */
+import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { OrderStore } from './order-store.ts';
+
+export const MAX_RECOVERY_EXECUTIONS = 3;
+
+export interface RecoveryDeps {
+  store: OrderStore;
+  sfn: SFNClient;
+  stateMachineArn: string;
+  enqueue: (orderId: string) => Promise<void>;
+  /** Orders updated more recently than this are in flight, not stuck. */
+  staleAfterMs: number;
+  now?: () => Date;
+}
+
+export interface RecoveryReport {
+  examined: number;
+  enqueued: string[];
+  restarted: string[];
+  gaveUp: string[];
+}
+
+export const executionName = (orderId: string, attempt: number) => (attempt === 0 ? orderId : `${orderId}-r${attempt}`);
+
+export async function recoverStuckOrders(deps: RecoveryDeps): Promise<RecoveryReport> {
+  const cutoff = new Date((deps.now ?? (() => new Date()))().getTime() - deps.staleAfterMs).toISOString();
+  const report: RecoveryReport = { examined: 0, enqueued: [], restarted: [], gaveUp: [] };
+  for await (const order of deps.store.openOrdersUpdatedBefore(cutoff)) {
+    report.examined += 1;
+    const latest = await latestExecution(deps, order.orderId);
+    if (!latest) {
+      await deps.enqueue(order.orderId);
+      report.enqueued.push(order.orderId);
+    } else if (latest.status !== 'RUNNING') {
+      const next = latest.attempt + 1;
+      if (next > MAX_RECOVERY_EXECUTIONS) {
+        report.gaveUp.push(order.orderId);
+        continue;
+      }
+      await deps.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: deps.stateMachineArn,
+          name: executionName(order.orderId, next),
+          input: JSON.stringify({ orderId: order.orderId }),
+        }),
+      );
+      report.restarted.push(order.orderId);
+    }
+  }
+  return report;
+}
+
+async function latestExecution(deps: RecoveryDeps, orderId: string): Promise<{ attempt: number; status: string } | undefined> {
+  const executionPrefix = deps.stateMachineArn.replace(':stateMachine:', ':execution:');
+  let latest: { attempt: number; status: string } | undefined;
+  for (let attempt = 0; attempt <= MAX_RECOVERY_EXECUTIONS; attempt++) {
+    try {
+      const { status } = await deps.sfn.send(
+        new DescribeExecutionCommand({ executionArn: `${executionPrefix}:${executionName(orderId, attempt)}` }),
+      );
+      latest = { attempt, status: status ?? 'UNKNOWN' };
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) break;
+      throw error;
+    }
+  }
+  return latest;
+}

@@ -1,0 +1,35 @@
+/** Invoking a handler as the Lambda service would: JSON in, JSON out, and a context object. */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
+
+export type LambdaHandler<E = unknown, R = unknown> = (event: E, context: Context) => Promise<R>;
+
+export function lambdaContext(functionName: string, timeoutSeconds: number): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: localFunctionArn(functionName),
+    memoryLimitInMB: '128',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export const localFunctionArn = (functionName: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`;
+
+/** Calls `handler` with a serialized copy of `event`, as a Lambda invocation would, and counts it. */
+export function invoker<E, R>(functionName: string, timeoutSeconds: number, handler: LambdaHandler<E, R>, counters: Map<string, number>) {
+  return async (event: E): Promise<R> => {
+    counters.set(functionName, (counters.get(functionName) ?? 0) + 1);
+    const result = await handler(JSON.parse(JSON.stringify(event)) as E, lambdaContext(functionName, timeoutSeconds));
+    return result === undefined ? result : (JSON.parse(JSON.stringify(result)) as R);
+  };
+}

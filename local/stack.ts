@@ -1,0 +1,211 @@
+/**
+ * The whole pipeline on local stand-ins, running the unchanged handlers:
+ *   HTTP -> API Gateway emulator -> app-server -> dynalite + fauxqs SQS
+ *   SQS poller (Lambda event source) -> order-starter -> local Step Functions (same ASL)
+ *   -> process-order -> dynalite + fauxqs SNS -> outbox files.
+ * Handlers find the stand-ins through AWS_ENDPOINT_URL_* variables, as the SDK does in AWS.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { API_NAME } from '../amplify/domain/api.ts';
+import { createDocumentClient, OrderStore } from '../amplify/domain/order-store.ts';
+import { recoverStuckOrders, type RecoveryReport } from '../amplify/domain/recovery.ts';
+import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE } from '../amplify/domain/resources.ts';
+import { LOCAL_AWS, LOCAL_REGION } from './aws.ts';
+import { createApiGateway, listen, LOCAL_MAILBOX_PATH } from './api-gateway.ts';
+import type { LocalConfig } from './config.ts';
+import { startDynamo } from './dynamodb.ts';
+import { invoker, localFunctionArn, type LambdaHandler } from './lambda.ts';
+import { startMessaging } from './messaging.ts';
+import { Outbox, type MailMessage } from './outbox.ts';
+import { startPoller, type Poller } from './queue-poller.ts';
+import { toSqsRecord } from './sqs-event.ts';
+import { LocalStepFunctions } from './step-functions.ts';
+
+/** Locally, an open order untouched for this long is considered stuck (AWS: see backend.ts). */
+const RECOVERY_STALE_AFTER_MS = 60_000;
+
+export interface StackOptions extends Omit<LocalConfig, 'webPort' | 'outputsPath'> {
+  /** Called for each e-mail the topic delivers. */
+  onMail?: (mail: MailMessage) => void;
+  /** Wraps every process-order invocation; tests use it to inject faults. */
+  taskHook?: (stateName: string, input: unknown, invoke: (input: unknown) => Promise<unknown>) => Promise<unknown>;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  mailboxUrl: string;
+  outbox: Outbox;
+  stepFunctions: LocalStepFunctions;
+  endpoints: { dynamodb: string; sqs: string; sns: string; sfn: string };
+  names: { ordersTable: string; idempotencyTable: string; queueUrl: string; dlqUrl: string; topicArn: string };
+  /** Lambda invocations by function name. */
+  invocations: Map<string, number>;
+  /** Runs the recovery job once now (it also runs at start-up and every `recoveryIntervalMs`). */
+  recover(staleAfterMs?: number): Promise<RecoveryReport>;
+  /** The Amplify outputs a storefront needs to reach this stack. */
+  outputs(): Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  mkdirSync(options.dataDir, { recursive: true });
+  const dynamo = await startDynamo(path.join(options.dataDir, 'dynamodb'));
+  const messaging = await startMessaging();
+  const invocations = new Map<string, number>();
+
+  // The step functions service must exist before the handlers read their environment.
+  const processOrderArn = localFunctionArn(FUNCTIONS.processOrder.name);
+  let processOrder: ((input: unknown) => Promise<unknown>) | undefined;
+  const stepFunctions = new LocalStepFunctions({
+    dataDir: options.dataDir,
+    processOrderArn,
+    waitMs: options.deliveryWaitMs,
+    retryIntervalMs: options.retryIntervalMs,
+    runTask: (stateName, input) => (options.taskHook ? options.taskHook(stateName, input, processOrder!) : processOrder!(input)),
+  });
+  const sfnEndpoint = await stepFunctions.listen();
+
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SQS: messaging.endpoint,
+    AWS_ENDPOINT_URL_SNS: messaging.endpoint,
+    AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+    [ENV.ordersTable]: ORDERS_TABLE.localName,
+    [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
+    [ENV.queueUrl]: messaging.queueUrl,
+    [ENV.stateMachineArn]: stepFunctions.stateMachineArn,
+    [ENV.topicArn]: messaging.topicArn,
+    [ENV.paymentSuccessRate]: String(options.paymentSuccessRate),
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  const appServer = await import('../amplify/functions/app-server/handler.ts');
+  const orderStarter = await import('../amplify/functions/order-starter/handler.ts');
+  const processOrderModule = await import('../amplify/functions/process-order/handler.ts');
+  processOrder = invoker(FUNCTIONS.processOrder.name, FUNCTIONS.processOrder.timeoutSeconds, processOrderModule.handler as LambdaHandler, invocations);
+  const startOrders = invoker<SQSEvent, SQSBatchResponse>(
+    FUNCTIONS.orderStarter.name,
+    FUNCTIONS.orderStarter.timeoutSeconds,
+    orderStarter.handler,
+    invocations,
+  );
+  const serveApi = invoker<APIGatewayProxyEvent, APIGatewayProxyResult>(
+    FUNCTIONS.appServer.name,
+    FUNCTIONS.appServer.timeoutSeconds,
+    appServer.handler,
+    invocations,
+  );
+
+  const outbox = new Outbox(options.dataDir);
+  const api = createApiGateway({ handler: serveApi, localRoutes: { [LOCAL_MAILBOX_PATH]: () => ({ messages: outbox.list() }) } });
+  const apiPort = await listen(api, options.apiPort);
+  const apiUrl = `http://127.0.0.1:${apiPort}/`;
+
+  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
+  const queueArnPrefix = `arn:aws:sqs:${LOCAL_REGION}:000000000000:`;
+  const pollers: Poller[] = [
+    startPoller({
+      sqs,
+      queueUrl: messaging.queueUrl,
+      batchSize: ORDER_QUEUE.batchSize,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+      consume: async (messages) => {
+        const event: SQSEvent = { Records: messages.map((m) => toSqsRecord(m, `${queueArnPrefix}${ORDER_QUEUE.localName}`)) };
+        try {
+          const { batchItemFailures } = await startOrders(event);
+          return batchItemFailures.map((f) => f.itemIdentifier);
+        } catch (error) {
+          log(`order-starter failed: ${(error as Error).message}`);
+          return messages.map((m) => m.MessageId!);
+        }
+      },
+      onError: (error) => log(`order queue poller: ${(error as Error).message}`),
+    }),
+    startPoller({
+      sqs,
+      queueUrl: messaging.outboxQueueUrl,
+      batchSize: 10,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+      consume: async (messages) => {
+        for (const message of messages) options.onMail?.(outbox.deliver(message));
+        return [];
+      },
+      onError: (error) => log(`outbox poller: ${(error as Error).message}`),
+    }),
+  ];
+
+  const resumed = stepFunctions.resumeInterrupted();
+  if (resumed > 0) log(`Resumed ${resumed} workflow execution(s) interrupted by the last stop`);
+
+  // The same recovery job the cloud runs on a schedule: at start-up nothing is in flight (the
+  // local queues start empty), so every open order without a running execution is stuck.
+  const dynamoClient = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+  const sfnClient = new SFNClient({ ...LOCAL_AWS, endpoint: sfnEndpoint });
+  const recover = (staleAfterMs = RECOVERY_STALE_AFTER_MS) =>
+    recoverStuckOrders({
+      store: new OrderStore(createDocumentClient(dynamoClient), ORDERS_TABLE.localName),
+      sfn: sfnClient,
+      stateMachineArn: stepFunctions.stateMachineArn,
+      enqueue: async (orderId) => {
+        await sqs.send(new SendMessageCommand({ QueueUrl: messaging.queueUrl, MessageBody: JSON.stringify({ orderId }) }));
+      },
+      staleAfterMs,
+    });
+  const logRecovery = (report: RecoveryReport) => {
+    const { enqueued, restarted, gaveUp } = report;
+    if (enqueued.length + restarted.length + gaveUp.length === 0) return;
+    log(`Recovery: re-enqueued ${enqueued.length}, restarted ${restarted.length}, gave up on ${gaveUp.length} order(s)`);
+  };
+  logRecovery(await recover(0));
+  const recoveryTimer = setInterval(() => {
+    recover().then(logRecovery, (error: Error) => log(`Recovery failed: ${error.message}`));
+  }, options.recoveryIntervalMs);
+
+  return {
+    apiUrl,
+    mailboxUrl: new URL(LOCAL_MAILBOX_PATH, apiUrl).toString(),
+    outbox,
+    stepFunctions,
+    invocations,
+    endpoints: { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint },
+    names: {
+      ordersTable: ORDERS_TABLE.localName,
+      idempotencyTable: IDEMPOTENCY_TABLE.localName,
+      queueUrl: messaging.queueUrl,
+      dlqUrl: messaging.dlqUrl,
+      topicArn: messaging.topicArn,
+    },
+    outputs: () => ({
+      version: '1.4',
+      custom: {
+        API: { [API_NAME]: { endpoint: apiUrl, region: LOCAL_REGION, apiName: API_NAME } },
+        localMailbox: new URL(LOCAL_MAILBOX_PATH, apiUrl).toString(),
+      },
+    }),
+    recover,
+    async stop() {
+      clearInterval(recoveryTimer);
+      await new Promise<void>((resolve) => {
+        api.close(() => resolve());
+        api.closeAllConnections();
+      });
+      await Promise.all(pollers.map((p) => p.stop()));
+      await stepFunctions.stop();
+      sqs.destroy();
+      dynamoClient.destroy();
+      sfnClient.destroy();
+      await messaging.stop();
+      await dynamo.stop();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * `npm start`: the local stack and the storefront, no AWS account needed.
+ * Configuration: see local/config.ts and README ("Configuration").
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { readLocalConfig } from './config.ts';
+import { startLocalStack } from './stack.ts';
+
+const started = Date.now();
+const config = readLocalConfig();
+const stack = await startLocalStack({
+  ...config,
+  log: (line) => console.log(`[local] ${line}`),
+  onMail: (mail) => console.log(`\n[outbox] ${mail.subject}\n${mail.body.replace(/^/gm, '  | ')}`),
+});
+writeFileSync(config.outputsPath, `${JSON.stringify(stack.outputs(), null, 2)}\n`);
+
+// Vite is loaded only here, so the stack itself (tests, benchmarks) does not depend on it.
+const { createServer } = await import('vite');
+process.env.AMPLIFY_OUTPUTS_PATH = config.outputsPath;
+const vite = await createServer({
+  configFile: path.resolve('vite.config.ts'),
+  server: { port: config.webPort, strictPort: true, host: '127.0.0.1' },
+});
+await vite.listen();
+const webUrl = `http://127.0.0.1:${config.webPort}/`;
+
+console.log(`
+Order platform running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
+  Storefront: ${webUrl}
+  API:        ${stack.apiUrl}
+  Outbox:     ${stack.outbox.dir}  (also ${stack.mailboxUrl})
+  Data:       ${config.dataDir}
+  Payments succeed with probability ${config.paymentSuccessRate}. Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping...`);
+  await vite.close();
+  await stack.stop();
+  console.log('Stopped.');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
