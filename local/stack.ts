@@ -137,7 +137,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       batchSize: 10,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
       consume: async (messages) => {
-        for (const message of messages) options.onMail?.(outbox.deliver(message));
+        for (const message of messages) {
+          const mail = outbox.deliver(message);
+          options.onMail?.(mail);
+        }
         return [];
       },
       onError: (error) => log(`outbox poller: ${(error as Error).message}`),

@@ -1,0 +1,54 @@
+/**
+ * The cloud definition: the three functions (`amplify/functions/*`) and, in the same nested stack
+ * (resource group `RESOURCE_GROUP`), every other resource of the store (`amplify/cloud/`).
+ * Deploy with `npx ampx sandbox` or a branch deployment; `npm run synth` synthesizes it offline.
+ * See docs/cloud.md.
+ */
+import { defineBackend } from '@aws-amplify/backend';
+import { Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { fileURLToPath } from 'node:url';
+import { acknowledgeNagFindings } from './cloud/nag.ts';
+import { OrdersCloud } from './cloud/orders-cloud.ts';
+import { readDeploySettings } from './cloud/settings.ts';
+import { FUNCTIONS } from './domain/resources.ts';
+import { appServer } from './functions/app-server/resource.ts';
+import { orderStarter } from './functions/order-starter/resource.ts';
+import { processOrder } from './functions/process-order/resource.ts';
+
+export const backend = defineBackend({ appServer, orderStarter, processOrder });
+
+/** The CDK function behind an Amplify function (a NodejsFunction, so a `lambda.Function`). */
+function cdkFunction(resource: { resources: { lambda: lambda.IFunction } }): lambda.Function {
+  const fn = resource.resources.lambda;
+  if (!(fn instanceof lambda.Function)) throw new Error(`${fn.node.path} is not a lambda.Function`);
+  return fn;
+}
+
+const functions = {
+  appServer: cdkFunction(backend.appServer),
+  orderStarter: cdkFunction(backend.orderStarter),
+  processOrder: cdkFunction(backend.processOrder),
+};
+
+/** The functions' nested stack: custom resources go here, so no reference crosses stacks. */
+export const ordersStack = Stack.of(functions.appServer);
+
+const settings = readDeploySettings(ordersStack.node, fileURLToPath(new URL('..', import.meta.url)));
+
+export const cloud = new OrdersCloud(ordersStack, 'OrdersCloud', {
+  ...functions,
+  notificationEmail: settings.notificationEmail,
+  storefrontDir: settings.storefrontDir,
+  storefrontDomain: settings.storefrontDomain,
+  retainData: settings.deploymentType !== 'sandbox',
+});
+
+for (const key of Object.keys(functions) as (keyof typeof functions)[]) {
+  functions[key].addEnvironment('POWERTOOLS_SERVICE_NAME', FUNCTIONS[key].name);
+}
+
+acknowledgeNagFindings(ordersStack, cloud, functions);
+
+// amplify_outputs.json: `custom.API.<API_NAME>.endpoint` (read by the storefront) and the CDN URL.
+backend.addOutput(cloud.clientOutputs);

@@ -1,0 +1,223 @@
+/**
+ * The seed's four alarms, one on the dead-letter queue, and a dashboard with the key metrics.
+ * Alarms notify the alarm topic (e-mail when `NOTIFICATION_EMAIL` is set).
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** Thresholds from the seed ("Monitoreo"), plus the dead-letter queue. */
+export const ALARMS = {
+  lambdaErrors: { threshold: 10, periodMinutes: 5 },
+  api5xxPercent: { threshold: 5, periodMinutes: 5 },
+  dynamoThrottles: { threshold: 0, periodMinutes: 5 },
+  workflowFailures: { threshold: 3, periodMinutes: 10 },
+  deadLetterMessages: { threshold: 0, periodMinutes: 5 },
+} as const;
+
+export interface MonitoringProps {
+  readonly functions: lambda.IFunction[];
+  readonly api: apigw.RestApi;
+  readonly tables: dynamodb.ITable[];
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly stateMachine: sfn.StateMachine;
+  readonly alarmTopic: sns.ITopic;
+}
+
+const minutes = (n: number) => Duration.minutes(n);
+/** Metric ids in math expressions must start with a lower-case letter. */
+const usingMetrics = (prefix: string, metrics: cloudwatch.IMetric[]) =>
+  Object.fromEntries(metrics.map((m, i) => [`${prefix}${i}`, m]));
+
+export class Monitoring extends Construct {
+  readonly lambdaErrors: cloudwatch.Alarm;
+  readonly api5xx: cloudwatch.Alarm;
+  readonly dynamoThrottles: cloudwatch.Alarm;
+  readonly workflowFailures: cloudwatch.Alarm;
+  readonly deadLetterMessages: cloudwatch.Alarm;
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const sum = cloudwatch.Stats.SUM;
+
+    // Lambda errors > 10 in 5 minutes, over the three functions.
+    const errorMetrics = props.functions.map((fn) =>
+      fn.metricErrors({ period: minutes(ALARMS.lambdaErrors.periodMinutes), statistic: sum }),
+    );
+    this.lambdaErrors = new cloudwatch.MathExpression({
+      expression: Object.keys(usingMetrics('e', errorMetrics)).join(' + '),
+      usingMetrics: usingMetrics('e', errorMetrics),
+      period: minutes(ALARMS.lambdaErrors.periodMinutes),
+      label: 'Lambda errors (all functions)',
+    }).createAlarm(this, 'LambdaErrorsAlarm', {
+      alarmDescription: `Lambda errors > ${ALARMS.lambdaErrors.threshold} in ${ALARMS.lambdaErrors.periodMinutes} minutes`,
+      threshold: ALARMS.lambdaErrors.threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // API 5XX > 5% of requests in 5 minutes.
+    const apiPeriod = minutes(ALARMS.api5xxPercent.periodMinutes);
+    this.api5xx = new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: {
+        errors: props.api.metricServerError({ period: apiPeriod, statistic: sum }),
+        requests: props.api.metricCount({ period: apiPeriod, statistic: sum }),
+      },
+      period: apiPeriod,
+      label: 'API 5XX rate (%)',
+    }).createAlarm(this, 'Api5xxAlarm', {
+      alarmDescription: `API 5XX > ${ALARMS.api5xxPercent.threshold}% of requests in ${ALARMS.api5xxPercent.periodMinutes} minutes`,
+      threshold: ALARMS.api5xxPercent.threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // DynamoDB throttles > 0 (reads and writes, both tables, indexes included by the table metrics).
+    const throttlePeriod = minutes(ALARMS.dynamoThrottles.periodMinutes);
+    const throttleMetrics = props.tables.flatMap((table) =>
+      ['ReadThrottleEvents', 'WriteThrottleEvents'].map(
+        (metricName) =>
+          new cloudwatch.Metric({
+            namespace: 'AWS/DynamoDB',
+            metricName,
+            dimensionsMap: { TableName: table.tableName },
+            period: throttlePeriod,
+            statistic: sum,
+          }),
+      ),
+    );
+    this.dynamoThrottles = new cloudwatch.MathExpression({
+      expression: Object.keys(usingMetrics('t', throttleMetrics)).join(' + '),
+      usingMetrics: usingMetrics('t', throttleMetrics),
+      period: throttlePeriod,
+      label: 'DynamoDB throttle events',
+    }).createAlarm(this, 'DynamoThrottlesAlarm', {
+      alarmDescription: `DynamoDB throttles > ${ALARMS.dynamoThrottles.threshold}`,
+      threshold: ALARMS.dynamoThrottles.threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // Step Functions failed executions > 3 in 10 minutes.
+    this.workflowFailures = props.stateMachine
+      .metricFailed({ period: minutes(ALARMS.workflowFailures.periodMinutes), statistic: sum })
+      .createAlarm(this, 'WorkflowFailuresAlarm', {
+        alarmDescription: `Step Functions failed executions > ${ALARMS.workflowFailures.threshold} in ${ALARMS.workflowFailures.periodMinutes} minutes`,
+        threshold: ALARMS.workflowFailures.threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+
+    // Any message in the dead-letter queue is an order that never started its workflow.
+    this.deadLetterMessages = props.deadLetterQueue
+      .metricApproximateNumberOfMessagesVisible({
+        period: minutes(ALARMS.deadLetterMessages.periodMinutes),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      })
+      .createAlarm(this, 'DeadLetterQueueAlarm', {
+        alarmDescription: 'Order messages in the dead-letter queue',
+        threshold: ALARMS.deadLetterMessages.threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+
+    const alarms = [this.lambdaErrors, this.api5xx, this.dynamoThrottles, this.workflowFailures, this.deadLetterMessages];
+    const action = new SnsAction(props.alarmTopic);
+    for (const alarm of alarms) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+
+    const fnMetric = (make: (fn: lambda.IFunction) => cloudwatch.IMetric) => props.functions.map(make);
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(3),
+      widgets: [
+        [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 3 })],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'API requests and errors',
+            left: [props.api.metricCount({ statistic: sum })],
+            right: [props.api.metricClientError({ statistic: sum }), props.api.metricServerError({ statistic: sum })],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'API latency (p50, p99)',
+            left: [props.api.metricLatency({ statistic: 'p50' }), props.api.metricLatency({ statistic: 'p99' })],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Lambda errors',
+            left: fnMetric((fn) => fn.metricErrors({ statistic: sum })),
+            width: 8,
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Lambda invocations',
+            left: fnMetric((fn) => fn.metricInvocations({ statistic: sum })),
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Lambda duration (p99)',
+            left: fnMetric((fn) => fn.metricDuration({ statistic: 'p99' })),
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Lambda throttles',
+            left: fnMetric((fn) => fn.metricThrottles({ statistic: sum })),
+            width: 8,
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Order queue',
+            left: [
+              props.queue.metricApproximateNumberOfMessagesVisible(),
+              props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'Dead-letter queue' }),
+            ],
+            right: [props.queue.metricApproximateAgeOfOldestMessage()],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Workflow executions',
+            left: [
+              props.stateMachine.metricStarted({ statistic: sum }),
+              props.stateMachine.metricSucceeded({ statistic: sum }),
+              props.stateMachine.metricFailed({ statistic: sum }),
+              props.stateMachine.metricTimedOut({ statistic: sum }),
+            ],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'DynamoDB consumed capacity and throttles',
+            left: props.tables.flatMap((t) => [
+              t.metricConsumedReadCapacityUnits({ statistic: sum }),
+              t.metricConsumedWriteCapacityUnits({ statistic: sum }),
+            ]),
+            right: throttleMetrics,
+            width: 8,
+          }),
+        ],
+      ],
+    });
+  }
+
+  get alarms(): cloudwatch.Alarm[] {
+    return [this.lambdaErrors, this.api5xx, this.dynamoThrottles, this.workflowFailures, this.deadLetterMessages];
+  }
+}

@@ -1,0 +1,592 @@
+/**
+ * The cloud definition, proven offline: `amplify/backend.ts` is synthesized once (as `ampx` would,
+ * with cycle detection on) and the functions' nested stack is checked setting by setting against
+ * the seed and against `amplify/domain/*`, the definitions the local runtime is built from.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
+import { requestModelSchema } from '../../amplify/cloud/request-model.ts';
+import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_METHODS, ROUTES } from '../../amplify/domain/api.ts';
+import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
+import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE } from '../../amplify/domain/resources.ts';
+import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/domain/workflow.ts';
+
+type Backend = typeof import('../../amplify/backend.ts');
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+/** CDK's temporary folders (the cloud assembly, bundling) go here, and must be gone at the end. */
+const SYNTH_TMP = mkdtempSync(join(tmpdir(), 'orders-cloud-synth-'));
+const HAD_CDK_OUT = existsSync(join(PROJECT_ROOT, 'cdk.out'));
+const savedEnv = { ...process.env };
+
+let mod: Backend;
+let app: App;
+let template: Template;
+let rootTemplate: Template;
+let resources: Record<string, Json>;
+const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } } | CfnResource): string =>
+  stack.getLogicalId(('node' in construct && construct.node.defaultChild ? construct.node.defaultChild : construct) as CfnResource);
+const ofType = (type: string): [string, Json][] => Object.entries(resources).filter(([, r]) => r.Type === type);
+const fnId = (key: keyof typeof FUNCTIONS) => logicalId(mod.ordersStack, mod.backend[key].resources.cfnResources.cfnFunction);
+
+beforeAll(async () => {
+  process.env.TMPDIR = SYNTH_TMP;
+  delete process.env.CDK_OUTDIR;
+  for (const setting of Object.values(SETTINGS)) delete process.env[setting.env];
+  process.env.CDK_CONTEXT_JSON = JSON.stringify(offlineSynthContext());
+  mod = await import('../../amplify/backend.ts');
+  app = mod.backend.stack.node.root as App;
+  template = Template.fromStack(mod.ordersStack);
+  rootTemplate = Template.fromStack(mod.backend.stack);
+  resources = template.toJSON().Resources as Record<string, Json>;
+}, 180_000);
+
+afterAll(() => {
+  if (app?.outdir) rmSync(app.outdir, { recursive: true, force: true });
+  rmSync(SYNTH_TMP, { recursive: true, force: true });
+  process.env = savedEnv;
+});
+
+describe('synthesis', () => {
+  it('runs with cycle detection on and puts every resource in the functions’ stack', () => {
+    expect(app.node.tryGetContext('@aws-cdk/core:validateAgainstDefaultRules')).toBe(true);
+    // The only nested stack of the root is the resource group holding functions and resources.
+    const nested = Object.values(rootTemplate.toJSON().Resources as Record<string, Json>).filter(
+      (r) => r.Type === 'AWS::CloudFormation::Stack',
+    );
+    expect(nested).toHaveLength(1);
+    expect(mod.ordersStack.nestedStackParent).toBe(mod.backend.stack);
+    expect(Object.keys(template.toJSON().Parameters ?? {}).filter((p) => !p.startsWith('BootstrapVersion'))).toEqual(
+      [],
+    );
+  });
+});
+
+describe('functions', () => {
+  const expectedEnv: Record<keyof typeof FUNCTIONS, string[]> = {
+    appServer: [ENV.ordersTable, ENV.queueUrl],
+    orderStarter: [ENV.stateMachineArn],
+    processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn],
+  };
+
+  it.each(Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[])('%s: Node.js 22+, 128 MB, 30 s, only its environment', (key) => {
+    const props = resources[fnId(key)]!.Properties as Json;
+    expect(Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
+    expect(props.MemorySize).toBe(FUNCTIONS[key].memoryMB);
+    expect(props.MemorySize).toBe(128);
+    expect(props.Timeout).toBe(FUNCTIONS[key].timeoutSeconds);
+    expect(props.Timeout).toBe(30);
+    const env = Object.keys(props.Environment.Variables).filter((k) => k !== 'AMPLIFY_SSM_ENV_CONFIG');
+    expect(env.sort()).toEqual([...expectedEnv[key], 'POWERTOOLS_SERVICE_NAME'].sort());
+    expect(props.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(FUNCTIONS[key].name);
+  });
+
+  it('wires each environment variable to the right resource', () => {
+    const env = (key: keyof typeof FUNCTIONS) => (resources[fnId(key)]!.Properties as Json).Environment.Variables;
+    const id = (c: { node: { defaultChild?: unknown } }) => logicalId(mod.ordersStack, c);
+    expect(env('appServer')[ENV.ordersTable]).toEqual({ Ref: id(mod.cloud.ordersTable) });
+    expect(env('appServer')[ENV.queueUrl]).toEqual({ Ref: id(mod.cloud.queue) });
+    expect(env('orderStarter')[ENV.stateMachineArn]).toEqual({ Ref: id(mod.cloud.stateMachine) });
+    expect(env('processOrder')[ENV.ordersTable]).toEqual({ Ref: id(mod.cloud.ordersTable) });
+    expect(env('processOrder')[ENV.idempotencyTable]).toEqual({ Ref: id(mod.cloud.idempotencyTable) });
+    expect(env('processOrder')[ENV.topicArn]).toEqual({ Ref: id(mod.cloud.topic) });
+  });
+});
+
+describe('least-privilege IAM', () => {
+  /** Actions of the inline policies attached to a role, with their resources. */
+  const statementsOf = (roleId: string) =>
+    ofType('AWS::IAM::Policy')
+      .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[]);
+  const actionsOf = (roleId: string) =>
+    statementsOf(roleId)
+      .flatMap((s) => [s.Action].flat() as string[])
+      .sort();
+  const roleOf = (key: keyof typeof FUNCTIONS) => logicalId(mod.ordersStack, mod.backend[key].resources.lambda.role!);
+
+  it('app-server: read/write orders (table and CustomerIndex), send to the queue', () => {
+    expect(actionsOf(roleOf('appServer'))).toEqual(
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'sqs:SendMessage'].sort(),
+    );
+    const dynamo = statementsOf(roleOf('appServer')).find((s) => [s.Action].flat().includes('dynamodb:Query'))!;
+    expect(JSON.stringify(dynamo.Resource)).toContain(`/index/${ORDERS_TABLE.customerIndex.name}`);
+  });
+
+  it('order-starter: start executions, consume the queue', () => {
+    expect(actionsOf(roleOf('orderStarter'))).toEqual(
+      [
+        'states:StartExecution',
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+      ].sort(),
+    );
+  });
+
+  it('process-order: update orders, idempotency records, publish (encrypted topic)', () => {
+    expect(actionsOf(roleOf('processOrder'))).toEqual(
+      [
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'sns:Publish',
+        'kms:GenerateDataKey',
+        'kms:Decrypt',
+      ].sort(),
+    );
+  });
+
+  it('state machine: invokes process-order only', () => {
+    const roleId = logicalId(mod.ordersStack, mod.cloud.stateMachine.role);
+    const invoke = statementsOf(roleId).filter((s) => [s.Action].flat().some((a: string) => a.startsWith('lambda:')));
+    expect(invoke).toEqual([
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fnId('processOrder'), 'Arn'] } },
+    ]);
+  });
+
+  it('no wildcard action in any policy of ours; functions keep only the basic execution managed policy', () => {
+    const ours = [...(Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[]).map(roleOf), logicalId(mod.ordersStack, mod.cloud.stateMachine.role)];
+    for (const roleId of ours) {
+      for (const action of actionsOf(roleId)) expect(action, `${roleId}: ${action}`).not.toContain('*');
+    }
+    for (const key of Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[]) {
+      const managed = resources[roleOf(key)]!.Properties.ManagedPolicyArns as Json[];
+      expect(JSON.stringify(managed)).toContain('service-role/AWSLambdaBasicExecutionRole');
+      expect(managed).toHaveLength(1);
+    }
+  });
+});
+
+describe('DynamoDB', () => {
+  it('orders table: orderId key, CustomerIndex, on-demand, PITR, encryption', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'CustomerIndex',
+          KeySchema: [
+            { AttributeName: 'customerId', KeyType: 'HASH' },
+            { AttributeName: 'orderDate', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+  });
+
+  it('idempotency table: id key, TTL on expiration, on-demand, PITR, encryption', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_TABLE.ttlAttribute, Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(2);
+  });
+});
+
+describe('SQS', () => {
+  it('order queue: visibility 300 s, retention 14 days, long polling 20 s, encrypted, DLQ redrive', () => {
+    const dlq = logicalId(mod.ordersStack, mod.cloud.deadLetterQueue);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 300,
+      MessageRetentionPeriod: 1_209_600,
+      ReceiveMessageWaitTimeSeconds: 20,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: ORDER_QUEUE.maxReceiveCount },
+    });
+    expect((resources[dlq]!.Properties as Json).MessageRetentionPeriod).toBe(1_209_600);
+  });
+
+  it('both queues deny requests without TLS', () => {
+    const policies = ofType('AWS::SQS::QueuePolicy');
+    expect(policies).toHaveLength(2);
+    for (const [, policy] of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      );
+    }
+  });
+
+  it('order-starter consumes the queue and reports batch item failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId('orderStarter') },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(mod.ordersStack, mod.cloud.queue), 'Arn'] },
+      BatchSize: ORDER_QUEUE.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+});
+
+describe('SNS', () => {
+  it('topics are KMS-encrypted (rotating key) and SSL-only', () => {
+    const key = logicalId(mod.ordersStack, mod.cloud.topicKey);
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    for (const topic of [mod.cloud.topic, mod.cloud.alarmTopic]) {
+      expect(resources[logicalId(mod.ordersStack, topic)]!.Properties.KmsMasterKeyId).toEqual({
+        'Fn::GetAtt': [key, 'Arn'],
+      });
+    }
+    template.resourceCountIs('AWS::SNS::TopicPolicy', 2);
+    template.allResourcesProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('no e-mail subscription when NOTIFICATION_EMAIL is not set', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});
+
+describe('Step Functions', () => {
+  const PLACEHOLDER = 'arn:aws:lambda:region:account:function:process-order';
+  /** The DefinitionString with the process-order ARN token put back as a plain string. */
+  const definition = (): Json => {
+    const raw = resources[logicalId(mod.ordersStack, mod.cloud.stateMachine)]!.Properties.DefinitionString;
+    const parts: unknown[] = typeof raw === 'string' ? [raw] : raw['Fn::Join'][1];
+    const text = parts
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        expect(part).toEqual({ 'Fn::GetAtt': [fnId('processOrder'), 'Arn'] });
+        return PLACEHOLDER;
+      })
+      .join('');
+    return JSON.parse(text) as Json;
+  };
+
+  it('a Standard state machine with logging (ALL) and X-Ray tracing', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+  });
+
+  it('keeps the seed’s retries and timeouts', () => {
+    const states = definition().States as Json;
+    const retryAll = (state: string) => (states[state].Retry as Json[]).find((r) => r.ErrorEquals.includes('States.ALL'))!;
+    expect(retryAll('ProcessPayment')).toMatchObject({ MaxAttempts: 3, BackoffRate: 2 });
+    expect(states.ProcessPayment.TimeoutSeconds).toBe(30);
+    expect(states.ProcessPayment.Catch[0].Next).toBe('MarkPaymentFailed');
+    expect(retryAll('ArrangeShipment')).toMatchObject({ MaxAttempts: 2 });
+    expect(states.ArrangeShipment.TimeoutSeconds).toBe(30);
+    expect(retryAll('SendNotification')).toMatchObject({ MaxAttempts: 2 });
+    expect(states.SendNotification.Catch[0].Next).toBe('NotificationFailed');
+    expect(states.NotificationFailed.Next).toBe('WaitForDelivery');
+    expect(states.OrderCompleted.Type).toBe('Succeed');
+    for (const state of Object.values(states) as Json[]) {
+      if (state.Type === 'Task') expect(state.Resource).toBe(PLACEHOLDER);
+    }
+  });
+});
+
+describe('API Gateway', () => {
+  const api = () => logicalId(mod.ordersStack, mod.cloud.api);
+  /** Full path of each AWS::ApiGateway::Resource, from the PathPart chain. */
+  const paths = (): Map<string, string> => {
+    const out = new Map<string, string>();
+    const rootId = (id: string): string => {
+      const r = resources[id]!.Properties;
+      const parent = r.ParentId['Fn::GetAtt'] ? '' : rootId(r.ParentId.Ref);
+      return `${parent}/${r.PathPart}`;
+    };
+    for (const [id] of ofType('AWS::ApiGateway::Resource')) out.set(id, rootId(id));
+    return out;
+  };
+  const methods = () =>
+    ofType('AWS::ApiGateway::Method')
+      .filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS')
+      .map(([, m]) => ({ ...m.Properties, path: paths().get(m.Properties.ResourceId.Ref) ?? '/' }) as Json);
+
+  it('declares exactly the seed routes plus GET /products, each a Lambda proxy to app-server', () => {
+    const expected = (Object.keys(ROUTES) as (keyof typeof ROUTES)[])
+      .flatMap((route) => ROUTE_METHODS[route].map((method) => `${method} ${ROUTES[route]}`))
+      .sort();
+    expect(expected).toEqual(['GET /health', 'GET /orders', 'GET /orders/{orderId}', 'GET /products', 'POST /orders']);
+    expect(methods().map((m) => `${m.HttpMethod} ${m.path}`).sort()).toEqual(expected);
+    for (const m of methods()) {
+      expect(m.Integration.Type).toBe('AWS_PROXY');
+      expect(m.Integration.IntegrationHttpMethod).toBe('POST');
+      expect(JSON.stringify(m.Integration.Uri)).toContain(fnId('appServer'));
+      expect(m.RequestValidatorId).toEqual({ Ref: logicalId(mod.ordersStack, mod.cloud.requestValidator) });
+    }
+    const order = methods().find((m) => m.path === '/orders/{orderId}')!;
+    expect(order.RequestParameters).toEqual({ 'method.request.path.orderId': true });
+    // Each method may invoke app-server, and only on its own route.
+    expect(ofType('AWS::Lambda::Permission')).toHaveLength(expected.length);
+  });
+
+  it('validates POST /orders with the JSON-schema model generated from createOrderRequestSchema', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+    const post = methods().find((m) => m.HttpMethod === 'POST')!;
+    const [modelId, model] = ofType('AWS::ApiGateway::Model')[0]!;
+    expect(post.RequestModels).toEqual({ 'application/json': { Ref: modelId } });
+    const schema = model.Properties.Schema as Json;
+    expect(schema.$schema).toBe('http://json-schema.org/draft-04/schema#');
+    const { schema: version, ...rest } = requestModelSchema(createOrderRequestSchema, 'CreateOrderRequest');
+    expect(version).toBe(schema.$schema);
+    expect({ ...schema, $schema: undefined }).toEqual({ ...rest, $schema: undefined });
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(expect.arrayContaining(['customerId', 'items', 'shippingAddress']));
+  });
+
+  it('stage: throttling 10,000 req/s, access logs, execution logs, metrics, tracing', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      RestApiId: { Ref: api() },
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      MethodSettings: [
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 10_000,
+          ThrottlingBurstLimit: 5_000,
+          LoggingLevel: 'ERROR',
+          MetricsEnabled: true,
+          DataTraceEnabled: false,
+        }),
+      ],
+    });
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+  });
+
+  it('CORS: preflight on every route with the shared allowed headers; gateway errors carry CORS', () => {
+    const options = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS');
+    expect(options.length).toBe(Object.keys(ROUTES).length + 1);
+    for (const [, m] of options) {
+      const params = m.Properties.Integration.IntegrationResponses[0].ResponseParameters;
+      expect(params['method.response.header.Access-Control-Allow-Headers']).toBe(`'${CORS_ALLOWED_HEADERS.join(',')}'`);
+      expect(params['method.response.header.Access-Control-Allow-Origin']).toBe("'*'");
+    }
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': "'*'" },
+      });
+    }
+  });
+});
+
+describe('storefront hosting', () => {
+  it('private, encrypted, SSL-only bucket with access logs', () => {
+    const site = resources[logicalId(mod.ordersStack, mod.cloud.siteBucket)]!.Properties;
+    expect(site.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(site.BucketEncryption).toBeDefined();
+    expect(site.LoggingConfiguration.DestinationBucketName).toEqual({
+      Ref: logicalId(mod.ordersStack, mod.cloud.accessLogBucket),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logicalId(mod.ordersStack, mod.cloud.siteBucket) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' }),
+        ]),
+      },
+    });
+  });
+
+  it('CloudFront: origin access control, HTTPS only, SPA fallback, security headers', () => {
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always' },
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        CustomErrorResponses: [403, 404].map((code) => ({
+          ErrorCode: code,
+          ResponseCode: 200,
+          ResponsePagePath: '/index.html',
+          ErrorCachingMinTTL: 0,
+        })),
+        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true }),
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ContentSecurityPolicy: Match.objectLike({ Override: true }),
+          ReferrerPolicy: Match.objectLike({ ReferrerPolicy: 'strict-origin-when-cross-origin' }),
+        }),
+      }),
+    });
+  });
+
+  it('deploys the storefront’s runtime amplify_outputs.json (and dist/ when built), then invalidates', () => {
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DestinationBucketName: { Ref: logicalId(mod.ordersStack, mod.cloud.siteBucket) },
+      DistributionPaths: ['/*'],
+      Prune: false,
+    });
+    const deployment = ofType('Custom::CDKBucketDeployment')[0]![1].Properties;
+    const markers = JSON.stringify(deployment.SourceMarkers);
+    expect(markers).toContain(logicalId(mod.ordersStack, mod.cloud.api));
+    expect(deployment.SourceObjectKeys).toHaveLength(existsSync(join(PROJECT_ROOT, 'dist/index.html')) ? 2 : 1);
+  });
+});
+
+describe('alarms and dashboard', () => {
+  const alarm = (a: { node: { defaultChild?: unknown } }) => resources[logicalId(mod.ordersStack, a)]!.Properties as Json;
+  const alarmTopic = () => ({ Ref: logicalId(mod.ordersStack, mod.cloud.alarmTopic) });
+
+  it('the seed’s four alarms and one on the dead-letter queue, all notifying the alarm topic', () => {
+    const m = mod.cloud.monitoring;
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+
+    const lambda = alarm(m.lambdaErrors);
+    expect(lambda).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
+    const errorMetrics = (lambda.Metrics as Json[]).filter((x) => x.MetricStat);
+    expect(errorMetrics.map((x) => x.MetricStat.Metric.MetricName)).toEqual(['Errors', 'Errors', 'Errors']);
+    expect(errorMetrics.every((x) => x.MetricStat.Period === 300)).toBe(true);
+
+    const api = alarm(m.api5xx);
+    expect(api).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
+    const apiExpr = (api.Metrics as Json[]).find((x) => x.Expression)!;
+    expect(apiExpr.Expression).toContain('100 * errors / requests');
+    expect((api.Metrics as Json[]).filter((x) => x.MetricStat).every((x) => x.MetricStat.Period === 300)).toBe(true);
+
+    const throttles = alarm(m.dynamoThrottles);
+    expect(throttles).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect((throttles.Metrics as Json[]).filter((x) => x.MetricStat).map((x) => x.MetricStat.Metric.MetricName).sort()).toEqual(
+      ['ReadThrottleEvents', 'ReadThrottleEvents', 'WriteThrottleEvents', 'WriteThrottleEvents'],
+    );
+
+    expect(alarm(m.workflowFailures)).toMatchObject({
+      MetricName: 'ExecutionsFailed',
+      Namespace: 'AWS/States',
+      Period: 600,
+      Statistic: 'Sum',
+      Threshold: 3,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(alarm(m.deadLetterMessages)).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    for (const a of m.alarms) expect(alarm(a).AlarmActions).toEqual([alarmTopic()]);
+  });
+
+  it('a dashboard with API, Lambda, queue, workflow and DynamoDB metrics', () => {
+    const [, dashboard] = ofType('AWS::CloudWatch::Dashboard')[0]!;
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const metric of ['Count', '5XXError', 'Latency', 'Invocations', 'Errors', 'Duration', 'ApproximateNumberOfMessagesVisible', 'ExecutionsFailed', 'ConsumedReadCapacityUnits']) {
+      expect(body).toContain(metric);
+    }
+  });
+});
+
+describe('amplify_outputs.json', () => {
+  it('carries custom.API.<API_NAME> (endpoint, region, apiName) and the storefront URL', () => {
+    const outputs = rootTemplate.toJSON().Outputs as Json;
+    const text = JSON.stringify(outputs.customOutputs.Value);
+    expect(text).toContain(`{\\"custom\\":{\\"API\\":{\\"${API_NAME}\\":{\\"endpoint\\":\\"https://`);
+    expect(text).toContain(`\\"apiName\\":\\"${API_NAME}\\"`);
+    expect(text).toContain('\\"storefrontUrl\\":\\"https://');
+    expect(text).toContain('.execute-api.');
+  });
+});
+
+describe('local runtime and template agree', () => {
+  it('same table keys and index as amplify/domain/resources.ts', () => {
+    const orders = resources[logicalId(mod.ordersStack, mod.cloud.ordersTable)]!.Properties;
+    expect(orders.KeySchema).toEqual([{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }]);
+    expect(orders.GlobalSecondaryIndexes.map((g: Json) => ({ name: g.IndexName, keys: g.KeySchema }))).toEqual([
+      {
+        name: ORDERS_TABLE.customerIndex.name,
+        keys: [
+          { AttributeName: ORDERS_TABLE.customerIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: ORDERS_TABLE.customerIndex.sortKey, KeyType: 'RANGE' },
+        ],
+      },
+    ]);
+    const idem = resources[logicalId(mod.ordersStack, mod.cloud.idempotencyTable)]!.Properties;
+    expect(idem.KeySchema).toEqual([{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }]);
+    expect(idem.TimeToLiveSpecification.AttributeName).toBe(IDEMPOTENCY_TABLE.ttlAttribute);
+  });
+
+  it('same queue settings as ORDER_QUEUE', () => {
+    const queue = resources[logicalId(mod.ordersStack, mod.cloud.queue)]!.Properties;
+    expect({
+      visibilityTimeoutSeconds: queue.VisibilityTimeout,
+      retentionPeriodSeconds: queue.MessageRetentionPeriod,
+      receiveWaitTimeSeconds: queue.ReceiveMessageWaitTimeSeconds,
+      maxReceiveCount: queue.RedrivePolicy.maxReceiveCount,
+    }).toEqual({
+      visibilityTimeoutSeconds: ORDER_QUEUE.visibilityTimeoutSeconds,
+      retentionPeriodSeconds: ORDER_QUEUE.retentionPeriodSeconds,
+      receiveWaitTimeSeconds: ORDER_QUEUE.receiveWaitTimeSeconds,
+      maxReceiveCount: ORDER_QUEUE.maxReceiveCount,
+    });
+    const dlq = resources[logicalId(mod.ordersStack, mod.cloud.deadLetterQueue)]!.Properties;
+    expect(dlq.MessageRetentionPeriod).toBe(ORDER_QUEUE.deadLetter.retentionPeriodSeconds);
+  });
+
+  it('the deployed workflow is the one the local runtime runs (renderWorkflow of the same ASL)', () => {
+    const raw = resources[logicalId(mod.ordersStack, mod.cloud.stateMachine)]!.Properties.DefinitionString;
+    const PLACEHOLDER = '<process-order-arn>';
+    const parts: unknown[] = typeof raw === 'string' ? [raw] : raw['Fn::Join'][1];
+    const deployed = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : PLACEHOLDER)).join(''));
+    expect(deployed).toEqual(JSON.parse(renderWorkflow(PLACEHOLDER)));
+    // And apart from the Task resources, it is the ASL file itself.
+    const strip = (d: Json) => JSON.parse(JSON.stringify(d).replaceAll(/"Resource":"[^"]*"/g, '"Resource":""'));
+    expect(strip(deployed)).toEqual(strip(WORKFLOW_DEFINITION));
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('leaves no unacknowledged finding, and every acknowledgement gives a reason', async () => {
+    const report = new AwsSolutionsChecks().validateScope(app);
+    const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
+    expect(findings).toEqual([]);
+    const { ACKNOWLEDGED } = await import('../../amplify/cloud/nag.ts');
+    expect(ACKNOWLEDGED.length).toBeGreaterThan(0);
+    for (const ack of ACKNOWLEDGED) expect(ack.reason.length, ack.id).toBeGreaterThan(40);
+  });
+});
+
+describe('temporary folders', () => {
+  // Last in the file: removes the cloud assembly and checks nothing else was left behind.
+  it('synthesis leaves nothing behind once its cloud assembly is removed', () => {
+    expect(app.outdir.startsWith(SYNTH_TMP)).toBe(true);
+    rmSync(app.outdir, { recursive: true, force: true });
+    expect(readdirSync(SYNTH_TMP)).toEqual([]);
+    // Nor does the in-process synthesis write into the project (only `npm run synth` does).
+    if (!HAD_CDK_OUT) expect(existsSync(join(PROJECT_ROOT, 'cdk.out'))).toBe(false);
+  });
+});

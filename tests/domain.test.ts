@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOG, findProduct, formatPrice } from '../amplify/domain/catalog.ts';
+import { UnknownProductError } from '../amplify/domain/errors.ts';
+import { arrangeShipment, simulatePayment } from '../amplify/domain/fulfilment.ts';
+import { renderConfirmation } from '../amplify/domain/notification.ts';
+import { ALLOWED_PREVIOUS, canTransition, createOrderRequestSchema, hasReached, isFinal, ORDER_STATUSES } from '../amplify/domain/order.ts';
+import { orderIdForKey } from '../amplify/domain/place-order.ts';
+import { priceOrder } from '../amplify/domain/pricing.ts';
+import { orderRequest } from './fixtures.ts';
+
+describe('catalog', () => {
+  it('has at least 12 products with unique ids, positive prices and an image under public/', async () => {
+    const { existsSync } = await import('node:fs');
+    expect(CATALOG.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(CATALOG.map((p) => p.productId)).size).toBe(CATALOG.length);
+    for (const p of CATALOG) {
+      expect(Number.isInteger(p.priceCents) && p.priceCents > 0).toBe(true);
+      expect(existsSync(`public${p.image}`), p.image).toBe(true);
+    }
+  });
+
+  it('formats prices as US dollars', () => {
+    expect(formatPrice(1234.5)).toBe('$1,234.50');
+  });
+});
+
+describe('pricing', () => {
+  it('prices lines from the catalog in exact cents', () => {
+    const { items, totalAmount } = priceOrder([
+      { productId: 'prod-001', quantity: 3 },
+      { productId: 'prod-008', quantity: 1 },
+    ]);
+    expect(items).toEqual([
+      { productId: 'prod-001', name: 'Wireless Headphones', quantity: 3, price: 129.99 },
+      { productId: 'prod-008', name: 'Desk Lamp', quantity: 1, price: 27.49 },
+    ]);
+    // 3 x 129.99 + 27.49 = 417.46 (floating-point addition of the amounts gives 417.46000000000004)
+    expect(totalAmount).toBe(417.46);
+  });
+
+  it('names the line of an unknown product', () => {
+    const error = (() => {
+      try {
+        priceOrder([{ productId: 'prod-001', quantity: 1 }, { productId: 'nope', quantity: 1 }]);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(UnknownProductError);
+    expect((error as UnknownProductError).details[0]!.path).toBe('items.1.productId');
+  });
+});
+
+describe('order request schema', () => {
+  it('accepts the seed example', () => {
+    expect(createOrderRequestSchema.safeParse(orderRequest()).success).toBe(true);
+  });
+
+  it.each([
+    ['a client price', { items: [{ productId: 'prod-001', quantity: 1, price: 0.01 }] }, 'items.0'],
+    ['a client total', { totalAmount: 1 }, ''],
+    ['a client status', { status: 'DELIVERED' }, ''],
+    ['zero quantity', { items: [{ productId: 'prod-001', quantity: 0 }] }, 'items.0.quantity'],
+    ['fractional quantity', { items: [{ productId: 'prod-001', quantity: 1.5 }] }, 'items.0.quantity'],
+    ['too many of one item', { items: [{ productId: 'prod-001', quantity: 11 }] }, 'items.0.quantity'],
+    ['no items', { items: [] }, 'items'],
+    ['a bad e-mail', { customerEmail: 'not-an-email' }, 'customerEmail'],
+    ['an unknown payment method', { paymentMethod: 'cash' }, 'paymentMethod'],
+    ['a blank name', { customerName: '   ' }, 'customerName'],
+    ['a bad customer id', { customerId: '../etc' }, 'customerId'],
+  ])('rejects %s', (_, overrides, path) => {
+    const result = createOrderRequestSchema.safeParse({ ...orderRequest(), ...overrides });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.path.join('.'))).toContain(path);
+  });
+
+  it('rejects the same product twice', () => {
+    const items = [
+      { productId: 'prod-001', quantity: 1 },
+      { productId: 'prod-001', quantity: 2 },
+    ];
+    expect(createOrderRequestSchema.safeParse(orderRequest({ items })).success).toBe(false);
+  });
+});
+
+describe('status transitions', () => {
+  it('allow only the forward steps of the workflow', () => {
+    expect(canTransition('PENDING', 'PAYMENT_PROCESSED')).toBe(true);
+    expect(canTransition('PAYMENT_PROCESSED', 'SHIPPED')).toBe(true);
+    expect(canTransition('SHIPPED', 'DELIVERED')).toBe(true);
+    expect(canTransition('PENDING', 'PAYMENT_FAILED')).toBe(true);
+    expect(canTransition('PAYMENT_PROCESSED', 'SHIPMENT_FAILED')).toBe(true);
+    expect(canTransition('SHIPPED', 'PAYMENT_PROCESSED')).toBe(false);
+    expect(canTransition('DELIVERED', 'SHIPPED')).toBe(false);
+    expect(canTransition('PAYMENT_FAILED', 'PAYMENT_PROCESSED')).toBe(false);
+    expect(canTransition('PENDING', 'DELIVERED')).toBe(false);
+  });
+
+  it('never leave a final status', () => {
+    for (const from of ORDER_STATUSES.filter(isFinal)) {
+      for (const to of ORDER_STATUSES) expect(canTransition(from, to)).toBe(false);
+    }
+    expect(Object.keys(ALLOWED_PREVIOUS).sort()).toEqual([...ORDER_STATUSES].sort());
+  });
+
+  it('tell a repeated step from a backwards one', () => {
+    expect(hasReached('SHIPPED', 'PAYMENT_PROCESSED')).toBe(true);
+    expect(hasReached('SHIPPED', 'SHIPPED')).toBe(true);
+    expect(hasReached('PENDING', 'SHIPPED')).toBe(false);
+    expect(hasReached('PAYMENT_FAILED', 'PAYMENT_PROCESSED')).toBe(false);
+  });
+});
+
+describe('simulated systems', () => {
+  it('approve a payment below the success rate and decline above it', () => {
+    expect(simulatePayment(0.9, 0.5).approved).toBe(true);
+    expect(simulatePayment(0.9, 0.95)).toEqual({ approved: false });
+    expect(simulatePayment(0, 0)).toEqual({ approved: false });
+    expect(simulatePayment(1, 0.999).transactionId).toMatch(/^txn_/);
+  });
+
+  it('book a shipment of 2 to 5 days', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    expect(arrangeShipment(now, 0).estimatedDeliveryDays).toBe(2);
+    const late = arrangeShipment(now, 0.999);
+    expect(late.estimatedDeliveryDays).toBe(5);
+    expect(late.estimatedDeliveryDate).toBe('2026-01-06T00:00:00.000Z');
+    expect(late.trackingNumber).toMatch(/^TRK[0-9A-F]{12}$/);
+  });
+});
+
+describe('confirmation e-mail', () => {
+  it('holds the seed message with the order details', () => {
+    const { items, totalAmount } = priceOrder(orderRequest().items);
+    const { subject, body } = renderConfirmation({
+      ...orderRequest(),
+      orderId: 'o-1',
+      orderDate: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      status: 'SHIPPED',
+      items,
+      totalAmount,
+      trackingNumber: 'TRK123',
+      estimatedDeliveryDays: 3,
+    });
+    expect(subject).toBe('Order Confirmation - o-1');
+    for (const text of ['Dear Ana García', 'Order ID: o-1', '- Wireless Headphones x2 - $129.99', 'Total Amount: $278.48', 'Tracking Number: TRK123', 'Estimated Delivery: 3 business days', 'Calle Mayor 1']) {
+      expect(body).toContain(text);
+    }
+  });
+});
+
+describe('idempotent order ids', () => {
+  it('are UUID-shaped, stable per customer and key, and differ between customers', () => {
+    const id = orderIdForKey('c1', 'key-1');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(orderIdForKey('c1', 'key-1')).toBe(id);
+    expect(orderIdForKey('c2', 'key-1')).not.toBe(id);
+  });
+});

@@ -1,0 +1,91 @@
+/** Starts the local stack for a test file, in a fresh data folder, with fast local timings. */
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startLocalStack, type LocalStack, type StackOptions } from '../../local/stack.ts';
+import type { Order } from '../../amplify/domain/order.ts';
+import { isFinal } from '../../amplify/domain/order.ts';
+import { LOCAL_AWS } from '../../local/aws.ts';
+
+export type TestStackOptions = Partial<StackOptions>;
+
+export function tempDataDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'orders-test-'));
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<LocalStack & { dataDir: string; removeData(): void }> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const stack = await startLocalStack({
+    apiPort: 0,
+    dataDir,
+    paymentSuccessRate: 1,
+    deliveryWaitMs: 200,
+    retryIntervalMs: 20,
+    visibilityTimeoutSeconds: 1,
+    recoveryIntervalMs: 60_000,
+    ...options,
+  });
+  return Object.assign(stack, { dataDir, removeData: () => rmSync(dataDir, { recursive: true, force: true }) });
+}
+
+export async function api(stack: LocalStack, route: string, init: RequestInit = {}) {
+  const response = await fetch(new URL(route.replace(/^\//, ''), stack.apiUrl), init);
+  const text = await response.text();
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+export function postOrder(stack: LocalStack, body: unknown, headers: Record<string, string> = {}) {
+  return api(stack, '/orders', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** Polls the API until the order reaches a final status (or `timeoutMs` passes). */
+export async function waitForFinal(stack: LocalStack, orderId: string, timeoutMs = 30_000): Promise<Order> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await api(stack, `/orders/${orderId}`);
+    if (body?.status && isFinal(body.status)) return body as Order;
+    if (Date.now() > deadline) throw new Error(`Order ${orderId} still ${body?.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Resolves once every e-mail published so far has been written to the outbox. */
+export async function outboxDrained(stack: LocalStack, timeoutMs = 10_000): Promise<void> {
+  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.endpoints.sqs });
+  const queueUrl = stack.names.queueUrl.replace(/[^/]+$/, 'local-outbox');
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      );
+      if (Attributes.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0') return;
+      if (Date.now() > deadline) throw new Error('The outbox queue did not drain');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    sqs.destroy();
+  }
+}
+
+/** The e-mails sent for an order, once at least `expected` have arrived (or the outbox drained). */
+export async function mailsFor(stack: LocalStack, orderId: string, expected: number, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  await outboxDrained(stack, timeoutMs);
+  for (;;) {
+    const mails = stack.outbox.list().filter((m) => m.orderId === orderId);
+    if (mails.length >= expected || Date.now() > deadline) return mails;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

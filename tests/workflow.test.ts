@@ -1,0 +1,151 @@
+/**
+ * The deployed workflow definition, run by the local Step Functions interpreter with the real
+ * process-order handler against the real local DynamoDB and SNS. Faults are injected around the
+ * handler (taskHook), as a failing Lambda or downstream service would produce them.
+ */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import aslValidator from 'asl-validator';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { WORKFLOW_DEFINITION } from '../amplify/domain/workflow.ts';
+import { LOCAL_AWS } from '../local/aws.ts';
+import { orderRequest } from './fixtures.ts';
+import { mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
+
+type Fault = (stateName: string, input: any, invoke: (input: unknown) => Promise<unknown>) => Promise<unknown>;
+let fault: Fault | undefined;
+const attempts = new Map<string, number>();
+
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+beforeAll(async () => {
+  stack = await startTestStack({
+    taskHook: (stateName, input, invoke) => {
+      const key = `${(input as { orderId: string }).orderId}:${stateName}`;
+      attempts.set(key, (attempts.get(key) ?? 0) + 1);
+      return fault ? fault(stateName, input, invoke) : invoke(input);
+    },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+  stack?.removeData();
+});
+beforeEach(() => {
+  fault = undefined;
+});
+
+async function placeAndFinish(expectedMails: number) {
+  const { status, body } = await postOrder(stack, orderRequest());
+  expect(status).toBe(201);
+  const order = await waitForFinal(stack, body.orderId);
+  await stack.stepFunctions.idle();
+  const execution = stack.stepFunctions.list().find((e) => e.name === order.orderId)!;
+  const mails = await mailsFor(stack, order.orderId, expectedMails);
+  const tries = (state: string) => attempts.get(`${order.orderId}:${state}`) ?? 0;
+  return { order, execution, mails, tries };
+}
+
+describe('order workflow definition', () => {
+  it('is valid Amazon States Language', () => {
+    const { isValid, errorsText } = aslValidator(WORKFLOW_DEFINITION as never);
+    expect(errorsText()).toBe('');
+    expect(isValid).toBe(true);
+  });
+
+  it("keeps the seed's retries and 30 s timeouts", () => {
+    const states = WORKFLOW_DEFINITION.States as Record<string, any>;
+    const retryAll = (name: string) => states[name].Retry.find((r: any) => r.ErrorEquals.includes('States.ALL'));
+    expect(retryAll('ProcessPayment')).toMatchObject({ MaxAttempts: 3, BackoffRate: 2 });
+    expect(retryAll('ArrangeShipment').MaxAttempts).toBe(2);
+    expect(retryAll('SendNotification').MaxAttempts).toBe(2);
+    for (const name of ['ProcessPayment', 'ArrangeShipment', 'SendNotification']) expect(states[name].TimeoutSeconds).toBe(30);
+  });
+});
+
+describe('order workflow run locally', () => {
+  it('takes an order to DELIVERED and sends one confirmation e-mail', async () => {
+    const { order, execution, mails } = await placeAndFinish(1);
+    expect(order.status).toBe('DELIVERED');
+    expect(order).toMatchObject({
+      transactionId: expect.stringMatching(/^txn_/),
+      trackingNumber: expect.stringMatching(/^TRK/),
+      estimatedDeliveryDays: expect.any(Number),
+      deliveryDate: expect.any(String),
+      notificationSentDate: expect.any(String),
+    });
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe(`Order Confirmation - ${order.orderId}`);
+    expect(mails[0]!.body).toContain(order.trackingNumber);
+  });
+
+  it('marks SHIPMENT_FAILED after the shipment step exhausts its retries', async () => {
+    fault = async (state, input, invoke) => {
+      if (state === 'ArrangeShipment') throw Object.assign(new Error('Carrier unavailable'), { name: 'CarrierUnavailableError' });
+      return invoke(input);
+    };
+    const { order, execution, mails, tries } = await placeAndFinish(0);
+    expect(order.status).toBe('SHIPMENT_FAILED');
+    expect(order.failureReason).toBe('CarrierUnavailableError');
+    expect(order.transactionId).toBeDefined();
+    expect(tries('ArrangeShipment')).toBe(3); // 1 + 2 retries
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'ShipmentFailed', retries: 2 });
+    expect(mails).toHaveLength(0);
+  });
+
+  it('still delivers when the notification fails', async () => {
+    fault = async (state, input, invoke) => {
+      if (state === 'SendNotification') throw new Error('SNS unavailable');
+      return invoke(input);
+    };
+    const { order, execution, mails, tries } = await placeAndFinish(0);
+    expect(order.status).toBe('DELIVERED');
+    expect(order.notificationSentDate).toBeUndefined();
+    expect(tries('SendNotification')).toBe(3);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(mails).toHaveLength(0);
+  });
+
+  it('retries a payment whose answer was lost and charges it once', async () => {
+    const transactionIds: string[] = [];
+    fault = async (state, input, invoke) => {
+      if (state !== 'ProcessPayment') return invoke(input);
+      const result = (await invoke(input)) as { transactionId: string };
+      transactionIds.push(result.transactionId);
+      if (transactionIds.length < 3) throw Object.assign(new Error('Task timed out'), { name: 'States.Timeout' });
+      return result;
+    };
+    const { order, execution, tries } = await placeAndFinish(1);
+    expect(order.status).toBe('DELIVERED');
+    expect(tries('ProcessPayment')).toBe(3);
+    expect(execution.retries).toBe(2);
+    expect(new Set(transactionIds)).toEqual(new Set([order.transactionId]));
+  });
+
+  it('marks PAYMENT_FAILED on a decline without retrying it', async () => {
+    fault = async (state, input, invoke) => {
+      if (state === 'ProcessPayment') throw Object.assign(new Error('Declined'), { name: 'PaymentDeclinedError' });
+      return invoke(input);
+    };
+    const { order, execution, tries } = await placeAndFinish(0);
+    expect(order).toMatchObject({ status: 'PAYMENT_FAILED', failureReason: 'PaymentDeclinedError' });
+    expect(order.transactionId).toBeUndefined();
+    expect(tries('ProcessPayment')).toBe(1);
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'PaymentFailed' });
+  });
+
+  it('starts one execution for a message delivered twice', async () => {
+    const { order } = await placeAndFinish(1);
+    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.endpoints.sqs });
+    const message = { QueueUrl: stack.names.queueUrl, MessageBody: JSON.stringify({ orderId: order.orderId }) };
+    await sqs.send(new SendMessageCommand(message));
+    await sqs.send(new SendMessageCommand(message));
+    const before = stack.invocations.get('order-starter') ?? 0;
+    const deadline = Date.now() + 10_000;
+    while ((stack.invocations.get('order-starter') ?? 0) < before + 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    await stack.stepFunctions.idle();
+    sqs.destroy();
+    expect(stack.stepFunctions.list().filter((e) => e.name.startsWith(order.orderId))).toHaveLength(1);
+    expect(await mailsFor(stack, order.orderId, 2, 1000)).toHaveLength(1);
+  });
+});
