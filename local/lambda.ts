@@ -25,11 +25,22 @@ export function lambdaContext(functionName: string, timeoutSeconds: number): Con
 
 export const localFunctionArn = (functionName: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`;
 
-/** Calls `handler` with a serialized copy of `event`, as a Lambda invocation would, and counts it. */
-export function invoker<E, R>(functionName: string, timeoutSeconds: number, handler: LambdaHandler<E, R>, counters: Map<string, number>) {
+export interface InvocationCounters {
+  invocations: Map<string, number>;
+  /** Milliseconds spent in the handler (what Lambda bills), by function. */
+  durations: Map<string, number>;
+}
+
+/** Calls `handler` with a serialized copy of `event`, as a Lambda invocation would, and meters it. */
+export function invoker<E, R>(functionName: string, timeoutSeconds: number, handler: LambdaHandler<E, R>, counters: InvocationCounters) {
   return async (event: E): Promise<R> => {
-    counters.set(functionName, (counters.get(functionName) ?? 0) + 1);
-    const result = await handler(JSON.parse(JSON.stringify(event)) as E, lambdaContext(functionName, timeoutSeconds));
-    return result === undefined ? result : (JSON.parse(JSON.stringify(result)) as R);
+    counters.invocations.set(functionName, (counters.invocations.get(functionName) ?? 0) + 1);
+    const started = performance.now();
+    try {
+      const result = await handler(JSON.parse(JSON.stringify(event)) as E, lambdaContext(functionName, timeoutSeconds));
+      return result === undefined ? result : (JSON.parse(JSON.stringify(result)) as R);
+    } finally {
+      counters.durations.set(functionName, (counters.durations.get(functionName) ?? 0) + performance.now() - started);
+    }
   };
 }

@@ -23,6 +23,7 @@ import { invoker, localFunctionArn, type LambdaHandler } from './lambda.ts';
 import { startMessaging } from './messaging.ts';
 import { Outbox, type MailMessage } from './outbox.ts';
 import { startPoller, type Poller } from './queue-poller.ts';
+import { ServiceProxy } from './service-proxy.ts';
 import { toSqsRecord } from './sqs-event.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
@@ -35,7 +36,11 @@ export interface StackOptions extends Omit<LocalConfig, 'webPort' | 'outputsPath
   /** Wraps every process-order invocation; tests use it to inject faults. */
   taskHook?: (stateName: string, input: unknown, invoke: (input: unknown) => Promise<unknown>) => Promise<unknown>;
   log?: (line: string) => void;
+  /** Put a counting, fault-injecting proxy between the handlers and each stand-in. */
+  instrument?: boolean;
 }
+
+export type ServiceName = 'dynamodb' | 'sqs' | 'sns' | 'sfn';
 
 export interface LocalStack {
   apiUrl: string;
@@ -46,6 +51,10 @@ export interface LocalStack {
   names: { ordersTable: string; idempotencyTable: string; queueUrl: string; dlqUrl: string; topicArn: string };
   /** Lambda invocations by function name. */
   invocations: Map<string, number>;
+  /** Lambda run time in milliseconds by function name. */
+  durations: Map<string, number>;
+  /** The proxies the handlers' AWS calls go through, when started with `instrument: true`. */
+  services?: Record<ServiceName, ServiceProxy>;
   /** Runs the recovery job once now (it also runs at start-up and every `recoveryIntervalMs`). */
   recover(staleAfterMs?: number): Promise<RecoveryReport>;
   /** The Amplify outputs a storefront needs to reach this stack. */
@@ -59,6 +68,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const dynamo = await startDynamo(path.join(options.dataDir, 'dynamodb'));
   const messaging = await startMessaging();
   const invocations = new Map<string, number>();
+  const durations = new Map<string, number>();
 
   // The step functions service must exist before the handlers read their environment.
   const processOrderArn = localFunctionArn(FUNCTIONS.processOrder.name);
@@ -72,14 +82,28 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   });
   const sfnEndpoint = await stepFunctions.listen();
 
+  // What the handlers are pointed at: the stand-ins, or proxies in front of them.
+  const direct: Record<ServiceName, string> = { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint };
+  let services: Record<ServiceName, ServiceProxy> | undefined;
+  const handlerEndpoints = { ...direct };
+  if (options.instrument) {
+    services = {
+      dynamodb: new ServiceProxy(direct.dynamodb),
+      sqs: new ServiceProxy(direct.sqs),
+      sns: new ServiceProxy(direct.sns),
+      sfn: new ServiceProxy(direct.sfn),
+    };
+    for (const name of Object.keys(services) as ServiceName[]) handlerEndpoints[name] = await services[name].listen();
+  }
+
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SQS: messaging.endpoint,
-    AWS_ENDPOINT_URL_SNS: messaging.endpoint,
-    AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: handlerEndpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: handlerEndpoints.sqs,
+    AWS_ENDPOINT_URL_SNS: handlerEndpoints.sns,
+    AWS_ENDPOINT_URL_SFN: handlerEndpoints.sfn,
     [ENV.ordersTable]: ORDERS_TABLE.localName,
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
     [ENV.queueUrl]: messaging.queueUrl,
@@ -92,18 +116,18 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const appServer = await import('../amplify/functions/app-server/handler.ts');
   const orderStarter = await import('../amplify/functions/order-starter/handler.ts');
   const processOrderModule = await import('../amplify/functions/process-order/handler.ts');
-  processOrder = invoker(FUNCTIONS.processOrder.name, FUNCTIONS.processOrder.timeoutSeconds, processOrderModule.handler as LambdaHandler, invocations);
+  processOrder = invoker(FUNCTIONS.processOrder.name, FUNCTIONS.processOrder.timeoutSeconds, processOrderModule.handler as LambdaHandler, { invocations, durations });
   const startOrders = invoker<SQSEvent, SQSBatchResponse>(
     FUNCTIONS.orderStarter.name,
     FUNCTIONS.orderStarter.timeoutSeconds,
     orderStarter.handler,
-    invocations,
+    { invocations, durations },
   );
   const serveApi = invoker<APIGatewayProxyEvent, APIGatewayProxyResult>(
     FUNCTIONS.appServer.name,
     FUNCTIONS.appServer.timeoutSeconds,
     appServer.handler,
-    invocations,
+    { invocations, durations },
   );
 
   const outbox = new Outbox(options.dataDir);
@@ -180,6 +204,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     outbox,
     stepFunctions,
     invocations,
+    durations,
+    services,
     endpoints: { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint },
     names: {
       ordersTable: ORDERS_TABLE.localName,
@@ -204,6 +230,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       });
       await Promise.all(pollers.map((p) => p.stop()));
       await stepFunctions.stop();
+      await Promise.all(Object.values(services ?? {}).map((proxy) => proxy.stop()));
       sqs.destroy();
       dynamoClient.destroy();
       sfnClient.destroy();

@@ -5,52 +5,8 @@
  */
 import { z } from 'zod';
 
-export const ORDER_STATUSES = [
-  'PENDING',
-  'PAYMENT_PROCESSED',
-  'SHIPPED',
-  'DELIVERED',
-  'PAYMENT_FAILED',
-  'SHIPMENT_FAILED',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-/** For each status, the statuses an order may be in just before it. */
-export const ALLOWED_PREVIOUS: Record<OrderStatus, readonly OrderStatus[]> = {
-  PENDING: [],
-  PAYMENT_PROCESSED: ['PENDING'],
-  PAYMENT_FAILED: ['PENDING'],
-  SHIPPED: ['PAYMENT_PROCESSED'],
-  SHIPMENT_FAILED: ['PAYMENT_PROCESSED'],
-  DELIVERED: ['SHIPPED'],
-};
-
-export const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED'];
-
-/** The happy path in order, used to tell whether a status is at or past another one. */
-export const HAPPY_PATH: readonly OrderStatus[] = ['PENDING', 'PAYMENT_PROCESSED', 'SHIPPED', 'DELIVERED'];
-
-export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
-  return ALLOWED_PREVIOUS[to].includes(from);
-}
-
-/** True when `current` already is `target` or lies beyond it: a repeated step has nothing to do. */
-export function hasReached(current: OrderStatus, target: OrderStatus): boolean {
-  if (current === target) return true;
-  const at = HAPPY_PATH.indexOf(current);
-  const goal = HAPPY_PATH.indexOf(target);
-  return at >= 0 && goal >= 0 && at > goal;
-}
-
-export const isFinal = (status: OrderStatus): boolean => FINAL_STATUSES.includes(status);
-
-export const PAYMENT_METHODS = ['credit_card', 'debit_card', 'paypal', 'bank_transfer'] as const;
-
-/** Bounds on what one order may hold; the storefront's checkout uses the same schema. */
-export const ORDER_LIMITS = {
-  maxItems: 20,
-  maxQuantityPerItem: 10,
-} as const;
+export * from './order-rules.ts';
+import { ORDER_LIMITS, ORDER_STATUSES, PAYMENT_METHODS } from './order-rules.ts';
 
 const text = (max: number) => z.string().trim().min(1, 'Required').max(max, `At most ${max} characters`);
 

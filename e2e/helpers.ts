@@ -1,0 +1,58 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+
+/** axe-core on the current page: no serious or critical WCAG 2.1 A/AA violations. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const severe = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  expect(severe, `serious or critical axe violations on ${what}`).toEqual([]);
+}
+
+/** A full-page screenshot kept as a test artifact in e2e/screenshots/ (git-ignored). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+}
+
+export async function openShop(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Desk gear, delivered' })).toBeVisible();
+  await expect(page.getByRole('article').first()).toBeVisible();
+}
+
+export async function addToCart(page: Page, productName: string): Promise<void> {
+  await page.getByRole('button', { name: `Add to cart ${productName}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Added ${productName} to your cart.` })).toBeVisible();
+}
+
+export const SHOPPER = {
+  'Full name': 'Ada Lovelace',
+  'E-mail': 'ada@example.com',
+  'Street address': '12 Analytical Row',
+  City: 'Springfield',
+  'State / province': 'IL',
+  'ZIP / postal code': '62701',
+  Country: 'United States',
+} as const;
+
+export async function fillCheckout(page: Page, overrides: Partial<Record<keyof typeof SHOPPER, string>> = {}): Promise<void> {
+  for (const [label, value] of Object.entries({ ...SHOPPER, ...overrides })) {
+    await page.getByLabel(label, { exact: true }).fill(value);
+  }
+  await page.getByLabel('Payment method').selectOption('credit_card');
+}
+
+/** Adds two products, checks out, and waits for the order page. Returns the order id. */
+export async function placeOrder(page: Page, products: readonly string[] = ['Wireless Headphones', 'Coffee Mug']): Promise<string> {
+  await openShop(page);
+  for (const product of products) await addToCart(page, product);
+  await page.goto('/#/checkout');
+  await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
+  await fillCheckout(page);
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page).toHaveURL(/#\/orders\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+  const orderId = /#\/orders\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
+  expect(orderId).toBeTruthy();
+  return orderId!;
+}

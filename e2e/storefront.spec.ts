@@ -1,0 +1,153 @@
+/** Journeys of a shopper on the local stack where every payment succeeds. */
+import { expect, test } from '@playwright/test';
+import { addToCart, expectAccessible, fillCheckout, openShop, placeOrder, screenshot } from './helpers.ts';
+
+test('browse, add two products, check out: the order reaches Delivered and its e-mail is in the Mailbox', async ({ page }) => {
+  await openShop(page);
+  await expect(page.getByRole('article')).toHaveCount(12);
+  await expect(page.getByRole('article').first().getByText('$129.99')).toBeVisible();
+  await expectAccessible(page, 'the catalog');
+  await screenshot(page, '01-catalog');
+
+  await addToCart(page, 'Wireless Headphones');
+  await addToCart(page, 'Coffee Mug');
+  await addToCart(page, 'Coffee Mug');
+  await expect(page.getByRole('link', { name: /Cart.*3 items/ })).toBeVisible();
+
+  await page.getByRole('link', { name: /Cart/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your cart' })).toBeFocused();
+  // 129.99 + 2 x 18.50, priced like the server does.
+  await expect(page.getByTestId('cart-total')).toHaveText('$166.99');
+  await expectAccessible(page, 'the cart');
+  await screenshot(page, '02-cart');
+
+  await page.getByRole('link', { name: 'Go to checkout' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
+  await fillCheckout(page);
+  await expectAccessible(page, 'the checkout');
+  await screenshot(page, '03-checkout');
+
+  const posted = page.waitForRequest((r) => r.method() === 'POST' && /\/orders$/.test(new URL(r.url()).pathname));
+  await page.getByRole('button', { name: 'Place order' }).click();
+  const request = await posted;
+  expect(request.headers()['idempotency-key']).toMatch(/^checkout-/);
+
+  await expect(page).toHaveURL(/#\/orders\/[0-9a-f-]{36}$/);
+  const orderId = /#\/orders\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+  await expect(page.getByRole('heading', { level: 1, name: 'Your order' })).toBeVisible();
+  // The page polls by itself until the order is final.
+  await expect(page.getByTestId('order-status')).toHaveText('Delivered', { timeout: 60_000 });
+  await expect(page.getByRole('list', { name: 'Order progress' }).getByRole('listitem')).toHaveCount(4);
+  await expect(page.locator('[data-state="complete"]')).toHaveCount(4);
+  await expect(page.getByText(/^txn_/)).toBeVisible();
+  await expect(page.getByText('Tracking number')).toBeVisible();
+  await expect(page.getByText('$166.99')).toBeVisible();
+  await expect(page.getByRole('link', { name: /Cart.*0 items/ })).toBeVisible();
+  await expectAccessible(page, 'the delivered order');
+  await screenshot(page, '04-order-delivered');
+
+  await page.getByRole('link', { name: 'Mailbox' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Mailbox' })).toBeVisible();
+  const mail = page.getByTestId('mail').filter({ hasText: orderId });
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(mail).toHaveCount(1, { timeout: 2_000 });
+  }).toPass({ timeout: 60_000 });
+  await expectAccessible(page, 'the mailbox');
+  await screenshot(page, '05-mailbox');
+});
+
+test('invalid checkout fields show their messages and create no order', async ({ page }) => {
+  const posts: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST') posts.push(r.url());
+  });
+  await openShop(page);
+  await addToCart(page, 'Desk Lamp');
+  await page.goto('/#/checkout');
+  await page.getByRole('button', { name: 'Place order' }).click();
+
+  await expect(page.getByRole('alert').filter({ hasText: 'Please check your details' })).toBeVisible();
+  for (const label of ['Full name', 'Street address', 'City', 'State / province', 'Country']) {
+    const field = page.getByLabel(label, { exact: true });
+    await expect(field).toHaveAttribute('aria-invalid', 'true');
+    await expect(field).toHaveAccessibleDescription(/Required/);
+  }
+  await expect(page.getByLabel('Full name', { exact: true })).toBeFocused();
+  await expect(page.getByText('Must be an e-mail address')).toBeVisible();
+  await expect(page.getByText('Choose a payment method')).toHaveCount(2); // the placeholder and the message
+  await expectAccessible(page, 'the checkout with errors');
+  await screenshot(page, '06-checkout-errors');
+
+  await fillCheckout(page, { 'E-mail': 'not-an-email', 'ZIP / postal code': '!' });
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByLabel('E-mail', { exact: true })).toHaveAccessibleDescription('Must be an e-mail address');
+  await expect(page.getByLabel('ZIP / postal code', { exact: true })).toHaveAccessibleDescription(/At least 3 characters|Letters, digits/);
+  await expect(page.getByLabel('Full name', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
+
+  expect(posts).toEqual([]);
+  await page.getByRole('link', { name: 'My orders' }).click();
+  await expect(page.getByRole('heading', { name: 'No orders yet' })).toBeVisible();
+});
+
+test('reloading keeps the cart; quantities change and lines are removed', async ({ page }) => {
+  await openShop(page);
+  await addToCart(page, 'USB-C Hub');
+  await addToCart(page, 'Backpack');
+  await page.getByRole('link', { name: /Cart/ }).click();
+  await page.getByRole('button', { name: 'Increase quantity of USB-C Hub' }).click();
+  await expect(page.getByTestId('cart-total')).toHaveText('$143.98'); // 2 x 39.99 + 64.00
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your cart' })).toBeVisible();
+  await expect(page.getByLabel('Quantity of USB-C Hub', { exact: true })).toHaveValue('2');
+  await expect(page.getByTestId('cart-total')).toHaveText('$143.98');
+
+  await page.getByLabel('Quantity of Backpack', { exact: true }).fill('3');
+  await expect(page.getByTestId('cart-total')).toHaveText('$271.98'); // 79.98 + 192.00
+  await page.getByRole('button', { name: 'Remove USB-C Hub' }).click();
+  await expect(page.getByTestId('cart-total')).toHaveText('$192.00');
+  await page.getByRole('button', { name: 'Remove Backpack' }).click();
+  await expect(page.getByRole('heading', { name: 'Your cart is empty' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Your cart is empty' })).toBeVisible();
+});
+
+test('My orders lists the order, and a double-click places it only once', async ({ page }) => {
+  await openShop(page);
+  await addToCart(page, 'Webcam HD');
+  await page.goto('/#/checkout');
+  await fillCheckout(page);
+  await page.getByRole('button', { name: 'Place order' }).dblclick();
+  await expect(page).toHaveURL(/#\/orders\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+  const orderId = /#\/orders\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+
+  await page.getByRole('link', { name: 'My orders' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'My orders' })).toBeVisible();
+  const rows = page.getByTestId('order-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('$59.90');
+  await expectAccessible(page, 'my orders');
+  await screenshot(page, '07-my-orders');
+
+  // A second order is listed first (newest first).
+  const second = await placeOrder(page, ['Laptop Stand']);
+  await page.getByRole('link', { name: 'My orders' }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first().getByRole('link')).toHaveAttribute('href', `#/orders/${second}`);
+  await expect(rows.nth(1).getByRole('link')).toHaveAttribute('href', `#/orders/${orderId}`);
+  await rows.nth(1).getByRole('link').click();
+  await expect(page.getByText(orderId)).toBeVisible();
+});
+
+test('the shop works on a phone-sized screen', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await openShop(page);
+  await addToCart(page, 'Portable SSD 1 TB');
+  await page.getByRole('link', { name: /Cart/ }).click();
+  await expect(page.getByTestId('cart-total')).toHaveText('$99.00');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expectAccessible(page, 'the cart on a phone');
+  await screenshot(page, '08-cart-phone');
+});

@@ -1,0 +1,109 @@
+/**
+ * A pass-through HTTP proxy in front of a local AWS stand-in. It counts every API operation the
+ * handlers call (the benchmark prices them) and can make chosen operations fail, as a throttled or
+ * unavailable service would (the fault-injection tests). Off unless the stack is started with
+ * `instrument: true`, so normal runs and raw-speed measurements go straight to the stand-ins.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface OperationStats {
+  requests: number;
+  requestBytes: number;
+  responseBytes: number;
+  /** Requests answered with an injected fault. */
+  faults: number;
+}
+
+interface Fault {
+  remaining: number;
+  status: number;
+  type: string;
+}
+
+/** The API operation of a request: JSON protocols name it in X-Amz-Target, query ones in Action. */
+function operationOf(req: http.IncomingMessage, body: Buffer): string {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') return target.slice(target.indexOf('.') + 1);
+  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString('utf8'));
+  return action?.[1] ?? 'Unknown';
+}
+
+export class ServiceProxy {
+  readonly stats = new Map<string, OperationStats>();
+  private readonly faults = new Map<string, Fault>();
+  private readonly server: http.Server;
+  private readonly target: URL;
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+  constructor(target: string) {
+    this.target = new URL(target);
+    this.server = http.createServer((req, res) => void this.forward(req, res));
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Makes the next `times` calls of `operation` fail with a server error (retryable by the SDK). */
+  inject(operation: string, times: number, status = 500, type = 'InternalFailure'): void {
+    this.faults.set(operation, { remaining: times, status, type });
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  count(operation: string): number {
+    return this.stats.get(operation)?.requests ?? 0;
+  }
+
+  private async forward(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const operation = operationOf(req, body);
+    const stats = this.stats.get(operation) ?? { requests: 0, requestBytes: 0, responseBytes: 0, faults: 0 };
+    this.stats.set(operation, stats);
+    stats.requests += 1;
+    stats.requestBytes += body.length;
+
+    const fault = this.faults.get(operation);
+    if (fault && fault.remaining > 0) {
+      fault.remaining -= 1;
+      stats.faults += 1;
+      res.writeHead(fault.status, { 'Content-Type': 'application/x-amz-json-1.0', 'x-amzn-errortype': fault.type });
+      res.end(JSON.stringify({ __type: fault.type, message: `Injected fault in ${operation}` }));
+      return;
+    }
+
+    const upstream = http.request(
+      {
+        host: this.target.hostname,
+        port: this.target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: this.target.host },
+        agent: this.agent,
+      },
+      (response) => {
+        res.writeHead(response.statusCode ?? 502, response.headers);
+        response.on('data', (chunk: Buffer) => (stats.responseBytes += chunk.length));
+        response.pipe(res);
+      },
+    );
+    upstream.on('error', (error) => {
+      res.writeHead(502).end(String(error));
+    });
+    upstream.end(body);
+  }
+
+  async stop(): Promise<void> {
+    this.agent.destroy();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Playwright journeys against the real local stack (`local/start.ts`, i.e. `npm start`), started
+ * twice on free ports with their own data folders: one where every payment succeeds, one where
+ * every payment is declined. Chromium is Debian's (/usr/bin/chromium); Playwright cannot download.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * The config is loaded by the runner and again by each worker: the ports and the temp folder are
+ * chosen once and handed down through the environment, so every process agrees on them.
+ */
+function freePorts(count: number): number[] {
+  const script = `
+    const net = require('node:net');
+    const servers = [];
+    (async () => {
+      const ports = [];
+      for (let i = 0; i < ${count}; i++) {
+        const s = net.createServer();
+        await new Promise((r) => s.listen(0, '127.0.0.1', r));
+        servers.push(s);
+        ports.push(s.address().port);
+      }
+      servers.forEach((s) => s.close());
+      process.stdout.write(ports.join(','));
+    })();`;
+  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).split(',').map(Number);
+}
+
+if (!process.env.STOREFRONT_E2E_PORTS) process.env.STOREFRONT_E2E_PORTS = freePorts(4).join(',');
+if (!process.env.STOREFRONT_E2E_DIR) process.env.STOREFRONT_E2E_DIR = mkdtempSync(path.join(os.tmpdir(), 'storefront-e2e-'));
+const [apiOk, webOk, apiDeclined, webDeclined] = process.env.STOREFRONT_E2E_PORTS.split(',').map(Number);
+const tempDir = process.env.STOREFRONT_E2E_DIR;
+
+export const STACKS = {
+  ok: { apiPort: apiOk!, webPort: webOk!, paymentSuccessRate: '1', dir: path.join(tempDir, 'ok') },
+  declined: { apiPort: apiDeclined!, webPort: webDeclined!, paymentSuccessRate: '0', dir: path.join(tempDir, 'declined') },
+};
+
+const baseEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+
+const webServer = (stack: (typeof STACKS)[keyof typeof STACKS]) => ({
+  command: 'npx tsx local/start.ts',
+  url: `http://127.0.0.1:${stack.webPort}/`,
+  env: {
+    ...baseEnv,
+    API_PORT: String(stack.apiPort),
+    WEB_PORT: String(stack.webPort),
+    LOCAL_DATA_DIR: path.join(stack.dir, 'data'),
+    AMPLIFY_OUTPUTS_PATH: path.join(stack.dir, 'amplify_outputs.json'),
+    PAYMENT_SUCCESS_RATE: stack.paymentSuccessRate,
+    STOREFRONT_VITE_CACHE_DIR: path.join(stack.dir, 'vite-cache'),
+  },
+  reuseExistingServer: false,
+  timeout: 120_000,
+  stdout: 'pipe' as const,
+  stderr: 'pipe' as const,
+});
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list']],
+  globalTeardown: './e2e/global-teardown.ts',
+  use: {
+    ...devices['Desktop Chrome'],
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+    video: 'off',
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
+  },
+  projects: [
+    { name: 'storefront', testIgnore: /declined\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${STACKS.ok.webPort}/` } },
+    { name: 'payments-declined', testMatch: /declined\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${STACKS.declined.webPort}/` } },
+  ],
+  webServer: [webServer(STACKS.ok), webServer(STACKS.declined)],
+});

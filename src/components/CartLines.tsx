@@ -1,0 +1,121 @@
+/** The cart's lines with quantity controls and the total, priced exactly as the server will. */
+import { Button, Flex, Image, Text, TextField, VisuallyHidden } from '@aws-amplify/ui-react';
+import { useEffect, useState } from 'react';
+import { formatPrice } from '../../amplify/domain/catalog.ts';
+import type { CatalogProduct } from '../lib/api.ts';
+import { priceCart, type CartLine } from '../lib/cart.ts';
+import { ORDER_LIMITS } from '../lib/limits.ts';
+
+interface Props {
+  lines: readonly CartLine[];
+  products: readonly CatalogProduct[] | undefined;
+  /** Without handlers the lines are read-only (the checkout's summary). */
+  onQuantity?: (productId: string, quantity: number) => void;
+  onRemove?: (productId: string) => void;
+}
+
+function QuantityControl({ line, name, onQuantity }: { line: CartLine; name: string; onQuantity: (q: number) => void }) {
+  const [text, setText] = useState(String(line.quantity));
+  useEffect(() => setText(String(line.quantity)), [line.quantity]);
+  const commit = (value: string) => {
+    const n = Number.parseInt(value, 10);
+    if (Number.isFinite(n)) onQuantity(n);
+    else setText(String(line.quantity));
+  };
+  return (
+    <Flex alignItems="flex-end" gap="xs" className="quantity-control">
+      <Button
+        size="small"
+        onClick={() => onQuantity(line.quantity - 1)}
+        isDisabled={line.quantity <= 1}
+        aria-label={`Decrease quantity of ${name}`}
+      >
+        −
+      </Button>
+      <TextField
+        label={
+          <>
+            Quantity<VisuallyHidden> of {name}</VisuallyHidden>
+          </>
+        }
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={ORDER_LIMITS.maxQuantityPerItem}
+        size="small"
+        width="5.5rem"
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          const n = Number.parseInt(e.target.value, 10);
+          if (Number.isFinite(n) && n >= 1) onQuantity(n);
+        }}
+        onBlur={(e) => commit(e.target.value)}
+      />
+      <Button
+        size="small"
+        onClick={() => onQuantity(line.quantity + 1)}
+        isDisabled={line.quantity >= ORDER_LIMITS.maxQuantityPerItem}
+        aria-label={`Increase quantity of ${name}`}
+      >
+        +
+      </Button>
+    </Flex>
+  );
+}
+
+export function CartLines({ lines, products, onQuantity, onRemove }: Props) {
+  const totals = priceCart(lines);
+  const byId = new Map(products?.map((p) => [p.productId, p]));
+  return (
+    <div className="cart-lines">
+      <ul className="cart-list">
+        {totals.items.map((item) => {
+          const line = lines.find((l) => l.productId === item.productId);
+          if (!line) return null;
+          const product = byId.get(item.productId);
+          const lineCents = Math.round(item.price * 100) * item.quantity;
+          return (
+            <li key={item.productId} className="cart-line" data-testid={`cart-line-${item.productId}`}>
+              <Image src={product?.image ?? `/products/${item.productId}.svg`} alt="" width="64" height="48" className="cart-thumb" />
+              <div className="cart-line-main">
+                <Text fontWeight="bold" as="p">
+                  {item.name}
+                </Text>
+                <Text fontSize="small" as="p">
+                  {formatPrice(item.price)} each
+                </Text>
+              </div>
+              {onQuantity ? (
+                <QuantityControl line={line} name={item.name} onQuantity={(q) => onQuantity(item.productId, q)} />
+              ) : (
+                <Text as="p">Qty {item.quantity}</Text>
+              )}
+              <Text as="p" className="line-total" fontWeight="bold">
+                <VisuallyHidden>Subtotal: </VisuallyHidden>
+                {formatPrice(lineCents / 100)}
+              </Text>
+              {onRemove && (
+                <Button size="small" variation="link" onClick={() => onRemove(item.productId)} className="remove-button">
+                  Remove<VisuallyHidden> {item.name}</VisuallyHidden>
+                </Button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {totals.unavailable.length > 0 && (
+        <Text className="warning-text" role="note">
+          {totals.unavailable.length === 1 ? 'One product in your cart is' : `${totals.unavailable.length} products in your cart are`} no
+          longer sold and will not be ordered.
+        </Text>
+      )}
+      <Flex justifyContent="flex-end" className="cart-total" alignItems="baseline" gap="small">
+        <Text as="span">Total</Text>
+        <Text as="span" fontSize="large" fontWeight="bold" data-testid="cart-total">
+          {formatPrice(totals.totalAmount)}
+        </Text>
+      </Flex>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+/** Small shared pieces: the page heading that takes focus, and the loading, error and empty states. */
+import { Alert, Button, Flex, Heading, Loader, Text } from '@aws-amplify/ui-react';
+import { useEffect, useRef, type ReactNode } from 'react';
+import type { StoreError } from '../lib/api.ts';
+
+/** Set by the first client-side navigation: the initial page load keeps the browser's own focus. */
+let navigated = false;
+if (typeof window !== 'undefined') {
+  window.addEventListener('hashchange', () => {
+    navigated = true;
+  });
+}
+
+/** The page's `h1`. After a client-side navigation it takes focus, so screen readers announce the new page. */
+export function PageHeading({ children, title }: { children: ReactNode; title: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${title} · Desk & Gadget Co.`;
+    if (navigated) ref.current?.focus();
+  }, [title]);
+  return (
+    <Heading level={1} ref={ref} tabIndex={-1} className="page-heading">
+      {children}
+    </Heading>
+  );
+}
+
+export function LoadingState({ label }: { label: string }) {
+  return (
+    <Flex role="status" alignItems="center" gap="small" padding="large" className="loading-state">
+      <Loader size="large" aria-hidden="true" />
+      <Text>{label}</Text>
+    </Flex>
+  );
+}
+
+export function ErrorState({ error, title, onRetry }: { error: StoreError; title: string; onRetry?: () => void }) {
+  return (
+    <Alert variation="error" heading={title} role="alert" className="error-state">
+      <Text as="span">{error.message}</Text>
+      {error.details.length > 0 && (
+        <ul className="error-details">
+          {error.details.map((d) => (
+            <li key={`${d.path}:${d.message}`}>
+              <code>{d.path}</code>: {d.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {onRetry && (
+        <Button size="small" onClick={onRetry} marginTop="small">
+          Try again
+        </Button>
+      )}
+    </Alert>
+  );
+}
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty-state">
+      <Heading level={2}>{title}</Heading>
+      {children}
+    </div>
+  );
+}

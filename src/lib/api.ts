@@ -1,0 +1,151 @@
+/**
+ * The storefront's API client: every call goes through `get`/`post` of `aws-amplify/api`.
+ * Errors become `StoreError` with the server's `{ error, details }` kept, never swallowed.
+ */
+import { ApiError, get, isCancelError, post } from 'aws-amplify/api';
+import { API_LIMITS, API_NAME, IDEMPOTENCY_KEY_HEADER, ROUTES } from '../../amplify/domain/api.ts';
+import type { FieldIssue } from '../../amplify/domain/errors.ts';
+import type { CreateOrderRequest, Order } from '../../amplify/domain/order.ts';
+import { getConnection, MAILBOX_API_NAME } from './config.ts';
+
+/** A product as `GET /products` returns it (price in dollars). */
+export interface CatalogProduct {
+  productId: string;
+  name: string;
+  description: string;
+  price: number;
+  image: string;
+}
+
+export interface OrdersPage {
+  orders: Order[];
+  nextToken?: string;
+}
+
+export interface MailboxMessage {
+  id: string;
+  orderId: string;
+  subject: string;
+  body: string;
+  sentAt: string;
+}
+
+export type StoreErrorKind = 'http' | 'network' | 'not-configured';
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    message: string,
+    readonly kind: StoreErrorKind,
+    readonly status?: number,
+    readonly details: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export { isCancelError };
+
+function parseErrorBody(text: string | undefined): { error?: string; details: FieldIssue[] } {
+  if (!text) return { details: [] };
+  try {
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown; details?: unknown };
+    const details = Array.isArray(body.details)
+      ? body.details.filter(
+          (d): d is FieldIssue => typeof d === 'object' && d !== null && typeof d.path === 'string' && typeof d.message === 'string',
+        )
+      : [];
+    const error = typeof body.error === 'string' ? body.error : typeof body.message === 'string' ? body.message : undefined;
+    return { ...(error ? { error } : {}), details };
+  } catch {
+    return { details: [] };
+  }
+}
+
+/** Turns whatever Amplify threw into a `StoreError` (cancellations are re-thrown as they are). */
+export function toStoreError(error: unknown): StoreError {
+  if (error instanceof StoreError) return error;
+  if (error instanceof ApiError && error.response) {
+    const { statusCode, body } = error.response;
+    const parsed = parseErrorBody(body);
+    return new StoreError(parsed.error ?? `The store answered with HTTP ${statusCode}`, 'http', statusCode, parsed.details);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new StoreError(`Could not reach the store (${message}). Check your connection and try again.`, 'network');
+}
+
+/** A route of `amplify/domain/api.ts` joined to the endpoint without a double slash. */
+export function apiPath(route: string, endpointEndsWithSlash = getConnection().endpointEndsWithSlash): string {
+  return endpointEndsWithSlash ? route.replace(/^\//, '') : route;
+}
+
+interface CallOptions {
+  signal?: AbortSignal;
+}
+
+async function run<T>(operation: { response: Promise<{ body: { json(): Promise<unknown> } }>; cancel(message?: string): void }, options: CallOptions): Promise<T> {
+  const onAbort = () => operation.cancel('aborted');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const response = await operation.response;
+    return (await response.body.json()) as T;
+  } catch (error) {
+    if (isCancelError(error)) throw error;
+    throw toStoreError(error);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function ensureConnected(): void {
+  if (!getConnection().connected) throw new StoreError('The storefront is not connected to a backend.', 'not-configured');
+}
+
+export async function fetchProducts(options: CallOptions = {}): Promise<CatalogProduct[]> {
+  ensureConnected();
+  const body = await run<{ products: CatalogProduct[] }>(get({ apiName: API_NAME, path: apiPath(ROUTES.products) }), options);
+  return body.products;
+}
+
+export async function fetchOrder(orderId: string, options: CallOptions = {}): Promise<Order> {
+  ensureConnected();
+  const path = apiPath(ROUTES.order.replace('{orderId}', encodeURIComponent(orderId)));
+  return run<Order>(get({ apiName: API_NAME, path }), options);
+}
+
+export async function fetchOrders(
+  customerId: string,
+  page: { limit?: number; nextToken?: string } = {},
+  options: CallOptions = {},
+): Promise<OrdersPage> {
+  ensureConnected();
+  const queryParams: Record<string, string> = {
+    customerId,
+    limit: String(Math.min(page.limit ?? API_LIMITS.defaultPageSize, API_LIMITS.maxPageSize)),
+  };
+  if (page.nextToken) queryParams.nextToken = page.nextToken;
+  return run<OrdersPage>(get({ apiName: API_NAME, path: apiPath(ROUTES.orders), options: { queryParams } }), options);
+}
+
+type PostBody = NonNullable<NonNullable<Parameters<typeof post>[0]['options']>['body']>;
+
+/** `POST /orders` with an Idempotency-Key: sending the same key again returns the same order. */
+export async function createOrder(request: CreateOrderRequest, idempotencyKey: string, options: CallOptions = {}): Promise<Order> {
+  ensureConnected();
+  const operation = post({
+    apiName: API_NAME,
+    path: apiPath(ROUTES.orders),
+    options: {
+      headers: { 'Content-Type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: idempotencyKey },
+      body: request as unknown as PostBody,
+    },
+  });
+  return run<Order>(operation, options);
+}
+
+/** Local mode only: the e-mails the pipeline sent, newest first. */
+export async function fetchMailbox(options: CallOptions = {}): Promise<MailboxMessage[]> {
+  if (!getConnection().hasMailbox) throw new StoreError('The mailbox exists only in local mode.', 'not-configured');
+  const body = await run<{ messages: MailboxMessage[] }>(get({ apiName: MAILBOX_API_NAME, path: '' }), options);
+  return body.messages;
+}

@@ -1,0 +1,66 @@
+/**
+ * Connects the storefront to its backend from `amplify_outputs.json` (see vite.config.ts).
+ * Every API call goes through the REST client of `aws-amplify/api`; this file only configures it.
+ */
+import { Amplify } from 'aws-amplify';
+import { API_NAME } from '../../amplify/domain/api.ts';
+
+export interface RestEndpoint {
+  endpoint: string;
+  region?: string;
+  apiName?: string;
+}
+
+export interface AmplifyOutputs {
+  version: string;
+  custom?: {
+    API?: Record<string, RestEndpoint>;
+    /** Only in local mode: the URL of the local outbox (e-mails the pipeline "sent"). */
+    localMailbox?: string;
+  };
+  [key: string]: unknown;
+}
+
+/** Name under which the local outbox is registered as a second REST API. */
+export const MAILBOX_API_NAME = 'localMailbox';
+
+export interface Connection {
+  /** False when the build had no outputs file or it names no orders API. */
+  connected: boolean;
+  /** True in local mode, where the Mailbox page is available. */
+  hasMailbox: boolean;
+  /** Whether the endpoint URL ends in `/` (API Gateway's does), to join paths without `//`. */
+  endpointEndsWithSlash: boolean;
+  mailboxEndpoint?: string;
+}
+
+export function connectionFrom(outputs: AmplifyOutputs | null): Connection {
+  const api = outputs?.custom?.API?.[API_NAME];
+  const mailbox = outputs?.custom?.localMailbox;
+  return {
+    connected: typeof api?.endpoint === 'string' && api.endpoint.length > 0,
+    hasMailbox: typeof mailbox === 'string' && mailbox.length > 0,
+    endpointEndsWithSlash: api?.endpoint.endsWith('/') ?? false,
+    ...(mailbox ? { mailboxEndpoint: mailbox } : {}),
+  };
+}
+
+let connection: Connection = connectionFrom(null);
+
+export function getConnection(): Connection {
+  return connection;
+}
+
+/** `Amplify.configure(outputs)`, then the REST APIs of `custom.API` (plus the local outbox). */
+export function configureAmplify(outputs: AmplifyOutputs | null): Connection {
+  connection = connectionFrom(outputs);
+  if (!outputs || !connection.connected) return connection;
+  Amplify.configure(outputs as Parameters<typeof Amplify.configure>[0]);
+  const rest: Record<string, { endpoint: string; region?: string }> = {};
+  for (const [name, api] of Object.entries(outputs.custom?.API ?? {})) {
+    rest[name] = { endpoint: api.endpoint, ...(api.region ? { region: api.region } : {}) };
+  }
+  if (connection.mailboxEndpoint) rest[MAILBOX_API_NAME] = { endpoint: connection.mailboxEndpoint };
+  Amplify.configure({ ...Amplify.getConfig(), API: { REST: rest } });
+  return connection;
+}

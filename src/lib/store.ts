@@ -1,0 +1,54 @@
+/** App-wide state: the one cart store, and the product list fetched once per page load. */
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { fetchProducts, isCancelError, toStoreError, type CatalogProduct, type StoreError } from './api.ts';
+import { createCartStore, type CartLine } from './cart.ts';
+
+export const cartStore = createCartStore(typeof window === 'undefined' ? undefined : window.localStorage);
+
+export function useCartLines(): CartLine[] {
+  return useSyncExternalStore(cartStore.subscribe, cartStore.getSnapshot, cartStore.getSnapshot);
+}
+
+export type Remote<T> =
+  | { status: 'loading'; data?: undefined; error?: undefined }
+  | { status: 'error'; data?: undefined; error: StoreError }
+  | { status: 'success'; data: T; error?: undefined };
+
+/** Runs `load` when `key` changes; cancels the call on unmount or a new key; `reload` runs it again. */
+export function useRemote<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Remote<T> & { reload: () => void } {
+  const [state, setState] = useState<Remote<T>>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    const controller = new AbortController();
+    setState({ status: 'loading' });
+    loadRef.current(controller.signal).then(
+      (data) => {
+        if (!controller.signal.aborted) setState({ status: 'success', data });
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted || isCancelError(error)) return;
+        setState({ status: 'error', error: toStoreError(error) });
+      },
+    );
+    return () => controller.abort();
+  }, [key, attempt]);
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  return { ...state, reload };
+}
+
+let productsPromise: Promise<CatalogProduct[]> | undefined;
+
+/** The catalog from `GET /products`, shared by every page; a failed load is retried on demand. */
+export function loadProducts(): Promise<CatalogProduct[]> {
+  productsPromise ??= fetchProducts().catch((error: unknown) => {
+    productsPromise = undefined;
+    throw error;
+  });
+  return productsPromise;
+}
+
+export function useProducts() {
+  return useRemote(() => loadProducts(), 'products');
+}

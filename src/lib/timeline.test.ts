@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ORDER_STATUSES, type OrderStatus } from '../../amplify/domain/order.ts';
+import { buildTimeline, isFinalStatus, pollDelay } from './timeline.ts';
+
+const at = (status: OrderStatus) => ({
+  status,
+  orderDate: '2025-01-01T10:00:00.000Z',
+  paymentDate: '2025-01-01T10:00:01.000Z',
+  shipmentDate: '2025-01-01T10:00:02.000Z',
+  deliveryDate: '2025-01-01T10:00:03.000Z',
+});
+const states = (status: OrderStatus) => buildTimeline(at(status)).map((s) => s.state);
+
+describe('status timeline', () => {
+  it('follows the happy path', () => {
+    expect(states('PENDING')).toEqual(['current', 'upcoming', 'upcoming', 'upcoming']);
+    expect(states('PAYMENT_PROCESSED')).toEqual(['complete', 'current', 'upcoming', 'upcoming']);
+    expect(states('SHIPPED')).toEqual(['complete', 'complete', 'current', 'upcoming']);
+    expect(states('DELIVERED')).toEqual(['complete', 'complete', 'complete', 'complete']);
+    expect(buildTimeline(at('DELIVERED')).map((s) => s.label)).toEqual(['Pending', 'Payment processed', 'Shipped', 'Delivered']);
+  });
+
+  it('marks the step that failed, and nothing after it', () => {
+    const payment = buildTimeline(at('PAYMENT_FAILED'));
+    expect(payment.map((s) => s.state)).toEqual(['complete', 'failed', 'upcoming', 'upcoming']);
+    expect(payment[1]?.label).toBe('Payment failed');
+    const shipment = buildTimeline(at('SHIPMENT_FAILED'));
+    expect(shipment.map((s) => s.state)).toEqual(['complete', 'complete', 'failed', 'upcoming']);
+    expect(shipment[2]?.label).toBe('Shipment failed');
+  });
+
+  it('shows dates only for the steps reached', () => {
+    expect(buildTimeline(at('PAYMENT_PROCESSED')).map((s) => s.date)).toEqual(['2025-01-01T10:00:00.000Z', '2025-01-01T10:00:01.000Z', undefined, undefined]);
+    expect(buildTimeline(at('PAYMENT_FAILED'))[1]?.date).toBeUndefined();
+  });
+
+  it('has a timeline for every status', () => {
+    for (const status of ORDER_STATUSES) expect(buildTimeline(at(status))).toHaveLength(4);
+  });
+
+  it('stops polling on final statuses only', () => {
+    expect(ORDER_STATUSES.filter(isFinalStatus)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED']);
+  });
+
+  it('backs off polling up to a ceiling', () => {
+    expect([0, 1, 2, 3].map((n) => pollDelay(n))).toEqual([1000, 1500, 2250, 3375]);
+    expect(pollDelay(50)).toBe(10_000);
+  });
+});

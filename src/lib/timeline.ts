@@ -1,0 +1,54 @@
+/** The order's status as a timeline: Pending -> Payment processed -> Shipped -> Delivered, or a failure. */
+import type { Order } from '../../amplify/domain/order.ts';
+import { FINAL_STATUSES, HAPPY_PATH, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { STATUS_LABELS } from './status.ts';
+
+export type StepState = 'complete' | 'current' | 'failed' | 'upcoming';
+
+export interface TimelineStep {
+  status: OrderStatus;
+  label: string;
+  state: StepState;
+  /** When the order reached this step, if it did and the record says so. */
+  date?: string;
+}
+
+type TimelineOrder = Pick<Order, 'status' | 'orderDate' | 'paymentDate' | 'shipmentDate' | 'deliveryDate'>;
+
+const dateOf = (order: TimelineOrder, status: OrderStatus): string | undefined =>
+  ({
+    PENDING: order.orderDate,
+    PAYMENT_PROCESSED: order.paymentDate,
+    SHIPPED: order.shipmentDate,
+    DELIVERED: order.deliveryDate,
+    PAYMENT_FAILED: undefined,
+    SHIPMENT_FAILED: undefined,
+  })[status];
+
+/** Where a failure interrupts the happy path: the step that failed. */
+const FAILED_AT: Partial<Record<OrderStatus, OrderStatus>> = {
+  PAYMENT_FAILED: 'PAYMENT_PROCESSED',
+  SHIPMENT_FAILED: 'SHIPPED',
+};
+
+export function buildTimeline(order: TimelineOrder): TimelineStep[] {
+  const failedAt = FAILED_AT[order.status];
+  const reached = failedAt ? HAPPY_PATH.indexOf(failedAt) - 1 : HAPPY_PATH.indexOf(order.status);
+  return HAPPY_PATH.map((status, index) => {
+    const date = index <= reached ? dateOf(order, status) : undefined;
+    let state: StepState;
+    if (failedAt && status === failedAt) state = 'failed';
+    else if (index < reached || (index === reached && failedAt)) state = 'complete';
+    else if (index === reached) state = order.status === 'DELIVERED' ? 'complete' : 'current';
+    else state = 'upcoming';
+    const label = state === 'failed' ? STATUS_LABELS[order.status] : STATUS_LABELS[status];
+    return { status, label, state, ...(date ? { date } : {}) };
+  });
+}
+
+export const isFinalStatus = (status: OrderStatus): boolean => FINAL_STATUSES.includes(status);
+
+/** Poll delay after `attempt` unchanged answers: 1 s, 1.5 s, 2.25 s ... capped at `max`. */
+export function pollDelay(attempt: number, { initial = 1000, factor = 1.5, max = 10_000 } = {}): number {
+  return Math.min(max, Math.round(initial * factor ** Math.max(0, attempt)));
+}

@@ -1,0 +1,7 @@
+/// <reference types="vite/client" />
+
+/** The Amplify outputs file (`amplify_outputs.json`), or `null` when the build had none (vite.config.ts). */
+declare module 'amplify-outputs' {
+  const outputs: import('./lib/config.ts').AmplifyOutputs | null;
+  export default outputs;
+}

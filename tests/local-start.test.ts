@@ -1,0 +1,149 @@
+/**
+ * `npm start` end to end, as a newcomer runs it: the real CLI in a child process, an order posted
+ * over HTTP, DELIVERED, its e-mail in the outbox, and all of it still there after a restart, also
+ * after the process was killed in the middle of a workflow.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Order } from '../amplify/domain/order.ts';
+import { orderRequest } from './fixtures.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'orders-start-'));
+const dataDir = path.join(dir, 'data');
+let child: ChildProcess | undefined;
+
+afterAll(() => {
+  child?.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Running {
+  process: ChildProcess;
+  apiUrl: string;
+  webUrl: string;
+  output: () => string;
+}
+
+/** Runs `npm start`'s script and resolves when it prints its URLs. */
+async function start(env: Record<string, string> = {}): Promise<Running> {
+  const [apiPort, webPort] = [await freePort(), await freePort()];
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    env: {
+      ...process.env,
+      API_PORT: String(apiPort),
+      WEB_PORT: String(webPort),
+      LOCAL_DATA_DIR: dataDir,
+      AMPLIFY_OUTPUTS_PATH: path.join(dir, 'amplify_outputs.json'),
+      STOREFRONT_VITE_CACHE_DIR: path.join(dir, 'vite-cache'),
+      PAYMENT_SUCCESS_RATE: '1',
+      LOCAL_DELIVERY_WAIT_MS: '300',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = proc;
+  let output = '';
+  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 90_000;
+  while (!/Storefront: (\S+)/.test(output)) {
+    if (proc.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`npm start not ready:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { process: proc, apiUrl: /API:\s+(\S+)/.exec(output)![1]!, webUrl: /Storefront: (\S+)/.exec(output)![1]!, output: () => output };
+}
+
+async function stop(running: Running, signal: NodeJS.Signals): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => running.process.once('exit', (code) => resolve(code)));
+  running.process.kill(signal);
+  return exited;
+}
+
+async function getOrder(apiUrl: string, orderId: string): Promise<Order> {
+  return (await fetch(new URL(`orders/${orderId}`, apiUrl))).json() as Promise<Order>;
+}
+
+async function waitForStatus(apiUrl: string, orderId: string, statuses: string[], timeoutMs = 30_000): Promise<Order> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const order = await getOrder(apiUrl, orderId);
+    if (statuses.includes(order.status)) return order;
+    if (Date.now() > deadline) throw new Error(`Order ${orderId} is ${order.status}, expected ${statuses.join('/')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const mailFiles = (orderId: string) => readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.includes(orderId));
+
+describe('npm start', () => {
+  let orderId = '';
+
+  it('serves the storefront and takes a posted order to DELIVERED with its e-mail in the outbox', async () => {
+    const running = await start();
+    expect((await fetch(running.webUrl)).status).toBe(200);
+    const outputs = JSON.parse(readFileSync(path.join(dir, 'amplify_outputs.json'), 'utf8'));
+    expect(outputs.custom.API.ordersApi.endpoint).toBe(running.apiUrl);
+
+    const response = await fetch(new URL('orders', running.apiUrl), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(orderRequest()),
+    });
+    expect(response.status).toBe(201);
+    orderId = ((await response.json()) as Order).orderId;
+    const order = await waitForStatus(running.apiUrl, orderId, ['DELIVERED']);
+
+    const deadline = Date.now() + 10_000;
+    while (mailFiles(orderId).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(mailFiles(orderId)).toHaveLength(1);
+    const mail = readFileSync(path.join(dataDir, 'outbox', mailFiles(orderId)[0]!), 'utf8');
+    for (const text of [`Subject: Order Confirmation - ${orderId}`, 'Dear Ana García', 'Wireless Headphones x2', 'Total Amount: $278.48', `Tracking Number: ${order.trackingNumber}`]) {
+      expect(mail).toContain(text);
+    }
+    expect(running.output()).toContain(`[outbox] Order Confirmation - ${orderId}`);
+    expect(await stop(running, 'SIGINT')).toBe(0);
+  });
+
+  it('keeps orders and e-mails across a restart', async () => {
+    const running = await start();
+    expect((await getOrder(running.apiUrl, orderId)).status).toBe('DELIVERED');
+    const mailbox = (await (await fetch(new URL('_local/outbox', running.apiUrl))).json()) as { messages: { orderId: string }[] };
+    expect(mailbox.messages.filter((m) => m.orderId === orderId)).toHaveLength(1);
+    expect(await stop(running, 'SIGINT')).toBe(0);
+  });
+
+  it('finishes an order whose workflow was killed mid-way, once', async () => {
+    // A long local delivery wait holds the workflow after shipment; the process is killed there.
+    let running = await start({ LOCAL_DELIVERY_WAIT_MS: '60000' });
+    const response = await fetch(new URL('orders', running.apiUrl), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(orderRequest({ customerId: 'killed-mid-way' })),
+    });
+    const killedId = ((await response.json()) as Order).orderId;
+    const shipped = await waitForStatus(running.apiUrl, killedId, ['SHIPPED']);
+    await stop(running, 'SIGKILL');
+
+    running = await start();
+    const delivered = await waitForStatus(running.apiUrl, killedId, ['DELIVERED']);
+    expect(delivered.transactionId).toBe(shipped.transactionId);
+    expect(delivered.trackingNumber).toBe(shipped.trackingNumber);
+    expect(running.output()).toContain('Resumed 1 workflow execution(s)');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(mailFiles(killedId).length).toBeLessThanOrEqual(1);
+    expect(await stop(running, 'SIGINT')).toBe(0);
+  });
+});
