@@ -1,5 +1,5 @@
 /**
- * The cloud definition: the three functions (`amplify/functions/*`) and, in the same nested stack
+ * The cloud definition: the four functions (`amplify/functions/*`) and, in the same nested stack
  * (resource group `RESOURCE_GROUP`), every other resource of the store (`amplify/cloud/`).
  * Deploy with `npx ampx sandbox` or a branch deployment; `npm run synth` synthesizes it offline.
  * See docs/cloud.md.
@@ -15,8 +15,9 @@ import { FUNCTIONS } from './domain/resources.ts';
 import { appServer } from './functions/app-server/resource.ts';
 import { orderStarter } from './functions/order-starter/resource.ts';
 import { processOrder } from './functions/process-order/resource.ts';
+import { recoverOrders } from './functions/recover-orders/resource.ts';
 
-export const backend = defineBackend({ appServer, orderStarter, processOrder });
+export const backend = defineBackend({ appServer, orderStarter, processOrder, recoverOrders });
 
 /** The CDK function behind an Amplify function (a NodejsFunction, so a `lambda.Function`). */
 function cdkFunction(resource: { resources: { lambda: lambda.IFunction } }): lambda.Function {
@@ -29,6 +30,7 @@ const functions = {
   appServer: cdkFunction(backend.appServer),
   orderStarter: cdkFunction(backend.orderStarter),
   processOrder: cdkFunction(backend.processOrder),
+  recoverOrders: cdkFunction(backend.recoverOrders),
 };
 
 /** The functions' nested stack: custom resources go here, so no reference crosses stacks. */

@@ -18,6 +18,8 @@ const schema = z.object({
   LOCAL_VISIBILITY_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(5),
   /** How often the recovery job looks for stuck orders locally. */
   LOCAL_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /** How long an open order must be untouched before the local recovery job drives it on (AWS: 15 min). */
+  LOCAL_RECOVERY_STALE_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
   AMPLIFY_OUTPUTS_PATH: z.string().min(1).default('amplify_outputs.json'),
 });
 
@@ -30,6 +32,7 @@ export type LocalConfig = {
   retryIntervalMs: number;
   visibilityTimeoutSeconds: number;
   recoveryIntervalMs: number;
+  recoveryStaleAfterMs: number;
   outputsPath: string;
 };
 
@@ -49,6 +52,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     retryIntervalMs: c.LOCAL_RETRY_INTERVAL_MS,
     visibilityTimeoutSeconds: c.LOCAL_VISIBILITY_TIMEOUT_SECONDS,
     recoveryIntervalMs: c.LOCAL_RECOVERY_INTERVAL_MS,
+    recoveryStaleAfterMs: c.LOCAL_RECOVERY_STALE_AFTER_MS,
     outputsPath: path.resolve(c.AMPLIFY_OUTPUTS_PATH),
   };
 }

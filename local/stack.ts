@@ -14,7 +14,7 @@ import path from 'node:path';
 import { API_NAME } from '../amplify/domain/api.ts';
 import { createDocumentClient, OrderStore } from '../amplify/domain/order-store.ts';
 import { recoverStuckOrders, type RecoveryReport } from '../amplify/domain/recovery.ts';
-import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE } from '../amplify/domain/resources.ts';
+import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../amplify/domain/resources.ts';
 import { LOCAL_AWS, LOCAL_REGION } from './aws.ts';
 import { createApiGateway, listen, LOCAL_MAILBOX_PATH } from './api-gateway.ts';
 import type { LocalConfig } from './config.ts';
@@ -27,10 +27,9 @@ import { ServiceProxy } from './service-proxy.ts';
 import { toSqsRecord } from './sqs-event.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
-/** Locally, an open order untouched for this long is considered stuck (AWS: see backend.ts). */
-const RECOVERY_STALE_AFTER_MS = 60_000;
-
-export interface StackOptions extends Omit<LocalConfig, 'webPort' | 'outputsPath'> {
+export interface StackOptions extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs'> {
+  /** When the periodic recovery job considers an open order stuck (default: as in AWS). */
+  recoveryStaleAfterMs?: number;
   /** Called for each e-mail the topic delivers. */
   onMail?: (mail: MailMessage) => void;
   /** Wraps every process-order invocation; tests use it to inject faults. */
@@ -178,7 +177,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   // local queues start empty), so every open order without a running execution is stuck.
   const dynamoClient = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
   const sfnClient = new SFNClient({ ...LOCAL_AWS, endpoint: sfnEndpoint });
-  const recover = (staleAfterMs = RECOVERY_STALE_AFTER_MS) =>
+  const recover = (staleAfterMs = options.recoveryStaleAfterMs ?? RECOVERY.staleAfterMinutes * 60_000) =>
     recoverStuckOrders({
       store: new OrderStore(createDocumentClient(dynamoClient), ORDERS_TABLE.localName),
       sfn: sfnClient,

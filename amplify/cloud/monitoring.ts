@@ -1,17 +1,20 @@
 /**
- * The seed's four alarms, one on the dead-letter queue, and a dashboard with the key metrics.
- * Alarms notify the alarm topic (e-mail when `NOTIFICATION_EMAIL` is set).
+ * The seed's four alarms, one on the dead-letter queue, two on the recovery job, and a dashboard
+ * with the key metrics. Alarms notify the alarm topic (e-mail when `NOTIFICATION_EMAIL` is set).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FUNCTIONS } from '../domain/resources.ts';
+import { METRICS_NAMESPACE } from '../functions/shared/powertools.ts';
 
 /** Thresholds from the seed ("Monitoreo"), plus the dead-letter queue. */
 export const ALARMS = {
@@ -20,10 +23,20 @@ export const ALARMS = {
   dynamoThrottles: { threshold: 0, periodMinutes: 5 },
   workflowFailures: { threshold: 3, periodMinutes: 10 },
   deadLetterMessages: { threshold: 0, periodMinutes: 5 },
+  /** Any order the recovery job gave up on (it reports them on every run until someone acts). */
+  recoveryGaveUp: { threshold: 0, periodMinutes: 10 },
+  /** The recovery job failing on most runs (about three runs in 15 minutes): no order is healed. */
+  recoveryFailing: { threshold: 1, periodMinutes: 15 },
 } as const;
 
+/** The Powertools metrics `recover-orders` publishes on every run (zeros included). */
+export const RECOVERY_METRICS = ['OrdersReenqueued', 'OrdersRestarted', 'OrdersRecoveryGaveUp'] as const;
+
 export interface MonitoringProps {
+  /** Every function, for the summed Lambda errors alarm and the dashboard. */
   readonly functions: lambda.IFunction[];
+  /** The recovery job: its function and schedule. */
+  readonly recovery: { readonly function: lambda.IFunction; readonly schedule: events.IRule };
   readonly api: apigw.RestApi;
   readonly tables: dynamodb.ITable[];
   readonly queue: sqs.IQueue;
@@ -43,13 +56,15 @@ export class Monitoring extends Construct {
   readonly dynamoThrottles: cloudwatch.Alarm;
   readonly workflowFailures: cloudwatch.Alarm;
   readonly deadLetterMessages: cloudwatch.Alarm;
+  readonly recoveryGaveUp: cloudwatch.Alarm;
+  readonly recoveryFailing: cloudwatch.Alarm;
   readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const sum = cloudwatch.Stats.SUM;
 
-    // Lambda errors > 10 in 5 minutes, over the three functions.
+    // Lambda errors > 10 in 5 minutes, summed over every function (the recovery job included).
     const errorMetrics = props.functions.map((fn) =>
       fn.metricErrors({ period: minutes(ALARMS.lambdaErrors.periodMinutes), statistic: sum }),
     );
@@ -136,7 +151,39 @@ export class Monitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
 
-    const alarms = [this.lambdaErrors, this.api5xx, this.dynamoThrottles, this.workflowFailures, this.deadLetterMessages];
+    // The recovery job: orders it could not heal, and the job itself failing (one error every
+    // five minutes would never reach the summed Lambda errors alarm).
+    const recoveryMetric = (metricName: string, statistic: string, period?: Duration) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: FUNCTIONS.recoverOrders.name },
+        statistic,
+        period,
+      });
+    this.recoveryGaveUp = recoveryMetric(
+      'OrdersRecoveryGaveUp',
+      cloudwatch.Stats.MAXIMUM,
+      minutes(ALARMS.recoveryGaveUp.periodMinutes),
+    ).createAlarm(this, 'RecoveryGaveUpAlarm', {
+      alarmDescription:
+        'Orders still stuck after every recovery attempt: see the recover-orders logs ("gaveUp") and docs/cloud.md, "Recovery job"',
+      threshold: ALARMS.recoveryGaveUp.threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.recoveryFailing = props.recovery.function
+      .metricErrors({ period: minutes(ALARMS.recoveryFailing.periodMinutes), statistic: sum })
+      .createAlarm(this, 'RecoveryFailingAlarm', {
+        alarmDescription: `The recovery job failed more than ${ALARMS.recoveryFailing.threshold} time(s) in ${ALARMS.recoveryFailing.periodMinutes} minutes`,
+        threshold: ALARMS.recoveryFailing.threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+
+    const alarms = this.alarms;
     const action = new SnsAction(props.alarmTopic);
     for (const alarm of alarms) {
       alarm.addAlarmAction(action);
@@ -213,11 +260,36 @@ export class Monitoring extends Construct {
             width: 8,
           }),
         ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Recovery job (orders per run)',
+            left: RECOVERY_METRICS.map((name) => recoveryMetric(name, sum)),
+            right: [
+              props.recovery.function.metricErrors({ statistic: sum, label: 'Job errors' }),
+              new cloudwatch.Metric({
+                namespace: 'AWS/Events',
+                metricName: 'FailedInvocations',
+                dimensionsMap: { RuleName: props.recovery.schedule.ruleName },
+                statistic: sum,
+                label: 'Schedule failed invocations',
+              }),
+            ],
+            width: 8,
+          }),
+        ],
       ],
     });
   }
 
   get alarms(): cloudwatch.Alarm[] {
-    return [this.lambdaErrors, this.api5xx, this.dynamoThrottles, this.workflowFailures, this.deadLetterMessages];
+    return [
+      this.lambdaErrors,
+      this.api5xx,
+      this.dynamoThrottles,
+      this.workflowFailures,
+      this.deadLetterMessages,
+      this.recoveryGaveUp,
+      this.recoveryFailing,
+    ];
   }
 }

@@ -30,7 +30,7 @@ export function acknowledgeNagFindings(
   cloud: OrdersCloud,
   functions: Record<string, lambda.Function>,
 ): void {
-  // ------------------------------------------------------------ the three functions (Amplify-made)
+  // ------------------------------------------------------------ the four functions (Amplify-made)
   for (const fn of Object.values(functions)) {
     if (fn.role) {
       acknowledge(fn.role, {
@@ -51,6 +51,16 @@ export function acknowledgeNagFindings(
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
       'Added by CDK for logging and tracing: logs:CreateLogDelivery/GetLogDelivery/UpdateLogDelivery/DeleteLogDelivery/ListLogDeliveries/PutResourcePolicy/DescribeResourcePolicies/DescribeLogGroups and xray:PutTraceSegments/PutTelemetryRecords/GetSamplingRules/GetSamplingTargets do not support resource-level permissions. lambda:InvokeFunction is on the process-order ARN only.',
+  });
+
+  // ------------------------------------------------------------ Recovery job
+  const recoveryRole = functions.recoverOrders?.role;
+  if (!recoveryRole) throw new Error('acknowledgeNagFindings: the recoverOrders function (with its role) is missing');
+  const stateMachineName = `<${ordersStack.getLogicalId(cloud.stateMachine.node.defaultChild as CfnResource)}.Name>`;
+  acknowledge(recoveryRole, {
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}:*]`,
+    reason:
+      'recover-orders calls states:DescribeExecution (only that action) on the executions of the order workflow. Execution names are the order ids (<orderId>, <orderId>-r<n>), unknown at deployment, so the ARN needs a wildcard on the execution name; it is scoped to this one state machine.',
   });
 
   // ------------------------------------------------------------ API Gateway

@@ -1,5 +1,5 @@
 /**
- * Every AWS resource of the store besides the three Lambda functions, as one construct placed in
+ * Every AWS resource of the store besides the four Lambda functions, as one construct placed in
  * the functions' own nested stack (resource group `RESOURCE_GROUP`), so the references between
  * functions and resources never cross a nested-stack boundary (no circular dependency).
  *
@@ -29,6 +29,7 @@ import { createOrderRequestSchema } from '../domain/order.ts';
 import { ENV, IDEMPOTENCY_TABLE, NOTIFICATION_TOPIC, ORDER_QUEUE, ORDERS_TABLE } from '../domain/resources.ts';
 import { renderWorkflow } from '../domain/workflow.ts';
 import { Monitoring } from './monitoring.ts';
+import { OrderRecovery } from './recovery.ts';
 import { requestModelSchema } from './request-model.ts';
 
 /** API Gateway stage settings (seed: throttling 10,000 requests per second). */
@@ -52,6 +53,8 @@ export interface OrdersCloudProps {
   readonly appServer: lambda.Function;
   readonly orderStarter: lambda.Function;
   readonly processOrder: lambda.Function;
+  /** The scheduled recovery job (`amplify/functions/recover-orders`). */
+  readonly recoverOrders: lambda.Function;
   /** Subscribed by e-mail to order notifications and alarms when set. */
   readonly notificationEmail?: string;
   /** Folder of the built storefront (`dist/`); omitted when it has not been built. */
@@ -71,6 +74,7 @@ export class OrdersCloud extends Construct {
   readonly topic: sns.Topic;
   readonly alarmTopic: sns.Topic;
   readonly stateMachine: sfn.StateMachine;
+  readonly recovery: OrderRecovery;
   readonly api: apigw.RestApi;
   readonly requestValidator: apigw.RequestValidator;
   readonly accessLogBucket: s3.Bucket;
@@ -87,7 +91,7 @@ export class OrdersCloud extends Construct {
 
   constructor(scope: Construct, id: string, props: OrdersCloudProps) {
     super(scope, id);
-    const { appServer, orderStarter, processOrder } = props;
+    const { appServer, orderStarter, processOrder, recoverOrders } = props;
     const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     // ---------------------------------------------------------------- DynamoDB
@@ -220,6 +224,14 @@ export class OrdersCloud extends Construct {
     processOrder.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.topicKey.keyArn] }),
     );
+
+    // ---------------------------------------------------------------- Recovery job (schedule, env, IAM)
+    this.recovery = new OrderRecovery(this, 'Recovery', {
+      recoverOrders,
+      ordersTable: this.ordersTable,
+      stateMachine: this.stateMachine,
+      queue: this.queue,
+    });
 
     // ---------------------------------------------------------------- API Gateway REST
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
@@ -403,7 +415,8 @@ export class OrdersCloud extends Construct {
 
     // ---------------------------------------------------------------- Alarms + dashboard
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      functions: [appServer, orderStarter, processOrder],
+      functions: [appServer, orderStarter, processOrder, recoverOrders],
+      recovery: { function: recoverOrders, schedule: this.recovery.schedule },
       api: this.api,
       tables: [this.ordersTable, this.idempotencyTable],
       queue: this.queue,

@@ -49,6 +49,19 @@ export const FUNCTIONS = {
   appServer: { name: 'app-server', memoryMB: 128, timeoutSeconds: 30 },
   orderStarter: { name: 'order-starter', memoryMB: 128, timeoutSeconds: 30 },
   processOrder: { name: 'process-order', memoryMB: 128, timeoutSeconds: 30 },
+  /**
+   * Scheduled recovery job. 120 s: it scans the orders table (1 MB pages) and makes up to
+   * `MAX_RECOVERY_EXECUTIONS + 1` DescribeExecution calls per stale open order, one by one; that
+   * fits with a wide margin, and stays well under the schedule interval so runs do not overlap.
+   */
+  recoverOrders: { name: 'recover-orders', memoryMB: 128, timeoutSeconds: 120 },
+} as const;
+
+/** The recovery job (`amplify/domain/recovery.ts`): how often it runs, and when an order counts as stuck. */
+export const RECOVERY = {
+  scheduleMinutes: 5,
+  /** Open orders untouched for longer than this are stuck (the workflow's steps take seconds). */
+  staleAfterMinutes: 15,
 } as const;
 
 export const STATE_MACHINE = {

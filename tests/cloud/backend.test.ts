@@ -14,7 +14,7 @@ import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { requestModelSchema } from '../../amplify/cloud/request-model.ts';
 import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_METHODS, ROUTES } from '../../amplify/domain/api.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
-import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE } from '../../amplify/domain/resources.ts';
+import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../../amplify/domain/resources.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/domain/workflow.ts';
 
 type Backend = typeof import('../../amplify/backend.ts');
@@ -74,15 +74,23 @@ describe('functions', () => {
     appServer: [ENV.ordersTable, ENV.queueUrl],
     orderStarter: [ENV.stateMachineArn],
     processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn],
+    recoverOrders: [ENV.ordersTable, ENV.stateMachineArn, ENV.queueUrl],
+  };
+  /** The seed's 30 s; the recovery job scans the table, under its schedule interval. */
+  const expectedTimeout: Record<keyof typeof FUNCTIONS, number> = {
+    appServer: 30,
+    orderStarter: 30,
+    processOrder: 30,
+    recoverOrders: 120,
   };
 
-  it.each(Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[])('%s: Node.js 22+, 128 MB, 30 s, only its environment', (key) => {
+  it.each(Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[])('%s: Node.js 22+, 128 MB, its timeout, only its environment', (key) => {
     const props = resources[fnId(key)]!.Properties as Json;
     expect(Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
     expect(props.MemorySize).toBe(FUNCTIONS[key].memoryMB);
     expect(props.MemorySize).toBe(128);
     expect(props.Timeout).toBe(FUNCTIONS[key].timeoutSeconds);
-    expect(props.Timeout).toBe(30);
+    expect(props.Timeout).toBe(expectedTimeout[key]);
     const env = Object.keys(props.Environment.Variables).filter((k) => k !== 'AMPLIFY_SSM_ENV_CONFIG');
     expect(env.sort()).toEqual([...expectedEnv[key], 'POWERTOOLS_SERVICE_NAME'].sort());
     expect(props.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(FUNCTIONS[key].name);
@@ -97,6 +105,45 @@ describe('functions', () => {
     expect(env('processOrder')[ENV.ordersTable]).toEqual({ Ref: id(mod.cloud.ordersTable) });
     expect(env('processOrder')[ENV.idempotencyTable]).toEqual({ Ref: id(mod.cloud.idempotencyTable) });
     expect(env('processOrder')[ENV.topicArn]).toEqual({ Ref: id(mod.cloud.topic) });
+    expect(env('recoverOrders')[ENV.ordersTable]).toEqual({ Ref: id(mod.cloud.ordersTable) });
+    expect(env('recoverOrders')[ENV.stateMachineArn]).toEqual({ Ref: id(mod.cloud.stateMachine) });
+    expect(env('recoverOrders')[ENV.queueUrl]).toEqual({ Ref: id(mod.cloud.queue) });
+  });
+});
+
+describe('recovery job', () => {
+  const ruleId = () => logicalId(mod.ordersStack, mod.cloud.recovery.schedule);
+
+  it('runs on an EventBridge schedule every RECOVERY.scheduleMinutes, its timeout well inside the interval', () => {
+    expect(ofType('AWS::Events::Rule')).toHaveLength(1);
+    const rule = resources[ruleId()]!.Properties as Json;
+    expect(RECOVERY.scheduleMinutes).toBe(5);
+    expect(rule.ScheduleExpression).toBe(`rate(${RECOVERY.scheduleMinutes} minutes)`);
+    expect(rule.State).toBe('ENABLED');
+    expect(rule.Targets).toEqual([
+      {
+        Id: expect.any(String),
+        Arn: { 'Fn::GetAtt': [fnId('recoverOrders'), 'Arn'] },
+        // Delivery retried until the next run is due; no DLQ (a schedule event carries no data).
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: RECOVERY.scheduleMinutes * 60 },
+      },
+    ]);
+    expect(FUNCTIONS.recoverOrders.timeoutSeconds).toBeLessThan(RECOVERY.scheduleMinutes * 60);
+  });
+
+  it('EventBridge may invoke it (this rule only); Lambda does not retry a failed run', () => {
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [fnId('recoverOrders'), 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [ruleId(), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnId('recoverOrders') },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: RECOVERY.scheduleMinutes * 60,
+    });
   });
 });
 
@@ -147,6 +194,42 @@ describe('least-privilege IAM', () => {
         'kms:Decrypt',
       ].sort(),
     );
+  });
+
+  it('recover-orders: scan orders, describe this workflow’s executions, start it, send to the queue', () => {
+    const id = (c: { node: { defaultChild?: unknown } }) => logicalId(mod.ordersStack, c);
+    const stateMachine = id(mod.cloud.stateMachine);
+    expect(statementsOf(roleOf('recoverOrders'))).toEqual([
+      { Action: 'dynamodb:Scan', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.ordersTable), 'Arn'] } },
+      {
+        Action: 'states:DescribeExecution',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':states:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':execution:',
+              { 'Fn::GetAtt': [stateMachine, 'Name'] },
+              ':*',
+            ],
+          ],
+        },
+      },
+      { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: stateMachine } },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.queue), 'Arn'] } },
+    ]);
+    expect(actionsOf(roleOf('recoverOrders'))).toEqual(
+      ['dynamodb:Scan', 'states:DescribeExecution', 'states:StartExecution', 'sqs:SendMessage'].sort(),
+    );
+    // SSE-SQS, not a customer key: sending needs no KMS permission.
+    expect(resources[id(mod.cloud.queue)]!.Properties.KmsMasterKeyId).toBeUndefined();
+    expect(resources[id(mod.cloud.queue)]!.Properties.SqsManagedSseEnabled).toBe(true);
   });
 
   it('state machine: invokes process-order only', () => {
@@ -335,8 +418,12 @@ describe('API Gateway', () => {
     }
     const order = methods().find((m) => m.path === '/orders/{orderId}')!;
     expect(order.RequestParameters).toEqual({ 'method.request.path.orderId': true });
-    // Each method may invoke app-server, and only on its own route.
-    expect(ofType('AWS::Lambda::Permission')).toHaveLength(expected.length);
+    // Each method may invoke app-server, and only on its own route (the other permission is the
+    // recovery schedule's, checked under "recovery job").
+    const apiPermissions = ofType('AWS::Lambda::Permission').filter(([, p]) => p.Properties.Principal === 'apigateway.amazonaws.com');
+    expect(apiPermissions).toHaveLength(expected.length);
+    for (const [, p] of apiPermissions) expect(p.Properties.FunctionName).toEqual({ 'Fn::GetAtt': [fnId('appServer'), 'Arn'] });
+    expect(ofType('AWS::Lambda::Permission')).toHaveLength(expected.length + 1);
   });
 
   it('validates POST /orders with the JSON-schema model generated from createOrderRequestSchema', () => {
@@ -464,14 +551,19 @@ describe('alarms and dashboard', () => {
   const alarm = (a: { node: { defaultChild?: unknown } }) => resources[logicalId(mod.ordersStack, a)]!.Properties as Json;
   const alarmTopic = () => ({ Ref: logicalId(mod.ordersStack, mod.cloud.alarmTopic) });
 
-  it('the seed’s four alarms and one on the dead-letter queue, all notifying the alarm topic', () => {
+  it('the seed’s four alarms, one on the dead-letter queue, two on the recovery job, all notifying the alarm topic', () => {
     const m = mod.cloud.monitoring;
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    expect(m.alarms).toHaveLength(7);
 
     const lambda = alarm(m.lambdaErrors);
     expect(lambda).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
     const errorMetrics = (lambda.Metrics as Json[]).filter((x) => x.MetricStat);
-    expect(errorMetrics.map((x) => x.MetricStat.Metric.MetricName)).toEqual(['Errors', 'Errors', 'Errors']);
+    expect(errorMetrics.map((x) => x.MetricStat.Metric.MetricName)).toEqual(['Errors', 'Errors', 'Errors', 'Errors']);
+    // Summed over every function, the recovery job included.
+    expect(errorMetrics.map((x) => x.MetricStat.Metric.Dimensions[0].Value).sort()).toEqual(
+      (Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[]).map((key) => ({ Ref: fnId(key) })).sort((a, b) => a.Ref.localeCompare(b.Ref)),
+    );
     expect(errorMetrics.every((x) => x.MetricStat.Period === 300)).toBe(true);
 
     const api = alarm(m.api5xx);
@@ -499,13 +591,30 @@ describe('alarms and dashboard', () => {
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
     });
+    expect(alarm(m.recoveryGaveUp)).toMatchObject({
+      Namespace: 'OrderPlatform',
+      MetricName: 'OrdersRecoveryGaveUp',
+      Dimensions: [{ Name: 'service', Value: FUNCTIONS.recoverOrders.name }],
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(alarm(m.recoveryFailing)).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId('recoverOrders') } }],
+      Period: 900,
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
     for (const a of m.alarms) expect(alarm(a).AlarmActions).toEqual([alarmTopic()]);
   });
 
   it('a dashboard with API, Lambda, queue, workflow and DynamoDB metrics', () => {
     const [, dashboard] = ofType('AWS::CloudWatch::Dashboard')[0]!;
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
-    for (const metric of ['Count', '5XXError', 'Latency', 'Invocations', 'Errors', 'Duration', 'ApproximateNumberOfMessagesVisible', 'ExecutionsFailed', 'ConsumedReadCapacityUnits']) {
+    for (const metric of ['Count', '5XXError', 'Latency', 'Invocations', 'Errors', 'Duration', 'ApproximateNumberOfMessagesVisible', 'ExecutionsFailed', 'ConsumedReadCapacityUnits', 'OrdersReenqueued', 'OrdersRestarted', 'OrdersRecoveryGaveUp', 'FailedInvocations']) {
       expect(body).toContain(metric);
     }
   });
@@ -577,6 +686,11 @@ describe('cdk-nag AwsSolutions', () => {
     const { ACKNOWLEDGED } = await import('../../amplify/cloud/nag.ts');
     expect(ACKNOWLEDGED.length).toBeGreaterThan(0);
     for (const ack of ACKNOWLEDGED) expect(ack.reason.length, ack.id).toBeGreaterThan(40);
+    // The recovery job's one wildcard: execution names of this state machine, on its own role.
+    const recoveryRole = mod.backend.recoverOrders.resources.lambda.role!.node.path;
+    expect(ACKNOWLEDGED.filter((a) => a.path === recoveryRole && a.id.startsWith('AwsSolutions-IAM5')).map((a) => a.id)).toEqual([
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalId(mod.ordersStack, mod.cloud.stateMachine)}.Name>:*]`,
+    ]);
   });
 });
 

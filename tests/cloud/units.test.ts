@@ -177,6 +177,7 @@ describe('OrdersCloud variants', () => {
       appServer: fn('AppServer'),
       orderStarter: fn('OrderStarter'),
       processOrder: fn('ProcessOrder'),
+      recoverOrders: fn('RecoverOrders'),
       retainData: false,
       ...props,
     });

@@ -103,9 +103,22 @@ app.notFound(async (_error, ctx) => {
   return json(404, errorBody('Not found', [{ path: 'path', message: `No route ${path}` }]));
 });
 app.errorHandler(Error, async (error) => {
+  if (isAwsServiceFault(error)) {
+    // A dependency failed after the SDK's own retries: nothing was written that a retry with the
+    // same Idempotency-Key would duplicate, so tell the client to retry rather than fail.
+    logger.error('A downstream AWS service failed', { error });
+    metrics.addMetric('DependencyFailures', MetricUnit.Count, 1);
+    return json(503, errorBody('Service temporarily unavailable, please retry'), { 'Retry-After': '1' });
+  }
   logger.error('Unhandled error', { error });
   return json(500, errorBody('Internal server error'));
 });
+
+/** An AWS SDK error the service answered with a server-side fault or throttling. */
+function isAwsServiceFault(error: Error): boolean {
+  const sdkError = error as Error & { $fault?: string; $metadata?: unknown; $retryable?: { throttling?: boolean } };
+  return sdkError.$metadata !== undefined && (sdkError.$fault === 'server' || sdkError.$retryable?.throttling === true);
+}
 
 export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
   logger.addContext(context);

@@ -1,0 +1,67 @@
+/**
+ * The scheduled recovery job: an EventBridge rule runs `recover-orders` every
+ * `RECOVERY.scheduleMinutes`, and the function gets exactly what `recoverStuckOrders` uses:
+ * scan the orders table, look up and start executions of the order workflow, send to the queue.
+ */
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV, RECOVERY } from '../domain/resources.ts';
+
+export interface OrderRecoveryProps {
+  readonly recoverOrders: lambda.Function;
+  readonly ordersTable: dynamodb.ITable;
+  readonly stateMachine: sfn.StateMachine;
+  readonly queue: sqs.IQueue;
+}
+
+export class OrderRecovery extends Construct {
+  readonly schedule: events.Rule;
+  /** `arn:<partition>:states:<region>:<account>:execution:<state machine name>:*` */
+  readonly executionsArn: string;
+
+  constructor(scope: Construct, id: string, props: OrderRecoveryProps) {
+    super(scope, id);
+    const { recoverOrders: fn, ordersTable, stateMachine, queue } = props;
+
+    fn.addEnvironment(ENV.ordersTable, ordersTable.tableName);
+    fn.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
+    fn.addEnvironment(ENV.queueUrl, queue.queueUrl);
+
+    // Open orders are found with a filtered Scan (`OrderStore.openOrdersUpdatedBefore`).
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [ordersTable.tableArn] }));
+    // Executions are named after their order (`<orderId>`, `<orderId>-r<n>`): one per order, so
+    // describing them needs a wildcard on the execution name, within this state machine only.
+    this.executionsArn = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [this.executionsArn] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }));
+    // The queue uses SQS-managed encryption (SSE-SQS): no KMS permission is needed to send.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+
+    // A failed run is not retried by Lambda: the next scheduled run, minutes later, does the same
+    // work, and a retry could overlap it. Its errors reach the alarms (see Monitoring).
+    const interval = Duration.minutes(RECOVERY.scheduleMinutes);
+    fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: interval });
+
+    this.schedule = new events.Rule(this, 'Schedule', {
+      description: `Runs the order recovery job every ${RECOVERY.scheduleMinutes} minutes`,
+      schedule: events.Schedule.rate(interval),
+      targets: [
+        // EventBridge retries a failed delivery (throttling, service error) until the next run is
+        // due; no dead-letter queue: a scheduled event carries nothing the next run does not redo.
+        new targets.LambdaFunction(fn, { retryAttempts: 2, maxEventAge: interval }),
+      ],
+    });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Faults in the AWS services the handlers call, injected by the local stack's proxies: the order
+ * ends in the right state, nothing is lost and nothing happens twice.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { orderRequest } from './fixtures.ts';
+import { api, mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
+
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+beforeAll(async () => {
+  stack = await startTestStack({ instrument: true });
+});
+afterAll(async () => {
+  await stack?.stop();
+  stack?.removeData();
+});
+beforeEach(() => {
+  for (const proxy of Object.values(stack.services!)) proxy.clearFaults();
+});
+
+describe('when DynamoDB fails', () => {
+  it('answers 503 without storing anything, and a retry with the same key places the order once', async () => {
+    const key = { 'Idempotency-Key': `dynamo-down-${Date.now()}` };
+    const customerId = `dynamo-down-${Date.now()}`;
+    const sends = stack.services!.sqs.count('SendMessage');
+    stack.services!.dynamodb.inject('PutItem', 100); // more than the SDK's own retries
+    const failed = await postOrder(stack, orderRequest({ customerId }), key);
+    expect(failed.status).toBe(503);
+    expect(failed.body.error).toMatch(/retry/i);
+    expect(failed.headers.get('retry-after')).toBe('1');
+    expect((await api(stack, `/orders?customerId=${customerId}`)).body.orders).toHaveLength(0);
+    expect(stack.services!.sqs.count('SendMessage')).toBe(sends);
+
+    stack.services!.dynamodb.clearFaults();
+    const retried = await postOrder(stack, orderRequest({ customerId }), key);
+    expect(retried.status).toBe(201);
+    expect((await waitForFinal(stack, retried.body.orderId)).status).toBe('DELIVERED');
+    expect((await api(stack, `/orders?customerId=${customerId}`)).body.orders).toHaveLength(1);
+  });
+
+  it('retries a throttled status update inside the SDK and still delivers', async () => {
+    stack.services!.dynamodb.inject('UpdateItem', 2, 400, 'ProvisionedThroughputExceededException');
+    const { body } = await postOrder(stack, orderRequest());
+    const order = await waitForFinal(stack, body.orderId);
+    expect(order.status).toBe('DELIVERED');
+    expect(stack.services!.dynamodb.stats.get('UpdateItem')!.faults).toBe(2);
+    expect(await mailsFor(stack, order.orderId, 1)).toHaveLength(1);
+  });
+});
+
+describe('when Step Functions refuses to start an execution', () => {
+  it('leaves the message on the queue and starts the workflow on redelivery', async () => {
+    stack.services!.sfn.inject('StartExecution', 5); // more than the SDK's own retries: the invocation fails
+    const { body } = await postOrder(stack, orderRequest());
+    const order = await waitForFinal(stack, body.orderId);
+    expect(order.status).toBe('DELIVERED');
+    expect(stack.services!.sfn.stats.get('StartExecution')!.faults).toBe(5);
+    expect(stack.stepFunctions.list().filter((e) => e.name === order.orderId)).toHaveLength(1);
+  });
+});
+
+describe('when SNS fails', () => {
+  it('delivers the order without an e-mail and records none', async () => {
+    stack.services!.sns.inject('Publish', 100);
+    const { body } = await postOrder(stack, orderRequest());
+    const order = await waitForFinal(stack, body.orderId);
+    expect(order.status).toBe('DELIVERED');
+    expect(order.notificationSentDate).toBeUndefined();
+    expect(await mailsFor(stack, order.orderId, 0)).toHaveLength(0);
+  });
+});
