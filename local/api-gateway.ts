@@ -11,6 +11,7 @@ import { ROUTES } from '../amplify/domain/api.ts';
 import { LOCAL_ACCOUNT } from './aws.ts';
 
 export const LOCAL_MAILBOX_PATH = '/_local/outbox';
+export const LOCAL_DEAD_LETTERS_PATH = '/_local/dead-letters';
 /** API Gateway's own payload limit; the handler enforces the API's smaller one. */
 const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 
@@ -79,7 +80,7 @@ export function toProxyEvent(req: http.IncomingMessage, body: Buffer): APIGatewa
 export interface ApiGatewayOptions {
   handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
   /** Extra local-only JSON endpoints, by path. */
-  localRoutes: Record<string, () => unknown>;
+  localRoutes: Record<string, () => unknown | Promise<unknown>>;
 }
 
 export function createApiGateway(options: ApiGatewayOptions): http.Server {
@@ -87,8 +88,13 @@ export function createApiGateway(options: ApiGatewayOptions): http.Server {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const local = options.localRoutes[pathname];
     if (local) {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' });
-      res.end(JSON.stringify(local()));
+      try {
+        const body = JSON.stringify(await local());
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' });
+        res.end(body);
+      } catch (error) {
+        res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message }));
+      }
       return;
     }
     const chunks: Buffer[] = [];

@@ -7,7 +7,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import { createDocumentClient, OrderStore } from '../amplify/domain/order-store.
 import { recoverStuckOrders, type RecoveryReport } from '../amplify/domain/recovery.ts';
 import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../amplify/domain/resources.ts';
 import { LOCAL_AWS, LOCAL_REGION } from './aws.ts';
-import { createApiGateway, listen, LOCAL_MAILBOX_PATH } from './api-gateway.ts';
+import { createApiGateway, listen, LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from './api-gateway.ts';
 import type { LocalConfig } from './config.ts';
 import { startDynamo } from './dynamodb.ts';
 import { invoker, localFunctionArn, type LambdaHandler } from './lambda.ts';
@@ -130,11 +130,27 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   );
 
   const outbox = new Outbox(options.dataDir);
-  const api = createApiGateway({ handler: serveApi, localRoutes: { [LOCAL_MAILBOX_PATH]: () => ({ messages: outbox.list() }) } });
+  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
+  /** The dead-letter queue's messages, looked at without taking them (visibility timeout 0). */
+  const deadLetters = async () => {
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: messaging.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: messaging.dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ['All'] }),
+    );
+    return {
+      count: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+      messages: Messages.map((m) => ({ messageId: m.MessageId, body: m.Body, receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0) })),
+    };
+  };
+  const api = createApiGateway({
+    handler: serveApi,
+    localRoutes: { [LOCAL_MAILBOX_PATH]: () => ({ messages: outbox.list() }), [LOCAL_DEAD_LETTERS_PATH]: deadLetters },
+  });
   const apiPort = await listen(api, options.apiPort);
   const apiUrl = `http://127.0.0.1:${apiPort}/`;
 
-  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
   const queueArnPrefix = `arn:aws:sqs:${LOCAL_REGION}:000000000000:`;
   const pollers: Poller[] = [
     startPoller({

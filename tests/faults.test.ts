@@ -69,3 +69,21 @@ describe('when SNS fails', () => {
     expect(await mailsFor(stack, order.orderId, 0)).toHaveLength(0);
   });
 });
+
+describe('a poison message', () => {
+  it('ends in the dead-letter queue after 5 receives, and is visible there', async () => {
+    const { SendMessageCommand, SQSClient } = await import('@aws-sdk/client-sqs');
+    const { LOCAL_AWS } = await import('../local/aws.ts');
+    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.endpoints.sqs });
+    await sqs.send(new SendMessageCommand({ QueueUrl: stack.names.queueUrl, MessageBody: 'not an order message' }));
+    sqs.destroy();
+    const deadline = Date.now() + 30_000;
+    let dead = await api(stack, '/_local/dead-letters');
+    while (dead.body.count === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      dead = await api(stack, '/_local/dead-letters');
+    }
+    expect(dead.body.count).toBe(1);
+    expect(dead.body.messages[0].body).toBe('not an order message');
+  });
+});
