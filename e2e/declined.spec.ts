@@ -7,6 +7,7 @@ test('a declined payment shows Payment failed and what the customer can do', asy
   await expect(page.getByTestId('order-status')).toHaveText('Payment failed', { timeout: 60_000 });
   await expect(page.locator('[data-state="failed"]')).toContainText('Payment failed');
   await expect(page.locator('[data-state="complete"]')).toHaveCount(1);
+  await expect(page.getByText('Your payment was declined by the payment provider.')).toBeVisible();
   await expect(page.getByText('You have not been charged')).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Order status: Payment failed' })).toBeAttached();
   await expectAccessible(page, 'the failed order');

@@ -15,6 +15,18 @@ export const LOCAL_DEAD_LETTERS_PATH = '/_local/dead-letters';
 /** API Gateway's own payload limit; the handler enforces the API's smaller one. */
 const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 
+/** API Gateway passes a segment it cannot percent-decode through as it is. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** A map without a prototype: header or parameter names such as `__proto__` are plain keys. */
+const plainMap = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 /** The resource template API Gateway would report for a path (as declared in the cloud API). */
 function resourceFor(path: string): { resource: string; pathParameters: Record<string, string> | null } {
   for (const template of Object.values(ROUTES)) {
@@ -22,7 +34,7 @@ function resourceFor(path: string): { resource: string; pathParameters: Record<s
     const pattern = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
     const match = pattern.exec(path);
     if (match) {
-      const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+      const params = Object.fromEntries(names.map((name, i) => [name, decodeSegment(match[i + 1]!)]));
       return { resource: template, pathParameters: names.length ? params : null };
     }
   }
@@ -31,16 +43,16 @@ function resourceFor(path: string): { resource: string; pathParameters: Record<s
 
 export function toProxyEvent(req: http.IncomingMessage, body: Buffer): APIGatewayProxyEvent {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const headers = plainMap<string>();
+  const multiValueHeaders = plainMap<string[]>();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!;
     const value = req.rawHeaders[i + 1]!;
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
     (multiValueHeaders[name] ??= []).push(value);
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  const query = plainMap<string>();
+  const multiQuery = plainMap<string[]>();
   for (const [key, value] of url.searchParams) {
     query[key] = value;
     (multiQuery[key] ??= []).push(value);

@@ -13,6 +13,8 @@ export interface OperationStats {
   responseBytes: number;
   /** Requests answered with an injected fault. */
   faults: number;
+  /** Requests the service refused (4xx/5xx), e.g. a failed conditional write. */
+  errors: number;
 }
 
 interface Fault {
@@ -59,12 +61,18 @@ export class ServiceProxy {
     return this.stats.get(operation)?.requests ?? 0;
   }
 
+  /** Calls of `operation` the service carried out (neither refused nor faulted). */
+  succeeded(operation: string): number {
+    const stats = this.stats.get(operation);
+    return stats ? stats.requests - stats.errors - stats.faults : 0;
+  }
+
   private async forward(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const operation = operationOf(req, body);
-    const stats = this.stats.get(operation) ?? { requests: 0, requestBytes: 0, responseBytes: 0, faults: 0 };
+    const stats = this.stats.get(operation) ?? { requests: 0, requestBytes: 0, responseBytes: 0, faults: 0, errors: 0 };
     this.stats.set(operation, stats);
     stats.requests += 1;
     stats.requestBytes += body.length;
@@ -88,6 +96,7 @@ export class ServiceProxy {
         agent: this.agent,
       },
       (response) => {
+        if ((response.statusCode ?? 502) >= 400) stats.errors += 1;
         res.writeHead(response.statusCode ?? 502, response.headers);
         response.on('data', (chunk: Buffer) => (stats.responseBytes += chunk.length));
         response.pipe(res);

@@ -8,7 +8,16 @@ import { z } from 'zod';
 export * from './order-rules.ts';
 import { ORDER_LIMITS, ORDER_STATUSES, PAYMENT_METHODS } from './order-rules.ts';
 
-const text = (max: number) => z.string().trim().min(1, 'Required').max(max, `At most ${max} characters`);
+/** Control characters (C0, C1) and unpaired surrogates: never part of a name or an address. */
+const UNPRINTABLE = /[\p{Cc}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'Required')
+    .max(max, `At most ${max} characters`)
+    .refine((value) => !UNPRINTABLE.test(value), 'Contains control or invalid characters');
 
 export const shippingAddressSchema = z.strictObject({
   street: text(200),

@@ -59,8 +59,10 @@ function WhatNext({ order }: { order: Order }) {
     return (
       <Alert variation="error" heading="Payment failed" className="failure">
         <Text as="span" display="block">
-          Your payment was declined{order.failureReason ? ` (${order.failureReason})` : ''}. You have not been charged and nothing will be
-          shipped.
+          {order.failureReason === 'PaymentDeclinedError'
+            ? 'Your payment was declined by the payment provider.'
+            : 'We could not process your payment.'}{' '}
+          You have not been charged and nothing will be shipped.
         </Text>
         <Text as="span" display="block">
           Check your payment details or choose another payment method, then place the order again.
@@ -75,7 +77,7 @@ function WhatNext({ order }: { order: Order }) {
     return (
       <Alert variation="error" heading="Shipment failed" className="failure">
         <Text as="span" display="block">
-          Your payment went through, but we could not arrange the shipment{order.failureReason ? ` (${order.failureReason})` : ''}.
+          Your payment went through, but we could not arrange the shipment.
         </Text>
         <Text as="span" display="block">
           Contact customer support with order number <strong>{order.orderId}</strong>: they will ship it again or refund you

@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Router } from '@aws-lambda-powertools/event-handler/http';
+import { ParameterValidationError, Router } from '@aws-lambda-powertools/event-handler/http';
 import { cors } from '@aws-lambda-powertools/event-handler/http/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { API_LIMITS, CORS_ALLOWED_HEADERS, IDEMPOTENCY_KEY_HEADER, ROUTES } from '../../domain/api.ts';
@@ -89,19 +89,28 @@ app.post(routerPath(ROUTES.orders), async (ctx) => {
 
 app.errorHandler(ApiError, async (error) => json(error.statusCode, errorBody(error.message, error.details), error.headers));
 app.errorHandler(ValidationError, async (error) => json(400, errorBody(error.message, error.details)));
+// The router refuses empty path parameters itself (e.g. `/orders/%20`).
+app.errorHandler(ParameterValidationError, async () =>
+  json(400, errorBody('Invalid order id', [{ path: 'orderId', message: 'Must be an order id (UUID)' }])),
+);
 app.errorHandler(IdempotencyKeyReusedError, async (error) =>
   json(422, errorBody(error.message, [{ path: IDEMPOTENCY_KEY_HEADER, message: 'Use a new key for a different order' }])),
 );
-app.notFound(async (_error, ctx) => {
-  const { path } = restEvent(ctx);
+/** 405 with `Allow` on a known path, else 404. */
+function noRoute(path: string) {
   const methods = allowedMethods(path);
   if (methods) {
     return json(405, errorBody('Method not allowed', [{ path: 'method', message: `Allowed: ${methods.join(', ')}` }]), {
       Allow: methods.join(', '),
+      'Access-Control-Allow-Origin': '*',
     });
   }
-  return json(404, errorBody('Not found', [{ path: 'path', message: `No route ${path}` }]));
-});
+  return json(404, errorBody('Not found', [{ path: 'path', message: `No route ${path}` }]), { 'Access-Control-Allow-Origin': '*' });
+}
+
+app.notFound(async (_error, ctx) => noRoute(restEvent(ctx).path));
+// A path whose percent-encoding does not decode (e.g. `/orders/%ZZ`).
+app.errorHandler(URIError, async () => json(400, errorBody('Malformed path', [{ path: 'path', message: 'Invalid percent-encoding' }])));
 app.errorHandler(Error, async (error) => {
   if (isAwsServiceFault(error)) {
     // A dependency failed after the SDK's own retries: nothing was written that a retry with the
@@ -120,8 +129,12 @@ function isAwsServiceFault(error: Error): boolean {
   return sdkError.$metadata !== undefined && (sdkError.$fault === 'server' || sdkError.$retryable?.throttling === true);
 }
 
+/** Methods the router understands; others (TRACE, PROPFIND, ...) are answered here. */
+const ROUTER_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
 export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
   logger.addContext(context);
+  if (!ROUTER_METHODS.has(event.httpMethod.toUpperCase())) return noRoute(event.path);
   try {
     return await app.resolve(event, context);
   } finally {
