@@ -47,7 +47,7 @@ export interface LocalStack {
   outbox: Outbox;
   stepFunctions: LocalStepFunctions;
   endpoints: { dynamodb: string; sqs: string; sns: string; sfn: string };
-  names: { ordersTable: string; idempotencyTable: string; queueUrl: string; dlqUrl: string; topicArn: string };
+  names: { ordersTable: string; idempotencyTable: string; queueUrl: string; dlqUrl: string; outboxQueueUrl: string; topicArn: string };
   /** Lambda invocations by function name. */
   invocations: Map<string, number>;
   /** Lambda run time in milliseconds by function name. */
@@ -227,6 +227,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       idempotencyTable: IDEMPOTENCY_TABLE.localName,
       queueUrl: messaging.queueUrl,
       dlqUrl: messaging.dlqUrl,
+      outboxQueueUrl: messaging.outboxQueueUrl,
       topicArn: messaging.topicArn,
     },
     outputs: () => ({

@@ -3,6 +3,7 @@
  * ends in the right state, nothing is lost and nothing happens twice.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LOCAL_DEAD_LETTERS_PATH } from '../local/api-gateway.ts';
 import { orderRequest } from './fixtures.ts';
 import { api, mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
 
@@ -78,10 +79,10 @@ describe('a poison message', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: stack.names.queueUrl, MessageBody: 'not an order message' }));
     sqs.destroy();
     const deadline = Date.now() + 30_000;
-    let dead = await api(stack, '/_local/dead-letters');
+    let dead = await api(stack, LOCAL_DEAD_LETTERS_PATH);
     while (dead.body.count === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      dead = await api(stack, '/_local/dead-letters');
+      dead = await api(stack, LOCAL_DEAD_LETTERS_PATH);
     }
     expect(dead.body.count).toBe(1);
     expect(dead.body.messages[0].body).toBe('not an order message');

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Order } from '../amplify/domain/order.ts';
+import { LOCAL_MAILBOX_PATH } from '../local/api-gateway.ts';
 import { orderRequest } from './fixtures.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'orders-start-'));
@@ -120,7 +121,7 @@ describe('npm start', () => {
   it('keeps orders and e-mails across a restart', async () => {
     const running = await start();
     expect((await getOrder(running.apiUrl, orderId)).status).toBe('DELIVERED');
-    const mailbox = (await (await fetch(new URL('_local/outbox', running.apiUrl))).json()) as { messages: { orderId: string }[] };
+    const mailbox = (await (await fetch(new URL(LOCAL_MAILBOX_PATH.slice(1), running.apiUrl))).json()) as { messages: { orderId: string }[] };
     expect(mailbox.messages.filter((m) => m.orderId === orderId)).toHaveLength(1);
     expect(await stop(running, 'SIGINT')).toBe(0);
   });

@@ -63,7 +63,7 @@ export async function waitForFinal(stack: LocalStack, orderId: string, timeoutMs
 /** Resolves once every e-mail published so far has been written to the outbox. */
 export async function outboxDrained(stack: LocalStack, timeoutMs = 10_000): Promise<void> {
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.endpoints.sqs });
-  const queueUrl = stack.names.queueUrl.replace(/[^/]+$/, 'local-outbox');
+  const queueUrl = stack.names.outboxQueueUrl;
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
