@@ -1,0 +1,51 @@
+/** Starting a stack-child process and talking to it. */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildReply, ChildRequest } from './stack-child.ts';
+
+export class StackChild {
+  private readonly child: ChildProcess;
+  private readonly waiting: ((reply: ChildReply) => void)[] = [];
+  private readonly exited: Promise<number | null>;
+
+  constructor(mode: 'speed' | 'cost', args: string[] = []) {
+    this.child = fork(fileURLToPath(new URL('./stack-child.ts', import.meta.url)), [mode, ...args], {
+      execArgv: ['--import', 'tsx', '--no-warnings'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (reply: ChildReply) => {
+      const next = this.waiting.shift();
+      if (next) next(reply);
+    });
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+    void this.exited.then((code) => {
+      for (const w of this.waiting.splice(0)) w({ type: 'error', message: `stack child exited (${code})` });
+    });
+  }
+
+  /** The next reply (in order), or an error if it is one. */
+  async next<T extends ChildReply['type']>(type: T, timeoutMs = 300_000): Promise<Extract<ChildReply, { type: T }>> {
+    const reply = await new Promise<ChildReply>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`stack child: no '${type}' reply after ${timeoutMs} ms`)), timeoutMs);
+      this.waiting.push((r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+    });
+    if (reply.type === 'error') throw new Error(`stack child: ${reply.message}`);
+    if (reply.type !== type) throw new Error(`stack child: expected '${type}', got '${reply.type}'`);
+    return reply as Extract<ChildReply, { type: T }>;
+  }
+
+  send(request: ChildRequest): void {
+    this.child.send(request);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    this.send({ type: 'stop' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: speed, size and cost of the order platform, each next to its limit, in one run.
+ * Prints a table and writes the same figures as JSON to $BENCH_OUT (default .bench/latest.json).
+ * See docs/performance.md for what each figure means. No figure here is asserted by `npm test`.
+ *
+ * Sections (each independent: one failing is reported and the others still run):
+ *   bundles     esbuild with Amplify's options vs an SDK-clients-only floor; import time x10
+ *   api         autocannon, 16 connections, 3 trials (medians): POST/GET vs raw PutItem/GetItem
+ *   pipeline    300 orders POST -> DELIVERED vs (raw PutItem rate / 5), 3 trials
+ *   storefront  vite build, first-page gzip; Lighthouse (desktop preset) x3 on the built site
+ *   cost        instrumented stack, 100 orders at payment success 0.9, priced per 100k orders
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureBundles, type BundleFigures } from './bundles.ts';
+import { StackChild } from './child.ts';
+import { computeCost, type CostFigures } from './cost.ts';
+import type { CostCounts } from './cost-scenario.ts';
+import { measureApi, measurePipeline, type ApiFigures, type PipelineFigures } from './speed.ts';
+import { round } from './stats.ts';
+import { buildStorefront, runLighthouse, serveStatic, type LighthouseFigures, type StorefrontFigures } from './storefront.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outFile = path.resolve(root, process.env.BENCH_OUT ?? '.bench/latest.json');
+const only = new Set((process.env.BENCH_ONLY ?? 'bundles,api,pipeline,storefront,cost').split(',').map((s) => s.trim()));
+const started = performance.now();
+const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+const work = mkdtempSync(path.join(os.tmpdir(), 'orders-bench-'));
+
+interface Results {
+  meta: Record<string, unknown>;
+  api?: ApiFigures;
+  pipeline?: PipelineFigures;
+  bundles?: Record<string, BundleFigures>;
+  storefront?: StorefrontFigures;
+  lighthouse?: LighthouseFigures;
+  cost?: CostFigures;
+  errors: Record<string, string>;
+}
+
+const results: Results = {
+  meta: {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    platform: `${os.platform()} ${os.release()}`,
+  },
+  errors: {},
+};
+
+async function section(name: string, run: () => Promise<void>): Promise<void> {
+  if (![...only].some((o) => name.split('+').includes(o))) return;
+  log(`${name} ...`);
+  try {
+    await run();
+  } catch (error) {
+    results.errors[name] = (error as Error).stack ?? String(error);
+    log(`${name} FAILED: ${(error as Error).message}`);
+  }
+}
+
+await section('bundles', async () => {
+  results.bundles = await measureBundles(root, path.join(work, 'bundles'), ['app-server', 'order-starter', 'process-order'], log);
+});
+
+await section('api+pipeline+storefront', async () => {
+  const child = new StackChild('speed');
+  try {
+    const ready = await child.next('ready', 60_000);
+    let posted = 0;
+    let rawPut = Number.NaN;
+    if (only.has('api') || only.has('pipeline')) {
+      log('api: POST /orders and GET /orders/{id} vs raw PutItem/GetItem (16 connections, 3 x 4 s, medians)');
+      const api = await measureApi(ready, child, log);
+      results.api = api.figures;
+      posted = api.ordersPosted;
+      rawPut = api.figures.rawPutPerSec;
+    }
+    if (only.has('pipeline')) {
+      log('pipeline: 300 orders POST -> DELIVERED, 3 trials (delivery wait and retry interval 0)');
+      results.pipeline = await measurePipeline(ready, child, posted, rawPut, log);
+    }
+    if (only.has('storefront')) {
+      log('storefront: vite build + Lighthouse (desktop) against this stack');
+      child.send({ type: 'outputs' });
+      const { outputs } = await child.next('outputs');
+      const site = path.join(work, 'site');
+      results.storefront = await buildStorefront(root, site, outputs, log);
+      const server = await serveStatic(site);
+      try {
+        results.lighthouse = await runLighthouse(server.url, Number(process.env.BENCH_LIGHTHOUSE_RUNS ?? 3), log);
+      } finally {
+        await server.close();
+      }
+    }
+  } finally {
+    await child.stop();
+  }
+});
+
+await section('cost', async () => {
+  const orders = Number(process.env.BENCH_COST_ORDERS ?? 100);
+  log(`cost: ${orders} orders through an instrumented stack, payment success 0.9, each watched on its order page`);
+  const child = new StackChild('cost', [String(orders)]);
+  try {
+    const { counts } = await child.next('cost', 600_000);
+    results.cost = computeCost(counts as CostCounts);
+  } finally {
+    await child.stop();
+  }
+});
+
+rmSync(work, { recursive: true, force: true });
+results.meta.wallSeconds = round((performance.now() - started) / 1000, 1);
+
+// ---- table ----
+type Row = [string, string, string, string];
+const rows: Row[] = [];
+const status = (ok: boolean | undefined, miss: string) => (ok === undefined ? '' : ok ? 'met' : `MISSED ${miss}`);
+const f = (v: number | undefined, d = 0) => (v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(d));
+const { api, pipeline, bundles, storefront, lighthouse, cost } = results;
+if (api) {
+  rows.push(['api.postOrdersPerSec', f(api.postOrdersPerSec), `p50 ${api.postP50Ms} ms, p99 ${api.postP99Ms} ms`, '']);
+  rows.push(['api.rawPutPerSec', f(api.rawPutPerSec), `conditional PutItem, ${api.orderItemBytes} B item`, '']);
+  rows.push(['api.ratio', f(api.ratio, 3), 'target >= 0.5', status(api.ratio >= 0.5, `by ${f((0.5 / api.ratio), 1)}x`)]);
+  rows.push(['api.getPerSec', f(api.getPerSec), `p50 ${api.getP50Ms} ms, p99 ${api.getP99Ms} ms`, '']);
+  rows.push(['api.rawGetPerSec', f(api.rawGetPerSec), 'GetItem, ConsistentRead', '']);
+  rows.push(['api.getRatio', f(api.getRatio, 3), 'target >= 0.8', status(api.getRatio >= 0.8, `by ${f(0.8 / api.getRatio, 1)}x`)]);
+}
+if (pipeline) {
+  rows.push(['pipeline.ordersPerSec', f(pipeline.ordersPerSec, 1), `${pipeline.orders} orders, POST -> DELIVERED`, '']);
+  rows.push(['pipeline.limitOrdersPerSec', f(pipeline.limitOrdersPerSec, 1), 'raw PutItem/s / 5 writes', '']);
+  rows.push(['pipeline.ratio', f(pipeline.ratio, 3), 'target >= 0.5', status(pipeline.ratio >= 0.5, `by ${f(0.5 / pipeline.ratio, 1)}x`)]);
+}
+for (const [name, b] of Object.entries(bundles ?? {})) {
+  rows.push([`bundles.${name}.bytes`, f(b.bytes), `floor ${b.floorBytes} B (${b.sdkClients.map((s) => s.replace('@aws-sdk/', '')).join(', ')})`, '']);
+  rows.push([`bundles.${name}.ratio`, f(b.ratio, 2), 'target <= 1.5', status(b.ratio <= 1.5, `by ${f((b.ratio / 1.5 - 1) * 100)}%${b.topInputs ? `; top: ${b.topInputs.slice(0, 3).map((i) => `${i.input} ${Math.round(i.bytes / 1024)} KB`).join(', ')}` : ''}`)]);
+  rows.push([`bundles.${name}.loadMs`, f(b.loadMs, 1), `floor ${f(b.floorLoadMs, 1)} ms (median of 10)`, '']);
+}
+if (storefront) {
+  rows.push(['storefront.initialJsGzipBytes', f(storefront.initialJsGzipBytes), `${f(storefront.initialJsGzipBytes / 1024, 1)} KB; target <= 120 KB`, status(storefront.initialJsGzipBytes <= 120 * 1024, '')]);
+  rows.push(['storefront.initialCssGzipBytes', f(storefront.initialCssGzipBytes), `${f(storefront.initialCssGzipBytes / 1024, 1)} KB`, '']);
+}
+if (lighthouse) {
+  rows.push(['lighthouse.performance', f(lighthouse.performance), `desktop, median of ${lighthouse.runs} (${lighthouse.performanceRuns.join(', ')}); target >= 95`, status(lighthouse.performance >= 95, `by ${95 - lighthouse.performance} points (CLS ${lighthouse.metrics['cumulative-layout-shift']})`)]);
+  rows.push(['lighthouse.accessibility', f(lighthouse.accessibility), 'target 100', status(lighthouse.accessibility >= 100, `by ${100 - lighthouse.accessibility} points`)]);
+}
+if (cost) {
+  for (const [service, usd] of Object.entries(cost.byService)) rows.push([`cost.${service}`, `$${usd.toFixed(2)}`, 'per 100k orders', '']);
+  rows.push(['cost.per100kOrdersUSD', `$${cost.per100kOrdersUSD.toFixed(2)}`, `target <= $${cost.target}`, status(cost.per100kOrdersUSD <= cost.target, `by $${(cost.per100kOrdersUSD - cost.target).toFixed(2)}`)]);
+  rows.push(['cost.alternative (estimate)', `$${cost.alternative.per100kOrdersUSD.toFixed(2)}`, cost.alternative.label, status(cost.alternative.per100kOrdersUSD <= cost.target, '')]);
+}
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 6));
+console.log('');
+console.log(['figure', 'value', 'detail', 'target'].map((h, i) => h.padEnd(widths[i]!)).join('  '));
+for (const r of rows) console.log(r.map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
+if (cost) {
+  console.log('\ncost breakdown (per 100,000 orders):');
+  for (const l of cost.breakdown) console.log(`  ${l.service.padEnd(15)} ${l.what.padEnd(70)} ${l.perOrder.toFixed(3).padStart(8)}/order  $${l.per100kUSD.toFixed(3)}`);
+  console.log(`  prices: ${cost.prices.region}, ${cost.prices.date} (bench/aws-prices.ts)`);
+}
+for (const [name, error] of Object.entries(results.errors)) console.log(`\n${name} failed:\n${error}`);
+
+mkdirSync(path.dirname(outFile), { recursive: true });
+writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+log(`wrote ${path.relative(root, outFile)} (wall time ${results.meta.wallSeconds} s)`);
+process.exit(Object.keys(results.errors).length ? 1 : 0);

@@ -1,0 +1,257 @@
+/**
+ * API and pipeline speed against the local DynamoDB's own limits, in one run, with one tool
+ * (autocannon) and one concurrency for both sides of each ratio.
+ */
+import { DynamoDBClient, GetItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { LOCAL_AWS } from '../local/aws.ts';
+import type { StackChild } from './child.ts';
+import { idempotencyKey, orderRequest } from './order-request.ts';
+import { median } from './stats.ts';
+
+export const CONNECTIONS = 16;
+
+export interface LoadResult {
+  perSec: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  failed: number;
+}
+
+interface LoadOptions {
+  url: string;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  /** Returns the next request's path and body. */
+  next: () => { path?: string; body?: string; headers?: Record<string, string> };
+  durationSec?: number;
+  amount?: number;
+}
+
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    connections: CONNECTIONS,
+    ...(options.amount ? { amount: options.amount } : { duration: options.durationSec ?? 4 }),
+    method: options.method,
+    headers: options.headers,
+    requests: [
+      {
+        setupRequest: (request: autocannon.Request) => {
+          const n = options.next();
+          return { ...request, ...(n.path ? { path: n.path } : {}), ...(n.body ? { body: n.body } : {}), headers: { ...request.headers, ...n.headers } };
+        },
+      },
+    ],
+  });
+  const ok = result['2xx'];
+  return { perSec: ok / result.duration, p50: result.latency.p50, p99: result.latency.p99, ok, failed: result.non2xx + result.errors + result.timeouts };
+}
+
+const DYNAMO_HEADERS = {
+  'Content-Type': 'application/x-amz-json-1.0',
+  // dynalite checks that a signature is present, not that it is valid.
+  Authorization: 'AWS4-HMAC-SHA256 Credential=local/20250101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0000',
+  'X-Amz-Date': '20250101T000000Z',
+};
+
+export interface SpeedTarget {
+  apiUrl: string;
+  dynamodb: string;
+  ordersTable: string;
+}
+
+export interface ApiFigures {
+  connections: number;
+  trials: number;
+  durationSec: number;
+  postOrdersPerSec: number;
+  postP50Ms: number;
+  postP99Ms: number;
+  rawPutPerSec: number;
+  ratio: number;
+  getPerSec: number;
+  getP50Ms: number;
+  getP99Ms: number;
+  rawGetPerSec: number;
+  getRatio: number;
+  orderItemBytes: number;
+  failedRequests: number;
+  trialsDetail: { post: number[]; rawPut: number[]; get: number[]; rawGet: number[] };
+}
+
+function postOrders(target: SpeedTarget, durationSec?: number, amount?: number): Promise<LoadResult> {
+  let i = 0;
+  return load({
+    url: new URL('orders', target.apiUrl).toString(),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    next: () => ({ body: JSON.stringify(orderRequest(i++)), headers: { 'Idempotency-Key': idempotencyKey() } }),
+    ...(durationSec ? { durationSec } : {}),
+    ...(amount ? { amount } : {}),
+  });
+}
+
+/** Waits until every order posted so far has run through the workflow. */
+async function drain(child: StackChild, expected: number): Promise<void> {
+  child.send({ type: 'pipeline', expected });
+  await child.next('pipeline', 600_000);
+}
+
+export async function measureApi(target: SpeedTarget, child: StackChild, log: (line: string) => void, trials = 3, durationSec = 4): Promise<{ figures: ApiFigures; ordersPosted: number; rawPutPerSecTrials: number[] }> {
+  const db = new DynamoDBClient({ ...LOCAL_AWS, endpoint: target.dynamodb });
+  // An order as POST stores it: the item template for raw writes of the same size.
+  const created = await fetch(new URL('orders', target.apiUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey() },
+    body: JSON.stringify(orderRequest(1)),
+  });
+  const { orderId } = (await created.json()) as { orderId: string };
+  const { Item } = await db.send(new GetItemCommand({ TableName: target.ordersTable, Key: { orderId: { S: orderId } }, ConsistentRead: true }));
+  if (!Item) throw new Error('The sample order was not stored');
+  const template: Record<string, AttributeValue> = Item;
+  const orderItemBytes = Buffer.byteLength(JSON.stringify(template));
+  let posted = 1;
+
+  const rawPut = () =>
+    load({
+      url: target.dynamodb,
+      method: 'POST',
+      headers: { ...DYNAMO_HEADERS, 'X-Amz-Target': 'DynamoDB_20120810.PutItem' },
+      // The least a create needs: a conditional put of an order-sized item under a new key.
+      next: () => ({
+        body: JSON.stringify({
+          TableName: target.ordersTable,
+          Item: { ...template, orderId: { S: randomUUID() } },
+          ConditionExpression: 'attribute_not_exists(orderId)',
+        }),
+      }),
+      durationSec,
+    });
+
+  const ids = async () => {
+    const page = await db.send(new ScanCommand({ TableName: target.ordersTable, Limit: 2000, ProjectionExpression: 'orderId' }));
+    return (page.Items ?? []).map((item) => item.orderId!.S!);
+  };
+  const apiGet = (keys: string[]) => {
+    let i = 0;
+    return load({ url: target.apiUrl, method: 'GET', next: () => ({ path: `/orders/${keys[i++ % keys.length]}` }), durationSec });
+  };
+  const rawGet = (keys: string[]) => {
+    let i = 0;
+    return load({
+      url: target.dynamodb,
+      method: 'POST',
+      headers: { ...DYNAMO_HEADERS, 'X-Amz-Target': 'DynamoDB_20120810.GetItem' },
+      next: () => ({ body: JSON.stringify({ TableName: target.ordersTable, Key: { orderId: { S: keys[i++ % keys.length] } }, ConsistentRead: true }) }),
+      durationSec,
+    });
+  };
+
+  // Warm-up: every path once, briefly, then let the workflow catch up.
+  log('  warm-up');
+  const warm = durationSec;
+  durationSec = 1;
+  await rawPut();
+  posted += (await postOrders(target, 1)).ok;
+  await drain(child, posted);
+  let keys = await ids();
+  await rawGet(keys);
+  await apiGet(keys);
+  durationSec = warm;
+
+  const post: LoadResult[] = [];
+  const put: LoadResult[] = [];
+  const get: LoadResult[] = [];
+  const rget: LoadResult[] = [];
+  for (let t = 1; t <= trials; t++) {
+    put.push(await rawPut());
+    const p = await postOrders(target, durationSec);
+    post.push(p);
+    posted += p.ok;
+    // The workflow runs in the same process: let it finish before the next measurement.
+    await drain(child, posted);
+    keys = await ids();
+    rget.push(await rawGet(keys));
+    get.push(await apiGet(keys));
+    log(
+      `  trial ${t}: POST ${p.perSec.toFixed(0)}/s vs PutItem ${put.at(-1)!.perSec.toFixed(0)}/s; GET ${get.at(-1)!.perSec.toFixed(0)}/s vs GetItem ${rget.at(-1)!.perSec.toFixed(0)}/s`,
+    );
+  }
+  db.destroy();
+  const m = (xs: LoadResult[], f: (r: LoadResult) => number) => median(xs.map(f));
+  const postOrdersPerSec = m(post, (r) => r.perSec);
+  const rawPutPerSec = m(put, (r) => r.perSec);
+  const getPerSec = m(get, (r) => r.perSec);
+  const rawGetPerSec = m(rget, (r) => r.perSec);
+  return {
+    ordersPosted: posted,
+    rawPutPerSecTrials: put.map((r) => r.perSec),
+    figures: {
+      connections: CONNECTIONS,
+      trials,
+      durationSec,
+      postOrdersPerSec,
+      postP50Ms: m(post, (r) => r.p50),
+      postP99Ms: m(post, (r) => r.p99),
+      rawPutPerSec,
+      ratio: postOrdersPerSec / rawPutPerSec,
+      getPerSec,
+      getP50Ms: m(get, (r) => r.p50),
+      getP99Ms: m(get, (r) => r.p99),
+      rawGetPerSec,
+      getRatio: getPerSec / rawGetPerSec,
+      orderItemBytes,
+      failedRequests: [...post, ...put, ...get, ...rget].reduce((s, r) => s + r.failed, 0),
+      trialsDetail: { post: post.map((r) => r.perSec), rawPut: put.map((r) => r.perSec), get: get.map((r) => r.perSec), rawGet: rget.map((r) => r.perSec) },
+    },
+  };
+}
+
+export interface PipelineFigures {
+  orders: number;
+  trials: number;
+  ordersPerSec: number;
+  limitOrdersPerSec: number;
+  ratio: number;
+  /** Put rate used for the limit (median of the raw PutItem trials of this run). */
+  rawPutPerSec: number;
+  writesPerOrderFloor: number;
+  trialsDetail: { ordersPerSec: number[]; seconds: number[] };
+  deliveryWaitMs: number;
+  retryIntervalMs: number;
+}
+
+/** Posts `orders` orders as fast as the API takes them and times them until all are final. */
+export async function measurePipeline(target: SpeedTarget, child: StackChild, alreadyPosted: number, rawPutPerSec: number, log: (line: string) => void, orders = 300, trials = 3): Promise<PipelineFigures> {
+  let posted = alreadyPosted;
+  const rates: number[] = [];
+  const seconds: number[] = [];
+  for (let t = 1; t <= trials; t++) {
+    const started = performance.now();
+    const result = await postOrders(target, undefined, orders);
+    posted += result.ok;
+    if (result.failed > 0) log(`  warning: ${result.failed} POSTs failed`);
+    await drain(child, posted);
+    const elapsed = (performance.now() - started) / 1000;
+    rates.push(result.ok / elapsed);
+    seconds.push(elapsed);
+    log(`  trial ${t}: ${result.ok} orders POST -> DELIVERED in ${elapsed.toFixed(2)} s = ${(result.ok / elapsed).toFixed(1)} orders/s`);
+  }
+  const ordersPerSec = median(rates);
+  const limitOrdersPerSec = rawPutPerSec / 5;
+  return {
+    orders,
+    trials,
+    ordersPerSec,
+    limitOrdersPerSec,
+    ratio: ordersPerSec / limitOrdersPerSec,
+    rawPutPerSec,
+    writesPerOrderFloor: 5,
+    trialsDetail: { ordersPerSec: rates, seconds },
+    deliveryWaitMs: 0,
+    retryIntervalMs: 0,
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * A local stack in its own process, driven by the bench over IPC. The handlers read their
+ * endpoints once at import, so each stack the bench needs gets a fresh process; the load
+ * generator (autocannon, in the parent) then does not share an event loop with the server.
+ *
+ *   speed: payment success 1, delivery wait and retry interval 0; answers `outputs`,
+ *          `pipeline` (resolves when `expected` executions exist and none is running) and `stop`.
+ *   cost:  `instrument: true`, default payment success rate (0.9) and local timings; runs the
+ *          cost scenario itself (see cost-scenario.ts) and sends back what it counted.
+ */
+import { rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/domain/resources.ts';
+import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { installTableCounter, runCostScenario } from './cost-scenario.ts';
+
+export type ChildRequest =
+  | { type: 'outputs' }
+  | { type: 'pipeline'; expected: number }
+  | { type: 'stop' };
+
+export type ChildReply =
+  | { type: 'ready'; apiUrl: string; dynamodb: string; ordersTable: string }
+  | { type: 'outputs'; outputs: Record<string, unknown> }
+  | { type: 'pipeline'; executions: number; succeeded: number; failed: number }
+  | { type: 'cost'; counts: unknown }
+  | { type: 'error'; message: string };
+
+const mode = process.argv[2] === 'cost' ? 'cost' : 'speed';
+const send = (reply: ChildReply) => process.send?.(reply);
+const dataDir = mkdtempSync(path.join(tmpdir(), `orders-bench-${mode}-`));
+
+process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+
+async function main(): Promise<void> {
+  if (mode === 'cost') installTableCounter();
+  const stack: LocalStack = await startLocalStack({
+    apiPort: 0,
+    dataDir,
+    paymentSuccessRate: mode === 'cost' ? DEFAULT_PAYMENT_SUCCESS_RATE : 1,
+    // Speed: nothing waits; cost: the local defaults (LocalConfig), as a developer runs it.
+    deliveryWaitMs: mode === 'cost' ? 3000 : 0,
+    retryIntervalMs: mode === 'cost' ? 200 : 0,
+    visibilityTimeoutSeconds: 5,
+    recoveryIntervalMs: 3_600_000,
+    instrument: mode === 'cost',
+    log: (line) => process.stderr.write(`[stack] ${line}\n`),
+  });
+  const stop = async () => {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  };
+
+  if (mode === 'cost') {
+    const count = Number(process.argv[3] ?? 100);
+    const counts = await runCostScenario(stack, count);
+    send({ type: 'cost', counts });
+    await stop();
+    return;
+  }
+
+  process.on('message', (raw) => {
+    const request = raw as ChildRequest;
+    void (async () => {
+      try {
+        if (request.type === 'outputs') send({ type: 'outputs', outputs: stack.outputs() });
+        if (request.type === 'stop') await stop();
+        if (request.type === 'pipeline') {
+          for (;;) {
+            const list = stack.stepFunctions.list();
+            if (list.length >= request.expected && list.every((e) => e.status !== 'RUNNING')) {
+              send({
+                type: 'pipeline',
+                executions: list.length,
+                succeeded: list.filter((e) => e.status === 'SUCCEEDED').length,
+                failed: list.filter((e) => e.status === 'FAILED').length,
+              });
+              break;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        }
+      } catch (error) {
+        send({ type: 'error', message: (error as Error).stack ?? String(error) });
+      }
+    })();
+  });
+  send({ type: 'ready', apiUrl: stack.apiUrl, dynamodb: stack.endpoints.dynamodb, ordersTable: stack.names.ordersTable });
+}
+
+main().catch((error: unknown) => {
+  send({ type: 'error', message: (error as Error).stack ?? String(error) });
+  process.exit(1);
+});
