@@ -5,49 +5,13 @@
  * the order is final. Everything the handlers and the page did is counted and sent back.
  */
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import http from 'node:http';
-import { Readable } from 'node:stream';
 import { isFinal, type Order } from '../amplify/domain/order.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
-import { ServiceProxy, type OperationStats } from '../local/service-proxy.ts';
+import type { OperationStats } from '../local/service-proxy.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { pollDelay } from '../src/lib/timeline.ts';
 import { itemSize } from './item-size.ts';
 import { idempotencyKey, orderRequest } from './order-request.ts';
-
-/** DynamoDB requests by table and operation (the proxy itself counts by operation only). */
-const tableCounts = new Map<string, number>();
-let counting = false;
-
-/**
- * Wraps the proxy's forwarding to also read the TableName of DynamoDB requests. The body is read
- * here and replayed to the original method unchanged. (Request for local/service-proxy.ts: count
- * by table too, then this wrapper can go.)
- */
-export function installTableCounter(): void {
-  type Forward = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
-  const proto = ServiceProxy.prototype as unknown as { forward: Forward };
-  const original = proto.forward;
-  proto.forward = async function (this: ServiceProxy, req, res) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    const target = req.headers['x-amz-target'];
-    if (counting && typeof target === 'string' && target.startsWith('DynamoDB_')) {
-      const operation = target.slice(target.indexOf('.') + 1);
-      let table = 'unknown';
-      try {
-        table = (JSON.parse(body.toString('utf8')) as { TableName?: string }).TableName ?? 'unknown';
-      } catch {
-        // not JSON: leave unknown
-      }
-      const key = `${table}:${operation}`;
-      tableCounts.set(key, (tableCounts.get(key) ?? 0) + 1);
-    }
-    const replay = Object.assign(Readable.from(body.length ? [body] : []), { headers: req.headers, method: req.method, url: req.url });
-    return original.call(this, replay as unknown as http.IncomingMessage, res);
-  };
-}
 
 export interface CostCounts {
   orders: number;
@@ -100,7 +64,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   const invocationsBefore = new Map(stack.invocations);
   const durationsBefore = new Map(stack.durations);
   const executionsBefore = new Set(stack.stepFunctions.list().map((e) => e.name));
-  counting = true;
+  const tablesBefore = new Map(services.dynamodb.byTable);
 
   const api = { post: 0, get: 0, other: 0 };
   const polls: number[] = [];
@@ -147,7 +111,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   // Let the topic's e-mails reach the outbox before counting them.
   const publishes = () => services.sns.count('Publish') - (before.sns?.Publish?.requests ?? 0);
   for (let waited = 0; stack.outbox.list().length < publishes() && waited < 10_000; waited += 100) await sleep(100);
-  counting = false;
+  const tableCounts = new Map([...services.dynamodb.byTable].map(([key, n]) => [key, n - (tablesBefore.get(key) ?? 0)]));
 
   const after = Object.fromEntries(Object.entries(services).map(([name, proxy]) => [name, snapshot(proxy.stats)]));
   const executions = stack.stepFunctions.list().filter((e) => !executionsBefore.has(e.name));

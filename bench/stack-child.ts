@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/domain/resources.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
-import { installTableCounter, runCostScenario } from './cost-scenario.ts';
+import { runCostScenario } from './cost-scenario.ts';
 
 export type ChildRequest =
   | { type: 'outputs' }
@@ -35,7 +35,6 @@ const dataDir = mkdtempSync(path.join(tmpdir(), `orders-bench-${mode}-`));
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 
 async function main(): Promise<void> {
-  if (mode === 'cost') installTableCounter();
   const stack: LocalStack = await startLocalStack({
     apiPort: 0,
     dataDir,

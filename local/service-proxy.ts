@@ -31,8 +31,20 @@ function operationOf(req: http.IncomingMessage, body: Buffer): string {
   return action?.[1] ?? 'Unknown';
 }
 
+/** The table a DynamoDB request names (JSON protocol), if any. */
+function tableOf(body: Buffer): string | undefined {
+  try {
+    const table = (JSON.parse(body.toString('utf8')) as { TableName?: unknown }).TableName;
+    return typeof table === 'string' ? table : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class ServiceProxy {
   readonly stats = new Map<string, OperationStats>();
+  /** Requests by `<table>:<operation>` for services whose requests name a table (DynamoDB). */
+  readonly byTable = new Map<string, number>();
   private readonly faults = new Map<string, Fault>();
   private readonly server: http.Server;
   private readonly target: URL;
@@ -76,6 +88,8 @@ export class ServiceProxy {
     this.stats.set(operation, stats);
     stats.requests += 1;
     stats.requestBytes += body.length;
+    const table = tableOf(body);
+    if (table) this.byTable.set(`${table}:${operation}`, (this.byTable.get(`${table}:${operation}`) ?? 0) + 1);
 
     const fault = this.faults.get(operation);
     if (fault && fault.remaining > 0) {

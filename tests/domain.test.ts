@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG, findProduct, formatPrice } from '../amplify/domain/catalog.ts';
+import { CATALOG, formatPrice } from '../amplify/domain/catalog.ts';
 import { UnknownProductError } from '../amplify/domain/errors.ts';
 import { arrangeShipment, simulatePayment } from '../amplify/domain/fulfilment.ts';
 import { renderConfirmation } from '../amplify/domain/notification.ts';
