@@ -12,6 +12,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSBatchResponse, SQS
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { API_NAME } from '../amplify/domain/api.ts';
+import { orderMessage } from '../amplify/domain/order-message.ts';
 import { createDocumentClient, OrderStore } from '../amplify/domain/order-store.ts';
 import { recoverStuckOrders, type RecoveryReport } from '../amplify/domain/recovery.ts';
 import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../amplify/domain/resources.ts';
@@ -199,7 +200,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       sfn: sfnClient,
       stateMachineArn: stepFunctions.stateMachineArn,
       enqueue: async (orderId) => {
-        await sqs.send(new SendMessageCommand({ QueueUrl: messaging.queueUrl, MessageBody: JSON.stringify({ orderId }) }));
+        await sqs.send(new SendMessageCommand({ QueueUrl: messaging.queueUrl, MessageBody: orderMessage(orderId) }));
       },
       staleAfterMs,
     });

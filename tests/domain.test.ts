@@ -158,3 +158,14 @@ describe('idempotent order ids', () => {
     expect(orderIdForKey('c2', 'key-1')).not.toBe(id);
   });
 });
+
+describe('queue messages', () => {
+  it('round-trip an order id and refuse anything else', async () => {
+    const { orderMessage, parseOrderMessage } = await import('../amplify/domain/order-message.ts');
+    const id = '710ab406-f2bb-8aa4-a7c8-83f6daa50f89';
+    expect(parseOrderMessage(orderMessage(id))).toEqual({ orderId: id });
+    for (const body of ['', 'not json', 'null', '[]', '{}', `{"orderId":"x"}`, `{"orderId":"${id}","extra":1}`, `{"orderId":42}`]) {
+      expect(parseOrderMessage(body), body).toBeUndefined();
+    }
+  });
+});

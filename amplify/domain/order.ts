@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 export * from './order-rules.ts';
-import { ORDER_LIMITS, ORDER_STATUSES, PAYMENT_METHODS } from './order-rules.ts';
+import { ORDER_ID_PATTERN, ORDER_LIMITS, ORDER_STATUSES, PAYMENT_METHODS } from './order-rules.ts';
 
 /** Control characters (C0, C1) and unpaired surrogates: never part of a name or an address. */
 const UNPRINTABLE = /[\p{Cc}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
@@ -40,7 +40,7 @@ export const customerIdSchema = z
   .max(64, 'At most 64 characters')
   .regex(/^[A-Za-z0-9_-]+$/, 'Letters, digits, underscores and hyphens only');
 
-export const orderIdSchema = z.uuid('Must be an order id (UUID)');
+export const orderIdSchema = z.string().regex(ORDER_ID_PATTERN, 'Must be an order id (UUID)');
 
 export const orderLineRequestSchema = z.strictObject({
   productId: z.string().min(1, 'Required').max(64, 'At most 64 characters'),
@@ -101,7 +101,3 @@ export const orderSchema = z.object({
   failureReason: z.string().optional(),
 });
 export type Order = z.infer<typeof orderSchema>;
-
-/** The message `app-server` puts on the order queue (seed, section 5). */
-export const orderMessageSchema = z.strictObject({ orderId: orderIdSchema });
-export type OrderMessage = z.infer<typeof orderMessageSchema>;

@@ -11,6 +11,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { API_LIMITS, CORS_ALLOWED_HEADERS, IDEMPOTENCY_KEY_HEADER, ROUTES } from '../../domain/api.ts';
 import { CATALOG, centsToAmount } from '../../domain/catalog.ts';
 import { IdempotencyKeyReusedError, ValidationError } from '../../domain/errors.ts';
+import { orderMessage } from '../../domain/order-message.ts';
 import { createOrderRequestSchema, customerIdSchema, orderIdSchema } from '../../domain/order.ts';
 import { createDocumentClient, OrderStore } from '../../domain/order-store.ts';
 import { placeOrder } from '../../domain/place-order.ts';
@@ -70,7 +71,7 @@ app.post(routerPath(ROUTES.orders), async (ctx) => {
   const { order, created } = await placeOrder(request, idempotencyKey, {
     store,
     enqueue: async (orderId) => {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ orderId }) }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: orderMessage(orderId) }));
     },
     onEnqueueFailed: (orderId, error) => {
       logger.error('Order stored but not enqueued; the recovery job will enqueue it', { orderId, error: error as Error });

@@ -6,7 +6,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { orderMessageSchema } from '../../domain/order.ts';
+import { parseOrderMessage } from '../../domain/order-message.ts';
 import { ENV, requireEnv } from '../../domain/resources.ts';
 import { createObservability } from '../shared/powertools.ts';
 
@@ -20,15 +20,9 @@ export class MalformedMessageError extends Error {
 }
 
 async function startWorkflow(record: SQSRecord): Promise<void> {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    throw new MalformedMessageError(`Message ${record.messageId} is not JSON`);
-  }
-  const parsed = orderMessageSchema.safeParse(body);
-  if (!parsed.success) throw new MalformedMessageError(`Message ${record.messageId} is not an order message`);
-  const { orderId } = parsed.data;
+  const message = parseOrderMessage(record.body);
+  if (!message) throw new MalformedMessageError(`Message ${record.messageId} is not an order message`);
+  const { orderId } = message;
   try {
     await sfn.send(new StartExecutionCommand({ stateMachineArn, name: orderId, input: JSON.stringify({ orderId }) }));
     logger.info('Workflow started', { orderId });

@@ -9,6 +9,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { orderMessage } from '../../domain/order-message.ts';
 import { createDocumentClient, OrderStore } from '../../domain/order-store.ts';
 import { recoverStuckOrders, type RecoveryReport } from '../../domain/recovery.ts';
 import { ENV, FUNCTIONS, RECOVERY, requireEnv } from '../../domain/resources.ts';
@@ -25,7 +26,7 @@ const queueUrl = requireEnv(ENV.queueUrl);
 const staleAfterMs = RECOVERY.staleAfterMinutes * 60_000;
 
 async function enqueue(orderId: string): Promise<void> {
-  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ orderId }) }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: orderMessage(orderId) }));
 }
 
 export const handler = async (_event: ScheduledEvent, context: Context): Promise<RecoveryReport> => {

@@ -1,0 +1,26 @@
+/**
+ * The message `app-server` puts on the order queue (seed, section 5): `{"orderId": "..."}`.
+ * Checked by hand rather than with zod: `order-starter` needs nothing else from validation, and
+ * zod would be ~40% of its bundle (see docs/performance.md, "Bundles").
+ */
+import { isOrderId } from './order-rules.ts';
+
+export interface OrderMessage {
+  orderId: string;
+}
+
+export const orderMessage = (orderId: string): string => JSON.stringify({ orderId } satisfies OrderMessage);
+
+/** The message in `body`, or undefined when it is not JSON of exactly that shape. */
+export function parseOrderMessage(body: string): OrderMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const { orderId } = value as Record<string, unknown>;
+  return keys.length === 1 && isOrderId(orderId) ? { orderId } : undefined;
+}
