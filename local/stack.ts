@@ -205,9 +205,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       staleAfterMs,
     });
   const logRecovery = (report: RecoveryReport) => {
-    const { enqueued, restarted, gaveUp } = report;
-    if (enqueued.length + restarted.length + gaveUp.length === 0) return;
-    log(`Recovery: re-enqueued ${enqueued.length}, restarted ${restarted.length}, gave up on ${gaveUp.length} order(s)`);
+    const { enqueued, restarted, gaveUp, failed } = report;
+    if (enqueued.length + restarted.length + gaveUp.length + failed.length === 0) return;
+    log(
+      `Recovery: re-enqueued ${enqueued.length}, restarted ${restarted.length}, gave up on ${gaveUp.length}, could not look at ${failed.length} order(s)`,
+    );
   };
   logRecovery(await recover(0));
   const recoveryTimer = setInterval(() => {

@@ -20,6 +20,8 @@ export interface RecoveryDeps {
   /** Orders updated more recently than this are in flight, not stuck. */
   staleAfterMs: number;
   now?: () => Date;
+  /** Told about an order the job could not recover this time. */
+  onError?: (orderId: string, error: unknown) => void;
 }
 
 export interface RecoveryReport {
@@ -27,36 +29,49 @@ export interface RecoveryReport {
   enqueued: string[];
   restarted: string[];
   gaveUp: string[];
+  /** Orders the job could not look at this time (an AWS call failed); the next run tries again. */
+  failed: string[];
 }
 
 export const executionName = (orderId: string, attempt: number) => (attempt === 0 ? orderId : `${orderId}-r${attempt}`);
 
 export async function recoverStuckOrders(deps: RecoveryDeps): Promise<RecoveryReport> {
   const cutoff = new Date((deps.now ?? (() => new Date()))().getTime() - deps.staleAfterMs).toISOString();
-  const report: RecoveryReport = { examined: 0, enqueued: [], restarted: [], gaveUp: [] };
+  const report: RecoveryReport = { examined: 0, enqueued: [], restarted: [], gaveUp: [], failed: [] };
   for await (const order of deps.store.openOrdersUpdatedBefore(cutoff)) {
     report.examined += 1;
-    const latest = await latestExecution(deps, order.orderId);
-    if (!latest) {
-      await deps.enqueue(order.orderId);
-      report.enqueued.push(order.orderId);
-    } else if (latest.status !== 'RUNNING') {
-      const next = latest.attempt + 1;
-      if (next > MAX_RECOVERY_EXECUTIONS) {
-        report.gaveUp.push(order.orderId);
-        continue;
-      }
-      await deps.sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: deps.stateMachineArn,
-          name: executionName(order.orderId, next),
-          input: JSON.stringify({ orderId: order.orderId }),
-        }),
-      );
-      report.restarted.push(order.orderId);
+    try {
+      await recoverOrder(deps, order.orderId, report);
+    } catch (error) {
+      // One order's failed call must not stop the others; the next run looks at it again.
+      report.failed.push(order.orderId);
+      deps.onError?.(order.orderId, error);
     }
   }
   return report;
+}
+
+async function recoverOrder(deps: RecoveryDeps, orderId: string, report: RecoveryReport): Promise<void> {
+  const latest = await latestExecution(deps, orderId);
+  if (!latest) {
+    await deps.enqueue(orderId);
+    report.enqueued.push(orderId);
+    return;
+  }
+  if (latest.status === 'RUNNING') return;
+  const next = latest.attempt + 1;
+  if (next > MAX_RECOVERY_EXECUTIONS) {
+    report.gaveUp.push(orderId);
+    return;
+  }
+  await deps.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: deps.stateMachineArn,
+      name: executionName(orderId, next),
+      input: JSON.stringify({ orderId }),
+    }),
+  );
+  report.restarted.push(orderId);
 }
 
 async function latestExecution(deps: RecoveryDeps, orderId: string): Promise<{ attempt: number; status: string } | undefined> {

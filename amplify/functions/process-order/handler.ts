@@ -121,8 +121,8 @@ async function confirmDelivery(orderId: string) {
 }
 
 async function markFailed(orderId: string, status: 'PAYMENT_FAILED' | 'SHIPMENT_FAILED', reason = 'Unknown') {
-  const { order } = await store.transition(orderId, status, { failureReason: reason });
-  metrics.addMetric(status === 'PAYMENT_FAILED' ? 'OrdersPaymentFailed' : 'OrdersShipmentFailed', MetricUnit.Count, 1);
+  const { order, changed } = await store.transition(orderId, status, { failureReason: reason });
+  if (changed) metrics.addMetric(status === 'PAYMENT_FAILED' ? 'OrdersPaymentFailed' : 'OrdersShipmentFailed', MetricUnit.Count, 1);
   return { status: order.status };
 }
 

@@ -32,7 +32,14 @@ async function enqueue(orderId: string): Promise<void> {
 export const handler = async (_event: ScheduledEvent, context: Context): Promise<RecoveryReport> => {
   logger.addContext(context);
   try {
-    const report = await recoverStuckOrders({ store, sfn, stateMachineArn, enqueue, staleAfterMs });
+    const report = await recoverStuckOrders({
+      store,
+      sfn,
+      stateMachineArn,
+      enqueue,
+      staleAfterMs,
+      onError: (orderId, error) => logger.warn('Could not recover this order now; the next run retries', { orderId, error: error as Error }),
+    });
     // Zeros are published too: a continuous series shows the job runs.
     metrics.addMetric('OrdersReenqueued', MetricUnit.Count, report.enqueued.length);
     metrics.addMetric('OrdersRestarted', MetricUnit.Count, report.restarted.length);
