@@ -13,6 +13,8 @@ export const LOCAL_TABLES: CreateTableCommandInput[] = [
       { AttributeName: ORDERS_TABLE.partitionKey, AttributeType: 'S' },
       { AttributeName: ORDERS_TABLE.customerIndex.partitionKey, AttributeType: 'S' },
       { AttributeName: ORDERS_TABLE.customerIndex.sortKey, AttributeType: 'S' },
+      { AttributeName: ORDERS_TABLE.openOrdersIndex.partitionKey, AttributeType: 'S' },
+      { AttributeName: ORDERS_TABLE.openOrdersIndex.sortKey, AttributeType: 'S' },
     ],
     KeySchema: [{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }],
     GlobalSecondaryIndexes: [
@@ -23,6 +25,14 @@ export const LOCAL_TABLES: CreateTableCommandInput[] = [
           { AttributeName: ORDERS_TABLE.customerIndex.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: ORDERS_TABLE.openOrdersIndex.name,
+        KeySchema: [
+          { AttributeName: ORDERS_TABLE.openOrdersIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: ORDERS_TABLE.openOrdersIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ],
   },

@@ -109,6 +109,13 @@ export class OrdersCloud extends Construct {
       sortKey: { name: ORDERS_TABLE.customerIndex.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    // Sparse: only orders not yet final carry its key (see ORDERS_TABLE.openOrdersIndex).
+    this.ordersTable.addGlobalSecondaryIndex({
+      indexName: ORDERS_TABLE.openOrdersIndex.name,
+      partitionKey: { name: ORDERS_TABLE.openOrdersIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: ORDERS_TABLE.openOrdersIndex.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
 
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
       partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },

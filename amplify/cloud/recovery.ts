@@ -12,7 +12,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, RECOVERY } from '../domain/resources.ts';
+import { ENV, ORDERS_TABLE, RECOVERY } from '../domain/resources.ts';
 
 export interface OrderRecoveryProps {
   readonly recoverOrders: lambda.Function;
@@ -34,8 +34,13 @@ export class OrderRecovery extends Construct {
     fn.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
     fn.addEnvironment(ENV.queueUrl, queue.queueUrl);
 
-    // Open orders are found with a filtered Scan (`OrderStore.openOrdersUpdatedBefore`).
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [ordersTable.tableArn] }));
+    // Open orders are queried on the sparse open-orders index (`OrderStore.openOrderIdsUpdatedBefore`).
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${ordersTable.tableArn}/index/${ORDERS_TABLE.openOrdersIndex.name}`],
+      }),
+    );
     // Executions are named after their order (`<orderId>`, `<orderId>-r<n>`): one per order, so
     // describing them needs a wildcard on the execution name, within this state machine only.
     this.executionsArn = Stack.of(this).formatArn({

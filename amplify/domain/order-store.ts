@@ -6,12 +6,13 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidTransitionError, OrderNotFoundError, ValidationError } from './errors.ts';
 import type { Order } from './order.ts';
-import { ALLOWED_PREVIOUS, FINAL_STATUSES, hasReached, type OrderStatus } from './order-rules.ts';
+import { ALLOWED_PREVIOUS, hasReached, isFinal, type OrderStatus } from './order-rules.ts';
 import { ORDERS_TABLE } from './resources.ts';
 
 /** Attributes kept on the item for the server's own use and never returned to clients. */
 interface StoredOrder extends Order {
   requestFingerprint?: string;
+  openMarker?: string;
 }
 
 export interface OrderPage {
@@ -25,7 +26,7 @@ export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBD
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-const { partitionKey, customerIndex } = ORDERS_TABLE;
+const { partitionKey, customerIndex, openOrdersIndex } = ORDERS_TABLE;
 
 // Pagination tokens are the table's LastEvaluatedKey, base64url-encoded. A decoded token must have
 // exactly the key attributes of the page it continues, as short strings, so a tampered token is a
@@ -62,7 +63,7 @@ function decodePageToken(token: string, customerId: string | undefined): Record<
 }
 
 function toOrder(item: Record<string, unknown> | StoredOrder): Order {
-  const { requestFingerprint: _internal, ...order } = item as StoredOrder;
+  const { requestFingerprint: _fingerprint, openMarker: _open, ...order } = item as StoredOrder;
   return order;
 }
 
@@ -81,7 +82,7 @@ export class OrderStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...order, requestFingerprint },
+          Item: { ...order, requestFingerprint, [openOrdersIndex.partitionKey]: openOrdersIndex.marker },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': partitionKey },
         }),
@@ -155,12 +156,18 @@ export class OrderStore {
     const previous = ALLOWED_PREVIOUS[to];
     previous.forEach((status, i) => (values[`:from${i}`] = status));
     const fromList = previous.map((_, i) => `:from${i}`).join(', ');
+    // A final status takes the order out of the open-orders index.
+    let update = `SET ${sets.join(', ')}`;
+    if (isFinal(to)) {
+      names['#open'] = openOrdersIndex.partitionKey;
+      update += ' REMOVE #open';
+    }
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [partitionKey]: orderId },
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: update,
           ConditionExpression: `attribute_exists(#pk) AND #status IN (${fromList})`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -176,23 +183,21 @@ export class OrderStore {
     }
   }
 
-  /** Orders not yet in a final status whose last change is older than `cutoff` (ISO-8601). */
-  async *openOrdersUpdatedBefore(cutoff: string): AsyncGenerator<Order> {
+  /** Ids of the orders not yet in a final status whose last change is older than `cutoff` (ISO-8601). */
+  async *openOrderIdsUpdatedBefore(cutoff: string): AsyncGenerator<string> {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
-        new ScanCommand({
+        new QueryCommand({
           TableName: this.tableName,
-          FilterExpression: `NOT (#status IN (${FINAL_STATUSES.map((_, i) => `:final${i}`).join(', ')})) AND #updatedAt < :cutoff`,
-          ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
-          ExpressionAttributeValues: {
-            ':cutoff': cutoff,
-            ...Object.fromEntries(FINAL_STATUSES.map((status, i) => [`:final${i}`, status])),
-          },
+          IndexName: openOrdersIndex.name,
+          KeyConditionExpression: '#open = :open AND #updatedAt < :cutoff',
+          ExpressionAttributeNames: { '#open': openOrdersIndex.partitionKey, '#updatedAt': openOrdersIndex.sortKey },
+          ExpressionAttributeValues: { ':open': openOrdersIndex.marker, ':cutoff': cutoff },
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) yield toOrder(item);
+      for (const item of page.Items ?? []) yield item[partitionKey] as string;
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }

@@ -38,14 +38,14 @@ export const executionName = (orderId: string, attempt: number) => (attempt === 
 export async function recoverStuckOrders(deps: RecoveryDeps): Promise<RecoveryReport> {
   const cutoff = new Date((deps.now ?? (() => new Date()))().getTime() - deps.staleAfterMs).toISOString();
   const report: RecoveryReport = { examined: 0, enqueued: [], restarted: [], gaveUp: [], failed: [] };
-  for await (const order of deps.store.openOrdersUpdatedBefore(cutoff)) {
+  for await (const orderId of deps.store.openOrderIdsUpdatedBefore(cutoff)) {
     report.examined += 1;
     try {
-      await recoverOrder(deps, order.orderId, report);
+      await recoverOrder(deps, orderId, report);
     } catch (error) {
       // One order's failed call must not stop the others; the next run looks at it again.
-      report.failed.push(order.orderId);
-      deps.onError?.(order.orderId, error);
+      report.failed.push(orderId);
+      deps.onError?.(orderId, error);
     }
   }
   return report;

@@ -13,6 +13,17 @@ export const ORDERS_TABLE = {
     partitionKey: 'customerId',
     sortKey: 'orderDate',
   },
+  /**
+   * A sparse index of the orders not yet in a final status, for the recovery job: an order carries
+   * `openMarker` from its creation until its final status removes it, so the job queries the open
+   * orders instead of scanning every order ever placed. Keys only: the job needs just the id.
+   */
+  openOrdersIndex: {
+    name: 'OpenOrdersIndex',
+    partitionKey: 'openMarker',
+    sortKey: 'updatedAt',
+    marker: 'OPEN',
+  },
 } as const;
 
 /** Powertools idempotency records (https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/). */

@@ -16,6 +16,7 @@ import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_METHODS, ROUTES } from '../../amp
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
 import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../../amplify/domain/resources.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/domain/workflow.ts';
+import { LOCAL_TABLES } from '../../local/dynamodb.ts';
 
 type Backend = typeof import('../../amplify/backend.ts');
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -196,11 +197,15 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('recover-orders: scan orders, describe this workflow’s executions, start it, send to the queue', () => {
+  it('recover-orders: query the open-orders index, describe this workflow’s executions, start it, send to the queue', () => {
     const id = (c: { node: { defaultChild?: unknown } }) => logicalId(mod.ordersStack, c);
     const stateMachine = id(mod.cloud.stateMachine);
     expect(statementsOf(roleOf('recoverOrders'))).toEqual([
-      { Action: 'dynamodb:Scan', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.ordersTable), 'Arn'] } },
+      {
+        Action: 'dynamodb:Query',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(mod.cloud.ordersTable), 'Arn'] }, `/index/${ORDERS_TABLE.openOrdersIndex.name}`]] },
+      },
       {
         Action: 'states:DescribeExecution',
         Effect: 'Allow',
@@ -225,7 +230,7 @@ describe('least-privilege IAM', () => {
       { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.queue), 'Arn'] } },
     ]);
     expect(actionsOf(roleOf('recoverOrders'))).toEqual(
-      ['dynamodb:Scan', 'states:DescribeExecution', 'states:StartExecution', 'sqs:SendMessage'].sort(),
+      ['dynamodb:Query', 'states:DescribeExecution', 'states:StartExecution', 'sqs:SendMessage'].sort(),
     );
     // SSE-SQS, not a customer key: sending needs no KMS permission.
     expect(resources[id(mod.cloud.queue)]!.Properties.KmsMasterKeyId).toBeUndefined();
@@ -268,6 +273,14 @@ describe('DynamoDB', () => {
             { AttributeName: 'orderDate', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'OpenOrdersIndex',
+          KeySchema: [
+            { AttributeName: 'openMarker', KeyType: 'HASH' },
+            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     });
@@ -635,15 +648,11 @@ describe('local runtime and template agree', () => {
   it('same table keys and index as amplify/domain/resources.ts', () => {
     const orders = resources[logicalId(mod.ordersStack, mod.cloud.ordersTable)]!.Properties;
     expect(orders.KeySchema).toEqual([{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }]);
-    expect(orders.GlobalSecondaryIndexes.map((g: Json) => ({ name: g.IndexName, keys: g.KeySchema }))).toEqual([
-      {
-        name: ORDERS_TABLE.customerIndex.name,
-        keys: [
-          { AttributeName: ORDERS_TABLE.customerIndex.partitionKey, KeyType: 'HASH' },
-          { AttributeName: ORDERS_TABLE.customerIndex.sortKey, KeyType: 'RANGE' },
-        ],
-      },
-    ]);
+    // Exactly the indexes (names, keys, projections) the local runtime creates.
+    const localOrders = LOCAL_TABLES.find((t) => t.TableName === ORDERS_TABLE.localName)!;
+    const shape = (g: Json) => ({ name: g.IndexName, keys: g.KeySchema, projection: g.Projection.ProjectionType });
+    expect(orders.GlobalSecondaryIndexes.map(shape)).toEqual(localOrders.GlobalSecondaryIndexes!.map(shape));
+    expect(orders.GlobalSecondaryIndexes.map((g: Json) => g.IndexName)).toEqual([ORDERS_TABLE.customerIndex.name, ORDERS_TABLE.openOrdersIndex.name]);
     const idem = resources[logicalId(mod.ordersStack, mod.cloud.idempotencyTable)]!.Properties;
     expect(idem.KeySchema).toEqual([{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }]);
     expect(idem.TimeToLiveSpecification.AttributeName).toBe(IDEMPOTENCY_TABLE.ttlAttribute);
