@@ -134,14 +134,18 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
   /** The dead-letter queue's messages, looked at without taking them (visibility timeout 0). */
   const deadLetters = async () => {
+    // Counted with the ones in flight: an earlier look (visibility 0) may still hold one.
     const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: messaging.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: messaging.dlqUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: messaging.dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ['All'] }),
     );
     return {
-      count: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+      count: Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
       messages: Messages.map((m) => ({ messageId: m.MessageId, body: m.Body, receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0) })),
     };
   };
@@ -211,7 +215,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       `Recovery: re-enqueued ${enqueued.length}, restarted ${restarted.length}, gave up on ${gaveUp.length}, could not look at ${failed.length} order(s)`,
     );
   };
-  logRecovery(await recover(0));
+  await recover(0).then(logRecovery, (error: Error) => log(`Recovery at start-up failed: ${error.message}`));
   const recoveryTimer = setInterval(() => {
     recover().then(logRecovery, (error: Error) => log(`Recovery failed: ${error.message}`));
   }, options.recoveryIntervalMs);

@@ -72,13 +72,14 @@ describe('when SNS fails', () => {
 });
 
 describe('a poison message', () => {
-  it('ends in the dead-letter queue after 5 receives, and is visible there', async () => {
+  // Five receives, each followed by the local visibility timeout: give a loaded machine room.
+  it('ends in the dead-letter queue after 5 receives, and is visible there', { timeout: 120_000 }, async () => {
     const { SendMessageCommand, SQSClient } = await import('@aws-sdk/client-sqs');
     const { LOCAL_AWS } = await import('../local/aws.ts');
     const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.endpoints.sqs });
     await sqs.send(new SendMessageCommand({ QueueUrl: stack.names.queueUrl, MessageBody: 'not an order message' }));
     sqs.destroy();
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 100_000;
     let dead = await api(stack, LOCAL_DEAD_LETTERS_PATH);
     while (dead.body.count === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));

@@ -118,6 +118,20 @@ export default function CheckoutPage() {
   }
 
   const errorCount = Object.keys(errors).length;
+  const textField = (f: (typeof TEXT_FIELDS)[number]) => (
+    <TextField
+      key={f.name}
+      name={f.name}
+      label={f.label}
+      type={f.type ?? 'text'}
+      autoComplete={f.autoComplete}
+      value={form[f.name]}
+      onChange={(e) => update(f.name, e.target.value)}
+      hasError={Boolean(errors[f.name])}
+      errorMessage={errors[f.name]}
+      isRequired
+    />
+  );
   return (
     <>
       <PageHeading title="Checkout">Checkout</PageHeading>
@@ -163,38 +177,13 @@ export default function CheckoutPage() {
             <legend>
               <Heading level={2}>Contact</Heading>
             </legend>
-            {TEXT_FIELDS.slice(0, 2).map((f) => (
-              <TextField
-                key={f.name}
-                name={f.name}
-                label={f.label}
-                type={f.type ?? 'text'}
-                autoComplete={f.autoComplete}
-                value={form[f.name]}
-                onChange={(e) => update(f.name, e.target.value)}
-                hasError={Boolean(errors[f.name])}
-                errorMessage={errors[f.name]}
-                isRequired
-              />
-            ))}
+            {TEXT_FIELDS.slice(0, 2).map(textField)}
           </fieldset>
           <fieldset className="form-section">
             <legend>
               <Heading level={2}>Shipping address</Heading>
             </legend>
-            {TEXT_FIELDS.slice(2).map((f) => (
-              <TextField
-                key={f.name}
-                name={f.name}
-                label={f.label}
-                autoComplete={f.autoComplete}
-                value={form[f.name]}
-                onChange={(e) => update(f.name, e.target.value)}
-                hasError={Boolean(errors[f.name])}
-                errorMessage={errors[f.name]}
-                isRequired
-              />
-            ))}
+            {TEXT_FIELDS.slice(2).map(textField)}
           </fieldset>
           <fieldset className="form-section">
             <legend>
