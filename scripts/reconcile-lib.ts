@@ -19,7 +19,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FINAL_STATUSES, ORDER_STATUSES, type Order, type OrderStatus } from '../amplify/domain/order.ts';
+import { FINAL_STATUSES, ORDER_STATUSES, PAID_STATUSES, type Order, type OrderStatus } from '../amplify/domain/order.ts';
 import { MAX_RECOVERY_EXECUTIONS } from '../amplify/domain/recovery.ts';
 import { ORDERS_TABLE } from '../amplify/domain/resources.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
@@ -97,8 +97,6 @@ export interface ReconcileReport {
   ok: boolean;
 }
 
-/** Statuses at or past a successful payment: these orders must carry exactly one transactionId. */
-const PAID_STATUSES: readonly OrderStatus[] = ['PAYMENT_PROCESSED', 'SHIPPED', 'DELIVERED', 'SHIPMENT_FAILED'];
 const RECOVERY_NAME = /^(.+)-r(\d+)$/;
 
 /** The pure check: no I/O. */

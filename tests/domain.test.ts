@@ -169,3 +169,10 @@ describe('queue messages', () => {
     }
   });
 });
+
+describe('paid statuses', () => {
+  it('are the ones reached only after a successful payment', async () => {
+    const { PAID_STATUSES } = await import('../amplify/domain/order-rules.ts');
+    expect([...PAID_STATUSES].sort()).toEqual(['DELIVERED', 'PAYMENT_PROCESSED', 'SHIPMENT_FAILED', 'SHIPPED']);
+  });
+});

@@ -55,3 +55,8 @@ export const ORDER_LIMITS = {
 export const ORDER_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isOrderId = (value: unknown): value is string => typeof value === 'string' && ORDER_ID_PATTERN.test(value);
+
+/** Statuses an order reaches only after a successful payment: such an order has a transaction id. */
+export const PAID_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter(
+  (status) => hasReached(status, 'PAYMENT_PROCESSED') || ALLOWED_PREVIOUS[status].includes('PAYMENT_PROCESSED'),
+);

@@ -34,19 +34,25 @@ export function LoadingState({ label }: { label: string }) {
   );
 }
 
+/** The API's `details` (`{ path, message }` per field), as a list; nothing when there are none. */
+export function ErrorDetails({ error }: { error: StoreError }) {
+  if (error.details.length === 0) return null;
+  return (
+    <ul className="error-details">
+      {error.details.map((d) => (
+        <li key={`${d.path}:${d.message}`}>
+          <code>{d.path}</code>: {d.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function ErrorState({ error, title, onRetry }: { error: StoreError; title: string; onRetry?: () => void }) {
   return (
     <Alert variation="error" heading={title} role="alert" className="error-state">
       <Text as="span">{error.message}</Text>
-      {error.details.length > 0 && (
-        <ul className="error-details">
-          {error.details.map((d) => (
-            <li key={`${d.path}:${d.message}`}>
-              <code>{d.path}</code>: {d.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ErrorDetails error={error} />
       {onRetry && (
         <Button size="small" onClick={onRetry} marginTop="small">
           Try again

@@ -2,7 +2,7 @@
 import { Alert, Button, Heading, SelectField, Text, TextField } from '@aws-amplify/ui-react';
 import { useRef, useState, type FormEvent } from 'react';
 import { CartLines } from '../components/CartLines.tsx';
-import { EmptyState, PageHeading } from '../components/common.tsx';
+import { EmptyState, ErrorDetails, PageHeading } from '../components/common.tsx';
 import { createOrder, toStoreError, type StoreError } from '../lib/api.ts';
 import {
   CHECKOUT_FIELDS,
@@ -157,15 +157,7 @@ export default function CheckoutPage() {
           {serverError && (
             <Alert variation="error" role="alert" heading="Your order was not placed" className="server-error">
               <Text as="span">{serverError.message}</Text>
-              {serverError.details.length > 0 && (
-                <ul className="error-details">
-                  {serverError.details.map((d) => (
-                    <li key={`${d.path}:${d.message}`}>
-                      <code>{d.path}</code>: {d.message}
-                    </li>
-                  ))}
-                </ul>
-              )}
+              <ErrorDetails error={serverError} />
               <Text as="span" display="block">
                 {serverError.kind === 'network' || (serverError.status ?? 0) >= 500
                   ? 'Nothing was charged twice: you can safely press “Place order” again.'
