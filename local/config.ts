@@ -3,11 +3,14 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/domain/resources.ts';
 
+/** The storefront's port unless WEB_PORT says otherwise; the API answers CORS for its origin. */
+export const DEFAULT_WEB_PORT = 5173;
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const schema = z.object({
   API_PORT: port(3000),
-  WEB_PORT: port(5173),
+  WEB_PORT: port(DEFAULT_WEB_PORT),
   LOCAL_DATA_DIR: z.string().min(1).default('.local'),
   PAYMENT_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(DEFAULT_PAYMENT_SUCCESS_RATE),
   /** How long an order "travels" locally before it is delivered (AWS: its estimated delivery days). */

@@ -3,6 +3,7 @@ import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type CreateTable
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../amplify/domain/resources.ts';
+import { answerClientErrors, guardAwsEndpoint, type Log } from './http-guard.ts';
 
 /** The table definitions, as CreateTable input, built from the shared names and keys. */
 export const LOCAL_TABLES: CreateTableCommandInput[] = [
@@ -49,13 +50,19 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
-/** Starts dynalite keeping its data under `dir` (or in memory without one) and creates missing tables. */
-export async function startDynamo(dir: string | undefined, port = 0): Promise<LocalDynamo> {
+/**
+ * Starts dynalite keeping its data under `dir` (or in memory without one) and creates missing
+ * tables. It listens on 127.0.0.1 only, behind a guard that refuses browsers (dynalite itself
+ * answers any origin's CORS preflight) and foreign Host headers.
+ */
+export async function startDynamo(dir: string | undefined, port = 0, log: Log = () => undefined): Promise<LocalDynamo> {
   const server = dynalite({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
+  guardAwsEndpoint(server, 'DynamoDB', log);
+  answerClientErrors(server, 'DynamoDB', log);
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const { TableNames = [] } = await client.send(new ListTablesCommand({}));

@@ -5,9 +5,11 @@
  */
 import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
+import type { AddressInfo } from 'node:net';
 import { NOTIFICATION_TOPIC, ORDER_QUEUE } from '../amplify/domain/resources.ts';
 import { LOCAL_AWS } from './aws.ts';
+import { guardAwsEndpoint, type Log } from './http-guard.ts';
 
 export const OUTBOX_QUEUE_NAME = 'local-outbox';
 
@@ -35,8 +37,22 @@ async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
   return Attributes!.QueueArn!;
 }
 
-export async function startMessaging(port = 0): Promise<LocalMessaging> {
-  const server = await startFauxqs({ port, logger: false, host: '127.0.0.1' });
+/**
+ * fauxqs on 127.0.0.1 only. Its `startFauxqs` (1.9.2, `dist/app.js`) ignores its `host` option and
+ * listens on 0.0.0.0, i.e. on every network the laptop joins; so the app it builds (`buildApp`, the
+ * same Fastify app with the same stores) is started here instead, on the loopback address, behind
+ * the guard that refuses browsers and foreign Host headers. We use nothing else `startFauxqs` adds
+ * (its init file, its helper methods); queues and topics are created through the real APIs.
+ */
+async function startLoopbackFauxqs(port: number, log: Log): Promise<{ port: number; stop(): Promise<void> }> {
+  const app = buildApp({ logger: false, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
+  guardAwsEndpoint(app.server, 'SQS/SNS', log);
+  return { port: (app.server.address() as AddressInfo).port, stop: () => app.close() };
+}
+
+export async function startMessaging(port = 0, log: Log = () => undefined): Promise<LocalMessaging> {
+  const server = await startLoopbackFauxqs(port, log);
   const endpoint = `http://127.0.0.1:${server.port}`;
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint });
   const sns = new SNSClient({ ...LOCAL_AWS, endpoint });

@@ -3,9 +3,11 @@
  * `<dataDir>/outbox/` as one text file (headers, a blank line, the body), as an e-mail
  * subscription would receive it.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Message } from '@aws-sdk/client-sqs';
+import { canonicalOrderId } from '../amplify/domain/order-rules.ts';
 
 export interface MailMessage {
   id: string;
@@ -32,20 +34,34 @@ export class Outbox {
     mkdirSync(this.dir, { recursive: true });
   }
 
-  /** Writes one delivered SNS message; returns the mail for printing. */
-  deliver(message: Message): MailMessage {
-    const envelope = JSON.parse(message.Body!) as SnsEnvelope;
+  /**
+   * Writes one delivered SNS message; returns the mail for printing, or a refusal (nothing written)
+   * when the message is not a notification about an order. The file name is made only of the
+   * time, the validated order id and a generated id, so no message can choose where it is written.
+   */
+  deliver(message: Message): MailMessage | { refused: string } {
+    let envelope: SnsEnvelope;
+    try {
+      envelope = JSON.parse(message.Body ?? '') as SnsEnvelope;
+    } catch {
+      return { refused: `message ${message.MessageId} is not an SNS notification` };
+    }
+    const orderId = canonicalOrderId(envelope?.MessageAttributes?.orderId?.Value);
+    if (!orderId || typeof envelope.Message !== 'string') {
+      return { refused: `message ${message.MessageId} names no valid order id (${JSON.stringify(envelope?.MessageAttributes?.orderId?.Value)?.slice(0, 80)})` };
+    }
     const mail: MailMessage = {
-      id: envelope.MessageId,
-      orderId: envelope.MessageAttributes?.orderId?.Value ?? 'unknown',
-      subject: envelope.Subject ?? '(no subject)',
+      id: randomUUID(),
+      orderId,
+      subject: headerValue(envelope.Subject ?? '(no subject)'),
       body: envelope.Message,
-      sentAt: envelope.Timestamp,
+      sentAt: new Date().toISOString(),
     };
-    const file = `${mail.sentAt.replace(/[:.]/g, '-')}_${mail.orderId}_${mail.id}.txt`;
+    const file = `${mail.sentAt.replace(/[:.]/g, '-')}_${orderId}_${mail.id}.txt`;
     writeFileSync(
       path.join(this.dir, file),
       `Subject: ${mail.subject}\nDate: ${mail.sentAt}\nOrder-Id: ${mail.orderId}\nMessage-Id: ${mail.id}\n\n${mail.body}`,
+      { flag: 'wx' },
     );
     return mail;
   }
@@ -59,6 +75,9 @@ export class Outbox {
       .map((file) => parseMail(readFileSync(path.join(this.dir, file), 'utf8')));
   }
 }
+
+/** One header line's value: line breaks and other controls (a forged header line) become spaces. */
+const headerValue = (value: string) => value.replace(/[\p{Cc}\u2028\u2029\u0085]+/gu, ' ').slice(0, 998);
 
 function parseMail(text: string): MailMessage {
   const split = text.indexOf('\n\n');

@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardAwsEndpoint, readBody, type Log } from './http-guard.ts';
 
 export interface OperationStats {
   requests: number;
@@ -50,13 +51,26 @@ export class ServiceProxy {
   private readonly target: URL;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-  constructor(target: string) {
+  constructor(
+    target: string,
+    private readonly name = 'proxy',
+    private readonly log: Log = () => undefined,
+  ) {
     this.target = new URL(target);
-    this.server = http.createServer((req, res) => void this.forward(req, res));
+    this.server = http.createServer((req, res) => {
+      this.forward(req, res).catch((error: Error) => {
+        // Never an unhandled rejection (which would stop the process): answer and log.
+        this.log(`${this.name}: ${error.message}`);
+        if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'application/json', Connection: 'close' });
+        res.end(JSON.stringify({ __type: 'InternalFailure', message: error.message }));
+      });
+    });
   }
 
   async listen(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    // Like the stand-in behind it, the proxy answers only the local stack, not a browser.
+    guardAwsEndpoint(this.server, this.name, this.log);
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
@@ -80,9 +94,7 @@ export class ServiceProxy {
   }
 
   private async forward(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    const body = await readBody(req, 16 * 1024 * 1024, 30_000);
     const operation = operationOf(req, body);
     const stats = this.stats.get(operation) ?? { requests: 0, requestBytes: 0, responseBytes: 0, faults: 0, errors: 0 };
     this.stats.set(operation, stats);
@@ -117,7 +129,9 @@ export class ServiceProxy {
       },
     );
     upstream.on('error', (error) => {
-      res.writeHead(502).end(String(error));
+      this.log(`${this.name}: ${error.message}`);
+      if (res.headersSent) res.destroy();
+      else res.writeHead(502, { 'Content-Type': 'application/json' }).end(JSON.stringify({ __type: 'InternalFailure', message: error.message }));
     });
     upstream.end(body);
   }

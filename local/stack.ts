@@ -18,7 +18,8 @@ import { recoverStuckOrders, type RecoveryReport } from '../amplify/domain/recov
 import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../amplify/domain/resources.ts';
 import { LOCAL_AWS, LOCAL_REGION } from './aws.ts';
 import { createApiGateway, listen, LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from './api-gateway.ts';
-import type { LocalConfig } from './config.ts';
+import { loopbackOrigins } from './http-guard.ts';
+import { DEFAULT_WEB_PORT, type LocalConfig } from './config.ts';
 import { startDynamo } from './dynamodb.ts';
 import { invoker, localFunctionArn, type LambdaHandler } from './lambda.ts';
 import { startMessaging } from './messaging.ts';
@@ -38,6 +39,10 @@ export interface StackOptions extends Omit<LocalConfig, 'webPort' | 'outputsPath
   log?: (line: string) => void;
   /** Put a counting, fault-injecting proxy between the handlers and each stand-in. */
   instrument?: boolean;
+  /** The storefront's origins: the API answers CORS for them only (default: the default web port's). */
+  storefrontOrigins?: string[];
+  /** How long the local API waits for a request body (default 10 s). */
+  bodyTimeoutMs?: number;
 }
 
 export type ServiceName = 'dynamodb' | 'sqs' | 'sns' | 'sfn';
@@ -64,9 +69,10 @@ export interface LocalStack {
 
 export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
+  const storefrontOrigins = options.storefrontOrigins ?? loopbackOrigins(DEFAULT_WEB_PORT);
   mkdirSync(options.dataDir, { recursive: true });
-  const dynamo = await startDynamo(path.join(options.dataDir, 'dynamodb'));
-  const messaging = await startMessaging();
+  const dynamo = await startDynamo(path.join(options.dataDir, 'dynamodb'), 0, log);
+  const messaging = await startMessaging(0, log);
   const invocations = new Map<string, number>();
   const durations = new Map<string, number>();
 
@@ -76,6 +82,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const stepFunctions = new LocalStepFunctions({
     dataDir: options.dataDir,
     processOrderArn,
+    log,
     waitMs: options.deliveryWaitMs,
     retryIntervalMs: options.retryIntervalMs,
     runTask: (stateName, input) => (options.taskHook ? options.taskHook(stateName, input, processOrder!) : processOrder!(input)),
@@ -88,10 +95,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const handlerEndpoints = { ...direct };
   if (options.instrument) {
     services = {
-      dynamodb: new ServiceProxy(direct.dynamodb),
-      sqs: new ServiceProxy(direct.sqs),
-      sns: new ServiceProxy(direct.sns),
-      sfn: new ServiceProxy(direct.sfn),
+      dynamodb: new ServiceProxy(direct.dynamodb, 'DynamoDB proxy', log),
+      sqs: new ServiceProxy(direct.sqs, 'SQS proxy', log),
+      sns: new ServiceProxy(direct.sns, 'SNS proxy', log),
+      sfn: new ServiceProxy(direct.sfn, 'Step Functions proxy', log),
     };
     for (const name of Object.keys(services) as ServiceName[]) handlerEndpoints[name] = await services[name].listen();
   }
@@ -110,6 +117,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     [ENV.stateMachineArn]: stepFunctions.stateMachineArn,
     [ENV.topicArn]: messaging.topicArn,
     [ENV.paymentSuccessRate]: String(options.paymentSuccessRate),
+    [ENV.allowedOrigins]: storefrontOrigins.join(','),
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
@@ -152,6 +160,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const api = createApiGateway({
     handler: serveApi,
     localRoutes: { [LOCAL_MAILBOX_PATH]: () => ({ messages: outbox.list() }), [LOCAL_DEAD_LETTERS_PATH]: deadLetters },
+    allowedOrigins: storefrontOrigins,
+    bodyTimeoutMs: options.bodyTimeoutMs,
+    log,
   });
   const apiPort = await listen(api, options.apiPort);
   const apiUrl = `http://127.0.0.1:${apiPort}/`;
@@ -183,7 +194,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       consume: async (messages) => {
         for (const message of messages) {
           const mail = outbox.deliver(message);
-          options.onMail?.(mail);
+          // A message that is not an order's notification is dropped (and logged), never written.
+          if ('refused' in mail) log(`outbox: refused ${mail.refused}`);
+          else options.onMail?.(mail);
         }
         return [];
       },

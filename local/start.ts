@@ -5,12 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readLocalConfig } from './config.ts';
+import { loopbackOrigins } from './http-guard.ts';
 import { startLocalStack } from './stack.ts';
 
 const started = Date.now();
 const config = readLocalConfig();
 const stack = await startLocalStack({
   ...config,
+  storefrontOrigins: loopbackOrigins(config.webPort),
   log: (line) => console.log(`[local] ${line}`),
   onMail: (mail) => console.log(`\n[outbox] ${mail.subject}\n${mail.body.replace(/^/gm, '  | ')}`),
 });
@@ -31,6 +33,8 @@ Order platform running locally (ready in ${((Date.now() - started) / 1000).toFix
   Storefront: ${webUrl}
   API:        ${stack.apiUrl}
   Outbox:     ${stack.outbox.dir}  (also ${stack.mailboxUrl})
+  Local AWS:  DynamoDB ${stack.endpoints.dynamodb}  SQS/SNS ${stack.endpoints.sqs}  Step Functions ${stack.endpoints.sfn}
+              (all on 127.0.0.1 only; browsers are refused, see README "The local runtime")
   Data:       ${config.dataDir}
   Payments succeed with probability ${config.paymentSuccessRate}. Press Ctrl-C to stop.
 `);

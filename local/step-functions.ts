@@ -13,6 +13,7 @@ import path from 'node:path';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../amplify/domain/workflow.ts';
 import { STATE_MACHINE } from '../amplify/domain/resources.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
+import { answerClientErrors, guardAwsEndpoint, readBody, type Log } from './http-guard.ts';
 
 // aws-local-stepfunctions 3 calls Promise.withResolvers, which Node 22 has and Node 20 lacks.
 if (!('withResolvers' in Promise)) {
@@ -56,6 +57,7 @@ export interface LocalStepFunctionsOptions {
   waitMs: number;
   retryIntervalMs: number;
   onExecutionEnd?: (execution: ExecutionRecord) => void;
+  log?: Log;
 }
 
 export class StepFunctionsError extends Error {
@@ -215,12 +217,23 @@ export class LocalStepFunctions {
   async listen(port = 0): Promise<string> {
     this.server = http.createServer((req, res) => void this.serve(req, res));
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    const log = this.options.log ?? (() => undefined);
+    guardAwsEndpoint(this.server, 'Step Functions', log);
+    answerClientErrors(this.server, 'Step Functions', log);
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      chunks.push(await readBody(req, 1024 * 1024, 10_000));
+    } catch (error) {
+      // An aborted or stalled request: answered (if the client still listens) and logged, never thrown.
+      this.options.log?.(`Step Functions: ${(error as Error).message}`);
+      res.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.0', Connection: 'close' });
+      res.end(JSON.stringify({ __type: 'InvalidArgument', message: (error as Error).message }));
+      return;
+    }
     const target = String(req.headers['x-amz-target'] ?? '').replace('AWSStepFunctions.', '');
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.0' });

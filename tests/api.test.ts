@@ -40,7 +40,8 @@ describe('POST /orders', () => {
     const { status, headers, body } = await postOrder(stack, orderRequest(), { Origin: 'http://localhost:5173' });
     expect(status).toBe(201);
     expect(headers.get('location')).toBe(`/orders/${body.orderId}`);
-    expect(headers.get('access-control-allow-origin')).toBe('*');
+    // The storefront's configured origin (the test stack's default), not `*`.
+    expect(headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(body).toMatchObject({ status: 'PENDING', totalAmount: 278.48, customerName: 'Ana García' });
     expect(body.items).toEqual([
       { productId: 'prod-001', name: 'Wireless Headphones', quantity: 2, price: 129.99 },
@@ -88,7 +89,13 @@ describe('POST /orders', () => {
   it('lets a browser read errors (CORS headers on 4xx too)', async () => {
     const response = await postOrder(stack, '{', { Origin: 'http://localhost:5173' });
     expect(response.status).toBe(400);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  });
+
+  it('gives no other origin the right to read answers', async () => {
+    const response = await postOrder(stack, '{', { Origin: 'http://evil.example' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('rejects a body over the size limit with 413', async () => {

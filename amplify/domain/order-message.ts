@@ -3,7 +3,7 @@
  * Checked by hand rather than with zod: `order-starter` needs nothing else from validation, and
  * zod would be ~40% of its bundle (see docs/performance.md, "Bundles").
  */
-import { isOrderId } from './order-rules.ts';
+import { canonicalOrderId } from './order-rules.ts';
 
 export interface OrderMessage {
   orderId: string;
@@ -21,6 +21,6 @@ export function parseOrderMessage(body: string): OrderMessage | undefined {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const keys = Object.keys(value);
-  const { orderId } = value as Record<string, unknown>;
-  return keys.length === 1 && isOrderId(orderId) ? { orderId } : undefined;
+  const orderId = canonicalOrderId((value as Record<string, unknown>).orderId);
+  return keys.length === 1 && keys[0] === 'orderId' && orderId ? { orderId } : undefined;
 }

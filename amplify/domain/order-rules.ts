@@ -56,6 +56,9 @@ export const ORDER_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
 
 export const isOrderId = (value: unknown): value is string => typeof value === 'string' && ORDER_ID_PATTERN.test(value);
 
+/** An order id in the one form ids are stored and compared in (lower case), or undefined when it is none. */
+export const canonicalOrderId = (value: unknown): string | undefined => (isOrderId(value) ? value.toLowerCase() : undefined);
+
 /** Statuses an order reaches only after a successful payment: such an order has a transaction id. */
 export const PAID_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter(
   (status) => hasReached(status, 'PAYMENT_PROCESSED') || ALLOWED_PREVIOUS[status].includes('PAYMENT_PROCESSED'),

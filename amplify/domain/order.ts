@@ -8,16 +8,44 @@ import { z } from 'zod';
 export * from './order-rules.ts';
 import { ORDER_ID_PATTERN, ORDER_LIMITS, ORDER_STATUSES, PAYMENT_METHODS } from './order-rules.ts';
 
-/** Control characters (C0, C1) and unpaired surrogates: never part of a name or an address. */
-const UNPRINTABLE = /[\p{Cc}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+/**
+ * Control characters (C0, C1), unpaired surrogates and U+FFFD (what a decoder puts in place of
+ * bytes that were not text): never part of a name or an address.
+ */
+const UNPRINTABLE = /[\p{Cc}\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+/** Bidi embedding, override and isolate controls: they make text display in another order than it is stored. */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u;
+/**
+ * Characters that draw nothing although some are letters or symbols: default-ignorable code points
+ * (U+200B, U+200D, U+2060, U+00AD, U+034F, U+3164, U+180E, LRM, RLM, variation selectors, ...) and
+ * the blank braille pattern U+2800.
+ */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u2800]/gu;
+/** A letter, digit, punctuation mark or symbol: something a reader can see. */
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
-const text = (max: number) =>
+export const TEXT_MESSAGES = {
+  required: 'Required',
+  invisible: 'Must contain a letter, digit or symbol',
+  unprintable: 'Contains control or invalid characters',
+  bidi: 'Contains text direction control characters',
+} as const;
+
+/**
+ * A customer-visible text field (names, address lines): NFC-normalized and trimmed; it must show
+ * something, and may not hide or reorder what it shows. The storefront's checkout validates with
+ * this same schema, so it shows the same messages.
+ */
+export const text = (max: number) =>
   z
     .string()
+    .normalize('NFC')
     .trim()
-    .min(1, 'Required')
+    .min(1, TEXT_MESSAGES.required)
     .max(max, `At most ${max} characters`)
-    .refine((value) => !UNPRINTABLE.test(value), 'Contains control or invalid characters');
+    .refine((value) => !UNPRINTABLE.test(value), TEXT_MESSAGES.unprintable)
+    .refine((value) => !BIDI_CONTROLS.test(value), TEXT_MESSAGES.bidi)
+    .refine((value) => VISIBLE.test(value.replace(INVISIBLE, '')), TEXT_MESSAGES.invisible);
 
 export const shippingAddressSchema = z.strictObject({
   street: text(200),
@@ -40,7 +68,8 @@ export const customerIdSchema = z
   .max(64, 'At most 64 characters')
   .regex(/^[A-Za-z0-9_-]+$/, 'Letters, digits, underscores and hyphens only');
 
-export const orderIdSchema = z.string().regex(ORDER_ID_PATTERN, 'Must be an order id (UUID)');
+/** An order id, in its canonical (lower-case) form: ids are compared as stored. */
+export const orderIdSchema = z.string().regex(ORDER_ID_PATTERN, 'Must be an order id (UUID)').toLowerCase();
 
 export const orderLineRequestSchema = z.strictObject({
   productId: z.string().min(1, 'Required').max(64, 'At most 64 characters'),

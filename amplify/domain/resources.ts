@@ -89,6 +89,8 @@ export const ENV = {
   stateMachineArn: 'STATE_MACHINE_ARN',
   topicArn: 'SNS_TOPIC_ARN',
   paymentSuccessRate: 'PAYMENT_SUCCESS_RATE',
+  /** Comma-separated origins app-server answers CORS for; unset: any (`*`, the cloud's setting). */
+  allowedOrigins: 'ALLOWED_ORIGINS',
 } as const;
 
 export const DEFAULT_PAYMENT_SUCCESS_RATE = 0.9;

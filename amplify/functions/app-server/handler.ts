@@ -27,10 +27,12 @@ const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 const queueUrl = requireEnv(ENV.queueUrl);
 
 const REPLAYED_HEADER = 'Idempotent-Replayed';
+/** The storefront's origins when configured (the local stack sets them), else any origin. */
+const allowedOrigins = process.env[ENV.allowedOrigins]?.split(',').filter(Boolean);
 const app = new Router({ logger });
 app.use(
   cors({
-    origin: '*',
+    origin: allowedOrigins?.length ? allowedOrigins : '*',
     allowMethods: ['GET', 'POST', 'OPTIONS'],
     allowHeaders: CORS_ALLOWED_HEADERS,
     exposeHeaders: ['Location', REPLAYED_HEADER],
@@ -97,19 +99,26 @@ app.errorHandler(ParameterValidationError, async () =>
 app.errorHandler(IdempotencyKeyReusedError, async (error) =>
   json(422, errorBody(error.message, [{ path: IDEMPOTENCY_KEY_HEADER, message: 'Use a new key for a different order' }])),
 );
+/** The CORS header the router's middleware would add, for answers given outside the router. */
+function corsHeaders(event: APIGatewayProxyEvent): Record<string, string> {
+  if (!allowedOrigins?.length) return { 'Access-Control-Allow-Origin': '*' };
+  const origin = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'origin')?.[1];
+  return origin && allowedOrigins.includes(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {};
+}
+
 /** 405 with `Allow` on a known path, else 404. */
-function noRoute(path: string) {
-  const methods = allowedMethods(path);
+function noRoute(event: APIGatewayProxyEvent) {
+  const methods = allowedMethods(event.path);
   if (methods) {
     return json(405, errorBody('Method not allowed', [{ path: 'method', message: `Allowed: ${methods.join(', ')}` }]), {
       Allow: methods.join(', '),
-      'Access-Control-Allow-Origin': '*',
+      ...corsHeaders(event),
     });
   }
-  return json(404, errorBody('Not found', [{ path: 'path', message: `No route ${path}` }]), { 'Access-Control-Allow-Origin': '*' });
+  return json(404, errorBody('Not found', [{ path: 'path', message: `No route ${event.path}` }]), corsHeaders(event));
 }
 
-app.notFound(async (_error, ctx) => noRoute(restEvent(ctx).path));
+app.notFound(async (_error, ctx) => noRoute(restEvent(ctx)));
 // A path whose percent-encoding does not decode (e.g. `/orders/%ZZ`).
 app.errorHandler(URIError, async () => json(400, errorBody('Malformed path', [{ path: 'path', message: 'Invalid percent-encoding' }])));
 app.errorHandler(Error, async (error) => {
@@ -135,7 +144,7 @@ const ROUTER_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD',
 
 export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
   logger.addContext(context);
-  if (!ROUTER_METHODS.has(event.httpMethod.toUpperCase())) return noRoute(event.path);
+  if (!ROUTER_METHODS.has(event.httpMethod.toUpperCase())) return noRoute(event);
   try {
     return await app.resolve(event, context);
   } finally {

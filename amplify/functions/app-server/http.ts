@@ -46,24 +46,44 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: 
   return result.data;
 }
 
-function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+/** Every value of a header, whatever the case of its name (API Gateway keeps the client's case). */
+function headerValues(event: APIGatewayProxyEvent, name: string): string[] {
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
-  }
-  return undefined;
+  const matching = <T>(map: Record<string, T> | null | undefined) =>
+    Object.entries(map ?? {}).filter(([key, value]) => key.toLowerCase() === wanted && value !== undefined).map(([, value]) => value);
+  const multi = matching(event.multiValueHeaders).flat() as string[];
+  return multi.length > 0 ? multi : (matching(event.headers) as string[]);
 }
 
-/** The JSON body of a request, after checking its media type and size. */
+/** A header's value (the last one, as in API Gateway's `headers`). */
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  return headerValues(event, name).at(-1);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The JSON body of a request, after checking its media type, size and encoding. */
 export function readJsonBody(event: APIGatewayProxyEvent): unknown {
-  const contentType = header(event, 'content-type');
+  const contentTypes = headerValues(event, 'content-type');
+  // Two Content-Type headers that disagree: which one a proxy or a framework honours varies, so
+  // the request is refused rather than read as one of them.
+  if (new Set(contentTypes.map((type) => type.trim().toLowerCase())).size > 1) {
+    throw new ApiError(415, 'Conflicting media types', [{ path: 'Content-Type', message: 'Send exactly one Content-Type: application/json' }]);
+  }
+  const contentType = contentTypes[0];
   if (!contentType || !/^application\/json\s*(;.*)?$/i.test(contentType.trim())) {
     throw new ApiError(415, 'Unsupported media type', [{ path: 'Content-Type', message: 'Must be application/json' }]);
   }
   const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text, 'utf8') > API_LIMITS.maxBodyBytes) {
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > API_LIMITS.maxBodyBytes) {
     throw new ApiError(413, 'Request body too large', [{ path: '(body)', message: `At most ${API_LIMITS.maxBodyBytes} bytes` }]);
+  }
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw new ApiError(400, 'Body is not valid UTF-8', [{ path: '(body)', message: 'Must be UTF-8 encoded JSON' }]);
   }
   if (text.trim() === '') throw new ApiError(400, 'Missing request body', [{ path: '(body)', message: 'Required' }]);
   try {

@@ -50,7 +50,7 @@ export function parseStepInput(event: unknown): StepInput {
     isOrderId(orderId) &&
     (reason === undefined || (typeof reason === 'string' && reason.length <= 256));
   if (!valid) throw new InvalidStepInputError(`Invalid step input: ${JSON.stringify(event)?.slice(0, 300)}`);
-  return { action: action as ProcessOrderAction, orderId: orderId as string, reason: reason as string | undefined };
+  return { action: action as ProcessOrderAction, orderId: (orderId as string).toLowerCase(), reason: reason as string | undefined };
 }
 
 async function processPayment(orderId: string) {
