@@ -24,6 +24,8 @@ const schema = z.object({
   /** How long an open order must be untouched before the local recovery job drives it on (AWS: 15 min). */
   LOCAL_RECOVERY_STALE_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
   AMPLIFY_OUTPUTS_PATH: z.string().min(1).default('amplify_outputs.json'),
+  /** How long the local API waits for a request's body before answering 408 (slow or stalled clients). */
+  LOCAL_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 export type LocalConfig = {
@@ -37,6 +39,7 @@ export type LocalConfig = {
   recoveryIntervalMs: number;
   recoveryStaleAfterMs: number;
   outputsPath: string;
+  bodyTimeoutMs: number;
 };
 
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -57,5 +60,6 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     recoveryIntervalMs: c.LOCAL_RECOVERY_INTERVAL_MS,
     recoveryStaleAfterMs: c.LOCAL_RECOVERY_STALE_AFTER_MS,
     outputsPath: path.resolve(c.AMPLIFY_OUTPUTS_PATH),
+    bodyTimeoutMs: c.LOCAL_BODY_TIMEOUT_MS,
   };
 }

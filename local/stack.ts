@@ -29,7 +29,7 @@ import { ServiceProxy } from './service-proxy.ts';
 import { toSqsRecord } from './sqs-event.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
-export interface StackOptions extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs'> {
+export interface StackOptions extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs' | 'bodyTimeoutMs'> {
   /** When the periodic recovery job considers an open order stuck (default: as in AWS). */
   recoveryStaleAfterMs?: number;
   /** Called for each e-mail the topic delivers. */

@@ -9,9 +9,17 @@ describe('hash router', () => {
     expect(parseRoute('#/cart')).toEqual({ name: 'cart' });
     expect(parseRoute('#/checkout/')).toEqual({ name: 'checkout' });
     expect(parseRoute('#/orders')).toEqual({ name: 'orders' });
-    expect(parseRoute(href.order('abc-123'))).toEqual({ name: 'order', orderId: 'abc-123' });
+    const id = '6f1c1a52-3f0e-4c59-9d1a-0b9d5c8e7a11';
+    expect(parseRoute(href.order(id))).toEqual({ name: 'order', orderId: id });
+    expect(parseRoute(href.order(id.toUpperCase()))).toEqual({ name: 'order', orderId: id });
     expect(parseRoute('#/mailbox')).toEqual({ name: 'mailbox' });
     expect(parseRoute('#/nope')).toEqual({ name: 'not-found', path: '/nope' });
+  });
+
+  it('shows the not-found page for a malformed link', () => {
+    expect(parseRoute('#/orders/%E0%A4%A')).toEqual({ name: 'not-found', path: '/orders/%E0%A4%A' });
+    expect(parseRoute('#/orders/%zz')).toMatchObject({ name: 'not-found' });
+    expect(parseRoute('#/orders/abc-123')).toMatchObject({ name: 'not-found' });
   });
 });
 

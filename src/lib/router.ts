@@ -3,6 +3,7 @@
  * `#/mailbox`. Hash URLs need no server rewrite rules, so the built site works from S3 as it is.
  */
 import { useSyncExternalStore } from 'react';
+import { canonicalOrderId } from '../../amplify/domain/order-rules.ts';
 
 export type Route =
   | { name: 'catalog' }
@@ -21,8 +22,18 @@ export function parseRoute(hash: string): Route {
   if (path === '/orders') return { name: 'orders' };
   if (path === '/mailbox') return { name: 'mailbox' };
   const order = /^\/orders\/([^/]+)$/.exec(path);
-  if (order?.[1]) return { name: 'order', orderId: decodeURIComponent(order[1]) };
+  // A link whose id does not decode or is no order id shows the not-found page; ids are lower case.
+  const orderId = order?.[1] ? canonicalOrderId(decodeOrUndefined(order[1])) : undefined;
+  if (orderId) return { name: 'order', orderId };
   return { name: 'not-found', path };
+}
+
+function decodeOrUndefined(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 export const href = {

@@ -145,6 +145,9 @@ const ROUTER_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD',
 export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
   logger.addContext(context);
   if (!ROUTER_METHODS.has(event.httpMethod.toUpperCase())) return noRoute(event);
+  // The router reads the path as a URL relative to the host, where `//x` would name a host (and
+  // `//[` throws): no route starts with `//`, so it is answered here.
+  if (event.path.startsWith('//')) return noRoute(event);
   try {
     return await app.resolve(event, context);
   } finally {
