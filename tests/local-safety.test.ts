@@ -441,6 +441,36 @@ describe('no request stops the stack', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Clean text and canonical ids, through the API
+// ---------------------------------------------------------------------------------------------
+
+describe('only clean text is stored', () => {
+  const post = (body: unknown) =>
+    fetch(new URL('orders', urls.api), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('refuses a name of invisible characters and a bidi override, naming the field', async () => {
+    for (const [field, value] of [
+      ['customerName', '\u200b\u3164'],
+      ['customerName', 'Ana \u202eaícraG'],
+    ] as const) {
+      const response = await post({ ...orderRequest(), [field]: value });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { details: { path: string }[] }).details.map((d) => d.path)).toContain(field);
+    }
+  });
+
+  it('stores names NFC-normalized, and finds an order by its id in upper case', async () => {
+    const response = await post({ ...orderRequest(), customerName: 'Jose\u0301 Garci\u0301a' });
+    expect(response.status).toBe(201);
+    const order = (await response.json()) as { orderId: string; customerName: string };
+    expect(order.customerName).toBe('José García'.normalize('NFC'));
+    const again = await fetch(new URL(`orders/${order.orderId.toUpperCase()}`, urls.api));
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { orderId: string }).orderId).toBe(order.orderId);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // The outbox
 // ---------------------------------------------------------------------------------------------
 
