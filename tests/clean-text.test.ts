@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readJsonBody } from '../amplify/functions/app-server/http.ts';
 import { createOrderRequestSchema, orderIdSchema, text, TEXT_MESSAGES } from '../amplify/domain/order.ts';
 import { parseOrderMessage } from '../amplify/domain/order-message.ts';
-import { parseTarget, proxyHeaders } from '../local/api-gateway.ts';
+import { createApiGateway, listen, parseTarget, proxyHeaders } from '../local/api-gateway.ts';
 import { Outbox } from '../local/outbox.ts';
 import { validateCheckout, EMPTY_FORM } from '../src/lib/checkout.ts';
 import { orderRequest } from './fixtures.ts';
@@ -155,6 +155,34 @@ describe('the outbox', () => {
       expect(readdirSync(dir, { recursive: true }).map(String).sort()).toEqual(['outbox', expect.stringMatching(/^outbox\/[^/]+_6f1c1a52-3f0e-4c59-9d1a-0b9d5c8e7a11_[0-9a-f-]{36}\.txt$/)]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('local routes of the API Gateway emulator', () => {
+  it('run a destructive route only for a POST with the X-Local-Action header, from no other site', async () => {
+    let runs = 0;
+    const server = createApiGateway({
+      handler: async () => {
+        throw new Error('not an API request');
+      },
+      localRoutes: { '/_local/reset': { destructive: true, run: () => ({ reset: ++runs }) } },
+      allowedOrigins: ['http://127.0.0.1:5173'],
+      log: () => undefined,
+    });
+    const port = await listen(server, 0);
+    const call = (init: RequestInit) => fetch(`http://127.0.0.1:${port}/_local/reset`, init).then((r) => r.status);
+    try {
+      expect(await call({ method: 'GET' })).toBe(405);
+      expect(await call({ method: 'POST' })).toBe(403);
+      expect(await call({ method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' })).toBe(403);
+      expect(await call({ method: 'POST', headers: { 'X-Local-Action': 'reset', Origin: 'http://evil.example' } })).toBe(403);
+      expect(await call({ method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'POST' } })).toBe(405);
+      expect(runs).toBe(0);
+      expect(await call({ method: 'POST', headers: { 'X-Local-Action': 'reset' } })).toBe(200);
+      expect(runs).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
