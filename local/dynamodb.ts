@@ -3,7 +3,7 @@ import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type CreateTable
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../amplify/domain/resources.ts';
-import { answerClientErrors, guardAwsEndpoint, type Log } from './http-guard.ts';
+import { answerClientErrors, containRequestErrors, guardAwsEndpoint, type Log } from './http-guard.ts';
 
 /** The table definitions, as CreateTable input, built from the shared names and keys. */
 export const LOCAL_TABLES: CreateTableCommandInput[] = [
@@ -61,6 +61,7 @@ export async function startDynamo(dir: string | undefined, port = 0, log: Log = 
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
+  containRequestErrors(server, 'DynamoDB', log);
   guardAwsEndpoint(server, 'DynamoDB', log);
   answerClientErrors(server, 'DynamoDB', log);
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

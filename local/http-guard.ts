@@ -46,6 +46,24 @@ export function prependGuard(server: http.Server, guard: (req: http.IncomingMess
   });
 }
 
+/**
+ * For a server whose request handler throws from a request's `error` event (dynalite's index.js:
+ * `req.on('error', function (err) { throw err })`): a client that drops its body mid-way would
+ * stop the whole process. The handler's `error` listeners are replaced by a log line.
+ */
+export function containRequestErrors(server: http.Server, name: string, log: Log): void {
+  const listeners = server.listeners('request') as ((req: http.IncomingMessage, res: http.ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    for (const listener of listeners) listener.call(server, req, res);
+    req.removeAllListeners('error');
+    req.on('error', (error) => {
+      log(`${name}: request not completed (${error.message})`);
+      res.destroy();
+    });
+  });
+}
+
 /** Port a listening server is bound to. */
 const portOf = (server: http.Server) => (server.address() as { port: number } | null)?.port ?? -1;
 

@@ -22,6 +22,7 @@ import { LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from '../local/api-gatewa
 import { LOCAL_AWS } from '../local/aws.ts';
 import { OUTBOX_QUEUE_NAME } from '../local/messaging.ts';
 import { orderRequest } from './fixtures.ts';
+import { startTestStack } from './helpers/stack.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'orders-safety-'));
 const dataDir = path.join(dir, 'data');
@@ -184,6 +185,23 @@ describe('listening sockets', () => {
     // The API, the storefront and the three AWS stand-ins, each found by its printed port.
     const ports = sockets.map((s) => s.port);
     for (const url of Object.values(urls)) expect(ports, url).toContain(port(url));
+  });
+
+  it('are all on the loopback interface also with the counting proxies of the tests and the benchmark', async () => {
+    const stack = await startTestStack({ instrument: true });
+    try {
+      const sockets = listeningSockets(socketInodes([process.pid]));
+      console.log(`instrumented stack listens on: ${sockets.map((s) => `${s.address}:${s.port}`).join(', ')}`);
+      expect(sockets.filter((s) => !isLoopback(s.address))).toEqual([]);
+      const ports = sockets.map((s) => s.port);
+      const proxies = Object.values(stack.services!).length;
+      expect(proxies).toBe(4);
+      for (const url of [stack.apiUrl, ...Object.values(stack.endpoints)]) expect(ports).toContain(port(url));
+      expect(sockets.length).toBeGreaterThanOrEqual(4 + 3);
+    } finally {
+      await stack.stop();
+      stack.removeData();
+    }
   });
 });
 
@@ -428,6 +446,28 @@ describe('no request stops the stack', () => {
     const text = Buffer.concat(chunks).toString('utf8');
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
     expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)).error).toBe('Request timeout');
+    await placeAndDeliver();
+  });
+
+  it('the local AWS services survive the same requests, and an order is delivered after them', async () => {
+    for (const url of [urls.dynamodb, urls.sqs, urls.sfn, urls.web]) {
+      expect(child.exitCode, output.slice(-3000)).toBeNull();
+      const hostHeader = `127.0.0.1:${port(url)}`;
+      const attempts = [
+        request('GET //[ HTTP/1.1', { Host: hostHeader, Connection: 'close' }),
+        request('POST //%zz HTTP/1.1', { Host: hostHeader, Connection: 'close', 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': '2' }, '{}'),
+        request('GET / HTTP/1.1', { Host: hostHeader, 'X-Padding': 'a'.repeat(17 * 1024) }),
+        'HELLO THERE\r\n\r\n',
+      ];
+      for (const bytes of attempts) {
+        const answer = await rawSocket(port(url), bytes);
+        // Any HTTP answer (dynalite answers GET with a health check); what matters is what follows.
+        expect(answer.status, `${url} ${bytes.slice(0, 30)}`).toBeGreaterThanOrEqual(200);
+      }
+      const dropped = request('POST / HTTP/1.1', { Host: hostHeader, 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': '1000' }, '{"TableName":');
+      await rawSocket(port(url), dropped, { abortAfterWrite: true });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
     await placeAndDeliver();
   });
 
