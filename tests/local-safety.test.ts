@@ -350,9 +350,12 @@ describe('another web site', () => {
     }
   });
 
-  it('cannot use the storefront dev server under a rebound host name', async () => {
+  it('cannot use the storefront dev server under a rebound host name or read it from another site', async () => {
     const answer = await raw(urls.web, { headers: { Host: `rebound.example:${port(urls.web)}` } });
     expect(answer.status).toBe(403);
+    // Nor read its sources from another site (Vite's default CORS allows loopback origins only).
+    const source = await raw(new URL('src/main.tsx', urls.web).toString(), { headers: { Origin: EVIL } });
+    expect(source.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
 
