@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { NOTIFICATION_TOPIC, ORDER_QUEUE } from '../amplify/domain/resources.ts';
 import { LOCAL_AWS } from './aws.ts';
 import { guardAwsEndpoint, type Log } from './http-guard.ts';
+import type { PublishedNotification } from './outbox.ts';
 
 export const OUTBOX_QUEUE_NAME = 'local-outbox';
 
@@ -44,15 +45,34 @@ async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
  * the guard that refuses browsers and foreign Host headers. We use nothing else `startFauxqs` adds
  * (its init file, its helper methods); queues and topics are created through the real APIs.
  */
-async function startLoopbackFauxqs(port: number, log: Log): Promise<{ port: number; stop(): Promise<void> }> {
+async function startLoopbackFauxqs(port: number, log: Log, onPublished?: (n: PublishedNotification) => void): Promise<{ port: number; stop(): Promise<void> }> {
   const app = buildApp({ logger: false, host: '127.0.0.1' });
+  if (onPublished) {
+    // Runs after fauxqs accepted a Publish and before the publisher is answered (SNS's query
+    // protocol: a form body, an XML answer carrying the message id).
+    app.addHook('onSend', async (request: { body: unknown }, reply: { statusCode: number }, payload: unknown) => {
+      const form = request.body as Record<string, string> | undefined;
+      const messageId = typeof payload === 'string' && /<MessageId>([^<]+)<\/MessageId>/.exec(payload)?.[1];
+      if (form?.Action !== 'Publish' || reply.statusCode !== 200 || !messageId) return payload;
+      const attribute = Object.keys(form).find((key) => /^MessageAttributes\.entry\.\d+\.Name$/.test(key) && form[key] === 'orderId');
+      // Throws if it cannot be recorded: then the publish fails and the sender retries.
+      onPublished({
+        messageId,
+        subject: form.Subject,
+        message: form.Message ?? '',
+        orderId: attribute ? form[attribute.replace(/Name$/, 'Value.StringValue')] : undefined,
+      });
+      return payload;
+    });
+  }
   await app.listen({ port, host: '127.0.0.1' });
   guardAwsEndpoint(app.server, 'SQS/SNS', log);
   return { port: (app.server.address() as AddressInfo).port, stop: () => app.close() };
 }
 
-export async function startMessaging(port = 0, log: Log = () => undefined): Promise<LocalMessaging> {
-  const server = await startLoopbackFauxqs(port, log);
+/** `onPublished` hears every publish the topic accepts, before the publisher is answered. */
+export async function startMessaging(port = 0, log: Log = () => undefined, onPublished?: (n: PublishedNotification) => void): Promise<LocalMessaging> {
+  const server = await startLoopbackFauxqs(port, log, onPublished);
   const endpoint = `http://127.0.0.1:${server.port}`;
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint });
   const sns = new SNSClient({ ...LOCAL_AWS, endpoint });

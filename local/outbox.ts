@@ -2,9 +2,14 @@
  * The local mailbox: every message the notification topic delivers is written to
  * `<dataDir>/outbox/` as one text file (headers, a blank line, the body), as an e-mail
  * subscription would receive it.
+ *
+ * The local topic and queues live in memory, while SNS keeps what it accepted. So each accepted
+ * publish is first recorded under `<dataDir>/outbox/pending/` (before the publisher is answered)
+ * and settled once its mail is written; what a killed process left pending is written at the next
+ * start. A kill between the two writes can send one e-mail twice, never none (at least once, as SNS).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Message } from '@aws-sdk/client-sqs';
 import { canonicalOrderId } from '../amplify/domain/order-rules.ts';
@@ -26,12 +31,45 @@ interface SnsEnvelope {
   MessageAttributes?: Record<string, { Value: string }>;
 }
 
+/** A publish the notification topic accepted, as its subscriber will get it. */
+export interface PublishedNotification {
+  messageId: string;
+  subject?: string;
+  message: string;
+  orderId?: string;
+}
+
+/** SNS message ids are UUIDs; only those name a pending file. */
+const SNS_MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export class Outbox {
   readonly dir: string;
+  private readonly pendingDir: string;
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'outbox');
-    mkdirSync(this.dir, { recursive: true });
+    this.pendingDir = path.join(this.dir, 'pending');
+    mkdirSync(this.pendingDir, { recursive: true });
+  }
+
+  /** Records an accepted publish; synchronous, so it is on disk before the publisher hears back. */
+  recordPublished(notification: PublishedNotification): void {
+    if (!SNS_MESSAGE_ID.test(notification.messageId)) throw new Error(`Unexpected SNS message id ${notification.messageId}`);
+    const file = path.join(this.pendingDir, `${notification.messageId}.json`);
+    writeFileSync(`${file}.tmp`, JSON.stringify(notification));
+    renameSync(`${file}.tmp`, file);
+  }
+
+  /** Writes the mails of publishes a stopped process accepted but never delivered. */
+  deliverPending(): (MailMessage | { refused: string })[] {
+    return readdirSync(this.pendingDir)
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => {
+        const notification = JSON.parse(readFileSync(path.join(this.pendingDir, file), 'utf8')) as PublishedNotification;
+        const result = this.write(notification.messageId, notification.orderId, notification.subject, notification.message);
+        this.settle(notification.messageId);
+        return result;
+      });
   }
 
   /**
@@ -46,15 +84,21 @@ export class Outbox {
     } catch {
       return { refused: `message ${message.MessageId} is not an SNS notification` };
     }
-    const orderId = canonicalOrderId(envelope?.MessageAttributes?.orderId?.Value);
-    if (!orderId || typeof envelope.Message !== 'string') {
-      return { refused: `message ${message.MessageId} names no valid order id (${JSON.stringify(envelope?.MessageAttributes?.orderId?.Value)?.slice(0, 80)})` };
+    const result = this.write(message.MessageId, envelope?.MessageAttributes?.orderId?.Value, envelope?.Subject, envelope?.Message);
+    if (typeof envelope?.MessageId === 'string') this.settle(envelope.MessageId);
+    return result;
+  }
+
+  private write(messageId: string | undefined, rawOrderId: unknown, subject: unknown, body: unknown): MailMessage | { refused: string } {
+    const orderId = canonicalOrderId(rawOrderId);
+    if (!orderId || typeof body !== 'string') {
+      return { refused: `message ${messageId} names no valid order id (${JSON.stringify(rawOrderId)?.slice(0, 80)})` };
     }
     const mail: MailMessage = {
       id: randomUUID(),
       orderId,
-      subject: headerValue(envelope.Subject ?? '(no subject)'),
-      body: envelope.Message,
+      subject: headerValue(typeof subject === 'string' ? subject : '(no subject)'),
+      body,
       sentAt: new Date().toISOString(),
     };
     const file = `${mail.sentAt.replace(/[:.]/g, '-')}_${orderId}_${mail.id}.txt`;
@@ -64,6 +108,11 @@ export class Outbox {
       { flag: 'wx' },
     );
     return mail;
+  }
+
+  private settle(snsMessageId: string): void {
+    if (!SNS_MESSAGE_ID.test(snsMessageId)) return;
+    rmSync(path.join(this.pendingDir, `${snsMessageId}.json`), { force: true });
   }
 
   /** Every mail in the outbox, newest first. */

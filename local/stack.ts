@@ -72,7 +72,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const storefrontOrigins = options.storefrontOrigins ?? loopbackOrigins(DEFAULT_WEB_PORT);
   mkdirSync(options.dataDir, { recursive: true });
   const dynamo = await startDynamo(path.join(options.dataDir, 'dynamodb'), 0, log);
-  const messaging = await startMessaging(0, log);
+  const outbox = new Outbox(options.dataDir);
+  const messaging = await startMessaging(0, log, (published) => outbox.recordPublished(published));
   const invocations = new Map<string, number>();
   const durations = new Map<string, number>();
 
@@ -138,7 +139,6 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     { invocations, durations },
   );
 
-  const outbox = new Outbox(options.dataDir);
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
   /** The dead-letter queue's messages, looked at without taking them (visibility timeout 0). */
   const deadLetters = async () => {
@@ -203,6 +203,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       onError: (error) => log(`outbox poller: ${(error as Error).message}`),
     }),
   ];
+
+  // E-mails the topic accepted before the last stop but never delivered (the local topic is in memory).
+  for (const mail of outbox.deliverPending()) {
+    if ('refused' in mail) log(`outbox: refused ${mail.refused}`);
+    else options.onMail?.(mail);
+  }
 
   const resumed = stepFunctions.resumeInterrupted();
   if (resumed > 0) log(`Resumed ${resumed} workflow execution(s) interrupted by the last stop`);

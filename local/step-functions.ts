@@ -1,19 +1,20 @@
 /**
- * A local Step Functions service: the AWS JSON API (StartExecution, DescribeExecution,
- * ListExecutions) over the aws-local-stepfunctions interpreter running the deployed ASL file.
+ * A local Step Functions service: the AWS JSON API (StartExecution, DescribeExecution) over the aws-local-stepfunctions interpreter running the deployed ASL file.
  *
- * Executions are kept in `<dataDir>/executions.json`. The interpreter cannot checkpoint, so an
+ * Executions are kept on disk by `ExecutionStore`, each saved before it is acknowledged. The
+ * interpreter cannot checkpoint, so an
  * execution that was running when the stack stopped is run again from its first state at the next
  * start; that is safe because every step of the workflow is idempotent.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../amplify/domain/workflow.ts';
 import { STATE_MACHINE } from '../amplify/domain/resources.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
+import { ExecutionStore, type ExecutionRecord, type ExecutionStatus } from './execution-store.ts';
 import { answerClientErrors, guardAwsEndpoint, readBody, type Log } from './http-guard.ts';
+
+export type { ExecutionRecord, ExecutionStatus } from './execution-store.ts';
 
 // aws-local-stepfunctions 3 calls Promise.withResolvers, which Node 22 has and Node 20 lacks.
 if (!('withResolvers' in Promise)) {
@@ -31,23 +32,6 @@ if (!('withResolvers' in Promise)) {
 }
 const { StateMachine } = await import('aws-local-stepfunctions');
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
-
-export interface ExecutionRecord {
-  executionArn: string;
-  name: string;
-  input: string;
-  status: ExecutionStatus;
-  startDate: string;
-  stopDate?: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-  /** State transitions, retries included (what Standard workflows bill). */
-  transitions: number;
-  retries: number;
-}
-
 type TaskRunner = (stateName: string, input: unknown) => Promise<unknown>;
 
 export interface LocalStepFunctionsOptions {
@@ -56,7 +40,6 @@ export interface LocalStepFunctionsOptions {
   runTask: TaskRunner;
   waitMs: number;
   retryIntervalMs: number;
-  onExecutionEnd?: (execution: ExecutionRecord) => void;
   log?: Log;
 }
 
@@ -81,19 +64,15 @@ export class LocalStepFunctions {
   readonly stateMachineArn = localStateMachineArn;
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
-  private readonly file: string;
+  private readonly store: ExecutionStore;
   private readonly machine: InstanceType<typeof StateMachine>;
   private readonly overrides: Record<string, unknown>;
   private server?: http.Server;
-  private saveTimer?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
-    mkdirSync(options.dataDir, { recursive: true });
-    this.file = path.join(options.dataDir, 'executions.json');
-    if (existsSync(this.file)) {
-      for (const record of JSON.parse(readFileSync(this.file, 'utf8')) as ExecutionRecord[]) this.executions.set(record.name, record);
-    }
+    this.store = new ExecutionStore(options.dataDir);
+    for (const record of this.store.load()) this.executions.set(record.name, record);
     const definition = JSON.parse(renderWorkflow(options.processOrderArn));
     this.machine = new StateMachine(definition, { validationOptions: { checkArn: true } });
     const states = Object.entries(WORKFLOW_DEFINITION.States as Record<string, AslState>);
@@ -135,8 +114,8 @@ export class LocalStepFunctions {
       transitions: 0,
       retries: 0,
     };
+    this.store.save(record); // durable before it is acknowledged
     this.executions.set(record.name, record);
-    this.save();
     this.run(record);
     return { executionArn: record.executionArn, startDate: record.startDate };
   }
@@ -145,20 +124,6 @@ export class LocalStepFunctions {
     const record = [...this.executions.values()].find((e) => e.executionArn === input.executionArn);
     if (!record) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution does not exist: '${input.executionArn}'`);
     return { ...record, stateMachineArn: this.stateMachineArn };
-  }
-
-  listExecutions(input: { statusFilter?: ExecutionStatus; maxResults?: number }) {
-    const all = [...this.executions.values()].filter((e) => !input.statusFilter || e.status === input.statusFilter);
-    return {
-      executions: all.slice(0, input.maxResults || 1000).map(({ executionArn, name, status, startDate, stopDate }) => ({
-        executionArn,
-        name,
-        status,
-        startDate,
-        stopDate,
-        stateMachineArn: this.stateMachineArn,
-      })),
-    };
   }
 
   list(): ExecutionRecord[] {
@@ -197,21 +162,7 @@ export class LocalStepFunctions {
   private finish(record: ExecutionRecord, status: ExecutionStatus, fields: Partial<ExecutionRecord>): void {
     if (this.stopped) return;
     Object.assign(record, fields, { status, stopDate: new Date().toISOString() });
-    this.save();
-    this.options.onExecutionEnd?.(record);
-  }
-
-  private save(): void {
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => this.flush(), 100);
-  }
-
-  private flush(): void {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify([...this.executions.values()]));
-    renameSync(tmp, this.file);
+    this.store.save(record);
   }
 
   async listen(port = 0): Promise<string> {
@@ -243,7 +194,6 @@ export class LocalStepFunctions {
       const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
       if (target === 'StartExecution') return reply(200, toWire(this.startExecution(input)));
       if (target === 'DescribeExecution') return reply(200, toWire(this.describeExecution(input)));
-      if (target === 'ListExecutions') return reply(200, toWire(this.listExecutions(input)));
       throw new StepFunctionsError('UnknownOperationException', `Not supported locally: ${target}`);
     } catch (error) {
       const type = error instanceof StepFunctionsError ? error.type : 'InvalidArgument';
@@ -256,7 +206,6 @@ export class LocalStepFunctions {
     this.stopped = true;
     for (const { abort } of this.running.values()) abort();
     await Promise.all([...this.running.values()].map((r) => r.done.catch(() => undefined)));
-    this.flush();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

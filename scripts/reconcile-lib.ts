@@ -17,13 +17,14 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { FINAL_STATUSES, ORDER_STATUSES, PAID_STATUSES, type Order, type OrderStatus } from '../amplify/domain/order.ts';
 import { MAX_RECOVERY_EXECUTIONS } from '../amplify/domain/recovery.ts';
 import { ORDERS_TABLE } from '../amplify/domain/resources.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { startDynamo } from '../local/dynamodb.ts';
+import { readExecutions } from '../local/execution-store.ts';
 import { Outbox, type MailMessage } from '../local/outbox.ts';
 
 /** What reconciliation needs of an execution (a subset of the local ExecutionRecord). */
@@ -254,7 +255,7 @@ export async function loadFromStack(stack: StackSource): Promise<ReconcileData> 
 
 /**
  * The data a stopped `npm start` left in `dataDir`: dynalite's files under `dynamodb/`, the
- * executions in `executions.json`, the e-mails under `outbox/`. DynamoDB is started on the folder
+ * executions under `executions/`, the e-mails under `outbox/`. DynamoDB is started on the folder
  * for the scan (it holds a lock: the stack that owns the folder must not be running).
  */
 export async function loadFromDataDir(dataDir: string): Promise<ReconcileData> {
@@ -268,8 +269,7 @@ export async function loadFromDataDir(dataDir: string): Promise<ReconcileData> {
   }
   try {
     const items = await scanTable(dynamo.endpoint, ORDERS_TABLE.localName);
-    const executionsFile = path.join(dataDir, 'executions.json');
-    const executions = existsSync(executionsFile) ? (JSON.parse(readFileSync(executionsFile, 'utf8')) as ExecutionInfo[]) : [];
+    const executions = readExecutions(dataDir);
     const mails = existsSync(path.join(dataDir, 'outbox')) ? new Outbox(dataDir).list() : [];
     return {
       orders: items.map(withoutInternal),

@@ -6,15 +6,15 @@
  *   npm run reconcile -- --api-url http://127.0.0.1:3000/ [--data-dir .local]
  *                                              a running `npm start`: orders through the API,
  *                                              e-mails through its local mailbox, executions
- *                                              from <data-dir>/executions.json
+ *                                              from <data-dir>/executions/
  *   --allow-open   report orders still in flight without failing on them
  *   --json         print the report as JSON
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Order } from '../amplify/domain/order.ts';
-import { checkReconciliation, formatReport, reconcile, type ExecutionInfo, type MailInfo, type ReconcileReport } from './reconcile-lib.ts';
+import { readExecutions } from '../local/execution-store.ts';
+import { checkReconciliation, formatReport, reconcile, type MailInfo, type ReconcileReport } from './reconcile-lib.ts';
 
 const usage = 'Usage: npm run reconcile -- [--data-dir DIR] [--api-url URL] [--allow-open] [--json]';
 
@@ -37,8 +37,7 @@ async function reconcileRunning(apiUrl: string, dataDir: string, allowOpen: bool
     nextToken = page.nextToken;
   } while (nextToken);
   const { messages } = (await getJson(new URL('_local/outbox', apiUrl))) as { messages: MailInfo[] };
-  const executionsFile = path.join(dataDir, 'executions.json');
-  const executions = existsSync(executionsFile) ? (JSON.parse(readFileSync(executionsFile, 'utf8')) as ExecutionInfo[]) : [];
+  const executions = readExecutions(dataDir);
   return checkReconciliation({ orders, executions, mails: messages }, { allowOpen });
 }
 
