@@ -8,10 +8,10 @@ import { defineBackend } from '@aws-amplify/backend';
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { fileURLToPath } from 'node:url';
+import { configureFunctions } from './cloud/functions.ts';
 import { acknowledgeNagFindings } from './cloud/nag.ts';
 import { OrdersCloud } from './cloud/orders-cloud.ts';
 import { readDeploySettings } from './cloud/settings.ts';
-import { FUNCTIONS } from './domain/resources.ts';
 import { appServer } from './functions/app-server/resource.ts';
 import { orderStarter } from './functions/order-starter/resource.ts';
 import { processOrder } from './functions/process-order/resource.ts';
@@ -38,7 +38,14 @@ export const ordersStack = Stack.of(functions.appServer);
 
 const settings = readDeploySettings(ordersStack.node, fileURLToPath(new URL('..', import.meta.url)));
 
+/**
+ * Amplify's root stack name, `amplify-<app or project>-<branch or user>-<type>-<hash>`: unique per
+ * deployment in an account and region, so every name and metric dimension we set includes it.
+ */
+export const deploymentName = backend.stack.stackName;
+
 export const cloud = new OrdersCloud(ordersStack, 'OrdersCloud', {
+  deploymentName,
   ...functions,
   notificationEmail: settings.notificationEmail,
   storefrontDir: settings.storefrontDir,
@@ -46,11 +53,9 @@ export const cloud = new OrdersCloud(ordersStack, 'OrdersCloud', {
   retainData: settings.deploymentType !== 'sandbox',
 });
 
-for (const key of Object.keys(functions) as (keyof typeof functions)[]) {
-  functions[key].addEnvironment('POWERTOOLS_SERVICE_NAME', FUNCTIONS[key].name);
-}
+configureFunctions(functions, deploymentName);
 
-acknowledgeNagFindings(ordersStack, cloud, functions);
+acknowledgeNagFindings(backend.stack, ordersStack, cloud, functions);
 
 // amplify_outputs.json: `custom.API.<API_NAME>.endpoint` (read by the storefront) and the CDN URL.
 backend.addOutput(cloud.clientOutputs);

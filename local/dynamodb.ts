@@ -1,5 +1,5 @@
 /** A real local DynamoDB (dynalite, LevelDB on disk) with the tables of `resources.ts`. */
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../amplify/domain/resources.ts';
@@ -67,8 +67,27 @@ export async function startDynamo(dir: string | undefined, port = 0, log: Log = 
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const { TableNames = [] } = await client.send(new ListTablesCommand({}));
-  for (const table of LOCAL_TABLES) {
-    if (!TableNames.includes(table.TableName!)) await client.send(new CreateTableCommand(table));
+  try {
+    for (const table of LOCAL_TABLES) {
+      if (!TableNames.includes(table.TableName!)) {
+        await client.send(new CreateTableCommand(table));
+        continue;
+      }
+      // dynalite cannot add an index to an existing table: data kept from an older layout is refused
+      // with a clear message rather than failing later on a missing index.
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: table.TableName }));
+      const have = (Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort();
+      const want = (table.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort();
+      if (have.join() !== want.join()) {
+        throw new Error(
+          `Local table ${table.TableName} in ${dir} has indexes [${have.join(', ')}], this version needs [${want.join(', ')}]: delete that folder (local data only) and start again`,
+        );
+      }
+    }
+  } catch (error) {
+    client.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
   }
   client.destroy();
   return {

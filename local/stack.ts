@@ -226,6 +226,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         await sqs.send(new SendMessageCommand({ QueueUrl: messaging.queueUrl, MessageBody: orderMessage(orderId) }));
       },
       staleAfterMs,
+      pageSize: RECOVERY.pageSize,
     });
   const logRecovery = (report: RecoveryReport) => {
     const { enqueued, restarted, gaveUp, failed } = report;

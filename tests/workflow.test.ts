@@ -121,15 +121,16 @@ describe('order workflow run locally', () => {
     expect(new Set(transactionIds)).toEqual(new Set([order.transactionId]));
   });
 
-  it('marks PAYMENT_FAILED on a decline without retrying it', async () => {
+  it('a payment step that keeps failing (not a decline) marks PAYMENT_FAILED and fails the execution', async () => {
     fault = async (state, input, invoke) => {
-      if (state === 'ProcessPayment') throw Object.assign(new Error('Declined'), { name: 'PaymentDeclinedError' });
+      if (state === 'ProcessPayment') throw Object.assign(new Error('Provider unreachable'), { name: 'PaymentProviderUnavailable' });
       return invoke(input);
     };
     const { order, execution, tries } = await placeAndFinish(0);
-    expect(order).toMatchObject({ status: 'PAYMENT_FAILED', failureReason: 'PaymentDeclinedError' });
+    expect(order).toMatchObject({ status: 'PAYMENT_FAILED', failureReason: 'PaymentProviderUnavailable' });
     expect(order.transactionId).toBeUndefined();
-    expect(tries('ProcessPayment')).toBe(1);
+    // The seed's three retries, then the real failure is a failed execution (it counts for the alarm).
+    expect(tries('ProcessPayment')).toBe(4);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'PaymentFailed' });
   });
 

@@ -1,6 +1,8 @@
 /**
- * The seed's four alarms, one on the dead-letter queue, two on the recovery job, and a dashboard
- * with the key metrics. Alarms notify the alarm topic (e-mail when `NOTIFICATION_EMAIL` is set).
+ * The seed's four alarms, two on the order queue (its oldest message's age, the dead-letter
+ * queue's depth), two on the recovery job, and a dashboard with the key metrics. Alarms notify the
+ * alarm topic (e-mail when `NOTIFICATION_EMAIL` is set). Every alarm name, and every metric our
+ * code publishes, carries the deployment's name: sandboxes and branches share accounts.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -14,7 +16,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '../domain/resources.ts';
-import { METRICS_NAMESPACE } from '../functions/shared/powertools.ts';
+import { METRICS_NAMESPACE, metricsServiceName } from '../functions/shared/powertools.ts';
 
 /** Thresholds from the seed ("Monitoreo"), plus the dead-letter queue. */
 export const ALARMS = {
@@ -22,6 +24,11 @@ export const ALARMS = {
   api5xxPercent: { threshold: 5, periodMinutes: 5 },
   dynamoThrottles: { threshold: 0, periodMinutes: 5 },
   workflowFailures: { threshold: 3, periodMinutes: 10 },
+  /**
+   * Seconds. A healthy queue is emptied within seconds; a message this old has failed three
+   * receives (300 s visibility each) or order-starter has stalled: orders are waiting to start.
+   */
+  orderQueueAgeSeconds: { threshold: 900, periodMinutes: 5 },
   deadLetterMessages: { threshold: 0, periodMinutes: 5 },
   /** Any order the recovery job gave up on (it reports them on every run until someone acts). */
   recoveryGaveUp: { threshold: 0, periodMinutes: 10 },
@@ -30,15 +37,23 @@ export const ALARMS = {
 } as const;
 
 /** The Powertools metrics `recover-orders` publishes on every run (zeros included). */
-export const RECOVERY_METRICS = ['OrdersReenqueued', 'OrdersRestarted', 'OrdersRecoveryGaveUp'] as const;
+export const RECOVERY_METRICS = ['OrdersExamined', 'OrdersReenqueued', 'OrdersRestarted', 'OrdersRecoveryGaveUp', 'RecoveryStoppedEarly'] as const;
+
+/** A table and the global secondary indexes whose throttles count too. */
+export interface MonitoredTable {
+  readonly table: dynamodb.ITable;
+  readonly indexes: readonly string[];
+}
 
 export interface MonitoringProps {
+  /** Unique per deployment: prefixes alarm names, qualifies the custom metrics' service dimension. */
+  readonly deploymentName: string;
   /** Every function, for the summed Lambda errors alarm and the dashboard. */
   readonly functions: lambda.IFunction[];
   /** The recovery job: its function and schedule. */
   readonly recovery: { readonly function: lambda.IFunction; readonly schedule: events.IRule };
   readonly api: apigw.RestApi;
-  readonly tables: dynamodb.ITable[];
+  readonly tables: MonitoredTable[];
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly stateMachine: sfn.StateMachine;
@@ -49,12 +64,22 @@ const minutes = (n: number) => Duration.minutes(n);
 /** Metric ids in math expressions must start with a lower-case letter. */
 const usingMetrics = (prefix: string, metrics: cloudwatch.IMetric[]) =>
   Object.fromEntries(metrics.map((m, i) => [`${prefix}${i}`, m]));
+/**
+ * The sum of several metrics, each missing datapoint counted as 0: in metric math `a + b` has no
+ * value where either has none (a function not invoked in the window, a table never throttled),
+ * which would hide the others' errors.
+ */
+const sumOf = (prefix: string, metrics: cloudwatch.IMetric[]) =>
+  Object.keys(usingMetrics(prefix, metrics))
+    .map((id) => `FILL(${id}, 0)`)
+    .join(' + ');
 
 export class Monitoring extends Construct {
   readonly lambdaErrors: cloudwatch.Alarm;
   readonly api5xx: cloudwatch.Alarm;
   readonly dynamoThrottles: cloudwatch.Alarm;
   readonly workflowFailures: cloudwatch.Alarm;
+  readonly orderQueueAge: cloudwatch.Alarm;
   readonly deadLetterMessages: cloudwatch.Alarm;
   readonly recoveryGaveUp: cloudwatch.Alarm;
   readonly recoveryFailing: cloudwatch.Alarm;
@@ -63,17 +88,19 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const sum = cloudwatch.Stats.SUM;
+    const alarmName = (name: string) => `${props.deploymentName}-${name}`;
 
     // Lambda errors > 10 in 5 minutes, summed over every function (the recovery job included).
     const errorMetrics = props.functions.map((fn) =>
       fn.metricErrors({ period: minutes(ALARMS.lambdaErrors.periodMinutes), statistic: sum }),
     );
     this.lambdaErrors = new cloudwatch.MathExpression({
-      expression: Object.keys(usingMetrics('e', errorMetrics)).join(' + '),
+      expression: sumOf('e', errorMetrics),
       usingMetrics: usingMetrics('e', errorMetrics),
       period: minutes(ALARMS.lambdaErrors.periodMinutes),
       label: 'Lambda errors (all functions)',
     }).createAlarm(this, 'LambdaErrorsAlarm', {
+      alarmName: alarmName('lambda-errors'),
       alarmDescription: `Lambda errors > ${ALARMS.lambdaErrors.threshold} in ${ALARMS.lambdaErrors.periodMinutes} minutes`,
       threshold: ALARMS.lambdaErrors.threshold,
       evaluationPeriods: 1,
@@ -92,6 +119,7 @@ export class Monitoring extends Construct {
       period: apiPeriod,
       label: 'API 5XX rate (%)',
     }).createAlarm(this, 'Api5xxAlarm', {
+      alarmName: alarmName('api-5xx-rate'),
       alarmDescription: `API 5XX > ${ALARMS.api5xxPercent.threshold}% of requests in ${ALARMS.api5xxPercent.periodMinutes} minutes`,
       threshold: ALARMS.api5xxPercent.threshold,
       evaluationPeriods: 1,
@@ -99,26 +127,30 @@ export class Monitoring extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
-    // DynamoDB throttles > 0 (reads and writes, both tables, indexes included by the table metrics).
+    // DynamoDB throttles > 0: reads and writes of both tables and of each global secondary index
+    // (an index's throttles are its own metric, with the index as a second dimension).
     const throttlePeriod = minutes(ALARMS.dynamoThrottles.periodMinutes);
-    const throttleMetrics = props.tables.flatMap((table) =>
-      ['ReadThrottleEvents', 'WriteThrottleEvents'].map(
-        (metricName) =>
-          new cloudwatch.Metric({
-            namespace: 'AWS/DynamoDB',
-            metricName,
-            dimensionsMap: { TableName: table.tableName },
-            period: throttlePeriod,
-            statistic: sum,
-          }),
+    const throttleMetrics = props.tables.flatMap(({ table, indexes }) =>
+      [{}, ...indexes.map((index) => ({ GlobalSecondaryIndexName: index }))].flatMap((indexDimension) =>
+        ['ReadThrottleEvents', 'WriteThrottleEvents'].map(
+          (metricName) =>
+            new cloudwatch.Metric({
+              namespace: 'AWS/DynamoDB',
+              metricName,
+              dimensionsMap: { TableName: table.tableName, ...indexDimension },
+              period: throttlePeriod,
+              statistic: sum,
+            }),
+        ),
       ),
     );
     this.dynamoThrottles = new cloudwatch.MathExpression({
-      expression: Object.keys(usingMetrics('t', throttleMetrics)).join(' + '),
+      expression: sumOf('t', throttleMetrics),
       usingMetrics: usingMetrics('t', throttleMetrics),
       period: throttlePeriod,
       label: 'DynamoDB throttle events',
     }).createAlarm(this, 'DynamoThrottlesAlarm', {
+      alarmName: alarmName('dynamodb-throttles'),
       alarmDescription: `DynamoDB throttles > ${ALARMS.dynamoThrottles.threshold}`,
       threshold: ALARMS.dynamoThrottles.threshold,
       evaluationPeriods: 1,
@@ -130,8 +162,24 @@ export class Monitoring extends Construct {
     this.workflowFailures = props.stateMachine
       .metricFailed({ period: minutes(ALARMS.workflowFailures.periodMinutes), statistic: sum })
       .createAlarm(this, 'WorkflowFailuresAlarm', {
+        alarmName: alarmName('workflow-failures'),
         alarmDescription: `Step Functions failed executions > ${ALARMS.workflowFailures.threshold} in ${ALARMS.workflowFailures.periodMinutes} minutes`,
         threshold: ALARMS.workflowFailures.threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+
+    // Orders waiting to start: the order queue's oldest message.
+    this.orderQueueAge = props.queue
+      .metricApproximateAgeOfOldestMessage({
+        period: minutes(ALARMS.orderQueueAgeSeconds.periodMinutes),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      })
+      .createAlarm(this, 'OrderQueueAgeAlarm', {
+        alarmName: alarmName('order-queue-age'),
+        alarmDescription: `The order queue's oldest message is older than ${ALARMS.orderQueueAgeSeconds.threshold} s: orders are not starting`,
+        threshold: ALARMS.orderQueueAgeSeconds.threshold,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -144,6 +192,7 @@ export class Monitoring extends Construct {
         statistic: cloudwatch.Stats.MAXIMUM,
       })
       .createAlarm(this, 'DeadLetterQueueAlarm', {
+        alarmName: alarmName('dead-letter-queue'),
         alarmDescription: 'Order messages in the dead-letter queue',
         threshold: ALARMS.deadLetterMessages.threshold,
         evaluationPeriods: 1,
@@ -157,7 +206,7 @@ export class Monitoring extends Construct {
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName,
-        dimensionsMap: { service: FUNCTIONS.recoverOrders.name },
+        dimensionsMap: { service: metricsServiceName(FUNCTIONS.recoverOrders.name, props.deploymentName) },
         statistic,
         period,
       });
@@ -166,6 +215,7 @@ export class Monitoring extends Construct {
       cloudwatch.Stats.MAXIMUM,
       minutes(ALARMS.recoveryGaveUp.periodMinutes),
     ).createAlarm(this, 'RecoveryGaveUpAlarm', {
+      alarmName: alarmName('recovery-gave-up'),
       alarmDescription:
         'Orders still stuck after every recovery attempt: see the recover-orders logs ("gaveUp") and docs/cloud.md, "Recovery job"',
       threshold: ALARMS.recoveryGaveUp.threshold,
@@ -176,6 +226,7 @@ export class Monitoring extends Construct {
     this.recoveryFailing = props.recovery.function
       .metricErrors({ period: minutes(ALARMS.recoveryFailing.periodMinutes), statistic: sum })
       .createAlarm(this, 'RecoveryFailingAlarm', {
+        alarmName: alarmName('recovery-failing'),
         alarmDescription: `The recovery job failed more than ${ALARMS.recoveryFailing.threshold} time(s) in ${ALARMS.recoveryFailing.periodMinutes} minutes`,
         threshold: ALARMS.recoveryFailing.threshold,
         evaluationPeriods: 1,
@@ -192,6 +243,7 @@ export class Monitoring extends Construct {
 
     const fnMetric = (make: (fn: lambda.IFunction) => cloudwatch.IMetric) => props.functions.map(make);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: alarmName('orders'),
       defaultInterval: Duration.hours(3),
       widgets: [
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 3 })],
@@ -252,7 +304,7 @@ export class Monitoring extends Construct {
           }),
           new cloudwatch.GraphWidget({
             title: 'DynamoDB consumed capacity and throttles',
-            left: props.tables.flatMap((t) => [
+            left: props.tables.flatMap(({ table: t }) => [
               t.metricConsumedReadCapacityUnits({ statistic: sum }),
               t.metricConsumedWriteCapacityUnits({ statistic: sum }),
             ]),
@@ -287,6 +339,7 @@ export class Monitoring extends Construct {
       this.api5xx,
       this.dynamoThrottles,
       this.workflowFailures,
+      this.orderQueueAge,
       this.deadLetterMessages,
       this.recoveryGaveUp,
       this.recoveryFailing,

@@ -24,27 +24,66 @@ function acknowledge(scope: IConstruct, ...acks: NagAcknowledgement[]): void {
 
 const LAMBDA_BASIC_EXECUTION =
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
+/** What AWSLambdaBasicExecutionRole grants (AWS's managed policy document). */
+const BASIC_EXECUTION_GRANTS =
+  'AWSLambdaBasicExecutionRole allows logs:CreateLogGroup, logs:CreateLogStream and logs:PutLogEvents on every log group of the account ("Resource": "*"): write-only, it can read no logs, but it is not limited to the function\'s own group.';
+const X_RAY_WRITE =
+  'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) do not support resource-level permissions, so the statement needs "Resource": "*"; they only send trace data.';
+const NODE_22 =
+  'nodejs22.x is a supported Lambda runtime (AWS deprecation date: 2027-04-30), the major line the handlers are tested on locally (Node 20/22); Node 24 is the next upgrade, done as its own change.';
 
 export function acknowledgeNagFindings(
+  rootStack: Stack,
   ordersStack: Stack,
   cloud: OrdersCloud,
   functions: Record<string, lambda.Function>,
 ): void {
   // ------------------------------------------------------------ the four functions (Amplify-made)
-  for (const fn of Object.values(functions)) {
+  const noDlq: Record<string, string> = {
+    appServer: 'app-server is invoked synchronously by API Gateway: a Lambda dead-letter queue only receives failed asynchronous invocations, and the caller gets the error (JSON 5xx).',
+    orderStarter: 'order-starter is invoked synchronously by its SQS event source mapping: a message it fails returns to the order queue and, after 5 receives, goes to the queue\'s own dead-letter queue (alarmed).',
+    processOrder: 'process-order is invoked synchronously by the Step Functions Task states, whose Retry/Catch handle its failures; a Lambda dead-letter queue would never receive anything.',
+    recoverOrders: 'recover-orders is invoked asynchronously by its EventBridge schedule with an empty scheduled event: a dead-letter queue would only hold events carrying no data, since the next run 5 minutes later does the same work; failed runs raise the RecoveryFailing alarm.',
+  };
+  for (const [key, fn] of Object.entries(functions)) {
     if (fn.role) {
-      acknowledge(fn.role, {
-        id: LAMBDA_BASIC_EXECUTION,
-        reason:
-          'Role created by Amplify defineFunction. AWSLambdaBasicExecutionRole only grants CreateLogGroup/CreateLogStream/PutLogEvents for the function\'s own logs; every data permission is an explicit inline statement on one resource.',
-      });
+      acknowledge(
+        fn.role,
+        { id: LAMBDA_BASIC_EXECUTION, reason: `Role created by Amplify defineFunction. ${BASIC_EXECUTION_GRANTS} Every data permission is an explicit inline statement on named resources.` },
+        { id: 'AwsSolutions-IAM5[Resource::*]', reason: X_RAY_WRITE },
+      );
     }
-    acknowledge(fn, {
-      id: 'AwsSolutions-L1',
+    acknowledge(
+      fn,
+      { id: 'AwsSolutions-L1', reason: NODE_22 },
+      { id: 'Serverless-LambdaLatestVersion', reason: NODE_22 },
+      { id: 'Serverless-LambdaDLQ', reason: noDlq[key] ?? '' },
+    );
+  }
+  const orderStarterMapping = functions.orderStarter?.node.children.find((c) => c.node.id.startsWith('SqsEventSource'));
+  if (orderStarterMapping) {
+    acknowledge(orderStarterMapping, {
+      id: 'Serverless-LambdaEventSourceMappingDestination',
       reason:
-        'nodejs22.x is a supported Lambda runtime (deprecation 2027) chosen in resource.ts so the handlers run on the same major line as the local runtime (Node 20/22); Node 24 is the next upgrade.',
+        'An on-failure destination of an event source mapping applies to stream and Kafka sources, not SQS: for the order queue, failed messages go to its redrive dead-letter queue (maxReceiveCount 5), which has an alarm.',
     });
   }
+  const recoveryInvokeConfig = functions.recoverOrders?.node.tryFindChild('EventInvokeConfig');
+  if (recoveryInvokeConfig) {
+    acknowledge(recoveryInvokeConfig, {
+      id: 'Serverless-LambdaAsyncFailureDestination',
+      reason: `${noDlq.recoverOrders} Lambda does not retry a run (MaximumRetryAttempts 0) for the same reason.`,
+    });
+  }
+  acknowledge(cloud.deadLetterQueue, {
+    id: 'Serverless-SQSRedrivePolicy',
+    reason: 'This queue is the order queue\'s dead-letter queue: its messages are looked at and redriven by hand (docs/cloud.md, "Dead-letter queue"), not sent on to a third queue.',
+  });
+  acknowledge(cloud.recovery.schedule, {
+    id: 'Serverless-EventBusDLQ',
+    reason:
+      'The target is the recovery job, with an empty scheduled event: EventBridge retries a failed delivery until the next run is due, and a dead-letter queue would only collect events that carry nothing the next run does not redo.',
+  });
 
   // ------------------------------------------------------------ Step Functions
   acknowledge(cloud.stateMachine.role, {
@@ -64,14 +103,6 @@ export function acknowledgeNagFindings(
   });
 
   // ------------------------------------------------------------ API Gateway
-  const cloudWatchRole = cloud.api.node.tryFindChild('CloudWatchRole');
-  if (cloudWatchRole) {
-    acknowledge(cloudWatchRole, {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason:
-        'The account-level role API Gateway needs to write execution and access logs; AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for it and only allows writing CloudWatch Logs.',
-    });
-  }
   acknowledge(cloud.api.deploymentStage, {
     id: 'AwsSolutions-APIG3',
     reason:
@@ -120,8 +151,14 @@ export function acknowledgeNagFindings(
       'Singleton Lambda of aws-cdk-lib s3-deployment.BucketDeployment (copies the built storefront into the bucket at deploy time); its code and role are generated by CDK.';
     acknowledge(
       bucketDeploymentHandler,
-      { id: LAMBDA_BASIC_EXECUTION, reason: `${cdkManaged} The managed policy only allows writing its own logs.` },
+      { id: LAMBDA_BASIC_EXECUTION, reason: `${cdkManaged} ${BASIC_EXECUTION_GRANTS}` },
       { id: 'AwsSolutions-L1', reason: `${cdkManaged} CDK pins its Python runtime; it runs only during deployments.` },
+      { id: 'Serverless-LambdaLatestVersion', reason: `${cdkManaged} CDK pins its Python runtime; it runs only during deployments.` },
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason: `${cdkManaged} Invoked by CloudFormation for the custom resource: a failure fails (and rolls back) the deployment itself, there is no request to keep.`,
+      },
+      { id: 'Serverless-LambdaTracing', reason: `${cdkManaged} It runs only while CloudFormation deploys, outside any request path there would be to trace.` },
       ...[
         'Action::s3:GetObject*',
         'Action::s3:GetBucket*',
@@ -132,12 +169,42 @@ export function acknowledgeNagFindings(
         `Resource::${siteBucketArn}`,
       ].map((finding) => ({
         id: `AwsSolutions-IAM5[${finding}]`,
-        reason: `${cdkManaged} The grants are CDK's read on the bootstrap asset bucket and read/write on the storefront bucket only, needed to copy objects.`,
+        reason: `${cdkManaged} The grants are CDK's read on the bootstrap asset bucket and read/write on the storefront bucket only, needed to copy objects. (Its CloudFront invalidation is scoped to the one distribution: amplify/cloud/invalidation.ts.)`,
       })),
+    );
+  }
+
+  // ------------------------------------------------------------ Amplify's branch linker (branch deployments only)
+  const linker = rootStack.node.tryFindChild('AmplifyBranchLinker');
+  if (linker) {
+    const linkerLambda = linker.node.findChild('CustomResourceLambda');
+    const provider = linker.node.findChild('CustomResourceProvider').node.findChild('framework-onEvent');
+    const amplifyMade =
+      'Made by Amplify for branch deployments (AmplifyBranchLinkerConstruct): a custom resource that links the deployed backend to its Amplify Console branch; it runs only while CloudFormation deploys.';
+    const { namespace, name } = { namespace: rootStack.node.tryGetContext('amplify-backend-namespace'), name: rootStack.node.tryGetContext('amplify-backend-name') };
+    acknowledge(
+      linkerLambda,
+      { id: LAMBDA_BASIC_EXECUTION, reason: `${amplifyMade} ${BASIC_EXECUTION_GRANTS}` },
       {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: `${cdkManaged} cloudfront:CreateInvalidation/GetInvalidation do not support resource-level permissions in CDK's generated policy.`,
+        id: `AwsSolutions-IAM5[Resource::arn:aws:amplify:*:*:apps/${namespace}/branches/${name}]`,
+        reason: `${amplifyMade} It may call amplify:GetBranch and amplify:UpdateBranch on this app's one branch; Amplify writes the region and account as wildcards.`,
       },
+      { id: 'AwsSolutions-L1', reason: `${amplifyMade} Amplify pins nodejs22.x for it.` },
+      { id: 'Serverless-LambdaLatestVersion', reason: `${amplifyMade} Amplify pins nodejs22.x for it.` },
+      { id: 'Serverless-LambdaDefaultMemorySize', reason: `${amplifyMade} Amplify leaves the default 128 MB, enough for its two API calls.` },
+      { id: 'Serverless-LambdaDLQ', reason: `${amplifyMade} Invoked through CDK's custom-resource provider; a failure fails the deployment itself.` },
+      { id: 'Serverless-LambdaTracing', reason: `${amplifyMade} There is no request path to trace.` },
+    );
+    acknowledge(
+      provider,
+      { id: LAMBDA_BASIC_EXECUTION, reason: `CDK custom-resource provider framework of the branch linker. ${BASIC_EXECUTION_GRANTS}` },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${rootStack.getLogicalId(linkerLambda.node.defaultChild as CfnResource)}.Arn>:*]`,
+        reason: 'CDK custom-resource provider framework of the branch linker: lambda:InvokeFunction on the linker function and its versions (`<arn>:*`), nothing else.',
+      },
+      { id: 'Serverless-LambdaDefaultMemorySize', reason: 'CDK custom-resource provider framework of the branch linker (CDK-made, default 128 MB); it only forwards CloudFormation events.' },
+      { id: 'Serverless-LambdaDLQ', reason: 'CDK custom-resource provider framework, invoked by CloudFormation during deployments; a failure fails the deployment itself.' },
+      { id: 'Serverless-LambdaTracing', reason: 'CDK custom-resource provider framework, run only during deployments: no request path to trace.' },
     );
   }
 }

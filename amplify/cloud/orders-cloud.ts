@@ -28,6 +28,7 @@ import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_METHODS, ROUTES } from '../domain
 import { createOrderRequestSchema } from '../domain/order.ts';
 import { ENV, IDEMPOTENCY_TABLE, NOTIFICATION_TOPIC, ORDER_QUEUE, ORDERS_TABLE } from '../domain/resources.ts';
 import { renderWorkflow } from '../domain/workflow.ts';
+import { scopeInvalidationToDistribution } from './invalidation.ts';
 import { Monitoring } from './monitoring.ts';
 import { OrderRecovery } from './recovery.ts';
 import { requestModelSchema } from './request-model.ts';
@@ -50,6 +51,12 @@ export interface StorefrontDomain {
 }
 
 export interface OrdersCloudProps {
+  /**
+   * Unique per deployment in the account and region (Amplify's root stack name): every physical
+   * name and metric dimension value this construct sets includes it, so sandboxes and branches
+   * in one account never share a resource, a metric or an alarm.
+   */
+  readonly deploymentName: string;
   readonly appServer: lambda.Function;
   readonly orderStarter: lambda.Function;
   readonly processOrder: lambda.Function;
@@ -78,6 +85,9 @@ export class OrdersCloud extends Construct {
   readonly api: apigw.RestApi;
   readonly requestValidator: apigw.RequestValidator;
   readonly accessLogBucket: s3.Bucket;
+  /** API Gateway's execution log group (created here so it has a retention). */
+  readonly apiExecutionLogs: logs.LogGroup;
+  readonly workflowLogs: logs.LogGroup;
   readonly siteBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   readonly deployment: s3deploy.BucketDeployment;
@@ -91,7 +101,7 @@ export class OrdersCloud extends Construct {
 
   constructor(scope: Construct, id: string, props: OrdersCloudProps) {
     super(scope, id);
-    const { appServer, orderStarter, processOrder, recoverOrders } = props;
+    const { appServer, orderStarter, processOrder, recoverOrders, deploymentName } = props;
     const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     // ---------------------------------------------------------------- DynamoDB
@@ -147,7 +157,7 @@ export class OrdersCloud extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
-    // CloudWatch alarms publish to the (encrypted) alarm topic.
+    // CloudWatch alarms publish to the (encrypted) alarm topic: CloudWatch must be able to use the key.
     this.topicKey.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -166,16 +176,34 @@ export class OrdersCloud extends Construct {
       masterKey: this.topicKey,
       enforceSSL: true,
     });
+    // `enforceSSL` gives the topic a policy, which replaces SNS's default one: without this
+    // statement CloudWatch is "not authorized to perform: SNS:Publish" and no alarm ever arrives.
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
+      }),
+    );
     if (props.notificationEmail) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
     }
 
     // ---------------------------------------------------------------- Step Functions
+    // Under /aws/vendedlogs/states/: Step Functions then needs no entry in the account's 5,120-
+    // character CloudWatch Logs resource policy (one per log group elsewhere, until it is full).
     const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', {
+      logGroupName: `/aws/vendedlogs/states/${deploymentName}-order-workflow`,
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy,
     });
+    this.workflowLogs = workflowLogs;
     this.stateMachine = new sfn.StateMachine(this, 'OrderWorkflow', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       // Inline (not `fromFile`, which uploads an asset): the template carries the definition.
@@ -192,13 +220,18 @@ export class OrdersCloud extends Construct {
     // ---------------------------------------------------------------- Functions: env + IAM
     appServer.addEnvironment(ENV.ordersTable, this.ordersTable.tableName);
     appServer.addEnvironment(ENV.queueUrl, this.queue.queueUrl);
+    // Item reads and writes and the all-orders Scan on the table; a customer's orders by Query on
+    // CustomerIndex (GetItem/PutItem have no meaning on an index ARN).
     appServer.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan'],
-        resources: [
-          this.ordersTable.tableArn,
-          `${this.ordersTable.tableArn}/index/${ORDERS_TABLE.customerIndex.name}`,
-        ],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
+        resources: [this.ordersTable.tableArn],
+      }),
+    );
+    appServer.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${this.ordersTable.tableArn}/index/${ORDERS_TABLE.customerIndex.name}`],
       }),
     );
     appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
@@ -246,11 +279,14 @@ export class OrdersCloud extends Construct {
       removalPolicy,
     });
     this.api = new apigw.RestApi(this, 'OrdersApi', {
+      // The API's name is the `ApiName` dimension of its metrics (and alarms): one per deployment.
+      restApiName: `${deploymentName}-orders-api`,
       description: 'Order platform REST API (Lambda proxy to app-server)',
       endpointTypes: [apigw.EndpointType.REGIONAL],
-      // Stage logging needs the account-level CloudWatch role; kept when the stack goes.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // The account-wide API Gateway logging role is set up once per account and region, never
+      // by a deployment (docs/cloud.md, "First deployment"): a deployment that created it would
+      // overwrite it, race other deployments for it, and a sandbox's deletion would delete it.
+      cloudWatchRole: false,
       deployOptions: {
         stageName: API_STAGE.name,
         throttlingRateLimit: API_STAGE.throttlingRateLimit,
@@ -269,6 +305,13 @@ export class OrdersCloud extends Construct {
         maxAge: Duration.minutes(10),
       },
     });
+    // API Gateway writes execution logs to this group; created beforehand so it has a retention.
+    this.apiExecutionLogs = new logs.LogGroup(this, 'ApiExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${API_STAGE.name}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    this.api.deploymentStage.node.addDependency(this.apiExecutionLogs);
     // Errors API Gateway answers itself (validation, throttling) carry CORS headers and the
     // handler's `{ error, details }` body, so the browser can read them.
     for (const [id, type] of [
@@ -306,16 +349,26 @@ export class OrdersCloud extends Construct {
     }
 
     // ---------------------------------------------------------------- S3 + CloudFront
+    // Retained in every deployment, sandboxes included: S3 and CloudFront deliver logs for hours
+    // after the stack stops using the bucket, so emptying it and deleting it in the same stack
+    // deletion fails with BucketNotEmpty (aws-cdk#21776) and leaves the stack DELETE_FAILED. Left
+    // behind, it empties itself (lifecycle) and can be removed later (docs/cloud.md, "Deleting").
     this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       // CloudFront standard logs are delivered with ACLs.
       objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy,
-      autoDeleteObjects: !props.retainData,
+      lifecycleRules: [
+        { expiration: Duration.days(props.retainData ? 90 : 7), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Raw overrides: Amplify's sandbox aspect turns every removal policy into DESTROY.
+    for (const resource of [this.accessLogBucket.node.defaultChild, this.accessLogBucket.policy?.node.defaultChild]) {
+      (resource as s3.CfnBucket | s3.CfnBucketPolicy).addOverride('DeletionPolicy', 'Retain');
+      (resource as s3.CfnBucket | s3.CfnBucketPolicy).addOverride('UpdateReplacePolicy', 'Retain');
+    }
     this.siteBucket = new s3.Bucket(this, 'StorefrontBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -419,13 +472,18 @@ export class OrdersCloud extends Construct {
       distributionPaths: ['/*'],
       memoryLimit: 512,
     });
+    scopeInvalidationToDistribution(this.deployment, this.distribution);
 
     // ---------------------------------------------------------------- Alarms + dashboard
     this.monitoring = new Monitoring(this, 'Monitoring', {
+      deploymentName,
       functions: [appServer, orderStarter, processOrder, recoverOrders],
       recovery: { function: recoverOrders, schedule: this.recovery.schedule },
       api: this.api,
-      tables: [this.ordersTable, this.idempotencyTable],
+      tables: [
+        { table: this.ordersTable, indexes: [ORDERS_TABLE.customerIndex.name, ORDERS_TABLE.openOrdersIndex.name] },
+        { table: this.idempotencyTable, indexes: [] },
+      ],
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
       stateMachine: this.stateMachine,

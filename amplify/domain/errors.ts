@@ -43,14 +43,6 @@ export class InvalidTransitionError extends Error {
   }
 }
 
-/** The (simulated) payment provider declined the charge. Not retried by the workflow. */
-export class PaymentDeclinedError extends Error {
-  override readonly name = 'PaymentDeclinedError';
-  constructor(readonly orderId: string) {
-    super(`Payment for order ${orderId} was declined`);
-  }
-}
-
 /** The same Idempotency-Key was used earlier for a different request. */
 export class IdempotencyKeyReusedError extends Error {
   override readonly name = 'IdempotencyKeyReusedError';
@@ -61,7 +53,6 @@ export class IdempotencyKeyReusedError extends Error {
 
 /** Error names the workflow must not retry: retrying cannot change the outcome. */
 export const NON_RETRYABLE_ERRORS = [
-  'PaymentDeclinedError',
   'OrderNotFoundError',
   'InvalidTransitionError',
 ] as const;

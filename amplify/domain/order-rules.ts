@@ -43,6 +43,12 @@ export function hasReached(current: OrderStatus, target: OrderStatus): boolean {
 
 export const isFinal = (status: OrderStatus): boolean => FINAL_STATUSES.includes(status);
 
+/**
+ * `failureReason` of an order whose payment was declined: a business outcome the workflow records
+ * and ends on normally (PAYMENT_FAILED, a succeeded execution), unlike a payment step that failed.
+ */
+export const PAYMENT_DECLINED_REASON = 'PaymentDeclinedError';
+
 export const PAYMENT_METHODS = ['credit_card', 'debit_card', 'paypal', 'bank_transfer'] as const;
 
 /** Bounds on what one order may hold; the storefront's checkout uses the same schema. */

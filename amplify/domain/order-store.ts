@@ -13,6 +13,7 @@ import { ORDERS_TABLE } from './resources.ts';
 interface StoredOrder extends Order {
   requestFingerprint?: string;
   openMarker?: string;
+  nextStepDueAt?: string;
 }
 
 export interface OrderPage {
@@ -63,8 +64,33 @@ function decodePageToken(token: string, customerId: string | undefined): Record<
 }
 
 function toOrder(item: Record<string, unknown> | StoredOrder): Order {
-  const { requestFingerprint: _fingerprint, openMarker: _open, ...order } = item as StoredOrder;
+  const { requestFingerprint: _fingerprint, openMarker: _open, nextStepDueAt: _due, ...order } = item as StoredOrder;
   return order;
+}
+
+/**
+ * When an open order's next step is due: a shipped order waits for its estimated delivery date,
+ * every other step follows at once (so it is due from its last change).
+ */
+export function nextStepDueAt(order: Pick<Order, 'status' | 'updatedAt' | 'estimatedDeliveryDate'>): string {
+  return order.status === 'SHIPPED' && order.estimatedDeliveryDate ? order.estimatedDeliveryDate : order.updatedAt;
+}
+
+/** The item stored for an order: the order plus, while it is open, its keys in the open-orders index. */
+export function storedItem(order: Order, requestFingerprint?: string): StoredOrder {
+  if (isFinal(order.status)) return { ...order, requestFingerprint };
+  return {
+    ...order,
+    requestFingerprint,
+    [openOrdersIndex.partitionKey]: openOrdersIndex.marker,
+    [openOrdersIndex.sortKey]: nextStepDueAt(order),
+  };
+}
+
+/** A page of open orders overdue before a cutoff, and where the next page starts. */
+export interface DueOrdersPage {
+  orderIds: string[];
+  nextKey?: Record<string, unknown>;
 }
 
 export class OrderStore {
@@ -82,7 +108,7 @@ export class OrderStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...order, requestFingerprint, [openOrdersIndex.partitionKey]: openOrdersIndex.marker },
+          Item: storedItem(order, requestFingerprint),
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': partitionKey },
         }),
@@ -145,7 +171,8 @@ export class OrderStore {
    */
   async transition(orderId: string, to: OrderStatus, attributes: StatusAttributes = {}): Promise<{ order: Order; changed: boolean }> {
     const names: Record<string, string> = { '#pk': partitionKey, '#status': 'status', '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':to': to, ':now': new Date().toISOString() };
+    const now = new Date().toISOString();
+    const values: Record<string, unknown> = { ':to': to, ':now': now };
     const sets = ['#status = :to', '#updatedAt = :now'];
     Object.entries(attributes).forEach(([key, value], i) => {
       if (value === undefined) return;
@@ -156,11 +183,15 @@ export class OrderStore {
     const previous = ALLOWED_PREVIOUS[to];
     previous.forEach((status, i) => (values[`:from${i}`] = status));
     const fromList = previous.map((_, i) => `:from${i}`).join(', ');
-    // A final status takes the order out of the open-orders index.
-    let update = `SET ${sets.join(', ')}`;
+    // A final status takes the order out of the open-orders index; any other moves its due date.
+    names['#due'] = openOrdersIndex.sortKey;
+    let update: string;
     if (isFinal(to)) {
       names['#open'] = openOrdersIndex.partitionKey;
-      update += ' REMOVE #open';
+      update = `SET ${sets.join(', ')} REMOVE #open, #due`;
+    } else {
+      values[':due'] = nextStepDueAt({ status: to, updatedAt: now, estimatedDeliveryDate: attributes.estimatedDeliveryDate });
+      update = `SET ${[...sets, '#due = :due'].join(', ')}`;
     }
     try {
       const { Attributes } = await this.db.send(
@@ -183,23 +214,23 @@ export class OrderStore {
     }
   }
 
-  /** Ids of the orders not yet in a final status whose last change is older than `cutoff` (ISO-8601). */
-  async *openOrderIdsUpdatedBefore(cutoff: string): AsyncGenerator<string> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: openOrdersIndex.name,
-          KeyConditionExpression: '#open = :open AND #updatedAt < :cutoff',
-          ExpressionAttributeNames: { '#open': openOrdersIndex.partitionKey, '#updatedAt': openOrdersIndex.sortKey },
-          ExpressionAttributeValues: { ':open': openOrdersIndex.marker, ':cutoff': cutoff },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) yield item[partitionKey] as string;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+  /**
+   * One page (at most `limit`) of the open orders whose next step was due before `cutoff`
+   * (ISO-8601), most overdue first, from the sparse open-orders index.
+   */
+  async openOrdersDueBefore(cutoff: string, limit: number, startKey?: Record<string, unknown>): Promise<DueOrdersPage> {
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: openOrdersIndex.name,
+        KeyConditionExpression: '#open = :open AND #due < :cutoff',
+        ExpressionAttributeNames: { '#open': openOrdersIndex.partitionKey, '#due': openOrdersIndex.sortKey },
+        ExpressionAttributeValues: { ':open': openOrdersIndex.marker, ':cutoff': cutoff },
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    return { orderIds: (page.Items ?? []).map((item) => item[partitionKey] as string), nextKey: page.LastEvaluatedKey };
   }
 
   /** Records when the confirmation e-mail went out; the first date recorded wins. */

@@ -14,14 +14,17 @@ export const ORDERS_TABLE = {
     sortKey: 'orderDate',
   },
   /**
-   * A sparse index of the orders not yet in a final status, for the recovery job: an order carries
-   * `openMarker` from its creation until its final status removes it, so the job queries the open
-   * orders instead of scanning every order ever placed. Keys only: the job needs just the id.
+   * A sparse index of the orders not yet in a final status, sorted by when their next step is due,
+   * for the recovery job: an order carries `openMarker` from its creation until its final status
+   * removes it, and `nextStepDueAt` says when it should next move (now, for a step the workflow
+   * runs at once; the estimated delivery date for a shipped order). The job queries only the open
+   * orders overdue by more than `RECOVERY.staleAfterMinutes`, so an order waiting for its delivery
+   * date is never looked at. Keys only: the job needs just the id.
    */
   openOrdersIndex: {
-    name: 'OpenOrdersIndex',
+    name: 'OpenOrdersDueIndex',
     partitionKey: 'openMarker',
-    sortKey: 'updatedAt',
+    sortKey: 'nextStepDueAt',
     marker: 'OPEN',
   },
 } as const;
@@ -61,9 +64,9 @@ export const FUNCTIONS = {
   orderStarter: { name: 'order-starter', memoryMB: 128, timeoutSeconds: 30 },
   processOrder: { name: 'process-order', memoryMB: 128, timeoutSeconds: 30 },
   /**
-   * Scheduled recovery job. 120 s: it scans the orders table (1 MB pages) and makes up to
-   * `MAX_RECOVERY_EXECUTIONS + 1` DescribeExecution calls per stale open order, one by one; that
-   * fits with a wide margin, and stays well under the schedule interval so runs do not overlap.
+   * Scheduled recovery job. 120 s, well under the schedule interval so runs do not overlap; the
+   * job stops starting new work `RECOVERY.stopBeforeTimeoutSeconds` before it, so it always ends
+   * (and publishes its metrics) on its own; the next run continues.
    */
   recoverOrders: { name: 'recover-orders', memoryMB: 128, timeoutSeconds: 120 },
 } as const;
@@ -71,9 +74,16 @@ export const FUNCTIONS = {
 /** The recovery job (`amplify/domain/recovery.ts`): how often it runs, and when an order counts as stuck. */
 export const RECOVERY = {
   scheduleMinutes: 5,
-  /** Open orders untouched for longer than this are stuck (the workflow's steps take seconds). */
+  /** Open orders overdue by longer than this are stuck (the workflow's steps take seconds). */
   staleAfterMinutes: 15,
+  /** Open orders read per index page (keys only). */
+  pageSize: 100,
+  /** Time kept back from the function's timeout for the order in hand and publishing metrics. */
+  stopBeforeTimeoutSeconds: 20,
 } as const;
+
+/** Retention of every log group of a deployment (functions, API, workflow). */
+export const LOG_RETENTION = '1 month' as const;
 
 export const STATE_MACHINE = {
   localName: 'order-workflow',
@@ -91,6 +101,8 @@ export const ENV = {
   paymentSuccessRate: 'PAYMENT_SUCCESS_RATE',
   /** Comma-separated origins app-server answers CORS for; unset: any (`*`, the cloud's setting). */
   allowedOrigins: 'ALLOWED_ORIGINS',
+  /** Unique per deployment in an account: part of the custom metrics' `service` dimension. */
+  deploymentName: 'DEPLOYMENT_NAME',
 } as const;
 
 export const DEFAULT_PAYMENT_SUCCESS_RATE = 0.9;

@@ -77,7 +77,7 @@ describe('functions', () => {
     processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn],
     recoverOrders: [ENV.ordersTable, ENV.stateMachineArn, ENV.queueUrl],
   };
-  /** The seed's 30 s; the recovery job scans the table, under its schedule interval. */
+  /** The seed's 30 s; the recovery job's 120 s, under its schedule interval. */
   const expectedTimeout: Record<keyof typeof FUNCTIONS, number> = {
     appServer: 30,
     orderStarter: 30,
@@ -93,7 +93,7 @@ describe('functions', () => {
     expect(props.Timeout).toBe(FUNCTIONS[key].timeoutSeconds);
     expect(props.Timeout).toBe(expectedTimeout[key]);
     const env = Object.keys(props.Environment.Variables).filter((k) => k !== 'AMPLIFY_SSM_ENV_CONFIG');
-    expect(env.sort()).toEqual([...expectedEnv[key], 'POWERTOOLS_SERVICE_NAME'].sort());
+    expect(env.sort()).toEqual([...expectedEnv[key], 'POWERTOOLS_SERVICE_NAME', ENV.deploymentName].sort());
     expect(props.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(FUNCTIONS[key].name);
   });
 
@@ -159,10 +159,13 @@ describe('least-privilege IAM', () => {
       .flatMap((s) => [s.Action].flat() as string[])
       .sort();
   const roleOf = (key: keyof typeof FUNCTIONS) => logicalId(mod.ordersStack, mod.backend[key].resources.lambda.role!);
+  /** Active tracing (issue 11): every function sends its traces. */
+  const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+  const withoutXray = (statements: Json[]) => statements.filter((s) => ![s.Action].flat().includes('xray:PutTraceSegments'));
 
-  it('app-server: read/write orders (table and CustomerIndex), send to the queue', () => {
+  it('app-server: read/write orders (table and CustomerIndex), send to the queue, send traces', () => {
     expect(actionsOf(roleOf('appServer'))).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'sqs:SendMessage'].sort(),
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'sqs:SendMessage', ...XRAY].sort(),
     );
     const dynamo = statementsOf(roleOf('appServer')).find((s) => [s.Action].flat().includes('dynamodb:Query'))!;
     expect(JSON.stringify(dynamo.Resource)).toContain(`/index/${ORDERS_TABLE.customerIndex.name}`);
@@ -171,6 +174,7 @@ describe('least-privilege IAM', () => {
   it('order-starter: start executions, consume the queue', () => {
     expect(actionsOf(roleOf('orderStarter'))).toEqual(
       [
+        ...XRAY,
         'states:StartExecution',
         'sqs:ReceiveMessage',
         'sqs:DeleteMessage',
@@ -193,6 +197,7 @@ describe('least-privilege IAM', () => {
         'sns:Publish',
         'kms:GenerateDataKey',
         'kms:Decrypt',
+        ...XRAY,
       ].sort(),
     );
   });
@@ -200,7 +205,7 @@ describe('least-privilege IAM', () => {
   it('recover-orders: query the open-orders index, describe this workflow’s executions, start it, send to the queue', () => {
     const id = (c: { node: { defaultChild?: unknown } }) => logicalId(mod.ordersStack, c);
     const stateMachine = id(mod.cloud.stateMachine);
-    expect(statementsOf(roleOf('recoverOrders'))).toEqual([
+    expect(withoutXray(statementsOf(roleOf('recoverOrders')))).toEqual([
       {
         Action: 'dynamodb:Query',
         Effect: 'Allow',
@@ -230,7 +235,7 @@ describe('least-privilege IAM', () => {
       { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.queue), 'Arn'] } },
     ]);
     expect(actionsOf(roleOf('recoverOrders'))).toEqual(
-      ['dynamodb:Query', 'states:DescribeExecution', 'states:StartExecution', 'sqs:SendMessage'].sort(),
+      ['dynamodb:Query', 'states:DescribeExecution', 'states:StartExecution', 'sqs:SendMessage', ...XRAY].sort(),
     );
     // SSE-SQS, not a customer key: sending needs no KMS permission.
     expect(resources[id(mod.cloud.queue)]!.Properties.KmsMasterKeyId).toBeUndefined();
@@ -275,10 +280,10 @@ describe('DynamoDB', () => {
           Projection: { ProjectionType: 'ALL' },
         },
         {
-          IndexName: 'OpenOrdersIndex',
+          IndexName: 'OpenOrdersDueIndex',
           KeySchema: [
             { AttributeName: 'openMarker', KeyType: 'HASH' },
-            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+            { AttributeName: 'nextStepDueAt', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
         },
@@ -473,7 +478,8 @@ describe('API Gateway', () => {
         }),
       ],
     });
-    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    // The account-wide logging role is a one-time account setup, never part of a deployment.
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
   });
 
   it('CORS: preflight on every route with the shared allowed headers; gateway errors carry CORS', () => {
@@ -564,10 +570,10 @@ describe('alarms and dashboard', () => {
   const alarm = (a: { node: { defaultChild?: unknown } }) => resources[logicalId(mod.ordersStack, a)]!.Properties as Json;
   const alarmTopic = () => ({ Ref: logicalId(mod.ordersStack, mod.cloud.alarmTopic) });
 
-  it('the seed’s four alarms, one on the dead-letter queue, two on the recovery job, all notifying the alarm topic', () => {
+  it('the seed’s four alarms, two on the order queue, two on the recovery job, all notifying the alarm topic', () => {
     const m = mod.cloud.monitoring;
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
-    expect(m.alarms).toHaveLength(7);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    expect(m.alarms).toHaveLength(8);
 
     const lambda = alarm(m.lambdaErrors);
     expect(lambda).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
@@ -588,7 +594,8 @@ describe('alarms and dashboard', () => {
     const throttles = alarm(m.dynamoThrottles);
     expect(throttles).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     expect((throttles.Metrics as Json[]).filter((x) => x.MetricStat).map((x) => x.MetricStat.Metric.MetricName).sort()).toEqual(
-      ['ReadThrottleEvents', 'ReadThrottleEvents', 'WriteThrottleEvents', 'WriteThrottleEvents'],
+      // Both tables and the orders table's two indexes (tests/cloud/deployments.test.ts checks which).
+      [...Array(4).fill('ReadThrottleEvents'), ...Array(4).fill('WriteThrottleEvents')],
     );
 
     expect(alarm(m.workflowFailures)).toMatchObject({
@@ -607,7 +614,7 @@ describe('alarms and dashboard', () => {
     expect(alarm(m.recoveryGaveUp)).toMatchObject({
       Namespace: 'OrderPlatform',
       MetricName: 'OrdersRecoveryGaveUp',
-      Dimensions: [{ Name: 'service', Value: FUNCTIONS.recoverOrders.name }],
+      Dimensions: [{ Name: 'service', Value: `${mod.deploymentName}/${FUNCTIONS.recoverOrders.name}` }],
       Statistic: 'Maximum',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
@@ -698,6 +705,7 @@ describe('cdk-nag AwsSolutions', () => {
     // The recovery job's one wildcard: execution names of this state machine, on its own role.
     const recoveryRole = mod.backend.recoverOrders.resources.lambda.role!.node.path;
     expect(ACKNOWLEDGED.filter((a) => a.path === recoveryRole && a.id.startsWith('AwsSolutions-IAM5')).map((a) => a.id)).toEqual([
+      'AwsSolutions-IAM5[Resource::*]', // X-Ray only (checked in tests/cloud/deployments.test.ts)
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalId(mod.ordersStack, mod.cloud.stateMachine)}.Name>:*]`,
     ]);
   });

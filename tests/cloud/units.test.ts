@@ -178,6 +178,7 @@ describe('OrdersCloud variants', () => {
       orderStarter: fn('OrderStarter'),
       processOrder: fn('ProcessOrder'),
       recoverOrders: fn('RecoverOrders'),
+      deploymentName: `unit-${name}`,
       retainData: false,
       ...props,
     });

@@ -16,14 +16,14 @@ import { createOrderRequestSchema, customerIdSchema, orderIdSchema } from '../..
 import { createDocumentClient, OrderStore } from '../../domain/order-store.ts';
 import { placeOrder } from '../../domain/place-order.ts';
 import { ENV, requireEnv } from '../../domain/resources.ts';
-import { createObservability } from '../shared/powertools.ts';
+import { createObservability, traced } from '../shared/powertools.ts';
 import { allowedMethods, ApiError, errorBody, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from './http.ts';
 
-const { logger, metrics } = createObservability('app-server');
-const store = new OrderStore(createDocumentClient(new DynamoDBClient({})), requireEnv(ENV.ordersTable));
+const { logger, metrics, tracer } = createObservability('app-server');
+const store = new OrderStore(createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}))), requireEnv(ENV.ordersTable));
 // Send to the configured endpoint, not the queue URL's host (they agree in AWS; locally the
 // emulator's queue URLs are not resolvable host names).
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+const sqs = tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
 const queueUrl = requireEnv(ENV.queueUrl);
 
 const REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -142,7 +142,7 @@ function isAwsServiceFault(error: Error): boolean {
 /** Methods the router understands; others (TRACE, PROPFIND, ...) are answered here. */
 const ROUTER_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
-export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+export const handler = traced(tracer, async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
   logger.addContext(context);
   if (!ROUTER_METHODS.has(event.httpMethod.toUpperCase())) return noRoute(event);
   // The router reads the path as a URL relative to the host, where `//x` would name a host (and
@@ -153,4 +153,4 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
   } finally {
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
-};
+});

@@ -8,10 +8,10 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseOrderMessage } from '../../domain/order-message.ts';
 import { ENV, requireEnv } from '../../domain/resources.ts';
-import { createObservability } from '../shared/powertools.ts';
+import { createObservability, traced } from '../shared/powertools.ts';
 
-const { logger } = createObservability('order-starter');
-const sfn = new SFNClient({});
+const { logger, tracer } = createObservability('order-starter');
+const sfn = tracer.captureAWSv3Client(new SFNClient({}));
 const stateMachineArn = requireEnv(ENV.stateMachineArn);
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -32,7 +32,7 @@ async function startWorkflow(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+export const handler = traced(tracer, async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
   return processPartialResponse(event, startWorkflow, processor, { context });
-};
+});

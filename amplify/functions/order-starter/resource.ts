@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { FUNCTIONS, RESOURCE_GROUP } from '../../domain/resources.ts';
+import { FUNCTIONS, LOG_RETENTION, RESOURCE_GROUP } from '../../domain/resources.ts';
 
 export const orderStarter = defineFunction({
   name: FUNCTIONS.orderStarter.name,
@@ -9,4 +9,6 @@ export const orderStarter = defineFunction({
   timeoutSeconds: FUNCTIONS.orderStarter.timeoutSeconds,
   // One stack for the functions and the resources they reference: no nested-stack cycle.
   resourceGroupName: RESOURCE_GROUP,
+  // A log group with a retention (Lambda's own would keep logs forever).
+  logging: { retention: LOG_RETENTION },
 });

@@ -9,20 +9,19 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { PaymentDeclinedError } from '../../domain/errors.ts';
 import { arrangeShipment, simulatePayment } from '../../domain/fulfilment.ts';
 import { renderConfirmation } from '../../domain/notification.ts';
 import type { Order } from '../../domain/order.ts';
-import { hasReached, isOrderId } from '../../domain/order-rules.ts';
+import { hasReached, isOrderId, PAYMENT_DECLINED_REASON } from '../../domain/order-rules.ts';
 import { createDocumentClient, OrderStore } from '../../domain/order-store.ts';
 import { DEFAULT_PAYMENT_SUCCESS_RATE, ENV, IDEMPOTENCY_TABLE, requireEnv } from '../../domain/resources.ts';
 import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../domain/workflow.ts';
-import { createObservability } from '../shared/powertools.ts';
+import { createObservability, traced } from '../shared/powertools.ts';
 
-const { logger, metrics } = createObservability('process-order');
-const dynamodb = new DynamoDBClient({});
+const { logger, metrics, tracer } = createObservability('process-order');
+const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const store = new OrderStore(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
-const sns = new SNSClient({});
+const sns = tracer.captureAWSv3Client(new SNSClient({}));
 const topicArn = requireEnv(ENV.topicArn);
 const paymentSuccessRate = Number(process.env[ENV.paymentSuccessRate] ?? DEFAULT_PAYMENT_SUCCESS_RATE);
 if (!(paymentSuccessRate >= 0 && paymentSuccessRate <= 1)) throw new Error(`${ENV.paymentSuccessRate} must be a number from 0 to 1`);
@@ -53,24 +52,32 @@ export function parseStepInput(event: unknown): StepInput {
   return { action: action as ProcessOrderAction, orderId: (orderId as string).toLowerCase(), reason: reason as string | undefined };
 }
 
-async function processPayment(orderId: string) {
+/** The payment step's answer; the workflow's `PaymentApproved` choice reads `approved`. */
+export type PaymentOutcome = { approved: true; transactionId?: string; paymentDate?: string } | { approved: false };
+
+async function processPayment(orderId: string): Promise<PaymentOutcome> {
   const order = await store.require(orderId);
+  // A repeated step after the decline was recorded: the same answer.
+  if (order.status === 'PAYMENT_FAILED') return { approved: false };
   if (!hasReached(order.status, 'PAYMENT_PROCESSED')) {
     // A real provider would be called with the order id as its idempotency key; the simulated
     // one approves or declines, and the conditional transition records the charge once.
     const payment = simulatePayment(paymentSuccessRate);
     if (!payment.approved) {
-      metrics.addMetric('PaymentsDeclined', MetricUnit.Count, 1);
-      throw new PaymentDeclinedError(orderId);
+      // A decline is a business outcome, not a failure: it is recorded on the order and the step
+      // answers normally (no Lambda error, no failed execution, no alarm).
+      const { changed } = await store.transition(orderId, 'PAYMENT_FAILED', { failureReason: PAYMENT_DECLINED_REASON });
+      if (changed) metrics.addMetric('PaymentsDeclined', MetricUnit.Count, 1);
+      return { approved: false };
     }
     const { order: paid, changed } = await store.transition(orderId, 'PAYMENT_PROCESSED', {
       transactionId: payment.transactionId,
       paymentDate: new Date().toISOString(),
     });
     if (changed) metrics.addMetric('PaymentsProcessed', MetricUnit.Count, 1);
-    return { transactionId: paid.transactionId, paymentDate: paid.paymentDate };
+    return { approved: true, transactionId: paid.transactionId, paymentDate: paid.paymentDate };
   }
-  return { transactionId: order.transactionId, paymentDate: order.paymentDate };
+  return { approved: true, transactionId: order.transactionId, paymentDate: order.paymentDate };
 }
 
 async function shipOrder(orderId: string) {
@@ -143,7 +150,7 @@ export async function runStep({ action, orderId, reason }: StepInput) {
   }
 }
 
-export const handler = async (event: unknown, context: Context) => {
+export const handler = traced(tracer, async (event: unknown, context: Context) => {
   logger.addContext(context);
   idempotencyConfig.registerLambdaContext(context);
   const input = parseStepInput(event);
@@ -154,4 +161,4 @@ export const handler = async (event: unknown, context: Context) => {
   } finally {
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
-};
+});

@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { FUNCTIONS, RESOURCE_GROUP } from '../../domain/resources.ts';
+import { FUNCTIONS, LOG_RETENTION, RESOURCE_GROUP } from '../../domain/resources.ts';
 
 export const processOrder = defineFunction({
   name: FUNCTIONS.processOrder.name,
@@ -9,4 +9,6 @@ export const processOrder = defineFunction({
   timeoutSeconds: FUNCTIONS.processOrder.timeoutSeconds,
   // One stack for the functions and the resources they reference: no nested-stack cycle.
   resourceGroupName: RESOURCE_GROUP,
+  // A log group with a retention (Lambda's own would keep logs forever).
+  logging: { retention: LOG_RETENTION },
 });
