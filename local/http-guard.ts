@@ -105,7 +105,9 @@ const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Time
  */
 export function answerClientErrors(server: http.Server, name: string, log: Log): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    // A response already under way on this connection cannot be followed by another one.
+    const inProgress = (socket as Socket & { _httpMessage?: http.ServerResponse })._httpMessage?.headersSent === true;
+    if (error.code === 'ECONNRESET' || !socket.writable || inProgress) {
       socket.destroy();
       return;
     }
