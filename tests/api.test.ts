@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_LIMITS } from '../amplify/domain/api.ts';
 import { CATALOG } from '../amplify/domain/catalog.ts';
+import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { orderRequest } from './fixtures.ts';
 import { api, postOrder, startTestStack } from './helpers/stack.ts';
 
@@ -41,7 +42,8 @@ describe('POST /orders', () => {
     expect(status).toBe(201);
     expect(headers.get('location')).toBe(`/orders/${body.orderId}`);
     expect(headers.get('access-control-allow-origin')).toBe('*');
-    expect(body).toMatchObject({ status: 'PENDING', totalAmount: 278.48, customerName: 'Ana García' });
+    expect(body).toMatchObject({ status: 'PENDING', subtotalAmount: 278.48, shippingAmount: 0, totalAmount: 278.48, customerName: 'Ana García' });
+    expect(body.orderNumber).toBe(orderNumberOf(body.orderId));
     expect(body.items).toEqual([
       { productId: 'prod-001', name: 'Wireless Headphones', quantity: 2, price: 129.99 },
       { productId: 'prod-012', name: 'Coffee Mug', quantity: 1, price: 18.5 },

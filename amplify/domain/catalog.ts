@@ -13,6 +13,12 @@ export interface Product {
 
 export const CURRENCY = 'USD';
 
+/** The store's name, configured once: header, page titles, footer and the confirmation e-mail. */
+export const STORE_NAME = 'Desk & Gadget Co.';
+
+/** What the shopper is told about taxes, everywhere prices are summed up. The store adds no tax. */
+export const TAX_NOTE = 'Prices are in US dollars. No sales tax is added: the total is what you pay.';
+
 const product = (productId: string, name: string, description: string, priceCents: number): Product => ({
   productId,
   name,
@@ -45,6 +51,11 @@ export function findProduct(productId: string): Product | undefined {
 /** Cents to the number the order record holds (seed: `price`, `totalAmount` are numbers). */
 export const centsToAmount = (cents: number): number => cents / 100;
 
+const priceFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: CURRENCY });
+
 export function formatPrice(amount: number): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: CURRENCY }).format(amount);
+  return priceFormat.format(amount);
 }
+
+/** A shipping amount as a shopper reads it: "Free" rather than "$0.00". */
+export const formatShipping = (amount: number): string => (amount === 0 ? 'Free' : formatPrice(amount));

@@ -2,6 +2,7 @@
 import { Button, Flex, Image, Text, TextField, VisuallyHidden } from '@aws-amplify/ui-react';
 import { useEffect, useState } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
+import { CostSummary } from './CostSummary.tsx';
 import type { CatalogProduct } from '../lib/api.ts';
 import { priceCart, type CartLine } from '../lib/cart.ts';
 import { ORDER_LIMITS } from '../lib/limits.ts';
@@ -110,12 +111,7 @@ export function CartLines({ lines, products, onQuantity, onRemove }: Props) {
           longer sold and will not be ordered.
         </Text>
       )}
-      <Flex justifyContent="flex-end" className="cart-total" alignItems="baseline" gap="small">
-        <Text as="span">Total</Text>
-        <Text as="span" fontSize="large" fontWeight="bold" data-testid="cart-total">
-          {formatPrice(totals.totalAmount)}
-        </Text>
-      </Flex>
+      <CostSummary subtotalAmount={totals.subtotalAmount} shippingAmount={totals.shippingAmount} totalAmount={totals.totalAmount} showFreeShippingHint />
     </div>
   );
 }

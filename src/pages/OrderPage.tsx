@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
 import type { Order } from '../../amplify/domain/order.ts';
 import { ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
+import { CostSummary } from '../components/CostSummary.tsx';
 import { StatusTimeline } from '../components/StatusTimeline.tsx';
 import { fetchOrder, isCancelError, toStoreError, type StoreError } from '../lib/api.ts';
 import { href, navigate } from '../lib/router.ts';
@@ -206,9 +207,7 @@ export default function OrderPage({ orderId }: { orderId: string }) {
                 </li>
               ))}
             </ul>
-            <p className="order-total">
-              <span>Total</span> <strong>{formatPrice(order.totalAmount)}</strong>
-            </p>
+            <CostSummary subtotalAmount={order.subtotalAmount} shippingAmount={order.shippingAmount} totalAmount={order.totalAmount} />
           </Card>
         </section>
       </div>
