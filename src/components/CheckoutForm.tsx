@@ -98,7 +98,10 @@ export function CheckoutForm({ lines, customerId, prefill = {}, placeOrder }: Pr
     if (touched[name]) setErrors((e) => ({ ...e, [name]: errorFor(next, name) }));
   };
 
-  const blur = (name: CheckoutField) => {
+  const blur = (name: CheckoutField, next: EventTarget | null) => {
+    // Leaving a field for the submit button: the submit checks every field. Showing a message now
+    // would push the button down between mouse-down and mouse-up, and the click would miss it.
+    if (next instanceof HTMLElement && next.getAttribute('type') === 'submit') return;
     setTouched((t) => ({ ...t, [name]: true }));
     setErrors((e) => ({ ...e, [name]: errorFor(form, name) }));
   };
@@ -154,7 +157,7 @@ export function CheckoutForm({ lines, customerId, prefill = {}, placeOrder }: Pr
       inputMode={f.name === 'zipCode' && numericPostcode(form.country) ? 'numeric' : f.inputMode}
       value={form[f.name]}
       onChange={(e) => update(f.name, e.target.value)}
-      onBlur={() => blur(f.name)}
+      onBlur={(e) => blur(f.name, e.relatedTarget)}
       hasError={Boolean(shown(f.name))}
       errorMessage={shown(f.name)}
       isRequired
@@ -185,7 +188,7 @@ export function CheckoutForm({ lines, customerId, prefill = {}, placeOrder }: Pr
           autoComplete="country"
           value={form.country}
           onChange={(e) => update('country', e.target.value)}
-          onBlur={() => blur('country')}
+          onBlur={(e) => blur('country', e.relatedTarget)}
           hasError={Boolean(shown('country'))}
           errorMessage={shown('country') ? 'Choose a country' : undefined}
           isRequired
@@ -207,7 +210,7 @@ export function CheckoutForm({ lines, customerId, prefill = {}, placeOrder }: Pr
           placeholder="Choose a payment method"
           value={form.paymentMethod}
           onChange={(e) => update('paymentMethod', e.target.value)}
-          onBlur={() => blur('paymentMethod')}
+          onBlur={(e) => blur('paymentMethod', e.relatedTarget)}
           hasError={Boolean(shown('paymentMethod'))}
           errorMessage={shown('paymentMethod')}
           isRequired

@@ -9,9 +9,9 @@ import { getConnection } from '../lib/config.ts';
 import { href, type Route } from '../lib/router.ts';
 import { useCartLines } from '../lib/store.ts';
 
-function NavLink({ to, current, children }: { to: string; current: boolean; children: ReactNode }) {
+function NavLink({ to, current, label, children }: { to: string; current: boolean; label?: string; children: ReactNode }) {
   return (
-    <a href={to} className="nav-link" aria-current={current ? 'page' : undefined}>
+    <a href={to} className="nav-link" aria-current={current ? 'page' : undefined} aria-label={label}>
       {children}
     </a>
   );
@@ -36,14 +36,17 @@ export function SiteHeader({ route, account }: { route: Route; account?: ReactNo
               </NavLink>
             </li>
             <li>
-              <NavLink to={href.cart()} current={route.name === 'cart' || route.name === 'checkout'}>
+              <NavLink
+                to={href.cart()}
+                current={route.name === 'cart' || route.name === 'checkout'}
+                label={`Cart, ${count === 0 ? 'empty' : count === 1 ? '1 item' : `${count} items`}`}
+              >
                 Cart
                 {count > 0 && (
-                  <span className="cart-count" aria-hidden="true" data-testid="cart-badge">
+                  <span className="cart-count" data-testid="cart-badge">
                     {count}
                   </span>
                 )}
-                <span className="visually-hidden">, {count === 0 ? 'empty' : count === 1 ? '1 item' : `${count} items`}</span>
               </NavLink>
             </li>
             <li>
