@@ -31,6 +31,7 @@ describe('GET /health and /products', () => {
       name: 'Wireless Headphones',
       description: expect.any(String),
       price: 129.99,
+      categoryId: 'audio',
       image: '/products/prod-001.svg',
     });
   });

@@ -196,7 +196,7 @@ function LiveOrder({ orderId }: { orderId: string }) {
       <div className="order-columns">
         <section aria-labelledby="delivery-heading">
           <Heading level={2} id="delivery-heading">
-            {failed && order.status === 'PAYMENT_FAILED' ? 'Details you gave' : 'Payment and delivery'}
+            {order.status === 'PAYMENT_FAILED' ? 'Details you gave' : 'Payment and delivery'}
           </Heading>
           <dl className="details">
             <Detail term="Payment method">{PAYMENT_METHOD_LABELS[order.paymentMethod] ?? order.paymentMethod}</Detail>
