@@ -1,11 +1,13 @@
 import { Alert, Text, ThemeProvider } from '@aws-amplify/ui-react';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { formatPrice, STORE_NAME } from '../amplify/domain/catalog.ts';
 import { SHIPPING_RULE } from '../amplify/domain/shipping.ts';
 import { EmptyState, LoadingState, PageHeading } from './components/common.tsx';
 import { SiteHeader } from './components/SiteHeader.tsx';
 import { Toast } from './components/Toast.tsx';
+import { fetchOrder } from './lib/api.ts';
 import { getConnection } from './lib/config.ts';
+import { settlePendingOrderOnLoad } from './lib/pending-order.ts';
 import { href, parseRoute, useHash, type Route } from './lib/router.ts';
 import { CatalogPage } from './pages/CatalogPage.tsx';
 import { theme } from './theme.ts';
@@ -64,6 +66,9 @@ function NotConnected() {
 export function App() {
   const route = parseRoute(useHash());
   const { connected } = getConnection();
+  useEffect(() => {
+    if (connected) void settlePendingOrderOnLoad((orderId) => fetchOrder(orderId));
+  }, [connected]);
   return (
     <ThemeProvider theme={theme}>
       <a href="#main" className="skip-link" onClick={(e) => {

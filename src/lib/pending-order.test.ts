@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CHECKOUT_FORM_KEY, CHECKOUT_KEY_KEY, idempotencyKeyFor, PENDING_ORDER_KEY, rememberPendingOrder, settlePendingOrder } from './pending-order.ts';
+import { CHECKOUT_FORM_KEY, CHECKOUT_KEY_KEY, idempotencyKeyFor, PENDING_ORDER_KEY, rememberPendingOrder, settlePendingOrder, settlePendingOrderOnLoad } from './pending-order.ts';
 import { cartStore } from './store.ts';
 
 const ORDER = 'order-1';
@@ -41,5 +41,18 @@ describe('the cart after checkout', () => {
   it('is left alone by another order', () => {
     settlePendingOrder('order-2', 'DELIVERED');
     expect(cartStore.getSnapshot()).toHaveLength(1);
+  });
+});
+
+describe('at start-up', () => {
+  it('empties the cart of an order paid while the shopper was away, and leaves it otherwise', async () => {
+    await settlePendingOrderOnLoad(async () => ({ status: 'PENDING' }));
+    expect(cartStore.getSnapshot()).toHaveLength(1);
+    await settlePendingOrderOnLoad(async () => {
+      throw new Error('offline');
+    });
+    expect(localStorage.getItem(PENDING_ORDER_KEY)).toBe(ORDER);
+    await settlePendingOrderOnLoad(async (id) => ({ status: id === ORDER ? 'DELIVERED' : 'PENDING' }));
+    expect(cartStore.getSnapshot()).toEqual([]);
   });
 });

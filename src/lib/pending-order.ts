@@ -58,3 +58,20 @@ export function settlePendingOrder(orderId: string, status: OrderStatus, storage
     forgetCheckout(true);
   }
 }
+
+/**
+ * At start-up: a shopper who closed the tab before the order page saw the payment confirmed would
+ * otherwise find the paid items still in the cart. Looks the pending order up once; errors leave it.
+ */
+export async function settlePendingOrderOnLoad(
+  fetchStatus: (orderId: string) => Promise<{ status: OrderStatus }>,
+  storage: Storage | undefined = globalThis.localStorage,
+): Promise<void> {
+  const orderId = storage?.getItem(PENDING_ORDER_KEY);
+  if (!orderId) return;
+  try {
+    settlePendingOrder(orderId, (await fetchStatus(orderId)).status, storage);
+  } catch {
+    // Offline or not found yet: the order page or the next visit settles it.
+  }
+}
