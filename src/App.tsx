@@ -1,77 +1,31 @@
 import { Alert, Text, ThemeProvider } from '@aws-amplify/ui-react';
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
+import { formatPrice, STORE_NAME } from '../amplify/domain/catalog.ts';
+import { SHIPPING_RULE } from '../amplify/domain/shipping.ts';
 import { EmptyState, LoadingState, PageHeading } from './components/common.tsx';
-import { itemCount } from './lib/cart.ts';
+import { SiteHeader } from './components/SiteHeader.tsx';
+import { Toast } from './components/Toast.tsx';
+import { fetchOrder } from './lib/api.ts';
 import { getConnection } from './lib/config.ts';
+import { settlePendingOrderOnLoad } from './lib/pending-order.ts';
 import { href, parseRoute, useHash, type Route } from './lib/router.ts';
-import { useCartLines } from './lib/store.ts';
 import { CatalogPage } from './pages/CatalogPage.tsx';
 import { theme } from './theme.ts';
 
 // Everything but the catalog loads on demand, to keep the first page small.
+const ProductPage = lazy(() => import('./pages/ProductPage.tsx'));
 const CartPage = lazy(() => import('./pages/CartPage.tsx'));
 const CheckoutPage = lazy(() => import('./pages/CheckoutPage.tsx'));
 const OrderPage = lazy(() => import('./pages/OrderPage.tsx'));
 const OrdersPage = lazy(() => import('./pages/OrdersPage.tsx'));
 const MailboxPage = lazy(() => import('./pages/MailboxPage.tsx'));
 
-function NavLink({ to, current, children }: { to: string; current: boolean; children: ReactNode }) {
-  return (
-    <a href={to} className="nav-link" aria-current={current ? 'page' : undefined}>
-      {children}
-    </a>
-  );
-}
-
-function Header({ route }: { route: Route }) {
-  const count = itemCount(useCartLines());
-  const { hasMailbox } = getConnection();
-  return (
-    <header className="site-header">
-      <div className="container header-inner">
-        <a href={href.catalog()} className="brand">
-          <img src="/favicon.svg" alt="" width="28" height="28" />
-          <span>Desk &amp; Gadget Co.</span>
-        </a>
-        <nav aria-label="Main">
-          <ul className="nav-list">
-            <li>
-              <NavLink to={href.catalog()} current={route.name === 'catalog'}>
-                Shop
-              </NavLink>
-            </li>
-            <li>
-              <NavLink to={href.cart()} current={route.name === 'cart' || route.name === 'checkout'}>
-                Cart{' '}
-                <span className="cart-count" aria-hidden="true">
-                  {count}
-                </span>
-                <span className="visually-hidden">, {count === 1 ? '1 item' : `${count} items`}</span>
-              </NavLink>
-            </li>
-            <li>
-              <NavLink to={href.orders()} current={route.name === 'orders' || route.name === 'order'}>
-                My orders
-              </NavLink>
-            </li>
-            {hasMailbox && (
-              <li>
-                <NavLink to={href.mailbox()} current={route.name === 'mailbox'}>
-                  Mailbox
-                </NavLink>
-              </li>
-            )}
-          </ul>
-        </nav>
-      </div>
-    </header>
-  );
-}
-
 function Page({ route }: { route: Route }) {
   switch (route.name) {
     case 'catalog':
-      return <CatalogPage />;
+      return <CatalogPage filters={route} />;
+    case 'product':
+      return <ProductPage key={route.productId} productId={route.productId} />;
     case 'cart':
       return <CartPage />;
     case 'checkout':
@@ -112,6 +66,9 @@ function NotConnected() {
 export function App() {
   const route = parseRoute(useHash());
   const { connected } = getConnection();
+  useEffect(() => {
+    if (connected) void settlePendingOrderOnLoad((orderId) => fetchOrder(orderId));
+  }, [connected]);
   return (
     <ThemeProvider theme={theme}>
       <a href="#main" className="skip-link" onClick={(e) => {
@@ -120,7 +77,7 @@ export function App() {
       }}>
         Skip to content
       </a>
-      <Header route={route} />
+      <SiteHeader route={route} />
       <main id="main" tabIndex={-1} className="container site-main">
         {connected ? (
           <Suspense fallback={<LoadingState label="Loading page…" />}>
@@ -133,10 +90,12 @@ export function App() {
       <footer className="site-footer">
         <div className="container">
           <Text as="p" fontSize="small">
-            Desk &amp; Gadget Co. · Prices in US dollars, taxes included · Orders are processed by the orders platform.
+            {STORE_NAME} · Prices in US dollars; no sales tax is added · Free shipping on orders from{' '}
+            {formatPrice(SHIPPING_RULE.freeFromCents / 100)}
           </Text>
         </div>
       </footer>
+      <Toast />
     </ThemeProvider>
   );
 }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_LIMITS } from '../amplify/domain/api.ts';
 import { CATALOG } from '../amplify/domain/catalog.ts';
+import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { orderRequest } from './fixtures.ts';
 import { api, postOrder, startTestStack } from './helpers/stack.ts';
 
@@ -30,6 +31,7 @@ describe('GET /health and /products', () => {
       name: 'Wireless Headphones',
       description: expect.any(String),
       price: 129.99,
+      categoryId: 'audio',
       image: '/products/prod-001.svg',
     });
   });
@@ -42,7 +44,8 @@ describe('POST /orders', () => {
     expect(headers.get('location')).toBe(`/orders/${body.orderId}`);
     // The storefront's configured origin (the test stack's default), not `*`.
     expect(headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    expect(body).toMatchObject({ status: 'PENDING', totalAmount: 278.48, customerName: 'Ana García' });
+    expect(body).toMatchObject({ status: 'PENDING', subtotalAmount: 278.48, shippingAmount: 0, totalAmount: 278.48, customerName: 'Ana García' });
+    expect(body.orderNumber).toBe(orderNumberOf(body.orderId));
     expect(body.items).toEqual([
       { productId: 'prod-001', name: 'Wireless Headphones', quantity: 2, price: 129.99 },
       { productId: 'prod-012', name: 'Coffee Mug', quantity: 1, price: 18.5 },

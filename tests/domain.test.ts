@@ -144,7 +144,7 @@ describe('confirmation e-mail', () => {
       estimatedDeliveryDays: 3,
     });
     expect(subject).toBe('Order Confirmation - o-1');
-    for (const text of ['Dear Ana García', 'Order ID: o-1', '- Wireless Headphones x2 - $129.99', 'Total Amount: $278.48', 'Tracking Number: TRK123', 'Estimated Delivery: 3 business days', 'Calle Mayor 1']) {
+    for (const text of ['Dear Ana García', 'Order Number: o-1', '- Wireless Headphones x2 - $129.99', 'Total Amount: $278.48', 'Tracking Number: TRK123', 'Estimated Delivery: 3 business days', 'Calle Mayor 1']) {
       expect(body).toContain(text);
     }
   });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Order } from '../amplify/domain/order.ts';
+import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { LOCAL_MAILBOX_PATH } from '../local/api-gateway.ts';
 import { orderRequest } from './fixtures.ts';
 
@@ -114,10 +115,10 @@ describe('npm start', () => {
     while (mailFiles(orderId).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(mailFiles(orderId)).toHaveLength(1);
     const mail = readFileSync(path.join(dataDir, 'outbox', mailFiles(orderId)[0]!), 'utf8');
-    for (const text of [`Subject: Order Confirmation - ${orderId}`, 'Dear Ana García', 'Wireless Headphones x2', 'Total Amount: $278.48', `Tracking Number: ${order.trackingNumber}`]) {
+    for (const text of [`Subject: Order Confirmation - ${orderNumberOf(orderId)}`, 'Dear Ana García', 'Wireless Headphones x2', 'Total Amount: $278.48', `Tracking Number: ${order.trackingNumber}`]) {
       expect(mail).toContain(text);
     }
-    expect(running.output()).toContain(`[outbox] Order Confirmation - ${orderId}`);
+    expect(running.output()).toContain(`[outbox] Order Confirmation - ${orderNumberOf(orderId)}`);
     expect(await stop(running, 'SIGINT')).toBe(0);
   });
 

@@ -6,6 +6,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { WORKFLOW_DEFINITION } from '../amplify/domain/workflow.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { orderRequest } from './fixtures.ts';
@@ -74,7 +75,7 @@ describe('order workflow run locally', () => {
     });
     expect(execution.status).toBe('SUCCEEDED');
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.subject).toBe(`Order Confirmation - ${order.orderId}`);
+    expect(mails[0]!.subject).toBe(`Order Confirmation - ${orderNumberOf(order.orderId)}`);
     expect(mails[0]!.body).toContain(order.trackingNumber);
   });
 

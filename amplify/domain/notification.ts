@@ -1,16 +1,35 @@
-/** The confirmation e-mail (seed, section 8). */
-import { formatPrice } from './catalog.ts';
+/** The confirmation e-mail: the seed's layout (section 8) with the store's name and dates a person reads. */
+import { formatPrice, formatShipping, STORE_NAME, TAX_NOTE } from './catalog.ts';
+import { STATUS_LABELS } from './labels.ts';
 import type { Order } from './order.ts';
+import { orderNumberOf } from './order-rules.ts';
+import { countryName } from './countries.ts';
 
 export interface Confirmation {
   subject: string;
   body: string;
 }
 
+/** E-mails are rendered on the server, which does not know the reader's zone: dates say UTC. */
+const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
+const formatDate = (iso: string) => dateFormat.format(new Date(iso));
+
+function estimatedDelivery(order: Order): string {
+  if (order.estimatedDeliveryDays === undefined) return 'once your order ships';
+  const days = `${order.estimatedDeliveryDays} business day${order.estimatedDeliveryDays === 1 ? '' : 's'}`;
+  return order.estimatedDeliveryDate ? `${days} (by ${formatDate(order.estimatedDeliveryDate)})` : days;
+}
+
 export function renderConfirmation(order: Order): Confirmation {
   const a = order.shippingAddress;
+  const orderNumber = order.orderNumber ?? orderNumberOf(order.orderId);
   const items = order.items.map((item) => `- ${item.name} x${item.quantity} - ${formatPrice(item.price)}`).join('\n');
-  const body = `Order Confirmation - E-commerce Store
+  const costs = [
+    ...(order.subtotalAmount !== undefined ? [`Subtotal: ${formatPrice(order.subtotalAmount)}`] : []),
+    ...(order.shippingAmount !== undefined ? [`Shipping: ${formatShipping(order.shippingAmount)}`] : []),
+    `Total Amount: ${formatPrice(order.totalAmount)}`,
+  ].join('\n');
+  const body = `Order Confirmation - ${STORE_NAME}
 
 Dear ${order.customerName},
 
@@ -18,25 +37,27 @@ Thank you for your order!
 
 Order Details:
 --------------
-Order ID: ${order.orderId}
-Order Date: ${order.orderDate}
-Status: ${order.status}
+Order Number: ${orderNumber}
+Order Date: ${formatDate(order.orderDate)}
+Status: ${STATUS_LABELS[order.status]}
 
 Items:
 ${items}
 
-Total Amount: ${formatPrice(order.totalAmount)}
+${costs}
+${TAX_NOTE}
 
 Shipping Address:
 ${a.street}
 ${a.city}, ${a.state} ${a.zipCode}
-${a.country}
+${countryName(a.country)}
 
-Tracking Number: ${order.trackingNumber ?? 'pending'}
-Estimated Delivery: ${order.estimatedDeliveryDays ?? '-'} business days
+Tracking Number: ${order.trackingNumber ?? 'sent once your order ships'}
+Estimated Delivery: ${estimatedDelivery(order)}
 
 Thank you for shopping with us!
+${STORE_NAME}
 `;
   // SNS e-mail subjects: ASCII, at most 100 characters.
-  return { subject: `Order Confirmation - ${order.orderId}`, body };
+  return { subject: `Order Confirmation - ${orderNumber}`, body };
 }

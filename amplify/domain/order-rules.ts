@@ -69,3 +69,26 @@ export const canonicalOrderId = (value: unknown): string | undefined => (isOrder
 export const PAID_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter(
   (status) => hasReached(status, 'PAYMENT_PROCESSED') || ALLOWED_PREVIOUS[status].includes('PAYMENT_PROCESSED'),
 );
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The short order number a person reads (list, order page, e-mail): 60 random bits of the order id
+ * in Crockford base-32, e.g. `K7QM-2X9D-PB4H`. The UUID stays the key; the number is derived from
+ * it, so it needs no counter and no second write. Taken from the id's random hex digits (the
+ * version and variant digits are skipped), 60 bits make a repeat unlikely: about 1 in 16,000 after
+ * twelve million orders (birthday bound n²/2^61); `place-order` stores it on the record so staff
+ * can look an order up by it. Ids that are not UUIDs are returned as they are.
+ */
+export function orderNumberOf(orderId: string): string {
+  if (!ORDER_ID_PATTERN.test(orderId)) return orderId;
+  const hex = orderId.replace(/-/g, '').toLowerCase();
+  const random = hex.slice(0, 12) + hex.slice(13, 16); // 15 hex digits = 60 bits, skipping the version digit
+  let value = BigInt(`0x${random}`);
+  let out = '';
+  for (let i = 0; i < 12; i++) {
+    out = CROCKFORD[Number(value & 31n)]! + out;
+    value >>= 5n;
+  }
+  return `${out.slice(0, 4)}-${out.slice(4, 8)}-${out.slice(8)}`;
+}

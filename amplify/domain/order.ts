@@ -114,7 +114,13 @@ export const orderSchema = z.object({
   customerEmail: z.string(),
   orderDate: z.string(),
   status: z.enum(ORDER_STATUSES),
+  /** What the customer pays: `subtotalAmount` + `shippingAmount` (seed: `totalAmount`). */
   totalAmount: z.number(),
+  /** The items alone, and the shipping from `shipping.ts` (absent on orders stored before they existed). */
+  subtotalAmount: z.number().optional(),
+  shippingAmount: z.number().optional(),
+  /** The short number a person reads, derived from the id (`orderNumberOf`). */
+  orderNumber: z.string().optional(),
   paymentMethod: z.string(),
   items: z.array(orderItemSchema),
   shippingAddress: shippingAddressSchema,

@@ -9,7 +9,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { IdempotencyKeyReusedError } from './errors.ts';
-import type { CreateOrderRequest, Order } from './order.ts';
+import { orderNumberOf, type CreateOrderRequest, type Order } from './order.ts';
 import type { OrderStore } from './order-store.ts';
 import { priceOrder } from './pricing.ts';
 
@@ -36,10 +36,12 @@ export function orderIdForKey(customerId: string, idempotencyKey: string): strin
 }
 
 export async function placeOrder(request: CreateOrderRequest, idempotencyKey: string | undefined, deps: PlaceOrderDeps): Promise<PlacedOrder> {
-  const { items, totalAmount } = priceOrder(request.items);
+  const { items, subtotalAmount, shippingAmount, totalAmount } = priceOrder(request.items);
   const now = (deps.now ?? (() => new Date()))().toISOString();
+  const orderId = idempotencyKey ? orderIdForKey(request.customerId, idempotencyKey) : randomUUID();
   const order: Order = {
-    orderId: idempotencyKey ? orderIdForKey(request.customerId, idempotencyKey) : randomUUID(),
+    orderId,
+    orderNumber: orderNumberOf(orderId),
     customerId: request.customerId,
     customerName: request.customerName,
     customerEmail: request.customerEmail,
@@ -47,6 +49,8 @@ export async function placeOrder(request: CreateOrderRequest, idempotencyKey: st
     updatedAt: now,
     status: 'PENDING',
     totalAmount,
+    subtotalAmount,
+    shippingAmount,
     paymentMethod: request.paymentMethod,
     items,
     shippingAddress: request.shippingAddress,

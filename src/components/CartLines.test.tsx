@@ -12,7 +12,7 @@ const lines = [
 
 describe('<CartLines>', () => {
   it('shows each line, its subtotal and the total in dollars', () => {
-    render(<CartLines lines={lines} products={undefined} />);
+    render(<CartLines lines={lines} />);
     expect(screen.getByText('Mechanical Keyboard')).toBeTruthy();
     expect(screen.getByText('$179.00')).toBeTruthy();
     expect(screen.getByTestId('cart-total').textContent).toBe('$197.50');
@@ -22,7 +22,7 @@ describe('<CartLines>', () => {
   it('changes quantities and removes lines through its handlers', () => {
     const onQuantity = vi.fn();
     const onRemove = vi.fn();
-    render(<CartLines lines={lines} products={undefined} onQuantity={onQuantity} onRemove={onRemove} />);
+    render(<CartLines lines={lines} onQuantity={onQuantity} onRemove={onRemove} />);
     fireEvent.click(screen.getByRole('button', { name: 'Increase quantity of Mechanical Keyboard' }));
     expect(onQuantity).toHaveBeenLastCalledWith('prod-002', 3);
     expect((screen.getByRole('button', { name: 'Decrease quantity of Coffee Mug' }) as HTMLButtonElement).disabled).toBe(true);

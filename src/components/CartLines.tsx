@@ -1,21 +1,25 @@
-/** The cart's lines with quantity controls and the total, priced exactly as the server will. */
+/** The cart's lines with quantity controls and the costs, priced exactly as the server will. */
 import { Button, Flex, Image, Text, TextField, VisuallyHidden } from '@aws-amplify/ui-react';
 import { useEffect, useState } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
-import type { CatalogProduct } from '../lib/api.ts';
 import { priceCart, type CartLine } from '../lib/cart.ts';
 import { ORDER_LIMITS } from '../lib/limits.ts';
+import { shopProduct } from '../lib/products.ts';
+import { href } from '../lib/router.ts';
+import { CostSummary } from './CostSummary.tsx';
 
 interface Props {
   lines: readonly CartLine[];
-  products: readonly CatalogProduct[] | undefined;
   /** Without handlers the lines are read-only (the checkout's summary). */
   onQuantity?: (productId: string, quantity: number) => void;
   onRemove?: (productId: string) => void;
 }
 
+const MAX = ORDER_LIMITS.maxQuantityPerItem;
+
 function QuantityControl({ line, name, onQuantity }: { line: CartLine; name: string; onQuantity: (q: number) => void }) {
   const [text, setText] = useState(String(line.quantity));
+  const [note, setNote] = useState<string>();
   useEffect(() => setText(String(line.quantity)), [line.quantity]);
   const commit = (value: string) => {
     const n = Number.parseInt(value, 10);
@@ -23,64 +27,60 @@ function QuantityControl({ line, name, onQuantity }: { line: CartLine; name: str
     else setText(String(line.quantity));
   };
   return (
-    <Flex alignItems="flex-end" gap="xs" className="quantity-control">
-      <Button
-        size="small"
-        onClick={() => onQuantity(line.quantity - 1)}
-        isDisabled={line.quantity <= 1}
-        aria-label={`Decrease quantity of ${name}`}
-      >
-        −
-      </Button>
-      <TextField
-        label={
-          <>
-            Quantity<VisuallyHidden> of {name}</VisuallyHidden>
-          </>
-        }
-        type="number"
-        inputMode="numeric"
-        min={1}
-        max={ORDER_LIMITS.maxQuantityPerItem}
-        size="small"
-        width="5.5rem"
-        value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          const n = Number.parseInt(e.target.value, 10);
-          if (Number.isFinite(n) && n >= 1) onQuantity(n);
-        }}
-        onBlur={(e) => commit(e.target.value)}
-      />
-      <Button
-        size="small"
-        onClick={() => onQuantity(line.quantity + 1)}
-        isDisabled={line.quantity >= ORDER_LIMITS.maxQuantityPerItem}
-        aria-label={`Increase quantity of ${name}`}
-      >
-        +
-      </Button>
-    </Flex>
+    <div className="quantity-control">
+      <Flex alignItems="flex-end" gap="xs">
+        <Button size="small" onClick={() => onQuantity(line.quantity - 1)} isDisabled={line.quantity <= 1} aria-label={`Decrease quantity of ${name}`}>
+          −
+        </Button>
+        <TextField
+          label={
+            <>
+              Quantity<VisuallyHidden> of {name}</VisuallyHidden>
+            </>
+          }
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={MAX}
+          size="small"
+          width="5.5rem"
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            const n = Number.parseInt(e.target.value, 10);
+            // Say so when a typed quantity is more than one order may hold, and what it became.
+            setNote(Number.isFinite(n) && n > MAX ? `At most ${MAX} per order: set to ${MAX}.` : undefined);
+            if (Number.isFinite(n) && n >= 1) onQuantity(n);
+          }}
+          onBlur={(e) => commit(e.target.value)}
+        />
+        <Button size="small" onClick={() => onQuantity(line.quantity + 1)} isDisabled={line.quantity >= MAX} aria-label={`Increase quantity of ${name}`}>
+          +
+        </Button>
+      </Flex>
+      <p className="quantity-note" role="status">
+        {note}
+      </p>
+    </div>
   );
 }
 
-export function CartLines({ lines, products, onQuantity, onRemove }: Props) {
+export function CartLines({ lines, onQuantity, onRemove }: Props) {
   const totals = priceCart(lines);
-  const byId = new Map(products?.map((p) => [p.productId, p]));
   return (
     <div className="cart-lines">
       <ul className="cart-list">
         {totals.items.map((item) => {
           const line = lines.find((l) => l.productId === item.productId);
           if (!line) return null;
-          const product = byId.get(item.productId);
+          const image = shopProduct(item.productId)?.image ?? `/products/${item.productId}.svg`;
           const lineCents = Math.round(item.price * 100) * item.quantity;
           return (
             <li key={item.productId} className="cart-line" data-testid={`cart-line-${item.productId}`}>
-              <Image src={product?.image ?? `/products/${item.productId}.svg`} alt="" width="64" height="48" className="cart-thumb" />
+              <Image src={image} alt="" width="64" height="48" className="cart-thumb" />
               <div className="cart-line-main">
                 <Text fontWeight="bold" as="p">
-                  {item.name}
+                  <a href={href.product(item.productId)}>{item.name}</a>
                 </Text>
                 <Text fontSize="small" as="p">
                   {formatPrice(item.price)} each
@@ -92,7 +92,7 @@ export function CartLines({ lines, products, onQuantity, onRemove }: Props) {
                 <Text as="p">Qty {item.quantity}</Text>
               )}
               <Text as="p" className="line-total" fontWeight="bold">
-                <VisuallyHidden>Subtotal: </VisuallyHidden>
+                <VisuallyHidden>Line total: </VisuallyHidden>
                 {formatPrice(lineCents / 100)}
               </Text>
               {onRemove && (
@@ -110,12 +110,7 @@ export function CartLines({ lines, products, onQuantity, onRemove }: Props) {
           longer sold and will not be ordered.
         </Text>
       )}
-      <Flex justifyContent="flex-end" className="cart-total" alignItems="baseline" gap="small">
-        <Text as="span">Total</Text>
-        <Text as="span" fontSize="large" fontWeight="bold" data-testid="cart-total">
-          {formatPrice(totals.totalAmount)}
-        </Text>
-      </Flex>
+      <CostSummary subtotalAmount={totals.subtotalAmount} shippingAmount={totals.shippingAmount} totalAmount={totals.totalAmount} showFreeShippingHint />
     </div>
   );
 }

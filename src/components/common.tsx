@@ -1,6 +1,7 @@
 /** Small shared pieces: the page heading that takes focus, and the loading, error and empty states. */
 import { Alert, Button, Flex, Heading, Loader, Text } from '@aws-amplify/ui-react';
 import { useEffect, useRef, type ReactNode } from 'react';
+import { STORE_NAME } from '../../amplify/domain/catalog.ts';
 import type { StoreError } from '../lib/api.ts';
 
 /** Set by the first client-side navigation: the initial page load keeps the browser's own focus. */
@@ -15,7 +16,7 @@ if (typeof window !== 'undefined') {
 export function PageHeading({ children, title }: { children: ReactNode; title: string }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    document.title = `${title} · Desk & Gadget Co.`;
+    document.title = `${title} · ${STORE_NAME}`;
     if (navigated) ref.current?.focus();
   }, [title]);
   return (

@@ -39,6 +39,8 @@ export class StoreError extends Error {
     readonly kind: StoreErrorKind,
     readonly status?: number,
     readonly details: FieldIssue[] = [],
+    /** What the client library said (kept for logs and debugging; not shown to shoppers). */
+    readonly technicalMessage?: string,
   ) {
     super(message);
   }
@@ -71,7 +73,7 @@ export function toStoreError(error: unknown): StoreError {
     return new StoreError(parsed.error ?? `The store answered with HTTP ${statusCode}`, 'http', statusCode, parsed.details);
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new StoreError(`Could not reach the store (${message}). Check your connection and try again.`, 'network');
+  return new StoreError('We could not reach the store just now. Please try again in a moment.', 'network', undefined, [], message);
 }
 
 /** A route of `amplify/domain/api.ts` joined to the endpoint without a double slash. */

@@ -46,6 +46,9 @@ export function removeFromCart(lines: readonly CartLine[], productId: string): C
 
 export const itemCount = (lines: readonly CartLine[]): number => lines.reduce((sum, l) => sum + l.quantity, 0);
 
+/** What the cart badge counts: items of products the store still sells (the others are not ordered). */
+export const cartItemCount = (lines: readonly CartLine[]): number => itemCount(lines.filter((l) => findProduct(l.productId)));
+
 export interface CartTotals extends PricedOrder {
   /** Lines whose product the store no longer sells: left out of the total and of the order. */
   unavailable: string[];

@@ -68,3 +68,18 @@ export function validateCheckout(form: CheckoutForm, customerId: string, lines: 
   if (result.success) return { request: result.data, fieldErrors: {}, otherErrors: [] };
   return sortIssues(result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
 }
+
+/** The form a failed order is retried with: the same contact, address and payment method. */
+export function formFromOrder(order: {
+  customerName: string;
+  customerEmail: string;
+  paymentMethod: string;
+  shippingAddress: { street: string; city: string; state: string; zipCode: string; country: string };
+}): CheckoutForm {
+  const { street, city, state, zipCode, country } = order.shippingAddress;
+  return { customerName: order.customerName, customerEmail: order.customerEmail, street, city, state, zipCode, country, paymentMethod: order.paymentMethod };
+}
+
+/** Countries whose postal codes are digits only: there the ZIP field asks for a numeric keypad. */
+const NUMERIC_POSTCODES = new Set(['US', 'DE', 'FR', 'ES', 'IT', 'MX', 'AU', 'IN', 'AT', 'BE', 'CH', 'DK', 'NO', 'FI', 'TH', 'ID']);
+export const numericPostcode = (country: string): boolean => NUMERIC_POSTCODES.has(country);

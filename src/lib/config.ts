@@ -34,9 +34,19 @@ export interface Connection {
   mailboxEndpoint?: string;
 }
 
+/** The local outbox is served by `npm start` on this machine only: a cloud build never shows it. */
+function isLocalUrl(url: string): boolean {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 export function connectionFrom(outputs: AmplifyOutputs | null): Connection {
   const api = outputs?.custom?.API?.[API_NAME];
-  const mailbox = outputs?.custom?.localMailbox;
+  const localMailbox = outputs?.custom?.localMailbox;
+  const mailbox = typeof localMailbox === 'string' && isLocalUrl(localMailbox) ? localMailbox : undefined;
   return {
     connected: typeof api?.endpoint === 'string' && api.endpoint.length > 0,
     hasMailbox: typeof mailbox === 'string' && mailbox.length > 0,

@@ -29,3 +29,19 @@ describe('API paths', () => {
     expect(apiPath('/products', false)).toBe('/products');
   });
 });
+
+describe('catalog and product routes', () => {
+  it('keeps the search and the category in the URL', () => {
+    expect(parseRoute('#/?q=desk%20lamp&category=desk')).toEqual({ name: 'catalog', search: 'desk lamp', category: 'desk' });
+    expect(parseRoute(href.catalog({ search: ' usb c ', category: 'power' }))).toEqual({ name: 'catalog', search: 'usb c', category: 'power' });
+    expect(parseRoute(href.catalog({ search: 'a&b=c?' }))).toEqual({ name: 'catalog', search: 'a&b=c?' });
+    expect(href.catalog({ search: '  ' })).toBe('#/');
+    expect(parseRoute('#/?q=')).toEqual({ name: 'catalog' });
+  });
+
+  it('opens a product page at a shareable address', () => {
+    expect(href.product('prod-001')).toBe('#/products/prod-001');
+    expect(parseRoute('#/products/prod-001')).toEqual({ name: 'product', productId: 'prod-001' });
+    expect(parseRoute('#/products/')).toEqual({ name: 'not-found', path: '/products' });
+  });
+});

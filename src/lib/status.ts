@@ -1,14 +1,7 @@
-/** How order statuses read to a customer. Type-only import: no zod in the first page's bundle. */
-import type { OrderStatus } from '../../amplify/domain/order.ts';
+/** How order statuses read to a customer (labels shared with the e-mail). Type-only import: no zod on the first page. */
+import type { OrderStatus } from '../../amplify/domain/order-rules.ts';
 
-export const STATUS_LABELS: Record<OrderStatus, string> = {
-  PENDING: 'Pending',
-  PAYMENT_PROCESSED: 'Payment processed',
-  SHIPPED: 'Shipped',
-  DELIVERED: 'Delivered',
-  PAYMENT_FAILED: 'Payment failed',
-  SHIPMENT_FAILED: 'Shipment failed',
-};
+export { PAYMENT_METHOD_LABELS, STATUS_LABELS } from '../../amplify/domain/labels.ts';
 
 export type StatusTone = 'info' | 'success' | 'error' | 'warning';
 
@@ -19,11 +12,4 @@ export const STATUS_TONES: Record<OrderStatus, StatusTone> = {
   DELIVERED: 'success',
   PAYMENT_FAILED: 'error',
   SHIPMENT_FAILED: 'error',
-};
-
-export const PAYMENT_METHOD_LABELS: Record<string, string> = {
-  credit_card: 'Credit card',
-  debit_card: 'Debit card',
-  paypal: 'PayPal',
-  bank_transfer: 'Bank transfer',
 };

@@ -1,6 +1,6 @@
-/** App-wide state: the one cart store, and the product list fetched once per page load. */
+/** App-wide state: the one cart store, and a hook for one remote call. */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { fetchProducts, isCancelError, toStoreError, type CatalogProduct, type StoreError } from './api.ts';
+import { isCancelError, toStoreError, type StoreError } from './api.ts';
 import { createCartStore, type CartLine } from './cart.ts';
 
 export const cartStore = createCartStore(typeof window === 'undefined' ? undefined : window.localStorage);
@@ -36,19 +36,4 @@ export function useRemote<T>(load: (signal: AbortSignal) => Promise<T>, key: str
   }, [key, attempt]);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   return { ...state, reload };
-}
-
-let productsPromise: Promise<CatalogProduct[]> | undefined;
-
-/** The catalog from `GET /products`, shared by every page; a failed load is retried on demand. */
-export function loadProducts(): Promise<CatalogProduct[]> {
-  productsPromise ??= fetchProducts().catch((error: unknown) => {
-    productsPromise = undefined;
-    throw error;
-  });
-  return productsPromise;
-}
-
-export function useProducts() {
-  return useRemote(() => loadProducts(), 'products');
 }

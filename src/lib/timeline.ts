@@ -31,10 +31,12 @@ const FAILED_AT: Partial<Record<OrderStatus, OrderStatus>> = {
   SHIPMENT_FAILED: 'SHIPPED',
 };
 
+/** The steps to show: the whole road while the order travels it; after a failure, only what happened. */
 export function buildTimeline(order: TimelineOrder): TimelineStep[] {
   const failedAt = FAILED_AT[order.status];
   const reached = failedAt ? HAPPY_PATH.indexOf(failedAt) - 1 : HAPPY_PATH.indexOf(order.status);
-  return HAPPY_PATH.map((status, index) => {
+  const path = failedAt ? HAPPY_PATH.slice(0, HAPPY_PATH.indexOf(failedAt) + 1) : HAPPY_PATH;
+  return path.map((status, index) => {
     const date = index <= reached ? dateOf(order, status) : undefined;
     let state: StepState;
     if (failedAt && status === failedAt) state = 'failed';

@@ -4,19 +4,17 @@ import { EmptyState, PageHeading } from '../components/common.tsx';
 import { CartLines } from '../components/CartLines.tsx';
 import { findProduct } from '../../amplify/domain/catalog.ts';
 import { href } from '../lib/router.ts';
-import { cartStore, useCartLines, useProducts } from '../lib/store.ts';
+import { cartStore, useCartLines } from '../lib/store.ts';
 
 export default function CartPage() {
   const lines = useCartLines();
-  const products = useProducts();
   const [announcement, setAnnouncement] = useState('');
-  const nameOf = (productId: string) =>
-    products.data?.find((p) => p.productId === productId)?.name ?? findProduct(productId)?.name ?? productId;
+  const nameOf = (productId: string) => findProduct(productId)?.name ?? productId;
 
   return (
     <>
       <PageHeading title="Cart">Your cart</PageHeading>
-      <p role="status" className="announcement">
+      <p role="status" className="visually-hidden">
         {announcement}
       </p>
       {lines.length === 0 ? (
@@ -29,7 +27,7 @@ export default function CartPage() {
         <>
           <CartLines
             lines={lines}
-            products={products.data}
+           
             onQuantity={(productId, quantity) => {
               cartStore.setQuantity(productId, quantity);
               setAnnouncement(`${nameOf(productId)}: quantity ${cartStore.getSnapshot().find((l) => l.productId === productId)?.quantity ?? quantity}.`);

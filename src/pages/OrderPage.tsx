@@ -1,13 +1,19 @@
 /** One order, refreshed with back-off until it reaches a final state. */
 import { Alert, Badge, Button, Card, Heading, Text } from '@aws-amplify/ui-react';
+import type { ReactNode } from 'react';
 import { useEffect, useRef, useState } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
+import { countryName } from '../../amplify/domain/countries.ts';
 import type { Order } from '../../amplify/domain/order.ts';
+import { isOrderId, orderNumberOf } from '../../amplify/domain/order-rules.ts';
 import { ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
+import { CostSummary } from '../components/CostSummary.tsx';
 import { StatusTimeline } from '../components/StatusTimeline.tsx';
 import { fetchOrder, isCancelError, toStoreError, type StoreError } from '../lib/api.ts';
 import { href, navigate } from '../lib/router.ts';
 import { PAYMENT_METHOD_LABELS, STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
+import { formFromOrder } from '../lib/checkout.ts';
+import { CHECKOUT_FORM_KEY, settlePendingOrder } from '../lib/pending-order.ts';
 import { cartStore } from '../lib/store.ts';
 import { isFinalStatus, pollDelay } from '../lib/timeline.ts';
 
@@ -30,6 +36,7 @@ function useLiveOrder(orderId: string) {
         if (controller.signal.aborted) return;
         setOrder(next);
         setError(undefined);
+        settlePendingOrder(next.orderId, next.status);
         if (next.status !== lastStatus.current) attempt = 0;
         lastStatus.current = next.status;
         if (isFinalStatus(next.status)) return;
@@ -50,38 +57,47 @@ function useLiveOrder(orderId: string) {
   return { order, error, retry: () => setRetry((n) => n + 1) };
 }
 
-function WhatNext({ order }: { order: Order }) {
-  const reorder = () => {
-    cartStore.replace(order.items.map((i) => ({ productId: i.productId, quantity: i.quantity })));
-    navigate(href.checkout());
-  };
+/** Back to checkout with the same items and the same details: two clicks from a decline to a new try. */
+function tryAgain(order: Order) {
+  cartStore.replace(order.items.map((i) => ({ productId: i.productId, quantity: i.quantity })));
+  try {
+    sessionStorage.setItem(CHECKOUT_FORM_KEY, JSON.stringify(formFromOrder(order)));
+  } catch {
+    // The cart is still right; the shopper types the details again.
+  }
+  navigate(href.checkout());
+}
+
+function WhatNext({ order, number }: { order: Order; number: string }) {
   if (order.status === 'PAYMENT_FAILED') {
     return (
-      <Alert variation="error" heading="Payment failed" className="failure">
+      <Alert variation="error" heading="Your payment was declined" className="failure">
         <Text as="span" display="block">
           {order.failureReason === 'PaymentDeclinedError'
-            ? 'Your payment was declined by the payment provider.'
-            : 'We could not process your payment.'}{' '}
-          You have not been charged and nothing will be shipped.
+            ? 'The payment provider declined the payment, so the order was not placed.'
+            : 'We could not take the payment, so the order was not placed.'}{' '}
+          You have not been charged, and your cart still holds these items.
         </Text>
         <Text as="span" display="block">
-          Check your payment details or choose another payment method, then place the order again.
+          Try again with the same details, or choose another payment method on the next page.
         </Text>
-        <Button onClick={reorder} variation="primary" size="small" marginTop="small">
-          Order these items again
-        </Button>
+        <div className="failure-actions">
+          <Button onClick={() => tryAgain(order)} variation="primary" size="small">
+            Try again
+          </Button>
+          <a href={href.cart()}>Review your cart</a>
+        </div>
       </Alert>
     );
   }
   if (order.status === 'SHIPMENT_FAILED') {
     return (
-      <Alert variation="error" heading="Shipment failed" className="failure">
+      <Alert variation="error" heading="We could not ship your order" className="failure">
         <Text as="span" display="block">
           Your payment went through, but we could not arrange the shipment.
         </Text>
         <Text as="span" display="block">
-          Contact customer support with order number <strong>{order.orderId}</strong>: they will ship it again or refund you
-          {order.transactionId ? ` (transaction ${order.transactionId})` : ''}.
+          Contact customer support with order number <strong>{number}</strong>: they will ship it again or refund you.
         </Text>
       </Alert>
     );
@@ -96,7 +112,7 @@ function WhatNext({ order }: { order: Order }) {
   return null;
 }
 
-function Detail({ term, children }: { term: string; children: React.ReactNode }) {
+function Detail({ term, children }: { term: string; children: ReactNode }) {
   return (
     <div className="detail">
       <dt>{term}</dt>
@@ -106,37 +122,53 @@ function Detail({ term, children }: { term: string; children: React.ReactNode })
 }
 
 export default function OrderPage({ orderId }: { orderId: string }) {
+  if (!isOrderId(orderId)) {
+    // A mistyped or cut-off link: say so without asking the API (and without its developer message).
+    return (
+      <>
+        <PageHeading title="Order not found">We could not find this order</PageHeading>
+        <Text>
+          This link does not lead to an order. See <a href={href.orders()}>your orders</a>.
+        </Text>
+      </>
+    );
+  }
+  return <LiveOrder orderId={orderId} />;
+}
+
+function LiveOrder({ orderId }: { orderId: string }) {
   const { order, error, retry } = useLiveOrder(orderId);
-  const heading = <PageHeading title="Order">Your order</PageHeading>;
+  const declined = order?.status === 'PAYMENT_FAILED';
+  const heading = <PageHeading title={declined ? 'Payment declined' : 'Order'}>{declined ? 'Payment declined' : 'Your order'}</PageHeading>;
 
   if (!order) {
+    if (error?.status === 404 || error?.status === 400) {
+      return (
+        <>
+          <PageHeading title="Order not found">We could not find this order</PageHeading>
+          <Text>
+            It may have been placed from another browser. See <a href={href.orders()}>your orders</a>.
+          </Text>
+        </>
+      );
+    }
     return (
       <>
         {heading}
-        {error ? (
-          <ErrorState
-            title={error.status === 404 ? 'We could not find this order' : 'We could not load your order'}
-            error={error}
-            onRetry={error.status === 404 ? undefined : retry}
-          />
-        ) : (
-          <LoadingState label="Loading your order…" />
-        )}
-        {error?.status === 404 && (
-          <Text>
-            See <a href={href.orders()}>your orders</a>.
-          </Text>
-        )}
+        {error ? <ErrorState title="We could not load your order" error={error} onRetry={retry} /> : <LoadingState label="Loading your order…" />}
       </>
     );
   }
 
   const final = isFinalStatus(order.status);
+  const number = order.orderNumber ?? orderNumberOf(order.orderId);
+  const failed = order.status === 'PAYMENT_FAILED' || order.status === 'SHIPMENT_FAILED';
+  const a = order.shippingAddress;
   return (
     <>
       {heading}
       <Text className="order-id">
-        Order number <code>{order.orderId}</code>, placed {formatDateTime(order.orderDate)}
+        Order <strong data-testid="order-number">{number}</strong> · placed {formatDateTime(order.orderDate)}
       </Text>
       <section aria-labelledby="status-heading" className="status-section">
         <Heading level={2} id="status-heading">
@@ -156,37 +188,39 @@ export default function OrderPage({ orderId }: { orderId: string }) {
         )}
         {error && (
           <Text fontSize="small" className="warning-text" role="status">
-            Could not refresh the order ({error.message}); trying again.
+            The latest status could not be loaded; trying again.
           </Text>
         )}
-        <WhatNext order={order} />
+        <WhatNext order={order} number={number} />
       </section>
       <div className="order-columns">
         <section aria-labelledby="delivery-heading">
           <Heading level={2} id="delivery-heading">
-            Payment and delivery
+            {order.status === 'PAYMENT_FAILED' ? 'Details you gave' : 'Payment and delivery'}
           </Heading>
           <dl className="details">
             <Detail term="Payment method">{PAYMENT_METHOD_LABELS[order.paymentMethod] ?? order.paymentMethod}</Detail>
-            <Detail term="Transaction id">{order.transactionId ? <code>{order.transactionId}</code> : 'Not yet'}</Detail>
-            <Detail term="Tracking number">{order.trackingNumber ? <code>{order.trackingNumber}</code> : 'Not yet'}</Detail>
-            <Detail term="Estimated delivery">
-              {order.estimatedDeliveryDate
-                ? formatDate(order.estimatedDeliveryDate)
-                : order.estimatedDeliveryDays !== undefined
-                  ? `${order.estimatedDeliveryDays} days after shipment`
-                  : 'Once shipped'}
-            </Detail>
+            {/* Only what happened: no "not yet" rows, and no payment references a shopper cannot use. */}
+            {order.trackingNumber && (
+              <Detail term="Tracking number">
+                <code>{order.trackingNumber}</code>
+              </Detail>
+            )}
+            {!failed && order.status !== 'DELIVERED' && (order.estimatedDeliveryDate || order.estimatedDeliveryDays !== undefined) && (
+              <Detail term="Estimated delivery">
+                {order.estimatedDeliveryDate ? formatDate(order.estimatedDeliveryDate) : `${order.estimatedDeliveryDays} business days after shipment`}
+              </Detail>
+            )}
             {order.notificationSentDate && <Detail term="Confirmation e-mail">Sent {formatDateTime(order.notificationSentDate)}</Detail>}
             <Detail term="Ship to">
               <address>
                 {order.customerName}
                 <br />
-                {order.shippingAddress.street}
+                {a.street}
                 <br />
-                {order.shippingAddress.city}, {order.shippingAddress.state} {order.shippingAddress.zipCode}
+                {a.city}, {a.state} {a.zipCode}
                 <br />
-                {order.shippingAddress.country}
+                {countryName(a.country)}
               </address>
             </Detail>
           </dl>
@@ -206,9 +240,7 @@ export default function OrderPage({ orderId }: { orderId: string }) {
                 </li>
               ))}
             </ul>
-            <p className="order-total">
-              <span>Total</span> <strong>{formatPrice(order.totalAmount)}</strong>
-            </p>
+            <CostSummary subtotalAmount={order.subtotalAmount} shippingAmount={order.shippingAmount} totalAmount={order.totalAmount} />
           </Card>
         </section>
       </div>

@@ -3,6 +3,7 @@ import { Badge, Button, Text } from '@aws-amplify/ui-react';
 import { useEffect, useRef, useState } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
 import type { Order } from '../../amplify/domain/order.ts';
+import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
 import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { fetchOrders, isCancelError, toStoreError, type StoreError } from '../lib/api.ts';
 import { getCustomerId } from '../lib/customer.ts';
@@ -86,13 +87,13 @@ export default function OrdersPage() {
                 <tr key={order.orderId} data-testid="order-row">
                   <th scope="row">
                     <a href={href.order(order.orderId)} ref={index === focusIndex ? firstNewRow : undefined}>
-                      Order {order.orderId.slice(0, 8)}
+                      Order {order.orderNumber ?? orderNumberOf(order.orderId)}
                     </a>
                   </th>
-                  <td>{formatDateTime(order.orderDate)}</td>
-                  <td>{order.items.reduce((n, i) => n + i.quantity, 0)}</td>
-                  <td>{formatPrice(order.totalAmount)}</td>
-                  <td>
+                  <td data-label="Placed">{formatDateTime(order.orderDate)}</td>
+                  <td data-label="Items">{order.items.reduce((n, i) => n + i.quantity, 0)}</td>
+                  <td data-label="Total">{formatPrice(order.totalAmount)}</td>
+                  <td data-label="Status">
                     <Badge variation={STATUS_TONES[order.status]}>{STATUS_LABELS[order.status]}</Badge>
                   </td>
                 </tr>

@@ -1,0 +1,132 @@
+/**
+ * Screenshot comparisons (`toHaveScreenshot`) of every shopper page at desktop and phone sizes.
+ * Stable across runs: the catalog is bundled, the cart is set in localStorage, orders come from
+ * fixed fixtures served in place of the API (the journeys in the other specs use the real stack),
+ * the clock and the time zone are fixed. Baselines live in e2e/visual.spec.ts-snapshots/ and are
+ * made with Debian's Chromium (/usr/bin/chromium), as CI runs them:
+ *   npx playwright test e2e/visual.spec.ts --update-snapshots
+ */
+import { expect, test, type Page } from '@playwright/test';
+import type { Order, OrderStatus } from '../amplify/domain/order.ts';
+import { orderNumberOf } from '../amplify/domain/order-rules.ts';
+import { priceOrder } from '../amplify/domain/pricing.ts';
+import { expectAccessible } from './helpers.ts';
+
+const NOW = new Date('2026-03-05T15:00:00.000Z');
+const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+const CART = [
+  { productId: 'prod-012', quantity: 2 },
+  { productId: 'prod-018', quantity: 1 },
+];
+
+test.use({ timezoneId: 'UTC', locale: 'en-US' });
+
+function order(status: OrderStatus, orderId: string, orderDate = '2026-03-05T14:20:00.000Z'): Order {
+  const priced = priceOrder([
+    { productId: 'prod-001', quantity: 1 },
+    { productId: 'prod-012', quantity: 2 },
+  ]);
+  const paid = !['PENDING', 'PAYMENT_FAILED'].includes(status);
+  const later = (seconds: number) => new Date(Date.parse(orderDate) + seconds * 1000).toISOString();
+  const shipped = ['SHIPPED', 'DELIVERED'].includes(status);
+  return {
+    orderId,
+    orderNumber: orderNumberOf(orderId),
+    customerId: 'cust-visual',
+    customerName: 'Ada Lovelace',
+    customerEmail: 'ada@example.com',
+    orderDate,
+    updatedAt: orderDate,
+    status,
+    ...priced,
+    paymentMethod: 'credit_card',
+    shippingAddress: { street: '12 Analytical Row', city: 'Springfield', state: 'IL', zipCode: '62701', country: 'US' },
+    ...(paid ? { paymentDate: later(2), transactionId: 'txn_0123456789abcdef' } : {}),
+    ...(shipped
+      ? { shipmentDate: later(4), trackingNumber: 'TRK0123456789AB', estimatedDeliveryDays: 3, estimatedDeliveryDate: later(4 * 86_400) }
+      : {}),
+    ...(status === 'DELIVERED' ? { deliveryDate: later(3 * 86_400), notificationSentDate: later(5) } : {}),
+    ...(status === 'PAYMENT_FAILED' ? { failureReason: 'PaymentDeclinedError' } : {}),
+    ...(status === 'SHIPMENT_FAILED' ? { failureReason: 'ShipmentError' } : {}),
+  };
+}
+
+const STATUSES: OrderStatus[] = ['PENDING', 'PAYMENT_PROCESSED', 'SHIPPED', 'DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED'];
+const ORDERS = STATUSES.map((status, i) => order(status, `${i}f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b`, `2026-03-0${5 - Math.floor(i / 2)}T1${i}:20:00.000Z`));
+
+/** Serves the fixtures in place of `GET /orders` and `GET /orders/{id}` (only the API's paths). */
+async function serveOrders(page: Page) {
+  await page.route(
+    (url) => /^\/orders(\/|$)/.test(url.pathname),
+    (route) => {
+      const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS' };
+      if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
+      const id = /^\/orders\/(.+)$/.exec(new URL(route.request().url()).pathname)?.[1];
+      const body = id ? ORDERS.find((o) => o.orderId === id) : { orders: ORDERS };
+      return route.fulfill({ status: body ? 200 : 404, contentType: 'application/json', headers: cors, body: JSON.stringify(body ?? { error: 'Order not found', details: [] }) });
+    },
+  );
+}
+
+async function prepare(page: Page, viewport: (typeof VIEWPORTS)[keyof typeof VIEWPORTS], cart: readonly object[] = []) {
+  await page.clock.setFixedTime(NOW);
+  await page.setViewportSize(viewport);
+  await page.addInitScript((lines) => {
+    localStorage.setItem('storefront.cart.v1', lines);
+    localStorage.setItem('storefront.customerId.v1', 'cust-visual');
+  }, JSON.stringify(cart));
+  await serveOrders(page);
+}
+
+/** Full page from the top (a sticky header would otherwise be drawn where the page was scrolled to). */
+async function snap(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(page).toHaveScreenshot(`${name}.png`, { fullPage: true });
+}
+
+for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+  test.describe(`${size} ${viewport.width}x${viewport.height}`, () => {
+    test('catalog and product', async ({ page }) => {
+      await prepare(page, viewport);
+      await page.goto('/');
+      await expect(page.getByRole('article')).toHaveCount(24);
+      await snap(page, `catalog-${size}`);
+      await page.goto('/#/?q=usb&category=power');
+      await expect(page.getByRole('article')).toHaveCount(4);
+      await snap(page, `catalog-search-${size}`);
+      await page.goto('/#/products/prod-014');
+      await expect(page.getByRole('heading', { level: 1, name: 'USB Microphone' })).toBeVisible();
+      await expectAccessible(page, `the product page (${size})`);
+      await snap(page, `product-${size}`);
+    });
+
+    test('cart and checkout with errors', async ({ page }) => {
+      await prepare(page, viewport, CART);
+      await page.goto('/#/cart');
+      await expect(page.getByTestId('cart-total')).toHaveText('$54.98'); // 2 × 18.50 + 12.99 + 4.99 shipping
+      await snap(page, `cart-${size}`);
+      await page.goto('/#/checkout');
+      await page.getByLabel('E-mail', { exact: true }).fill('ada@');
+      await page.getByRole('button', { name: 'Place order' }).click();
+      await expect(page.getByText('8 fields need your attention.')).toBeVisible();
+      await page.getByLabel('Full name', { exact: true }).blur();
+      await expectAccessible(page, `the checkout with errors (${size})`);
+      await snap(page, `checkout-errors-${size}`);
+    });
+
+    test('order in each status, and My orders', async ({ page }) => {
+      await prepare(page, viewport);
+      for (const o of ORDERS) {
+        await page.goto(`/#/orders/${o.orderId}`);
+        await expect(page.getByTestId('order-status')).toBeVisible();
+        await expect(page.getByTestId('order-number')).toHaveText(orderNumberOf(o.orderId));
+        await expectAccessible(page, `the ${o.status} order (${size})`);
+        await snap(page, `order-${o.status.toLowerCase().replace('_', '-')}-${size}`);
+      }
+      await page.goto('/#/orders');
+      await expect(page.getByTestId('order-row')).toHaveCount(ORDERS.length);
+      await expectAccessible(page, `my orders (${size})`);
+      await snap(page, `my-orders-${size}`);
+    });
+  });
+}

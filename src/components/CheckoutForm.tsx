@@ -1,0 +1,256 @@
+/**
+ * The checkout form: contact, address, payment. Validated with the shared order schema on blur and
+ * on submit; a failed submit is reported next to the button, which takes focus. `prefill` fills in
+ * what the store already knows (a signed-in account's name and e-mail, a retried order).
+ */
+import { Alert, Button, Heading, SelectField, Text, TextField } from '@aws-amplify/ui-react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { countryOptions } from '../../amplify/domain/countries.ts';
+import type { CreateOrderRequest } from '../../amplify/domain/order.ts';
+import { toStoreError, type StoreError } from '../lib/api.ts';
+import type { CartLine } from '../lib/cart.ts';
+import {
+  CHECKOUT_FIELDS,
+  EMPTY_FORM,
+  numericPostcode,
+  PAYMENT_METHODS,
+  sortIssues,
+  validateCheckout,
+  type CheckoutField,
+  type CheckoutForm as Form,
+  type FieldErrors,
+} from '../lib/checkout.ts';
+import { CHECKOUT_FORM_KEY } from '../lib/pending-order.ts';
+import { PAYMENT_METHOD_LABELS } from '../lib/status.ts';
+
+type TextFieldName = Exclude<CheckoutField, 'paymentMethod' | 'country'>;
+interface TextFieldSpec {
+  name: TextFieldName;
+  label: string;
+  autoComplete: string;
+  type?: string;
+  inputMode?: 'numeric' | 'email' | 'text';
+}
+
+const CONTACT: TextFieldSpec[] = [
+  { name: 'customerName', label: 'Full name', autoComplete: 'name' },
+  { name: 'customerEmail', label: 'E-mail', autoComplete: 'email', type: 'email', inputMode: 'email' },
+];
+const ADDRESS: TextFieldSpec[] = [
+  { name: 'street', label: 'Street address', autoComplete: 'street-address' },
+  { name: 'city', label: 'City', autoComplete: 'address-level2' },
+  { name: 'state', label: 'State / province', autoComplete: 'address-level1' },
+  { name: 'zipCode', label: 'ZIP / postal code', autoComplete: 'postal-code' },
+];
+
+function loadSavedForm(): Partial<Form> {
+  try {
+    return (JSON.parse(sessionStorage.getItem(CHECKOUT_FORM_KEY) ?? 'null') as Partial<Form> | null) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+interface Props {
+  lines: readonly CartLine[];
+  customerId: string;
+  /** Known values (e.g. the account's name and e-mail); what the shopper typed this session wins. */
+  prefill?: Partial<Form>;
+  /** Sends the order; resolves once it is stored. */
+  placeOrder: (request: CreateOrderRequest) => Promise<void>;
+}
+
+function failureText(error: StoreError): string {
+  if (error.kind === 'network') return 'We could not reach the store, so your order may not have been placed. Please try again in a moment: pressing “Place order” again never creates a second order.';
+  if ((error.status ?? 0) >= 500) return 'Something went wrong on our side and your order was not placed. Please try again: pressing “Place order” again never creates a second order.';
+  if (error.details.some((d) => d.path.startsWith('items'))) return 'Something in your cart cannot be ordered as it is. Please check your cart.';
+  return 'Please correct the highlighted fields and try again.';
+}
+
+export function CheckoutForm({ lines, customerId, prefill = {}, placeOrder }: Props) {
+  const [form, setForm] = useState<Form>(() => ({ ...EMPTY_FORM, ...prefill, ...loadSavedForm() }));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [touched, setTouched] = useState<Partial<Record<CheckoutField, boolean>>>({});
+  const [otherErrors, setOtherErrors] = useState<string[]>([]);
+  const [failure, setFailure] = useState<string>();
+  const [sending, setSending] = useState(false);
+  const sendingRef = useRef(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const failureRef = useRef<HTMLDivElement>(null);
+  const countries = useMemo(countryOptions, []);
+
+  const save = (next: Form) => {
+    try {
+      sessionStorage.setItem(CHECKOUT_FORM_KEY, JSON.stringify(next));
+    } catch {
+      // Not kept: fine.
+    }
+  };
+
+  /** The message for one field, from the shared schema. */
+  const errorFor = (next: Form, name: CheckoutField) => validateCheckout(next, customerId, lines).fieldErrors[name];
+
+  const update = (name: CheckoutField, value: string) => {
+    const next = { ...form, [name]: value };
+    setForm(next);
+    save(next);
+    // Once a field has been left (or the form submitted), its message follows what is typed.
+    if (touched[name]) setErrors((e) => ({ ...e, [name]: errorFor(next, name) }));
+  };
+
+  const blur = (name: CheckoutField, next: EventTarget | null) => {
+    // Leaving a field for the submit button: the submit checks every field. Showing a message now
+    // would push the button down between mouse-down and mouse-up, and the click would miss it.
+    if (next instanceof HTMLElement && next.getAttribute('type') === 'submit') return;
+    setTouched((t) => ({ ...t, [name]: true }));
+    setErrors((e) => ({ ...e, [name]: errorFor(form, name) }));
+  };
+
+  const focusFirstError = (fieldErrors: FieldErrors) => {
+    const first = CHECKOUT_FIELDS.find((f) => fieldErrors[f]);
+    if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+    return Boolean(first);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (sendingRef.current) return;
+    setFailure(undefined);
+    const result = validateCheckout(form, customerId, lines);
+    setTouched(Object.fromEntries(CHECKOUT_FIELDS.map((f) => [f, true])));
+    setErrors(result.fieldErrors);
+    setOtherErrors(result.otherErrors);
+    if (!result.request) {
+      if (!focusFirstError(result.fieldErrors)) {
+        setFailure('Your cart cannot be ordered as it is.');
+        requestAnimationFrame(() => failureRef.current?.focus());
+      }
+      return;
+    }
+    sendingRef.current = true;
+    setSending(true);
+    try {
+      await placeOrder(result.request);
+    } catch (error) {
+      const storeError = toStoreError(error);
+      const sorted = sortIssues(storeError.details);
+      setErrors(sorted.fieldErrors);
+      setOtherErrors(sorted.otherErrors);
+      setFailure(failureText(storeError));
+      // The shopper is at the button: the message appears there and takes focus.
+      requestAnimationFrame(() => failureRef.current?.focus());
+    } finally {
+      sendingRef.current = false;
+      setSending(false);
+    }
+  };
+
+  const errorCount = Object.values(errors).filter(Boolean).length;
+  const shown = (name: CheckoutField) => (touched[name] ? errors[name] : undefined);
+  const textField = (f: TextFieldSpec) => (
+    <TextField
+      key={f.name}
+      name={f.name}
+      label={f.label}
+      type={f.type ?? 'text'}
+      autoComplete={f.autoComplete}
+      inputMode={f.name === 'zipCode' && numericPostcode(form.country) ? 'numeric' : f.inputMode}
+      value={form[f.name]}
+      onChange={(e) => update(f.name, e.target.value)}
+      onBlur={(e) => blur(f.name, e.relatedTarget)}
+      hasError={Boolean(shown(f.name))}
+      errorMessage={shown(f.name)}
+      isRequired
+    />
+  );
+
+  return (
+    <form ref={formRef} onSubmit={submit} noValidate aria-describedby="required-note" className="checkout-form">
+      <Text id="required-note" fontSize="small">
+        All fields are required. We use your e-mail only to send your order confirmation.
+      </Text>
+      <fieldset className="form-section">
+        <legend>
+          <Heading level={2}>Contact</Heading>
+        </legend>
+        {CONTACT.map(textField)}
+      </fieldset>
+      <fieldset className="form-section">
+        <legend>
+          <Heading level={2}>Shipping address</Heading>
+        </legend>
+        {ADDRESS.slice(0, 1).map(textField)}
+        <div className="field-row">{ADDRESS.slice(1).map(textField)}</div>
+        <SelectField
+          name="country"
+          label="Country"
+          placeholder="Choose a country"
+          autoComplete="country"
+          value={form.country}
+          onChange={(e) => update('country', e.target.value)}
+          onBlur={(e) => blur('country', e.relatedTarget)}
+          hasError={Boolean(shown('country'))}
+          errorMessage={shown('country') ? 'Choose a country' : undefined}
+          isRequired
+        >
+          {countries.map((c) => (
+            <option key={c.code} value={c.code}>
+              {c.name}
+            </option>
+          ))}
+        </SelectField>
+      </fieldset>
+      <fieldset className="form-section">
+        <legend>
+          <Heading level={2}>Payment</Heading>
+        </legend>
+        <SelectField
+          name="paymentMethod"
+          label="Payment method"
+          placeholder="Choose a payment method"
+          value={form.paymentMethod}
+          onChange={(e) => update('paymentMethod', e.target.value)}
+          onBlur={(e) => blur('paymentMethod', e.relatedTarget)}
+          hasError={Boolean(shown('paymentMethod'))}
+          errorMessage={shown('paymentMethod')}
+          isRequired
+        >
+          {PAYMENT_METHODS.map((m) => (
+            <option key={m} value={m}>
+              {PAYMENT_METHOD_LABELS[m] ?? m}
+            </option>
+          ))}
+        </SelectField>
+        <Text fontSize="small" className="muted">
+          You are charged only once the payment is confirmed. If it is declined, your cart stays as it is.
+        </Text>
+      </fieldset>
+      <div className="submit-area">
+        {errorCount > 0 && !failure && (
+          <p className="form-error-summary" role="alert">
+            {errorCount === 1 ? 'One field needs' : `${errorCount} fields need`} your attention.
+          </p>
+        )}
+        {failure && (
+          <div ref={failureRef} tabIndex={-1} role="alert" className="submit-failure">
+            <Alert variation="error" heading="Your order was not placed">
+              <Text as="span" display="block">
+                {failure}
+              </Text>
+              {otherErrors.length > 0 && (
+                <ul className="error-details">
+                  {otherErrors.map((e) => (
+                    <li key={e}>{e}</li>
+                  ))}
+                </ul>
+              )}
+            </Alert>
+          </div>
+        )}
+        <Button type="submit" variation="primary" size="large" isLoading={sending} loadingText="Placing your order…" isDisabled={sending}>
+          Place order
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * The catalog as the storefront shows it. It is the same module the server prices from, bundled
+ * into the first page, so products appear with the first paint instead of after an API call.
+ */
+import { CATALOG, CATEGORIES, centsToAmount, findProduct, type Product } from '../../amplify/domain/catalog.ts';
+import type { CatalogFilters } from './router.ts';
+
+export interface ShopProduct extends Omit<Product, 'priceCents'> {
+  /** In dollars, as the order records it. */
+  price: number;
+}
+
+const toShopProduct = ({ priceCents, ...product }: Product): ShopProduct => ({ ...product, price: centsToAmount(priceCents) });
+
+export const PRODUCTS: readonly ShopProduct[] = CATALOG.map(toShopProduct);
+
+export function shopProduct(productId: string): ShopProduct | undefined {
+  const product = findProduct(productId);
+  return product ? toShopProduct(product) : undefined;
+}
+
+export { CATEGORIES };
+
+/** Lower case without accents, so "cafe" finds "Café". */
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Products in the category whose name or description holds every word of the search. */
+export function filterProducts(products: readonly ShopProduct[], { search, category }: CatalogFilters): ShopProduct[] {
+  const words = fold(search ?? '').split(/\s+/).filter(Boolean);
+  return products.filter((p) => {
+    if (category && p.categoryId !== category) return false;
+    const haystack = fold(`${p.name} ${p.description}`);
+    return words.every((w) => haystack.includes(w));
+  });
+}

@@ -1,0 +1,112 @@
+/** One product at a shareable address (`#/products/<id>`): big picture, description, price, quantity, Add to cart. */
+import { Button, Heading, Image, Text, TextField } from '@aws-amplify/ui-react';
+import { useState, type FormEvent } from 'react';
+import { categoryName, formatPrice } from '../../amplify/domain/catalog.ts';
+import { SHIPPING_RULE } from '../../amplify/domain/shipping.ts';
+import { EmptyState, PageHeading } from '../components/common.tsx';
+import { addWithFeedback } from '../lib/add-to-cart.ts';
+import { ORDER_LIMITS } from '../lib/limits.ts';
+import { shopProduct } from '../lib/products.ts';
+import { href, lastCatalogHref } from '../lib/router.ts';
+import { useCartLines } from '../lib/store.ts';
+
+const MAX = ORDER_LIMITS.maxQuantityPerItem;
+
+function BackLink() {
+  const back = lastCatalogHref();
+  return (
+    <p className="back-link">
+      <a href={back}>← {back === href.catalog() ? 'Back to the shop' : 'Back to your results'}</a>
+    </p>
+  );
+}
+
+export default function ProductPage({ productId }: { productId: string }) {
+  const product = shopProduct(productId);
+  const lines = useCartLines();
+  const [quantity, setQuantity] = useState('1');
+  const [error, setError] = useState<string>();
+
+  if (!product) {
+    return (
+      <>
+        <BackLink />
+        <PageHeading title="Product not found">Product not found</PageHeading>
+        <EmptyState title="We do not sell this product (any more)">
+          <Text>
+            <a href={href.catalog()}>See every product</a>
+          </Text>
+        </EmptyState>
+      </>
+    );
+  }
+
+  const inCart = lines.find((l) => l.productId === product.productId)?.quantity ?? 0;
+  const category = categoryName(product.categoryId);
+  const check = (value: string): number | undefined => {
+    const n = Number(value);
+    return Number.isInteger(n) && n >= 1 && n <= MAX ? n : undefined;
+  };
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    const n = check(quantity);
+    if (n === undefined) {
+      setError(`Choose a quantity from 1 to ${MAX}.`);
+      document.getElementById('quantity')?.focus();
+      return;
+    }
+    setError(undefined);
+    addWithFeedback(product, n);
+  };
+
+  return (
+    <>
+      <BackLink />
+      <article className="product-detail" aria-labelledby="product-title">
+        <Image src={product.image} alt={product.name} width="480" height="360" className="product-detail-image" />
+        <div className="product-detail-info">
+          {category && (
+            <p className="product-category">
+              <a href={href.catalog({ category: product.categoryId })}>{category}</a>
+            </p>
+          )}
+          <div id="product-title">
+            <PageHeading title={product.name}>{product.name}</PageHeading>
+          </div>
+          <p className="product-detail-price">{formatPrice(product.price)}</p>
+          <Text className="product-detail-description">{product.description}</Text>
+          <Text fontSize="small" className="muted">
+            Free shipping on orders from {formatPrice(SHIPPING_RULE.freeFromCents / 100)}; {formatPrice(SHIPPING_RULE.flatRateCents / 100)} below.
+          </Text>
+          <form className="add-form" onSubmit={add} noValidate>
+            <TextField
+              id="quantity"
+              label="Quantity"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX}
+              width="6rem"
+              value={quantity}
+              onChange={(e) => {
+                setQuantity(e.target.value);
+                if (error && check(e.target.value) !== undefined) setError(undefined);
+              }}
+              onBlur={(e) => setError(check(e.target.value) === undefined ? `Choose a quantity from 1 to ${MAX}.` : undefined)}
+              hasError={Boolean(error)}
+              errorMessage={error}
+            />
+            <Button type="submit" variation="primary">
+              Add to cart
+            </Button>
+          </form>
+          {inCart > 0 && (
+            <Text className="in-cart">
+              {inCart} in your <a href={href.cart()}>cart</a>
+            </Text>
+          )}
+        </div>
+      </article>
+    </>
+  );
+}
