@@ -16,7 +16,10 @@ import { orderMessage } from '../amplify/domain/order-message.ts';
 import { createDocumentClient, OrderStore } from '../amplify/domain/order-store.ts';
 import { recoverStuckOrders, type RecoveryReport } from '../amplify/domain/recovery.ts';
 import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../amplify/domain/resources.ts';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { withCognitoAuthorizer } from './authorizer.ts';
 import { LOCAL_AWS, LOCAL_REGION } from './aws.ts';
+import { startLocalCognito, type LocalCognito } from './cognito.ts';
 import { createApiGateway, listen, LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from './api-gateway.ts';
 import type { LocalConfig } from './config.ts';
 import { startDynamo } from './dynamodb.ts';
@@ -28,7 +31,9 @@ import { ServiceProxy } from './service-proxy.ts';
 import { toSqsRecord } from './sqs-event.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
-export interface StackOptions extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs'> {
+export interface StackOptions extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs' | 'cognitoPort'> {
+  /** Port of the local user pool (default: any free port). */
+  cognitoPort?: number;
   /** When the periodic recovery job considers an open order stuck (default: as in AWS). */
   recoveryStaleAfterMs?: number;
   /** Called for each e-mail the topic delivers. */
@@ -45,6 +50,8 @@ export type ServiceName = 'dynamodb' | 'sqs' | 'sns' | 'sfn';
 export interface LocalStack {
   apiUrl: string;
   mailboxUrl: string;
+  /** The local Cognito user pool the API's authorizer trusts. */
+  cognito: LocalCognito;
   outbox: Outbox;
   stepFunctions: LocalStepFunctions;
   endpoints: { dynamodb: string; sqs: string; sns: string; sfn: string };
@@ -130,6 +137,16 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     { invocations, durations },
   );
 
+  // The user pool: its verification codes are e-mails, delivered through the topic to the outbox.
+  const sns = new SNSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
+  const cognito = await startLocalCognito({
+    dataDir: options.dataDir,
+    port: options.cognitoPort ?? 0,
+    deliverMail: async (mail) => {
+      await sns.send(new PublishCommand({ TopicArn: messaging.topicArn, Subject: mail.subject, Message: mail.body }));
+    },
+  });
+
   const outbox = new Outbox(options.dataDir);
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
   /** The dead-letter queue's messages, looked at without taking them (visibility timeout 0). */
@@ -150,7 +167,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     };
   };
   const api = createApiGateway({
-    handler: serveApi,
+    handler: withCognitoAuthorizer({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId }, serveApi),
     localRoutes: { [LOCAL_MAILBOX_PATH]: () => ({ messages: outbox.list() }), [LOCAL_DEAD_LETTERS_PATH]: deadLetters },
   });
   const apiPort = await listen(api, options.apiPort);
@@ -223,6 +240,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   return {
     apiUrl,
     mailboxUrl: new URL(LOCAL_MAILBOX_PATH, apiUrl).toString(),
+    cognito,
     outbox,
     stepFunctions,
     invocations,
@@ -239,9 +257,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     },
     outputs: () => ({
       version: '1.4',
+      auth: cognito.outputs(),
       custom: {
         API: { [API_NAME]: { endpoint: apiUrl, region: LOCAL_REGION, apiName: API_NAME } },
         localMailbox: new URL(LOCAL_MAILBOX_PATH, apiUrl).toString(),
+        // Amplify JS reaches the local pool here (Auth.Cognito.userPoolEndpoint); absent in the cloud.
+        local: { userPoolEndpoint: cognito.endpoint },
       },
     }),
     recover,
@@ -252,6 +273,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         api.closeAllConnections();
       });
       await Promise.all(pollers.map((p) => p.stop()));
+      await cognito.stop();
+      sns.destroy();
       await stepFunctions.stop();
       await Promise.all(Object.values(services ?? {}).map((proxy) => proxy.stop()));
       sqs.destroy();

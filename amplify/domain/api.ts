@@ -15,15 +15,28 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
   order: ['GET'],
 };
 
+/**
+ * Who may call each route: `public` needs no token; `signedIn` needs a valid Cognito ID token
+ * (API Gateway's Cognito authorizer in AWS, `local/authorizer.ts` locally, same rules).
+ */
+export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = {
+  health: 'public',
+  products: 'public',
+  orders: 'signedIn',
+  order: 'signedIn',
+};
+
 export const API_LIMITS = {
   maxBodyBytes: 16 * 1024,
   defaultPageSize: 20,
   maxPageSize: 100,
   maxIdempotencyKeyLength: 128,
+  /** A page token of the staff's all-statuses list holds one position per status. */
+  maxPageTokenLength: 2048,
 } as const;
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
-export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER];
+export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER, 'Authorization'];
 
 /** Name of the REST API in `amplify_outputs.json` (`custom.API.<name>`), read by the storefront. */
 export const API_NAME = 'ordersApi';
