@@ -1,5 +1,7 @@
 import { Alert, Text, ThemeProvider } from '@aws-amplify/ui-react';
 import { lazy, Suspense, type ReactNode } from 'react';
+import { AccountMenu } from './auth/AccountMenu.tsx';
+import { SignInGate } from './auth/SignInGate.tsx';
 import { EmptyState, LoadingState, PageHeading } from './components/common.tsx';
 import { itemCount } from './lib/cart.ts';
 import { getConnection } from './lib/config.ts';
@@ -14,6 +16,7 @@ const CheckoutPage = lazy(() => import('./pages/CheckoutPage.tsx'));
 const OrderPage = lazy(() => import('./pages/OrderPage.tsx'));
 const OrdersPage = lazy(() => import('./pages/OrdersPage.tsx'));
 const MailboxPage = lazy(() => import('./pages/MailboxPage.tsx'));
+const AllOrdersPage = lazy(() => import('./pages/AllOrdersPage.tsx'));
 
 function NavLink({ to, current, children }: { to: string; current: boolean; children: ReactNode }) {
   return (
@@ -61,6 +64,9 @@ function Header({ route }: { route: Route }) {
                 </NavLink>
               </li>
             )}
+            <li className="nav-account">
+              <AccountMenu current={route.name} />
+            </li>
           </ul>
         </nav>
       </div>
@@ -75,7 +81,14 @@ function Page({ route }: { route: Route }) {
     case 'cart':
       return <CartPage />;
     case 'checkout':
-      return <CheckoutPage />;
+      // Guests sign in (or create an account) right here; the cart is kept.
+      return (
+        <SignInGate title="Checkout" reason="Sign in or create an account to place your order. Your cart is kept.">
+          {() => <CheckoutPage />}
+        </SignInGate>
+      );
+    case 'all-orders':
+      return <AllOrdersPage />;
     case 'orders':
       return <OrdersPage />;
     case 'order':

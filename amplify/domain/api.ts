@@ -36,7 +36,9 @@ export const API_LIMITS = {
 } as const;
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
-export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER, 'Authorization'];
+/** Where the client sends the Cognito ID token (see `amplify/domain/auth.ts`, AUTH_TOKEN). */
+export const AUTH_TOKEN_HEADER = 'Authorization';
+export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER, AUTH_TOKEN_HEADER];
 
 /** Name of the REST API in `amplify_outputs.json` (`custom.API.<name>`), read by the storefront. */
 export const API_NAME = 'ordersApi';

@@ -4,12 +4,14 @@
  * app-server handler and the storefront.
  */
 
+import { AUTH_TOKEN_HEADER } from './api.ts';
+
 /** Cognito group of the store's staff: they see and filter every order. */
 export const STAFF_GROUP = 'ADMINS';
 
 /** The token the client sends in `Authorization` and the authorizer accepts (as Amplify's REST docs do). */
 export const AUTH_TOKEN = {
-  header: 'Authorization',
+  header: AUTH_TOKEN_HEADER,
   /** Cognito ID tokens carry `token_use: "id"`, the e-mail and the groups. */
   tokenUse: 'id',
   /** API Gateway's Cognito authorizer reads the raw token from this header (no `Bearer ` prefix). */

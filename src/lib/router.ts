@@ -11,6 +11,7 @@ export type Route =
   | { name: 'orders' }
   | { name: 'order'; orderId: string }
   | { name: 'mailbox' }
+  | { name: 'all-orders' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -20,6 +21,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/checkout') return { name: 'checkout' };
   if (path === '/orders') return { name: 'orders' };
   if (path === '/mailbox') return { name: 'mailbox' };
+  if (path === '/staff/orders') return { name: 'all-orders' };
   const order = /^\/orders\/([^/]+)$/.exec(path);
   if (order?.[1]) return { name: 'order', orderId: decodeURIComponent(order[1]) };
   return { name: 'not-found', path };
@@ -32,6 +34,7 @@ export const href = {
   orders: () => '#/orders',
   order: (orderId: string) => `#/orders/${encodeURIComponent(orderId)}`,
   mailbox: () => '#/mailbox',
+  allOrders: () => '#/staff/orders',
 };
 
 export function navigate(to: string): void {

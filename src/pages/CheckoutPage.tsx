@@ -14,6 +14,7 @@ import {
   type CheckoutForm,
   type FieldErrors,
 } from '../lib/checkout.ts';
+import { currentAccount } from '../auth/account.ts';
 import { getCustomerId, newIdempotencyKey } from '../lib/customer.ts';
 import { href, navigate } from '../lib/router.ts';
 import { PAYMENT_METHOD_LABELS } from '../lib/status.ts';
@@ -43,7 +44,12 @@ function loadForm(): CheckoutForm {
 export default function CheckoutPage() {
   const lines = useCartLines();
   const products = useProducts();
-  const [form, setForm] = useState<CheckoutForm>(loadForm);
+  // Name and e-mail from the account (the order's e-mail is the account's; the API checks it).
+  const [form, setForm] = useState<CheckoutForm>(() => {
+    const saved = loadForm();
+    const account = currentAccount();
+    return { ...saved, customerName: saved.customerName || account?.name || '', customerEmail: account?.email ?? saved.customerEmail };
+  });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [otherErrors, setOtherErrors] = useState<string[]>([]);
   const [serverError, setServerError] = useState<StoreError>();
@@ -130,6 +136,8 @@ export default function CheckoutPage() {
       hasError={Boolean(errors[f.name])}
       errorMessage={errors[f.name]}
       isRequired
+      isReadOnly={f.name === 'customerEmail' && Boolean(currentAccount())}
+      descriptiveText={f.name === 'customerEmail' && currentAccount() ? "Your account's e-mail: the confirmation goes there." : undefined}
     />
   );
   return (
