@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import { expectAccessible, placeOrder, screenshot } from './helpers.ts';
 
 test('a declined payment shows Payment failed and what the customer can do', async ({ page }) => {
-  await placeOrder(page, ['Mechanical Keyboard', 'Ergonomic Mouse']);
+  await placeOrder(page, ['Mechanical Keyboard', 'Ergonomic Mouse'], { stack: 'declined' });
   await expect(page.getByTestId('order-status')).toHaveText('Payment failed', { timeout: 60_000 });
   await expect(page.locator('[data-state="failed"]')).toContainText('Payment failed');
   await expect(page.locator('[data-state="complete"]')).toHaveCount(1);

@@ -3,7 +3,7 @@
  * name, staff or not), kept in step with Amplify's auth events. Small on purpose: the first page
  * imports it (header, API client); the sign-in form itself loads only when needed (SignInGate).
  */
-import { fetchAuthSession, signOut as amplifySignOut } from 'aws-amplify/auth';
+import { fetchAuthSession, fetchUserAttributes, signOut as amplifySignOut } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
 import { useSyncExternalStore } from 'react';
 import { parseGroups, STAFF_GROUP } from '../../amplify/domain/auth.ts';
@@ -42,12 +42,15 @@ export async function refreshAccount(): Promise<AccountState> {
     const { tokens } = await fetchAuthSession();
     const claims = tokens?.idToken?.payload;
     if (claims && typeof claims.sub === 'string' && typeof claims.email === 'string') {
+      // Cognito puts `name` in the ID token; the local pool does not, so ask the pool for it.
+      let name = typeof claims.name === 'string' ? claims.name : undefined;
+      if (!name) name = await fetchUserAttributes().then((attributes) => attributes.name, () => undefined);
       next = {
         status: 'signedIn',
         account: {
           sub: claims.sub,
           email: claims.email,
-          ...(typeof claims.name === 'string' && claims.name ? { name: claims.name } : {}),
+          ...(name ? { name } : {}),
           isStaff: parseGroups(claims['cognito:groups']).includes(STAFF_GROUP),
         },
       };
