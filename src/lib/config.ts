@@ -62,7 +62,8 @@ export function getConnection(): Connection {
 const libraryOptions = {
   API: {
     REST: {
-      headers: async (): Promise<Record<string, string>> => {
+      headers: async ({ apiName }: { apiName: string }): Promise<Record<string, string>> => {
+        if (apiName !== API_NAME) return {}; // the local mailbox is no part of the API
         const token = await getIdToken();
         return token ? { [AUTH_TOKEN_HEADER]: token } : {};
       },
