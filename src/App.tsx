@@ -92,7 +92,11 @@ function Page({ route }: { route: Route }) {
     case 'orders':
       return <OrdersPage />;
     case 'order':
-      return <OrderPage key={route.orderId} orderId={route.orderId} />;
+      return (
+        <SignInGate title="Your order" reason="Sign in to see this order.">
+          {() => <OrderPage key={route.orderId} orderId={route.orderId} />}
+        </SignInGate>
+      );
     case 'mailbox':
       return <MailboxPage />;
     case 'not-found':

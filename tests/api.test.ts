@@ -12,7 +12,7 @@ let stack: Awaited<ReturnType<typeof startTestStack>>;
 let other: TestUser;
 let staff: TestUser;
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ instrument: true });
   other = await createUser(stack);
   staff = await createUser(stack, { staff: true });
 });
@@ -238,6 +238,17 @@ describe('GET /orders', () => {
     const none = await api(stack, `/orders?from=${tomorrow}`, {}, staff);
     expect(none.body.orders).toEqual([]);
     expect(Object.values(none.body.counts).every((n) => n === 0)).toBe(true);
+  });
+
+  it('never scans the table: every list, filtered or not, is an index query', async () => {
+    const scans = stack.services!.dynamodb.count('Scan');
+    const queries = stack.services!.dynamodb.count('Query');
+    for (const query of ['', '?status=DELIVERED', '?from=2026-01-01', `?customerId=${other.sub}&status=PENDING`, '?to=2030-01-01&limit=1']) {
+      expect((await api(stack, `/orders${query}`, {}, staff)).status).toBe(200);
+    }
+    expect((await api(stack, '/orders')).status).toBe(200);
+    expect(stack.services!.dynamodb.count('Scan')).toBe(scans);
+    expect(stack.services!.dynamodb.count('Query')).toBeGreaterThan(queries);
   });
 
   it('does not show customers the counts', async () => {
