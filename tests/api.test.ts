@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_LIMITS } from '../amplify/domain/api.ts';
 import { CATALOG } from '../amplify/domain/catalog.ts';
+import { isFinal, type OrderStatus } from '../amplify/domain/order-rules.ts';
 import { orderRequest } from './fixtures.ts';
 import { api, createUser, postOrder, startTestStack, type TestUser } from './helpers/stack.ts';
 
@@ -170,6 +171,12 @@ describe('GET /orders', () => {
   beforeAll(async () => {
     for (let i = 0; i < 5; i++) mine.push((await postOrder(stack, orderRequest())).body.orderId);
     for (let i = 0; i < 3; i++) theirs.push((await postOrder(stack, orderRequest(), {}, other)).body.orderId);
+    // Lists and counts are compared below: let every order of this stack reach its final status.
+    for (let settled = false; !settled; ) {
+      const { body } = await api(stack, '/orders?limit=100', {}, staff);
+      settled = body.orders.every((o: { status: OrderStatus }) => isFinal(o.status));
+      if (!settled) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   });
 
   async function pageThrough(query: Record<string, string>, as: TestUser) {

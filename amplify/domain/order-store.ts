@@ -219,6 +219,9 @@ export class OrderStore {
   /**
    * Every order newest first: up to `limit` from each status's partition, merged by date; each
    * status keeps its own position, advanced past the orders this page took.
+   * An order that changes status between two pages moves to another partition, so it may be
+   * listed twice or not at all in that walk (a list of a moving pipeline; the counts are exact
+   * at the time of the first page).
    */
   private async listAllStatuses(query: OrderQuery, limit: number, position: MergedPosition): Promise<{ orders: Order[]; position?: unknown }> {
     const open = ORDER_STATUSES.filter((status) => position[status] !== 'done');
