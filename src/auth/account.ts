@@ -63,8 +63,12 @@ export async function refreshAccount(): Promise<AccountState> {
 }
 
 let started = false;
-/** Starts following Amplify's auth events (once; after `Amplify.configure`). */
-export function watchAccount(): void {
+/**
+ * Starts following Amplify's auth events (once; after `Amplify.configure`). Without a user pool
+ * in the outputs nobody can sign in: the storefront stays signed out rather than "loading".
+ */
+export function watchAccount(hasUserPool = true): void {
+  if (!hasUserPool) return set({ status: 'signedOut' });
   if (started) return;
   started = true;
   Hub.listen('auth', () => void refreshAccount());

@@ -88,6 +88,6 @@ export function configureAmplify(outputs: AmplifyOutputs | null): Connection {
   const userPoolEndpoint = outputs.custom?.local?.userPoolEndpoint;
   const auth = config.Auth?.Cognito && userPoolEndpoint ? { Auth: { ...config.Auth, Cognito: { ...config.Auth.Cognito, userPoolEndpoint } } } : {};
   Amplify.configure({ ...config, ...auth, API: { REST: rest } } as Parameters<typeof Amplify.configure>[0], libraryOptions);
-  if (config.Auth?.Cognito) watchAccount();
+  watchAccount(Boolean(config.Auth?.Cognito));
   return connection;
 }
