@@ -31,14 +31,14 @@ function freePorts(count: number): number[] {
   return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).split(',').map(Number);
 }
 
-if (!process.env.STOREFRONT_E2E_PORTS) process.env.STOREFRONT_E2E_PORTS = freePorts(4).join(',');
+if (!process.env.STOREFRONT_E2E_PORTS) process.env.STOREFRONT_E2E_PORTS = freePorts(6).join(',');
 if (!process.env.STOREFRONT_E2E_DIR) process.env.STOREFRONT_E2E_DIR = mkdtempSync(path.join(os.tmpdir(), 'storefront-e2e-'));
-const [apiOk, webOk, apiDeclined, webDeclined] = process.env.STOREFRONT_E2E_PORTS.split(',').map(Number);
+const [apiOk, webOk, apiDeclined, webDeclined, cognitoOk, cognitoDeclined] = process.env.STOREFRONT_E2E_PORTS.split(',').map(Number);
 const tempDir = process.env.STOREFRONT_E2E_DIR;
 
 export const STACKS = {
-  ok: { apiPort: apiOk!, webPort: webOk!, paymentSuccessRate: '1', dir: path.join(tempDir, 'ok') },
-  declined: { apiPort: apiDeclined!, webPort: webDeclined!, paymentSuccessRate: '0', dir: path.join(tempDir, 'declined') },
+  ok: { apiPort: apiOk!, webPort: webOk!, cognitoPort: cognitoOk!, paymentSuccessRate: '1', dir: path.join(tempDir, 'ok') },
+  declined: { apiPort: apiDeclined!, webPort: webDeclined!, cognitoPort: cognitoDeclined!, paymentSuccessRate: '0', dir: path.join(tempDir, 'declined') },
 };
 
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
@@ -50,6 +50,7 @@ const webServer = (stack: (typeof STACKS)[keyof typeof STACKS]) => ({
     ...baseEnv,
     API_PORT: String(stack.apiPort),
     WEB_PORT: String(stack.webPort),
+    COGNITO_PORT: String(stack.cognitoPort),
     LOCAL_DATA_DIR: path.join(stack.dir, 'data'),
     AMPLIFY_OUTPUTS_PATH: path.join(stack.dir, 'amplify_outputs.json'),
     PAYMENT_SUCCESS_RATE: stack.paymentSuccessRate,

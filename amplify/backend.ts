@@ -9,6 +9,9 @@ import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { fileURLToPath } from 'node:url';
 import { configureFunctions } from './cloud/functions.ts';
+import { configureAppClient } from './auth/app-client.ts';
+import { acknowledgeAuthNagFindings } from './auth/nag.ts';
+import { auth } from './auth/resource.ts';
 import { acknowledgeNagFindings } from './cloud/nag.ts';
 import { OrdersCloud } from './cloud/orders-cloud.ts';
 import { readDeploySettings } from './cloud/settings.ts';
@@ -17,7 +20,8 @@ import { orderStarter } from './functions/order-starter/resource.ts';
 import { processOrder } from './functions/process-order/resource.ts';
 import { recoverOrders } from './functions/recover-orders/resource.ts';
 
-export const backend = defineBackend({ appServer, orderStarter, processOrder, recoverOrders });
+export const backend = defineBackend({ auth, appServer, orderStarter, processOrder, recoverOrders });
+configureAppClient(backend.auth);
 
 /** The CDK function behind an Amplify function (a NodejsFunction, so a `lambda.Function`). */
 function cdkFunction(resource: { resources: { lambda: lambda.IFunction } }): lambda.Function {
@@ -51,11 +55,13 @@ export const cloud = new OrdersCloud(ordersStack, 'OrdersCloud', {
   storefrontDir: settings.storefrontDir,
   storefrontDomain: settings.storefrontDomain,
   retainData: settings.deploymentType !== 'sandbox',
+  auth: { userPool: backend.auth.resources.userPool, userPoolClient: backend.auth.resources.userPoolClient },
 });
 
 configureFunctions(functions, deploymentName);
 
 acknowledgeNagFindings(backend.stack, ordersStack, cloud, functions);
+acknowledgeAuthNagFindings(backend.auth, cloud);
 
 // amplify_outputs.json: `custom.API.<API_NAME>.endpoint` (read by the storefront) and the CDN URL.
 backend.addOutput(cloud.clientOutputs);

@@ -11,7 +11,7 @@ import type { OperationStats } from '../local/service-proxy.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { pollDelay } from '../src/lib/timeline.ts';
 import { itemSize } from './item-size.ts';
-import { idempotencyKey, orderRequest } from './order-request.ts';
+import { benchToken, idempotencyKey, orderRequest } from './order-request.ts';
 
 export interface CostCounts {
   orders: number;
@@ -72,13 +72,14 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   const statuses: Record<string, number> = {};
   const pendingSizes: number[] = [];
   const url = (route: string) => new URL(route.replace(/^\//, ''), stack.apiUrl);
+  const Authorization = await benchToken(stack);
 
   const customer = async (i: number) => {
     const started = performance.now();
     api.post += 1;
     const response = await fetch(url('/orders'), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey() },
+      headers: { 'Content-Type': 'application/json', Authorization, 'Idempotency-Key': idempotencyKey() },
       body: JSON.stringify(orderRequest(i)),
     });
     if (response.status !== 201) throw new Error(`POST /orders answered ${response.status}: ${await response.text()}`);
@@ -90,7 +91,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
     for (;;) {
       api.get += 1;
       count += 1;
-      const order = (await (await fetch(url(`/orders/${created.orderId}`))).json()) as Order;
+      const order = (await (await fetch(url(`/orders/${created.orderId}`), { headers: { Authorization } })).json()) as Order;
       if (order.status !== last) attempt = 0;
       last = order.status;
       if (isFinal(order.status)) break;

@@ -59,6 +59,8 @@ const DYNAMO_HEADERS = {
 
 export interface SpeedTarget {
   apiUrl: string;
+  /** The signed-in customer's ID token, sent in Authorization. */
+  idToken: string;
   dynamodb: string;
   ordersTable: string;
 }
@@ -87,7 +89,7 @@ function postOrders(target: SpeedTarget, durationSec?: number, amount?: number):
   return load({
     url: new URL('orders', target.apiUrl).toString(),
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: target.idToken },
     next: () => ({ body: JSON.stringify(orderRequest(i++)), headers: { 'Idempotency-Key': idempotencyKey() } }),
     ...(durationSec ? { durationSec } : {}),
     ...(amount ? { amount } : {}),
@@ -105,7 +107,7 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
   // An order as POST stores it: the item template for raw writes of the same size.
   const created = await fetch(new URL('orders', target.apiUrl), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey() },
+    headers: { 'Content-Type': 'application/json', Authorization: target.idToken, 'Idempotency-Key': idempotencyKey() },
     body: JSON.stringify(orderRequest(1)),
   });
   const { orderId } = (await created.json()) as { orderId: string };
@@ -137,7 +139,7 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
   };
   const apiGet = (keys: string[]) => {
     let i = 0;
-    return load({ url: target.apiUrl, method: 'GET', next: () => ({ path: `/orders/${keys[i++ % keys.length]}` }), durationSec });
+    return load({ url: target.apiUrl, method: 'GET', headers: { Authorization: target.idToken }, next: () => ({ path: `/orders/${keys[i++ % keys.length]}` }), durationSec });
   };
   const rawGet = (keys: string[]) => {
     let i = 0;

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/domain/resources.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { benchToken } from './order-request.ts';
 import { runCostScenario } from './cost-scenario.ts';
 
 export type ChildRequest =
@@ -22,7 +23,7 @@ export type ChildRequest =
   | { type: 'stop' };
 
 export type ChildReply =
-  | { type: 'ready'; apiUrl: string; dynamodb: string; ordersTable: string }
+  | { type: 'ready'; apiUrl: string; dynamodb: string; ordersTable: string; idToken: string }
   | { type: 'outputs'; outputs: Record<string, unknown> }
   | { type: 'pipeline'; executions: number; succeeded: number; failed: number }
   | { type: 'cost'; counts: unknown }
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
       }
     })();
   });
-  send({ type: 'ready', apiUrl: stack.apiUrl, dynamodb: stack.endpoints.dynamodb, ordersTable: stack.names.ordersTable });
+  send({ type: 'ready', apiUrl: stack.apiUrl, dynamodb: stack.endpoints.dynamodb, ordersTable: stack.names.ordersTable, idToken: await benchToken(stack) });
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import { expectAccessible, placeOrder, screenshot, SHOPPER } from './helpers.ts';
 
 test('a declined payment says so plainly, keeps the cart, and "Try again" is two clicks from a new order', async ({ page }) => {
-  const first = await placeOrder(page, ['Mechanical Keyboard', 'Ergonomic Mouse']);
+  const first = await placeOrder(page, ['Mechanical Keyboard', 'Ergonomic Mouse'], { stack: 'declined' });
   await expect(page.getByTestId('order-status')).toHaveText('Payment failed', { timeout: 60_000 });
   await expect(page.getByRole('heading', { level: 1, name: 'Payment declined' })).toBeVisible();
   await expect(page.locator('[data-state="failed"]')).toContainText('Payment failed');

@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
+import { createAccount, signInInPlace } from './accounts.ts';
 
 /** axe-core on the current page: no serious or critical WCAG 2.1 A/AA violations. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
@@ -37,17 +38,33 @@ export const SHOPPER = {
 
 export async function fillCheckout(page: Page, overrides: Partial<Record<keyof typeof SHOPPER, string>> = {}): Promise<void> {
   for (const [label, value] of Object.entries({ ...SHOPPER, ...overrides })) {
-    await page.getByLabel(label, { exact: true }).fill(value);
+    const field = page.getByLabel(label, { exact: true });
+    // The e-mail is the account's (read-only once signed in).
+    if (label === 'E-mail' && !(await field.isEditable())) continue;
+    await field.fill(value);
   }
   await page.getByLabel('Country', { exact: true }).selectOption('US'); // the code is stored
   await page.getByLabel('Payment method').selectOption('credit_card');
 }
 
-/** Adds two products, checks out, and waits for the order page. Returns the order id. */
-export async function placeOrder(page: Page, products: readonly string[] = ['Wireless Headphones', 'Coffee Mug']): Promise<string> {
+/** Opens the checkout, signing in there (with a new account unless `email` is given) when asked. */
+export async function openCheckout(page: Page, email?: string, stack: 'ok' | 'declined' = 'ok'): Promise<void> {
+  await page.goto('/#/checkout');
+  const gate = page.locator('[data-amplify-authenticator]');
+  const form = page.getByRole('button', { name: 'Place order' });
+  await expect(gate.or(form).first()).toBeVisible();
+  if (await gate.isVisible()) await signInInPlace(page, email ?? (await createAccount({ stack })));
+}
+
+/** Adds two products, checks out (signed in), and waits for the order page. Returns the order id. */
+export async function placeOrder(
+  page: Page,
+  products: readonly string[] = ['Wireless Headphones', 'Coffee Mug'],
+  options: { email?: string; stack?: 'ok' | 'declined' } = {},
+): Promise<string> {
   await openShop(page);
   for (const product of products) await addToCart(page, product);
-  await page.goto('/#/checkout');
+  await openCheckout(page, options.email, options.stack);
   await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
   await fillCheckout(page);
   await page.getByRole('button', { name: 'Place order' }).click();

@@ -1,9 +1,11 @@
 /** Journeys of a shopper on the local stack where every payment succeeds. */
 import { expect, test } from '@playwright/test';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
-import { addToCart, expectAccessible, fillCheckout, openShop, placeOrder, screenshot } from './helpers.ts';
+import { createAccount, signInInPlace } from './accounts.ts';
+import { addToCart, expectAccessible, fillCheckout, openCheckout, openShop, placeOrder, screenshot } from './helpers.ts';
 
 test('browse, add two products, check out: the order reaches Delivered and its e-mail is in the Mailbox', async ({ page }) => {
+  test.setTimeout(150_000); // signing in comes first now
   await openShop(page);
   await expect(page.getByRole('article')).toHaveCount(24);
   await expect(page.getByRole('article').first().getByText('$129.99')).toBeVisible();
@@ -25,6 +27,13 @@ test('browse, add two products, check out: the order reaches Delivered and its e
 
   await page.getByRole('link', { name: 'Go to checkout' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
+  // A guest is asked to sign in right here; the cart stays.
+  await expectAccessible(page, 'the sign-in form at checkout');
+  await screenshot(page, '03a-checkout-sign-in');
+  const email = await createAccount();
+  await signInInPlace(page, email);
+  await expect(page.getByRole('link', { name: /Cart.*3 items/ })).toBeVisible();
+  await expect(page.getByLabel('E-mail', { exact: true })).toHaveValue(email);
   await fillCheckout(page);
   await expectAccessible(page, 'the checkout');
   await screenshot(page, '03-checkout');
@@ -33,6 +42,7 @@ test('browse, add two products, check out: the order reaches Delivered and its e
   await page.getByRole('button', { name: 'Place order' }).click();
   const request = await posted;
   expect(request.headers()['idempotency-key']).toMatch(/^checkout-/);
+  expect(request.headers()['authorization']).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
 
   await expect(page).toHaveURL(/#\/orders\/[0-9a-f-]{36}$/);
   const orderId = /#\/orders\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
@@ -67,11 +77,12 @@ test('browse, add two products, check out: the order reaches Delivered and its e
 test('invalid checkout fields show their messages and create no order', async ({ page }) => {
   const posts: string[] = [];
   page.on('request', (r) => {
-    if (r.method() === 'POST') posts.push(r.url());
+    // Orders only (signing in POSTs to the user pool).
+    if (r.method() === 'POST' && /\/orders$/.test(new URL(r.url()).pathname)) posts.push(r.url());
   });
   await openShop(page);
   await addToCart(page, 'Desk Lamp');
-  await page.goto('/#/checkout');
+  await openCheckout(page);
   await page.getByRole('button', { name: 'Place order' }).click();
 
   await expect(page.getByRole('alert').filter({ hasText: '8 fields need your attention.' })).toBeVisible();
@@ -82,14 +93,14 @@ test('invalid checkout fields show their messages and create no order', async ({
     await expect(field).toHaveAccessibleDescription(/Required/);
   }
   await expect(page.getByLabel('Full name', { exact: true })).toBeFocused();
-  await expect(page.getByText('Must be an e-mail address')).toBeVisible();
+  // The e-mail is the account's, filled in and read-only.
+  await expect(page.getByLabel('E-mail', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByText('Choose a payment method')).toHaveCount(2); // the placeholder and the message
   await expectAccessible(page, 'the checkout with errors');
   await screenshot(page, '06-checkout-errors');
 
-  await fillCheckout(page, { 'E-mail': 'not-an-email', 'ZIP / postal code': '!' });
+  await fillCheckout(page, { 'ZIP / postal code': '!' });
   await page.getByRole('button', { name: 'Place order' }).click();
-  await expect(page.getByLabel('E-mail', { exact: true })).toHaveAccessibleDescription('Must be an e-mail address');
   await expect(page.getByLabel('ZIP / postal code', { exact: true })).toHaveAccessibleDescription(/At least 3 characters|Letters, digits/);
   await expect(page.getByLabel('Full name', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
 
@@ -124,7 +135,8 @@ test('reloading keeps the cart; quantities change and lines are removed', async 
 test('My orders lists the order, and a double-click places it only once', async ({ page }) => {
   await openShop(page);
   await addToCart(page, 'Webcam HD');
-  await page.goto('/#/checkout');
+  const email = await createAccount();
+  await openCheckout(page, email);
   await fillCheckout(page);
   await page.getByRole('button', { name: 'Place order' }).dblclick();
   await expect(page).toHaveURL(/#\/orders\/[0-9a-f-]{36}$/, { timeout: 30_000 });
@@ -139,7 +151,7 @@ test('My orders lists the order, and a double-click places it only once', async 
   await screenshot(page, '07-my-orders');
 
   // A second order is listed first (newest first).
-  const second = await placeOrder(page, ['Laptop Stand']);
+  const second = await placeOrder(page, ['Laptop Stand'], { email });
   await page.getByRole('link', { name: 'My orders' }).click();
   await expect(rows).toHaveCount(2);
   await expect(rows.first().getByRole('link')).toHaveAttribute('href', `#/orders/${second}`);

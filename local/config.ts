@@ -11,6 +11,8 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).def
 const schema = z.object({
   API_PORT: port(3000),
   WEB_PORT: port(DEFAULT_WEB_PORT),
+  /** The local Cognito user pool (cognito-local). */
+  COGNITO_PORT: port(9229),
   LOCAL_DATA_DIR: z.string().min(1).default('.local'),
   PAYMENT_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(DEFAULT_PAYMENT_SUCCESS_RATE),
   /** How long an order "travels" locally before it is delivered (AWS: its estimated delivery days). */
@@ -31,6 +33,7 @@ const schema = z.object({
 export type LocalConfig = {
   apiPort: number;
   webPort: number;
+  cognitoPort: number;
   dataDir: string;
   paymentSuccessRate: number;
   deliveryWaitMs: number;
@@ -52,6 +55,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
   return {
     apiPort: c.API_PORT,
     webPort: c.WEB_PORT,
+    cognitoPort: c.COGNITO_PORT,
     dataDir: path.resolve(c.LOCAL_DATA_DIR),
     paymentSuccessRate: c.PAYMENT_SUCCESS_RATE,
     deliveryWaitMs: c.LOCAL_DELIVERY_WAIT_MS,

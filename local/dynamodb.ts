@@ -16,6 +16,7 @@ export const LOCAL_TABLES: CreateTableCommandInput[] = [
       { AttributeName: ORDERS_TABLE.customerIndex.sortKey, AttributeType: 'S' },
       { AttributeName: ORDERS_TABLE.openOrdersIndex.partitionKey, AttributeType: 'S' },
       { AttributeName: ORDERS_TABLE.openOrdersIndex.sortKey, AttributeType: 'S' },
+      { AttributeName: ORDERS_TABLE.statusIndex.partitionKey, AttributeType: 'S' },
     ],
     KeySchema: [{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }],
     GlobalSecondaryIndexes: [
@@ -34,6 +35,14 @@ export const LOCAL_TABLES: CreateTableCommandInput[] = [
           { AttributeName: ORDERS_TABLE.openOrdersIndex.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: ORDERS_TABLE.statusIndex.name,
+        KeySchema: [
+          { AttributeName: ORDERS_TABLE.statusIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: ORDERS_TABLE.statusIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
       },
     ],
   },

@@ -89,6 +89,27 @@ export class Outbox {
     return result;
   }
 
+  /**
+   * An e-mail of the user pool (a verification code). Cognito sends these itself, not through the
+   * order topic; the file name is the time and a generated id only.
+   */
+  deliverAccountMail(mail: { to: string; subject: string; body: string }): MailMessage {
+    const written: MailMessage = {
+      id: randomUUID(),
+      orderId: '',
+      subject: headerValue(mail.subject),
+      body: mail.body,
+      sentAt: new Date().toISOString(),
+    };
+    const file = `${written.sentAt.replace(/[:.]/g, '-')}_account_${written.id}.txt`;
+    writeFileSync(
+      path.join(this.dir, file),
+      `Subject: ${written.subject}\nDate: ${written.sentAt}\nTo: ${headerValue(mail.to)}\nMessage-Id: ${written.id}\n\n${written.body}`,
+      { flag: 'wx' },
+    );
+    return written;
+  }
+
   private write(messageId: string | undefined, rawOrderId: unknown, subject: unknown, body: unknown): MailMessage | { refused: string } {
     const orderId = canonicalOrderId(rawOrderId);
     if (!orderId || typeof body !== 'string') {

@@ -16,7 +16,9 @@ import { orderMessage } from '../amplify/domain/order-message.ts';
 import { createDocumentClient, OrderStore } from '../amplify/domain/order-store.ts';
 import { recoverStuckOrders, type RecoveryReport } from '../amplify/domain/recovery.ts';
 import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../amplify/domain/resources.ts';
+import { withCognitoAuthorizer } from './authorizer.ts';
 import { LOCAL_AWS, LOCAL_REGION } from './aws.ts';
+import { startLocalCognito, type LocalCognito } from './cognito.ts';
 import { createApiGateway, listen, LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from './api-gateway.ts';
 import { loopbackOrigins } from './http-guard.ts';
 import { DEFAULT_WEB_PORT, type LocalConfig } from './config.ts';
@@ -29,7 +31,9 @@ import { ServiceProxy } from './service-proxy.ts';
 import { toSqsRecord } from './sqs-event.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
-export interface StackOptions extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs' | 'bodyTimeoutMs'> {
+export interface StackOptions extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs' | 'bodyTimeoutMs' | 'cognitoPort'> {
+  /** Port of the local user pool (default: any free port). */
+  cognitoPort?: number;
   /** When the periodic recovery job considers an open order stuck (default: as in AWS). */
   recoveryStaleAfterMs?: number;
   /** Called for each e-mail the topic delivers. */
@@ -50,6 +54,8 @@ export type ServiceName = 'dynamodb' | 'sqs' | 'sns' | 'sfn';
 export interface LocalStack {
   apiUrl: string;
   mailboxUrl: string;
+  /** The local Cognito user pool the API's authorizer trusts. */
+  cognito: LocalCognito;
   outbox: Outbox;
   stepFunctions: LocalStepFunctions;
   endpoints: { dynamodb: string; sqs: string; sns: string; sfn: string };
@@ -139,6 +145,19 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     { invocations, durations },
   );
 
+  // The user pool. Cognito sends its own e-mails (not through the order topic): its verification
+  // codes are written straight to the outbox.
+  const cognito = await startLocalCognito({
+    dataDir: options.dataDir,
+    port: options.cognitoPort ?? 0,
+    allowedOrigins: storefrontOrigins,
+    log,
+    deliverMail: (mail) => {
+      const written = outbox.deliverAccountMail(mail);
+      options.onMail?.(written);
+    },
+  });
+
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
   /** The dead-letter queue's messages, looked at without taking them (visibility timeout 0). */
   const deadLetters = async () => {
@@ -158,7 +177,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     };
   };
   const api = createApiGateway({
-    handler: serveApi,
+    handler: withCognitoAuthorizer({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId }, serveApi),
     localRoutes: { [LOCAL_MAILBOX_PATH]: () => ({ messages: outbox.list() }), [LOCAL_DEAD_LETTERS_PATH]: deadLetters },
     allowedOrigins: storefrontOrigins,
     bodyTimeoutMs: options.bodyTimeoutMs,
@@ -243,6 +262,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   return {
     apiUrl,
     mailboxUrl: new URL(LOCAL_MAILBOX_PATH, apiUrl).toString(),
+    cognito,
     outbox,
     stepFunctions,
     invocations,
@@ -259,9 +279,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     },
     outputs: () => ({
       version: '1.4',
+      auth: cognito.outputs(),
       custom: {
         API: { [API_NAME]: { endpoint: apiUrl, region: LOCAL_REGION, apiName: API_NAME } },
         localMailbox: new URL(LOCAL_MAILBOX_PATH, apiUrl).toString(),
+        // Amplify JS reaches the local pool here (Auth.Cognito.userPoolEndpoint); absent in the cloud.
+        local: { userPoolEndpoint: cognito.endpoint },
       },
     }),
     recover,
@@ -272,6 +295,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         api.closeAllConnections();
       });
       await Promise.all(pollers.map((p) => p.stop()));
+      await cognito.stop();
       await stepFunctions.stop();
       await Promise.all(Object.values(services ?? {}).map((proxy) => proxy.stop()));
       sqs.destroy();

@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEMO_USERS } from './cognito.ts';
 import { readLocalConfig } from './config.ts';
 import { loopbackOrigins } from './http-guard.ts';
 import { startLocalStack } from './stack.ts';
@@ -35,6 +36,9 @@ Order platform running locally (ready in ${((Date.now() - started) / 1000).toFix
   Outbox:     ${stack.outbox.dir}  (also ${stack.mailboxUrl})
   Local AWS:  DynamoDB ${stack.endpoints.dynamodb}  SQS/SNS ${stack.endpoints.sqs}  Step Functions ${stack.endpoints.sfn}
               (all on 127.0.0.1 only; browsers are refused, see README "The local runtime")
+  User pool:  ${stack.cognito.endpoint}  (${stack.cognito.userPoolId}, local Cognito: cognito-local)
+  Demo customer: ${DEMO_USERS.customer.email} / ${DEMO_USERS.customer.password}
+  Demo staff:    ${DEMO_USERS.staff.email} / ${DEMO_USERS.staff.password}  (group ADMINS: All orders)
   Data:       ${config.dataDir}
   Payments succeed with probability ${config.paymentSuccessRate}. Press Ctrl-C to stop.
 `);

@@ -2,6 +2,8 @@ import { Alert, Text, ThemeProvider } from '@aws-amplify/ui-react';
 import { lazy, Suspense, useEffect } from 'react';
 import { formatPrice, STORE_NAME } from '../amplify/domain/catalog.ts';
 import { SHIPPING_RULE } from '../amplify/domain/shipping.ts';
+import { AccountMenu } from './auth/AccountMenu.tsx';
+import { SignInGate } from './auth/SignInGate.tsx';
 import { EmptyState, LoadingState, PageHeading } from './components/common.tsx';
 import { SiteHeader } from './components/SiteHeader.tsx';
 import { Toast } from './components/Toast.tsx';
@@ -19,6 +21,7 @@ const CheckoutPage = lazy(() => import('./pages/CheckoutPage.tsx'));
 const OrderPage = lazy(() => import('./pages/OrderPage.tsx'));
 const OrdersPage = lazy(() => import('./pages/OrdersPage.tsx'));
 const MailboxPage = lazy(() => import('./pages/MailboxPage.tsx'));
+const AllOrdersPage = lazy(() => import('./pages/AllOrdersPage.tsx'));
 
 function Page({ route }: { route: Route }) {
   switch (route.name) {
@@ -29,11 +32,22 @@ function Page({ route }: { route: Route }) {
     case 'cart':
       return <CartPage />;
     case 'checkout':
-      return <CheckoutPage />;
+      // Guests sign in (or create an account) right here; the cart is kept.
+      return (
+        <SignInGate title="Checkout" reason="Sign in or create an account to place your order. Your cart is kept.">
+          {() => <CheckoutPage />}
+        </SignInGate>
+      );
+    case 'all-orders':
+      return <AllOrdersPage />;
     case 'orders':
       return <OrdersPage />;
     case 'order':
-      return <OrderPage key={route.orderId} orderId={route.orderId} />;
+      return (
+        <SignInGate title="Your order" reason="Sign in to see this order.">
+          {() => <OrderPage key={route.orderId} orderId={route.orderId} />}
+        </SignInGate>
+      );
     case 'mailbox':
       return <MailboxPage />;
     case 'not-found':
@@ -77,7 +91,7 @@ export function App() {
       }}>
         Skip to content
       </a>
-      <SiteHeader route={route} />
+      <SiteHeader route={route} account={<AccountMenu current={route.name} />} />
       <main id="main" tabIndex={-1} className="container site-main">
         {connected ? (
           <Suspense fallback={<LoadingState label="Loading page…" />}>

@@ -1,14 +1,21 @@
-/** app-server through the local API Gateway, against the real local DynamoDB and SQS. */
+/**
+ * app-server through the local API Gateway and its Cognito authorizer, against the real local
+ * DynamoDB, SQS and user pool. Callers: the stack's customer, a second customer and a staff member.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_LIMITS } from '../amplify/domain/api.ts';
 import { CATALOG } from '../amplify/domain/catalog.ts';
-import { orderNumberOf } from '../amplify/domain/order-rules.ts';
+import { isFinal, orderNumberOf, type OrderStatus } from '../amplify/domain/order-rules.ts';
 import { orderRequest } from './fixtures.ts';
-import { api, postOrder, startTestStack } from './helpers/stack.ts';
+import { api, createUser, postOrder, startTestStack, type TestUser } from './helpers/stack.ts';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
+let other: TestUser;
+let staff: TestUser;
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ instrument: true });
+  other = await createUser(stack);
+  staff = await createUser(stack, { staff: true });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -16,14 +23,14 @@ afterAll(async () => {
 });
 
 describe('GET /health and /products', () => {
-  it('reports health', async () => {
-    const { status, body } = await api(stack, '/health');
+  it('reports health, without signing in', async () => {
+    const { status, body } = await api(stack, '/health', {}, null);
     expect(status).toBe(200);
     expect(body.status).toBe('ok');
   });
 
-  it('lists the catalog with prices in dollars', async () => {
-    const { status, body } = await api(stack, '/products');
+  it('lists the catalog with prices in dollars, without signing in', async () => {
+    const { status, body } = await api(stack, '/products', {}, null);
     expect(status).toBe(200);
     expect(body.products).toHaveLength(CATALOG.length);
     expect(body.products[0]).toEqual({
@@ -38,7 +45,7 @@ describe('GET /health and /products', () => {
 });
 
 describe('POST /orders', () => {
-  it('stores an order priced by the server and answers 201 with its location', async () => {
+  it('stores an order for the signed-in customer, priced by the server, and answers 201 with its location', async () => {
     const { status, headers, body } = await postOrder(stack, orderRequest(), { Origin: 'http://localhost:5173' });
     expect(status).toBe(201);
     expect(headers.get('location')).toBe(`/orders/${body.orderId}`);
@@ -46,6 +53,8 @@ describe('POST /orders', () => {
     expect(headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(body).toMatchObject({ status: 'PENDING', subtotalAmount: 278.48, shippingAmount: 0, totalAmount: 278.48, customerName: 'Ana García' });
     expect(body.orderNumber).toBe(orderNumberOf(body.orderId));
+    expect(body).toMatchObject({ customerId: stack.customer.sub, customerEmail: stack.customer.email });
+    expect(body.orderId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(body.items).toEqual([
       { productId: 'prod-001', name: 'Wireless Headphones', quantity: 2, price: 129.99 },
       { productId: 'prod-012', name: 'Coffee Mug', quantity: 1, price: 18.5 },
@@ -65,6 +74,51 @@ describe('POST /orders', () => {
     expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(4);
   });
 
+  it("scopes Idempotency-Keys to the caller: another customer's same key is their own order (no squatting)", async () => {
+    const headers = { 'Idempotency-Key': `shared-${Date.now()}` };
+    const squatter = await postOrder(stack, orderRequest({ items: [{ productId: 'prod-003', quantity: 1 }] }), headers, other);
+    const owner = await postOrder(stack, orderRequest(), headers);
+    expect([squatter.status, owner.status]).toEqual([201, 201]);
+    expect(owner.body.orderId).not.toBe(squatter.body.orderId);
+    expect(owner.headers.get('idempotent-replayed')).toBeNull();
+    expect(owner.body.customerId).toBe(stack.customer.sub);
+    expect(squatter.body.customerId).toBe(other.sub);
+  });
+
+  it('accepts customerId and customerEmail in the body when they are the token\'s, and refuses others with 403, storing nothing', async () => {
+    const own = await postOrder(stack, orderRequest({ customerId: other.sub, customerEmail: other.email }), {}, other);
+    expect(own.status).toBe(201);
+    const before = (await api(stack, '/orders?limit=100', {}, other)).body.orders.length;
+    const forSomeoneElse = await postOrder(stack, orderRequest({ customerId: stack.customer.sub }), {}, other);
+    expect(forSomeoneElse.status).toBe(403);
+    expect(forSomeoneElse.body.details[0].path).toBe('customerId');
+    const otherEmail = await postOrder(stack, orderRequest({ customerEmail: 'someone@example.com' }), {}, other);
+    expect(otherEmail.status).toBe(403);
+    expect(otherEmail.body.details[0].path).toBe('customerEmail');
+    expect((await api(stack, '/orders?limit=100', {}, other)).body.orders.length).toBe(before);
+    expect((await api(stack, '/orders?limit=100')).body.orders.some((o: { customerId: string }) => o.customerId !== stack.customer.sub)).toBe(false);
+  });
+
+  it("accepts the seed's item shape (name and price) when it matches the catalog", async () => {
+    const items = [{ productId: 'prod-001', name: 'Wireless Headphones', quantity: 2, price: 129.99 }];
+    const { status, body } = await postOrder(stack, orderRequest({ items }));
+    expect(status).toBe(201);
+    expect(body.items).toEqual(items);
+    expect(body.totalAmount).toBe(259.98);
+  });
+
+  it('answers 409 with the current prices when a price changed since the cart was filled, storing nothing', async () => {
+    const before = (await api(stack, '/orders?limit=100')).body.orders.length;
+    const items = [
+      { productId: 'prod-001', name: 'Wireless Headphones', quantity: 1, price: 119.99 },
+      { productId: 'prod-012', quantity: 1, price: 18.5 },
+    ];
+    const { status, body } = await postOrder(stack, orderRequest({ items }));
+    expect(status).toBe(409);
+    expect(body.details).toEqual([{ path: 'items.0.price', message: 'Current price of prod-001: 129.99' }]);
+    expect((await api(stack, '/orders?limit=100')).body.orders.length).toBe(before);
+  });
+
   it('refuses an Idempotency-Key reused for a different order', async () => {
     const headers = { 'Idempotency-Key': `reuse-${Date.now()}` };
     expect((await postOrder(stack, orderRequest(), headers)).status).toBe(201);
@@ -78,7 +132,8 @@ describe('POST /orders', () => {
     ['an empty body', '', 400, '(body)'],
     ['a JSON array', '[]', 400, '(body)'],
     ['an unknown product', { ...orderRequest(), items: [{ productId: 'prod-999', quantity: 1 }] }, 400, 'items.0.productId'],
-    ['a tampered price', { ...orderRequest(), items: [{ productId: 'prod-001', quantity: 1, price: 0.01 }] }, 400, 'items.0.price'],
+    ['a price below zero', { ...orderRequest(), items: [{ productId: 'prod-001', quantity: 1, price: -1 }] }, 400, 'items.0.price'],
+    ['a name that is not the product', { ...orderRequest(), items: [{ productId: 'prod-001', quantity: 1, name: 'Gift' }] }, 400, 'items.0.name'],
     ['a client-chosen id', { ...orderRequest(), orderId: 'mine' }, 400, 'orderId'],
     ['a missing address field', { ...orderRequest(), shippingAddress: { street: 'x', city: 'y', state: 'z', country: 'Spain' } }, 400, 'shippingAddress.zipCode'],
     ['a string quantity', { ...orderRequest(), items: [{ productId: 'prod-001', quantity: '2' }] }, 400, 'items.0.quantity'],
@@ -120,33 +175,100 @@ describe('POST /orders', () => {
 });
 
 describe('GET /orders', () => {
-  const customerId = `pager-${Date.now()}`;
+  let mine: string[] = [];
+  let theirs: string[] = [];
   beforeAll(async () => {
-    for (let i = 0; i < 5; i++) expect((await postOrder(stack, orderRequest({ customerId }))).status).toBe(201);
+    for (let i = 0; i < 5; i++) mine.push((await postOrder(stack, orderRequest())).body.orderId);
+    for (let i = 0; i < 3; i++) theirs.push((await postOrder(stack, orderRequest(), {}, other)).body.orderId);
+    // Lists and counts are compared below: let every order of this stack reach its final status.
+    for (let settled = false; !settled; ) {
+      const { body } = await api(stack, '/orders?limit=100', {}, staff);
+      settled = body.orders.every((o: { status: OrderStatus }) => isFinal(o.status));
+      if (!settled) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   });
 
-  it("pages through one customer's orders newest first", async () => {
-    const seen: { orderId: string; orderDate: string }[] = [];
+  async function pageThrough(query: Record<string, string>, as: TestUser) {
+    const seen: { orderId: string; orderDate: string; customerId: string; status: string }[] = [];
     let nextToken: string | undefined;
     let pages = 0;
     do {
-      const query = new URLSearchParams({ customerId, limit: '2', ...(nextToken ? { nextToken } : {}) });
-      const { status, body } = await api(stack, `/orders?${query}`);
-      expect(status).toBe(200);
+      const params = new URLSearchParams({ ...query, ...(nextToken ? { nextToken } : {}) });
+      const { status, body } = await api(stack, `/orders?${params}`, {}, as);
+      expect(status, JSON.stringify(body)).toBe(200);
       seen.push(...body.orders);
       nextToken = body.nextToken;
       pages++;
-    } while (nextToken && pages < 10);
-    expect(seen).toHaveLength(5);
-    expect(new Set(seen.map((o) => o.orderId)).size).toBe(5);
+    } while (nextToken && pages < 100);
+    return seen;
+  }
+
+  it("pages through the caller's own orders only, newest first", async () => {
+    const seen = await pageThrough({ limit: '2' }, stack.customer);
+    const ids = seen.map((o) => o.orderId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(mine));
+    expect(seen.every((o) => o.customerId === stack.customer.sub)).toBe(true);
     const dates = seen.map((o) => o.orderDate);
     expect(dates).toEqual([...dates].sort().reverse());
+    const theirsSeen = await pageThrough({ limit: '100' }, other);
+    expect(theirsSeen.map((o) => o.orderId)).toEqual(expect.arrayContaining(theirs));
+    expect(theirsSeen.some((o) => mine.includes(o.orderId))).toBe(false);
   });
 
-  it('scans all orders without a customer', async () => {
-    const { status, body } = await api(stack, '/orders?limit=100');
-    expect(status).toBe(200);
-    expect(body.orders.length).toBeGreaterThanOrEqual(5);
+  it("answers 403 to a customer asking for another customer's orders, 200 for their own id", async () => {
+    const { status, body } = await api(stack, `/orders?customerId=${other.sub}`);
+    expect(status).toBe(403);
+    expect(body.details[0].path).toBe('customerId');
+    expect((await api(stack, `/orders?customerId=${stack.customer.sub}`)).status).toBe(200);
+  });
+
+  it('gives staff every order, newest first, across all statuses and pages, with counts per status', async () => {
+    const seen = await pageThrough({ limit: '3' }, staff);
+    const ids = seen.map((o) => o.orderId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining([...mine, ...theirs]));
+    const dates = seen.map((o) => o.orderDate);
+    expect(dates).toEqual([...dates].sort().reverse());
+    const first = await api(stack, '/orders', {}, staff);
+    const counted = Object.values(first.body.counts as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(counted).toBe(seen.length);
+  });
+
+  it('lets staff filter by customer, status and dates, each served by an index', async () => {
+    const byCustomer = await pageThrough({ customerId: other.sub, limit: '2' }, staff);
+    expect(byCustomer.every((o) => o.customerId === other.sub)).toBe(true);
+    expect(byCustomer.map((o) => o.orderId)).toEqual(expect.arrayContaining(theirs));
+    const all = await pageThrough({ limit: '100' }, staff);
+    for (const status of new Set(all.map((o) => o.status))) {
+      const filtered = await pageThrough({ status, limit: '2' }, staff);
+      expect(filtered.length).toBe(all.filter((o) => o.status === status).length);
+      expect(filtered.every((o) => o.status === status)).toBe(true);
+    }
+    const pivot = all[Math.floor(all.length / 2)]!.orderDate;
+    const since = await pageThrough({ from: pivot, limit: '4' }, staff);
+    expect(since.length).toBe(all.filter((o) => o.orderDate >= pivot).length);
+    const until = await pageThrough({ to: pivot, limit: '4' }, staff);
+    expect(until.length).toBe(all.filter((o) => o.orderDate <= pivot).length);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const none = await api(stack, `/orders?from=${tomorrow}`, {}, staff);
+    expect(none.body.orders).toEqual([]);
+    expect(Object.values(none.body.counts).every((n) => n === 0)).toBe(true);
+  });
+
+  it('never scans the table: every list, filtered or not, is an index query', async () => {
+    const scans = stack.services!.dynamodb.count('Scan');
+    const queries = stack.services!.dynamodb.count('Query');
+    for (const query of ['', '?status=DELIVERED', '?from=2026-01-01', `?customerId=${other.sub}&status=PENDING`, '?to=2030-01-01&limit=1']) {
+      expect((await api(stack, `/orders${query}`, {}, staff)).status).toBe(200);
+    }
+    expect((await api(stack, '/orders')).status).toBe(200);
+    expect(stack.services!.dynamodb.count('Scan')).toBe(scans);
+    expect(stack.services!.dynamodb.count('Query')).toBeGreaterThan(queries);
+  });
+
+  it('does not show customers the counts', async () => {
+    expect((await api(stack, '/orders')).body.counts).toBeUndefined();
   });
 
   it.each([
@@ -156,16 +278,39 @@ describe('GET /orders', () => {
     ['customerId=a%20b', 'customerId'],
     ['nextToken=garbage', 'nextToken'],
     ['sort=asc', 'sort'],
+    ['status=LOST', 'status'],
+    ['from=yesterday', 'from'],
+    ['from=2026-02-01&to=2026-01-01', 'to'],
   ])('rejects ?%s', async (query, path) => {
     const { status, body } = await api(stack, `/orders?${query}`);
     expect(status).toBe(400);
     expect(body.details.map((d: { path: string }) => d.path)).toContain(path);
   });
 
-  it("rejects a token issued for another customer's list", async () => {
-    const first = await api(stack, `/orders?customerId=${customerId}&limit=1`);
-    const { status } = await api(stack, `/orders?customerId=someone-else&nextToken=${first.body.nextToken}`);
-    expect(status).toBe(400);
+  it("rejects a nextToken issued to another caller or for another query", async () => {
+    const mineFirst = await api(stack, '/orders?limit=1');
+    expect(mineFirst.body.nextToken).toEqual(expect.any(String));
+    const stolen = await api(stack, `/orders?limit=1&nextToken=${mineFirst.body.nextToken}`, {}, other);
+    expect(stolen.status).toBe(400);
+    expect(stolen.body.details[0].path).toBe('nextToken');
+    const staffFirst = await api(stack, '/orders?limit=1', {}, staff);
+    expect((await api(stack, `/orders?limit=1&status=PENDING&nextToken=${staffFirst.body.nextToken}`, {}, staff)).status).toBe(400);
+    expect((await api(stack, `/orders?limit=1&customerId=${other.sub}&nextToken=${staffFirst.body.nextToken}`, {}, staff)).status).toBe(400);
+    expect((await api(stack, `/orders?limit=1&nextToken=${staffFirst.body.nextToken}`, {}, stack.customer)).status).toBe(400);
+    expect((await api(stack, `/orders?limit=1&nextToken=${staffFirst.body.nextToken}`, {}, staff)).status).toBe(200);
+  });
+});
+
+describe('GET /orders/{orderId}: the owner or staff', () => {
+  it('shows an order to its owner and to staff, and answers anyone else exactly as for a missing order', async () => {
+    const { body: order } = await postOrder(stack, orderRequest());
+    expect((await api(stack, `/orders/${order.orderId}`)).status).toBe(200);
+    expect((await api(stack, `/orders/${order.orderId}`, {}, staff)).body.customerEmail).toBe(stack.customer.email);
+    const stranger = await api(stack, `/orders/${order.orderId}`, {}, other);
+    const missingId = '00000000-0000-4000-8000-000000000000';
+    const missing = await api(stack, `/orders/${missingId}`, {}, other);
+    expect(stranger.status).toBe(404);
+    expect(stranger.body).toEqual(JSON.parse(JSON.stringify(missing.body).replaceAll(missingId, order.orderId)));
   });
 });
 
@@ -192,9 +337,10 @@ describe('GET /orders/{orderId} and unknown routes', () => {
   it('answers CORS preflight requests', async () => {
     const response = await fetch(new URL('orders', stack.apiUrl), {
       method: 'OPTIONS',
-      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,idempotency-key' },
+      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,idempotency-key,authorization' },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
+    expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
   });
 });

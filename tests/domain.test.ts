@@ -4,7 +4,9 @@ import { UnknownProductError } from '../amplify/domain/errors.ts';
 import { arrangeShipment, simulatePayment } from '../amplify/domain/fulfilment.ts';
 import { renderConfirmation } from '../amplify/domain/notification.ts';
 import { ALLOWED_PREVIOUS, canTransition, createOrderRequestSchema, hasReached, isFinal, ORDER_STATUSES } from '../amplify/domain/order.ts';
-import { orderIdForKey } from '../amplify/domain/place-order.ts';
+import { callerFromClaims, parseGroups } from '../amplify/domain/auth.ts';
+import { PriceChangedError, ValidationError } from '../amplify/domain/errors.ts';
+import { forCaller } from '../amplify/domain/place-order.ts';
 import { priceOrder } from '../amplify/domain/pricing.ts';
 import { orderRequest } from './fixtures.ts';
 
@@ -57,7 +59,7 @@ describe('order request schema', () => {
   });
 
   it.each([
-    ['a client price', { items: [{ productId: 'prod-001', quantity: 1, price: 0.01 }] }, 'items.0'],
+    ['a negative client price', { items: [{ productId: 'prod-001', quantity: 1, price: -1 }] }, 'items.0.price'],
     ['a client total', { totalAmount: 1 }, ''],
     ['a client status', { status: 'DELIVERED' }, ''],
     ['zero quantity', { items: [{ productId: 'prod-001', quantity: 0 }] }, 'items.0.quantity'],
@@ -134,6 +136,8 @@ describe('confirmation e-mail', () => {
     const { items, totalAmount } = priceOrder(orderRequest().items);
     const { subject, body } = renderConfirmation({
       ...orderRequest(),
+      customerId: 'c-1',
+      customerEmail: 'ana@example.com',
       orderId: 'o-1',
       orderDate: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-01T00:00:00.000Z',
@@ -150,12 +154,63 @@ describe('confirmation e-mail', () => {
   });
 });
 
-describe('idempotent order ids', () => {
-  it('are UUID-shaped, stable per customer and key, and differ between customers', () => {
-    const id = orderIdForKey('c1', 'key-1');
-    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(orderIdForKey('c1', 'key-1')).toBe(id);
-    expect(orderIdForKey('c2', 'key-1')).not.toBe(id);
+describe('the seed item shape (name and price beside productId and quantity)', () => {
+  it('is accepted when it matches the catalog', () => {
+    const priced = priceOrder([{ productId: 'prod-001', quantity: 2, name: 'Wireless Headphones', price: 129.99 }]);
+    expect(priced.totalAmount).toBe(259.98);
+  });
+
+  it('refuses a price that is no longer the catalog\'s, naming every changed line with its current price', () => {
+    const lines = [
+      { productId: 'prod-001', quantity: 1, price: 99.99 },
+      { productId: 'prod-002', quantity: 1, price: 89.5 },
+      { productId: 'prod-012', quantity: 1, price: 0.01 },
+    ];
+    const error = (() => {
+      try {
+        priceOrder(lines);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(PriceChangedError);
+    expect((error as PriceChangedError).details).toEqual([
+      { path: 'items.0.price', message: 'Current price of prod-001: 129.99' },
+      { path: 'items.2.price', message: 'Current price of prod-012: 18.5' },
+    ]);
+  });
+
+  it('refuses a name that is not the product\'s', () => {
+    expect(() => priceOrder([{ productId: 'prod-001', quantity: 1, name: 'Free Headphones' }])).toThrow(ValidationError);
+  });
+});
+
+describe('the caller', () => {
+  it('reads cognito:groups as API Gateway REST passes it (comma-separated), or as a list', () => {
+    expect(parseGroups('ADMINS')).toEqual(['ADMINS']);
+    expect(parseGroups('other,ADMINS')).toEqual(['other', 'ADMINS']);
+    expect(parseGroups('[other ADMINS]')).toEqual(['other', 'ADMINS']);
+    expect(parseGroups(['ADMINS'])).toEqual(['ADMINS']);
+    expect(parseGroups(undefined)).toEqual([]);
+    expect(parseGroups('ADMINSX')).toEqual(['ADMINSX']);
+  });
+
+  it('is staff only in the ADMINS group, and nobody without sub and e-mail', () => {
+    const claims = { sub: 's-1', email: 'a@example.com', email_verified: 'true' };
+    expect(callerFromClaims(claims)).toEqual({ sub: 's-1', email: 'a@example.com', emailVerified: true, isStaff: false });
+    expect(callerFromClaims({ ...claims, 'cognito:groups': 'ADMINS' })?.isStaff).toBe(true);
+    expect(callerFromClaims({ ...claims, 'cognito:groups': 'ADMINSX,staff' })?.isStaff).toBe(false);
+    expect(callerFromClaims({ email: 'a@example.com' })).toBeUndefined();
+    expect(callerFromClaims(null)).toBeUndefined();
+  });
+
+  it("places orders for the caller: body ids must be the token's", () => {
+    const caller = { sub: 's-1', email: 'Ana@Example.com', emailVerified: true, isStaff: false };
+    expect(forCaller(orderRequest(), caller)).toMatchObject({ customerId: 's-1', customerEmail: 'Ana@Example.com' });
+    expect(forCaller(orderRequest({ customerId: 's-1', customerEmail: 'ana@example.com' }), caller).customerId).toBe('s-1');
+    expect(() => forCaller(orderRequest({ customerId: 's-2' }), caller)).toThrow(/signed-in customer/);
+    expect(() => forCaller(orderRequest({ customerEmail: 'eve@example.com' }), caller)).toThrow(/signed-in customer/);
+    expect(() => forCaller(orderRequest(), { ...caller, emailVerified: false })).toThrow(/Verify/);
   });
 });
 

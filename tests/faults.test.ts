@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_DEAD_LETTERS_PATH } from '../local/api-gateway.ts';
 import { orderRequest } from './fixtures.ts';
-import { api, mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
+import { api, createUser, mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 beforeAll(async () => {
@@ -22,21 +22,21 @@ beforeEach(() => {
 describe('when DynamoDB fails', () => {
   it('answers 503 without storing anything, and a retry with the same key places the order once', async () => {
     const key = { 'Idempotency-Key': `dynamo-down-${Date.now()}` };
-    const customerId = `dynamo-down-${Date.now()}`;
+    const customer = await createUser(stack);
     const sends = stack.services!.sqs.count('SendMessage');
     stack.services!.dynamodb.inject('PutItem', 100); // more than the SDK's own retries
-    const failed = await postOrder(stack, orderRequest({ customerId }), key);
+    const failed = await postOrder(stack, orderRequest(), key, customer);
     expect(failed.status).toBe(503);
     expect(failed.body.error).toMatch(/retry/i);
     expect(failed.headers.get('retry-after')).toBe('1');
-    expect((await api(stack, `/orders?customerId=${customerId}`)).body.orders).toHaveLength(0);
+    expect((await api(stack, '/orders', {}, customer)).body.orders).toHaveLength(0);
     expect(stack.services!.sqs.count('SendMessage')).toBe(sends);
 
     stack.services!.dynamodb.clearFaults();
-    const retried = await postOrder(stack, orderRequest({ customerId }), key);
+    const retried = await postOrder(stack, orderRequest(), key, customer);
     expect(retried.status).toBe(201);
-    expect((await waitForFinal(stack, retried.body.orderId)).status).toBe('DELIVERED');
-    expect((await api(stack, `/orders?customerId=${customerId}`)).body.orders).toHaveLength(1);
+    expect((await waitForFinal(stack, retried.body.orderId, 30_000, customer)).status).toBe('DELIVERED');
+    expect((await api(stack, '/orders', {}, customer)).body.orders).toHaveLength(1);
   });
 
   it('retries a throttled status update inside the SDK and still delivers', async () => {

@@ -8,10 +8,10 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_LIMITS, IDEMPOTENCY_KEY_HEADER } from '../amplify/domain/api.ts';
-import { encodePageToken } from '../amplify/domain/order-store.ts';
+import { encodePageToken, pageBinding } from '../amplify/domain/page-token.ts';
 import { scanTable } from '../scripts/reconcile-lib.ts';
 import { orderRequest } from './fixtures.ts';
-import { api, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
+import { api, createUser, postOrder, startTestStack, waitForFinal, type TestUser } from './helpers/stack.ts';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
@@ -33,6 +33,8 @@ interface Case {
   allow?: string;
   /** Extra headers sent as given, for names an object literal cannot hold (`__proto__`). */
   rawHeaders?: [string, string][];
+  /** Who sends it: the stack's customer (default), another customer, staff, or nobody (no token). */
+  as?: 'other' | 'staff' | 'nobody';
 }
 type NamedCase = [name: string, Case];
 
@@ -78,8 +80,16 @@ const valid = () => JSON.stringify(orderRequest());
 
 // Tokens issued during the seed (resolved lazily).
 const issued: { customerToken?: string; scanToken?: string } = {};
+let other: TestUser;
+let staff: TestUser;
+/** The caller's own customer id (known once the stack runs). */
+const me = () => stack.customer.sub;
+/** A page token bound to the customer's own list, holding `position` (checked by the store). */
+const ownToken = (position: unknown) => encodePageToken(position, pageBinding(me(), { customerId: me(), status: undefined, from: undefined, to: undefined }));
 
 const TOP_STRING_FIELDS = ['customerId', 'customerName', 'customerEmail', 'paymentMethod'];
+/** Fields the body must carry (the customer's id and e-mail come from the token). */
+const REQUIRED_TOP_FIELDS = ['customerName', 'paymentMethod'];
 const ADDRESS_FIELDS = ['street', 'city', 'state', 'zipCode', 'country'].map((f) => `shippingAddress.${f}`);
 const MAX_LENGTHS: [string, number][] = [
   ['customerId', 64],
@@ -192,23 +202,33 @@ const queryCases: NamedCase[] = [
       ['an index key on the scan', b64({ orderId: UUID, customerId: 'customer-001', orderDate: '2026-01-01T00:00:00.000Z' })],
     ] as const
   ).map(([what, token]): NamedCase => [`GET /orders?nextToken=<${what}>`, get(`/orders?nextToken=${token}`, 400, ['nextToken'])]),
+  // Correctly bound to the caller's list, with a hand-made position: the store checks it.
   ...(
     [
-      ['a scan key', b64({ orderId: UUID })],
-      ["another customer's key", encodePageToken({ orderId: UUID, customerId: 'pager-a', orderDate: '2026-01-01T00:00:00.000Z' })],
-      ['a 41-character orderDate', b64({ orderId: UUID, customerId: 'pager-b', orderDate: 'x'.repeat(41) })],
-      ['a missing orderDate', b64({ orderId: UUID, customerId: 'pager-b' })],
-      ['a numeric orderDate', b64({ orderId: UUID, customerId: 'pager-b', orderDate: 1 })],
+      ['a table key', () => ownToken({ orderId: UUID })],
+      ["another customer's key", () => ownToken({ orderId: UUID, customerId: 'someone-else', orderDate: '2026-01-01T00:00:00.000Z' })],
+      ['a status-index key', () => ownToken({ orderId: UUID, status: 'PENDING', orderDate: '2026-01-01T00:00:00.000Z' })],
+      ['a 41-character orderDate', () => ownToken({ orderId: UUID, customerId: me(), orderDate: 'x'.repeat(41) })],
+      ['a missing orderDate', () => ownToken({ orderId: UUID, customerId: me() })],
+      ['a numeric orderDate', () => ownToken({ orderId: UUID, customerId: me(), orderDate: 1 })],
+      ['a DynamoDB-typed key', () => ownToken({ orderId: { S: UUID }, customerId: me(), orderDate: '2026-01-01T00:00:00.000Z' })],
+      ['no position', () => b64({ b: pageBinding(me(), { customerId: me(), status: undefined, from: undefined, to: undefined }) })],
     ] as const
-  ).map(([what, token]): NamedCase => [`GET /orders?customerId=pager-b&nextToken=<${what}>`, get(`/orders?customerId=pager-b&nextToken=${token}`, 400, ['nextToken'])]),
-  ["GET /orders?customerId=pager-b&nextToken=<token issued for pager-a>", get(() => `/orders?customerId=pager-b&nextToken=${issued.customerToken}`, 400, ['nextToken'])],
-  ['GET /orders?customerId=pager-a&nextToken=<token issued for the scan>', get(() => `/orders?customerId=pager-a&nextToken=${issued.scanToken}`, 400, ['nextToken'])],
-  ['GET /orders?nextToken=<token issued for pager-a> (no customer)', get(() => `/orders?nextToken=${issued.customerToken}`, 400, ['nextToken'])],
-  ['GET /orders?nextToken=<issued token, tampered>', get(() => `/orders?customerId=pager-a&nextToken=${issued.customerToken!.slice(0, -6)}AAAAAA`, 400, ['nextToken'])],
+  ).map(([what, token]): NamedCase => [`GET /orders?nextToken=<own list, ${what}>`, get(() => `/orders?nextToken=${token()}`, 400, ['nextToken'])]),
+  ['GET /orders?nextToken=<a staff token, hand-made for every status>', { ...get(() => `/orders?nextToken=${encodePageToken({ LOST: 'done' }, pageBinding(staff.sub, { customerId: undefined, status: undefined, from: undefined, to: undefined }))}`, 400, ['nextToken']), as: 'staff' }],
+  ["GET /orders?nextToken=<token issued to another customer>", { ...get(() => `/orders?nextToken=${issued.customerToken}`, 400, ['nextToken']), as: 'other' }],
+  ["GET /orders?customerId=<own>&nextToken=<staff's token>", get(() => `/orders?customerId=${me()}&nextToken=${issued.scanToken}`, 400, ['nextToken'])],
+  ["GET /orders?status=PENDING&nextToken=<staff's token for all statuses>", { ...get(() => `/orders?status=PENDING&nextToken=${issued.scanToken}`, 400, ['nextToken']), as: 'staff' }],
+  ['GET /orders?nextToken=<issued token, tampered>', get(() => `/orders?nextToken=${issued.customerToken!.slice(0, -6)}AAAAAA`, 400, ['nextToken'])],
+  ["GET /orders?customerId=<another customer's>", { ...get(() => `/orders?customerId=${other.sub}`, 403, ['customerId']) }],
   ['GET /orders?sort=asc', get('/orders?sort=asc', 400, ['sort'])],
   ['GET /orders?customerid=x (case)', get('/orders?customerid=x', 400, ['customerid'])],
   ['GET /orders?limit[]=1', get('/orders?limit[]=1', 400, ['limit[]'])],
-  ['GET /orders?status=PENDING', get('/orders?status=PENDING', 400, ['status'])],
+  ['GET /orders?status=pending (case)', get('/orders?status=pending', 400, ['status'])],
+  ['GET /orders?status=PENDING&status=LOST (last wins)', get('/orders?status=PENDING&status=LOST', 400, ['status'])],
+  ['GET /orders?from=2026-13-01', get('/orders?from=2026-13-01', 400, ['from'])],
+  ['GET /orders?to=tomorrow', get('/orders?to=tomorrow', 400, ['to'])],
+  ['GET /orders?from=2026-02-01&to=2026-01-01', get('/orders?from=2026-02-01&to=2026-01-01', 400, ['to'])],
   ['GET /orders?__proto__=x', get('/orders?__proto__=x', 400, ['__proto__'])],
   ['GET /orders?constructor=x', get('/orders?constructor=x', 400, ['constructor'])],
   ['GET /orders?toString=x', get('/orders?toString=x', 400, ['toString'])],
@@ -245,7 +265,7 @@ const framingCases: NamedCase[] = [
     (text): NamedCase => [`POST /orders with broken JSON ${JSON.stringify(text.slice(0, 24))}`, post(text, 400, ['(body)'])],
   ),
   ...['[]', 'null', '1', '"order"', 'true', `[${valid()}]`].map((text): NamedCase => [`POST /orders with JSON ${text.slice(0, 12)} (not an object)`, post(text, 400, ['(body)'])]),
-  ['POST /orders with {}', post('{}', 400, ['customerId', 'customerName', 'customerEmail', 'paymentMethod', 'shippingAddress', 'items'])],
+  ['POST /orders with {}', post('{}', 400, ['customerName', 'paymentMethod', 'shippingAddress', 'items'])],
   ['POST /orders padded to 16 KiB + 1', post(valid() + ' '.repeat(API_LIMITS.maxBodyBytes + 1 - Buffer.byteLength(valid())), 413, ['(body)'])],
   ['POST /orders with a 20 KB name', field('customerName', 'x'.repeat(20_000), 413, '(body)')],
   ['POST /orders with 6,000 x € (18 KB, 6,000 characters)', field('customerName', '€'.repeat(6000), 413, '(body)')],
@@ -268,7 +288,7 @@ const WRONG_TYPES: [string, unknown][] = [
 
 const fieldCases: NamedCase[] = [
   // Each required field missing.
-  ...[...TOP_STRING_FIELDS, 'shippingAddress', 'items', ...ADDRESS_FIELDS, 'items.0.productId', 'items.0.quantity'].map(
+  ...[...REQUIRED_TOP_FIELDS, 'shippingAddress', 'items', ...ADDRESS_FIELDS, 'items.0.productId', 'items.0.quantity'].map(
     (path): NamedCase => [`POST /orders without ${path}`, field(path, MISSING)],
   ),
   // Wrong types.
@@ -391,8 +411,6 @@ const fieldCases: NamedCase[] = [
   // Tampered prices and totals, and fields the server chooses.
   ...(
     [
-      ['items.0.price', 0.01],
-      ['items.0.name', 'Free Headphones'],
       ['items.0.priceCents', 1],
       ['items.0.discount', 100],
       ['totalAmount', 0.01],
@@ -417,6 +435,9 @@ const fieldCases: NamedCase[] = [
       ['customerID', 'customer-002'],
     ] as const
   ).map(([path, value]): NamedCase => [`POST /orders with client-chosen ${path}`, field(path, value)]),
+  // The seed's item shape: a price or name the catalog does not have is refused, never charged.
+  ['POST /orders with client-chosen items.0.price', field('items.0.price', 0.01, 409)],
+  ['POST /orders with client-chosen items.0.name', field('items.0.name', 'Free Headphones')],
   // Prototype pollution.
   ['POST /orders with a top-level __proto__', post(`{"__proto__":{"isAdmin":true},${valid().slice(1)}`, 400, ['__proto__'])],
   ['POST /orders with a top-level constructor', post(`{"constructor":{"prototype":{"isAdmin":true}},${valid().slice(1)}`, 400, ['constructor'])],
@@ -443,8 +464,35 @@ const fieldCases: NamedCase[] = [
   ['POST /orders reusing an Idempotency-Key for another order', post(withValue('items', [{ productId: 'prod-004', quantity: 1 }]), 422, [IDEMPOTENCY_KEY_HEADER], { [IDEMPOTENCY_KEY_HEADER]: 'seed-key-1' })],
   ['POST /orders reusing an Idempotency-Key, another name', post(withValue('customerName', 'Mallory'), 422, [IDEMPOTENCY_KEY_HEADER], { [IDEMPOTENCY_KEY_HEADER]: 'seed-key-1' })],
   // Hostile header names (the proxy event's header map must not be an ordinary object).
-  ['POST /orders {} with a header named __proto__', { ...post('{}', 400, ['customerId']), rawHeaders: [['__proto__', 'x']] }],
-  ['POST /orders {} with a header named constructor', { ...post('{}', 400, ['customerId']), rawHeaders: [['constructor', 'x']] }],
+  ['POST /orders {} with a header named __proto__', { ...post('{}', 400, ['customerName']), rawHeaders: [['__proto__', 'x']] }],
+  ['POST /orders {} with a header named constructor', { ...post('{}', 400, ['customerName']), rawHeaders: [['constructor', 'x']] }],
+  // Identity: never from the body, never without a valid token.
+  ['POST /orders for another customer id', { ...post(withValue('customerId', 'someone-else'), 403, ['customerId']) }],
+  ['POST /orders for another e-mail', { ...post(withValue('customerEmail', 'eve@example.com'), 403, ['customerEmail']) }],
+  ['POST /orders with a price that changed', post(withValue('items.0', { productId: 'prod-001', quantity: 1, price: 1 }), 409, ['items.0.price'])],
+  ['POST /orders with a negative price', post(withValue('items.0.price', -5), 400, ['items.0.price'])],
+  ['POST /orders with a price as a string', post(withValue('items.0.price', '129.99'), 400, ['items.0.price'])],
+  ['POST /orders with a wrong product name', post(withValue('items.0.name', 'Gift card'), 400, ['items.0.name'])],
+  ...(
+    [
+      ['no token', undefined],
+      ['an empty Authorization', ''],
+      ['Authorization: Bearer', 'Bearer'],
+      ['a Basic credential', 'Basic YWRtaW46YWRtaW4='],
+      ['a 10 KB token', 'a'.repeat(10_000)],
+      ['three dots', '...'],
+      ['a JWT of JSON garbage', `${b64('{')}.${b64('}')}.x`],
+      ['alg none', `${b64({ alg: 'none' })}.${b64({ sub: 'x', email: 'x@example.com', token_use: 'id' })}.`],
+    ] as const
+  ).flatMap(([what, token]): NamedCase[] =>
+    (
+      [
+        ['POST /orders', post(valid(), 401, ['Authorization'])],
+        ['GET /orders', get('/orders', 401, ['Authorization'])],
+        [`GET /orders/${UUID}`, get(`/orders/${UUID}`, 401, ['Authorization'])],
+      ] as const
+    ).map(([route, c]): NamedCase => [`${route} with ${what}`, { ...c, as: 'nobody', headers: { ...c.headers, ...(token === undefined ? {} : { Authorization: token }) } }]),
+  ),
   ['GET /orders/not-a-uuid with a header named toString', { ...get('/orders/not-a-uuid', 400, ['orderId']), rawHeaders: [['toString', 'x']] }],
 ];
 
@@ -464,6 +512,8 @@ interface RawResponse {
 function send(c: Case, path: string): Promise<RawResponse> {
   const url = new URL(stack.apiUrl);
   const rawHeaders: [string, string][] = [...Object.entries(c.headers ?? {}), ...(c.rawHeaders ?? [])];
+  const caller = c.as === 'nobody' ? undefined : c.as === 'other' ? other : c.as === 'staff' ? staff : stack.customer;
+  if (caller) rawHeaders.push(['Authorization', caller.idToken]);
   if (c.body !== undefined) rawHeaders.push(['Content-Length', String(Buffer.byteLength(c.body))]);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: url.hostname, port: url.port, method: c.method, path, agent }, (res) => {
@@ -503,16 +553,19 @@ beforeAll(async () => {
   stack = await startTestStack({ instrument: true, deliveryWaitMs: 0, paymentSuccessRate: 1 });
   // Some orders to page through and to collide with, taken to their final status first so that
   // nothing in the pipeline changes the tables while the hostile requests run.
+  other = await createUser(stack);
+  staff = await createUser(stack, { staff: true });
   const seeded = [
     await postOrder(stack, orderRequest(), { [IDEMPOTENCY_KEY_HEADER]: 'seed-key-1' }),
-    ...(await Promise.all([1, 2, 3].map(() => postOrder(stack, orderRequest({ customerId: 'pager-a' }))))),
-    await postOrder(stack, orderRequest({ customerId: 'pager-b' })),
+    ...(await Promise.all([1, 2, 3].map(() => postOrder(stack, orderRequest())))),
   ];
-  for (const response of seeded) expect(response.status).toBe(201);
+  const others = [await postOrder(stack, orderRequest(), {}, other)];
+  for (const response of [...seeded, ...others]) expect(response.status).toBe(201);
   for (const response of seeded) await waitForFinal(stack, response.body.orderId);
+  for (const response of others) await waitForFinal(stack, response.body.orderId, 30_000, other);
   await stack.stepFunctions.idle();
-  const customerPage = await api(stack, '/orders?customerId=pager-a&limit=1');
-  const scanPage = await api(stack, '/orders?limit=1');
+  const customerPage = await api(stack, '/orders?limit=1');
+  const scanPage = await api(stack, '/orders?limit=1', {}, staff);
   issued.customerToken = customerPage.body.nextToken;
   issued.scanToken = scanPage.body.nextToken;
   expect(issued.customerToken).toEqual(expect.any(String));

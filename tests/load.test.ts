@@ -40,8 +40,7 @@ function jobs(): Job[] {
     const product = CATALOG[i % CATALOG.length]!;
     const other = CATALOG[(i * 7 + 3) % CATALOG.length]!;
     const body = orderRequest({
-      customerId: `load-${i % 97}`,
-      customerEmail: `load-${i}@example.com`,
+      customerName: `Load Customer ${i % 97}`,
       items: product.productId === other.productId ? [{ productId: product.productId, quantity: 1 + (i % 10) }] : [
         { productId: product.productId, quantity: 1 + (i % 10) },
         { productId: other.productId, quantity: 1 },
@@ -60,7 +59,7 @@ async function send(job: Job): Promise<Outcome> {
   try {
     const response = await fetch(new URL('orders', stack.apiUrl), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(job.key ? { [IDEMPOTENCY_KEY_HEADER]: job.key } : {}) },
+      headers: { 'Content-Type': 'application/json', Authorization: stack.customer.idToken, ...(job.key ? { [IDEMPOTENCY_KEY_HEADER]: job.key } : {}) },
       body: JSON.stringify(job.body),
     });
     const body = (await response.json()) as { orderId?: string };
@@ -190,6 +189,8 @@ describe('reconciliation checks', () => {
   const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
   const order = (n: number, fields: Partial<Order>): Order => ({
     ...orderRequest(),
+    customerId: 'customer-001',
+    customerEmail: 'ana@example.com',
     items: [{ productId: 'prod-001', name: 'Wireless Headphones', quantity: 1, price: 129.99 }],
     orderId: id(n),
     orderDate: t,

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Order } from '../amplify/domain/order.ts';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { LOCAL_MAILBOX_PATH } from '../local/api-gateway.ts';
+import { DEMO_USERS, signInWithPassword } from '../local/cognito.ts';
 import { orderRequest } from './fixtures.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'orders-start-'));
@@ -42,13 +43,17 @@ interface Running {
 }
 
 /** Runs `npm start`'s script and resolves when it prints its URLs. */
+let cognitoPort: number | undefined;
 async function start(env: Record<string, string> = {}): Promise<Running> {
   const [apiPort, webPort] = [await freePort(), await freePort()];
+  // The same user pool port across restarts: the tokens' issuer names it.
+  cognitoPort ??= await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     env: {
       ...process.env,
       API_PORT: String(apiPort),
       WEB_PORT: String(webPort),
+      COGNITO_PORT: String(cognitoPort),
       LOCAL_DATA_DIR: dataDir,
       AMPLIFY_OUTPUTS_PATH: path.join(dir, 'amplify_outputs.json'),
       STOREFRONT_VITE_CACHE_DIR: path.join(dir, 'vite-cache'),
@@ -77,8 +82,29 @@ async function stop(running: Running, signal: NodeJS.Signals): Promise<number | 
   return exited;
 }
 
+/** The ID token of the demo customer whose e-mail and password `npm start` printed. */
+let idToken = '';
+async function signInAsPrintedCustomer(running: Running): Promise<string> {
+  const printed = /Demo customer: (\S+) \/ (\S+)/.exec(running.output());
+  expect(printed?.slice(1)).toEqual([DEMO_USERS.customer.email, DEMO_USERS.customer.password]);
+  const outputs = JSON.parse(readFileSync(path.join(dir, 'amplify_outputs.json'), 'utf8'));
+  const pool = { clientId: outputs.auth.user_pool_client_id as string };
+  const endpoint = outputs.custom.local.userPoolEndpoint as string;
+  const call = async (action: string, body: Record<string, unknown>) => {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}` },
+      body: JSON.stringify(body),
+    });
+    return (await response.json()) as never;
+  };
+  const tokens = await signInWithPassword({ ...pool, call }, printed![1]!, printed![2]!);
+  idToken = tokens.IdToken;
+  return idToken;
+}
+
 async function getOrder(apiUrl: string, orderId: string): Promise<Order> {
-  return (await fetch(new URL(`orders/${orderId}`, apiUrl))).json() as Promise<Order>;
+  return (await fetch(new URL(`orders/${orderId}`, apiUrl), { headers: { Authorization: idToken } })).json() as Promise<Order>;
 }
 
 async function waitForStatus(apiUrl: string, orderId: string, statuses: string[], timeoutMs = 30_000): Promise<Order> {
@@ -93,7 +119,8 @@ async function waitForStatus(apiUrl: string, orderId: string, statuses: string[]
 
 const mailFiles = (orderId: string) => readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.includes(orderId));
 
-describe('npm start', () => {
+// Each start launches the whole stack (user pool included) in a child process on a shared machine.
+describe('npm start', { timeout: 150_000 }, () => {
   let orderId = '';
 
   it('serves the storefront and takes a posted order to DELIVERED with its e-mail in the outbox', async () => {
@@ -101,10 +128,15 @@ describe('npm start', () => {
     expect((await fetch(running.webUrl)).status).toBe(200);
     const outputs = JSON.parse(readFileSync(path.join(dir, 'amplify_outputs.json'), 'utf8'));
     expect(outputs.custom.API.ordersApi.endpoint).toBe(running.apiUrl);
+    expect(outputs.auth).toMatchObject({ user_pool_id: expect.any(String), user_pool_client_id: expect.any(String), groups: [{ ADMINS: expect.anything() }] });
+    expect(outputs.custom.local.userPoolEndpoint).toBe(`http://127.0.0.1:${cognitoPort}`);
+    const unsigned = await fetch(new URL('orders', running.apiUrl), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(orderRequest()) });
+    expect(unsigned.status).toBe(401);
 
+    await signInAsPrintedCustomer(running);
     const response = await fetch(new URL('orders', running.apiUrl), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Authorization: idToken },
       body: JSON.stringify(orderRequest()),
     });
     expect(response.status).toBe(201);
@@ -122,8 +154,13 @@ describe('npm start', () => {
     expect(await stop(running, 'SIGINT')).toBe(0);
   });
 
-  it('keeps orders and e-mails across a restart', async () => {
+  it('keeps orders, e-mails, the user pool and its accounts across a restart', async () => {
+    const before = JSON.parse(readFileSync(path.join(dir, 'amplify_outputs.json'), 'utf8')).auth;
     const running = await start();
+    expect(JSON.parse(readFileSync(path.join(dir, 'amplify_outputs.json'), 'utf8')).auth).toEqual(before);
+    // The token from before the restart is still valid (same pool, same issuer).
+    expect((await getOrder(running.apiUrl, orderId)).status).toBe('DELIVERED');
+    await signInAsPrintedCustomer(running);
     expect((await getOrder(running.apiUrl, orderId)).status).toBe('DELIVERED');
     const mailbox = (await (await fetch(new URL(LOCAL_MAILBOX_PATH.slice(1), running.apiUrl))).json()) as { messages: { orderId: string }[] };
     expect(mailbox.messages.filter((m) => m.orderId === orderId)).toHaveLength(1);
@@ -135,8 +172,8 @@ describe('npm start', () => {
     let running = await start({ LOCAL_DELIVERY_WAIT_MS: '60000' });
     const response = await fetch(new URL('orders', running.apiUrl), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(orderRequest({ customerId: 'killed-mid-way' })),
+      headers: { 'Content-Type': 'application/json', Authorization: idToken },
+      body: JSON.stringify(orderRequest({ customerName: 'Killed Mid-Way' })),
     });
     const killedId = ((await response.json()) as Order).orderId;
     const shipped = await waitForStatus(running.apiUrl, killedId, ['SHIPPED']);

@@ -78,7 +78,7 @@ describe('recovery job', () => {
   });
 
   it('starts <orderId>-r1 for an order whose execution failed before the order was final', async () => {
-    const { status, body } = await postOrder(stack, orderRequest({ customerId: 'customer-recovery' }));
+    const { status, body } = await postOrder(stack, orderRequest());
     expect(status).toBe(201);
     const orderId = body.orderId as string;
     brokenShipments.add(orderId);
@@ -112,7 +112,7 @@ describe('recovery job', () => {
   it('the recover-orders Lambda handler runs the same job with the shared staleness (RECOVERY.staleAfterMinutes)', async () => {
     const sqs = stack.services!.sqs;
     sqs.inject('SendMessage', 10);
-    const { body } = await postOrder(stack, orderRequest({ customerId: 'customer-handler' }));
+    const { body } = await postOrder(stack, orderRequest());
     const orderId = body.orderId as string;
     sqs.clearFaults();
 

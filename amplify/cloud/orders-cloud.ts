@@ -9,6 +9,7 @@
 import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -24,7 +25,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_METHODS, ROUTES } from '../domain/api.ts';
+import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_ACCESS, ROUTE_METHODS, ROUTES } from '../domain/api.ts';
+import { AUTH_TOKEN, UNAUTHORIZED_BODY } from '../domain/auth.ts';
 import { createOrderRequestSchema } from '../domain/order.ts';
 import { ENV, IDEMPOTENCY_TABLE, NOTIFICATION_TOPIC, ORDER_QUEUE, ORDERS_TABLE } from '../domain/resources.ts';
 import { renderWorkflow } from '../domain/workflow.ts';
@@ -70,6 +72,8 @@ export interface OrdersCloudProps {
   readonly storefrontDomain?: StorefrontDomain;
   /** Keep tables, keys and logs when the stack is deleted (branch deployments); sandboxes clean up. */
   readonly retainData: boolean;
+  /** The accounts (amplify/auth/resource.ts): the API's authorizer trusts this pool. */
+  readonly auth: { readonly userPool: cognito.IUserPool; readonly userPoolClient: cognito.IUserPoolClient };
 }
 
 export class OrdersCloud extends Construct {
@@ -83,6 +87,8 @@ export class OrdersCloud extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly recovery: OrderRecovery;
   readonly api: apigw.RestApi;
+  /** Verifies the ID token of every signed-in route (`ROUTE_ACCESS`). */
+  readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
   readonly requestValidator: apigw.RequestValidator;
   readonly accessLogBucket: s3.Bucket;
   /** API Gateway's execution log group (created here so it has a retention). */
@@ -125,6 +131,13 @@ export class OrdersCloud extends Construct {
       partitionKey: { name: ORDERS_TABLE.openOrdersIndex.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: ORDERS_TABLE.openOrdersIndex.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    // Staff lists by status and date, and the counts per status (never a Scan).
+    this.ordersTable.addGlobalSecondaryIndex({
+      indexName: ORDERS_TABLE.statusIndex.name,
+      partitionKey: { name: ORDERS_TABLE.statusIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: ORDERS_TABLE.statusIndex.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
     });
 
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
@@ -220,19 +233,27 @@ export class OrdersCloud extends Construct {
     // ---------------------------------------------------------------- Functions: env + IAM
     appServer.addEnvironment(ENV.ordersTable, this.ordersTable.tableName);
     appServer.addEnvironment(ENV.queueUrl, this.queue.queueUrl);
-    // Item reads and writes and the all-orders Scan on the table; a customer's orders by Query on
-    // CustomerIndex (GetItem/PutItem have no meaning on an index ARN).
+    appServer.addEnvironment(ENV.idempotencyTable, this.idempotencyTable.tableName);
+    // Item reads and writes on the table; a customer's orders (CustomerIndex) and staff lists
+    // (StatusDateIndex) by Query on the indexes (GetItem/PutItem have no meaning on an index ARN).
     appServer.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         resources: [this.ordersTable.tableArn],
       }),
     );
     appServer.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],
-        resources: [`${this.ordersTable.tableArn}/index/${ORDERS_TABLE.customerIndex.name}`],
+        resources: [
+          `${this.ordersTable.tableArn}/index/${ORDERS_TABLE.customerIndex.name}`,
+          `${this.ordersTable.tableArn}/index/${ORDERS_TABLE.statusIndex.name}`,
+        ],
       }),
+    );
+    // Idempotency-Keys of POST /orders, recorded per caller beside their order id (order-keys.ts).
+    appServer.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [this.idempotencyTable.tableArn] }),
     );
     appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
 
@@ -335,6 +356,16 @@ export class OrdersCloud extends Construct {
       description: 'POST /orders body, generated from createOrderRequestSchema (amplify/domain/order.ts)',
       schema: requestModelSchema(createOrderRequestSchema, 'CreateOrderRequest'),
     });
+    // No token, a bad one, or a token of another pool: 401 with the API's error body (and CORS).
+    this.api.addGatewayResponse('Unauthorized', {
+      type: apigw.ResponseType.UNAUTHORIZED,
+      responseHeaders: { 'Access-Control-Allow-Origin': "'*'" },
+      templates: { 'application/json': JSON.stringify(UNAUTHORIZED_BODY) },
+    });
+    this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: [props.auth.userPool],
+      identitySource: AUTH_TOKEN.identitySource,
+    });
     const integration = new apigw.LambdaIntegration(appServer, { proxy: true, allowTestInvoke: false });
     for (const [route, path] of Object.entries(ROUTES) as [keyof typeof ROUTES, string][]) {
       const resource = this.api.root.resourceForPath(path);
@@ -344,6 +375,7 @@ export class OrdersCloud extends Construct {
           requestValidator: this.requestValidator,
           requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
           requestModels: route === 'orders' && method === 'POST' ? { 'application/json': createOrderModel } : undefined,
+          ...(ROUTE_ACCESS[route] === 'signedIn' ? { authorizer: this.authorizer, authorizationType: apigw.AuthorizationType.COGNITO } : {}),
         });
       }
     }
@@ -402,7 +434,8 @@ export class OrdersCloud extends Construct {
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data:",
             "font-src 'self' data:",
-            `connect-src 'self' https://*.execute-api.${Aws.REGION}.amazonaws.com`,
+            // The API, and Cognito for sign-in (the storefront talks to the user pool directly).
+            `connect-src 'self' https://*.execute-api.${Aws.REGION}.amazonaws.com https://cognito-idp.${Aws.REGION}.amazonaws.com`,
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
@@ -461,7 +494,14 @@ export class OrdersCloud extends Construct {
 
     // The built storefront plus its runtime configuration: `amplify_outputs.json` next to
     // index.html, with the deploy-time API endpoint, so a build never needs a deployed backend.
-    const sources = [s3deploy.Source.jsonData(RUNTIME_OUTPUTS_FILE, { version: '1.4', ...this.clientOutputs })];
+    const authOutputs = {
+      aws_region: region,
+      user_pool_id: props.auth.userPool.userPoolId,
+      user_pool_client_id: props.auth.userPoolClient.userPoolClientId,
+      username_attributes: ['email'],
+      user_verification_types: ['email'],
+    };
+    const sources = [s3deploy.Source.jsonData(RUNTIME_OUTPUTS_FILE, { version: '1.4', auth: authOutputs, ...this.clientOutputs })];
     if (props.storefrontDir) sources.unshift(s3deploy.Source.asset(props.storefrontDir));
     this.deployment = new s3deploy.BucketDeployment(this, 'DeployStorefront', {
       destinationBucket: this.siteBucket,

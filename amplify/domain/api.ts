@@ -15,15 +15,30 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
   order: ['GET'],
 };
 
+/**
+ * Who may call each route: `public` needs no token; `signedIn` needs a valid Cognito ID token
+ * (API Gateway's Cognito authorizer in AWS, `local/authorizer.ts` locally, same rules).
+ */
+export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = {
+  health: 'public',
+  products: 'public',
+  orders: 'signedIn',
+  order: 'signedIn',
+};
+
 export const API_LIMITS = {
   maxBodyBytes: 16 * 1024,
   defaultPageSize: 20,
   maxPageSize: 100,
   maxIdempotencyKeyLength: 128,
+  /** A page token of the staff's all-statuses list holds one position per status. */
+  maxPageTokenLength: 2048,
 } as const;
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
-export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER];
+/** Where the client sends the Cognito ID token (see `amplify/domain/auth.ts`, AUTH_TOKEN). */
+export const AUTH_TOKEN_HEADER = 'Authorization';
+export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER, AUTH_TOKEN_HEADER];
 
 /** Name of the REST API in `amplify_outputs.json` (`custom.API.<name>`), read by the storefront. */
 export const API_NAME = 'ordersApi';

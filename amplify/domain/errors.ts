@@ -51,6 +51,28 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
+/**
+ * Lines sent with the price the shopper saw, and the catalog's price is now different: the
+ * shopper confirms the current prices before being charged (409). `details` name each line.
+ */
+export class PriceChangedError extends Error {
+  override readonly name = 'PriceChangedError';
+  constructor(readonly details: FieldIssue[]) {
+    super('Prices changed since the cart was filled; confirm the current prices');
+  }
+}
+
+/** The request names another customer than the signed-in caller (403). */
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+  constructor(
+    message: string,
+    readonly details: FieldIssue[],
+  ) {
+    super(message);
+  }
+}
+
 /** Error names the workflow must not retry: retrying cannot change the outcome. */
 export const NON_RETRYABLE_ERRORS = [
   'OrderNotFoundError',

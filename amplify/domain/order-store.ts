@@ -3,10 +3,11 @@
  * never move an order backwards, and repeating a step that already happened is a harmless no-op.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidTransitionError, OrderNotFoundError, ValidationError } from './errors.ts';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidTransitionError, OrderNotFoundError } from './errors.ts';
 import type { Order } from './order.ts';
-import { ALLOWED_PREVIOUS, hasReached, isFinal, type OrderStatus } from './order-rules.ts';
+import { ALLOWED_PREVIOUS, hasReached, isFinal, ORDER_STATUSES, type OrderStatus } from './order-rules.ts';
+import { invalidPageToken } from './page-token.ts';
 import { ORDERS_TABLE } from './resources.ts';
 
 /** Attributes kept on the item for the server's own use and never returned to clients. */
@@ -16,51 +17,66 @@ interface StoredOrder extends Order {
   nextStepDueAt?: string;
 }
 
-export interface OrderPage {
-  orders: Order[];
-  nextToken?: string;
-}
-
 export type StatusAttributes = Partial<Omit<Order, 'orderId' | 'status' | 'updatedAt'>>;
 
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-const { partitionKey, customerIndex, openOrdersIndex } = ORDERS_TABLE;
+const { partitionKey, customerIndex, openOrdersIndex, statusIndex } = ORDERS_TABLE;
 
-// Pagination tokens are the table's LastEvaluatedKey, base64url-encoded. A decoded token must have
-// exactly the key attributes of the page it continues, as short strings, so a tampered token is a
-// 400, never a DynamoDB error. (Checked by hand: no zod in the functions that only use the store.)
-/** Each key attribute a token may hold, with its longest value (ids: 64; an ISO-8601 date: 40). */
-const KEY_LIMITS: Record<string, number> = { [partitionKey]: 64, [customerIndex.partitionKey]: 64, [customerIndex.sortKey]: 40 };
-const SCAN_KEY = [partitionKey];
-const INDEX_KEY = [partitionKey, customerIndex.partitionKey, customerIndex.sortKey];
-
-export function encodePageToken(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+/** Which orders a list holds: one customer's, one status's, or all; optionally within dates. */
+export interface OrderQuery {
+  customerId?: string;
+  status?: OrderStatus;
+  /** Inclusive ISO-8601 bounds on `orderDate`. */
+  from?: string;
+  to?: string;
 }
 
-function decodePageToken(token: string, customerId: string | undefined): Record<string, string> {
-  const invalid = new ValidationError('Invalid pagination token', [{ path: 'nextToken', message: 'Not a token this API issued' }]);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid;
-  const key = parsed as Record<string, unknown>;
-  const expected = customerId ? INDEX_KEY : SCAN_KEY;
+/** Where a list stopped: a key of the index it reads, or for all orders one key per status. */
+type IndexKey = Record<string, string>;
+type MergedPosition = Partial<Record<OrderStatus, IndexKey | 'done'>>;
+
+// A position must have exactly the key attributes of the index it continues, as short strings, so
+// a hand-made token is a 400, never a DynamoDB error. (No zod here: order-starter and
+// process-order bundle this module and stay small.)
+/** Each key attribute a position may hold, with its longest value (ids: 64; an ISO-8601 date: 40). */
+const KEY_LIMITS: Record<string, number> = { [partitionKey]: 64, [customerIndex.partitionKey]: 64, [customerIndex.sortKey]: 40, [statusIndex.partitionKey]: 40 };
+const CUSTOMER_KEY = [partitionKey, customerIndex.partitionKey, customerIndex.sortKey];
+const STATUS_KEY = [partitionKey, statusIndex.partitionKey, statusIndex.sortKey];
+
+function checkedKey(value: unknown, names: string[], fixed: Record<string, string>): IndexKey {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidPageToken();
+  const key = value as Record<string, unknown>;
   const wellFormed =
-    Object.keys(key).length === expected.length &&
-    expected.every((name) => {
-      const value = key[name];
-      return typeof value === 'string' && value.length >= 1 && value.length <= KEY_LIMITS[name]!;
-    });
-  if (!wellFormed) throw invalid;
-  if (customerId && key[customerIndex.partitionKey] !== customerId) throw invalid;
-  return key as Record<string, string>;
+    Object.keys(key).length === names.length &&
+    names.every((name) => typeof key[name] === 'string' && key[name].length >= 1 && key[name].length <= KEY_LIMITS[name]!) &&
+    Object.entries(fixed).every(([name, expected]) => key[name] === expected);
+  if (!wellFormed) throw invalidPageToken();
+  return key as IndexKey;
+}
+
+function checkedMergedPosition(value: unknown): MergedPosition {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidPageToken();
+  const position: MergedPosition = {};
+  for (const [status, key] of Object.entries(value)) {
+    if (!(ORDER_STATUSES as readonly string[]).includes(status)) throw invalidPageToken();
+    position[status as OrderStatus] = key === 'done' ? 'done' : checkedKey(key, STATUS_KEY, { [statusIndex.partitionKey]: status });
+  }
+  return position;
+}
+
+/** `#sk BETWEEN ...` (or one side) for the date bounds of a query. */
+function dateCondition(query: OrderQuery, sortKey: string, names: Record<string, string>, values: Record<string, unknown>): string {
+  names['#date'] = sortKey;
+  if (query.from) values[':from'] = query.from;
+  if (query.to) values[':to'] = query.to;
+  if (query.from && query.to) return ' AND #date BETWEEN :from AND :to';
+  if (query.from) return ' AND #date >= :from';
+  if (query.to) return ' AND #date <= :to';
+  delete names['#date'];
+  return '';
 }
 
 function toOrder(item: Record<string, unknown> | StoredOrder): Order {
@@ -140,28 +156,129 @@ export class OrderStore {
     return Item as StoredOrder | undefined;
   }
 
-  /** One customer's orders newest first (CustomerIndex), or all orders (Scan) when no customer is given. */
-  async list(options: { customerId?: string; limit: number; nextToken?: string }): Promise<OrderPage> {
-    const { customerId, limit } = options;
-    const startKey = options.nextToken ? decodePageToken(options.nextToken, customerId) : undefined;
-    const output = customerId
-      ? await this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: customerIndex.name,
-            KeyConditionExpression: '#customerId = :customerId',
-            ExpressionAttributeNames: { '#customerId': customerIndex.partitionKey },
-            ExpressionAttributeValues: { ':customerId': customerId },
-            ScanIndexForward: false,
-            Limit: limit,
-            ExclusiveStartKey: startKey,
-          }),
-        )
-      : await this.db.send(new ScanCommand({ TableName: this.tableName, Limit: limit, ExclusiveStartKey: startKey }));
-    return {
-      orders: (output.Items ?? []).map(toOrder),
-      nextToken: output.LastEvaluatedKey ? encodePageToken(output.LastEvaluatedKey) : undefined,
-    };
+  /**
+   * Orders newest first, `limit` at a time, from an index, never a Scan: one customer's
+   * (CustomerIndex, a status as filter), one status's (StatusDateIndex), or every order (the
+   * StatusDateIndex partitions merged by date). `position` continues a page this method returned.
+   */
+  async list(query: OrderQuery & { limit: number; position?: unknown }): Promise<{ orders: Order[]; position?: unknown }> {
+    const { limit } = query;
+    if (query.customerId !== undefined) {
+      const start = query.position === undefined ? undefined : checkedKey(query.position, CUSTOMER_KEY, { [customerIndex.partitionKey]: query.customerId });
+      const page = await this.queryIndex(customerIndex, query.customerId, query, limit, start, query.status);
+      return { orders: page.items.map(toOrder), position: page.lastKey };
+    }
+    if (query.status !== undefined) {
+      const start = query.position === undefined ? undefined : checkedKey(query.position, STATUS_KEY, { [statusIndex.partitionKey]: query.status });
+      const page = await this.queryIndex(statusIndex, query.status, query, limit, start);
+      return { orders: page.items.map(toOrder), position: page.lastKey };
+    }
+    return this.listAllStatuses(query, limit, query.position === undefined ? {} : checkedMergedPosition(query.position));
+  }
+
+  /** How many orders each status holds (one customer's, or all), within the query's dates. */
+  async countByStatus(query: Omit<OrderQuery, 'status'>): Promise<Record<OrderStatus, number>> {
+    const counts = await Promise.all(
+      ORDER_STATUSES.map(async (status) => {
+        let count = 0;
+        let startKey: IndexKey | undefined;
+        do {
+          const names: Record<string, string> = { '#pk': statusIndex.partitionKey };
+          const values: Record<string, unknown> = { ':pk': status };
+          const condition = `#pk = :pk${dateCondition(query, statusIndex.sortKey, names, values)}`;
+          if (query.customerId !== undefined) {
+            names['#customer'] = customerIndex.partitionKey;
+            values[':customer'] = query.customerId;
+          }
+          const output = await this.db.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: statusIndex.name,
+              KeyConditionExpression: condition,
+              FilterExpression: query.customerId !== undefined ? '#customer = :customer' : undefined,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+              Select: 'COUNT',
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          count += output.Count ?? 0;
+          startKey = output.LastEvaluatedKey as IndexKey | undefined;
+        } while (startKey);
+        return [status, count] as const;
+      }),
+    );
+    return Object.fromEntries(counts) as Record<OrderStatus, number>;
+  }
+
+  private async queryIndex(
+    index: { name: string; partitionKey: string; sortKey: string },
+    partition: string,
+    query: OrderQuery,
+    limit: number,
+    startKey: IndexKey | undefined,
+    statusFilter?: OrderStatus,
+  ): Promise<{ items: StoredOrder[]; lastKey?: IndexKey }> {
+    const names: Record<string, string> = { '#pk': index.partitionKey };
+    const values: Record<string, unknown> = { ':pk': partition };
+    const condition = `#pk = :pk${dateCondition(query, index.sortKey, names, values)}`;
+    if (statusFilter) {
+      names['#status'] = 'status';
+      values[':status'] = statusFilter;
+    }
+    const output = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: condition,
+        FilterExpression: statusFilter ? '#status = :status' : undefined,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    return { items: (output.Items ?? []) as StoredOrder[], lastKey: output.LastEvaluatedKey as IndexKey | undefined };
+  }
+
+  /**
+   * Every order newest first: up to `limit` from each status's partition, merged by date; each
+   * status keeps its own position, advanced past the orders this page took.
+   * An order that changes status between two pages moves to another partition, so it may be
+   * listed twice or not at all in that walk (a list of a moving pipeline; the counts are exact
+   * at the time of the first page).
+   */
+  private async listAllStatuses(query: OrderQuery, limit: number, position: MergedPosition): Promise<{ orders: Order[]; position?: unknown }> {
+    const open = ORDER_STATUSES.filter((status) => position[status] !== 'done');
+    const pages = await Promise.all(
+      open.map(async (status) => {
+        const start = position[status];
+        const page = await this.queryIndex(statusIndex, status, query, limit, start === 'done' ? undefined : start);
+        return { status, ...page, taken: 0 };
+      }),
+    );
+    const orders: StoredOrder[] = [];
+    while (orders.length < limit) {
+      let newest: (typeof pages)[number] | undefined;
+      for (const page of pages) {
+        const head = page.items[page.taken];
+        if (head && (!newest || head.orderDate > newest.items[newest.taken]!.orderDate)) newest = page;
+      }
+      if (!newest) break;
+      orders.push(newest.items[newest.taken++]!);
+    }
+    const next: MergedPosition = { ...position };
+    for (const page of pages) {
+      const exhausted = page.taken === page.items.length && page.lastKey === undefined;
+      if (exhausted) next[page.status] = 'done';
+      else if (page.taken > 0) {
+        const last = page.items[page.taken - 1]!;
+        next[page.status] = { [partitionKey]: last.orderId, [statusIndex.partitionKey]: last.status, [statusIndex.sortKey]: last.orderDate };
+      }
+    }
+    const more = ORDER_STATUSES.some((status) => next[status] !== 'done');
+    return { orders: orders.map(toOrder), position: more ? next : undefined };
   }
 
   /**

@@ -61,7 +61,7 @@ export const shippingAddressSchema = z.strictObject({
 });
 export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
 
-/** Customer ids are opaque strings chosen by the storefront (until sign-in exists). */
+/** Customer ids are the Cognito `sub` of the account (a UUID); the shape is checked before it is compared. */
 export const customerIdSchema = z
   .string()
   .min(1, 'Required')
@@ -78,16 +78,21 @@ export const orderLineRequestSchema = z.strictObject({
     .int('Must be a whole number')
     .min(1, 'At least 1')
     .max(ORDER_LIMITS.maxQuantityPerItem, `At most ${ORDER_LIMITS.maxQuantityPerItem}`),
+  /** The seed's item shape also names the product and the price the shopper saw: checked against the catalog. */
+  name: z.string().max(200, 'At most 200 characters').optional(),
+  price: z.number('Must be a number').min(0, 'At least 0').max(1_000_000, 'At most 1000000').optional(),
 });
 
 /**
- * What a customer sends to `POST /orders`. Strict: unknown fields (a price, a total, an order id,
- * a status) are rejected, never silently used. Prices come from the catalog on the server.
+ * What a customer sends to `POST /orders`. Strict: unknown fields (a total, an order id, a status)
+ * are rejected, never silently used. Prices come from the catalog on the server; a line's `price`,
+ * when sent, must still be the catalog's. `customerId` and `customerEmail` come from the sign-in
+ * token; a client built to the seed's order model may send them, and they must then be the token's.
  */
 export const createOrderRequestSchema = z.strictObject({
-  customerId: customerIdSchema,
+  customerId: customerIdSchema.optional(),
   customerName: text(100),
-  customerEmail: z.email('Must be an e-mail address').max(254, 'At most 254 characters'),
+  customerEmail: z.email('Must be an e-mail address').max(254, 'At most 254 characters').optional(),
   paymentMethod: z.enum(PAYMENT_METHODS, `One of: ${PAYMENT_METHODS.join(', ')}`),
   shippingAddress: shippingAddressSchema,
   items: z

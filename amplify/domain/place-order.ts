@@ -1,20 +1,24 @@
 /**
- * Placing an order: price it from the catalog, store it once, and put it on the queue.
+ * Placing an order for the signed-in caller: the customer is the caller (never the body), the
+ * order is priced from the catalog, stored once, and put on the queue.
  *
- * With an Idempotency-Key the order id is derived from the customer and the key, so a retried or
- * concurrent duplicate request lands on the same item: DynamoDB's conditional put lets exactly one
- * write win, and the others get the stored order back. A replay also sends the queue message again
- * (the workflow is started at most once per order), which heals a request that stored its order
- * but could not enqueue it.
+ * With an Idempotency-Key, the key is recorded for this caller beside a random order id
+ * (`order-keys.ts`), so a retried or concurrent duplicate request lands on the same item:
+ * DynamoDB's conditional put lets exactly one write win, and the others get the stored order
+ * back. A replay also sends the queue message again (the workflow is started at most once per
+ * order), which heals a request that stored its order but could not enqueue it.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { IdempotencyKeyReusedError } from './errors.ts';
+import type { Caller } from './auth.ts';
+import { ForbiddenError, IdempotencyKeyReusedError } from './errors.ts';
 import { orderNumberOf, type CreateOrderRequest, type Order } from './order.ts';
+import type { OrderKeyStore } from './order-keys.ts';
 import type { OrderStore } from './order-store.ts';
 import { priceOrder } from './pricing.ts';
 
 export interface PlaceOrderDeps {
   store: OrderStore;
+  keys: OrderKeyStore;
   enqueue: (orderId: string) => Promise<void>;
   /** Told when the order is stored but its message could not be sent; recovery will send it. */
   onEnqueueFailed: (orderId: string, error: unknown) => void;
@@ -29,16 +33,45 @@ export interface PlacedOrder {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** A UUID-shaped id derived from the customer and their Idempotency-Key. */
-export function orderIdForKey(customerId: string, idempotencyKey: string): string {
-  const h = sha256(`${customerId}\n${idempotencyKey}`);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+/**
+ * The request with the customer taken from the token. A `customerId` or `customerEmail` in the
+ * body (the seed's order model) must be the caller's own, else the request is refused (403).
+ */
+export function forCaller(request: CreateOrderRequest, caller: Caller): CreateOrderRequest & { customerId: string; customerEmail: string } {
+  if (request.customerId !== undefined && request.customerId !== caller.sub) {
+    throw new ForbiddenError('Orders are placed for the signed-in customer only', [
+      { path: 'customerId', message: 'Must be the signed-in customer (or left out)' },
+    ]);
+  }
+  if (request.customerEmail !== undefined && request.customerEmail.toLowerCase() !== caller.email.toLowerCase()) {
+    throw new ForbiddenError('Orders are placed for the signed-in customer only', [
+      { path: 'customerEmail', message: "Must be the account's e-mail address (or left out)" },
+    ]);
+  }
+  if (!caller.emailVerified) {
+    throw new ForbiddenError('Verify your e-mail address before ordering', [{ path: 'customerEmail', message: 'Not verified yet' }]);
+  }
+  return { ...request, customerId: caller.sub, customerEmail: caller.email };
 }
 
-export async function placeOrder(request: CreateOrderRequest, idempotencyKey: string | undefined, deps: PlaceOrderDeps): Promise<PlacedOrder> {
+export async function placeOrder(
+  body: CreateOrderRequest,
+  idempotencyKey: string | undefined,
+  caller: Caller,
+  deps: PlaceOrderDeps,
+): Promise<PlacedOrder> {
+  const request = forCaller(body, caller);
   const { items, subtotalAmount, shippingAmount, totalAmount } = priceOrder(request.items);
+  // What the order is, whatever optional fields carried it (zod returns keys in schema order).
+  const what = [request.customerName, request.paymentMethod, request.shippingAddress, request.items.map((i) => [i.productId, i.quantity])];
+  const fingerprint = idempotencyKey ? sha256(JSON.stringify(what)) : undefined;
+  let orderId: string = randomUUID();
+  if (idempotencyKey) {
+    const claimed = await deps.keys.claim(caller.sub, idempotencyKey, { orderId, fingerprint: fingerprint! });
+    if (claimed.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+    orderId = claimed.orderId;
+  }
   const now = (deps.now ?? (() => new Date()))().toISOString();
-  const orderId = idempotencyKey ? orderIdForKey(request.customerId, idempotencyKey) : randomUUID();
   const order: Order = {
     orderId,
     orderNumber: orderNumberOf(orderId),
@@ -55,7 +88,6 @@ export async function placeOrder(request: CreateOrderRequest, idempotencyKey: st
     items,
     shippingAddress: request.shippingAddress,
   };
-  const fingerprint = idempotencyKey ? sha256(JSON.stringify(request)) : undefined;
   const result = await deps.store.create(order, fingerprint);
   if (!result.created && result.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
   if (result.created || result.order.status === 'PENDING') {

@@ -27,6 +27,15 @@ export const ORDERS_TABLE = {
     sortKey: 'nextStepDueAt',
     marker: 'OPEN',
   },
+  /**
+   * Every order by status, newest first: the staff's filtered lists and the counts per status
+   * (`GET /orders` for staff) query it, one partition per status, never a Scan.
+   */
+  statusIndex: {
+    name: 'StatusDateIndex',
+    partitionKey: 'status',
+    sortKey: 'orderDate',
+  },
 } as const;
 
 /** Powertools idempotency records (https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/). */
@@ -34,6 +43,15 @@ export const IDEMPOTENCY_TABLE = {
   localName: 'idempotency',
   partitionKey: 'id',
   ttlAttribute: 'expiration',
+} as const;
+
+/**
+ * A customer's Idempotency-Key for `POST /orders`, recorded in the idempotency table beside the
+ * random order id it created (`amplify/domain/order-keys.ts`). The record id hashes the caller's
+ * `sub` with the key, so keys are scoped to the caller and an order id reveals nothing.
+ */
+export const ORDER_KEYS = {
+  idPrefix: 'order-key#',
 } as const;
 
 export const ORDER_QUEUE = {

@@ -54,8 +54,10 @@ function loadSavedForm(): Partial<Form> {
 interface Props {
   lines: readonly CartLine[];
   customerId: string;
-  /** Known values (e.g. the account's name and e-mail); what the shopper typed this session wins. */
+  /** Known values (e.g. the account's name, a retried order); what the shopper typed this session wins. */
   prefill?: Partial<Form>;
+  /** The signed-in account's e-mail: the order's e-mail is always the account's (the API checks it). */
+  accountEmail?: string;
   /** Sends the order; resolves once it is stored. */
   placeOrder: (request: CreateOrderRequest) => Promise<void>;
 }
@@ -67,8 +69,11 @@ function failureText(error: StoreError): string {
   return 'Please correct the highlighted fields and try again.';
 }
 
-export function CheckoutForm({ lines, customerId, prefill = {}, placeOrder }: Props) {
-  const [form, setForm] = useState<Form>(() => ({ ...EMPTY_FORM, ...prefill, ...loadSavedForm() }));
+export function CheckoutForm({ lines, customerId, prefill = {}, accountEmail, placeOrder }: Props) {
+  const [form, setForm] = useState<Form>(() => {
+    const known = { ...EMPTY_FORM, ...prefill, ...loadSavedForm() };
+    return accountEmail ? { ...known, customerEmail: accountEmail } : known;
+  });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [touched, setTouched] = useState<Partial<Record<CheckoutField, boolean>>>({});
   const [otherErrors, setOtherErrors] = useState<string[]>([]);
@@ -161,6 +166,8 @@ export function CheckoutForm({ lines, customerId, prefill = {}, placeOrder }: Pr
       hasError={Boolean(shown(f.name))}
       errorMessage={shown(f.name)}
       isRequired
+      isReadOnly={f.name === 'customerEmail' && Boolean(accountEmail)}
+      descriptiveText={f.name === 'customerEmail' && accountEmail ? "Your account's e-mail: the confirmation goes there." : undefined}
     />
   );
 

@@ -6,6 +6,7 @@ import { ApiError, get, isCancelError, post } from 'aws-amplify/api';
 import { API_LIMITS, API_NAME, IDEMPOTENCY_KEY_HEADER, ROUTES } from '../../amplify/domain/api.ts';
 import type { FieldIssue } from '../../amplify/domain/errors.ts';
 import type { CreateOrderRequest, Order } from '../../amplify/domain/order.ts';
+import type { OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { getConnection, MAILBOX_API_NAME } from './config.ts';
 
 /** A product as `GET /products` returns it (price in dollars). */
@@ -20,6 +21,17 @@ export interface CatalogProduct {
 export interface OrdersPage {
   orders: Order[];
   nextToken?: string;
+  /** Staff only, on a first page: orders per status for the same customer and dates. */
+  counts?: Partial<Record<OrderStatus, number>>;
+}
+
+/** Filters of `GET /orders` (customers get their own orders whatever they ask; staff any). */
+export interface OrderFilters {
+  customerId?: string;
+  status?: OrderStatus;
+  /** YYYY-MM-DD or ISO-8601, inclusive. */
+  from?: string;
+  to?: string;
 }
 
 export interface MailboxMessage {
@@ -116,15 +128,15 @@ export async function fetchOrder(orderId: string, options: CallOptions = {}): Pr
 }
 
 export async function fetchOrders(
-  customerId: string,
+  filters: OrderFilters,
   page: { limit?: number; nextToken?: string } = {},
   options: CallOptions = {},
 ): Promise<OrdersPage> {
   ensureConnected();
   const queryParams: Record<string, string> = {
-    customerId,
     limit: String(Math.min(page.limit ?? API_LIMITS.defaultPageSize, API_LIMITS.maxPageSize)),
   };
+  for (const [name, value] of Object.entries(filters)) if (value) queryParams[name] = value;
   if (page.nextToken) queryParams.nextToken = page.nextToken;
   return run<OrdersPage>(get({ apiName: API_NAME, path: apiPath(ROUTES.orders), options: { queryParams } }), options);
 }

@@ -3,7 +3,8 @@
  * Every API call goes through the REST client of `aws-amplify/api`; this file only configures it.
  */
 import { Amplify } from 'aws-amplify';
-import { API_NAME } from '../../amplify/domain/api.ts';
+import { API_NAME, AUTH_TOKEN_HEADER } from '../../amplify/domain/api.ts';
+import { getIdToken, watchAccount } from '../auth/account.ts';
 
 export interface RestEndpoint {
   endpoint: string;
@@ -17,7 +18,10 @@ export interface AmplifyOutputs {
     API?: Record<string, RestEndpoint>;
     /** Only in local mode: the URL of the local outbox (e-mails the pipeline "sent"). */
     localMailbox?: string;
+    /** Only in local mode: the local Cognito user pool (cognito-local). */
+    local?: { userPoolEndpoint?: string };
   };
+  auth?: { user_pool_id?: string; user_pool_client_id?: string; [key: string]: unknown };
   [key: string]: unknown;
 }
 
@@ -61,16 +65,39 @@ export function getConnection(): Connection {
   return connection;
 }
 
-/** `Amplify.configure(outputs)`, then the REST APIs of `custom.API` (plus the local outbox). */
+/**
+ * Every REST call carries the signed-in account's ID token in `Authorization` (as Amplify's REST
+ * docs do for a Cognito user pool authorizer); a guest's calls carry none.
+ */
+const libraryOptions = {
+  API: {
+    REST: {
+      headers: async ({ apiName }: { apiName: string }): Promise<Record<string, string>> => {
+        if (apiName !== API_NAME) return {}; // the local mailbox is no part of the API
+        const token = await getIdToken();
+        return token ? { [AUTH_TOKEN_HEADER]: token } : {};
+      },
+    },
+  },
+};
+
+/**
+ * `Amplify.configure(outputs)`, then the REST APIs of `custom.API` (plus the local outbox) and,
+ * locally, the user pool's endpoint (amplify_outputs.json has no field for it).
+ */
 export function configureAmplify(outputs: AmplifyOutputs | null): Connection {
   connection = connectionFrom(outputs);
   if (!outputs || !connection.connected) return connection;
-  Amplify.configure(outputs as Parameters<typeof Amplify.configure>[0]);
+  Amplify.configure(outputs as Parameters<typeof Amplify.configure>[0], libraryOptions);
   const rest: Record<string, { endpoint: string; region?: string }> = {};
   for (const [name, api] of Object.entries(outputs.custom?.API ?? {})) {
     rest[name] = { endpoint: api.endpoint, ...(api.region ? { region: api.region } : {}) };
   }
   if (connection.mailboxEndpoint) rest[MAILBOX_API_NAME] = { endpoint: connection.mailboxEndpoint };
-  Amplify.configure({ ...Amplify.getConfig(), API: { REST: rest } });
+  const config = Amplify.getConfig();
+  const userPoolEndpoint = outputs.custom?.local?.userPoolEndpoint;
+  const auth = config.Auth?.Cognito && userPoolEndpoint ? { Auth: { ...config.Auth, Cognito: { ...config.Auth.Cognito, userPoolEndpoint } } } : {};
+  Amplify.configure({ ...config, ...auth, API: { REST: rest } } as Parameters<typeof Amplify.configure>[0], libraryOptions);
+  watchAccount(Boolean(config.Auth?.Cognito));
   return connection;
 }

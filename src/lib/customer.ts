@@ -1,7 +1,10 @@
 /**
- * Until sign-in exists the storefront keeps one customer id per browser (localStorage), matching
- * the shared `customerIdSchema` (letters, digits, `_`, `-`; at most 64 characters).
+ * The customer is the signed-in account (its Cognito `sub`, the same on every device); the API
+ * takes it from the token. `getCustomerId` is empty for a guest, who is asked to sign in at
+ * checkout. (The per-browser id of the store before accounts is no longer used.)
  */
+import { currentAccount } from '../auth/account.ts';
+
 export const CUSTOMER_STORAGE_KEY = 'storefront.customerId.v1';
 const VALID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -16,16 +19,9 @@ export function newCustomerId(): string {
   return `cust-${randomId()}`;
 }
 
-export function getCustomerId(storage: Storage | undefined = globalThis.localStorage): string {
-  const stored = storage?.getItem(CUSTOMER_STORAGE_KEY);
-  if (stored && VALID.test(stored)) return stored;
-  const id = newCustomerId();
-  try {
-    storage?.setItem(CUSTOMER_STORAGE_KEY, id);
-  } catch {
-    // Storage unavailable: the id lasts for this page only.
-  }
-  return id;
+export function getCustomerId(): string {
+  const sub = currentAccount()?.sub ?? '';
+  return VALID.test(sub) ? sub : '';
 }
 
 /** A fresh Idempotency-Key (visible ASCII, well under the API's 128 characters). */

@@ -13,6 +13,7 @@ export type Route =
   | { name: 'orders' }
   | { name: 'order'; orderId: string }
   | { name: 'mailbox' }
+  | { name: 'all-orders' }
   | { name: 'not-found'; path: string };
 
 /** The catalog's filters, kept in the URL so a search or a department can be shared and survives reload. */
@@ -38,6 +39,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/checkout') return { name: 'checkout' };
   if (path === '/orders') return { name: 'orders' };
   if (path === '/mailbox') return { name: 'mailbox' };
+  if (path === '/staff/orders') return { name: 'all-orders' };
   const order = /^\/orders\/([^/]+)$/.exec(path);
   // A link whose id does not decode or is no order id shows the not-found page; ids are lower case.
   const orderId = order?.[1] ? canonicalOrderId(decodeOrUndefined(order[1])) : undefined;
@@ -67,6 +69,7 @@ export const href = {
   orders: () => '#/orders',
   order: (orderId: string) => `#/orders/${encodeURIComponent(orderId)}`,
   mailbox: () => '#/mailbox',
+  allOrders: () => '#/staff/orders',
 };
 
 let lastCatalog = '#/';

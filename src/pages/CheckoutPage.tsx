@@ -2,6 +2,7 @@
 import { Heading, Text } from '@aws-amplify/ui-react';
 import type { CreateOrderRequest } from '../../amplify/domain/order.ts';
 import { CartLines } from '../components/CartLines.tsx';
+import { currentAccount } from '../auth/account.ts';
 import { CheckoutForm } from '../components/CheckoutForm.tsx';
 import { EmptyState, PageHeading } from '../components/common.tsx';
 import { createOrder } from '../lib/api.ts';
@@ -13,6 +14,8 @@ import { useCartLines } from '../lib/store.ts';
 export default function CheckoutPage() {
   const lines = useCartLines();
   const customerId = getCustomerId();
+  // Checkout is behind the sign-in gate: name and e-mail come from the account.
+  const account = currentAccount();
 
   const placeOrder = async (request: CreateOrderRequest) => {
     const order = await createOrder(request, idempotencyKeyFor(JSON.stringify(request), newIdempotencyKey));
@@ -38,7 +41,13 @@ export default function CheckoutPage() {
     <>
       <PageHeading title="Checkout">Checkout</PageHeading>
       <div className="checkout-layout">
-        <CheckoutForm lines={lines} customerId={customerId} placeOrder={placeOrder} />
+        <CheckoutForm
+          lines={lines}
+          customerId={customerId}
+          prefill={account?.name ? { customerName: account.name } : {}}
+          accountEmail={account?.email}
+          placeOrder={placeOrder}
+        />
         <section aria-labelledby="summary-heading" className="order-summary">
           <Heading level={2} id="summary-heading">
             Order summary

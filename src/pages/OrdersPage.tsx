@@ -1,4 +1,4 @@
-/** The browser's customer's orders, newest first, 10 a page ("Show more" follows `nextToken`). */
+/** The signed-in account's orders (on any device), newest first, 10 a page ("Show more" follows `nextToken`). */
 import { Badge, Button, Text } from '@aws-amplify/ui-react';
 import { useEffect, useRef, useState } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
@@ -6,6 +6,7 @@ import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
 import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { fetchOrders, isCancelError, toStoreError, type StoreError } from '../lib/api.ts';
+import { SignInGate } from '../auth/SignInGate.tsx';
 import { getCustomerId } from '../lib/customer.ts';
 import { href } from '../lib/router.ts';
 import { STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
@@ -15,6 +16,14 @@ export const ORDERS_PAGE_SIZE = 10;
 const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
 export default function OrdersPage() {
+  return (
+    <SignInGate title="My orders" reason="Sign in to see your orders, on any device.">
+      {(account) => <AccountOrders key={account.sub} />}
+    </SignInGate>
+  );
+}
+
+function AccountOrders() {
   const customerId = getCustomerId();
   const [orders, setOrders] = useState<Order[]>([]);
   const [nextToken, setNextToken] = useState<string>();
@@ -32,7 +41,7 @@ export default function OrdersPage() {
     setError(undefined);
     setState(token ? 'more' : 'loading');
     try {
-      const page = await fetchOrders(customerId, { limit: ORDERS_PAGE_SIZE, ...(token ? { nextToken: token } : {}) }, { signal: c.signal });
+      const page = await fetchOrders({}, { limit: ORDERS_PAGE_SIZE, ...(token ? { nextToken: token } : {}) }, { signal: c.signal });
       if (c.signal.aborted) return;
       if (token) setFocusIndex(orders.length);
       setOrders((previous) => (token ? [...previous, ...page.orders] : page.orders));
@@ -58,7 +67,7 @@ export default function OrdersPage() {
     <>
       <PageHeading title="My orders">My orders</PageHeading>
       <Text className="muted" fontSize="small">
-        Orders placed from this browser, newest first.
+        Your account's orders, newest first.
       </Text>
       {state === 'loading' && <LoadingState label="Loading your orders…" />}
       {error && <ErrorState title="We could not load your orders" error={error} onRetry={() => (orders.length ? void load(nextToken) : setAttempt((n) => n + 1))} />}

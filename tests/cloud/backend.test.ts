@@ -6,13 +6,15 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { Stack, type App, type CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { requestModelSchema } from '../../amplify/cloud/request-model.ts';
-import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_METHODS, ROUTES } from '../../amplify/domain/api.ts';
+import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_ACCESS, ROUTE_METHODS, ROUTES } from '../../amplify/domain/api.ts';
+import { AUTH_TOKEN, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
+import { requiresSignIn } from '../../local/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
 import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../../amplify/domain/resources.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/domain/workflow.ts';
@@ -58,21 +60,22 @@ afterAll(() => {
 describe('synthesis', () => {
   it('runs with cycle detection on and puts every resource in the functions’ stack', () => {
     expect(app.node.tryGetContext('@aws-cdk/core:validateAgainstDefaultRules')).toBe(true);
-    // The only nested stack of the root is the resource group holding functions and resources.
+    // The root's nested stacks: Amplify's auth stack and the resource group holding functions and resources.
     const nested = Object.values(rootTemplate.toJSON().Resources as Record<string, Json>).filter(
       (r) => r.Type === 'AWS::CloudFormation::Stack',
     );
-    expect(nested).toHaveLength(1);
+    expect(nested).toHaveLength(2);
+    expect(Stack.of(mod.backend.auth.resources.userPool).nestedStackParent).toBe(mod.backend.stack);
     expect(mod.ordersStack.nestedStackParent).toBe(mod.backend.stack);
-    expect(Object.keys(template.toJSON().Parameters ?? {}).filter((p) => !p.startsWith('BootstrapVersion'))).toEqual(
-      [],
-    );
+    // Its only inputs: the user pool and app client of the auth stack (the API's authorizer, the storefront's outputs).
+    const inputs = Object.keys(template.toJSON().Parameters ?? {}).filter((p) => !p.startsWith('BootstrapVersion'));
+    expect(inputs.every((p) => /auth.*UserPool/i.test(p)), inputs.join(', ')).toBe(true);
   });
 });
 
 describe('functions', () => {
   const expectedEnv: Record<keyof typeof FUNCTIONS, string[]> = {
-    appServer: [ENV.ordersTable, ENV.queueUrl],
+    appServer: [ENV.ordersTable, ENV.idempotencyTable, ENV.queueUrl],
     orderStarter: [ENV.stateMachineArn],
     processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn],
     recoverOrders: [ENV.ordersTable, ENV.stateMachineArn, ENV.queueUrl],
@@ -163,12 +166,15 @@ describe('least-privilege IAM', () => {
   const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
   const withoutXray = (statements: Json[]) => statements.filter((s) => ![s.Action].flat().includes('xray:PutTraceSegments'));
 
-  it('app-server: read/write orders (table and CustomerIndex), send to the queue, send traces', () => {
+  it('app-server: read/write orders (table; Query on CustomerIndex and StatusDateIndex; no Scan), its Idempotency-Keys, send to the queue, send traces', () => {
     expect(actionsOf(roleOf('appServer'))).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'sqs:SendMessage', ...XRAY].sort(),
+      ['dynamodb:GetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:PutItem', 'dynamodb:Query', 'sqs:SendMessage', ...XRAY].sort(),
     );
     const dynamo = statementsOf(roleOf('appServer')).find((s) => [s.Action].flat().includes('dynamodb:Query'))!;
     expect(JSON.stringify(dynamo.Resource)).toContain(`/index/${ORDERS_TABLE.customerIndex.name}`);
+    expect(JSON.stringify(dynamo.Resource)).toContain(`/index/${ORDERS_TABLE.statusIndex.name}`);
+    const keys = statementsOf(roleOf('appServer')).find((s) => JSON.stringify(s.Resource).includes(logicalId(mod.ordersStack, mod.cloud.idempotencyTable)))!;
+    expect([keys.Action].flat().sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
   });
 
   it('order-starter: start executions, consume the queue', () => {
@@ -286,6 +292,14 @@ describe('DynamoDB', () => {
             { AttributeName: 'nextStepDueAt', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: 'StatusDateIndex',
+          KeySchema: [
+            { AttributeName: 'status', KeyType: 'HASH' },
+            { AttributeName: 'orderDate', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
         },
       ],
     });
@@ -458,7 +472,9 @@ describe('API Gateway', () => {
     expect(version).toBe(schema.$schema);
     expect({ ...schema, $schema: undefined }).toEqual({ ...rest, $schema: undefined });
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.required).toEqual(expect.arrayContaining(['customerId', 'items', 'shippingAddress']));
+    expect(schema.required).toEqual(expect.arrayContaining(['customerName', 'items', 'shippingAddress']));
+    // The customer comes from the token: the body may leave it out.
+    expect(schema.required).not.toContain('customerId');
   });
 
   it('stage: throttling 10,000 req/s, access logs, execution logs, metrics, tracing', () => {
@@ -659,7 +675,11 @@ describe('local runtime and template agree', () => {
     const localOrders = LOCAL_TABLES.find((t) => t.TableName === ORDERS_TABLE.localName)!;
     const shape = (g: Json) => ({ name: g.IndexName, keys: g.KeySchema, projection: g.Projection.ProjectionType });
     expect(orders.GlobalSecondaryIndexes.map(shape)).toEqual(localOrders.GlobalSecondaryIndexes!.map(shape));
-    expect(orders.GlobalSecondaryIndexes.map((g: Json) => g.IndexName)).toEqual([ORDERS_TABLE.customerIndex.name, ORDERS_TABLE.openOrdersIndex.name]);
+    expect(orders.GlobalSecondaryIndexes.map((g: Json) => g.IndexName)).toEqual([
+      ORDERS_TABLE.customerIndex.name,
+      ORDERS_TABLE.openOrdersIndex.name,
+      ORDERS_TABLE.statusIndex.name,
+    ]);
     const idem = resources[logicalId(mod.ordersStack, mod.cloud.idempotencyTable)]!.Properties;
     expect(idem.KeySchema).toEqual([{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }]);
     expect(idem.TimeToLiveSpecification.AttributeName).toBe(IDEMPOTENCY_TABLE.ttlAttribute);
@@ -691,6 +711,83 @@ describe('local runtime and template agree', () => {
     // And apart from the Task resources, it is the ASL file itself.
     const strip = (d: Json) => JSON.parse(JSON.stringify(d).replaceAll(/"Resource":"[^"]*"/g, '"Resource":""'));
     expect(strip(deployed)).toEqual(strip(WORKFLOW_DEFINITION));
+  });
+});
+
+describe('accounts: the Cognito authorizer, and the local one agrees', () => {
+  const authTemplate = () => Template.fromStack(Stack.of(mod.backend.auth.resources.userPool));
+  const httpMethods = () =>
+    Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::ApiGateway::Method' && r.Properties.HttpMethod !== 'OPTIONS')
+      .map(([, r]) => r.Properties);
+  const pathOf = (resourceRef: Json): string => {
+    const id = resourceRef?.Ref as string | undefined;
+    if (!id) return '';
+    const r = resources[id]!.Properties;
+    return `${pathOf(r.ParentId)}/${r.PathPart}`;
+  };
+
+  it('one COGNITO_USER_POOLS authorizer on the Amplify user pool, reading the header the local authorizer reads', () => {
+    const authorizers = ofType('AWS::ApiGateway::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const props = authorizers[0]![1].Properties;
+    expect(props.Type).toBe('COGNITO_USER_POOLS');
+    expect(props.IdentitySource).toBe(AUTH_TOKEN.identitySource);
+    expect(props.IdentitySource).toBe(`method.request.header.${AUTH_TOKEN.header}`);
+    expect(JSON.stringify(props.ProviderARNs)).toMatch(/UserPool/);
+  });
+
+  it('every /orders method requires it; /health and /products stay public; preflights stay open', () => {
+    const all = httpMethods();
+    expect(all.length).toBe(Object.values(ROUTE_METHODS).flat().length);
+    for (const m of all) {
+      const path = pathOf(m.ResourceId);
+      const route = (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).find((k) => ROUTES[k] === path)!;
+      expect(route, path).toBeDefined();
+      const signedIn = ROUTE_ACCESS[route] === 'signedIn';
+      expect(signedIn, `${m.HttpMethod} ${path}`).toBe(path.startsWith('/orders'));
+      expect(m.AuthorizationType, `${m.HttpMethod} ${path}`).toBe(signedIn ? 'COGNITO_USER_POOLS' : 'NONE');
+      if (signedIn) expect(m.AuthorizerId, `${m.HttpMethod} ${path}`).toEqual({ Ref: ofType('AWS::ApiGateway::Authorizer')[0]![0] });
+      // The local authorizer guards exactly the methods the cloud one does.
+      expect(requiresSignIn(path.replace(/\{\w+\}/, '6f1c1a52-3f0e-4c59-9d1a-0b9d5c8e7a11'), m.HttpMethod), `${m.HttpMethod} ${path}`).toBe(signedIn);
+      expect(requiresSignIn(path, 'OPTIONS')).toBe(false);
+    }
+    for (const [, r] of ofType('AWS::ApiGateway::Method').filter(([, r]) => r.Properties.HttpMethod === 'OPTIONS')) {
+      expect(r.Properties.AuthorizationType).toBe('NONE');
+    }
+  });
+
+  it('answers a refused token with the same 401 body and CORS header as the local authorizer', () => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: Match.absent(),
+      ResponseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': "'*'" },
+      ResponseTemplates: { 'application/json': JSON.stringify(UNAUTHORIZED_BODY) },
+    });
+  });
+
+  it('the user pool: e-mail sign-in with verification by code, the ADMINS group, the app client with the sign-in flow the storefront and the local pool use', () => {
+    const auth = authTemplate();
+    auth.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      VerificationMessageTemplate: Match.objectLike({ DefaultEmailOption: 'CONFIRM_WITH_CODE' }),
+    });
+    auth.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: STAFF_GROUP });
+    auth.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ExplicitAuthFlows: Match.arrayWith([`ALLOW_${SIGN_IN_FLOW}`, 'ALLOW_REFRESH_TOKEN_AUTH']),
+    });
+    auth.hasResourceProperties('AWS::Cognito::IdentityPool', { AllowUnauthenticatedIdentities: false });
+  });
+
+  it('the storefront’s deployed amplify_outputs.json carries the user pool and app client', () => {
+    const markers = JSON.stringify(ofType('Custom::CDKBucketDeployment')[0]![1].Properties.SourceMarkers);
+    const inputs = Object.keys(template.toJSON().Parameters ?? {});
+    const poolId = inputs.find((p) => /UserPool[A-Z0-9]*Ref$/.test(p) && !/Client/.test(p));
+    const clientId = inputs.find((p) => /AppClient[A-Z0-9]*Ref$/.test(p));
+    expect(poolId && clientId).toBeTruthy();
+    expect(markers).toContain(`"Ref":"${poolId}"`);
+    expect(markers).toContain(`"Ref":"${clientId}"`);
   });
 });
 

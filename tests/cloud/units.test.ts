@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { JsonSchemaVersion } from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -52,7 +53,7 @@ describe('request model from zod', () => {
     expect(model.type).toBe('object');
     expect(model.additionalProperties).toBe(false);
     expect(model.required).toEqual(
-      ['customerId', 'customerName', 'customerEmail', 'paymentMethod', 'shippingAddress', 'items'],
+      ['customerName', 'paymentMethod', 'shippingAddress', 'items'],
     );
     expect(model.properties.paymentMethod.enum).toEqual([...PAYMENT_METHODS]);
     expect(model.properties.items).toMatchObject({ type: 'array', minItems: 1, maxItems: ORDER_LIMITS.maxItems });
@@ -173,7 +174,9 @@ describe('OrdersCloud variants', () => {
         handler: 'index.handler',
         code: lambda.Code.fromInline('exports.handler = async () => {}'),
       });
+    const userPool = new cognito.UserPool(stack, 'UserPool');
     new OrdersCloud(stack, 'OrdersCloud', {
+      auth: { userPool, userPoolClient: userPool.addClient('Client') },
       appServer: fn('AppServer'),
       orderStarter: fn('OrderStarter'),
       processOrder: fn('ProcessOrder'),

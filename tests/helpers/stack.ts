@@ -7,6 +7,32 @@ import { startLocalStack, type LocalStack, type StackOptions } from '../../local
 import type { Order } from '../../amplify/domain/order.ts';
 import { isFinal } from '../../amplify/domain/order.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
+import { ensureUser, signInWithPassword } from '../../local/cognito.ts';
+
+/** A signed-in account of the local user pool. */
+export interface TestUser {
+  email: string;
+  sub: string;
+  idToken: string;
+  refreshToken: string;
+}
+
+export type TestStack = LocalStack & { dataDir: string; removeData(): void; customer: TestUser };
+
+let users = 0;
+/** A new confirmed account (in the staff group when asked), signed in. */
+export async function createUser(stack: LocalStack, options: { staff?: boolean; email?: string } = {}): Promise<TestUser> {
+  const email = options.email ?? `${options.staff ? 'staff' : 'customer'}-${process.pid}-${Date.now()}-${++users}@example.com`;
+  const password = 'Test#pass1';
+  await ensureUser(stack.cognito.call, stack.cognito.userPoolId, stack.cognito.clientId, { email, password, staff: options.staff ?? false });
+  return signIn(stack, email, password);
+}
+
+export async function signIn(stack: LocalStack, email: string, password: string): Promise<TestUser> {
+  const tokens = await signInWithPassword(stack.cognito, email, password);
+  const claims = JSON.parse(Buffer.from(tokens.IdToken.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string };
+  return { email, sub: claims.sub, idToken: tokens.IdToken, refreshToken: tokens.RefreshToken };
+}
 
 export type TestStackOptions = Partial<StackOptions>;
 
@@ -14,7 +40,7 @@ export function tempDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'orders-test-'));
 }
 
-export async function startTestStack(options: TestStackOptions = {}): Promise<LocalStack & { dataDir: string; removeData(): void }> {
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const dataDir = options.dataDir ?? tempDataDir();
   const stack = await startLocalStack({
     apiPort: 0,
@@ -26,11 +52,18 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Lo
     recoveryIntervalMs: 60_000,
     ...options,
   });
-  return Object.assign(stack, { dataDir, removeData: () => rmSync(dataDir, { recursive: true, force: true }) });
+  const customer = await createUser(stack);
+  return Object.assign(stack, { dataDir, customer, removeData: () => rmSync(dataDir, { recursive: true, force: true }) });
 }
 
-export async function api(stack: LocalStack, route: string, init: RequestInit = {}) {
-  const response = await fetch(new URL(route.replace(/^\//, ''), stack.apiUrl), init);
+/**
+ * A request to the local API, signed in as `as` (by default the stack's customer; `null`: no
+ * token). An `Authorization` header in `init` is sent as it is.
+ */
+export async function api(stack: LocalStack, route: string, init: RequestInit = {}, as: TestUser | null = defaultUser(stack)) {
+  const headers = new Headers(init.headers);
+  if (as && !headers.has('authorization')) headers.set('Authorization', as.idToken);
+  const response = await fetch(new URL(route.replace(/^\//, ''), stack.apiUrl), { ...init, headers });
   const text = await response.text();
   let body: any;
   try {
@@ -41,19 +74,28 @@ export async function api(stack: LocalStack, route: string, init: RequestInit = 
   return { status: response.status, headers: response.headers, body };
 }
 
-export function postOrder(stack: LocalStack, body: unknown, headers: Record<string, string> = {}) {
-  return api(stack, '/orders', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+function defaultUser(stack: LocalStack): TestUser | null {
+  return (stack as Partial<TestStack>).customer ?? null;
+}
+
+export function postOrder(stack: LocalStack, body: unknown, headers: Record<string, string> = {}, as: TestUser | null = defaultUser(stack)) {
+  return api(
+    stack,
+    '/orders',
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    },
+    as,
+  );
 }
 
 /** Polls the API until the order reaches a final status (or `timeoutMs` passes). */
-export async function waitForFinal(stack: LocalStack, orderId: string, timeoutMs = 30_000): Promise<Order> {
+export async function waitForFinal(stack: LocalStack, orderId: string, timeoutMs = 30_000, as: TestUser | null = defaultUser(stack)): Promise<Order> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { body } = await api(stack, `/orders/${orderId}`);
+    const { body } = await api(stack, `/orders/${orderId}`, {}, as);
     if (body?.status && isFinal(body.status)) return body as Order;
     if (Date.now() > deadline) throw new Error(`Order ${orderId} still ${body?.status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));

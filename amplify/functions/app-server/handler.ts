@@ -10,17 +10,22 @@ import { cors } from '@aws-lambda-powertools/event-handler/http/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { API_LIMITS, CORS_ALLOWED_HEADERS, IDEMPOTENCY_KEY_HEADER, ROUTES } from '../../domain/api.ts';
 import { CATALOG, centsToAmount } from '../../domain/catalog.ts';
-import { IdempotencyKeyReusedError, ValidationError } from '../../domain/errors.ts';
+import { callerFromClaims, type Caller } from '../../domain/auth.ts';
+import { ForbiddenError, IdempotencyKeyReusedError, PriceChangedError, ValidationError } from '../../domain/errors.ts';
 import { orderMessage } from '../../domain/order-message.ts';
 import { createOrderRequestSchema, customerIdSchema, orderIdSchema } from '../../domain/order.ts';
+import { OrderKeyStore } from '../../domain/order-keys.ts';
 import { createDocumentClient, OrderStore } from '../../domain/order-store.ts';
+import { decodePageToken, encodePageToken, pageBinding } from '../../domain/page-token.ts';
 import { placeOrder } from '../../domain/place-order.ts';
 import { ENV, requireEnv } from '../../domain/resources.ts';
 import { createObservability, traced } from '../shared/powertools.ts';
 import { allowedMethods, ApiError, errorBody, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from './http.ts';
 
 const { logger, metrics, tracer } = createObservability('app-server');
-const store = new OrderStore(createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}))), requireEnv(ENV.ordersTable));
+const db = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
+const store = new OrderStore(db, requireEnv(ENV.ordersTable));
+const orderKeys = new OrderKeyStore(db, requireEnv(ENV.idempotencyTable));
 // Send to the configured endpoint, not the queue URL's host (they agree in AWS; locally the
 // emulator's queue URLs are not resolvable host names).
 const sqs = tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
@@ -43,6 +48,17 @@ app.use(
 /** This API is only behind API Gateway REST (v1 proxy events). */
 const restEvent = (ctx: { event: unknown }) => ctx.event as APIGatewayProxyEvent;
 
+/**
+ * The signed-in caller, from the claims API Gateway's Cognito authorizer verified (locally:
+ * `local/authorizer.ts`). Never from the request itself. Without them (a route deployed without
+ * its authorizer) the answer is 401, not a guess.
+ */
+function callerOf(ctx: { event: unknown }): Caller {
+  const caller = callerFromClaims(restEvent(ctx).requestContext?.authorizer?.claims as Record<string, unknown> | undefined);
+  if (!caller) throw new ApiError(401, 'Unauthorized', [{ path: 'Authorization', message: 'Sign in: a valid ID token is required' }]);
+  return caller;
+}
+
 /** `/orders/{orderId}` as the router writes it: `/orders/:orderId`. */
 const routerPath = (template: string) => template.replace(/\{(\w+)\}/g, ':$1') as `/${string}`;
 
@@ -52,26 +68,51 @@ app.get(routerPath(ROUTES.health), () => json(200, { status: 'ok', time: new Dat
 
 app.get(routerPath(ROUTES.products), () => json(200, { products }));
 
+/**
+ * A customer's own orders (CustomerIndex); staff see every order, filtered by customer, status
+ * and dates, with the counts per status on the first page. Newest first, paginated.
+ */
 app.get(routerPath(ROUTES.orders), async (ctx) => {
+  const caller = callerOf(ctx);
   const query = parseWith(listOrdersQuerySchema, restEvent(ctx).queryStringParameters ?? {}, 'query parameters');
-  const customerId = query.customerId === undefined ? undefined : parseWith(customerIdSchema, query.customerId, 'customerId', ['customerId']);
-  const page = await store.list({ customerId, limit: query.limit ?? API_LIMITS.defaultPageSize, nextToken: query.nextToken });
-  return json(200, page);
+  let customerId = query.customerId === undefined ? undefined : parseWith(customerIdSchema, query.customerId, 'customerId', ['customerId']);
+  if (!caller.isStaff) {
+    if (customerId !== undefined && customerId !== caller.sub) {
+      throw new ApiError(403, 'Customers see their own orders only', [{ path: 'customerId', message: 'Must be your own customer id (or left out)' }]);
+    }
+    customerId = caller.sub;
+  }
+  const filters = { customerId, status: query.status, from: query.from, to: query.to };
+  const binding = pageBinding(caller.sub, filters);
+  const position = query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, binding);
+  const page = await store.list({ ...filters, limit: query.limit ?? API_LIMITS.defaultPageSize, position });
+  const counts = caller.isStaff && position === undefined ? await store.countByStatus({ customerId, from: query.from, to: query.to }) : undefined;
+  return json(200, {
+    orders: page.orders,
+    nextToken: page.position === undefined ? undefined : encodePageToken(page.position, binding),
+    ...(counts ? { counts } : {}),
+  });
 });
 
-app.get(routerPath(ROUTES.order), async ({ params }) => {
-  const orderId = parseWith(orderIdSchema, params.orderId, 'order id', ['orderId']);
+/** The owner or staff; anyone else gets the answer a missing order gets, revealing nothing. */
+app.get(routerPath(ROUTES.order), async (ctx) => {
+  const caller = callerOf(ctx);
+  const orderId = parseWith(orderIdSchema, ctx.params.orderId, 'order id', ['orderId']);
   const order = await store.get(orderId);
-  if (!order) throw new ApiError(404, 'Order not found', [{ path: 'orderId', message: `No order ${orderId}` }]);
+  if (!order || (order.customerId !== caller.sub && !caller.isStaff)) {
+    throw new ApiError(404, 'Order not found', [{ path: 'orderId', message: `No order ${orderId}` }]);
+  }
   return json(200, order);
 });
 
 app.post(routerPath(ROUTES.orders), async (ctx) => {
+  const caller = callerOf(ctx);
   const event = restEvent(ctx);
   const idempotencyKey = readIdempotencyKey(event, IDEMPOTENCY_KEY_HEADER);
   const request = parseWith(createOrderRequestSchema, readJsonBody(event), 'order');
-  const { order, created } = await placeOrder(request, idempotencyKey, {
+  const { order, created } = await placeOrder(request, idempotencyKey, caller, {
     store,
+    keys: orderKeys,
     enqueue: async (orderId) => {
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: orderMessage(orderId) }));
     },
@@ -96,6 +137,8 @@ app.errorHandler(ValidationError, async (error) => json(400, errorBody(error.mes
 app.errorHandler(ParameterValidationError, async () =>
   json(400, errorBody('Invalid order id', [{ path: 'orderId', message: 'Must be an order id (UUID)' }])),
 );
+app.errorHandler(ForbiddenError, async (error) => json(403, errorBody(error.message, error.details)));
+app.errorHandler(PriceChangedError, async (error) => json(409, errorBody(error.message, error.details)));
 app.errorHandler(IdempotencyKeyReusedError, async (error) =>
   json(422, errorBody(error.message, [{ path: IDEMPOTENCY_KEY_HEADER, message: 'Use a new key for a different order' }])),
 );

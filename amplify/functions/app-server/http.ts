@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { API_LIMITS, ROUTE_METHODS, ROUTES } from '../../domain/api.ts';
 import { ValidationError, type FieldIssue } from '../../domain/errors.ts';
+import { ORDER_STATUSES } from '../../domain/order-rules.ts';
 
 /** An error answered with its status and the JSON body `{ error, details }`. */
 export class ApiError extends Error {
@@ -105,17 +106,28 @@ export function readIdempotencyKey(event: APIGatewayProxyEvent, headerName: stri
   return key;
 }
 
+/** A day (`2026-11-29`, UTC) or an instant (ISO-8601): a day bound covers the whole day. */
+const dateBound = (endOfDay: boolean) =>
+  z.union([z.iso.date(), z.iso.datetime({ offset: true })], 'A date (YYYY-MM-DD) or an ISO-8601 date-time').transform((value) =>
+    value.length === 10 ? `${value}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : new Date(value).toISOString(),
+  );
+
 /** Query string of `GET /orders`. Unknown parameters are rejected like unknown body fields. */
-export const listOrdersQuerySchema = z.strictObject({
+export const listOrdersQuerySchema = z
+  .strictObject({
   customerId: z.string().optional(),
+  status: z.enum(ORDER_STATUSES, `One of: ${ORDER_STATUSES.join(', ')}`).optional(),
+  from: dateBound(false).optional(),
+  to: dateBound(true).optional(),
   limit: z
     .string()
     .regex(/^\d{1,3}$/, `A whole number from 1 to ${API_LIMITS.maxPageSize}`)
     .transform(Number)
     .pipe(z.number().min(1, 'At least 1').max(API_LIMITS.maxPageSize, `At most ${API_LIMITS.maxPageSize}`))
     .optional(),
-  nextToken: z.string().min(1).max(1024, 'At most 1024 characters').optional(),
-});
+  nextToken: z.string().min(1).max(API_LIMITS.maxPageTokenLength, `At most ${API_LIMITS.maxPageTokenLength} characters`).optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'Must not be before from' });
 
 /** The route templates as regular expressions, to tell a wrong method (405) from a wrong path (404). */
 const routePatterns = Object.entries(ROUTES).map(([key, template]) => ({

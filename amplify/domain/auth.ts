@@ -1,0 +1,82 @@
+/**
+ * Accounts: who may call what, and who the caller is. One source for the Cognito user pool
+ * (`amplify/auth/resource.ts`), the API Gateway authorizer (cloud and `local/authorizer.ts`), the
+ * app-server handler and the storefront.
+ */
+
+import { AUTH_TOKEN_HEADER } from './api.ts';
+
+/** Cognito group of the store's staff: they see and filter every order. */
+export const STAFF_GROUP = 'ADMINS';
+
+/** The token the client sends in `Authorization` and the authorizer accepts (as Amplify's REST docs do). */
+export const AUTH_TOKEN = {
+  header: AUTH_TOKEN_HEADER,
+  /** Cognito ID tokens carry `token_use: "id"`, the e-mail and the groups. */
+  tokenUse: 'id',
+  /** API Gateway's Cognito authorizer reads the raw token from this header (no `Bearer ` prefix). */
+  identitySource: 'method.request.header.Authorization',
+} as const;
+
+/**
+ * What a request without a valid token gets, from API Gateway (its UNAUTHORIZED gateway response)
+ * and from the local authorizer alike: the API's error shape, naming the header.
+ */
+export const UNAUTHORIZED_BODY = {
+  error: 'Unauthorized',
+  details: [{ path: AUTH_TOKEN.header, message: 'Sign in: a valid ID token is required' }],
+} as const;
+
+/**
+ * The sign-in flow the storefront uses, in the cloud and locally alike: the local user pool
+ * (cognito-local) has no SRP, so the app client enables USER_PASSWORD_AUTH (over TLS in AWS).
+ */
+export const SIGN_IN_FLOW = 'USER_PASSWORD_AUTH' as const;
+
+/** The user pool's password rules (Cognito's defaults, written down so the local pool matches). */
+export const PASSWORD_POLICY = {
+  min_length: 8,
+  require_lowercase: true,
+  require_uppercase: true,
+  require_numbers: true,
+  require_symbols: true,
+} as const;
+
+/** The signed-in caller, as the handler knows them: only from the verified token's claims. */
+export interface Caller {
+  /** Cognito `sub`: the customer id of their orders. */
+  sub: string;
+  email: string;
+  emailVerified: boolean;
+  isStaff: boolean;
+}
+
+/** Claims as API Gateway REST hands them to the integration: every value a string. */
+export type AuthorizerClaims = Record<string, unknown>;
+
+/**
+ * `cognito:groups` as API Gateway REST passes it: a comma-separated string (`"ADMINS,other"`);
+ * also accepted: a JSON-ish list (`"[ADMINS other]"`, HTTP APIs) or an array (direct invocations).
+ */
+export function parseGroups(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== 'string') return [];
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[,\s]+/)
+    .map((group) => group.trim())
+    .filter(Boolean);
+}
+
+/** The caller from the authorizer's claims, or undefined when there is no usable identity. */
+export function callerFromClaims(claims: AuthorizerClaims | null | undefined): Caller | undefined {
+  const sub = claims?.sub;
+  const email = claims?.email;
+  if (typeof sub !== 'string' || sub === '' || typeof email !== 'string' || email === '') return undefined;
+  return {
+    sub,
+    email,
+    emailVerified: String(claims!.email_verified) === 'true',
+    isStaff: parseGroups(claims!['cognito:groups']).includes(STAFF_GROUP),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Accounts: a shopper signs up at checkout (code from the local outbox), buys, and sees the order
+ * under My orders in another browser after signing in there; another customer opening that
+ * order's URL sees "not found"; staff see everyone's orders and filter them by status.
+ */
+import { expect, test } from '@playwright/test';
+import { createAccount, mailboxUrl, newEmail, signInInPlace, signUpInPlace } from './accounts.ts';
+import { addToCart, expectAccessible, fillCheckout, openShop, placeOrder, screenshot } from './helpers.ts';
+
+test('sign up at checkout, buy, and find the order on another device; another customer cannot open it', async ({ page, browser }) => {
+  await openShop(page);
+  await addToCart(page, 'Bluetooth Speaker');
+  await page.goto('/#/checkout');
+  const email = newEmail('signup');
+  await signUpInPlace(page, email, 'Grace Hopper', mailboxUrl());
+  // The checkout follows, the cart kept, name and e-mail from the account.
+  await expect(page.getByRole('link', { name: /Cart.*1 item/ })).toBeVisible();
+  await expect(page.getByLabel('Full name', { exact: true })).toHaveValue('Grace Hopper');
+  await expect(page.getByLabel('E-mail', { exact: true })).toHaveValue(email);
+  await fillCheckout(page, { 'Full name': 'Grace Hopper' });
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page).toHaveURL(/#\/orders\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+  const orderId = /#\/orders\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+  await expect(page.getByRole('heading', { level: 1, name: 'Your order' })).toBeVisible();
+
+  // Another browser (nothing shared with the first): sign in, My orders has the order.
+  const second = await browser.newContext();
+  const other = await second.newPage();
+  await other.goto('/#/orders');
+  await expect(other.getByRole('heading', { level: 1, name: 'My orders' })).toBeVisible();
+  await signInInPlace(other, email);
+  await expect(other.getByTestId('order-row')).toHaveCount(1);
+  await expect(other.getByTestId('order-row').first().getByRole('link')).toHaveAttribute('href', `#/orders/${orderId}`);
+  await expectAccessible(other, 'my orders after signing in');
+  await screenshot(other, '10-my-orders-second-device');
+  await other.getByRole('button', { name: 'Sign out' }).click();
+  await expect(other.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await second.close();
+
+  // A different customer opening the first one's order URL: not found, nothing shown.
+  const third = await browser.newContext();
+  const stranger = await third.newPage();
+  await stranger.goto('/#/orders');
+  await signInInPlace(stranger, await createAccount());
+  await stranger.goto(`/#/orders/${orderId}`);
+  await expect(stranger.getByText(/not found|no order/i).first()).toBeVisible();
+  await expect(stranger.getByText('Grace Hopper')).toHaveCount(0);
+  await expect(stranger.getByText(email)).toHaveCount(0);
+  await third.close();
+});
+
+test('staff see every customer’s orders and filter them by status; customers never see that page', async ({ page, browser }) => {
+  const customer = await createAccount();
+  const orderId = await placeOrder(page, ['Desk Lamp'], { email: customer });
+  await expect(page.getByTestId('order-status')).toHaveText('Delivered', { timeout: 60_000 });
+  await expect(page.getByRole('link', { name: 'All orders' })).toHaveCount(0);
+  await page.goto('/#/staff/orders');
+  await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
+  await staff.goto('/#/orders');
+  await signInInPlace(staff, await createAccount({ staff: true }));
+  await staff.getByRole('link', { name: 'All orders' }).click();
+  await expect(staff.getByRole('heading', { level: 1, name: 'All orders' })).toBeVisible();
+  const rows = staff.getByTestId('staff-order-row');
+  await expect(rows.filter({ hasText: customer })).toHaveCount(1);
+  await expect(staff.getByTestId('count-DELIVERED')).toContainText(/\d+/);
+
+  await staff.getByLabel('Status', { exact: true }).selectOption('PENDING');
+  await staff.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(rows.filter({ hasText: customer })).toHaveCount(0);
+  for (const badge of await rows.getByText(/^[A-Z]/).all()) await expect(badge).toBeVisible();
+
+  await staff.getByLabel('Status', { exact: true }).selectOption('DELIVERED');
+  await staff.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(rows.filter({ hasText: customer })).toHaveCount(1);
+  const deliveredCount = Number((await staff.getByTestId('count-DELIVERED').innerText()).replace(/\D+/g, ''));
+  await expect(rows).toHaveCount(Math.min(deliveredCount, 20));
+  await expectAccessible(staff, 'all orders, filtered');
+  await screenshot(staff, '11-all-orders-delivered');
+
+  // Any order opens its page, for staff too.
+  await rows.filter({ hasText: customer }).getByRole('link').click();
+  await expect(staff).toHaveURL(new RegExp(`#/orders/${orderId}$`));
+  await expect(staff.getByTestId('order-status')).toHaveText('Delivered');
+  await staffContext.close();
+});

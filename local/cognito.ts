@@ -1,0 +1,307 @@
+/**
+ * The local Cognito user pool: cognito-local's server, built from its own modules so its data
+ * lives under `<dataDir>/cognito` (users survive restarts), listening on 127.0.0.1, with:
+ *   - the pool, the storefront's app client and the `ADMINS` group created on first start (found
+ *     again by name afterwards), and two demo accounts (a customer and a staff member);
+ *   - verification codes delivered as e-mails to `deliverMail` (the local outbox), not the console;
+ *   - two gaps of cognito-local closed the way Cognito behaves: `GetTokensFromRefreshToken` (what
+ *     Amplify JS 6 refreshes with) answered by `REFRESH_TOKEN_AUTH`, and `ConfirmSignUp` marking
+ *     the e-mail verified (Cognito does, for an auto-verified e-mail; cognito-local does not).
+ * Everything else is cognito-local's: no SRP (`USER_SRP_AUTH`), so the app client signs in with
+ * `USER_PASSWORD_AUTH` (README, "Accounts").
+ */
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { PASSWORD_POLICY, SIGN_IN_FLOW, STAFF_GROUP } from '../amplify/domain/auth.ts';
+import { LOCAL_REGION } from './aws.ts';
+import { isLoopbackHost, prependGuard, type Log } from './http-guard.ts';
+
+// cognito-local loads the AWS SDK v2 (for Lambda triggers, unused here): no end-of-support notice.
+process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+const require = createRequire(import.meta.url);
+const lib = (module: string) => require(`cognito-local/lib/${module}`);
+// cognito-local's own logger library (its server needs a pino logger).
+const pino = createRequire(require.resolve('cognito-local'))('pino') as (options: object) => unknown;
+
+export const LOCAL_USER_POOL = {
+  poolName: 'orders-local',
+  clientName: 'storefront',
+} as const;
+
+/** Printed by `npm start` and used by the tests and the README. Local only. */
+export const DEMO_USERS = {
+  customer: { email: 'customer@example.com', password: 'Customer#2026', staff: false },
+  staff: { email: 'staff@example.com', password: 'Staff#2026!', staff: true },
+} as const;
+
+export interface VerificationMail {
+  to: string;
+  subject: string;
+  body: string;
+  code: string;
+}
+
+export interface LocalCognito {
+  endpoint: string;
+  userPoolId: string;
+  clientId: string;
+  /** `iss` of the ID tokens: `<endpoint>/<userPoolId>`. */
+  issuer: string;
+  jwksUri: string;
+  /** Calls the Cognito Identity Provider API (JSON protocol) on the local pool. */
+  call<T = Record<string, unknown>>(action: string, body: Record<string, unknown>): Promise<T>;
+  /** The `auth` section of amplify_outputs.json for this pool. */
+  outputs(): Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+export class CognitoApiError extends Error {
+  override readonly name = 'CognitoApiError';
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(`${type}: ${message}`);
+  }
+}
+
+interface CognitoLocalContext {
+  logger: unknown;
+}
+type Route = (ctx: CognitoLocalContext, request: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/**
+ * The user pool is the one local service a browser must reach (Amplify signs in from the page), so
+ * unlike the other stand-ins it answers browsers, but only pages of the storefront's origins, and
+ * never an Admin* action (in AWS those need IAM credentials; here only the stack itself, which sends
+ * no Origin, calls them). Every request must name the loopback host and port (no DNS rebinding).
+ */
+function guardUserPool(server: Server, allowedOrigins: readonly string[], log: Log): void {
+  const port = (server.address() as AddressInfo).port;
+  prependGuard(server, (req, res) => {
+    const origin = req.headers.origin;
+    const action = String(req.headers['x-amz-target'] ?? '').replace('AWSCognitoIdentityProviderService.', '');
+    const reason = !isLoopbackHost(req.headers.host, port)
+      ? 'a foreign Host header'
+      : origin !== undefined && !allowedOrigins.includes(origin)
+        ? `origin ${origin}`
+        : origin !== undefined && action.startsWith('Admin')
+          ? `${action} from a browser`
+          : undefined;
+    if (!reason) return false;
+    log(`user pool: refused ${reason} (${req.method} Host=${JSON.stringify(req.headers.host ?? '')})`);
+    req.resume();
+    res.writeHead(403, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Connection: 'close' });
+    res.end(JSON.stringify({ __type: 'AccessDeniedException', message: `The local user pool refused ${reason}` }));
+    return true;
+  });
+}
+
+export async function startLocalCognito(options: {
+  dataDir: string;
+  port: number;
+  deliverMail: (mail: VerificationMail) => void | Promise<void>;
+  /** Origins of the storefront pages that sign in (the only browser callers answered). */
+  allowedOrigins: readonly string[];
+  log?: Log;
+}): Promise<LocalCognito> {
+  const { DateClock, MessagesService, TriggersService, LambdaService } = lib('services/index.js');
+  const { CognitoServiceFactoryImpl } = lib('services/cognitoService.js');
+  const { UserPoolServiceFactoryImpl } = lib('services/userPoolService.js');
+  const { StormDBDataStoreFactory } = lib('services/dataStore/stormDb.js');
+  const { MessageDeliveryService } = lib('services/messageDelivery/messageDelivery.js');
+  const { JwtTokenGenerator } = lib('services/tokenGenerator.js');
+  const { CryptoService } = lib('services/crypto.js');
+  const { otp } = lib('services/otp.js');
+  const { DefaultConfig } = lib('server/config.js');
+  const { Router } = lib('server/Router.js');
+  const { createServer } = lib('server/server.js');
+
+  const dataDirectory = path.join(options.dataDir, 'cognito');
+  const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL ?? 'silent' });
+  const ctx: CognitoLocalContext = { logger };
+  // The issuer is known once the port is: the token generator reads this object when it signs.
+  const config = {
+    ...DefaultConfig,
+    TokenConfig: { IssuerDomain: 'http://127.0.0.1' },
+    ServerConfig: { port: options.port, hostname: '127.0.0.1', development: false, https: false },
+  };
+  const clock = new DateClock();
+  const dataStoreFactory = new StormDBDataStoreFactory(dataDirectory);
+  const cognito = await new CognitoServiceFactoryImpl(dataDirectory, dataStoreFactory, new UserPoolServiceFactoryImpl(clock, dataStoreFactory)).create(
+    ctx,
+    config.UserPoolDefaults,
+  );
+  // No Lambda triggers are configured, so the (AWS SDK v2) Lambda client is never called.
+  const triggers = new TriggersService(clock, cognito, new LambdaService({}, undefined), new CryptoService(config.KMSConfig));
+  const sender = {
+    async sendEmail(_ctx: unknown, _user: unknown, destination: string, message: { __code?: string; emailSubject?: string; emailMessage?: string }) {
+      const code = message.__code ?? '';
+      await options.deliverMail({
+        to: destination,
+        subject: message.emailSubject ?? 'Your verification code',
+        body: message.emailMessage ?? `To: ${destination}\n\nYour verification code is ${code}.`,
+        code,
+      });
+    },
+    async sendSms() {
+      throw new Error('The local user pool sends e-mail only');
+    },
+  };
+  const services = {
+    clock,
+    cognito,
+    config,
+    messages: new MessagesService(triggers, new MessageDeliveryService(sender)),
+    otp,
+    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
+    triggers,
+  };
+  const router = Router(services) as (target: string) => Route;
+  const patchedRouter = (target: string): Route => {
+    if (target === 'GetTokensFromRefreshToken') {
+      return async (c, request) => {
+        const result = await router('InitiateAuth')(c, {
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          ClientId: request.ClientId,
+          AuthParameters: { REFRESH_TOKEN: request.RefreshToken },
+        });
+        return { AuthenticationResult: { ...(result.AuthenticationResult as object), RefreshToken: request.RefreshToken } };
+      };
+    }
+    if (target === 'ConfirmSignUp') {
+      return async (c, request) => {
+        const result = await router('ConfirmSignUp')(c, request);
+        const pool = await cognito.getUserPoolForClientId(c, request.ClientId);
+        const user = await pool.getUserByUsername(c, request.Username);
+        const email = user?.Attributes.find((a: { Name: string }) => a.Name === 'email')?.Value;
+        if (email) {
+          await router('AdminUpdateUserAttributes')(c, {
+            UserPoolId: pool.options.Id,
+            Username: request.Username,
+            UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }],
+          });
+        }
+        return result;
+      };
+    }
+    return router(target);
+  };
+  const server: Server = await createServer(patchedRouter, logger, config.ServerConfig, services).start();
+  guardUserPool(server, options.allowedOrigins, options.log ?? (() => undefined));
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://127.0.0.1:${port}`;
+  config.TokenConfig.IssuerDomain = endpoint;
+
+  const call = async <T = Record<string, unknown>>(action: string, body: Record<string, unknown>): Promise<T> => {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}` },
+      body: JSON.stringify(body),
+    });
+    const result = (await response.json()) as Record<string, unknown>;
+    if (!response.ok) throw new CognitoApiError(String(result.__type ?? response.status), String(result.message ?? ''));
+    return result as T;
+  };
+
+  const { userPoolId, clientId } = await ensurePool(call);
+  for (const user of Object.values(DEMO_USERS)) await ensureUser(call, userPoolId, clientId, user);
+
+  const issuer = `${endpoint}/${userPoolId}`;
+  return {
+    endpoint,
+    userPoolId,
+    clientId,
+    issuer,
+    jwksUri: `${issuer}/.well-known/jwks.json`,
+    call,
+    outputs: () => ({
+      aws_region: LOCAL_REGION,
+      user_pool_id: userPoolId,
+      user_pool_client_id: clientId,
+      password_policy: PASSWORD_POLICY,
+      username_attributes: ['email'],
+      standard_required_attributes: ['email'],
+      user_verification_types: ['email'],
+      groups: [{ [STAFF_GROUP]: { precedence: 0 } }],
+      mfa_configuration: 'NONE',
+      mfa_methods: [],
+      unauthenticated_identities_enabled: false,
+    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+type Call = LocalCognito['call'];
+
+/** The pool, app client and staff group: created on first start, found by name afterwards. */
+async function ensurePool(call: Call): Promise<{ userPoolId: string; clientId: string }> {
+  const { UserPools = [] } = await call<{ UserPools?: { Id: string; Name: string }[] }>('ListUserPools', { MaxResults: 60 });
+  let userPoolId = UserPools.find((pool) => pool.Name === LOCAL_USER_POOL.poolName)?.Id;
+  if (!userPoolId) {
+    const { UserPool } = await call<{ UserPool: { Id: string } }>('CreateUserPool', {
+      PoolName: LOCAL_USER_POOL.poolName,
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+    });
+    userPoolId = UserPool.Id;
+    await call('CreateGroup', { UserPoolId: userPoolId, GroupName: STAFF_GROUP, Description: 'Store staff: see every order', Precedence: 0 });
+  }
+  const { UserPoolClients = [] } = await call<{ UserPoolClients?: { ClientId: string; ClientName: string }[] }>('ListUserPoolClients', {
+    UserPoolId: userPoolId,
+    MaxResults: 60,
+  });
+  let clientId = UserPoolClients.find((client) => client.ClientName === LOCAL_USER_POOL.clientName)?.ClientId;
+  if (!clientId) {
+    const { UserPoolClient } = await call<{ UserPoolClient: { ClientId: string } }>('CreateUserPoolClient', {
+      UserPoolId: userPoolId,
+      ClientName: LOCAL_USER_POOL.clientName,
+      ExplicitAuthFlows: [`ALLOW_${SIGN_IN_FLOW}`, 'ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+    clientId = UserPoolClient.ClientId;
+  }
+  return { userPoolId, clientId };
+}
+
+/**
+ * A confirmed account with a verified e-mail (and in the staff group when asked), unless it exists.
+ * Created by an administrator (no welcome or verification e-mail), as staff accounts are in AWS.
+ */
+export async function ensureUser(
+  call: Call,
+  userPoolId: string,
+  _clientId: string,
+  user: { email: string; password: string; staff: boolean },
+): Promise<void> {
+  try {
+    await call('AdminCreateUser', {
+      UserPoolId: userPoolId,
+      Username: user.email,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: user.email },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    });
+  } catch (error) {
+    if (error instanceof CognitoApiError && error.type === 'UsernameExistsException') return;
+    throw error;
+  }
+  await call('AdminSetUserPassword', { UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true });
+  if (user.staff) await call('AdminAddUserToGroup', { UserPoolId: userPoolId, Username: user.email, GroupName: STAFF_GROUP });
+}
+
+/** Signs in with e-mail and password (`USER_PASSWORD_AUTH`) and returns the tokens. */
+export async function signInWithPassword(cognito: Pick<LocalCognito, 'call' | 'clientId'>, email: string, password: string) {
+  const { AuthenticationResult } = await cognito.call<{ AuthenticationResult: { IdToken: string; AccessToken: string; RefreshToken: string } }>(
+    'InitiateAuth',
+    { AuthFlow: SIGN_IN_FLOW, ClientId: cognito.clientId, AuthParameters: { USERNAME: email, PASSWORD: password } },
+  );
+  return AuthenticationResult;
+}

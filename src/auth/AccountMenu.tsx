@@ -1,0 +1,40 @@
+/** Header: the signed-in e-mail and Sign out (staff also get All orders), or a Sign in link. */
+import { Button } from '@aws-amplify/ui-react';
+import './auth.css';
+import { href, navigate } from '../lib/router.ts';
+import { signOut, useAccountState } from './account.ts';
+
+export function AccountMenu({ current }: { current?: string }) {
+  const state = useAccountState();
+  if (state.status === 'loading') return null;
+  if (state.status === 'signedOut') {
+    return (
+      <a href={href.orders()} className="nav-link account-signin">
+        Sign in
+      </a>
+    );
+  }
+  const { account } = state;
+  return (
+    <div className="account-menu" aria-label="Account">
+      {account.isStaff && (
+        <a href={href.allOrders()} className="nav-link" aria-current={current === 'all-orders' ? 'page' : undefined}>
+          All orders
+        </a>
+      )}
+      <span className="account-email" data-testid="account-email">
+        {account.email}
+      </span>
+      <Button
+        size="small"
+        variation="link"
+        onClick={async () => {
+          await signOut();
+          navigate(href.catalog());
+        }}
+      >
+        Sign out
+      </Button>
+    </div>
+  );
+}

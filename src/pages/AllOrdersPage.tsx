@@ -1,0 +1,162 @@
+/**
+ * Staff: every customer's orders, newest first, filtered by status and order date, with the
+ * number of orders per status for the chosen period; any order opens its page. Customers never
+ * get here (no link, and the page asks for a staff account); the API refuses them anyway.
+ */
+import { Badge, Button, Flex, SelectField, Text, TextField } from '@aws-amplify/ui-react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { formatPrice } from '../../amplify/domain/catalog.ts';
+import type { Order } from '../../amplify/domain/order.ts';
+import { ORDER_STATUSES, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { SignInGate } from '../auth/SignInGate.tsx';
+import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
+import { fetchOrders, isCancelError, toStoreError, type OrderFilters, type StoreError } from '../lib/api.ts';
+import { href } from '../lib/router.ts';
+import { STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
+
+const PAGE_SIZE = 20;
+const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+export default function AllOrdersPage() {
+  return (
+    <SignInGate title="All orders" reason="Sign in with a staff account to see every order.">
+      {(account) =>
+        account.isStaff ? (
+          <StaffOrders />
+        ) : (
+          <>
+            <PageHeading title="Page not found">Page not found</PageHeading>
+            <EmptyState title="There is nothing at this address">
+              <Text>
+                <a href={href.orders()}>Your orders</a>
+              </Text>
+            </EmptyState>
+          </>
+        )
+      }
+    </SignInGate>
+  );
+}
+
+function StaffOrders() {
+  const [filters, setFilters] = useState<OrderFilters>({});
+  const [draft, setDraft] = useState<OrderFilters>({});
+  const [orders, setOrders] = useState<Order[]>([]);
+  const [counts, setCounts] = useState<Partial<Record<OrderStatus, number>>>();
+  const [nextToken, setNextToken] = useState<string>();
+  const [state, setState] = useState<'loading' | 'more' | 'idle'>('loading');
+  const [error, setError] = useState<StoreError>();
+  const controller = useRef<AbortController>();
+
+  const load = async (token: string | undefined) => {
+    controller.current?.abort();
+    const c = new AbortController();
+    controller.current = c;
+    setError(undefined);
+    setState(token ? 'more' : 'loading');
+    try {
+      const page = await fetchOrders(filters, { limit: PAGE_SIZE, ...(token ? { nextToken: token } : {}) }, { signal: c.signal });
+      if (c.signal.aborted) return;
+      setOrders((previous) => (token ? [...previous, ...page.orders] : page.orders));
+      if (!token) setCounts(page.counts);
+      setNextToken(page.nextToken);
+    } catch (e) {
+      if (c.signal.aborted || isCancelError(e)) return;
+      setError(toStoreError(e));
+    } finally {
+      if (!c.signal.aborted) setState('idle');
+    }
+  };
+
+  useEffect(() => {
+    void load(undefined);
+    return () => controller.current?.abort();
+  }, [filters]);
+
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    setFilters({ ...draft });
+  };
+  const total = counts ? Object.values(counts).reduce((a, b) => a + (b ?? 0), 0) : undefined;
+
+  return (
+    <>
+      <PageHeading title="All orders">All orders</PageHeading>
+      <form onSubmit={apply} className="staff-filters" aria-label="Filter orders">
+        <Flex wrap="wrap" alignItems="flex-end" gap="small">
+          <SelectField
+            label="Status"
+            name="status"
+            value={draft.status ?? ''}
+            onChange={(e) => setDraft({ ...draft, status: (e.target.value || undefined) as OrderStatus | undefined })}
+          >
+            <option value="">All statuses</option>
+            {ORDER_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {STATUS_LABELS[status]}
+              </option>
+            ))}
+          </SelectField>
+          <TextField label="From" name="from" type="date" value={draft.from ?? ''} onChange={(e) => setDraft({ ...draft, from: e.target.value || undefined })} />
+          <TextField label="To" name="to" type="date" value={draft.to ?? ''} onChange={(e) => setDraft({ ...draft, to: e.target.value || undefined })} />
+          <Button type="submit" variation="primary">
+            Apply filters
+          </Button>
+        </Flex>
+      </form>
+      {counts && (
+        <section aria-label="Orders per status" className="status-counts">
+          <Text as="p" fontSize="small">
+            {total} order{total === 1 ? '' : 's'} in this period:
+          </Text>
+          <ul className="status-count-list">
+            {ORDER_STATUSES.map((status) => (
+              <li key={status} data-testid={`count-${status}`}>
+                <Badge variation={STATUS_TONES[status]}>{STATUS_LABELS[status]}</Badge> {counts[status] ?? 0}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {state === 'loading' && <LoadingState label="Loading orders…" />}
+      {error && <ErrorState title="We could not load the orders" error={error} onRetry={() => void load(undefined)} />}
+      {state !== 'loading' && !error && orders.length === 0 && <EmptyState title="No orders match these filters" />}
+      {orders.length > 0 && (
+        <div className="table-wrap">
+          <table className="orders-table">
+            <caption className="visually-hidden">Orders, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Order</th>
+                <th scope="col">Placed</th>
+                <th scope="col">Customer</th>
+                <th scope="col">Total</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {orders.map((order) => (
+                <tr key={order.orderId} data-testid="staff-order-row">
+                  <th scope="row">
+                    <a href={href.order(order.orderId)}>Order {order.orderId.slice(0, 8)}</a>
+                  </th>
+                  <td>{formatDateTime(order.orderDate)}</td>
+                  <td>{order.customerEmail}</td>
+                  <td>{formatPrice(order.totalAmount)}</td>
+                  <td>
+                    <Badge variation={STATUS_TONES[order.status]}>{STATUS_LABELS[order.status]}</Badge>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextToken && !error && (
+        <Button onClick={() => void load(nextToken)} isLoading={state === 'more'} loadingText="Loading more orders…" marginTop="medium">
+          Show more orders
+        </Button>
+      )}
+    </>
+  );
+}
