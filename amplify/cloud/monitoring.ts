@@ -16,7 +16,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '../domain/resources.ts';
-import { METRICS_NAMESPACE, metricsServiceName } from '../functions/shared/powertools.ts';
+import { metricsNamespace, metricsServiceName } from '../functions/shared/powertools.ts';
 
 /** Thresholds from the seed ("Monitoreo"), plus the dead-letter queue. */
 export const ALARMS = {
@@ -204,7 +204,7 @@ export class Monitoring extends Construct {
     // five minutes would never reach the summed Lambda errors alarm).
     const recoveryMetric = (metricName: string, statistic: string, period?: Duration) =>
       new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
+        namespace: metricsNamespace(props.deploymentName),
         metricName,
         dimensionsMap: { service: metricsServiceName(FUNCTIONS.recoverOrders.name, props.deploymentName) },
         statistic,

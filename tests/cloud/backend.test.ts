@@ -628,7 +628,7 @@ describe('alarms and dashboard', () => {
       ComparisonOperator: 'GreaterThanThreshold',
     });
     expect(alarm(m.recoveryGaveUp)).toMatchObject({
-      Namespace: 'OrderPlatform',
+      Namespace: `OrderPlatform/${mod.deploymentName}`,
       MetricName: 'OrdersRecoveryGaveUp',
       Dimensions: [{ Name: 'service', Value: `${mod.deploymentName}/${FUNCTIONS.recoverOrders.name}` }],
       Statistic: 'Maximum',

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALARMS } from '../../amplify/cloud/monitoring.ts';
 import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { FUNCTIONS, ORDERS_TABLE } from '../../amplify/domain/resources.ts';
-import { metricsServiceName } from '../../amplify/functions/shared/powertools.ts';
+import { metricsNamespace, metricsServiceName } from '../../amplify/functions/shared/powertools.ts';
 
 type Backend = typeof import('../../amplify/backend.ts');
 type Nag = typeof import('../../amplify/cloud/nag.ts');
@@ -224,9 +224,10 @@ describe.each(each)('%s deployment', (name) => {
       .map((x) => x.MetricStat.Metric.Dimensions);
     for (const dims of apiAlarmDims) expect(dims).toContainEqual({ Name: 'ApiName', Value: `${deployment}-orders-api` });
     for (const [, a] of ofType(d(), 'AWS::CloudWatch::Alarm')) expect(a.Properties.AlarmName.startsWith(`${deployment}-`)).toBe(true);
-    expect(d().resources[idOf(d(), d().mod.cloud.monitoring.recoveryGaveUp)]!.Properties.Dimensions).toEqual([
-      { Name: 'service', Value: metricsServiceName(FUNCTIONS.recoverOrders.name, deployment) },
-    ]);
+    const gaveUp = d().resources[idOf(d(), d().mod.cloud.monitoring.recoveryGaveUp)]!.Properties;
+    expect(gaveUp.Namespace).toBe(`OrderPlatform/${deployment}`);
+    expect(gaveUp.Namespace).toBe(metricsNamespace(deployment));
+    expect(gaveUp.Dimensions).toEqual([{ Name: 'service', Value: metricsServiceName(FUNCTIONS.recoverOrders.name, deployment) }]);
     // The functions publish under the same service dimension: they get the deployment's name.
     for (const [, fn] of ofType(d(), 'AWS::Lambda::Function').filter(([, f]) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)) {
       expect(fn.Properties.Environment.Variables.DEPLOYMENT_NAME).toBe(deployment);
@@ -374,6 +375,15 @@ describe('two deployments in one account', () => {
     const branch = physicalNames(deployments.branch).map((n) => n.split('=')[1]);
     expect(sandbox.length).toBeGreaterThan(8);
     expect(sandbox.filter((n) => branch.includes(n))).toEqual([]);
+  });
+
+  it('share no custom metric namespace', () => {
+    const namespaces = (d: Deployment) =>
+      allResources(d)
+        .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm' && typeof r.Properties.Namespace === 'string' && !r.Properties.Namespace.startsWith('AWS/'))
+        .map(([, r]) => r.Properties.Namespace as string);
+    expect(namespaces(deployments.sandbox).length).toBeGreaterThan(0);
+    expect(namespaces(deployments.sandbox).filter((n) => namespaces(deployments.branch).includes(n))).toEqual([]);
   });
 
   it('share no alarm dimension value, and alarm on no fixed one', () => {

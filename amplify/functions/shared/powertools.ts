@@ -10,11 +10,16 @@ import { ENV } from '../../domain/resources.ts';
 
 export const METRICS_NAMESPACE = 'OrderPlatform';
 
-/**
- * The custom metrics' `service` dimension: in AWS the function qualified by its deployment
- * (`<deployment>/<function>`), so a sandbox never feeds another deployment's alarms; locally just
- * the function. The cloud definition builds its alarms with the same function.
+/*
+ * In AWS the custom metrics' namespace and `service` dimension both carry the deployment's name
+ * (`OrderPlatform/<deployment>`, `<deployment>/<function>`), so a sandbox never feeds another
+ * deployment's metrics or alarms; locally they are plain. The cloud definition builds its alarms
+ * with the same two functions.
  */
+export function metricsNamespace(deploymentName = process.env[ENV.deploymentName]): string {
+  return deploymentName ? `${METRICS_NAMESPACE}/${deploymentName}` : METRICS_NAMESPACE;
+}
+
 export function metricsServiceName(serviceName: string, deploymentName = process.env[ENV.deploymentName]): string {
   return deploymentName ? `${deploymentName}/${serviceName}` : serviceName;
 }
@@ -22,7 +27,7 @@ export function metricsServiceName(serviceName: string, deploymentName = process
 export function createObservability(serviceName: string) {
   return {
     logger: new Logger({ serviceName }),
-    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: metricsServiceName(serviceName) }),
+    metrics: new Metrics({ namespace: metricsNamespace(), serviceName: metricsServiceName(serviceName) }),
     // Off outside Lambda (the local runtime): the SDK clients it captures are then left as they are.
     tracer: new Tracer({ serviceName }),
   };
