@@ -5,6 +5,7 @@
  * ones API Gateway REST passes.
  */
 import { createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../amplify/domain/resources.ts';
@@ -132,6 +133,38 @@ describe('the local user pool', () => {
     expect(decode(result.AuthenticationResult.IdToken).sub).toBe(stack.customer.sub);
     expect(result.AuthenticationResult.RefreshToken).toBe(stack.customer.refreshToken);
     expect((await api(stack, '/orders', { headers: { Authorization: result.AuthenticationResult.IdToken } }, null)).status).toBe(200);
+  });
+
+  it('answers the storefront\'s pages only, and no Admin action from a browser', async () => {
+    const send = (action: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+      fetch(stack.cognito.endpoint, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}`, ...headers },
+        body: JSON.stringify(body),
+      });
+    const signIn = { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: stack.cognito.clientId, AuthParameters: { USERNAME: DEMO_USERS.customer.email, PASSWORD: DEMO_USERS.customer.password } };
+    const promote = { UserPoolId: stack.cognito.userPoolId, Username: stack.customer.sub, GroupName: 'ADMINS' };
+    const port = new URL(stack.cognito.endpoint).port;
+
+    expect((await send('InitiateAuth', signIn, { Origin: 'http://localhost:5173' })).status).toBe(200); // the storefront
+    const foreign = await send('InitiateAuth', signIn, { Origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(stack.cognito.endpoint, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    expect(preflight.status).toBe(403);
+    // Even the storefront's own page cannot make its user staff.
+    expect((await send('AdminAddUserToGroup', promote, { Origin: 'http://localhost:5173' })).status).toBe(403);
+    // A rebinding page reaches 127.0.0.1 under its own host name.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = http.request(stack.cognito.endpoint, { method: 'POST', headers: { Host: `rebind.example:${port}`, 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(signIn));
+    });
+    expect(rebound).toBe(403);
+    expect(decode((await signInWithPassword(stack.cognito, DEMO_USERS.customer.email, DEMO_USERS.customer.password)).IdToken)['cognito:groups']).toBeUndefined();
   });
 
   it('has no SRP (cognito-local), which is why the app client signs in with USER_PASSWORD_AUTH', async () => {

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from '../local/api-gateway.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
+import { DEMO_USERS, signInWithPassword } from '../local/cognito.ts';
 import { OUTBOX_QUEUE_NAME } from '../local/messaging.ts';
 import { orderRequest } from './fixtures.ts';
 import { startTestStack } from './helpers/stack.ts';
@@ -41,12 +42,13 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  const [apiPort, webPort] = [await freePort(), await freePort()];
+  const [apiPort, webPort, cognitoPort] = [await freePort(), await freePort(), await freePort()];
   child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     env: {
       ...process.env,
       API_PORT: String(apiPort),
       WEB_PORT: String(webPort),
+      COGNITO_PORT: String(cognitoPort),
       LOCAL_DATA_DIR: dataDir,
       AMPLIFY_OUTPUTS_PATH: path.join(dir, 'amplify_outputs.json'),
       STOREFRONT_VITE_CACHE_DIR: path.join(dir, 'vite-cache'),
@@ -61,7 +63,7 @@ beforeAll(async () => {
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 90_000;
-  while (!/Local AWS:.*\n/.test(output)) {
+  while (!/Local AWS:.*\n/.test(output) || !/Demo customer: .*\n/.test(output)) {
     if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
     if (Date.now() > deadline) throw new Error(`npm start not ready:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -71,7 +73,20 @@ beforeAll(async () => {
   urls.dynamodb = /DynamoDB (\S+)/.exec(output)![1]!;
   urls.sqs = /SQS\/SNS (\S+)/.exec(output)![1]!;
   urls.sfn = /Step Functions (http\S+)/.exec(output)![1]!;
+  // Every /orders route wants the demo customer's ID token (the authorizer answers 401 before any
+  // of the checks below would run).
+  const outputs = JSON.parse(readFileSync(path.join(dir, 'amplify_outputs.json'), 'utf8'));
+  const endpoint = outputs.custom.local.userPoolEndpoint as string;
+  const call = async (action: string, body: Record<string, unknown>) =>
+    (await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}` },
+      body: JSON.stringify(body),
+    })).json() as never;
+  idToken = (await signInWithPassword({ clientId: outputs.auth.user_pool_client_id as string, call }, DEMO_USERS.customer.email, DEMO_USERS.customer.password)).IdToken;
 }, 120_000);
+
+let idToken = '';
 
 afterAll(() => {
   child?.kill('SIGKILL');
@@ -83,14 +98,14 @@ async function placeAndDeliver(): Promise<void> {
   expect(child.exitCode, output).toBeNull();
   const response = await fetch(new URL('orders', urls.api), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: idToken },
     body: JSON.stringify(orderRequest()),
   });
   expect(response.status).toBe(201);
   const { orderId } = (await response.json()) as { orderId: string };
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const order = (await (await fetch(new URL(`orders/${orderId}`, urls.api))).json()) as { status: string };
+    const order = (await (await fetch(new URL(`orders/${orderId}`, urls.api), { headers: { Authorization: idToken } })).json()) as { status: string };
     if (order.status === 'DELIVERED') return;
     if (Date.now() > deadline) throw new Error(`order ${orderId} still ${order.status}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -276,7 +291,7 @@ describe('another web site', () => {
     const storefront = urls.web.replace(/\/$/, '');
     const mine = await raw(new URL('health', urls.api).toString(), { headers: { Origin: storefront } });
     expect(mine.headers['access-control-allow-origin']).toBe(storefront);
-    const theirs = await raw(new URL('orders', urls.api).toString(), { headers: { Origin: EVIL } });
+    const theirs = await raw(new URL('orders', urls.api).toString(), { headers: { Origin: EVIL, Authorization: idToken } });
     expect(theirs.status).toBe(200);
     expect(theirs.headers['access-control-allow-origin']).toBeUndefined();
     const preflight = await raw(new URL('orders', urls.api).toString(), {
@@ -363,8 +378,9 @@ describe('another web site', () => {
 // Hostile requests: each answered in JSON, and an order still goes through
 // ---------------------------------------------------------------------------------------------
 
+/** A raw request, signed in (an Authorization header with the demo customer's ID token). */
 const request = (line: string, headers: Record<string, string>, body = '') =>
-  `${line}\r\n${Object.entries(headers)
+  `${line}\r\n${Object.entries({ ...headers, Authorization: idToken })
     .map(([name, value]) => `${name}: ${value}`)
     .join('\r\n')}\r\n\r\n${body}`;
 const host = () => `127.0.0.1:${port(urls.api)}`;
@@ -392,7 +408,7 @@ describe('no request stops the stack', () => {
       `two Content-Type headers (${first}, then ${second})`,
       () => {
         const body = JSON.stringify(orderRequest());
-        return `POST /orders HTTP/1.1\r\nHost: ${host()}\r\nConnection: close\r\nContent-Type: ${first}\r\ncontent-type: ${second}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+        return `POST /orders HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: ${idToken}\r\nConnection: close\r\nContent-Type: ${first}\r\ncontent-type: ${second}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
       },
       415,
     ]),
@@ -489,7 +505,7 @@ describe('no request stops the stack', () => {
 
 describe('only clean text is stored', () => {
   const post = (body: unknown) =>
-    fetch(new URL('orders', urls.api), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(new URL('orders', urls.api), { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: idToken }, body: JSON.stringify(body) });
 
   it('refuses a name of invisible characters and a bidi override, naming the field', async () => {
     for (const [field, value] of [
@@ -507,7 +523,7 @@ describe('only clean text is stored', () => {
     expect(response.status).toBe(201);
     const order = (await response.json()) as { orderId: string; customerName: string };
     expect(order.customerName).toBe('José García'.normalize('NFC'));
-    const again = await fetch(new URL(`orders/${order.orderId.toUpperCase()}`, urls.api));
+    const again = await fetch(new URL(`orders/${order.orderId.toUpperCase()}`, urls.api), { headers: { Authorization: idToken } });
     expect(again.status).toBe(200);
     expect(((await again.json()) as { orderId: string }).orderId).toBe(order.orderId);
   });
@@ -552,9 +568,12 @@ describe('the outbox', () => {
     const mail = mails.find((m) => m.orderId === orderId.toLowerCase())!;
     expect(mail.subject).toBe('Your order Order-Id: 00000000-0000-4000-8000-000000000000 forged body');
     expect(mail.body).toBe('Hello');
-    // Every file is directly in the outbox, named <time>_<order id>_<generated id>.txt.
+    // Every mail is directly in the outbox, named <time>_<order id>_<generated id>.txt (the
+    // user pool's as <time>_account_<generated id>.txt); beside them only the folder of accepted
+    // publishes not yet delivered (`pending/`, named by SNS message id).
     const outbox = path.join(dataDir, 'outbox');
-    for (const file of readdirSync(outbox)) expect(file).toMatch(/^[0-9TZ-]+_[0-9a-f-]{36}_[0-9a-f-]{36}\.txt$/);
+    for (const file of readdirSync(outbox).filter((f) => f !== 'pending')) expect(file).toMatch(/^[0-9TZ-]+_([0-9a-f-]{36}|account)_[0-9a-f-]{36}\.txt$/);
+    for (const file of readdirSync(path.join(outbox, 'pending'))) expect(file).toMatch(/^[0-9a-f-]{36}\.json$/);
     const everywhere = readdirSync(dir, { recursive: true }).map(String);
     expect(everywhere.filter((f) => /pwned|outside|by-message-id|by-timestamp/.test(f))).toEqual([]);
     const text = readFileSync(path.join(outbox, readdirSync(outbox).find((f) => f.includes(orderId.toLowerCase()))!), 'utf8');

@@ -15,7 +15,7 @@ import type { Order } from '../amplify/domain/order.ts';
 import { createDocumentClient, OrderStore, storedItem } from '../amplify/domain/order-store.ts';
 import { FUNCTIONS, ORDERS_TABLE, RECOVERY } from '../amplify/domain/resources.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
-import { startTestStack, waitForFinal } from './helpers/stack.ts';
+import { createUser, startTestStack, waitForFinal, type TestUser } from './helpers/stack.ts';
 
 const OPEN_ORDERS = 10_000;
 const STUCK = 12; // PENDING for an hour: their queue message was lost
@@ -24,6 +24,8 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
+/** The seeded orders belong to many customers: staff can read them all. */
+let staff: TestUser;
 const stuckIds: string[] = [];
 
 function order(status: Order['status'], updatedAt: Date, extra: Partial<Order> = {}): Order {
@@ -60,6 +62,7 @@ function inTransit(now: number): Order {
 beforeAll(async () => {
   // The local stack's own periodic recovery stays out of the way: this file runs the job itself.
   stack = await startTestStack({ instrument: true, recoveryIntervalMs: 24 * 60 * MINUTE });
+  staff = await createUser(stack, { staff: true });
   // The local stack turns Powertools metrics off; this file reads what the job publishes (the
   // handler is imported, and its Metrics created, after this).
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
@@ -159,7 +162,7 @@ describe('recovery at 10,000 open orders', () => {
     console.log(`recovery run over ${OPEN_ORDERS} open orders: ${report.examined} examined, ${report.enqueued.length} re-enqueued, ${elapsedMs} ms`);
 
     // And the re-enqueued orders go on to a final status.
-    for (const orderId of stuckIds) expect((await waitForFinal(stack, orderId, 60_000)).status).toBe('DELIVERED');
+    for (const orderId of stuckIds) expect((await waitForFinal(stack, orderId, 60_000, staff)).status).toBe('DELIVERED');
     await stack.stepFunctions.idle();
   }, 120_000);
 
