@@ -43,10 +43,18 @@ test('sign up at checkout, buy, and find the order on another device; another cu
   await stranger.goto('/#/orders');
   await signInInPlace(stranger, await createAccount());
   await stranger.goto(`/#/orders/${orderId}`);
-  await expect(stranger.getByText(/not found|no order/i).first()).toBeVisible();
+  await expect(stranger.getByRole('heading', { level: 1, name: 'We could not find this order' })).toBeVisible();
   await expect(stranger.getByText('Grace Hopper')).toHaveCount(0);
   await expect(stranger.getByText(email)).toHaveCount(0);
   await third.close();
+
+  // The sign-up code e-mail is in the local Mailbox too: an account e-mail, with no order link.
+  await page.goto('/#/mailbox');
+  const codeMail = page.getByTestId('mail').filter({ hasText: email }).filter({ hasText: /verification code is \d+/ });
+  await expect(codeMail).toHaveCount(1);
+  await expect(codeMail).toContainText('· account');
+  await expect(codeMail.getByRole('link')).toHaveCount(0);
+  await expectAccessible(page, 'the mailbox with an account e-mail');
 });
 
 test('staff see every customer’s orders and filter them by status; customers never see that page', async ({ page, browser }) => {

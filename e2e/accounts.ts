@@ -86,3 +86,30 @@ export async function signUpInPlace(page: Page, email: string, name: string, mai
 }
 
 export const mailboxUrl = (stack: keyof typeof STACKS = 'ok') => `http://127.0.0.1:${STACKS[stack].apiPort}/_local/outbox`;
+
+/**
+ * An account with a fixed e-mail (e.g. for screenshots, where the header shows it), ready to sign
+ * in with PASSWORD: created if the pool does not have it yet; creating it again is no error.
+ */
+export async function ensureAccount(email: string, options: { stack?: keyof typeof STACKS } = {}): Promise<string> {
+  const { userPoolId } = pool(options.stack);
+  try {
+    await cognito(
+      'AdminCreateUser',
+      {
+        UserPoolId: userPoolId,
+        Username: email,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      },
+      options.stack,
+    );
+  } catch (error) {
+    if (!/UsernameExists/.test(String(error))) throw error;
+  }
+  await cognito('AdminSetUserPassword', { UserPoolId: userPoolId, Username: email, Password: PASSWORD, Permanent: true }, options.stack);
+  return email;
+}

@@ -1,9 +1,11 @@
 /** On the stack started with PAYMENT_SUCCESS_RATE=0 every payment is declined. */
 import { expect, test } from '@playwright/test';
+import { createAccount } from './accounts.ts';
 import { expectAccessible, placeOrder, screenshot, SHOPPER } from './helpers.ts';
 
 test('a declined payment says so plainly, keeps the cart, and "Try again" is two clicks from a new order', async ({ page }) => {
-  const first = await placeOrder(page, ['Mechanical Keyboard', 'Ergonomic Mouse'], { stack: 'declined' });
+  const account = await createAccount({ stack: 'declined' });
+  const first = await placeOrder(page, ['Mechanical Keyboard', 'Ergonomic Mouse'], { email: account, stack: 'declined' });
   await expect(page.getByTestId('order-status')).toHaveText('Payment failed', { timeout: 60_000 });
   await expect(page.getByRole('heading', { level: 1, name: 'Payment declined' })).toBeVisible();
   await expect(page.locator('[data-state="failed"]')).toContainText('Payment failed');
@@ -24,7 +26,9 @@ test('a declined payment says so plainly, keeps the cart, and "Try again" is two
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
   await expect(page.getByRole('link', { name: /Cart.*2 items/ })).toBeVisible();
-  for (const [label, value] of Object.entries(SHOPPER)) await expect(page.getByLabel(label, { exact: true })).toHaveValue(value);
+  // What the shopper typed, and the e-mail of the account the order was placed with.
+  const expected = { ...SHOPPER, 'E-mail': account };
+  for (const [label, value] of Object.entries(expected)) await expect(page.getByLabel(label, { exact: true })).toHaveValue(value);
   await expect(page.getByLabel('Country', { exact: true })).toHaveValue('US');
   await expect(page.getByLabel('Payment method')).toHaveValue('credit_card');
 

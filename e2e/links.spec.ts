@@ -5,7 +5,8 @@
  */
 import { expect, test } from '@playwright/test';
 import { TEXT_MESSAGES } from '../amplify/domain/order.ts';
-import { addToCart, fillCheckout, openShop } from './helpers.ts';
+import { orderNumberOf } from '../amplify/domain/order-rules.ts';
+import { addToCart, fillCheckout, openCheckout, openShop } from './helpers.ts';
 
 test('a malformed link shows the not-found page', async ({ page }) => {
   const errors: string[] = [];
@@ -20,7 +21,7 @@ test('a malformed link shows the not-found page', async ({ page }) => {
 test('an order link in upper case opens the order; an invisible name is refused', async ({ page }) => {
   await openShop(page);
   await addToCart(page, 'Coffee Mug');
-  await page.goto('/#/checkout');
+  await openCheckout(page); // signs in with a new account: the checkout asks for one
   await fillCheckout(page, { 'Full name': '\u200b\u3164' });
   await page.getByRole('button', { name: /place order/i }).click();
   await expect(page.getByText(TEXT_MESSAGES.invisible)).toBeVisible();
@@ -30,5 +31,7 @@ test('an order link in upper case opens the order; an invisible name is refused'
   await expect(page).toHaveURL(/#\/orders\/[0-9a-f-]{36}$/);
   const orderId = /#\/orders\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
   await page.goto(`/#/orders/${orderId.toUpperCase()}`);
-  await expect(page.getByText(orderId).first()).toBeVisible();
+  // The order page shows the order's number (from its id), not the id itself.
+  await expect(page.getByRole('heading', { level: 1, name: 'Your order' })).toBeVisible();
+  await expect(page.getByTestId('order-number')).toHaveText(orderNumberOf(orderId));
 });

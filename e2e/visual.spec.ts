@@ -10,8 +10,11 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Order, OrderStatus } from '../amplify/domain/order.ts';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { priceOrder } from '../amplify/domain/pricing.ts';
+import { ensureAccount, signInInPlace } from './accounts.ts';
 import { expectAccessible } from './helpers.ts';
 
+/** One fixed account (made once per user pool) so the header's e-mail is the same in every run. */
+const ACCOUNT_EMAIL = 'visual@example.com';
 const NOW = new Date('2026-03-05T15:00:00.000Z');
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 const CART = [
@@ -59,7 +62,12 @@ async function serveOrders(page: Page) {
   await page.route(
     (url) => /^\/orders(\/|$)/.test(url.pathname),
     (route) => {
-      const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS' };
+      // Signed in, the calls carry `Authorization` (which the `*` wildcard does not cover): named here.
+      const cors = {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key, *',
+        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+      };
       if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
       const id = /^\/orders\/(.+)$/.exec(new URL(route.request().url()).pathname)?.[1];
       const body = id ? ORDERS.find((o) => o.orderId === id) : { orders: ORDERS };
@@ -78,8 +86,23 @@ async function prepare(page: Page, viewport: (typeof VIEWPORTS)[keyof typeof VIE
   await serveOrders(page);
 }
 
-/** Full page from the top (a sticky header would otherwise be drawn where the page was scrolled to). */
+/**
+ * Checkout, My orders and order pages are behind the sign-in gate: signs in there for real, with
+ * the fixed account, against the test stack's local user pool (the orders stay the fixtures).
+ */
+async function signIn(page: Page) {
+  await ensureAccount(ACCOUNT_EMAIL);
+  await page.goto('/#/orders');
+  await signInInPlace(page, ACCOUNT_EMAIL);
+}
+
+/**
+ * Full page from the top (a sticky header would otherwise be drawn where the page was scrolled to),
+ * once the header's account slot has settled (the e-mail, or Sign in; nothing while loading).
+ */
 async function snap(page: Page, name: string) {
+  const header = page.getByRole('banner');
+  await expect(header.getByTestId('account-email').or(header.getByRole('link', { name: 'Sign in' })).first()).toBeVisible();
   await page.evaluate(() => window.scrollTo(0, 0));
   await expect(page).toHaveScreenshot(`${name}.png`, { fullPage: true });
 }
@@ -105,10 +128,12 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
       await page.goto('/#/cart');
       await expect(page.getByTestId('cart-total')).toHaveText('$54.98'); // 2 × 18.50 + 12.99 + 4.99 shipping
       await snap(page, `cart-${size}`);
+      await signIn(page);
       await page.goto('/#/checkout');
-      await page.getByLabel('E-mail', { exact: true }).fill('ada@');
+      // Signed in, the e-mail is the account's (read-only); every other field is left empty.
+      await expect(page.getByLabel('E-mail', { exact: true })).toHaveValue(ACCOUNT_EMAIL);
       await page.getByRole('button', { name: 'Place order' }).click();
-      await expect(page.getByText('8 fields need your attention.')).toBeVisible();
+      await expect(page.getByText('7 fields need your attention.')).toBeVisible();
       await page.getByLabel('Full name', { exact: true }).blur();
       await expectAccessible(page, `the checkout with errors (${size})`);
       await snap(page, `checkout-errors-${size}`);
@@ -116,6 +141,7 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
 
     test('order in each status, and My orders', async ({ page }) => {
       await prepare(page, viewport);
+      await signIn(page);
       for (const o of ORDERS) {
         await page.goto(`/#/orders/${o.orderId}`);
         await expect(page.getByTestId('order-status')).toBeVisible();

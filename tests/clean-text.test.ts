@@ -149,10 +149,11 @@ describe('the outbox', () => {
       });
       for (const bad of ['/../../../outside/pwned', '..', '', 42, 'a'.repeat(36)]) expect(outbox.deliver(envelope(bad))).toHaveProperty('refused');
       expect(outbox.deliver({ Body: '{' })).toHaveProperty('refused');
-      expect(readdirSync(outbox.dir)).toEqual([]);
+      expect(readdirSync(outbox.dir)).toEqual(['pending']); // the folder of accepted publishes, empty
+      expect(readdirSync(`${outbox.dir}/pending`)).toEqual([]);
       const mail = outbox.deliver(envelope('6F1C1A52-3F0E-4C59-9D1A-0B9D5C8E7A11'));
       expect(mail).toMatchObject({ orderId: '6f1c1a52-3f0e-4c59-9d1a-0b9d5c8e7a11' });
-      expect(readdirSync(dir, { recursive: true }).map(String).sort()).toEqual(['outbox', expect.stringMatching(/^outbox\/[^/]+_6f1c1a52-3f0e-4c59-9d1a-0b9d5c8e7a11_[0-9a-f-]{36}\.txt$/)]);
+      expect(readdirSync(dir, { recursive: true }).map(String).sort()).toEqual(['outbox', expect.stringMatching(/^outbox\/[^/]+_6f1c1a52-3f0e-4c59-9d1a-0b9d5c8e7a11_[0-9a-f-]{36}\.txt$/), 'outbox/pending']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

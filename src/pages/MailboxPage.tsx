@@ -31,8 +31,14 @@ function Messages() {
                     {message.subject}
                   </Heading>
                   <Text fontSize="small" className="muted">
-                    Sent <time dateTime={message.sentAt}>{formatDateTime(message.sentAt)}</time> · order{' '}
-                    <a href={href.order(message.orderId)}>{message.orderId}</a>
+                    Sent <time dateTime={message.sentAt}>{formatDateTime(message.sentAt)}</time> ·{' '}
+                    {message.orderId ? (
+                      <>
+                        order <a href={href.order(message.orderId)}>{message.orderId}</a>
+                      </>
+                    ) : (
+                      'account'
+                    )}
                   </Text>
                   <pre className="mail-body">{message.body}</pre>
                 </Card>

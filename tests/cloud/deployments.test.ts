@@ -5,7 +5,9 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -45,8 +47,21 @@ const CONTEXTS = {
 };
 const deployments = {} as Record<keyof typeof CONTEXTS, Deployment>;
 
+/**
+ * Amplify allows one `defineAuth` per process (a static counter in its auth factory, which
+ * `vi.resetModules` does not reload: the package is loaded by Node, not by Vitest). Each synthesis
+ * here is a backend of its own, so the counter is reset before it. The factory is not exported:
+ * it is reached by its file, beside the package's entry point (the same module instance).
+ */
+async function allowAnotherAuth(): Promise<void> {
+  const entry = createRequire(import.meta.url).resolve('@aws-amplify/backend-auth');
+  const factory = (await import(pathToFileURL(join(dirname(entry), 'factory.js')).href)) as { AmplifyAuthFactory: { factoryCount: number } };
+  factory.AmplifyAuthFactory.factoryCount = 0;
+}
+
 async function synthesize(context: Record<string, unknown>): Promise<Deployment> {
   vi.resetModules();
+  await allowAnotherAuth();
   process.env.CDK_CONTEXT_JSON = JSON.stringify(context);
   const mod = (await import('../../amplify/backend.ts')) as Backend;
   const nag = (await import('../../amplify/cloud/nag.ts')) as Nag;
@@ -303,16 +318,25 @@ describe.each(each)('%s deployment', (name) => {
     });
   });
 
-  it('8. app-server: item reads/writes on the table only, Query on CustomerIndex only', () => {
+  it('8. app-server: item reads/writes on the table and its Idempotency-Keys only, Query on its two indexes only', () => {
     const role = d().mod.ordersStack.getLogicalId(d().mod.backend.appServer.resources.lambda.role!.node.defaultChild as CfnResource);
     const dynamo = ofType(d(), 'AWS::IAM::Policy')
       .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === role))
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[])
       .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
     const table = { 'Fn::GetAtt': [idOf(d(), d().mod.cloud.ordersTable), 'Arn'] };
+    const keys = { 'Fn::GetAtt': [idOf(d(), d().mod.cloud.idempotencyTable), 'Arn'] };
     expect(dynamo).toEqual([
-      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'], Effect: 'Allow', Resource: table },
-      { Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [table, `/index/${ORDERS_TABLE.customerIndex.name}`]] } },
+      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Effect: 'Allow', Resource: table },
+      {
+        Action: 'dynamodb:Query',
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::Join': ['', [table, `/index/${ORDERS_TABLE.customerIndex.name}`]] },
+          { 'Fn::Join': ['', [table, `/index/${ORDERS_TABLE.statusIndex.name}`]] },
+        ],
+      },
+      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Effect: 'Allow', Resource: keys },
     ]);
   });
 
@@ -338,6 +362,7 @@ describe('two deployments in one account', () => {
     'AWS::ApiGateway::Stage': ['StageName'],
     'AWS::ApiGateway::Deployment': ['StageName'],
     'AWS::IAM::Policy': ['PolicyName'],
+    'AWS::Cognito::UserPoolGroup': ['GroupName'], // ADMINS, within its own user pool
   };
   /** `…Name` properties that name no resource: a label, a metric. */
   const NOT_NAMES = ['DisplayName', 'MetricName'];
