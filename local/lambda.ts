@@ -29,6 +29,8 @@ export interface InvocationCounters {
   invocations: Map<string, number>;
   /** Milliseconds spent in the handler (what Lambda bills), by function. */
   durations: Map<string, number>;
+  /** Invocations still running (a stop waits for them before closing the stand-ins). */
+  running?: Set<Promise<unknown>>;
 }
 
 /** Calls `handler` with a serialized copy of `event`, as a Lambda invocation would, and meters it. */
@@ -36,10 +38,13 @@ export function invoker<E, R>(functionName: string, timeoutSeconds: number, hand
   return async (event: E): Promise<R> => {
     counters.invocations.set(functionName, (counters.invocations.get(functionName) ?? 0) + 1);
     const started = performance.now();
+    const invocation = handler(JSON.parse(JSON.stringify(event)) as E, lambdaContext(functionName, timeoutSeconds));
+    counters.running?.add(invocation);
     try {
-      const result = await handler(JSON.parse(JSON.stringify(event)) as E, lambdaContext(functionName, timeoutSeconds));
+      const result = await invocation;
       return result === undefined ? result : (JSON.parse(JSON.stringify(result)) as R);
     } finally {
+      counters.running?.delete(invocation);
       counters.durations.set(functionName, (counters.durations.get(functionName) ?? 0) + performance.now() - started);
     }
   };

@@ -82,6 +82,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const messaging = await startMessaging(0, log, (published) => outbox.recordPublished(published));
   const invocations = new Map<string, number>();
   const durations = new Map<string, number>();
+  /** Handler invocations and recovery runs in progress: a stop lets them finish before closing DynamoDB. */
+  const running = new Set<Promise<unknown>>();
 
   // The step functions service must exist before the handlers read their environment.
   const processOrderArn = localFunctionArn(FUNCTIONS.processOrder.name);
@@ -131,18 +133,18 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const appServer = await import('../amplify/functions/app-server/handler.ts');
   const orderStarter = await import('../amplify/functions/order-starter/handler.ts');
   const processOrderModule = await import('../amplify/functions/process-order/handler.ts');
-  processOrder = invoker(FUNCTIONS.processOrder.name, FUNCTIONS.processOrder.timeoutSeconds, processOrderModule.handler as LambdaHandler, { invocations, durations });
+  processOrder = invoker(FUNCTIONS.processOrder.name, FUNCTIONS.processOrder.timeoutSeconds, processOrderModule.handler as LambdaHandler, { invocations, durations, running });
   const startOrders = invoker<SQSEvent, SQSBatchResponse>(
     FUNCTIONS.orderStarter.name,
     FUNCTIONS.orderStarter.timeoutSeconds,
     orderStarter.handler,
-    { invocations, durations },
+    { invocations, durations, running },
   );
   const serveApi = invoker<APIGatewayProxyEvent, APIGatewayProxyResult>(
     FUNCTIONS.appServer.name,
     FUNCTIONS.appServer.timeoutSeconds,
     appServer.handler,
-    { invocations, durations },
+    { invocations, durations, running },
   );
 
   // The user pool. Cognito sends its own e-mails (not through the order topic): its verification
@@ -236,8 +238,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   // local queues start empty), so every open order without a running execution is stuck.
   const dynamoClient = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
   const sfnClient = new SFNClient({ ...LOCAL_AWS, endpoint: sfnEndpoint });
-  const recover = (staleAfterMs = options.recoveryStaleAfterMs ?? RECOVERY.staleAfterMinutes * 60_000) =>
-    recoverStuckOrders({
+  const recover = (staleAfterMs = options.recoveryStaleAfterMs ?? RECOVERY.staleAfterMinutes * 60_000) => {
+    const run = recoverStuckOrders({
       store: new OrderStore(createDocumentClient(dynamoClient), ORDERS_TABLE.localName),
       sfn: sfnClient,
       stateMachineArn: stepFunctions.stateMachineArn,
@@ -247,6 +249,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       staleAfterMs,
       pageSize: RECOVERY.pageSize,
     });
+    running.add(run);
+    return run.finally(() => running.delete(run));
+  };
   const logRecovery = (report: RecoveryReport) => {
     const { enqueued, restarted, gaveUp, failed } = report;
     if (enqueued.length + restarted.length + gaveUp.length + failed.length === 0) return;
@@ -297,6 +302,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       await Promise.all(pollers.map((p) => p.stop()));
       await cognito.stop();
       await stepFunctions.stop();
+      // What is still running (a step the stop cut short, a recovery run) finishes against the
+      // stand-ins before they close: dynalite throws from inside when a request meets a closed store.
+      const deadline = Date.now() + 5_000;
+      while (running.size > 0 && Date.now() < deadline) await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, 100))]);
       await Promise.all(Object.values(services ?? {}).map((proxy) => proxy.stop()));
       sqs.destroy();
       dynamoClient.destroy();
