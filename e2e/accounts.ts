@@ -33,7 +33,15 @@ async function cognito(action: string, body: Record<string, unknown>, stack: key
 /** An account made by an administrator (as staff accounts are), ready to sign in. */
 export async function createAccount(options: { staff?: boolean; stack?: keyof typeof STACKS; name?: string } = {}): Promise<string> {
   const email = newEmail(options.staff ? 'staff' : 'shopper');
+  await adminCreateAccount(email, options.stack, options.name);
   const { userPoolId } = pool(options.stack);
+  if (options.staff) await cognito('AdminAddUserToGroup', { UserPoolId: userPoolId, Username: email, GroupName: 'ADMINS' }, options.stack);
+  return email;
+}
+
+/** Creates a confirmed account with a verified e-mail and the standard password. */
+async function adminCreateAccount(email: string, stack?: keyof typeof STACKS, name?: string): Promise<void> {
+  const { userPoolId } = pool(stack);
   await cognito(
     'AdminCreateUser',
     {
@@ -43,15 +51,16 @@ export async function createAccount(options: { staff?: boolean; stack?: keyof ty
       UserAttributes: [
         { Name: 'email', Value: email },
         { Name: 'email_verified', Value: 'true' },
-        ...(options.name ? [{ Name: 'name', Value: options.name }] : []),
+        ...(name ? [{ Name: 'name', Value: name }] : []),
       ],
     },
-    options.stack,
+    stack,
   );
-  await cognito('AdminSetUserPassword', { UserPoolId: userPoolId, Username: email, Password: PASSWORD, Permanent: true }, options.stack);
-  if (options.staff) await cognito('AdminAddUserToGroup', { UserPoolId: userPoolId, Username: email, GroupName: 'ADMINS' }, options.stack);
-  return email;
+  await setPassword(email, stack);
 }
+
+const setPassword = (email: string, stack?: keyof typeof STACKS) =>
+  cognito('AdminSetUserPassword', { UserPoolId: pool(stack).userPoolId, Username: email, Password: PASSWORD, Permanent: true }, stack);
 
 /** Signs in with the Authenticator shown in place of the page's content. */
 export async function signInInPlace(page: Page, email: string, password = PASSWORD): Promise<void> {
@@ -92,24 +101,11 @@ export const mailboxUrl = (stack: keyof typeof STACKS = 'ok') => `http://127.0.0
  * in with PASSWORD: created if the pool does not have it yet; creating it again is no error.
  */
 export async function ensureAccount(email: string, options: { stack?: keyof typeof STACKS } = {}): Promise<string> {
-  const { userPoolId } = pool(options.stack);
   try {
-    await cognito(
-      'AdminCreateUser',
-      {
-        UserPoolId: userPoolId,
-        Username: email,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      },
-      options.stack,
-    );
+    await adminCreateAccount(email, options.stack);
   } catch (error) {
     if (!/UsernameExists/.test(String(error))) throw error;
+    await setPassword(email, options.stack);
   }
-  await cognito('AdminSetUserPassword', { UserPoolId: userPoolId, Username: email, Password: PASSWORD, Permanent: true }, options.stack);
   return email;
 }

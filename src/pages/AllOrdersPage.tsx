@@ -7,7 +7,7 @@ import { Badge, Button, Flex, SelectField, Text, TextField } from '@aws-amplify/
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
 import type { Order } from '../../amplify/domain/order.ts';
-import { ORDER_STATUSES, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { ORDER_STATUSES, orderNumberOf, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { SignInGate } from '../auth/SignInGate.tsx';
 import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { fetchOrders, isCancelError, toStoreError, type OrderFilters, type StoreError } from '../lib/api.ts';
@@ -138,7 +138,7 @@ function StaffOrders() {
               {orders.map((order) => (
                 <tr key={order.orderId} data-testid="staff-order-row">
                   <th scope="row">
-                    <a href={href.order(order.orderId)}>Order {order.orderId.slice(0, 8)}</a>
+                    <a href={href.order(order.orderId)}>Order {order.orderNumber ?? orderNumberOf(order.orderId)}</a>
                   </th>
                   <td>{formatDateTime(order.orderDate)}</td>
                   <td>{order.customerEmail}</td>
