@@ -1,9 +1,11 @@
 /**
  * Accounts: a shopper signs up at checkout (code from the local outbox), buys, and sees the order
  * under My orders in another browser after signing in there; another customer opening that
- * order's URL sees "not found"; staff see everyone's orders and filter them by status.
+ * order's URL sees "not found"; staff see everyone's orders, filter them by status and find one
+ * by its short number.
  */
 import { expect, test } from '@playwright/test';
+import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { createAccount, mailboxUrl, newEmail, signInInPlace, signUpInPlace } from './accounts.ts';
 import { addToCart, expectAccessible, fillCheckout, openShop, placeOrder, screenshot } from './helpers.ts';
 
@@ -57,7 +59,7 @@ test('sign up at checkout, buy, and find the order on another device; another cu
   await expectAccessible(page, 'the mailbox with an account e-mail');
 });
 
-test('staff see every customer’s orders and filter them by status; customers never see that page', async ({ page, browser }) => {
+test('staff see every customer’s orders, filter them by status and find one by number; customers never see that page', async ({ page, browser }) => {
   const customer = await createAccount();
   const orderId = await placeOrder(page, ['Desk Lamp'], { email: customer });
   await expect(page.getByTestId('order-status')).toHaveText('Delivered', { timeout: 60_000 });
@@ -87,6 +89,23 @@ test('staff see every customer’s orders and filter them by status; customers n
   await expect(rows).toHaveCount(Math.min(deliveredCount, 20));
   await expectAccessible(staff, 'all orders, filtered');
   await screenshot(staff, '11-all-orders-delivered');
+
+  // The short number a customer reads out finds the order, however it is typed.
+  const number = orderNumberOf(orderId);
+  await staff.getByLabel('Order number').fill(number.toLowerCase().replace(/-/g, ' '));
+  await staff.getByRole('button', { name: 'Find order' }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(number);
+  await expect(rows.first()).toContainText(customer);
+  await expect(staff.getByTestId('count-DELIVERED')).toHaveCount(0);
+  await expectAccessible(staff, 'all orders, found by number');
+  await staff.getByLabel('Order number').fill('K7QM-2X9D');
+  await staff.getByRole('button', { name: 'Find order' }).click();
+  await expect(staff.getByText('An order number has 12 letters and digits, like K7QM-2X9D-PB4H')).toBeVisible();
+  await expect(rows).toHaveCount(1);
+  await staff.getByRole('button', { name: 'Show all orders' }).click();
+  await expect(staff.getByTestId('count-DELIVERED')).toBeVisible();
+  await expect(staff.getByLabel('Order number')).toHaveValue('');
 
   // Any order opens its page, for staff too.
   await rows.filter({ hasText: customer }).getByRole('link').click();

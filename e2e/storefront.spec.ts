@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { createAccount, signInInPlace } from './accounts.ts';
-import { addToCart, expectAccessible, fillCheckout, openCheckout, openShop, placeOrder, screenshot } from './helpers.ts';
+import { addToCart, expectAccessible, fillCheckout, openCheckout, openShop, placeOrder, screenshot, SHOPPER } from './helpers.ts';
 
 test('browse, add two products, check out: the order reaches Delivered and its e-mail is in the Mailbox', async ({ page }) => {
   test.setTimeout(150_000); // signing in comes first now
@@ -199,4 +199,26 @@ test('checkout checks a field when the shopper leaves it, in the error colour', 
   await expect(zip).not.toHaveAttribute('aria-invalid', 'true');
   await page.getByLabel('Country', { exact: true }).selectOption('US');
   await expect(page.getByLabel('ZIP / postal code', { exact: true })).toHaveAttribute('inputmode', 'numeric');
+});
+
+test('a returning customer finds the checkout filled in from their last order, on any device', async ({ page, browser }) => {
+  const email = await createAccount();
+  await placeOrder(page, ['Desk Lamp'], { email });
+  // Another browser: nothing saved locally, so what is filled in came from the last order.
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await openShop(other);
+  await addToCart(other, 'Coffee Mug');
+  await openCheckout(other, email);
+  await expect(other.getByLabel('Street address', { exact: true })).toHaveValue(SHOPPER['Street address']);
+  await expect(other.getByLabel('Full name', { exact: true })).toHaveValue(SHOPPER['Full name']);
+  await expect(other.getByLabel('City', { exact: true })).toHaveValue(SHOPPER.City);
+  await expect(other.getByLabel('ZIP / postal code', { exact: true })).toHaveValue(SHOPPER['ZIP / postal code']);
+  await expect(other.getByLabel('Country', { exact: true })).toHaveValue('US');
+  await expect(other.getByLabel('Payment method')).toHaveValue('credit_card');
+  await expect(other.getByLabel('E-mail', { exact: true })).toHaveValue(email);
+  // Placing it needs no typing at all.
+  await other.getByRole('button', { name: 'Place order' }).click();
+  await expect(other).toHaveURL(/#\/orders\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+  await context.close();
 });

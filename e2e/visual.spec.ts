@@ -58,7 +58,7 @@ const STATUSES: OrderStatus[] = ['PENDING', 'PAYMENT_PROCESSED', 'SHIPPED', 'DEL
 const ORDERS = STATUSES.map((status, i) => order(status, `${i}f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b`, `2026-03-0${5 - Math.floor(i / 2)}T1${i}:20:00.000Z`));
 
 /** Serves the fixtures in place of `GET /orders` and `GET /orders/{id}` (only the API's paths). */
-async function serveOrders(page: Page) {
+async function serveOrders(page: Page, listed: readonly object[]) {
   await page.route(
     (url) => /^\/orders(\/|$)/.test(url.pathname),
     (route) => {
@@ -70,20 +70,20 @@ async function serveOrders(page: Page) {
       };
       if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
       const id = /^\/orders\/(.+)$/.exec(new URL(route.request().url()).pathname)?.[1];
-      const body = id ? ORDERS.find((o) => o.orderId === id) : { orders: ORDERS };
+      const body = id ? ORDERS.find((o) => o.orderId === id) : { orders: listed };
       return route.fulfill({ status: body ? 200 : 404, contentType: 'application/json', headers: cors, body: JSON.stringify(body ?? { error: 'Order not found', details: [] }) });
     },
   );
 }
 
-async function prepare(page: Page, viewport: (typeof VIEWPORTS)[keyof typeof VIEWPORTS], cart: readonly object[] = []) {
+async function prepare(page: Page, viewport: (typeof VIEWPORTS)[keyof typeof VIEWPORTS], cart: readonly object[] = [], listed: readonly object[] = ORDERS) {
   await page.clock.setFixedTime(NOW);
   await page.setViewportSize(viewport);
   await page.addInitScript((lines) => {
     localStorage.setItem('storefront.cart.v1', lines);
     localStorage.setItem('storefront.customerId.v1', 'cust-visual');
   }, JSON.stringify(cart));
-  await serveOrders(page);
+  await serveOrders(page, listed);
 }
 
 /**
@@ -124,7 +124,8 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
     });
 
     test('cart and checkout with errors', async ({ page }) => {
-      await prepare(page, viewport, CART);
+      // A first order: no earlier one to fill the checkout in from.
+      await prepare(page, viewport, CART, []);
       await page.goto('/#/cart');
       await expect(page.getByTestId('cart-total')).toHaveText('$54.98'); // 2 × 18.50 + 12.99 + 4.99 shipping
       await snap(page, `cart-${size}`);

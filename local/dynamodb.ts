@@ -17,6 +17,7 @@ export const LOCAL_TABLES: CreateTableCommandInput[] = [
       { AttributeName: ORDERS_TABLE.openOrdersIndex.partitionKey, AttributeType: 'S' },
       { AttributeName: ORDERS_TABLE.openOrdersIndex.sortKey, AttributeType: 'S' },
       { AttributeName: ORDERS_TABLE.statusIndex.partitionKey, AttributeType: 'S' },
+      { AttributeName: ORDERS_TABLE.orderNumberIndex.partitionKey, AttributeType: 'S' },
     ],
     KeySchema: [{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }],
     GlobalSecondaryIndexes: [
@@ -43,6 +44,11 @@ export const LOCAL_TABLES: CreateTableCommandInput[] = [
           { AttributeName: ORDERS_TABLE.statusIndex.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: ORDERS_TABLE.orderNumberIndex.name,
+        KeySchema: [{ AttributeName: ORDERS_TABLE.orderNumberIndex.partitionKey, KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ],
   },

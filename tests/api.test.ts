@@ -301,6 +301,46 @@ describe('GET /orders', () => {
   });
 });
 
+describe('GET /orders?orderNumber=: the short number a customer reads out', () => {
+  it('finds the order for staff however the number is typed, and for its owner only among customers', async () => {
+    const { body: order } = await postOrder(stack, orderRequest());
+    const number: string = order.orderNumber;
+    const queries = stack.services!.dynamodb.count('Query');
+    const scans = stack.services!.dynamodb.count('Scan');
+    // As written, lower-case without dashes, and with O/I/L typed for 0/1 (Crockford's aliases).
+    const retyped = number.toLowerCase().replace(/-/g, '').replace(/0/g, 'o').replace(/1/g, 'l');
+    for (const typed of [number, retyped, ` ${number.replace(/-/g, ' ')} `]) {
+      const { status, body } = await api(stack, `/orders?orderNumber=${encodeURIComponent(typed)}`, {}, staff);
+      expect(status).toBe(200);
+      expect(body.orders.map((o: { orderId: string }) => o.orderId)).toEqual([order.orderId]);
+      expect(body.orders[0]).toMatchObject({ customerEmail: stack.customer.email, items: order.items, totalAmount: order.totalAmount });
+    }
+    expect(stack.services!.dynamodb.count('Query')).toBeGreaterThan(queries);
+    expect(stack.services!.dynamodb.count('Scan')).toBe(scans);
+    expect((await api(stack, `/orders?orderNumber=${number}`)).body.orders.map((o: { orderId: string }) => o.orderId)).toEqual([order.orderId]);
+    expect((await api(stack, `/orders?orderNumber=${number}`, {}, other)).body.orders).toEqual([]);
+    // Staff can narrow it to a customer: another customer's id finds nothing.
+    expect((await api(stack, `/orders?orderNumber=${number}&customerId=${other.sub}`, {}, staff)).body.orders).toEqual([]);
+  });
+
+  it('answers a number no order has with an empty list', async () => {
+    const { status, body } = await api(stack, '/orders?orderNumber=0000-0000-0000', {}, staff);
+    expect(status).toBe(200);
+    expect(body.orders).toEqual([]);
+  });
+
+  it.each([
+    ['orderNumber=K7QM-2X9D', 'orderNumber'],
+    ['orderNumber=K7QM-2X9D-PB4U', 'orderNumber'],
+    ['orderNumber=K7QM-2X9D-PB4H&status=PENDING', 'orderNumber'],
+    ['orderNumber=K7QM-2X9D-PB4H&from=2026-01-01', 'orderNumber'],
+  ])('rejects ?%s naming the field', async (query, path) => {
+    const { status, body } = await api(stack, `/orders?${query}`, {}, staff);
+    expect(status).toBe(400);
+    expect(body.details.map((d: { path: string }) => d.path)).toContain(path);
+  });
+});
+
 describe('GET /orders/{orderId}: the owner or staff', () => {
   it('shows an order to its owner and to staff, and answers anyone else exactly as for a missing order', async () => {
     const { body: order } = await postOrder(stack, orderRequest());

@@ -139,6 +139,12 @@ export class OrdersCloud extends Construct {
       sortKey: { name: ORDERS_TABLE.statusIndex.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    // Staff's search by order number (written once per order; see ORDERS_TABLE.orderNumberIndex).
+    this.ordersTable.addGlobalSecondaryIndex({
+      indexName: ORDERS_TABLE.orderNumberIndex.name,
+      partitionKey: { name: ORDERS_TABLE.orderNumberIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
 
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
       partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -234,8 +240,9 @@ export class OrdersCloud extends Construct {
     appServer.addEnvironment(ENV.ordersTable, this.ordersTable.tableName);
     appServer.addEnvironment(ENV.queueUrl, this.queue.queueUrl);
     appServer.addEnvironment(ENV.idempotencyTable, this.idempotencyTable.tableName);
-    // Item reads and writes on the table; a customer's orders (CustomerIndex) and staff lists
-    // (StatusDateIndex) by Query on the indexes (GetItem/PutItem have no meaning on an index ARN).
+    // Item reads and writes on the table; a customer's orders (CustomerIndex), staff lists
+    // (StatusDateIndex) and the search by order number (OrderNumberIndex) by Query on the indexes
+    // (GetItem/PutItem have no meaning on an index ARN).
     appServer.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
@@ -248,6 +255,7 @@ export class OrdersCloud extends Construct {
         resources: [
           `${this.ordersTable.tableArn}/index/${ORDERS_TABLE.customerIndex.name}`,
           `${this.ordersTable.tableArn}/index/${ORDERS_TABLE.statusIndex.name}`,
+          `${this.ordersTable.tableArn}/index/${ORDERS_TABLE.orderNumberIndex.name}`,
         ],
       }),
     );

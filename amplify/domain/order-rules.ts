@@ -92,3 +92,19 @@ export function orderNumberOf(orderId: string): string {
   }
   return `${out.slice(0, 4)}-${out.slice(4, 8)}-${out.slice(8)}`;
 }
+
+/** Crockford's reading aliases: a number read aloud or retyped by hand still finds its order. */
+const CROCKFORD_ALIASES: Record<string, string> = { O: '0', I: '1', L: '1' };
+
+/**
+ * An order number as a person types it (any case, with or without dashes or spaces, `O` for `0`,
+ * `I` or `L` for `1`) in the form `orderNumberOf` writes, or undefined when it cannot be one.
+ */
+export function parseOrderNumber(input: string): string | undefined {
+  const compact = input
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/[OIL]/g, (c) => CROCKFORD_ALIASES[c]!);
+  if (compact.length !== 12 || [...compact].some((c) => !CROCKFORD.includes(c))) return undefined;
+  return `${compact.slice(0, 4)}-${compact.slice(4, 8)}-${compact.slice(8)}`;
+}

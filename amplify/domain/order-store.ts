@@ -23,7 +23,7 @@ export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBD
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-const { partitionKey, customerIndex, openOrdersIndex, statusIndex } = ORDERS_TABLE;
+const { partitionKey, customerIndex, openOrdersIndex, statusIndex, orderNumberIndex } = ORDERS_TABLE;
 
 /** Which orders a list holds: one customer's, one status's, or all; optionally within dates. */
 export interface OrderQuery {
@@ -174,6 +174,24 @@ export class OrderStore {
       return { orders: page.items.map(toOrder), position: page.lastKey };
     }
     return this.listAllStatuses(query, limit, query.position === undefined ? {} : checkedMergedPosition(query.position));
+  }
+
+  /**
+   * The orders carrying a short order number (one, almost always: numbers are 60 random bits of
+   * the id), read by id from the keys-only OrderNumberIndex.
+   */
+  async findByOrderNumber(orderNumber: string): Promise<Order[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: orderNumberIndex.name,
+        KeyConditionExpression: '#number = :number',
+        ExpressionAttributeNames: { '#number': orderNumberIndex.partitionKey },
+        ExpressionAttributeValues: { ':number': orderNumber },
+      }),
+    );
+    const orders = await Promise.all(Items.map((item) => this.get(String(item[partitionKey]))));
+    return orders.filter((order): order is Order => order !== undefined);
   }
 
   /** How many orders each status holds (one customer's, or all), within the query's dates. */

@@ -36,6 +36,14 @@ export const ORDERS_TABLE = {
     partitionKey: 'status',
     sortKey: 'orderDate',
   },
+  /**
+   * Staff look an order up by the short number a customer reads out (`orderNumberOf`). Keys only:
+   * the number never changes, so each order writes it once; a search reads the order by its id.
+   */
+  orderNumberIndex: {
+    name: 'OrderNumberIndex',
+    partitionKey: 'orderNumber',
+  },
 } as const;
 
 /** Powertools idempotency records (https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/). */

@@ -4,7 +4,7 @@
  * what the store already knows (a signed-in account's name and e-mail, a retried order).
  */
 import { Alert, Button, Heading, SelectField, Text, TextField } from '@aws-amplify/ui-react';
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { countryOptions } from '../../amplify/domain/countries.ts';
 import type { CreateOrderRequest } from '../../amplify/domain/order.ts';
 import { toStoreError, type StoreError } from '../lib/api.ts';
@@ -12,6 +12,7 @@ import type { CartLine } from '../lib/cart.ts';
 import {
   CHECKOUT_FIELDS,
   EMPTY_FORM,
+  fillBlanks,
   numericPostcode,
   PAYMENT_METHODS,
   sortIssues,
@@ -54,7 +55,10 @@ function loadSavedForm(): Partial<Form> {
 interface Props {
   lines: readonly CartLine[];
   customerId: string;
-  /** Known values (e.g. the account's name, a retried order); what the shopper typed this session wins. */
+  /**
+   * Known values (the account's name, its last order's address and payment method, a retried
+   * order); what the shopper typed this session wins. Values arriving later fill only empty fields.
+   */
   prefill?: Partial<Form>;
   /** The signed-in account's e-mail: the order's e-mail is always the account's (the API checks it). */
   accountEmail?: string;
@@ -69,11 +73,15 @@ function failureText(error: StoreError): string {
   return 'Please correct the highlighted fields and try again.';
 }
 
-export function CheckoutForm({ lines, customerId, prefill = {}, accountEmail, placeOrder }: Props) {
+const NOTHING_KNOWN: Partial<Form> = {};
+
+export function CheckoutForm({ lines, customerId, prefill = NOTHING_KNOWN, accountEmail, placeOrder }: Props) {
   const [form, setForm] = useState<Form>(() => {
     const known = { ...EMPTY_FORM, ...prefill, ...loadSavedForm() };
     return accountEmail ? { ...known, customerEmail: accountEmail } : known;
   });
+  // The last order arrives after the first render: it fills what is still empty, nothing else.
+  useEffect(() => setForm((current) => fillBlanks(current, prefill)), [prefill]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [touched, setTouched] = useState<Partial<Record<CheckoutField, boolean>>>({});
   const [otherErrors, setOtherErrors] = useState<string[]>([]);

@@ -32,6 +32,8 @@ export interface OrderFilters {
   /** YYYY-MM-DD or ISO-8601, inclusive. */
   from?: string;
   to?: string;
+  /** A short order number (`K7QM-2X9D-PB4H`): searched on its own, without the other filters. */
+  orderNumber?: string;
 }
 
 export interface MailboxMessage {

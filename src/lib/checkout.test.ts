@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FORM, sortIssues, validateCheckout, type CheckoutForm } from './checkout.ts';
+import { EMPTY_FORM, fillBlanks, sortIssues, validateCheckout, type CheckoutForm } from './checkout.ts';
 
 const valid: CheckoutForm = {
   customerName: ' Ada Lovelace ',
@@ -56,5 +56,17 @@ describe('checkout validation (shared createOrderRequestSchema)', () => {
         { path: 'items.0.productId', message: 'No product with id "x"' },
       ]),
     ).toEqual({ fieldErrors: { zipCode: 'Letters, digits, spaces and hyphens only' }, otherErrors: ['Cart: No product with id "x"'] });
+  });
+});
+
+describe('fillBlanks (checkout prefilled from the last order)', () => {
+  it('fills only the empty fields and keeps what the shopper typed', () => {
+    const typed = { ...EMPTY_FORM, customerName: 'Grace Hopper', city: '  ' };
+    expect(fillBlanks(typed, valid)).toEqual({ ...valid, customerName: 'Grace Hopper' });
+  });
+
+  it('ignores empty known values and returns the same form when nothing changes', () => {
+    expect(fillBlanks(valid, { ...EMPTY_FORM, city: 'Elsewhere' })).toBe(valid);
+    expect(fillBlanks(EMPTY_FORM, { street: '' })).toBe(EMPTY_FORM);
   });
 });

@@ -80,6 +80,13 @@ export function formFromOrder(order: {
   return { customerName: order.customerName, customerEmail: order.customerEmail, street, city, state, zipCode, country, paymentMethod: order.paymentMethod };
 }
 
+/** `form` with its empty fields taken from `known`: what the shopper typed always stays. */
+export function fillBlanks(form: CheckoutForm, known: Partial<CheckoutForm>): CheckoutForm {
+  const blanks = CHECKOUT_FIELDS.filter((field) => form[field].trim() === '' && known[field]);
+  // The same object when nothing changes, so React keeps the state as it is.
+  return blanks.length === 0 ? form : { ...form, ...Object.fromEntries(blanks.map((field) => [field, known[field]])) };
+}
+
 /** Countries whose postal codes are digits only: there the ZIP field asks for a numeric keypad. */
 const NUMERIC_POSTCODES = new Set(['US', 'DE', 'FR', 'ES', 'IT', 'MX', 'AU', 'IN', 'AT', 'BE', 'CH', 'DK', 'NO', 'FI', 'TH', 'ID']);
 export const numericPostcode = (country: string): boolean => NUMERIC_POSTCODES.has(country);

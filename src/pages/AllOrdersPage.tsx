@@ -1,13 +1,14 @@
 /**
  * Staff: every customer's orders, newest first, filtered by status and order date, with the
- * number of orders per status for the chosen period; any order opens its page. Customers never
- * get here (no link, and the page asks for a staff account); the API refuses them anyway.
+ * number of orders per status for the chosen period, or the order with the short number a customer
+ * reads out; any order opens its page. Customers never get here (no link, and the page asks for a
+ * staff account); the API refuses them anyway.
  */
 import { Badge, Button, Flex, SelectField, Text, TextField } from '@aws-amplify/ui-react';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
 import type { Order } from '../../amplify/domain/order.ts';
-import { ORDER_STATUSES, orderNumberOf, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { ORDER_STATUSES, orderNumberOf, parseOrderNumber, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { SignInGate } from '../auth/SignInGate.tsx';
 import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { fetchOrders, isCancelError, toStoreError, type OrderFilters, type StoreError } from '../lib/api.ts';
@@ -41,6 +42,8 @@ export default function AllOrdersPage() {
 function StaffOrders() {
   const [filters, setFilters] = useState<OrderFilters>({});
   const [draft, setDraft] = useState<OrderFilters>({});
+  const [numberDraft, setNumberDraft] = useState('');
+  const [numberError, setNumberError] = useState<string>();
   const [orders, setOrders] = useState<Order[]>([]);
   const [counts, setCounts] = useState<Partial<Record<OrderStatus, number>>>();
   const [nextToken, setNextToken] = useState<string>();
@@ -75,13 +78,43 @@ function StaffOrders() {
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
+    setNumberDraft('');
+    setNumberError(undefined);
     setFilters({ ...draft });
   };
+  const find = (event: FormEvent) => {
+    event.preventDefault();
+    const orderNumber = parseOrderNumber(numberDraft);
+    setNumberError(orderNumber ? undefined : 'An order number has 12 letters and digits, like K7QM-2X9D-PB4H');
+    if (orderNumber) setFilters({ orderNumber });
+  };
+  const searching = filters.orderNumber !== undefined;
   const total = counts ? Object.values(counts).reduce((a, b) => a + (b ?? 0), 0) : undefined;
 
   return (
     <>
       <PageHeading title="All orders">All orders</PageHeading>
+      <form onSubmit={find} className="staff-filters" aria-label="Find an order by number" noValidate>
+        <Flex wrap="wrap" alignItems="flex-end" gap="small">
+          <TextField
+            label="Order number"
+            name="orderNumber"
+            placeholder="K7QM-2X9D-PB4H"
+            autoComplete="off"
+            spellCheck={false}
+            value={numberDraft}
+            hasError={numberError !== undefined}
+            errorMessage={numberError}
+            onChange={(e) => setNumberDraft(e.target.value)}
+          />
+          <Button type="submit">Find order</Button>
+          {searching && (
+            <Button variation="link" onClick={() => { setNumberDraft(''); setFilters({ ...draft }); }}>
+              Show all orders
+            </Button>
+          )}
+        </Flex>
+      </form>
       <form onSubmit={apply} className="staff-filters" aria-label="Filter orders">
         <Flex wrap="wrap" alignItems="flex-end" gap="small">
           <SelectField
@@ -104,7 +137,7 @@ function StaffOrders() {
           </Button>
         </Flex>
       </form>
-      {counts && (
+      {counts && !searching && (
         <section aria-label="Orders per status" className="status-counts">
           <Text as="p" fontSize="small">
             {total} order{total === 1 ? '' : 's'} in this period:
@@ -120,7 +153,9 @@ function StaffOrders() {
       )}
       {state === 'loading' && <LoadingState label="Loading orders…" />}
       {error && <ErrorState title="We could not load the orders" error={error} onRetry={() => void load(undefined)} />}
-      {state !== 'loading' && !error && orders.length === 0 && <EmptyState title="No orders match these filters" />}
+      {state !== 'loading' && !error && orders.length === 0 && (
+        <EmptyState title={searching ? `No order has the number ${filters.orderNumber}` : 'No orders match these filters'} />
+      )}
       {orders.length > 0 && (
         <div className="table-wrap">
           <table className="orders-table">

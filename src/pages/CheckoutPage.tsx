@@ -1,11 +1,16 @@
-/** Checkout: the form (`CheckoutForm`) beside the order summary; one order per Idempotency-Key. */
+/**
+ * Checkout: the form (`CheckoutForm`) beside the order summary; one order per Idempotency-Key.
+ * A returning customer finds it filled in from their last order (address, payment method).
+ */
 import { Heading, Text } from '@aws-amplify/ui-react';
+import { useEffect, useState } from 'react';
 import type { CreateOrderRequest } from '../../amplify/domain/order.ts';
 import { CartLines } from '../components/CartLines.tsx';
 import { currentAccount } from '../auth/account.ts';
 import { CheckoutForm } from '../components/CheckoutForm.tsx';
 import { EmptyState, PageHeading } from '../components/common.tsx';
-import { createOrder } from '../lib/api.ts';
+import { createOrder, fetchOrders } from '../lib/api.ts';
+import { formFromOrder, type CheckoutForm as Form } from '../lib/checkout.ts';
 import { getCustomerId, newIdempotencyKey } from '../lib/customer.ts';
 import { idempotencyKeyFor, rememberPendingOrder } from '../lib/pending-order.ts';
 import { href, navigate } from '../lib/router.ts';
@@ -16,6 +21,18 @@ export default function CheckoutPage() {
   const customerId = getCustomerId();
   // Checkout is behind the sign-in gate: name and e-mail come from the account.
   const account = currentAccount();
+  const [prefill, setPrefill] = useState<Partial<Form>>(() => (account?.name ? { customerName: account.name } : {}));
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchOrders({}, { limit: 1 }, { signal: controller.signal })
+      .then(({ orders: [last] }) => {
+        // The e-mail is always the account's; the rest is where and how they ordered last time.
+        if (last) setPrefill(({ customerName }) => ({ ...formFromOrder(last), customerEmail: '', customerName: last.customerName || customerName }));
+      })
+      .catch(() => undefined); // Without it the form is simply empty.
+    return () => controller.abort();
+  }, []);
 
   const placeOrder = async (request: CreateOrderRequest) => {
     const order = await createOrder(request, idempotencyKeyFor(JSON.stringify(request), newIdempotencyKey));
@@ -44,7 +61,7 @@ export default function CheckoutPage() {
         <CheckoutForm
           lines={lines}
           customerId={customerId}
-          prefill={account?.name ? { customerName: account.name } : {}}
+          prefill={prefill}
           accountEmail={account?.email}
           placeOrder={placeOrder}
         />

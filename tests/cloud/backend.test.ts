@@ -166,13 +166,14 @@ describe('least-privilege IAM', () => {
   const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
   const withoutXray = (statements: Json[]) => statements.filter((s) => ![s.Action].flat().includes('xray:PutTraceSegments'));
 
-  it('app-server: read/write orders (table; Query on CustomerIndex and StatusDateIndex; no Scan), its Idempotency-Keys, send to the queue, send traces', () => {
+  it('app-server: read/write orders (table; Query on CustomerIndex, StatusDateIndex and OrderNumberIndex; no Scan), its Idempotency-Keys, send to the queue, send traces', () => {
     expect(actionsOf(roleOf('appServer'))).toEqual(
       ['dynamodb:GetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:PutItem', 'dynamodb:Query', 'sqs:SendMessage', ...XRAY].sort(),
     );
     const dynamo = statementsOf(roleOf('appServer')).find((s) => [s.Action].flat().includes('dynamodb:Query'))!;
     expect(JSON.stringify(dynamo.Resource)).toContain(`/index/${ORDERS_TABLE.customerIndex.name}`);
     expect(JSON.stringify(dynamo.Resource)).toContain(`/index/${ORDERS_TABLE.statusIndex.name}`);
+    expect(JSON.stringify(dynamo.Resource)).toContain(`/index/${ORDERS_TABLE.orderNumberIndex.name}`);
     const keys = statementsOf(roleOf('appServer')).find((s) => JSON.stringify(s.Resource).includes(logicalId(mod.ordersStack, mod.cloud.idempotencyTable)))!;
     expect([keys.Action].flat().sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
   });
@@ -270,7 +271,7 @@ describe('least-privilege IAM', () => {
 });
 
 describe('DynamoDB', () => {
-  it('orders table: orderId key, CustomerIndex, on-demand, PITR, encryption', () => {
+  it('orders table: orderId key, its four indexes, on-demand, PITR, encryption', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
@@ -300,6 +301,11 @@ describe('DynamoDB', () => {
             { AttributeName: 'orderDate', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'OrderNumberIndex',
+          KeySchema: [{ AttributeName: 'orderNumber', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     });
@@ -679,6 +685,7 @@ describe('local runtime and template agree', () => {
       ORDERS_TABLE.customerIndex.name,
       ORDERS_TABLE.openOrdersIndex.name,
       ORDERS_TABLE.statusIndex.name,
+      ORDERS_TABLE.orderNumberIndex.name,
     ]);
     const idem = resources[logicalId(mod.ordersStack, mod.cloud.idempotencyTable)]!.Properties;
     expect(idem.KeySchema).toEqual([{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }]);

@@ -334,6 +334,7 @@ describe.each(each)('%s deployment', (name) => {
         Resource: [
           { 'Fn::Join': ['', [table, `/index/${ORDERS_TABLE.customerIndex.name}`]] },
           { 'Fn::Join': ['', [table, `/index/${ORDERS_TABLE.statusIndex.name}`]] },
+          { 'Fn::Join': ['', [table, `/index/${ORDERS_TABLE.orderNumberIndex.name}`]] },
         ],
       },
       { Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Effect: 'Allow', Resource: keys },

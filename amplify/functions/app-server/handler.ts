@@ -70,7 +70,8 @@ app.get(routerPath(ROUTES.products), () => json(200, { products }));
 
 /**
  * A customer's own orders (CustomerIndex); staff see every order, filtered by customer, status
- * and dates, with the counts per status on the first page. Newest first, paginated.
+ * and dates, with the counts per status on the first page. Newest first, paginated. Or the
+ * order(s) with a short order number (`?orderNumber=`), within what the caller may see.
  */
 app.get(routerPath(ROUTES.orders), async (ctx) => {
   const caller = callerOf(ctx);
@@ -81,6 +82,11 @@ app.get(routerPath(ROUTES.orders), async (ctx) => {
       throw new ApiError(403, 'Customers see their own orders only', [{ path: 'customerId', message: 'Must be your own customer id (or left out)' }]);
     }
     customerId = caller.sub;
+  }
+  if (query.orderNumber !== undefined) {
+    // A customer searching finds only their own order; staff find anyone's.
+    const found = await store.findByOrderNumber(query.orderNumber);
+    return json(200, { orders: found.filter((order) => customerId === undefined || order.customerId === customerId) });
   }
   const filters = { customerId, status: query.status, from: query.from, to: query.to };
   const binding = pageBinding(caller.sub, filters);

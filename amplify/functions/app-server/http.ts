@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { API_LIMITS, ROUTE_METHODS, ROUTES } from '../../domain/api.ts';
 import { ValidationError, type FieldIssue } from '../../domain/errors.ts';
-import { ORDER_STATUSES } from '../../domain/order-rules.ts';
+import { ORDER_STATUSES, parseOrderNumber } from '../../domain/order-rules.ts';
 
 /** An error answered with its status and the JSON body `{ error, details }`. */
 export class ApiError extends Error {
@@ -126,8 +126,17 @@ export const listOrdersQuerySchema = z
     .pipe(z.number().min(1, 'At least 1').max(API_LIMITS.maxPageSize, `At most ${API_LIMITS.maxPageSize}`))
     .optional(),
   nextToken: z.string().min(1).max(API_LIMITS.maxPageTokenLength, `At most ${API_LIMITS.maxPageTokenLength} characters`).optional(),
+  orderNumber: z
+    .string()
+    .max(40, 'At most 40 characters')
+    .transform((value, ctx) => parseOrderNumber(value) ?? (ctx.addIssue({ code: 'custom', message: 'An order number looks like K7QM-2X9D-PB4H' }), z.NEVER))
+    .optional(),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'Must not be before from' });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'Must not be before from' })
+  .refine((q) => q.orderNumber === undefined || (q.status === undefined && q.from === undefined && q.to === undefined && q.nextToken === undefined), {
+    path: ['orderNumber'],
+    message: 'An order number is searched on its own (no status, dates or nextToken)',
+  });
 
 /** The route templates as regular expressions, to tell a wrong method (405) from a wrong path (404). */
 const routePatterns = Object.entries(ROUTES).map(([key, template]) => ({
