@@ -1,33 +1,39 @@
 /** Settings of the local stack, from the environment (README, "Configuration"). */
 import path from 'node:path';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/domain/resources.ts';
 
 /** The storefront's port unless WEB_PORT says otherwise; the API answers CORS for its origin. */
 export const DEFAULT_WEB_PORT = 5173;
 
-const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+/** A number from a variable (`Number()` of its text), or `fallback` when it is not set. */
+const numberFrom = (fallback: number) => v.pipe(v.optional(v.string(), String(fallback)), v.transform(Number), v.number('Must be a number'));
+const number = (fallback: number, min: number, max: number) => v.pipe(numberFrom(fallback), v.minValue(min), v.maxValue(max));
+const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  v.pipe(numberFrom(fallback), v.integer('Must be a whole number'), v.minValue(min), v.maxValue(max));
+const port = (fallback: number) => integer(fallback, 0, 65535);
+const nonEmpty = (fallback: string) => v.optional(v.pipe(v.string(), v.minLength(1)), fallback);
 
-const schema = z.object({
+const schema = v.object({
   API_PORT: port(3000),
   WEB_PORT: port(DEFAULT_WEB_PORT),
   /** The local Cognito user pool (cognito-local). */
   COGNITO_PORT: port(9229),
-  LOCAL_DATA_DIR: z.string().min(1).default('.local'),
-  PAYMENT_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(DEFAULT_PAYMENT_SUCCESS_RATE),
+  LOCAL_DATA_DIR: nonEmpty('.local'),
+  PAYMENT_SUCCESS_RATE: number(DEFAULT_PAYMENT_SUCCESS_RATE, 0, 1),
   /** How long an order "travels" locally before it is delivered (AWS: its estimated delivery days). */
-  LOCAL_DELIVERY_WAIT_MS: z.coerce.number().int().min(0).default(3000),
+  LOCAL_DELIVERY_WAIT_MS: integer(3000, 0),
   /** Pause between workflow retries locally (AWS: the definition's IntervalSeconds and BackoffRate). */
-  LOCAL_RETRY_INTERVAL_MS: z.coerce.number().int().min(0).default(200),
+  LOCAL_RETRY_INTERVAL_MS: integer(200, 0),
   /** How long a received queue message stays invisible locally before redelivery (AWS: 300 s). */
-  LOCAL_VISIBILITY_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(5),
+  LOCAL_VISIBILITY_TIMEOUT_SECONDS: integer(5, 0),
   /** How often the recovery job looks for stuck orders locally. */
-  LOCAL_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  LOCAL_RECOVERY_INTERVAL_MS: integer(30_000, 100),
   /** How long an open order must be untouched before the local recovery job drives it on (AWS: 15 min). */
-  LOCAL_RECOVERY_STALE_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
-  AMPLIFY_OUTPUTS_PATH: z.string().min(1).default('amplify_outputs.json'),
+  LOCAL_RECOVERY_STALE_AFTER_MS: integer(60_000, 0),
+  AMPLIFY_OUTPUTS_PATH: nonEmpty('amplify_outputs.json'),
   /** How long the local API waits for a request's body before answering 408 (slow or stalled clients). */
-  LOCAL_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  LOCAL_BODY_TIMEOUT_MS: integer(10_000, 100),
 });
 
 export type LocalConfig = {
@@ -46,12 +52,12 @@ export type LocalConfig = {
 };
 
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
-  const result = schema.safeParse(env);
+  const result = v.safeParse(schema, env);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const problems = result.issues.map((i) => `${v.getDotPath(i)}: ${i.message}`).join('; ');
     throw new Error(`Invalid local configuration: ${problems}`);
   }
-  const c = result.data;
+  const c = result.output;
   return {
     apiPort: c.API_PORT,
     webPort: c.WEB_PORT,

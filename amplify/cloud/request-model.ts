@@ -1,15 +1,18 @@
 /**
- * API Gateway request models generated from the shared zod schemas, so a request body's rules are
- * written once (`amplify/domain/order.ts`) and enforced both by API Gateway and by the handler.
+ * API Gateway request models generated from the shared valibot schemas, so a request body's rules
+ * are written once (`amplify/domain/order.ts`) and enforced both by API Gateway and by the handler.
  *
- * API Gateway models are JSON Schema draft 4. zod 4 emits draft 4 with `target: 'draft-4'`; this
- * module maps its output onto aws-cdk-lib's `JsonSchema` shape (`$schema` -> `schema`, `$ref` ->
- * `ref`) and drops every keyword API Gateway / the CDK type does not know (zod's `~standard`
- * metadata, `$defs`, `const`, ...), recursively. Rules zod cannot express as JSON Schema (refinements
- * such as "each product at most once", `.trim()`) stay with the handler, which validates again.
+ * API Gateway models are JSON Schema draft 4. `@valibot/to-json-schema` emits draft 7; the keywords
+ * the shared schemas use (type, properties, required, additionalProperties, enum, length and value
+ * bounds, pattern, items) mean the same in draft 4, and `exclusiveMinimum`/`exclusiveMaximum` (whose
+ * meaning differs) are not used. This module maps the output onto aws-cdk-lib's `JsonSchema` shape
+ * (`$ref` -> `ref`, the draft-4 `schema`) and drops every keyword API Gateway / the CDK type does
+ * not know (`$defs`, `const`, ...), recursively. Rules JSON Schema cannot express (the
+ * clean-text checks, "each product at most once", trimming) stay with the handler, which validates again.
  */
 import { JsonSchemaVersion, type JsonSchema } from 'aws-cdk-lib/aws-apigateway';
-import { z } from 'zod';
+import { toJsonSchema } from '@valibot/to-json-schema';
+import type { GenericSchema } from 'valibot';
 
 /** Keywords kept as they are (draft 4 validation keywords API Gateway and `JsonSchema` support). */
 const SCALAR_KEYWORDS = [
@@ -45,7 +48,7 @@ type JsonObject = Record<string, unknown>;
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Maps one JSON Schema (draft 4, as emitted by zod) onto the CDK `JsonSchema` type. */
+/** Maps one JSON Schema onto the CDK `JsonSchema` type (draft 4 keywords only). */
 export function toCdkJsonSchema(source: JsonObject): JsonSchema {
   const out: Record<string, unknown> = {};
   if (source.$schema === JsonSchemaVersion.DRAFT4) out.schema = JsonSchemaVersion.DRAFT4;
@@ -75,9 +78,12 @@ export function toCdkJsonSchema(source: JsonObject): JsonSchema {
   return out as JsonSchema;
 }
 
-/** The API Gateway model schema for a zod schema describing a request body. */
-export function requestModelSchema(schema: z.ZodType, title?: string): JsonSchema {
-  const json = z.toJSONSchema(schema, { target: 'draft-4', io: 'input', unrepresentable: 'throw' });
-  const model = toCdkJsonSchema(json as JsonObject);
+/** Actions of the shared schemas that JSON Schema cannot say; anything else unconvertible throws. */
+const HANDLER_ONLY_ACTIONS = ['normalize', 'trim', 'to_lower_case', 'check'];
+
+/** The API Gateway model schema (draft 4) for a valibot schema describing a request body. */
+export function requestModelSchema(schema: GenericSchema, title?: string): JsonSchema {
+  const json = toJsonSchema(schema, { typeMode: 'input', ignoreActions: HANDLER_ONLY_ACTIONS, errorMode: 'throw' });
+  const model = toCdkJsonSchema({ ...(json as JsonObject), $schema: JsonSchemaVersion.DRAFT4 });
   return title ? { ...model, title } : model;
 }

@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node } from 'constructs';
-import { z } from 'zod';
+import * as v from 'valibot';
+import { emailSchema } from '../domain/order.ts';
 import type { StorefrontDomain } from './orders-cloud.ts';
 
 /** The context keys `defineBackend()` requires (see DESIGN.md section 3). */
@@ -16,7 +17,8 @@ export const AMPLIFY_CONTEXT = {
   type: 'amplify-backend-type',
 } as const;
 
-export type DeploymentType = 'sandbox' | 'branch' | 'standalone';
+const DEPLOYMENT_TYPES = ['sandbox', 'branch', 'standalone'] as const;
+export type DeploymentType = (typeof DEPLOYMENT_TYPES)[number];
 
 /** CDK context for an offline synthesis (no AWS account): a sandbox, with cycle detection on. */
 export function offlineSynthContext(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -55,12 +57,14 @@ function read(node: Node, setting: { context: string; env: string }): string | u
  * only when `dist/index.html` exists, so a synthesis never requires a built storefront.
  */
 export function readDeploySettings(node: Node, projectRoot: string): DeploySettings {
-  const type = z.enum(['sandbox', 'branch', 'standalone']).parse(node.tryGetContext(AMPLIFY_CONTEXT.type));
-  const email = read(node, SETTINGS.notificationEmail);
-  const notificationEmail =
-    email === undefined
-      ? undefined
-      : z.email(`${SETTINGS.notificationEmail.env} is not an e-mail address: ${email}`).parse(email);
+  const type: unknown = node.tryGetContext(AMPLIFY_CONTEXT.type);
+  if (!v.is(v.picklist(DEPLOYMENT_TYPES), type)) {
+    throw new Error(`${AMPLIFY_CONTEXT.type} must be one of ${DEPLOYMENT_TYPES.join(', ')}: ${String(type)}`);
+  }
+  const notificationEmail = read(node, SETTINGS.notificationEmail);
+  if (notificationEmail !== undefined && !v.is(emailSchema, notificationEmail)) {
+    throw new Error(`${SETTINGS.notificationEmail.env} is not an e-mail address: ${notificationEmail}`);
+  }
   const domainName = read(node, SETTINGS.storefrontDomainName);
   const certificateArn = read(node, SETTINGS.storefrontCertificateArn);
   if ((domainName === undefined) !== (certificateArn === undefined)) {

@@ -2,8 +2,10 @@
  * The order: its statuses, the transitions between them, the request a customer sends and the
  * record the store keeps. Imported by the handlers, the local runtime, the storefront and the
  * cloud definition (the API Gateway request model is generated from `createOrderRequestSchema`).
+ * valibot schemas, applied with `validate()` (validation.ts), which names each failing field.
  */
-import { z } from 'zod';
+import * as v from 'valibot';
+import { closedObject } from './validation.ts';
 
 export * from './order-rules.ts';
 import { ORDER_ID_PATTERN, ORDER_LIMITS, ORDER_STATUSES, PAYMENT_METHODS } from './order-rules.ts';
@@ -31,113 +33,137 @@ export const TEXT_MESSAGES = {
   bidi: 'Contains text direction control characters',
 } as const;
 
+const TEXT_TYPE = 'Must be text';
+
 /**
  * A customer-visible text field (names, address lines): NFC-normalized and trimmed; it must show
  * something, and may not hide or reorder what it shows. The storefront's checkout validates with
- * this same schema, so it shows the same messages.
+ * this same schema, so it shows the same messages. (The request body was already decoded as
+ * strict UTF-8 by the handler; U+FFFD and lone surrogates are refused here.)
  */
 export const text = (max: number) =>
-  z
-    .string()
-    .normalize('NFC')
-    .trim()
-    .min(1, TEXT_MESSAGES.required)
-    .max(max, `At most ${max} characters`)
-    .refine((value) => !UNPRINTABLE.test(value), TEXT_MESSAGES.unprintable)
-    .refine((value) => !BIDI_CONTROLS.test(value), TEXT_MESSAGES.bidi)
-    .refine((value) => VISIBLE.test(value.replace(INVISIBLE, '')), TEXT_MESSAGES.invisible);
+  v.pipe(
+    v.string(TEXT_TYPE),
+    v.normalize('NFC'),
+    v.trim(),
+    v.minLength(1, TEXT_MESSAGES.required),
+    v.maxLength(max, `At most ${max} characters`),
+    v.check((value) => !UNPRINTABLE.test(value), TEXT_MESSAGES.unprintable),
+    v.check((value) => !BIDI_CONTROLS.test(value), TEXT_MESSAGES.bidi),
+    v.check((value) => VISIBLE.test(value.replace(INVISIBLE, '')), TEXT_MESSAGES.invisible),
+  );
 
-export const shippingAddressSchema = z.strictObject({
+export const shippingAddressSchema = closedObject({
   street: text(200),
   city: text(100),
   state: text(100),
-  zipCode: z
-    .string()
-    .trim()
-    .min(3, 'At least 3 characters')
-    .max(12, 'At most 12 characters')
-    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, 'Letters, digits, spaces and hyphens only'),
+  zipCode: v.pipe(
+    v.string(TEXT_TYPE),
+    v.trim(),
+    v.minLength(3, 'At least 3 characters'),
+    v.maxLength(12, 'At most 12 characters'),
+    v.regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, 'Letters, digits, spaces and hyphens only'),
+  ),
   country: text(60),
 });
-export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
+export type ShippingAddress = v.InferOutput<typeof shippingAddressSchema>;
 
 /** Customer ids are the Cognito `sub` of the account (a UUID); the shape is checked before it is compared. */
-export const customerIdSchema = z
-  .string()
-  .min(1, 'Required')
-  .max(64, 'At most 64 characters')
-  .regex(/^[A-Za-z0-9_-]+$/, 'Letters, digits, underscores and hyphens only');
+export const customerIdSchema = v.pipe(
+  v.string(TEXT_TYPE),
+  v.minLength(1, 'Required'),
+  v.maxLength(64, 'At most 64 characters'),
+  v.regex(/^[A-Za-z0-9_-]+$/, 'Letters, digits, underscores and hyphens only'),
+);
 
 /** An order id, in its canonical (lower-case) form: ids are compared as stored. */
-export const orderIdSchema = z.string().regex(ORDER_ID_PATTERN, 'Must be an order id (UUID)').toLowerCase();
+export const orderIdSchema = v.pipe(v.string(TEXT_TYPE), v.regex(ORDER_ID_PATTERN, 'Must be an order id (UUID)'), v.toLowerCase());
 
-export const orderLineRequestSchema = z.strictObject({
-  productId: z.string().min(1, 'Required').max(64, 'At most 64 characters'),
-  quantity: z
-    .number('Must be a number')
-    .int('Must be a whole number')
-    .min(1, 'At least 1')
-    .max(ORDER_LIMITS.maxQuantityPerItem, `At most ${ORDER_LIMITS.maxQuantityPerItem}`),
+/**
+ * An e-mail address as the sign-in accepts it (an apostrophe in the local part is fine, a domain
+ * needs a dot and a top-level name of letters). valibot's own `email()` refuses `o'brien@…`.
+ */
+const EMAIL_PATTERN = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+const EMAIL_MESSAGE = 'Must be an e-mail address';
+export const emailSchema = v.pipe(
+  v.string(EMAIL_MESSAGE),
+  v.regex(EMAIL_PATTERN, EMAIL_MESSAGE),
+  v.maxLength(254, 'At most 254 characters'),
+);
+
+const NUMBER_TYPE = 'Must be a number';
+
+export const orderLineRequestSchema = closedObject({
+  productId: v.pipe(v.string(TEXT_TYPE), v.minLength(1, 'Required'), v.maxLength(64, 'At most 64 characters')),
+  quantity: v.pipe(
+    v.number(NUMBER_TYPE),
+    v.integer('Must be a whole number'),
+    v.minValue(1, 'At least 1'),
+    v.maxValue(ORDER_LIMITS.maxQuantityPerItem, `At most ${ORDER_LIMITS.maxQuantityPerItem}`),
+  ),
   /** The seed's item shape also names the product and the price the shopper saw: checked against the catalog. */
-  name: z.string().max(200, 'At most 200 characters').optional(),
-  price: z.number('Must be a number').min(0, 'At least 0').max(1_000_000, 'At most 1000000').optional(),
+  name: v.optional(v.pipe(v.string(TEXT_TYPE), v.maxLength(200, 'At most 200 characters'))),
+  price: v.optional(v.pipe(v.number(NUMBER_TYPE), v.minValue(0, 'At least 0'), v.maxValue(1_000_000, 'At most 1000000'))),
 });
 
 /**
- * What a customer sends to `POST /orders`. Strict: unknown fields (a total, an order id, a status)
+ * What a customer sends to `POST /orders`. Closed: unknown fields (a total, an order id, a status)
  * are rejected, never silently used. Prices come from the catalog on the server; a line's `price`,
  * when sent, must still be the catalog's. `customerId` and `customerEmail` come from the sign-in
  * token; a client built to the seed's order model may send them, and they must then be the token's.
  */
-export const createOrderRequestSchema = z.strictObject({
-  customerId: customerIdSchema.optional(),
+export const createOrderRequestSchema = closedObject({
+  customerId: v.optional(customerIdSchema),
   customerName: text(100),
-  customerEmail: z.email('Must be an e-mail address').max(254, 'At most 254 characters').optional(),
-  paymentMethod: z.enum(PAYMENT_METHODS, `One of: ${PAYMENT_METHODS.join(', ')}`),
+  customerEmail: v.optional(emailSchema),
+  paymentMethod: v.picklist(PAYMENT_METHODS, `One of: ${PAYMENT_METHODS.join(', ')}`),
   shippingAddress: shippingAddressSchema,
-  items: z
-    .array(orderLineRequestSchema, 'Must be a list of items')
-    .min(1, 'At least one item')
-    .max(ORDER_LIMITS.maxItems, `At most ${ORDER_LIMITS.maxItems} items`)
-    .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, 'Each product at most once'),
+  items: v.pipe(
+    v.array(orderLineRequestSchema, 'Must be a list of items'),
+    v.minLength(1, 'At least one item'),
+    v.maxLength(ORDER_LIMITS.maxItems, `At most ${ORDER_LIMITS.maxItems} items`),
+    v.check((items) => new Set(items.map((i) => i.productId)).size === items.length, 'Each product at most once'),
+  ),
 });
-export type CreateOrderRequest = z.infer<typeof createOrderRequestSchema>;
+export type CreateOrderRequest = v.InferOutput<typeof createOrderRequestSchema>;
 
-export const orderItemSchema = z.object({
-  productId: z.string(),
-  name: z.string(),
-  quantity: z.number().int(),
-  price: z.number(),
+export const orderItemSchema = v.object({
+  productId: v.string(),
+  name: v.string(),
+  quantity: v.pipe(v.number(), v.integer()),
+  price: v.number(),
 });
-export type OrderItem = z.infer<typeof orderItemSchema>;
+export type OrderItem = v.InferOutput<typeof orderItemSchema>;
 
-/** The order record as stored in DynamoDB and returned by the API (seed, section 4). */
-export const orderSchema = z.object({
-  orderId: z.string(),
-  customerId: z.string(),
-  customerName: z.string(),
-  customerEmail: z.string(),
-  orderDate: z.string(),
-  status: z.enum(ORDER_STATUSES),
+const optionalString = v.optional(v.string());
+
+/** The order record as stored in DynamoDB and returned by the API (the seed's order model). */
+export const orderSchema = v.object({
+  orderId: v.string(),
+  customerId: v.string(),
+  customerName: v.string(),
+  customerEmail: v.string(),
+  orderDate: v.string(),
+  status: v.picklist(ORDER_STATUSES),
   /** What the customer pays: `subtotalAmount` + `shippingAmount` (seed: `totalAmount`). */
-  totalAmount: z.number(),
+  totalAmount: v.number(),
   /** The items alone, and the shipping from `shipping.ts` (absent on orders stored before they existed). */
-  subtotalAmount: z.number().optional(),
-  shippingAmount: z.number().optional(),
+  subtotalAmount: v.optional(v.number()),
+  shippingAmount: v.optional(v.number()),
   /** The short number a person reads, derived from the id (`orderNumberOf`). */
-  orderNumber: z.string().optional(),
-  paymentMethod: z.string(),
-  items: z.array(orderItemSchema),
+  orderNumber: optionalString,
+  paymentMethod: v.string(),
+  items: v.array(orderItemSchema),
   shippingAddress: shippingAddressSchema,
-  updatedAt: z.string(),
-  paymentDate: z.string().optional(),
-  transactionId: z.string().optional(),
-  shipmentDate: z.string().optional(),
-  trackingNumber: z.string().optional(),
-  estimatedDeliveryDays: z.number().optional(),
-  estimatedDeliveryDate: z.string().optional(),
-  deliveryDate: z.string().optional(),
-  notificationSentDate: z.string().optional(),
-  failureReason: z.string().optional(),
+  updatedAt: v.string(),
+  paymentDate: optionalString,
+  transactionId: optionalString,
+  shipmentDate: optionalString,
+  trackingNumber: optionalString,
+  estimatedDeliveryDays: v.optional(v.number()),
+  estimatedDeliveryDate: optionalString,
+  deliveryDate: optionalString,
+  notificationSentDate: optionalString,
+  failureReason: optionalString,
 });
-export type Order = z.infer<typeof orderSchema>;
+export type Order = v.InferOutput<typeof orderSchema>;

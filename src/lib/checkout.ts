@@ -4,6 +4,7 @@
  */
 import type { FieldIssue } from '../../amplify/domain/errors.ts';
 import { createOrderRequestSchema, PAYMENT_METHODS, type CreateOrderRequest } from '../../amplify/domain/order.ts';
+import { validate } from '../../amplify/domain/validation.ts';
 import type { CartLine } from './cart.ts';
 
 export const CHECKOUT_FIELDS = ['customerName', 'customerEmail', 'street', 'city', 'state', 'zipCode', 'country', 'paymentMethod'] as const;
@@ -51,7 +52,7 @@ export interface ValidationResult {
   otherErrors: string[];
 }
 
-/** Sorts issues (from zod or from the server's `details`) into field messages and the rest. */
+/** Sorts issues (from the shared schema or from the server's `details`) into field messages and the rest. */
 export function sortIssues(issues: readonly FieldIssue[]): Omit<ValidationResult, 'request'> {
   const fieldErrors: FieldErrors = {};
   const otherErrors: string[] = [];
@@ -64,9 +65,9 @@ export function sortIssues(issues: readonly FieldIssue[]): Omit<ValidationResult
 }
 
 export function validateCheckout(form: CheckoutForm, customerId: string, lines: readonly CartLine[]): ValidationResult {
-  const result = createOrderRequestSchema.safeParse(toRequest(form, customerId, lines));
-  if (result.success) return { request: result.data, fieldErrors: {}, otherErrors: [] };
-  return sortIssues(result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+  const result = validate(createOrderRequestSchema, toRequest(form, customerId, lines));
+  if (result.success) return { request: result.output, fieldErrors: {}, otherErrors: [] };
+  return sortIssues(result.issues);
 }
 
 /** The form a failed order is retried with: the same contact, address and payment method. */

@@ -1,4 +1,4 @@
-/** How order statuses read to a customer (labels shared with the e-mail). Type-only import: no zod on the first page. */
+/** How order statuses read to a customer (labels shared with the e-mail). Type-only import: no schema library on the first page. */
 import type { OrderStatus } from '../../amplify/domain/order-rules.ts';
 
 export { PAYMENT_METHOD_LABELS, STATUS_LABELS } from '../../amplify/domain/labels.ts';

@@ -1,9 +1,10 @@
 /** HTTP concerns of the API: JSON bodies, limits, query strings and the error shape. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { API_LIMITS, ROUTE_METHODS, ROUTES } from '../../domain/api.ts';
 import { ValidationError, type FieldIssue } from '../../domain/errors.ts';
 import { ORDER_STATUSES, parseOrderNumber } from '../../domain/order-rules.ts';
+import { closedObject, validate } from '../../domain/validation.ts';
 
 /** An error answered with its status and the JSON body `{ error, details }`. */
 export class ApiError extends Error {
@@ -30,21 +31,11 @@ export function errorBody(message: string, details: FieldIssue[] = []) {
   return { error: message, details };
 }
 
-/** zod issues as `{ path, message }`, one per offending field (unknown keys each named). */
-export function toFieldIssues(error: z.ZodError, prefix: string[] = []): FieldIssue[] {
-  return error.issues.flatMap((issue) => {
-    const base = [...prefix, ...issue.path.map(String)];
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'Unknown field' }));
-    }
-    return [{ path: base.join('.') || '(body)', message: issue.message }];
-  });
-}
-
-export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string, prefix: string[] = []): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(`Invalid ${what}`, toFieldIssues(result.error, prefix));
-  return result.data;
+/** The value `schema` returns for `value`, or a ValidationError (400) naming each offending field. */
+export function parseWith<T extends v.GenericSchema>(schema: T, value: unknown, what: string, prefix: string[] = []): v.InferOutput<T> {
+  const result = validate(schema, value, prefix);
+  if (!result.success) throw new ValidationError(`Invalid ${what}`, result.issues);
+  return result.output;
 }
 
 /** Every value of a header, whatever the case of its name (API Gateway keeps the client's case). */
@@ -106,37 +97,66 @@ export function readIdempotencyKey(event: APIGatewayProxyEvent, headerName: stri
   return key;
 }
 
+/** A calendar day `YYYY-MM-DD` (leap years included), as zod's `iso.date()` had it. */
+const ISO_DAY = String.raw`(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))`;
+/** A day, or a day and time with seconds and a `Z` or `±hh:mm` offset (RFC 3339). */
+const DAY_OR_INSTANT = new RegExp(
+  String.raw`^${ISO_DAY}(?:T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$`,
+);
+const DATE_MESSAGE = 'A date (YYYY-MM-DD) or an ISO-8601 date-time';
+
 /** A day (`2026-11-29`, UTC) or an instant (ISO-8601): a day bound covers the whole day. */
 const dateBound = (endOfDay: boolean) =>
-  z.union([z.iso.date(), z.iso.datetime({ offset: true })], 'A date (YYYY-MM-DD) or an ISO-8601 date-time').transform((value) =>
-    value.length === 10 ? `${value}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : new Date(value).toISOString(),
+  v.pipe(
+    v.string(DATE_MESSAGE),
+    v.regex(DAY_OR_INSTANT, DATE_MESSAGE),
+    v.transform((value) => (value.length === 10 ? `${value}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : new Date(value).toISOString())),
   );
 
 /** Query string of `GET /orders`. Unknown parameters are rejected like unknown body fields. */
-export const listOrdersQuerySchema = z
-  .strictObject({
-  customerId: z.string().optional(),
-  status: z.enum(ORDER_STATUSES, `One of: ${ORDER_STATUSES.join(', ')}`).optional(),
-  from: dateBound(false).optional(),
-  to: dateBound(true).optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, `A whole number from 1 to ${API_LIMITS.maxPageSize}`)
-    .transform(Number)
-    .pipe(z.number().min(1, 'At least 1').max(API_LIMITS.maxPageSize, `At most ${API_LIMITS.maxPageSize}`))
-    .optional(),
-  nextToken: z.string().min(1).max(API_LIMITS.maxPageTokenLength, `At most ${API_LIMITS.maxPageTokenLength} characters`).optional(),
-  orderNumber: z
-    .string()
-    .max(40, 'At most 40 characters')
-    .transform((value, ctx) => parseOrderNumber(value) ?? (ctx.addIssue({ code: 'custom', message: 'An order number looks like K7QM-2X9D-PB4H' }), z.NEVER))
-    .optional(),
-  })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'Must not be before from' })
-  .refine((q) => q.orderNumber === undefined || (q.status === undefined && q.from === undefined && q.to === undefined && q.nextToken === undefined), {
-    path: ['orderNumber'],
-    message: 'An order number is searched on its own (no status, dates or nextToken)',
-  });
+export const listOrdersQuerySchema = v.pipe(
+  closedObject({
+    customerId: v.optional(v.string()),
+    status: v.optional(v.picklist(ORDER_STATUSES, `One of: ${ORDER_STATUSES.join(', ')}`)),
+    from: v.optional(dateBound(false)),
+    to: v.optional(dateBound(true)),
+    limit: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^\d{1,3}$/, `A whole number from 1 to ${API_LIMITS.maxPageSize}`),
+        v.transform(Number),
+        v.minValue(1, 'At least 1'),
+        v.maxValue(API_LIMITS.maxPageSize, `At most ${API_LIMITS.maxPageSize}`),
+      ),
+    ),
+    nextToken: v.optional(
+      v.pipe(
+        v.string(),
+        v.minLength(1, 'Required'),
+        v.maxLength(API_LIMITS.maxPageTokenLength, `At most ${API_LIMITS.maxPageTokenLength} characters`),
+      ),
+    ),
+    orderNumber: v.optional(
+      v.pipe(
+        v.string(),
+        v.maxLength(40, 'At most 40 characters'),
+        v.check((typed) => parseOrderNumber(typed) !== undefined, 'An order number looks like K7QM-2X9D-PB4H'),
+        v.transform((typed) => parseOrderNumber(typed)!),
+      ),
+    ),
+  }),
+  v.forward(
+    v.check((q) => !q.from || !q.to || q.from <= q.to, 'Must not be before from'),
+    ['to'],
+  ),
+  v.forward(
+    v.check(
+      (q) => q.orderNumber === undefined || (q.status === undefined && q.from === undefined && q.to === undefined && q.nextToken === undefined),
+      'An order number is searched on its own (no status, dates or nextToken)',
+    ),
+    ['orderNumber'],
+  ),
+);
 
 /** The route templates as regular expressions, to tell a wrong method (405) from a wrong path (404). */
 const routePatterns = Object.entries(ROUTES).map(([key, template]) => ({
