@@ -19,6 +19,9 @@ export default {
     '!amplify/functions/**/resource.ts',
   ],
   coverageAnalysis: 'perTest',
+  // Static mutants (module-level constants: the catalog, settings, schemas) need every test for
+  // each of them: 25% of the mutants, 84% of the time. They are reported as ignored.
+  ignoreStatic: true,
   concurrency: 1,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
