@@ -12,9 +12,12 @@ export const FAST_TESTS = [
   'src/**/*.test.{ts,tsx}',
 ];
 
+/** Tests that start nothing at all (no dynalite, no fauxqs): `MUTATE_TESTS=pure` runs only these. */
+export const PURE_TESTS = ['tests/domain.test.ts', 'tests/clean-text.test.ts', 'src/**/*.test.{ts,tsx}'];
+
 export default defineConfig({
   test: {
-    include: FAST_TESTS,
+    include: process.env.MUTATE_TESTS === 'pure' ? PURE_TESTS : FAST_TESTS,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     maxWorkers: 1,
