@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_LIMITS } from '../amplify/domain/api.ts';
 import { CATALOG } from '../amplify/domain/catalog.ts';
 import { isFinal, orderNumberOf, type OrderStatus } from '../amplify/domain/order-rules.ts';
+import { IDEMPOTENCY_TABLE, ORDER_KEYS, ORDERS_TABLE } from '../amplify/domain/resources.ts';
+import { scanTable } from '../scripts/reconcile-lib.ts';
 import { orderRequest } from './fixtures.ts';
 import { api, createUser, postOrder, startTestStack, type TestUser } from './helpers/stack.ts';
 
@@ -21,6 +23,22 @@ afterAll(async () => {
   await stack?.stop();
   stack?.removeData();
 });
+
+/** Runs `request` and checks it stored nothing (no new order or Idempotency-Key) and enqueued nothing. */
+async function expectNothingStoredOrEnqueued(request: () => Promise<void>): Promise<void> {
+  const ids = async () => ({
+    orders: (await scanTable(stack.endpoints.dynamodb, stack.names.ordersTable)).map((o) => String(o[ORDERS_TABLE.partitionKey])).sort(),
+    // Idempotency-Key records only (the e-mail step's Powertools records share the table).
+    keys: (await scanTable(stack.endpoints.dynamodb, stack.names.idempotencyTable))
+      .map((k) => String(k[IDEMPOTENCY_TABLE.partitionKey]))
+      .filter((id) => id.startsWith(ORDER_KEYS.idPrefix))
+      .sort(),
+  });
+  const sends = () => stack.services!.sqs.count('SendMessage') + stack.services!.sqs.count('SendMessageBatch');
+  const before = { ...(await ids()), sends: sends() };
+  await request();
+  expect({ ...(await ids()), sends: sends() }).toEqual(before);
+}
 
 describe('GET /health and /products', () => {
   it('reports health, without signing in', async () => {
@@ -89,12 +107,14 @@ describe('POST /orders', () => {
     const own = await postOrder(stack, orderRequest({ customerId: other.sub, customerEmail: other.email }), {}, other);
     expect(own.status).toBe(201);
     const before = (await api(stack, '/orders?limit=100', {}, other)).body.orders.length;
-    const forSomeoneElse = await postOrder(stack, orderRequest({ customerId: stack.customer.sub }), {}, other);
-    expect(forSomeoneElse.status).toBe(403);
-    expect(forSomeoneElse.body.details[0].path).toBe('customerId');
-    const otherEmail = await postOrder(stack, orderRequest({ customerEmail: 'someone@example.com' }), {}, other);
-    expect(otherEmail.status).toBe(403);
-    expect(otherEmail.body.details[0].path).toBe('customerEmail');
+    await expectNothingStoredOrEnqueued(async () => {
+      const forSomeoneElse = await postOrder(stack, orderRequest({ customerId: stack.customer.sub }), { 'Idempotency-Key': `403-${Date.now()}` }, other);
+      expect(forSomeoneElse.status).toBe(403);
+      expect(forSomeoneElse.body.details[0].path).toBe('customerId');
+      const otherEmail = await postOrder(stack, orderRequest({ customerEmail: 'someone@example.com' }), {}, other);
+      expect(otherEmail.status).toBe(403);
+      expect(otherEmail.body.details[0].path).toBe('customerEmail');
+    });
     expect((await api(stack, '/orders?limit=100', {}, other)).body.orders.length).toBe(before);
     expect((await api(stack, '/orders?limit=100')).body.orders.some((o: { customerId: string }) => o.customerId !== stack.customer.sub)).toBe(false);
   });
@@ -108,23 +128,28 @@ describe('POST /orders', () => {
   });
 
   it('answers 409 with the current prices when a price changed since the cart was filled, storing nothing', async () => {
-    const before = (await api(stack, '/orders?limit=100')).body.orders.length;
-    const items = [
-      { productId: 'prod-001', name: 'Wireless Headphones', quantity: 1, price: 119.99 },
-      { productId: 'prod-012', quantity: 1, price: 18.5 },
-    ];
-    const { status, body } = await postOrder(stack, orderRequest({ items }));
-    expect(status).toBe(409);
-    expect(body.details).toEqual([{ path: 'items.0.price', message: 'Current price of prod-001: 129.99' }]);
-    expect((await api(stack, '/orders?limit=100')).body.orders.length).toBe(before);
+    await expectNothingStoredOrEnqueued(async () => {
+      const before = (await api(stack, '/orders?limit=100')).body.orders.length;
+      const items = [
+        { productId: 'prod-001', name: 'Wireless Headphones', quantity: 1, price: 119.99 },
+        { productId: 'prod-012', quantity: 1, price: 18.5 },
+      ];
+      const { status, body } = await postOrder(stack, orderRequest({ items }));
+      expect(status).toBe(409);
+      expect(body.details).toEqual([{ path: 'items.0.price', message: 'Current price of prod-001: 129.99' }]);
+      expect((await api(stack, '/orders?limit=100')).body.orders.length).toBe(before);
+    });
   });
 
   it('refuses an Idempotency-Key reused for a different order', async () => {
     const headers = { 'Idempotency-Key': `reuse-${Date.now()}` };
     expect((await postOrder(stack, orderRequest(), headers)).status).toBe(201);
-    const other = await postOrder(stack, orderRequest({ items: [{ productId: 'prod-002', quantity: 1 }] }), headers);
-    expect(other.status).toBe(422);
-    expect(other.body.details[0].path).toBe('Idempotency-Key');
+    // Replayed at once, while the first order is still PENDING: nothing stored, nothing sent again.
+    await expectNothingStoredOrEnqueued(async () => {
+      const other = await postOrder(stack, orderRequest({ items: [{ productId: 'prod-002', quantity: 1 }] }), headers);
+      expect(other.status).toBe(422);
+      expect(other.body.details[0].path).toBe('Idempotency-Key');
+    });
   });
 
   it.each([
@@ -137,11 +162,13 @@ describe('POST /orders', () => {
     ['a client-chosen id', { ...orderRequest(), orderId: 'mine' }, 400, 'orderId'],
     ['a missing address field', { ...orderRequest(), shippingAddress: { street: 'x', city: 'y', state: 'z', country: 'Spain' } }, 400, 'shippingAddress.zipCode'],
     ['a string quantity', { ...orderRequest(), items: [{ productId: 'prod-001', quantity: '2' }] }, 400, 'items.0.quantity'],
-  ])('rejects %s with a 4xx naming the field', async (_, body, status, path) => {
-    const response = await postOrder(stack, body);
-    expect(response.status).toBe(status);
-    expect(response.body.error).toEqual(expect.any(String));
-    expect(response.body.details.map((d: { path: string }) => d.path)).toContain(path);
+  ])('rejects %s with a 4xx naming the field, storing and enqueuing nothing', async (_, body, status, path) => {
+    await expectNothingStoredOrEnqueued(async () => {
+      const response = await postOrder(stack, body, { 'Idempotency-Key': `rejected-${Date.now()}` });
+      expect(response.status).toBe(status);
+      expect(response.body.error).toEqual(expect.any(String));
+      expect(response.body.details.map((d: { path: string }) => d.path)).toContain(path);
+    });
   });
 
   it('lets a browser read errors (CORS headers on 4xx too)', async () => {
@@ -158,19 +185,25 @@ describe('POST /orders', () => {
 
   it('rejects a body over the size limit with 413', async () => {
     const big = { ...orderRequest(), customerName: 'x'.repeat(API_LIMITS.maxBodyBytes) };
-    expect((await postOrder(stack, big)).status).toBe(413);
+    await expectNothingStoredOrEnqueued(async () => {
+      expect((await postOrder(stack, big)).status).toBe(413);
+    });
   });
 
   it('rejects a non-JSON media type with 415', async () => {
-    const response = await postOrder(stack, JSON.stringify(orderRequest()), { 'Content-Type': 'text/plain' });
-    expect(response.status).toBe(415);
-    expect(response.body.details[0].path).toBe('Content-Type');
+    await expectNothingStoredOrEnqueued(async () => {
+      const response = await postOrder(stack, JSON.stringify(orderRequest()), { 'Content-Type': 'text/plain' });
+      expect(response.status).toBe(415);
+      expect(response.body.details[0].path).toBe('Content-Type');
+    });
   });
 
   it('rejects a malformed Idempotency-Key', async () => {
-    const response = await postOrder(stack, orderRequest(), { 'Idempotency-Key': 'x'.repeat(200) });
-    expect(response.status).toBe(400);
-    expect(response.body.details[0].path).toBe('Idempotency-Key');
+    await expectNothingStoredOrEnqueued(async () => {
+      const response = await postOrder(stack, orderRequest(), { 'Idempotency-Key': 'x'.repeat(200) });
+      expect(response.status).toBe(400);
+      expect(response.body.details[0].path).toBe('Idempotency-Key');
+    });
   });
 });
 

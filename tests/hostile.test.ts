@@ -616,6 +616,12 @@ describe(`hostile requests (${CASES.length} cases)`, () => {
   });
 
   it('left the tables, the queue and the prototypes as they were', async () => {
+    // Run alone (or after a filtered run), the cases have not been sent: send the missing ones
+    // now, so the picture is never compared with itself.
+    for (const [name, c] of CASES) {
+      if (!results.some((r) => r.name === name)) results.push({ name, status: (await send(c, typeof c.path === 'function' ? c.path() : c.path)).status });
+    }
+    expect(results.length).toBe(CASES.length);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const after = await snapshot();
     const created = (after.orders as { orderId: string; customerName?: string }[]).filter(

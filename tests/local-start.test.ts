@@ -117,6 +117,17 @@ async function waitForStatus(apiUrl: string, orderId: string, statuses: string[]
   }
 }
 
+/** Polls `read` until `done` holds; a timeout is a failure naming what was awaited. */
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const mailFiles = (orderId: string) => readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.includes(orderId));
 
 // Each start launches the whole stack (user pool included) in a child process on a shared machine.
@@ -176,7 +187,10 @@ describe('npm start', { timeout: 150_000 }, () => {
       body: JSON.stringify(orderRequest({ customerName: 'Killed Mid-Way' })),
     });
     const killedId = ((await response.json()) as Order).orderId;
-    const shipped = await waitForStatus(running.apiUrl, killedId, ['SHIPPED']);
+    await waitForStatus(running.apiUrl, killedId, ['SHIPPED']);
+    // Killed in the delivery wait, once the e-mail is recorded: from then on exactly one is due.
+    const shipped = await waitFor(() => getOrder(running.apiUrl, killedId), (o) => o.notificationSentDate !== undefined, 'the e-mail recorded');
+    expect(shipped.status).toBe('SHIPPED');
     await stop(running, 'SIGKILL');
 
     running = await start();
@@ -184,15 +198,11 @@ describe('npm start', { timeout: 150_000 }, () => {
     expect(delivered.transactionId).toBe(shipped.transactionId);
     expect(delivered.trackingNumber).toBe(shipped.trackingNumber);
     expect(running.output()).toContain('Resumed 1 workflow execution(s)');
-    // Never two e-mails. When the order records its e-mail, exactly one is in the outbox. (A kill
-    // inside the e-mail step, after Powertools marked it in progress and before it finished, leaves
-    // that mark until the killed invocation's timeout; the rerun's retries end sooner and the
-    // workflow continues without the e-mail: a known gap, see README "Failure handling".)
-    const deadline = Date.now() + 10_000;
-    while (mailFiles(killedId).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(delivered.notificationSentDate).toBe(shipped.notificationSentDate);
+    // One e-mail: the one sent before the kill, none from the resumed execution. (A kill inside the
+    // e-mail step itself is the known gap in README "Failure handling"; this test kills after it.)
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(mailFiles(killedId).length).toBeLessThanOrEqual(1);
-    if ((await getOrder(running.apiUrl, killedId)).notificationSentDate) expect(mailFiles(killedId)).toHaveLength(1);
+    expect(mailFiles(killedId)).toHaveLength(1);
     expect(await stop(running, 'SIGINT')).toBe(0);
   });
 });

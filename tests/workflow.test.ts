@@ -3,7 +3,7 @@
  * process-order handler against the real local DynamoDB and SNS. Faults are injected around the
  * handler (taskHook), as a failing Lambda or downstream service would produce them.
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
@@ -139,12 +139,20 @@ describe('order workflow run locally', () => {
     const { order } = await placeAndFinish(1);
     const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.endpoints.sqs });
     const message = { QueueUrl: stack.names.queueUrl, MessageBody: JSON.stringify({ orderId: order.orderId }) };
-    await sqs.send(new SendMessageCommand(message));
-    await sqs.send(new SendMessageCommand(message));
     const before = stack.invocations.get('order-starter') ?? 0;
+    await sqs.send(new SendMessageCommand(message));
+    await sqs.send(new SendMessageCommand(message));
+    // Both messages taken and deleted: order-starter ran, and the queue holds nothing in flight.
     const deadline = Date.now() + 10_000;
-    while ((stack.invocations.get('order-starter') ?? 0) < before + 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 300));
+    for (;;) {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: stack.names.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      );
+      const drained = Attributes.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0';
+      if (drained && (stack.invocations.get('order-starter') ?? 0) > before) break;
+      if (Date.now() > deadline) throw new Error('order-starter did not consume the two messages within 10 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await stack.stepFunctions.idle();
     sqs.destroy();
     expect(stack.stepFunctions.list().filter((e) => e.name.startsWith(order.orderId))).toHaveLength(1);

@@ -331,7 +331,8 @@ describe('SQS', () => {
       MessageRetentionPeriod: 1_209_600,
       ReceiveMessageWaitTimeSeconds: 20,
       SqsManagedSseEnabled: true,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: ORDER_QUEUE.maxReceiveCount },
+      // 5 receives before the DLQ: the project's choice (the seed asks for automatic retries, no number).
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 },
     });
     expect((resources[dlq]!.Properties as Json).MessageRetentionPeriod).toBe(1_209_600);
   });
@@ -692,21 +693,46 @@ describe('local runtime and template agree', () => {
     expect(idem.TimeToLiveSpecification.AttributeName).toBe(IDEMPOTENCY_TABLE.ttlAttribute);
   });
 
-  it('same queue settings as ORDER_QUEUE', () => {
-    const queue = resources[logicalId(mod.ordersStack, mod.cloud.queue)]!.Properties;
-    expect({
-      visibilityTimeoutSeconds: queue.VisibilityTimeout,
-      retentionPeriodSeconds: queue.MessageRetentionPeriod,
-      receiveWaitTimeSeconds: queue.ReceiveMessageWaitTimeSeconds,
-      maxReceiveCount: queue.RedrivePolicy.maxReceiveCount,
-    }).toEqual({
-      visibilityTimeoutSeconds: ORDER_QUEUE.visibilityTimeoutSeconds,
-      retentionPeriodSeconds: ORDER_QUEUE.retentionPeriodSeconds,
-      receiveWaitTimeSeconds: ORDER_QUEUE.receiveWaitTimeSeconds,
-      maxReceiveCount: ORDER_QUEUE.maxReceiveCount,
-    });
-    const dlq = resources[logicalId(mod.ordersStack, mod.cloud.deadLetterQueue)]!.Properties;
-    expect(dlq.MessageRetentionPeriod).toBe(ORDER_QUEUE.deadLetter.retentionPeriodSeconds);
+  it('the running local queues have the template’s settings (read from the stand-in)', async () => {
+    const { GetQueueAttributesCommand, SQSClient } = await import('@aws-sdk/client-sqs');
+    const { startMessaging } = await import('../../local/messaging.ts');
+    const { LOCAL_AWS } = await import('../../local/aws.ts');
+    const messaging = await startMessaging(0);
+    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
+    try {
+      const attributes = async (QueueUrl: string) =>
+        (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }))).Attributes ?? {};
+      const local = await attributes(messaging.queueUrl);
+      const localDlq = await attributes(messaging.dlqUrl);
+      const queue = resources[logicalId(mod.ordersStack, mod.cloud.queue)]!.Properties;
+      const dlq = resources[logicalId(mod.ordersStack, mod.cloud.deadLetterQueue)]!.Properties;
+      const settings = (q: { visibility: unknown; retention: unknown; wait: unknown; maxReceives: unknown }) => ({
+        visibility: Number(q.visibility),
+        retention: Number(q.retention),
+        wait: Number(q.wait),
+        maxReceives: Number(q.maxReceives),
+      });
+      const cloud = settings({
+        visibility: queue.VisibilityTimeout,
+        retention: queue.MessageRetentionPeriod,
+        wait: queue.ReceiveMessageWaitTimeSeconds,
+        maxReceives: queue.RedrivePolicy.maxReceiveCount,
+      });
+      const running = settings({
+        visibility: local.VisibilityTimeout,
+        retention: local.MessageRetentionPeriod,
+        wait: local.ReceiveMessageWaitTimeSeconds,
+        maxReceives: JSON.parse(local.RedrivePolicy ?? '{}').maxReceiveCount,
+      });
+      // The seed's 300 s, 14 days and 20 s; 5 receives before the DLQ.
+      expect(cloud).toEqual({ visibility: 300, retention: 1_209_600, wait: 20, maxReceives: 5 });
+      expect(running).toEqual(cloud);
+      expect(JSON.parse(local.RedrivePolicy!).deadLetterTargetArn).toBe(localDlq.QueueArn);
+      expect(Number(localDlq.MessageRetentionPeriod)).toBe(dlq.MessageRetentionPeriod);
+    } finally {
+      sqs.destroy();
+      await messaging.stop();
+    }
   });
 
   it('the deployed workflow is the one the local runtime runs (renderWorkflow of the same ASL)', () => {
@@ -806,6 +832,13 @@ describe('cdk-nag AwsSolutions', () => {
     const { ACKNOWLEDGED } = await import('../../amplify/cloud/nag.ts');
     expect(ACKNOWLEDGED.length).toBeGreaterThan(0);
     for (const ack of ACKNOWLEDGED) expect(ack.reason.length, ack.id).toBeGreaterThan(40);
+    // What the synthesized constructs carry (`aws:cdk:acknowledged-rules`), not the side list: each with its reason.
+    const onConstructs = app.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules').map((m) => ({ path: c.node.path, ...(m.data as Record<string, string>) })))
+      .flatMap(({ path, ...rules }) => Object.entries(rules).map(([id, reason]) => ({ path, id, reason })));
+    expect(onConstructs.length).toBeGreaterThanOrEqual(ACKNOWLEDGED.length);
+    for (const ack of onConstructs) expect(String(ack.reason).trim().length, `${ack.path} ${ack.id}`).toBeGreaterThan(40);
     // The recovery job's one wildcard: execution names of this state machine, on its own role.
     const recoveryRole = mod.backend.recoverOrders.resources.lambda.role!.node.path;
     expect(ACKNOWLEDGED.filter((a) => a.path === recoveryRole && a.id.startsWith('AwsSolutions-IAM5')).map((a) => a.id)).toEqual([

@@ -1,0 +1,203 @@
+/**
+ * app-server's handler called with API Gateway REST proxy events (built by the local gateway's
+ * `toProxyEvent`, claims as the Cognito authorizer hands them over), against a real local
+ * DynamoDB (dynalite in memory) and SQS (fauxqs). Fast: no user pool, no workflow.
+ */
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_LIMITS, IDEMPOTENCY_KEY_HEADER } from '../../amplify/domain/api.ts';
+import { STAFF_GROUP } from '../../amplify/domain/auth.ts';
+import { CATALOG } from '../../amplify/domain/catalog.ts';
+import { ENV, IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/domain/resources.ts';
+import { toProxyEvent } from '../../local/api-gateway.ts';
+import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
+import { lambdaContext } from '../../local/lambda.ts';
+import { startMessaging, type LocalMessaging } from '../../local/messaging.ts';
+import { orderRequest } from '../fixtures.ts';
+
+type AppServer = typeof import('../../amplify/functions/app-server/handler.ts');
+
+let dynamo: LocalDynamo;
+let messaging: LocalMessaging;
+let sqs: SQSClient;
+let appServer: AppServer;
+const savedEnv = { ...process.env };
+const ORIGIN = 'http://localhost:5173';
+
+beforeAll(async () => {
+  dynamo = await startDynamo(undefined);
+  messaging = await startMessaging(0);
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SQS: messaging.endpoint,
+    [ENV.ordersTable]: ORDERS_TABLE.localName,
+    [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
+    [ENV.queueUrl]: messaging.queueUrl,
+    [ENV.allowedOrigins]: ORIGIN,
+    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  appServer = await import('../../amplify/functions/app-server/handler.ts');
+  sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  sqs?.destroy();
+  await messaging?.stop();
+  await dynamo?.stop();
+});
+
+interface Who {
+  sub: string;
+  email: string;
+  staff?: boolean;
+}
+const customer: Who = { sub: randomUUID(), email: 'ana@example.com' };
+const otherCustomer: Who = { sub: randomUUID(), email: 'bo@example.com' };
+const staff: Who = { sub: randomUUID(), email: 'staff@example.com', staff: true };
+
+async function call(method: string, target: string, options: { body?: unknown; headers?: Record<string, string>; as?: Who | null } = {}) {
+  const headers: Record<string, string> = { Origin: ORIGIN, ...options.headers };
+  const body = options.body === undefined ? '' : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  if (body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+  const req = { method, url: target, httpVersion: '1.1', rawHeaders: Object.entries(headers).flat(), headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), socket: {} };
+  const event: APIGatewayProxyEvent = toProxyEvent(req as unknown as http.IncomingMessage, Buffer.from(body));
+  const as = options.as === undefined ? customer : options.as;
+  if (as) {
+    event.requestContext.authorizer = {
+      claims: { sub: as.sub, email: as.email, email_verified: 'true', 'cognito:groups': as.staff ? `other,${STAFF_GROUP}` : '' },
+    };
+  }
+  const result = (await appServer.handler(event, lambdaContext('app-server', 30))) as APIGatewayProxyResult;
+  // Header names as a client reads them: case-insensitive (here: lower case).
+  const headersOut = Object.fromEntries(Object.entries({ ...result.headers, ...result.multiValueHeaders }).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v])) as Record<string, unknown>;
+  return { status: result.statusCode, headers: headersOut, body: result.body ? JSON.parse(result.body) : undefined };
+}
+
+async function queued(): Promise<number> {
+  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: messaging.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  return Number(Attributes.ApproximateNumberOfMessages);
+}
+
+describe('public routes', () => {
+  it('GET /health and /products answer without a caller', async () => {
+    const health = await call('GET', '/health', { as: null });
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok', time: expect.any(String) });
+    expect(health.headers['access-control-allow-origin']).toBe(ORIGIN);
+    const products = await call('GET', '/products', { as: null });
+    expect(products.body.products).toHaveLength(CATALOG.length);
+    expect(products.body.products[0]).not.toHaveProperty('priceCents');
+    expect(products.body.products[0].price).toBe(CATALOG[0]!.priceCents / 100);
+  });
+
+  it('answers 404 for an unknown path, 405 with Allow for a wrong method, and other methods and // paths the same way', async () => {
+    const missing = await call('GET', '/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body.details).toEqual([{ path: 'path', message: 'No route /nope' }]);
+    expect(missing.headers['access-control-allow-origin']).toBe(ORIGIN);
+    const wrong = await call('DELETE', '/orders');
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.allow).toBe('GET, POST');
+    expect(wrong.body.details[0]).toEqual({ path: 'method', message: 'Allowed: GET, POST' });
+    expect((await call('TRACE', '/orders')).status).toBe(405);
+    expect((await call('PROPFIND', '/nope')).status).toBe(404);
+    expect((await call('GET', '//health')).status).toBe(404);
+    // Another site gets no CORS header on these answers.
+    const foreign = await call('GET', '/nope', { headers: { Origin: 'http://evil.example' } });
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('POST /orders', () => {
+  it('stores the order for the caller and enqueues it; a replayed key answers the same order, marked replayed', async () => {
+    const before = await queued();
+    const key = { [IDEMPOTENCY_KEY_HEADER]: `key-${randomUUID()}` };
+    const created = await call('POST', '/orders', { body: orderRequest(), headers: key });
+    expect(created.status).toBe(201);
+    expect(created.headers.location).toBe(`/orders/${created.body.orderId}`);
+    expect(created.headers['idempotent-replayed']).toBeUndefined();
+    expect(created.body).toMatchObject({ customerId: customer.sub, customerEmail: customer.email, status: 'PENDING', totalAmount: 278.48 });
+    expect(await queued()).toBe(before + 1);
+    const replayed = await call('POST', '/orders', { body: orderRequest(), headers: key });
+    expect(replayed.status).toBe(201);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.body).toEqual(created.body);
+
+    const reused = await call('POST', '/orders', { body: orderRequest({ customerName: 'Mallory' }), headers: key });
+    expect(reused.status).toBe(422);
+    expect(reused.body.details).toEqual([{ path: IDEMPOTENCY_KEY_HEADER, message: 'Use a new key for a different order' }]);
+  });
+
+  it('refuses without a caller (401), for another customer (403), a changed price (409) and a bad body (400)', async () => {
+    const anonymous = await call('POST', '/orders', { body: orderRequest(), as: null });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.details).toEqual([{ path: 'Authorization', message: 'Sign in: a valid ID token is required' }]);
+    expect((await call('POST', '/orders', { body: orderRequest({ customerId: otherCustomer.sub }) })).status).toBe(403);
+    const changed = await call('POST', '/orders', { body: orderRequest({ items: [{ productId: 'prod-001', quantity: 1, price: 1 }] }) });
+    expect(changed.status).toBe(409);
+    expect(changed.body.details[0].path).toBe('items.0.price');
+    const invalid = await call('POST', '/orders', { body: orderRequest({ items: [] }) });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.details[0].path).toBe('items');
+    expect((await call('POST', '/orders', { body: '{' })).status).toBe(400);
+    expect((await call('POST', '/orders', { body: 'x'.repeat(API_LIMITS.maxBodyBytes + 1) })).status).toBe(413);
+  });
+});
+
+describe('GET /orders and /orders/{orderId}', () => {
+  let mine: string;
+  let theirs: string;
+  beforeAll(async () => {
+    mine = (await call('POST', '/orders', { body: orderRequest() })).body.orderId;
+    theirs = (await call('POST', '/orders', { body: orderRequest(), as: { ...otherCustomer } })).body.orderId;
+  });
+
+  it('shows an order to its owner and staff; to anyone else it is missing', async () => {
+    expect((await call('GET', `/orders/${mine}`)).body.orderId).toBe(mine);
+    expect((await call('GET', `/orders/${mine.toUpperCase()}`)).body.orderId).toBe(mine);
+    expect((await call('GET', `/orders/${mine}`, { as: staff })).status).toBe(200);
+    const hidden = await call('GET', `/orders/${theirs}`);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.details).toEqual([{ path: 'orderId', message: `No order ${theirs}` }]);
+    expect((await call('GET', `/orders/${randomUUID()}`)).status).toBe(404);
+    expect((await call('GET', '/orders/not-an-id')).status).toBe(400);
+    expect((await call('GET', `/orders/${mine}`, { as: null })).status).toBe(401);
+  });
+
+  it("lists a customer's own orders, pages with a nextToken bound to the caller, never the counts", async () => {
+    const first = await call('GET', '/orders?limit=1');
+    expect(first.status).toBe(200);
+    expect(first.body.orders.every((o: { customerId: string }) => o.customerId === customer.sub)).toBe(true);
+    expect(first.body).not.toHaveProperty('counts');
+    expect(first.body.nextToken).toEqual(expect.any(String));
+    const second = await call('GET', `/orders?limit=1&nextToken=${encodeURIComponent(first.body.nextToken)}`);
+    expect(second.status).toBe(200);
+    expect(second.body.orders[0].orderId).not.toBe(first.body.orders[0].orderId);
+    // Another caller cannot use it.
+    expect((await call('GET', `/orders?limit=1&nextToken=${encodeURIComponent(first.body.nextToken)}`, { as: otherCustomer })).status).toBe(400);
+    expect((await call('GET', `/orders?customerId=${otherCustomer.sub}`)).status).toBe(403);
+    expect((await call('GET', `/orders?customerId=${customer.sub}`)).status).toBe(200);
+    expect((await call('GET', '/orders?limit=0')).status).toBe(400);
+  });
+
+  it('gives staff every order with the counts on the first page only', async () => {
+    const all = await call('GET', '/orders?limit=100', { as: staff });
+    const ids = all.body.orders.map((o: { orderId: string }) => o.orderId);
+    expect(ids).toEqual(expect.arrayContaining([mine, theirs]));
+    expect(all.body.counts.PENDING).toBe(ids.length);
+    const filtered = await call('GET', `/orders?customerId=${otherCustomer.sub}`, { as: staff });
+    expect(filtered.body.orders.map((o: { orderId: string }) => o.orderId)).toEqual([theirs]);
+    expect(filtered.body.counts.PENDING).toBe(1);
+    const paged = await call('GET', '/orders?limit=1', { as: staff });
+    const next = await call('GET', `/orders?limit=1&nextToken=${encodeURIComponent(paged.body.nextToken)}`, { as: staff });
+    expect(next.body).not.toHaveProperty('counts');
+  });
+});

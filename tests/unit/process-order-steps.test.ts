@@ -1,0 +1,206 @@
+/**
+ * process-order's handler against a real local DynamoDB (dynalite in memory) and SNS (fauxqs), as
+ * Step Functions calls it: each step, its repeats, and the confirmation e-mail published once even
+ * when recording it fails after a successful publish (the Powertools idempotency record answers the
+ * retried step).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { orderNumberOf, PAYMENT_DECLINED_REASON, type Order } from '../../amplify/domain/order.ts';
+import { createDocumentClient, OrderStore } from '../../amplify/domain/order-store.ts';
+import { ENV, IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/domain/resources.ts';
+import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
+import { lambdaContext } from '../../local/lambda.ts';
+import { startMessaging, type LocalMessaging } from '../../local/messaging.ts';
+
+type ProcessOrder = typeof import('../../amplify/functions/process-order/handler.ts');
+
+let dynamo: LocalDynamo;
+let messaging: LocalMessaging;
+let client: DynamoDBClient;
+let store: OrderStore;
+let processOrder: ProcessOrder;
+/** Order ids of the e-mails SNS accepted. */
+const published: (string | undefined)[] = [];
+const savedEnv = { ...process.env };
+
+/** The handler module as Lambda loads it, with `PAYMENT_SUCCESS_RATE` set. */
+async function loadHandler(paymentSuccessRate: string): Promise<ProcessOrder> {
+  process.env[ENV.paymentSuccessRate] = paymentSuccessRate;
+  vi.resetModules();
+  return import('../../amplify/functions/process-order/handler.ts');
+}
+
+beforeAll(async () => {
+  dynamo = await startDynamo(undefined);
+  messaging = await startMessaging(0, () => undefined, (n) => void published.push(n.orderId));
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SNS: messaging.endpoint,
+    [ENV.ordersTable]: ORDERS_TABLE.localName,
+    [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
+    [ENV.topicArn]: messaging.topicArn,
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+  store = new OrderStore(createDocumentClient(client), ORDERS_TABLE.localName);
+  processOrder = await loadHandler('1');
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  client?.destroy();
+  await messaging?.stop();
+  await dynamo?.stop();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const step = (action: string, orderId: string, extra: Record<string, unknown> = {}, handler = processOrder.handler) =>
+  handler({ action, orderId, ...extra }, lambdaContext('process-order', 30)) as Promise<Record<string, unknown>>;
+
+async function newOrder(): Promise<Order> {
+  const orderId = randomUUID();
+  const now = new Date().toISOString();
+  const order: Order = {
+    orderId,
+    orderNumber: orderNumberOf(orderId),
+    customerId: 'customer-a',
+    customerName: 'Ana García',
+    customerEmail: 'ana@example.com',
+    orderDate: now,
+    updatedAt: now,
+    status: 'PENDING',
+    totalAmount: 129.99,
+    subtotalAmount: 129.99,
+    shippingAmount: 0,
+    paymentMethod: 'credit_card',
+    items: [{ productId: 'prod-001', name: 'Wireless Headphones', quantity: 1, price: 129.99 }],
+    shippingAddress: { street: 'Calle Mayor 1', city: 'Madrid', state: 'Madrid', zipCode: '28013', country: 'Spain' },
+  };
+  await store.create(order);
+  return order;
+}
+
+const mailsOf = (orderId: string) => published.filter((id) => id === orderId).length;
+
+describe('the confirmation e-mail', () => {
+  it('goes out once when recording it fails after a successful publish and the step is retried', async () => {
+    const { orderId } = await newOrder();
+    await step('process_payment', orderId);
+    await step('arrange_shipment', orderId);
+
+    // The first attempt publishes, then the update that records the e-mail fails (once).
+    const send = DynamoDBDocumentClient.prototype.send;
+    let failures = 0;
+    vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (this: DynamoDBDocumentClient, command: unknown, ...rest: unknown[]) {
+      const recordsMail = command instanceof UpdateCommand && String(command.input.UpdateExpression).includes('notificationSentDate');
+      if (recordsMail && failures++ === 0) return Promise.reject(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
+      return (send as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+    } as typeof send);
+
+    await expect(step('send_notification', orderId)).rejects.toThrow('Service unavailable');
+    expect(mailsOf(orderId)).toBe(1);
+    expect((await store.require(orderId)).notificationSentDate).toBeUndefined();
+
+    // Step Functions retries the step: the e-mail is not sent again, and now it is recorded.
+    const retried = await step('send_notification', orderId);
+    expect(failures).toBe(2);
+    expect(mailsOf(orderId)).toBe(1);
+    const recorded = (await store.require(orderId)).notificationSentDate;
+    expect(recorded).toEqual(expect.any(String));
+    expect(retried).toEqual({ notificationSentDate: recorded });
+
+    // A rerun later (recovery) answers with the recorded date and sends nothing.
+    expect(await step('send_notification', orderId)).toEqual({ notificationSentDate: recorded });
+    expect(mailsOf(orderId)).toBe(1);
+  });
+
+  it('two overlapping attempts send one e-mail', async () => {
+    const { orderId } = await newOrder();
+    await step('process_payment', orderId);
+    await step('arrange_shipment', orderId);
+    const attempts = await Promise.allSettled([step('send_notification', orderId), step('send_notification', orderId)]);
+    expect(attempts.some((a) => a.status === 'fulfilled')).toBe(true);
+    expect(mailsOf(orderId)).toBe(1);
+  });
+});
+
+describe('the steps', () => {
+  it('pay, ship, notify and deliver, each repeat answering what the first recorded', async () => {
+    const { orderId } = await newOrder();
+    const paid = await step('process_payment', orderId);
+    expect(paid).toEqual({ approved: true, transactionId: expect.any(String), paymentDate: expect.any(String) });
+    expect(await step('process_payment', orderId)).toEqual(paid);
+    const stored = await store.require(orderId);
+    expect(stored).toMatchObject({ status: 'PAYMENT_PROCESSED', transactionId: paid.transactionId, paymentDate: paid.paymentDate });
+
+    const shipped = await step('arrange_shipment', orderId);
+    expect(shipped).toEqual({
+      trackingNumber: expect.any(String),
+      estimatedDeliveryDays: expect.any(Number),
+      estimatedDeliveryDate: expect.any(String),
+      shipmentDate: expect.any(String),
+    });
+    expect(await step('arrange_shipment', orderId)).toEqual(shipped);
+    // A payment step rerun after shipment: the same transaction.
+    expect(await step('process_payment', orderId)).toEqual(paid);
+
+    const notified = await step('send_notification', orderId);
+    expect(notified.notificationSentDate).toEqual(expect.any(String));
+    const delivered = await step('confirm_delivery', orderId);
+    expect(delivered).toEqual({ deliveryDate: expect.any(String) });
+    expect(await step('confirm_delivery', orderId)).toEqual(delivered);
+    expect(await store.require(orderId)).toMatchObject({ status: 'DELIVERED', ...shipped, ...delivered, transactionId: paid.transactionId });
+    expect(mailsOf(orderId)).toBe(1);
+  });
+
+  it('marks a failed order with its reason, once', async () => {
+    const pending = await newOrder();
+    expect(await step('mark_payment_failed', pending.orderId, { reason: 'States.Timeout' })).toEqual({ status: 'PAYMENT_FAILED' });
+    expect(await step('mark_payment_failed', pending.orderId, { reason: 'Other' })).toEqual({ status: 'PAYMENT_FAILED' });
+    expect(await store.require(pending.orderId)).toMatchObject({ status: 'PAYMENT_FAILED', failureReason: 'States.Timeout' });
+    // A declined order's repeated payment step answers "declined" again.
+    expect(await step('process_payment', pending.orderId)).toEqual({ approved: false });
+
+    const paid = await newOrder();
+    await step('process_payment', paid.orderId);
+    expect(await step('mark_shipment_failed', paid.orderId)).toEqual({ status: 'SHIPMENT_FAILED' });
+    expect(await store.require(paid.orderId)).toMatchObject({ status: 'SHIPMENT_FAILED', failureReason: 'Unknown' });
+  });
+
+  it('records a declined payment on the order and answers normally', async () => {
+    const declining = await loadHandler('0');
+    const { orderId } = await newOrder();
+    expect(await step('process_payment', orderId, {}, declining.handler)).toEqual({ approved: false });
+    expect(await store.require(orderId)).toMatchObject({ status: 'PAYMENT_FAILED', failureReason: PAYMENT_DECLINED_REASON });
+    expect(await step('process_payment', orderId, {}, declining.handler)).toEqual({ approved: false });
+  });
+
+  it('refuses a payment success rate outside 0..1 at start', async () => {
+    await expect(loadHandler('1.5')).rejects.toThrow(ENV.paymentSuccessRate);
+    await expect(loadHandler('-0.1')).rejects.toThrow(ENV.paymentSuccessRate);
+    await expect(loadHandler('x')).rejects.toThrow(ENV.paymentSuccessRate);
+  });
+
+  it('refuses input that is not a step of an order', async () => {
+    const orderId = randomUUID();
+    for (const event of [null, {}, { action: 'refund', orderId }, { action: 'process_payment', orderId: 'x' }, { action: 'mark_payment_failed', orderId, reason: 'r'.repeat(257) }, { action: 'mark_payment_failed', orderId, reason: 5 }]) {
+      await expect(processOrder.handler(event, lambdaContext('process-order', 30))).rejects.toMatchObject({ name: 'InvalidStepInputError' });
+    }
+    expect(processOrder.parseStepInput({ action: 'mark_payment_failed', orderId: orderId.toUpperCase(), reason: 'r'.repeat(256) })).toEqual({
+      action: 'mark_payment_failed',
+      orderId,
+      reason: 'r'.repeat(256),
+    });
+    // An order that does not exist is the store's error, not a success.
+    await expect(step('process_payment', orderId)).rejects.toMatchObject({ name: 'OrderNotFoundError' });
+  });
+});
