@@ -18,7 +18,7 @@ import { requestModelSchema, toCdkJsonSchema } from '../../amplify/cloud/request
 import { offlineSynthContext, readDeploySettings, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { createOrderRequestSchema, ORDER_LIMITS, PAYMENT_METHODS } from '../../amplify/domain/order.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const outdirs: string[] = [];
 afterAll(() => {
