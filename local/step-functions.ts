@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { StateMachine } from 'aws-local-stepfunctions';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../amplify/domain/workflow.ts';
 import { STATE_MACHINE } from '../amplify/domain/resources.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
@@ -15,22 +16,6 @@ import { ExecutionStore, type ExecutionRecord, type ExecutionStatus } from './ex
 import { answerClientErrors, guardAwsEndpoint, readBody, type Log } from './http-guard.ts';
 
 export type { ExecutionRecord, ExecutionStatus } from './execution-store.ts';
-
-// aws-local-stepfunctions 3 calls Promise.withResolvers, which Node 22 has and Node 20 lacks.
-if (!('withResolvers' in Promise)) {
-  Object.assign(Promise, {
-    withResolvers<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
-const { StateMachine } = await import('aws-local-stepfunctions');
 
 type TaskRunner = (stateName: string, input: unknown) => Promise<unknown>;
 

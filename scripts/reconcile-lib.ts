@@ -265,7 +265,7 @@ export async function loadFromDataDir(dataDir: string): Promise<ReconcileData> {
   try {
     dynamo = await startDynamo(dynamoDir);
   } catch (error) {
-    throw new Error(`Cannot open ${dynamoDir} (${(error as Error).message}). Is \`npm start\` still running on it? Stop it first.`);
+    throw new Error(`Cannot open ${dynamoDir} (${(error as Error).message}). Is \`npm start\` still running on it? Stop it first.`, { cause: error });
   }
   try {
     const items = await scanTable(dynamo.endpoint, ORDERS_TABLE.localName);

@@ -208,8 +208,8 @@ describe('POST /orders', () => {
 });
 
 describe('GET /orders', () => {
-  let mine: string[] = [];
-  let theirs: string[] = [];
+  const mine: string[] = [];
+  const theirs: string[] = [];
   beforeAll(async () => {
     for (let i = 0; i < 5; i++) mine.push((await postOrder(stack, orderRequest())).body.orderId);
     for (let i = 0; i < 3; i++) theirs.push((await postOrder(stack, orderRequest(), {}, other)).body.orderId);

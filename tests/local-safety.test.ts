@@ -137,7 +137,7 @@ function processTree(root: number): number[] {
 function socketInodes(pids: number[]): Set<string> {
   const inodes = new Set<string>();
   for (const pid of pids) {
-    let fds: string[] = [];
+    let fds: string[];
     try {
       fds = readdirSync(`/proc/${pid}/fd`);
     } catch {

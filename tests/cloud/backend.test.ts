@@ -21,7 +21,7 @@ import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/domain/workfl
 import { LOCAL_TABLES } from '../../local/dynamodb.ts';
 
 type Backend = typeof import('../../amplify/backend.ts');
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 /** CDK's temporary folders (the cloud assembly, bundling) go here, and must be gone at the end. */

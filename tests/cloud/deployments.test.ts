@@ -3,7 +3,7 @@
  * synthesized offline (as `ampx` would, cycle detection on), checked for what only goes wrong in a
  * real account beside other deployments. One synthesis per deployment for the whole file.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -18,7 +18,7 @@ import { metricsNamespace, metricsServiceName } from '../../amplify/functions/sh
 
 type Backend = typeof import('../../amplify/backend.ts');
 type Nag = typeof import('../../amplify/cloud/nag.ts');
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 const SYNTH_TMP = mkdtempSync(join(tmpdir(), 'orders-deployments-synth-'));
@@ -88,8 +88,7 @@ async function synthesize(context: Record<string, unknown>): Promise<Deployment>
 }
 
 function readdirTemplates(dir: string): Json[] {
-  return (require('node:fs') as typeof import('node:fs'))
-    .readdirSync(dir)
+  return readdirSync(dir)
     .filter((f: string) => f.endsWith('.template.json'))
     .map((f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Json);
 }

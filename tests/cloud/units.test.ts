@@ -19,7 +19,7 @@ import { offlineSynthContext, readDeploySettings, SETTINGS } from '../../amplify
 import { createOrderRequestSchema, ORDER_LIMITS, PAYMENT_METHODS } from '../../amplify/domain/order.ts';
 import { validate } from '../../amplify/domain/validation.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const outdirs: string[] = [];
 afterAll(() => {
