@@ -85,6 +85,28 @@ describe('order request schema', () => {
     const result = validate(createOrderRequestSchema, orderRequest({ items }));
     expect(!result.success && result.issues).toEqual([{ path: 'items', message: 'Each product at most once' }]);
   });
+
+  it('names every unknown key, __proto__ too, and each missing field', () => {
+    const body = JSON.parse(`{"__proto__":{"isAdmin":true},"totalAmount":1,${JSON.stringify(orderRequest()).slice(1)}`);
+    delete body.customerName;
+    const result = validate(createOrderRequestSchema, body);
+    expect(!result.success && result.issues).toEqual([
+      { path: 'customerName', message: 'Required' },
+      { path: '__proto__', message: 'Unknown field' },
+      { path: 'totalAmount', message: 'Unknown field' },
+    ]);
+  });
+
+  it('takes no array for an object', () => {
+    expect(validate(createOrderRequestSchema, [])).toEqual({ success: false, issues: [{ path: '(body)', message: 'Must be an object' }] });
+    const result = validate(createOrderRequestSchema, { ...orderRequest(), shippingAddress: [] });
+    expect(!result.success && result.issues).toEqual([{ path: 'shippingAddress', message: 'Must be an object' }]);
+  });
+
+  it('is the same check through the Standard Schema interface', async () => {
+    const result = await createOrderRequestSchema['~standard'].validate({ ...orderRequest(), totalAmount: 1 });
+    expect(result.issues?.map((issue) => issue.message)).toEqual(['Unknown field']);
+  });
 });
 
 describe('status transitions', () => {

@@ -49,7 +49,13 @@ export function closedObject<const TEntries extends v.ObjectEntries>(entries: TE
     }
     return result;
   };
-  return { ...strict, '~run': run } as typeof strict;
+  const closed: typeof strict = {
+    ...strict,
+    '~run': run,
+    // Standard Schema users (e.g. a router's validation) run the same checks.
+    '~standard': { ...strict['~standard'], validate: (value) => closed['~run']({ value }, v.getGlobalConfig()) as never },
+  };
+  return closed;
 }
 
 /** valibot issues as `{ path, message }`: the dotted path of the field (`(body)` for the whole value). */

@@ -97,7 +97,7 @@ export function readIdempotencyKey(event: APIGatewayProxyEvent, headerName: stri
   return key;
 }
 
-/** A calendar day `YYYY-MM-DD` (leap years included), as zod's `iso.date()` had it. */
+/** A calendar day `YYYY-MM-DD` that exists (29 February in leap years only). */
 const ISO_DAY = String.raw`(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))`;
 /** A day, or a day and time with seconds and a `Z` or `±hh:mm` offset (RFC 3339). */
 const DAY_OR_INSTANT = new RegExp(
