@@ -88,8 +88,9 @@ describe('functions', () => {
     recoverOrders: 120,
   };
 
-  it.each(Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[])('%s: Node.js 22+, 128 MB, its timeout, only its environment', (key) => {
+  it.each(Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[])('%s: Node.js 22+, arm64, 128 MB, its timeout, only its environment', (key) => {
     const props = resources[fnId(key)]!.Properties as Json;
+    expect(props.Architectures).toEqual(['arm64']);
     expect(Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
     expect(props.MemorySize).toBe(FUNCTIONS[key].memoryMB);
     expect(props.MemorySize).toBe(128);
