@@ -139,5 +139,12 @@ export const orderSchema = z.object({
   deliveryDate: z.string().optional(),
   notificationSentDate: z.string().optional(),
   failureReason: z.string().optional(),
+  /** When the customer (or staff) cancelled the order. */
+  cancelledDate: z.string().optional(),
+  /** The payment provider's refund of `transactionId` (shipment failed, or cancelled after payment). */
+  refundId: z.string().optional(),
+  refundDate: z.string().optional(),
+  /** When the e-mail telling the customer about the cancellation or failed shipment went out. */
+  compensationSentDate: z.string().optional(),
 });
 export type Order = z.infer<typeof orderSchema>;
