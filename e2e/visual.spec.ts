@@ -8,7 +8,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import type { Order, OrderStatus } from '../amplify/domain/order.ts';
-import { orderNumberOf } from '../amplify/domain/order-rules.ts';
+import { canCancel, orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { priceOrder } from '../amplify/domain/pricing.ts';
 import { ensureAccount, signInInPlace } from './accounts.ts';
 import { expectAccessible } from './helpers.ts';
@@ -29,6 +29,7 @@ function order(status: OrderStatus, orderId: string, orderDate = '2026-03-05T14:
     { productId: 'prod-001', quantity: 1 },
     { productId: 'prod-012', quantity: 2 },
   ]);
+  // The cancelled fixture was cancelled after its payment: charged, then refunded.
   const paid = !['PENDING', 'PAYMENT_FAILED'].includes(status);
   const later = (seconds: number) => new Date(Date.parse(orderDate) + seconds * 1000).toISOString();
   const shipped = ['SHIPPED', 'DELIVERED'].includes(status);
@@ -50,11 +51,12 @@ function order(status: OrderStatus, orderId: string, orderDate = '2026-03-05T14:
       : {}),
     ...(status === 'DELIVERED' ? { deliveryDate: later(3 * 86_400), notificationSentDate: later(5) } : {}),
     ...(status === 'PAYMENT_FAILED' ? { failureReason: 'PaymentDeclinedError' } : {}),
-    ...(status === 'SHIPMENT_FAILED' ? { failureReason: 'ShipmentError' } : {}),
+    ...(status === 'SHIPMENT_FAILED' ? { failureReason: 'ShipmentError', refundId: 'rfnd_0123456789abcdef', refundDate: later(60) } : {}),
+    ...(status === 'CANCELLED' ? { cancelledDate: later(30), refundId: 'rfnd_fedcba9876543210', refundDate: later(31) } : {}),
   };
 }
 
-const STATUSES: OrderStatus[] = ['PENDING', 'PAYMENT_PROCESSED', 'SHIPPED', 'DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED'];
+const STATUSES: OrderStatus[] = ['PENDING', 'PAYMENT_PROCESSED', 'SHIPPED', 'DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED'];
 const ORDERS = STATUSES.map((status, i) => order(status, `${i}f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b`, `2026-03-0${5 - Math.floor(i / 2)}T1${i}:20:00.000Z`));
 
 /** Serves the fixtures in place of `GET /orders` and `GET /orders/{id}` (only the API's paths). */
@@ -69,6 +71,12 @@ async function serveOrders(page: Page, listed: readonly object[]) {
         'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
       };
       if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
+      const cancelled = /^\/orders\/([^/]+)\/cancel$/.exec(new URL(route.request().url()).pathname)?.[1];
+      if (cancelled && route.request().method() === 'POST') {
+        const o = ORDERS.find((x) => x.orderId === cancelled)!;
+        const body = { ...o, status: 'CANCELLED', cancelledDate: NOW.toISOString() };
+        return route.fulfill({ status: 200, contentType: 'application/json', headers: cors, body: JSON.stringify(body) });
+      }
       const id = /^\/orders\/(.+)$/.exec(new URL(route.request().url()).pathname)?.[1];
       const body = id ? ORDERS.find((o) => o.orderId === id) : { orders: listed };
       return route.fulfill({ status: body ? 200 : 404, contentType: 'application/json', headers: cors, body: JSON.stringify(body ?? { error: 'Order not found', details: [] }) });
@@ -141,12 +149,15 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
     });
 
     test('order in each status, and My orders', async ({ page }) => {
+      test.slow(); // seven order pages, each checked with axe and compared
       await prepare(page, viewport);
       await signIn(page);
       for (const o of ORDERS) {
         await page.goto(`/#/orders/${o.orderId}`);
         await expect(page.getByTestId('order-status')).toBeVisible();
         await expect(page.getByTestId('order-number')).toHaveText(orderNumberOf(o.orderId));
+        // "Cancel order" only while the order has not shipped.
+        await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(canCancel(o.status) ? 1 : 0);
         await expectAccessible(page, `the ${o.status} order (${size})`);
         await snap(page, `order-${o.status.toLowerCase().replace('_', '-')}-${size}`);
       }
@@ -157,3 +168,19 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
     });
   });
 }
+
+test('"Cancel order" asks to confirm, then shows only what happened', async ({ page }) => {
+  await prepare(page, VIEWPORTS.desktop);
+  await signIn(page);
+  const pending = ORDERS.find((o) => o.status === 'PENDING')!;
+  await page.goto(`/#/orders/${pending.orderId}`);
+  await page.getByRole('button', { name: 'Cancel order' }).click();
+  await page.getByRole('button', { name: 'Keep order' }).click();
+  await expect(page.getByTestId('order-status')).toHaveText('Pending');
+  await page.getByRole('button', { name: 'Cancel order' }).click();
+  await page.getByRole('button', { name: 'Yes, cancel order' }).click();
+  await expect(page.getByTestId('order-status')).toHaveText('Cancelled');
+  await expect(page.getByText('Nothing will be shipped.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+  await expect(page.getByText('Shipped', { exact: true })).toHaveCount(0);
+});

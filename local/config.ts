@@ -1,7 +1,7 @@
 /** Settings of the local stack, from the environment (README, "Configuration"). */
 import path from 'node:path';
 import * as v from 'valibot';
-import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/domain/resources.ts';
+import { DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE } from '../amplify/domain/resources.ts';
 
 /** The storefront's port unless WEB_PORT says otherwise; the API answers CORS for its origin. */
 export const DEFAULT_WEB_PORT = 5173;
@@ -21,6 +21,10 @@ const schema = v.object({
   COGNITO_PORT: port(9229),
   LOCAL_DATA_DIR: nonEmpty('.local'),
   PAYMENT_SUCCESS_RATE: number(DEFAULT_PAYMENT_SUCCESS_RATE, 0, 1),
+  /** Probability that the simulated carrier books a shipment (below 1: failed shipments are refunded). */
+  SHIPMENT_SUCCESS_RATE: number(DEFAULT_SHIPMENT_SUCCESS_RATE, 0, 1),
+  /** How long the simulated payment provider takes to answer, so a cancel can be tried mid-payment. */
+  LOCAL_PAYMENT_DELAY_MS: integer(0, 0),
   /** How long an order "travels" locally before it is delivered (AWS: its estimated delivery days). */
   LOCAL_DELIVERY_WAIT_MS: integer(3000, 0),
   /** Pause between workflow retries locally (AWS: the definition's IntervalSeconds and BackoffRate). */
@@ -42,6 +46,8 @@ export type LocalConfig = {
   cognitoPort: number;
   dataDir: string;
   paymentSuccessRate: number;
+  shipmentSuccessRate: number;
+  paymentDelayMs: number;
   deliveryWaitMs: number;
   retryIntervalMs: number;
   visibilityTimeoutSeconds: number;
@@ -64,6 +70,8 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     cognitoPort: c.COGNITO_PORT,
     dataDir: path.resolve(c.LOCAL_DATA_DIR),
     paymentSuccessRate: c.PAYMENT_SUCCESS_RATE,
+    shipmentSuccessRate: c.SHIPMENT_SUCCESS_RATE,
+    paymentDelayMs: c.LOCAL_PAYMENT_DELAY_MS,
     deliveryWaitMs: c.LOCAL_DELIVERY_WAIT_MS,
     retryIntervalMs: c.LOCAL_RETRY_INTERVAL_MS,
     visibilityTimeoutSeconds: c.LOCAL_VISIBILITY_TIMEOUT_SECONDS,

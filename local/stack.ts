@@ -15,7 +15,7 @@ import { API_NAME } from '../amplify/domain/api.ts';
 import { orderMessage } from '../amplify/domain/order-message.ts';
 import { createDocumentClient, OrderStore } from '../amplify/domain/order-store.ts';
 import { recoverStuckOrders, type RecoveryReport } from '../amplify/domain/recovery.ts';
-import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../amplify/domain/resources.ts';
+import { DEFAULT_SHIPMENT_SUCCESS_RATE, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../amplify/domain/resources.ts';
 import { withCognitoAuthorizer } from './authorizer.ts';
 import { LOCAL_AWS, LOCAL_REGION } from './aws.ts';
 import { startLocalCognito, type LocalCognito } from './cognito.ts';
@@ -31,7 +31,12 @@ import { ServiceProxy } from './service-proxy.ts';
 import { toSqsRecord } from './sqs-event.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
-export interface StackOptions extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs' | 'bodyTimeoutMs' | 'cognitoPort'> {
+export interface StackOptions
+  extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs' | 'bodyTimeoutMs' | 'cognitoPort' | 'shipmentSuccessRate' | 'paymentDelayMs'> {
+  /** Probability that the simulated carrier books a shipment (default 1). */
+  shipmentSuccessRate?: number;
+  /** How long the simulated payment provider takes to answer (default 0). */
+  paymentDelayMs?: number;
   /** Port of the local user pool (default: any free port). */
   cognitoPort?: number;
   /** When the periodic recovery job considers an open order stuck (default: as in AWS). */
@@ -126,6 +131,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     [ENV.stateMachineArn]: stepFunctions.stateMachineArn,
     [ENV.topicArn]: messaging.topicArn,
     [ENV.paymentSuccessRate]: String(options.paymentSuccessRate),
+    [ENV.shipmentSuccessRate]: String(options.shipmentSuccessRate ?? DEFAULT_SHIPMENT_SUCCESS_RATE),
+    [ENV.paymentDelayMs]: String(options.paymentDelayMs ?? 0),
     [ENV.allowedOrigins]: storefrontOrigins.join(','),
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -67,6 +67,7 @@ export type MismatchKind =
   | 'orphan-execution'
   | 'duplicate-transaction-id'
   | 'missing-transaction-id'
+  | 'unrefunded-cancellation'
   | 'unexpected-transaction-id'
   | 'duplicate-email'
   | 'email-without-notification-date'
@@ -173,7 +174,11 @@ export function checkReconciliation(data: ReconcileData, options: ReconcileOptio
     if (PAID_STATUSES.includes(order.status) && !hasTransaction) {
       add('missing-transaction-id', order.orderId, `Order is ${order.status} but has no transactionId`);
     }
-    if (!PAID_STATUSES.includes(order.status) && transactionId !== undefined) {
+    // A cancelled order may have been charged (before or while it was cancelled): then it must be refunded.
+    if (order.status === 'CANCELLED' && hasTransaction && !order.refundId) {
+      add('unrefunded-cancellation', order.orderId, `Order is CANCELLED with transactionId ${transactionId} but no refundId`);
+    }
+    if (!PAID_STATUSES.includes(order.status) && order.status !== 'CANCELLED' && transactionId !== undefined) {
       add('unexpected-transaction-id', order.orderId, `Order is ${order.status} but has transactionId ${JSON.stringify(transactionId)}`);
     }
   }

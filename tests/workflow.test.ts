@@ -79,18 +79,20 @@ describe('order workflow run locally', () => {
     expect(mails[0]!.body).toContain(order.trackingNumber);
   });
 
-  it('marks SHIPMENT_FAILED after the shipment step exhausts its retries', async () => {
+  it('marks SHIPMENT_FAILED after the shipment step exhausts its retries, then refunds', async () => {
     fault = async (state, input, invoke) => {
       if (state === 'ArrangeShipment') throw Object.assign(new Error('Carrier unavailable'), { name: 'CarrierUnavailableError' });
       return invoke(input);
     };
-    const { order, execution, mails, tries } = await placeAndFinish(0);
+    const { order, execution, mails, tries } = await placeAndFinish(1);
     expect(order.status).toBe('SHIPMENT_FAILED');
     expect(order.failureReason).toBe('CarrierUnavailableError');
     expect(order.transactionId).toBeDefined();
     expect(tries('ArrangeShipment')).toBe(3); // 1 + 2 retries
+    expect(tries('Compensate')).toBe(1);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'ShipmentFailed', retries: 2 });
-    expect(mails).toHaveLength(0);
+    // The charge is refunded and the customer told so (tests/workflow-refund.test.ts has the details).
+    expect(mails.map((m) => m.subject)).toEqual([`Order Refunded - ${orderNumberOf(order.orderId)}`]);
   });
 
   it('still delivers when the notification fails', async () => {
@@ -120,6 +122,9 @@ describe('order workflow run locally', () => {
     expect(tries('ProcessPayment')).toBe(3);
     expect(execution.retries).toBe(2);
     expect(new Set(transactionIds)).toEqual(new Set([order.transactionId]));
+    // Counted at the provider, not by ids: one charge across the three attempts.
+    const { paymentProvider } = await import('../amplify/functions/process-order/handler.ts');
+    expect(paymentProvider.count(order.orderId, 'charge')).toBe(1);
   });
 
   it('a payment step that keeps failing (not a decline) marks PAYMENT_FAILED and fails the execution', async () => {
@@ -133,6 +138,34 @@ describe('order workflow run locally', () => {
     // The seed's three retries, then the real failure is a failed execution (it counts for the alarm).
     expect(tries('ProcessPayment')).toBe(4);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'PaymentFailed' });
+  });
+
+  it('two executions of the same order at once (Express does not deduplicate starts) charge, ship and e-mail once', async () => {
+    const { paymentProvider } = await import('../amplify/functions/process-order/handler.ts');
+    // Held at the payment until both executions have started, so they really overlap.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    fault = async (state, input, invoke) => {
+      if (state === 'ProcessPayment') await released;
+      return invoke(input);
+    };
+    const { body } = await postOrder(stack, orderRequest());
+    const orderId = body.orderId as string;
+    const deadline = Date.now() + 10_000;
+    while (!stack.stepFunctions.list().some((e) => e.name === orderId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    stack.stepFunctions.startExecution({ stateMachineArn: stack.stepFunctions.stateMachineArn, name: `${orderId}-dup`, input: JSON.stringify({ orderId }) });
+    release();
+    const order = await waitForFinal(stack, orderId);
+    await stack.stepFunctions.idle();
+    expect(order.status).toBe('DELIVERED');
+    expect(paymentProvider.count(orderId, 'charge')).toBe(1);
+    const executions = stack.stepFunctions.list().filter((e) => e.name.startsWith(orderId));
+    expect(executions).toHaveLength(2);
+    // Both executions saw the one shipment the order records.
+    for (const execution of executions.filter((e) => e.status === 'SUCCEEDED')) {
+      expect(JSON.parse(execution.output!).shipment.trackingNumber).toBe(order.trackingNumber);
+    }
+    expect(await mailsFor(stack, orderId, 2, 1000)).toHaveLength(1);
   });
 
   it('starts one execution for a message delivered twice', async () => {

@@ -5,6 +5,8 @@ export const ROUTES = {
   products: '/products',
   orders: '/orders',
   order: '/orders/{orderId}',
+  /** The owner (or staff) cancels an order that has not shipped yet. */
+  cancelOrder: '/orders/{orderId}/cancel',
 } as const;
 
 /** Methods each route answers; anything else on a known path is a 405. */
@@ -13,6 +15,7 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
   products: ['GET'],
   orders: ['GET', 'POST'],
   order: ['GET'],
+  cancelOrder: ['POST'],
 };
 
 /**
@@ -24,6 +27,7 @@ export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = 
   products: 'public',
   orders: 'signedIn',
   order: 'signedIn',
+  cancelOrder: 'signedIn',
 };
 
 export const API_LIMITS = {

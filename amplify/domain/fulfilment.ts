@@ -2,7 +2,8 @@
  * The simulated external systems of the seed: a payment provider and a carrier. Both are pure so
  * tests can drive them; the randomness comes in through arguments.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface PaymentResult {
   approved: boolean;
@@ -32,4 +33,59 @@ export function arrangeShipment(now: Date = new Date(), roll: number = Math.rand
     shipmentDate: now.toISOString(),
     estimatedDeliveryDate: new Date(now.getTime() + estimatedDeliveryDays * DAY_MS).toISOString(),
   };
+}
+
+/** The simulated carrier could not book the shipment (`SHIPMENT_SUCCESS_RATE`); the workflow retries it. */
+export class CarrierUnavailableError extends Error {
+  override readonly name = 'CarrierUnavailableError';
+}
+
+/** Books a shipment with probability `successRate` (default 1), else the carrier is unavailable. */
+export function bookShipment(successRate: number, now: Date = new Date(), roll: number = Math.random()): Shipment {
+  if (!(roll < successRate)) throw new CarrierUnavailableError('The carrier could not book the shipment');
+  return arrangeShipment(now);
+}
+
+export interface Refund {
+  refundId: string;
+  refundDate: string;
+}
+
+/** One call the payment provider received (its ledger, which tests and the bench count). */
+export interface ProviderCall {
+  kind: 'charge' | 'refund';
+  orderId: string;
+  at: string;
+}
+
+/**
+ * The simulated payment provider: charges with the seed's approval rate and refunds a charge.
+ * A refund's id is derived from the charge it refunds, so refunding the same charge twice returns
+ * the same refund (as a real provider's idempotency key would). It keeps a ledger of the calls it
+ * received in this process.
+ */
+export class SimulatedPaymentProvider {
+  readonly calls: ProviderCall[] = [];
+
+  constructor(
+    private readonly options: { successRate: number; delayMs?: number; random?: () => number },
+  ) {}
+
+  async charge(request: { orderId: string; amount: number }): Promise<PaymentResult> {
+    this.calls.push({ kind: 'charge', orderId: request.orderId, at: new Date().toISOString() });
+    if (this.options.delayMs) await sleep(this.options.delayMs);
+    return simulatePayment(this.options.successRate, (this.options.random ?? Math.random)());
+  }
+
+  async refund(request: { orderId: string; transactionId: string; amount: number }): Promise<Refund> {
+    this.calls.push({ kind: 'refund', orderId: request.orderId, at: new Date().toISOString() });
+    if (this.options.delayMs) await sleep(this.options.delayMs);
+    const digest = createHash('sha256').update(request.transactionId).digest('hex').slice(0, 24);
+    return { refundId: `rfnd_${digest}`, refundDate: new Date().toISOString() };
+  }
+
+  /** How many calls of a kind an order got. */
+  count(orderId: string, kind: ProviderCall['kind']): number {
+    return this.calls.filter((c) => c.orderId === orderId && c.kind === kind).length;
+  }
 }

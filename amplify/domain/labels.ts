@@ -8,6 +8,7 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
   DELIVERED: 'Delivered',
   PAYMENT_FAILED: 'Payment failed',
   SHIPMENT_FAILED: 'Shipment failed',
+  CANCELLED: 'Cancelled',
 };
 
 export const PAYMENT_METHOD_LABELS: Record<string, string> = {

@@ -61,3 +61,28 @@ ${STORE_NAME}
   // SNS e-mail subjects: ASCII, at most 100 characters.
   return { subject: `Order Confirmation - ${orderNumber}`, body };
 }
+
+/**
+ * The e-mail after a compensation: the order was cancelled, or could not be shipped; either way a
+ * charge already taken was refunded (`refundId`).
+ */
+export function renderCompensation(order: Order): Confirmation {
+  const orderNumber = order.orderNumber ?? orderNumberOf(order.orderId);
+  const cancelled = order.status === 'CANCELLED';
+  const what = cancelled ? 'has been cancelled' : 'could not be shipped and was refunded';
+  const money = order.refundId
+    ? `The payment of ${formatPrice(order.totalAmount)} was refunded (refund ${order.refundId}). Depending on your bank it can take a few days to appear.`
+    : 'You have not been charged.';
+  const body = `${cancelled ? 'Order Cancelled' : 'Order Refunded'} - ${STORE_NAME}
+
+Dear ${order.customerName},
+
+Your order ${orderNumber} of ${formatDate(order.orderDate)} ${what}.
+${cancelled ? 'Nothing will be shipped.\n' : ''}
+${money}
+
+${STORE_NAME}
+`;
+  const subject = cancelled ? `Order Cancelled - ${orderNumber}` : `Order Refunded - ${orderNumber}`;
+  return { subject, body };
+}

@@ -11,6 +11,7 @@ export const ORDER_STATUSES = [
   'DELIVERED',
   'PAYMENT_FAILED',
   'SHIPMENT_FAILED',
+  'CANCELLED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -22,9 +23,23 @@ export const ALLOWED_PREVIOUS: Record<OrderStatus, readonly OrderStatus[]> = {
   SHIPPED: ['PAYMENT_PROCESSED'],
   SHIPMENT_FAILED: ['PAYMENT_PROCESSED'],
   DELIVERED: ['SHIPPED'],
+  // Until it ships, an order can be cancelled (`POST /orders/{orderId}/cancel`).
+  CANCELLED: ['PENDING', 'PAYMENT_PROCESSED'],
 };
 
-export const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED'];
+export const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED'];
+
+/** Statuses from which an order can still be cancelled (before it ships). */
+export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ALLOWED_PREVIOUS.CANCELLED;
+export const canCancel = (status: OrderStatus): boolean => CANCELLABLE_STATUSES.includes(status);
+
+/**
+ * Final statuses that still owe the customer something: a refund of a charge already taken and an
+ * e-mail saying so. The workflow's compensation step does both; until it has, the order stays in
+ * the open-orders index, so the recovery job drives a compensation that was cut short.
+ */
+export const COMPENSATED_STATUSES: readonly OrderStatus[] = ['SHIPMENT_FAILED', 'CANCELLED'];
+export const needsCompensation = (status: OrderStatus): boolean => COMPENSATED_STATUSES.includes(status);
 
 /** The happy path in order, used to tell whether a status is at or past another one. */
 export const HAPPY_PATH: readonly OrderStatus[] = ['PENDING', 'PAYMENT_PROCESSED', 'SHIPPED', 'DELIVERED'];
@@ -65,9 +80,12 @@ export const isOrderId = (value: unknown): value is string => typeof value === '
 /** An order id in the one form ids are stored and compared in (lower case), or undefined when it is none. */
 export const canonicalOrderId = (value: unknown): string | undefined => (isOrderId(value) ? value.toLowerCase() : undefined);
 
-/** Statuses an order reaches only after a successful payment: such an order has a transaction id. */
+/**
+ * Statuses an order reaches only after a successful payment: such an order has a transaction id.
+ * (A cancelled order may or may not have been charged, so CANCELLED is not one of them.)
+ */
 export const PAID_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter(
-  (status) => hasReached(status, 'PAYMENT_PROCESSED') || ALLOWED_PREVIOUS[status].includes('PAYMENT_PROCESSED'),
+  (status) => status !== 'CANCELLED' && (hasReached(status, 'PAYMENT_PROCESSED') || ALLOWED_PREVIOUS[status].includes('PAYMENT_PROCESSED')),
 );
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

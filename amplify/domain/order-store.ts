@@ -6,7 +6,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidTransitionError, OrderNotFoundError } from './errors.ts';
 import type { Order } from './order.ts';
-import { ALLOWED_PREVIOUS, hasReached, isFinal, ORDER_STATUSES, type OrderStatus } from './order-rules.ts';
+import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, type OrderStatus } from './order-rules.ts';
 import { invalidPageToken } from './page-token.ts';
 import { ORDERS_TABLE } from './resources.ts';
 
@@ -319,9 +319,11 @@ export class OrderStore {
     previous.forEach((status, i) => (values[`:from${i}`] = status));
     const fromList = previous.map((_, i) => `:from${i}`).join(', ');
     // A final status takes the order out of the open-orders index; any other moves its due date.
+    // A status that still owes a compensation (refund, e-mail) stays in it, due at once, until
+    // `recordCompensation` closes it.
     names['#due'] = openOrdersIndex.sortKey;
     let update: string;
-    if (isFinal(to)) {
+    if (isFinal(to) && !needsCompensation(to)) {
       names['#open'] = openOrdersIndex.partitionKey;
       update = `SET ${sets.join(', ')} REMOVE #open, #due`;
     } else {
@@ -366,6 +368,61 @@ export class OrderStore {
       }),
     );
     return { orderIds: (page.Items ?? []).map((item) => item[partitionKey] as string), nextKey: page.LastEvaluatedKey };
+  }
+
+  /**
+   * Records a charge the payment provider made for an order that was cancelled while the charge
+   * was in flight (it lost the race to the cancel): the compensation then refunds it. The first
+   * charge recorded wins; only a cancelled order takes one this way.
+   */
+  async recordLateCharge(orderId: string, transactionId: string, paymentDate: string): Promise<Order> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [partitionKey]: orderId },
+        UpdateExpression: 'SET transactionId = if_not_exists(transactionId, :txn), paymentDate = if_not_exists(paymentDate, :date)',
+        ConditionExpression: 'attribute_exists(#pk) AND #status = :cancelled',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#status': 'status' },
+        ExpressionAttributeValues: { ':txn': transactionId, ':date': paymentDate, ':cancelled': 'CANCELLED' },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toOrder(Attributes!);
+  }
+
+  /** Records the refund of an order's charge; the first refund recorded wins (a repeat changes nothing). */
+  async recordRefund(orderId: string, refundId: string, refundDate: string): Promise<Order> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [partitionKey]: orderId },
+        UpdateExpression: 'SET refundId = if_not_exists(refundId, :id), refundDate = if_not_exists(refundDate, :date)',
+        ConditionExpression: 'attribute_exists(#pk) AND attribute_exists(transactionId)',
+        ExpressionAttributeNames: { '#pk': partitionKey },
+        ExpressionAttributeValues: { ':id': refundId, ':date': refundDate },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toOrder(Attributes!);
+  }
+
+  /**
+   * Closes a compensation: records when its e-mail went out and takes the order out of the
+   * open-orders index (nothing is owed any more). The first date recorded wins.
+   */
+  async recordCompensation(orderId: string, sentAt: string): Promise<Order> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [partitionKey]: orderId },
+        UpdateExpression: 'SET compensationSentDate = if_not_exists(compensationSentDate, :sentAt) REMOVE #open, #due',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#open': openOrdersIndex.partitionKey, '#due': openOrdersIndex.sortKey },
+        ExpressionAttributeValues: { ':sentAt': sentAt },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toOrder(Attributes!);
   }
 
   /** Records when the confirmation e-mail went out; the first date recorded wins. */

@@ -165,5 +165,12 @@ export const orderSchema = v.object({
   deliveryDate: optionalString,
   notificationSentDate: optionalString,
   failureReason: optionalString,
+  /** When the customer (or staff) cancelled the order. */
+  cancelledDate: optionalString,
+  /** The payment provider's refund of `transactionId` (shipment failed, or cancelled after payment). */
+  refundId: optionalString,
+  refundDate: optionalString,
+  /** When the e-mail telling the customer about the cancellation or failed shipment went out. */
+  compensationSentDate: optionalString,
 });
 export type Order = v.InferOutput<typeof orderSchema>;

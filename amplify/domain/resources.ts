@@ -125,6 +125,10 @@ export const ENV = {
   stateMachineArn: 'STATE_MACHINE_ARN',
   topicArn: 'SNS_TOPIC_ARN',
   paymentSuccessRate: 'PAYMENT_SUCCESS_RATE',
+  /** Probability that the simulated carrier books a shipment (default 1; lower it to exercise refunds). */
+  shipmentSuccessRate: 'SHIPMENT_SUCCESS_RATE',
+  /** How long the simulated payment provider takes to answer (local only: `LOCAL_PAYMENT_DELAY_MS`). */
+  paymentDelayMs: 'SIMULATED_PAYMENT_DELAY_MS',
   /** Comma-separated origins app-server answers CORS for; unset: any (`*`, the cloud's setting). */
   allowedOrigins: 'ALLOWED_ORIGINS',
   /** Unique per deployment in an account: part of the custom metrics' `service` dimension. */
@@ -132,6 +136,7 @@ export const ENV = {
 } as const;
 
 export const DEFAULT_PAYMENT_SUCCESS_RATE = 0.9;
+export const DEFAULT_SHIPMENT_SUCCESS_RATE = 1;
 
 /** Reads a required environment variable; a missing one is a deployment bug, so fail loudly. */
 export function requireEnv(name: string): string {

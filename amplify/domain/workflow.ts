@@ -23,5 +23,6 @@ export const PROCESS_ORDER_ACTIONS = [
   'confirm_delivery',
   'mark_payment_failed',
   'mark_shipment_failed',
+  'compensate',
 ] as const;
 export type ProcessOrderAction = (typeof PROCESS_ORDER_ACTIONS)[number];

@@ -159,6 +159,13 @@ export async function createOrder(request: CreateOrderRequest, idempotencyKey: s
   return run<Order>(operation, options);
 }
 
+/** `POST /orders/{orderId}/cancel`: the cancelled order, or a 409 `StoreError` once it has shipped. */
+export async function cancelOrder(orderId: string, options: CallOptions = {}): Promise<Order> {
+  ensureConnected();
+  const path = apiPath(ROUTES.cancelOrder.replace('{orderId}', encodeURIComponent(orderId)));
+  return run<Order>(post({ apiName: API_NAME, path }), options);
+}
+
 /** Local mode only: the e-mails the pipeline sent, newest first. */
 export async function fetchMailbox(options: CallOptions = {}): Promise<MailboxMessage[]> {
   if (!getConnection().hasMailbox) throw new StoreError('The mailbox exists only in local mode.', 'not-configured');

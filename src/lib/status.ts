@@ -12,4 +12,5 @@ export const STATUS_TONES: Record<OrderStatus, StatusTone> = {
   DELIVERED: 'success',
   PAYMENT_FAILED: 'error',
   SHIPMENT_FAILED: 'error',
+  CANCELLED: 'warning',
 };

@@ -20,6 +20,16 @@ describe('status timeline', () => {
     expect(buildTimeline(at('DELIVERED')).map((s) => s.label)).toEqual(['Pending', 'Payment processed', 'Shipped', 'Delivered']);
   });
 
+  it('a cancelled order shows only what happened, then the cancellation', () => {
+    const before = buildTimeline({ status: 'CANCELLED', orderDate: '2025-01-01T10:00:00.000Z', cancelledDate: '2025-01-01T10:00:05.000Z' });
+    expect(before.map((s) => [s.label, s.state, s.date])).toEqual([
+      ['Pending', 'complete', '2025-01-01T10:00:00.000Z'],
+      ['Cancelled', 'failed', '2025-01-01T10:00:05.000Z'],
+    ]);
+    const paid = buildTimeline({ status: 'CANCELLED', orderDate: '2025-01-01T10:00:00.000Z', paymentDate: '2025-01-01T10:00:01.000Z' });
+    expect(paid.map((s) => s.label)).toEqual(['Pending', 'Payment processed', 'Cancelled']);
+  });
+
   it('marks the step that failed, and shows nothing after it', () => {
     const payment = buildTimeline(at('PAYMENT_FAILED'));
     expect(payment.map((s) => s.state)).toEqual(['complete', 'failed']);
@@ -35,11 +45,11 @@ describe('status timeline', () => {
   });
 
   it('has a timeline for every status; a failed one ends at its failure', () => {
-    for (const status of ORDER_STATUSES) expect(buildTimeline(at(status)).length).toBe(status === 'PAYMENT_FAILED' ? 2 : status === 'SHIPMENT_FAILED' ? 3 : 4);
+    for (const status of ORDER_STATUSES) expect(buildTimeline(at(status)).length).toBe({ PAYMENT_FAILED: 2, SHIPMENT_FAILED: 3, CANCELLED: 3 }[status as string] ?? 4);
   });
 
   it('stops polling on final statuses only', () => {
-    expect(ORDER_STATUSES.filter(isFinalStatus)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED']);
+    expect(ORDER_STATUSES.filter(isFinalStatus)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED']);
   });
 
   it('backs off polling up to a ceiling', () => {

@@ -1,6 +1,6 @@
 /** The order's status as a timeline: Pending -> Payment processed -> Shipped -> Delivered, or a failure. */
 import type { Order } from '../../amplify/domain/order.ts';
-import { FINAL_STATUSES, HAPPY_PATH, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { CANCELLABLE_STATUSES, FINAL_STATUSES, HAPPY_PATH, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { STATUS_LABELS } from './status.ts';
 
 export type StepState = 'complete' | 'current' | 'failed' | 'upcoming';
@@ -13,7 +13,7 @@ export interface TimelineStep {
   date?: string;
 }
 
-type TimelineOrder = Pick<Order, 'status' | 'orderDate' | 'paymentDate' | 'shipmentDate' | 'deliveryDate'>;
+type TimelineOrder = Pick<Order, 'status' | 'orderDate' | 'paymentDate' | 'shipmentDate' | 'deliveryDate'> & Partial<Pick<Order, 'cancelledDate'>>;
 
 const dateOf = (order: TimelineOrder, status: OrderStatus): string | undefined =>
   ({
@@ -23,6 +23,7 @@ const dateOf = (order: TimelineOrder, status: OrderStatus): string | undefined =
     DELIVERED: order.deliveryDate,
     PAYMENT_FAILED: undefined,
     SHIPMENT_FAILED: undefined,
+    CANCELLED: order.cancelledDate,
   })[status];
 
 /** Where a failure interrupts the happy path: the step that failed. */
@@ -31,8 +32,16 @@ const FAILED_AT: Partial<Record<OrderStatus, OrderStatus>> = {
   SHIPMENT_FAILED: 'SHIPPED',
 };
 
-/** The steps to show: the whole road while the order travels it; after a failure, only what happened. */
+/** The steps to show: the whole road while the order travels it; after a failure or a cancellation, only what happened. */
 export function buildTimeline(order: TimelineOrder): TimelineStep[] {
+  if (order.status === 'CANCELLED') {
+    // Only steps before shipment can have happened to a cancelled order (pending, perhaps paid).
+    const happened = CANCELLABLE_STATUSES.filter((status) => dateOf(order, status) !== undefined);
+    return [
+      ...happened.map((status) => ({ status, label: STATUS_LABELS[status], state: 'complete' as const, date: dateOf(order, status)! })),
+      { status: 'CANCELLED', label: STATUS_LABELS.CANCELLED, state: 'failed', ...(order.cancelledDate ? { date: order.cancelledDate } : {}) },
+    ];
+  }
   const failedAt = FAILED_AT[order.status];
   const reached = failedAt ? HAPPY_PATH.indexOf(failedAt) - 1 : HAPPY_PATH.indexOf(order.status);
   const path = failedAt ? HAPPY_PATH.slice(0, HAPPY_PATH.indexOf(failedAt) + 1) : HAPPY_PATH;

@@ -5,11 +5,11 @@ import { useEffect, useRef, useState } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
 import { countryName } from '../../amplify/domain/countries.ts';
 import type { Order } from '../../amplify/domain/order.ts';
-import { isOrderId, orderNumberOf } from '../../amplify/domain/order-rules.ts';
+import { canCancel, isOrderId, orderNumberOf } from '../../amplify/domain/order-rules.ts';
 import { ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { CostSummary } from '../components/CostSummary.tsx';
 import { StatusTimeline } from '../components/StatusTimeline.tsx';
-import { fetchOrder, isCancelError, toStoreError, type StoreError } from '../lib/api.ts';
+import { cancelOrder, fetchOrder, isCancelError, toStoreError, type StoreError } from '../lib/api.ts';
 import { href, navigate } from '../lib/router.ts';
 import { PAYMENT_METHOD_LABELS, STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
 import { formFromOrder } from '../lib/checkout.ts';
@@ -54,7 +54,7 @@ function useLiveOrder(orderId: string) {
       if (timer) clearTimeout(timer);
     };
   }, [orderId, retry]);
-  return { order, error, retry: () => setRetry((n) => n + 1) };
+  return { order, error, retry: () => setRetry((n) => n + 1), replace: setOrder };
 }
 
 /** Back to checkout with the same items and the same details: two clicks from a decline to a new try. */
@@ -94,11 +94,20 @@ function WhatNext({ order, number }: { order: Order; number: string }) {
     return (
       <Alert variation="error" heading="We could not ship your order" className="failure">
         <Text as="span" display="block">
-          Your payment went through, but we could not arrange the shipment.
+          We could not arrange the shipment, so {order.refundId ? 'your payment was refunded' : 'we are refunding your payment'}.
         </Text>
         <Text as="span" display="block">
-          Contact customer support with order number <strong>{number}</strong>: they will ship it again or refund you.
+          Questions? Contact customer support with order number <strong>{number}</strong>.
         </Text>
+      </Alert>
+    );
+  }
+  if (order.status === 'CANCELLED') {
+    return (
+      <Alert variation="warning" heading="Order cancelled" className="failure">
+        {order.cancelledDate ? `You cancelled this order on ${formatDate(order.cancelledDate)}. ` : 'This order was cancelled. '}
+        Nothing will be shipped.{' '}
+        {order.refundId ? 'Your payment was refunded.' : order.transactionId ? 'Your payment is being refunded.' : 'You have not been charged.'}
       </Alert>
     );
   }
@@ -110,6 +119,54 @@ function WhatNext({ order, number }: { order: Order; number: string }) {
     );
   }
   return null;
+}
+
+/** "Cancel order" while the order has not shipped, with a confirm step; the answer replaces the order shown. */
+function CancelOrder({ order, onCancelled }: { order: Order; onCancelled: (order: Order) => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<StoreError>();
+  if (!canCancel(order.status)) return null;
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      onCancelled(await cancelOrder(order.orderId));
+    } catch (e) {
+      setError(toStoreError(e));
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  };
+  return (
+    <div className="cancel-order">
+      {confirming ? (
+        <div role="group" aria-label="Confirm cancellation">
+          <Text as="span" display="block">
+            Cancel this order? Nothing will be shipped, and a payment already taken is refunded.
+          </Text>
+          <div className="failure-actions">
+            <Button variation="primary" colorTheme="error" size="small" isLoading={busy} loadingText="Cancelling…" onClick={() => void confirm()}>
+              Yes, cancel order
+            </Button>
+            <Button size="small" onClick={() => setConfirming(false)} isDisabled={busy}>
+              Keep order
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <Button size="small" onClick={() => setConfirming(true)}>
+          Cancel order
+        </Button>
+      )}
+      {error && (
+        <Text fontSize="small" className="warning-text" role="alert">
+          {error.status === 409 ? 'This order has already shipped and can no longer be cancelled.' : error.message}
+        </Text>
+      )}
+    </div>
+  );
 }
 
 function Detail({ term, children }: { term: string; children: ReactNode }) {
@@ -137,7 +194,7 @@ export default function OrderPage({ orderId }: { orderId: string }) {
 }
 
 function LiveOrder({ orderId }: { orderId: string }) {
-  const { order, error, retry } = useLiveOrder(orderId);
+  const { order, error, retry, replace } = useLiveOrder(orderId);
   const declined = order?.status === 'PAYMENT_FAILED';
   const heading = <PageHeading title={declined ? 'Payment declined' : 'Order'}>{declined ? 'Payment declined' : 'Your order'}</PageHeading>;
 
@@ -162,7 +219,7 @@ function LiveOrder({ orderId }: { orderId: string }) {
 
   const final = isFinalStatus(order.status);
   const number = order.orderNumber ?? orderNumberOf(order.orderId);
-  const failed = order.status === 'PAYMENT_FAILED' || order.status === 'SHIPMENT_FAILED';
+  const failed = order.status === 'PAYMENT_FAILED' || order.status === 'SHIPMENT_FAILED' || order.status === 'CANCELLED';
   const a = order.shippingAddress;
   return (
     <>
@@ -192,6 +249,7 @@ function LiveOrder({ orderId }: { orderId: string }) {
           </Text>
         )}
         <WhatNext order={order} number={number} />
+        <CancelOrder order={order} onCancelled={replace} />
       </section>
       <div className="order-columns">
         <section aria-labelledby="delivery-heading">

@@ -88,8 +88,9 @@ describe('functions', () => {
     recoverOrders: 120,
   };
 
-  it.each(Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[])('%s: Node.js 22+, 128 MB, its timeout, only its environment', (key) => {
+  it.each(Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[])('%s: Node.js 22+, arm64, 128 MB, its timeout, only its environment', (key) => {
     const props = resources[fnId(key)]!.Properties as Json;
+    expect(props.Architectures).toEqual(['arm64']);
     expect(Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
     expect(props.MemorySize).toBe(FUNCTIONS[key].memoryMB);
     expect(props.MemorySize).toBe(128);
@@ -443,11 +444,11 @@ describe('API Gateway', () => {
       .filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS')
       .map(([, m]) => ({ ...m.Properties, path: paths().get(m.Properties.ResourceId.Ref) ?? '/' }) as Json);
 
-  it('declares exactly the seed routes plus GET /products, each a Lambda proxy to app-server', () => {
+  it('declares exactly the seed routes plus GET /products and the cancel route, each a Lambda proxy to app-server', () => {
     const expected = (Object.keys(ROUTES) as (keyof typeof ROUTES)[])
       .flatMap((route) => ROUTE_METHODS[route].map((method) => `${method} ${ROUTES[route]}`))
       .sort();
-    expect(expected).toEqual(['GET /health', 'GET /orders', 'GET /orders/{orderId}', 'GET /products', 'POST /orders']);
+    expect(expected).toEqual(['GET /health', 'GET /orders', 'GET /orders/{orderId}', 'GET /products', 'POST /orders', 'POST /orders/{orderId}/cancel']);
     expect(methods().map((m) => `${m.HttpMethod} ${m.path}`).sort()).toEqual(expected);
     for (const m of methods()) {
       expect(m.Integration.Type).toBe('AWS_PROXY');

@@ -20,6 +20,7 @@ import { decodePageToken, encodePageToken, pageBinding } from '../../domain/page
 import { placeOrder } from '../../domain/place-order.ts';
 import { ENV, requireEnv } from '../../domain/resources.ts';
 import { createObservability, traced } from '../shared/powertools.ts';
+import { registerCancelOrder } from './cancel-order.ts';
 import { allowedMethods, ApiError, errorBody, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from './http.ts';
 
 const { logger, metrics, tracer } = createObservability('app-server');
@@ -136,6 +137,8 @@ app.post(routerPath(ROUTES.orders), async (ctx) => {
     ...(created ? {} : { [REPLAYED_HEADER]: 'true' }),
   });
 });
+
+registerCancelOrder(app, { store, callerOf, logger, metrics });
 
 app.errorHandler(ApiError, async (error) => json(error.statusCode, errorBody(error.message, error.details), error.headers));
 app.errorHandler(ValidationError, async (error) => json(400, errorBody(error.message, error.details)));

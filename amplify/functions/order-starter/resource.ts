@@ -5,6 +5,8 @@ export const orderStarter = defineFunction({
   name: FUNCTIONS.orderStarter.name,
   entry: './handler.ts',
   runtime: 22,
+  // Graviton: about 20% cheaper per GB-second than x86 for the same code (the seed's cost advice).
+  architecture: 'arm64',
   memoryMB: FUNCTIONS.orderStarter.memoryMB,
   timeoutSeconds: FUNCTIONS.orderStarter.timeoutSeconds,
   // One stack for the functions and the resources they reference: no nested-stack cycle.

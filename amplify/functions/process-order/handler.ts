@@ -1,7 +1,8 @@
 /**
- * process-order: the workflow's steps (payment, shipment, notification, delivery and marking a
- * failed order), each safe to run more than once: status changes are conditional and a step that
- * already happened returns what it recorded the first time.
+ * process-order: the workflow's steps (payment, shipment, notification, delivery, marking a
+ * failed order and compensating a cancelled or unshipped one), each safe to run more than once:
+ * status changes are conditional, money and e-mail calls go through Powertools idempotency, and a
+ * step that already happened returns what it recorded the first time.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -9,12 +10,19 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { arrangeShipment, simulatePayment } from '../../domain/fulfilment.ts';
-import { renderConfirmation } from '../../domain/notification.ts';
+import { InvalidTransitionError } from '../../domain/errors.ts';
+import { bookShipment, SimulatedPaymentProvider, type PaymentResult, type Refund } from '../../domain/fulfilment.ts';
+import { renderCompensation, renderConfirmation, type Confirmation } from '../../domain/notification.ts';
 import type { Order } from '../../domain/order.ts';
-import { hasReached, isOrderId, PAYMENT_DECLINED_REASON } from '../../domain/order-rules.ts';
+import { hasReached, isOrderId, needsCompensation, PAYMENT_DECLINED_REASON, type OrderStatus } from '../../domain/order-rules.ts';
 import { createDocumentClient, OrderStore } from '../../domain/order-store.ts';
-import { DEFAULT_PAYMENT_SUCCESS_RATE, ENV, IDEMPOTENCY_TABLE, requireEnv } from '../../domain/resources.ts';
+import {
+  DEFAULT_PAYMENT_SUCCESS_RATE,
+  DEFAULT_SHIPMENT_SUCCESS_RATE,
+  ENV,
+  IDEMPOTENCY_TABLE,
+  requireEnv,
+} from '../../domain/resources.ts';
 import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../domain/workflow.ts';
 import { createObservability, traced } from '../shared/powertools.ts';
 
@@ -23,8 +31,20 @@ const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const store = new OrderStore(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
 const sns = tracer.captureAWSv3Client(new SNSClient({}));
 const topicArn = requireEnv(ENV.topicArn);
-const paymentSuccessRate = Number(process.env[ENV.paymentSuccessRate] ?? DEFAULT_PAYMENT_SUCCESS_RATE);
-if (!(paymentSuccessRate >= 0 && paymentSuccessRate <= 1)) throw new Error(`${ENV.paymentSuccessRate} must be a number from 0 to 1`);
+
+function rateSetting(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!(value >= 0 && value <= 1)) throw new Error(`${name} must be a number from 0 to 1`);
+  return value;
+}
+const paymentSuccessRate = rateSetting(ENV.paymentSuccessRate, DEFAULT_PAYMENT_SUCCESS_RATE);
+const shipmentSuccessRate = rateSetting(ENV.shipmentSuccessRate, DEFAULT_SHIPMENT_SUCCESS_RATE);
+
+/** The payment provider this function calls (simulated, as in the seed); its ledger counts the calls. */
+export const paymentProvider = new SimulatedPaymentProvider({
+  successRate: paymentSuccessRate,
+  delayMs: Number(process.env[ENV.paymentDelayMs] ?? 0) || 0,
+});
 
 export interface StepInput {
   action: ProcessOrderAction;
@@ -52,46 +72,92 @@ export function parseStepInput(event: unknown): StepInput {
   return { action: action as ProcessOrderAction, orderId: (orderId as string).toLowerCase(), reason: reason as string | undefined };
 }
 
-/** The payment step's answer; the workflow's `PaymentApproved` choice reads `approved`. */
-export type PaymentOutcome = { approved: true; transactionId?: string; paymentDate?: string } | { approved: false };
+/**
+ * What a step tells the workflow: the `outcome` its Choice states read. `compensate`: the order
+ * was cancelled (or its shipment failed) and the compensation step must refund and tell the customer.
+ */
+export type PaymentOutcome =
+  | { outcome: 'approved'; transactionId?: string; paymentDate?: string }
+  | { outcome: 'declined' }
+  | { outcome: 'compensate' };
+
+/** One idempotency config and persistence layer per wrapped call: each has its own key prefix. */
+const idempotencyConfigs: IdempotencyConfig[] = [];
+function idempotent<A extends { orderId: string }, R extends Record<string, unknown>>(keyPrefix: string | undefined, fn: (arg: A) => Promise<R>) {
+  const config = new IdempotencyConfig({ eventKeyJmesPath: 'orderId', expiresAfterSeconds: 7 * 24 * 3600 });
+  idempotencyConfigs.push(config);
+  return makeIdempotent(fn, {
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: requireEnv(ENV.idempotencyTable),
+      keyAttr: IDEMPOTENCY_TABLE.partitionKey,
+      expiryAttr: IDEMPOTENCY_TABLE.ttlAttribute,
+      awsSdkV3Client: dynamodb,
+    }),
+    config,
+    keyPrefix,
+  });
+}
+
+/**
+ * One charge per order, even when two executions of the same order overlap (Express workflows do
+ * not deduplicate starts): the second call waits for (retries into) the first one's answer.
+ */
+const chargeOnce = idempotent('payment-charge', async (request: { orderId: string; amount: number }) =>
+  ({ ...(await paymentProvider.charge(request)) }) as PaymentResult & Record<string, unknown>,
+);
+const refundOnce = idempotent('payment-refund', async (request: { orderId: string; transactionId: string; amount: number }) =>
+  ({ ...(await paymentProvider.refund(request)) }) as Refund & Record<string, unknown>,
+);
+
+/** An order the cancel (or a failed shipment) reached first: the step leaves it to the compensation. */
+const lostToCompensation = (error: unknown): boolean =>
+  error instanceof InvalidTransitionError && needsCompensation(error.from as OrderStatus);
 
 async function processPayment(orderId: string): Promise<PaymentOutcome> {
   const order = await store.require(orderId);
   // A repeated step after the decline was recorded: the same answer.
-  if (order.status === 'PAYMENT_FAILED') return { approved: false };
-  if (!hasReached(order.status, 'PAYMENT_PROCESSED')) {
-    // A real provider would be called with the order id as its idempotency key; the simulated
-    // one approves or declines, and the conditional transition records the charge once.
-    const payment = simulatePayment(paymentSuccessRate);
+  if (order.status === 'PAYMENT_FAILED') return { outcome: 'declined' };
+  if (needsCompensation(order.status)) return { outcome: 'compensate' };
+  if (hasReached(order.status, 'PAYMENT_PROCESSED')) {
+    return { outcome: 'approved', transactionId: order.transactionId, paymentDate: order.paymentDate };
+  }
+  const payment = await chargeOnce({ orderId, amount: order.totalAmount });
+  const paymentDate = new Date().toISOString();
+  try {
     if (!payment.approved) {
       // A decline is a business outcome, not a failure: it is recorded on the order and the step
       // answers normally (no Lambda error, no failed execution, no alarm).
       const { changed } = await store.transition(orderId, 'PAYMENT_FAILED', { failureReason: PAYMENT_DECLINED_REASON });
       if (changed) metrics.addMetric('PaymentsDeclined', MetricUnit.Count, 1);
-      return { approved: false };
+      return { outcome: 'declined' };
     }
-    const { order: paid, changed } = await store.transition(orderId, 'PAYMENT_PROCESSED', {
-      transactionId: payment.transactionId,
-      paymentDate: new Date().toISOString(),
-    });
+    const { order: paid, changed } = await store.transition(orderId, 'PAYMENT_PROCESSED', { transactionId: payment.transactionId, paymentDate });
     if (changed) metrics.addMetric('PaymentsProcessed', MetricUnit.Count, 1);
-    return { approved: true, transactionId: paid.transactionId, paymentDate: paid.paymentDate };
+    return { outcome: 'approved', transactionId: paid.transactionId, paymentDate: paid.paymentDate };
+  } catch (error) {
+    if (!lostToCompensation(error)) throw error;
+    // The order was cancelled while the provider was charging: keep the charge on the order so
+    // the compensation refunds it.
+    if (payment.approved && payment.transactionId) await store.recordLateCharge(orderId, payment.transactionId, paymentDate);
+    return { outcome: 'compensate' };
   }
-  return { approved: true, transactionId: order.transactionId, paymentDate: order.paymentDate };
 }
 
 async function shipOrder(orderId: string) {
-  const { order } = await store.transition(orderId, 'SHIPPED', arrangeShipment());
-  const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = order;
-  return { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate };
+  try {
+    const { order } = await store.transition(orderId, 'SHIPPED', bookShipment(shipmentSuccessRate));
+    const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = order;
+    return { outcome: 'shipped' as const, trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate };
+  } catch (error) {
+    // Cancelled before it shipped: the booking is not recorded, nothing ships.
+    if (lostToCompensation(error)) return { outcome: 'compensate' as const };
+    throw error;
+  }
 }
 
-const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'orderId', expiresAfterSeconds: 7 * 24 * 3600 });
-
-/** Publishes the confirmation at most once per order, even when two attempts overlap. */
-const publishConfirmation = makeIdempotent(
-  async (order: Order) => {
-    const { subject, body } = renderConfirmation(order);
+function emailSender(keyPrefix: string | undefined, render: (order: Order) => Confirmation) {
+  return idempotent(keyPrefix, async (order: Order) => {
+    const { subject, body } = render(order);
     const { MessageId } = await sns.send(
       new PublishCommand({
         TopicArn: topicArn,
@@ -101,17 +167,13 @@ const publishConfirmation = makeIdempotent(
       }),
     );
     return { messageId: MessageId ?? '' };
-  },
-  {
-    persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: requireEnv(ENV.idempotencyTable),
-      keyAttr: IDEMPOTENCY_TABLE.partitionKey,
-      expiryAttr: IDEMPOTENCY_TABLE.ttlAttribute,
-      awsSdkV3Client: dynamodb,
-    }),
-    config: idempotencyConfig,
-  },
-);
+  });
+}
+
+/** Publishes the confirmation at most once per order, even when two attempts overlap. */
+const publishConfirmation = emailSender(undefined, renderConfirmation);
+/** The cancellation or "could not be shipped and was refunded" e-mail, at most once per order. */
+const publishCompensation = emailSender('compensation-email', renderCompensation);
 
 async function sendNotification(orderId: string) {
   const order = await store.require(orderId);
@@ -128,9 +190,35 @@ async function confirmDelivery(orderId: string) {
 }
 
 async function markFailed(orderId: string, status: 'PAYMENT_FAILED' | 'SHIPMENT_FAILED', reason = 'Unknown') {
-  const { order, changed } = await store.transition(orderId, status, { failureReason: reason });
-  if (changed) metrics.addMetric(status === 'PAYMENT_FAILED' ? 'OrdersPaymentFailed' : 'OrdersShipmentFailed', MetricUnit.Count, 1);
-  return { status: order.status };
+  try {
+    const { order, changed } = await store.transition(orderId, status, { failureReason: reason });
+    if (changed) metrics.addMetric(status === 'PAYMENT_FAILED' ? 'OrdersPaymentFailed' : 'OrdersShipmentFailed', MetricUnit.Count, 1);
+    return { status: order.status };
+  } catch (error) {
+    // Cancelled meanwhile: the cancellation stands, and its compensation runs next.
+    if (lostToCompensation(error)) return { status: (error as InvalidTransitionError).from };
+    throw error;
+  }
+}
+
+/**
+ * Gives back what a cancelled or unshipped order took: refunds a charge (once: the provider's
+ * refund is idempotent and the first refund recorded wins), then e-mails the customer (once) and
+ * takes the order out of the open-orders index.
+ */
+async function compensate(orderId: string) {
+  let order = await store.require(orderId);
+  if (!needsCompensation(order.status)) throw new InvalidTransitionError(orderId, order.status, 'a compensation');
+  if (order.transactionId && !order.refundId) {
+    const refund = await refundOnce({ orderId, transactionId: order.transactionId, amount: order.totalAmount });
+    order = await store.recordRefund(orderId, refund.refundId, refund.refundDate);
+    metrics.addMetric('PaymentsRefunded', MetricUnit.Count, 1);
+  }
+  if (!order.compensationSentDate) {
+    await publishCompensation(order);
+    order = await store.recordCompensation(orderId, new Date().toISOString());
+  }
+  return { status: order.status, refundId: order.refundId };
 }
 
 export async function runStep({ action, orderId, reason }: StepInput) {
@@ -147,12 +235,14 @@ export async function runStep({ action, orderId, reason }: StepInput) {
       return markFailed(orderId, 'PAYMENT_FAILED', reason);
     case 'mark_shipment_failed':
       return markFailed(orderId, 'SHIPMENT_FAILED', reason);
+    case 'compensate':
+      return compensate(orderId);
   }
 }
 
 export const handler = traced(tracer, async (event: unknown, context: Context) => {
   logger.addContext(context);
-  idempotencyConfig.registerLambdaContext(context);
+  for (const config of idempotencyConfigs) config.registerLambdaContext(context);
   const input = parseStepInput(event);
   try {
     const result = await runStep(input);

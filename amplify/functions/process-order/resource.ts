@@ -5,6 +5,8 @@ export const processOrder = defineFunction({
   name: FUNCTIONS.processOrder.name,
   entry: './handler.ts',
   runtime: 22,
+  // Graviton: about 20% cheaper per GB-second than x86 for the same code (the seed's cost advice).
+  architecture: 'arm64',
   memoryMB: FUNCTIONS.processOrder.memoryMB,
   timeoutSeconds: FUNCTIONS.processOrder.timeoutSeconds,
   // One stack for the functions and the resources they reference: no nested-stack cycle.

@@ -5,6 +5,8 @@ export const recoverOrders = defineFunction({
   name: FUNCTIONS.recoverOrders.name,
   entry: './handler.ts',
   runtime: 22,
+  // Graviton: about 20% cheaper per GB-second than x86 for the same code (the seed's cost advice).
+  architecture: 'arm64',
   memoryMB: FUNCTIONS.recoverOrders.memoryMB,
   timeoutSeconds: FUNCTIONS.recoverOrders.timeoutSeconds,
   // One stack for the functions and the resources they reference: no nested-stack cycle.

@@ -1,0 +1,50 @@
+/**
+ * `POST /orders/{orderId}/cancel`: the owner (or staff) cancels an order that has not shipped.
+ * The conditional transition to CANCELLED is the whole request: the workflow's next step sees the
+ * cancellation and runs the compensation (refund of a charge already taken, the e-mail).
+ */
+import type { Router } from '@aws-lambda-powertools/event-handler/http';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { ROUTES } from '../../domain/api.ts';
+import type { Caller } from '../../domain/auth.ts';
+import { InvalidTransitionError } from '../../domain/errors.ts';
+import { orderIdSchema } from '../../domain/order.ts';
+import { STATUS_LABELS } from '../../domain/labels.ts';
+import type { OrderStore } from '../../domain/order-store.ts';
+import { ApiError, json, parseWith } from './http.ts';
+
+export interface CancelOrderDeps {
+  store: OrderStore;
+  callerOf: (ctx: { event: unknown }) => Caller;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+const routerPath = ROUTES.cancelOrder.replace(/\{(\w+)\}/g, ':$1') as `/${string}`;
+
+export function registerCancelOrder(app: Router, { store, callerOf, logger, metrics }: CancelOrderDeps): void {
+  app.post(routerPath, async (ctx) => {
+    const caller = callerOf(ctx);
+    const orderId = parseWith(orderIdSchema, ctx.params.orderId, 'order id', ['orderId']);
+    const order = await store.get(orderId);
+    // Another customer's order gets the answer a missing one gets, revealing nothing.
+    if (!order || (order.customerId !== caller.sub && !caller.isStaff)) {
+      throw new ApiError(404, 'Order not found', [{ path: 'orderId', message: `No order ${orderId}` }]);
+    }
+    try {
+      const { order: cancelled, changed } = await store.transition(orderId, 'CANCELLED', { cancelledDate: new Date().toISOString() });
+      if (changed) {
+        logger.info('Order cancelled', { orderId, by: caller.isStaff && order.customerId !== caller.sub ? 'staff' : 'customer' });
+        metrics.addMetric('OrdersCancelled', MetricUnit.Count, 1);
+      }
+      return json(200, cancelled);
+    } catch (error) {
+      if (!(error instanceof InvalidTransitionError)) throw error;
+      const status = error.from as keyof typeof STATUS_LABELS;
+      throw new ApiError(409, 'This order can no longer be cancelled', [
+        { path: 'status', message: `The order is ${STATUS_LABELS[status] ?? status}; only an order that has not shipped can be cancelled` },
+      ]);
+    }
+  });
+}
