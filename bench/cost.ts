@@ -122,9 +122,11 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   const invocations = Object.entries(c.invocations).filter(([, v]) => v > 0);
   for (const [name, count] of invocations) {
     add('Lambda', `${name} requests`, count, PRICES.lambdaRequest);
-    const meanMs = Math.ceil((c.durationsMs[name] ?? 0) / count);
+    // The sequential pass's handler time when there is one (no queueing for the shared cores).
+    const calibrated = c.calibratedMeanMs?.[name];
+    const meanMs = Math.ceil(calibrated ?? (c.durationsMs[name] ?? 0) / count);
     const gbSeconds = count * (meanMs / 1000) * (memoryOf(name) / 1024);
-    add('Lambda', `${name} GB-s, ${deployment.lambdaArchitecture} (${(count / n).toFixed(2)} x ${meanMs} ms x ${memoryOf(name)} MB)`, gbSeconds, gbSecondPrice);
+    add('Lambda', `${name} GB-s, ${deployment.lambdaArchitecture} (${(count / n).toFixed(2)} x ${meanMs} ms${calibrated === undefined ? '' : ' sequential'} x ${memoryOf(name)} MB)`, gbSeconds, gbSecondPrice);
   }
 
   // ---- Step Functions.
@@ -244,7 +246,7 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
       `Deployment read from the backend source: ${deployment.workflowType} workflow (${deployment.sources.workflowType}), workflow log level ${deployment.workflowLogLevel}, Lambda ${deployment.lambdaArchitecture} (${deployment.sources.lambdaArchitecture}), X-Ray ${deployment.xraySampling.rule}.`,
       `Payment success rate ${c.settings.paymentSuccessRate} (declines are real traffic); outcomes ${JSON.stringify(c.statuses)} of ${n} orders.`,
       `Each customer keeps the order page open from POST until the order is final, polling with the page's back-off (${JSON.stringify(c.pollBackoff)} over src/lib/timeline.ts's defaults); local delivery wait ${c.settings.deliveryWaitMs} ms, so ${c.pollsPerOrder.mean.toFixed(2)} GETs per order. A tab left open for days would poll every 10 s.`,
-      "Lambda durations are the local handlers' measured times (in-process, sharing two cores with the local services: an upper bound), mean per function rounded up to 1 ms.",
+      `Lambda durations: the local handlers' mean time per invocation in a sequential pass of ${c.calibrationOrders} more orders after the counted run (in-process, beside the local services on two shared cores: an upper bound for I/O-bound handlers), rounded up to 1 ms; the counted run's own mean includes queueing for the cores.`,
       'Express duration: each execution\'s local wall time rounded up to 100 ms at the 64 MB minimum (local retry waits are shortened, so a run with retries under-counts them).',
       'DynamoDB: every write priced at the larger of its before/after item, every index entry it puts, moves (2 writes), rewrites or deletes at the projected size (write-ledger.ts); reads at the size of the item read; refused conditional writes cost their item size.',
       'SQS: the event source is approximated by one ReceiveMessage and one DeleteMessageBatch per order-starter batch; idle long polls (a fixed ~$0.26 a month) are not per order.',
