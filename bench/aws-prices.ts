@@ -24,6 +24,8 @@ const page = (service: string) => `https://aws.amazon.com/${service}/pricing/`;
 export const PRICE_LIST = {
   /** API Gateway REST API, per request (first 333 million a month: $3.50 per million). */
   apiGatewayRestRequest: { usd: 3.5 / 1e6, unit: 'request', source: page('api-gateway'), checked: '2025-07-21' },
+  /** API Gateway HTTP API, per request (first 300 million a month: $1.00 per million). Not used; a lever. */
+  apiGatewayHttpRequest: { usd: 1.0 / 1e6, unit: 'request', source: page('api-gateway'), checked: '2026-11-29 (from memory of the page; no internet here)' },
   /** Lambda, per request ($0.20 per million), either architecture. */
   lambdaRequest: { usd: 0.2 / 1e6, unit: 'request', source: page('lambda'), checked: '2025-07-21' },
   /** Lambda x86, per GB-second of billed duration (1 ms granularity), first 6 billion GB-s. */

@@ -61,6 +61,8 @@ export interface CostCounts {
    */
   calibratedMeanMs: Record<string, number>;
   calibrationOrders: number;
+  /** Wall time of each workflow execution of the sequential pass (Express bills duration). */
+  calibrationExecutionMs: number[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -260,7 +262,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
 
   // Calibration: a few more orders, one at a time, counted for handler time only.
   services.dynamodb.observers.length = 0;
-  const calibration = { invocations: new Map(stack.invocations), durations: new Map(stack.durations) };
+  const calibration = { invocations: new Map(stack.invocations), durations: new Map(stack.durations), executions: new Set(stack.stepFunctions.list().map((e) => e.name)) };
   const calibrationOrders = Math.min(5, orders);
   const quiet = captureLogs();
   try {
@@ -271,6 +273,10 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   }
   const calInvocations = sub(stack.invocations, calibration.invocations);
   const calDurations = sub(stack.durations, calibration.durations);
+  const calibrationExecutionMs = stack.stepFunctions
+    .list()
+    .filter((e) => !calibration.executions.has(e.name) && e.stopDate)
+    .map((e) => Date.parse(e.stopDate!) - Date.parse(e.startDate));
   const calibratedMeanMs = Object.fromEntries(Object.entries(calInvocations).filter(([, v]) => v > 0).map(([name, v]) => [name, calDurations[name]! / v]));
 
   return {
@@ -301,5 +307,6 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
     settings: { paymentSuccessRate: 0.9, deliveryWaitMs: 3000, retryIntervalMs: 200, concurrency },
     calibratedMeanMs,
     calibrationOrders,
+    calibrationExecutionMs,
   };
 }

@@ -168,6 +168,7 @@ function counts(over: Partial<CostCounts> = {}): CostCounts {
     // The sequential pass: process-order faster than under the counted run's load.
     calibratedMeanMs: { 'app-server': 20, 'order-starter': 40, 'process-order': 119.2 },
     calibrationOrders: 5,
+    calibrationExecutionMs: [701, 1100],
     ...over,
   };
 }
@@ -204,7 +205,9 @@ describe('cost model', () => {
     expect(express.breakdown.some((l) => l.what.startsWith('Standard transitions'))).toBe(false);
     expect(line(express, 'Step Functions', 'Express requests').per100kUSD).toBeCloseTo(1 * PRICES.sfnExpressRequest * 1e5, 9);
     const billed = 9 * 3.5 + 1 * 0.2; // 3450 ms -> 3.5 s, 120 ms -> 0.2 s
-    expect(line(express, 'Step Functions', 'Express duration').perOrder).toBeCloseTo((billed * (64 / 1024)) / 10, 9);
+    expect(line(computeCost({ ...c, calibrationExecutionMs: [] }, deployment({ workflowType: 'EXPRESS' }), options), 'Step Functions', 'Express duration').perOrder).toBeCloseTo((billed * (64 / 1024)) / 10, 9);
+    // With a sequential pass, its executions' mean billed time x the counted executions.
+    expect(line(express, 'Step Functions', 'Express duration').perOrder).toBeCloseTo(((0.8 + 1.1) / 2) * 10 * (64 / 1024) / 10, 9);
     expect(line(express, 'EventBridge Scheduler', 'delivery').perOrder).toBeCloseTo(0.9, 9);
     expect(express.byService['Step Functions']).toBeLessThan(standard.byService['Step Functions']! / 10);
     expect(expressBilledSeconds(1)).toBe(0.1);
