@@ -1,42 +1,73 @@
 /**
- * AWS list prices, us-east-1 (N. Virginia), pay-as-you-go, no free tier, x86 Lambda.
+ * AWS list prices, us-east-1 (N. Virginia), pay-as-you-go, first tier, free tiers kept apart.
  *
- * The list prices published on the AWS pricing pages named in PRICES_SOURCE, as in effect on
- * PRICES_DATE (DynamoDB on-demand after its November 2024 50% reduction: $0.625/M WRU, $0.125/M
- * RRU). They were recorded from those pages, not fetched by the bench: this machine has no
- * internet access, so re-check them against the pages before quoting a figure to anyone who
- * pays the bill, and update PRICES_DATE when you do.
+ * Each price names its pricing page and the date it was last checked against it. They were
+ * recorded from those pages, not fetched by the bench: this machine has no internet access, so
+ * re-check them before quoting a figure to anyone who pays the bill, and update the date when you do.
+ * The twelve prices dated 2025-07-21 were re-checked for issue 12 (DynamoDB on-demand after the
+ * November 2024 50% reduction: $0.625/M WRU, $0.125/M RRU; Express $1/M requests and $0.06 per
+ * GB-hour; Scheduler $1/M after 14M free; Arm Lambda $0.0000133334 per GB-s).
  */
 export const PRICES_DATE = '2025-07-21';
 export const PRICES_REGION = 'us-east-1';
-export const PRICES_SOURCE =
-  'aws.amazon.com/{api-gateway,lambda,dynamodb,sqs,step-functions,sns,eventbridge}/pricing/ (us-east-1 list prices, first tier, free tiers ignored); DynamoDB on-demand per the Nov 2024 50% reduction';
+export const PRICES_SOURCE = 'the AWS pricing page named beside each price in PRICE_LIST (us-east-1 list prices, first tier)';
 
-export const PRICES = {
+interface Price {
+  usd: number;
+  unit: string;
+  source: string;
+  checked: string;
+}
+
+const page = (service: string) => `https://aws.amazon.com/${service}/pricing/`;
+
+export const PRICE_LIST = {
   /** API Gateway REST API, per request (first 333 million a month: $3.50 per million). */
-  apiGatewayRestRequest: 3.5 / 1e6,
-  /** Lambda, per request ($0.20 per million). */
-  lambdaRequest: 0.2 / 1e6,
-  /** Lambda x86, per GB-second of billed duration (1 ms granularity). */
-  lambdaGbSecond: 0.0000166667,
+  apiGatewayRestRequest: { usd: 3.5 / 1e6, unit: 'request', source: page('api-gateway'), checked: '2025-07-21' },
+  /** API Gateway HTTP API, per request (first 300 million a month: $1.00 per million). Not used; a lever. */
+  apiGatewayHttpRequest: { usd: 1.0 / 1e6, unit: 'request', source: page('api-gateway'), checked: '2026-11-29 (from memory of the page; no internet here)' },
+  /** Lambda, per request ($0.20 per million), either architecture. */
+  lambdaRequest: { usd: 0.2 / 1e6, unit: 'request', source: page('lambda'), checked: '2025-07-21' },
+  /** Lambda x86, per GB-second of billed duration (1 ms granularity), first 6 billion GB-s. */
+  lambdaGbSecond: { usd: 0.0000166667, unit: 'GB-second', source: page('lambda'), checked: '2025-07-21' },
+  /** Lambda Arm (Graviton), per GB-second, first 7.5 billion GB-s. */
+  lambdaArmGbSecond: { usd: 0.0000133334, unit: 'GB-second', source: page('lambda'), checked: '2025-07-21' },
   /** DynamoDB on-demand, Standard table class: per write request unit ($0.625 per million). */
-  dynamoWriteRequestUnit: 0.625 / 1e6,
+  dynamoWriteRequestUnit: { usd: 0.625 / 1e6, unit: 'WRU', source: `${page('dynamodb')}on-demand/`, checked: '2025-07-21' },
   /** DynamoDB on-demand, Standard table class: per read request unit ($0.125 per million). */
-  dynamoReadRequestUnit: 0.125 / 1e6,
+  dynamoReadRequestUnit: { usd: 0.125 / 1e6, unit: 'RRU', source: `${page('dynamodb')}on-demand/`, checked: '2025-07-21' },
   /** SQS standard queue, per request (each 64 KB chunk of a payload is one request; $0.40 per million). */
-  sqsRequest: 0.4 / 1e6,
+  sqsRequest: { usd: 0.4 / 1e6, unit: 'request', source: page('sqs'), checked: '2025-07-21' },
   /** Step Functions Standard, per state transition ($0.025 per 1,000), retries included. */
-  sfnStandardTransition: 0.025 / 1e3,
+  sfnStandardTransition: { usd: 0.025 / 1e3, unit: 'state transition', source: page('step-functions'), checked: '2025-07-21' },
   /** Step Functions Express, per request ($1.00 per million). */
-  sfnExpressRequest: 1.0 / 1e6,
-  /** Step Functions Express, per GB-second (first 1,000 h tier: $0.00001667), billed in 100 ms steps, 64 MB minimum. */
-  sfnExpressGbSecond: 0.00001667,
+  sfnExpressRequest: { usd: 1.0 / 1e6, unit: 'request', source: page('step-functions'), checked: '2025-07-21' },
+  /** Step Functions Express, per GB-second ($0.06 per GB-hour, first 1,000 h), billed in 100 ms steps, 64 MB minimum. */
+  sfnExpressGbSecond: { usd: 0.06 / 3600, unit: 'GB-second', source: page('step-functions'), checked: '2025-07-21' },
   /** SNS standard topic, per publish (64 KB chunks; $0.50 per million). */
-  snsPublish: 0.5 / 1e6,
+  snsPublish: { usd: 0.5 / 1e6, unit: 'publish', source: page('sns'), checked: '2025-07-21' },
   /** SNS e-mail/e-mail-JSON delivery ($2.00 per 100,000). */
-  snsEmailDelivery: 2.0 / 1e5,
-  /** EventBridge Scheduler, per scheduled invocation ($1.00 per million, after the free 14 million). */
-  schedulerInvocation: 1.0 / 1e6,
-} as const;
+  snsEmailDelivery: { usd: 2.0 / 1e5, unit: 'e-mail', source: page('sns'), checked: '2025-07-21' },
+  /** SES outbound e-mail ($0.10 per 1,000 = $10 per 100,000): five times SNS e-mail. Not used; for comparison. */
+  sesEmail: { usd: 0.1 / 1e3, unit: 'e-mail', source: page('ses'), checked: '2025-07-21' },
+  /** EventBridge Scheduler, per scheduled invocation ($1.00 per million, after the free 14 million a month). */
+  schedulerInvocation: { usd: 1.0 / 1e6, unit: 'invocation', source: page('eventbridge'), checked: '2025-07-21' },
+  /** CloudWatch Logs ingestion, Standard log class (and vended logs' first 10 TB): $0.50 per GB. */
+  cloudWatchLogsIngestGb: { usd: 0.5, unit: 'GB ingested', source: page('cloudwatch'), checked: '2026-11-29 (stored copies of the page; no internet here)' },
+  /** CloudWatch Logs storage (archive): $0.03 per GB-month. */
+  cloudWatchLogsStorageGbMonth: { usd: 0.03, unit: 'GB-month', source: page('cloudwatch'), checked: '2026-11-29 (stored copies of the page; no internet here)' },
+  /** X-Ray, per trace recorded ($5.00 per million; the first 100,000 a month are free). */
+  xrayTraceRecorded: { usd: 5.0 / 1e6, unit: 'trace recorded', source: page('xray'), checked: '2026-11-29 (stored copies of the page; no internet here)' },
+} as const satisfies Record<string, Price>;
 
-export type PriceName = keyof typeof PRICES;
+export type PriceName = keyof typeof PRICE_LIST;
+
+/** The unit prices in USD, by name. */
+export const PRICES = {
+  ...(Object.fromEntries(Object.entries(PRICE_LIST).map(([name, p]) => [name, p.usd])) as Record<PriceName, number>),
+  /** Billing rules beside the prices (same pages): */
+  /** CloudWatch Logs bills each event's UTF-8 size plus 26 bytes. */
+  cloudWatchLogsEventOverheadBytes: 26,
+  xrayFreeTracesPerMonth: 100_000,
+  schedulerFreeInvocationsPerMonth: 14_000_000,
+};

@@ -4,7 +4,7 @@
  * polls GET /orders/{id} with the page's own back-off (`pollDelay` of src/lib/timeline.ts) until
  * the order is final. Everything the handlers and the page did is counted and sent back.
  */
-import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { isFinal, type Order } from '../amplify/domain/order.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import type { OperationStats } from '../local/service-proxy.ts';
@@ -12,6 +12,20 @@ import type { LocalStack } from '../local/stack.ts';
 import { pollDelay } from '../src/lib/timeline.ts';
 import { itemSize } from './item-size.ts';
 import { benchToken, idempotencyKey, orderRequest } from './order-request.ts';
+import { strongReadUnits, WriteLedger, type LedgerTotals, type TableSpec } from './write-ledger.ts';
+
+/** Log output of the handlers during the run, by Powertools `service` (the function's name). */
+export interface LogCounts {
+  bytes: number;
+  events: number;
+}
+
+/** How the simulated customer's order page polls: src/lib/timeline.ts's defaults unless the bench assumes otherwise. */
+export interface PollBackoff {
+  initial?: number;
+  factor?: number;
+  max?: number;
+}
 
 export interface CostCounts {
   orders: number;
@@ -24,10 +38,31 @@ export interface CostCounts {
   durationsMs: Record<string, number>;
   services: Record<string, Record<string, OperationStats>>;
   dynamodbByTable: Record<string, number>;
-  executions: { count: number; transitions: number; retries: number; byStatus: Record<string, number> };
+  executions: {
+    count: number;
+    transitions: number;
+    retries: number;
+    byStatus: Record<string, number>;
+    /** Wall time of each execution, start to stop (local timings). */
+    durationsMs: number[];
+  };
+  /** Write and read request units by table, from each call's item sizes (write-ledger.ts). */
+  dynamodbUnits: Record<string, LedgerTotals & { readUnits: number; reads: number; shadowMismatches: number }>;
+  /** What the handlers wrote to stdout/stderr (their CloudWatch Logs), by function. */
+  logs: Record<string, LogCounts>;
+  pollBackoff: PollBackoff;
   mails: number;
   itemBytes: { orders: { mean: number; max: number; pendingMean: number }; idempotency: { mean: number; max: number } };
   settings: { paymentSuccessRate: number; deliveryWaitMs: number; retryIntervalMs: number; concurrency: number };
+  /**
+   * Mean handler time per invocation (ms) by function, from a second, sequential pass of a few
+   * orders after the counted run (one customer at a time), so that time spent queueing for the
+   * machine's two shared cores is not priced as Lambda duration.
+   */
+  calibratedMeanMs: Record<string, number>;
+  calibrationOrders: number;
+  /** Wall time of each workflow execution of the sequential pass (Express bills duration). */
+  calibrationExecutionMs: number[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,8 +93,80 @@ async function scanAll(client: DynamoDBClient, table: string): Promise<Record<st
   return items;
 }
 
-export async function runCostScenario(stack: LocalStack, orders: number, concurrency = 20): Promise<CostCounts> {
+/** The table's keys and indexes as the local stack created them (from amplify/domain/resources.ts, like the CDK table). */
+async function tableSpec(client: DynamoDBClient, name: string): Promise<TableSpec> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  return {
+    name,
+    keys: (Table?.KeySchema ?? []).map((k) => k.AttributeName!),
+    indexes: (Table?.GlobalSecondaryIndexes ?? []).map((i) => ({
+      name: i.IndexName!,
+      partitionKey: i.KeySchema!.find((k) => k.KeyType === 'HASH')!.AttributeName!,
+      sortKey: i.KeySchema!.find((k) => k.KeyType === 'RANGE')?.AttributeName,
+      projection: (i.Projection?.ProjectionType ?? 'ALL') as 'ALL' | 'KEYS_ONLY' | 'INCLUDE',
+      nonKeyAttributes: i.Projection?.NonKeyAttributes,
+    })),
+  };
+}
+
+/**
+ * Counts (and swallows) what the handlers write to stdout/stderr: Powertools' JSON log lines,
+ * attributed to the function by their `service` field. The stack's own lines (`[stack] ...`) pass.
+ */
+function captureLogs(): { logs: Record<string, LogCounts>; restore: () => void } {
+  const logs: Record<string, LogCounts> = {};
+  const originals = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  const counting = (original: typeof originals.out) =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      if (text.startsWith('[stack]')) return (original as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+      for (const line of text.split('\n').filter((l) => l.length > 0)) {
+        const service = /"service":"([^"]+)"/.exec(line)?.[1] ?? 'other';
+        const counts = (logs[service] ??= { bytes: 0, events: 0 });
+        counts.bytes += Buffer.byteLength(line, 'utf8');
+        counts.events += 1;
+      }
+      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof process.stdout.write;
+  process.stdout.write = counting(originals.out);
+  process.stderr.write = counting(originals.err);
+  return {
+    logs,
+    restore: () => {
+      process.stdout.write = originals.out;
+      process.stderr.write = originals.err;
+    },
+  };
+}
+
+export async function runCostScenario(stack: LocalStack, orders: number, concurrency = 8, backoff: PollBackoff = {}): Promise<CostCounts> {
   const services = stack.services!;
+  const direct = new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.endpoints.dynamodb });
+  const ledgers = new Map<string, WriteLedger>();
+  const reads = new Map<string, { units: number; count: number }>();
+  for (const table of [stack.names.ordersTable, stack.names.idempotencyTable]) {
+    ledgers.set(table, new WriteLedger(await tableSpec(direct, table)));
+    reads.set(table, { units: 0, count: 0 });
+  }
+  // Every answered DynamoDB call, in answer order: writes go to the table's ledger; a GetItem is
+  // priced at the size of the item it read (strongly consistent: 4 KB units; else half).
+  services.dynamodb.observers.push(({ operation, requestBody, status }) => {
+    const request = JSON.parse(requestBody.toString('utf8')) as Record<string, unknown>;
+    const tables = operation === 'BatchWriteItem' ? Object.keys(request.RequestItems as object) : [request.TableName as string];
+    for (const table of tables) {
+      const ledger = ledgers.get(table);
+      if (!ledger) continue;
+      if (operation === 'GetItem') {
+        const item = ledger.get(request.Key as Record<string, AttributeValue>);
+        const r = reads.get(table)!;
+        r.count += 1;
+        r.units += strongReadUnits(item ? itemSize(item) : 0) * (request.ConsistentRead ? 1 : 0.5);
+      } else if (status < 500) ledger.record(operation, request, status < 400);
+    }
+  });
+  const capture = captureLogs();
   const before = Object.fromEntries(Object.entries(services).map(([name, proxy]) => [name, snapshot(proxy.stats)]));
   const invocationsBefore = new Map(stack.invocations);
   const durationsBefore = new Map(stack.durations);
@@ -95,7 +202,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
       if (order.status !== last) attempt = 0;
       last = order.status;
       if (isFinal(order.status)) break;
-      await sleep(pollDelay(attempt++));
+      await sleep(pollDelay(attempt++, backoff));
     }
     polls.push(count);
     watchMs.push(performance.now() - started);
@@ -103,12 +210,16 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   };
 
   let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < orders) await customer(next++);
-    }),
-  );
-  await stack.stepFunctions.idle();
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < orders) await customer(next++);
+      }),
+    );
+    await stack.stepFunctions.idle();
+  } finally {
+    capture.restore();
+  }
   // Let the topic's e-mails reach the outbox before counting them.
   const publishes = () => services.sns.count('Publish') - (before.sns?.Publish?.requests ?? 0);
   for (let waited = 0; stack.outbox.list().length < publishes() && waited < 10_000; waited += 100) await sleep(100);
@@ -119,10 +230,20 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   const byStatus: Record<string, number> = {};
   for (const e of executions) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
 
-  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.endpoints.dynamodb });
-  const orderItems = await scanAll(client, stack.names.ordersTable);
-  const idemItems = await scanAll(client, stack.names.idempotencyTable);
-  client.destroy();
+  const orderItems = await scanAll(direct, stack.names.ordersTable);
+  const idemItems = await scanAll(direct, stack.names.idempotencyTable);
+  direct.destroy();
+  const dynamodbUnits = Object.fromEntries(
+    [...ledgers].map(([table, ledger]) => [
+      table,
+      {
+        ...ledger.totals,
+        readUnits: reads.get(table)!.units,
+        reads: reads.get(table)!.count,
+        shadowMismatches: ledger.mismatches(table === stack.names.ordersTable ? orderItems : idemItems),
+      },
+    ]),
+  );
   const sizes = orderItems.map(itemSize);
   const idemSizes = idemItems.map(itemSize);
   // The size of what POST wrote: the item without the attributes later steps add.
@@ -133,15 +254,39 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   }
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
   const sub = (a: Map<string, number>, b: Map<string, number>) => Object.fromEntries([...a.entries()].map(([k, v]) => [k, v - (b.get(k) ?? 0)]));
+  const invocations = sub(stack.invocations, invocationsBefore);
+  const durationsMs = sub(stack.durations, durationsBefore);
+
+  // What the counted run saw, before the calibration adds to it.
+  const counted = { api: { ...api }, polls: [...polls], watchMs: [...watchMs], statuses: { ...statuses }, mails: stack.outbox.list().length };
+
+  // Calibration: a few more orders, one at a time, counted for handler time only.
+  services.dynamodb.observers.length = 0;
+  const calibration = { invocations: new Map(stack.invocations), durations: new Map(stack.durations), executions: new Set(stack.stepFunctions.list().map((e) => e.name)) };
+  const calibrationOrders = Math.min(5, orders);
+  const quiet = captureLogs();
+  try {
+    for (let i = 0; i < calibrationOrders; i++) await customer(orders + i);
+    await stack.stepFunctions.idle();
+  } finally {
+    quiet.restore();
+  }
+  const calInvocations = sub(stack.invocations, calibration.invocations);
+  const calDurations = sub(stack.durations, calibration.durations);
+  const calibrationExecutionMs = stack.stepFunctions
+    .list()
+    .filter((e) => !calibration.executions.has(e.name) && e.stopDate)
+    .map((e) => Date.parse(e.stopDate!) - Date.parse(e.startDate));
+  const calibratedMeanMs = Object.fromEntries(Object.entries(calInvocations).filter(([, v]) => v > 0).map(([name, v]) => [name, calDurations[name]! / v]));
 
   return {
     orders,
-    apiRequests: api,
-    pollsPerOrder: { mean: mean(polls), min: Math.min(...polls), max: Math.max(...polls) },
-    watchSeconds: { mean: mean(watchMs) / 1000 },
-    statuses,
-    invocations: sub(stack.invocations, invocationsBefore),
-    durationsMs: sub(stack.durations, durationsBefore),
+    apiRequests: counted.api,
+    pollsPerOrder: { mean: mean(counted.polls), min: Math.min(...counted.polls), max: Math.max(...counted.polls) },
+    watchSeconds: { mean: mean(counted.watchMs) / 1000 },
+    statuses: counted.statuses,
+    invocations,
+    durationsMs,
     services: Object.fromEntries(Object.keys(after).map((name) => [name, diff(after[name]!, before[name] ?? {})])),
     dynamodbByTable: Object.fromEntries(tableCounts),
     executions: {
@@ -149,12 +294,19 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
       transitions: executions.reduce((s, e) => s + e.transitions, 0),
       retries: executions.reduce((s, e) => s + e.retries, 0),
       byStatus,
+      durationsMs: executions.filter((e) => e.stopDate).map((e) => Date.parse(e.stopDate!) - Date.parse(e.startDate)),
     },
-    mails: stack.outbox.list().length,
+    dynamodbUnits,
+    logs: capture.logs,
+    pollBackoff: backoff,
+    mails: counted.mails,
     itemBytes: {
       orders: { mean: mean(sizes), max: Math.max(0, ...sizes), pendingMean: mean(pendingSizes) },
       idempotency: { mean: mean(idemSizes), max: Math.max(0, ...idemSizes) },
     },
     settings: { paymentSuccessRate: 0.9, deliveryWaitMs: 3000, retryIntervalMs: 200, concurrency },
+    calibratedMeanMs,
+    calibrationOrders,
+    calibrationExecutionMs,
   };
 }

@@ -1,23 +1,32 @@
 /**
- * AWS cost per 100,000 orders from what the local cost run counted, times the list prices of
- * aws-prices.ts. Per order: API requests (the POST and the order page's polling), Lambda requests
- * and GB-seconds, DynamoDB read/write units by item size (the table and its GSI), SQS requests,
- * Step Functions state transitions (retries included), SNS publishes and e-mails.
+ * AWS cost per 100,000 orders from what the local cost run counted (cost-scenario.ts), times the
+ * list prices of aws-prices.ts, for the deployment the backend's CDK source describes
+ * (cloud-config.ts: Standard or Express workflow, Lambda architecture, workflow log level, X-Ray
+ * sampling). Every line is `counted quantity per order x unit price x 100,000`.
  */
 import { FUNCTIONS } from '../amplify/domain/resources.ts';
-import { PRICES, PRICES_DATE, PRICES_REGION, PRICES_SOURCE } from './aws-prices.ts';
+import { PRICE_LIST, PRICES, PRICES_DATE, PRICES_REGION, PRICES_SOURCE } from './aws-prices.ts';
+import type { CloudConfig } from './cloud-config.ts';
 import type { CostCounts } from './cost-scenario.ts';
 
-const PER = 100_000;
-const kb = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
-const fourKb = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096));
+export const ORDERS_PER_MONTH = 100_000;
+const SECONDS_PER_MONTH = 30 * 24 * 3600;
+const GB = 1024 ** 3;
 
 export interface CostLine {
   service: string;
   what: string;
+  /** The billed quantity per order (requests, GB-seconds, units, GB, traces). */
   perOrder: number;
   unitPriceUSD: number;
   per100kUSD: number;
+}
+
+export interface Lever {
+  name: string;
+  /** Where the change would be made. */
+  where: string;
+  savesPer100kUSD: number;
 }
 
 export interface CostFigures {
@@ -26,99 +35,197 @@ export interface CostFigures {
   breakdown: CostLine[];
   byService: Record<string, number>;
   perOrder: Record<string, number>;
-  prices: { date: string; region: string; source: string };
+  /** The headline with the free tiers this workload would use in a new account (see assumptions). */
+  freeTierAdjustedPer100kUSD: number;
+  levers: Lever[];
+  /** The headline minus every lever's saving. */
+  withLeversPer100kUSD: number;
+  deployment: CloudConfig;
+  prices: { date: string; region: string; source: string; list: typeof PRICE_LIST };
   assumptions: string[];
-  alternative: { label: string; per100kOrdersUSD: number; replaces: string; lines: CostLine[]; description: string };
   counts: CostCounts;
 }
 
 const memoryOf = (name: string) => Object.values(FUNCTIONS).find((f) => f.name === name)?.memoryMB ?? 128;
 
-export function computeCost(c: CostCounts, target = 5): CostFigures {
+// ---- log line formats the cloud writes and the local run does not (lengths only) ----
+const REQUEST_ID = '3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b';
+/** Lambda's platform lines per invocation (text format), with X-Ray's line when tracing is active. */
+export function lambdaPlatformLines(tracing: boolean): string[] {
+  return [
+    `START RequestId: ${REQUEST_ID} Version: $LATEST`,
+    `END RequestId: ${REQUEST_ID}`,
+    `REPORT RequestId: ${REQUEST_ID}\tDuration: 42.42 ms\tBilled Duration: 43 ms\tMemory Size: 128 MB\tMax Memory Used: 96 MB\t` +
+      (tracing ? `\nXRAY TraceId: 1-6749a1b2-0123456789abcdef01234567\tSegmentId: 0123456789abcdef\tSampled: true\t` : ''),
+  ];
+}
+/** One Step Functions log event (vended logs, without execution data), e.g. TaskStateEntered. */
+export const WORKFLOW_LOG_EVENT = JSON.stringify({
+  id: '12',
+  type: 'TaskStateEntered',
+  details: { name: 'ArrangeShipment' },
+  previous_event_id: '11',
+  event_timestamp: '1764400250123',
+  execution_arn: `arn:aws:states:us-east-1:123456789012:express:orderplatform-sandbox-order-workflow:${REQUEST_ID}:${REQUEST_ID}`,
+  redrive_count: '0',
+});
+/** Values an API Gateway access log line is filled with (the format comes from the stage). */
+export const ACCESS_LOG_VALUES: Record<string, string> = {
+  requestId: REQUEST_ID,
+  ip: '203.0.113.42',
+  user: '-',
+  caller: '-',
+  requestTime: '29/Nov/2026:07:10:50 +0000',
+  httpMethod: 'GET',
+  resourcePath: '/orders/{orderId}',
+  status: '200',
+  protocol: 'HTTP/1.1',
+  responseLength: '1480',
+};
+
+/** The share of trace roots X-Ray records under a sampling rule at a steady request rate (per second). */
+export function sampledShare(ratePerSecond: number, rule: { reservoirPerSecond: number; fixedRate: number }): number {
+  if (ratePerSecond <= 0) return 0;
+  const reserved = Math.min(ratePerSecond, rule.reservoirPerSecond);
+  return (reserved + rule.fixedRate * (ratePerSecond - reserved)) / ratePerSecond;
+}
+
+/** Billed Express duration of one execution: 100 ms steps, at least one. */
+export const expressBilledSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 100)) / 10;
+
+export interface CostOptions {
+  target?: number;
+  /** Bytes of one API access log line (from the stage's format); 0 when the stage has none. */
+  accessLogLineBytes: number;
+}
+
+export function computeCost(c: CostCounts, deployment: CloudConfig, options: CostOptions): CostFigures {
   const n = c.orders;
+  const target = options.target ?? 5;
   const lines: CostLine[] = [];
   const add = (service: string, what: string, total: number, unitPriceUSD: number) => {
     const perOrder = total / n;
-    lines.push({ service, what, perOrder, unitPriceUSD, per100kUSD: perOrder * unitPriceUSD * PER });
+    lines.push({ service, what, perOrder, unitPriceUSD, per100kUSD: perOrder * unitPriceUSD * ORDERS_PER_MONTH });
   };
+  const express = deployment.workflowType === 'EXPRESS';
+  const apiRequests = c.apiRequests.post + c.apiRequests.get + c.apiRequests.other;
+  const delivered = c.statuses.DELIVERED ?? 0;
+  // Express: each shipped order's delivery is confirmed by one scheduled invocation of
+  // process-order (a one-time EventBridge Scheduler schedule), not by a workflow task.
+  const scheduledInvocations = express ? delivered : 0;
 
-  // API Gateway: every request the customer's browser made for the order.
-  add('API Gateway', `REST requests (1 POST + ${c.pollsPerOrder.mean.toFixed(2)} GET polls)`, c.apiRequests.post + c.apiRequests.get + c.apiRequests.other, PRICES.apiGatewayRestRequest);
+  // ---- API Gateway: every request the customer's browser made for the order.
+  add('API Gateway', `REST requests (${(c.apiRequests.post / n).toFixed(2)} POST + ${c.pollsPerOrder.mean.toFixed(2)} GET polls)`, apiRequests, PRICES.apiGatewayRestRequest);
 
-  // Lambda: requests, and GB-seconds from the mean local handler time rounded up to 1 ms.
-  for (const [name, invocations] of Object.entries(c.invocations)) {
-    if (invocations <= 0) continue;
-    add('Lambda', `${name} requests`, invocations, PRICES.lambdaRequest);
-    const meanMs = Math.ceil((c.durationsMs[name] ?? 0) / invocations);
-    const gbSeconds = invocations * (meanMs / 1000) * (memoryOf(name) / 1024);
-    add('Lambda', `${name} GB-s (${invocations / n} x ${meanMs} ms x ${memoryOf(name)} MB)`, gbSeconds, PRICES.lambdaGbSecond);
+  // ---- Lambda: requests, and GB-seconds from the mean local handler time rounded up to 1 ms.
+  const gbSecondPrice = deployment.lambdaArchitecture === 'arm64' ? PRICES.lambdaArmGbSecond : PRICES.lambdaGbSecond;
+  const invocations = Object.entries(c.invocations).filter(([, v]) => v > 0);
+  for (const [name, count] of invocations) {
+    add('Lambda', `${name} requests`, count, PRICES.lambdaRequest);
+    // The sequential pass's handler time when there is one (no queueing for the shared cores).
+    const calibrated = c.calibratedMeanMs?.[name];
+    const meanMs = Math.ceil(calibrated ?? (c.durationsMs[name] ?? 0) / count);
+    const gbSeconds = count * (meanMs / 1000) * (memoryOf(name) / 1024);
+    add('Lambda', `${name} GB-s, ${deployment.lambdaArchitecture} (${(count / n).toFixed(2)} x ${meanMs} ms${calibrated === undefined ? '' : ' sequential'} x ${memoryOf(name)} MB)`, gbSeconds, gbSecondPrice);
   }
 
-  // DynamoDB: units by measured item size. Writes to the orders table also write its GSI
-  // (CustomerIndex projects ALL attributes), so they are counted twice.
-  const t = c.dynamodbByTable;
-  const ordersPut = t['orders:PutItem'] ?? 0;
-  const ordersUpdate = (t['orders:UpdateItem'] ?? 0) + (t['orders:DeleteItem'] ?? 0);
-  const ordersGet = t['orders:GetItem'] ?? 0;
-  const idemWrites = (t['idempotency:PutItem'] ?? 0) + (t['idempotency:UpdateItem'] ?? 0) + (t['idempotency:DeleteItem'] ?? 0);
-  const idemGet = t['idempotency:GetItem'] ?? 0;
-  const pendingKb = kb(c.itemBytes.orders.pendingMean);
-  const finalKb = kb(c.itemBytes.orders.max);
-  add('DynamoDB', `orders PutItem WRU (${ordersPut / n}/order x ${pendingKb} KB)`, ordersPut * pendingKb, PRICES.dynamoWriteRequestUnit);
-  add('DynamoDB', `orders UpdateItem WRU (${(ordersUpdate / n).toFixed(2)}/order x ${finalKb} KB)`, ordersUpdate * finalKb, PRICES.dynamoWriteRequestUnit);
-  add('DynamoDB', 'CustomerIndex GSI WRU (every orders write)', ordersPut * pendingKb + ordersUpdate * finalKb, PRICES.dynamoWriteRequestUnit);
-  add('DynamoDB', `idempotency writes WRU (${(idemWrites / n).toFixed(2)}/order)`, idemWrites * kb(c.itemBytes.idempotency.max), PRICES.dynamoWriteRequestUnit);
-  add('DynamoDB', `GetItem RRU, strongly consistent (${((ordersGet + idemGet) / n).toFixed(2)}/order)`, ordersGet * fourKb(c.itemBytes.orders.max) + idemGet, PRICES.dynamoReadRequestUnit);
+  // ---- Step Functions.
+  const executions = c.executions.count;
+  const transitions = c.executions.transitions + c.executions.retries;
+  if (express) {
+    add('Step Functions', `Express requests (${(executions / n).toFixed(2)}/order)`, executions, PRICES.sfnExpressRequest);
+    // Billed per execution in 100 ms steps; the sequential pass's executions when there are
+    // some (the counted run's wall times include queueing for the shared cores).
+    const sample = c.calibrationExecutionMs?.length ? c.calibrationExecutionMs : c.executions.durationsMs;
+    const billedPerExecution = sample.reduce((s, ms) => s + expressBilledSeconds(ms), 0) / Math.max(1, sample.length);
+    const billedSeconds = billedPerExecution * executions;
+    add('Step Functions', `Express duration (${billedPerExecution.toFixed(1)} s/execution billed in 100 ms steps, 64 MB)`, billedSeconds * (64 / 1024), PRICES.sfnExpressGbSecond);
+    add('EventBridge Scheduler', `delivery confirmations (${(scheduledInvocations / n).toFixed(2)}/order)`, scheduledInvocations, PRICES.schedulerInvocation);
+  } else {
+    add('Step Functions', `Standard transitions (${(transitions / n).toFixed(2)}/order incl. ${c.executions.retries} retries)`, transitions, PRICES.sfnStandardTransition);
+  }
+
+  // ---- DynamoDB: write units per table and per index from each write's before/after item.
+  for (const [table, u] of Object.entries(c.dynamodbUnits)) {
+    add('DynamoDB', `${table} table WRU (${(u.writes / n).toFixed(2)} writes/order, ${u.failedConditionalWrites} refused)`, u.tableUnits, PRICES.dynamoWriteRequestUnit);
+    for (const [index, i] of Object.entries(u.indexes)) {
+      const ops = [`${(i.puts / n).toFixed(2)} put`, `${(i.moves / n).toFixed(2)} key moves (2 writes)`, `${(i.rewrites / n).toFixed(2)} rewrites`, `${(i.deletes / n).toFixed(2)} deletes`];
+      add('DynamoDB', `${index} WRU (${ops.join(', ')} per order)`, i.units, PRICES.dynamoWriteRequestUnit);
+    }
+    if (u.reads > 0) add('DynamoDB', `${table} GetItem RRU (${(u.reads / n).toFixed(2)}/order)`, u.readUnits, PRICES.dynamoReadRequestUnit);
+  }
   for (const op of ['Query', 'Scan']) {
-    const count = Object.entries(t).filter(([k]) => k.endsWith(`:${op}`)).reduce((s, [, v]) => s + v, 0);
-    const bytes = c.services.dynamodb?.[op]?.responseBytes ?? 0;
-    if (count > 0) add('DynamoDB', `${op} RRU (by returned size)`, Math.max(count, Math.ceil(bytes / 4096)), PRICES.dynamoReadRequestUnit);
+    const stats = c.services.dynamodb?.[op];
+    if (stats && stats.requests > 0) add('DynamoDB', `${op} RRU (by returned size)`, Math.max(stats.requests, Math.ceil(stats.responseBytes / 4096)), PRICES.dynamoReadRequestUnit);
   }
 
-  // SQS: SendMessage from app-server, plus the event source's receive and delete per batch.
+  // ---- SQS: SendMessage from the handlers, plus the event source's receive and delete per batch.
   const sqsHandler = Object.values(c.services.sqs ?? {}).reduce((s, op) => s + op.requests, 0);
-  add('SQS', 'SendMessage (app-server)', sqsHandler, PRICES.sqsRequest);
+  add('SQS', 'handler requests (SendMessage)', sqsHandler, PRICES.sqsRequest);
   const batches = c.invocations['order-starter'] ?? 0;
   add('SQS', `event source ReceiveMessage + DeleteMessageBatch (${(batches / n).toFixed(2)} batches/order)`, batches * 2, PRICES.sqsRequest);
 
-  // Step Functions Standard: transitions, retries included.
-  add('Step Functions', `Standard transitions (${((c.executions.transitions + c.executions.retries) / n).toFixed(2)}/order incl. ${c.executions.retries} retries)`, c.executions.transitions + c.executions.retries, PRICES.sfnStandardTransition);
-
-  // SNS.
+  // ---- SNS.
   add('SNS', 'Publish', c.services.sns?.Publish?.requests ?? 0, PRICES.snsPublish);
   add('SNS', 'e-mail deliveries', c.mails, PRICES.snsEmailDelivery);
+
+  // ---- CloudWatch Logs: bytes per event plus 26 bytes of per-event overhead, priced per GB.
+  const overhead = PRICES.cloudWatchLogsEventOverheadBytes;
+  const handlerBytes = Object.values(c.logs).reduce((s, l) => s + l.bytes + l.events * overhead, 0);
+  const handlerEvents = Object.values(c.logs).reduce((s, l) => s + l.events, 0);
+  add('CloudWatch Logs', `Lambda handler logs at INFO (${(handlerEvents / n).toFixed(1)} lines/order, measured)`, handlerBytes / GB, PRICES.cloudWatchLogsIngestGb);
+  const allInvocations = invocations.reduce((s, [, v]) => s + v, 0);
+  const platformBytes = lambdaPlatformLines(true).reduce((s, l) => s + Buffer.byteLength(l) + overhead, 0);
+  add('CloudWatch Logs', `Lambda START/END/REPORT lines (${(allInvocations / n).toFixed(2)} invocations/order)`, (allInvocations * platformBytes) / GB, PRICES.cloudWatchLogsIngestGb);
+  if (options.accessLogLineBytes > 0) {
+    add('CloudWatch Logs', `API access log (${deployment.apiAccessLogFormat}, ${options.accessLogLineBytes} B/request)`, (apiRequests * (options.accessLogLineBytes + overhead)) / GB, PRICES.cloudWatchLogsIngestGb);
+  }
+  const workflowEvents = workflowLogEvents(c, deployment, scheduledInvocations);
+  add('CloudWatch Logs', `workflow log at ${deployment.workflowLogLevel} (${(workflowEvents / n).toFixed(1)} events/order)`, (workflowEvents * (Buffer.byteLength(WORKFLOW_LOG_EVENT) + overhead)) / GB, PRICES.cloudWatchLogsIngestGb);
+  const ingestedGb = lines.filter((l) => l.service === 'CloudWatch Logs').reduce((s, l) => s + l.perOrder * n, 0);
+  add('CloudWatch Logs', 'storage, 1-month retention (uncompressed: an upper bound)', ingestedGb, PRICES.cloudWatchLogsStorageGbMonth);
+
+  // ---- X-Ray: one trace per request that starts one (API request, SQS batch, scheduled invocation;
+  // Step Functions and the functions it calls join their caller's trace), at the sampling rule's share.
+  const roots = apiRequests + batches + scheduledInvocations;
+  const rate = ((roots / n) * ORDERS_PER_MONTH) / SECONDS_PER_MONTH;
+  const share = sampledShare(rate, deployment.xraySampling);
+  add('X-Ray', `traces recorded (${(roots / n).toFixed(2)} trace roots/order x ${(share * 100).toFixed(0)}% sampled: ${deployment.xraySampling.rule})`, roots * share, PRICES.xrayTraceRecorded);
 
   const total = lines.reduce((s, l) => s + l.per100kUSD, 0);
   const byService: Record<string, number> = {};
   for (const l of lines) byService[l.service] = (byService[l.service] ?? 0) + l.per100kUSD;
 
-  // The design we recommend, as an estimate: an Express workflow for payment -> shipment ->
-  // notification (billed per request and duration, not per transition) and a one-time
-  // EventBridge Scheduler schedule that invokes process-order's confirm_delivery when the
-  // estimated delivery date arrives (instead of a Standard workflow waiting for days).
-  const processOrderMean = Math.ceil((c.durationsMs['process-order'] ?? 0) / Math.max(1, c.invocations['process-order'] ?? 1));
-  const stepsPerExpress = Math.max(0, ((c.invocations['process-order'] ?? 0) - (c.statuses.DELIVERED ?? 0)) / n);
-  const expressSeconds = Math.ceil((stepsPerExpress * processOrderMean) / 100) / 10;
-  const delivered = (c.statuses.DELIVERED ?? 0) / n;
-  const alt: CostLine[] = [
-    { service: 'Step Functions', what: 'Express requests (1/order)', perOrder: 1, unitPriceUSD: PRICES.sfnExpressRequest, per100kUSD: PRICES.sfnExpressRequest * PER },
-    {
-      service: 'Step Functions',
-      what: `Express duration (${expressSeconds.toFixed(1)} s at 64 MB, 100 ms steps)`,
-      perOrder: expressSeconds * (64 / 1024),
-      unitPriceUSD: PRICES.sfnExpressGbSecond,
-      per100kUSD: expressSeconds * (64 / 1024) * PRICES.sfnExpressGbSecond * PER,
-    },
-    {
-      service: 'EventBridge Scheduler',
-      what: `delivery confirmation (${delivered.toFixed(2)}/order)`,
-      perOrder: delivered,
-      unitPriceUSD: PRICES.schedulerInvocation,
-      per100kUSD: delivered * PRICES.schedulerInvocation * PER,
-    },
-  ];
-  const standard = byService['Step Functions'] ?? 0;
-  const altTotal = total - standard + alt.reduce((s, l) => s + l.per100kUSD, 0);
+  // ---- Free tiers (ignored by the headline: they are per account and shared with other workloads).
+  const schedulerUsd = byService['EventBridge Scheduler'] ?? 0;
+  const tracesPerMonth = (roots / n) * share * ORDERS_PER_MONTH;
+  const xrayFree = Math.min(tracesPerMonth, PRICES.xrayFreeTracesPerMonth) * PRICES.xrayTraceRecorded;
+  const schedulerFree = (scheduledInvocations / n) * ORDERS_PER_MONTH <= PRICES.schedulerFreeInvocationsPerMonth ? schedulerUsd : 0;
+
+  // ---- Levers: what each change would save, from the same counts.
+  const levers: Lever[] = [];
+  const xrayUsd = byService['X-Ray'] ?? 0;
+  const leanRule = { reservoirPerSecond: 0, fixedRate: 0.05 };
+  levers.push({
+    name: 'X-Ray sampling rule: reservoir 0, 5% of requests (CfnSamplingRule)',
+    where: 'backend (amplify/cloud): the bench reads the rule from there',
+    savesPer100kUSD: xrayUsd - roots * sampledShare(rate, leanRule) * PRICES.xrayTraceRecorded * (ORDERS_PER_MONTH / n),
+  });
+  const handlerLogUsd = lines.find((l) => l.what.startsWith('Lambda handler logs'))?.per100kUSD ?? 0;
+  levers.push({ name: 'Lambda log level WARN in the cloud (POWERTOOLS_LOG_LEVEL): drops the INFO lines', where: 'backend (function environment)', savesPer100kUSD: handlerLogUsd * (1 + PRICES.cloudWatchLogsStorageGbMonth / PRICES.cloudWatchLogsIngestGb) });
+  const restUsd = byService['API Gateway'] ?? 0;
+  levers.push({
+    name: 'HTTP API instead of REST ($1.00 instead of $3.50 per million requests)',
+    where: 'backend (API construct; the Cognito authorizer and CORS exist for HTTP APIs too)',
+    savesPer100kUSD: restUsd * (1 - PRICES.apiGatewayHttpRequest / PRICES.apiGatewayRestRequest),
+  });
+  // One poll of the order page: an API request, an app-server invocation, a read, its logs and trace.
+  const perPollUsd = perPollCost(c, lines, share, options.accessLogLineBytes);
+  levers.push({
+    name: `order page polls once less per order (now ${c.pollsPerOrder.mean.toFixed(2)}; each costs $${perPollUsd.toFixed(3)} per 100k orders)`,
+    where: 'storefront (src/lib/timeline.ts pollDelay) or a push channel',
+    savesPer100kUSD: perPollUsd,
+  });
 
   return {
     per100kOrdersUSD: total,
@@ -126,31 +233,76 @@ export function computeCost(c: CostCounts, target = 5): CostFigures {
     breakdown: lines,
     byService,
     perOrder: {
-      apiRequests: (c.apiRequests.post + c.apiRequests.get) / n,
-      lambdaInvocations: Object.values(c.invocations).reduce((s, v) => s + v, 0) / n,
-      stateTransitions: (c.executions.transitions + c.executions.retries) / n,
-      dynamodbWrites: (ordersPut + ordersUpdate + idemWrites) / n,
-      dynamodbReads: (ordersGet + idemGet) / n,
+      apiRequests: apiRequests / n,
+      getPolls: c.pollsPerOrder.mean,
+      lambdaInvocations: allInvocations / n,
+      workflowExecutions: executions / n,
+      stateTransitions: transitions / n,
+      scheduledInvocations: scheduledInvocations / n,
+      dynamodbWrites: Object.values(c.dynamodbUnits).reduce((s, u) => s + u.writes, 0) / n,
+      dynamodbWriteUnits: Object.values(c.dynamodbUnits).reduce((s, u) => s + u.tableUnits + Object.values(u.indexes).reduce((t, i) => t + i.units, 0), 0) / n,
+      dynamodbReads: Object.values(c.dynamodbUnits).reduce((s, u) => s + u.reads, 0) / n,
+      logBytes: (ingestedGb * GB) / n,
+      traceRoots: roots / n,
       snsPublishes: (c.services.sns?.Publish?.requests ?? 0) / n,
       emails: c.mails / n,
     },
-    prices: { date: PRICES_DATE, region: PRICES_REGION, source: PRICES_SOURCE },
+    freeTierAdjustedPer100kUSD: total - xrayFree - schedulerFree,
+    levers,
+    withLeversPer100kUSD: total - levers.reduce((s, l) => s + l.savesPer100kUSD, 0),
+    deployment,
+    prices: { date: PRICES_DATE, region: PRICES_REGION, source: PRICES_SOURCE, list: PRICE_LIST },
     assumptions: [
-      `Payment success rate ${c.settings.paymentSuccessRate} (the default: declines are part of real traffic); ${JSON.stringify(c.statuses)} of ${n} orders.`,
-      `Each customer keeps the order page open from POST until the order is final; local delivery wait ${c.settings.deliveryWaitMs} ms, so ${c.pollsPerOrder.mean.toFixed(2)} GETs per order. In AWS the wait is days: a tab left open polls every 10 s (360 requests an hour).`,
-      'Lambda durations are the local handlers\' measured times (a proxy: in-process, sharing two cores with the local services), mean per function rounded up to 1 ms.',
-      'DynamoDB: PutItem counted at the size POST writes, UpdateItem at the largest final item (UpdateItem bills the larger of before/after); CustomerIndex (projection ALL) doubles every orders write.',
-      'SQS: the event source\'s receives are approximated by one ReceiveMessage and one DeleteMessageBatch per order-starter batch; idle long polls (a fixed ~$0.26 a month) are not per order.',
-      'Not included: CloudFront/S3 for the storefront, CloudWatch logs/metrics/alarms, data transfer, the recovery schedule, storage, free tiers.',
+      `Deployment read from the backend source: ${deployment.workflowType} workflow (${deployment.sources.workflowType}), workflow log level ${deployment.workflowLogLevel}, Lambda ${deployment.lambdaArchitecture} (${deployment.sources.lambdaArchitecture}), X-Ray ${deployment.xraySampling.rule}.`,
+      `Payment success rate ${c.settings.paymentSuccessRate} (declines are real traffic); outcomes ${JSON.stringify(c.statuses)} of ${n} orders.`,
+      `Each customer keeps the order page open from POST until the order is final, polling with the page's back-off (${JSON.stringify(c.pollBackoff)} over src/lib/timeline.ts's defaults); local delivery wait ${c.settings.deliveryWaitMs} ms, so ${c.pollsPerOrder.mean.toFixed(2)} GETs per order. A tab left open for days would poll every 10 s.`,
+      `Lambda durations: the local handlers' mean time per invocation in a sequential pass of ${c.calibrationOrders} more orders after the counted run (in-process, beside the local services on two shared cores: an upper bound for I/O-bound handlers), rounded up to 1 ms; the counted run's own mean includes queueing for the cores.`,
+      'Express duration: each execution\'s local wall time rounded up to 100 ms at the 64 MB minimum (local retry waits are shortened, so a run with retries under-counts them).',
+      'DynamoDB: every write priced at the larger of its before/after item, every index entry it puts, moves (2 writes), rewrites or deletes at the projected size (write-ledger.ts); reads at the size of the item read; refused conditional writes cost their item size.',
+      'SQS: the event source is approximated by one ReceiveMessage and one DeleteMessageBatch per order-starter batch; idle long polls (a fixed ~$0.26 a month) are not per order.',
+      "CloudWatch Logs: the handlers' log lines as the local run wrote them at INFO (Powertools' default; the cloud sets no level), Lambda's START/END/REPORT lines per invocation, one access log line per API request in the stage's format, the workflow's history events at its log level; 26 bytes per event; EMF metric lines are not counted (metrics are disabled locally; one line per POST, ~$0.001).",
+      `X-Ray: trace roots at ${rate.toFixed(2)}/s (100,000 orders spread over a month) under ${deployment.xraySampling.rule}: ${(share * 100).toFixed(1)}% recorded.`,
+      `Free tiers are ignored in the headline (they are per account). With them (a new account): X-Ray's first 100,000 traces a month and Scheduler's first 14 million invocations are free: $${(total - xrayFree - schedulerFree).toFixed(2)}.`,
+      'Not included: CloudFront/S3 for the storefront, CloudWatch metrics/alarms (fixed per month), data transfer, table storage and backups, the recovery schedule (fixed per month).',
     ],
-    alternative: {
-      label: 'ESTIMATE: Express workflow + scheduled delivery confirmation',
-      per100kOrdersUSD: altTotal,
-      replaces: `Step Functions Standard ($${standard.toFixed(2)} per 100k orders)`,
-      lines: alt,
-      description:
-        'Payment -> shipment -> notification as an Express workflow (retries and catches unchanged; ~1-2 s, well under the 5-minute limit), which then creates a one-time EventBridge Scheduler schedule at estimatedDeliveryDate that invokes process-order confirm_delivery. Every other counted cost is unchanged.',
-    },
     counts: c,
   };
+}
+
+/** History events the workflow writes to its log group at its log level. */
+export function workflowLogEvents(c: CostCounts, deployment: CloudConfig, scheduledInvocations: number): number {
+  const failed = c.executions.byStatus.FAILED ?? 0;
+  // Task attempts of the workflow: process-order invocations it made (retries included).
+  const taskAttempts = Math.max(0, (c.invocations['process-order'] ?? 0) - scheduledInvocations);
+  switch (deployment.workflowLogLevel) {
+    case 'ALL':
+      // ExecutionStarted + ExecutionSucceeded/Failed; StateEntered + StateExited per state;
+      // TaskScheduled + TaskStarted + TaskSucceeded/Failed per task attempt.
+      return c.executions.count * 2 + c.executions.transitions * 2 + taskAttempts * 3;
+    case 'ERROR':
+      // Failure events only: a failed attempt (retried or caught) and a failed execution.
+      return c.executions.retries + failed * 2;
+    case 'FATAL':
+      return failed;
+    default:
+      return 0;
+  }
+}
+
+/** What one more GET of the order page costs, per 100k orders, from the run's own per-request figures. */
+function perPollCost(c: CostCounts, lines: CostLine[], traceShare: number, accessLogLineBytes: number): number {
+  const appServer = c.invocations['app-server'] ?? 0;
+  const lambdaGbs = lines.find((l) => l.what.startsWith('app-server GB-s'));
+  const gbsPerInvocation = lambdaGbs && appServer > 0 ? (lambdaGbs.perOrder * c.orders) / appServer : 0;
+  const orders = Object.values(c.dynamodbUnits)[0];
+  const readUnitsPerGet = orders && orders.reads > 0 ? orders.readUnits / orders.reads : 1;
+  const logBytes = (c.logs['app-server']?.bytes ?? 0) / Math.max(1, appServer) + accessLogLineBytes + 3 * PRICES.cloudWatchLogsEventOverheadBytes;
+  const usd =
+    PRICES.apiGatewayRestRequest +
+    PRICES.lambdaRequest +
+    gbsPerInvocation * (lambdaGbs?.unitPriceUSD ?? PRICES.lambdaGbSecond) +
+    readUnitsPerGet * PRICES.dynamoReadRequestUnit +
+    (logBytes / GB) * PRICES.cloudWatchLogsIngestGb +
+    traceShare * PRICES.xrayTraceRecorded;
+  return usd * ORDERS_PER_MONTH;
 }

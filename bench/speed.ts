@@ -63,6 +63,8 @@ export interface SpeedTarget {
   idToken: string;
   dynamodb: string;
   ordersTable: string;
+  /** The SDK floor server (sdk-floor.ts) in the stack's process. */
+  floorUrl: string;
 }
 
 export interface ApiFigures {
@@ -74,20 +76,28 @@ export interface ApiFigures {
   postP99Ms: number;
   rawPutPerSec: number;
   ratio: number;
+  /** PutItem + SendMessage through the SDK from a bare node:http server, same process as the stack. */
+  sdkFloorPostPerSec: number;
+  sdkFloorRatio: number;
   getPerSec: number;
   getP50Ms: number;
   getP99Ms: number;
   rawGetPerSec: number;
   getRatio: number;
+  /** GetItem through the SDK from the same bare server. */
+  sdkFloorGetPerSec: number;
+  getSdkFloorRatio: number;
+  /** The order queue's poller is paused while POST is loaded: the workflow runs afterwards. */
+  pollerPausedDuringPost: true;
   orderItemBytes: number;
   failedRequests: number;
-  trialsDetail: { post: number[]; rawPut: number[]; get: number[]; rawGet: number[] };
+  trialsDetail: { post: number[]; rawPut: number[]; floorPost: number[]; get: number[]; rawGet: number[]; floorGet: number[] };
 }
 
-function postOrders(target: SpeedTarget, durationSec?: number, amount?: number): Promise<LoadResult> {
+function postOrders(target: SpeedTarget, durationSec?: number, amount?: number, baseUrl = target.apiUrl): Promise<LoadResult> {
   let i = 0;
   return load({
-    url: new URL('orders', target.apiUrl).toString(),
+    url: new URL('orders', baseUrl).toString(),
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: target.idToken },
     next: () => ({ body: JSON.stringify(orderRequest(i++)), headers: { 'Idempotency-Key': idempotencyKey() } }),
@@ -111,6 +121,8 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
     body: JSON.stringify(orderRequest(1)),
   });
   const { orderId } = (await created.json()) as { orderId: string };
+  child.send({ type: 'floor-template', orderId });
+  await child.next('done');
   const { Item } = await db.send(new GetItemCommand({ TableName: target.ordersTable, Key: { orderId: { S: orderId } }, ConsistentRead: true }));
   if (!Item) throw new Error('The sample order was not stored');
   const template: Record<string, AttributeValue> = Item;
@@ -137,9 +149,9 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
     const page = await db.send(new ScanCommand({ TableName: target.ordersTable, Limit: 2000, ProjectionExpression: 'orderId' }));
     return (page.Items ?? []).map((item) => item.orderId!.S!);
   };
-  const apiGet = (keys: string[]) => {
+  const apiGet = (keys: string[], baseUrl = target.apiUrl) => {
     let i = 0;
-    return load({ url: target.apiUrl, method: 'GET', headers: { Authorization: target.idToken }, next: () => ({ path: `/orders/${keys[i++ % keys.length]}` }), durationSec });
+    return load({ url: baseUrl, method: 'GET', headers: { Authorization: target.idToken }, next: () => ({ path: `/orders/${keys[i++ % keys.length]}` }), durationSec });
   };
   const rawGet = (keys: string[]) => {
     let i = 0;
@@ -152,34 +164,53 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
     });
   };
 
+  /** POST load with the order queue's poller paused: the API alone; the workflow runs after. */
+  const paused = async <T>(run: () => Promise<T>): Promise<T> => {
+    child.send({ type: 'pause' });
+    await child.next('done');
+    try {
+      return await run();
+    } finally {
+      child.send({ type: 'resume' });
+      await child.next('done');
+    }
+  };
+
   // Warm-up: every path once, briefly, then let the workflow catch up.
   log('  warm-up');
   const warm = durationSec;
   durationSec = 1;
   await rawPut();
-  posted += (await postOrders(target, 1)).ok;
+  await postOrders(target, 1, undefined, target.floorUrl);
+  posted += (await paused(() => postOrders(target, 1))).ok;
   await drain(child, posted);
   let keys = await ids();
   await rawGet(keys);
+  await apiGet(keys, target.floorUrl);
   await apiGet(keys);
   durationSec = warm;
 
   const post: LoadResult[] = [];
   const put: LoadResult[] = [];
+  const floorPost: LoadResult[] = [];
   const get: LoadResult[] = [];
   const rget: LoadResult[] = [];
+  const floorGet: LoadResult[] = [];
   for (let t = 1; t <= trials; t++) {
     put.push(await rawPut());
-    const p = await postOrders(target, durationSec);
+    floorPost.push(await postOrders(target, durationSec, undefined, target.floorUrl));
+    const p = await paused(() => postOrders(target, durationSec));
     post.push(p);
     posted += p.ok;
-    // The workflow runs in the same process: let it finish before the next measurement.
+    // The orders just posted run through the workflow now, before the next measurement.
     await drain(child, posted);
     keys = await ids();
     rget.push(await rawGet(keys));
+    floorGet.push(await apiGet(keys, target.floorUrl));
     get.push(await apiGet(keys));
     log(
-      `  trial ${t}: POST ${p.perSec.toFixed(0)}/s vs PutItem ${put.at(-1)!.perSec.toFixed(0)}/s; GET ${get.at(-1)!.perSec.toFixed(0)}/s vs GetItem ${rget.at(-1)!.perSec.toFixed(0)}/s`,
+      `  trial ${t}: POST ${p.perSec.toFixed(0)}/s vs SDK floor ${floorPost.at(-1)!.perSec.toFixed(0)}/s vs PutItem ${put.at(-1)!.perSec.toFixed(0)}/s; ` +
+        `GET ${get.at(-1)!.perSec.toFixed(0)}/s vs SDK floor ${floorGet.at(-1)!.perSec.toFixed(0)}/s vs GetItem ${rget.at(-1)!.perSec.toFixed(0)}/s`,
     );
   }
   db.destroy();
@@ -188,6 +219,8 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
   const rawPutPerSec = m(put, (r) => r.perSec);
   const getPerSec = m(get, (r) => r.perSec);
   const rawGetPerSec = m(rget, (r) => r.perSec);
+  const sdkFloorPostPerSec = m(floorPost, (r) => r.perSec);
+  const sdkFloorGetPerSec = m(floorGet, (r) => r.perSec);
   return {
     ordersPosted: posted,
     rawPutPerSecTrials: put.map((r) => r.perSec),
@@ -200,14 +233,26 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
       postP99Ms: m(post, (r) => r.p99),
       rawPutPerSec,
       ratio: postOrdersPerSec / rawPutPerSec,
+      sdkFloorPostPerSec,
+      sdkFloorRatio: postOrdersPerSec / sdkFloorPostPerSec,
       getPerSec,
       getP50Ms: m(get, (r) => r.p50),
       getP99Ms: m(get, (r) => r.p99),
       rawGetPerSec,
       getRatio: getPerSec / rawGetPerSec,
+      sdkFloorGetPerSec,
+      getSdkFloorRatio: getPerSec / sdkFloorGetPerSec,
+      pollerPausedDuringPost: true,
       orderItemBytes,
-      failedRequests: [...post, ...put, ...get, ...rget].reduce((s, r) => s + r.failed, 0),
-      trialsDetail: { post: post.map((r) => r.perSec), rawPut: put.map((r) => r.perSec), get: get.map((r) => r.perSec), rawGet: rget.map((r) => r.perSec) },
+      failedRequests: [...post, ...put, ...floorPost, ...get, ...rget, ...floorGet].reduce((s, r) => s + r.failed, 0),
+      trialsDetail: {
+        post: post.map((r) => r.perSec),
+        rawPut: put.map((r) => r.perSec),
+        floorPost: floorPost.map((r) => r.perSec),
+        get: get.map((r) => r.perSec),
+        rawGet: rget.map((r) => r.perSec),
+        floorGet: floorGet.map((r) => r.perSec),
+      },
     },
   };
 }

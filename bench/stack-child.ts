@@ -4,7 +4,9 @@
  * generator (autocannon, in the parent) then does not share an event loop with the server.
  *
  *   speed: payment success 1, delivery wait and retry interval 0; answers `outputs`,
- *          `pipeline` (resolves when `expected` executions exist and none is running) and `stop`.
+ *          `pipeline` (resolves when `expected` executions exist and none is running), `pause`/
+ *          `resume` (the order queue's poller), `floor-template` and `stop`. It also serves the
+ *          SDK floor (sdk-floor.ts) from this process, beside the stack.
  *   cost:  `instrument: true`, default payment success rate (0.9) and local timings; runs the
  *          cost scenario itself (see cost-scenario.ts) and sends back what it counted.
  */
@@ -13,17 +15,23 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/domain/resources.ts';
+import { pausePolling, resumePolling } from '../local/queue-poller.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { benchToken } from './order-request.ts';
 import { runCostScenario } from './cost-scenario.ts';
+import { startSdkFloor } from './sdk-floor.ts';
 
 export type ChildRequest =
   | { type: 'outputs' }
   | { type: 'pipeline'; expected: number }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'floor-template'; orderId: string }
   | { type: 'stop' };
 
 export type ChildReply =
-  | { type: 'ready'; apiUrl: string; dynamodb: string; ordersTable: string; idToken: string }
+  | { type: 'ready'; apiUrl: string; floorUrl: string; dynamodb: string; ordersTable: string; idToken: string }
+  | { type: 'done'; request: ChildRequest['type'] }
   | { type: 'outputs'; outputs: Record<string, unknown> }
   | { type: 'pipeline'; executions: number; succeeded: number; failed: number }
   | { type: 'cost'; counts: unknown }
@@ -33,7 +41,9 @@ const mode = process.argv[2] === 'cost' ? 'cost' : 'speed';
 const send = (reply: ChildReply) => process.send?.(reply);
 const dataDir = mkdtempSync(path.join(tmpdir(), `orders-bench-${mode}-`));
 
-process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+// Speed: quiet handlers. Cost: the level the functions log at in the cloud, where none is set
+// (amplify/functions/*/resource.ts), so Powertools' default INFO: the log bytes are priced.
+process.env.POWERTOOLS_LOG_LEVEL = mode === 'cost' ? 'INFO' : 'ERROR';
 
 async function main(): Promise<void> {
   const stack: LocalStack = await startLocalStack({
@@ -48,7 +58,9 @@ async function main(): Promise<void> {
     instrument: mode === 'cost',
     log: (line) => process.stderr.write(`[stack] ${line}\n`),
   });
+  const floor = mode === 'speed' ? await startSdkFloor(stack.endpoints, stack.names.ordersTable) : undefined;
   const stop = async () => {
+    await floor?.close();
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
@@ -68,6 +80,10 @@ async function main(): Promise<void> {
       try {
         if (request.type === 'outputs') send({ type: 'outputs', outputs: stack.outputs() });
         if (request.type === 'stop') await stop();
+        if (request.type === 'pause') await pausePolling(stack.names.queueUrl);
+        if (request.type === 'resume') resumePolling(stack.names.queueUrl);
+        if (request.type === 'floor-template') await floor!.useTemplate(request.orderId);
+        if (request.type === 'pause' || request.type === 'resume' || request.type === 'floor-template') send({ type: 'done', request: request.type });
         if (request.type === 'pipeline') {
           for (;;) {
             const list = stack.stepFunctions.list();
@@ -88,7 +104,7 @@ async function main(): Promise<void> {
       }
     })();
   });
-  send({ type: 'ready', apiUrl: stack.apiUrl, dynamodb: stack.endpoints.dynamodb, ordersTable: stack.names.ordersTable, idToken: await benchToken(stack) });
+  send({ type: 'ready', apiUrl: stack.apiUrl, floorUrl: floor!.url, dynamodb: stack.endpoints.dynamodb, ordersTable: stack.names.ordersTable, idToken: await benchToken(stack) });
 }
 
 main().catch((error: unknown) => {

@@ -19,11 +19,38 @@ export interface Poller {
   stop(): Promise<void>;
 }
 
+/**
+ * Queues whose pollers are paused, by URL: the bench pauses the order queue while it loads
+ * `POST /orders`, so that figure measures the API and not the workflow (which the pipeline figure
+ * owns). Module state, because the stack that owns the pollers runs in the same process.
+ */
+const paused = new Set<string>();
+const between = new Map<string, () => Promise<void>>();
+
+/** Stops receiving from `queueUrl` after the receive in flight; resolves once that one is handled. */
+export async function pausePolling(queueUrl: string): Promise<void> {
+  paused.add(queueUrl);
+  await between.get(queueUrl)?.();
+}
+
+export function resumePolling(queueUrl: string): void {
+  paused.delete(queueUrl);
+}
+
 export function startPoller(options: PollerOptions): Poller {
   const { sqs, queueUrl } = options;
   const abort = new AbortController();
+  let turn: Promise<void> = Promise.resolve();
+  let endTurn = () => undefined as void;
+  between.set(queueUrl, () => turn);
   const loop = (async () => {
     while (!abort.signal.aborted) {
+      endTurn();
+      if (paused.has(queueUrl)) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      turn = new Promise<void>((resolve) => (endTurn = resolve));
       try {
         const { Messages = [] } = await sqs.send(
           new ReceiveMessageCommand({
@@ -58,6 +85,8 @@ export function startPoller(options: PollerOptions): Poller {
     async stop() {
       abort.abort();
       await loop;
+      endTurn();
+      between.delete(queueUrl);
     },
   };
 }

@@ -18,6 +18,13 @@ export interface OperationStats {
   errors: number;
 }
 
+/** A call the service answered, for observers that need more than counts (the cost bench's index accounting). */
+export interface ObservedCall {
+  operation: string;
+  requestBody: Buffer;
+  status: number;
+}
+
 interface Fault {
   remaining: number;
   status: number;
@@ -46,6 +53,8 @@ export class ServiceProxy {
   readonly stats = new Map<string, OperationStats>();
   /** Requests by `<table>:<operation>` for services whose requests name a table (DynamoDB). */
   readonly byTable = new Map<string, number>();
+  /** Called with every call the service answered (not injected faults), after the response. */
+  readonly observers: ((call: ObservedCall) => void)[] = [];
   private readonly faults = new Map<string, Fault>();
   private readonly server: http.Server;
   private readonly target: URL;
@@ -125,6 +134,10 @@ export class ServiceProxy {
         if ((response.statusCode ?? 502) >= 400) stats.errors += 1;
         res.writeHead(response.statusCode ?? 502, response.headers);
         response.on('data', (chunk: Buffer) => (stats.responseBytes += chunk.length));
+        if (this.observers.length > 0) {
+          const call = { operation, requestBody: body, status: response.statusCode ?? 502 };
+          response.on('end', () => this.observers.forEach((observe) => observe(call)));
+        }
         response.pipe(res);
       },
     );

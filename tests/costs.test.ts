@@ -1,6 +1,20 @@
-/** The store's costs and the order number: the shipping rule, the priced parts, the e-mail. */
+/**
+ * The store's costs and the order number: the shipping rule, the priced parts, the e-mail; and the
+ * bench's AWS cost model (bench/cost.ts, write-ledger.ts, cloud-config.ts), whose arithmetic these
+ * tests recompute from the counts and the price list, never from stored results.
+ */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ORDERS_TABLE } from '../amplify/domain/resources.ts';
+import { PRICE_LIST, PRICES } from '../bench/aws-prices.ts';
+import { readCloudConfig, XRAY_DEFAULT_SAMPLING, type CloudConfig } from '../bench/cloud-config.ts';
+import { computeCost, expressBilledSeconds, lambdaPlatformLines, ORDERS_PER_MONTH, sampledShare, WORKFLOW_LOG_EVENT, workflowLogEvents } from '../bench/cost.ts';
+import type { CostCounts } from '../bench/cost-scenario.ts';
+import { itemSize } from '../bench/item-size.ts';
+import { applyUpdate, WriteLedger, writeUnits, type TableSpec } from '../bench/write-ledger.ts';
 import { countryName, countryOptions } from '../amplify/domain/countries.ts';
 import { renderConfirmation } from '../amplify/domain/notification.ts';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
@@ -112,5 +126,245 @@ Thank you for shopping with us!
 Desk & Gadget Co.
 `);
     expect(body).not.toContain(orderId);
+  });
+});
+
+// ---------------------------------------------------------------- the bench's AWS cost model
+
+const deployment = (over: Partial<CloudConfig> = {}): CloudConfig => ({
+  workflowType: 'STANDARD',
+  workflowLogLevel: 'ALL',
+  workflowIncludesExecutionData: false,
+  lambdaArchitecture: 'x86_64',
+  apiAccessLogFormat: 'jsonWithStandardFields',
+  xraySampling: XRAY_DEFAULT_SAMPLING,
+  sources: {},
+  ...over,
+});
+
+/** A small run's counts: 10 orders, 9 delivered, 1 declined. */
+function counts(over: Partial<CostCounts> = {}): CostCounts {
+  const ledger = { writes: 50, failedConditionalWrites: 1, tableUnits: 90, readUnits: 40, reads: 40, shadowMismatches: 0 };
+  return {
+    orders: 10,
+    apiRequests: { post: 10, get: 40, other: 0 },
+    pollsPerOrder: { mean: 4, min: 3, max: 6 },
+    watchSeconds: { mean: 5 },
+    statuses: { DELIVERED: 9, PAYMENT_FAILED: 1 },
+    invocations: { 'app-server': 50, 'order-starter': 6, 'process-order': 37 },
+    durationsMs: { 'app-server': 50 * 20, 'order-starter': 6 * 40, 'process-order': 37 * 150 },
+    services: { sqs: { SendMessage: { requests: 10, requestBytes: 0, responseBytes: 0, faults: 0, errors: 0 } }, sns: { Publish: { requests: 9, requestBytes: 0, responseBytes: 0, faults: 0, errors: 0 } } },
+    dynamodbByTable: {},
+    executions: { count: 10, transitions: 57, retries: 2, byStatus: { SUCCEEDED: 9, FAILED: 1 }, durationsMs: [...Array(9).fill(3450), 120] },
+    dynamodbUnits: {
+      orders: { ...ledger, indexes: { CustomerIndex: { units: 60, puts: 10, deletes: 0, moves: 0, rewrites: 37, }, OpenOrdersDueIndex: { units: 70, puts: 10, deletes: 10, moves: 27, rewrites: 0 } } },
+      idempotency: { ...ledger, writes: 18, tableUnits: 18, reads: 0, readUnits: 0, indexes: {} },
+    },
+    logs: { 'app-server': { bytes: 12_000, events: 20 }, 'process-order': { bytes: 30_000, events: 37 } },
+    pollBackoff: {},
+    mails: 9,
+    itemBytes: { orders: { mean: 1500, max: 2100, pendingMean: 1300 }, idempotency: { mean: 300, max: 400 } },
+    settings: { paymentSuccessRate: 0.9, deliveryWaitMs: 3000, retryIntervalMs: 200, concurrency: 20 },
+    // The sequential pass: process-order faster than under the counted run's load.
+    calibratedMeanMs: { 'app-server': 20, 'order-starter': 40, 'process-order': 119.2 },
+    calibrationOrders: 5,
+    calibrationExecutionMs: [701, 1100],
+    ...over,
+  };
+}
+
+const line = (figures: ReturnType<typeof computeCost>, service: string, startsWith: string) => {
+  const found = figures.breakdown.find((l) => l.service === service && l.what.startsWith(startsWith));
+  if (!found) throw new Error(`no ${service} line starting '${startsWith}' in ${figures.breakdown.map((l) => l.what).join(' | ')}`);
+  return found;
+};
+
+describe('cost model', () => {
+  const options = { accessLogLineBytes: 250 };
+
+  it('prices every line as quantity per order x unit price x 100,000, and the total is their sum', () => {
+    const c = counts();
+    const figures = computeCost(c, deployment(), options);
+    for (const l of figures.breakdown) expect(l.per100kUSD).toBeCloseTo(l.perOrder * l.unitPriceUSD * ORDERS_PER_MONTH, 9);
+    expect(figures.per100kOrdersUSD).toBeCloseTo(figures.breakdown.reduce((s, l) => s + l.per100kUSD, 0), 9);
+    expect(Object.values(figures.byService).reduce((s, v) => s + v, 0)).toBeCloseTo(figures.per100kOrdersUSD, 9);
+    // Recomputed from the counts and the price list:
+    expect(line(figures, 'API Gateway', 'REST requests').per100kUSD).toBeCloseTo(((10 + 40) / 10) * PRICES.apiGatewayRestRequest * 1e5, 9);
+    expect(line(figures, 'Step Functions', 'Standard transitions').perOrder).toBeCloseTo((57 + 2) / 10, 9);
+    expect(line(figures, 'SNS', 'e-mail').per100kUSD).toBeCloseTo(0.9 * PRICES.snsEmailDelivery * 1e5, 9);
+    expect(line(figures, 'DynamoDB', 'OpenOrdersDueIndex').perOrder).toBe(7);
+    // The sequential pass's mean, rounded up to 1 ms, not the counted run's 150 ms.
+    expect(line(figures, 'Lambda', 'process-order GB-s').perOrder).toBeCloseTo((37 * 0.12 * (128 / 1024)) / 10, 9);
+    expect(figures.perOrder.stateTransitions).toBeCloseTo(5.9, 9);
+  });
+
+  it('prices an Express workflow per request and 64 MB x 100 ms, and delivery by schedule, with no transitions', () => {
+    const c = counts();
+    const standard = computeCost(c, deployment(), options);
+    const express = computeCost(c, deployment({ workflowType: 'EXPRESS' }), options);
+    expect(express.breakdown.some((l) => l.what.startsWith('Standard transitions'))).toBe(false);
+    expect(line(express, 'Step Functions', 'Express requests').per100kUSD).toBeCloseTo(1 * PRICES.sfnExpressRequest * 1e5, 9);
+    const billed = 9 * 3.5 + 1 * 0.2; // 3450 ms -> 3.5 s, 120 ms -> 0.2 s
+    expect(line(computeCost({ ...c, calibrationExecutionMs: [] }, deployment({ workflowType: 'EXPRESS' }), options), 'Step Functions', 'Express duration').perOrder).toBeCloseTo((billed * (64 / 1024)) / 10, 9);
+    // With a sequential pass, its executions' mean billed time x the counted executions.
+    expect(line(express, 'Step Functions', 'Express duration').perOrder).toBeCloseTo(((0.8 + 1.1) / 2) * 10 * (64 / 1024) / 10, 9);
+    expect(line(express, 'EventBridge Scheduler', 'delivery').perOrder).toBeCloseTo(0.9, 9);
+    expect(express.byService['Step Functions']).toBeLessThan(standard.byService['Step Functions']! / 10);
+    expect(expressBilledSeconds(1)).toBe(0.1);
+    expect(expressBilledSeconds(100)).toBe(0.1);
+    expect(expressBilledSeconds(101)).toBe(0.2);
+    expect(PRICES.sfnExpressGbSecond * 3600).toBeCloseTo(0.06, 9); // $0.06 per GB-hour
+  });
+
+  it('prices arm64 Lambdas at the Arm GB-second price and the same request price', () => {
+    const x86 = computeCost(counts(), deployment(), options);
+    const arm = computeCost(counts(), deployment({ lambdaArchitecture: 'arm64' }), options);
+    const gbs = (f: typeof x86) => line(f, 'Lambda', 'app-server GB-s').per100kUSD;
+    expect(gbs(arm) / gbs(x86)).toBeCloseTo(PRICES.lambdaArmGbSecond / PRICES.lambdaGbSecond, 9);
+    expect(line(arm, 'Lambda', 'app-server requests').per100kUSD).toBe(line(x86, 'Lambda', 'app-server requests').per100kUSD);
+  });
+
+  it('grows with every counted poll: API requests, traces and access logs', () => {
+    const few = computeCost(counts(), deployment(), options);
+    const many = computeCost(counts({ apiRequests: { post: 10, get: 90, other: 0 } }), deployment(), options);
+    expect(line(many, 'API Gateway', 'REST').per100kUSD / line(few, 'API Gateway', 'REST').per100kUSD).toBeCloseTo(100 / 50, 9);
+    expect(line(many, 'CloudWatch Logs', 'API access log').perOrder).toBeCloseTo((100 * (250 + 26)) / 1024 ** 3 / 10, 15);
+    expect(many.byService['X-Ray']!).toBeGreaterThan(few.byService['X-Ray']!);
+  });
+
+  it('prices log bytes with 26 bytes per event, and the workflow log by its level', () => {
+    const f = computeCost(counts(), deployment(), options);
+    expect(line(f, 'CloudWatch Logs', 'Lambda handler logs').perOrder).toBeCloseTo((12_000 + 30_000 + 57 * 26) / 1024 ** 3 / 10, 15);
+    const platform = lambdaPlatformLines(true).reduce((s, l) => s + Buffer.byteLength(l) + 26, 0);
+    expect(line(f, 'CloudWatch Logs', 'Lambda START').perOrder).toBeCloseTo((93 * platform) / 1024 ** 3 / 10, 15);
+    const c = counts();
+    const all = workflowLogEvents(c, deployment({ workflowLogLevel: 'ALL' }), 0);
+    const error = workflowLogEvents(c, deployment({ workflowLogLevel: 'ERROR' }), 0);
+    expect(all).toBe(10 * 2 + 57 * 2 + 37 * 3);
+    expect(error).toBe(2 + 1 * 2);
+    expect(workflowLogEvents(c, deployment({ workflowLogLevel: 'OFF' }), 0)).toBe(0);
+    const errorLevel = computeCost(c, deployment({ workflowLogLevel: 'ERROR' }), options);
+    expect(line(errorLevel, 'CloudWatch Logs', 'workflow log').perOrder).toBeCloseTo((error * (Buffer.byteLength(WORKFLOW_LOG_EVENT) + 26)) / 1024 ** 3 / 10, 15);
+  });
+
+  it('records X-Ray traces at the sampling rule: all under the reservoir, the fixed rate above it', () => {
+    expect(sampledShare(0.2, XRAY_DEFAULT_SAMPLING)).toBe(1);
+    expect(sampledShare(11, XRAY_DEFAULT_SAMPLING)).toBeCloseTo((1 + 0.05 * 10) / 11, 12);
+    expect(sampledShare(5, { reservoirPerSecond: 0, fixedRate: 0.05 })).toBeCloseTo(0.05, 12);
+    const f = computeCost(counts(), deployment(), options);
+    const roots = 50 + 6 + 0; // API requests + SQS batches (+ scheduled invocations under Express)
+    expect(line(f, 'X-Ray', 'traces').per100kUSD).toBeCloseTo((roots / 10) * PRICES.xrayTraceRecorded * 1e5, 9);
+    const lean = computeCost(counts(), deployment({ xraySampling: { reservoirPerSecond: 0, fixedRate: 0.05, rule: 'test' } }), options);
+    expect(lean.byService['X-Ray']! / f.byService['X-Ray']!).toBeCloseTo(0.05, 9);
+  });
+
+  it('names a source page and a date for every price, and keeps SNS e-mail cheaper than SES', () => {
+    for (const [name, p] of Object.entries(PRICE_LIST)) {
+      expect(p.source, name).toMatch(/^https:\/\/aws\.amazon\.com\//);
+      expect(p.checked, name).toMatch(/^\d{4}-\d{2}-\d{2}/);
+      expect(p.usd, name).toBeGreaterThan(0);
+    }
+    expect(PRICES.snsEmailDelivery * 1e5).toBeCloseTo(2, 9);
+    expect(PRICES.sesEmail * 1e5).toBeCloseTo(10, 9);
+  });
+});
+
+describe('DynamoDB write ledger', () => {
+  const spec: TableSpec = {
+    name: 'orders',
+    keys: [ORDERS_TABLE.partitionKey],
+    indexes: [
+      { name: ORDERS_TABLE.customerIndex.name, partitionKey: ORDERS_TABLE.customerIndex.partitionKey, sortKey: ORDERS_TABLE.customerIndex.sortKey, projection: 'ALL' },
+      { name: ORDERS_TABLE.openOrdersIndex.name, partitionKey: ORDERS_TABLE.openOrdersIndex.partitionKey, sortKey: ORDERS_TABLE.openOrdersIndex.sortKey, projection: 'KEYS_ONLY' },
+      { name: ORDERS_TABLE.statusIndex.name, partitionKey: ORDERS_TABLE.statusIndex.partitionKey, sortKey: ORDERS_TABLE.statusIndex.sortKey, projection: 'ALL' },
+    ],
+  };
+  const order = {
+    orderId: { S: 'o-1' },
+    customerId: { S: 'c-1' },
+    orderDate: { S: '2026-11-29T07:00:00.000Z' },
+    status: { S: 'PENDING' },
+    openMarker: { S: 'OPEN' },
+    nextStepDueAt: { S: '2026-11-29T07:00:00.000Z' },
+    notes: { S: 'x'.repeat(1500) },
+  };
+  const statusUpdate = (to: string, final: boolean) => ({
+    Key: { orderId: { S: 'o-1' } },
+    UpdateExpression: final ? 'SET #status = :to, #a0 = :a0 REMOVE #open, #due' : 'SET #status = :to, #a0 = :a0, #due = :due',
+    ExpressionAttributeNames: { '#status': 'status', '#a0': 'paymentDate', '#open': 'openMarker', '#due': 'nextStepDueAt' },
+    ExpressionAttributeValues: { ':to': { S: to }, ':a0': { S: '2026-11-29T07:00:01.000Z' }, ':due': { S: '2026-11-29T07:00:02.000Z' } },
+  });
+
+  it('applies SET (values, if_not_exists, arithmetic), REMOVE and ADD to a copy of the item', () => {
+    const after = applyUpdate(order, {
+      Key: { orderId: { S: 'o-1' } },
+      UpdateExpression: 'SET #s = :s, sent = if_not_exists(sent, :now), n = n + :one REMOVE openMarker ADD tries :one',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':s': { S: 'SHIPPED' }, ':now': { S: 'now' }, ':one': { N: '1' } },
+    });
+    expect(after.status).toEqual({ S: 'SHIPPED' });
+    expect(after.sent).toEqual({ S: 'now' });
+    expect(after.n).toEqual({ N: '1' });
+    expect(after.tries).toEqual({ N: '1' });
+    expect(after.openMarker).toBeUndefined();
+    expect(order.openMarker).toEqual({ S: 'OPEN' }); // the input is not changed
+    expect(applyUpdate(after, { Key: {}, UpdateExpression: 'SET sent = if_not_exists(sent, :later)', ExpressionAttributeValues: { ':later': { S: 'later' } } }).sent).toEqual({ S: 'now' });
+  });
+
+  it('charges a status update 2 writes on every index whose key moves, 1 to rewrite, 1 to leave', () => {
+    const ledger = new WriteLedger(spec);
+    ledger.record('PutItem', { Item: order }, true);
+    const kb = writeUnits(itemSize(order));
+    expect(kb).toBe(2);
+    const keysOnly = writeUnits(itemSize({ orderId: order.orderId, openMarker: order.openMarker, nextStepDueAt: order.nextStepDueAt }));
+    expect(ledger.totals.tableUnits).toBe(kb);
+    expect(ledger.totals.indexes.CustomerIndex).toMatchObject({ puts: 1, units: kb });
+    expect(ledger.totals.indexes.OpenOrdersDueIndex).toMatchObject({ puts: 1, units: keysOnly });
+
+    ledger.record('UpdateItem', statusUpdate('PAYMENT_PROCESSED', false), true);
+    const afterUpdate = ledger.get({ orderId: order.orderId })!;
+    const size = writeUnits(itemSize(afterUpdate));
+    expect(ledger.totals.tableUnits).toBe(kb + size);
+    expect(ledger.totals.indexes.CustomerIndex).toMatchObject({ rewrites: 1, units: kb + size }); // key unchanged, attributes changed
+    expect(ledger.totals.indexes.StatusDateIndex).toMatchObject({ moves: 1, units: kb + kb + size }); // status is its partition key
+    expect(ledger.totals.indexes.OpenOrdersDueIndex).toMatchObject({ moves: 1, units: keysOnly * 3 }); // nextStepDueAt moved: delete + put
+
+    ledger.record('UpdateItem', statusUpdate('DELIVERED', true), true);
+    expect(ledger.totals.indexes.OpenOrdersDueIndex).toMatchObject({ deletes: 1, units: keysOnly * 4 }); // a final status leaves the index
+    expect(ledger.get({ orderId: order.orderId })!.openMarker).toBeUndefined();
+
+    // A refused conditional write costs the item's size on the table and nothing on the indexes.
+    const before = structuredClone(ledger.totals);
+    ledger.record('UpdateItem', statusUpdate('SHIPPED', false), false);
+    expect(ledger.totals.failedConditionalWrites).toBe(1);
+    expect(ledger.totals.tableUnits).toBeGreaterThan(before.tableUnits);
+    expect(ledger.totals.indexes).toEqual(before.indexes);
+    expect(ledger.mismatches([ledger.get({ orderId: order.orderId })!])).toBe(0);
+  });
+});
+
+describe('deployment read from the backend source', () => {
+  it('finds an Express workflow, its log level, arm64 functions and a sampling rule', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'cloud-config-'));
+    try {
+      mkdirSync(path.join(root, 'amplify', 'cloud'), { recursive: true });
+      mkdirSync(path.join(root, 'amplify', 'functions', 'app-server'), { recursive: true });
+      writeFileSync(path.join(root, 'amplify', 'backend.ts'), '');
+      writeFileSync(path.join(root, 'amplify', 'cloud', 'workflow.ts'), "new sfn.StateMachine(this, 'W', { stateMachineType: sfn.StateMachineType.EXPRESS, logs: { level: sfn.LogLevel.ERROR } });");
+      writeFileSync(path.join(root, 'amplify', 'cloud', 'functions.ts'), 'fn.architecture = lambda.Architecture.ARM_64; new xray.CfnSamplingRule(this, "R", { samplingRule: { reservoirSize: 0, fixedRate: 0.02 } });');
+      writeFileSync(path.join(root, 'amplify', 'functions', 'app-server', 'resource.ts'), '');
+      const config = readCloudConfig(root, {});
+      expect(config).toMatchObject({ workflowType: 'EXPRESS', workflowLogLevel: 'ERROR', lambdaArchitecture: 'arm64' });
+      expect(config.xraySampling).toMatchObject({ reservoirPerSecond: 0, fixedRate: 0.02 });
+      expect(readCloudConfig(root, { BENCH_WORKFLOW_TYPE: 'standard' }).workflowType).toBe('STANDARD');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("reads this repository's backend", () => {
+    const config = readCloudConfig(path.resolve(import.meta.dirname, '..'), {});
+    expect(['STANDARD', 'EXPRESS']).toContain(config.workflowType);
+    expect(config.sources.workflowType).toMatch(/^amplify\/cloud\//);
   });
 });
