@@ -262,7 +262,7 @@ describe('OrderStore.list pages to the end: every order once, newest first', () 
 
   it('counts per status for the customer and dates', async () => {
     const counts = await store.countByStatus({ customerId: customer });
-    expect(counts).toEqual({ PENDING: 8, PAYMENT_PROCESSED: 8, SHIPPED: 7, DELIVERED: 0, PAYMENT_FAILED: 0, SHIPMENT_FAILED: 0 });
+    expect(counts).toEqual({ PENDING: 8, PAYMENT_PROCESSED: 8, SHIPPED: 7, DELIVERED: 0, PAYMENT_FAILED: 0, SHIPMENT_FAILED: 0, CANCELLED: 0 });
     const from = expected[5]!.orderDate;
     const to = expected[1]!.orderDate;
     const inRange = await store.countByStatus({ customerId: customer, from, to });

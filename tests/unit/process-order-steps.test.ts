@@ -137,13 +137,14 @@ describe('the steps', () => {
   it('pay, ship, notify and deliver, each repeat answering what the first recorded', async () => {
     const { orderId } = await newOrder();
     const paid = await step('process_payment', orderId);
-    expect(paid).toEqual({ approved: true, transactionId: expect.any(String), paymentDate: expect.any(String) });
+    expect(paid).toEqual({ outcome: 'approved', transactionId: expect.any(String), paymentDate: expect.any(String) });
     expect(await step('process_payment', orderId)).toEqual(paid);
     const stored = await store.require(orderId);
     expect(stored).toMatchObject({ status: 'PAYMENT_PROCESSED', transactionId: paid.transactionId, paymentDate: paid.paymentDate });
 
     const shipped = await step('arrange_shipment', orderId);
     expect(shipped).toEqual({
+      outcome: 'shipped',
       trackingNumber: expect.any(String),
       estimatedDeliveryDays: expect.any(Number),
       estimatedDeliveryDate: expect.any(String),
@@ -158,7 +159,8 @@ describe('the steps', () => {
     const delivered = await step('confirm_delivery', orderId);
     expect(delivered).toEqual({ deliveryDate: expect.any(String) });
     expect(await step('confirm_delivery', orderId)).toEqual(delivered);
-    expect(await store.require(orderId)).toMatchObject({ status: 'DELIVERED', ...shipped, ...delivered, transactionId: paid.transactionId });
+    const { outcome: _shippedOutcome, ...shipment } = shipped;
+    expect(await store.require(orderId)).toMatchObject({ status: 'DELIVERED', ...shipment, ...delivered, transactionId: paid.transactionId });
     expect(mailsOf(orderId)).toBe(1);
   });
 
@@ -168,7 +170,7 @@ describe('the steps', () => {
     expect(await step('mark_payment_failed', pending.orderId, { reason: 'Other' })).toEqual({ status: 'PAYMENT_FAILED' });
     expect(await store.require(pending.orderId)).toMatchObject({ status: 'PAYMENT_FAILED', failureReason: 'States.Timeout' });
     // A declined order's repeated payment step answers "declined" again.
-    expect(await step('process_payment', pending.orderId)).toEqual({ approved: false });
+    expect(await step('process_payment', pending.orderId)).toEqual({ outcome: 'declined' });
 
     const paid = await newOrder();
     await step('process_payment', paid.orderId);
@@ -179,9 +181,9 @@ describe('the steps', () => {
   it('records a declined payment on the order and answers normally', async () => {
     const declining = await loadHandler('0');
     const { orderId } = await newOrder();
-    expect(await step('process_payment', orderId, {}, declining.handler)).toEqual({ approved: false });
+    expect(await step('process_payment', orderId, {}, declining.handler)).toEqual({ outcome: 'declined' });
     expect(await store.require(orderId)).toMatchObject({ status: 'PAYMENT_FAILED', failureReason: PAYMENT_DECLINED_REASON });
-    expect(await step('process_payment', orderId, {}, declining.handler)).toEqual({ approved: false });
+    expect(await step('process_payment', orderId, {}, declining.handler)).toEqual({ outcome: 'declined' });
   });
 
   it('refuses a payment success rate outside 0..1 at start', async () => {
