@@ -9,7 +9,7 @@
  */
 import { defineConfig } from 'vitest/config';
 
-const UNIT = ['tests/unit/**/*.test.ts', 'tests/domain.test.ts', 'tests/costs.test.ts', 'tests/tracing.test.ts', 'src/**/*.test.{ts,tsx}'];
+const UNIT = ['tests/unit/**/*.test.ts', 'tests/domain.test.ts', 'tests/order-number.test.ts', 'tests/costs.test.ts', 'tests/tracing.test.ts', 'src/**/*.test.{ts,tsx}'];
 const CLOUD = ['tests/cloud/**/*.test.ts'];
 const LOAD = ['tests/load.test.ts', 'tests/recovery-scale.test.ts'];
 

@@ -854,7 +854,8 @@ describe('temporary folders', () => {
   it('synthesis leaves nothing behind once its cloud assembly is removed', () => {
     expect(app.outdir.startsWith(SYNTH_TMP)).toBe(true);
     rmSync(app.outdir, { recursive: true, force: true });
-    expect(readdirSync(SYNTH_TMP)).toEqual([]);
+    // Node 22's own module compile cache (`node-compile-cache`, made by the tools' loaders) is not synthesis output.
+    expect(readdirSync(SYNTH_TMP).filter((name) => name !== 'node-compile-cache')).toEqual([]);
     // Nor does the in-process synthesis write into the project (only `npm run synth` does).
     if (!HAD_CDK_OUT) expect(existsSync(join(PROJECT_ROOT, 'cdk.out'))).toBe(false);
   });

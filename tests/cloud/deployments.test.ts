@@ -432,12 +432,14 @@ describe('amplify.yml', () => {
   it('pins Node 22 (>= 20.19 for Vite 8, the Lambdas’ version) before anything runs npm', () => {
     const lines = readFileSync(join(PROJECT_ROOT, 'amplify.yml'), 'utf8').split('\n');
     const firstNpm = lines.findIndex((l) => /\bnpm\b|\bnpx\b/.test(l) && l.trim().startsWith('-'));
-    const firstPin = lines.findIndex((l) => /nvm (install|use) 22\b/.test(l));
+    // `nvm install`/`nvm use` without a version read .nvmrc, which names a Node 22.
+    expect(readFileSync(join(PROJECT_ROOT, '.nvmrc'), 'utf8').trim()).toMatch(/^22\.\d+\.\d+$/);
+    const firstPin = lines.findIndex((l) => /nvm install\b/.test(l));
     expect(firstPin).toBeGreaterThanOrEqual(0);
     expect(firstPin).toBeLessThan(firstNpm);
     // And the frontend phase (its own shell) pins it too.
     const frontend = lines.findIndex((l) => l.startsWith('frontend:'));
-    expect(lines.slice(frontend).some((l) => /nvm use 22\b/.test(l))).toBe(true);
+    expect(lines.slice(frontend).some((l) => /nvm use\b/.test(l))).toBe(true);
     expect(existsSync(join(PROJECT_ROOT, 'package.json'))).toBe(true);
   });
 });
