@@ -26,12 +26,17 @@ test('an order still pending is accessible', async ({ page }) => {
   // at the state just after checkout (the real stored order, its status and later fields rewound).
   await page.route(/\/orders\/[0-9a-f-]{36}$/, async (route) => {
     if (route.request().method() !== 'GET') return route.fallback();
-    const response = await route.fetch();
-    const order = (await response.json()) as Record<string, unknown>;
-    for (const later of ['paymentDate', 'transactionId', 'shipmentDate', 'trackingNumber', 'estimatedDeliveryDays', 'estimatedDeliveryDate', 'deliveryDate', 'notificationSentDate', 'failureReason']) {
-      delete order[later];
+    try {
+      const response = await route.fetch();
+      const order = (await response.json()) as Record<string, unknown>;
+      for (const later of ['paymentDate', 'transactionId', 'shipmentDate', 'trackingNumber', 'estimatedDeliveryDays', 'estimatedDeliveryDate', 'deliveryDate', 'notificationSentDate', 'failureReason']) {
+        delete order[later];
+      }
+      await route.fulfill({ response, json: { ...order, status: 'PENDING' } });
+    } catch {
+      // The page polls and cancels a read it no longer needs (a newer poll, leaving the page): that
+      // request is gone ("Response has been disposed"); the next poll is rewound the same way.
     }
-    await route.fulfill({ response, json: { ...order, status: 'PENDING' } });
   });
   await placeOrder(page, ['Coffee Mug']);
   await expect(page.getByTestId('order-status')).toHaveText(STATUS_LABELS.PENDING);
