@@ -181,16 +181,21 @@ function Detail({ term, children }: { term: string; children: ReactNode }) {
 export default function OrderPage({ orderId }: { orderId: string }) {
   if (!isOrderId(orderId)) {
     // A mistyped or cut-off link: say so without asking the API (and without its developer message).
-    return (
-      <>
-        <PageHeading title="Order not found">We could not find this order</PageHeading>
-        <Text>
-          This link does not lead to an order. See <a href={href.orders()}>your orders</a>.
-        </Text>
-      </>
-    );
+    return <OrderNotFound>This link does not lead to an order.</OrderNotFound>;
   }
   return <LiveOrder orderId={orderId} />;
+}
+
+/** No order to show (a malformed link, or one this account cannot see): where to look instead. */
+function OrderNotFound({ children }: { children: string }) {
+  return (
+    <>
+      <PageHeading title="Order not found">We could not find this order</PageHeading>
+      <Text>
+        {children} See <a href={href.orders()}>your orders</a>.
+      </Text>
+    </>
+  );
 }
 
 function LiveOrder({ orderId }: { orderId: string }) {
@@ -200,14 +205,7 @@ function LiveOrder({ orderId }: { orderId: string }) {
 
   if (!order) {
     if (error?.status === 404 || error?.status === 400) {
-      return (
-        <>
-          <PageHeading title="Order not found">We could not find this order</PageHeading>
-          <Text>
-            It may have been placed from another browser. See <a href={href.orders()}>your orders</a>.
-          </Text>
-        </>
-      );
+      return <OrderNotFound>It may have been placed from another browser.</OrderNotFound>;
     }
     return (
       <>
