@@ -59,8 +59,13 @@ function order(status: OrderStatus, orderId: string, orderDate = '2026-03-05T14:
 const STATUSES: OrderStatus[] = ['PENDING', 'PAYMENT_PROCESSED', 'SHIPPED', 'DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED'];
 const ORDERS = STATUSES.map((status, i) => order(status, `${i}f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b`, `2026-03-0${5 - Math.floor(i / 2)}T1${i}:20:00.000Z`));
 
-/** Serves the fixtures in place of `GET /orders` and `GET /orders/{id}` (only the API's paths). */
+/**
+ * Serves the fixtures in place of `GET /orders`, `GET /orders/{id}` and `POST /orders/{id}/cancel`
+ * (only the API's paths). A cancel is remembered, as the API would: the page keeps polling an order
+ * it showed as pending, and that poll must not bring the pending fixture back.
+ */
 async function serveOrders(page: Page, listed: readonly object[]) {
+  const cancelledOrders = new Map<string, Order>();
   await page.route(
     (url) => /^\/orders(\/|$)/.test(url.pathname),
     (route) => {
@@ -74,11 +79,12 @@ async function serveOrders(page: Page, listed: readonly object[]) {
       const cancelled = /^\/orders\/([^/]+)\/cancel$/.exec(new URL(route.request().url()).pathname)?.[1];
       if (cancelled && route.request().method() === 'POST') {
         const o = ORDERS.find((x) => x.orderId === cancelled)!;
-        const body = { ...o, status: 'CANCELLED', cancelledDate: NOW.toISOString() };
+        const body: Order = { ...o, status: 'CANCELLED', cancelledDate: NOW.toISOString() };
+        cancelledOrders.set(o.orderId, body);
         return route.fulfill({ status: 200, contentType: 'application/json', headers: cors, body: JSON.stringify(body) });
       }
       const id = /^\/orders\/(.+)$/.exec(new URL(route.request().url()).pathname)?.[1];
-      const body = id ? ORDERS.find((o) => o.orderId === id) : { orders: listed };
+      const body = id ? (cancelledOrders.get(id) ?? ORDERS.find((o) => o.orderId === id)) : { orders: listed };
       return route.fulfill({ status: body ? 200 : 404, contentType: 'application/json', headers: cors, body: JSON.stringify(body ?? { error: 'Order not found', details: [] }) });
     },
   );

@@ -26,10 +26,16 @@ function useLiveOrder(orderId: string) {
   const [error, setError] = useState<StoreError>();
   const [retry, setRetry] = useState(0);
   const lastStatus = useRef<string>();
+  const stopPolling = useRef<() => void>();
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
+    const stop = () => {
+      controller.abort();
+      if (timer) clearTimeout(timer);
+    };
+    stopPolling.current = stop;
     const tick = async () => {
       try {
         const next = await fetchOrder(orderId, { signal: controller.signal });
@@ -49,12 +55,15 @@ function useLiveOrder(orderId: string) {
       timer = setTimeout(() => void tick(), pollDelay(attempt++));
     };
     void tick();
-    return () => {
-      controller.abort();
-      if (timer) clearTimeout(timer);
-    };
+    return stop;
   }, [orderId, retry]);
-  return { order, error, retry: () => setRetry((n) => n + 1), replace: setOrder };
+  /** An answer from elsewhere (the cancel): once final, a poll still in flight must not bring back the old status. */
+  const replace = (next: Order) => {
+    if (isFinalStatus(next.status)) stopPolling.current?.();
+    lastStatus.current = next.status;
+    setOrder(next);
+  };
+  return { order, error, retry: () => setRetry((n) => n + 1), replace };
 }
 
 /** Back to checkout with the same items and the same details: two clicks from a decline to a new try. */
