@@ -5,7 +5,8 @@
  * the order is final. Everything the handlers and the page did is counted and sent back.
  */
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { isFinal, type Order } from '../amplify/domain/order.ts';
+import { type Order } from '../amplify/domain/order.ts';
+import { isFinal } from '../amplify/domain/order-rules.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import type { OperationStats } from '../local/service-proxy.ts';
 import type { LocalStack } from '../local/stack.ts';

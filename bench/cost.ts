@@ -4,7 +4,7 @@
  * and GB-seconds, DynamoDB read/write units by item size (the table and its GSI), SQS requests,
  * Step Functions state transitions (retries included), SNS publishes and e-mails.
  */
-import { FUNCTIONS } from '../amplify/domain/resources.ts';
+import { FUNCTIONS } from '../amplify/server/settings.ts';
 import { PRICES, PRICES_DATE, PRICES_REGION, PRICES_SOURCE } from './aws-prices.ts';
 import type { CostCounts } from './cost-scenario.ts';
 

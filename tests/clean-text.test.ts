@@ -6,7 +6,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { readJsonBody } from '../amplify/functions/app-server/http.ts';
 import { createOrderRequestSchema, orderIdSchema, text, TEXT_MESSAGES } from '../amplify/domain/order.ts';
-import { parseOrderMessage } from '../amplify/domain/order-message.ts';
+import { parseOrderMessage } from '../amplify/server/order-message.ts';
 import { createApiGateway, listen, parseTarget, proxyHeaders } from '../local/api-gateway.ts';
 import { Outbox } from '../local/outbox.ts';
 import { validateCheckout, EMPTY_FORM } from '../src/lib/checkout.ts';

@@ -5,7 +5,7 @@
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ENV, FUNCTIONS } from '../domain/resources.ts';
+import { ENV, FUNCTIONS } from '../server/settings.ts';
 
 export type StoreFunctions = Record<keyof typeof FUNCTIONS, lambda.Function>;
 

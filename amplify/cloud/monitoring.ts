@@ -15,8 +15,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTIONS } from '../domain/resources.ts';
-import { metricsNamespace, metricsServiceName } from '../functions/shared/powertools.ts';
+import { FUNCTIONS, METRICS, metricsNamespace, metricsServiceName } from '../server/settings.ts';
+
 
 /** Thresholds from the seed ("Monitoreo"), plus the dead-letter queue. */
 export const ALARMS = {
@@ -37,7 +37,7 @@ export const ALARMS = {
 } as const;
 
 /** The Powertools metrics `recover-orders` publishes on every run (zeros included). */
-export const RECOVERY_METRICS = ['OrdersExamined', 'OrdersReenqueued', 'OrdersRestarted', 'OrdersRecoveryGaveUp', 'RecoveryStoppedEarly'] as const;
+export const RECOVERY_METRICS = Object.values(METRICS.recovery);
 
 /** A table and the global secondary indexes whose throttles count too. */
 export interface MonitoredTable {
@@ -211,7 +211,7 @@ export class Monitoring extends Construct {
         period,
       });
     this.recoveryGaveUp = recoveryMetric(
-      'OrdersRecoveryGaveUp',
+      METRICS.recovery.gaveUp,
       cloudwatch.Stats.MAXIMUM,
       minutes(ALARMS.recoveryGaveUp.periodMinutes),
     ).createAlarm(this, 'RecoveryGaveUpAlarm', {

@@ -12,7 +12,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, ORDERS_TABLE, RECOVERY } from '../domain/resources.ts';
+import { ENV, ORDERS_TABLE, RECOVERY } from '../server/settings.ts';
 
 export interface OrderRecoveryProps {
   readonly recoverOrders: lambda.Function;

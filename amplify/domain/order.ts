@@ -1,11 +1,10 @@
 /**
- * The order: its statuses, the transitions between them, the request a customer sends and the
- * record the store keeps. Imported by the handlers, the local runtime, the storefront and the
+ * The order's schemas: the request a customer sends and the record the repository keeps (statuses,
+ * transitions and limits are in `order-rules.ts`, which needs no validation library). Imported by the handlers, the local runtime, the storefront and the
  * cloud definition (the API Gateway request model is generated from `createOrderRequestSchema`).
  */
 import { z } from 'zod';
 
-export * from './order-rules.ts';
 import { ORDER_ID_PATTERN, ORDER_LIMITS, ORDER_STATUSES, PAYMENT_METHODS } from './order-rules.ts';
 
 /**
@@ -111,7 +110,7 @@ export const orderItemSchema = z.object({
 });
 export type OrderItem = z.infer<typeof orderItemSchema>;
 
-/** The order record as stored in DynamoDB and returned by the API (seed, section 4). */
+/** The order record as stored in DynamoDB and returned by the API. */
 export const orderSchema = z.object({
   orderId: z.string(),
   customerId: z.string(),
@@ -119,7 +118,7 @@ export const orderSchema = z.object({
   customerEmail: z.string(),
   orderDate: z.string(),
   status: z.enum(ORDER_STATUSES),
-  /** What the customer pays: `subtotalAmount` + `shippingAmount` (seed: `totalAmount`). */
+  /** What the customer pays: `subtotalAmount` + `shippingAmount`. */
   totalAmount: z.number(),
   /** The items alone, and the shipping from `shipping.ts` (absent on orders stored before they existed). */
   subtotalAmount: z.number().optional(),

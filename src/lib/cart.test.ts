@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CATALOG } from '../../amplify/domain/catalog.ts';
-import { ORDER_LIMITS } from '../../amplify/domain/order.ts';
+import { ORDER_LIMITS } from '../../amplify/domain/order-rules.ts';
 import { priceOrder } from '../../amplify/domain/pricing.ts';
 import { addToCart, CART_STORAGE_KEY, clampQuantity, createCartStore, itemCount, parseStoredCart, priceCart, removeFromCart, setQuantity } from './cart.ts';
 

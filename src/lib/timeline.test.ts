@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, type OrderStatus } from '../../amplify/domain/order.ts';
+import { ORDER_STATUSES, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { buildTimeline, isFinalStatus, pollDelay } from './timeline.ts';
 
 const at = (status: OrderStatus) => ({

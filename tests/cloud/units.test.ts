@@ -16,7 +16,8 @@ import { z } from 'zod';
 import { OrdersCloud, type OrdersCloudProps } from '../../amplify/cloud/orders-cloud.ts';
 import { requestModelSchema, toCdkJsonSchema } from '../../amplify/cloud/request-model.ts';
 import { offlineSynthContext, readDeploySettings, SETTINGS } from '../../amplify/cloud/settings.ts';
-import { createOrderRequestSchema, ORDER_LIMITS, PAYMENT_METHODS } from '../../amplify/domain/order.ts';
+import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
+import { ORDER_LIMITS, PAYMENT_METHODS } from '../../amplify/domain/order-rules.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

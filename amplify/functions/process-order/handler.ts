@@ -9,18 +9,18 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { arrangeShipment, simulatePayment } from '../../domain/fulfilment.ts';
+import { arrangeShipment, simulatePayment } from '../../server/fulfilment.ts';
 import { renderConfirmation } from '../../domain/notification.ts';
 import type { Order } from '../../domain/order.ts';
 import { hasReached, isOrderId, PAYMENT_DECLINED_REASON } from '../../domain/order-rules.ts';
-import { createDocumentClient, OrderStore } from '../../domain/order-store.ts';
-import { DEFAULT_PAYMENT_SUCCESS_RATE, ENV, IDEMPOTENCY_TABLE, requireEnv } from '../../domain/resources.ts';
-import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../domain/workflow.ts';
-import { createObservability, traced } from '../shared/powertools.ts';
+import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
+import { DEFAULT_PAYMENT_SUCCESS_RATE, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, requireEnv } from '../../server/settings.ts';
+import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../server/workflow.ts';
+import { createObservability, withObservability } from '../shared/powertools.ts';
 
-const { logger, metrics, tracer } = createObservability('process-order');
+const { logger, metrics, tracer } = createObservability(FUNCTIONS.processOrder.name);
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
-const store = new OrderStore(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
+const store = new DynamoDbOrderRepository(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
 const sns = tracer.captureAWSv3Client(new SNSClient({}));
 const topicArn = requireEnv(ENV.topicArn);
 const paymentSuccessRate = Number(process.env[ENV.paymentSuccessRate] ?? DEFAULT_PAYMENT_SUCCESS_RATE);
@@ -150,7 +150,7 @@ export async function runStep({ action, orderId, reason }: StepInput) {
   }
 }
 
-export const handler = traced(tracer, async (event: unknown, context: Context) => {
+export const handler = withObservability({ logger, metrics, tracer }, async (event: unknown, context: Context) => {
   logger.addContext(context);
   idempotencyConfig.registerLambdaContext(context);
   const input = parseStepInput(event);

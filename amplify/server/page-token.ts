@@ -6,7 +6,7 @@
  * hand-made token is a 400 too, never a DynamoDB error.
  */
 import { createHash } from 'node:crypto';
-import { ValidationError } from './errors.ts';
+import { ValidationError } from '../domain/errors.ts';
 
 const invalid = () => new ValidationError('Invalid pagination token', [{ path: 'nextToken', message: 'Not a token this API issued for this list' }]);
 
