@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { API_NAME } from '../amplify/domain/api.ts';
 import { SqsOrderQueue } from '../amplify/server/aws/sqs-order-queue.ts';
+import { OUTPUTS_VERSION, type AmplifyOutputs } from '../amplify/domain/outputs.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../amplify/server/aws/dynamodb-order-repository.ts';
 import { recoverStuckOrders, type RecoveryReport } from '../amplify/server/recovery.ts';
 import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../amplify/server/settings.ts';
@@ -69,7 +70,7 @@ export interface LocalStack {
   /** Runs the recovery job once now (it also runs at start-up and every `recoveryIntervalMs`). */
   recover(staleAfterMs?: number): Promise<RecoveryReport>;
   /** The Amplify outputs a storefront needs to reach this stack. */
-  outputs(): Record<string, unknown>;
+  outputs(): AmplifyOutputs;
   stop(): Promise<void>;
 }
 
@@ -281,7 +282,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       topicArn: messaging.topicArn,
     },
     outputs: () => ({
-      version: '1.4',
+      version: OUTPUTS_VERSION,
       auth: cognito.outputs(),
       custom: {
         API: { [API_NAME]: { endpoint: apiUrl, region: LOCAL_REGION, apiName: API_NAME } },

@@ -42,7 +42,7 @@ export const AUTH_TOKEN_HEADER = 'Authorization';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER, AUTH_TOKEN_HEADER];
 
-/** CORS, answered by app-server and by API Gateway's preflight (`amplify/cloud/api.ts`) alike. */
+/** CORS, answered by app-server and by API Gateway's preflight (`amplify/cloud/orders-api.ts`) alike. */
 export const CORS = {
   allowMethods: ['GET', 'POST', 'OPTIONS'],
   allowHeaders: CORS_ALLOWED_HEADERS,
