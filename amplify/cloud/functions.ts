@@ -1,5 +1,5 @@
 /**
- * Settings every function of the store gets in the cloud, beyond what `defineFunction` offers:
+ * Settings every function of the platform gets in the cloud, beyond what `defineFunction` offers:
  * its Powertools service name, the deployment's name (custom metrics' dimension) and active
  * X-Ray tracing, so a trace runs from API Gateway through the functions to Step Functions.
  */

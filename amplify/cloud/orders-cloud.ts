@@ -1,5 +1,5 @@
 /**
- * Every AWS resource of the store besides the four Lambda functions, as one construct placed in
+ * Every AWS resource of the platform besides the four Lambda functions, as one construct placed in
  * the functions' own nested stack (resource group `RESOURCE_GROUP`), so the references between
  * functions and resources never cross a nested-stack boundary (no circular dependency).
  *

@@ -1,7 +1,7 @@
 /**
  * The scheduled recovery job: an EventBridge rule runs `recover-orders` every
  * `RECOVERY.scheduleMinutes`, and the function gets exactly what `recoverStuckOrders` uses:
- * scan the orders table, look up and start executions of the order workflow, send to the queue.
+ * query the orders table's open-orders index, look up and start executions of the order workflow, send to the queue.
  */
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -34,7 +34,7 @@ export class OrderRecovery extends Construct {
     fn.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
     fn.addEnvironment(ENV.queueUrl, queue.queueUrl);
 
-    // Open orders are queried on the sparse open-orders index (`OrderStore.openOrderIdsUpdatedBefore`).
+    // Open orders are queried on the sparse open-orders index (`OrderRepository.openOrdersDueBefore`).
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],

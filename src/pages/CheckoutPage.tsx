@@ -9,7 +9,7 @@ import { createOrder } from '../lib/api.ts';
 import { getCustomerId, newIdempotencyKey } from '../lib/customer.ts';
 import { idempotencyKeyFor, rememberPendingOrder } from '../lib/pending-order.ts';
 import { href, navigate } from '../lib/router.ts';
-import { useCartLines } from '../lib/store.ts';
+import { useCartLines } from '../lib/app-state.ts';
 
 export default function CheckoutPage() {
   const lines = useCartLines();
