@@ -668,7 +668,7 @@ describe('amplify_outputs.json', () => {
 });
 
 describe('local runtime and template agree', () => {
-  it('same table keys and index as amplify/domain/resources.ts', () => {
+  it('same table keys and index as amplify/server/settings.ts', () => {
     const orders = resources[logicalId(mod.ordersStack, mod.cloud.ordersTable)]!.Properties;
     expect(orders.KeySchema).toEqual([{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }]);
     // Exactly the indexes (names, keys, projections) the local runtime creates.
