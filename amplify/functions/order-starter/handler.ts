@@ -6,11 +6,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseOrderMessage } from '../../domain/order-message.ts';
-import { ENV, requireEnv } from '../../domain/resources.ts';
-import { createObservability, traced } from '../shared/powertools.ts';
+import { parseOrderMessage } from '../../server/order-message.ts';
+import { ENV, FUNCTIONS, requireEnv } from '../../server/settings.ts';
+import { createObservability, withObservability } from '../shared/powertools.ts';
 
-const { logger, tracer } = createObservability('order-starter');
+const { logger, tracer } = createObservability(FUNCTIONS.orderStarter.name);
 const sfn = tracer.captureAWSv3Client(new SFNClient({}));
 const stateMachineArn = requireEnv(ENV.stateMachineArn);
 const processor = new BatchProcessor(EventType.SQS);
@@ -32,7 +32,6 @@ async function startWorkflow(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = traced(tracer, async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  logger.addContext(context);
-  return processPartialResponse(event, startWorkflow, processor, { context });
-});
+export const handler = withObservability({ logger, tracer }, async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processPartialResponse(event, startWorkflow, processor, { context }),
+);

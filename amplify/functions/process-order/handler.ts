@@ -11,24 +11,25 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { InvalidTransitionError } from '../../domain/errors.ts';
-import { bookShipment, SimulatedPaymentProvider, type PaymentResult, type Refund } from '../../domain/fulfilment.ts';
 import { renderCompensation, renderConfirmation, type Confirmation } from '../../domain/notification.ts';
 import type { Order } from '../../domain/order.ts';
 import { hasReached, isOrderId, needsCompensation, PAYMENT_DECLINED_REASON, type OrderStatus } from '../../domain/order-rules.ts';
-import { createDocumentClient, OrderStore } from '../../domain/order-store.ts';
+import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
+import { bookShipment, SimulatedPaymentProvider, type PaymentResult, type Refund } from '../../server/fulfilment.ts';
 import {
   DEFAULT_PAYMENT_SUCCESS_RATE,
   DEFAULT_SHIPMENT_SUCCESS_RATE,
   ENV,
+  FUNCTIONS,
   IDEMPOTENCY_TABLE,
   requireEnv,
-} from '../../domain/resources.ts';
-import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../domain/workflow.ts';
-import { createObservability, traced } from '../shared/powertools.ts';
+} from '../../server/settings.ts';
+import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../server/workflow.ts';
+import { createObservability, withObservability } from '../shared/powertools.ts';
 
-const { logger, metrics, tracer } = createObservability('process-order');
+const { logger, metrics, tracer } = createObservability(FUNCTIONS.processOrder.name);
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
-const store = new OrderStore(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
+const store = new DynamoDbOrderRepository(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
 const sns = tracer.captureAWSv3Client(new SNSClient({}));
 const topicArn = requireEnv(ENV.topicArn);
 
@@ -240,15 +241,10 @@ export async function runStep({ action, orderId, reason }: StepInput) {
   }
 }
 
-export const handler = traced(tracer, async (event: unknown, context: Context) => {
-  logger.addContext(context);
+export const handler = withObservability({ logger, metrics, tracer }, async (event: unknown, context: Context) => {
   for (const config of idempotencyConfigs) config.registerLambdaContext(context);
   const input = parseStepInput(event);
-  try {
-    const result = await runStep(input);
-    logger.info('Step done', { action: input.action, orderId: input.orderId });
-    return result;
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
+  const result = await runStep(input);
+  logger.info('Step done', { action: input.action, orderId: input.orderId });
+  return result;
 });
