@@ -153,6 +153,15 @@ export const METRICS = {
     enqueueFailed: 'OrderEnqueueFailed',
     dependencyFailures: 'DependencyFailures',
   },
+  /** Published by `process-order` when a step changed the order. */
+  processOrder: {
+    paymentsProcessed: 'PaymentsProcessed',
+    paymentsDeclined: 'PaymentsDeclined',
+    paymentsRefunded: 'PaymentsRefunded',
+    notificationsSent: 'NotificationsSent',
+    paymentFailed: 'OrdersPaymentFailed',
+    shipmentFailed: 'OrdersShipmentFailed',
+  },
   /** Published by `recover-orders` on every run, zeros included. */
   recovery: {
     examined: 'OrdersExamined',
