@@ -1,5 +1,5 @@
 /** The shipment step and the delivery confirmation. */
-import { bookShipment } from '../../../server/fulfilment.ts';
+import { bookShipment } from '../../../server/simulated-partners.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
 
 export async function shipOrder({ orders, shipmentSuccessRate }: StepContext, orderId: string) {
