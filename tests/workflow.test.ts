@@ -3,12 +3,13 @@
  * process-order handler against the real local DynamoDB and SNS. Faults are injected around the
  * handler (taskHook), as a failing Lambda or downstream service would produce them.
  */
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { WORKFLOW_DEFINITION } from '../amplify/domain/workflow.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
+import { CONFIRM_DELIVERY_INVOCATION } from '../local/stack.ts';
 import { orderRequest } from './fixtures.ts';
 import { mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
 
@@ -64,7 +65,7 @@ describe('order workflow definition', () => {
 
 describe('order workflow run locally', () => {
   it('takes an order to DELIVERED and sends one confirmation e-mail', async () => {
-    const { order, execution, mails } = await placeAndFinish(1);
+    const { order, execution, mails, tries } = await placeAndFinish(1);
     expect(order.status).toBe('DELIVERED');
     expect(order).toMatchObject({
       transactionId: expect.stringMatching(/^txn_/),
@@ -74,6 +75,10 @@ describe('order workflow run locally', () => {
       notificationSentDate: expect.any(String),
     });
     expect(execution.status).toBe('SUCCEEDED');
+    // The execution ended once the delivery was scheduled; the schedule confirmed it later, once.
+    expect(JSON.parse(execution.output!).delivery).toMatchObject({ scheduled: true, created: true, scheduleName: `deliver-${order.orderId}` });
+    expect(Date.parse(order.deliveryDate!)).toBeGreaterThan(Date.parse(execution.stopDate!));
+    expect(tries(CONFIRM_DELIVERY_INVOCATION)).toBe(1);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toBe(`Order Confirmation - ${orderNumberOf(order.orderId)}`);
     expect(mails[0]!.body).toContain(order.trackingNumber);
@@ -168,27 +173,41 @@ describe('order workflow run locally', () => {
     expect(await mailsFor(stack, orderId, 2, 1000)).toHaveLength(1);
   });
 
-  it('starts one execution for a message delivered twice', async () => {
-    const { order } = await placeAndFinish(1);
+  it('a message delivered twice starts the workflow twice (Express), and the order is still charged, shipped, e-mailed and delivered once', async () => {
+    const { paymentProvider } = await import('../amplify/functions/process-order/handler.ts');
     const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.endpoints.sqs });
-    const message = { QueueUrl: stack.names.queueUrl, MessageBody: JSON.stringify({ orderId: order.orderId }) };
-    const before = stack.invocations.get('order-starter') ?? 0;
+    // The order's own message plus the same message sent twice more, before its first execution ran.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    fault = async (state, input, invoke) => {
+      if (state === 'ProcessPayment') await released;
+      return invoke(input);
+    };
+    const { body } = await postOrder(stack, orderRequest());
+    const orderId = body.orderId as string;
+    const message = { QueueUrl: stack.names.queueUrl, MessageBody: JSON.stringify({ orderId }) };
     await sqs.send(new SendMessageCommand(message));
     await sqs.send(new SendMessageCommand(message));
-    // Both messages taken and deleted: order-starter ran, and the queue holds nothing in flight.
     const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: stack.names.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-      );
-      const drained = Attributes.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0';
-      if (drained && (stack.invocations.get('order-starter') ?? 0) > before) break;
-      if (Date.now() > deadline) throw new Error('order-starter did not consume the two messages within 10 s');
-      await new Promise((r) => setTimeout(r, 50));
+    while (stack.stepFunctions.list().filter((e) => e.name === orderId).length < 3) {
+      if (Date.now() > deadline) throw new Error('order-starter did not start three executions within 10 s');
+      await new Promise((r) => setTimeout(r, 20));
     }
+    release();
+    const order = await waitForFinal(stack, orderId);
     await stack.stepFunctions.idle();
     sqs.destroy();
-    expect(stack.stepFunctions.list().filter((e) => e.name.startsWith(order.orderId))).toHaveLength(1);
-    expect(await mailsFor(stack, order.orderId, 2, 1000)).toHaveLength(1);
+
+    expect(order.status).toBe('DELIVERED');
+    const executions = stack.stepFunctions.list().filter((e) => e.name === orderId);
+    expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    // Charged once, shipped once (every execution saw the one tracking number), e-mailed once.
+    expect(paymentProvider.count(orderId, 'charge')).toBe(1);
+    for (const execution of executions) expect(JSON.parse(execution.output!).shipment.trackingNumber).toBe(order.trackingNumber);
+    expect(await mailsFor(stack, orderId, 2, 1000)).toHaveLength(1);
+    // One delivery schedule (the others met it: ConflictException), fired once.
+    expect(executions.filter((e) => JSON.parse(e.output!).delivery.created === true)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(attempts.get(`${orderId}:${CONFIRM_DELIVERY_INVOCATION}`)).toBe(1);
   });
 });

@@ -22,18 +22,18 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_ACCESS, ROUTE_METHODS, ROUTES } from '../domain/api.ts';
 import { AUTH_TOKEN, UNAUTHORIZED_BODY } from '../domain/auth.ts';
 import { createOrderRequestSchema } from '../domain/order.ts';
 import { ENV, IDEMPOTENCY_TABLE, NOTIFICATION_TOPIC, ORDER_QUEUE, ORDERS_TABLE } from '../domain/resources.ts';
-import { renderWorkflow } from '../domain/workflow.ts';
 import { scopeInvalidationToDistribution } from './invalidation.ts';
 import { Monitoring } from './monitoring.ts';
 import { OrderRecovery } from './recovery.ts';
 import { requestModelSchema } from './request-model.ts';
+import { OrderWorkflow } from './workflow.ts';
 
 /** API Gateway stage settings (seed: throttling 10,000 requests per second). */
 export const API_STAGE = {
@@ -84,6 +84,8 @@ export class OrdersCloud extends Construct {
   readonly topicKey: kms.Key;
   readonly topic: sns.Topic;
   readonly alarmTopic: sns.Topic;
+  /** The Express order workflow, its logs, and the delivery schedules (amplify/cloud/workflow.ts). */
+  readonly workflow: OrderWorkflow;
   readonly stateMachine: sfn.StateMachine;
   readonly recovery: OrderRecovery;
   readonly api: apigw.RestApi;
@@ -214,27 +216,10 @@ export class OrdersCloud extends Construct {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
     }
 
-    // ---------------------------------------------------------------- Step Functions
-    // Under /aws/vendedlogs/states/: Step Functions then needs no entry in the account's 5,120-
-    // character CloudWatch Logs resource policy (one per log group elsewhere, until it is full).
-    const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', {
-      logGroupName: `/aws/vendedlogs/states/${deploymentName}-order-workflow`,
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy,
-    });
-    this.workflowLogs = workflowLogs;
-    this.stateMachine = new sfn.StateMachine(this, 'OrderWorkflow', {
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      // Inline (not `fromFile`, which uploads an asset): the template carries the definition.
-      definitionBody: sfn.DefinitionBody.fromString(renderWorkflow(processOrder.functionArn)),
-      tracingEnabled: true,
-      // Execution data holds customer names and e-mail addresses: keep it out of the logs.
-      logs: { destination: workflowLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
-    });
-    // The ASL uses the plain Lambda ARN as Task resource: invoke on the unqualified ARN only.
-    this.stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [processOrder.functionArn] }),
-    );
+    // ---------------------------------------------------------------- Workflow + delivery schedules
+    this.workflow = new OrderWorkflow(this, 'Workflow', { deploymentName, processOrder, removalPolicy });
+    this.stateMachine = this.workflow.stateMachine;
+    this.workflowLogs = this.workflow.logs;
 
     // ---------------------------------------------------------------- Functions: env + IAM
     appServer.addEnvironment(ENV.ordersTable, this.ordersTable.tableName);

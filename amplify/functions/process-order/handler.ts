@@ -1,10 +1,11 @@
 /**
- * process-order: the workflow's steps (payment, shipment, notification, delivery, marking a
+ * process-order: the workflow's steps (payment, shipment, notification, the delivery schedule, marking a
  * failed order and compensating a cancelled or unshipped one), each safe to run more than once:
  * status changes are conditional, money and e-mail calls go through Powertools idempotency, and a
  * step that already happened returns what it recorded the first time.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -25,12 +26,14 @@ import {
 } from '../../domain/resources.ts';
 import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../domain/workflow.ts';
 import { createObservability, traced } from '../shared/powertools.ts';
+import { scheduleDelivery as createDeliverySchedule, unqualifiedFunctionArn } from './delivery-schedule.ts';
 
 const { logger, metrics, tracer } = createObservability('process-order');
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const store = new OrderStore(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
 const sns = tracer.captureAWSv3Client(new SNSClient({}));
 const topicArn = requireEnv(ENV.topicArn);
+const scheduler = tracer.captureAWSv3Client(new SchedulerClient({}));
 
 function rateSetting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -144,6 +147,13 @@ async function processPayment(orderId: string): Promise<PaymentOutcome> {
 }
 
 async function shipOrder(orderId: string) {
+  // A repeated step (a duplicated execution, a recovery restart) books nothing again.
+  const current = await store.require(orderId);
+  if (hasReached(current.status, 'SHIPPED')) {
+    const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = current;
+    return { outcome: 'shipped' as const, trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate };
+  }
+  if (needsCompensation(current.status)) return { outcome: 'compensate' as const };
   try {
     const { order } = await store.transition(orderId, 'SHIPPED', bookShipment(shipmentSuccessRate));
     const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = order;
@@ -184,8 +194,28 @@ async function sendNotification(orderId: string) {
   return { notificationSentDate: recorded.notificationSentDate };
 }
 
+/**
+ * Creates the order's delivery schedule (once: it is named after the order). Only a shipped order
+ * gets one; one already delivered has nothing left to schedule.
+ */
+async function scheduleDelivery(orderId: string, functionArn: string) {
+  const order = await store.require(orderId);
+  if (order.status === 'DELIVERED') return { scheduled: false, deliveryDate: order.deliveryDate };
+  if (order.status !== 'SHIPPED') throw new InvalidTransitionError(orderId, order.status, 'a delivery schedule');
+  const target = {
+    groupName: requireEnv(ENV.deliveryScheduleGroup),
+    roleArn: requireEnv(ENV.deliverySchedulerRoleArn),
+    functionArn: unqualifiedFunctionArn(functionArn),
+  };
+  const schedule = await createDeliverySchedule(scheduler, target, order);
+  if (schedule.created) metrics.addMetric('DeliveriesScheduled', MetricUnit.Count, 1);
+  return { scheduled: true, ...schedule };
+}
+
+/** Invoked by the order's delivery schedule: SHIPPED -> DELIVERED, once (a repeat returns the same). */
 async function confirmDelivery(orderId: string) {
-  const { order } = await store.transition(orderId, 'DELIVERED', { deliveryDate: new Date().toISOString() });
+  const { order, changed } = await store.transition(orderId, 'DELIVERED', { deliveryDate: new Date().toISOString() });
+  if (changed) metrics.addMetric('OrdersDelivered', MetricUnit.Count, 1);
   return { deliveryDate: order.deliveryDate };
 }
 
@@ -221,7 +251,12 @@ async function compensate(orderId: string) {
   return { status: order.status, refundId: order.refundId };
 }
 
-export async function runStep({ action, orderId, reason }: StepInput) {
+/** What a step knows of the invocation: the function's own ARN (the delivery schedule's target). */
+export interface StepContext {
+  functionArn: string;
+}
+
+export async function runStep({ action, orderId, reason }: StepInput, context?: StepContext) {
   switch (action) {
     case 'process_payment':
       return processPayment(orderId);
@@ -229,6 +264,9 @@ export async function runStep({ action, orderId, reason }: StepInput) {
       return shipOrder(orderId);
     case 'send_notification':
       return sendNotification(orderId);
+    case 'schedule_delivery':
+      if (!context) throw new InvalidStepInputError('schedule_delivery needs the invocation context');
+      return scheduleDelivery(orderId, context.functionArn);
     case 'confirm_delivery':
       return confirmDelivery(orderId);
     case 'mark_payment_failed':
@@ -245,7 +283,7 @@ export const handler = traced(tracer, async (event: unknown, context: Context) =
   for (const config of idempotencyConfigs) config.registerLambdaContext(context);
   const input = parseStepInput(event);
   try {
-    const result = await runStep(input);
+    const result = await runStep(input, { functionArn: context.invokedFunctionArn });
     logger.info('Step done', { action: input.action, orderId: input.orderId });
     return result;
   } finally {
