@@ -4,8 +4,9 @@
  * handler (taskHook), as a failing Lambda or downstream service would produce them.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import aslValidator from 'asl-validator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { WORKFLOW_DEFINITION } from '../amplify/domain/workflow.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
@@ -143,6 +144,34 @@ describe('order workflow run locally', () => {
     // The seed's three retries, then the real failure is a failed execution (it counts for the alarm).
     expect(tries('ProcessPayment')).toBe(4);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'PaymentFailed' });
+  });
+
+  it('a charge whose recording keeps failing is recorded by MarkPaymentFailed, and the order is shipped and delivered', async () => {
+    const { paymentProvider } = await import('../amplify/functions/process-order/handler.ts');
+    // The provider charges; every write of PAYMENT_PROCESSED fails until the payment step has given up.
+    let recordingFails = true;
+    const send = DynamoDBDocumentClient.prototype.send;
+    const spy = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (this: DynamoDBDocumentClient, command: unknown, ...rest: unknown[]) {
+      const recordsCharge = command instanceof UpdateCommand && command.input.ExpressionAttributeValues?.[':to'] === 'PAYMENT_PROCESSED';
+      if (recordingFails && recordsCharge) return Promise.reject(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
+      return (send as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+    } as typeof send);
+    fault = async (state, input, invoke) => {
+      if (state === 'MarkPaymentFailed') recordingFails = false;
+      return invoke(input);
+    };
+    try {
+      const { order, execution, tries } = await placeAndFinish(1);
+      expect(order).toMatchObject({ status: 'DELIVERED', transactionId: expect.stringMatching(/^txn_/) });
+      expect(order.failureReason).toBeUndefined();
+      expect(tries('ProcessPayment')).toBe(4);
+      expect(tries('MarkPaymentFailed')).toBe(1);
+      expect(paymentProvider.count(order.orderId, 'charge')).toBe(1);
+      expect(paymentProvider.count(order.orderId, 'refund')).toBe(0);
+      expect(execution.status).toBe('SUCCEEDED');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('two executions of the same order at once (Express does not deduplicate starts) charge, ship and e-mail once', async () => {

@@ -125,6 +125,11 @@ async function processPayment(orderId: string): Promise<PaymentOutcome> {
     return { outcome: 'approved', transactionId: order.transactionId, paymentDate: order.paymentDate };
   }
   const payment = await chargeOnce({ orderId, amount: order.totalAmount });
+  return recordPayment(orderId, payment);
+}
+
+/** Records the provider's answer on the order: a decline, or the charge (refunded if the order was cancelled meanwhile). */
+async function recordPayment(orderId: string, payment: PaymentResult): Promise<PaymentOutcome> {
   const paymentDate = new Date().toISOString();
   try {
     if (!payment.approved) {
@@ -219,6 +224,44 @@ async function confirmDelivery(orderId: string) {
   return { deliveryDate: order.deliveryDate };
 }
 
+export class NoChargeRecordedError extends Error {
+  override readonly name = 'NoChargeRecordedError';
+}
+
+/**
+ * The provider's answer to this order's charge, if it answered: `chargeOnce`'s idempotency record
+ * (same key prefix and key), read through the same Powertools wrapper around a function that never
+ * charges. No record: the function runs, throws, and Powertools removes the record it had claimed.
+ * A charge still in flight answers IdempotencyAlreadyInProgressError, which the step retries.
+ */
+const recordedCharge = idempotent('payment-charge', async (_request: { orderId: string }): Promise<PaymentResult & Record<string, unknown>> => {
+  throw new NoChargeRecordedError('No charge was made for this order');
+});
+
+async function findRecordedCharge(orderId: string): Promise<PaymentResult | undefined> {
+  try {
+    return await recordedCharge({ orderId });
+  } catch (error) {
+    if (error instanceof NoChargeRecordedError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * After the payment step failed through its retries. If the provider did charge (only recording it
+ * failed), the order is not marked PAYMENT_FAILED with the money taken: the charge is recorded as
+ * the payment step would have, and the order goes on to shipment (or, cancelled meanwhile, to the
+ * refund). Otherwise the order is PAYMENT_FAILED.
+ */
+async function settleFailedPayment(orderId: string, reason?: string) {
+  const charge = await findRecordedCharge(orderId);
+  if (charge?.approved) {
+    const outcome = await recordPayment(orderId, charge);
+    return { status: outcome.outcome === 'compensate' ? 'CANCELLED' : 'PAYMENT_PROCESSED', chargeRecovered: true };
+  }
+  return markFailed(orderId, 'PAYMENT_FAILED', reason);
+}
+
 async function markFailed(orderId: string, status: 'PAYMENT_FAILED' | 'SHIPMENT_FAILED', reason = 'Unknown') {
   try {
     const { order, changed } = await store.transition(orderId, status, { failureReason: reason });
@@ -270,7 +313,7 @@ export async function runStep({ action, orderId, reason }: StepInput, context?: 
     case 'confirm_delivery':
       return confirmDelivery(orderId);
     case 'mark_payment_failed':
-      return markFailed(orderId, 'PAYMENT_FAILED', reason);
+      return settleFailedPayment(orderId, reason);
     case 'mark_shipment_failed':
       return markFailed(orderId, 'SHIPMENT_FAILED', reason);
     case 'compensate':
