@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
-import { WORKFLOW_DEFINITION } from '../amplify/domain/workflow.ts';
+import { WORKFLOW_DEFINITION } from '../amplify/server/workflow.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { CONFIRM_DELIVERY_INVOCATION } from '../local/stack.ts';
 import { orderRequest } from './fixtures.ts';

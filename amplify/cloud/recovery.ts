@@ -13,7 +13,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, ORDERS_TABLE, RECOVERY } from '../domain/resources.ts';
+import { ENV, ORDERS_TABLE, RECOVERY } from '../server/settings.ts';
 
 export interface OrderRecoveryProps {
   readonly recoverOrders: lambda.Function;
@@ -33,7 +33,7 @@ export class OrderRecovery extends Construct {
     fn.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
     fn.addEnvironment(ENV.queueUrl, queue.queueUrl);
 
-    // Open orders are queried on the sparse open-orders index (`OrderStore.openOrderIdsUpdatedBefore`).
+    // Open orders are queried on the sparse open-orders index (`OrderRepository.openOrdersDueBefore`).
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],

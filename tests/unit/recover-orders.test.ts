@@ -12,7 +12,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from 
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_RECOVERY_EXECUTIONS } from '../../amplify/domain/recovery.ts';
+import { MAX_RECOVERY_EXECUTIONS } from '../../amplify/server/recovery.ts';
 import { HANDLER_ENV, lambdaContext, QUEUE_URL, scheduledEvent, STATE_MACHINE_ARN } from './events.ts';
 import { captureLogs } from './logs.ts';
 

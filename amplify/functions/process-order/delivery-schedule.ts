@@ -6,7 +6,7 @@
  * meets the existing one (ConflictException) and changes nothing.
  */
 import { ConflictException, CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DELIVERY_SCHEDULE } from '../../domain/resources.ts';
+import { DELIVERY_SCHEDULE } from '../../server/settings.ts';
 
 export const deliveryScheduleName = (orderId: string) => `${DELIVERY_SCHEDULE.namePrefix}${orderId}`;
 

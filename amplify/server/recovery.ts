@@ -16,13 +16,13 @@
  * due (`nextStepDueAt`): an order waiting for its delivery date is not due, so it is never looked at.
  */
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { OrderStore } from './order-store.ts';
-import { STATE_MACHINE } from './resources.ts';
+import type { OrderRepository } from './ports.ts';
+import { STATE_MACHINE } from './settings.ts';
 
 export const MAX_RECOVERY_EXECUTIONS = 3;
 
 export interface RecoveryDeps {
-  store: OrderStore;
+  store: OrderRepository;
   sfn: SFNClient;
   stateMachineArn: string;
   enqueue: (orderId: string) => Promise<void>;

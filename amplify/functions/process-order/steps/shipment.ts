@@ -1,0 +1,32 @@
+/** The shipment step and the delivery confirmation (which the order's delivery schedule invokes). */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { hasReached, needsCompensation } from '../../../domain/order-rules.ts';
+import { bookShipment } from '../../../server/fulfilment.ts';
+import { METRICS } from '../../../server/settings.ts';
+import { lostToCompensation, type StepContext } from './context.ts';
+
+export async function shipOrder({ orders, shipmentSuccessRate }: StepContext, orderId: string) {
+  // A repeated step (a duplicated execution, a recovery restart) books nothing again.
+  const current = await orders.require(orderId);
+  if (hasReached(current.status, 'SHIPPED')) {
+    const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = current;
+    return { outcome: 'shipped' as const, trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate };
+  }
+  if (needsCompensation(current.status)) return { outcome: 'compensate' as const };
+  try {
+    const { order } = await orders.transition(orderId, 'SHIPPED', bookShipment(shipmentSuccessRate));
+    const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = order;
+    return { outcome: 'shipped' as const, trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate };
+  } catch (error) {
+    // Cancelled before it shipped: the booking is not recorded, nothing ships.
+    if (lostToCompensation(error)) return { outcome: 'compensate' as const };
+    throw error;
+  }
+}
+
+/** Invoked by the order's delivery schedule: SHIPPED -> DELIVERED, once (a repeat returns the same). */
+export async function confirmDelivery({ orders, metrics }: StepContext, orderId: string) {
+  const { order, changed } = await orders.transition(orderId, 'DELIVERED', { deliveryDate: new Date().toISOString() });
+  if (changed) metrics.addMetric(METRICS.processOrder.ordersDelivered, MetricUnit.Count, 1);
+  return { deliveryDate: order.deliveryDate };
+}
