@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG, formatPrice } from '../amplify/domain/catalog.ts';
 import { UnknownProductError } from '../amplify/domain/errors.ts';
-import { arrangeShipment, simulatePayment } from '../amplify/server/fulfilment.ts';
+import { arrangeShipment, simulatePayment } from '../amplify/server/simulated-partners.ts';
 import { renderConfirmation } from '../amplify/domain/notification.ts';
 import { createOrderRequestSchema } from '../amplify/domain/order.ts';
 import { ALLOWED_PREVIOUS, canTransition, hasReached, isFinal, ORDER_STATUSES } from '../amplify/domain/order-rules.ts';

@@ -17,7 +17,7 @@ import type { Order } from '../../domain/order.ts';
 import { isOrderId } from '../../domain/order-rules.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
 import { SnsMailer } from '../../server/aws/sns-mailer.ts';
-import { SimulatedPaymentProvider, type PaymentResult } from '../../server/fulfilment.ts';
+import { SimulatedPaymentProvider, type PaymentResult } from '../../server/simulated-partners.ts';
 import {
   DEFAULT_PAYMENT_SUCCESS_RATE,
   DEFAULT_SHIPMENT_SUCCESS_RATE,

@@ -3,7 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { InvalidTransitionError } from '../../../domain/errors.ts';
 import type { Order } from '../../../domain/order.ts';
 import { needsCompensation, type OrderStatus } from '../../../domain/order-rules.ts';
-import type { PaymentResult, Refund } from '../../../server/fulfilment.ts';
+import type { PaymentResult, Refund } from '../../../server/simulated-partners.ts';
 import type { ScheduledDelivery } from '../delivery-schedule.ts';
 import type { OrderRepository } from '../../../server/ports.ts';
 

@@ -2,7 +2,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { hasReached, needsCompensation, PAYMENT_DECLINED_REASON } from '../../../domain/order-rules.ts';
 import { METRICS } from '../../../server/settings.ts';
-import type { PaymentResult } from '../../../server/fulfilment.ts';
+import type { PaymentResult } from '../../../server/simulated-partners.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
 
 /**

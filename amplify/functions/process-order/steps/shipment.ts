@@ -1,7 +1,7 @@
 /** The shipment step and the delivery confirmation (which the order's delivery schedule invokes). */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { hasReached, needsCompensation } from '../../../domain/order-rules.ts';
-import { bookShipment } from '../../../server/fulfilment.ts';
+import { bookShipment } from '../../../server/simulated-partners.ts';
 import { METRICS } from '../../../server/settings.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
 
