@@ -120,7 +120,7 @@ describe('load', () => {
     stack?.removeData();
   });
 
-  it(`takes ${ORDERS} orders through the pipeline and reconciles them exactly`, { timeout: 300_000 }, async () => {
+  it(`takes ${ORDERS} orders through the pipeline and reconciles them exactly`, { timeout: 600_000 }, async () => {
     const list = jobs();
     const started = Date.now();
     const outcomes = await postAll(list, CONCURRENCY);
@@ -141,7 +141,8 @@ describe('load', () => {
     expect(outcomes.filter((o) => o.replayed)).toHaveLength(duplicatePosts);
 
     // Wait until the pipeline is idle: every order final, no execution running, outbox delivered.
-    const orders = await untilAllFinal(ORDERS, 250_000);
+    // A bound that stops a stuck run, not a speed target (speed is `npm run bench`'s): generous for a shared 2-core machine.
+    const orders = await untilAllFinal(ORDERS, 540_000);
     await stack.stepFunctions.idle();
     await outboxDrained(stack, 30_000);
     const pipelineMs = Date.now() - started;
