@@ -59,6 +59,15 @@ export function buildTimeline(order: TimelineOrder): TimelineStep[] {
 
 export const isFinalStatus = (status: OrderStatus): boolean => FINAL_STATUSES.includes(status);
 
+/**
+ * Whether the order page polls again after an answer with `status`: while the order is pending or
+ * paid. It stops at a final status and at SHIPPED too: delivery comes days later (a one-time
+ * schedule confirms it), and a tab polling every 10 s for those days would cost more than the rest
+ * of the order (docs/performance.md, "Cost model"). The shipping e-mail says when to expect it; a
+ * reload shows it.
+ */
+export const keepsPolling = (status: OrderStatus): boolean => !isFinalStatus(status) && status !== 'SHIPPED';
+
 /** Poll delay after `attempt` unchanged answers: 1 s, 1.5 s, 2.25 s ... capped at `max`. */
 export function pollDelay(attempt: number, { initial = 1000, factor = 1.5, max = 10_000 } = {}): number {
   return Math.min(max, Math.round(initial * factor ** Math.max(0, attempt)));
