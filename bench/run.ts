@@ -113,7 +113,10 @@ await section('cost', async () => {
   const child = new StackChild('cost', [String(orders)]);
   try {
     const { counts } = await child.next('cost', 600_000);
-    if (process.env.BENCH_COUNTS_OUT) writeFileSync(process.env.BENCH_COUNTS_OUT, `${JSON.stringify(counts, null, 2)}\n`);
+    if (process.env.BENCH_COUNTS_OUT) {
+      mkdirSync(path.dirname(path.resolve(process.env.BENCH_COUNTS_OUT)), { recursive: true });
+      writeFileSync(process.env.BENCH_COUNTS_OUT, `${JSON.stringify(counts, null, 2)}\n`);
+    }
     const costOptions = { accessLogLineBytes: await accessLogLineBytes(deployment.apiAccessLogFormat, ACCESS_LOG_VALUES) };
     results.cost = computeCost(counts as CostCounts, deployment, costOptions);
     // Issue 12's design priced on the same counts, while the backend is not yet that design.
