@@ -11,7 +11,7 @@
  *   storefront  vite build, first-page gzip; Lighthouse (desktop preset) x3 on the built site
  *   cost        instrumented stack, 100 orders at payment success 0.9, priced per 100k orders
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,10 +109,16 @@ await section('api+pipeline+storefront', async () => {
 await section('cost', async () => {
   const orders = Number(process.env.BENCH_COST_ORDERS ?? 100);
   const deployment = readCloudConfig(root);
-  log(`cost: ${orders} orders through an instrumented stack, payment success 0.9, each watched on its order page; pricing a ${deployment.workflowType} workflow, ${deployment.lambdaArchitecture} Lambdas`);
-  const child = new StackChild('cost', [String(orders)]);
+  // BENCH_COUNTS_IN: price the counts a previous run wrote (BENCH_COUNTS_OUT) instead of counting again.
+  const countsIn = process.env.BENCH_COUNTS_IN;
+  log(
+    countsIn
+      ? `cost: pricing the counts in ${countsIn} (no run); a ${deployment.workflowType} workflow, ${deployment.lambdaArchitecture} Lambdas`
+      : `cost: ${orders} orders through an instrumented stack, payment success 0.9, each watched on its order page; pricing a ${deployment.workflowType} workflow, ${deployment.lambdaArchitecture} Lambdas`,
+  );
+  const child = countsIn ? undefined : new StackChild('cost', [String(orders)]);
   try {
-    const { counts } = await child.next('cost', 600_000);
+    const { counts } = child ? await child.next('cost', 600_000) : { counts: JSON.parse(readFileSync(countsIn!, 'utf8')) as unknown };
     if (process.env.BENCH_COUNTS_OUT) {
       mkdirSync(path.dirname(path.resolve(process.env.BENCH_COUNTS_OUT)), { recursive: true });
       writeFileSync(process.env.BENCH_COUNTS_OUT, `${JSON.stringify(counts, null, 2)}\n`);
@@ -135,7 +141,7 @@ await section('cost', async () => {
       results.costProjection = { label: 'PROJECTION on these counts: Express workflow + scheduled delivery, arm64, workflow log at ERROR', per100kOrdersUSD: projected.per100kOrdersUSD, byService: projected.byService, withLeversPer100kUSD: projected.withLeversPer100kUSD, breakdown: projected.breakdown };
     }
   } finally {
-    await child.stop();
+    await child?.stop();
   }
 });
 
