@@ -187,7 +187,8 @@ if (lighthouse) {
 if (cost) {
   for (const [service, usd] of Object.entries(cost.byService)) rows.push([`cost.${service}`, `$${usd.toFixed(2)}`, 'per 100k orders', '']);
   rows.push(['cost.per100kOrdersUSD', `$${cost.per100kOrdersUSD.toFixed(2)}`, `target <= $${cost.target}`, status(cost.per100kOrdersUSD <= cost.target, `by $${(cost.per100kOrdersUSD - cost.target).toFixed(2)}`)]);
-  rows.push(['cost.transitionsPerOrder', f(cost.perOrder.stateTransitions, 2), `${cost.deployment.workflowType} workflow, ${f(cost.perOrder.workflowExecutions, 2)} executions/order`, '']);
+  const billed = cost.deployment.workflowType === 'STANDARD' ? 'billed' : 'counted, not billed (Express bills requests and duration)';
+  rows.push(['cost.transitionsPerOrder', f(cost.perOrder.stateTransitions, 2), `${cost.deployment.workflowType} workflow, ${f(cost.perOrder.workflowExecutions, 2)} executions/order; ${billed}`, '']);
   if (results.costProjection) rows.push(['cost.projection', `$${results.costProjection.per100kOrdersUSD.toFixed(2)}`, results.costProjection.label, status(results.costProjection.per100kOrdersUSD <= cost.target, `by $${(results.costProjection.per100kOrdersUSD - cost.target).toFixed(2)}; with levers $${results.costProjection.withLeversPer100kUSD.toFixed(2)}`)]);
   rows.push(['cost.freeTierAdjusted', `$${cost.freeTierAdjustedPer100kUSD.toFixed(2)}`, 'X-Ray and Scheduler free tiers applied (a new account)', '']);
   rows.push(['cost.withLevers', `$${cost.withLeversPer100kUSD.toFixed(2)}`, `all ${cost.levers.length} levers pulled (see below)`, status(cost.withLeversPer100kUSD <= cost.target, `by $${(cost.withLeversPer100kUSD - cost.target).toFixed(2)}`)]);
