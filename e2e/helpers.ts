@@ -19,7 +19,9 @@ export async function reloadUntilDelivered(page: Page): Promise<void> {
   await expect(status).toHaveText(/^(Shipped|Delivered)$/, { timeout: 60_000 });
   await expect(async () => {
     await page.reload();
-    await expect(status).toHaveText('Delivered', { timeout: 1_000 });
+    // Loaded again (shipped or delivered), then delivered, or reload once more.
+    await expect(status).toHaveText(/^(Shipped|Delivered)$/, { timeout: 15_000 });
+    expect(await status.textContent()).toBe('Delivered');
   }).toPass({ timeout: 60_000 });
 }
 
