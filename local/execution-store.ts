@@ -19,13 +19,21 @@ export interface ExecutionRecord {
   output?: string;
   error?: string;
   cause?: string;
-  /** State transitions, retries included (what Standard workflows bill). */
+  /** State transitions, retries included (Standard workflows bill them; Express bills requests and duration). */
   transitions: number;
   retries: number;
 }
 
-/** Execution names are `[A-Za-z0-9_-]{1,80}` (checked by StartExecution), so they are safe file names. */
-const SAFE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+/**
+ * One file per execution: `<name>.<id>` for an Express execution ARN (`...:express:<machine>:<name>:<id>`),
+ * the name for older records. Names are `[A-Za-z0-9_-]{1,80}` (checked by StartExecution) and ids
+ * UUIDs, so they are safe file names.
+ */
+const SAFE_NAME = /^[A-Za-z0-9_-]{1,80}(\.[0-9a-f-]{36})?$/;
+export const executionFileKey = (record: Pick<ExecutionRecord, 'executionArn' | 'name'>) => {
+  const parts = record.executionArn.split(':');
+  return parts[5] === 'express' ? `${record.name}.${parts.at(-1)}` : record.name;
+};
 
 export class ExecutionStore {
   private readonly dir: string;
@@ -43,8 +51,9 @@ export class ExecutionStore {
 
   /** Writes one execution; synchronous so that it is on disk when the call returns. */
   save(record: ExecutionRecord): void {
-    if (!SAFE_NAME.test(record.name)) throw new Error(`Invalid execution name ${record.name}`);
-    const file = path.join(this.dir, `${record.name}.json`);
+    const key = executionFileKey(record);
+    if (!SAFE_NAME.test(key)) throw new Error(`Invalid execution name ${record.name}`);
+    const file = path.join(this.dir, `${key}.json`);
     const tmp = `${file}.tmp`;
     writeFileSync(tmp, JSON.stringify(record));
     renameSync(tmp, file);

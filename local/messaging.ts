@@ -39,7 +39,7 @@ async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
 }
 
 /**
- * fauxqs on 127.0.0.1 only. Its `startFauxqs` (1.9.2, `dist/app.js`) ignores its `host` option and
+ * fauxqs on 127.0.0.1 only. Its `startFauxqs` (1.9.2 and 2.x, `dist/app.js`) ignores its `host` option and
  * listens on 0.0.0.0, i.e. on every network the laptop joins; so the app it builds (`buildApp`, the
  * same Fastify app with the same stores) is started here instead, on the loopback address, behind
  * the guard that refuses browsers and foreign Host headers. We use nothing else `startFauxqs` adds

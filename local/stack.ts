@@ -1,8 +1,9 @@
 /**
  * The whole pipeline on local stand-ins, running the unchanged handlers:
  *   HTTP -> API Gateway emulator -> app-server -> dynalite + fauxqs SQS
- *   SQS poller (Lambda event source) -> order-starter -> local Step Functions (same ASL)
- *   -> process-order -> dynalite + fauxqs SNS -> outbox files.
+ *   SQS poller (Lambda event source) -> order-starter -> local Step Functions (same ASL, Express)
+ *   -> process-order -> dynalite + fauxqs SNS -> outbox files
+ *   process-order -> local EventBridge Scheduler (delivery schedules) -> process-order (confirm_delivery).
  * Handlers find the stand-ins through AWS_ENDPOINT_URL_* variables, as the SDK does in AWS.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -18,6 +19,7 @@ import { SqsOrderQueue } from '../amplify/server/aws/sqs-order-queue.ts';
 import { recoverStuckOrders, type RecoveryReport } from '../amplify/server/recovery.ts';
 import {
   DEFAULT_SHIPMENT_SUCCESS_RATE,
+  DELIVERY_SCHEDULE,
   ENV,
   FUNCTIONS,
   IDEMPOTENCY_TABLE,
@@ -26,7 +28,7 @@ import {
   RECOVERY,
 } from '../amplify/server/settings.ts';
 import { withCognitoAuthorizer } from './authorizer.ts';
-import { LOCAL_AWS, LOCAL_REGION } from './aws.ts';
+import { LOCAL_ACCOUNT, LOCAL_AWS, LOCAL_REGION } from './aws.ts';
 import { startLocalCognito, type LocalCognito } from './cognito.ts';
 import { createApiGateway, listen, LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from './api-gateway.ts';
 import { loopbackOrigins } from './http-guard.ts';
@@ -37,6 +39,7 @@ import { startMessaging } from './messaging.ts';
 import { Outbox, type MailMessage } from './outbox.ts';
 import { startPoller, type Poller } from './queue-poller.ts';
 import { ServiceProxy } from './service-proxy.ts';
+import { startLocalScheduler } from './scheduler.ts';
 import { toSqsRecord } from './sqs-event.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
@@ -52,7 +55,10 @@ export interface StackOptions
   recoveryStaleAfterMs?: number;
   /** Called for each e-mail the topic delivers. */
   onMail?: (mail: MailMessage) => void;
-  /** Wraps every process-order invocation; tests use it to inject faults. */
+  /**
+   * Wraps every process-order invocation; tests use it to inject faults. `stateName` is the Task
+   * state's, or `CONFIRM_DELIVERY_INVOCATION` for an invocation by a delivery schedule.
+   */
   taskHook?: (stateName: string, input: unknown, invoke: (input: unknown) => Promise<unknown>) => Promise<unknown>;
   log?: (line: string) => void;
   /** Put a counting, fault-injecting proxy between the handlers and each stand-in. */
@@ -63,6 +69,9 @@ export interface StackOptions
   bodyTimeoutMs?: number;
 }
 
+/** The `stateName` a `taskHook` sees for process-order invoked by a delivery schedule (not a Task state). */
+export const CONFIRM_DELIVERY_INVOCATION = 'DeliverySchedule';
+
 export type ServiceName = 'dynamodb' | 'sqs' | 'sns' | 'sfn';
 
 export interface LocalStack {
@@ -72,7 +81,7 @@ export interface LocalStack {
   cognito: LocalCognito;
   outbox: Outbox;
   stepFunctions: LocalStepFunctions;
-  endpoints: { dynamodb: string; sqs: string; sns: string; sfn: string };
+  endpoints: { dynamodb: string; sqs: string; sns: string; sfn: string; scheduler: string };
   names: { ordersTable: string; idempotencyTable: string; queueUrl: string; dlqUrl: string; outboxQueueUrl: string; topicArn: string };
   /** Lambda invocations by function name. */
   invocations: Map<string, number>;
@@ -106,11 +115,26 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     dataDir: options.dataDir,
     processOrderArn,
     log,
-    waitMs: options.deliveryWaitMs,
     retryIntervalMs: options.retryIntervalMs,
     runTask: (stateName, input) => (options.taskHook ? options.taskHook(stateName, input, processOrder!) : processOrder!(input)),
   });
   const sfnEndpoint = await stepFunctions.listen();
+  // The delivery schedules: kept under the data folder, fired (late ones at once) by invoking
+  // process-order in-process, as Scheduler invokes the Lambda function. A schedule can come due
+  // while the handlers are still loading: it waits for them.
+  let handlersLoaded!: () => void;
+  const handlersReady = new Promise<void>((resolve) => (handlersLoaded = resolve));
+  const scheduler = await startLocalScheduler({
+    dataDir: options.dataDir,
+    deliveryWaitMs: options.deliveryWaitMs,
+    log,
+    invoke: async (target) => {
+      if (target.Arn !== processOrderArn) throw new Error(`No local function ${target.Arn}`);
+      await handlersReady;
+      const input: unknown = JSON.parse(target.Input ?? '{}');
+      await (options.taskHook ? options.taskHook(CONFIRM_DELIVERY_INVOCATION, input, processOrder!) : processOrder!(input));
+    },
+  });
 
   // What the handlers are pointed at: the stand-ins, or proxies in front of them.
   const direct: Record<ServiceName, string> = { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint };
@@ -134,11 +158,14 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     AWS_ENDPOINT_URL_SQS: handlerEndpoints.sqs,
     AWS_ENDPOINT_URL_SNS: handlerEndpoints.sns,
     AWS_ENDPOINT_URL_SFN: handlerEndpoints.sfn,
+    AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
     [ENV.ordersTable]: ORDERS_TABLE.localName,
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
     [ENV.queueUrl]: messaging.queueUrl,
     [ENV.stateMachineArn]: stepFunctions.stateMachineArn,
     [ENV.topicArn]: messaging.topicArn,
+    [ENV.deliveryScheduleGroup]: DELIVERY_SCHEDULE.localGroupName,
+    [ENV.deliverySchedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local-delivery-scheduler`,
     [ENV.paymentSuccessRate]: String(options.paymentSuccessRate),
     [ENV.shipmentSuccessRate]: String(options.shipmentSuccessRate ?? DEFAULT_SHIPMENT_SUCCESS_RATE),
     [ENV.paymentDelayMs]: String(options.paymentDelayMs ?? 0),
@@ -162,6 +189,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     appServer.handler,
     { invocations, durations, running },
   );
+  handlersLoaded();
 
   // The user pool. Cognito sends its own e-mails (not through the order topic): its verification
   // codes are written straight to the outbox.
@@ -247,11 +275,13 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     else options.onMail?.(mail);
   }
 
-  const resumed = stepFunctions.resumeInterrupted();
-  if (resumed > 0) log(`Resumed ${resumed} workflow execution(s) interrupted by the last stop`);
+  // An Express execution keeps no state between its states: one cut short by the last stop is
+  // over, and the recovery job below restarts its order (idempotent steps), as it would in AWS.
+  const aborted = stepFunctions.abortInterrupted();
+  if (aborted > 0) log(`${aborted} workflow execution(s) cut short by the last stop; their orders are recovered`);
 
   // The same recovery job the cloud runs on a schedule: at start-up nothing is in flight (the
-  // local queues start empty), so every open order without a running execution is stuck.
+  // local queues start empty, no execution runs), so every overdue open order is stuck.
   const dynamoClient = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
   const sfnClient = new SFNClient({ ...LOCAL_AWS, endpoint: sfnEndpoint });
   const recover = (staleAfterMs = options.recoveryStaleAfterMs ?? RECOVERY.staleAfterMinutes * 60_000) => {
@@ -287,7 +317,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     invocations,
     durations,
     services,
-    endpoints: { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint },
+    endpoints: { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint, scheduler: scheduler.endpoint },
     names: {
       ordersTable: ORDERS_TABLE.localName,
       idempotencyTable: IDEMPOTENCY_TABLE.localName,
@@ -315,6 +345,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       });
       await Promise.all(pollers.map((p) => p.stop()));
       await cognito.stop();
+      await scheduler.close();
       await stepFunctions.stop();
       // What is still running (a step the stop cut short, a recovery run) finishes against the
       // stand-ins before they close: dynalite throws from inside when a request meets a closed store.

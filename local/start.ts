@@ -34,7 +34,7 @@ Order platform running locally (ready in ${((Date.now() - started) / 1000).toFix
   Storefront: ${webUrl}
   API:        ${stack.apiUrl}
   Outbox:     ${stack.outbox.dir}  (also ${stack.mailboxUrl})
-  Local AWS:  DynamoDB ${stack.endpoints.dynamodb}  SQS/SNS ${stack.endpoints.sqs}  Step Functions ${stack.endpoints.sfn}
+  Local AWS:  DynamoDB ${stack.endpoints.dynamodb}  SQS/SNS ${stack.endpoints.sqs}  Step Functions ${stack.endpoints.sfn}  Scheduler ${stack.endpoints.scheduler}
               (all on 127.0.0.1 only; browsers are refused, see README "The local runtime")
   User pool:  ${stack.cognito.endpoint}  (${stack.cognito.userPoolId}, local Cognito: cognito-local)
   Demo customer: ${DEMO_USERS.customer.email} / ${DEMO_USERS.customer.password}

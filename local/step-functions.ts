@@ -1,11 +1,15 @@
 /**
- * A local Step Functions service: the AWS JSON API (StartExecution, DescribeExecution) over the aws-local-stepfunctions interpreter running the deployed ASL file.
+ * A local Step Functions service for the Express order workflow: the AWS JSON API's StartExecution
+ * over the aws-local-stepfunctions interpreter running the deployed ASL file, with Express's
+ * semantics: every start is a new execution (no execution-name deduplication: a duplicated start
+ * of an order runs twice, as in AWS), and no DescribeExecution.
  *
- * Executions are kept on disk by `ExecutionStore`, each saved before it is acknowledged. The
- * interpreter cannot checkpoint, so an
- * execution that was running when the stack stopped is run again from its first state at the next
- * start; that is safe because every step of the workflow is idempotent.
+ * Executions are kept on disk by `ExecutionStore` (standing in for the workflow's CloudWatch Logs,
+ * for tests and `npm run reconcile`). An Express execution keeps no state between its states, so
+ * one that was running when the stack stopped is not resumed: the next start marks it ABORTED and
+ * the recovery job restarts its order (every step is idempotent), as it would in AWS.
  */
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -23,7 +27,6 @@ export interface LocalStepFunctionsOptions {
   dataDir: string;
   processOrderArn: string;
   runTask: TaskRunner;
-  waitMs: number;
   retryIntervalMs: number;
   log?: Log;
 }
@@ -47,6 +50,7 @@ interface AslState {
 
 export class LocalStepFunctions {
   readonly stateMachineArn = localStateMachineArn;
+  /** By execution ARN (names repeat: Express does not deduplicate them). */
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly store: ExecutionStore;
@@ -57,7 +61,7 @@ export class LocalStepFunctions {
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     this.store = new ExecutionStore(options.dataDir);
-    for (const record of this.store.load()) this.executions.set(record.name, record);
+    for (const record of this.store.load()) this.executions.set(record.executionArn, record);
     const definition = JSON.parse(renderWorkflow(options.processOrderArn));
     this.machine = new StateMachine(definition, { validationOptions: { checkArn: true } });
     const states = Object.entries(WORKFLOW_DEFINITION.States as Record<string, AslState>);
@@ -65,50 +69,46 @@ export class LocalStepFunctions {
     this.overrides = {
       taskResourceLocalHandlers: Object.fromEntries(tasks.map((name) => [name, (input: unknown) => options.runTask(name, input)])),
       retryIntervalOverrides: Object.fromEntries(tasks.map((name) => [name, options.retryIntervalMs])),
-      waitTimeOverrides: Object.fromEntries(states.filter(([, s]) => s.Type === 'Wait').map(([name]) => [name, options.waitMs])),
     };
+    if (states.some(([, s]) => s.Type === 'Wait')) throw new Error('The order workflow is Express (at most 5 minutes): it has no Wait state');
   }
 
-  /** Executions left running by a previous process, to be run again. */
+  /** Executions a previous process left running (an Express execution cannot be resumed). */
   interrupted(): ExecutionRecord[] {
-    return [...this.executions.values()].filter((e) => e.status === 'RUNNING' && !this.running.has(e.name));
+    return [...this.executions.values()].filter((e) => e.status === 'RUNNING' && !this.running.has(e.executionArn));
   }
 
-  resumeInterrupted(): number {
+  /** Marks the executions a previous process left running ABORTED; the recovery job restarts their orders. */
+  abortInterrupted(): number {
     const list = this.interrupted();
-    for (const record of list) this.run(record);
+    for (const record of list) {
+      Object.assign(record, { status: 'ABORTED', stopDate: new Date().toISOString(), cause: 'The local stack stopped while it ran' });
+      this.store.save(record);
+    }
     return list.length;
   }
 
+  /** As Express: each call starts a new execution, whatever its name (a name is optional and may repeat). */
   startExecution(input: { stateMachineArn?: string; name?: string; input?: string }) {
     if (input.stateMachineArn !== this.stateMachineArn) throw new StepFunctionsError('StateMachineDoesNotExist', `No state machine ${input.stateMachineArn}`);
-    if (!input.name || !/^[A-Za-z0-9_-]{1,80}$/.test(input.name)) throw new StepFunctionsError('InvalidName', `Invalid execution name ${input.name}`);
+    const id = randomUUID();
+    const name = input.name ?? id;
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new StepFunctionsError('InvalidName', `Invalid execution name ${name}`);
     const text = input.input ?? '{}';
-    const existing = this.executions.get(input.name);
-    if (existing) {
-      // As in AWS: the same name and input while running returns the running execution.
-      if (existing.status === 'RUNNING' && existing.input === text) return { executionArn: existing.executionArn, startDate: existing.startDate };
-      throw new StepFunctionsError('ExecutionAlreadyExists', `Execution already exists: '${existing.executionArn}'`);
-    }
     const record: ExecutionRecord = {
-      executionArn: `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${input.name}`,
-      name: input.name,
+      // Express execution ARNs: `...:express:<state machine>:<name>:<id>`.
+      executionArn: `${this.stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${id}`,
+      name,
       input: text,
       status: 'RUNNING',
       startDate: new Date().toISOString(),
       transitions: 0,
       retries: 0,
     };
-    this.store.save(record); // durable before it is acknowledged
-    this.executions.set(record.name, record);
+    this.store.save(record); // recorded before it is acknowledged
+    this.executions.set(record.executionArn, record);
     this.run(record);
     return { executionArn: record.executionArn, startDate: record.startDate };
-  }
-
-  describeExecution(input: { executionArn?: string }) {
-    const record = [...this.executions.values()].find((e) => e.executionArn === input.executionArn);
-    if (!record) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution does not exist: '${input.executionArn}'`);
-    return { ...record, stateMachineArn: this.stateMachineArn };
   }
 
   list(): ExecutionRecord[] {
@@ -134,14 +134,14 @@ export class LocalStepFunctions {
     const done = execution.result.then(
       (output) => this.finish(record, 'SUCCEEDED', { output: JSON.stringify(output) }),
       (error: Error & { cause?: unknown }) => {
-        if (this.stopped) return; // left RUNNING on disk: resumed at the next start
+        if (this.stopped) return; // left RUNNING on disk: the next start marks it ABORTED
         const { Error: name, Cause } = failureOf(error);
         this.finish(record, 'FAILED', { error: name, cause: Cause });
       },
     );
     const tracked = Promise.all([done, counting]).then(() => undefined);
-    this.running.set(record.name, { abort: execution.abort, done: tracked });
-    void tracked.finally(() => this.running.delete(record.name));
+    this.running.set(record.executionArn, { abort: execution.abort, done: tracked });
+    void tracked.finally(() => this.running.delete(record.executionArn));
   }
 
   private finish(record: ExecutionRecord, status: ExecutionStatus, fields: Partial<ExecutionRecord>): void {
@@ -178,7 +178,6 @@ export class LocalStepFunctions {
     try {
       const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
       if (target === 'StartExecution') return reply(200, toWire(this.startExecution(input)));
-      if (target === 'DescribeExecution') return reply(200, toWire(this.describeExecution(input)));
       throw new StepFunctionsError('UnknownOperationException', `Not supported locally: ${target}`);
     } catch (error) {
       const type = error instanceof StepFunctionsError ? error.type : 'InvalidArgument';
@@ -186,7 +185,7 @@ export class LocalStepFunctions {
     }
   }
 
-  /** Stops the service; running executions stay RUNNING on disk and are resumed by the next start. */
+  /** Stops the service; running executions stay RUNNING on disk (the next start marks them ABORTED). */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const { abort } of this.running.values()) abort();

@@ -6,9 +6,11 @@
  * Checks (each failure is a mismatch):
  * - every order is in a final status (DELIVERED / PAYMENT_FAILED / SHIPMENT_FAILED); open ones are
  *   listed, and count as mismatches unless `allowOpen` is set (a stack with orders in flight);
- * - each order has exactly one workflow execution named after it, plus recovery executions
- *   `<orderId>-r<n>` only where recovery happened (numbered 1, 2, ... without gaps, each started
- *   after the one before it ended without success, at most MAX_RECOVERY_EXECUTIONS);
+ * - each order has a workflow execution named after it (more than one when its queue message was
+ *   delivered twice: the workflow is Express and does not deduplicate starts), plus recovery
+ *   executions `<orderId>-r<n>` only where recovery happened (numbered 1, 2, ... without gaps, each
+ *   started after the one before it ended, at most MAX_RECOVERY_EXECUTIONS; one may follow a
+ *   succeeded execution: the order's delivery schedule may have failed after it);
  * - no execution without an order;
  * - no transactionId is used by two orders; every order at or past PAYMENT_PROCESSED has one;
  *   PAYMENT_FAILED (and PENDING) orders have none;
@@ -153,7 +155,7 @@ export function checkReconciliation(data: ReconcileData, options: ReconcileOptio
           ? `attempt ${n} is outside 1..${MAX_RECOVERY_EXECUTIONS}`
           : !previous
             ? `no execution before it (attempt ${n - 1} missing)`
-            : previous.status === 'RUNNING' || previous.status === 'SUCCEEDED'
+            : previous.status === 'RUNNING'
               ? `the execution before it is ${previous.status}: nothing to recover`
               : previous.stopDate && execution.startDate && execution.startDate < previous.stopDate
                 ? `started ${execution.startDate}, before the execution before it ended (${previous.stopDate})`

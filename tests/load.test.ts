@@ -158,9 +158,10 @@ describe('load', () => {
     expect(counts.orders).toBe(accepted.size);
     expect(new Set(orders.map((o) => o.orderId))).toEqual(accepted);
     expect(counts.open).toBe(0);
-    expect(counts.executions).toBe(counts.orders);
+    // At least one execution per order: Express does not deduplicate a redelivered message's start.
+    expect(counts.executions).toBeGreaterThanOrEqual(counts.orders);
     expect(counts.recoveryExecutions).toBe(0);
-    expect(stack.stepFunctions.list().map((e) => e.name).sort()).toEqual([...accepted].sort());
+    expect(new Set(stack.stepFunctions.list().map((e) => e.name))).toEqual(accepted);
     expect(counts.mails).toBe(counts.withNotificationSentDate);
     expect(counts.withNotificationSentDate).toBe(delivered);
     expect(counts.transactionIds).toBe(paid);
@@ -233,16 +234,19 @@ describe('reconciliation checks', () => {
     expect(allowed.open).toEqual([{ orderId: id(4), status: 'SHIPPED', updatedAt: t }]);
   });
 
-  it('accepts recovery executions only after an execution that ended unsuccessfully', () => {
+  it('accepts recovery executions only after an execution that ended', () => {
     const data = clean();
     data.orders[2] = order(3, { status: 'DELIVERED', transactionId: 'txn_3' });
     data.executions.push({ name: `${id(3)}-r1`, status: 'FAILED', startDate: later, stopDate: later }, { name: `${id(3)}-r2`, status: 'SUCCEEDED', startDate: later, stopDate: later });
+    // After a succeeded execution too: the order's delivery schedule may have failed after it.
+    data.executions.push({ name: `${id(1)}-r1`, status: 'SUCCEEDED', startDate: later, stopDate: later });
     expect(kinds(data)).toEqual([]);
-    expect(checkReconciliation(data).counts.recoveryExecutions).toBe(2);
+    expect(checkReconciliation(data).counts.recoveryExecutions).toBe(3);
 
     const bad = clean();
+    bad.executions[0] = { name: id(1), status: 'RUNNING', startDate: t };
     bad.executions.push(
-      { name: `${id(1)}-r1`, status: 'SUCCEEDED', startDate: later }, // the first one succeeded
+      { name: `${id(1)}-r1`, status: 'SUCCEEDED', startDate: later }, // the first one still runs
       { name: `${id(2)}-r2`, status: 'SUCCEEDED', startDate: later }, // no -r1
       { name: `${id(3)}-r1`, status: 'FAILED', startDate: '2025-12-31T23:59:59.000Z' }, // before the first ended
       { name: `${id(3)}-r4`, status: 'FAILED', startDate: later }, // past the limit

@@ -1,10 +1,13 @@
 /**
  * The recovery job (`recoverStuckOrders`, run in AWS by `recover-orders` on a schedule) against the
- * real local stack: an order stored but never enqueued is put on the queue again, and an order
- * whose execution failed before the order reached a final status gets a new execution.
+ * real local stack, with no DescribeExecution (the workflow is Express): an order stored but never
+ * enqueued is put on the queue again, an order whose execution failed before the order reached a
+ * final status gets a new execution (at most MAX_RECOVERY_EXECUTIONS, counted on the order), and a
+ * SHIPPED order whose delivery schedule is missing gets it back.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_RECOVERY_EXECUTIONS } from '../amplify/server/recovery.ts';
 import { RECOVERY } from '../amplify/server/settings.ts';
 import type { ExecutionRecord } from '../local/step-functions.ts';
 import { orderRequest } from './fixtures.ts';
@@ -12,6 +15,8 @@ import { api, mailsFor, postOrder, startTestStack, waitForFinal } from './helper
 
 /** Orders whose shipment steps fail (as a broken carrier integration would), retries included. */
 const brokenShipments = new Set<string>();
+/** Orders whose delivery schedule cannot be created (Scheduler down through every retry). */
+const brokenSchedules = new Set<string>();
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 beforeAll(async () => {
@@ -21,6 +26,9 @@ beforeAll(async () => {
       const { orderId } = input as { orderId: string };
       if (brokenShipments.has(orderId) && (stateName === 'ArrangeShipment' || stateName === 'MarkShipmentFailed')) {
         return Promise.reject(Object.assign(new Error(`Injected failure in ${stateName}`), { name: 'CarrierUnavailable' }));
+      }
+      if (brokenSchedules.has(orderId) && stateName === 'ScheduleDelivery') {
+        return Promise.reject(Object.assign(new Error('Injected failure: Scheduler unavailable'), { name: 'ServiceUnavailable' }));
       }
       return invoke(input);
     },
@@ -33,6 +41,7 @@ afterAll(async () => {
 beforeEach(() => {
   stack.services!.sqs.clearFaults();
   brokenShipments.clear();
+  brokenSchedules.clear();
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -109,6 +118,30 @@ describe('recovery job', () => {
     expect(await stack.recover(0)).toMatchObject({ enqueued: [], restarted: [], gaveUp: [] });
   });
 
+  it('re-creates the delivery schedule of a SHIPPED order that has none, once it is overdue, and the order is delivered once', async () => {
+    const { body } = await postOrder(stack, orderRequest());
+    const orderId = body.orderId as string;
+    brokenSchedules.add(orderId);
+    const failed = await waitForExecution(orderId, (e) => e.status !== 'RUNNING');
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'DeliveryNotScheduled' });
+    const shipped = (await api(stack, `/orders/${orderId}`)).body;
+    expect(shipped.status).toBe('SHIPPED');
+    brokenSchedules.delete(orderId);
+
+    // Not overdue before its estimated delivery date: the job leaves it alone.
+    expect((await stack.recover(0)).restarted).not.toContain(orderId);
+    // As seen six days later (past any estimated delivery date, 2 to 5 days): overdue, restarted.
+    const report = await stack.recover(-6 * 24 * 60 * 60_000);
+    expect(report.restarted).toContain(orderId);
+    const order = await waitForFinal(stack, orderId);
+    expect(order).toMatchObject({ status: 'DELIVERED', trackingNumber: shipped.trackingNumber, transactionId: shipped.transactionId });
+    await stack.stepFunctions.idle();
+    const restarted = executionsOf(orderId).find((e) => e.name === `${orderId}-r1`)!;
+    expect(restarted.status).toBe('SUCCEEDED');
+    expect(JSON.parse(restarted.output!).delivery).toMatchObject({ created: true });
+    expect(await mailsFor(stack, orderId, 2, 1000)).toHaveLength(1);
+  });
+
   it('the recover-orders Lambda handler runs the same job with the shared staleness (RECOVERY.staleAfterMinutes)', async () => {
     const sqs = stack.services!.sqs;
     sqs.inject('SendMessage', 10);
@@ -133,5 +166,22 @@ describe('recovery job', () => {
 
     expect((await waitForFinal(stack, orderId)).status).toBe('DELIVERED');
     expect(await mailsFor(stack, orderId, 1)).toHaveLength(1);
+  });
+
+  // Last: the order it gives up on stays overdue, and every later run would report it again.
+  it(`gives an order that keeps failing ${MAX_RECOVERY_EXECUTIONS} new executions, then gives up and says so`, async () => {
+    const { body } = await postOrder(stack, orderRequest());
+    const orderId = body.orderId as string;
+    brokenShipments.add(orderId);
+    await waitForExecution(orderId, (e) => e.status !== 'RUNNING');
+    for (let attempt = 1; attempt <= MAX_RECOVERY_EXECUTIONS; attempt++) {
+      expect(await stack.recover(0)).toMatchObject({ restarted: [orderId], gaveUp: [] });
+      expect((await waitForExecution(`${orderId}-r${attempt}`, (e) => e.status !== 'RUNNING')).status).toBe('FAILED');
+    }
+    expect(await stack.recover(0)).toMatchObject({ enqueued: [], restarted: [], gaveUp: [orderId] });
+    expect(executionsOf(orderId)).toHaveLength(1 + MAX_RECOVERY_EXECUTIONS);
+    expect((await api(stack, `/orders/${orderId}`)).body.status).toBe('PAYMENT_PROCESSED');
+    // The counter is the server's own: the API never shows it.
+    expect((await api(stack, `/orders/${orderId}`)).body.recoveryAttempts).toBeUndefined();
   });
 });

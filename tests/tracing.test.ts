@@ -31,7 +31,7 @@ afterAll(() => {
 const EXPECTED: Record<string, string[]> = {
   'app-server': ['DynamoDBClient', 'SQSClient'],
   'order-starter': ['SFNClient'],
-  'process-order': ['DynamoDBClient', 'SNSClient'],
+  'process-order': ['DynamoDBClient', 'SNSClient', 'SchedulerClient'],
   'recover-orders': ['DynamoDBClient', 'SFNClient', 'SQSClient'],
 };
 

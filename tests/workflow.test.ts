@@ -3,12 +3,14 @@
  * process-order handler against the real local DynamoDB and SNS. Faults are injected around the
  * handler (taskHook), as a failing Lambda or downstream service would produce them.
  */
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import aslValidator from 'asl-validator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { WORKFLOW_DEFINITION } from '../amplify/server/workflow.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
+import { CONFIRM_DELIVERY_INVOCATION } from '../local/stack.ts';
 import { orderRequest } from './fixtures.ts';
 import { mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
 
@@ -64,7 +66,7 @@ describe('order workflow definition', () => {
 
 describe('order workflow run locally', () => {
   it('takes an order to DELIVERED and sends one confirmation e-mail', async () => {
-    const { order, execution, mails } = await placeAndFinish(1);
+    const { order, execution, mails, tries } = await placeAndFinish(1);
     expect(order.status).toBe('DELIVERED');
     expect(order).toMatchObject({
       transactionId: expect.stringMatching(/^txn_/),
@@ -74,6 +76,10 @@ describe('order workflow run locally', () => {
       notificationSentDate: expect.any(String),
     });
     expect(execution.status).toBe('SUCCEEDED');
+    // The execution ended once the delivery was scheduled; the schedule confirmed it later, once.
+    expect(JSON.parse(execution.output!).delivery).toMatchObject({ scheduled: true, created: true, scheduleName: `deliver-${order.orderId}` });
+    expect(Date.parse(order.deliveryDate!)).toBeGreaterThan(Date.parse(execution.stopDate!));
+    expect(tries(CONFIRM_DELIVERY_INVOCATION)).toBe(1);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toBe(`Order Confirmation - ${orderNumberOf(order.orderId)}`);
     expect(mails[0]!.body).toContain(order.trackingNumber);
@@ -140,6 +146,34 @@ describe('order workflow run locally', () => {
     expect(execution).toMatchObject({ status: 'FAILED', error: 'PaymentFailed' });
   });
 
+  it('a charge whose recording keeps failing is recorded by MarkPaymentFailed, and the order is shipped and delivered', async () => {
+    const { paymentProvider } = await import('../amplify/functions/process-order/handler.ts');
+    // The provider charges; every write of PAYMENT_PROCESSED fails until the payment step has given up.
+    let recordingFails = true;
+    const send = DynamoDBDocumentClient.prototype.send;
+    const spy = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (this: DynamoDBDocumentClient, command: unknown, ...rest: unknown[]) {
+      const recordsCharge = command instanceof UpdateCommand && command.input.ExpressionAttributeValues?.[':to'] === 'PAYMENT_PROCESSED';
+      if (recordingFails && recordsCharge) return Promise.reject(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
+      return (send as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+    } as typeof send);
+    fault = async (state, input, invoke) => {
+      if (state === 'MarkPaymentFailed') recordingFails = false;
+      return invoke(input);
+    };
+    try {
+      const { order, execution, tries } = await placeAndFinish(1);
+      expect(order).toMatchObject({ status: 'DELIVERED', transactionId: expect.stringMatching(/^txn_/) });
+      expect(order.failureReason).toBeUndefined();
+      expect(tries('ProcessPayment')).toBe(4);
+      expect(tries('MarkPaymentFailed')).toBe(1);
+      expect(paymentProvider.count(order.orderId, 'charge')).toBe(1);
+      expect(paymentProvider.count(order.orderId, 'refund')).toBe(0);
+      expect(execution.status).toBe('SUCCEEDED');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('two executions of the same order at once (Express does not deduplicate starts) charge, ship and e-mail once', async () => {
     const { paymentProvider } = await import('../amplify/functions/process-order/handler.ts');
     // Held at the payment until both executions have started, so they really overlap.
@@ -168,27 +202,41 @@ describe('order workflow run locally', () => {
     expect(await mailsFor(stack, orderId, 2, 1000)).toHaveLength(1);
   });
 
-  it('starts one execution for a message delivered twice', async () => {
-    const { order } = await placeAndFinish(1);
+  it('a message delivered twice starts the workflow twice (Express), and the order is still charged, shipped, e-mailed and delivered once', async () => {
+    const { paymentProvider } = await import('../amplify/functions/process-order/handler.ts');
     const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.endpoints.sqs });
-    const message = { QueueUrl: stack.names.queueUrl, MessageBody: JSON.stringify({ orderId: order.orderId }) };
-    const before = stack.invocations.get('order-starter') ?? 0;
+    // The order's own message plus the same message sent twice more, before its first execution ran.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    fault = async (state, input, invoke) => {
+      if (state === 'ProcessPayment') await released;
+      return invoke(input);
+    };
+    const { body } = await postOrder(stack, orderRequest());
+    const orderId = body.orderId as string;
+    const message = { QueueUrl: stack.names.queueUrl, MessageBody: JSON.stringify({ orderId }) };
     await sqs.send(new SendMessageCommand(message));
     await sqs.send(new SendMessageCommand(message));
-    // Both messages taken and deleted: order-starter ran, and the queue holds nothing in flight.
     const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: stack.names.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-      );
-      const drained = Attributes.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0';
-      if (drained && (stack.invocations.get('order-starter') ?? 0) > before) break;
-      if (Date.now() > deadline) throw new Error('order-starter did not consume the two messages within 10 s');
-      await new Promise((r) => setTimeout(r, 50));
+    while (stack.stepFunctions.list().filter((e) => e.name === orderId).length < 3) {
+      if (Date.now() > deadline) throw new Error('order-starter did not start three executions within 10 s');
+      await new Promise((r) => setTimeout(r, 20));
     }
+    release();
+    const order = await waitForFinal(stack, orderId);
     await stack.stepFunctions.idle();
     sqs.destroy();
-    expect(stack.stepFunctions.list().filter((e) => e.name.startsWith(order.orderId))).toHaveLength(1);
-    expect(await mailsFor(stack, order.orderId, 2, 1000)).toHaveLength(1);
+
+    expect(order.status).toBe('DELIVERED');
+    const executions = stack.stepFunctions.list().filter((e) => e.name === orderId);
+    expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    // Charged once, shipped once (every execution saw the one tracking number), e-mailed once.
+    expect(paymentProvider.count(orderId, 'charge')).toBe(1);
+    for (const execution of executions) expect(JSON.parse(execution.output!).shipment.trackingNumber).toBe(order.trackingNumber);
+    expect(await mailsFor(stack, orderId, 2, 1000)).toHaveLength(1);
+    // One delivery schedule (the others met it: ConflictException), fired once.
+    expect(executions.filter((e) => JSON.parse(e.output!).delivery.created === true)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(attempts.get(`${orderId}:${CONFIRM_DELIVERY_INVOCATION}`)).toBe(1);
   });
 });

@@ -42,7 +42,7 @@ export function acknowledgeNagFindings(
   const noDlq: Record<string, string> = {
     appServer: 'app-server is invoked synchronously by API Gateway: a Lambda dead-letter queue only receives failed asynchronous invocations, and the caller gets the error (JSON 5xx).',
     orderStarter: 'order-starter is invoked synchronously by its SQS event source mapping: a message it fails returns to the order queue and, after 5 receives, goes to the queue\'s own dead-letter queue (alarmed).',
-    processOrder: 'process-order is invoked synchronously by the Step Functions Task states, whose Retry/Catch handle its failures; a Lambda dead-letter queue would never receive anything.',
+    processOrder: 'process-order is invoked synchronously by the Step Functions Task states, whose Retry/Catch handle its failures, and by the order\'s delivery schedule, which retries a failed invocation (its RetryPolicy) and deletes itself; an order left SHIPPED past its delivery date is found by the recovery job, which creates its schedule again. A Lambda dead-letter queue would hold nothing that is not already recovered.',
     recoverOrders: 'recover-orders is invoked asynchronously by its EventBridge schedule with an empty scheduled event: a dead-letter queue would only hold events carrying no data, since the next run 5 minutes later does the same work; failed runs raise the RecoveryFailing alarm.',
   };
   for (const [key, fn] of Object.entries(functions)) {
@@ -85,22 +85,10 @@ export function acknowledgeNagFindings(
       'The target is the recovery job, with an empty scheduled event: EventBridge retries a failed delivery until the next run is due, and a dead-letter queue would only collect events that carry nothing the next run does not redo.',
   });
 
-  // ------------------------------------------------------------ Step Functions
-  acknowledge(cloud.stateMachine.role, {
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      'Added by CDK for logging and tracing: logs:CreateLogDelivery/GetLogDelivery/UpdateLogDelivery/DeleteLogDelivery/ListLogDeliveries/PutResourcePolicy/DescribeResourcePolicies/DescribeLogGroups and xray:PutTraceSegments/PutTelemetryRecords/GetSamplingRules/GetSamplingTargets do not support resource-level permissions. lambda:InvokeFunction is on the process-order ARN only.',
-  });
-
-  // ------------------------------------------------------------ Recovery job
-  const recoveryRole = functions.recoverOrders?.role;
-  if (!recoveryRole) throw new Error('acknowledgeNagFindings: the recoverOrders function (with its role) is missing');
-  const stateMachineName = `<${ordersStack.getLogicalId(cloud.stateMachine.node.defaultChild as CfnResource)}.Name>`;
-  acknowledge(recoveryRole, {
-    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}:*]`,
-    reason:
-      'recover-orders calls states:DescribeExecution (only that action) on the executions of the order workflow. Execution names are the order ids (<orderId>, <orderId>-r<n>), unknown at deployment, so the ARN needs a wildcard on the execution name; it is scoped to this one state machine.',
-  });
+  // ------------------------------------------------------------ Workflow + delivery schedules
+  const processOrderRole = functions.processOrder?.role;
+  if (!processOrderRole) throw new Error('acknowledgeNagFindings: the processOrder function (with its role) is missing');
+  cloud.workflow.acknowledgeNagFindings(processOrderRole);
 
   // ------------------------------------------------------------ API Gateway
   acknowledge(cloud.api.deploymentStage, {

@@ -5,8 +5,8 @@
  *
  * It reads like the architecture diagram: one construct per box, each owning its resources and
  * the environment and IAM of the function it runs (data, messaging, API, storefront hosting,
- * recovery, monitoring); the workflow box (state machine, order-starter, process-order) is still
- * inline below. Names, keys and settings come from `amplify/server/settings.ts` and
+ * recovery, monitoring, workflow: the Express state machine and the delivery schedules in
+ * `workflow.ts`; order-starter's and process-order's table, queue and topic access still inline below). Names, keys and settings come from `amplify/server/settings.ts` and
  * `amplify/domain/*`, the same definitions the local runtime builds from; `tests/cloud/` checks
  * the synthesized template against them.
  */
@@ -19,20 +19,20 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, ORDER_QUEUE, ORDERS_TABLE } from '../server/settings.ts';
-import { renderWorkflow } from '../server/workflow.ts';
 import { OrderData } from './data.ts';
 import { OrderMessaging } from './messaging.ts';
 import { Monitoring } from './monitoring.ts';
 import { OrdersApi } from './orders-api.ts';
 import { OrderRecovery } from './recovery.ts';
+import { OrderWorkflow } from './workflow.ts';
 import { StorefrontHosting, type CloudClientOutputs, type StorefrontDomain } from './storefront.ts';
 
 export interface OrdersCloudProps {
@@ -66,6 +66,8 @@ export class OrdersCloud extends Construct {
   readonly storefront: StorefrontHosting;
   readonly recovery: OrderRecovery;
   readonly monitoring: Monitoring;
+  /** The Express order workflow, its logs, and the delivery schedules (amplify/cloud/workflow.ts). */
+  readonly workflow: OrderWorkflow;
   readonly stateMachine: sfn.StateMachine;
   readonly workflowLogs: logs.LogGroup;
 
@@ -96,27 +98,10 @@ export class OrdersCloud extends Construct {
       retainData,
     });
 
-    // ---------------------------------------------------------------- Step Functions
-    // Under /aws/vendedlogs/states/: Step Functions then needs no entry in the account's 5,120-
-    // character CloudWatch Logs resource policy (one per log group elsewhere, until it is full).
-    const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', {
-      logGroupName: `/aws/vendedlogs/states/${deploymentName}-order-workflow`,
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy,
-    });
-    this.workflowLogs = workflowLogs;
-    this.stateMachine = new sfn.StateMachine(this, 'OrderWorkflow', {
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      // Inline (not `fromFile`, which uploads an asset): the template carries the definition.
-      definitionBody: sfn.DefinitionBody.fromString(renderWorkflow(processOrder.functionArn)),
-      tracingEnabled: true,
-      // Execution data holds customer names and e-mail addresses: keep it out of the logs.
-      logs: { destination: workflowLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
-    });
-    // The ASL uses the plain Lambda ARN as Task resource: invoke on the unqualified ARN only.
-    this.stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [processOrder.functionArn] }),
-    );
+    // ---------------------------------------------------------------- Workflow + delivery schedules
+    this.workflow = new OrderWorkflow(this, 'Workflow', { deploymentName, processOrder, removalPolicy });
+    this.stateMachine = this.workflow.stateMachine;
+    this.workflowLogs = this.workflow.logs;
 
     // ---------------------------------------------------------------- Workflow functions: env + IAM
     orderStarter.addEnvironment(ENV.stateMachineArn, this.stateMachine.stateMachineArn);

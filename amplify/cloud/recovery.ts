@@ -1,9 +1,10 @@
 /**
  * The scheduled recovery job: an EventBridge rule runs `recover-orders` every
  * `RECOVERY.scheduleMinutes`, and the function gets exactly what `recoverStuckOrders` uses:
- * query the orders table's open-orders index, look up and start executions of the order workflow, send to the queue.
+ * query the open-orders index, count a recovery attempt on an order, start executions of the
+ * (Express) order workflow, send to the queue. No DescribeExecution: Express has none.
  */
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -23,8 +24,6 @@ export interface OrderRecoveryProps {
 
 export class OrderRecovery extends Construct {
   readonly schedule: events.Rule;
-  /** `arn:<partition>:states:<region>:<account>:execution:<state machine name>:*` */
-  readonly executionsArn: string;
 
   constructor(scope: Construct, id: string, props: OrderRecoveryProps) {
     super(scope, id);
@@ -41,15 +40,9 @@ export class OrderRecovery extends Construct {
         resources: [`${ordersTable.tableArn}/index/${ORDERS_TABLE.openOrdersIndex.name}`],
       }),
     );
-    // Executions are named after their order (`<orderId>`, `<orderId>-r<n>`): one per order, so
-    // describing them needs a wildcard on the execution name, within this state machine only.
-    this.executionsArn = Stack.of(this).formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${stateMachine.stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [this.executionsArn] }));
+    // Each recovery attempt is counted on the order (`OrderStore.claimRecoveryAttempt`, a
+    // conditional update; a refused one reads the order to tell a closed order from an exhausted one).
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [ordersTable.tableArn] }));
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }));
     // The queue uses SQS-managed encryption (SSE-SQS): no KMS permission is needed to send.
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));

@@ -56,6 +56,11 @@ export interface OrderRepository {
   recordCompensation(orderId: string, sentAt: string): Promise<Order>;
   /** Records when the confirmation e-mail went out; the first date recorded wins. */
   recordNotificationSent(orderId: string, sentAt: string): Promise<Order>;
+  /**
+   * Claims one recovery attempt for an open order (at most `maxAttempts`, counted on the order)
+   * and makes it due again from `now`; `exhausted` when it used them up, `closed` when it is final.
+   */
+  claimRecoveryAttempt(orderId: string, maxAttempts: number, now: string): Promise<{ order: Order; attempt: number } | 'exhausted' | 'closed'>;
 }
 
 /** What an Idempotency-Key of `POST /orders` stands for: the order it created, and the request. */
@@ -75,9 +80,12 @@ export interface OrderQueue {
   enqueue(orderId: string): Promise<void>;
 }
 
-/** Starts the order workflow; an execution name is used once, so a repeat starts nothing. */
+/**
+ * Starts the order workflow (Express): every call starts an execution, also under a name already
+ * used; the workflow's idempotent steps make a repeat harmless.
+ */
 export interface WorkflowStarter {
-  start(orderId: string, executionName?: string): Promise<'started' | 'alreadyStarted'>;
+  start(orderId: string, executionName?: string): Promise<void>;
 }
 
 /** A message to the customer (the order confirmation). */

@@ -1,16 +1,23 @@
 /**
  * Recovery: finds orders that stopped moving and drives them on.
- * - An order whose workflow never started (its queue message was not sent, or was lost) is put on
- *   the queue again; `order-starter` starts its execution, named after the order.
- * - An order whose execution ended without bringing it to a final state (failed, aborted, timed
- *   out) gets a new execution, `<orderId>-r<n>`; the steps are idempotent, so re-running the
- *   workflow from the start repeats nothing that already happened.
- * Orders with a running execution are left alone. The job finds its work through the open-orders
- * index, sorted by when each order's next step is due (`nextStepDueAt`): an order waiting for its
- * delivery date is not due, so it is never looked at; only orders overdue by `staleAfterMs` are.
+ * - An order still PENDING at its first recovery (its queue message may never have been sent, or
+ *   was lost) is put on the queue again; `order-starter` starts its execution.
+ * - Any other overdue open order gets a new execution, `<orderId>-r<n>`: the steps are idempotent,
+ *   so re-running the workflow from the start repeats nothing that already happened. A SHIPPED
+ *   order overdue past its delivery date lost its delivery schedule (it fired and failed, or was
+ *   never created): the new execution's ScheduleDelivery step creates it again.
+ * The workflow is Express: there is no DescribeExecution to ask whether an execution still runs,
+ * and none needed: an Express execution ends within `STATE_MACHINE.maxDurationMinutes`, and the
+ * job only looks at orders untouched for longer (`staleAfterMs`), so none of them has one running.
+ * Each recovery is counted on the order (`claimRecoveryAttempt`, conditional, at most
+ * `MAX_RECOVERY_EXECUTIONS`), which also makes the order due again from now: it is looked at again
+ * only after another `staleAfterMs`, when the execution just started has long ended.
+ * The job finds its work through the open-orders index, sorted by when each order's next step is
+ * due (`nextStepDueAt`): an order waiting for its delivery date is not due, so it is never looked at.
  */
-import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { OrderRepository } from './ports.ts';
+import { STATE_MACHINE } from './settings.ts';
 
 export const MAX_RECOVERY_EXECUTIONS = 3;
 
@@ -19,7 +26,11 @@ export interface RecoveryDeps {
   sfn: SFNClient;
   stateMachineArn: string;
   enqueue: (orderId: string) => Promise<void>;
-  /** Orders overdue (past their next step's due time) by more than this are stuck, not in flight. */
+  /**
+   * Orders overdue (past their next step's due time) by more than this are stuck, not in flight.
+   * At least an Express execution's maximum duration, so that none of them can still be running
+   * (0 only where nothing can be running: the local stack at start-up).
+   */
   staleAfterMs: number;
   /** Open orders read per index page. */
   pageSize: number;
@@ -55,6 +66,9 @@ export const emptyRecoveryReport = (): RecoveryReport => ({
 
 export const executionName = (orderId: string, attempt: number) => (attempt === 0 ? orderId : `${orderId}-r${attempt}`);
 
+/** An Express execution's maximum duration: an order untouched for longer has none running. */
+export const EXPRESS_MAX_DURATION_MS = STATE_MACHINE.maxDurationMinutes * 60_000;
+
 /**
  * One run: reads the overdue open orders page by page, most overdue first, and drives each on,
  * until none is left or the deadline passes. `report` is filled in as the run goes, so a caller
@@ -79,7 +93,7 @@ export async function recoverStuckOrders(deps: RecoveryDeps, report: RecoveryRep
       }
       report.examined += 1;
       try {
-        await recoverOrder(deps, orderId, report);
+        await recoverOrder(deps, orderId, report, clock());
       } catch (error) {
         // One order's failed call must not stop the others; the next run looks at it again.
         report.failed.push(orderId);
@@ -91,42 +105,25 @@ export async function recoverStuckOrders(deps: RecoveryDeps, report: RecoveryRep
   return report;
 }
 
-async function recoverOrder(deps: RecoveryDeps, orderId: string, report: RecoveryReport): Promise<void> {
-  const latest = await latestExecution(deps, orderId);
-  if (!latest) {
-    await deps.enqueue(orderId);
-    report.enqueued.push(orderId);
+async function recoverOrder(deps: RecoveryDeps, orderId: string, report: RecoveryReport, now: Date): Promise<void> {
+  const claim = await deps.store.claimRecoveryAttempt(orderId, MAX_RECOVERY_EXECUTIONS, now.toISOString());
+  if (claim === 'closed') return; // reached a final status since the index was read
+  if (claim === 'exhausted') {
+    report.gaveUp.push(orderId);
     return;
   }
-  if (latest.status === 'RUNNING') return;
-  const next = latest.attempt + 1;
-  if (next > MAX_RECOVERY_EXECUTIONS) {
-    report.gaveUp.push(orderId);
+  const { order, attempt } = claim;
+  if (order.status === 'PENDING' && attempt === 1) {
+    await deps.enqueue(orderId);
+    report.enqueued.push(orderId);
     return;
   }
   await deps.sfn.send(
     new StartExecutionCommand({
       stateMachineArn: deps.stateMachineArn,
-      name: executionName(orderId, next),
+      name: executionName(orderId, attempt),
       input: JSON.stringify({ orderId }),
     }),
   );
   report.restarted.push(orderId);
-}
-
-async function latestExecution(deps: RecoveryDeps, orderId: string): Promise<{ attempt: number; status: string } | undefined> {
-  const executionPrefix = deps.stateMachineArn.replace(':stateMachine:', ':execution:');
-  let latest: { attempt: number; status: string } | undefined;
-  for (let attempt = 0; attempt <= MAX_RECOVERY_EXECUTIONS; attempt++) {
-    try {
-      const { status } = await deps.sfn.send(
-        new DescribeExecutionCommand({ executionArn: `${executionPrefix}:${executionName(orderId, attempt)}` }),
-      );
-      latest = { attempt, status: status ?? 'UNKNOWN' };
-    } catch (error) {
-      if (error instanceof ExecutionDoesNotExist) break;
-      throw error;
-    }
-  }
-  return latest;
 }

@@ -116,8 +116,32 @@ export const LOG_RETENTION = '1 month' as const;
 
 export const STATE_MACHINE = {
   localName: 'order-workflow',
+  /**
+   * Express: payment, shipment and e-mail take seconds; Express bills requests and duration, not
+   * state transitions. It has no execution-name deduplication and no DescribeExecution: the
+   * order's conditional status updates and the idempotent steps make a duplicated start harmless.
+   */
+  type: 'EXPRESS',
+  /** Express executions end after at most 5 minutes: an older start cannot still be running. */
+  maxDurationMinutes: 5,
   /** Placeholder in the ASL file replaced by the process-order function's ARN. */
   processOrderArnPlaceholder: 'ProcessOrderFunctionArn',
+} as const;
+
+/**
+ * The one-time EventBridge Scheduler schedule per shipped order that confirms its delivery at the
+ * estimated delivery date (`amplify/functions/process-order/delivery-schedule.ts`).
+ */
+export const DELIVERY_SCHEDULE = {
+  /** Schedule name: `<prefix><orderId>` (a second create for the same order is a ConflictException). */
+  namePrefix: 'deliver-',
+  /** Locally only the default group exists; in AWS each deployment has its own group. */
+  localGroupName: 'default',
+  /** A schedule is never due sooner than this after its creation (a late re-creation by recovery). */
+  minLeadSeconds: 60,
+  /** Scheduler's retries of a failed invocation; what is left is the recovery job's. */
+  retryAttempts: 10,
+  maxEventAgeSeconds: 24 * 60 * 60,
 } as const;
 
 /** Environment variables the handlers read. */
@@ -136,6 +160,9 @@ export const ENV = {
   allowedOrigins: 'ALLOWED_ORIGINS',
   /** Unique per deployment in an account: part of the custom metrics' `service` dimension. */
   deploymentName: 'DEPLOYMENT_NAME',
+  /** process-order: the schedule group of the delivery schedules, and the role Scheduler invokes with. */
+  deliveryScheduleGroup: 'DELIVERY_SCHEDULE_GROUP',
+  deliverySchedulerRoleArn: 'DELIVERY_SCHEDULER_ROLE_ARN',
 } as const;
 
 export const DEFAULT_PAYMENT_SUCCESS_RATE = 0.9;
@@ -161,6 +188,10 @@ export const METRICS = {
     notificationsSent: 'NotificationsSent',
     paymentFailed: 'OrdersPaymentFailed',
     shipmentFailed: 'OrdersShipmentFailed',
+    /** A charge the payment step could not record, recorded after it gave up (see `settleFailedPayment`). */
+    chargesRecovered: 'ChargesRecovered',
+    deliveriesScheduled: 'DeliveriesScheduled',
+    ordersDelivered: 'OrdersDelivered',
   },
   /** Published by `recover-orders` on every run, zeros included. */
   recovery: {

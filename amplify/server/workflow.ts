@@ -20,6 +20,8 @@ export const PROCESS_ORDER_ACTIONS = [
   'process_payment',
   'arrange_shipment',
   'send_notification',
+  'schedule_delivery',
+  /** Not a Task of the workflow: the order's delivery schedule invokes it. */
   'confirm_delivery',
   'mark_payment_failed',
   'mark_shipment_failed',

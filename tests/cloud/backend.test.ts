@@ -77,7 +77,7 @@ describe('functions', () => {
   const expectedEnv: Record<keyof typeof FUNCTIONS, string[]> = {
     appServer: [ENV.ordersTable, ENV.idempotencyTable, ENV.queueUrl],
     orderStarter: [ENV.stateMachineArn],
-    processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn],
+    processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn, ENV.deliveryScheduleGroup, ENV.deliverySchedulerRoleArn],
     recoverOrders: [ENV.ordersTable, ENV.stateMachineArn, ENV.queueUrl],
   };
   /** The seed's 30 s; the recovery job's 120 s, under its schedule interval. */
@@ -110,6 +110,9 @@ describe('functions', () => {
     expect(env('processOrder')[ENV.ordersTable]).toEqual({ Ref: id(mod.cloud.ordersTable) });
     expect(env('processOrder')[ENV.idempotencyTable]).toEqual({ Ref: id(mod.cloud.idempotencyTable) });
     expect(env('processOrder')[ENV.topicArn]).toEqual({ Ref: id(mod.cloud.topic) });
+    expect(env('processOrder')[ENV.deliveryScheduleGroup]).toBe(mod.cloud.workflow.scheduleGroup.scheduleGroupName);
+    expect(resources[id(mod.cloud.workflow.scheduleGroup)]!.Properties.Name).toBe(mod.cloud.workflow.scheduleGroup.scheduleGroupName);
+    expect(env('processOrder')[ENV.deliverySchedulerRoleArn]).toEqual({ 'Fn::GetAtt': [id(mod.cloud.workflow.schedulerRole), 'Arn'] });
     expect(env('recoverOrders')[ENV.ordersTable]).toEqual({ Ref: id(mod.cloud.ordersTable) });
     expect(env('recoverOrders')[ENV.stateMachineArn]).toEqual({ Ref: id(mod.cloud.stateMachine) });
     expect(env('recoverOrders')[ENV.queueUrl]).toEqual({ Ref: id(mod.cloud.queue) });
@@ -193,7 +196,7 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('process-order: update orders, idempotency records, publish (encrypted topic)', () => {
+  it('process-order: update orders, idempotency records, publish (encrypted topic), create delivery schedules in its group, pass the scheduler role to Scheduler only', () => {
     expect(actionsOf(roleOf('processOrder'))).toEqual(
       [
         'dynamodb:GetItem',
@@ -205,12 +208,53 @@ describe('least-privilege IAM', () => {
         'sns:Publish',
         'kms:GenerateDataKey',
         'kms:Decrypt',
+        'scheduler:CreateSchedule',
+        'iam:PassRole',
         ...XRAY,
       ].sort(),
     );
+    const id = (c: { node: { defaultChild?: unknown } }) => logicalId(mod.ordersStack, c);
+    const statements = statementsOf(roleOf('processOrder'));
+    expect(statements.find((s) => s.Action === 'scheduler:CreateSchedule')).toEqual({
+      Action: 'scheduler:CreateSchedule',
+      Effect: 'Allow',
+      Resource: {
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:schedule/${mod.cloud.workflow.scheduleGroup.scheduleGroupName}/*`],
+        ],
+      },
+    });
+    expect(statements.find((s) => s.Action === 'iam:PassRole')).toEqual({
+      Action: 'iam:PassRole',
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [id(mod.cloud.workflow.schedulerRole), 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    });
   });
 
-  it('recover-orders: query the open-orders index, describe this workflow’s executions, start it, send to the queue', () => {
+  it('delivery scheduler role: assumed by EventBridge Scheduler of this account, invokes process-order only', () => {
+    const roleId = logicalId(mod.ordersStack, mod.cloud.workflow.schedulerRole);
+    expect(resources[roleId]!.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+    expect(resources[roleId]!.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(resources[roleId]!.Properties.Policies).toBeUndefined();
+    expect(statementsOf(roleId)).toEqual([
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fnId('processOrder'), 'Arn'] } },
+    ]);
+    // Its schedule group: one per deployment, removed with a sandbox (its schedules with it).
+    expect(ofType('AWS::Scheduler::ScheduleGroup')).toHaveLength(1);
+    // Schedules are made at run time by process-order, never by the template.
+    expect(ofType('AWS::Scheduler::Schedule')).toHaveLength(0);
+  });
+
+  it('recover-orders: query the open-orders index, claim a recovery attempt on an order, start the workflow, send to the queue; no DescribeExecution', () => {
     const id = (c: { node: { defaultChild?: unknown } }) => logicalId(mod.ordersStack, c);
     const stateMachine = id(mod.cloud.stateMachine);
     expect(withoutXray(statementsOf(roleOf('recoverOrders')))).toEqual([
@@ -219,31 +263,12 @@ describe('least-privilege IAM', () => {
         Effect: 'Allow',
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(mod.cloud.ordersTable), 'Arn'] }, `/index/${ORDERS_TABLE.openOrdersIndex.name}`]] },
       },
-      {
-        Action: 'states:DescribeExecution',
-        Effect: 'Allow',
-        Resource: {
-          'Fn::Join': [
-            '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':states:',
-              { Ref: 'AWS::Region' },
-              ':',
-              { Ref: 'AWS::AccountId' },
-              ':execution:',
-              { 'Fn::GetAtt': [stateMachine, 'Name'] },
-              ':*',
-            ],
-          ],
-        },
-      },
+      { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.ordersTable), 'Arn'] } },
       { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: stateMachine } },
       { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.queue), 'Arn'] } },
     ]);
     expect(actionsOf(roleOf('recoverOrders'))).toEqual(
-      ['dynamodb:Query', 'states:DescribeExecution', 'states:StartExecution', 'sqs:SendMessage', ...XRAY].sort(),
+      ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:StartExecution', 'sqs:SendMessage', ...XRAY].sort(),
     );
     // SSE-SQS, not a customer key: sending needs no KMS permission.
     expect(resources[id(mod.cloud.queue)]!.Properties.KmsMasterKeyId).toBeUndefined();
@@ -259,7 +284,11 @@ describe('least-privilege IAM', () => {
   });
 
   it('no wildcard action in any policy of ours; functions keep only the basic execution managed policy', () => {
-    const ours = [...(Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[]).map(roleOf), logicalId(mod.ordersStack, mod.cloud.stateMachine.role)];
+    const ours = [
+      ...(Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[]).map(roleOf),
+      logicalId(mod.ordersStack, mod.cloud.stateMachine.role),
+      logicalId(mod.ordersStack, mod.cloud.workflow.schedulerRole),
+    ];
     for (const roleId of ours) {
       for (const action of actionsOf(roleId)) expect(action, `${roleId}: ${action}`).not.toContain('*');
     }
@@ -400,12 +429,21 @@ describe('Step Functions', () => {
     return JSON.parse(text) as Json;
   };
 
-  it('a Standard state machine with logging (ALL) and X-Ray tracing', () => {
+  it('an Express state machine (the only one) logging failures (ERROR, no execution data) with X-Ray tracing', () => {
+    expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(1);
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineType: 'STANDARD',
+      StateMachineType: 'EXPRESS',
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
     });
+  });
+
+  it('has no Wait state (Express runs at most 5 minutes): a delivery schedule confirms the delivery', () => {
+    const states = definition().States as Json;
+    expect(Object.values(states).filter((s) => (s as Json).Type === 'Wait')).toEqual([]);
+    expect(states.ScheduleDelivery).toMatchObject({ Type: 'Task', Parameters: { action: 'schedule_delivery' }, Next: 'OrderCompleted' });
+    expect(states.ScheduleDelivery.Catch[0].Next).toBe('DeliveryNotScheduled');
+    expect(states.DeliveryNotScheduled.Type).toBe('Fail');
   });
 
   it('keeps the seed’s retries and timeouts', () => {
@@ -418,7 +456,8 @@ describe('Step Functions', () => {
     expect(states.ArrangeShipment.TimeoutSeconds).toBe(30);
     expect(retryAll('SendNotification')).toMatchObject({ MaxAttempts: 2 });
     expect(states.SendNotification.Catch[0].Next).toBe('NotificationFailed');
-    expect(states.NotificationFailed.Next).toBe('WaitForDelivery');
+    expect(states.SendNotification.Next).toBe('ScheduleDelivery');
+    expect(states.NotificationFailed.Next).toBe('ScheduleDelivery');
     expect(states.OrderCompleted.Type).toBe('Succeed');
     for (const state of Object.values(states) as Json[]) {
       if (state.Type === 'Task') expect(state.Resource).toBe(PLACEHOLDER);
@@ -840,11 +879,16 @@ describe('cdk-nag AwsSolutions', () => {
       .flatMap(({ path, ...rules }) => Object.entries(rules).map(([id, reason]) => ({ path, id, reason })));
     expect(onConstructs.length).toBeGreaterThanOrEqual(ACKNOWLEDGED.length);
     for (const ack of onConstructs) expect(String(ack.reason).trim().length, `${ack.path} ${ack.id}`).toBeGreaterThan(40);
-    // The recovery job's one wildcard: execution names of this state machine, on its own role.
+    // The recovery job has no wildcard beyond X-Ray's (no DescribeExecution on execution names any more).
     const recoveryRole = mod.backend.recoverOrders.resources.lambda.role!.node.path;
     expect(ACKNOWLEDGED.filter((a) => a.path === recoveryRole && a.id.startsWith('AwsSolutions-IAM5')).map((a) => a.id)).toEqual([
       'AwsSolutions-IAM5[Resource::*]', // X-Ray only (checked in tests/cloud/deployments.test.ts)
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalId(mod.ordersStack, mod.cloud.stateMachine)}.Name>:*]`,
+    ]);
+    // process-order's one wildcard beyond X-Ray's: the names of the schedules in its delivery group.
+    const processOrderRole = mod.backend.processOrder.resources.lambda.role!.node.path;
+    expect(ACKNOWLEDGED.filter((a) => a.path === processOrderRole && a.id.startsWith('AwsSolutions-IAM5')).map((a) => a.id)).toEqual([
+      'AwsSolutions-IAM5[Resource::*]',
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${mod.cloud.workflow.scheduleGroup.scheduleGroupName}/*]`,
     ]);
   });
 });

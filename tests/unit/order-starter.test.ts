@@ -3,7 +3,7 @@
  * mocked at the SDK: one execution per order, named after it; failed records reported back as
  * batch item failures (retried by SQS, then dead-lettered), the rest of the batch unaffected.
  */
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -44,13 +44,13 @@ describe('order-starter', () => {
     ]);
   });
 
-  it('takes a message delivered twice (ExecutionAlreadyExists) as done, not as a failure', async () => {
-    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution already exists', $metadata: {} }));
+  it('starts a message delivered twice twice (Express does not deduplicate; the steps are idempotent)', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn', startDate: new Date() });
 
-    const result = await handler(sqsEvent([JSON.stringify({ orderId: ORDER_A })]), context);
+    const result = await handler(sqsEvent([JSON.stringify({ orderId: ORDER_A }), JSON.stringify({ orderId: ORDER_A })]), context);
 
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(logs.messages('info')).toContain('Workflow already started for this order');
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([ORDER_A, ORDER_A]);
   });
 
   it('reports a malformed message and a failed start as batch item failures, and starts the rest', async () => {

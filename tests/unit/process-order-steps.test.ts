@@ -179,6 +179,30 @@ describe('the steps', () => {
     expect(await store.require(paid.orderId)).toMatchObject({ status: 'SHIPMENT_FAILED', failureReason: 'Unknown' });
   });
 
+  it('a charge whose recording failed through every retry is recorded by mark_payment_failed, not left PAYMENT_FAILED with the money taken', async () => {
+    const { orderId } = await newOrder();
+    // Every attempt of the payment step: the provider's answer arrives, recording it on the order fails.
+    const send = DynamoDBDocumentClient.prototype.send;
+    let broken = true;
+    vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (this: DynamoDBDocumentClient, command: unknown, ...rest: unknown[]) {
+      const recordsCharge = command instanceof UpdateCommand && command.input.ExpressionAttributeValues?.[':to'] === 'PAYMENT_PROCESSED';
+      if (broken && recordsCharge) return Promise.reject(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
+      return (send as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+    } as typeof send);
+    for (let attempt = 0; attempt < 4; attempt++) await expect(step('process_payment', orderId)).rejects.toThrow('Service unavailable');
+    expect(processOrder.paymentProvider.count(orderId, 'charge')).toBe(1);
+    expect((await store.require(orderId)).status).toBe('PENDING');
+
+    broken = false;
+    expect(await step('mark_payment_failed', orderId, { reason: 'ServiceUnavailable' })).toEqual({ status: 'PAYMENT_PROCESSED', chargeRecovered: true });
+    const order = await store.require(orderId);
+    expect(order).toMatchObject({ status: 'PAYMENT_PROCESSED', transactionId: expect.stringMatching(/^txn_/) });
+    expect(order.failureReason).toBeUndefined();
+    // Still one charge; the workflow goes on to the shipment with it.
+    expect(processOrder.paymentProvider.count(orderId, 'charge')).toBe(1);
+    expect(await step('process_payment', orderId)).toMatchObject({ outcome: 'approved', transactionId: order.transactionId });
+  });
+
   it('records a declined payment on the order and answers normally', async () => {
     const declining = await loadHandler('0');
     const { orderId } = await newOrder();

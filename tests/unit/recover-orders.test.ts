@@ -1,15 +1,18 @@
 /**
  * recover-orders called with the EventBridge scheduled event, DynamoDB, Step Functions and SQS
- * mocked at the SDK: an overdue order whose workflow never started is enqueued again, one whose
- * execution failed gets the next execution, a running one is left alone, one that used up its
- * executions is reported (an ERROR log: a person must look at it).
+ * mocked at the SDK. No DescribeExecution (the workflow is Express): each overdue order's recovery
+ * attempt is claimed on the order by a conditional update; a PENDING order at its first attempt
+ * is enqueued again, any other gets the next execution, one that used up its attempts is reported
+ * (an ERROR log: a person must look at it), one closed meanwhile is left alone.
  */
-import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_RECOVERY_EXECUTIONS } from '../../amplify/server/recovery.ts';
 import { HANDLER_ENV, lambdaContext, QUEUE_URL, scheduledEvent, STATE_MACHINE_ARN } from './events.ts';
 import { captureLogs } from './logs.ts';
 
@@ -21,10 +24,19 @@ let logs: ReturnType<typeof captureLogs>;
 
 const NEVER_STARTED = '11111111-1111-4111-8111-111111111111';
 const FAILED = '22222222-2222-4222-8222-222222222222';
-const RUNNING = '33333333-3333-4333-8333-333333333333';
+const CLOSED = '33333333-3333-4333-8333-333333333333';
 const EXHAUSTED = '44444444-4444-4444-8444-444444444444';
-const executionArn = (name: string) => `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
-const doesNotExist = () => new ExecutionDoesNotExist({ message: 'Execution does not exist', $metadata: {} });
+const STALLED_PENDING = '55555555-5555-4555-8555-555555555555';
+
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+/** The claim of an order's recovery attempt succeeds: the order as updated. */
+const claimed = (orderId: string, status: string, recoveryAttempts: number) =>
+  ddb.on(UpdateCommand, { Key: { orderId } }).resolves({ Attributes: { orderId, status, recoveryAttempts, openMarker: 'OPEN' } });
+/** The claim is refused; the order read after it tells why. */
+const refused = (orderId: string, item: Record<string, unknown>) => {
+  ddb.on(UpdateCommand, { Key: { orderId } }).rejects(conditionFailed());
+  ddb.on(GetCommand, { Key: { orderId } }).resolves({ Item: { orderId, ...item } });
+};
 
 beforeAll(async () => {
   for (const [name, value] of Object.entries(HANDLER_ENV)) vi.stubEnv(name, value);
@@ -41,35 +53,56 @@ beforeEach(() => {
 afterEach(() => logs.restore());
 
 describe('recover-orders', () => {
-  it('re-enqueues, restarts, leaves alone and gives up, each where it should, from one index page', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [NEVER_STARTED, FAILED, RUNNING, EXHAUSTED].map((orderId) => ({ orderId })) });
-    sfn.on(DescribeExecutionCommand).rejects(doesNotExist());
-    sfn.on(DescribeExecutionCommand, { executionArn: executionArn(FAILED) }).resolves({ status: 'FAILED' });
-    sfn.on(DescribeExecutionCommand, { executionArn: executionArn(RUNNING) }).resolves({ status: 'RUNNING' });
-    for (const name of [EXHAUSTED, `${EXHAUSTED}-r1`, `${EXHAUSTED}-r2`, `${EXHAUSTED}-r3`]) {
-      sfn.on(DescribeExecutionCommand, { executionArn: executionArn(name) }).resolves({ status: 'TIMED_OUT' });
-    }
+  it('re-enqueues, restarts, leaves alone and gives up, each where it should, from one index page, with no DescribeExecution', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [NEVER_STARTED, FAILED, CLOSED, EXHAUSTED, STALLED_PENDING].map((orderId) => ({ orderId })) });
+    claimed(NEVER_STARTED, 'PENDING', 1);
+    claimed(FAILED, 'PAYMENT_PROCESSED', 1);
+    // Enqueued once before and still PENDING: its next attempt is an execution, not another message.
+    claimed(STALLED_PENDING, 'PENDING', 2);
+    refused(CLOSED, { status: 'DELIVERED' });
+    refused(EXHAUSTED, { status: 'SHIPPED', openMarker: 'OPEN', recoveryAttempts: MAX_RECOVERY_EXECUTIONS });
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn', startDate: new Date() });
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
 
     const report = await handler(scheduledEvent(), lambdaContext('recover-orders', 120_000));
 
-    expect(report).toMatchObject({ examined: 4, pages: 1, enqueued: [NEVER_STARTED], restarted: [FAILED], gaveUp: [EXHAUSTED], failed: [], stoppedEarly: false });
+    expect(report).toMatchObject({
+      examined: 5,
+      pages: 1,
+      enqueued: [NEVER_STARTED],
+      restarted: [FAILED, STALLED_PENDING],
+      gaveUp: [EXHAUSTED],
+      failed: [],
+      stoppedEarly: false,
+    });
     expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({ TableName: 'orders-table', IndexName: 'OpenOrdersDueIndex' });
+    // The claim: conditional on the order being open and under the cap, and due again from now.
+    const claim = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    expect(claim).toMatchObject({
+      TableName: 'orders-table',
+      Key: { orderId: NEVER_STARTED },
+      ConditionExpression: 'attribute_exists(#open) AND (attribute_not_exists(#attempts) OR #attempts < :max)',
+      ExpressionAttributeValues: expect.objectContaining({ ':max': MAX_RECOVERY_EXECUTIONS }),
+    });
+    expect(claim.UpdateExpression).toContain('#due = :now');
     expect(sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input)).toEqual([
       { QueueUrl: QUEUE_URL, MessageBody: JSON.stringify({ orderId: NEVER_STARTED }) },
     ]);
     expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input)).toEqual([
       { stateMachineArn: STATE_MACHINE_ARN, name: `${FAILED}-r1`, input: JSON.stringify({ orderId: FAILED }) },
+      { stateMachineArn: STATE_MACHINE_ARN, name: `${STALLED_PENDING}-r2`, input: JSON.stringify({ orderId: STALLED_PENDING }) },
     ]);
+    // Step Functions is only ever asked to start executions.
+    expect(sfn.calls().every((call) => call.args[0] instanceof StartExecutionCommand)).toBe(true);
     expect(logs.messages('error')).toEqual(['Orders still stuck after every recovery attempt; they need a person']);
     expect(logs.lines.find((line) => line.level === 'error')!.extra[0]).toEqual({ gaveUp: [EXHAUSTED] });
   });
 
   it('goes on with the other orders when one fails, and counts it as failed (a warning, not an error)', async () => {
     ddb.on(QueryCommand).resolves({ Items: [{ orderId: FAILED }, { orderId: NEVER_STARTED }] });
-    sfn.on(DescribeExecutionCommand).rejects(doesNotExist());
-    sfn.on(DescribeExecutionCommand, { executionArn: executionArn(FAILED) }).rejects(new Error('Rate exceeded'));
+    claimed(FAILED, 'PAYMENT_PROCESSED', 1);
+    claimed(NEVER_STARTED, 'PENDING', 1);
+    sfn.on(StartExecutionCommand).rejects(new Error('Rate exceeded'));
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
 
     const report = await handler(scheduledEvent(), lambdaContext('recover-orders', 120_000));

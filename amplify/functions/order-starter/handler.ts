@@ -1,6 +1,9 @@
 /**
- * order-starter: SQS event source -> one workflow execution per order.
- * The execution is named after the order, so a message delivered twice starts nothing twice.
+ * order-starter: SQS event source -> one workflow execution per order message.
+ * The workflow is Express: it does not deduplicate execution names, so a message delivered twice
+ * starts two executions of the same order. That is safe by design: every status change is
+ * conditional and every step idempotent (one charge, one shipment, one e-mail per order). The
+ * execution is still named after the order, so its log lines name it.
  * Failed records are reported back (batch item failures) and retried, then dead-lettered.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -23,8 +26,8 @@ async function startWorkflow(record: SQSRecord): Promise<void> {
   const message = parseOrderMessage(record.body);
   if (!message) throw new MalformedMessageError(`Message ${record.messageId} is not an order message`);
   const { orderId } = message;
-  const started = await workflow.start(orderId);
-  logger.info(started === 'started' ? 'Workflow started' : 'Workflow already started for this order', { orderId });
+  await workflow.start(orderId);
+  logger.info('Workflow started', { orderId });
 }
 
 export const handler = withObservability({ logger, tracer }, async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>

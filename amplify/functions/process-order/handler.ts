@@ -1,11 +1,13 @@
 /**
  * process-order: the workflow's Task states call it with `{ action, orderId }`; it dispatches to
- * the step modules in `steps/` (payment, shipment and delivery, notification, compensation). Each
+ * the step modules in `steps/` (payment, shipment, delivery schedule, notification, compensation);
+ * the order's delivery schedule calls it with `confirm_delivery`. Each
  * step is safe to run more than once: status changes are conditional, money and e-mail calls go
  * through Powertools idempotency (wired here), and a step that already happened returns what it
  * recorded the first time.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -15,7 +17,7 @@ import type { Order } from '../../domain/order.ts';
 import { isOrderId } from '../../domain/order-rules.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
 import { SnsMailer } from '../../server/aws/sns-mailer.ts';
-import { SimulatedPaymentProvider } from '../../server/simulated-partners.ts';
+import { SimulatedPaymentProvider, type PaymentResult } from '../../server/simulated-partners.ts';
 import {
   DEFAULT_PAYMENT_SUCCESS_RATE,
   DEFAULT_SHIPMENT_SUCCESS_RATE,
@@ -26,16 +28,19 @@ import {
 } from '../../server/settings.ts';
 import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../server/workflow.ts';
 import { createObservability, withObservability } from '../shared/powertools.ts';
+import { scheduleDelivery as createDeliverySchedule, unqualifiedFunctionArn } from './delivery-schedule.ts';
 import { compensate } from './steps/compensation.ts';
 import type { StepContext } from './steps/context.ts';
+import { scheduleDelivery } from './steps/delivery.ts';
 import { sendNotification } from './steps/notification.ts';
-import { markFailed, processPayment } from './steps/payment.ts';
+import { markFailed, processPayment, settleFailedPayment } from './steps/payment.ts';
 import { confirmDelivery, shipOrder } from './steps/shipment.ts';
 
 const { logger, metrics, tracer } = createObservability(FUNCTIONS.processOrder.name);
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const orders = new DynamoDbOrderRepository(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
 const mailer = new SnsMailer(tracer.captureAWSv3Client(new SNSClient({})), requireEnv(ENV.topicArn));
+const scheduler = tracer.captureAWSv3Client(new SchedulerClient({}));
 
 function rateSetting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -95,6 +100,20 @@ function idempotent<A extends { orderId: string }, R>(keyPrefix: string | undefi
   });
 }
 
+export class NoChargeRecordedError extends Error {
+  override readonly name = 'NoChargeRecordedError';
+}
+
+/**
+ * `chargeOnce`'s idempotency record (same key prefix and key), read through the same Powertools
+ * wrapper around a function that never charges: no record, the function runs, throws, and
+ * Powertools removes the record it had claimed. A charge still in flight answers
+ * IdempotencyAlreadyInProgressError, which the step retries.
+ */
+const recordedCharge = idempotent('payment-charge', async (_request: { orderId: string }): Promise<PaymentResult> => {
+  throw new NoChargeRecordedError('No charge was made for this order');
+});
+
 /** An e-mail rendered from the order, sent at most once per order and key prefix. */
 const emailOnce = (keyPrefix: string | undefined, render: (order: Order) => Confirmation) =>
   idempotent(keyPrefix, async (order: Order) => mailer.send({ orderId: order.orderId, ...render(order) }));
@@ -105,32 +124,53 @@ const context: StepContext = {
   // One charge per order, even when two executions of the same order overlap (Express workflows
   // do not deduplicate starts): the second call waits for (retries into) the first one's answer.
   chargeOnce: idempotent('payment-charge', async (request: { orderId: string; amount: number }) => ({ ...(await paymentProvider.charge(request)) })),
+  findCharge: async (orderId) => {
+    try {
+      return await recordedCharge({ orderId });
+    } catch (error) {
+      if (error instanceof NoChargeRecordedError) return undefined;
+      throw error;
+    }
+  },
   refundOnce: idempotent('payment-refund', async (request: { orderId: string; transactionId: string; amount: number }) => ({
     ...(await paymentProvider.refund(request)),
   })),
   // The confirmation keeps the key it always had (no prefix): orders in flight keep their record.
   sendConfirmation: emailOnce(undefined, renderConfirmation),
   sendCompensation: emailOnce('compensation-email', renderCompensation),
+  // Read when a schedule is made (not at load): only the delivery step needs them.
+  createDeliverySchedule: (order, functionArn) =>
+    createDeliverySchedule(
+      scheduler,
+      { groupName: requireEnv(ENV.deliveryScheduleGroup), roleArn: requireEnv(ENV.deliverySchedulerRoleArn), functionArn: unqualifiedFunctionArn(functionArn) },
+      order,
+    ),
   shipmentSuccessRate,
 };
 
+/** What a step knows of its invocation: the function's own ARN (the delivery schedule's target). */
+export interface Invocation {
+  functionArn: string;
+}
+
 /** Each action of the workflow's Task states, and the step module that does it. */
-const STEPS: Record<ProcessOrderAction, (input: StepInput) => Promise<unknown>> = {
+const STEPS: Record<ProcessOrderAction, (input: StepInput, invocation: Invocation) => Promise<unknown>> = {
   process_payment: ({ orderId }) => processPayment(context, orderId),
   arrange_shipment: ({ orderId }) => shipOrder(context, orderId),
   send_notification: ({ orderId }) => sendNotification(context, orderId),
+  schedule_delivery: ({ orderId }, { functionArn }) => scheduleDelivery(context, orderId, functionArn),
   confirm_delivery: ({ orderId }) => confirmDelivery(context, orderId),
-  mark_payment_failed: ({ orderId, reason }) => markFailed(context, orderId, 'PAYMENT_FAILED', reason),
+  mark_payment_failed: ({ orderId, reason }) => settleFailedPayment(context, orderId, reason),
   mark_shipment_failed: ({ orderId, reason }) => markFailed(context, orderId, 'SHIPMENT_FAILED', reason),
   compensate: ({ orderId }) => compensate(context, orderId),
 };
 
-export const runStep = (input: StepInput) => STEPS[input.action](input);
+export const runStep = (input: StepInput, invocation: Invocation) => STEPS[input.action](input, invocation);
 
 export const handler = withObservability({ logger, metrics, tracer }, async (event: unknown, context: Context) => {
   for (const config of idempotencyConfigs) config.registerLambdaContext(context);
   const input = parseStepInput(event);
-  const result = await runStep(input);
+  const result = await runStep(input, { functionArn: context.invokedFunctionArn });
   logger.info('Step done', { action: input.action, orderId: input.orderId });
   return result;
 });

@@ -1,7 +1,8 @@
 /**
  * recover-orders: runs on a schedule (EventBridge, every `RECOVERY.scheduleMinutes`) and drives on
- * the orders that stopped moving (`recoverStuckOrders`): an order whose workflow never started is
- * put on the queue again, one whose execution ended early gets a new execution.
+ * the orders that stopped moving (`recoverStuckOrders`): an order still PENDING is put on the
+ * queue again, any other gets a new execution of the (Express, idempotent) workflow; a SHIPPED
+ * order whose delivery schedule is gone gets it back from that execution.
  * The same job runs in the local runtime (`local/stack.ts`).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

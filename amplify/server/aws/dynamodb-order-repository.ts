@@ -17,6 +17,8 @@ interface StoredOrder extends Order {
   requestFingerprint?: string;
   openMarker?: string;
   nextStepDueAt?: string;
+  /** Times the recovery job drove this order on (`claimRecoveryAttempt`), at most `MAX_RECOVERY_EXECUTIONS`. */
+  recoveryAttempts?: number;
 }
 
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
@@ -71,7 +73,7 @@ function dateCondition(query: OrderQuery, sortKey: string, names: Record<string,
 }
 
 function toOrder(item: Record<string, unknown> | StoredOrder): Order {
-  const { requestFingerprint: _fingerprint, openMarker: _open, nextStepDueAt: _due, ...order } = item as StoredOrder;
+  const { requestFingerprint: _fingerprint, openMarker: _open, nextStepDueAt: _due, recoveryAttempts: _attempts, ...order } = item as StoredOrder;
   return order;
 }
 
@@ -424,5 +426,33 @@ export class DynamoDbOrderRepository implements OrderRepository {
       }),
     );
     return toOrder(Attributes!);
+  }
+
+  /**
+   * Claims one recovery attempt for an open order: counts it on the order (at most `maxAttempts`)
+   * and makes the order due again from `now`, so the next run looks at it only after the staleness
+   * has passed once more (longer than an Express execution can run). Conditional, so two runs
+   * cannot both claim the same attempt. Returns the order and the attempt number, `exhausted`
+   * when the order used up its attempts, `closed` when it is no longer open.
+   */
+  async claimRecoveryAttempt(orderId: string, maxAttempts: number, now: string): Promise<{ order: Order; attempt: number } | 'exhausted' | 'closed'> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [partitionKey]: orderId },
+          UpdateExpression: 'SET #attempts = if_not_exists(#attempts, :zero) + :one, #due = :now',
+          ConditionExpression: 'attribute_exists(#open) AND (attribute_not_exists(#attempts) OR #attempts < :max)',
+          ExpressionAttributeNames: { '#attempts': 'recoveryAttempts', '#open': openOrdersIndex.partitionKey, '#due': openOrdersIndex.sortKey },
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': maxAttempts, ':now': now },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { order: toOrder(Attributes!), attempt: (Attributes as StoredOrder).recoveryAttempts! };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.getStored(orderId);
+      return current?.[openOrdersIndex.partitionKey as 'openMarker'] ? 'exhausted' : 'closed';
+    }
   }
 }

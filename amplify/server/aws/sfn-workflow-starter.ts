@@ -1,5 +1,9 @@
-/** The order workflow on Step Functions: one execution per name, so a repeated start is a no-op. */
-import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+/**
+ * The order workflow on Step Functions (Express): every start is a new execution, also under a
+ * name already used (Express does not deduplicate names); the steps' idempotency makes a repeated
+ * start harmless.
+ */
+import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { WorkflowStarter } from '../ports.ts';
 
 export class SfnWorkflowStarter implements WorkflowStarter {
@@ -8,16 +12,10 @@ export class SfnWorkflowStarter implements WorkflowStarter {
     private readonly stateMachineArn: string,
   ) {}
 
-  /** Starts `executionName` (default: the order id) with the input `{ orderId }`. */
-  async start(orderId: string, executionName: string = orderId): Promise<'started' | 'alreadyStarted'> {
-    try {
-      await this.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName, input: JSON.stringify({ orderId }) }),
-      );
-      return 'started';
-    } catch (error) {
-      if (error instanceof ExecutionAlreadyExists) return 'alreadyStarted';
-      throw error;
-    }
+  /** Starts an execution named `executionName` (default: the order id) with the input `{ orderId }`. */
+  async start(orderId: string, executionName: string = orderId): Promise<void> {
+    await this.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName, input: JSON.stringify({ orderId }) }),
+    );
   }
 }

@@ -4,6 +4,7 @@ import { InvalidTransitionError } from '../../../domain/errors.ts';
 import type { Order } from '../../../domain/order.ts';
 import { needsCompensation, type OrderStatus } from '../../../domain/order-rules.ts';
 import type { PaymentResult, Refund } from '../../../server/simulated-partners.ts';
+import type { ScheduledDelivery } from '../delivery-schedule.ts';
 import type { OrderRepository } from '../../../server/ports.ts';
 
 export interface StepContext {
@@ -11,12 +12,22 @@ export interface StepContext {
   metrics: Pick<Metrics, 'addMetric'>;
   /** Charges the order's total once, however often it is called (Powertools idempotency). */
   chargeOnce(request: { orderId: string; amount: number }): Promise<PaymentResult>;
+  /**
+   * The payment provider's answer to the order's charge, if it answered: read from `chargeOnce`'s
+   * idempotency record, never charging.
+   */
+  findCharge(orderId: string): Promise<PaymentResult | undefined>;
   /** Refunds a charge once, however often it is called. */
   refundOnce(request: { orderId: string; transactionId: string; amount: number }): Promise<Refund>;
   /** The order confirmation, published at most once per order. */
   sendConfirmation(order: Order): Promise<unknown>;
   /** The cancellation or "could not be shipped and was refunded" e-mail, at most once per order. */
   sendCompensation(order: Order): Promise<unknown>;
+  /**
+   * Creates the order's one-time delivery schedule, which invokes `functionArn` (process-order's
+   * confirm_delivery) at the estimated delivery date; a repeat meets the existing one.
+   */
+  createDeliverySchedule(order: { orderId: string; estimatedDeliveryDate?: string }, functionArn: string): Promise<ScheduledDelivery>;
   /** How often the simulated carrier accepts a shipment (0 to 1). */
   shipmentSuccessRate: number;
 }

@@ -2,6 +2,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { hasReached, needsCompensation, PAYMENT_DECLINED_REASON } from '../../../domain/order-rules.ts';
 import { METRICS } from '../../../server/settings.ts';
+import type { PaymentResult } from '../../../server/simulated-partners.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
 
 /**
@@ -22,6 +23,11 @@ export async function processPayment({ orders, metrics, chargeOnce }: StepContex
     return { outcome: 'approved', transactionId: order.transactionId, paymentDate: order.paymentDate };
   }
   const payment = await chargeOnce({ orderId, amount: order.totalAmount });
+  return recordPayment({ orders, metrics }, orderId, payment);
+}
+
+/** Records the provider's answer on the order: a decline, or the charge (refunded if the order was cancelled meanwhile). */
+async function recordPayment({ orders, metrics }: Pick<StepContext, 'orders' | 'metrics'>, orderId: string, payment: PaymentResult): Promise<PaymentOutcome> {
   const paymentDate = new Date().toISOString();
   try {
     if (!payment.approved) {
@@ -41,6 +47,22 @@ export async function processPayment({ orders, metrics, chargeOnce }: StepContex
     if (payment.approved && payment.transactionId) await orders.recordLateCharge(orderId, payment.transactionId, paymentDate);
     return { outcome: 'compensate' };
   }
+}
+
+/**
+ * After the payment step failed through its retries. If the provider did charge (only recording it
+ * failed), the order is not marked PAYMENT_FAILED with the money taken: the charge is recorded as
+ * the payment step would have, and the order goes on to shipment (or, cancelled meanwhile, to the
+ * refund). Otherwise the order is PAYMENT_FAILED.
+ */
+export async function settleFailedPayment(context: StepContext, orderId: string, reason?: string) {
+  const charge = await context.findCharge(orderId);
+  if (charge?.approved) {
+    const outcome = await recordPayment(context, orderId, charge);
+    context.metrics.addMetric(METRICS.processOrder.chargesRecovered, MetricUnit.Count, 1);
+    return { status: outcome.outcome === 'compensate' ? 'CANCELLED' : 'PAYMENT_PROCESSED', chargeRecovered: true };
+  }
+  return markFailed(context, orderId, 'PAYMENT_FAILED', reason);
 }
 
 /** The workflow's catch after the retries of a step ran out: the order ends failed, with the reason. */

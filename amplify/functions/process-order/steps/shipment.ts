@@ -1,8 +1,18 @@
-/** The shipment step and the delivery confirmation. */
+/** The shipment step and the delivery confirmation (which the order's delivery schedule invokes). */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { hasReached, needsCompensation } from '../../../domain/order-rules.ts';
 import { bookShipment } from '../../../server/simulated-partners.ts';
+import { METRICS } from '../../../server/settings.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
 
 export async function shipOrder({ orders, shipmentSuccessRate }: StepContext, orderId: string) {
+  // A repeated step (a duplicated execution, a recovery restart) books nothing again.
+  const current = await orders.require(orderId);
+  if (hasReached(current.status, 'SHIPPED')) {
+    const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = current;
+    return { outcome: 'shipped' as const, trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate };
+  }
+  if (needsCompensation(current.status)) return { outcome: 'compensate' as const };
   try {
     const { order } = await orders.transition(orderId, 'SHIPPED', bookShipment(shipmentSuccessRate));
     const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = order;
@@ -14,7 +24,9 @@ export async function shipOrder({ orders, shipmentSuccessRate }: StepContext, or
   }
 }
 
-export async function confirmDelivery({ orders }: StepContext, orderId: string) {
-  const { order } = await orders.transition(orderId, 'DELIVERED', { deliveryDate: new Date().toISOString() });
+/** Invoked by the order's delivery schedule: SHIPPED -> DELIVERED, once (a repeat returns the same). */
+export async function confirmDelivery({ orders, metrics }: StepContext, orderId: string) {
+  const { order, changed } = await orders.transition(orderId, 'DELIVERED', { deliveryDate: new Date().toISOString() });
+  if (changed) metrics.addMetric(METRICS.processOrder.ordersDelivered, MetricUnit.Count, 1);
   return { deliveryDate: order.deliveryDate };
 }
