@@ -18,6 +18,8 @@ export class StackChild {
       if (next) next(reply);
     });
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+    // A send racing the child's exit fails asynchronously too; that is not the bench's failure.
+    this.child.on('error', () => undefined);
     void this.exited.then((code) => {
       for (const w of this.waiting.splice(0)) w({ type: 'error', message: `stack child exited (${code})` });
     });
@@ -42,8 +44,15 @@ export class StackChild {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    this.send({ type: 'stop' });
+    // A child that stops by itself (the cost child, once it sent its counts) may be gone already,
+    // or going: then there is no channel to send on (an EPIPE here would crash the bench).
+    if (this.child.exitCode === null && this.child.connected) {
+      try {
+        this.send({ type: 'stop' });
+      } catch {
+        // the channel closed in between
+      }
+    }
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
     await this.exited;
     clearTimeout(timer);

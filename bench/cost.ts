@@ -83,6 +83,9 @@ export const ACCESS_LOG_VALUES: Record<string, string> = {
   responseLength: '1480',
 };
 
+/** Lambda's own sampling for the traces it starts (no upstream decision): 1 request a second and 5% more; sampling rules do not apply. */
+export const LAMBDA_SAMPLING = { reservoirPerSecond: 1, fixedRate: 0.05 };
+
 /** The share of trace roots X-Ray records under a sampling rule at a steady request rate (per second). */
 export function sampledShare(ratePerSecond: number, rule: { reservoirPerSecond: number; fixedRate: number }): number {
   if (ratePerSecond <= 0) return 0;
@@ -185,12 +188,24 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   const ingestedGb = lines.filter((l) => l.service === 'CloudWatch Logs').reduce((s, l) => s + l.perOrder * n, 0);
   add('CloudWatch Logs', 'storage, 1-month retention (uncompressed: an upper bound)', ingestedGb, PRICES.cloudWatchLogsStorageGbMonth);
 
-  // ---- X-Ray: one trace per request that starts one (API request, SQS batch, scheduled invocation;
-  // Step Functions and the functions it calls join their caller's trace), at the sampling rule's share.
-  const roots = apiRequests + batches + scheduledInvocations;
-  const rate = ((roots / n) * ORDERS_PER_MONTH) / SECONDS_PER_MONTH;
-  const share = sampledShare(rate, deployment.xraySampling);
-  add('X-Ray', `traces recorded (${(roots / n).toFixed(2)} trace roots/order x ${(share * 100).toFixed(0)}% sampled: ${deployment.xraySampling.rule})`, roots * share, PRICES.xrayTraceRecorded);
+  // ---- X-Ray: one trace per request that starts one; Step Functions and the functions it calls
+  // join their caller's trace. API Gateway decides for each request by the account's sampling rules
+  // (the backend's CfnSamplingRule, else X-Ray's default rule). Lambda decides for the traces it
+  // starts itself (order-starter's SQS batches, scheduled invocations) by its own fixed rule, which
+  // no sampling rule changes: at this volume it records all of them.
+  const apiRate = ((apiRequests / n) * ORDERS_PER_MONTH) / SECONDS_PER_MONTH;
+  const apiShare = sampledShare(apiRate, deployment.xraySampling);
+  add('X-Ray', `API traces recorded (${(apiRequests / n).toFixed(2)} requests/order x ${(apiShare * 100).toFixed(1)}% sampled: ${deployment.xraySampling.rule})`, apiRequests * apiShare, PRICES.xrayTraceRecorded);
+  const lambdaRoots = batches + scheduledInvocations;
+  const lambdaRate = ((lambdaRoots / n) * ORDERS_PER_MONTH) / SECONDS_PER_MONTH;
+  const lambdaShare = sampledShare(lambdaRate, LAMBDA_SAMPLING);
+  add(
+    'X-Ray',
+    `Lambda-started traces recorded (${(batches / n).toFixed(2)} SQS batches + ${(scheduledInvocations / n).toFixed(2)} scheduled invocations/order x ${(lambdaShare * 100).toFixed(0)}%: Lambda's fixed rule)`,
+    lambdaRoots * lambdaShare,
+    PRICES.xrayTraceRecorded,
+  );
+  const roots = apiRequests + lambdaRoots;
 
   const total = lines.reduce((s, l) => s + l.per100kUSD, 0);
   const byService: Record<string, number> = {};
@@ -198,18 +213,26 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
 
   // ---- Free tiers (ignored by the headline: they are per account and shared with other workloads).
   const schedulerUsd = byService['EventBridge Scheduler'] ?? 0;
-  const tracesPerMonth = (roots / n) * share * ORDERS_PER_MONTH;
+  const tracesPerMonth = ((apiRequests * apiShare + lambdaRoots * lambdaShare) / n) * ORDERS_PER_MONTH;
   const xrayFree = Math.min(tracesPerMonth, PRICES.xrayFreeTracesPerMonth) * PRICES.xrayTraceRecorded;
   const schedulerFree = (scheduledInvocations / n) * ORDERS_PER_MONTH <= PRICES.schedulerFreeInvocationsPerMonth ? schedulerUsd : 0;
 
-  // ---- Levers: what each change would save, from the same counts.
+  // ---- Levers: what each change not yet made would save, from the same counts (0 once made).
   const levers: Lever[] = [];
-  const xrayUsd = byService['X-Ray'] ?? 0;
   const leanRule = { reservoirPerSecond: 0, fixedRate: 0.05 };
+  const apiTracesUsd = lines.find((l) => l.what.startsWith('API traces'))?.per100kUSD ?? 0;
   levers.push({
-    name: 'X-Ray sampling rule: reservoir 0, 5% of requests (CfnSamplingRule)',
-    where: 'backend (amplify/cloud): the bench reads the rule from there',
-    savesPer100kUSD: xrayUsd - roots * sampledShare(rate, leanRule) * PRICES.xrayTraceRecorded * (ORDERS_PER_MONTH / n),
+    name: 'X-Ray sampling rule for the API stage: reservoir 0, 5% of requests (CfnSamplingRule)',
+    where: 'backend (amplify/cloud/tracing.ts): the bench reads the rule from there',
+    savesPer100kUSD: apiTracesUsd - apiRequests * sampledShare(apiRate, leanRule) * PRICES.xrayTraceRecorded * (ORDERS_PER_MONTH / n),
+  });
+  // PassThrough: Lambda records a trace only when its caller's header says sampled. The queue's
+  // messages carry the API request's decision (SQS's AWSTraceHeader); the Scheduler sends none.
+  const lambdaTracesUsd = lines.find((l) => l.what.startsWith('Lambda-started traces'))?.per100kUSD ?? 0;
+  levers.push({
+    name: "Lambda tracing PassThrough on order-starter and the scheduled function: their traces follow the API request's sampling decision",
+    where: 'backend (amplify/cloud/functions.ts tracingConfig)',
+    savesPer100kUSD: lambdaTracesUsd - batches * apiShare * PRICES.xrayTraceRecorded * (ORDERS_PER_MONTH / n),
   });
   const handlerLogUsd = lines.find((l) => l.what.startsWith('Lambda handler logs'))?.per100kUSD ?? 0;
   levers.push({ name: 'Lambda log level WARN in the cloud (POWERTOOLS_LOG_LEVEL): drops the INFO lines', where: 'backend (function environment)', savesPer100kUSD: handlerLogUsd * (1 + PRICES.cloudWatchLogsStorageGbMonth / PRICES.cloudWatchLogsIngestGb) });
@@ -220,7 +243,7 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     savesPer100kUSD: restUsd * (1 - PRICES.apiGatewayHttpRequest / PRICES.apiGatewayRestRequest),
   });
   // One poll of the order page: an API request, an app-server invocation, a read, its logs and trace.
-  const perPollUsd = perPollCost(c, lines, share, options.accessLogLineBytes);
+  const perPollUsd = perPollCost(c, lines, apiShare, options.accessLogLineBytes);
   levers.push({
     name: `order page polls once less per order (now ${c.pollsPerOrder.mean.toFixed(2)}; each costs $${perPollUsd.toFixed(3)} per 100k orders)`,
     where: 'storefront (src/lib/timeline.ts pollDelay) or a push channel',
@@ -248,20 +271,21 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
       emails: c.mails / n,
     },
     freeTierAdjustedPer100kUSD: total - xrayFree - schedulerFree,
-    levers,
-    withLeversPer100kUSD: total - levers.reduce((s, l) => s + l.savesPer100kUSD, 0),
+    // A lever already pulled (e.g. the sampling rule, once deployed) saves nothing more.
+    levers: levers.filter((l) => l.savesPer100kUSD > 0.0005),
+    withLeversPer100kUSD: total - levers.reduce((s, l) => s + Math.max(0, l.savesPer100kUSD), 0),
     deployment,
     prices: { date: PRICES_DATE, region: PRICES_REGION, source: PRICES_SOURCE, list: PRICE_LIST },
     assumptions: [
       `Deployment read from the backend source: ${deployment.workflowType} workflow (${deployment.sources.workflowType}), workflow log level ${deployment.workflowLogLevel}, Lambda ${deployment.lambdaArchitecture} (${deployment.sources.lambdaArchitecture}), X-Ray ${deployment.xraySampling.rule}.`,
       `Payment success rate ${c.settings.paymentSuccessRate} (declines are real traffic); outcomes ${JSON.stringify(c.statuses)} of ${n} orders.`,
-      `Each customer keeps the order page open from POST until the order is final, polling with the page's back-off (${JSON.stringify(c.pollBackoff)} over src/lib/timeline.ts's defaults); local delivery wait ${c.settings.deliveryWaitMs} ms, so ${c.pollsPerOrder.mean.toFixed(2)} GETs per order. A tab left open for days would poll every 10 s.`,
+      `Each customer keeps the order page open from POST until the page stops polling (src/lib/timeline.ts keepsPolling: once the order is shipped or final; delivery is days later), with the page's back-off (${JSON.stringify(c.pollBackoff)} over its defaults): ${c.pollsPerOrder.mean.toFixed(2)} GETs per order. A customer coming back to see the delivery costs one more GET (the poll lever's price).`,
       `Lambda durations: the local handlers' mean time per invocation in a sequential pass of ${c.calibrationOrders} more orders after the counted run (in-process, beside the local services on two shared cores: an upper bound for I/O-bound handlers), rounded up to 1 ms; the counted run's own mean includes queueing for the cores.`,
       'Express duration: each execution\'s local wall time rounded up to 100 ms at the 64 MB minimum (local retry waits are shortened, so a run with retries under-counts them).',
       'DynamoDB: every write priced at the larger of its before/after item, every index entry it puts, moves (2 writes), rewrites or deletes at the projected size (write-ledger.ts); reads at the size of the item read; refused conditional writes cost their item size.',
       'SQS: the event source is approximated by one ReceiveMessage and one DeleteMessageBatch per order-starter batch; idle long polls (a fixed ~$0.26 a month) are not per order.',
       "CloudWatch Logs: the handlers' log lines as the local run wrote them at INFO (Powertools' default; the cloud sets no level), Lambda's START/END/REPORT lines per invocation, one access log line per API request in the stage's format, the workflow's history events at its log level; 26 bytes per event; EMF metric lines are not counted (metrics are disabled locally; one line per POST, ~$0.001).",
-      `X-Ray: trace roots at ${rate.toFixed(2)}/s (100,000 orders spread over a month) under ${deployment.xraySampling.rule}: ${(share * 100).toFixed(1)}% recorded.`,
+      `X-Ray: API requests at ${apiRate.toFixed(2)}/s (100,000 orders spread over a month) under ${deployment.xraySampling.rule}: ${(apiShare * 100).toFixed(1)}% recorded; Lambda-started traces (SQS batches, scheduled invocations) at ${lambdaRate.toFixed(3)}/s under Lambda's fixed rule (1/s + 5%, not configurable): ${(lambdaShare * 100).toFixed(0)}% recorded. Step Functions and the functions it calls join their caller's trace.`,
       `Free tiers are ignored in the headline (they are per account). With them (a new account): X-Ray's first 100,000 traces a month and Scheduler's first 14 million invocations are free: $${(total - xrayFree - schedulerFree).toFixed(2)}.`,
       'Not included: CloudFront/S3 for the storefront, CloudWatch metrics/alarms (fixed per month), data transfer, table storage and backups, the recovery schedule (fixed per month).',
     ],

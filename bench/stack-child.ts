@@ -4,7 +4,8 @@
  * generator (autocannon, in the parent) then does not share an event loop with the server.
  *
  *   speed: payment success 1, delivery wait and retry interval 0; answers `outputs`,
- *          `pipeline` (resolves when `expected` executions exist and none is running), `pause`/
+ *          `pipeline` (resolves when `expected` executions exist, none is running and `expected`
+ *          orders are final: a delivery by schedule comes after its workflow), `pause`/
  *          `resume` (the order queue's poller), `floor-template` and `stop`. It also serves the
  *          SDK floor (sdk-floor.ts) from this process, beside the stack.
  *   cost:  `instrument: true`, default payment success rate (0.9) and local timings; runs the
@@ -14,7 +15,10 @@ import { rmSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { FINAL_STATUSES } from '../amplify/domain/order-rules.ts';
 import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/server/settings.ts';
+import { LOCAL_AWS } from '../local/aws.ts';
 import { pausePolling, resumePolling } from '../local/queue-poller.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { benchToken } from './order-request.ts';
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
         if (request.type === 'pipeline') {
           for (;;) {
             const list = stack.stepFunctions.list();
-            if (list.length >= request.expected && list.every((e) => e.status !== 'RUNNING')) {
+            if (list.length >= request.expected && list.every((e) => e.status !== 'RUNNING') && (await finalOrders(stack)) >= request.expected) {
               send({
                 type: 'pipeline',
                 executions: list.length,
@@ -105,6 +109,33 @@ async function main(): Promise<void> {
     })();
   });
   send({ type: 'ready', apiUrl: stack.apiUrl, floorUrl: floor!.url, dynamodb: stack.endpoints.dynamodb, ordersTable: stack.names.ordersTable, idToken: await benchToken(stack) });
+}
+
+/** Orders in a final status (a direct count, not through the counting proxies). */
+async function finalOrders(stack: LocalStack): Promise<number> {
+  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.endpoints.dynamodb });
+  const values = Object.fromEntries(FINAL_STATUSES.map((status, i) => [`:s${i}`, { S: status }]));
+  let count = 0;
+  let start: Record<string, AttributeValue> | undefined;
+  try {
+    do {
+      const page = await client.send(
+        new ScanCommand({
+          TableName: stack.names.ordersTable,
+          Select: 'COUNT',
+          FilterExpression: `#status IN (${Object.keys(values).join(', ')})`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+  } finally {
+    client.destroy();
+  }
+  return count;
 }
 
 main().catch((error: unknown) => {

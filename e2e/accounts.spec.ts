@@ -7,7 +7,7 @@
 import { expect, test } from '@playwright/test';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { createAccount, mailboxUrl, newEmail, signInInPlace, signUpInPlace } from './accounts.ts';
-import { addToCart, expectAccessible, fillCheckout, openShop, placeOrder, screenshot } from './helpers.ts';
+import { addToCart, expectAccessible, fillCheckout, openShop, placeOrder, reloadUntilDelivered, screenshot } from './helpers.ts';
 
 test('sign up at checkout, buy, and find the order on another device; another customer cannot open it', async ({ page, browser }) => {
   await openShop(page);
@@ -62,7 +62,7 @@ test('sign up at checkout, buy, and find the order on another device; another cu
 test('staff see every customer’s orders, filter them by status and find one by number; customers never see that page', async ({ page, browser }) => {
   const customer = await createAccount();
   const orderId = await placeOrder(page, ['Desk Lamp'], { email: customer });
-  await expect(page.getByTestId('order-status')).toHaveText('Delivered', { timeout: 60_000 });
+  await reloadUntilDelivered(page);
   await expect(page.getByRole('link', { name: 'All orders' })).toHaveCount(0);
   await page.goto('/#/staff/orders');
   await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();

@@ -10,6 +10,21 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
 }
 
 /** A full-page screenshot kept as a test artifact in e2e/screenshots/ (git-ignored). */
+/**
+ * The order page polls until the order ships; delivery comes later (days in AWS, the local
+ * delivery wait here) and shows on a reload, which is what a returning customer does.
+ */
+export async function reloadUntilDelivered(page: Page): Promise<void> {
+  const status = page.getByTestId('order-status');
+  await expect(status).toHaveText(/^(Shipped|Delivered)$/, { timeout: 60_000 });
+  await expect(async () => {
+    await page.reload();
+    // Loaded again (shipped or delivered), then delivered, or reload once more.
+    await expect(status).toHaveText(/^(Shipped|Delivered)$/, { timeout: 15_000 });
+    expect(await status.textContent()).toBe('Delivered');
+  }).toPass({ timeout: 60_000 });
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
 }

@@ -247,15 +247,31 @@ describe('cost model', () => {
     expect(line(errorLevel, 'CloudWatch Logs', 'workflow log').perOrder).toBeCloseTo((error * (Buffer.byteLength(WORKFLOW_LOG_EVENT) + 26)) / 1024 ** 3 / 10, 15);
   });
 
-  it('records X-Ray traces at the sampling rule: all under the reservoir, the fixed rate above it', () => {
+  it('records API traces at the sampling rule, Lambda-started traces at Lambda\'s fixed rule, and drops a lever once pulled', () => {
     expect(sampledShare(0.2, XRAY_DEFAULT_SAMPLING)).toBe(1);
     expect(sampledShare(11, XRAY_DEFAULT_SAMPLING)).toBeCloseTo((1 + 0.05 * 10) / 11, 12);
     expect(sampledShare(5, { reservoirPerSecond: 0, fixedRate: 0.05 })).toBeCloseTo(0.05, 12);
+    const trace = PRICES.xrayTraceRecorded * 1e5;
     const f = computeCost(counts(), deployment(), options);
-    const roots = 50 + 6 + 0; // API requests + SQS batches (+ scheduled invocations under Express)
-    expect(line(f, 'X-Ray', 'traces').per100kUSD).toBeCloseTo((roots / 10) * PRICES.xrayTraceRecorded * 1e5, 9);
-    const lean = computeCost(counts(), deployment({ xraySampling: { reservoirPerSecond: 0, fixedRate: 0.05, rule: 'test' } }), options);
-    expect(lean.byService['X-Ray']! / f.byService['X-Ray']!).toBeCloseTo(0.05, 9);
+    // 5 API requests an order (~0.19/s at 100,000 orders a month): all under the default rule's reservoir.
+    expect(line(f, 'X-Ray', 'API traces').per100kUSD).toBeCloseTo((50 / 10) * trace, 9);
+    // 6 order-starter batches (Standard: no scheduled invocations).
+    expect(line(f, 'X-Ray', 'Lambda-started traces').per100kUSD).toBeCloseTo((6 / 10) * trace, 9);
+    const rule = { reservoirPerSecond: 0, fixedRate: 0.05, rule: 'test' };
+    const lean = computeCost(counts(), deployment({ xraySampling: rule }), options);
+    expect(line(lean, 'X-Ray', 'API traces').per100kUSD).toBeCloseTo((50 / 10) * 0.05 * trace, 9);
+    // A sampling rule does not reach the traces Lambda starts itself.
+    expect(line(lean, 'X-Ray', 'Lambda-started traces').per100kUSD).toBe(line(f, 'X-Ray', 'Lambda-started traces').per100kUSD);
+    const express = computeCost(counts(), deployment({ workflowType: 'EXPRESS', xraySampling: rule }), options);
+    expect(line(express, 'X-Ray', 'Lambda-started traces').perOrder).toBeCloseTo((6 + 9) / 10, 9);
+    // Levers: the rule saves what the default rule records above 5%, and is gone once deployed.
+    const ruleLever = (x: typeof f) => x.levers.find((l) => l.name.startsWith('X-Ray sampling rule'));
+    expect(ruleLever(f)?.savesPer100kUSD).toBeCloseTo((50 / 10) * 0.95 * trace, 9);
+    expect(ruleLever(lean)).toBeUndefined();
+    // PassThrough: batches follow the API's 5% decision, scheduled invocations are not traced.
+    const passThrough = express.levers.find((l) => l.name.startsWith('Lambda tracing PassThrough'));
+    expect(passThrough?.savesPer100kUSD).toBeCloseTo(((6 + 9) / 10) * trace - (6 / 10) * 0.05 * trace, 9);
+    expect(express.withLeversPer100kUSD).toBeCloseTo(express.per100kOrdersUSD - express.levers.reduce((s, l) => s + l.savesPer100kUSD, 0), 9);
   });
 
   it('names a source page and a date for every price, and keeps SNS e-mail cheaper than SES', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isFinal, ORDER_STATUSES, type OrderStatus } from '../../amplify/domain/order-rules.ts';
-import { buildTimeline, pollDelay } from './timeline.ts';
+import { buildTimeline, keepsPolling, pollDelay } from './timeline.ts';
 
 const at = (status: OrderStatus) => ({
   status,
@@ -50,6 +50,10 @@ describe('status timeline', () => {
 
   it('stops polling on final statuses only', () => {
     expect(ORDER_STATUSES.filter(isFinal)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED']);
+  });
+
+  it('polls while an order is pending or paid, not once it is shipped (delivery is days later) or final', () => {
+    expect(ORDER_STATUSES.filter(keepsPolling)).toEqual(['PENDING', 'PAYMENT_PROCESSED']);
   });
 
   it('backs off polling up to a ceiling', () => {

@@ -1,6 +1,6 @@
 /** The order's status as a timeline: Pending -> Payment processed -> Shipped -> Delivered, or a failure. */
 import type { Order } from '../../amplify/domain/order.ts';
-import { CANCELLABLE_STATUSES, HAPPY_PATH, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { CANCELLABLE_STATUSES, HAPPY_PATH, isFinal, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { STATUS_LABELS } from './status.ts';
 
 export type StepState = 'complete' | 'current' | 'failed' | 'upcoming';
@@ -57,6 +57,14 @@ export function buildTimeline(order: TimelineOrder): TimelineStep[] {
   });
 }
 
+/**
+ * Whether the order page polls again after an answer with `status`: while the order is pending or
+ * paid. It stops at a final status and at SHIPPED too: delivery comes days later (a one-time
+ * schedule confirms it), and a tab polling every 10 s for those days would cost more than the rest
+ * of the order (docs/performance.md, "Cost model"). The shipping e-mail says when to expect it; a
+ * reload shows it.
+ */
+export const keepsPolling = (status: OrderStatus): boolean => !isFinal(status) && status !== 'SHIPPED';
 
 /** Poll delay after `attempt` unchanged answers: 1 s, 1.5 s, 2.25 s ... capped at `max`. */
 export function pollDelay(attempt: number, { initial = 1000, factor = 1.5, max = 10_000 } = {}): number {

@@ -15,12 +15,12 @@ import { PAYMENT_METHOD_LABELS, STATUS_LABELS, STATUS_TONES } from '../lib/statu
 import { formFromOrder } from '../lib/checkout.ts';
 import { CHECKOUT_FORM_KEY, settlePendingOrder } from '../lib/pending-order.ts';
 import { cartState } from '../lib/app-state.ts';
-import { pollDelay } from '../lib/timeline.ts';
+import { keepsPolling, pollDelay } from '../lib/timeline.ts';
 
 const formatDate = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long' }).format(new Date(iso));
 const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
-/** Polls `GET /orders/{id}`: 1 s, then 1.5x longer each time nothing changed (max 10 s), until final. */
+/** Polls `GET /orders/{id}`: 1 s, then 1.5x longer each time nothing changed (max 10 s), until shipped or final (`keepsPolling`). */
 function useLiveOrder(orderId: string) {
   const [order, setOrder] = useState<Order>();
   const [error, setError] = useState<StoreError>();
@@ -45,7 +45,7 @@ function useLiveOrder(orderId: string) {
         settlePendingOrder(next.orderId, next.status);
         if (next.status !== lastStatus.current) attempt = 0;
         lastStatus.current = next.status;
-        if (isFinal(next.status)) return;
+        if (!keepsPolling(next.status)) return;
       } catch (e) {
         if (controller.signal.aborted || isCancelError(e)) return;
         const storeError = toStoreError(e);

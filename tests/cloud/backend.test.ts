@@ -893,6 +893,31 @@ describe('cdk-nag AwsSolutions', () => {
   });
 });
 
+describe('X-Ray sampling', () => {
+  it("records 5% of this deployment's API requests, no reservoir, and the cost model prices that rule", async () => {
+    const { API_TRACE_SAMPLING } = await import('../../amplify/cloud/tracing.ts');
+    const { readCloudConfig } = await import('../../bench/cloud-config.ts');
+    const rules = ofType('AWS::XRay::SamplingRule');
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]![1].Properties.SamplingRule as Json;
+    expect(rule).toMatchObject({
+      ReservoirSize: 0,
+      FixedRate: 0.05,
+      Priority: 1000,
+      // The API's name carries the deployment's stack name (a token, resolved as in the template).
+      ServiceName: mod.ordersStack.resolve(`${mod.cloud.api.restApiName}/${mod.cloud.api.deploymentStage.stageName}`),
+      ServiceType: 'AWS::ApiGateway::Stage',
+      HTTPMethod: '*',
+      URLPath: '*',
+      Version: 1,
+    });
+    // Account-wide names: at most 32 characters, from this deployment's construct path.
+    expect(rule.RuleName.length).toBeLessThanOrEqual(32);
+    expect(API_TRACE_SAMPLING).toEqual({ reservoirSize: rule.ReservoirSize, fixedRate: rule.FixedRate });
+    expect(readCloudConfig(PROJECT_ROOT, {}).xraySampling).toMatchObject({ reservoirPerSecond: rule.ReservoirSize, fixedRate: rule.FixedRate });
+  });
+});
+
 describe('temporary folders', () => {
   // Last in the file: removes the cloud assembly and checks nothing else was left behind.
   it('synthesis leaves nothing behind once its cloud assembly is removed', () => {
