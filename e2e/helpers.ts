@@ -9,7 +9,6 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   expect(violations, `axe violations on ${what}`).toEqual([]);
 }
 
-/** A full-page screenshot kept as a test artifact in e2e/screenshots/ (git-ignored). */
 /**
  * The order page polls until the order ships; delivery comes later (days in AWS, the local
  * delivery wait here) and shows on a reload, which is what a returning customer does.
@@ -25,6 +24,7 @@ export async function reloadUntilDelivered(page: Page): Promise<void> {
   }).toPass({ timeout: 60_000 });
 }
 
+/** A full-page screenshot kept as a test artifact in e2e/screenshots/ (git-ignored). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
 }
