@@ -1,6 +1,7 @@
 /**
  * The cloud definition: the four functions (`amplify/functions/*`) and, in the same nested stack
- * (resource group `RESOURCE_GROUP`), every other resource of the store (`amplify/cloud/`).
+ * (resource group `RESOURCE_GROUP`), every other resource of the platform, one construct per box of the architecture
+ * (`amplify/cloud/`, composed by `OrdersCloud`).
  * Deploy with `npx ampx sandbox` or a branch deployment; `npm run synth` synthesizes it offline.
  * See docs/cloud.md.
  */

@@ -5,7 +5,8 @@
  * the order is final. Everything the handlers and the page did is counted and sent back.
  */
 import { DescribeTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { isFinal, type Order } from '../amplify/domain/order.ts';
+import type { Order } from '../amplify/domain/order.ts';
+import { isFinal } from '../amplify/domain/order-rules.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import type { OperationStats } from '../local/service-proxy.ts';
 import type { LocalStack } from '../local/stack.ts';
@@ -93,7 +94,7 @@ async function scanAll(client: DynamoDBClient, table: string): Promise<Record<st
   return items;
 }
 
-/** The table's keys and indexes as the local stack created them (from amplify/domain/resources.ts, like the CDK table). */
+/** The table's keys and indexes as the local stack created them (from amplify/server/settings.ts, like the CDK table). */
 async function tableSpec(client: DynamoDBClient, name: string): Promise<TableSpec> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
   return {

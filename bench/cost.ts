@@ -4,7 +4,7 @@
  * (cloud-config.ts: Standard or Express workflow, Lambda architecture, workflow log level, X-Ray
  * sampling). Every line is `counted quantity per order x unit price x 100,000`.
  */
-import { FUNCTIONS } from '../amplify/domain/resources.ts';
+import { FUNCTIONS } from '../amplify/server/settings.ts';
 import { PRICE_LIST, PRICES, PRICES_DATE, PRICES_REGION, PRICES_SOURCE } from './aws-prices.ts';
 import type { CloudConfig } from './cloud-config.ts';
 import type { CostCounts } from './cost-scenario.ts';

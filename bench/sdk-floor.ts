@@ -17,9 +17,9 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { orderMessage } from '../amplify/domain/order-message.ts';
-import { createDocumentClient } from '../amplify/domain/order-store.ts';
-import { ORDERS_TABLE } from '../amplify/domain/resources.ts';
+import { orderMessage } from '../amplify/server/order-message.ts';
+import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-repository.ts';
+import { ORDERS_TABLE } from '../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 
 export interface SdkFloor {

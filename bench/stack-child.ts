@@ -14,7 +14,7 @@ import { rmSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/domain/resources.ts';
+import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/server/settings.ts';
 import { pausePolling, resumePolling } from '../local/queue-poller.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { benchToken } from './order-request.ts';

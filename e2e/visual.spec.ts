@@ -7,8 +7,8 @@
  *   npx playwright test e2e/visual.spec.ts --update-snapshots
  */
 import { expect, test, type Page } from '@playwright/test';
-import type { Order, OrderStatus } from '../amplify/domain/order.ts';
-import { canCancel, orderNumberOf } from '../amplify/domain/order-rules.ts';
+import type { Order } from '../amplify/domain/order.ts';
+import { canCancel, orderNumberOf, type OrderStatus } from '../amplify/domain/order-rules.ts';
 import { priceOrder } from '../amplify/domain/pricing.ts';
 import { ensureAccount, signInInPlace } from './accounts.ts';
 import { expectAccessible } from './helpers.ts';

@@ -1,7 +1,7 @@
 /** Settings of the local stack, from the environment (README, "Configuration"). */
 import path from 'node:path';
 import * as v from 'valibot';
-import { DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE } from '../amplify/domain/resources.ts';
+import { DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE } from '../amplify/server/settings.ts';
 
 /** The storefront's port unless WEB_PORT says otherwise; the API answers CORS for its origin. */
 export const DEFAULT_WEB_PORT = 5173;

@@ -2,7 +2,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../amplify/domain/resources.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../amplify/server/settings.ts';
 import { answerClientErrors, containRequestErrors, guardAwsEndpoint, type Log } from './http-guard.ts';
 
 /** The table definitions, as CreateTable input, built from the shared names and keys. */

@@ -12,15 +12,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Message } from '@aws-sdk/client-sqs';
+import type { MailRecord } from '../amplify/domain/notification.ts';
 import { canonicalOrderId } from '../amplify/domain/order-rules.ts';
 
-export interface MailMessage {
-  id: string;
-  orderId: string;
-  subject: string;
-  body: string;
-  sentAt: string;
-}
+export type MailMessage = MailRecord;
 
 /** An SNS -> SQS delivery (not raw): the SNS envelope, as JSON in the SQS body. */
 interface SnsEnvelope {

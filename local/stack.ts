@@ -7,15 +7,24 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { API_NAME } from '../amplify/domain/api.ts';
-import { orderMessage } from '../amplify/domain/order-message.ts';
-import { createDocumentClient, OrderStore } from '../amplify/domain/order-store.ts';
-import { recoverStuckOrders, type RecoveryReport } from '../amplify/domain/recovery.ts';
-import { DEFAULT_SHIPMENT_SUCCESS_RATE, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../amplify/domain/resources.ts';
+import { OUTPUTS_VERSION, type AmplifyOutputs } from '../amplify/domain/outputs.ts';
+import { createDocumentClient, DynamoDbOrderRepository } from '../amplify/server/aws/dynamodb-order-repository.ts';
+import { SqsOrderQueue } from '../amplify/server/aws/sqs-order-queue.ts';
+import { recoverStuckOrders, type RecoveryReport } from '../amplify/server/recovery.ts';
+import {
+  DEFAULT_SHIPMENT_SUCCESS_RATE,
+  ENV,
+  FUNCTIONS,
+  IDEMPOTENCY_TABLE,
+  ORDER_QUEUE,
+  ORDERS_TABLE,
+  RECOVERY,
+} from '../amplify/server/settings.ts';
 import { withCognitoAuthorizer } from './authorizer.ts';
 import { LOCAL_AWS, LOCAL_REGION } from './aws.ts';
 import { startLocalCognito, type LocalCognito } from './cognito.ts';
@@ -74,7 +83,7 @@ export interface LocalStack {
   /** Runs the recovery job once now (it also runs at start-up and every `recoveryIntervalMs`). */
   recover(staleAfterMs?: number): Promise<RecoveryReport>;
   /** The Amplify outputs a storefront needs to reach this stack. */
-  outputs(): Record<string, unknown>;
+  outputs(): AmplifyOutputs;
   stop(): Promise<void>;
 }
 
@@ -247,12 +256,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const sfnClient = new SFNClient({ ...LOCAL_AWS, endpoint: sfnEndpoint });
   const recover = (staleAfterMs = options.recoveryStaleAfterMs ?? RECOVERY.staleAfterMinutes * 60_000) => {
     const run = recoverStuckOrders({
-      store: new OrderStore(createDocumentClient(dynamoClient), ORDERS_TABLE.localName),
+      store: new DynamoDbOrderRepository(createDocumentClient(dynamoClient), ORDERS_TABLE.localName),
       sfn: sfnClient,
       stateMachineArn: stepFunctions.stateMachineArn,
-      enqueue: async (orderId) => {
-        await sqs.send(new SendMessageCommand({ QueueUrl: messaging.queueUrl, MessageBody: orderMessage(orderId) }));
-      },
+      enqueue: (orderId) => new SqsOrderQueue(sqs, messaging.queueUrl).enqueue(orderId),
       staleAfterMs,
       pageSize: RECOVERY.pageSize,
     });
@@ -290,7 +297,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       topicArn: messaging.topicArn,
     },
     outputs: () => ({
-      version: '1.4',
+      version: OUTPUTS_VERSION,
       auth: cognito.outputs(),
       custom: {
         API: { [API_NAME]: { endpoint: apiUrl, region: LOCAL_REGION, apiName: API_NAME } },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_LIMITS } from '../amplify/domain/api.ts';
 import { CATALOG } from '../amplify/domain/catalog.ts';
 import { isFinal, orderNumberOf, type OrderStatus } from '../amplify/domain/order-rules.ts';
-import { IDEMPOTENCY_TABLE, ORDER_KEYS, ORDERS_TABLE } from '../amplify/domain/resources.ts';
+import { IDEMPOTENCY_TABLE, ORDER_KEYS, ORDERS_TABLE } from '../amplify/server/settings.ts';
 import { scanTable } from '../scripts/reconcile-lib.ts';
 import { orderRequest } from './fixtures.ts';
 import { api, createUser, postOrder, startTestStack, type TestUser } from './helpers/stack.ts';

@@ -8,7 +8,7 @@ import { readJsonBody } from '../amplify/functions/app-server/http.ts';
 import * as v from 'valibot';
 import { createOrderRequestSchema, orderIdSchema, text, TEXT_MESSAGES } from '../amplify/domain/order.ts';
 import { validate } from '../amplify/domain/validation.ts';
-import { parseOrderMessage } from '../amplify/domain/order-message.ts';
+import { parseOrderMessage } from '../amplify/server/order-message.ts';
 import { createApiGateway, listen, parseTarget, proxyHeaders } from '../local/api-gateway.ts';
 import { Outbox } from '../local/outbox.ts';
 import { validateCheckout, EMPTY_FORM } from '../src/lib/checkout.ts';

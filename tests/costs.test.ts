@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ORDERS_TABLE } from '../amplify/domain/resources.ts';
+import { ORDERS_TABLE } from '../amplify/server/settings.ts';
 import { PRICE_LIST, PRICES } from '../bench/aws-prices.ts';
 import { readCloudConfig, XRAY_DEFAULT_SAMPLING, type CloudConfig } from '../bench/cloud-config.ts';
 import { computeCost, expressBilledSeconds, lambdaPlatformLines, ORDERS_PER_MONTH, sampledShare, WORKFLOW_LOG_EVENT, workflowLogEvents } from '../bench/cost.ts';

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG, formatPrice } from '../amplify/domain/catalog.ts';
 import { UnknownProductError } from '../amplify/domain/errors.ts';
-import { arrangeShipment, simulatePayment } from '../amplify/domain/fulfilment.ts';
+import { arrangeShipment, simulatePayment } from '../amplify/server/simulated-partners.ts';
 import { renderConfirmation } from '../amplify/domain/notification.ts';
-import { ALLOWED_PREVIOUS, canTransition, createOrderRequestSchema, hasReached, isFinal, ORDER_STATUSES } from '../amplify/domain/order.ts';
+import { createOrderRequestSchema } from '../amplify/domain/order.ts';
+import { ALLOWED_PREVIOUS, canTransition, hasReached, isFinal, ORDER_STATUSES } from '../amplify/domain/order-rules.ts';
 import { callerFromClaims, parseGroups } from '../amplify/domain/auth.ts';
 import { PriceChangedError, ValidationError } from '../amplify/domain/errors.ts';
-import { forCaller } from '../amplify/domain/place-order.ts';
+import { forCaller } from '../amplify/server/place-order.ts';
 import { validate } from '../amplify/domain/validation.ts';
 import { priceOrder } from '../amplify/domain/pricing.ts';
 import { orderRequest } from './fixtures.ts';
@@ -240,7 +241,7 @@ describe('the caller', () => {
 
 describe('queue messages', () => {
   it('round-trip an order id and refuse anything else', async () => {
-    const { orderMessage, parseOrderMessage } = await import('../amplify/domain/order-message.ts');
+    const { orderMessage, parseOrderMessage } = await import('../amplify/server/order-message.ts');
     const id = '710ab406-f2bb-8aa4-a7c8-83f6daa50f89';
     expect(parseOrderMessage(orderMessage(id))).toEqual({ orderId: id });
     for (const body of ['', 'not json', 'null', '[]', '{}', `{"orderId":"x"}`, `{"orderId":"${id}","extra":1}`, `{"orderId":42}`]) {

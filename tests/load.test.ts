@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_KEY_HEADER } from '../amplify/domain/api.ts';
-import { FINAL_STATUSES, type CreateOrderRequest, type Order } from '../amplify/domain/order.ts';
+import { type CreateOrderRequest, type Order } from '../amplify/domain/order.ts';
+import { FINAL_STATUSES } from '../amplify/domain/order-rules.ts';
 import { CATALOG } from '../amplify/domain/catalog.ts';
 import { checkReconciliation, formatReport, reconcile, scanTable, type ReconcileData } from '../scripts/reconcile-lib.ts';
 import { orderRequest } from './fixtures.ts';

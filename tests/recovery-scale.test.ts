@@ -12,8 +12,8 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Order } from '../amplify/domain/order.ts';
-import { createDocumentClient, OrderStore, storedItem } from '../amplify/domain/order-store.ts';
-import { FUNCTIONS, ORDERS_TABLE, RECOVERY } from '../amplify/domain/resources.ts';
+import { createDocumentClient, DynamoDbOrderRepository, storedItem } from '../amplify/server/aws/dynamodb-order-repository.ts';
+import { FUNCTIONS, ORDERS_TABLE, RECOVERY } from '../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { createUser, startTestStack, waitForFinal, type TestUser } from './helpers/stack.ts';
 
@@ -117,7 +117,7 @@ async function capturingMetrics<T>(run: () => Promise<T>): Promise<{ result: T; 
 describe('recovery at 10,000 open orders', () => {
   it('the open-orders index yields only the overdue orders, in bounded pages, most overdue first', async () => {
     const db = createDocumentClient(new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.endpoints.dynamodb }));
-    const store = new OrderStore(db, ORDERS_TABLE.localName);
+    const store = new DynamoDbOrderRepository(db, ORDERS_TABLE.localName);
     const cutoff = new Date(Date.now() - RECOVERY.staleAfterMinutes * MINUTE).toISOString();
     const pages: string[][] = [];
     let startKey: Record<string, unknown> | undefined;

@@ -7,7 +7,7 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-s
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
-import { WORKFLOW_DEFINITION } from '../amplify/domain/workflow.ts';
+import { WORKFLOW_DEFINITION } from '../amplify/server/workflow.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { orderRequest } from './fixtures.ts';
 import { mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';

@@ -1,11 +1,11 @@
 /**
- * Settings every function of the store gets in the cloud, beyond what `defineFunction` offers:
+ * Settings every function of the platform gets in the cloud, beyond what `defineFunction` offers:
  * its Powertools service name, the deployment's name (custom metrics' dimension) and active
  * X-Ray tracing, so a trace runs from API Gateway through the functions to Step Functions.
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ENV, FUNCTIONS } from '../domain/resources.ts';
+import { ENV, FUNCTIONS } from '../server/settings.ts';
 
 export type StoreFunctions = Record<keyof typeof FUNCTIONS, lambda.Function>;
 

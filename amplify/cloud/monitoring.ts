@@ -1,5 +1,5 @@
 /**
- * The seed's four alarms, two on the order queue (its oldest message's age, the dead-letter
+ * The alarms (Lambda errors, API 5XX rate, DynamoDB throttles, failed executions), two on the order queue (its oldest message's age, the dead-letter
  * queue's depth), two on the recovery job, and a dashboard with the key metrics. Alarms notify the
  * alarm topic (e-mail when `NOTIFICATION_EMAIL` is set). Every alarm name, and every metric our
  * code publishes, carries the deployment's name: sandboxes and branches share accounts.
@@ -15,10 +15,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTIONS } from '../domain/resources.ts';
-import { metricsNamespace, metricsServiceName } from '../functions/shared/powertools.ts';
+import { FUNCTIONS, METRICS, metricsNamespace, metricsServiceName } from '../server/settings.ts';
 
-/** Thresholds from the seed ("Monitoreo"), plus the dead-letter queue. */
+
+/** Alarm thresholds and periods. */
 export const ALARMS = {
   lambdaErrors: { threshold: 10, periodMinutes: 5 },
   api5xxPercent: { threshold: 5, periodMinutes: 5 },
@@ -37,7 +37,7 @@ export const ALARMS = {
 } as const;
 
 /** The Powertools metrics `recover-orders` publishes on every run (zeros included). */
-export const RECOVERY_METRICS = ['OrdersExamined', 'OrdersReenqueued', 'OrdersRestarted', 'OrdersRecoveryGaveUp', 'RecoveryStoppedEarly'] as const;
+export const RECOVERY_METRICS = Object.values(METRICS.recovery);
 
 /** A table and the global secondary indexes whose throttles count too. */
 export interface MonitoredTable {
@@ -89,6 +89,15 @@ export class Monitoring extends Construct {
     super(scope, id);
     const sum = cloudwatch.Stats.SUM;
     const alarmName = (name: string) => `${props.deploymentName}-${name}`;
+    /** Every alarm's options: named after the deployment, one period, above the threshold, quiet without data. */
+    const alarm = (name: string, threshold: number, alarmDescription: string): cloudwatch.CreateAlarmOptions => ({
+      alarmName: alarmName(name),
+      alarmDescription,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
 
     // Lambda errors > 10 in 5 minutes, summed over every function (the recovery job included).
     const errorMetrics = props.functions.map((fn) =>
@@ -99,14 +108,7 @@ export class Monitoring extends Construct {
       usingMetrics: usingMetrics('e', errorMetrics),
       period: minutes(ALARMS.lambdaErrors.periodMinutes),
       label: 'Lambda errors (all functions)',
-    }).createAlarm(this, 'LambdaErrorsAlarm', {
-      alarmName: alarmName('lambda-errors'),
-      alarmDescription: `Lambda errors > ${ALARMS.lambdaErrors.threshold} in ${ALARMS.lambdaErrors.periodMinutes} minutes`,
-      threshold: ALARMS.lambdaErrors.threshold,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    }).createAlarm(this, 'LambdaErrorsAlarm', alarm('lambda-errors', ALARMS.lambdaErrors.threshold, `Lambda errors > ${ALARMS.lambdaErrors.threshold} in ${ALARMS.lambdaErrors.periodMinutes} minutes`));
 
     // API 5XX > 5% of requests in 5 minutes.
     const apiPeriod = minutes(ALARMS.api5xxPercent.periodMinutes);
@@ -118,14 +120,7 @@ export class Monitoring extends Construct {
       },
       period: apiPeriod,
       label: 'API 5XX rate (%)',
-    }).createAlarm(this, 'Api5xxAlarm', {
-      alarmName: alarmName('api-5xx-rate'),
-      alarmDescription: `API 5XX > ${ALARMS.api5xxPercent.threshold}% of requests in ${ALARMS.api5xxPercent.periodMinutes} minutes`,
-      threshold: ALARMS.api5xxPercent.threshold,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    }).createAlarm(this, 'Api5xxAlarm', alarm('api-5xx-rate', ALARMS.api5xxPercent.threshold, `API 5XX > ${ALARMS.api5xxPercent.threshold}% of requests in ${ALARMS.api5xxPercent.periodMinutes} minutes`));
 
     // DynamoDB throttles > 0: reads and writes of both tables and of each global secondary index
     // (an index's throttles are its own metric, with the index as a second dimension).
@@ -149,26 +144,12 @@ export class Monitoring extends Construct {
       usingMetrics: usingMetrics('t', throttleMetrics),
       period: throttlePeriod,
       label: 'DynamoDB throttle events',
-    }).createAlarm(this, 'DynamoThrottlesAlarm', {
-      alarmName: alarmName('dynamodb-throttles'),
-      alarmDescription: `DynamoDB throttles > ${ALARMS.dynamoThrottles.threshold}`,
-      threshold: ALARMS.dynamoThrottles.threshold,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    }).createAlarm(this, 'DynamoThrottlesAlarm', alarm('dynamodb-throttles', ALARMS.dynamoThrottles.threshold, `DynamoDB throttles > ${ALARMS.dynamoThrottles.threshold}`));
 
     // Step Functions failed executions > 3 in 10 minutes.
     this.workflowFailures = props.stateMachine
       .metricFailed({ period: minutes(ALARMS.workflowFailures.periodMinutes), statistic: sum })
-      .createAlarm(this, 'WorkflowFailuresAlarm', {
-        alarmName: alarmName('workflow-failures'),
-        alarmDescription: `Step Functions failed executions > ${ALARMS.workflowFailures.threshold} in ${ALARMS.workflowFailures.periodMinutes} minutes`,
-        threshold: ALARMS.workflowFailures.threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      .createAlarm(this, 'WorkflowFailuresAlarm', alarm('workflow-failures', ALARMS.workflowFailures.threshold, `Step Functions failed executions > ${ALARMS.workflowFailures.threshold} in ${ALARMS.workflowFailures.periodMinutes} minutes`));
 
     // Orders waiting to start: the order queue's oldest message.
     this.orderQueueAge = props.queue
@@ -176,14 +157,7 @@ export class Monitoring extends Construct {
         period: minutes(ALARMS.orderQueueAgeSeconds.periodMinutes),
         statistic: cloudwatch.Stats.MAXIMUM,
       })
-      .createAlarm(this, 'OrderQueueAgeAlarm', {
-        alarmName: alarmName('order-queue-age'),
-        alarmDescription: `The order queue's oldest message is older than ${ALARMS.orderQueueAgeSeconds.threshold} s: orders are not starting`,
-        threshold: ALARMS.orderQueueAgeSeconds.threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      .createAlarm(this, 'OrderQueueAgeAlarm', alarm('order-queue-age', ALARMS.orderQueueAgeSeconds.threshold, `The order queue's oldest message is older than ${ALARMS.orderQueueAgeSeconds.threshold} s: orders are not starting`));
 
     // Any message in the dead-letter queue is an order that never started its workflow.
     this.deadLetterMessages = props.deadLetterQueue
@@ -191,14 +165,7 @@ export class Monitoring extends Construct {
         period: minutes(ALARMS.deadLetterMessages.periodMinutes),
         statistic: cloudwatch.Stats.MAXIMUM,
       })
-      .createAlarm(this, 'DeadLetterQueueAlarm', {
-        alarmName: alarmName('dead-letter-queue'),
-        alarmDescription: 'Order messages in the dead-letter queue',
-        threshold: ALARMS.deadLetterMessages.threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      .createAlarm(this, 'DeadLetterQueueAlarm', alarm('dead-letter-queue', ALARMS.deadLetterMessages.threshold, 'Order messages in the dead-letter queue'));
 
     // The recovery job: orders it could not heal, and the job itself failing (one error every
     // five minutes would never reach the summed Lambda errors alarm).
@@ -211,28 +178,13 @@ export class Monitoring extends Construct {
         period,
       });
     this.recoveryGaveUp = recoveryMetric(
-      'OrdersRecoveryGaveUp',
+      METRICS.recovery.gaveUp,
       cloudwatch.Stats.MAXIMUM,
       minutes(ALARMS.recoveryGaveUp.periodMinutes),
-    ).createAlarm(this, 'RecoveryGaveUpAlarm', {
-      alarmName: alarmName('recovery-gave-up'),
-      alarmDescription:
-        'Orders still stuck after every recovery attempt: see the recover-orders logs ("gaveUp") and docs/cloud.md, "Recovery job"',
-      threshold: ALARMS.recoveryGaveUp.threshold,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    ).createAlarm(this, 'RecoveryGaveUpAlarm', alarm('recovery-gave-up', ALARMS.recoveryGaveUp.threshold, 'Orders still stuck after every recovery attempt: see the recover-orders logs ("gaveUp") and docs/cloud.md, "Recovery job"'));
     this.recoveryFailing = props.recovery.function
       .metricErrors({ period: minutes(ALARMS.recoveryFailing.periodMinutes), statistic: sum })
-      .createAlarm(this, 'RecoveryFailingAlarm', {
-        alarmName: alarmName('recovery-failing'),
-        alarmDescription: `The recovery job failed more than ${ALARMS.recoveryFailing.threshold} time(s) in ${ALARMS.recoveryFailing.periodMinutes} minutes`,
-        threshold: ALARMS.recoveryFailing.threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      .createAlarm(this, 'RecoveryFailingAlarm', alarm('recovery-failing', ALARMS.recoveryFailing.threshold, `The recovery job failed more than ${ALARMS.recoveryFailing.threshold} time(s) in ${ALARMS.recoveryFailing.periodMinutes} minutes`));
 
     const alarms = this.alarms;
     const action = new SnsAction(props.alarmTopic);

@@ -1,7 +1,7 @@
 /**
  * The scheduled recovery job: an EventBridge rule runs `recover-orders` every
  * `RECOVERY.scheduleMinutes`, and the function gets exactly what `recoverStuckOrders` uses:
- * scan the orders table, look up and start executions of the order workflow, send to the queue.
+ * query the orders table's open-orders index, look up and start executions of the order workflow, send to the queue.
  */
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -12,7 +12,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, ORDERS_TABLE, RECOVERY } from '../domain/resources.ts';
+import { ENV, ORDERS_TABLE, RECOVERY } from '../server/settings.ts';
 
 export interface OrderRecoveryProps {
   readonly recoverOrders: lambda.Function;
@@ -34,7 +34,7 @@ export class OrderRecovery extends Construct {
     fn.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
     fn.addEnvironment(ENV.queueUrl, queue.queueUrl);
 
-    // Open orders are queried on the sparse open-orders index (`OrderStore.openOrderIdsUpdatedBefore`).
+    // Open orders are queried on the sparse open-orders index (`OrderRepository.openOrdersDueBefore`).
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { Node } from 'constructs';
 import * as v from 'valibot';
 import { emailSchema } from '../domain/order.ts';
-import type { StorefrontDomain } from './orders-cloud.ts';
+import type { StorefrontDomain } from './storefront.ts';
 
-/** The context keys `defineBackend()` requires (see DESIGN.md section 3). */
+/** The context keys `defineBackend()` requires (Amplify's backend namespace, name and type). */
 export const AMPLIFY_CONTEXT = {
   namespace: 'amplify-backend-namespace',
   name: 'amplify-backend-name',

@@ -42,7 +42,17 @@ export const API_LIMITS = {
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 /** Where the client sends the Cognito ID token (see `amplify/domain/auth.ts`, AUTH_TOKEN). */
 export const AUTH_TOKEN_HEADER = 'Authorization';
+/** Set on a `POST /orders` answer that an earlier request with the same Idempotency-Key created. */
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
 export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER, AUTH_TOKEN_HEADER];
+
+/** CORS, answered by app-server and by API Gateway's preflight (`amplify/cloud/orders-api.ts`) alike. */
+export const CORS = {
+  allowMethods: ['GET', 'POST', 'OPTIONS'],
+  allowHeaders: CORS_ALLOWED_HEADERS,
+  exposeHeaders: ['Location', REPLAYED_HEADER],
+  maxAgeSeconds: 600,
+} as const;
 
 /** Name of the REST API in `amplify_outputs.json` (`custom.API.<name>`), read by the storefront. */
 export const API_NAME = 'ordersApi';

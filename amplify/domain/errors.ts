@@ -73,8 +73,3 @@ export class ForbiddenError extends Error {
   }
 }
 
-/** Error names the workflow must not retry: retrying cannot change the outcome. */
-export const NON_RETRYABLE_ERRORS = [
-  'OrderNotFoundError',
-  'InvalidTransitionError',
-] as const;

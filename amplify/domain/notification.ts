@@ -1,4 +1,4 @@
-/** The confirmation e-mail: the seed's layout (section 8) with the store's name and dates a person reads. */
+/** The confirmation e-mail: the order's lines and totals, with the store's name and dates a person reads. */
 import { formatPrice, formatShipping, STORE_NAME, TAX_NOTE } from './catalog.ts';
 import { STATUS_LABELS } from './labels.ts';
 import type { Order } from './order.ts';
@@ -85,4 +85,13 @@ ${STORE_NAME}
 `;
   const subject = cancelled ? `Order Cancelled - ${orderNumber}` : `Order Refunded - ${orderNumber}`;
   return { subject, body };
+}
+
+/** A sent e-mail as the local outbox records it and the storefront's Mailbox page lists it. */
+export interface MailRecord {
+  id: string;
+  orderId: string;
+  subject: string;
+  body: string;
+  sentAt: string;
 }

@@ -1,7 +1,7 @@
 /**
  * The rules of an order that need no validation library: statuses, the transitions between them,
- * payment methods and size limits. Kept apart from the valibot schemas (`order.ts`, which re-exports
- * all of this) so the storefront's first page can use them without loading the schema library.
+ * payment methods and size limits. Kept apart from the schemas (`order.ts`) so the storefront's
+ * first page and the functions that validate nothing can use them without the validation library.
  */
 
 export const ORDER_STATUSES = [

@@ -1,13 +1,12 @@
 /**
- * The order: its statuses, the transitions between them, the request a customer sends and the
- * record the store keeps. Imported by the handlers, the local runtime, the storefront and the
- * cloud definition (the API Gateway request model is generated from `createOrderRequestSchema`).
- * valibot schemas, applied with `validate()` (validation.ts), which names each failing field.
+ * The order's schemas: the request a customer sends and the record the repository keeps (statuses,
+ * transitions and limits are in `order-rules.ts`, which needs no validation library). Imported by
+ * the handlers, the local runtime, the storefront and the cloud definition (the API Gateway request
+ * model is generated from `createOrderRequestSchema`). valibot schemas, applied with `validate()`
+ * (validation.ts), which names each failing field.
  */
 import * as v from 'valibot';
 import { closedObject } from './validation.ts';
-
-export * from './order-rules.ts';
 import { ORDER_ID_PATTERN, ORDER_LIMITS, ORDER_STATUSES, PAYMENT_METHODS } from './order-rules.ts';
 
 /**

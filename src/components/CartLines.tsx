@@ -3,7 +3,7 @@ import { Button, Flex, Image, Text, TextField, VisuallyHidden } from '@aws-ampli
 import { useEffect, useState } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
 import { priceCart, type CartLine } from '../lib/cart.ts';
-import { ORDER_LIMITS } from '../lib/limits.ts';
+import { ORDER_LIMITS } from '../../amplify/domain/order-rules.ts';
 import { shopProduct } from '../lib/products.ts';
 import { href } from '../lib/router.ts';
 import { CostSummary } from './CostSummary.tsx';

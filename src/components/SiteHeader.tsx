@@ -7,7 +7,7 @@ import { STORE_NAME } from '../../amplify/domain/catalog.ts';
 import { cartItemCount } from '../lib/cart.ts';
 import { getConnection } from '../lib/config.ts';
 import { href, type Route } from '../lib/router.ts';
-import { useCartLines } from '../lib/store.ts';
+import { useCartLines } from '../lib/app-state.ts';
 
 function NavLink({ to, current, label, children }: { to: string; current: boolean; label?: string; children: ReactNode }) {
   return (

@@ -1,11 +1,11 @@
 /** "Add to cart" with feedback in view: the toast says what happened, including when a limit applied. */
-import { cartStore } from './store.ts';
-import { ORDER_LIMITS } from './limits.ts';
+import { cartState } from './app-state.ts';
+import { ORDER_LIMITS } from '../../amplify/domain/order-rules.ts';
 import { href } from './router.ts';
 import { showToast } from './toast.ts';
 
 export function addWithFeedback(product: { productId: string; name: string }, quantity = 1): void {
-  const result = cartStore.add(product.productId, quantity);
+  const result = cartState.add(product.productId, quantity);
   const viewCart = { label: 'View cart', href: href.cart() };
   if (result.limited === 'items') {
     showToast(`Your cart already holds ${ORDER_LIMITS.maxItems} different products, the most one order can; remove one to add ${product.name}.`, viewCart);

@@ -36,13 +36,8 @@ export interface OrderFilters {
   orderNumber?: string;
 }
 
-export interface MailboxMessage {
-  id: string;
-  orderId: string;
-  subject: string;
-  body: string;
-  sentAt: string;
-}
+export type { MailRecord as MailboxMessage } from '../../amplify/domain/notification.ts';
+import type { MailRecord as MailboxMessage } from '../../amplify/domain/notification.ts';
 
 export type StoreErrorKind = 'http' | 'network' | 'not-configured';
 

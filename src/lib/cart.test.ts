@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CATALOG } from '../../amplify/domain/catalog.ts';
-import { ORDER_LIMITS } from '../../amplify/domain/order.ts';
+import { ORDER_LIMITS } from '../../amplify/domain/order-rules.ts';
 import { priceOrder } from '../../amplify/domain/pricing.ts';
-import { addToCart, CART_STORAGE_KEY, clampQuantity, createCartStore, itemCount, parseStoredCart, priceCart, removeFromCart, setQuantity } from './cart.ts';
+import { addToCart, CART_STORAGE_KEY, clampQuantity, createCartState, itemCount, parseStoredCart, priceCart, removeFromCart, setQuantity } from './cart.ts';
 
 class MemoryStorage implements Storage {
   private data = new Map<string, string>();
@@ -99,7 +99,7 @@ describe('cart arithmetic', () => {
 describe('cart store', () => {
   it('persists every change and survives a new store (a reload)', () => {
     const storage = new MemoryStorage();
-    const store = createCartStore(storage);
+    const store = createCartState(storage);
     const listener = vi.fn();
     store.subscribe(listener);
     store.add('prod-003');
@@ -109,9 +109,9 @@ describe('cart store', () => {
     store.remove('prod-003');
     expect(listener).toHaveBeenCalledTimes(5);
     expect(JSON.parse(storage.getItem(CART_STORAGE_KEY)!)).toEqual([{ productId: 'prod-010', quantity: 4 }]);
-    expect(createCartStore(storage).getSnapshot()).toEqual([{ productId: 'prod-010', quantity: 4 }]);
+    expect(createCartState(storage).getSnapshot()).toEqual([{ productId: 'prod-010', quantity: 4 }]);
     store.clear();
-    expect(createCartStore(storage).getSnapshot()).toEqual([]);
+    expect(createCartState(storage).getSnapshot()).toEqual([]);
   });
 
   it('keeps working when storage throws', () => {
@@ -119,7 +119,7 @@ describe('cart store', () => {
     storage.setItem = () => {
       throw new Error('QuotaExceededError');
     };
-    const store = createCartStore(storage);
+    const store = createCartState(storage);
     store.add('prod-001');
     expect(store.getSnapshot()).toEqual([{ productId: 'prod-001', quantity: 1 }]);
   });

@@ -4,7 +4,7 @@
  */
 import { findProduct } from '../../amplify/domain/catalog.ts';
 import { priceOrder, type PricedOrder } from '../../amplify/domain/pricing.ts';
-import { ORDER_LIMITS } from './limits.ts';
+import { ORDER_LIMITS } from '../../amplify/domain/order-rules.ts';
 
 export interface CartLine {
   productId: string;
@@ -86,7 +86,7 @@ export const CART_STORAGE_KEY = 'storefront.cart.v1';
 type Listener = () => void;
 
 /** The cart in localStorage with a subscribe/snapshot pair for `useSyncExternalStore`. */
-export function createCartStore(storage: Storage | undefined = globalThis.localStorage) {
+export function createCartState(storage: Storage | undefined = globalThis.localStorage) {
   const listeners = new Set<Listener>();
   let snapshot: CartLine[] = parseStoredCart(storage?.getItem(CART_STORAGE_KEY) ?? null);
   const emit = () => listeners.forEach((l) => l());
@@ -126,4 +126,4 @@ export function createCartStore(storage: Storage | undefined = globalThis.localS
   };
 }
 
-export type CartStore = ReturnType<typeof createCartStore>;
+export type CartState = ReturnType<typeof createCartState>;

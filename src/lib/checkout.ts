@@ -3,7 +3,8 @@
  * (the same schema the API uses), with its issues mapped to the form's fields.
  */
 import type { FieldIssue } from '../../amplify/domain/errors.ts';
-import { createOrderRequestSchema, PAYMENT_METHODS, type CreateOrderRequest } from '../../amplify/domain/order.ts';
+import { createOrderRequestSchema, type CreateOrderRequest } from '../../amplify/domain/order.ts';
+import { PAYMENT_METHODS } from '../../amplify/domain/order-rules.ts';
 import { validate } from '../../amplify/domain/validation.ts';
 import type { CartLine } from './cart.ts';
 

@@ -6,24 +6,9 @@ import { Amplify } from 'aws-amplify';
 import { API_NAME, AUTH_TOKEN_HEADER } from '../../amplify/domain/api.ts';
 import { getIdToken, watchAccount } from '../auth/account.ts';
 
-export interface RestEndpoint {
-  endpoint: string;
-  region?: string;
-  apiName?: string;
-}
+import type { AmplifyOutputs } from '../../amplify/domain/outputs.ts';
 
-export interface AmplifyOutputs {
-  version: string;
-  custom?: {
-    API?: Record<string, RestEndpoint>;
-    /** Only in local mode: the URL of the local outbox (e-mails the pipeline "sent"). */
-    localMailbox?: string;
-    /** Only in local mode: the local Cognito user pool (cognito-local). */
-    local?: { userPoolEndpoint?: string };
-  };
-  auth?: { user_pool_id?: string; user_pool_client_id?: string; [key: string]: unknown };
-  [key: string]: unknown;
-}
+export type { AmplifyOutputs };
 
 /** Name under which the local outbox is registered as a second REST API. */
 export const MAILBOX_API_NAME = 'localMailbox';

@@ -1,14 +1,14 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CHECKOUT_FORM_KEY, CHECKOUT_KEY_KEY, idempotencyKeyFor, PENDING_ORDER_KEY, rememberPendingOrder, settlePendingOrder, settlePendingOrderOnLoad } from './pending-order.ts';
-import { cartStore } from './store.ts';
+import { cartState } from './app-state.ts';
 
 const ORDER = 'order-1';
 
 beforeEach(() => {
   localStorage.clear();
   sessionStorage.clear();
-  cartStore.replace([{ productId: 'prod-001', quantity: 2 }]);
+  cartState.replace([{ productId: 'prod-001', quantity: 2 }]);
   sessionStorage.setItem(CHECKOUT_FORM_KEY, '{"customerName":"Ada"}');
   rememberPendingOrder(ORDER);
 });
@@ -16,14 +16,14 @@ beforeEach(() => {
 describe('the cart after checkout', () => {
   it('stays while the payment is pending', () => {
     settlePendingOrder(ORDER, 'PENDING');
-    expect(cartStore.getSnapshot()).toHaveLength(1);
+    expect(cartState.getSnapshot()).toHaveLength(1);
     expect(localStorage.getItem(PENDING_ORDER_KEY)).toBe(ORDER);
   });
 
   it('is emptied once the payment is confirmed, with the saved form and key', () => {
     idempotencyKeyFor('{"a":1}', () => 'k1');
     settlePendingOrder(ORDER, 'PAYMENT_PROCESSED');
-    expect(cartStore.getSnapshot()).toEqual([]);
+    expect(cartState.getSnapshot()).toEqual([]);
     expect(sessionStorage.getItem(CHECKOUT_FORM_KEY)).toBeNull();
     expect(sessionStorage.getItem(CHECKOUT_KEY_KEY)).toBeNull();
     expect(localStorage.getItem(PENDING_ORDER_KEY)).toBeNull();
@@ -33,26 +33,26 @@ describe('the cart after checkout', () => {
     expect(idempotencyKeyFor('{"a":1}', () => 'k1')).toBe('k1');
     expect(idempotencyKeyFor('{"a":1}', () => 'k2')).toBe('k1'); // a retry of the same request
     settlePendingOrder(ORDER, 'PAYMENT_FAILED');
-    expect(cartStore.getSnapshot()).toHaveLength(1);
+    expect(cartState.getSnapshot()).toHaveLength(1);
     expect(sessionStorage.getItem(CHECKOUT_FORM_KEY)).not.toBeNull();
     expect(idempotencyKeyFor('{"a":1}', () => 'k3')).toBe('k3');
   });
 
   it('is left alone by another order', () => {
     settlePendingOrder('order-2', 'DELIVERED');
-    expect(cartStore.getSnapshot()).toHaveLength(1);
+    expect(cartState.getSnapshot()).toHaveLength(1);
   });
 });
 
 describe('at start-up', () => {
   it('empties the cart of an order paid while the shopper was away, and leaves it otherwise', async () => {
     await settlePendingOrderOnLoad(async () => ({ status: 'PENDING' }));
-    expect(cartStore.getSnapshot()).toHaveLength(1);
+    expect(cartState.getSnapshot()).toHaveLength(1);
     await settlePendingOrderOnLoad(async () => {
       throw new Error('offline');
     });
     expect(localStorage.getItem(PENDING_ORDER_KEY)).toBe(ORDER);
     await settlePendingOrderOnLoad(async (id) => ({ status: id === ORDER ? 'DELIVERED' : 'PENDING' }));
-    expect(cartStore.getSnapshot()).toEqual([]);
+    expect(cartState.getSnapshot()).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * only once the payment is confirmed: a decline leaves it as it was, so the shopper can try again.
  */
 import { PAID_STATUSES, type OrderStatus } from '../../amplify/domain/order-rules.ts';
-import { cartStore } from './store.ts';
+import { cartState } from './app-state.ts';
 
 export const PENDING_ORDER_KEY = 'storefront.pendingOrder.v1';
 export const CHECKOUT_FORM_KEY = 'storefront.checkout.v1';
@@ -51,7 +51,7 @@ export function settlePendingOrder(orderId: string, status: OrderStatus, storage
   if (storage?.getItem(PENDING_ORDER_KEY) !== orderId) return;
   if (PAID_STATUSES.includes(status)) {
     storage.removeItem(PENDING_ORDER_KEY);
-    cartStore.clear();
+    cartState.clear();
     forgetCheckout(false);
   } else if (status === 'PAYMENT_FAILED') {
     storage.removeItem(PENDING_ORDER_KEY);

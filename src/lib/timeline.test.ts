@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, type OrderStatus } from '../../amplify/domain/order.ts';
-import { buildTimeline, isFinalStatus, pollDelay } from './timeline.ts';
+import { isFinal, ORDER_STATUSES, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { buildTimeline, pollDelay } from './timeline.ts';
 
 const at = (status: OrderStatus) => ({
   status,
@@ -49,7 +49,7 @@ describe('status timeline', () => {
   });
 
   it('stops polling on final statuses only', () => {
-    expect(ORDER_STATUSES.filter(isFinalStatus)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED']);
+    expect(ORDER_STATUSES.filter(isFinal)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED']);
   });
 
   it('backs off polling up to a ceiling', () => {

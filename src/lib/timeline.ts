@@ -1,6 +1,6 @@
 /** The order's status as a timeline: Pending -> Payment processed -> Shipped -> Delivered, or a failure. */
 import type { Order } from '../../amplify/domain/order.ts';
-import { CANCELLABLE_STATUSES, FINAL_STATUSES, HAPPY_PATH, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { CANCELLABLE_STATUSES, HAPPY_PATH, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { STATUS_LABELS } from './status.ts';
 
 export type StepState = 'complete' | 'current' | 'failed' | 'upcoming';
@@ -57,7 +57,6 @@ export function buildTimeline(order: TimelineOrder): TimelineStep[] {
   });
 }
 
-export const isFinalStatus = (status: OrderStatus): boolean => FINAL_STATUSES.includes(status);
 
 /** Poll delay after `attempt` unchanged answers: 1 s, 1.5 s, 2.25 s ... capped at `max`. */
 export function pollDelay(attempt: number, { initial = 1000, factor = 1.5, max = 10_000 } = {}): number {

@@ -4,7 +4,7 @@ import { EmptyState, PageHeading } from '../components/common.tsx';
 import { CartLines } from '../components/CartLines.tsx';
 import { findProduct } from '../../amplify/domain/catalog.ts';
 import { href } from '../lib/router.ts';
-import { cartStore, useCartLines } from '../lib/store.ts';
+import { cartState, useCartLines } from '../lib/app-state.ts';
 
 export default function CartPage() {
   const lines = useCartLines();
@@ -29,11 +29,11 @@ export default function CartPage() {
             lines={lines}
            
             onQuantity={(productId, quantity) => {
-              cartStore.setQuantity(productId, quantity);
-              setAnnouncement(`${nameOf(productId)}: quantity ${cartStore.getSnapshot().find((l) => l.productId === productId)?.quantity ?? quantity}.`);
+              cartState.setQuantity(productId, quantity);
+              setAnnouncement(`${nameOf(productId)}: quantity ${cartState.getSnapshot().find((l) => l.productId === productId)?.quantity ?? quantity}.`);
             }}
             onRemove={(productId) => {
-              cartStore.remove(productId);
+              cartState.remove(productId);
               setAnnouncement(`Removed ${nameOf(productId)} from your cart.`);
             }}
           />

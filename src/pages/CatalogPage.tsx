@@ -6,7 +6,7 @@ import { EmptyState, PageHeading } from '../components/common.tsx';
 import { addWithFeedback } from '../lib/add-to-cart.ts';
 import { CATEGORIES, filterProducts, PRODUCTS, type ShopProduct } from '../lib/products.ts';
 import { href, rememberCatalog, type CatalogFilters } from '../lib/router.ts';
-import { useCartLines } from '../lib/store.ts';
+import { useCartLines } from '../lib/app-state.ts';
 
 function ProductCard({ product, inCart }: { product: ShopProduct; inCart: number }) {
   const headingId = `product-${product.productId}`;

@@ -14,7 +14,7 @@ import { formFromOrder, type CheckoutForm as Form } from '../lib/checkout.ts';
 import { getCustomerId, newIdempotencyKey } from '../lib/customer.ts';
 import { idempotencyKeyFor, rememberPendingOrder } from '../lib/pending-order.ts';
 import { href, navigate } from '../lib/router.ts';
-import { useCartLines } from '../lib/store.ts';
+import { useCartLines } from '../lib/app-state.ts';
 
 export default function CheckoutPage() {
   const lines = useCartLines();

@@ -4,7 +4,7 @@ import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components
 import { fetchMailbox } from '../lib/api.ts';
 import { getConnection } from '../lib/config.ts';
 import { href } from '../lib/router.ts';
-import { useRemote } from '../lib/store.ts';
+import { useRemote } from '../lib/app-state.ts';
 
 const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
 

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
 import { countryName } from '../../amplify/domain/countries.ts';
 import type { Order } from '../../amplify/domain/order.ts';
-import { canCancel, isOrderId, orderNumberOf } from '../../amplify/domain/order-rules.ts';
+import { canCancel, isFinal, isOrderId, orderNumberOf } from '../../amplify/domain/order-rules.ts';
 import { ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { CostSummary } from '../components/CostSummary.tsx';
 import { StatusTimeline } from '../components/StatusTimeline.tsx';
@@ -14,8 +14,8 @@ import { href, navigate } from '../lib/router.ts';
 import { PAYMENT_METHOD_LABELS, STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
 import { formFromOrder } from '../lib/checkout.ts';
 import { CHECKOUT_FORM_KEY, settlePendingOrder } from '../lib/pending-order.ts';
-import { cartStore } from '../lib/store.ts';
-import { isFinalStatus, pollDelay } from '../lib/timeline.ts';
+import { cartState } from '../lib/app-state.ts';
+import { pollDelay } from '../lib/timeline.ts';
 
 const formatDate = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long' }).format(new Date(iso));
 const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
@@ -45,7 +45,7 @@ function useLiveOrder(orderId: string) {
         settlePendingOrder(next.orderId, next.status);
         if (next.status !== lastStatus.current) attempt = 0;
         lastStatus.current = next.status;
-        if (isFinalStatus(next.status)) return;
+        if (isFinal(next.status)) return;
       } catch (e) {
         if (controller.signal.aborted || isCancelError(e)) return;
         const storeError = toStoreError(e);
@@ -59,7 +59,7 @@ function useLiveOrder(orderId: string) {
   }, [orderId, retry]);
   /** An answer from elsewhere (the cancel): once final, a poll still in flight must not bring back the old status. */
   const replace = (next: Order) => {
-    if (isFinalStatus(next.status)) stopPolling.current?.();
+    if (isFinal(next.status)) stopPolling.current?.();
     lastStatus.current = next.status;
     setOrder(next);
   };
@@ -68,7 +68,7 @@ function useLiveOrder(orderId: string) {
 
 /** Back to checkout with the same items and the same details: two clicks from a decline to a new try. */
 function tryAgain(order: Order) {
-  cartStore.replace(order.items.map((i) => ({ productId: i.productId, quantity: i.quantity })));
+  cartState.replace(order.items.map((i) => ({ productId: i.productId, quantity: i.quantity })));
   try {
     sessionStorage.setItem(CHECKOUT_FORM_KEY, JSON.stringify(formFromOrder(order)));
   } catch {
@@ -224,7 +224,7 @@ function LiveOrder({ orderId }: { orderId: string }) {
     );
   }
 
-  const final = isFinalStatus(order.status);
+  const final = isFinal(order.status);
   const number = order.orderNumber ?? orderNumberOf(order.orderId);
   const failed = order.status === 'PAYMENT_FAILED' || order.status === 'SHIPMENT_FAILED' || order.status === 'CANCELLED';
   const a = order.shippingAddress;

@@ -5,10 +5,10 @@ import { categoryName, formatPrice } from '../../amplify/domain/catalog.ts';
 import { SHIPPING_RULE } from '../../amplify/domain/shipping.ts';
 import { EmptyState, PageHeading } from '../components/common.tsx';
 import { addWithFeedback } from '../lib/add-to-cart.ts';
-import { ORDER_LIMITS } from '../lib/limits.ts';
+import { ORDER_LIMITS } from '../../amplify/domain/order-rules.ts';
 import { shopProduct } from '../lib/products.ts';
 import { href, lastCatalogHref } from '../lib/router.ts';
-import { useCartLines } from '../lib/store.ts';
+import { useCartLines } from '../lib/app-state.ts';
 
 const MAX = ORDER_LIMITS.maxQuantityPerItem;
 

@@ -16,8 +16,8 @@ import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_ACCESS, ROUTE_METHODS, ROUTES } f
 import { AUTH_TOKEN, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
 import { requiresSignIn } from '../../local/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
-import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../../amplify/domain/resources.ts';
-import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/domain/workflow.ts';
+import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../../amplify/server/settings.ts';
+import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
 import { LOCAL_TABLES } from '../../local/dynamodb.ts';
 
 type Backend = typeof import('../../amplify/backend.ts');
@@ -676,7 +676,7 @@ describe('amplify_outputs.json', () => {
 });
 
 describe('local runtime and template agree', () => {
-  it('same table keys and index as amplify/domain/resources.ts', () => {
+  it('same table keys and index as amplify/server/settings.ts', () => {
     const orders = resources[logicalId(mod.ordersStack, mod.cloud.ordersTable)]!.Properties;
     expect(orders.KeySchema).toEqual([{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }]);
     // Exactly the indexes (names, keys, projections) the local runtime creates.

@@ -13,8 +13,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALARMS } from '../../amplify/cloud/monitoring.ts';
 import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
-import { FUNCTIONS, ORDERS_TABLE } from '../../amplify/domain/resources.ts';
-import { metricsNamespace, metricsServiceName } from '../../amplify/functions/shared/powertools.ts';
+import { FUNCTIONS, metricsNamespace, metricsServiceName, ORDERS_TABLE } from '../../amplify/server/settings.ts';
 
 type Backend = typeof import('../../amplify/backend.ts');
 type Nag = typeof import('../../amplify/cloud/nag.ts');

@@ -16,7 +16,8 @@ import { Ajv } from 'ajv';
 import { OrdersCloud, type OrdersCloudProps } from '../../amplify/cloud/orders-cloud.ts';
 import { requestModelSchema, toCdkJsonSchema } from '../../amplify/cloud/request-model.ts';
 import { offlineSynthContext, readDeploySettings, SETTINGS } from '../../amplify/cloud/settings.ts';
-import { createOrderRequestSchema, ORDER_LIMITS, PAYMENT_METHODS } from '../../amplify/domain/order.ts';
+import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
+import { ORDER_LIMITS, PAYMENT_METHODS } from '../../amplify/domain/order-rules.ts';
 import { validate } from '../../amplify/domain/validation.ts';
 
 type Json = Record<string, any>;

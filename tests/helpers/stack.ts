@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalStack, type LocalStack, type StackOptions } from '../../local/stack.ts';
 import type { Order } from '../../amplify/domain/order.ts';
-import { isFinal } from '../../amplify/domain/order.ts';
+import { isFinal } from '../../amplify/domain/order-rules.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { ensureUser, signInWithPassword } from '../../local/cognito.ts';
 

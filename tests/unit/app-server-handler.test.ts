@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_LIMITS, IDEMPOTENCY_KEY_HEADER } from '../../amplify/domain/api.ts';
 import { STAFF_GROUP } from '../../amplify/domain/auth.ts';
 import { CATALOG } from '../../amplify/domain/catalog.ts';
-import { ENV, IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/domain/resources.ts';
+import { ENV, IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
 import { toProxyEvent } from '../../local/api-gateway.ts';
 import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';

@@ -1,5 +1,5 @@
 /**
- * `OrderStore` and `placeOrder` against a real local DynamoDB (dynalite in memory, the tables of
+ * `DynamoDbOrderRepository` and `placeOrder` against a real local DynamoDB (dynalite in memory, the tables of
  * `local/dynamodb.ts`): conditional transitions under late, repeated and concurrent steps; lists
  * paged to the end; an Idempotency-Key reused for another order stores and enqueues nothing.
  */
@@ -8,25 +8,26 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Caller } from '../../amplify/domain/auth.ts';
 import { IdempotencyKeyReusedError, InvalidTransitionError, OrderNotFoundError } from '../../amplify/domain/errors.ts';
-import { orderNumberOf, type Order, type OrderStatus } from '../../amplify/domain/order.ts';
-import { OrderKeyStore } from '../../amplify/domain/order-keys.ts';
-import { createDocumentClient, OrderStore } from '../../amplify/domain/order-store.ts';
-import { placeOrder } from '../../amplify/domain/place-order.ts';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/domain/resources.ts';
+import type { Order } from '../../amplify/domain/order.ts';
+import { orderNumberOf, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { DynamoDbOrderKeys } from '../../amplify/server/aws/dynamodb-order-keys.ts';
+import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import { placeOrder } from '../../amplify/server/place-order.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
 import { orderRequest } from '../fixtures.ts';
 
 let dynamo: LocalDynamo;
 let client: DynamoDBClient;
-let store: OrderStore;
-let keys: OrderKeyStore;
+let store: DynamoDbOrderRepository;
+let keys: DynamoDbOrderKeys;
 
 beforeAll(async () => {
   dynamo = await startDynamo(undefined); // in memory
   client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
-  store = new OrderStore(createDocumentClient(client), ORDERS_TABLE.localName);
-  keys = new OrderKeyStore(createDocumentClient(client), IDEMPOTENCY_TABLE.localName);
+  store = new DynamoDbOrderRepository(createDocumentClient(client), ORDERS_TABLE.localName);
+  keys = new DynamoDbOrderKeys(createDocumentClient(client), IDEMPOTENCY_TABLE.localName);
 });
 afterAll(async () => {
   client?.destroy();
@@ -84,7 +85,7 @@ async function placedAt(status: OrderStatus): Promise<Order> {
   return store.require(order.orderId);
 }
 
-describe('OrderStore.transition', () => {
+describe('DynamoDbOrderRepository.transition', () => {
   it('moves an order forward and records the attributes, in and out of the open-orders index', async () => {
     const order = newOrder();
     await store.create(order);
@@ -166,7 +167,7 @@ describe('OrderStore.transition', () => {
   });
 });
 
-describe('OrderStore.create and recordNotificationSent', () => {
+describe('DynamoDbOrderRepository.create and recordNotificationSent', () => {
   it('writes an order once; a second create returns the first with its fingerprint', async () => {
     const order = newOrder();
     expect(await store.create(order, 'fp-1')).toEqual({ order, created: true, fingerprint: 'fp-1' });
@@ -185,7 +186,7 @@ describe('OrderStore.create and recordNotificationSent', () => {
 });
 
 /** Follows `position` to the end (a loop that never ends is a failure, not a hang). */
-async function walk(query: Parameters<OrderStore['list']>[0]): Promise<{ pages: number; orderIds: string[]; dates: string[] }> {
+async function walk(query: Parameters<DynamoDbOrderRepository['list']>[0]): Promise<{ pages: number; orderIds: string[]; dates: string[] }> {
   const orderIds: string[] = [];
   const dates: string[] = [];
   let position: unknown;
@@ -201,7 +202,7 @@ async function walk(query: Parameters<OrderStore['list']>[0]): Promise<{ pages: 
   return { pages, orderIds, dates };
 }
 
-describe('OrderStore.list pages to the end: every order once, newest first', () => {
+describe('DynamoDbOrderRepository.list pages to the end: every order once, newest first', () => {
   const customer = `customer-${randomUUID()}`;
   const expected: Order[] = [];
   beforeAll(async () => {
@@ -298,7 +299,7 @@ describe('OrderStore.list pages to the end: every order once, newest first', () 
 describe('placeOrder with an Idempotency-Key', () => {
   const caller: Caller = { sub: `sub-${randomUUID()}`, email: 'ana@example.com', emailVerified: true, isStaff: false };
   let enqueued: string[];
-  const deps = () => ({ store, keys, enqueue: async (orderId: string) => void enqueued.push(orderId), onEnqueueFailed: () => undefined });
+  const deps = () => ({ orders: store, keys, queue: { enqueue: async (orderId: string) => void enqueued.push(orderId) }, onEnqueueFailed: () => undefined });
   beforeEach(() => {
     enqueued = [];
   });
@@ -336,10 +337,12 @@ describe('placeOrder with an Idempotency-Key', () => {
   it('an order stored but not enqueued is reported, and the request still succeeds', async () => {
     const failed: string[] = [];
     const placed = await placeOrder(orderRequest(), undefined, caller, {
-      store,
+      orders: store,
       keys,
-      enqueue: async () => {
-        throw new Error('queue down');
+      queue: {
+        enqueue: async () => {
+          throw new Error('queue down');
+        },
       },
       onEnqueueFailed: (orderId) => void failed.push(orderId),
     });

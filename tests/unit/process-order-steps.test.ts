@@ -8,9 +8,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { orderNumberOf, PAYMENT_DECLINED_REASON, type Order } from '../../amplify/domain/order.ts';
-import { createDocumentClient, OrderStore } from '../../amplify/domain/order-store.ts';
-import { ENV, IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/domain/resources.ts';
+import type { Order } from '../../amplify/domain/order.ts';
+import { orderNumberOf, PAYMENT_DECLINED_REASON } from '../../amplify/domain/order-rules.ts';
+import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import { ENV, IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
 import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
 import { lambdaContext } from '../../local/lambda.ts';
@@ -21,7 +22,7 @@ type ProcessOrder = typeof import('../../amplify/functions/process-order/handler
 let dynamo: LocalDynamo;
 let messaging: LocalMessaging;
 let client: DynamoDBClient;
-let store: OrderStore;
+let store: DynamoDbOrderRepository;
 let processOrder: ProcessOrder;
 /** Order ids of the e-mails SNS accepted. */
 const published: (string | undefined)[] = [];
@@ -50,7 +51,7 @@ beforeAll(async () => {
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
   client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
-  store = new OrderStore(createDocumentClient(client), ORDERS_TABLE.localName);
+  store = new DynamoDbOrderRepository(createDocumentClient(client), ORDERS_TABLE.localName);
   processOrder = await loadHandler('1');
 });
 afterAll(async () => {

@@ -4,15 +4,15 @@
  * Failed records are reported back (batch item failures) and retried, then dead-lettered.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseOrderMessage } from '../../domain/order-message.ts';
-import { ENV, requireEnv } from '../../domain/resources.ts';
-import { createObservability, traced } from '../shared/powertools.ts';
+import { SfnWorkflowStarter } from '../../server/aws/sfn-workflow-starter.ts';
+import { parseOrderMessage } from '../../server/order-message.ts';
+import { ENV, FUNCTIONS, requireEnv } from '../../server/settings.ts';
+import { createObservability, withObservability } from '../shared/powertools.ts';
 
-const { logger, tracer } = createObservability('order-starter');
-const sfn = tracer.captureAWSv3Client(new SFNClient({}));
-const stateMachineArn = requireEnv(ENV.stateMachineArn);
+const { logger, tracer } = createObservability(FUNCTIONS.orderStarter.name);
+const workflow = new SfnWorkflowStarter(tracer.captureAWSv3Client(new SFNClient({})), requireEnv(ENV.stateMachineArn));
 const processor = new BatchProcessor(EventType.SQS);
 
 export class MalformedMessageError extends Error {
@@ -23,16 +23,10 @@ async function startWorkflow(record: SQSRecord): Promise<void> {
   const message = parseOrderMessage(record.body);
   if (!message) throw new MalformedMessageError(`Message ${record.messageId} is not an order message`);
   const { orderId } = message;
-  try {
-    await sfn.send(new StartExecutionCommand({ stateMachineArn, name: orderId, input: JSON.stringify({ orderId }) }));
-    logger.info('Workflow started', { orderId });
-  } catch (error) {
-    if (!(error instanceof ExecutionAlreadyExists)) throw error;
-    logger.info('Workflow already started for this order', { orderId });
-  }
+  const started = await workflow.start(orderId);
+  logger.info(started === 'started' ? 'Workflow started' : 'Workflow already started for this order', { orderId });
 }
 
-export const handler = traced(tracer, async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  logger.addContext(context);
-  return processPartialResponse(event, startWorkflow, processor, { context });
-});
+export const handler = withObservability({ logger, tracer }, async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processPartialResponse(event, startWorkflow, processor, { context }),
+);

@@ -1,36 +1,41 @@
 /**
- * process-order: the workflow's steps (payment, shipment, notification, delivery, marking a
- * failed order and compensating a cancelled or unshipped one), each safe to run more than once:
- * status changes are conditional, money and e-mail calls go through Powertools idempotency, and a
- * step that already happened returns what it recorded the first time.
+ * process-order: the workflow's Task states call it with `{ action, orderId }`; it dispatches to
+ * the step modules in `steps/` (payment, shipment and delivery, notification, compensation). Each
+ * step is safe to run more than once: status changes are conditional, money and e-mail calls go
+ * through Powertools idempotency (wired here), and a step that already happened returns what it
+ * recorded the first time.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { InvalidTransitionError } from '../../domain/errors.ts';
-import { bookShipment, SimulatedPaymentProvider, type PaymentResult, type Refund } from '../../domain/fulfilment.ts';
 import { renderCompensation, renderConfirmation, type Confirmation } from '../../domain/notification.ts';
 import type { Order } from '../../domain/order.ts';
-import { hasReached, isOrderId, needsCompensation, PAYMENT_DECLINED_REASON, type OrderStatus } from '../../domain/order-rules.ts';
-import { createDocumentClient, OrderStore } from '../../domain/order-store.ts';
+import { isOrderId } from '../../domain/order-rules.ts';
+import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
+import { SnsMailer } from '../../server/aws/sns-mailer.ts';
+import { SimulatedPaymentProvider } from '../../server/simulated-partners.ts';
 import {
   DEFAULT_PAYMENT_SUCCESS_RATE,
   DEFAULT_SHIPMENT_SUCCESS_RATE,
   ENV,
+  FUNCTIONS,
   IDEMPOTENCY_TABLE,
   requireEnv,
-} from '../../domain/resources.ts';
-import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../domain/workflow.ts';
-import { createObservability, traced } from '../shared/powertools.ts';
+} from '../../server/settings.ts';
+import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../server/workflow.ts';
+import { createObservability, withObservability } from '../shared/powertools.ts';
+import { compensate } from './steps/compensation.ts';
+import type { StepContext } from './steps/context.ts';
+import { sendNotification } from './steps/notification.ts';
+import { markFailed, processPayment } from './steps/payment.ts';
+import { confirmDelivery, shipOrder } from './steps/shipment.ts';
 
-const { logger, metrics, tracer } = createObservability('process-order');
+const { logger, metrics, tracer } = createObservability(FUNCTIONS.processOrder.name);
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
-const store = new OrderStore(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
-const sns = tracer.captureAWSv3Client(new SNSClient({}));
-const topicArn = requireEnv(ENV.topicArn);
+const orders = new DynamoDbOrderRepository(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
+const mailer = new SnsMailer(tracer.captureAWSv3Client(new SNSClient({})), requireEnv(ENV.topicArn));
 
 function rateSetting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -58,8 +63,8 @@ export class InvalidStepInputError extends Error {
 }
 
 /**
- * The workflow's Task parameters. Checked by hand rather than with zod: the input comes from our
- * own state machine, and zod would be ~40% of this function's bundle (docs/performance.md).
+ * The workflow's Task parameters. Checked by hand rather than with a schema library: the input
+ * comes from our own state machine, and none is needed in this function's bundle.
  */
 export function parseStepInput(event: unknown): StepInput {
   const input = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
@@ -72,21 +77,13 @@ export function parseStepInput(event: unknown): StepInput {
   return { action: action as ProcessOrderAction, orderId: (orderId as string).toLowerCase(), reason: reason as string | undefined };
 }
 
-/**
- * What a step tells the workflow: the `outcome` its Choice states read. `compensate`: the order
- * was cancelled (or its shipment failed) and the compensation step must refund and tell the customer.
- */
-export type PaymentOutcome =
-  | { outcome: 'approved'; transactionId?: string; paymentDate?: string }
-  | { outcome: 'declined' }
-  | { outcome: 'compensate' };
-
 /** One idempotency config and persistence layer per wrapped call: each has its own key prefix. */
 const idempotencyConfigs: IdempotencyConfig[] = [];
-function idempotent<A extends { orderId: string }, R extends Record<string, unknown>>(keyPrefix: string | undefined, fn: (arg: A) => Promise<R>) {
+function idempotent<A extends { orderId: string }, R>(keyPrefix: string | undefined, fn: (arg: A) => Promise<R>): (arg: A) => Promise<R> {
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'orderId', expiresAfterSeconds: 7 * 24 * 3600 });
   idempotencyConfigs.push(config);
-  return makeIdempotent(fn, {
+  // Powertools stores the answer as a record: the results here are plain objects.
+  return makeIdempotent(fn as (arg: A) => Promise<R & Record<string, unknown>>, {
     persistenceStore: new DynamoDBPersistenceLayer({
       tableName: requireEnv(ENV.idempotencyTable),
       keyAttr: IDEMPOTENCY_TABLE.partitionKey,
@@ -98,157 +95,42 @@ function idempotent<A extends { orderId: string }, R extends Record<string, unkn
   });
 }
 
-/**
- * One charge per order, even when two executions of the same order overlap (Express workflows do
- * not deduplicate starts): the second call waits for (retries into) the first one's answer.
- */
-const chargeOnce = idempotent('payment-charge', async (request: { orderId: string; amount: number }) =>
-  ({ ...(await paymentProvider.charge(request)) }) as PaymentResult & Record<string, unknown>,
-);
-const refundOnce = idempotent('payment-refund', async (request: { orderId: string; transactionId: string; amount: number }) =>
-  ({ ...(await paymentProvider.refund(request)) }) as Refund & Record<string, unknown>,
-);
+/** An e-mail rendered from the order, sent at most once per order and key prefix. */
+const emailOnce = (keyPrefix: string | undefined, render: (order: Order) => Confirmation) =>
+  idempotent(keyPrefix, async (order: Order) => mailer.send({ orderId: order.orderId, ...render(order) }));
 
-/** An order the cancel (or a failed shipment) reached first: the step leaves it to the compensation. */
-const lostToCompensation = (error: unknown): boolean =>
-  error instanceof InvalidTransitionError && needsCompensation(error.from as OrderStatus);
+const context: StepContext = {
+  orders,
+  metrics,
+  // One charge per order, even when two executions of the same order overlap (Express workflows
+  // do not deduplicate starts): the second call waits for (retries into) the first one's answer.
+  chargeOnce: idempotent('payment-charge', async (request: { orderId: string; amount: number }) => ({ ...(await paymentProvider.charge(request)) })),
+  refundOnce: idempotent('payment-refund', async (request: { orderId: string; transactionId: string; amount: number }) => ({
+    ...(await paymentProvider.refund(request)),
+  })),
+  // The confirmation keeps the key it always had (no prefix): orders in flight keep their record.
+  sendConfirmation: emailOnce(undefined, renderConfirmation),
+  sendCompensation: emailOnce('compensation-email', renderCompensation),
+  shipmentSuccessRate,
+};
 
-async function processPayment(orderId: string): Promise<PaymentOutcome> {
-  const order = await store.require(orderId);
-  // A repeated step after the decline was recorded: the same answer.
-  if (order.status === 'PAYMENT_FAILED') return { outcome: 'declined' };
-  if (needsCompensation(order.status)) return { outcome: 'compensate' };
-  if (hasReached(order.status, 'PAYMENT_PROCESSED')) {
-    return { outcome: 'approved', transactionId: order.transactionId, paymentDate: order.paymentDate };
-  }
-  const payment = await chargeOnce({ orderId, amount: order.totalAmount });
-  const paymentDate = new Date().toISOString();
-  try {
-    if (!payment.approved) {
-      // A decline is a business outcome, not a failure: it is recorded on the order and the step
-      // answers normally (no Lambda error, no failed execution, no alarm).
-      const { changed } = await store.transition(orderId, 'PAYMENT_FAILED', { failureReason: PAYMENT_DECLINED_REASON });
-      if (changed) metrics.addMetric('PaymentsDeclined', MetricUnit.Count, 1);
-      return { outcome: 'declined' };
-    }
-    const { order: paid, changed } = await store.transition(orderId, 'PAYMENT_PROCESSED', { transactionId: payment.transactionId, paymentDate });
-    if (changed) metrics.addMetric('PaymentsProcessed', MetricUnit.Count, 1);
-    return { outcome: 'approved', transactionId: paid.transactionId, paymentDate: paid.paymentDate };
-  } catch (error) {
-    if (!lostToCompensation(error)) throw error;
-    // The order was cancelled while the provider was charging: keep the charge on the order so
-    // the compensation refunds it.
-    if (payment.approved && payment.transactionId) await store.recordLateCharge(orderId, payment.transactionId, paymentDate);
-    return { outcome: 'compensate' };
-  }
-}
+/** Each action of the workflow's Task states, and the step module that does it. */
+const STEPS: Record<ProcessOrderAction, (input: StepInput) => Promise<unknown>> = {
+  process_payment: ({ orderId }) => processPayment(context, orderId),
+  arrange_shipment: ({ orderId }) => shipOrder(context, orderId),
+  send_notification: ({ orderId }) => sendNotification(context, orderId),
+  confirm_delivery: ({ orderId }) => confirmDelivery(context, orderId),
+  mark_payment_failed: ({ orderId, reason }) => markFailed(context, orderId, 'PAYMENT_FAILED', reason),
+  mark_shipment_failed: ({ orderId, reason }) => markFailed(context, orderId, 'SHIPMENT_FAILED', reason),
+  compensate: ({ orderId }) => compensate(context, orderId),
+};
 
-async function shipOrder(orderId: string) {
-  try {
-    const { order } = await store.transition(orderId, 'SHIPPED', bookShipment(shipmentSuccessRate));
-    const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = order;
-    return { outcome: 'shipped' as const, trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate };
-  } catch (error) {
-    // Cancelled before it shipped: the booking is not recorded, nothing ships.
-    if (lostToCompensation(error)) return { outcome: 'compensate' as const };
-    throw error;
-  }
-}
+export const runStep = (input: StepInput) => STEPS[input.action](input);
 
-function emailSender(keyPrefix: string | undefined, render: (order: Order) => Confirmation) {
-  return idempotent(keyPrefix, async (order: Order) => {
-    const { subject, body } = render(order);
-    const { MessageId } = await sns.send(
-      new PublishCommand({
-        TopicArn: topicArn,
-        Subject: subject,
-        Message: body,
-        MessageAttributes: { orderId: { DataType: 'String', StringValue: order.orderId } },
-      }),
-    );
-    return { messageId: MessageId ?? '' };
-  });
-}
-
-/** Publishes the confirmation at most once per order, even when two attempts overlap. */
-const publishConfirmation = emailSender(undefined, renderConfirmation);
-/** The cancellation or "could not be shipped and was refunded" e-mail, at most once per order. */
-const publishCompensation = emailSender('compensation-email', renderCompensation);
-
-async function sendNotification(orderId: string) {
-  const order = await store.require(orderId);
-  if (order.notificationSentDate) return { notificationSentDate: order.notificationSentDate };
-  await publishConfirmation(order);
-  const recorded = await store.recordNotificationSent(orderId, new Date().toISOString());
-  metrics.addMetric('NotificationsSent', MetricUnit.Count, 1);
-  return { notificationSentDate: recorded.notificationSentDate };
-}
-
-async function confirmDelivery(orderId: string) {
-  const { order } = await store.transition(orderId, 'DELIVERED', { deliveryDate: new Date().toISOString() });
-  return { deliveryDate: order.deliveryDate };
-}
-
-async function markFailed(orderId: string, status: 'PAYMENT_FAILED' | 'SHIPMENT_FAILED', reason = 'Unknown') {
-  try {
-    const { order, changed } = await store.transition(orderId, status, { failureReason: reason });
-    if (changed) metrics.addMetric(status === 'PAYMENT_FAILED' ? 'OrdersPaymentFailed' : 'OrdersShipmentFailed', MetricUnit.Count, 1);
-    return { status: order.status };
-  } catch (error) {
-    // Cancelled meanwhile: the cancellation stands, and its compensation runs next.
-    if (lostToCompensation(error)) return { status: (error as InvalidTransitionError).from };
-    throw error;
-  }
-}
-
-/**
- * Gives back what a cancelled or unshipped order took: refunds a charge (once: the provider's
- * refund is idempotent and the first refund recorded wins), then e-mails the customer (once) and
- * takes the order out of the open-orders index.
- */
-async function compensate(orderId: string) {
-  let order = await store.require(orderId);
-  if (!needsCompensation(order.status)) throw new InvalidTransitionError(orderId, order.status, 'a compensation');
-  if (order.transactionId && !order.refundId) {
-    const refund = await refundOnce({ orderId, transactionId: order.transactionId, amount: order.totalAmount });
-    order = await store.recordRefund(orderId, refund.refundId, refund.refundDate);
-    metrics.addMetric('PaymentsRefunded', MetricUnit.Count, 1);
-  }
-  if (!order.compensationSentDate) {
-    await publishCompensation(order);
-    order = await store.recordCompensation(orderId, new Date().toISOString());
-  }
-  return { status: order.status, refundId: order.refundId };
-}
-
-export async function runStep({ action, orderId, reason }: StepInput) {
-  switch (action) {
-    case 'process_payment':
-      return processPayment(orderId);
-    case 'arrange_shipment':
-      return shipOrder(orderId);
-    case 'send_notification':
-      return sendNotification(orderId);
-    case 'confirm_delivery':
-      return confirmDelivery(orderId);
-    case 'mark_payment_failed':
-      return markFailed(orderId, 'PAYMENT_FAILED', reason);
-    case 'mark_shipment_failed':
-      return markFailed(orderId, 'SHIPMENT_FAILED', reason);
-    case 'compensate':
-      return compensate(orderId);
-  }
-}
-
-export const handler = traced(tracer, async (event: unknown, context: Context) => {
-  logger.addContext(context);
+export const handler = withObservability({ logger, metrics, tracer }, async (event: unknown, context: Context) => {
   for (const config of idempotencyConfigs) config.registerLambdaContext(context);
   const input = parseStepInput(event);
-  try {
-    const result = await runStep(input);
-    logger.info('Step done', { action: input.action, orderId: input.orderId });
-    return result;
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
+  const result = await runStep(input);
+  logger.info('Step done', { action: input.action, orderId: input.orderId });
+  return result;
 });

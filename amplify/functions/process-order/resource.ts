@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { FUNCTIONS, LOG_RETENTION, RESOURCE_GROUP } from '../../domain/resources.ts';
+import { FUNCTIONS, LOG_RETENTION, RESOURCE_GROUP } from '../../server/settings.ts';
 
 export const processOrder = defineFunction({
   name: FUNCTIONS.processOrder.name,

@@ -6,40 +6,34 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { orderMessage } from '../../domain/order-message.ts';
-import { createDocumentClient, OrderStore } from '../../domain/order-store.ts';
-import { emptyRecoveryReport, recoverStuckOrders, type RecoveryReport } from '../../domain/recovery.ts';
-import { ENV, FUNCTIONS, RECOVERY, requireEnv } from '../../domain/resources.ts';
-import { createObservability, traced } from '../shared/powertools.ts';
+import { createQueueClient, SqsOrderQueue } from '../../server/aws/sqs-order-queue.ts';
+import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
+import { emptyRecoveryReport, recoverStuckOrders, type RecoveryReport } from '../../server/recovery.ts';
+import { ENV, FUNCTIONS, METRICS, RECOVERY, requireEnv } from '../../server/settings.ts';
+import { createObservability, withObservability } from '../shared/powertools.ts';
 
 const { logger, metrics, tracer } = createObservability(FUNCTIONS.recoverOrders.name);
-const store = new OrderStore(createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}))), requireEnv(ENV.ordersTable));
+const store = new DynamoDbOrderRepository(createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}))), requireEnv(ENV.ordersTable));
 const sfn = tracer.captureAWSv3Client(new SFNClient({}));
 const stateMachineArn = requireEnv(ENV.stateMachineArn);
-// Send to the configured endpoint, not the queue URL's host (as app-server does).
-const sqs = tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
-const queueUrl = requireEnv(ENV.queueUrl);
+const queue = new SqsOrderQueue(tracer.captureAWSv3Client(createQueueClient()), requireEnv(ENV.queueUrl));
 
 const staleAfterMs = RECOVERY.staleAfterMinutes * 60_000;
 
-async function enqueue(orderId: string): Promise<void> {
-  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: orderMessage(orderId) }));
-}
+const enqueue = (orderId: string) => queue.enqueue(orderId);
 
 /** The run's figures, published on every run (zeros too: a continuous series shows the job runs). */
 function addReportMetrics(report: RecoveryReport): void {
-  metrics.addMetric('OrdersExamined', MetricUnit.Count, report.examined);
-  metrics.addMetric('OrdersReenqueued', MetricUnit.Count, report.enqueued.length);
-  metrics.addMetric('OrdersRestarted', MetricUnit.Count, report.restarted.length);
-  metrics.addMetric('OrdersRecoveryGaveUp', MetricUnit.Count, report.gaveUp.length);
-  metrics.addMetric('RecoveryStoppedEarly', MetricUnit.Count, report.stoppedEarly ? 1 : 0);
+  metrics.addMetric(METRICS.recovery.examined, MetricUnit.Count, report.examined);
+  metrics.addMetric(METRICS.recovery.reenqueued, MetricUnit.Count, report.enqueued.length);
+  metrics.addMetric(METRICS.recovery.restarted, MetricUnit.Count, report.restarted.length);
+  metrics.addMetric(METRICS.recovery.gaveUp, MetricUnit.Count, report.gaveUp.length);
+  metrics.addMetric(METRICS.recovery.stoppedEarly, MetricUnit.Count, report.stoppedEarly ? 1 : 0);
 }
 
-export const handler = traced(tracer, async (_event: ScheduledEvent, context: Context): Promise<RecoveryReport> => {
-  logger.addContext(context);
+export const handler = withObservability({ logger, metrics, tracer }, async (_event: ScheduledEvent, context: Context): Promise<RecoveryReport> => {
   // Stop starting new orders well before the timeout: the run then always ends by itself and
   // publishes what it did; the next run continues with what is left.
   const remainingMs = context.getRemainingTimeInMillis?.() ?? FUNCTIONS.recoverOrders.timeoutSeconds * 1000;
@@ -66,8 +60,8 @@ export const handler = traced(tracer, async (_event: ScheduledEvent, context: Co
     logger.info('Recovery run', { ...report });
     return report;
   } finally {
-    // Also when the run failed part-way (e.g. the index query): what it did is still counted.
+    // Also when the run failed part-way (e.g. the index query): what it did is still counted
+    // (withObservability publishes it).
     addReportMetrics(report);
-    metrics.publishStoredMetrics();
   }
 });

@@ -1,28 +1,12 @@
 /**
  * One configured logger, metrics object and tracer per function, created at module scope and
- * reused; `traced` wraps a handler in its X-Ray subsegment.
+ * reused; `withObservability` wraps a handler with all three.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
-import { ENV } from '../../domain/resources.ts';
-
-export const METRICS_NAMESPACE = 'OrderPlatform';
-
-/*
- * In AWS the custom metrics' namespace and `service` dimension both carry the deployment's name
- * (`OrderPlatform/<deployment>`, `<deployment>/<function>`), so a sandbox never feeds another
- * deployment's metrics or alarms; locally they are plain. The cloud definition builds its alarms
- * with the same two functions.
- */
-export function metricsNamespace(deploymentName = process.env[ENV.deploymentName]): string {
-  return deploymentName ? `${METRICS_NAMESPACE}/${deploymentName}` : METRICS_NAMESPACE;
-}
-
-export function metricsServiceName(serviceName: string, deploymentName = process.env[ENV.deploymentName]): string {
-  return deploymentName ? `${deploymentName}/${serviceName}` : serviceName;
-}
+import { metricsNamespace, metricsServiceName } from '../../server/settings.ts';
 
 export function createObservability(serviceName: string) {
   return {
@@ -56,4 +40,21 @@ export function traced<E, R>(tracer: Tracer, handler: (event: E, context: Contex
       if (segment) tracer.setSegment(segment);
     }
   };
+}
+
+export type Observability = Pick<ReturnType<typeof createObservability>, 'logger' | 'tracer'> & { metrics?: Metrics };
+
+/**
+ * The handler with its observability: the invocation's context on every log line, its X-Ray
+ * subsegment (`traced`), and the metrics it added published when it ends, also when it throws.
+ */
+export function withObservability<E, R>({ logger, metrics, tracer }: Observability, handler: (event: E, context: Context) => Promise<R>) {
+  return traced(tracer, async (event: E, context: Context): Promise<R> => {
+    logger.addContext(context);
+    try {
+      return await handler(event, context);
+    } finally {
+      if (metrics?.hasStoredMetrics()) metrics.publishStoredMetrics();
+    }
+  });
 }

@@ -1,14 +1,16 @@
 /**
- * The orders table. Every status change is a conditional update, so a late or duplicated step can
- * never move an order backwards, and repeating a step that already happened is a harmless no-op.
+ * The `OrderRepository` on the DynamoDB orders table. Every status change is a conditional update,
+ * so a late or duplicated step can never move an order backwards, and repeating a step that
+ * already happened is a harmless no-op.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidTransitionError, OrderNotFoundError } from './errors.ts';
-import type { Order } from './order.ts';
-import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, type OrderStatus } from './order-rules.ts';
-import { invalidPageToken } from './page-token.ts';
-import { ORDERS_TABLE } from './resources.ts';
+import { InvalidTransitionError, OrderNotFoundError } from '../../domain/errors.ts';
+import type { Order } from '../../domain/order.ts';
+import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, type OrderStatus } from '../../domain/order-rules.ts';
+import { invalidPageToken } from '../page-token.ts';
+import type { DueOrdersPage, OrderQuery, OrderRepository, StatusAttributes } from '../ports.ts';
+import { ORDERS_TABLE } from '../settings.ts';
 
 /** Attributes kept on the item for the server's own use and never returned to clients. */
 interface StoredOrder extends Order {
@@ -17,22 +19,11 @@ interface StoredOrder extends Order {
   nextStepDueAt?: string;
 }
 
-export type StatusAttributes = Partial<Omit<Order, 'orderId' | 'status' | 'updatedAt'>>;
-
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 const { partitionKey, customerIndex, openOrdersIndex, statusIndex, orderNumberIndex } = ORDERS_TABLE;
-
-/** Which orders a list holds: one customer's, one status's, or all; optionally within dates. */
-export interface OrderQuery {
-  customerId?: string;
-  status?: OrderStatus;
-  /** Inclusive ISO-8601 bounds on `orderDate`. */
-  from?: string;
-  to?: string;
-}
 
 /** Where a list stopped: a key of the index it reads, or for all orders one key per status. */
 type IndexKey = Record<string, string>;
@@ -103,13 +94,7 @@ export function storedItem(order: Order, requestFingerprint?: string): StoredOrd
   };
 }
 
-/** A page of open orders overdue before a cutoff, and where the next page starts. */
-export interface DueOrdersPage {
-  orderIds: string[];
-  nextKey?: Record<string, unknown>;
-}
-
-export class OrderStore {
+export class DynamoDbOrderRepository implements OrderRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -3,23 +3,23 @@
  * order is priced from the catalog, stored once, and put on the queue.
  *
  * With an Idempotency-Key, the key is recorded for this caller beside a random order id
- * (`order-keys.ts`), so a retried or concurrent duplicate request lands on the same item:
+ * (`OrderKeys`), so a retried or concurrent duplicate request lands on the same item:
  * DynamoDB's conditional put lets exactly one write win, and the others get the stored order
  * back. A replay also sends the queue message again (the workflow is started at most once per
  * order), which heals a request that stored its order but could not enqueue it.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Caller } from './auth.ts';
-import { ForbiddenError, IdempotencyKeyReusedError } from './errors.ts';
-import { orderNumberOf, type CreateOrderRequest, type Order } from './order.ts';
-import type { OrderKeyStore } from './order-keys.ts';
-import type { OrderStore } from './order-store.ts';
-import { priceOrder } from './pricing.ts';
+import type { Caller } from '../domain/auth.ts';
+import { ForbiddenError, IdempotencyKeyReusedError } from '../domain/errors.ts';
+import { type CreateOrderRequest, type Order } from '../domain/order.ts';
+import { orderNumberOf } from '../domain/order-rules.ts';
+import type { OrderKeys, OrderQueue, OrderRepository } from './ports.ts';
+import { priceOrder } from '../domain/pricing.ts';
 
 export interface PlaceOrderDeps {
-  store: OrderStore;
-  keys: OrderKeyStore;
-  enqueue: (orderId: string) => Promise<void>;
+  orders: OrderRepository;
+  keys: OrderKeys;
+  queue: OrderQueue;
   /** Told when the order is stored but its message could not be sent; recovery will send it. */
   onEnqueueFailed: (orderId: string, error: unknown) => void;
   now?: () => Date;
@@ -62,7 +62,7 @@ export async function placeOrder(
 ): Promise<PlacedOrder> {
   const request = forCaller(body, caller);
   const { items, subtotalAmount, shippingAmount, totalAmount } = priceOrder(request.items);
-  // What the order is, whatever optional fields carried it (zod returns keys in schema order).
+  // What the order is, whatever optional fields carried it (the schema returns keys in its own order).
   const what = [request.customerName, request.paymentMethod, request.shippingAddress, request.items.map((i) => [i.productId, i.quantity])];
   const fingerprint = idempotencyKey ? sha256(JSON.stringify(what)) : undefined;
   let orderId: string = randomUUID();
@@ -88,12 +88,12 @@ export async function placeOrder(
     items,
     shippingAddress: request.shippingAddress,
   };
-  const result = await deps.store.create(order, fingerprint);
+  const result = await deps.orders.create(order, fingerprint);
   if (!result.created && result.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
   if (result.created || result.order.status === 'PENDING') {
     // The order is durable once stored: a failed send must not fail the request (the client would
     // retry and could not tell whether it bought twice). The recovery job re-sends stuck orders.
-    await deps.enqueue(result.order.orderId).catch((error: unknown) => deps.onEnqueueFailed(result.order.orderId, error));
+    await deps.queue.enqueue(result.order.orderId).catch((error: unknown) => deps.onEnqueueFailed(result.order.orderId, error));
   }
   return { order: result.order, created: result.created };
 }

@@ -3,40 +3,39 @@
  * The conditional transition to CANCELLED is the whole request: the workflow's next step sees the
  * cancellation and runs the compensation (refund of a charge already taken, the e-mail).
  */
-import type { Router } from '@aws-lambda-powertools/event-handler/http';
+import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { ROUTES } from '../../domain/api.ts';
-import type { Caller } from '../../domain/auth.ts';
-import { InvalidTransitionError } from '../../domain/errors.ts';
-import { orderIdSchema } from '../../domain/order.ts';
-import { STATUS_LABELS } from '../../domain/labels.ts';
-import type { OrderStore } from '../../domain/order-store.ts';
-import { ApiError, json, parseWith } from './http.ts';
+import { ROUTES } from '../../../domain/api.ts';
+import { InvalidTransitionError } from '../../../domain/errors.ts';
+import { STATUS_LABELS } from '../../../domain/labels.ts';
+import { orderIdSchema } from '../../../domain/order.ts';
+import type { OrderRepository } from '../../../server/ports.ts';
+import { METRICS } from '../../../server/settings.ts';
+import { ApiError, json, parseWith } from '../http.ts';
+import { callerOf, routerPath } from '../request.ts';
 
 export interface CancelOrderDeps {
-  store: OrderStore;
-  callerOf: (ctx: { event: unknown }) => Caller;
+  orders: OrderRepository;
   logger: Logger;
   metrics: Metrics;
 }
 
-const routerPath = ROUTES.cancelOrder.replace(/\{(\w+)\}/g, ':$1') as `/${string}`;
-
-export function registerCancelOrder(app: Router, { store, callerOf, logger, metrics }: CancelOrderDeps): void {
-  app.post(routerPath, async (ctx) => {
+export function cancelOrderRoutes({ orders, logger, metrics }: CancelOrderDeps): Router {
+  const router = new Router();
+  router.post(routerPath(ROUTES.cancelOrder), async (ctx) => {
     const caller = callerOf(ctx);
     const orderId = parseWith(orderIdSchema, ctx.params.orderId, 'order id', ['orderId']);
-    const order = await store.get(orderId);
+    const order = await orders.get(orderId);
     // Another customer's order gets the answer a missing one gets, revealing nothing.
     if (!order || (order.customerId !== caller.sub && !caller.isStaff)) {
       throw new ApiError(404, 'Order not found', [{ path: 'orderId', message: `No order ${orderId}` }]);
     }
     try {
-      const { order: cancelled, changed } = await store.transition(orderId, 'CANCELLED', { cancelledDate: new Date().toISOString() });
+      const { order: cancelled, changed } = await orders.transition(orderId, 'CANCELLED', { cancelledDate: new Date().toISOString() });
       if (changed) {
         logger.info('Order cancelled', { orderId, by: caller.isStaff && order.customerId !== caller.sub ? 'staff' : 'customer' });
-        metrics.addMetric('OrdersCancelled', MetricUnit.Count, 1);
+        metrics.addMetric(METRICS.appServer.ordersCancelled, MetricUnit.Count, 1);
       }
       return json(200, cancelled);
     } catch (error) {
@@ -47,4 +46,5 @@ export function registerCancelOrder(app: Router, { store, callerOf, logger, metr
       ]);
     }
   });
+  return router;
 }

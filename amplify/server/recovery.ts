@@ -10,12 +10,12 @@
  * delivery date is not due, so it is never looked at; only orders overdue by `staleAfterMs` are.
  */
 import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { OrderStore } from './order-store.ts';
+import type { OrderRepository } from './ports.ts';
 
 export const MAX_RECOVERY_EXECUTIONS = 3;
 
 export interface RecoveryDeps {
-  store: OrderStore;
+  store: OrderRepository;
   sfn: SFNClient;
   stateMachineArn: string;
   enqueue: (orderId: string) => Promise<void>;

@@ -1,7 +1,9 @@
 /**
- * Names, keys and settings of the AWS resources, defined once. The cloud definition
- * (`amplify/backend.ts`) and the local runtime (`local/`) both build their resources from here,
- * and a test checks that the synthesized template agrees.
+ * Settings and names of the server side, defined once: the AWS resources' names, keys and
+ * settings, the functions' service names, the environment variables the handlers read, and the
+ * custom metrics' namespace and names. The cloud definition (`amplify/backend.ts`,
+ * `amplify/cloud/`), the handlers and the local runtime (`local/`) all read them from here, and a
+ * test checks that the synthesized template agrees. Plain data: importing it loads no library.
  */
 
 export const ORDERS_TABLE = {
@@ -55,7 +57,7 @@ export const IDEMPOTENCY_TABLE = {
 
 /**
  * A customer's Idempotency-Key for `POST /orders`, recorded in the idempotency table beside the
- * random order id it created (`amplify/domain/order-keys.ts`). The record id hashes the caller's
+ * random order id it created (`amplify/server/aws/dynamodb-order-keys.ts`). The record id hashes the caller's
  * `sub` with the key, so keys are scoped to the caller and an order id reveals nothing.
  */
 export const ORDER_KEYS = {
@@ -85,6 +87,7 @@ export const NOTIFICATION_TOPIC = {
 /** The Amplify resource group (nested stack) holding the functions and every custom resource. */
 export const RESOURCE_GROUP = 'orders';
 
+/** Each function: its name, which is also its Powertools service name (logs, traces, metrics). */
 export const FUNCTIONS = {
   appServer: { name: 'app-server', memoryMB: 128, timeoutSeconds: 30 },
   orderStarter: { name: 'order-starter', memoryMB: 128, timeoutSeconds: 30 },
@@ -97,7 +100,7 @@ export const FUNCTIONS = {
   recoverOrders: { name: 'recover-orders', memoryMB: 128, timeoutSeconds: 120 },
 } as const;
 
-/** The recovery job (`amplify/domain/recovery.ts`): how often it runs, and when an order counts as stuck. */
+/** The recovery job (`amplify/server/recovery.ts`): how often it runs, and when an order counts as stuck. */
 export const RECOVERY = {
   scheduleMinutes: 5,
   /** Open orders overdue by longer than this are stuck (the workflow's steps take seconds). */
@@ -137,6 +140,51 @@ export const ENV = {
 
 export const DEFAULT_PAYMENT_SUCCESS_RATE = 0.9;
 export const DEFAULT_SHIPMENT_SUCCESS_RATE = 1;
+
+/**
+ * Custom metrics (Powertools, CloudWatch embedded metric format): published by the handlers,
+ * alarmed on and graphed by `amplify/cloud/monitoring.ts`.
+ */
+export const METRICS = {
+  namespace: 'OrderPlatform',
+  appServer: {
+    ordersCreated: 'OrdersCreated',
+    ordersCancelled: 'OrdersCancelled',
+    enqueueFailed: 'OrderEnqueueFailed',
+    dependencyFailures: 'DependencyFailures',
+  },
+  /** Published by `process-order` when a step changed the order. */
+  processOrder: {
+    paymentsProcessed: 'PaymentsProcessed',
+    paymentsDeclined: 'PaymentsDeclined',
+    paymentsRefunded: 'PaymentsRefunded',
+    notificationsSent: 'NotificationsSent',
+    paymentFailed: 'OrdersPaymentFailed',
+    shipmentFailed: 'OrdersShipmentFailed',
+  },
+  /** Published by `recover-orders` on every run, zeros included. */
+  recovery: {
+    examined: 'OrdersExamined',
+    reenqueued: 'OrdersReenqueued',
+    restarted: 'OrdersRestarted',
+    gaveUp: 'OrdersRecoveryGaveUp',
+    stoppedEarly: 'RecoveryStoppedEarly',
+  },
+} as const;
+
+/*
+ * In AWS the custom metrics' namespace and `service` dimension both carry the deployment's name
+ * (`OrderPlatform/<deployment>`, `<deployment>/<function>`), so a sandbox never feeds another
+ * deployment's metrics or alarms; locally they are plain. The handlers publish with these two
+ * functions and the cloud definition builds its alarms with them.
+ */
+export function metricsNamespace(deploymentName = process.env[ENV.deploymentName]): string {
+  return deploymentName ? `${METRICS.namespace}/${deploymentName}` : METRICS.namespace;
+}
+
+export function metricsServiceName(serviceName: string, deploymentName = process.env[ENV.deploymentName]): string {
+  return deploymentName ? `${deploymentName}/${serviceName}` : serviceName;
+}
 
 /** Reads a required environment variable; a missing one is a deployment bug, so fail loudly. */
 export function requireEnv(name: string): string {

@@ -1,12 +1,12 @@
-/** App-wide state: the one cart store, and a hook for one remote call. */
+/** App-wide state: the one cart (its state, kept in localStorage), and a hook for one remote call. */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { isCancelError, toStoreError, type StoreError } from './api.ts';
-import { createCartStore, type CartLine } from './cart.ts';
+import { createCartState, type CartLine } from './cart.ts';
 
-export const cartStore = createCartStore(typeof window === 'undefined' ? undefined : window.localStorage);
+export const cartState = createCartState(typeof window === 'undefined' ? undefined : window.localStorage);
 
 export function useCartLines(): CartLine[] {
-  return useSyncExternalStore(cartStore.subscribe, cartStore.getSnapshot, cartStore.getSnapshot);
+  return useSyncExternalStore(cartState.subscribe, cartState.getSnapshot, cartState.getSnapshot);
 }
 
 export type Remote<T> =

@@ -1,5 +1,5 @@
 /**
- * Idempotency-Keys of `POST /orders`, scoped to the caller. The first request with a key records,
+ * `OrderKeys` on the DynamoDB idempotency table: Idempotency-Keys of `POST /orders`, scoped to the caller. The first request with a key records,
  * in the idempotency table, the random order id it is about to create and the request's
  * fingerprint; a repeated or concurrent request with the same key finds that record and lands on
  * the same order. The record's id hashes the caller's `sub` with the key: another customer using
@@ -9,18 +9,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { IDEMPOTENCY_TABLE, ORDER_KEYS } from './resources.ts';
-
-export interface OrderKeyRecord {
-  orderId: string;
-  fingerprint: string;
-}
+import type { OrderKeyRecord, OrderKeys } from '../ports.ts';
+import { IDEMPOTENCY_TABLE, ORDER_KEYS } from '../settings.ts';
 
 export function orderKeyRecordId(callerSub: string, idempotencyKey: string): string {
   return ORDER_KEYS.idPrefix + createHash('sha256').update(`${callerSub}\n${idempotencyKey}`).digest('hex');
 }
 
-export class OrderKeyStore {
+export class DynamoDbOrderKeys implements OrderKeys {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

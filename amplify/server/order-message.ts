@@ -1,9 +1,9 @@
 /**
- * The message `app-server` puts on the order queue (seed, section 5): `{"orderId": "..."}`.
+ * The message `app-server` puts on the order queue: `{"orderId": "..."}`.
  * Checked by hand rather than with zod: `order-starter` needs nothing else from validation, and
  * zod would be ~40% of its bundle (see docs/performance.md, "Bundles").
  */
-import { canonicalOrderId } from './order-rules.ts';
+import { canonicalOrderId } from '../domain/order-rules.ts';
 
 export interface OrderMessage {
   orderId: string;

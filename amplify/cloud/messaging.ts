@@ -1,0 +1,87 @@
+/**
+ * The messaging box: the order queue and its dead-letter queue, the order notification topic
+ * (customer e-mail) and the alarm topic, both encrypted with one customer-managed key.
+ */
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { NOTIFICATION_TOPIC, ORDER_QUEUE } from '../server/settings.ts';
+
+export interface OrderMessagingProps {
+  /** Subscribed by e-mail to order notifications and alarms when set. */
+  readonly notificationEmail?: string;
+  /** Keep the key when the stack is deleted (branch deployments). */
+  readonly retainData: boolean;
+}
+
+export class OrderMessaging extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly topicKey: kms.Key;
+  readonly topic: sns.Topic;
+  readonly alarmTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: OrderMessagingProps) {
+    super(scope, id);
+    this.deadLetterQueue = new sqs.Queue(this, 'OrderDeadLetterQueue', {
+      retentionPeriod: Duration.seconds(ORDER_QUEUE.deadLetter.retentionPeriodSeconds),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.queue = new sqs.Queue(this, 'OrderQueue', {
+      visibilityTimeout: Duration.seconds(ORDER_QUEUE.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.seconds(ORDER_QUEUE.retentionPeriodSeconds),
+      receiveMessageWaitTime: Duration.seconds(ORDER_QUEUE.receiveWaitTimeSeconds),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: ORDER_QUEUE.maxReceiveCount },
+    });
+
+    this.topicKey = new kms.Key(this, 'TopicKey', {
+      description: 'Encrypts the order notification and alarm topics',
+      enableKeyRotation: true,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    // CloudWatch alarms publish to the (encrypted) alarm topic: CloudWatch must be able to use the key.
+    this.topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    this.topic = new sns.Topic(this, 'NotificationTopic', {
+      displayName: NOTIFICATION_TOPIC.displayName,
+      masterKey: this.topicKey,
+      enforceSSL: true,
+    });
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Order platform alarms',
+      masterKey: this.topicKey,
+      enforceSSL: true,
+    });
+    // `enforceSSL` gives the topic a policy, which replaces SNS's default one: without this
+    // statement CloudWatch is "not authorized to perform: SNS:Publish" and no alarm ever arrives.
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
+      }),
+    );
+    if (props.notificationEmail) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
+    }
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The API box: API Gateway REST in front of `app-server` (Lambda proxy), every route of `ROUTES`
+ * with its methods, the Cognito authorizer on the signed-in ones, the request model generated from
+ * the order schema, logs; and what `app-server` needs: its environment and exactly its IAM.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CORS, ROUTE_ACCESS, ROUTE_METHODS, ROUTES } from '../domain/api.ts';
+import { AUTH_TOKEN, UNAUTHORIZED_BODY } from '../domain/auth.ts';
+import { createOrderRequestSchema } from '../domain/order.ts';
+import { ENV, ORDERS_TABLE } from '../server/settings.ts';
+import { requestModelSchema } from './request-model.ts';
+
+/** API Gateway stage settings (throttling 10,000 requests per second). */
+export const API_STAGE = {
+  name: 'prod',
+  throttlingRateLimit: 10_000,
+  throttlingBurstLimit: 5_000,
+} as const;
+
+export interface OrdersApiProps {
+  /** Names the API (its metrics' `ApiName` dimension): one per deployment. */
+  readonly deploymentName: string;
+  readonly appServer: lambda.Function;
+  readonly ordersTable: dynamodb.ITable;
+  readonly idempotencyTable: dynamodb.ITable;
+  readonly queue: sqs.IQueue;
+  /** The accounts (amplify/auth/resource.ts): the authorizer trusts this pool. */
+  readonly userPool: cognito.IUserPool;
+  readonly retainData: boolean;
+}
+
+export class OrdersApi extends Construct {
+  readonly api: apigw.RestApi;
+  /** Verifies the ID token of every signed-in route (`ROUTE_ACCESS`). */
+  readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
+  readonly requestValidator: apigw.RequestValidator;
+  /** API Gateway's execution log group (created here so it has a retention). */
+  readonly executionLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: OrdersApiProps) {
+    super(scope, id);
+    const { appServer, ordersTable, idempotencyTable, queue } = props;
+    const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    appServer.addEnvironment(ENV.ordersTable, ordersTable.tableName);
+    appServer.addEnvironment(ENV.queueUrl, queue.queueUrl);
+    appServer.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
+    // Item reads and writes on the table; a customer's orders (CustomerIndex), staff lists
+    // (StatusDateIndex) and the search by order number (OrderNumberIndex) by Query on the indexes
+    // (GetItem/PutItem have no meaning on an index ARN).
+    appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [ordersTable.tableArn] }));
+    appServer.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [ORDERS_TABLE.customerIndex, ORDERS_TABLE.statusIndex, ORDERS_TABLE.orderNumberIndex].map(
+          (index) => `${ordersTable.tableArn}/index/${index.name}`,
+        ),
+      }),
+    );
+    // Idempotency-Keys of POST /orders, recorded per caller beside their order id (DynamoDbOrderKeys).
+    appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [idempotencyTable.tableArn] }));
+    appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });
+    this.api = new apigw.RestApi(this, 'OrdersApi', {
+      // The API's name is the `ApiName` dimension of its metrics (and alarms): one per deployment.
+      restApiName: `${props.deploymentName}-orders-api`,
+      description: 'Order platform REST API (Lambda proxy to app-server)',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      // The account-wide API Gateway logging role is set up once per account and region, never
+      // by a deployment (docs/cloud.md, "First deployment"): a deployment that created it would
+      // overwrite it, race other deployments for it, and a sandbox's deletion would delete it.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: API_STAGE.name,
+        throttlingRateLimit: API_STAGE.throttlingRateLimit,
+        throttlingBurstLimit: API_STAGE.throttlingBurstLimit,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+      },
+      defaultCorsPreflightOptions: {
+        allowOrigins: apigw.Cors.ALL_ORIGINS,
+        allowMethods: [...CORS.allowMethods],
+        allowHeaders: [...CORS.allowHeaders],
+        maxAge: Duration.seconds(CORS.maxAgeSeconds),
+      },
+    });
+    // API Gateway writes execution logs to this group; created beforehand so it has a retention.
+    this.executionLogs = new logs.LogGroup(this, 'ApiExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${API_STAGE.name}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    this.api.deploymentStage.node.addDependency(this.executionLogs);
+    // Errors API Gateway answers itself (validation, throttling) carry CORS headers and the
+    // handler's `{ error, details }` body, so the browser can read them.
+    for (const [responseId, type] of [
+      ['Default4xx', apigw.ResponseType.DEFAULT_4XX],
+      ['Default5xx', apigw.ResponseType.DEFAULT_5XX],
+    ] as const) {
+      this.api.addGatewayResponse(responseId, {
+        type,
+        responseHeaders: { 'Access-Control-Allow-Origin': "'*'" },
+        templates: { 'application/json': '{"error":$context.error.messageString,"details":[]}' },
+      });
+    }
+    this.requestValidator = this.api.addRequestValidator('RequestValidator', {
+      requestValidatorName: 'body-and-parameters',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const createOrderModel = this.api.addModel('CreateOrderRequestModel', {
+      contentType: 'application/json',
+      modelName: 'CreateOrderRequest',
+      description: 'POST /orders body, generated from createOrderRequestSchema (amplify/domain/order.ts)',
+      schema: requestModelSchema(createOrderRequestSchema, 'CreateOrderRequest'),
+    });
+    // No token, a bad one, or a token of another pool: 401 with the API's error body (and CORS).
+    this.api.addGatewayResponse('Unauthorized', {
+      type: apigw.ResponseType.UNAUTHORIZED,
+      responseHeaders: { 'Access-Control-Allow-Origin': "'*'" },
+      templates: { 'application/json': JSON.stringify(UNAUTHORIZED_BODY) },
+    });
+    this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: [props.userPool],
+      identitySource: AUTH_TOKEN.identitySource,
+    });
+    const integration = new apigw.LambdaIntegration(appServer, { proxy: true, allowTestInvoke: false });
+    for (const [route, path] of Object.entries(ROUTES) as [keyof typeof ROUTES, string][]) {
+      const resource = this.api.root.resourceForPath(path);
+      const pathParameters = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      for (const method of ROUTE_METHODS[route]) {
+        resource.addMethod(method, integration, {
+          requestValidator: this.requestValidator,
+          requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
+          requestModels: route === 'orders' && method === 'POST' ? { 'application/json': createOrderModel } : undefined,
+          ...(ROUTE_ACCESS[route] === 'signedIn' ? { authorizer: this.authorizer, authorizationType: apigw.AuthorizationType.COGNITO } : {}),
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/** The signed-in routes: a caller's orders (all orders for staff), one order, placing an order. */
+import { Router } from '@aws-lambda-powertools/event-handler/http';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { API_LIMITS, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER, ROUTES } from '../../../domain/api.ts';
+import { createOrderRequestSchema, customerIdSchema, orderIdSchema } from '../../../domain/order.ts';
+import { decodePageToken, encodePageToken, pageBinding } from '../../../server/page-token.ts';
+import { placeOrder } from '../../../server/place-order.ts';
+import type { OrderKeys, OrderQueue, OrderRepository } from '../../../server/ports.ts';
+import { METRICS } from '../../../server/settings.ts';
+import { ApiError, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from '../http.ts';
+import { callerOf, restEvent, routerPath } from '../request.ts';
+
+export interface OrderRoutesDeps {
+  orders: OrderRepository;
+  keys: OrderKeys;
+  queue: OrderQueue;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export function orderRoutes({ orders, keys, queue, logger, metrics }: OrderRoutesDeps): Router {
+  const router = new Router();
+
+  /**
+   * A customer's own orders (CustomerIndex); staff see every order, filtered by customer, status
+   * and dates, with the counts per status on the first page. Newest first, paginated. Or the
+   * order(s) with a short order number (`?orderNumber=`), within what the caller may see.
+   */
+  router.get(routerPath(ROUTES.orders), async (ctx) => {
+    const caller = callerOf(ctx);
+    const query = parseWith(listOrdersQuerySchema, restEvent(ctx).queryStringParameters ?? {}, 'query parameters');
+    let customerId = query.customerId === undefined ? undefined : parseWith(customerIdSchema, query.customerId, 'customerId', ['customerId']);
+    if (!caller.isStaff) {
+      if (customerId !== undefined && customerId !== caller.sub) {
+        throw new ApiError(403, 'Customers see their own orders only', [{ path: 'customerId', message: 'Must be your own customer id (or left out)' }]);
+      }
+      customerId = caller.sub;
+    }
+    if (query.orderNumber !== undefined) {
+      // A customer searching finds only their own order; staff find anyone's.
+      const found = await orders.findByOrderNumber(query.orderNumber);
+      return json(200, { orders: found.filter((order) => customerId === undefined || order.customerId === customerId) });
+    }
+    const filters = { customerId, status: query.status, from: query.from, to: query.to };
+    const binding = pageBinding(caller.sub, filters);
+    const position = query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, binding);
+    const page = await orders.list({ ...filters, limit: query.limit ?? API_LIMITS.defaultPageSize, position });
+    const counts = caller.isStaff && position === undefined ? await orders.countByStatus({ customerId, from: query.from, to: query.to }) : undefined;
+    return json(200, {
+      orders: page.orders,
+      nextToken: page.position === undefined ? undefined : encodePageToken(page.position, binding),
+      ...(counts ? { counts } : {}),
+    });
+  });
+
+  /** The owner or staff; anyone else gets the answer a missing order gets, revealing nothing. */
+  router.get(routerPath(ROUTES.order), async (ctx) => {
+    const caller = callerOf(ctx);
+    const orderId = parseWith(orderIdSchema, ctx.params.orderId, 'order id', ['orderId']);
+    const order = await orders.get(orderId);
+    if (!order || (order.customerId !== caller.sub && !caller.isStaff)) {
+      throw new ApiError(404, 'Order not found', [{ path: 'orderId', message: `No order ${orderId}` }]);
+    }
+    return json(200, order);
+  });
+
+  router.post(routerPath(ROUTES.orders), async (ctx) => {
+    const caller = callerOf(ctx);
+    const event = restEvent(ctx);
+    const idempotencyKey = readIdempotencyKey(event, IDEMPOTENCY_KEY_HEADER);
+    const request = parseWith(createOrderRequestSchema, readJsonBody(event), 'order');
+    const { order, created } = await placeOrder(request, idempotencyKey, caller, {
+      orders,
+      keys,
+      queue,
+      onEnqueueFailed: (orderId, error) => {
+        logger.error('Order stored but not enqueued; the recovery job will enqueue it', { orderId, error: error as Error });
+        metrics.addMetric(METRICS.appServer.enqueueFailed, MetricUnit.Count, 1);
+      },
+    });
+    if (created) {
+      logger.info('Order created', { orderId: order.orderId, totalAmount: order.totalAmount });
+      metrics.addMetric(METRICS.appServer.ordersCreated, MetricUnit.Count, 1);
+    }
+    return json(201, order, {
+      Location: ROUTES.order.replace('{orderId}', order.orderId),
+      ...(created ? {} : { [REPLAYED_HEADER]: 'true' }),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,25 @@
+/** The compensation step: what a cancelled or unshipped order took is given back. */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { InvalidTransitionError } from '../../../domain/errors.ts';
+import { needsCompensation } from '../../../domain/order-rules.ts';
+import { METRICS } from '../../../server/settings.ts';
+import type { StepContext } from './context.ts';
+
+/**
+ * Refunds a charge (once: the provider's refund is idempotent and the first refund recorded wins),
+ * then e-mails the customer (once) and takes the order out of the open-orders index.
+ */
+export async function compensate({ orders, metrics, refundOnce, sendCompensation }: StepContext, orderId: string) {
+  let order = await orders.require(orderId);
+  if (!needsCompensation(order.status)) throw new InvalidTransitionError(orderId, order.status, 'a compensation');
+  if (order.transactionId && !order.refundId) {
+    const refund = await refundOnce({ orderId, transactionId: order.transactionId, amount: order.totalAmount });
+    order = await orders.recordRefund(orderId, refund.refundId, refund.refundDate);
+    metrics.addMetric(METRICS.processOrder.paymentsRefunded, MetricUnit.Count, 1);
+  }
+  if (!order.compensationSentDate) {
+    await sendCompensation(order);
+    order = await orders.recordCompensation(orderId, new Date().toISOString());
+  }
+  return { status: order.status, refundId: order.refundId };
+}

@@ -1,0 +1,60 @@
+/** The payment step, and marking an order whose payment or shipment failed. */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { hasReached, needsCompensation, PAYMENT_DECLINED_REASON } from '../../../domain/order-rules.ts';
+import { METRICS } from '../../../server/settings.ts';
+import { lostToCompensation, type StepContext } from './context.ts';
+
+/**
+ * What the payment step tells the workflow: the `outcome` its Choice state reads. `compensate`:
+ * the order was cancelled and the compensation step must refund and tell the customer.
+ */
+export type PaymentOutcome =
+  | { outcome: 'approved'; transactionId?: string; paymentDate?: string }
+  | { outcome: 'declined' }
+  | { outcome: 'compensate' };
+
+export async function processPayment({ orders, metrics, chargeOnce }: StepContext, orderId: string): Promise<PaymentOutcome> {
+  const order = await orders.require(orderId);
+  // A repeated step after the decline was recorded: the same answer.
+  if (order.status === 'PAYMENT_FAILED') return { outcome: 'declined' };
+  if (needsCompensation(order.status)) return { outcome: 'compensate' };
+  if (hasReached(order.status, 'PAYMENT_PROCESSED')) {
+    return { outcome: 'approved', transactionId: order.transactionId, paymentDate: order.paymentDate };
+  }
+  const payment = await chargeOnce({ orderId, amount: order.totalAmount });
+  const paymentDate = new Date().toISOString();
+  try {
+    if (!payment.approved) {
+      // A decline is a business outcome, not a failure: it is recorded on the order and the step
+      // answers normally (no Lambda error, no failed execution, no alarm).
+      const { changed } = await orders.transition(orderId, 'PAYMENT_FAILED', { failureReason: PAYMENT_DECLINED_REASON });
+      if (changed) metrics.addMetric(METRICS.processOrder.paymentsDeclined, MetricUnit.Count, 1);
+      return { outcome: 'declined' };
+    }
+    const { order: paid, changed } = await orders.transition(orderId, 'PAYMENT_PROCESSED', { transactionId: payment.transactionId, paymentDate });
+    if (changed) metrics.addMetric(METRICS.processOrder.paymentsProcessed, MetricUnit.Count, 1);
+    return { outcome: 'approved', transactionId: paid.transactionId, paymentDate: paid.paymentDate };
+  } catch (error) {
+    if (!lostToCompensation(error)) throw error;
+    // The order was cancelled while the provider was charging: keep the charge on the order so
+    // the compensation refunds it.
+    if (payment.approved && payment.transactionId) await orders.recordLateCharge(orderId, payment.transactionId, paymentDate);
+    return { outcome: 'compensate' };
+  }
+}
+
+/** The workflow's catch after the retries of a step ran out: the order ends failed, with the reason. */
+export async function markFailed({ orders, metrics }: StepContext, orderId: string, status: 'PAYMENT_FAILED' | 'SHIPMENT_FAILED', reason = 'Unknown') {
+  try {
+    const { order, changed } = await orders.transition(orderId, status, { failureReason: reason });
+    if (changed) {
+      const metric = status === 'PAYMENT_FAILED' ? METRICS.processOrder.paymentFailed : METRICS.processOrder.shipmentFailed;
+      metrics.addMetric(metric, MetricUnit.Count, 1);
+    }
+    return { status: order.status };
+  } catch (error) {
+    // Cancelled meanwhile: the cancellation stands, and its compensation runs next.
+    if (lostToCompensation(error)) return { status: error.from };
+    throw error;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * What the server-side order logic needs from the outside world, as interfaces (ports). The AWS
+ * adapters under `aws/` implement them with DynamoDB, SQS, Step Functions and SNS; `placeOrder`
+ * and the handlers take these, so a test or another backing store can supply its own.
+ * Type-only imports: a port drags no library into a bundle.
+ */
+import type { Order } from '../domain/order.ts';
+import type { OrderStatus } from '../domain/order-rules.ts';
+
+/** Which orders a list holds: one customer's, one status's, or all; optionally within dates. */
+export interface OrderQuery {
+  customerId?: string;
+  status?: OrderStatus;
+  /** Inclusive ISO-8601 bounds on `orderDate`. */
+  from?: string;
+  to?: string;
+}
+
+/** Attributes a status change may set besides the status itself. */
+export type StatusAttributes = Partial<Omit<Order, 'orderId' | 'status' | 'updatedAt'>>;
+
+/** A page of open orders overdue before a cutoff, and where the next page starts. */
+export interface DueOrdersPage {
+  orderIds: string[];
+  nextKey?: Record<string, unknown>;
+}
+
+/** The orders, where every status change is conditional on the status allowed just before it. */
+export interface OrderRepository {
+  /**
+   * Writes a new order unless one with its id exists. Returns the stored order and whether this
+   * call created it; an existing order comes with the fingerprint of the request that made it.
+   */
+  create(order: Order, requestFingerprint?: string): Promise<{ order: Order; created: boolean; fingerprint?: string }>;
+  get(orderId: string): Promise<Order | undefined>;
+  /** The order, or an `OrderNotFoundError`. */
+  require(orderId: string): Promise<Order>;
+  /** Orders newest first, `limit` at a time; `position` continues a page this method returned. */
+  list(query: OrderQuery & { limit: number; position?: unknown }): Promise<{ orders: Order[]; position?: unknown }>;
+  /** The orders carrying a short order number (one, almost always). */
+  findByOrderNumber(orderNumber: string): Promise<Order[]>;
+  /** How many orders each status holds (one customer's, or all), within the query's dates. */
+  countByStatus(query: Omit<OrderQuery, 'status'>): Promise<Record<OrderStatus, number>>;
+  /**
+   * Moves an order to `to`, only from a status allowed just before it; a step already taken
+   * returns the stored order unchanged (`changed: false`), any other refusal throws.
+   */
+  transition(orderId: string, to: OrderStatus, attributes?: StatusAttributes): Promise<{ order: Order; changed: boolean }>;
+  /** One page of the open orders whose next step was due before `cutoff`, most overdue first. */
+  openOrdersDueBefore(cutoff: string, limit: number, startKey?: Record<string, unknown>): Promise<DueOrdersPage>;
+  /** Records a charge that lost the race to a cancel (only a CANCELLED order takes one); the first wins. */
+  recordLateCharge(orderId: string, transactionId: string, paymentDate: string): Promise<Order>;
+  /** Records the refund of an order's charge; the first refund recorded wins. */
+  recordRefund(orderId: string, refundId: string, refundDate: string): Promise<Order>;
+  /** Closes a compensation: records when its e-mail went out; nothing is owed any more. */
+  recordCompensation(orderId: string, sentAt: string): Promise<Order>;
+  /** Records when the confirmation e-mail went out; the first date recorded wins. */
+  recordNotificationSent(orderId: string, sentAt: string): Promise<Order>;
+}
+
+/** What an Idempotency-Key of `POST /orders` stands for: the order it created, and the request. */
+export interface OrderKeyRecord {
+  orderId: string;
+  fingerprint: string;
+}
+
+/** Idempotency-Keys of `POST /orders`, scoped to the caller. */
+export interface OrderKeys {
+  /** Records `candidate` for the caller's key unless one is recorded; returns the record that holds. */
+  claim(callerSub: string, idempotencyKey: string, candidate: OrderKeyRecord): Promise<OrderKeyRecord>;
+}
+
+/** The queue that starts an order's workflow (`order-starter` reads it). */
+export interface OrderQueue {
+  enqueue(orderId: string): Promise<void>;
+}
+
+/** Starts the order workflow; an execution name is used once, so a repeat starts nothing. */
+export interface WorkflowStarter {
+  start(orderId: string, executionName?: string): Promise<'started' | 'alreadyStarted'>;
+}
+
+/** A message to the customer (the order confirmation). */
+export interface Mail {
+  orderId: string;
+  subject: string;
+  body: string;
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<{ messageId: string }>;
+}
