@@ -31,11 +31,11 @@ import {
   parseOrderNumber,
   type OrderStatus,
 } from '../../amplify/domain/order-rules.ts';
-import { decodePageToken, encodePageToken, pageBinding } from '../../amplify/domain/page-token.ts';
+import { decodePageToken, encodePageToken, pageBinding } from '../../amplify/server/page-token.ts';
 import { priceOrder } from '../../amplify/domain/pricing.ts';
 import { centsToFreeShipping, shippingCents } from '../../amplify/domain/shipping.ts';
 import { closedObject, fieldIssues, validate } from '../../amplify/domain/validation.ts';
-import { renderWorkflow } from '../../amplify/domain/workflow.ts';
+import { renderWorkflow } from '../../amplify/server/workflow.ts';
 
 /** Every step the workflow and a cancellation may take, written out (from -> to). */
 const ALLOWED_STEPS = new Set([

@@ -9,7 +9,7 @@ import {
   CarrierUnavailableError,
   SimulatedPaymentProvider,
   simulatePayment,
-} from '../../amplify/domain/fulfilment.ts';
+} from '../../amplify/server/simulated-partners.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
