@@ -13,9 +13,25 @@ if (!unit?.test?.include) throw new Error('vitest.config.ts has no unit project'
 
 export const MUTATE_TESTS = [...unit.test.include, 'tests/clean-text.test.ts'];
 
+/**
+ * `MUTATE_TESTS=pure`: only the tests that start nothing (no dynalite, no fauxqs), for the pure
+ * domain (amplify/domain and the pure server helpers). A mutant in a function that also runs while
+ * a module loads ("static" in StrykerJS's terms) is tested against every test, and the whole unit
+ * tier takes minutes on a loaded 2-core machine; these take seconds.
+ */
+export const PURE_TESTS = [
+  'tests/domain.test.ts',
+  'tests/order-number.test.ts',
+  'tests/clean-text.test.ts',
+  'tests/unit/domain-rules.test.ts',
+  'tests/unit/notification.test.ts',
+  'tests/unit/simulated-partners.test.ts',
+  'src/**/*.test.{ts,tsx}',
+];
+
 export default defineConfig({
   test: {
-    include: MUTATE_TESTS,
+    include: process.env.MUTATE_TESTS === 'pure' ? PURE_TESTS : MUTATE_TESTS,
     env: base.test?.env,
     testTimeout: unit.test.testTimeout,
     // One worker: StrykerJS runs one mutant at a time and the machine is shared.

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { callerFromClaims, parseGroups } from '../../amplify/domain/auth.ts';
+import { categoryName, centsToAmount, findProduct, formatPrice, formatShipping } from '../../amplify/domain/catalog.ts';
 import { countryName, countryOptions } from '../../amplify/domain/countries.ts';
 import {
   ForbiddenError,
@@ -31,6 +32,7 @@ import {
   parseOrderNumber,
   type OrderStatus,
 } from '../../amplify/domain/order-rules.ts';
+import { orderMessage, parseOrderMessage } from '../../amplify/server/order-message.ts';
 import { decodePageToken, encodePageToken, pageBinding } from '../../amplify/server/page-token.ts';
 import { priceOrder } from '../../amplify/domain/pricing.ts';
 import { centsToFreeShipping, shippingCents } from '../../amplify/domain/shipping.ts';
@@ -313,5 +315,39 @@ describe('the workflow definition', () => {
     expect(text).not.toContain('${ProcessOrderFunctionArn}');
     expect(text.split(arn).length - 1).toBe(placeholders);
     expect(JSON.parse(text)).toHaveProperty('StartAt');
+  });
+});
+
+describe('the catalog', () => {
+  it('finds a product by id, names a category and writes amounts as a shopper reads them', () => {
+    expect(findProduct('prod-022')).toEqual({
+      productId: 'prod-022',
+      categoryId: 'power',
+      name: 'USB-C Cable 2 m',
+      description: 'Braided, 100 W charging and 10 Gb/s data.',
+      priceCents: 9_99,
+      image: '/products/prod-022.svg',
+    });
+    expect(findProduct('prod-999')).toBeUndefined();
+    expect(categoryName('audio')).toBe('Audio');
+    expect(categoryName('carry')).toBe('Bags & travel');
+    expect(categoryName('nope')).toBeUndefined();
+    expect(centsToAmount(1_999)).toBe(19.99);
+    expect(formatPrice(0.5)).toBe('$0.50');
+    expect(formatShipping(0)).toBe('Free');
+    expect(formatShipping(4.99)).toBe('$4.99');
+  });
+});
+
+describe('queue messages', () => {
+  const id = '0123abcd-4567-89ef-8123-456789abcdef';
+
+  it('are exactly {"orderId": ...}, read back in the canonical (lower-case) form', () => {
+    expect(orderMessage(id)).toBe(`{"orderId":"${id}"}`);
+    expect(parseOrderMessage(`{"orderId":"${id.toUpperCase()}"}`)).toEqual({ orderId: id });
+    expect(parseOrderMessage(`{"orderid":"${id}"}`)).toBeUndefined();
+    expect(parseOrderMessage(`{"other":"${id}"}`)).toBeUndefined();
+    expect(parseOrderMessage('"text"')).toBeUndefined();
+    expect(parseOrderMessage('{')).toBeUndefined();
   });
 });
