@@ -24,9 +24,11 @@ export function decodePageToken(token: string, binding: string): unknown {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  // Stryker disable next-line BlockStatement: equivalent: an undefined `parsed` is refused just below
   } catch {
     throw invalid();
   }
+  // Stryker disable next-line ConditionalExpression: equivalent for the typeof test: a primitive has no `b`, so it is refused below
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
   const { b, p } = parsed as { b?: unknown; p?: unknown };
   if (b !== binding || p === undefined) throw invalid();

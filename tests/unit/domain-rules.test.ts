@@ -36,6 +36,7 @@ import { orderMessage, parseOrderMessage } from '../../amplify/server/order-mess
 import { decodePageToken, encodePageToken, pageBinding } from '../../amplify/server/page-token.ts';
 import { priceOrder } from '../../amplify/domain/pricing.ts';
 import { centsToFreeShipping, shippingCents } from '../../amplify/domain/shipping.ts';
+import { text } from '../../amplify/domain/order.ts';
 import { closedObject, fieldIssues, validate } from '../../amplify/domain/validation.ts';
 import { renderWorkflow } from '../../amplify/server/workflow.ts';
 
@@ -179,9 +180,11 @@ describe('pricing', () => {
 });
 
 describe('page tokens', () => {
-  const binding = pageBinding('sub-1', { status: 'PENDING', customerId: 'c-1' });
+  // Computed in each test, not while the file loads: StrykerJS treats code run at load as static.
+  const bind = () => pageBinding('sub-1', { status: 'PENDING', customerId: 'c-1' });
 
   it('bind the caller and the query, whatever the order of its keys', () => {
+    const binding = bind();
     expect(binding).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(pageBinding('sub-1', { customerId: 'c-1', status: 'PENDING' })).toBe(binding);
     expect(pageBinding('sub-2', { status: 'PENDING', customerId: 'c-1' })).not.toBe(binding);
@@ -192,6 +195,7 @@ describe('page tokens', () => {
   });
 
   it('give back the position for the same binding only', () => {
+    const binding = bind();
     const position = { pk: 'PENDING', sk: '2026-01-01' };
     const token = encodePageToken(position, binding);
     expect(decodePageToken(token, binding)).toEqual(position);
@@ -242,6 +246,8 @@ describe('the caller', () => {
     expect(parseGroups('')).toEqual([]);
     expect(parseGroups(42)).toEqual([]);
     expect(parseGroups([1, 'a'])).toEqual(['1', 'a']);
+    // Only a bracket around the whole list is dropped.
+    expect(parseGroups('ad[min,x]y')).toEqual(['ad[min', 'x]y']);
   });
 
   it('needs a non-empty sub and e-mail; verified only when the claim says true', () => {
@@ -291,6 +297,21 @@ describe('field issues', () => {
     expect(fieldIssues([{ message: 'Nope' } as v.BaseIssue<unknown>])).toEqual([{ path: '(body)', message: 'Nope' }]);
   });
 
+  it("word an unknown key's issue as valibot's strictObject does", () => {
+    const entries = { name: v.string() };
+    const ours = v.safeParse(closedObject(entries), { name: 'a', x: 1 });
+    const valibots = v.safeParse(v.strictObject(entries), { name: 'a', x: 1 });
+    const shape = (issues: readonly v.BaseIssue<unknown>[] | undefined) =>
+      issues?.map(({ kind, type, expected, path }) => ({ kind, type, expected, path: path?.map(({ type, origin, key, value }) => ({ type, origin, key, value })) }));
+    expect(shape(ours.issues)).toEqual(shape(valibots.issues));
+    expect(shape(ours.issues)?.[0]).toMatchObject({ expected: 'never', path: [{ type: 'object', origin: 'key', key: 'x', value: 1 }] });
+  });
+
+  it('count the characters of a text after trimming, and say the limit', () => {
+    expect(validate(text(5), ' abcdef ')).toEqual({ success: false, issues: [{ path: '(body)', message: 'At most 5 characters' }] });
+    expect(validate(text(5), ' abcde ')).toEqual({ success: true, output: 'abcde' });
+  });
+
   it('take no array for an object and name every unknown key', () => {
     expect(validate(schema, [])).toEqual({ success: false, issues: [{ path: '(body)', message: 'Must be an object' }] });
     expect(validate(schema, { name: 'a', tags: [], x: 1, y: 2 })).toEqual({
@@ -311,10 +332,15 @@ describe('the workflow definition', () => {
     const raw = readFileSync('amplify/workflow/order-workflow.asl.json', 'utf8');
     const placeholders = raw.split('${ProcessOrderFunctionArn}').length - 1;
     expect(placeholders).toBeGreaterThan(0);
-    const text = renderWorkflow(arn);
-    expect(text).not.toContain('${ProcessOrderFunctionArn}');
-    expect(text.split(arn).length - 1).toBe(placeholders);
-    expect(JSON.parse(text)).toHaveProperty('StartAt');
+    const rendered = renderWorkflow(arn);
+    expect(rendered).not.toContain('${ProcessOrderFunctionArn}');
+    expect(rendered.split(arn).length - 1).toBe(placeholders);
+    // The placeholder is replaced whole: each value naming the function is exactly its ARN.
+    const values: string[] = [];
+    JSON.parse(rendered, (_key, value: unknown) => (typeof value === 'string' && value.includes(arn) && values.push(value), value));
+    expect(values.length).toBe(placeholders);
+    expect(new Set(values)).toEqual(new Set([arn]));
+    expect(JSON.parse(rendered)).toHaveProperty('StartAt');
   });
 });
 

@@ -75,6 +75,11 @@ Desk & Gadget Co.
     expect(renderConfirmation({ ...ORDER, shippingAddress: { ...ORDER.shippingAddress, country: 'Spain' } }).body).toContain('28013\nSpain\n');
   });
 
+  it('shows only the total for an order stored before subtotal and shipping existed', () => {
+    const { subtotalAmount: _s, shippingAmount: _h, ...older } = ORDER;
+    expect(renderConfirmation(older).body).toContain('\nItems:\n- USB-C Cable 2 m x2 - $9.99\n\nTotal Amount: $24.97\nPrices are');
+  });
+
   it('lists every item on its own line', () => {
     const items = [
       { productId: 'prod-022', name: 'USB-C Cable 2 m', quantity: 1, price: 9.99 },
