@@ -24,7 +24,6 @@ export function decodePageToken(token: string, binding: string): unknown {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  // Stryker disable next-line BlockStatement: equivalent: an undefined `parsed` is refused just below
   } catch {
     throw invalid();
   }

@@ -307,6 +307,14 @@ describe('field issues', () => {
     expect(shape(ours.issues)?.[0]).toMatchObject({ expected: 'never', path: [{ type: 'object', origin: 'key', key: 'x', value: 1 }] });
   });
 
+  it('run the same checks through the Standard Schema interface', async () => {
+    const closed = closedObject({ name: v.string() });
+    const result = await closed['~standard'].validate({ name: 'a', x: 1 });
+    expect(result.issues?.map((issue) => [issue.message, issue.path?.map((item) => (typeof item === 'object' ? item.key : item))])).toEqual([['Unknown field', ['x']]]);
+    expect(await closed['~standard'].validate({ name: 'a' })).toMatchObject({ value: { name: 'a' } });
+    expect(closed['~standard'].vendor).toBe('valibot');
+  });
+
   it('count the characters of a text after trimming, and say the limit', () => {
     expect(validate(text(5), ' abcdef ')).toEqual({ success: false, issues: [{ path: '(body)', message: 'At most 5 characters' }] });
     expect(validate(text(5), ' abcde ')).toEqual({ success: true, output: 'abcde' });
