@@ -9,7 +9,11 @@ export default {
   packageManager: 'npm',
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutate.config.ts', related: false },
-  checkers: ['typescript'],
+  // No type check per mutant by default: the TypeScript checker re-checks the mutated file and
+  // everything importing it for each mutant, 5x the cost of running its tests on this 2-core machine
+  // (7 mutants a minute instead of 30). A mutant that would not compile and that no test kills
+  // shows up as a survivor; `npm run mutate -- --checkers typescript` runs with the checker.
+  checkers: [],
   tsconfigFile: 'tsconfig.mutate.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: [

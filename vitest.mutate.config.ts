@@ -1,25 +1,40 @@
 /**
- * The fast tier StrykerJS runs for every mutant (`npm run mutate`, stryker.config.mjs): tests that
- * start no local stack. At most an in-memory dynalite, started once per file. Kept apart from
- * `vitest.config.ts` so it can later point at the unit project instead.
+ * The tests StrykerJS runs against each mutant (`npm run mutate`, stryker.config.mjs): the unit
+ * tier exactly as `npm run test:unit` runs it (read from vitest.config.ts, so the two cannot drift),
+ * plus tests/clean-text.test.ts, which exercises the shared text rules and the API Gateway's header
+ * maps in-process (one local HTTP listener, no stack) and kills mutants nothing else sees.
  */
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import base from './vitest.config.ts';
 
-export const FAST_TESTS = [
+const projects = (base.test?.projects ?? []) as TestProjectInlineConfiguration[];
+const unit = projects.find((project) => project.test?.name === 'unit');
+if (!unit?.test?.include) throw new Error('vitest.config.ts has no unit project');
+
+export const MUTATE_TESTS = [...unit.test.include, 'tests/clean-text.test.ts'];
+
+/**
+ * `MUTATE_TESTS=pure`: only the tests that start nothing (no dynalite, no fauxqs), for the pure
+ * domain (amplify/domain and the pure server helpers). A mutant in a function that also runs while
+ * a module loads ("static" in StrykerJS's terms) is tested against every test, and the whole unit
+ * tier takes minutes on a loaded 2-core machine; these take seconds.
+ */
+export const PURE_TESTS = [
   'tests/domain.test.ts',
+  'tests/order-number.test.ts',
   'tests/clean-text.test.ts',
-  'tests/unit/**/*.test.ts',
+  'tests/unit/domain-rules.test.ts',
+  'tests/unit/notification.test.ts',
+  'tests/unit/simulated-partners.test.ts',
   'src/**/*.test.{ts,tsx}',
 ];
 
-/** Tests that start nothing at all (no dynalite, no fauxqs): `MUTATE_TESTS=pure` runs only these. */
-export const PURE_TESTS = ['tests/domain.test.ts', 'tests/clean-text.test.ts', 'src/**/*.test.{ts,tsx}'];
-
 export default defineConfig({
   test: {
-    include: process.env.MUTATE_TESTS === 'pure' ? PURE_TESTS : FAST_TESTS,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    include: process.env.MUTATE_TESTS === 'pure' ? PURE_TESTS : MUTATE_TESTS,
+    env: base.test?.env,
+    testTimeout: unit.test.testTimeout,
+    // One worker: StrykerJS runs one mutant at a time and the machine is shared.
     maxWorkers: 1,
   },
 });

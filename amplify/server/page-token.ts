@@ -27,6 +27,7 @@ export function decodePageToken(token: string, binding: string): unknown {
   } catch {
     throw invalid();
   }
+  // Stryker disable next-line ConditionalExpression: equivalent for the typeof test: a primitive has no `b`, so it is refused below
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
   const { b, p } = parsed as { b?: unknown; p?: unknown };
   if (b !== binding || p === undefined) throw invalid();
