@@ -189,11 +189,13 @@ describe('npm start', { timeout: 150_000 }, () => {
     });
     const killedId = ((await response.json()) as Order).orderId;
     // Its (Express) execution has ended: e-mail sent, delivery scheduled. Killed while the schedule waits.
-    await waitFor(
-      async () => readExecutions(dataDir).filter((e) => e.name === killedId),
-      (executions) => executions.some((e) => e.status === 'SUCCEEDED'),
+    const [ended] = await waitFor(
+      async () => readExecutions(dataDir).filter((e) => e.name === killedId && e.status !== 'RUNNING'),
+      (executions) => executions.length > 0,
       'the execution to end with the delivery scheduled',
+      60_000,
     );
+    expect({ status: ended!.status, error: ended!.error, cause: ended!.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
     const shipped = await getOrder(running.apiUrl, killedId);
     expect(shipped.status).toBe('SHIPPED');
     expect(shipped.notificationSentDate).toBeDefined();
