@@ -40,6 +40,7 @@ const SDK_CLIENTS: Record<string, { name: string; make: string }> = {
   '@aws-sdk/client-sqs': { name: 'SQSClient', make: 'new SQSClient({})' },
   '@aws-sdk/client-sns': { name: 'SNSClient', make: 'new SNSClient({})' },
   '@aws-sdk/client-sfn': { name: 'SFNClient', make: 'new SFNClient({})' },
+  '@aws-sdk/client-scheduler': { name: 'SchedulerClient', make: 'new SchedulerClient({})' },
 };
 
 export interface BundleFigures {
