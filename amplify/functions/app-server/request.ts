@@ -1,7 +1,9 @@
 /** What every route reads from its request: the REST event, the signed-in caller, its path. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { callerFromClaims, type Caller } from '../../domain/auth.ts';
-import { ApiError } from './http.ts';
+import { orderIdSchema, type Order } from '../../domain/order.ts';
+import type { OrderRepository } from '../../server/ports.ts';
+import { ApiError, parseWith } from './http.ts';
 
 /** This API is only behind API Gateway REST (v1 proxy events). */
 export const restEvent = (ctx: { event: unknown }) => ctx.event as APIGatewayProxyEvent;
@@ -19,3 +21,17 @@ export function callerOf(ctx: { event: unknown }): Caller {
 
 /** A route template of `ROUTES` as the router writes it: `/orders/{orderId}` -> `/orders/:orderId`. */
 export const routerPath = (template: string) => template.replace(/\{(\w+)\}/g, ':$1') as `/${string}`;
+
+/**
+ * The order named by the path (`{orderId}`), if the caller may see it: its owner or staff. Anyone
+ * else gets the answer a missing order gets (404), revealing nothing.
+ */
+export async function visibleOrder(ctx: { event: unknown; params: Record<string, string | undefined> }, orders: Pick<OrderRepository, 'get'>): Promise<{ caller: Caller; order: Order }> {
+  const caller = callerOf(ctx);
+  const orderId = parseWith(orderIdSchema, ctx.params.orderId, 'order id', ['orderId']);
+  const order = await orders.get(orderId);
+  if (!order || (order.customerId !== caller.sub && !caller.isStaff)) {
+    throw new ApiError(404, 'Order not found', [{ path: 'orderId', message: `No order ${orderId}` }]);
+  }
+  return { caller, order };
+}

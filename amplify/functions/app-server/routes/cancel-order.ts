@@ -9,11 +9,10 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { ROUTES } from '../../../domain/api.ts';
 import { InvalidTransitionError } from '../../../domain/errors.ts';
 import { STATUS_LABELS } from '../../../domain/labels.ts';
-import { orderIdSchema } from '../../../domain/order.ts';
 import type { OrderRepository } from '../../../server/ports.ts';
 import { METRICS } from '../../../server/settings.ts';
-import { ApiError, json, parseWith } from '../http.ts';
-import { callerOf, routerPath } from '../request.ts';
+import { ApiError, json } from '../http.ts';
+import { routerPath, visibleOrder } from '../request.ts';
 
 export interface CancelOrderDeps {
   orders: OrderRepository;
@@ -24,13 +23,8 @@ export interface CancelOrderDeps {
 export function cancelOrderRoutes({ orders, logger, metrics }: CancelOrderDeps): Router {
   const router = new Router();
   router.post(routerPath(ROUTES.cancelOrder), async (ctx) => {
-    const caller = callerOf(ctx);
-    const orderId = parseWith(orderIdSchema, ctx.params.orderId, 'order id', ['orderId']);
-    const order = await orders.get(orderId);
-    // Another customer's order gets the answer a missing one gets, revealing nothing.
-    if (!order || (order.customerId !== caller.sub && !caller.isStaff)) {
-      throw new ApiError(404, 'Order not found', [{ path: 'orderId', message: `No order ${orderId}` }]);
-    }
+    const { caller, order } = await visibleOrder(ctx, orders);
+    const { orderId } = order;
     try {
       const { order: cancelled, changed } = await orders.transition(orderId, 'CANCELLED', { cancelledDate: new Date().toISOString() });
       if (changed) {

@@ -3,13 +3,13 @@ import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { API_LIMITS, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER, ROUTES } from '../../../domain/api.ts';
-import { createOrderRequestSchema, customerIdSchema, orderIdSchema } from '../../../domain/order.ts';
+import { createOrderRequestSchema, customerIdSchema } from '../../../domain/order.ts';
 import { decodePageToken, encodePageToken, pageBinding } from '../../../server/page-token.ts';
 import { placeOrder } from '../../../server/place-order.ts';
 import type { OrderKeys, OrderQueue, OrderRepository } from '../../../server/ports.ts';
 import { METRICS } from '../../../server/settings.ts';
 import { ApiError, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from '../http.ts';
-import { callerOf, restEvent, routerPath } from '../request.ts';
+import { callerOf, restEvent, routerPath, visibleOrder } from '../request.ts';
 
 export interface OrderRoutesDeps {
   orders: OrderRepository;
@@ -55,15 +55,7 @@ export function orderRoutes({ orders, keys, queue, logger, metrics }: OrderRoute
   });
 
   /** The owner or staff; anyone else gets the answer a missing order gets, revealing nothing. */
-  router.get(routerPath(ROUTES.order), async (ctx) => {
-    const caller = callerOf(ctx);
-    const orderId = parseWith(orderIdSchema, ctx.params.orderId, 'order id', ['orderId']);
-    const order = await orders.get(orderId);
-    if (!order || (order.customerId !== caller.sub && !caller.isStaff)) {
-      throw new ApiError(404, 'Order not found', [{ path: 'orderId', message: `No order ${orderId}` }]);
-    }
-    return json(200, order);
-  });
+  router.get(routerPath(ROUTES.order), async (ctx) => json(200, (await visibleOrder(ctx, orders)).order));
 
   router.post(routerPath(ROUTES.orders), async (ctx) => {
     const caller = callerOf(ctx);
