@@ -16,7 +16,7 @@ import { auth } from './auth/resource.ts';
 import { acknowledgeNagFindings } from './cloud/nag.ts';
 import { OrdersCloud } from './cloud/orders-cloud.ts';
 import { readDeploySettings } from './cloud/settings.ts';
-import { ApiTraceSampling } from './cloud/tracing.ts';
+import { TraceSampling } from './cloud/tracing.ts';
 import { appServer } from './functions/app-server/resource.ts';
 import { orderStarter } from './functions/order-starter/resource.ts';
 import { processOrder } from './functions/process-order/resource.ts';
@@ -61,7 +61,7 @@ export const cloud = new OrdersCloud(ordersStack, 'OrdersCloud', {
 });
 
 configureFunctions(functions, deploymentName);
-export const apiTraceSampling = new ApiTraceSampling(ordersStack, 'ApiTraceSampling', { api: cloud.api });
+export const traceSampling = new TraceSampling(ordersStack, 'TraceSampling', { api: cloud.api, stateMachine: cloud.stateMachine });
 
 acknowledgeNagFindings(backend.stack, ordersStack, cloud, functions);
 acknowledgeAuthNagFindings(backend.auth, cloud);

@@ -8,11 +8,15 @@
  *   lambdaArchitecture    arm64 when the functions are configured ARM_64, else x86_64
  *   apiAccessLogFormat    the stage's AccessLogFormat factory (e.g. jsonWithStandardFields)
  *   xraySampling          a CfnSamplingRule's reservoir and fixed rate, else X-Ray's default rule
+ *   workflowSampling      the same rule when it is also matched to the state machine, else the default
+ *   functionTracing       each function's X-Ray mode (Active | PassThrough), from settings.ts FUNCTIONS
+ *   lambdaSystemLogLevel  Lambda's own log lines kept (INFO keeps START/REPORT), settings.ts FUNCTION_LOGGING
  *
  * A synthesis would be exact but takes a minute and ~25 MB; these are plain source reads.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { FUNCTION_LOGGING, FUNCTIONS } from '../amplify/server/settings.ts';
 
 export interface CloudConfig {
   workflowType: 'STANDARD' | 'EXPRESS';
@@ -21,6 +25,12 @@ export interface CloudConfig {
   lambdaArchitecture: 'arm64' | 'x86_64';
   apiAccessLogFormat: string | undefined;
   xraySampling: { reservoirPerSecond: number; fixedRate: number; rule: string };
+  /** The rule Step Functions samples executions by when their starter sends no sampled header. */
+  workflowSampling: { reservoirPerSecond: number; fixedRate: number; rule: string };
+  /** Each function's X-Ray tracing mode, by function name. */
+  functionTracing: Record<string, 'Active' | 'PassThrough'>;
+  /** The functions' system log level: INFO writes Lambda's START/END/REPORT lines, WARN drops them. */
+  lambdaSystemLogLevel: 'DEBUG' | 'INFO' | 'WARN';
   /** Where each value came from: `file` or `default`/`env`. */
   sources: Record<string, string>;
 }
@@ -99,8 +109,12 @@ export function readCloudConfig(root: string, env: NodeJS.ProcessEnv = process.e
     if (reservoir && rate) xraySampling = { reservoirPerSecond: Number(reservoir[1]), fixedRate: Number(rate[1]), rule: `CfnSamplingRule in ${rule.file}` };
   }
   sources.xraySampling = rule ? rule.file : 'none configured: X-Ray default rule';
+  const workflowSampling = rule && /AWS::StepFunctions::StateMachine/.test(rule.text) ? xraySampling : XRAY_DEFAULT_SAMPLING;
+  const functionTracing = Object.fromEntries(Object.values(FUNCTIONS).map((f) => [f.name, f.tracing]));
+  sources.functionTracing = 'amplify/server/settings.ts';
+  const lambdaSystemLogLevel = FUNCTION_LOGGING.systemLevel;
 
-  return { workflowType, workflowLogLevel, workflowIncludesExecutionData, lambdaArchitecture, apiAccessLogFormat, xraySampling, sources };
+  return { workflowType, workflowLogLevel, workflowIncludesExecutionData, lambdaArchitecture, apiAccessLogFormat, xraySampling, workflowSampling, functionTracing, lambdaSystemLogLevel, sources };
 }
 
 /**

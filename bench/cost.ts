@@ -4,7 +4,7 @@
  * (cloud-config.ts: Standard or Express workflow, Lambda architecture, workflow log level, X-Ray
  * sampling). Every line is `counted quantity per order x unit price x 100,000`.
  */
-import { FUNCTIONS } from '../amplify/server/settings.ts';
+import { FUNCTION_LOGGING, FUNCTIONS } from '../amplify/server/settings.ts';
 import { PRICE_LIST, PRICES, PRICES_DATE, PRICES_REGION, PRICES_SOURCE } from './aws-prices.ts';
 import type { CloudConfig } from './cloud-config.ts';
 import type { CostCounts } from './cost-scenario.ts';
@@ -176,10 +176,16 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   const overhead = PRICES.cloudWatchLogsEventOverheadBytes;
   const handlerBytes = Object.values(c.logs).reduce((s, l) => s + l.bytes + l.events * overhead, 0);
   const handlerEvents = Object.values(c.logs).reduce((s, l) => s + l.events, 0);
-  add('CloudWatch Logs', `Lambda handler logs at INFO (${(handlerEvents / n).toFixed(1)} lines/order, measured)`, handlerBytes / GB, PRICES.cloudWatchLogsIngestGb);
+  add('CloudWatch Logs', `Lambda handler logs at ${FUNCTION_LOGGING.applicationLevel} (${(handlerEvents / n).toFixed(1)} lines/order, measured)`, handlerBytes / GB, PRICES.cloudWatchLogsIngestGb);
   const allInvocations = invocations.reduce((s, [, v]) => s + v, 0);
-  const platformBytes = lambdaPlatformLines(true).reduce((s, l) => s + Buffer.byteLength(l) + overhead, 0);
-  add('CloudWatch Logs', `Lambda START/END/REPORT lines (${(allInvocations / n).toFixed(2)} invocations/order)`, (allInvocations * platformBytes) / GB, PRICES.cloudWatchLogsIngestGb);
+  // Lambda's own lines per invocation: INFO (its default) writes them, WARN drops them.
+  const platformBytes = deployment.lambdaSystemLogLevel === 'WARN' ? 0 : lambdaPlatformLines(true).reduce((s, l) => s + Buffer.byteLength(l) + overhead, 0);
+  add(
+    'CloudWatch Logs',
+    `Lambda START/END/REPORT lines (${(allInvocations / n).toFixed(2)} invocations/order, system log level ${deployment.lambdaSystemLogLevel}${platformBytes === 0 ? ': none written' : ''})`,
+    (allInvocations * platformBytes) / GB,
+    PRICES.cloudWatchLogsIngestGb,
+  );
   if (options.accessLogLineBytes > 0) {
     add('CloudWatch Logs', `API access log (${deployment.apiAccessLogFormat}, ${options.accessLogLineBytes} B/request)`, (apiRequests * (options.accessLogLineBytes + overhead)) / GB, PRICES.cloudWatchLogsIngestGb);
   }
@@ -188,24 +194,38 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   const ingestedGb = lines.filter((l) => l.service === 'CloudWatch Logs').reduce((s, l) => s + l.perOrder * n, 0);
   add('CloudWatch Logs', 'storage, 1-month retention (uncompressed: an upper bound)', ingestedGb, PRICES.cloudWatchLogsStorageGbMonth);
 
-  // ---- X-Ray: one trace per request that starts one; Step Functions and the functions it calls
-  // join their caller's trace. API Gateway decides for each request by the account's sampling rules
-  // (the backend's CfnSamplingRule, else X-Ray's default rule). Lambda decides for the traces it
-  // starts itself (order-starter's SQS batches, scheduled invocations) by its own fixed rule, which
-  // no sampling rule changes: at this volume it records all of them.
+  // ---- X-Ray: one trace per request that starts one; the services and functions it reaches join it.
+  // API Gateway decides for each request by the account's sampling rules (the backend's
+  // CfnSamplingRule, else X-Ray's default rule). A function in Active mode decides for the
+  // invocations that arrive without a decision (order-starter's SQS batches, the scheduled delivery
+  // confirmations) by Lambda's own fixed rule, which no sampling rule changes: at this volume it
+  // records all of them. In PassThrough mode (`deployment.functionTracing`) it starts none. Step Functions
+  // decides for each execution started without a sampled header by the account's rules: counted
+  // for every execution when order-starter is PassThrough (an upper bound: an execution whose
+  // starter was part of a sampled trace joins that one instead).
   const apiRate = ((apiRequests / n) * ORDERS_PER_MONTH) / SECONDS_PER_MONTH;
   const apiShare = sampledShare(apiRate, deployment.xraySampling);
   add('X-Ray', `API traces recorded (${(apiRequests / n).toFixed(2)} requests/order x ${(apiShare * 100).toFixed(1)}% sampled: ${deployment.xraySampling.rule})`, apiRequests * apiShare, PRICES.xrayTraceRecorded);
-  const lambdaRoots = batches + scheduledInvocations;
+  const active = (fn: keyof typeof FUNCTIONS) => deployment.functionTracing[FUNCTIONS[fn].name] !== 'PassThrough';
+  const lambdaRoots = (active('orderStarter') ? batches : 0) + (active('processOrder') ? scheduledInvocations : 0);
   const lambdaRate = ((lambdaRoots / n) * ORDERS_PER_MONTH) / SECONDS_PER_MONTH;
   const lambdaShare = sampledShare(lambdaRate, LAMBDA_SAMPLING);
   add(
     'X-Ray',
-    `Lambda-started traces recorded (${(batches / n).toFixed(2)} SQS batches + ${(scheduledInvocations / n).toFixed(2)} scheduled invocations/order x ${(lambdaShare * 100).toFixed(0)}%: Lambda's fixed rule)`,
+    `Lambda-started traces recorded (${active('orderStarter') ? `${(batches / n).toFixed(2)} SQS batches` : 'none from order-starter (PassThrough)'} + ${active('processOrder') ? `${(scheduledInvocations / n).toFixed(2)} scheduled invocations/order` : 'none from the schedules (process-order PassThrough)'} x ${(lambdaShare * 100).toFixed(0)}%: Lambda's fixed rule)`,
     lambdaRoots * lambdaShare,
     PRICES.xrayTraceRecorded,
   );
-  const roots = apiRequests + lambdaRoots;
+  const workflowRoots = active('orderStarter') ? 0 : executions;
+  const workflowRate = ((workflowRoots / n) * ORDERS_PER_MONTH) / SECONDS_PER_MONTH;
+  const workflowShare = sampledShare(workflowRate, deployment.workflowSampling);
+  add(
+    'X-Ray',
+    `workflow-started traces recorded (${(workflowRoots / n).toFixed(2)} executions/order x ${(workflowShare * 100).toFixed(1)}%: ${deployment.workflowSampling.rule})`,
+    workflowRoots * workflowShare,
+    PRICES.xrayTraceRecorded,
+  );
+  const roots = apiRequests + lambdaRoots + workflowRoots;
 
   const total = lines.reduce((s, l) => s + l.per100kUSD, 0);
   const byService: Record<string, number> = {};
@@ -213,7 +233,7 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
 
   // ---- Free tiers (ignored by the headline: they are per account and shared with other workloads).
   const schedulerUsd = byService['EventBridge Scheduler'] ?? 0;
-  const tracesPerMonth = ((apiRequests * apiShare + lambdaRoots * lambdaShare) / n) * ORDERS_PER_MONTH;
+  const tracesPerMonth = ((apiRequests * apiShare + lambdaRoots * lambdaShare + workflowRoots * workflowShare) / n) * ORDERS_PER_MONTH;
   const xrayFree = Math.min(tracesPerMonth, PRICES.xrayFreeTracesPerMonth) * PRICES.xrayTraceRecorded;
   const schedulerFree = (scheduledInvocations / n) * ORDERS_PER_MONTH <= PRICES.schedulerFreeInvocationsPerMonth ? schedulerUsd : 0;
 
@@ -226,16 +246,19 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     where: 'backend (amplify/cloud/tracing.ts): the bench reads the rule from there',
     savesPer100kUSD: apiTracesUsd - apiRequests * sampledShare(apiRate, leanRule) * PRICES.xrayTraceRecorded * (ORDERS_PER_MONTH / n),
   });
-  // PassThrough: Lambda records a trace only when its caller's header says sampled. The queue's
-  // messages carry the API request's decision (SQS's AWSTraceHeader); the Scheduler sends none.
+  // PassThrough: Lambda records a trace only when its caller's header says sampled (0 once pulled).
   const lambdaTracesUsd = lines.find((l) => l.what.startsWith('Lambda-started traces'))?.per100kUSD ?? 0;
   levers.push({
-    name: "Lambda tracing PassThrough on order-starter and the scheduled function: their traces follow the API request's sampling decision",
-    where: 'backend (amplify/cloud/functions.ts tracingConfig)',
-    savesPer100kUSD: lambdaTracesUsd - batches * apiShare * PRICES.xrayTraceRecorded * (ORDERS_PER_MONTH / n),
+    name: "Lambda tracing PassThrough on order-starter and process-order: no traces of their own, only as part of a sampled one",
+    where: 'backend (amplify/server/settings.ts FUNCTIONS tracing)',
+    savesPer100kUSD: lambdaTracesUsd - executions * sampledShare(((executions / n) * ORDERS_PER_MONTH) / SECONDS_PER_MONTH, leanRule) * PRICES.xrayTraceRecorded * (ORDERS_PER_MONTH / n),
   });
-  const handlerLogUsd = lines.find((l) => l.what.startsWith('Lambda handler logs'))?.per100kUSD ?? 0;
-  levers.push({ name: 'Lambda log level WARN in the cloud (POWERTOOLS_LOG_LEVEL): drops the INFO lines', where: 'backend (function environment)', savesPer100kUSD: handlerLogUsd * (1 + PRICES.cloudWatchLogsStorageGbMonth / PRICES.cloudWatchLogsIngestGb) });
+  const platformUsd = lines.find((l) => l.what.startsWith('Lambda START/END/REPORT'))?.per100kUSD ?? 0;
+  levers.push({
+    name: "Lambda's system log level WARN (JSON log format): drops the START/END/REPORT lines of every invocation",
+    where: 'backend (amplify/server/settings.ts FUNCTION_LOGGING)',
+    savesPer100kUSD: platformUsd * (1 + PRICES.cloudWatchLogsStorageGbMonth / PRICES.cloudWatchLogsIngestGb),
+  });
   const restUsd = byService['API Gateway'] ?? 0;
   levers.push({
     name: 'HTTP API instead of REST ($1.00 instead of $3.50 per million requests)',
@@ -284,10 +307,10 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
       'Express duration: each execution\'s local wall time rounded up to 100 ms at the 64 MB minimum (local retry waits are shortened, so a run with retries under-counts them).',
       'DynamoDB: every write priced at the larger of its before/after item, every index entry it puts, moves (2 writes), rewrites or deletes at the projected size (write-ledger.ts); reads at the size of the item read; refused conditional writes cost their item size.',
       'SQS: the event source is approximated by one ReceiveMessage and one DeleteMessageBatch per order-starter batch; idle long polls (a fixed ~$0.26 a month) are not per order.',
-      "CloudWatch Logs: the handlers' log lines as the local run wrote them at INFO (Powertools' default; the cloud sets no level), Lambda's START/END/REPORT lines per invocation, one access log line per API request in the stage's format, the workflow's history events at its log level; 26 bytes per event; EMF metric lines are not counted (metrics are disabled locally; one line per POST, ~$0.001).",
-      `X-Ray: API requests at ${apiRate.toFixed(2)}/s (100,000 orders spread over a month) under ${deployment.xraySampling.rule}: ${(apiShare * 100).toFixed(1)}% recorded; Lambda-started traces (SQS batches, scheduled invocations) at ${lambdaRate.toFixed(3)}/s under Lambda's fixed rule (1/s + 5%, not configurable): ${(lambdaShare * 100).toFixed(0)}% recorded. Step Functions and the functions it calls join their caller's trace.`,
+      `CloudWatch Logs: the handlers' log lines as the local run wrote them at ${FUNCTION_LOGGING.applicationLevel} (the functions' application log level in the cloud, settings.ts FUNCTION_LOGGING), Lambda's START/END/REPORT lines per invocation unless its system log level is WARN, one access log line per API request in the stage's format, the workflow's history events at its log level; 26 bytes per event; EMF metric lines are not counted (metrics are disabled locally; one line per POST, ~$0.001).`,
+      `X-Ray: API requests at ${apiRate.toFixed(2)}/s (100,000 orders spread over a month) under ${deployment.xraySampling.rule}: ${(apiShare * 100).toFixed(1)}% recorded; Lambda-started traces (SQS batches, scheduled invocations of functions in Active mode) at ${lambdaRate.toFixed(3)}/s under Lambda's fixed rule (1/s + 5%, not configurable): ${(lambdaShare * 100).toFixed(0)}% recorded; workflow executions started without a sampled header at ${workflowRate.toFixed(3)}/s under ${deployment.workflowSampling.rule}: ${(workflowShare * 100).toFixed(1)}%. The functions a trace reaches join it.`,
       `Free tiers are ignored in the headline (they are per account). With them (a new account): X-Ray's first 100,000 traces a month and Scheduler's first 14 million invocations are free: $${(total - xrayFree - schedulerFree).toFixed(2)}.`,
-      'Not included: CloudFront/S3 for the storefront, CloudWatch metrics/alarms (fixed per month), data transfer, table storage and backups, the recovery schedule (fixed per month).',
+      'Not included: CloudFront/S3 for the storefront, CloudWatch metrics/alarms (fixed per month), data transfer, table storage and backups, the recovery schedule (fixed per month), Cognito (billed per monthly active user, not per request: the checkout reads and saves the customer\'s details there, src/lib/saved-checkout.ts).',
     ],
     counts: c,
   };

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { FINAL_STATUSES } from '../amplify/domain/order-rules.ts';
-import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/server/settings.ts';
+import { DEFAULT_PAYMENT_SUCCESS_RATE, FUNCTION_LOGGING } from '../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { pausePolling, resumePolling } from '../local/queue-poller.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
@@ -45,9 +45,9 @@ const mode = process.argv[2] === 'cost' ? 'cost' : 'speed';
 const send = (reply: ChildReply) => process.send?.(reply);
 const dataDir = mkdtempSync(path.join(tmpdir(), `orders-bench-${mode}-`));
 
-// Speed: quiet handlers. Cost: the level the functions log at in the cloud, where none is set
-// (amplify/functions/*/resource.ts), so Powertools' default INFO: the log bytes are priced.
-process.env.POWERTOOLS_LOG_LEVEL = mode === 'cost' ? 'INFO' : 'ERROR';
+// Speed: quiet handlers. Cost: the level the functions log at in the cloud (FUNCTION_LOGGING,
+// amplify/cloud/functions.ts): the log bytes are priced.
+process.env.POWERTOOLS_LOG_LEVEL = mode === 'cost' ? FUNCTION_LOGGING.applicationLevel : 'ERROR';
 
 async function main(): Promise<void> {
   const stack: LocalStack = await startLocalStack({

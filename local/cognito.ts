@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { PASSWORD_POLICY, SIGN_IN_FLOW, STAFF_GROUP } from '../amplify/domain/auth.ts';
+import { PASSWORD_POLICY, SAVED_CHECKOUT, SIGN_IN_FLOW, STAFF_GROUP } from '../amplify/domain/auth.ts';
 import { LOCAL_REGION } from './aws.ts';
 import { isLoopbackHost, prependGuard, type Log } from './http-guard.ts';
 
@@ -249,6 +249,8 @@ async function ensurePool(call: Call): Promise<{ userPoolId: string; clientId: s
       PoolName: LOCAL_USER_POOL.poolName,
       UsernameAttributes: ['email'],
       AutoVerifiedAttributes: ['email'],
+      // The saved checkout details (amplify/auth/resource.ts); cognito-local adds the `custom:` prefix.
+      Schema: [{ Name: SAVED_CHECKOUT.attributeName, AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MaxLength: String(SAVED_CHECKOUT.maxLength) } }],
     });
     userPoolId = UserPool.Id;
     await call('CreateGroup', { UserPoolId: userPoolId, GroupName: STAFF_GROUP, Description: 'Store staff: see every order', Precedence: 0 });

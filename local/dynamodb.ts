@@ -5,6 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../amplify/server/settings.ts';
 import { answerClientErrors, containRequestErrors, guardAwsEndpoint, type Log } from './http-guard.ts';
 
+/** An index's projection as CreateTable takes it, from its definition in `ORDERS_TABLE`. */
+function projection(index: { projection: { type: 'KEYS_ONLY' } | { type: 'INCLUDE'; attributes: readonly string[] } }) {
+  const { projection: p } = index;
+  return p.type === 'INCLUDE' ? { ProjectionType: p.type, NonKeyAttributes: [...p.attributes] } : { ProjectionType: p.type };
+}
+
 /** The table definitions, as CreateTable input, built from the shared names and keys. */
 export const LOCAL_TABLES: CreateTableCommandInput[] = [
   {
@@ -27,7 +33,7 @@ export const LOCAL_TABLES: CreateTableCommandInput[] = [
           { AttributeName: ORDERS_TABLE.customerIndex.partitionKey, KeyType: 'HASH' },
           { AttributeName: ORDERS_TABLE.customerIndex.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: projection(ORDERS_TABLE.customerIndex),
       },
       {
         IndexName: ORDERS_TABLE.openOrdersIndex.name,
@@ -35,7 +41,7 @@ export const LOCAL_TABLES: CreateTableCommandInput[] = [
           { AttributeName: ORDERS_TABLE.openOrdersIndex.partitionKey, KeyType: 'HASH' },
           { AttributeName: ORDERS_TABLE.openOrdersIndex.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
+        Projection: projection(ORDERS_TABLE.openOrdersIndex),
       },
       {
         IndexName: ORDERS_TABLE.statusIndex.name,
@@ -43,12 +49,12 @@ export const LOCAL_TABLES: CreateTableCommandInput[] = [
           { AttributeName: ORDERS_TABLE.statusIndex.partitionKey, KeyType: 'HASH' },
           { AttributeName: ORDERS_TABLE.statusIndex.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: projection(ORDERS_TABLE.statusIndex),
       },
       {
         IndexName: ORDERS_TABLE.orderNumberIndex.name,
         KeySchema: [{ AttributeName: ORDERS_TABLE.orderNumberIndex.partitionKey, KeyType: 'HASH' }],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
+        Projection: projection(ORDERS_TABLE.orderNumberIndex),
       },
     ],
   },

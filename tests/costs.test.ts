@@ -138,6 +138,9 @@ const deployment = (over: Partial<CloudConfig> = {}): CloudConfig => ({
   lambdaArchitecture: 'x86_64',
   apiAccessLogFormat: 'jsonWithStandardFields',
   xraySampling: XRAY_DEFAULT_SAMPLING,
+  workflowSampling: XRAY_DEFAULT_SAMPLING,
+  functionTracing: {},
+  lambdaSystemLogLevel: 'INFO',
   sources: {},
   ...over,
 });
@@ -237,6 +240,12 @@ describe('cost model', () => {
     expect(line(f, 'CloudWatch Logs', 'Lambda handler logs').perOrder).toBeCloseTo((12_000 + 30_000 + 57 * 26) / 1024 ** 3 / 10, 15);
     const platform = lambdaPlatformLines(true).reduce((s, l) => s + Buffer.byteLength(l) + 26, 0);
     expect(line(f, 'CloudWatch Logs', 'Lambda START').perOrder).toBeCloseTo((93 * platform) / 1024 ** 3 / 10, 15);
+    // At system log level WARN Lambda writes none of them, and the lever that says so is gone.
+    const warn = computeCost(counts(), deployment({ lambdaSystemLogLevel: 'WARN' }), options);
+    expect(line(warn, 'CloudWatch Logs', 'Lambda START').perOrder).toBe(0);
+    const systemLever = (x: typeof f) => x.levers.find((l) => l.name.startsWith("Lambda's system log level WARN"));
+    expect(systemLever(f)?.savesPer100kUSD).toBeCloseTo(line(f, 'CloudWatch Logs', 'Lambda START').per100kUSD * (1 + 0.03 / 0.5), 9);
+    expect(systemLever(warn)).toBeUndefined();
     const c = counts();
     const all = workflowLogEvents(c, deployment({ workflowLogLevel: 'ALL' }), 0);
     const error = workflowLogEvents(c, deployment({ workflowLogLevel: 'ERROR' }), 0);
@@ -255,8 +264,9 @@ describe('cost model', () => {
     const f = computeCost(counts(), deployment(), options);
     // 5 API requests an order (~0.19/s at 100,000 orders a month): all under the default rule's reservoir.
     expect(line(f, 'X-Ray', 'API traces').per100kUSD).toBeCloseTo((50 / 10) * trace, 9);
-    // 6 order-starter batches (Standard: no scheduled invocations).
+    // 6 order-starter batches (Standard: no scheduled invocations); executions join their trace.
     expect(line(f, 'X-Ray', 'Lambda-started traces').per100kUSD).toBeCloseTo((6 / 10) * trace, 9);
+    expect(line(f, 'X-Ray', 'workflow-started traces').per100kUSD).toBe(0);
     const rule = { reservoirPerSecond: 0, fixedRate: 0.05, rule: 'test' };
     const lean = computeCost(counts(), deployment({ xraySampling: rule }), options);
     expect(line(lean, 'X-Ray', 'API traces').per100kUSD).toBeCloseTo((50 / 10) * 0.05 * trace, 9);
@@ -268,9 +278,20 @@ describe('cost model', () => {
     const ruleLever = (x: typeof f) => x.levers.find((l) => l.name.startsWith('X-Ray sampling rule'));
     expect(ruleLever(f)?.savesPer100kUSD).toBeCloseTo((50 / 10) * 0.95 * trace, 9);
     expect(ruleLever(lean)).toBeUndefined();
-    // PassThrough: batches follow the API's 5% decision, scheduled invocations are not traced.
-    const passThrough = express.levers.find((l) => l.name.startsWith('Lambda tracing PassThrough'));
-    expect(passThrough?.savesPer100kUSD).toBeCloseTo(((6 + 9) / 10) * trace - (6 / 10) * 0.05 * trace, 9);
+    // PassThrough: no Lambda-started traces; the 10 executions are sampled by Step Functions at 5%.
+    const passThroughLever = express.levers.find((l) => l.name.startsWith('Lambda tracing PassThrough'));
+    expect(passThroughLever?.savesPer100kUSD).toBeCloseTo(((6 + 9) / 10) * trace - (10 / 10) * 0.05 * trace, 9);
+    const passThrough = computeCost(
+      counts(),
+      deployment({ workflowType: 'EXPRESS', xraySampling: rule, workflowSampling: rule, functionTracing: { 'order-starter': 'PassThrough', 'process-order': 'PassThrough' } }),
+      options,
+    );
+    expect(line(passThrough, 'X-Ray', 'Lambda-started traces').per100kUSD).toBe(0);
+    expect(line(passThrough, 'X-Ray', 'workflow-started traces').per100kUSD).toBeCloseTo((10 / 10) * 0.05 * trace, 9);
+    expect(passThrough.levers.find((l) => l.name.startsWith('Lambda tracing PassThrough'))).toBeUndefined();
+    // Without a rule for the state machine, Step Functions samples by X-Ray's default rule (all, here).
+    const noWorkflowRule = computeCost(counts(), deployment({ workflowType: 'EXPRESS', functionTracing: { 'order-starter': 'PassThrough' } }), options);
+    expect(line(noWorkflowRule, 'X-Ray', 'workflow-started traces').per100kUSD).toBeCloseTo((10 / 10) * trace, 9);
     expect(express.withLeversPer100kUSD).toBeCloseTo(express.per100kOrdersUSD - express.levers.reduce((s, l) => s + l.savesPer100kUSD, 0), 9);
   });
 

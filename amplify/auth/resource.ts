@@ -5,7 +5,7 @@
  * plays this pool (local/cognito.ts).
  */
 import { defineAuth } from '@aws-amplify/backend';
-import { STAFF_GROUP } from '../domain/auth.ts';
+import { SAVED_CHECKOUT, STAFF_GROUP } from '../domain/auth.ts';
 
 export const auth = defineAuth({
   loginWith: {
@@ -14,6 +14,11 @@ export const auth = defineAuth({
       verificationEmailSubject: 'Your verification code',
       verificationEmailBody: (createCode) => `Your verification code is ${createCode()}.`,
     },
+  },
+  // The saved checkout details (name, address, payment method of the last order), read and written by
+  // the signed-in customer from the storefront (SAVED_CHECKOUT).
+  userAttributes: {
+    [SAVED_CHECKOUT.attribute]: { dataType: 'String', mutable: true, maxLen: SAVED_CHECKOUT.maxLength },
   },
   groups: [STAFF_GROUP],
 });

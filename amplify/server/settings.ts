@@ -10,10 +10,17 @@ export const ORDERS_TABLE = {
   /** Local table name; in AWS the name is generated and passed in `ENV.ordersTable`. */
   localName: 'orders',
   partitionKey: 'orderId',
+  /**
+   * A customer's orders, newest first (`GET /orders`, the checkout's prefill). The index holds the
+   * keys and `status` (the list's filter); the list then reads the orders by id (BatchGetItem).
+   * Projecting whole orders would rewrite the index entry on every update of an order (each step
+   * records something): one write unit each time, for data the table already has.
+   */
   customerIndex: {
     name: 'CustomerIndex',
     partitionKey: 'customerId',
     sortKey: 'orderDate',
+    projection: { type: 'INCLUDE', attributes: ['status'] },
   },
   /**
    * A sparse index of the orders not yet in a final status, sorted by when their next step is due,
@@ -28,15 +35,18 @@ export const ORDERS_TABLE = {
     partitionKey: 'openMarker',
     sortKey: 'nextStepDueAt',
     marker: 'OPEN',
+    projection: { type: 'KEYS_ONLY' },
   },
   /**
    * Every order by status, newest first: the staff's filtered lists and the counts per status
-   * (`GET /orders` for staff) query it, one partition per status, never a Scan.
+   * (`GET /orders` for staff) query it, one partition per status, never a Scan. It holds the keys
+   * and `customerId` (a customer's counts filter on it); lists read the orders by id, as above.
    */
   statusIndex: {
     name: 'StatusDateIndex',
     partitionKey: 'status',
     sortKey: 'orderDate',
+    projection: { type: 'INCLUDE', attributes: ['customerId'] },
   },
   /**
    * Staff look an order up by the short number a customer reads out (`orderNumberOf`). Keys only:
@@ -45,6 +55,7 @@ export const ORDERS_TABLE = {
   orderNumberIndex: {
     name: 'OrderNumberIndex',
     partitionKey: 'orderNumber',
+    projection: { type: 'KEYS_ONLY' },
   },
 } as const;
 
@@ -87,18 +98,41 @@ export const NOTIFICATION_TOPIC = {
 /** The Amplify resource group (nested stack) holding the functions and every custom resource. */
 export const RESOURCE_GROUP = 'orders';
 
-/** Each function: its name, which is also its Powertools service name (logs, traces, metrics). */
+/**
+ * Each function: its name, which is also its Powertools service name (logs, traces, metrics), and
+ * its X-Ray tracing mode. `Active`: Lambda follows the caller's sampling decision and, when there
+ * is none, samples by its own fixed rule (the first request each second, then 5%), which at this
+ * store's volume records every invocation. `PassThrough`: Lambda records a trace only when the
+ * caller's header says sampled. order-starter (fed by the queue) and process-order (called by the
+ * workflow, and by the delivery schedules, which send no header) use PassThrough: they are traced
+ * as part of a trace their caller sampled (a workflow execution, under `amplify/cloud/tracing.ts`'s
+ * rule), and never start traces of their own.
+ */
 export const FUNCTIONS = {
-  appServer: { name: 'app-server', memoryMB: 128, timeoutSeconds: 30 },
-  orderStarter: { name: 'order-starter', memoryMB: 128, timeoutSeconds: 30 },
-  processOrder: { name: 'process-order', memoryMB: 128, timeoutSeconds: 30 },
+  appServer: { name: 'app-server', memoryMB: 128, timeoutSeconds: 30, tracing: 'Active' },
+  orderStarter: { name: 'order-starter', memoryMB: 128, timeoutSeconds: 30, tracing: 'PassThrough' },
+  processOrder: { name: 'process-order', memoryMB: 128, timeoutSeconds: 30, tracing: 'PassThrough' },
   /**
    * Scheduled recovery job. 120 s, well under the schedule interval so runs do not overlap; the
    * job stops starting new work `RECOVERY.stopBeforeTimeoutSeconds` before it, so it always ends
    * (and publishes its metrics) on its own; the next run continues.
    */
-  recoverOrders: { name: 'recover-orders', memoryMB: 128, timeoutSeconds: 120 },
+  recoverOrders: { name: 'recover-orders', memoryMB: 128, timeoutSeconds: 120, tracing: 'Active' },
 } as const;
+
+/**
+ * How the functions log in AWS (Lambda's logging configuration, set by amplify/cloud/functions.ts):
+ *   - JSON, the format Lambda's log-level filtering needs.
+ *   - Application logs at INFO and above. Powertools' metrics are log lines without a level, which
+ *     Lambda counts as INFO: a stricter level would drop them. The handlers log the happy path's
+ *     steps at DEBUG (each step's outcome is on the order and in the metrics), so a successful
+ *     order writes no application log line; warnings and errors are always logged.
+ *   - Lambda's own lines at WARN: the START and REPORT lines (INFO) it writes for every invocation
+ *     are dropped. Lambda's metrics (duration, errors, throttles) do not depend on them.
+ * The local stack and the bench's cost run use the same application level (POWERTOOLS_LOG_LEVEL).
+ * To follow each step of a deployed function, set its application log level to DEBUG.
+ */
+export const FUNCTION_LOGGING = { format: 'JSON', applicationLevel: 'INFO', systemLevel: 'WARN' } as const;
 
 /** The recovery job (`amplify/server/recovery.ts`): how often it runs, and when an order counts as stuck. */
 export const RECOVERY = {

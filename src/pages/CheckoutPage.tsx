@@ -1,6 +1,7 @@
 /**
  * Checkout: the form (`CheckoutForm`) beside the order summary; one order per Idempotency-Key.
- * A returning customer finds it filled in from their last order (address, payment method).
+ * A returning customer finds it filled in from their last order (address, payment method), saved
+ * on their account (src/lib/saved-checkout.ts).
  */
 import { Heading, Text } from '@aws-amplify/ui-react';
 import { useEffect, useState } from 'react';
@@ -9,10 +10,12 @@ import { CartLines } from '../components/CartLines.tsx';
 import { currentAccount } from '../auth/account.ts';
 import { CheckoutForm } from '../components/CheckoutForm.tsx';
 import { EmptyState, PageHeading } from '../components/common.tsx';
-import { createOrder, fetchOrders } from '../lib/api.ts';
-import { formFromOrder, type CheckoutForm as Form } from '../lib/checkout.ts';
+import { createOrder } from '../lib/api.ts';
+import type { CheckoutForm as Form } from '../lib/checkout.ts';
 import { getCustomerId, newIdempotencyKey } from '../lib/customer.ts';
 import { idempotencyKeyFor, rememberPendingOrder } from '../lib/pending-order.ts';
+import { handOverPlacedOrder } from '../lib/placed-order.ts';
+import { loadSavedCheckout, saveCheckout } from '../lib/saved-checkout.ts';
 import { href, navigate } from '../lib/router.ts';
 import { useCartLines } from '../lib/app-state.ts';
 
@@ -24,20 +27,25 @@ export default function CheckoutPage() {
   const [prefill, setPrefill] = useState<Partial<Form>>(() => (account?.name ? { customerName: account.name } : {}));
 
   useEffect(() => {
-    const controller = new AbortController();
-    fetchOrders({}, { limit: 1 }, { signal: controller.signal })
-      .then(({ orders: [last] }) => {
+    let current = true;
+    loadSavedCheckout()
+      .then((saved) => {
         // The e-mail is always the account's; the rest is where and how they ordered last time.
-        if (last) setPrefill(({ customerName }) => ({ ...formFromOrder(last), customerEmail: '', customerName: last.customerName || customerName }));
+        if (current) setPrefill(({ customerName }) => ({ ...saved, customerName: saved.customerName || customerName }));
       })
-      .catch(() => undefined); // Without it the form is simply empty.
-    return () => controller.abort();
+      .catch(() => undefined); // Without them the form is simply empty.
+    return () => {
+      current = false;
+    };
   }, []);
 
   const placeOrder = async (request: CreateOrderRequest) => {
     const order = await createOrder(request, idempotencyKeyFor(JSON.stringify(request), newIdempotencyKey));
     // The cart stays until the payment is confirmed (see pending-order.ts): a decline keeps it.
     rememberPendingOrder(order.orderId);
+    // For the next checkout, on any device; an order never waits for (or fails on) this.
+    void saveCheckout(request).catch(() => undefined);
+    handOverPlacedOrder(order);
     navigate(href.order(order.orderId));
   };
 

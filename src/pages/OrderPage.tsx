@@ -14,15 +14,16 @@ import { href, navigate } from '../lib/router.ts';
 import { PAYMENT_METHOD_LABELS, STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
 import { formFromOrder } from '../lib/checkout.ts';
 import { CHECKOUT_FORM_KEY, settlePendingOrder } from '../lib/pending-order.ts';
+import { placedOrder } from '../lib/placed-order.ts';
 import { cartState } from '../lib/app-state.ts';
-import { keepsPolling, pollDelay } from '../lib/timeline.ts';
+import { FIRST_POLL_AFTER_CHECKOUT_MS, keepsPolling, pollDelay } from '../lib/timeline.ts';
 
 const formatDate = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long' }).format(new Date(iso));
 const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
 /** Polls `GET /orders/{id}`: 1 s, then 1.5x longer each time nothing changed (max 10 s), until shipped or final (`keepsPolling`). */
 function useLiveOrder(orderId: string) {
-  const [order, setOrder] = useState<Order>();
+  const [order, setOrder] = useState<Order | undefined>(() => placedOrder(orderId));
   const [error, setError] = useState<StoreError>();
   const [retry, setRetry] = useState(0);
   const lastStatus = useRef<string>();
@@ -54,7 +55,13 @@ function useLiveOrder(orderId: string) {
       }
       timer = setTimeout(() => void tick(), pollDelay(attempt++));
     };
-    void tick();
+    // Just placed at checkout: the POST's answer is shown, and the first GET waits for the workflow.
+    const placed = placedOrder(orderId);
+    if (placed) {
+      setOrder(placed);
+      lastStatus.current = placed.status;
+      timer = setTimeout(() => void tick(), FIRST_POLL_AFTER_CHECKOUT_MS);
+    } else void tick();
     return stop;
   }, [orderId, retry]);
   /** An answer from elsewhere (the cancel): once final, a poll still in flight must not bring back the old status. */

@@ -97,8 +97,12 @@ describe('functions', () => {
     expect(props.Timeout).toBe(FUNCTIONS[key].timeoutSeconds);
     expect(props.Timeout).toBe(expectedTimeout[key]);
     const env = Object.keys(props.Environment.Variables).filter((k) => k !== 'AMPLIFY_SSM_ENV_CONFIG');
-    expect(env.sort()).toEqual([...expectedEnv[key], 'POWERTOOLS_SERVICE_NAME', ENV.deploymentName].sort());
+    expect(env.sort()).toEqual([...expectedEnv[key], 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', ENV.deploymentName].sort());
     expect(props.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(FUNCTIONS[key].name);
+    // JSON logs; application lines from INFO (Powertools' metrics have no level: INFO); Lambda's
+    // own START/END/REPORT lines (INFO) dropped; the retention's log group kept.
+    expect(props.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN', LogGroup: expect.anything() });
+    expect(props.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('INFO');
   });
 
   it('wires each environment variable to the right resource', () => {
@@ -314,7 +318,8 @@ describe('DynamoDB', () => {
             { AttributeName: 'customerId', KeyType: 'HASH' },
             { AttributeName: 'orderDate', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          // Keys and the list's filter: an order's updates do not rewrite the entry (lists read by id).
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status'] },
         },
         {
           IndexName: 'OpenOrdersDueIndex',
@@ -330,7 +335,8 @@ describe('DynamoDB', () => {
             { AttributeName: 'status', KeyType: 'HASH' },
             { AttributeName: 'orderDate', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          // Keys and a customer's counts filter.
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['customerId'] },
         },
         {
           IndexName: 'OrderNumberIndex',
@@ -720,7 +726,7 @@ describe('local runtime and template agree', () => {
     expect(orders.KeySchema).toEqual([{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }]);
     // Exactly the indexes (names, keys, projections) the local runtime creates.
     const localOrders = LOCAL_TABLES.find((t) => t.TableName === ORDERS_TABLE.localName)!;
-    const shape = (g: Json) => ({ name: g.IndexName, keys: g.KeySchema, projection: g.Projection.ProjectionType });
+    const shape = (g: Json) => ({ name: g.IndexName, keys: g.KeySchema, projection: g.Projection });
     expect(orders.GlobalSecondaryIndexes.map(shape)).toEqual(localOrders.GlobalSecondaryIndexes!.map(shape));
     expect(orders.GlobalSecondaryIndexes.map((g: Json) => g.IndexName)).toEqual([
       ORDERS_TABLE.customerIndex.name,
@@ -845,11 +851,23 @@ describe('accounts: the Cognito authorizer, and the local one agrees', () => {
       UsernameAttributes: ['email'],
       AutoVerifiedAttributes: ['email'],
       VerificationMessageTemplate: Match.objectLike({ DefaultEmailOption: 'CONFIRM_WITH_CODE' }),
+      // The saved checkout details (src/lib/saved-checkout.ts): a mutable custom string of at most
+      // 2,048 characters, Cognito's limit. Cognito adds the `custom:` prefix.
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'checkout', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MaxLength: '2048' } }),
+      ]),
     });
     auth.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: STAFF_GROUP });
     auth.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       ExplicitAuthFlows: Match.arrayWith([`ALLOW_${SIGN_IN_FLOW}`, 'ALLOW_REFRESH_TOKEN_AUTH']),
     });
+    // The signed-in customer may read and write the saved checkout details (no list: every attribute).
+    for (const client of Object.values(auth.findResources('AWS::Cognito::UserPoolClient'))) {
+      for (const list of ['ReadAttributes', 'WriteAttributes']) {
+        const names = client.Properties[list] as string[] | undefined;
+        if (names) expect(names).toContain('custom:checkout');
+      }
+    }
     auth.hasResourceProperties('AWS::Cognito::IdentityPool', { AllowUnauthenticatedIdentities: false });
   });
 
@@ -894,27 +912,24 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 describe('X-Ray sampling', () => {
-  it("records 5% of this deployment's API requests, no reservoir, and the cost model prices that rule", async () => {
-    const { API_TRACE_SAMPLING } = await import('../../amplify/cloud/tracing.ts');
+  it("records 5% of this deployment's API requests and workflow executions, no reservoir, and the cost model prices that rule", async () => {
     const { readCloudConfig } = await import('../../bench/cloud-config.ts');
-    const rules = ofType('AWS::XRay::SamplingRule');
-    expect(rules).toHaveLength(1);
-    const rule = rules[0]![1].Properties.SamplingRule as Json;
-    expect(rule).toMatchObject({
-      ReservoirSize: 0,
-      FixedRate: 0.05,
-      Priority: 1000,
-      // The API's name carries the deployment's stack name (a token, resolved as in the template).
+    const rules = ofType('AWS::XRay::SamplingRule').map(([, r]) => r.Properties.SamplingRule as Json);
+    expect(rules.map((r) => r.ServiceType).sort()).toEqual(['AWS::ApiGateway::Stage', 'AWS::StepFunctions::StateMachine']);
+    const common = { ReservoirSize: 0, FixedRate: 0.05, Priority: 1000, HTTPMethod: '*', URLPath: '*', Version: 1 };
+    // The names carry the deployment's stack name (tokens, resolved as in the template).
+    expect(rules.find((r) => r.ServiceType === 'AWS::ApiGateway::Stage')).toMatchObject({
+      ...common,
       ServiceName: mod.ordersStack.resolve(`${mod.cloud.api.restApiName}/${mod.cloud.api.deploymentStage.stageName}`),
-      ServiceType: 'AWS::ApiGateway::Stage',
-      HTTPMethod: '*',
-      URLPath: '*',
-      Version: 1,
     });
-    // Account-wide names: at most 32 characters, from this deployment's construct path.
-    expect(rule.RuleName.length).toBeLessThanOrEqual(32);
-    expect(API_TRACE_SAMPLING).toEqual({ reservoirSize: rule.ReservoirSize, fixedRate: rule.FixedRate });
-    expect(readCloudConfig(PROJECT_ROOT, {}).xraySampling).toMatchObject({ reservoirPerSecond: rule.ReservoirSize, fixedRate: rule.FixedRate });
+    expect(rules.find((r) => r.ServiceType === 'AWS::StepFunctions::StateMachine')).toMatchObject({
+      ...common,
+      ServiceName: mod.ordersStack.resolve(mod.cloud.stateMachine.stateMachineName),
+    });
+    // Account-wide names: at most 32 characters, from this deployment's construct path, distinct.
+    for (const rule of rules) expect(rule.RuleName.length).toBeLessThanOrEqual(32);
+    expect(new Set(rules.map((r) => r.RuleName)).size).toBe(2);
+    expect(readCloudConfig(PROJECT_ROOT, {}).xraySampling).toMatchObject({ reservoirPerSecond: 0, fixedRate: 0.05 });
   });
 });
 

@@ -6,15 +6,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { vi } from 'vitest';
 
 export interface LogLine {
-  level: 'info' | 'warn' | 'error';
+  level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
   extra: unknown[];
 }
 
-/** Captures every logger's info, warn and error calls until the returned `restore`. */
+/** Captures every logger's debug, info, warn and error calls until the returned `restore`. */
 export function captureLogs(): { lines: LogLine[]; messages(level: LogLine['level']): string[]; restore(): void } {
   const lines: LogLine[] = [];
-  const spies = (['info', 'warn', 'error'] as const).map((level) =>
+  const spies = (['debug', 'info', 'warn', 'error'] as const).map((level) =>
     vi.spyOn(Logger.prototype, level).mockImplementation((input: unknown, ...extra: unknown[]) => {
       lines.push({ level, message: typeof input === 'string' ? input : String((input as { message?: unknown })?.message), extra });
     }),

@@ -27,7 +27,7 @@ async function startWorkflow(record: SQSRecord): Promise<void> {
   if (!message) throw new MalformedMessageError(`Message ${record.messageId} is not an order message`);
   const { orderId } = message;
   await workflow.start(orderId);
-  logger.info('Workflow started', { orderId });
+  logger.debug('Workflow started', { orderId });
 }
 
 export const handler = withObservability({ logger, tracer }, async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>

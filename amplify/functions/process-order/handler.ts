@@ -171,6 +171,6 @@ export const handler = withObservability({ logger, metrics, tracer }, async (eve
   for (const config of idempotencyConfigs) config.registerLambdaContext(context);
   const input = parseStepInput(event);
   const result = await runStep(input, { functionArn: context.invokedFunctionArn });
-  logger.info('Step done', { action: input.action, orderId: input.orderId });
+  logger.debug('Step done', { action: input.action, orderId: input.orderId });
   return result;
 });

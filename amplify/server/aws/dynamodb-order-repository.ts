@@ -4,7 +4,7 @@
  * already happened is a harmless no-op.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidTransitionError, OrderNotFoundError } from '../../domain/errors.ts';
 import type { Order } from '../../domain/order.ts';
 import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, type OrderStatus } from '../../domain/order-rules.ts';
@@ -29,6 +29,10 @@ const { partitionKey, customerIndex, openOrdersIndex, statusIndex, orderNumberIn
 
 /** Where a list stopped: a key of the index it reads, or for all orders one key per status. */
 type IndexKey = Record<string, string>;
+/** An entry of the customer or status index: the order's keys (and the projected filter attribute). */
+type IndexEntry = { orderId: string; status: OrderStatus; orderDate: string };
+const BATCH_GET_LIMIT = 100;
+const BATCH_GET_RETRIES = 4;
 type MergedPosition = Partial<Record<OrderStatus, IndexKey | 'done'>>;
 
 // A position must have exactly the key attributes of the index it continues, as short strings, so
@@ -79,7 +83,8 @@ function toOrder(item: Record<string, unknown> | StoredOrder): Order {
 
 /**
  * When an open order's next step is due: a shipped order waits for its estimated delivery date,
- * every other step follows at once (so it is due from its last change).
+ * every other step follows at once (so it is due from the change that set it: the order's
+ * creation, a status that owes a compensation; see `transition` for the steps that keep it).
  */
 export function nextStepDueAt(order: Pick<Order, 'status' | 'updatedAt' | 'estimatedDeliveryDate'>): string {
   return order.status === 'SHIPPED' && order.estimatedDeliveryDate ? order.estimatedDeliveryDate : order.updatedAt;
@@ -153,12 +158,12 @@ export class DynamoDbOrderRepository implements OrderRepository {
     if (query.customerId !== undefined) {
       const start = query.position === undefined ? undefined : checkedKey(query.position, CUSTOMER_KEY, { [customerIndex.partitionKey]: query.customerId });
       const page = await this.queryIndex(customerIndex, query.customerId, query, limit, start, query.status);
-      return { orders: page.items.map(toOrder), position: page.lastKey };
+      return { orders: await this.readOrders(page.items), position: page.lastKey };
     }
     if (query.status !== undefined) {
       const start = query.position === undefined ? undefined : checkedKey(query.position, STATUS_KEY, { [statusIndex.partitionKey]: query.status });
       const page = await this.queryIndex(statusIndex, query.status, query, limit, start);
-      return { orders: page.items.map(toOrder), position: page.lastKey };
+      return { orders: await this.readOrders(page.items), position: page.lastKey };
     }
     return this.listAllStatuses(query, limit, query.position === undefined ? {} : checkedMergedPosition(query.position));
   }
@@ -223,7 +228,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
     limit: number,
     startKey: IndexKey | undefined,
     statusFilter?: OrderStatus,
-  ): Promise<{ items: StoredOrder[]; lastKey?: IndexKey }> {
+  ): Promise<{ items: IndexEntry[]; lastKey?: IndexKey }> {
     const names: Record<string, string> = { '#pk': index.partitionKey };
     const values: Record<string, unknown> = { ':pk': partition };
     const condition = `#pk = :pk${dateCondition(query, index.sortKey, names, values)}`;
@@ -244,7 +249,33 @@ export class DynamoDbOrderRepository implements OrderRepository {
         ExclusiveStartKey: startKey,
       }),
     );
-    return { items: (output.Items ?? []) as StoredOrder[], lastKey: output.LastEvaluatedKey as IndexKey | undefined };
+    return { items: (output.Items ?? []) as IndexEntry[], lastKey: output.LastEvaluatedKey as IndexKey | undefined };
+  }
+
+  /**
+   * The orders of index entries, in the entries' order, read by id: the list indexes hold keys and
+   * a filter attribute only (see `ORDERS_TABLE`). BatchGetItem takes at most 100 keys (a page is at
+   * most `API_LIMITS.maxPageSize`, 100) and may leave some unprocessed under load: those are asked
+   * again, a few times, then the list fails (a 5xx the client retries) rather than come back short.
+   */
+  private async readOrders(entries: IndexEntry[]): Promise<Order[]> {
+    const found = new Map<string, StoredOrder>();
+    const ids = [...new Set(entries.map((entry) => entry.orderId))];
+    for (let i = 0; i < ids.length; i += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + BATCH_GET_LIMIT).map((id) => ({ [partitionKey]: id }));
+      for (let attempt = 0; keys?.length; attempt++) {
+        if (attempt > BATCH_GET_RETRIES) throw new Error(`BatchGetItem left ${keys.length} orders unread after ${BATCH_GET_RETRIES} retries`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+        const output: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        for (const item of output.Responses?.[this.tableName] ?? []) found.set(String(item[partitionKey]), item as StoredOrder);
+        keys = output.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    // An order deleted between the query and the read is left out.
+    return entries.flatMap((entry) => {
+      const item = found.get(entry.orderId);
+      return item ? [toOrder(item)] : [];
+    });
   }
 
   /**
@@ -263,7 +294,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
         return { status, ...page, taken: 0 };
       }),
     );
-    const orders: StoredOrder[] = [];
+    const orders: IndexEntry[] = [];
     while (orders.length < limit) {
       let newest: (typeof pages)[number] | undefined;
       for (const page of pages) {
@@ -283,7 +314,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
       }
     }
     const more = ORDER_STATUSES.some((status) => next[status] !== 'done');
-    return { orders: orders.map(toOrder), position: more ? next : undefined };
+    return { orders: await this.readOrders(orders), position: more ? next : undefined };
   }
 
   /**
@@ -305,15 +336,18 @@ export class DynamoDbOrderRepository implements OrderRepository {
     const previous = ALLOWED_PREVIOUS[to];
     previous.forEach((status, i) => (values[`:from${i}`] = status));
     const fromList = previous.map((_, i) => `:from${i}`).join(', ');
-    // A final status takes the order out of the open-orders index; any other moves its due date.
-    // A status that still owes a compensation (refund, e-mail) stays in it, due at once, until
-    // `recordCompensation` closes it.
-    names['#due'] = openOrdersIndex.sortKey;
-    let update: string;
+    // A final status takes the order out of the open-orders index. A status that still owes a
+    // compensation (refund, e-mail) stays in it, due at once, until `recordCompensation` closes it;
+    // a shipped order becomes due at its delivery date. The workflow's intermediate steps keep the
+    // due date the order had (its creation, or the recovery job's last restart): they follow within
+    // seconds, and moving the index's sort key costs two index writes each time.
+    let update = `SET ${sets.join(', ')}`;
     if (isFinal(to) && !needsCompensation(to)) {
       names['#open'] = openOrdersIndex.partitionKey;
+      names['#due'] = openOrdersIndex.sortKey;
       update = `SET ${sets.join(', ')} REMOVE #open, #due`;
-    } else {
+    } else if (to === 'SHIPPED' || needsCompensation(to)) {
+      names['#due'] = openOrdersIndex.sortKey;
       values[':due'] = nextStepDueAt({ status: to, updatedAt: now, estimatedDeliveryDate: attributes.estimatedDeliveryDate });
       update = `SET ${[...sets, '#due = :due'].join(', ')}`;
     }

@@ -72,7 +72,7 @@ export function orderRoutes({ orders, keys, queue, logger, metrics }: OrderRoute
       },
     });
     if (created) {
-      logger.info('Order created', { orderId: order.orderId, totalAmount: order.totalAmount });
+      logger.debug('Order created', { orderId: order.orderId, totalAmount: order.totalAmount });
       metrics.addMetric(METRICS.appServer.ordersCreated, MetricUnit.Count, 1);
     }
     return json(201, order, {
