@@ -3,20 +3,17 @@
  *   HTTP -> API Gateway emulator -> app-server -> dynalite + fauxqs SQS
  *   SQS poller (Lambda event source) -> order-starter -> local Step Functions (same ASL, Express)
  *   -> process-order -> dynalite + fauxqs SNS -> outbox files
- *   process-order -> local EventBridge Scheduler (delivery schedules) -> process-order (confirm_delivery).
+ *   process-order -> local EventBridge Scheduler (delivery schedules) -> process-order (confirm_delivery)
+ *   a timer (the EventBridge rule) -> recover-orders -> dynalite, fauxqs SQS, local Step Functions.
  * Handlers find the stand-ins through AWS_ENDPOINT_URL_* variables, as the SDK does in AWS.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { API_NAME } from '../amplify/domain/api.ts';
 import { OUTPUTS_VERSION, type AmplifyOutputs } from '../amplify/domain/outputs.ts';
-import { createDocumentClient, DynamoDbOrderRepository } from '../amplify/server/aws/dynamodb-order-repository.ts';
-import { SqsOrderQueue } from '../amplify/server/aws/sqs-order-queue.ts';
-import { recoverStuckOrders, type RecoveryReport } from '../amplify/server/recovery.ts';
+import type { RecoveryReport, RecoveryRunDetail } from '../amplify/server/recovery.ts';
 import {
   DEFAULT_SHIPMENT_SUCCESS_RATE,
   DELIVERY_SCHEDULE,
@@ -25,7 +22,6 @@ import {
   IDEMPOTENCY_TABLE,
   ORDER_QUEUE,
   ORDERS_TABLE,
-  RECOVERY,
 } from '../amplify/server/settings.ts';
 import { withCognitoAuthorizer } from './authorizer.ts';
 import { LOCAL_ACCOUNT, LOCAL_AWS, LOCAL_REGION } from './aws.ts';
@@ -38,6 +34,7 @@ import { invoker, localFunctionArn, type LambdaHandler } from './lambda.ts';
 import { startMessaging } from './messaging.ts';
 import { Outbox, type MailMessage } from './outbox.ts';
 import { startPoller, type Poller } from './queue-poller.ts';
+import { scheduledEvent } from './scheduled-event.ts';
 import { ServiceProxy } from './service-proxy.ts';
 import { startLocalScheduler } from './scheduler.ts';
 import { toSqsRecord } from './sqs-event.ts';
@@ -51,7 +48,7 @@ export interface StackOptions
   paymentDelayMs?: number;
   /** Port of the local user pool (default: any free port). */
   cognitoPort?: number;
-  /** When the periodic recovery job considers an open order stuck (default: as in AWS). */
+  /** When the periodic recovery job considers an open order stuck (default: as in AWS, `RECOVERY.staleAfterMinutes`). */
   recoveryStaleAfterMs?: number;
   /** Called for each e-mail the topic delivers. */
   onMail?: (mail: MailMessage) => void;
@@ -89,7 +86,10 @@ export interface LocalStack {
   durations: Map<string, number>;
   /** The proxies the handlers' AWS calls go through, when started with `instrument: true`. */
   services?: Record<ServiceName, ServiceProxy>;
-  /** Runs the recovery job once now (it also runs at start-up and every `recoveryIntervalMs`). */
+  /**
+   * Runs the recovery job (the recover-orders handler) once now, with the stack's staleness or
+   * `staleAfterMs`; it also runs at start-up (staleness 0) and every `recoveryIntervalMs`.
+   */
   recover(staleAfterMs?: number): Promise<RecoveryReport>;
   /** The Amplify outputs a storefront needs to reach this stack. */
   outputs(): AmplifyOutputs;
@@ -173,9 +173,13 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
+  // Unset: recover-orders uses the cloud's staleness (read from the same setting as in AWS).
+  if (options.recoveryStaleAfterMs === undefined) delete process.env[ENV.recoveryStaleAfterMs];
+  else process.env[ENV.recoveryStaleAfterMs] = String(options.recoveryStaleAfterMs);
   const appServer = await import('../amplify/functions/app-server/handler.ts');
   const orderStarter = await import('../amplify/functions/order-starter/handler.ts');
   const processOrderModule = await import('../amplify/functions/process-order/handler.ts');
+  const recoverOrders = await import('../amplify/functions/recover-orders/handler.ts');
   processOrder = invoker(FUNCTIONS.processOrder.name, FUNCTIONS.processOrder.timeoutSeconds, processOrderModule.handler as LambdaHandler, { invocations, durations, running });
   const startOrders = invoker<SQSEvent, SQSBatchResponse>(
     FUNCTIONS.orderStarter.name,
@@ -187,6 +191,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     FUNCTIONS.appServer.name,
     FUNCTIONS.appServer.timeoutSeconds,
     appServer.handler,
+    { invocations, durations, running },
+  );
+  const runRecovery = invoker<ScheduledEvent<RecoveryRunDetail>, RecoveryReport>(
+    FUNCTIONS.recoverOrders.name,
+    FUNCTIONS.recoverOrders.timeoutSeconds,
+    recoverOrders.handler,
     { invocations, durations, running },
   );
   handlersLoaded();
@@ -280,22 +290,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const aborted = stepFunctions.abortInterrupted();
   if (aborted > 0) log(`${aborted} workflow execution(s) cut short by the last stop; their orders are recovered`);
 
-  // The same recovery job the cloud runs on a schedule: at start-up nothing is in flight (the
-  // local queues start empty, no execution runs), so every overdue open order is stuck.
-  const dynamoClient = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
-  const sfnClient = new SFNClient({ ...LOCAL_AWS, endpoint: sfnEndpoint });
-  const recover = (staleAfterMs = options.recoveryStaleAfterMs ?? RECOVERY.staleAfterMinutes * 60_000) => {
-    const run = recoverStuckOrders({
-      store: new DynamoDbOrderRepository(createDocumentClient(dynamoClient), ORDERS_TABLE.localName),
-      sfn: sfnClient,
-      stateMachineArn: stepFunctions.stateMachineArn,
-      enqueue: (orderId) => new SqsOrderQueue(sqs, messaging.queueUrl).enqueue(orderId),
-      staleAfterMs,
-      pageSize: RECOVERY.pageSize,
-    });
-    running.add(run);
-    return run.finally(() => running.delete(run));
-  };
+  // The same recovery job the cloud runs on a schedule, invoked as the EventBridge rule invokes
+  // it: at start-up nothing is in flight (the local queues start empty, no execution runs), so
+  // every overdue open order is stuck (staleness 0).
+  const recover = (staleAfterMs?: number) =>
+    runRecovery(scheduledEvent(FUNCTIONS.recoverOrders.name, staleAfterMs === undefined ? {} : { staleAfterMs }));
   const logRecovery = (report: RecoveryReport) => {
     const { enqueued, restarted, gaveUp, failed } = report;
     if (enqueued.length + restarted.length + gaveUp.length + failed.length === 0) return;
@@ -353,8 +352,6 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       while (running.size > 0 && Date.now() < deadline) await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, 100))]);
       await Promise.all(Object.values(services ?? {}).map((proxy) => proxy.stop()));
       sqs.destroy();
-      dynamoClient.destroy();
-      sfnClient.destroy();
       await messaging.stop();
       await dynamo.stop();
     },

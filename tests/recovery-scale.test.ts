@@ -63,9 +63,10 @@ beforeAll(async () => {
   // The local stack's own periodic recovery stays out of the way: this file runs the job itself.
   stack = await startTestStack({ instrument: true, recoveryIntervalMs: 24 * 60 * MINUTE });
   staff = await createUser(stack, { staff: true });
-  // The local stack turns Powertools metrics off; this file reads what the job publishes (the
-  // handler is imported, and its Metrics created, after this).
+  // The local stack turns Powertools metrics off; this file reads what the job publishes: the
+  // tests below import the handler afresh (a new Lambda instance), its Metrics created after this.
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  vi.resetModules();
   const now = Date.now();
   const orders: Order[] = [];
   for (let i = 0; i < STUCK; i++) {

@@ -1,7 +1,8 @@
 /**
- * The recovery job (`recoverStuckOrders`, run in AWS by `recover-orders` on a schedule) against the
- * real local stack, with no DescribeExecution (the workflow is Express): an order stored but never
- * enqueued is put on the queue again, an order whose execution failed before the order reached a
+ * The recovery job (`recoverStuckOrders` in the `recover-orders` handler, which the local stack
+ * invokes as the EventBridge rule does in AWS) against the real local stack, with no
+ * DescribeExecution (the workflow is Express): an order stored but never enqueued is put on the
+ * queue again, an order whose execution failed before the order reached a
  * final status gets a new execution (at most MAX_RECOVERY_EXECUTIONS, counted on the order), and a
  * SHIPPED order whose delivery schedule is missing gets it back.
  */

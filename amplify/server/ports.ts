@@ -85,7 +85,12 @@ export interface OrderQueue {
  * used; the workflow's idempotent steps make a repeat harmless.
  */
 export interface WorkflowStarter {
-  start(orderId: string, executionName?: string): Promise<void>;
+  /**
+   * Starts an execution for the order: its first (`attempt` 0, the default), or recovery attempt
+   * `attempt` (the recovery job's restart of an order that stopped moving). The attempt is part
+   * of the execution's name, so each run can be told apart in the history.
+   */
+  start(orderId: string, attempt?: number): Promise<void>;
 }
 
 /** A message to the customer (the order confirmation). */

@@ -1,8 +1,10 @@
 /**
- * Recovery: finds orders that stopped moving and drives them on.
+ * Recovery: finds orders that stopped moving and drives them on, through the ports (the order
+ * repository, the order queue, the workflow starter); `recover-orders` runs it with the AWS adapters.
  * - An order still PENDING at its first recovery (its queue message may never have been sent, or
  *   was lost) is put on the queue again; `order-starter` starts its execution.
- * - Any other overdue open order gets a new execution, `<orderId>-r<n>`: the steps are idempotent,
+ * - Any other overdue open order gets a new execution, its recovery attempt n (on Step Functions
+ *   named `<orderId>-r<n>`, see `aws/sfn-workflow-starter.ts`): the steps are idempotent,
  *   so re-running the workflow from the start repeats nothing that already happened. A SHIPPED
  *   order overdue past its delivery date lost its delivery schedule (it fired and failed, or was
  *   never created): the new execution's ScheduleDelivery step creates it again.
@@ -15,17 +17,26 @@
  * The job finds its work through the open-orders index, sorted by when each order's next step is
  * due (`nextStepDueAt`): an order waiting for its delivery date is not due, so it is never looked at.
  */
-import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { OrderRepository } from './ports.ts';
+import type { OrderQueue, OrderRepository, WorkflowStarter } from './ports.ts';
 import { STATE_MACHINE } from './settings.ts';
+
+/**
+ * What one run may be told beside its schedule (the EventBridge event's `detail`): an operator or
+ * the local runtime can ask for another staleness than the setting's, e.g. 0 at the local stack's
+ * start-up, when nothing can be running.
+ */
+export interface RecoveryRunDetail {
+  staleAfterMs?: number;
+}
 
 export const MAX_RECOVERY_EXECUTIONS = 3;
 
 export interface RecoveryDeps {
   store: OrderRepository;
-  sfn: SFNClient;
-  stateMachineArn: string;
-  enqueue: (orderId: string) => Promise<void>;
+  /** Starts a recovery execution (`attempt` n of the order). */
+  workflow: WorkflowStarter;
+  /** The queue `order-starter` reads: a PENDING order's first recovery goes back on it. */
+  queue: OrderQueue;
   /**
    * Orders overdue (past their next step's due time) by more than this are stuck, not in flight.
    * At least an Express execution's maximum duration, so that none of them can still be running
@@ -63,8 +74,6 @@ export const emptyRecoveryReport = (): RecoveryReport => ({
   failed: [],
   stoppedEarly: false,
 });
-
-export const executionName = (orderId: string, attempt: number) => (attempt === 0 ? orderId : `${orderId}-r${attempt}`);
 
 /** An Express execution's maximum duration: an order untouched for longer has none running. */
 export const EXPRESS_MAX_DURATION_MS = STATE_MACHINE.maxDurationMinutes * 60_000;
@@ -114,16 +123,10 @@ async function recoverOrder(deps: RecoveryDeps, orderId: string, report: Recover
   }
   const { order, attempt } = claim;
   if (order.status === 'PENDING' && attempt === 1) {
-    await deps.enqueue(orderId);
+    await deps.queue.enqueue(orderId);
     report.enqueued.push(orderId);
     return;
   }
-  await deps.sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn: deps.stateMachineArn,
-      name: executionName(orderId, attempt),
-      input: JSON.stringify({ orderId }),
-    }),
-  );
+  await deps.workflow.start(orderId, attempt);
   report.restarted.push(orderId);
 }

@@ -137,7 +137,10 @@ export const FUNCTION_LOGGING = { format: 'JSON', applicationLevel: 'INFO', syst
 /** The recovery job (`amplify/server/recovery.ts`): how often it runs, and when an order counts as stuck. */
 export const RECOVERY = {
   scheduleMinutes: 5,
-  /** Open orders overdue by longer than this are stuck (the workflow's steps take seconds). */
+  /**
+   * Open orders overdue by longer than this are stuck (the workflow's steps take seconds). The
+   * cloud's value; `ENV.recoveryStaleAfterMs` sets another (the local runtime), see `recoveryStaleAfterMs`.
+   */
   staleAfterMinutes: 15,
   /** Open orders read per index page (keys only). */
   pageSize: 100,
@@ -197,6 +200,8 @@ export const ENV = {
   /** process-order: the schedule group of the delivery schedules, and the role Scheduler invokes with. */
   deliveryScheduleGroup: 'DELIVERY_SCHEDULE_GROUP',
   deliverySchedulerRoleArn: 'DELIVERY_SCHEDULER_ROLE_ARN',
+  /** recover-orders: the staleness in milliseconds; unset (AWS): `RECOVERY.staleAfterMinutes`. */
+  recoveryStaleAfterMs: 'RECOVERY_STALE_AFTER_MS',
 } as const;
 
 export const DEFAULT_PAYMENT_SUCCESS_RATE = 0.9;
@@ -249,6 +254,21 @@ export function metricsNamespace(deploymentName = process.env[ENV.deploymentName
 
 export function metricsServiceName(serviceName: string, deploymentName = process.env[ENV.deploymentName]): string {
   return deploymentName ? `${deploymentName}/${serviceName}` : serviceName;
+}
+
+/**
+ * How long an open order must be overdue before the recovery job drives it on, in milliseconds:
+ * `ENV.recoveryStaleAfterMs` where it is set (the local runtime's `LOCAL_RECOVERY_STALE_AFTER_MS`),
+ * else `RECOVERY.staleAfterMinutes` (the cloud sets no variable). Also checks a run's own value
+ * (`RecoveryRunDetail`): a whole number; a negative one looks ahead (orders due that much later).
+ */
+export function recoveryStaleAfterMs(value: unknown = process.env[ENV.recoveryStaleAfterMs]): number {
+  if (value === undefined || value === '') return RECOVERY.staleAfterMinutes * 60_000;
+  const ms = typeof value === 'string' ? Number(value) : value;
+  if (typeof ms !== 'number' || !Number.isSafeInteger(ms)) {
+    throw new RangeError(`The recovery staleness must be a whole number of milliseconds, not ${JSON.stringify(value)}`);
+  }
+  return ms;
 }
 
 /** Reads a required environment variable; a missing one is a deployment bug, so fail loudly. */

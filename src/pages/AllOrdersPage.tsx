@@ -5,18 +5,17 @@
  * staff account); the API refuses them anyway.
  */
 import { Badge, Button, Flex, SelectField, Text, TextField } from '@aws-amplify/ui-react';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { formatPrice } from '../../amplify/domain/catalog.ts';
-import type { Order } from '../../amplify/domain/order.ts';
-import { ORDER_STATUSES, orderNumberOf, parseOrderNumber, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { useState, type FormEvent } from 'react';
+import { ORDER_STATUSES, parseOrderNumber, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { SignInGate } from '../auth/SignInGate.tsx';
 import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
-import { fetchOrders, isCancelError, toStoreError, type OrderFilters, type StoreError } from '../lib/api.ts';
+import { OrderList } from '../components/OrderList.tsx';
+import type { OrderFilters } from '../lib/api.ts';
+import { useOrderPages } from '../lib/order-pages.ts';
 import { href } from '../lib/router.ts';
 import { STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
 
 const PAGE_SIZE = 20;
-const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
 export default function AllOrdersPage() {
   return (
@@ -44,37 +43,9 @@ function StaffOrders() {
   const [draft, setDraft] = useState<OrderFilters>({});
   const [numberDraft, setNumberDraft] = useState('');
   const [numberError, setNumberError] = useState<string>();
-  const [orders, setOrders] = useState<Order[]>([]);
-  const [counts, setCounts] = useState<Partial<Record<OrderStatus, number>>>();
-  const [nextToken, setNextToken] = useState<string>();
-  const [state, setState] = useState<'loading' | 'more' | 'idle'>('loading');
-  const [error, setError] = useState<StoreError>();
-  const controller = useRef<AbortController>();
-
-  const load = async (token: string | undefined) => {
-    controller.current?.abort();
-    const c = new AbortController();
-    controller.current = c;
-    setError(undefined);
-    setState(token ? 'more' : 'loading');
-    try {
-      const page = await fetchOrders(filters, { limit: PAGE_SIZE, ...(token ? { nextToken: token } : {}) }, { signal: c.signal });
-      if (c.signal.aborted) return;
-      setOrders((previous) => (token ? [...previous, ...page.orders] : page.orders));
-      if (!token) setCounts(page.counts);
-      setNextToken(page.nextToken);
-    } catch (e) {
-      if (c.signal.aborted || isCancelError(e)) return;
-      setError(toStoreError(e));
-    } finally {
-      if (!c.signal.aborted) setState('idle');
-    }
-  };
-
-  useEffect(() => {
-    void load(undefined);
-    return () => controller.current?.abort();
-  }, [filters]);
+  // A new filters object (Apply, Find) loads the first page again.
+  const pages = useOrderPages(filters, PAGE_SIZE);
+  const { orders, counts, state, error } = pages;
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -152,46 +123,11 @@ function StaffOrders() {
         </section>
       )}
       {state === 'loading' && <LoadingState label="Loading orders…" />}
-      {error && <ErrorState title="We could not load the orders" error={error} onRetry={() => void load(undefined)} />}
+      {error && <ErrorState title="We could not load the orders" error={error} onRetry={pages.retry} />}
       {state !== 'loading' && !error && orders.length === 0 && (
         <EmptyState title={searching ? `No order has the number ${filters.orderNumber}` : 'No orders match these filters'} />
       )}
-      {orders.length > 0 && (
-        <div className="table-wrap">
-          <table className="orders-table">
-            <caption className="visually-hidden">Orders, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Placed</th>
-                <th scope="col">Customer</th>
-                <th scope="col">Total</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {orders.map((order) => (
-                <tr key={order.orderId} data-testid="staff-order-row">
-                  <th scope="row">
-                    <a href={href.order(order.orderId)}>Order {order.orderNumber ?? orderNumberOf(order.orderId)}</a>
-                  </th>
-                  <td>{formatDateTime(order.orderDate)}</td>
-                  <td>{order.customerEmail}</td>
-                  <td>{formatPrice(order.totalAmount)}</td>
-                  <td>
-                    <Badge variation={STATUS_TONES[order.status]}>{STATUS_LABELS[order.status]}</Badge>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {nextToken && !error && (
-        <Button onClick={() => void load(nextToken)} isLoading={state === 'more'} loadingText="Loading more orders…" marginTop="medium">
-          Show more orders
-        </Button>
-      )}
+      <OrderList pages={pages} caption="Orders, newest first" rowTestId="staff-order-row" detail={{ header: 'Customer', cell: (order) => order.customerEmail }} />
     </>
   );
 }

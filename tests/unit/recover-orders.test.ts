@@ -13,6 +13,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_RECOVERY_EXECUTIONS } from '../../amplify/server/recovery.ts';
+import { ENV, RECOVERY } from '../../amplify/server/settings.ts';
 import { HANDLER_ENV, lambdaContext, QUEUE_URL, scheduledEvent, STATE_MACHINE_ARN } from './events.ts';
 import { captureLogs } from './logs.ts';
 
@@ -110,6 +111,33 @@ describe('recover-orders', () => {
     expect(report).toMatchObject({ examined: 2, failed: [FAILED], enqueued: [NEVER_STARTED] });
     expect(logs.messages('warn')).toEqual(['Could not recover this order now; the next run retries']);
     expect(logs.messages('error')).toEqual([]);
+  });
+
+  it('looks for orders overdue by the staleness setting (RECOVERY.staleAfterMinutes unless RECOVERY_STALE_AFTER_MS is set), or by a run\'s own', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const cutoffOf = (call: number) => Date.parse(ddb.commandCalls(QueryCommand)[call]!.args[0].input.ExpressionAttributeValues![':cutoff'] as string);
+    const near = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThan(5_000);
+
+    await handler(scheduledEvent(), lambdaContext('recover-orders', 120_000));
+    near(cutoffOf(0), Date.now() - RECOVERY.staleAfterMinutes * 60_000);
+
+    try {
+      process.env[ENV.recoveryStaleAfterMs] = '60000';
+      await handler(scheduledEvent(), lambdaContext('recover-orders', 120_000));
+      near(cutoffOf(1), Date.now() - 60_000);
+
+      // A run invoked with its own staleness (the local stack's start-up: 0) uses that one.
+      await handler({ ...scheduledEvent(), detail: { staleAfterMs: 0 } }, lambdaContext('recover-orders', 120_000));
+      near(cutoffOf(2), Date.now());
+
+      // A bad value fails the run before it reads any order.
+      process.env[ENV.recoveryStaleAfterMs] = 'soon';
+      await expect(handler(scheduledEvent(), lambdaContext('recover-orders', 120_000))).rejects.toThrow(/whole number of milliseconds, not "soon"/);
+      await expect(handler({ ...scheduledEvent(), detail: { staleAfterMs: 1.5 } }, lambdaContext('recover-orders', 120_000))).rejects.toThrow(RangeError);
+      expect(ddb.commandCalls(QueryCommand)).toHaveLength(3);
+    } finally {
+      delete process.env[ENV.recoveryStaleAfterMs];
+    }
   });
 
   it('stops before its timeout and says so, leaving the rest to the next run', async () => {

@@ -3,27 +3,25 @@
  * the orders that stopped moving (`recoverStuckOrders`): an order still PENDING is put on the
  * queue again, any other gets a new execution of the (Express, idempotent) workflow; a SHIPPED
  * order whose delivery schedule is gone gets it back from that execution.
- * The same job runs in the local runtime (`local/stack.ts`).
+ * The local runtime (`local/stack.ts`) runs this handler too: at start-up, then periodically.
+ * How overdue an order must be is a setting (`recoveryStaleAfterMs`); a run invoked with its own
+ * (`RecoveryRunDetail` in the event's `detail`) uses that one.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { createQueueClient, SqsOrderQueue } from '../../server/aws/sqs-order-queue.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
-import { emptyRecoveryReport, recoverStuckOrders, type RecoveryReport } from '../../server/recovery.ts';
-import { ENV, FUNCTIONS, METRICS, RECOVERY, requireEnv } from '../../server/settings.ts';
+import { SfnWorkflowStarter } from '../../server/aws/sfn-workflow-starter.ts';
+import { createQueueClient, SqsOrderQueue } from '../../server/aws/sqs-order-queue.ts';
+import { emptyRecoveryReport, recoverStuckOrders, type RecoveryReport, type RecoveryRunDetail } from '../../server/recovery.ts';
+import { ENV, FUNCTIONS, METRICS, RECOVERY, recoveryStaleAfterMs, requireEnv } from '../../server/settings.ts';
 import { createObservability, withObservability } from '../shared/powertools.ts';
 
 const { logger, metrics, tracer } = createObservability(FUNCTIONS.recoverOrders.name);
 const store = new DynamoDbOrderRepository(createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}))), requireEnv(ENV.ordersTable));
-const sfn = tracer.captureAWSv3Client(new SFNClient({}));
-const stateMachineArn = requireEnv(ENV.stateMachineArn);
+const workflow = new SfnWorkflowStarter(tracer.captureAWSv3Client(new SFNClient({})), requireEnv(ENV.stateMachineArn));
 const queue = new SqsOrderQueue(tracer.captureAWSv3Client(createQueueClient()), requireEnv(ENV.queueUrl));
-
-const staleAfterMs = RECOVERY.staleAfterMinutes * 60_000;
-
-const enqueue = (orderId: string) => queue.enqueue(orderId);
 
 /** The run's figures, published on every run (zeros too: a continuous series shows the job runs). */
 function addReportMetrics(report: RecoveryReport): void {
@@ -34,19 +32,20 @@ function addReportMetrics(report: RecoveryReport): void {
   metrics.addMetric(METRICS.recovery.stoppedEarly, MetricUnit.Count, report.stoppedEarly ? 1 : 0);
 }
 
-export const handler = withObservability({ logger, metrics, tracer }, async (_event: ScheduledEvent, context: Context): Promise<RecoveryReport> => {
+export const handler = withObservability({ logger, metrics, tracer }, async (event: ScheduledEvent<RecoveryRunDetail | undefined>, context: Context): Promise<RecoveryReport> => {
   // Stop starting new orders well before the timeout: the run then always ends by itself and
   // publishes what it did; the next run continues with what is left.
   const remainingMs = context.getRemainingTimeInMillis?.() ?? FUNCTIONS.recoverOrders.timeoutSeconds * 1000;
   const deadline = Date.now() + remainingMs - RECOVERY.stopBeforeTimeoutSeconds * 1000;
+  // Read on every run (a bad value fails the run loudly, before it touches any order).
+  const staleAfterMs = recoveryStaleAfterMs(event.detail?.staleAfterMs);
   const report = emptyRecoveryReport();
   try {
     await recoverStuckOrders(
       {
         store,
-        sfn,
-        stateMachineArn,
-        enqueue,
+        workflow,
+        queue,
         staleAfterMs,
         pageSize: RECOVERY.pageSize,
         deadline,
