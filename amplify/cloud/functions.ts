@@ -16,11 +16,10 @@ export function configureFunctions(functions: StoreFunctions, deploymentName: st
     const fn = functions[key];
     const cfn = fn.node.defaultChild as lambda.CfnFunction;
     fn.addEnvironment('POWERTOOLS_SERVICE_NAME', FUNCTIONS[key].name);
-    // Powertools follows Lambda's application log level (AWS_LAMBDA_LOG_LEVEL); the same here.
-    fn.addEnvironment('POWERTOOLS_LOG_LEVEL', FUNCTION_LOGGING.applicationLevel);
     fn.addEnvironment(ENV.deploymentName, deploymentName);
     // Beside the log group defineFunction sets (its retention): what `loggingFormat`,
     // `applicationLogLevelV2` and `systemLogLevelV2` do on a lambda.Function CDK creates itself.
+    // Powertools' logger follows the application level (Lambda passes it as AWS_LAMBDA_LOG_LEVEL).
     cfn.addPropertyOverride('LoggingConfig.LogFormat', FUNCTION_LOGGING.format);
     cfn.addPropertyOverride('LoggingConfig.ApplicationLogLevel', FUNCTION_LOGGING.applicationLevel);
     cfn.addPropertyOverride('LoggingConfig.SystemLogLevel', FUNCTION_LOGGING.systemLevel);

@@ -53,10 +53,13 @@ export class OrdersApi extends Construct {
     appServer.addEnvironment(ENV.ordersTable, ordersTable.tableName);
     appServer.addEnvironment(ENV.queueUrl, queue.queueUrl);
     appServer.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
-    // Item reads and writes on the table; a customer's orders (CustomerIndex), staff lists
-    // (StatusDateIndex) and the search by order number (OrderNumberIndex) by Query on the indexes
-    // (GetItem/PutItem have no meaning on an index ARN).
-    appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [ordersTable.tableArn] }));
+    // On the table: create (PutItem), read (GetItem), cancel (UpdateItem, conditional) and the lists'
+    // orders by id (BatchGetItem); a customer's orders (CustomerIndex), staff lists (StatusDateIndex)
+    // and the search by order number (OrderNumberIndex) by Query on the indexes (item actions have
+    // no meaning on an index ARN).
+    appServer.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ordersTable.tableArn] }),
+    );
     appServer.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],

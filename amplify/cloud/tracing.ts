@@ -7,9 +7,11 @@
  * Two places start traces, each sampled by the account's rules, so each gets a rule matched to
  * this deployment only (rules are account-wide):
  *   - API Gateway decides for each request and passes the decision on (app-server, its SDK calls).
- *   - Step Functions decides for each execution that arrives without a sampled trace header (the
- *     workflow is started by order-starter, which only traces as part of a sampled trace: see
- *     `FUNCTIONS` in amplify/server/settings.ts) and passes it on to process-order.
+ *   - Step Functions decides for each execution and passes the decision on to process-order. The
+ *     workflow is started by order-starter, which starts no traces of its own (PassThrough, see
+ *     `FUNCTIONS` in amplify/server/settings.ts): when Step Functions follows the unsampled header
+ *     order-starter passes, fewer executions are traced; when it samples by this rule, 5% are.
+ *     The cost model counts the larger of the two.
  * The functions themselves never start traces (PassThrough), except app-server (behind the API)
  * and the recovery job (a few runs an hour).
  *

@@ -15,10 +15,11 @@ export const STAFF_GROUP = 'ADMINS';
  * order is placed and reads it to fill in the next checkout, on any device, from Cognito (no call
  * to the store's API: each one costs an API request, a Lambda invocation and an index query).
  */
+const SAVED_CHECKOUT_NAME = 'checkout';
 export const SAVED_CHECKOUT = {
-  /** As the user pool defines it (`custom:` is Cognito's prefix for custom attributes). */
-  attributeName: 'checkout',
-  attribute: 'custom:checkout',
+  /** As the user pool's schema names it; users' attributes carry Cognito's `custom:` prefix. */
+  attributeName: SAVED_CHECKOUT_NAME,
+  attribute: `custom:${SAVED_CHECKOUT_NAME}`,
   /** Cognito's limit for a custom string attribute. */
   maxLength: 2048,
 } as const;

@@ -58,9 +58,15 @@ export interface OrderRepository {
   recordNotificationSent(orderId: string, sentAt: string): Promise<Order>;
   /**
    * Claims one recovery attempt for an open order (at most `maxAttempts`, counted on the order)
-   * and makes it due again from `now`; `exhausted` when it used them up, `closed` when it is final.
+   * and makes it due again from `now`; `exhausted` when it used them up, `closed` when it is final,
+   * `moving` when it changed since `unchangedSince` (its workflow is still at work).
    */
-  claimRecoveryAttempt(orderId: string, maxAttempts: number, now: string): Promise<{ order: Order; attempt: number } | 'exhausted' | 'closed'>;
+  claimRecoveryAttempt(
+    orderId: string,
+    maxAttempts: number,
+    now: string,
+    unchangedSince?: string,
+  ): Promise<{ order: Order; attempt: number } | 'exhausted' | 'closed' | 'moving'>;
 }
 
 /** What an Idempotency-Key of `POST /orders` stands for: the order it created, and the request. */

@@ -10,7 +10,9 @@
  *   never created): the new execution's ScheduleDelivery step creates it again.
  * The workflow is Express: there is no DescribeExecution to ask whether an execution still runs,
  * and none needed: an Express execution ends within `STATE_MACHINE.maxDurationMinutes`, and the
- * job only looks at orders untouched for longer (`staleAfterMs`), so none of them has one running.
+ * job only drives on orders untouched for longer (`staleAfterMs`): overdue in the index, and not
+ * changed since (the claim's condition on `updatedAt`: the payment keeps the order's due date, so
+ * an overdue order may still be moving), so none of them has one running.
  * Each recovery is counted on the order (`claimRecoveryAttempt`, conditional, at most
  * `MAX_RECOVERY_EXECUTIONS`), which also makes the order due again from now: it is looked at again
  * only after another `staleAfterMs`, when the execution just started has long ended.
@@ -102,7 +104,7 @@ export async function recoverStuckOrders(deps: RecoveryDeps, report: RecoveryRep
       }
       report.examined += 1;
       try {
-        await recoverOrder(deps, orderId, report, clock());
+        await recoverOrder(deps, orderId, report, clock(), cutoff);
       } catch (error) {
         // One order's failed call must not stop the others; the next run looks at it again.
         report.failed.push(orderId);
@@ -114,9 +116,10 @@ export async function recoverStuckOrders(deps: RecoveryDeps, report: RecoveryRep
   return report;
 }
 
-async function recoverOrder(deps: RecoveryDeps, orderId: string, report: RecoveryReport, now: Date): Promise<void> {
-  const claim = await deps.store.claimRecoveryAttempt(orderId, MAX_RECOVERY_EXECUTIONS, now.toISOString());
+async function recoverOrder(deps: RecoveryDeps, orderId: string, report: RecoveryReport, now: Date, cutoff: string): Promise<void> {
+  const claim = await deps.store.claimRecoveryAttempt(orderId, MAX_RECOVERY_EXECUTIONS, now.toISOString(), cutoff);
   if (claim === 'closed') return; // reached a final status since the index was read
+  if (claim === 'moving') return; // changed within staleAfterMs: its execution is still at work
   if (claim === 'exhausted') {
     report.gaveUp.push(orderId);
     return;

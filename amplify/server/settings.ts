@@ -11,10 +11,10 @@ export const ORDERS_TABLE = {
   localName: 'orders',
   partitionKey: 'orderId',
   /**
-   * A customer's orders, newest first (`GET /orders`, the checkout's prefill). The index holds the
+   * A customer's orders, newest first (`GET /orders`). The index holds the
    * keys and `status` (the list's filter); the list then reads the orders by id (BatchGetItem).
    * Projecting whole orders would rewrite the index entry on every update of an order (each step
-   * records something): one write unit each time, for data the table already has.
+   * records something); now only a status change does (one write unit).
    */
   customerIndex: {
     name: 'CustomerIndex',
@@ -105,8 +105,9 @@ export const RESOURCE_GROUP = 'orders';
  * store's volume records every invocation. `PassThrough`: Lambda records a trace only when the
  * caller's header says sampled. order-starter (fed by the queue) and process-order (called by the
  * workflow, and by the delivery schedules, which send no header) use PassThrough: they are traced
- * as part of a trace their caller sampled (a workflow execution, under `amplify/cloud/tracing.ts`'s
- * rule), and never start traces of their own.
+ * only as part of a trace someone upstream sampled, and never start traces of their own. So a
+ * workflow execution is traced when Step Functions samples it (`amplify/cloud/tracing.ts`), at most
+ * 5% of them; an order's API requests are traced at 5% too, but the queue breaks that trace in two.
  */
 export const FUNCTIONS = {
   appServer: { name: 'app-server', memoryMB: 128, timeoutSeconds: 30, tracing: 'Active' },
@@ -129,8 +130,11 @@ export const FUNCTIONS = {
  *     order writes no application log line; warnings and errors are always logged.
  *   - Lambda's own lines at WARN: the START and REPORT lines (INFO) it writes for every invocation
  *     are dropped. Lambda's metrics (duration, errors, throttles) do not depend on them.
- * The local stack and the bench's cost run use the same application level (POWERTOOLS_LOG_LEVEL).
- * To follow each step of a deployed function, set its application log level to DEBUG.
+ * Powertools' logger follows Lambda's application level (AWS_LAMBDA_LOG_LEVEL takes precedence over
+ * POWERTOOLS_LOG_LEVEL). The bench's cost run logs at this level; `npm start` at WARN unless
+ * POWERTOOLS_LOG_LEVEL says otherwise (a quiet console). To follow each step of a deployed
+ * function, set its application log level to DEBUG. What WARN costs: Lambda's REPORT line also
+ * carried each invocation's duration, memory used and init time (Lambda's metrics keep duration).
  */
 export const FUNCTION_LOGGING = { format: 'JSON', applicationLevel: 'INFO', systemLevel: 'WARN' } as const;
 

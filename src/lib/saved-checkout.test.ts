@@ -34,5 +34,7 @@ describe('saved checkout details', () => {
     expect(parseSavedCheckout('"a string"')).toEqual({});
     expect(parseSavedCheckout('null')).toEqual({});
     expect(parseSavedCheckout(JSON.stringify({ city: 'Paris', customerEmail: 'x@example.com', zipCode: 75001, admin: 'yes' }))).toEqual({ city: 'Paris' });
+    // A payment method the store no longer takes is not offered again.
+    expect(parseSavedCheckout(JSON.stringify({ city: 'Paris', paymentMethod: 'cheque' }))).toEqual({ city: 'Paris' });
   });
 });

@@ -7,7 +7,7 @@
 import { fetchUserAttributes, updateUserAttributes } from 'aws-amplify/auth';
 import { SAVED_CHECKOUT } from '../../amplify/domain/auth.ts';
 import type { CreateOrderRequest } from '../../amplify/domain/order.ts';
-import { CHECKOUT_FIELDS, formFromOrder, type CheckoutField, type CheckoutForm } from './checkout.ts';
+import { CHECKOUT_FIELDS, formFromOrder, PAYMENT_METHODS, type CheckoutField, type CheckoutForm } from './checkout.ts';
 
 /** Everything the form holds but the e-mail, which is always the account's. */
 const SAVED_FIELDS = CHECKOUT_FIELDS.filter((field) => field !== 'customerEmail');
@@ -33,6 +33,8 @@ export function parseSavedCheckout(value: string | undefined): Partial<CheckoutF
     const text = (parsed as Record<string, unknown>)[field];
     if (typeof text === 'string' && text.length <= SAVED_CHECKOUT.maxLength) saved[field] = text;
   }
+  // A payment method the store no longer takes is left for the shopper to choose.
+  if (saved.paymentMethod !== undefined && !(PAYMENT_METHODS as readonly string[]).includes(saved.paymentMethod)) delete saved.paymentMethod;
   return saved;
 }
 

@@ -14,14 +14,18 @@ import { href, navigate } from '../lib/router.ts';
 import { PAYMENT_METHOD_LABELS, STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
 import { formFromOrder } from '../lib/checkout.ts';
 import { CHECKOUT_FORM_KEY, settlePendingOrder } from '../lib/pending-order.ts';
-import { placedOrder } from '../lib/placed-order.ts';
+import { placedOrder, takePlacedOrder } from '../lib/placed-order.ts';
 import { cartState } from '../lib/app-state.ts';
 import { FIRST_POLL_AFTER_CHECKOUT_MS, keepsPolling, pollDelay } from '../lib/timeline.ts';
 
 const formatDate = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long' }).format(new Date(iso));
 const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
-/** Polls `GET /orders/{id}`: 1 s, then 1.5x longer each time nothing changed (max 10 s), until shipped or final (`keepsPolling`). */
+/**
+ * Polls `GET /orders/{id}`: at once, or, for the order the checkout just placed, after showing the
+ * POST's answer for `FIRST_POLL_AFTER_CHECKOUT_MS`; then 1 s, 1.5x longer each time nothing changed
+ * (max 10 s), until shipped or final (`keepsPolling`).
+ */
 function useLiveOrder(orderId: string) {
   const [order, setOrder] = useState<Order | undefined>(() => placedOrder(orderId));
   const [error, setError] = useState<StoreError>();
@@ -56,7 +60,7 @@ function useLiveOrder(orderId: string) {
       timer = setTimeout(() => void tick(), pollDelay(attempt++));
     };
     // Just placed at checkout: the POST's answer is shown, and the first GET waits for the workflow.
-    const placed = placedOrder(orderId);
+    const placed = takePlacedOrder(orderId);
     if (placed) {
       setOrder(placed);
       lastStatus.current = placed.status;

@@ -317,7 +317,7 @@ describe.each(each)('%s deployment', (name) => {
     });
   });
 
-  it('8. app-server: item reads/writes on the table and its Idempotency-Keys only, Query on its two indexes only', () => {
+  it('8. app-server: item reads/writes on the table (create, read, cancel, the lists\' reads by id) and its Idempotency-Keys only, Query on its three indexes only', () => {
     const role = d().mod.ordersStack.getLogicalId(d().mod.backend.appServer.resources.lambda.role!.node.defaultChild as CfnResource);
     const dynamo = ofType(d(), 'AWS::IAM::Policy')
       .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === role))
@@ -326,7 +326,7 @@ describe.each(each)('%s deployment', (name) => {
     const table = { 'Fn::GetAtt': [idOf(d(), d().mod.cloud.ordersTable), 'Arn'] };
     const keys = { 'Fn::GetAtt': [idOf(d(), d().mod.cloud.idempotencyTable), 'Arn'] };
     expect(dynamo).toEqual([
-      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Effect: 'Allow', Resource: table },
+      { Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: table },
       {
         Action: 'dynamodb:Query',
         Effect: 'Allow',

@@ -168,6 +168,23 @@ describe('DynamoDbOrderRepository.transition', () => {
   });
 });
 
+describe('DynamoDbOrderRepository.claimRecoveryAttempt', () => {
+  it('leaves an overdue order alone while it is still moving: the payment keeps the creation\'s due date, its last change does not', async () => {
+    // Created (and due) at 2026-01-01, paid just now: overdue in the index, but not stuck.
+    const paid = await placedAt('PAYMENT_PROCESSED');
+    const fifteenMinutesAgo = new Date(Date.now() - 15 * 60_000).toISOString();
+    expect((await store.openOrdersDueBefore(fifteenMinutesAgo, 100)).orderIds).toContain(paid.orderId);
+    const before = await stored(paid.orderId);
+    expect(await store.claimRecoveryAttempt(paid.orderId, 3, new Date().toISOString(), fifteenMinutesAgo)).toBe('moving');
+    expect(await stored(paid.orderId)).toEqual(before);
+    // Untouched since before the cutoff: claimed, attempt 1, due again from now.
+    const now = new Date().toISOString();
+    const claim = await store.claimRecoveryAttempt(paid.orderId, 3, now, new Date(Date.now() + 60_000).toISOString());
+    expect(claim).toMatchObject({ attempt: 1, order: { orderId: paid.orderId, status: 'PAYMENT_PROCESSED' } });
+    expect((await stored(paid.orderId))[ORDERS_TABLE.openOrdersIndex.sortKey]).toEqual({ S: now });
+  });
+});
+
 describe('DynamoDbOrderRepository.create and recordNotificationSent', () => {
   it('writes an order once; a second create returns the first with its fingerprint', async () => {
     const order = newOrder();

@@ -28,6 +28,7 @@ const FAILED = '22222222-2222-4222-8222-222222222222';
 const CLOSED = '33333333-3333-4333-8333-333333333333';
 const EXHAUSTED = '44444444-4444-4444-8444-444444444444';
 const STALLED_PENDING = '55555555-5555-4555-8555-555555555555';
+const MOVING = '66666666-6666-4666-8666-666666666666';
 
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 /** The claim of an order's recovery attempt succeeds: the order as updated. */
@@ -55,20 +56,22 @@ afterEach(() => logs.restore());
 
 describe('recover-orders', () => {
   it('re-enqueues, restarts, leaves alone and gives up, each where it should, from one index page, with no DescribeExecution', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [NEVER_STARTED, FAILED, CLOSED, EXHAUSTED, STALLED_PENDING].map((orderId) => ({ orderId })) });
+    ddb.on(QueryCommand).resolves({ Items: [NEVER_STARTED, FAILED, CLOSED, EXHAUSTED, STALLED_PENDING, MOVING].map((orderId) => ({ orderId })) });
     claimed(NEVER_STARTED, 'PENDING', 1);
     claimed(FAILED, 'PAYMENT_PROCESSED', 1);
     // Enqueued once before and still PENDING: its next attempt is an execution, not another message.
     claimed(STALLED_PENDING, 'PENDING', 2);
     refused(CLOSED, { status: 'DELIVERED' });
     refused(EXHAUSTED, { status: 'SHIPPED', openMarker: 'OPEN', recoveryAttempts: MAX_RECOVERY_EXECUTIONS });
+    // Overdue (its due date is its creation) but changed since the cutoff: its execution is at work.
+    refused(MOVING, { status: 'PAYMENT_PROCESSED', openMarker: 'OPEN', recoveryAttempts: 0 });
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn', startDate: new Date() });
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
 
     const report = await handler(scheduledEvent(), lambdaContext('recover-orders', 120_000));
 
     expect(report).toMatchObject({
-      examined: 5,
+      examined: 6,
       pages: 1,
       enqueued: [NEVER_STARTED],
       restarted: [FAILED, STALLED_PENDING],
@@ -77,14 +80,16 @@ describe('recover-orders', () => {
       stoppedEarly: false,
     });
     expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({ TableName: 'orders-table', IndexName: 'OpenOrdersDueIndex' });
-    // The claim: conditional on the order being open and under the cap, and due again from now.
+    // The claim: conditional on the order being open, under the cap and unchanged for 15 minutes
+    // (RECOVERY.staleAfterMinutes), and due again from now.
     const claim = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
-    expect(claim).toMatchObject({
-      TableName: 'orders-table',
-      Key: { orderId: NEVER_STARTED },
-      ConditionExpression: 'attribute_exists(#open) AND (attribute_not_exists(#attempts) OR #attempts < :max)',
-      ExpressionAttributeValues: expect.objectContaining({ ':max': MAX_RECOVERY_EXECUTIONS }),
-    });
+    expect(claim.TableName).toBe('orders-table');
+    expect(claim.Key).toEqual({ orderId: NEVER_STARTED });
+    expect(claim.ConditionExpression).toBe('attribute_exists(#open) AND (attribute_not_exists(#attempts) OR #attempts < :max) AND #updatedAt < :unchangedSince');
+    expect(claim.ExpressionAttributeValues?.[':max']).toBe(MAX_RECOVERY_EXECUTIONS);
+    const unchangedSince = Date.parse(String(claim.ExpressionAttributeValues?.[':unchangedSince']));
+    expect(Date.now() - unchangedSince).toBeGreaterThanOrEqual(15 * 60_000);
+    expect(Date.now() - unchangedSince).toBeLessThan(15 * 60_000 + 60_000);
     expect(claim.UpdateExpression).toContain('#due = :now');
     expect(sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input)).toEqual([
       { QueueUrl: QUEUE_URL, MessageBody: JSON.stringify({ orderId: NEVER_STARTED }) },

@@ -33,6 +33,20 @@ type IndexKey = Record<string, string>;
 type IndexEntry = { orderId: string; status: OrderStatus; orderDate: string };
 const BATCH_GET_LIMIT = 100;
 const BATCH_GET_RETRIES = 4;
+
+/** BatchGetItem kept leaving orders unprocessed (throttling): the list fails rather than come back short. */
+export class OrdersUnreadError extends Error {
+  override readonly name = 'OrdersUnreadError';
+  constructor(unread: number, retries: number) {
+    super(`BatchGetItem left ${unread} orders unread after ${retries} retries`);
+  }
+}
+
+/**
+ * The orders of a status-filtered list that still have that status: the index's entry says what
+ * the status was when the index was written, the order read by id says what it is now.
+ */
+const withStatus = (orders: Order[], status: OrderStatus | undefined) => (status === undefined ? orders : orders.filter((order) => order.status === status));
 type MergedPosition = Partial<Record<OrderStatus, IndexKey | 'done'>>;
 
 // A position must have exactly the key attributes of the index it continues, as short strings, so
@@ -158,12 +172,12 @@ export class DynamoDbOrderRepository implements OrderRepository {
     if (query.customerId !== undefined) {
       const start = query.position === undefined ? undefined : checkedKey(query.position, CUSTOMER_KEY, { [customerIndex.partitionKey]: query.customerId });
       const page = await this.queryIndex(customerIndex, query.customerId, query, limit, start, query.status);
-      return { orders: await this.readOrders(page.items), position: page.lastKey };
+      return { orders: withStatus(await this.readOrders(page.items), query.status), position: page.lastKey };
     }
     if (query.status !== undefined) {
       const start = query.position === undefined ? undefined : checkedKey(query.position, STATUS_KEY, { [statusIndex.partitionKey]: query.status });
       const page = await this.queryIndex(statusIndex, query.status, query, limit, start);
-      return { orders: await this.readOrders(page.items), position: page.lastKey };
+      return { orders: withStatus(await this.readOrders(page.items), query.status), position: page.lastKey };
     }
     return this.listAllStatuses(query, limit, query.position === undefined ? {} : checkedMergedPosition(query.position));
   }
@@ -264,16 +278,17 @@ export class DynamoDbOrderRepository implements OrderRepository {
     for (let i = 0; i < ids.length; i += BATCH_GET_LIMIT) {
       let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + BATCH_GET_LIMIT).map((id) => ({ [partitionKey]: id }));
       for (let attempt = 0; keys?.length; attempt++) {
-        if (attempt > BATCH_GET_RETRIES) throw new Error(`BatchGetItem left ${keys.length} orders unread after ${BATCH_GET_RETRIES} retries`);
+        if (attempt > BATCH_GET_RETRIES) throw new OrdersUnreadError(keys.length, BATCH_GET_RETRIES);
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
         const output: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
         for (const item of output.Responses?.[this.tableName] ?? []) found.set(String(item[partitionKey]), item as StoredOrder);
         keys = output.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }
-    // An order deleted between the query and the read is left out.
-    return entries.flatMap((entry) => {
-      const item = found.get(entry.orderId);
+    // In the entries' order, each order once (one that changed status between two partitions'
+    // queries can be in both); an order deleted between the query and the read is left out.
+    return ids.flatMap((id) => {
+      const item = found.get(id);
       return item ? [toOrder(item)] : [];
     });
   }
@@ -469,16 +484,31 @@ export class DynamoDbOrderRepository implements OrderRepository {
    * cannot both claim the same attempt. Returns the order and the attempt number, `exhausted`
    * when the order used up its attempts, `closed` when it is no longer open.
    */
-  async claimRecoveryAttempt(orderId: string, maxAttempts: number, now: string): Promise<{ order: Order; attempt: number } | 'exhausted' | 'closed'> {
+  async claimRecoveryAttempt(
+    orderId: string,
+    maxAttempts: number,
+    now: string,
+    unchangedSince?: string,
+  ): Promise<{ order: Order; attempt: number } | 'exhausted' | 'closed' | 'moving'> {
+    const names: Record<string, string> = { '#attempts': 'recoveryAttempts', '#open': openOrdersIndex.partitionKey, '#due': openOrdersIndex.sortKey };
+    const values: Record<string, unknown> = { ':zero': 0, ':one': 1, ':max': maxAttempts, ':now': now };
+    let condition = 'attribute_exists(#open) AND (attribute_not_exists(#attempts) OR #attempts < :max)';
+    if (unchangedSince !== undefined) {
+      // Overdue is not enough: the payment keeps the due date the order was created with, so an
+      // order can be overdue while its execution is still moving it. Its last change says so.
+      names['#updatedAt'] = 'updatedAt';
+      values[':unchangedSince'] = unchangedSince;
+      condition += ' AND #updatedAt < :unchangedSince';
+    }
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [partitionKey]: orderId },
           UpdateExpression: 'SET #attempts = if_not_exists(#attempts, :zero) + :one, #due = :now',
-          ConditionExpression: 'attribute_exists(#open) AND (attribute_not_exists(#attempts) OR #attempts < :max)',
-          ExpressionAttributeNames: { '#attempts': 'recoveryAttempts', '#open': openOrdersIndex.partitionKey, '#due': openOrdersIndex.sortKey },
-          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': maxAttempts, ':now': now },
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -486,7 +516,10 @@ export class DynamoDbOrderRepository implements OrderRepository {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const current = await this.getStored(orderId);
-      return current?.[openOrdersIndex.partitionKey as 'openMarker'] ? 'exhausted' : 'closed';
+      if (!current?.[openOrdersIndex.partitionKey as 'openMarker']) return 'closed';
+      if ((current.recoveryAttempts ?? 0) >= maxAttempts) return 'exhausted';
+      return 'moving';
     }
   }
+
 }
