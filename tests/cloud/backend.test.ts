@@ -12,6 +12,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { requestModelSchema } from '../../amplify/cloud/request-model.ts';
+import { APP_SERVER_ACTIONS } from '../helpers/iam.ts';
 import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_ACCESS, ROUTE_METHODS, ROUTES } from '../../amplify/domain/api.ts';
 import { AUTH_TOKEN, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
 import { requiresSignIn } from '../../local/authorizer.ts';
@@ -174,19 +175,9 @@ describe('least-privilege IAM', () => {
   const withoutXray = (statements: Json[]) => statements.filter((s) => ![s.Action].flat().includes('xray:PutTraceSegments'));
 
   it('app-server: read/write orders (table: create, read, cancel, the lists\' BatchGetItem; Query on CustomerIndex, StatusDateIndex and OrderNumberIndex; no Scan), its Idempotency-Keys, send to the queue, send traces', () => {
-    expect(actionsOf(roleOf('appServer'))).toEqual(
-      [
-        'dynamodb:BatchGetItem',
-        'dynamodb:GetItem',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:Query',
-        'sqs:SendMessage',
-        ...XRAY,
-      ].sort(),
-    );
+    // Exactly what the handler was seen to need on every route (tests/helpers/iam.ts, checked
+    // against its calls in tests/unit/app-server-handler.test.ts).
+    expect(actionsOf(roleOf('appServer'))).toEqual([...Object.values(APP_SERVER_ACTIONS).flat(), ...XRAY].sort());
     const table = statementsOf(roleOf('appServer')).find((s) => [s.Action].flat().includes('dynamodb:BatchGetItem'))!;
     expect(table.Resource).toEqual({ 'Fn::GetAtt': [logicalId(mod.ordersStack, mod.cloud.ordersTable), 'Arn'] });
     const dynamo = statementsOf(roleOf('appServer')).find((s) => [s.Action].flat().includes('dynamodb:Query'))!;

@@ -7,7 +7,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_LIMITS, IDEMPOTENCY_KEY_HEADER } from '../../amplify/domain/api.ts';
 import { STAFF_GROUP } from '../../amplify/domain/auth.ts';
 import { CATALOG } from '../../amplify/domain/catalog.ts';
@@ -199,5 +199,47 @@ describe('GET /orders and /orders/{orderId}', () => {
     const paged = await call('GET', '/orders?limit=1', { as: staff });
     const next = await call('GET', `/orders?limit=1&nextToken=${encodeURIComponent(paged.body.nextToken)}`, { as: staff });
     expect(next.body).not.toHaveProperty('counts');
+  });
+});
+
+describe("every AWS call app-server makes is one its role allows (tests/helpers/iam.ts)", () => {
+  it('creates, reads, lists (customer, status, every order, by number), counts and cancels with only those actions', async () => {
+    const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+    const { iamAction, APP_SERVER_ACTIONS } = await import('../helpers/iam.ts');
+    const calls = new Map<string, Set<string>>();
+    const record = (resource: string, action: string) => calls.set(resource, (calls.get(resource) ?? new Set()).add(action));
+    type Command = { constructor: { name: string }; input: { TableName?: string; IndexName?: string; RequestItems?: Record<string, unknown> } };
+    // Recorded, then sent as usual (the real calls reach dynalite and fauxqs).
+    const dynamoSendOriginal = DynamoDBDocumentClient.prototype.send;
+    const dynamoSend = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      const { constructor, input } = args[0] as Command;
+      const table = input.TableName ?? Object.keys(input.RequestItems ?? {})[0];
+      record(table === IDEMPOTENCY_TABLE.localName ? 'idempotencyTable' : input.IndexName ? 'ordersIndexes' : 'ordersTable', iamAction('dynamodb', constructor.name));
+      return (dynamoSendOriginal as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
+    const sqsSendOriginal = SQSClient.prototype.send;
+    const sqsSend = vi.spyOn(SQSClient.prototype, 'send').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      record('queue', iamAction('sqs', (args[0] as Command).constructor.name));
+      return (sqsSendOriginal as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
+    try {
+      const created = await call('POST', '/orders', { body: orderRequest(), headers: { [IDEMPOTENCY_KEY_HEADER]: `key-${randomUUID()}` } });
+      expect(created.status).toBe(201);
+      const { orderId, orderNumber } = created.body as { orderId: string; orderNumber: string };
+      expect((await call('GET', `/orders/${orderId}`)).status).toBe(200);
+      expect((await call('GET', '/orders')).status).toBe(200);
+      expect((await call('GET', '/orders?status=PENDING')).status).toBe(200);
+      expect((await call('GET', '/orders', { as: staff })).status).toBe(200);
+      expect((await call('GET', '/orders?status=PENDING', { as: staff })).status).toBe(200);
+      expect((await call('GET', `/orders?orderNumber=${orderNumber}`, { as: staff })).status).toBe(200);
+      expect((await call('POST', `/orders/${orderId}/cancel`)).status).toBe(200);
+    } finally {
+      dynamoSend.mockRestore();
+      sqsSend.mockRestore();
+    }
+    const allowed: Record<string, readonly string[]> = APP_SERVER_ACTIONS;
+    for (const [resource, actions] of calls) expect([...actions].filter((a) => !allowed[resource]!.includes(a)), resource).toEqual([]);
+    // The flows above do reach every kind of resource the role names.
+    expect([...calls.keys()].sort()).toEqual(Object.keys(APP_SERVER_ACTIONS).sort());
   });
 });
