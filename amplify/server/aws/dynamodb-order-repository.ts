@@ -482,7 +482,8 @@ export class DynamoDbOrderRepository implements OrderRepository {
    * and makes the order due again from `now`, so the next run looks at it only after the staleness
    * has passed once more (longer than an Express execution can run). Conditional, so two runs
    * cannot both claim the same attempt. Returns the order and the attempt number, `exhausted`
-   * when the order used up its attempts, `closed` when it is no longer open.
+   * when the order used up its attempts, `closed` when it is no longer open, `moving` when it
+   * changed since `unchangedSince` (its workflow is still at work).
    */
   async claimRecoveryAttempt(
     orderId: string,
@@ -521,5 +522,4 @@ export class DynamoDbOrderRepository implements OrderRepository {
       return 'moving';
     }
   }
-
 }
