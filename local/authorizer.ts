@@ -35,13 +35,15 @@ export function requiresSignIn(path: string, method: string): boolean {
   return route !== undefined && ROUTE_ACCESS[route] === 'signedIn' && ROUTE_METHODS[route].includes(method.toUpperCase());
 }
 
+/** English short names, as Java's `Date.toString()` writes them (no locale lookup per request). */
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /** API Gateway REST's rendering of a time claim (`Sun Nov 29 04:10:00 UTC 2026`). */
 function javaDate(seconds: number): string {
   const d = new Date(seconds * 1000);
-  const day = d.toLocaleString('en-US', { weekday: 'short', timeZone: 'UTC' });
-  const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${day} ${month} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+  return `${WEEKDAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
 /** The verified payload as API Gateway REST passes it to a Lambda proxy integration. */
