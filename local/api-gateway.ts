@@ -37,11 +37,16 @@ function decodeSegment(segment: string): string {
 /** A map without a prototype: header or parameter names such as `__proto__` are plain keys. */
 const plainMap = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
+/** Each declared resource template with its path pattern and parameter names, compiled once. */
+const RESOURCES = Object.values(ROUTES).map((template) => {
+  const names: string[] = [];
+  const pattern = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+  return { template, names, pattern };
+});
+
 /** The resource template API Gateway would report for a path (as declared in the cloud API). */
 function resourceFor(path: string): { resource: string; pathParameters: Record<string, string> | null } {
-  for (const template of Object.values(ROUTES)) {
-    const names: string[] = [];
-    const pattern = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+  for (const { template, names, pattern } of RESOURCES) {
     const match = pattern.exec(path);
     if (match) {
       const params = Object.fromEntries(names.map((name, i) => [name, decodeSegment(match[i + 1]!)]));

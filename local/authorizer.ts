@@ -7,6 +7,10 @@
  * claims in `requestContext.authorizer.claims` the way API Gateway REST does: every value a
  * string, `cognito:groups` comma-separated, times as dates. Anything else is a 401 with the
  * API's error body, and the handler is never called.
+ *
+ * Like the cloud's authorizer (left at API Gateway's default results cache), a token that passed
+ * is remembered for `AUTHORIZER_CACHE_TTL_SECONDS`, so a signed-in caller's next requests skip the
+ * signature check; unlike it, the expiry is still checked on every request.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { JwtVerifier } from 'aws-jwt-verify';
@@ -23,6 +27,11 @@ export interface AuthorizerSettings {
   clientId: string;
 }
 
+/** API Gateway's default `authorizerResultTtlInSeconds` (the cloud authorizer sets none). */
+export const AUTHORIZER_CACHE_TTL_SECONDS = 300;
+/** Tokens remembered at most (a bound on memory, not a tuning knob: the oldest is dropped first). */
+const AUTHORIZER_CACHE_ENTRIES = 1000;
+
 /** Each route's path pattern (API Gateway ignores a trailing slash). */
 const ROUTE_PATTERNS = (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).map((key) => ({
   key,
@@ -35,13 +44,15 @@ export function requiresSignIn(path: string, method: string): boolean {
   return route !== undefined && ROUTE_ACCESS[route] === 'signedIn' && ROUTE_METHODS[route].includes(method.toUpperCase());
 }
 
+/** English short names, as Java's `Date.toString()` writes them (no locale lookup per request). */
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /** API Gateway REST's rendering of a time claim (`Sun Nov 29 04:10:00 UTC 2026`). */
 function javaDate(seconds: number): string {
   const d = new Date(seconds * 1000);
-  const day = d.toLocaleString('en-US', { weekday: 'short', timeZone: 'UTC' });
-  const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${day} ${month} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+  return `${WEEKDAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
 /** The verified payload as API Gateway REST passes it to a Lambda proxy integration. */
@@ -80,17 +91,31 @@ export function withCognitoAuthorizer(settings: AuthorizerSettings, handler: Pro
     { jwksCache },
   );
   const verify = (token: string) => verifier.verify(token);
+  /** Verified tokens: their REST claims, until the token expires or the cache entry does. */
+  const verified = new Map<string, { claims: Record<string, string>; validUntilMs: number }>();
+  const claimsOf = async (token: string): Promise<Record<string, string>> => {
+    const now = Date.now();
+    const cached = verified.get(token);
+    if (cached && now < cached.validUntilMs) return cached.claims;
+    verified.delete(token);
+    const payload = await verify(token);
+    const claims = restClaims(payload);
+    if (verified.size >= AUTHORIZER_CACHE_ENTRIES) verified.delete(verified.keys().next().value!);
+    const expiresMs = typeof payload.exp === 'number' ? payload.exp * 1000 : now;
+    verified.set(token, { claims, validUntilMs: Math.min(expiresMs, now + AUTHORIZER_CACHE_TTL_SECONDS * 1000) });
+    return claims;
+  };
   const authorized: ProxyHandler = async (event) => {
     if (!requiresSignIn(event.path, event.httpMethod)) return handler(event);
     const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === AUTH_TOKEN.header.toLowerCase())?.[1];
     if (!header) return unauthorized();
-    let payload: JwtPayload;
+    let claims: Record<string, string>;
     try {
-      payload = await verify(header.trim());
+      claims = await claimsOf(header.trim());
     } catch {
       return unauthorized();
     }
-    return handler({ ...event, requestContext: { ...event.requestContext, authorizer: { claims: restClaims(payload) } } });
+    return handler({ ...event, requestContext: { ...event.requestContext, authorizer: { claims: { ...claims } } } });
   };
   return Object.assign(authorized, { verify });
 }

@@ -85,6 +85,14 @@ describe('the local Cognito authorizer', () => {
     expect((await api(stack, '/orders', { headers: { Authorization: token } }, null)).status).toBe(200);
   });
 
+  it('remembers a verified token (as API Gateway caches authorizer results) only until the token expires', async () => {
+    const token = sign({ ...valid, iat: now(), exp: now() + 2 });
+    expect((await api(stack, '/orders', { headers: { Authorization: token } }, null)).status).toBe(200);
+    expect((await api(stack, '/orders', { headers: { Authorization: token } }, null)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 3100));
+    expect((await api(stack, '/orders', { headers: { Authorization: token } }, null)).status).toBe(401);
+  });
+
   it('passes the claims as API Gateway REST does: strings, groups comma-separated, times as dates', () => {
     const claims = restClaims({ sub: 's', email_verified: true, 'cognito:groups': ['ADMINS', 'other'], exp: 1796012005, aud: 'c' } as never);
     expect(claims).toEqual({ sub: 's', email_verified: 'true', 'cognito:groups': 'ADMINS,other', exp: 'Mon Nov 30 04:13:25 UTC 2026', aud: 'c' });
