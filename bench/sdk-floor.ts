@@ -3,9 +3,11 @@
  * stack, that makes only the AWS SDK calls the route must make and nothing else (no API Gateway
  * emulator, no authorizer, no router, no validation, no Powertools):
  *
- *   POST /orders       JSON.parse the body, a conditional PutItem of an order-sized item under a
- *                      new key, SendMessage of `{"orderId"}` (to a scratch queue: nothing consumes
- *                      it), 201 with the item.
+ *   POST /orders       JSON.parse the body; with an Idempotency-Key (the storefront always sends
+ *                      one, and so does the bench), a conditional PutItem of the key's record as
+ *                      `DynamoDbOrderKeys.claim` writes it; a conditional PutItem of an order-sized
+ *                      item under a new key; SendMessage of `{"orderId"}` (to a scratch queue:
+ *                      nothing consumes it); 201 with the item.
  *   GET /orders/{id}   a strongly consistent GetItem, 200 with the item.
  *
  * Same SDK clients and settings as the handlers (DynamoDBDocumentClient via createDocumentClient,
@@ -19,7 +21,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { orderMessage } from '../amplify/server/order-message.ts';
 import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-repository.ts';
-import { ORDERS_TABLE } from '../amplify/server/settings.ts';
+import { IDEMPOTENCY_TABLE, ORDER_KEYS, ORDERS_TABLE } from '../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 
 export interface SdkFloor {
@@ -29,7 +31,7 @@ export interface SdkFloor {
   close(): Promise<void>;
 }
 
-export async function startSdkFloor(endpoints: { dynamodb: string; sqs: string }, ordersTable: string): Promise<SdkFloor> {
+export async function startSdkFloor(endpoints: { dynamodb: string; sqs: string }, ordersTable: string, idempotencyTable: string): Promise<SdkFloor> {
   const db = createDocumentClient(new DynamoDBClient({ ...LOCAL_AWS, endpoint: endpoints.dynamodb }));
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: endpoints.sqs });
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-sdk-floor' }));
@@ -57,6 +59,10 @@ export async function startSdkFloor(endpoints: { dynamodb: string; sqs: string }
         if (req.method === 'POST' && req.url === '/orders' && template) {
           const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
           const item = { ...template, orderId: randomUUID(), customerName: request.customerName ?? template.customerName };
+          if (req.headers['idempotency-key']) {
+            const record = { [IDEMPOTENCY_TABLE.partitionKey]: `${ORDER_KEYS.idPrefix}${randomUUID()}`, orderId: item.orderId, fingerprint: randomUUID() };
+            await db.send(new PutCommand({ TableName: idempotencyTable, Item: record, ConditionExpression: 'attribute_not_exists(#id)', ExpressionAttributeNames: { '#id': IDEMPOTENCY_TABLE.partitionKey } }));
+          }
           await db.send(new PutCommand({ TableName: ordersTable, Item: item, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': ORDERS_TABLE.partitionKey } }));
           await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: orderMessage(item.orderId) }));
           return answer(res, 201, item);
