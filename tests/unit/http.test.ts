@@ -192,7 +192,8 @@ describe('the GET /orders query string', () => {
     expect(refused({ orderNumber: 'K7QM' })).toMatchObject({ details: [{ path: 'orderNumber', message: 'An order number looks like K7QM-2X9D-PB4H' }] });
     expect(refused({ orderNumber: `${'-'.repeat(29)}K7QM2X9DPB4H` })).toMatchObject({ details: [{ path: 'orderNumber', message: 'At most 40 characters' }] });
     const alone = { details: [{ path: 'orderNumber', message: 'An order number is searched on its own (no status, dates or nextToken)' }] };
-    for (const extra of [{ status: 'SHIPPED' }, { from: '2026-11-29' }, { to: '2026-11-29' }, { nextToken: 't' }]) {
+    const extras: Record<string, string>[] = [{ status: 'SHIPPED' }, { from: '2026-11-29' }, { to: '2026-11-29' }, { nextToken: 't' }];
+    for (const extra of extras) {
       expect(refused({ orderNumber: 'K7QM-2X9D-PB4H', ...extra })).toMatchObject(alone);
     }
   });
