@@ -72,7 +72,10 @@ function app(repository: OrderRepository = orders) {
   mapErrors(router, { logger, metrics });
   return async (method: string, path: string, options: Parameters<typeof apiEvent>[2] = {}) => {
     const result = (await router.resolve(apiEvent(method, path, { claims: OWNER, ...options }), lambdaContext('app-server'))) as APIGatewayProxyResult;
-    const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+    // Header names as a client reads them (lower case); the router may answer in either map.
+    const headers = Object.fromEntries(
+      [...Object.entries(result.headers ?? {}), ...Object.entries(result.multiValueHeaders ?? {})].map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : String(value)]),
+    );
     return { status: result.statusCode, headers, body: JSON.parse(result.body) as Record<string, unknown> };
   };
 }
@@ -185,5 +188,53 @@ describe('failures', () => {
       expect(metricCalls).toEqual([]);
       expect(logLines).toEqual([{ level: 'error', message: 'Unhandled error', extra: { error } }]);
     }
+  });
+});
+
+describe('answers outside the routes', () => {
+  const quiet = { logger: { error: () => undefined } as unknown as Logger, metrics: { addMetric: () => undefined } as unknown as Metrics };
+  const refuse = (allowedOrigins: string[] | undefined, method: string, path: string, origin?: string) => {
+    const { refuseUnroutable } = mapErrors(new Router(), { ...quiet, allowedOrigins });
+    return refuseUnroutable(apiEvent(method, path, { headers: origin ? { origin } : {} }));
+  };
+
+  it('refuses a method the router does not know and a path starting with //, as 405 on a known path, else 404', () => {
+    const trace = refuse(undefined, 'TRACE', '/orders');
+    expect(trace).toMatchObject({ statusCode: 405, headers: { Allow: 'GET, POST', 'Access-Control-Allow-Origin': '*' } });
+    expect(JSON.parse(trace!.body)).toEqual({ error: 'Method not allowed', details: [{ path: 'method', message: 'Allowed: GET, POST' }] });
+    const slashes = refuse(undefined, 'GET', '//orders');
+    expect(slashes).toMatchObject({ statusCode: 404 });
+    expect(JSON.parse(slashes!.body)).toEqual({ error: 'Not found', details: [{ path: 'path', message: 'No route //orders' }] });
+    expect(refuse(undefined, 'propfind', '/nowhere')).toMatchObject({ statusCode: 404 });
+    // What the router takes is left to it.
+    for (const method of ['GET', 'post', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']) expect(refuse(undefined, method, '/orders')).toBeUndefined();
+    expect(refuse(undefined, 'GET', '/orders/x/')).toBeUndefined();
+  });
+
+  it("answers CORS for a configured storefront origin only, and for any origin when none is configured", () => {
+    const origins = ['http://127.0.0.1:5173'];
+    expect(refuse(origins, 'TRACE', '/orders', 'http://127.0.0.1:5173')!.headers).toEqual({
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      Allow: 'GET, POST',
+      'Access-Control-Allow-Origin': 'http://127.0.0.1:5173',
+      Vary: 'Origin',
+    });
+    expect(refuse(origins, 'TRACE', '/nowhere', 'http://127.0.0.1:5173')!.headers).toMatchObject({ 'Access-Control-Allow-Origin': 'http://127.0.0.1:5173', Vary: 'Origin' });
+    expect(refuse(origins, 'TRACE', '/nowhere', 'http://evil.example')!.headers).not.toHaveProperty('Access-Control-Allow-Origin');
+    expect(refuse(origins, 'TRACE', '/nowhere')!.headers).not.toHaveProperty('Access-Control-Allow-Origin');
+    expect(refuse([], 'TRACE', '/nowhere', 'http://evil.example')!.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*' });
+  });
+
+  it('maps the typed errors to their status and body', async () => {
+    const call = app();
+    expect(await call('GET', '/orders/%20')).toMatchObject({ status: 400, body: { error: 'Invalid order id', details: [{ path: 'orderId', message: 'Must be an order id (UUID)' }] } });
+    expect(await call('GET', '/orders/%ZZ')).toMatchObject({ status: 400, body: { error: 'Malformed path', details: [{ path: 'path', message: 'Invalid percent-encoding' }] } });
+    expect(await call('GET', '/orders', { query: { customerId: 'someone-else' } })).toMatchObject({ status: 403, body: { error: 'Customers see their own orders only' } });
+    expect(await call('GET', '/nowhere')).toMatchObject({ status: 404, body: { error: 'Not found', details: [{ path: 'path', message: 'No route /nowhere' }] } });
+    expect(await call('DELETE', '/orders')).toMatchObject({ status: 405, headers: { allow: 'GET, POST' } });
+    const changedPrice = await call('POST', '/orders', { body: orderRequest({ items: [{ productId: 'prod-001', quantity: 1, price: 0.01 }] }) });
+    expect(changedPrice.status).toBe(409);
+    expect(await call('GET', '/orders', { claims: null })).toMatchObject({ status: 401, body: { error: 'Unauthorized', details: [{ path: 'Authorization', message: 'Sign in: a valid ID token is required' }] } });
   });
 });
