@@ -164,6 +164,20 @@ describe('POST /orders/{orderId}/cancel', () => {
   });
 });
 
+describe('GET /orders?orderNumber=', () => {
+  it("finds a customer's own order by its number, never another's; staff find anyone's", async () => {
+    const call = app();
+    const mine = await place(call);
+    const theirs = await place(call, { sub: randomUUID(), email: 'bo@example.com', email_verified: 'true' });
+    const numberOf = async (orderId: string) => (await orders.require(orderId)).orderNumber!;
+    const search = async (orderNumber: string, claims: Claims = OWNER) => (await call('GET', '/orders', { query: { orderNumber }, claims })).body.orders as { orderId: string }[];
+    expect((await search(await numberOf(mine.orderId))).map((o) => o.orderId)).toEqual([mine.orderId]);
+    expect(await search(await numberOf(theirs.orderId))).toEqual([]);
+    expect((await search((await numberOf(theirs.orderId)).toLowerCase(), STAFF)).map((o) => o.orderId)).toEqual([theirs.orderId]);
+    expect(await search('0000-0000-0000', STAFF)).toEqual([]);
+  });
+});
+
 describe('failures', () => {
   /** A repository whose reads fail with `error`. */
   const failing = (error: Error) => ({ ...orders, get: async () => Promise.reject(error), list: async () => Promise.reject(error) }) as unknown as OrderRepository;
@@ -177,6 +191,19 @@ describe('failures', () => {
       expect(metricCalls).toEqual([['DependencyFailures', 'Count', 1]]);
       expect(logLines).toEqual([{ level: 'error', message: 'A downstream AWS service failed', extra: { error } }]);
     }
+  });
+
+  it('a cancel that fails for another reason than the order\'s status is a 500, not a 409', async () => {
+    const call = app();
+    const { orderId } = await place(call);
+    const broken = Object.assign(Object.create(orders) as OrderRepository, { transition: async () => Promise.reject(new Error('write failed')) });
+    [logLines, metricCalls] = [[], []];
+    expect(await app(broken)('POST', `/orders/${orderId}/cancel`)).toMatchObject({ status: 500, body: { error: 'Internal server error' } });
+    expect(metricCalls).toEqual([]);
+  });
+
+  it('an order id that is not a UUID is a 400 naming it', async () => {
+    expect(await app()('GET', '/orders/not-a-uuid')).toMatchObject({ status: 400, body: { error: 'Invalid order id', details: [{ path: 'orderId' }] } });
   });
 
   it('anything else is a 500 naming nothing, logged and not counted: a client fault, an error without AWS metadata', async () => {

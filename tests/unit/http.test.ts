@@ -160,6 +160,7 @@ describe('the GET /orders query string', () => {
 
   it('refuses a "to" before "from", naming "to"', () => {
     expect(refused({ from: '2026-11-30', to: '2026-11-29' })).toEqual({ status: 400, error: 'Invalid query parameters', details: [{ path: 'to', message: 'Must not be before from' }] });
+    expect(parse({ from: '2026-11-30T10:00:00Z', to: '2026-11-30T10:00:00Z' })).toEqual({ from: '2026-11-30T10:00:00.000Z', to: '2026-11-30T10:00:00.000Z' });
     expect(parse({ from: '2026-11-30' })).toEqual({ from: '2026-11-30T00:00:00.000Z' });
     expect(parse({ to: '2026-11-30' })).toEqual({ to: '2026-11-30T23:59:59.999Z' });
   });

@@ -11,7 +11,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createObservability, traced, withObservability } from '../../amplify/functions/shared/powertools.ts';
-import { ENV } from '../../amplify/server/settings.ts';
+import { ENV, requireEnv } from '../../amplify/server/settings.ts';
 import { lambdaContext } from './events.ts';
 
 const context = lambdaContext('unit-function');
@@ -143,5 +143,15 @@ describe('createObservability', () => {
     } finally {
       write.mockRestore();
     }
+  });
+});
+
+describe('requireEnv', () => {
+  it('returns a set variable and names a missing or empty one', () => {
+    vi.stubEnv('UNIT_REQUIRED', 'value');
+    expect(requireEnv('UNIT_REQUIRED')).toBe('value');
+    vi.stubEnv('UNIT_REQUIRED', '');
+    expect(() => requireEnv('UNIT_REQUIRED')).toThrow('Environment variable UNIT_REQUIRED is not set');
+    expect(() => requireEnv('UNIT_NEVER_SET')).toThrow('Environment variable UNIT_NEVER_SET is not set');
   });
 });

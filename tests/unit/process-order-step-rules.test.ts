@@ -167,7 +167,55 @@ describe('processPayment', () => {
   });
 });
 
+describe('processPayment racing itself', () => {
+  /** Two payment steps of one order that both reach the provider before either records its answer. */
+  async function twoAtOnce(charge: PaymentResult) {
+    const order = await orderAt('PENDING');
+    let arrived = 0;
+    let release: () => void = () => undefined;
+    const bothArrived = new Promise<void>((resolve) => (release = resolve));
+    const { ctx, metrics } = context({
+      charge,
+      onCharge: async () => {
+        if (++arrived === 2) release();
+        await bothArrived;
+      },
+    });
+    const outcomes = await Promise.all([processPayment(ctx, order.orderId), processPayment(ctx, order.orderId)]);
+    return { order, outcomes, metrics };
+  }
+
+  it('a charge recorded twice is counted once', async () => {
+    const { outcomes, metrics } = await twoAtOnce({ approved: true, transactionId: 'txn-race' });
+    expect(outcomes.map((o) => o.outcome)).toEqual(['approved', 'approved']);
+    expect(metrics).toEqual([['PaymentsProcessed', 'Count', 1]]);
+  });
+
+  it('a decline recorded twice is counted once', async () => {
+    const { order, outcomes, metrics } = await twoAtOnce({ approved: false });
+    expect(outcomes).toEqual([{ outcome: 'declined' }, { outcome: 'declined' }]);
+    expect((await orders.require(order.orderId)).status).toBe('PAYMENT_FAILED');
+    expect(metrics).toEqual([['PaymentsDeclined', 'Count', 1]]);
+  });
+
+  it('an approval without a transaction id that lost to a cancel records no charge', async () => {
+    const order = await orderAt('PENDING');
+    const { ctx } = context({ charge: { approved: true }, onCharge: async () => void (await orders.transition(order.orderId, 'CANCELLED')) });
+    expect(await processPayment(ctx, order.orderId)).toEqual({ outcome: 'compensate' });
+    expect(await orders.require(order.orderId)).not.toHaveProperty('transactionId');
+  });
+});
+
 describe('settleFailedPayment and markFailed', () => {
+  it('a charge found for an order already paid is not counted again', async () => {
+    const order = await orderAt('PAYMENT_PROCESSED');
+    const { ctx, metrics } = context({ found: { approved: true, transactionId: 'txn-other' } });
+    expect(await settleFailedPayment(ctx, order.orderId)).toEqual({ status: 'PAYMENT_PROCESSED', chargeRecovered: true });
+    expect((await orders.require(order.orderId)).transactionId).toBe('txn-first');
+    expect(metrics).toEqual([['ChargesRecovered', 'Count', 1]]);
+  });
+
+
   it('records a charge the provider made although the step gave up, and counts it as recovered', async () => {
     const order = await orderAt('PENDING');
     const { ctx, calls, metrics } = context({ found: { approved: true, transactionId: 'txn-found' } });
@@ -249,6 +297,20 @@ describe('shipOrder and confirmDelivery', () => {
     await expect(shipOrder(context().ctx, declined.orderId)).rejects.toBeInstanceOf(InvalidTransitionError);
   });
 
+  it('an order cancelled between reading it and recording the booking is left to the compensation', async () => {
+    const order = await orderAt('PAYMENT_PROCESSED');
+    const racing = Object.assign(Object.create(orders) as DynamoDbOrderRepository, {
+      transition: async (orderId: string, to: OrderStatus, attributes: Record<string, unknown>) => {
+        if (to === 'SHIPPED') await orders.transition(orderId, 'CANCELLED');
+        return orders.transition(orderId, to, attributes);
+      },
+    });
+    const { ctx } = context();
+    expect(await shipOrder({ ...ctx, orders: racing }, order.orderId)).toEqual({ outcome: 'compensate' });
+    expect(await orders.require(order.orderId)).toMatchObject({ status: 'CANCELLED' });
+    expect(await orders.require(order.orderId)).not.toHaveProperty('trackingNumber');
+  });
+
   it('confirms a delivery once, counted once', async () => {
     const order = await orderAt('SHIPPED');
     const { ctx, metrics } = context();
@@ -277,6 +339,7 @@ describe('scheduleDelivery', () => {
     expect(await scheduleDelivery(ctx, delivered.orderId, FUNCTION_ARN)).toEqual({ scheduled: false, deliveryDate: '2026-01-05T00:00:00.000Z' });
     const paid = await orderAt('PAYMENT_PROCESSED');
     await expect(scheduleDelivery(ctx, paid.orderId, FUNCTION_ARN)).rejects.toBeInstanceOf(InvalidTransitionError);
+    await expect(scheduleDelivery(ctx, paid.orderId, FUNCTION_ARN)).rejects.toThrow(/a delivery schedule/);
     expect(calls.schedules).toEqual([]);
   });
 });
@@ -303,6 +366,7 @@ describe('compensate and sendNotification', () => {
     expect(metrics).toEqual([]);
     const shipped = await orderAt('SHIPPED');
     await expect(compensate(ctx, shipped.orderId)).rejects.toBeInstanceOf(InvalidTransitionError);
+    await expect(compensate(ctx, shipped.orderId)).rejects.toThrow(/a compensation/);
     expect(calls.compensations).toEqual([order.orderId]);
   });
 
