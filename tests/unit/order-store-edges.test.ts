@@ -13,6 +13,7 @@ import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
 import { DynamoDbOrderKeys, orderKeyRecordId } from '../../amplify/server/aws/dynamodb-order-keys.ts';
 import { createDocumentClient, DynamoDbOrderRepository, nextStepDueAt, storedItem } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import { invalidPageToken } from '../../amplify/server/page-token.ts';
 import { ORDERS_TABLE } from '../../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
@@ -113,7 +114,8 @@ describe('findByOrderNumber', () => {
     });
     expect(await new DynamoDbOrderRepository(db, 'orders').findByOrderNumber(kept.orderNumber!)).toEqual([kept]);
     expect(sent[0]).toMatchObject({ name: 'QueryCommand', input: { IndexName: ORDERS_TABLE.orderNumberIndex.name, ExpressionAttributeValues: { ':number': kept.orderNumber } } });
-    const none = scripted(() => ({}));
+    // No Items in the answer: nothing is read.
+    const none = scripted((command) => (command instanceof QueryCommand ? {} : { Item: kept }));
     expect(await new DynamoDbOrderRepository(none.db, 'orders').findByOrderNumber(kept.orderNumber!)).toEqual([]);
   });
 });
@@ -142,7 +144,7 @@ describe('claimRecoveryAttempt', () => {
   });
 
   it('lets any other failure through', async () => {
-    const { db } = scripted(() => Promise.reject(new Error('throttled')));
+    const { db } = scripted((command) => (command instanceof GetCommand ? { Item: { orderId: 'o', openMarker: 'OPEN' } } : Promise.reject(new Error('throttled'))));
     await expect(new DynamoDbOrderRepository(db, 'orders').claimRecoveryAttempt('o', 3, '2030-01-01T00:00:00.000Z')).rejects.toThrow('throttled');
   });
 });
@@ -151,16 +153,25 @@ describe('positions and counts', () => {
   it("refuses a position that is not an object or not the index's keys", async () => {
     const store = repository();
     const customerId = `customer-${randomUUID()}`;
-    for (const position of ['x', 5, null, [], true]) {
-      await expect(store.list({ customerId, limit: 2, position })).rejects.toMatchObject({ name: expect.stringMatching(/Error$/) });
-      await expect(store.list({ status: 'SHIPPED', limit: 2, position })).rejects.toMatchObject({ name: expect.stringMatching(/Error$/) });
+    // The page token's own error (a 400 naming nextToken), never a TypeError or a DynamoDB error.
+    const tokenError = invalidPageToken();
+    const refused = { name: tokenError.name, message: tokenError.message };
+    for (const position of ['x', 'abc', 5, null, [], true]) {
+      await expect(store.list({ customerId, limit: 2, position })).rejects.toMatchObject(refused);
+      await expect(store.list({ status: 'SHIPPED', limit: 2, position })).rejects.toMatchObject(refused);
+      await expect(store.list({ limit: 2, position: { PENDING: position } })).rejects.toMatchObject(refused);
     }
     // A status's position used for another status, in one list or in the merged one.
     const pending = { orderId: randomUUID(), status: 'PENDING', orderDate: '2026-01-01T00:00:00.000Z' };
-    await expect(store.list({ status: 'SHIPPED', limit: 2, position: pending })).rejects.toThrow();
-    await expect(store.list({ limit: 2, position: { SHIPPED: pending } })).rejects.toThrow();
+    await expect(store.list({ status: 'SHIPPED', limit: 2, position: pending })).rejects.toMatchObject(refused);
+    await expect(store.list({ limit: 2, position: { SHIPPED: pending } })).rejects.toMatchObject(refused);
     expect(await store.list({ status: 'PENDING', limit: 2, position: pending })).toEqual(expect.objectContaining({ orders: expect.any(Array) }));
     expect(await store.list({ limit: 2, position: { PENDING: pending } })).toEqual(expect.objectContaining({ orders: expect.any(Array) }));
+  });
+
+  it('answers no due orders when DynamoDB answers no Items', async () => {
+    const { db } = scripted(() => ({}));
+    expect(await new DynamoDbOrderRepository(db, 'orders').openOrdersDueBefore('2030-01-01T00:00:00.000Z', 5)).toEqual({ orderIds: [], nextKey: undefined });
   });
 
   it('adds up the counts of every page DynamoDB answers', async () => {
