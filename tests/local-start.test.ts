@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../amplify/domain/order.ts';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { LOCAL_MAILBOX_PATH } from '../local/api-gateway.ts';
@@ -18,13 +18,36 @@ import { orderRequest } from './fixtures.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'orders-start-'));
 const dataDir = path.join(dir, 'data');
-/** Every stack this file started: all are stopped when it ends, also when a test failed half-way. */
+
+/**
+ * Bounds of every wait, generous for a loaded 2-core machine (load average 16 was seen): each one
+ * fails with its own message naming what it waited for, well before the test's own timeout.
+ */
+const READY_MS = 120_000; // `npm start` printing its URLs
+const PIPELINE_MS = 90_000; // an order reaching a status, an execution ending, an e-mail written
+const STOP_MS = 30_000; // the stack exiting after a signal
+/** The longest test: two starts, two pipeline waits, two stops, and a margin. */
+const TEST_TIMEOUT_MS = 2 * READY_MS + 2 * PIPELINE_MS + 2 * STOP_MS + 60_000;
+
+const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;
+/** Every stack this file started: each test stops its own, also when it failed half-way. */
 const children = new Set<ChildProcess>();
-const killChildren = () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL'));
+const killChildren = () => children.forEach((c) => !exited(c) && c.kill('SIGKILL'));
 process.once('exit', killChildren); // the worker itself ends (a timeout, Ctrl-C): no orphan holds the data folder
 
-afterAll(() => {
-  killChildren();
+/** Kills what a test left running and waits for it to exit, so the next start finds the data folder free. */
+async function killLeftovers(): Promise<void> {
+  const running = [...children].filter((c) => !exited(c));
+  await Promise.all(running.map((c) => new Promise((resolve) => {
+    c.once('exit', resolve);
+    c.kill('SIGKILL');
+  })));
+  children.clear();
+}
+
+afterEach(killLeftovers);
+afterAll(async () => {
+  await killLeftovers();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -68,19 +91,28 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
   let output = '';
   proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + READY_MS;
   while (!/Storefront: (\S+)/.test(output)) {
-    if (proc.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start not ready:\n${output}`);
+    if (exited(proc)) throw new Error(`npm start exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`npm start not ready after ${READY_MS} ms:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { process: proc, apiUrl: /API:\s+(\S+)/.exec(output)![1]!, webUrl: /Storefront: (\S+)/.exec(output)![1]!, output: () => output };
 }
 
+/** Sends `signal` and resolves with the exit code; a stack still running after STOP_MS is killed and the test fails. */
 async function stop(running: Running, signal: NodeJS.Signals): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => running.process.once('exit', (code) => resolve(code)));
+  const exit = new Promise<number | null>((resolve) => running.process.once('exit', (code) => resolve(code)));
   running.process.kill(signal);
-  return exited;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_MS)));
+  const code = await Promise.race([exit, timeout]).finally(() => clearTimeout(timer));
+  if (code === 'timeout') {
+    running.process.kill('SIGKILL');
+    await exit;
+    throw new Error(`npm start did not exit within ${STOP_MS} ms of ${signal}:\n${running.output().slice(-2000)}`);
+  }
+  return code;
 }
 
 /** The ID token of the demo customer whose e-mail and password `npm start` printed. */
@@ -108,31 +140,29 @@ async function getOrder(apiUrl: string, orderId: string): Promise<Order> {
   return (await fetch(new URL(`orders/${orderId}`, apiUrl), { headers: { Authorization: idToken } })).json() as Promise<Order>;
 }
 
-async function waitForStatus(apiUrl: string, orderId: string, statuses: string[], timeoutMs = 30_000): Promise<Order> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Polls `read` until `done` holds. It fails at once, with the stack's output, if the stack exited,
+ * and after PIPELINE_MS with a message naming what was awaited and the last value read.
+ */
+async function waitFor<T>(running: Running, read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + PIPELINE_MS;
   for (;;) {
-    const order = await getOrder(apiUrl, orderId);
-    if (statuses.includes(order.status)) return order;
-    if (Date.now() > deadline) throw new Error(`Order ${orderId} is ${order.status}, expected ${statuses.join('/')}`);
+    if (exited(running.process)) throw new Error(`npm start exited while waiting for ${what}:\n${running.output().slice(-2000)}`);
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${PIPELINE_MS} ms waiting for ${what}; last read: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-/** Polls `read` until `done` holds; a timeout is a failure naming what was awaited. */
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+async function waitForStatus(running: Running, orderId: string, status: Order['status']): Promise<Order> {
+  return waitFor(running, () => getOrder(running.apiUrl, orderId), (order) => order.status === status, `order ${orderId} to be ${status}`);
 }
 
 const mailFiles = (orderId: string) => readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.includes(orderId));
 
 // Each start launches the whole stack (user pool included) in a child process on a shared machine.
-describe('npm start', { timeout: 150_000 }, () => {
+describe('npm start', { timeout: TEST_TIMEOUT_MS }, () => {
   let orderId = '';
 
   it('serves the storefront and takes a posted order to DELIVERED with its e-mail in the outbox', async () => {
@@ -153,10 +183,9 @@ describe('npm start', { timeout: 150_000 }, () => {
     });
     expect(response.status).toBe(201);
     orderId = ((await response.json()) as Order).orderId;
-    const order = await waitForStatus(running.apiUrl, orderId, ['DELIVERED']);
+    const order = await waitForStatus(running, orderId, 'DELIVERED');
 
-    const deadline = Date.now() + 10_000;
-    while (mailFiles(orderId).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(running, async () => mailFiles(orderId), (files) => files.length > 0, `the e-mail of ${orderId} in the outbox`);
     expect(mailFiles(orderId)).toHaveLength(1);
     const mail = readFileSync(path.join(dataDir, 'outbox', mailFiles(orderId)[0]!), 'utf8');
     for (const text of [`Subject: Order Confirmation - ${orderNumberOf(orderId)}`, 'Dear Ana García', 'Wireless Headphones x2', 'Total Amount: $278.48', `Tracking Number: ${order.trackingNumber}`]) {
@@ -190,10 +219,10 @@ describe('npm start', { timeout: 150_000 }, () => {
     const killedId = ((await response.json()) as Order).orderId;
     // Its (Express) execution has ended: e-mail sent, delivery scheduled. Killed while the schedule waits.
     const [ended] = await waitFor(
+      running,
       async () => readExecutions(dataDir).filter((e) => e.name === killedId && e.status !== 'RUNNING'),
       (executions) => executions.length > 0,
       'the execution to end with the delivery scheduled',
-      60_000,
     );
     expect({ status: ended!.status, error: ended!.error, cause: ended!.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
     const shipped = await getOrder(running.apiUrl, killedId);
@@ -203,7 +232,7 @@ describe('npm start', { timeout: 150_000 }, () => {
 
     // The schedule survived the kill; the next start fires it (at its stored due time, or at once if late).
     running = await start();
-    const delivered = await waitForStatus(running.apiUrl, killedId, ['DELIVERED']);
+    const delivered = await waitForStatus(running, killedId, 'DELIVERED');
     expect(delivered.transactionId).toBe(shipped.transactionId);
     expect(delivered.trackingNumber).toBe(shipped.trackingNumber);
     expect(delivered.notificationSentDate).toBe(shipped.notificationSentDate);

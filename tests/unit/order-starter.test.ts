@@ -44,6 +44,14 @@ describe('order-starter', () => {
     ]);
   });
 
+  it('logs each started workflow with its order id', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn', startDate: new Date() });
+    await handler(sqsEvent([JSON.stringify({ orderId: ORDER_A }), '{"orderId": 42}']), context);
+    // DEBUG: a started workflow writes no application log line in the cloud (FUNCTION_LOGGING).
+    expect(logs.lines.filter((line) => line.level === 'debug').map((line) => [line.message, line.extra])).toEqual([['Workflow started', [{ orderId: ORDER_A }]]]);
+    expect(logs.messages('info')).toEqual([]);
+  });
+
   it('starts a message delivered twice twice (Express does not deduplicate; the steps are idempotent)', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn', startDate: new Date() });
 

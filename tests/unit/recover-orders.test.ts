@@ -9,6 +9,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -143,6 +144,56 @@ describe('recover-orders', () => {
     } finally {
       delete process.env[ENV.recoveryStaleAfterMs];
     }
+  });
+
+  it("publishes every run's figures as metrics, zeros included, and logs the report", async () => {
+    const added: [string, string, number][] = [];
+    const spy = vi.spyOn(Metrics.prototype, 'addMetric').mockImplementation(function (this: Metrics, name: string, unit: string, value: number) {
+      added.push([name, unit, value]);
+      return this;
+    } as never);
+    try {
+      ddb.on(QueryCommand).resolves({ Items: [NEVER_STARTED, FAILED, EXHAUSTED].map((orderId) => ({ orderId })) });
+      claimed(NEVER_STARTED, 'PENDING', 1);
+      claimed(FAILED, 'PAYMENT_PROCESSED', 1);
+      refused(EXHAUSTED, { status: 'SHIPPED', openMarker: 'OPEN', recoveryAttempts: MAX_RECOVERY_EXECUTIONS });
+      sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn', startDate: new Date() });
+      sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+      await handler(scheduledEvent(), lambdaContext('recover-orders', 120_000));
+      expect(added).toEqual([
+        ['OrdersExamined', 'Count', 3],
+        ['OrdersReenqueued', 'Count', 1],
+        ['OrdersRestarted', 'Count', 1],
+        ['OrdersRecoveryGaveUp', 'Count', 1],
+        ['RecoveryStoppedEarly', 'Count', 0],
+      ]);
+      const report = logs.lines.find((line) => line.message === 'Recovery run');
+      expect(report?.level).toBe('info');
+      expect(report?.extra[0]).toMatchObject({ examined: 3, enqueued: [NEVER_STARTED], restarted: [FAILED], gaveUp: [EXHAUSTED] });
+
+      added.length = 0;
+      ddb.reset();
+      await handler(scheduledEvent(), lambdaContext('recover-orders', 5_000));
+      expect(added).toEqual([
+        ['OrdersExamined', 'Count', 0],
+        ['OrdersReenqueued', 'Count', 0],
+        ['OrdersRestarted', 'Count', 0],
+        ['OrdersRecoveryGaveUp', 'Count', 0],
+        ['RecoveryStoppedEarly', 'Count', 1],
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('names the order and the error when one cannot be recovered now', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [{ orderId: FAILED }] });
+    claimed(FAILED, 'PAYMENT_PROCESSED', 1);
+    const failure = new Error('Rate exceeded');
+    sfn.on(StartExecutionCommand).rejects(failure);
+    await handler(scheduledEvent(), lambdaContext('recover-orders', 120_000));
+    const warning = logs.lines.find((line) => line.level === 'warn');
+    expect(warning?.extra[0]).toMatchObject({ orderId: FAILED, error: expect.objectContaining({ message: 'Rate exceeded' }) });
   });
 
   it('stops before its timeout and says so, leaving the rest to the next run', async () => {

@@ -1,0 +1,268 @@
+/**
+ * app-server's order routes and error mapping (`routes/*.ts`, `errors.ts`) on a router of their own,
+ * with the real repository and key store on a local DynamoDB (dynalite in memory), the queue in
+ * memory, and the logger and metrics recorded: what each answer says, and which metric and log
+ * line each outcome produces (once, only when the order changed). Cancelling: by the owner, by
+ * staff, repeated, too late. Failures: an AWS fault (503, counted), anything else (500).
+ */
+import { Router } from '@aws-lambda-powertools/event-handler/http';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_KEY_HEADER } from '../../amplify/domain/api.ts';
+import { STAFF_GROUP } from '../../amplify/domain/auth.ts';
+import { mapErrors } from '../../amplify/functions/app-server/errors.ts';
+import { cancelOrderRoutes } from '../../amplify/functions/app-server/routes/cancel-order.ts';
+import { orderRoutes } from '../../amplify/functions/app-server/routes/orders.ts';
+import { DynamoDbOrderKeys } from '../../amplify/server/aws/dynamodb-order-keys.ts';
+import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import type { OrderRepository } from '../../amplify/server/ports.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { LOCAL_AWS } from '../../local/aws.ts';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
+import { orderRequest } from '../fixtures.ts';
+import { apiEvent, lambdaContext, type Claims } from './events.ts';
+
+let dynamo: LocalDynamo;
+let client: DynamoDBClient;
+let orders: DynamoDbOrderRepository;
+let keys: DynamoDbOrderKeys;
+
+beforeAll(async () => {
+  dynamo = await startDynamo(undefined);
+  client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+  orders = new DynamoDbOrderRepository(createDocumentClient(client), ORDERS_TABLE.localName);
+  keys = new DynamoDbOrderKeys(createDocumentClient(client), IDEMPOTENCY_TABLE.localName);
+});
+afterAll(async () => {
+  client?.destroy();
+  await dynamo?.stop();
+});
+
+const OWNER: Claims = { sub: randomUUID(), email: 'ana@example.com', email_verified: 'true' };
+const STAFF: Claims = { sub: randomUUID(), email: 'staff@example.com', email_verified: 'true', 'cognito:groups': STAFF_GROUP };
+
+let logLines: { level: string; message: string; extra: Record<string, unknown> }[];
+let metricCalls: [string, string, number][];
+let enqueued: string[];
+let queueDown: boolean;
+beforeEach(() => {
+  logLines = [];
+  metricCalls = [];
+  enqueued = [];
+  queueDown = false;
+});
+
+/** The routes and error mapping as the handler assembles them, over `repository`. */
+function app(repository: OrderRepository = orders) {
+  const record = (level: string) => (message: string, extra: Record<string, unknown> = {}) => void logLines.push({ level, message, extra });
+  const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') } as unknown as Logger;
+  const metrics = { addMetric: (name: string, unit: string, value: number) => void metricCalls.push([name, unit, value]) } as unknown as Metrics;
+  const queue = {
+    enqueue: async (orderId: string) => {
+      if (queueDown) throw new Error('queue down');
+      enqueued.push(orderId);
+    },
+  };
+  const router = new Router();
+  router.includeRouter(orderRoutes({ orders: repository, keys, queue, logger, metrics })).includeRouter(cancelOrderRoutes({ orders: repository, logger, metrics }));
+  mapErrors(router, { logger, metrics });
+  return async (method: string, path: string, options: Parameters<typeof apiEvent>[2] = {}) => {
+    const result = (await router.resolve(apiEvent(method, path, { claims: OWNER, ...options }), lambdaContext('app-server'))) as APIGatewayProxyResult;
+    // Header names as a client reads them (lower case); the router may answer in either map.
+    const headers = Object.fromEntries(
+      [...Object.entries(result.headers ?? {}), ...Object.entries(result.multiValueHeaders ?? {})].map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : String(value)]),
+    );
+    return { status: result.statusCode, headers, body: JSON.parse(result.body) as Record<string, unknown> };
+  };
+}
+
+const place = async (call: ReturnType<typeof app>, claims: Claims = OWNER) => {
+  const response = await call('POST', '/orders', { body: orderRequest(), claims });
+  expect(response.status).toBe(201);
+  return response.body as { orderId: string; totalAmount: number };
+};
+
+describe('POST /orders', () => {
+  it('counts and logs a created order once; a replay is marked and counted no more', async () => {
+    const call = app();
+    const headers = { [IDEMPOTENCY_KEY_HEADER]: `key-${randomUUID()}` };
+    const created = await call('POST', '/orders', { body: orderRequest(), headers });
+    expect(created.status).toBe(201);
+    const { orderId, totalAmount } = created.body as { orderId: string; totalAmount: number };
+    expect(created.headers.location).toBe(`/orders/${orderId}`);
+    expect(created.headers['idempotent-replayed']).toBeUndefined();
+    expect(created.headers['content-type']).toBe('application/json');
+    expect(created.headers['cache-control']).toBe('no-store');
+    const replay = await call('POST', '/orders', { body: orderRequest(), headers });
+    expect(replay.status).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.headers.location).toBe(`/orders/${orderId}`);
+    expect(enqueued).toEqual([orderId, orderId]);
+    expect(metricCalls).toEqual([['OrdersCreated', 'Count', 1]]);
+    // DEBUG: a successful order writes no application log line in the cloud (FUNCTION_LOGGING).
+    expect(logLines).toEqual([{ level: 'debug', message: 'Order created', extra: { orderId, totalAmount } }]);
+  });
+
+  it('an order stored but not enqueued is answered 201, logged as an error with its id and counted', async () => {
+    const call = app();
+    queueDown = true;
+    const { orderId } = await place(call);
+    expect(await orders.get(orderId)).toBeDefined();
+    expect(metricCalls).toEqual([
+      ['OrderEnqueueFailed', 'Count', 1],
+      ['OrdersCreated', 'Count', 1],
+    ]);
+    expect(logLines.map(({ level, message }) => [level, message])).toEqual([
+      ['error', 'Order stored but not enqueued; the recovery job will enqueue it'],
+      ['debug', 'Order created'],
+    ]);
+    expect(logLines[0]!.extra).toEqual({ orderId, error: expect.objectContaining({ message: 'queue down' }) });
+  });
+});
+
+describe('POST /orders/{orderId}/cancel', () => {
+  it('the owner cancels a pending order once: 200 with the cancelled order, logged as by the customer, counted once', async () => {
+    const call = app();
+    const { orderId } = await place(call);
+    [logLines, metricCalls] = [[], []];
+    const cancelled = await call('POST', `/orders/${orderId}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ orderId, status: 'CANCELLED', cancelledDate: expect.any(String) });
+    expect(await call('POST', `/orders/${orderId}/cancel`)).toMatchObject({ status: 200, body: { status: 'CANCELLED', cancelledDate: cancelled.body.cancelledDate } });
+    expect(metricCalls).toEqual([['OrdersCancelled', 'Count', 1]]);
+    expect(logLines).toEqual([{ level: 'info', message: 'Order cancelled', extra: { orderId, by: 'customer' } }]);
+  });
+
+  it("staff cancelling a customer's order is logged as by staff; staff cancelling their own order, as by the customer", async () => {
+    const call = app();
+    const theirs = await place(call);
+    const own = await place(call, STAFF);
+    logLines = [];
+    expect((await call('POST', `/orders/${theirs.orderId}/cancel`, { claims: STAFF })).status).toBe(200);
+    expect((await call('POST', `/orders/${own.orderId}/cancel`, { claims: STAFF })).status).toBe(200);
+    expect(logLines.map((line) => line.extra.by)).toEqual(['staff', 'customer']);
+  });
+
+  it('a shipped order is refused with 409 naming its status; a stranger gets 404', async () => {
+    const call = app();
+    const { orderId } = await place(call);
+    await orders.transition(orderId, 'PAYMENT_PROCESSED', { transactionId: 'txn-1' });
+    await orders.transition(orderId, 'SHIPPED', { trackingNumber: 'TRK-1' });
+    [logLines, metricCalls] = [[], []];
+    const late = await call('POST', `/orders/${orderId}/cancel`);
+    expect(late).toMatchObject({
+      status: 409,
+      body: { error: 'This order can no longer be cancelled', details: [{ path: 'status', message: 'The order is Shipped; only an order that has not shipped can be cancelled' }] },
+    });
+    const stranger = await call('POST', `/orders/${orderId}/cancel`, { claims: { sub: randomUUID(), email: 'bo@example.com', email_verified: 'true' } });
+    expect(stranger).toMatchObject({ status: 404, body: { error: 'Order not found', details: [{ path: 'orderId', message: `No order ${orderId}` }] } });
+    expect((await orders.require(orderId)).status).toBe('SHIPPED');
+    expect(metricCalls).toEqual([]);
+  });
+});
+
+describe('GET /orders?orderNumber=', () => {
+  it("finds a customer's own order by its number, never another's; staff find anyone's", async () => {
+    const call = app();
+    const mine = await place(call);
+    const theirs = await place(call, { sub: randomUUID(), email: 'bo@example.com', email_verified: 'true' });
+    const numberOf = async (orderId: string) => (await orders.require(orderId)).orderNumber!;
+    const search = async (orderNumber: string, claims: Claims = OWNER) => (await call('GET', '/orders', { query: { orderNumber }, claims })).body.orders as { orderId: string }[];
+    expect((await search(await numberOf(mine.orderId))).map((o) => o.orderId)).toEqual([mine.orderId]);
+    expect(await search(await numberOf(theirs.orderId))).toEqual([]);
+    expect((await search((await numberOf(theirs.orderId)).toLowerCase(), STAFF)).map((o) => o.orderId)).toEqual([theirs.orderId]);
+    expect(await search('0000-0000-0000', STAFF)).toEqual([]);
+  });
+});
+
+describe('failures', () => {
+  /** A repository whose reads fail with `error`. */
+  const failing = (error: Error) => ({ ...orders, get: async () => Promise.reject(error), list: async () => Promise.reject(error) }) as unknown as OrderRepository;
+  const awsError = (fields: Record<string, unknown>) => Object.assign(new Error('service said no'), { $metadata: { httpStatusCode: 500 } }, fields);
+
+  it('an AWS fault or throttling is a 503 with Retry-After, logged and counted', async () => {
+    for (const error of [awsError({ $fault: 'server' }), awsError({ $fault: 'client', $retryable: { throttling: true } })]) {
+      [logLines, metricCalls] = [[], []];
+      const response = await app(failing(error))('GET', `/orders/${randomUUID()}`);
+      expect(response).toMatchObject({ status: 503, headers: { 'retry-after': '1' }, body: { error: 'Service temporarily unavailable, please retry', details: [] } });
+      expect(metricCalls).toEqual([['DependencyFailures', 'Count', 1]]);
+      expect(logLines).toEqual([{ level: 'error', message: 'A downstream AWS service failed', extra: { error } }]);
+    }
+  });
+
+  it('a cancel that fails for another reason than the order\'s status is a 500, not a 409', async () => {
+    const call = app();
+    const { orderId } = await place(call);
+    const broken = Object.assign(Object.create(orders) as OrderRepository, { transition: async () => Promise.reject(new Error('write failed')) });
+    [logLines, metricCalls] = [[], []];
+    expect(await app(broken)('POST', `/orders/${orderId}/cancel`)).toMatchObject({ status: 500, body: { error: 'Internal server error' } });
+    expect(metricCalls).toEqual([]);
+  });
+
+  it('an order id that is not a UUID is a 400 naming it', async () => {
+    expect(await app()('GET', '/orders/not-a-uuid')).toMatchObject({ status: 400, body: { error: 'Invalid order id', details: [{ path: 'orderId' }] } });
+  });
+
+  it('anything else is a 500 naming nothing, logged and not counted: a client fault, an error without AWS metadata', async () => {
+    const errors = [awsError({ $fault: 'client' }), awsError({ $fault: 'client', $retryable: { throttling: false } }), Object.assign(new Error('plain'), { $fault: 'server' })];
+    for (const error of errors) {
+      [logLines, metricCalls] = [[], []];
+      const response = await app(failing(error))('GET', '/orders');
+      expect(response).toMatchObject({ status: 500, body: { error: 'Internal server error', details: [] } });
+      expect(metricCalls).toEqual([]);
+      expect(logLines).toEqual([{ level: 'error', message: 'Unhandled error', extra: { error } }]);
+    }
+  });
+});
+
+describe('answers outside the routes', () => {
+  const quiet = { logger: { error: () => undefined } as unknown as Logger, metrics: { addMetric: () => undefined } as unknown as Metrics };
+  const refuse = (allowedOrigins: string[] | undefined, method: string, path: string, origin?: string) => {
+    const { refuseUnroutable } = mapErrors(new Router(), { ...quiet, allowedOrigins });
+    return refuseUnroutable(apiEvent(method, path, { headers: origin ? { origin } : {} }));
+  };
+
+  it('refuses a method the router does not know and a path starting with //, as 405 on a known path, else 404', () => {
+    const trace = refuse(undefined, 'TRACE', '/orders');
+    expect(trace).toMatchObject({ statusCode: 405, headers: { Allow: 'GET, POST', 'Access-Control-Allow-Origin': '*' } });
+    expect(JSON.parse(trace!.body)).toEqual({ error: 'Method not allowed', details: [{ path: 'method', message: 'Allowed: GET, POST' }] });
+    const slashes = refuse(undefined, 'GET', '//orders');
+    expect(slashes).toMatchObject({ statusCode: 404 });
+    expect(JSON.parse(slashes!.body)).toEqual({ error: 'Not found', details: [{ path: 'path', message: 'No route //orders' }] });
+    expect(refuse(undefined, 'propfind', '/nowhere')).toMatchObject({ statusCode: 404 });
+    // What the router takes is left to it.
+    for (const method of ['GET', 'post', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']) expect(refuse(undefined, method, '/orders')).toBeUndefined();
+    expect(refuse(undefined, 'GET', '/orders/x/')).toBeUndefined();
+  });
+
+  it("answers CORS for a configured storefront origin only, and for any origin when none is configured", () => {
+    const origins = ['http://127.0.0.1:5173'];
+    expect(refuse(origins, 'TRACE', '/orders', 'http://127.0.0.1:5173')!.headers).toEqual({
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      Allow: 'GET, POST',
+      'Access-Control-Allow-Origin': 'http://127.0.0.1:5173',
+      Vary: 'Origin',
+    });
+    expect(refuse(origins, 'TRACE', '/nowhere', 'http://127.0.0.1:5173')!.headers).toMatchObject({ 'Access-Control-Allow-Origin': 'http://127.0.0.1:5173', Vary: 'Origin' });
+    expect(refuse(origins, 'TRACE', '/nowhere', 'http://evil.example')!.headers).not.toHaveProperty('Access-Control-Allow-Origin');
+    expect(refuse(origins, 'TRACE', '/nowhere')!.headers).not.toHaveProperty('Access-Control-Allow-Origin');
+    expect(refuse([], 'TRACE', '/nowhere', 'http://evil.example')!.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*' });
+  });
+
+  it('maps the typed errors to their status and body', async () => {
+    const call = app();
+    expect(await call('GET', '/orders/%20')).toMatchObject({ status: 400, body: { error: 'Invalid order id', details: [{ path: 'orderId', message: 'Must be an order id (UUID)' }] } });
+    expect(await call('GET', '/orders/%ZZ')).toMatchObject({ status: 400, body: { error: 'Malformed path', details: [{ path: 'path', message: 'Invalid percent-encoding' }] } });
+    expect(await call('GET', '/orders', { query: { customerId: 'someone-else' } })).toMatchObject({ status: 403, body: { error: 'Customers see their own orders only' } });
+    expect(await call('GET', '/nowhere')).toMatchObject({ status: 404, body: { error: 'Not found', details: [{ path: 'path', message: 'No route /nowhere' }] } });
+    expect(await call('DELETE', '/orders')).toMatchObject({ status: 405, headers: { allow: 'GET, POST' } });
+    const changedPrice = await call('POST', '/orders', { body: orderRequest({ items: [{ productId: 'prod-001', quantity: 1, price: 0.01 }] }) });
+    expect(changedPrice.status).toBe(409);
+    expect(await call('GET', '/orders', { claims: null })).toMatchObject({ status: 401, body: { error: 'Unauthorized', details: [{ path: 'Authorization', message: 'Sign in: a valid ID token is required' }] } });
+  });
+});

@@ -1,0 +1,383 @@
+/**
+ * process-order's steps (`amplify/functions/process-order/steps/*`) called directly with a
+ * `StepContext` of their own: the real order repository on a local DynamoDB (dynalite in memory),
+ * and the partners (payment provider, mailer, scheduler) and metrics recorded in memory. What each
+ * step answers the workflow, what it records on the order, which metric it adds (once, only when it
+ * changed the order), and that a repeated step calls no partner again.
+ * (tests/unit/process-order-steps.test.ts drives the same steps through the handler.)
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidTransitionError } from '../../amplify/domain/errors.ts';
+import type { Order } from '../../amplify/domain/order.ts';
+import { orderNumberOf, PAYMENT_DECLINED_REASON, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import type { StepContext } from '../../amplify/functions/process-order/steps/context.ts';
+import { compensate } from '../../amplify/functions/process-order/steps/compensation.ts';
+import { scheduleDelivery } from '../../amplify/functions/process-order/steps/delivery.ts';
+import { sendNotification } from '../../amplify/functions/process-order/steps/notification.ts';
+import { markFailed, processPayment, settleFailedPayment } from '../../amplify/functions/process-order/steps/payment.ts';
+import { confirmDelivery, shipOrder } from '../../amplify/functions/process-order/steps/shipment.ts';
+import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import { ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import type { PaymentResult } from '../../amplify/server/simulated-partners.ts';
+import { LOCAL_AWS } from '../../local/aws.ts';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
+
+let dynamo: LocalDynamo;
+let client: DynamoDBClient;
+let orders: DynamoDbOrderRepository;
+
+beforeAll(async () => {
+  dynamo = await startDynamo(undefined);
+  client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+  orders = new DynamoDbOrderRepository(createDocumentClient(client), ORDERS_TABLE.localName);
+});
+afterAll(async () => {
+  client?.destroy();
+  await dynamo?.stop();
+});
+
+const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:process-order';
+
+/** A step context whose partners record their calls; `charge` is the provider's answer. */
+function context(options: { charge?: PaymentResult; found?: PaymentResult; onCharge?: () => Promise<void>; shipmentSuccessRate?: number } = {}) {
+  const calls = { charges: [] as string[], finds: [] as string[], refunds: [] as string[], confirmations: [] as string[], compensations: [] as string[], schedules: [] as string[] };
+  const metrics: [string, string, number][] = [];
+  const scheduled = new Set<string>();
+  const ctx: StepContext = {
+    orders,
+    metrics: { addMetric: (name: string, unit: string, value: number) => void metrics.push([name, unit, value]) } as unknown as StepContext['metrics'],
+    async chargeOnce({ orderId }) {
+      calls.charges.push(orderId);
+      await options.onCharge?.();
+      return options.charge ?? { approved: true, transactionId: `txn-${orderId.slice(0, 8)}` };
+    },
+    async findCharge(orderId) {
+      calls.finds.push(orderId);
+      return options.found;
+    },
+    async refundOnce({ orderId, transactionId }) {
+      calls.refunds.push(`${orderId}/${transactionId}`);
+      return { refundId: `ref-${transactionId}`, refundDate: '2026-01-03T00:00:00.000Z' };
+    },
+    async sendConfirmation(order) {
+      calls.confirmations.push(order.orderId);
+    },
+    async sendCompensation(order) {
+      calls.compensations.push(order.orderId);
+    },
+    async createDeliverySchedule(order, functionArn) {
+      calls.schedules.push(`${order.orderId}@${order.estimatedDeliveryDate}->${functionArn}`);
+      const created = !scheduled.has(order.orderId);
+      scheduled.add(order.orderId);
+      return { created, scheduleName: `deliver-${order.orderId}`, deliverAt: order.estimatedDeliveryDate! };
+    },
+    shipmentSuccessRate: options.shipmentSuccessRate ?? 1,
+  };
+  return { ctx, calls, metrics };
+}
+
+async function orderAt(status: OrderStatus): Promise<Order> {
+  const orderId = randomUUID();
+  const now = new Date().toISOString();
+  await orders.create({
+    orderId,
+    orderNumber: orderNumberOf(orderId),
+    customerId: 'customer-a',
+    customerName: 'Ana García',
+    customerEmail: 'ana@example.com',
+    orderDate: now,
+    updatedAt: now,
+    status: 'PENDING',
+    totalAmount: 42.5,
+    paymentMethod: 'credit_card',
+    items: [{ productId: 'prod-001', name: 'Wireless Headphones', quantity: 1, price: 42.5 }],
+    shippingAddress: { street: 'Calle Mayor 1', city: 'Madrid', state: 'Madrid', zipCode: '28013', country: 'Spain' },
+  });
+  const paid = { transactionId: 'txn-first', paymentDate: '2026-01-02T00:00:00.000Z' };
+  const shipped = { trackingNumber: 'TRK-FIRST', estimatedDeliveryDays: 3, estimatedDeliveryDate: '2026-01-05T00:00:00.000Z', shipmentDate: '2026-01-02T00:00:00.000Z' };
+  const path: Record<OrderStatus, [OrderStatus, Record<string, unknown>][]> = {
+    PENDING: [],
+    PAYMENT_PROCESSED: [['PAYMENT_PROCESSED', paid]],
+    PAYMENT_FAILED: [['PAYMENT_FAILED', { failureReason: PAYMENT_DECLINED_REASON }]],
+    SHIPPED: [['PAYMENT_PROCESSED', paid], ['SHIPPED', shipped]],
+    SHIPMENT_FAILED: [['PAYMENT_PROCESSED', paid], ['SHIPMENT_FAILED', { failureReason: 'CarrierUnavailableError' }]],
+    DELIVERED: [['PAYMENT_PROCESSED', paid], ['SHIPPED', shipped], ['DELIVERED', { deliveryDate: '2026-01-05T00:00:00.000Z' }]],
+    CANCELLED: [['CANCELLED', {}]],
+  };
+  for (const [to, attributes] of path[status]) await orders.transition(orderId, to, attributes);
+  return orders.require(orderId);
+}
+
+describe('processPayment', () => {
+  it('charges a pending order once, records the charge and counts it; a repeat answers the same without charging', async () => {
+    const order = await orderAt('PENDING');
+    const { ctx, calls, metrics } = context({ charge: { approved: true, transactionId: 'txn-1' } });
+    const first = await processPayment(ctx, order.orderId);
+    const stored = await orders.require(order.orderId);
+    expect(stored).toMatchObject({ status: 'PAYMENT_PROCESSED', transactionId: 'txn-1' });
+    expect(first).toEqual({ outcome: 'approved', transactionId: 'txn-1', paymentDate: stored.paymentDate });
+    expect(Date.parse(stored.paymentDate!)).toBeGreaterThanOrEqual(Date.parse(order.updatedAt));
+    expect(await processPayment(ctx, order.orderId)).toEqual(first);
+    expect(calls.charges).toEqual([order.orderId]);
+    expect(metrics).toEqual([['PaymentsProcessed', 'Count', 1]]);
+  });
+
+  it('records a decline as PAYMENT_FAILED with its reason, counted once; a repeat is declined without charging', async () => {
+    const order = await orderAt('PENDING');
+    const { ctx, calls, metrics } = context({ charge: { approved: false } });
+    expect(await processPayment(ctx, order.orderId)).toEqual({ outcome: 'declined' });
+    expect(await orders.require(order.orderId)).toMatchObject({ status: 'PAYMENT_FAILED', failureReason: PAYMENT_DECLINED_REASON });
+    expect(await processPayment(ctx, order.orderId)).toEqual({ outcome: 'declined' });
+    expect(calls.charges).toEqual([order.orderId]);
+    expect(metrics).toEqual([['PaymentsDeclined', 'Count', 1]]);
+  });
+
+  it('a paid order is answered from the order (no charge), a cancelled one goes to compensation', async () => {
+    const paid = await orderAt('SHIPPED');
+    const cancelled = await orderAt('CANCELLED');
+    const { ctx, calls, metrics } = context();
+    expect(await processPayment(ctx, paid.orderId)).toEqual({ outcome: 'approved', transactionId: 'txn-first', paymentDate: '2026-01-02T00:00:00.000Z' });
+    expect(await processPayment(ctx, cancelled.orderId)).toEqual({ outcome: 'compensate' });
+    expect(calls.charges).toEqual([]);
+    expect(metrics).toEqual([]);
+  });
+
+  it('a charge that lost the race to a cancel is kept on the order for the refund', async () => {
+    const order = await orderAt('PENDING');
+    const { ctx, metrics } = context({
+      charge: { approved: true, transactionId: 'txn-late' },
+      onCharge: async () => void (await orders.transition(order.orderId, 'CANCELLED')),
+    });
+    expect(await processPayment(ctx, order.orderId)).toEqual({ outcome: 'compensate' });
+    const stored = await orders.require(order.orderId);
+    expect(stored).toMatchObject({ status: 'CANCELLED', transactionId: 'txn-late' });
+    expect(stored.paymentDate).toEqual(expect.any(String));
+    expect(metrics).toEqual([]);
+  });
+
+  it('a decline that lost the race to a cancel records no charge', async () => {
+    const order = await orderAt('PENDING');
+    const { ctx } = context({ charge: { approved: false }, onCharge: async () => void (await orders.transition(order.orderId, 'CANCELLED')) });
+    expect(await processPayment(ctx, order.orderId)).toEqual({ outcome: 'compensate' });
+    const stored = await orders.require(order.orderId);
+    expect(stored.status).toBe('CANCELLED');
+    expect(stored).not.toHaveProperty('transactionId');
+  });
+});
+
+describe('processPayment racing itself', () => {
+  /** Two payment steps of one order that both reach the provider before either records its answer. */
+  async function twoAtOnce(charge: PaymentResult) {
+    const order = await orderAt('PENDING');
+    let arrived = 0;
+    let release: () => void = () => undefined;
+    const bothArrived = new Promise<void>((resolve) => (release = resolve));
+    const { ctx, metrics } = context({
+      charge,
+      onCharge: async () => {
+        if (++arrived === 2) release();
+        await bothArrived;
+      },
+    });
+    const outcomes = await Promise.all([processPayment(ctx, order.orderId), processPayment(ctx, order.orderId)]);
+    return { order, outcomes, metrics };
+  }
+
+  it('a charge recorded twice is counted once', async () => {
+    const { outcomes, metrics } = await twoAtOnce({ approved: true, transactionId: 'txn-race' });
+    expect(outcomes.map((o) => o.outcome)).toEqual(['approved', 'approved']);
+    expect(metrics).toEqual([['PaymentsProcessed', 'Count', 1]]);
+  });
+
+  it('a decline recorded twice is counted once', async () => {
+    const { order, outcomes, metrics } = await twoAtOnce({ approved: false });
+    expect(outcomes).toEqual([{ outcome: 'declined' }, { outcome: 'declined' }]);
+    expect((await orders.require(order.orderId)).status).toBe('PAYMENT_FAILED');
+    expect(metrics).toEqual([['PaymentsDeclined', 'Count', 1]]);
+  });
+
+  it('an approval without a transaction id that lost to a cancel records no charge', async () => {
+    const order = await orderAt('PENDING');
+    const { ctx } = context({ charge: { approved: true }, onCharge: async () => void (await orders.transition(order.orderId, 'CANCELLED')) });
+    expect(await processPayment(ctx, order.orderId)).toEqual({ outcome: 'compensate' });
+    expect(await orders.require(order.orderId)).not.toHaveProperty('transactionId');
+  });
+});
+
+describe('settleFailedPayment and markFailed', () => {
+  it('a charge found for an order already paid is not counted again', async () => {
+    const order = await orderAt('PAYMENT_PROCESSED');
+    const { ctx, metrics } = context({ found: { approved: true, transactionId: 'txn-other' } });
+    expect(await settleFailedPayment(ctx, order.orderId)).toEqual({ status: 'PAYMENT_PROCESSED', chargeRecovered: true });
+    expect((await orders.require(order.orderId)).transactionId).toBe('txn-first');
+    expect(metrics).toEqual([['ChargesRecovered', 'Count', 1]]);
+  });
+
+
+  it('records a charge the provider made although the step gave up, and counts it as recovered', async () => {
+    const order = await orderAt('PENDING');
+    const { ctx, calls, metrics } = context({ found: { approved: true, transactionId: 'txn-found' } });
+    expect(await settleFailedPayment(ctx, order.orderId, 'States.Timeout')).toEqual({ status: 'PAYMENT_PROCESSED', chargeRecovered: true });
+    expect(await orders.require(order.orderId)).toMatchObject({ status: 'PAYMENT_PROCESSED', transactionId: 'txn-found' });
+    expect(calls).toMatchObject({ charges: [], finds: [order.orderId] });
+    expect(metrics).toEqual([
+      ['PaymentsProcessed', 'Count', 1],
+      ['ChargesRecovered', 'Count', 1],
+    ]);
+  });
+
+  it('a recovered charge on an order cancelled meanwhile goes to the refund', async () => {
+    const order = await orderAt('CANCELLED');
+    const { ctx } = context({ found: { approved: true, transactionId: 'txn-found' } });
+    expect(await settleFailedPayment(ctx, order.orderId)).toEqual({ status: 'CANCELLED', chargeRecovered: true });
+    expect(await orders.require(order.orderId)).toMatchObject({ status: 'CANCELLED', transactionId: 'txn-found' });
+  });
+
+  it('without a charge (none, or declined) the order ends PAYMENT_FAILED with the reason, counted once', async () => {
+    for (const found of [undefined, { approved: false }]) {
+      const order = await orderAt('PENDING');
+      const { ctx, metrics } = context({ found });
+      expect(await settleFailedPayment(ctx, order.orderId, 'States.Timeout')).toEqual({ status: 'PAYMENT_FAILED' });
+      expect(await orders.require(order.orderId)).toMatchObject({ status: 'PAYMENT_FAILED', failureReason: 'States.Timeout' });
+      expect(await settleFailedPayment(ctx, order.orderId, 'again')).toEqual({ status: 'PAYMENT_FAILED' });
+      expect(metrics).toEqual([['OrdersPaymentFailed', 'Count', 1]]);
+    }
+  });
+
+  it('marks a shipment failure with the default reason, counted once; a cancelled order stays cancelled', async () => {
+    const order = await orderAt('PAYMENT_PROCESSED');
+    const { ctx, metrics } = context();
+    expect(await markFailed(ctx, order.orderId, 'SHIPMENT_FAILED')).toEqual({ status: 'SHIPMENT_FAILED' });
+    expect(await orders.require(order.orderId)).toMatchObject({ status: 'SHIPMENT_FAILED', failureReason: 'Unknown' });
+    expect(await markFailed(ctx, order.orderId, 'SHIPMENT_FAILED', 'again')).toEqual({ status: 'SHIPMENT_FAILED' });
+    expect(metrics).toEqual([['OrdersShipmentFailed', 'Count', 1]]);
+
+    const cancelled = await orderAt('CANCELLED');
+    expect(await markFailed(ctx, cancelled.orderId, 'PAYMENT_FAILED', 'x')).toEqual({ status: 'CANCELLED' });
+    expect((await orders.require(cancelled.orderId)).status).toBe('CANCELLED');
+  });
+
+  it('any other refusal is an error (a delivered order is not marked failed)', async () => {
+    const delivered = await orderAt('DELIVERED');
+    const { ctx, metrics } = context();
+    await expect(markFailed(ctx, delivered.orderId, 'PAYMENT_FAILED', 'x')).rejects.toBeInstanceOf(InvalidTransitionError);
+    expect(metrics).toEqual([]);
+  });
+});
+
+describe('shipOrder and confirmDelivery', () => {
+  it('ships a paid order once with the booking recorded; a repeat returns the same booking', async () => {
+    const order = await orderAt('PAYMENT_PROCESSED');
+    const { ctx } = context();
+    const first = await shipOrder(ctx, order.orderId);
+    const stored = await orders.require(order.orderId);
+    expect(stored.status).toBe('SHIPPED');
+    expect(first).toEqual({
+      outcome: 'shipped',
+      trackingNumber: stored.trackingNumber,
+      estimatedDeliveryDays: stored.estimatedDeliveryDays,
+      estimatedDeliveryDate: stored.estimatedDeliveryDate,
+      shipmentDate: stored.shipmentDate,
+    });
+    expect(first.trackingNumber).toEqual(expect.any(String));
+    expect(await shipOrder(context({ shipmentSuccessRate: 0 }).ctx, order.orderId)).toEqual(first);
+  });
+
+  it('a cancelled order is not shipped; a failed booking is an error and changes nothing', async () => {
+    const cancelled = await orderAt('CANCELLED');
+    expect(await shipOrder(context().ctx, cancelled.orderId)).toEqual({ outcome: 'compensate' });
+    expect((await orders.require(cancelled.orderId)).status).toBe('CANCELLED');
+    const paid = await orderAt('PAYMENT_PROCESSED');
+    await expect(shipOrder(context({ shipmentSuccessRate: 0 }).ctx, paid.orderId)).rejects.toMatchObject({ name: 'CarrierUnavailableError' });
+    expect((await orders.require(paid.orderId)).status).toBe('PAYMENT_PROCESSED');
+    // Not shippable and not cancelled: the refusal is the caller's to see.
+    const declined = await orderAt('PAYMENT_FAILED');
+    await expect(shipOrder(context().ctx, declined.orderId)).rejects.toBeInstanceOf(InvalidTransitionError);
+  });
+
+  it('an order cancelled between reading it and recording the booking is left to the compensation', async () => {
+    const order = await orderAt('PAYMENT_PROCESSED');
+    const racing = Object.assign(Object.create(orders) as DynamoDbOrderRepository, {
+      transition: async (orderId: string, to: OrderStatus, attributes: Record<string, unknown>) => {
+        if (to === 'SHIPPED') await orders.transition(orderId, 'CANCELLED');
+        return orders.transition(orderId, to, attributes);
+      },
+    });
+    const { ctx } = context();
+    expect(await shipOrder({ ...ctx, orders: racing }, order.orderId)).toEqual({ outcome: 'compensate' });
+    expect(await orders.require(order.orderId)).toMatchObject({ status: 'CANCELLED' });
+    expect(await orders.require(order.orderId)).not.toHaveProperty('trackingNumber');
+  });
+
+  it('confirms a delivery once, counted once', async () => {
+    const order = await orderAt('SHIPPED');
+    const { ctx, metrics } = context();
+    const first = await confirmDelivery(ctx, order.orderId);
+    expect(first.deliveryDate).toBe((await orders.require(order.orderId)).deliveryDate);
+    expect(first.deliveryDate).toEqual(expect.any(String));
+    expect(await confirmDelivery(ctx, order.orderId)).toEqual(first);
+    expect(metrics).toEqual([['OrdersDelivered', 'Count', 1]]);
+  });
+});
+
+describe('scheduleDelivery', () => {
+  it('schedules a shipped order at its estimated delivery date, counted when created', async () => {
+    const order = await orderAt('SHIPPED');
+    const { ctx, calls, metrics } = context();
+    const first = await scheduleDelivery(ctx, order.orderId, FUNCTION_ARN);
+    expect(first).toEqual({ scheduled: true, created: true, scheduleName: `deliver-${order.orderId}`, deliverAt: '2026-01-05T00:00:00.000Z' });
+    expect(await scheduleDelivery(ctx, order.orderId, FUNCTION_ARN)).toMatchObject({ scheduled: true, created: false });
+    expect(calls.schedules).toEqual([`${order.orderId}@2026-01-05T00:00:00.000Z->${FUNCTION_ARN}`, `${order.orderId}@2026-01-05T00:00:00.000Z->${FUNCTION_ARN}`]);
+    expect(metrics).toEqual([['DeliveriesScheduled', 'Count', 1]]);
+  });
+
+  it('a delivered order needs no schedule; an unshipped one is refused', async () => {
+    const delivered = await orderAt('DELIVERED');
+    const { ctx, calls } = context();
+    expect(await scheduleDelivery(ctx, delivered.orderId, FUNCTION_ARN)).toEqual({ scheduled: false, deliveryDate: '2026-01-05T00:00:00.000Z' });
+    const paid = await orderAt('PAYMENT_PROCESSED');
+    await expect(scheduleDelivery(ctx, paid.orderId, FUNCTION_ARN)).rejects.toBeInstanceOf(InvalidTransitionError);
+    await expect(scheduleDelivery(ctx, paid.orderId, FUNCTION_ARN)).rejects.toThrow(/a delivery schedule/);
+    expect(calls.schedules).toEqual([]);
+  });
+});
+
+describe('compensate and sendNotification', () => {
+  it('refunds a charged cancelled order once and e-mails the customer once, closing the order', async () => {
+    const order = await orderAt('PAYMENT_PROCESSED');
+    await orders.transition(order.orderId, 'CANCELLED');
+    const { ctx, calls, metrics } = context();
+    expect(await compensate(ctx, order.orderId)).toEqual({ status: 'CANCELLED', refundId: 'ref-txn-first' });
+    expect(await orders.require(order.orderId)).toMatchObject({ refundId: 'ref-txn-first', refundDate: '2026-01-03T00:00:00.000Z', compensationSentDate: expect.any(String) });
+    expect(await compensate(ctx, order.orderId)).toEqual({ status: 'CANCELLED', refundId: 'ref-txn-first' });
+    expect(calls.refunds).toEqual([`${order.orderId}/txn-first`]);
+    expect(calls.compensations).toEqual([order.orderId]);
+    expect(metrics).toEqual([['PaymentsRefunded', 'Count', 1]]);
+  });
+
+  it('an uncharged cancelled order gets the e-mail and no refund; an order owing nothing is refused', async () => {
+    const order = await orderAt('CANCELLED');
+    const { ctx, calls, metrics } = context();
+    expect(await compensate(ctx, order.orderId)).toEqual({ status: 'CANCELLED', refundId: undefined });
+    expect(calls.refunds).toEqual([]);
+    expect(calls.compensations).toEqual([order.orderId]);
+    expect(metrics).toEqual([]);
+    const shipped = await orderAt('SHIPPED');
+    await expect(compensate(ctx, shipped.orderId)).rejects.toBeInstanceOf(InvalidTransitionError);
+    await expect(compensate(ctx, shipped.orderId)).rejects.toThrow(/a compensation/);
+    expect(calls.compensations).toEqual([order.orderId]);
+  });
+
+  it('sends the confirmation once, records its date and counts it once', async () => {
+    const order = await orderAt('SHIPPED');
+    const { ctx, calls, metrics } = context();
+    const first = await sendNotification(ctx, order.orderId);
+    expect(first.notificationSentDate).toBe((await orders.require(order.orderId)).notificationSentDate);
+    expect(first.notificationSentDate).toEqual(expect.any(String));
+    expect(await sendNotification(ctx, order.orderId)).toEqual(first);
+    expect(calls.confirmations).toEqual([order.orderId]);
+    expect(metrics).toEqual([['NotificationsSent', 'Count', 1]]);
+  });
+});
