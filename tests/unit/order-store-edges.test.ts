@@ -10,7 +10,7 @@ import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } fro
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../amplify/domain/order.ts';
-import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
+import { storedOrder } from '../fixtures.ts';
 import { DynamoDbOrderKeys, orderKeyRecordId } from '../../amplify/server/aws/dynamodb-order-keys.ts';
 import { createDocumentClient, DynamoDbOrderRepository, nextStepDueAt, storedItem } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { invalidPageToken } from '../../amplify/server/page-token.ts';
@@ -34,23 +34,7 @@ afterAll(async () => {
 const repository = () => new DynamoDbOrderRepository(createDocumentClient(client), ORDERS_TABLE.localName);
 
 function newOrder(overrides: Partial<Order> = {}): Order {
-  const orderId = randomUUID();
-  const now = new Date().toISOString();
-  return {
-    orderId,
-    orderNumber: orderNumberOf(orderId),
-    customerId: `customer-${randomUUID()}`,
-    customerName: 'Ana García',
-    customerEmail: 'ana@example.com',
-    orderDate: now,
-    updatedAt: now,
-    status: 'PENDING',
-    totalAmount: 10,
-    paymentMethod: 'credit_card',
-    items: [{ productId: 'prod-001', name: 'Wireless Headphones', quantity: 1, price: 10 }],
-    shippingAddress: { street: 'Calle Mayor 1', city: 'Madrid', state: 'Madrid', zipCode: '28013', country: 'Spain' },
-    ...overrides,
-  };
+  return storedOrder(new Date().toISOString(), { customerId: `customer-${randomUUID()}`, ...overrides });
 }
 
 /** A document client that answers each command with `answer` and records the commands. */

@@ -9,14 +9,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Caller } from '../../amplify/domain/auth.ts';
 import { IdempotencyKeyReusedError, InvalidTransitionError, OrderNotFoundError } from '../../amplify/domain/errors.ts';
 import type { Order } from '../../amplify/domain/order.ts';
-import { orderNumberOf, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import type { OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { DynamoDbOrderKeys } from '../../amplify/server/aws/dynamodb-order-keys.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { placeOrder } from '../../amplify/server/place-order.ts';
 import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
-import { orderRequest } from '../fixtures.ts';
+import { orderRequest, storedOrder } from '../fixtures.ts';
 
 let dynamo: LocalDynamo;
 let client: DynamoDBClient;
@@ -37,24 +37,8 @@ afterAll(async () => {
 let clock = Date.parse('2026-01-01T00:00:00.000Z');
 /** A new PENDING order; each one a second newer than the last, so lists have one right order. */
 function newOrder(overrides: Partial<Order> = {}): Order {
-  const orderId = randomUUID();
   clock += 1000;
-  const date = new Date(clock).toISOString();
-  return {
-    orderId,
-    orderNumber: orderNumberOf(orderId),
-    customerId: 'customer-a',
-    customerName: 'Ana García',
-    customerEmail: 'ana@example.com',
-    orderDate: date,
-    updatedAt: date,
-    status: 'PENDING',
-    totalAmount: 10,
-    paymentMethod: 'credit_card',
-    items: [{ productId: 'prod-001', name: 'Wireless Headphones', quantity: 1, price: 10 }],
-    shippingAddress: { street: 'Calle Mayor 1', city: 'Madrid', state: 'Madrid', zipCode: '28013', country: 'Spain' },
-    ...overrides,
-  };
+  return storedOrder(new Date(clock).toISOString(), overrides);
 }
 
 async function stored(orderId: string): Promise<Record<string, unknown>> {
