@@ -1,7 +1,9 @@
 /**
  * Playwright journeys against the real local stack (`local/start.ts`, i.e. `npm start`), started
  * twice on free ports with their own data folders: one where every payment succeeds, one where
- * every payment is declined. Chromium is Debian's (/usr/bin/chromium); Playwright cannot download.
+ * every payment is declined; and, in the `cloudfront` project, the production build as CloudFront
+ * serves it (e2e/cloud-site.ts, started by its spec). Chromium is Debian's (/usr/bin/chromium);
+ * Playwright cannot download.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -31,15 +33,18 @@ function freePorts(count: number): number[] {
   return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).split(',').map(Number);
 }
 
-if (!process.env.STOREFRONT_E2E_PORTS) process.env.STOREFRONT_E2E_PORTS = freePorts(6).join(',');
+if (!process.env.STOREFRONT_E2E_PORTS) process.env.STOREFRONT_E2E_PORTS = freePorts(7).join(',');
 if (!process.env.STOREFRONT_E2E_DIR) process.env.STOREFRONT_E2E_DIR = mkdtempSync(path.join(os.tmpdir(), 'storefront-e2e-'));
-const [apiOk, webOk, apiDeclined, webDeclined, cognitoOk, cognitoDeclined] = process.env.STOREFRONT_E2E_PORTS.split(',').map(Number);
+const [apiOk, webOk, apiDeclined, webDeclined, cognitoOk, cognitoDeclined, cloudFrontSite] = process.env.STOREFRONT_E2E_PORTS.split(',').map(Number);
 const tempDir = process.env.STOREFRONT_E2E_DIR;
 
 export const STACKS = {
   ok: { apiPort: apiOk!, webPort: webOk!, cognitoPort: cognitoOk!, paymentSuccessRate: '1', dir: path.join(tempDir, 'ok') },
   declined: { apiPort: apiDeclined!, webPort: webDeclined!, cognitoPort: cognitoDeclined!, paymentSuccessRate: '0', dir: path.join(tempDir, 'declined') },
 };
+
+/** The CloudFront-like site of e2e/cloudfront.spec.ts (its port; its build and stack data go in `dir`). */
+export const CLOUDFRONT_SITE = { port: cloudFrontSite!, dir: path.join(tempDir, 'cloudfront') };
 
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 
@@ -86,8 +91,9 @@ export default defineConfig({
     navigationTimeout: 30_000,
   },
   projects: [
-    { name: 'storefront', testIgnore: /declined\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${STACKS.ok.webPort}/` } },
+    { name: 'storefront', testIgnore: /(declined|cloudfront)\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${STACKS.ok.webPort}/` } },
     { name: 'payments-declined', testMatch: /declined\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${STACKS.declined.webPort}/` } },
+    { name: 'cloudfront', testMatch: /cloudfront\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${CLOUDFRONT_SITE.port}/` } },
   ],
   webServer: [webServer(STACKS.ok), webServer(STACKS.declined)],
 });

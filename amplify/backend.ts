@@ -10,7 +10,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { fileURLToPath } from 'node:url';
 import { configureFunctions } from './cloud/functions.ts';
-import { configureAppClient } from './auth/app-client.ts';
+import { giveHelperFunctionsLogGroups } from './cloud/helper-logs.ts';
+import { configureAuth } from './auth/app-client.ts';
 import { acknowledgeAuthNagFindings } from './auth/nag.ts';
 import { auth } from './auth/resource.ts';
 import { acknowledgeNagFindings } from './cloud/nag.ts';
@@ -23,7 +24,6 @@ import { processOrder } from './functions/process-order/resource.ts';
 import { recoverOrders } from './functions/recover-orders/resource.ts';
 
 export const backend = defineBackend({ auth, appServer, orderStarter, processOrder, recoverOrders });
-configureAppClient(backend.auth);
 
 /** The CDK function behind an Amplify function (a NodejsFunction, so a `lambda.Function`). */
 function cdkFunction(resource: { resources: { lambda: lambda.IFunction } }): lambda.Function {
@@ -43,6 +43,9 @@ const functions = {
 export const ordersStack = Stack.of(functions.appServer);
 
 const settings = readDeploySettings(ordersStack.node, fileURLToPath(new URL('..', import.meta.url)));
+/** Branches keep their data (tables, workflow logs, accounts) when deleted; sandboxes clean up. */
+const retainData = settings.deploymentType !== 'sandbox';
+configureAuth(backend.auth, { retainAccounts: retainData });
 
 /**
  * Amplify's root stack name, `amplify-<app or project>-<branch or user>-<type>-<hash>`: unique per
@@ -54,14 +57,19 @@ export const cloud = new OrdersCloud(ordersStack, 'OrdersCloud', {
   deploymentName,
   ...functions,
   notificationEmail: settings.notificationEmail,
+  alarmEmail: settings.alarmEmail,
+  apiThrottle: settings.apiThrottle,
   storefrontDir: settings.storefrontDir,
   storefrontDomain: settings.storefrontDomain,
-  retainData: settings.deploymentType !== 'sandbox',
+  retainData,
   auth: { userPool: backend.auth.resources.userPool, userPoolClient: backend.auth.resources.userPoolClient },
 });
 
 configureFunctions(functions, deploymentName);
-export const traceSampling = new TraceSampling(ordersStack, 'TraceSampling', { api: cloud.api, stateMachine: cloud.stateMachine });
+export const traceSampling = new TraceSampling(ordersStack, 'TraceSampling', { api: cloud.api });
+
+// Last, once every construct (ours, CDK's, Amplify's) exists.
+giveHelperFunctionsLogGroups(backend.stack);
 
 acknowledgeNagFindings(backend.stack, ordersStack, cloud, functions);
 acknowledgeAuthNagFindings(backend.auth, cloud);

@@ -20,6 +20,9 @@ interface Price {
 }
 
 const page = (service: string) => `https://aws.amazon.com/${service}/pricing/`;
+/** The CloudWatch prices of the fixed monthly section (issue 20). */
+const CLOUDWATCH_CHECKED = '2026-12-07 (free tier from a stored copy of the page, paid prices from memory of it and copies elsewhere; no internet here)';
+const FROM_MEMORY = '2026-12-07 (from memory of the page; no internet here)';
 
 export const PRICE_LIST = {
   /** API Gateway REST API, per request (first 333 million a month: $3.50 per million). */
@@ -58,6 +61,27 @@ export const PRICE_LIST = {
   cloudWatchLogsStorageGbMonth: { usd: 0.03, unit: 'GB-month', source: page('cloudwatch'), checked: '2026-11-29 (stored copies of the page; no internet here)' },
   /** X-Ray, per trace recorded ($5.00 per million; the first 100,000 a month are free). */
   xrayTraceRecorded: { usd: 5.0 / 1e6, unit: 'trace recorded', source: page('xray'), checked: '2026-11-29 (stored copies of the page; no internet here)' },
+  // ---- Fixed monthly prices (per resource or per metric, whatever the orders): bench/fixed-monthly.ts.
+  /** CloudWatch alarm, standard resolution (period >= 60 s), per metric it evaluates (a metric-math alarm: each metric of its expression), per month ($0.10; the first 10 alarm metrics a month are free). */
+  cloudWatchAlarmMetricMonth: { usd: 0.1, unit: 'alarm metric-month', source: page('cloudwatch'), checked: CLOUDWATCH_CHECKED },
+  /** CloudWatch alarm, high resolution (period < 60 s), per metric it evaluates, per month ($0.30). */
+  cloudWatchHighResolutionAlarmMetricMonth: { usd: 0.3, unit: 'alarm metric-month', source: page('cloudwatch'), checked: CLOUDWATCH_CHECKED },
+  /** CloudWatch composite alarm, per alarm per month ($0.50). */
+  cloudWatchCompositeAlarmMonth: { usd: 0.5, unit: 'alarm-month', source: page('cloudwatch'), checked: CLOUDWATCH_CHECKED },
+  /** CloudWatch dashboard, per dashboard per month ($3.00; the first 3 dashboards of an account, up to 50 metrics each, are free). */
+  cloudWatchDashboardMonth: { usd: 3.0, unit: 'dashboard-month', source: page('cloudwatch'), checked: CLOUDWATCH_CHECKED },
+  /** CloudWatch custom metric (and detailed-monitoring metric), per metric per month, first 10,000 ($0.30; prorated by the hour, metered only in the hours it is sent; the first 10 a month are free). */
+  cloudWatchCustomMetricMonth: { usd: 0.3, unit: 'metric-month', source: page('cloudwatch'), checked: CLOUDWATCH_CHECKED },
+  /** KMS customer managed key, per key per month ($1.00, prorated by the hour; with automatic rotation each of the first two yearly rotations adds $1.00 a month). */
+  kmsKeyMonth: { usd: 1.0, unit: 'key-month', source: page('kms'), checked: FROM_MEMORY },
+  /** AWS WAF web ACL, per ACL per month ($5.00; requests are $0.60 per million on top). */
+  wafWebAclMonth: { usd: 5.0, unit: 'web ACL-month', source: page('waf'), checked: FROM_MEMORY },
+  /** AWS WAF rule (or rule group) in a web ACL, per rule per month ($1.00). */
+  wafRuleMonth: { usd: 1.0, unit: 'rule-month', source: page('waf'), checked: FROM_MEMORY },
+  /** Secrets Manager secret, per secret per month ($0.40; API calls $0.05 per 10,000 on top). */
+  secretsManagerSecretMonth: { usd: 0.4, unit: 'secret-month', source: page('secrets-manager'), checked: FROM_MEMORY },
+  /** Route 53 hosted zone, per zone per month ($0.50 for the first 25). */
+  route53HostedZoneMonth: { usd: 0.5, unit: 'hosted zone-month', source: page('route53'), checked: FROM_MEMORY },
 } as const satisfies Record<string, Price>;
 
 export type PriceName = keyof typeof PRICE_LIST;
@@ -70,4 +94,8 @@ export const PRICES = {
   cloudWatchLogsEventOverheadBytes: 26,
   xrayFreeTracesPerMonth: 100_000,
   schedulerFreeInvocationsPerMonth: 14_000_000,
+  /** CloudWatch's free tier, per account and month: 10 custom or detailed metrics, 10 standard-resolution alarm metrics, 3 dashboards. */
+  cloudWatchFreeMetrics: 10,
+  cloudWatchFreeAlarmMetrics: 10,
+  cloudWatchFreeDashboards: 3,
 };

@@ -1,18 +1,24 @@
 /**
- * The deployment choices the cost model prices, read from the backend's CDK source (the same
- * files `amplify/backend.ts` synthesizes), so that when the workflow or the functions change the
- * figures follow without anyone editing the bench:
+ * The deployment choices the per-order cost model prices, read from the backend's CDK source (the
+ * same files `amplify/backend.ts` synthesizes), so that when the workflow or the functions change
+ * the figures follow without anyone editing the bench:
  *
  *   workflowType          StateMachineType.STANDARD | EXPRESS (override: BENCH_WORKFLOW_TYPE)
  *   workflowLogLevel      the state machine's LogLevel (ALL | ERROR | FATAL | OFF)
  *   lambdaArchitecture    arm64 when the functions are configured ARM_64, else x86_64
  *   apiAccessLogFormat    the stage's AccessLogFormat factory (e.g. jsonWithStandardFields)
- *   xraySampling          a CfnSamplingRule's reservoir and fixed rate, else X-Ray's default rule
- *   workflowSampling      the same rule when it is also matched to the state machine, else the default
+ *   xraySampling          the CfnSamplingRule's reservoir and fixed rate (amplify/cloud/tracing.ts:
+ *                         literals there or in the constant it uses), else X-Ray's default rule; a
+ *                         rule matched to another service type than the API stage leaves the API
+ *                         on the default rule
  *   functionTracing       each function's X-Ray mode (Active | PassThrough), from settings.ts FUNCTIONS
  *   lambdaSystemLogLevel  Lambda's own log lines kept (INFO keeps START/REPORT), settings.ts FUNCTION_LOGGING
  *
- * A synthesis would be exact but takes a minute and ~25 MB; these are plain source reads.
+ * The workflow has no sampling input: its executions follow the trace decision their starter hands
+ * them (bench/cost.ts, X-Ray), so no rule matched to the state machine changes what is recorded.
+ *
+ * These are plain source reads (fast, and testable on a few files); what the stack pays every
+ * month is counted from a real synthesis instead (bench/fixed-monthly.ts, ~8 s).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -24,9 +30,8 @@ export interface CloudConfig {
   workflowIncludesExecutionData: boolean;
   lambdaArchitecture: 'arm64' | 'x86_64';
   apiAccessLogFormat: string | undefined;
+  /** The rule API Gateway samples the API's requests by. */
   xraySampling: { reservoirPerSecond: number; fixedRate: number; rule: string };
-  /** The rule Step Functions samples executions by when their starter sends no sampled header. */
-  workflowSampling: { reservoirPerSecond: number; fixedRate: number; rule: string };
   /** Each function's X-Ray tracing mode, by function name. */
   functionTracing: Record<string, 'Active' | 'PassThrough'>;
   /** The functions' system log level: INFO writes Lambda's START/END/REPORT lines, WARN drops them. */
@@ -101,20 +106,29 @@ export function readCloudConfig(root: string, env: NodeJS.ProcessEnv = process.e
   const apiAccessLogFormat = format[0]?.value;
   sources.apiAccessLogFormat = format[0]?.file ?? 'none';
 
+  // The API's rule: the file that defines a CfnSamplingRule, its numbers written there as literals
+  // (in the rule or in a constant the rule reads, as tracing.ts's TRACE_SAMPLING).
   const rule = files.find((f) => /CfnSamplingRule/.test(f.text));
   let xraySampling = XRAY_DEFAULT_SAMPLING;
+  sources.xraySampling = 'none configured: X-Ray default rule';
   if (rule) {
     const reservoir = /reservoirSize:\s*([\d.]+)/.exec(rule.text);
     const rate = /fixedRate:\s*([\d.]+)/.exec(rule.text);
-    if (reservoir && rate) xraySampling = { reservoirPerSecond: Number(reservoir[1]), fixedRate: Number(rate[1]), rule: `CfnSamplingRule in ${rule.file}` };
+    const serviceTypes = [...rule.text.matchAll(/serviceType:\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+    const matchesApi = serviceTypes.length === 0 || serviceTypes.some((t) => t === '*' || t === 'AWS::ApiGateway::Stage');
+    if (reservoir && rate && matchesApi) {
+      const matched = serviceTypes.length > 0 ? ` (${[...new Set(serviceTypes)].join(', ')})` : '';
+      xraySampling = { reservoirPerSecond: Number(reservoir[1]), fixedRate: Number(rate[1]), rule: `CfnSamplingRule${matched} in ${rule.file}` };
+      sources.xraySampling = rule.file;
+    } else {
+      sources.xraySampling = `${rule.file}: ${matchesApi ? 'reservoir and rate not found' : `matched to ${serviceTypes.join(', ')}, not the API stage`}: X-Ray default rule`;
+    }
   }
-  sources.xraySampling = rule ? rule.file : 'none configured: X-Ray default rule';
-  const workflowSampling = rule && /AWS::StepFunctions::StateMachine/.test(rule.text) ? xraySampling : XRAY_DEFAULT_SAMPLING;
   const functionTracing = Object.fromEntries(Object.values(FUNCTIONS).map((f) => [f.name, f.tracing]));
   sources.functionTracing = 'amplify/server/settings.ts';
   const lambdaSystemLogLevel = FUNCTION_LOGGING.systemLevel;
 
-  return { workflowType, workflowLogLevel, workflowIncludesExecutionData, lambdaArchitecture, apiAccessLogFormat, xraySampling, workflowSampling, functionTracing, lambdaSystemLogLevel, sources };
+  return { workflowType, workflowLogLevel, workflowIncludesExecutionData, lambdaArchitecture, apiAccessLogFormat, xraySampling, functionTracing, lambdaSystemLogLevel, sources };
 }
 
 /**

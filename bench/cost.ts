@@ -2,12 +2,14 @@
  * AWS cost per 100,000 orders from what the local cost run counted (cost-scenario.ts), times the
  * list prices of aws-prices.ts, for the deployment the backend's CDK source describes
  * (cloud-config.ts: Standard or Express workflow, Lambda architecture, workflow log level, X-Ray
- * sampling). Every line is `counted quantity per order x unit price x 100,000`.
+ * sampling). Every line is `counted quantity per order x unit price x 100,000`. What the stack pays
+ * every month whatever the orders is apart: `fixedMonthly` (fixed-monthly.ts, set by the bench).
  */
 import { FUNCTION_LOGGING, FUNCTIONS } from '../amplify/server/settings.ts';
 import { PRICE_LIST, PRICES, PRICES_DATE, PRICES_REGION, PRICES_SOURCE } from './aws-prices.ts';
-import type { CloudConfig } from './cloud-config.ts';
+import { XRAY_DEFAULT_SAMPLING, type CloudConfig } from './cloud-config.ts';
 import type { CostCounts } from './cost-scenario.ts';
+import type { FixedMonthly } from './fixed-monthly.ts';
 
 export const ORDERS_PER_MONTH = 100_000;
 const SECONDS_PER_MONTH = 30 * 24 * 3600;
@@ -29,6 +31,12 @@ export interface Lever {
   savesPer100kUSD: number;
 }
 
+/** A modelling choice the headline rests on, and what the other choice would add. */
+export interface Sensitivity {
+  name: string;
+  addsPer100kUSD: number;
+}
+
 export interface CostFigures {
   per100kOrdersUSD: number;
   target: number;
@@ -40,6 +48,9 @@ export interface CostFigures {
   levers: Lever[];
   /** The headline minus every lever's saving. */
   withLeversPer100kUSD: number;
+  sensitivities: Sensitivity[];
+  /** What one deployment pays every month whatever the orders (not in the headline); the bench sets it from a synthesis. */
+  fixedMonthly?: FixedMonthly;
   deployment: CloudConfig;
   prices: { date: string; region: string; source: string; list: typeof PRICE_LIST };
   assumptions: string[];
@@ -200,9 +211,11 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   // invocations that arrive without a decision (order-starter's SQS batches, the scheduled delivery
   // confirmations) by Lambda's own fixed rule, which no sampling rule changes: at this volume it
   // records all of them. In PassThrough mode (`deployment.functionTracing`) it starts none. Step Functions
-  // decides for each execution started without a sampled header by the account's rules: counted
-  // for every execution when order-starter is PassThrough (an upper bound: an execution whose
-  // starter was part of a sampled trace joins that one instead).
+  // follows the decision the execution's starter hands it in the X-Amzn-Trace-Id header and samples
+  // by the account's rules only executions started without one. order-starter always sends one: Lambda
+  // gives every invocation a trace header in either mode and the SDK passes it on (in PassThrough
+  // unsampled unless the invocation is part of a sampled trace; in Active its own trace's, counted
+  // above). So no execution starts a trace (the recovery job's few restarts follow its own trace).
   const apiRate = ((apiRequests / n) * ORDERS_PER_MONTH) / SECONDS_PER_MONTH;
   const apiShare = sampledShare(apiRate, deployment.xraySampling);
   add('X-Ray', `API traces recorded (${(apiRequests / n).toFixed(2)} requests/order x ${(apiShare * 100).toFixed(1)}% sampled: ${deployment.xraySampling.rule})`, apiRequests * apiShare, PRICES.xrayTraceRecorded);
@@ -216,16 +229,23 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     lambdaRoots * lambdaShare,
     PRICES.xrayTraceRecorded,
   );
-  const workflowRoots = active('orderStarter') ? 0 : executions;
-  const workflowRate = ((workflowRoots / n) * ORDERS_PER_MONTH) / SECONDS_PER_MONTH;
-  const workflowShare = sampledShare(workflowRate, deployment.workflowSampling);
+  const workflowRoots = 0;
   add(
     'X-Ray',
-    `workflow-started traces recorded (${(workflowRoots / n).toFixed(2)} executions/order x ${(workflowShare * 100).toFixed(1)}%: ${deployment.workflowSampling.rule})`,
-    workflowRoots * workflowShare,
+    `workflow-started traces recorded (none: the ${(executions / n).toFixed(2)} executions/order follow the decision order-starter (${active('orderStarter') ? 'Active' : 'PassThrough'}) hands them in its trace header)`,
+    workflowRoots,
     PRICES.xrayTraceRecorded,
   );
   const roots = apiRequests + lambdaRoots + workflowRoots;
+  // Sensitivity: were Step Functions to sample every execution itself by X-Ray's default rule.
+  const executionRate = ((executions / n) * ORDERS_PER_MONTH) / SECONDS_PER_MONTH;
+  const executionDefaultShare = sampledShare(executionRate, XRAY_DEFAULT_SAMPLING);
+  const sensitivities: Sensitivity[] = [
+    {
+      name: `Step Functions sampling every execution itself by X-Ray's default rule (1/s + 5%: ${(executionDefaultShare * 100).toFixed(0)}% of ${executionRate.toFixed(3)} executions/s) instead of following order-starter's decision`,
+      addsPer100kUSD: executions * executionDefaultShare * PRICES.xrayTraceRecorded * (ORDERS_PER_MONTH / n),
+    },
+  ];
 
   const total = lines.reduce((s, l) => s + l.per100kUSD, 0);
   const byService: Record<string, number> = {};
@@ -233,7 +253,7 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
 
   // ---- Free tiers (ignored by the headline: they are per account and shared with other workloads).
   const schedulerUsd = byService['EventBridge Scheduler'] ?? 0;
-  const tracesPerMonth = ((apiRequests * apiShare + lambdaRoots * lambdaShare + workflowRoots * workflowShare) / n) * ORDERS_PER_MONTH;
+  const tracesPerMonth = ((apiRequests * apiShare + lambdaRoots * lambdaShare) / n) * ORDERS_PER_MONTH;
   const xrayFree = Math.min(tracesPerMonth, PRICES.xrayFreeTracesPerMonth) * PRICES.xrayTraceRecorded;
   const schedulerFree = (scheduledInvocations / n) * ORDERS_PER_MONTH <= PRICES.schedulerFreeInvocationsPerMonth ? schedulerUsd : 0;
 
@@ -246,12 +266,13 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     where: 'backend (amplify/cloud/tracing.ts): the bench reads the rule from there',
     savesPer100kUSD: apiTracesUsd - apiRequests * sampledShare(apiRate, leanRule) * PRICES.xrayTraceRecorded * (ORDERS_PER_MONTH / n),
   });
-  // PassThrough: Lambda records a trace only when its caller's header says sampled (0 once pulled).
+  // PassThrough: Lambda records a trace only when its caller's header says sampled (0 once pulled);
+  // the executions then follow order-starter's unsampled decision, so nothing takes those traces' place.
   const lambdaTracesUsd = lines.find((l) => l.what.startsWith('Lambda-started traces'))?.per100kUSD ?? 0;
   levers.push({
     name: "Lambda tracing PassThrough on order-starter and process-order: no traces of their own, only as part of a sampled one",
     where: 'backend (amplify/server/settings.ts FUNCTIONS tracing)',
-    savesPer100kUSD: lambdaTracesUsd - executions * sampledShare(((executions / n) * ORDERS_PER_MONTH) / SECONDS_PER_MONTH, leanRule) * PRICES.xrayTraceRecorded * (ORDERS_PER_MONTH / n),
+    savesPer100kUSD: lambdaTracesUsd,
   });
   const platformUsd = lines.find((l) => l.what.startsWith('Lambda START/END/REPORT'))?.per100kUSD ?? 0;
   levers.push({
@@ -297,6 +318,7 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     // A lever already pulled (e.g. the sampling rule, once deployed) saves nothing more.
     levers: levers.filter((l) => l.savesPer100kUSD > 0.0005),
     withLeversPer100kUSD: total - levers.reduce((s, l) => s + Math.max(0, l.savesPer100kUSD), 0),
+    sensitivities,
     deployment,
     prices: { date: PRICES_DATE, region: PRICES_REGION, source: PRICES_SOURCE, list: PRICE_LIST },
     assumptions: [
@@ -306,11 +328,11 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
       `Lambda durations: the local handlers' mean time per invocation in a sequential pass of ${c.calibrationOrders} more orders after the counted run (in-process, beside the local services on two shared cores: an upper bound for I/O-bound handlers), rounded up to 1 ms; the counted run's own mean includes queueing for the cores.`,
       'Express duration: each execution\'s local wall time rounded up to 100 ms at the 64 MB minimum (local retry waits are shortened, so a run with retries under-counts them).',
       'DynamoDB: every write priced at the larger of its before/after item, every index entry it puts, moves (2 writes), rewrites or deletes at the projected size (write-ledger.ts); reads at the size of the item read; refused conditional writes cost their item size.',
-      'SQS: the event source is approximated by one ReceiveMessage and one DeleteMessageBatch per order-starter batch; idle long polls (a fixed ~$0.26 a month) are not per order.',
+      'SQS: the event source is approximated by one ReceiveMessage and one DeleteMessageBatch per order-starter batch; its idle long polls (~$0.26 a month) are not per order: they are in fixedMonthly.',
       `CloudWatch Logs: the handlers' log lines as the local run wrote them at ${FUNCTION_LOGGING.applicationLevel} (the functions' application log level in the cloud, settings.ts FUNCTION_LOGGING), Lambda's START/END/REPORT lines per invocation unless its system log level is WARN, one access log line per API request in the stage's format, the workflow's history events at its log level; 26 bytes per event; EMF metric lines are not counted (metrics are disabled locally; one line per POST, ~$0.001).`,
-      `X-Ray: API requests at ${apiRate.toFixed(2)}/s (100,000 orders spread over a month) under ${deployment.xraySampling.rule}: ${(apiShare * 100).toFixed(1)}% recorded; Lambda-started traces (SQS batches, scheduled invocations of functions in Active mode) at ${lambdaRate.toFixed(3)}/s under Lambda's fixed rule (1/s + 5%, not configurable): ${(lambdaShare * 100).toFixed(0)}% recorded; workflow executions started without a sampled header at ${workflowRate.toFixed(3)}/s under ${deployment.workflowSampling.rule}: ${(workflowShare * 100).toFixed(1)}%. The functions a trace reaches join it.`,
+      `X-Ray: API requests at ${apiRate.toFixed(2)}/s (100,000 orders spread over a month) under ${deployment.xraySampling.rule}: ${(apiShare * 100).toFixed(1)}% recorded; Lambda-started traces (SQS batches, scheduled invocations of functions in Active mode) at ${lambdaRate.toFixed(3)}/s under Lambda's fixed rule (1/s + 5%, not configurable): ${(lambdaShare * 100).toFixed(0)}% recorded; workflow executions: none start a trace of their own, they follow the decision order-starter hands Step Functions in its trace header (Lambda gives every invocation one, PassThrough or Active, and the SDK passes it on; Step Functions samples by the account's rules only executions started without one). Were Step Functions to sample every execution by X-Ray's default rule (1/s + 5%) instead, ${executionRate.toFixed(3)} executions/s: ${(executionDefaultShare * 100).toFixed(0)}% recorded, +$${sensitivities[0]!.addsPer100kUSD.toFixed(2)} per 100k orders. The functions a trace reaches join it.`,
       `Free tiers are ignored in the headline (they are per account). With them (a new account): X-Ray's first 100,000 traces a month and Scheduler's first 14 million invocations are free: $${(total - xrayFree - schedulerFree).toFixed(2)}.`,
-      'Not included: CloudFront/S3 for the storefront, CloudWatch metrics/alarms (fixed per month), data transfer, table storage and backups, the recovery schedule (fixed per month), Cognito (billed per monthly active user, not per request: the checkout reads and saves the customer\'s details there, src/lib/saved-checkout.ts).',
+      'Not in the per-order figure: what the stack pays every month whatever the orders (alarms, the dashboard, custom metrics, KMS key, idle SQS polls, the recovery schedule: fixedMonthly, counted from a synthesis of the backend); CloudFront/S3 for the storefront, data transfer, table storage and backups, Cognito (billed per monthly active user, not per request: the checkout reads and saves the customer\'s details there, src/lib/saved-checkout.ts).',
     ],
     counts: c,
   };

@@ -9,7 +9,8 @@
  *               the SDK floor (sdk-floor.ts) and raw PutItem/GetItem
  *   pipeline    300 orders POST -> DELIVERED vs (raw PutItem rate / 5), 3 trials
  *   storefront  vite build, first-page gzip; Lighthouse (desktop preset) x3 on the built site
- *   cost        instrumented stack, 100 orders at payment success 0.9, priced per 100k orders
+ *   cost        instrumented stack, 100 orders at payment success 0.9, priced per 100k orders; and
+ *               what one deployment pays every month whatever the orders, from an offline synthesis
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { StackChild } from './child.ts';
 import { accessLogLineBytes, readCloudConfig } from './cloud-config.ts';
 import { ACCESS_LOG_VALUES, computeCost, type CostFigures } from './cost.ts';
 import type { CostCounts } from './cost-scenario.ts';
+import { fixedMonthlyCost, synthesize } from './fixed-monthly.ts';
 import { measureApi, measurePipeline, type ApiFigures, type PipelineFigures } from './speed.ts';
 import { round } from './stats.ts';
 import { buildStorefront, runLighthouse, serveStatic, type LighthouseFigures, type StorefrontFigures } from './storefront.ts';
@@ -143,6 +145,23 @@ await section('cost', async () => {
   } finally {
     await child?.stop();
   }
+  // What the stack pays every month whatever the orders: from a synthesis of the backend (after
+  // the run: the synthesis would compete with the sequential pass for the cores).
+  try {
+    log('cost: synthesizing amplify/backend.ts offline for what a deployment pays every month (fixedMonthly)');
+    const synth = await synthesize(root);
+    const fixed = fixedMonthlyCost(synth.templates, synth.published);
+    fixed.synthesized = { stackName: synth.stackName, context: synth.context, seconds: round(synth.seconds, 1) };
+    if (results.cost) results.cost.fixedMonthly = fixed;
+    // The per-order model read the API's sampling rule from the source; the template must agree.
+    const rules = Object.values(synth.templates).flatMap((t) => Object.values(t.Resources ?? {}).filter((r) => r.Type === 'AWS::XRay::SamplingRule'));
+    const priced = results.cost?.deployment.xraySampling;
+    const agrees = rules.some((r) => r.Properties?.SamplingRule?.ReservoirSize === priced?.reservoirPerSecond && r.Properties?.SamplingRule?.FixedRate === priced?.fixedRate);
+    if (priced && rules.length > 0 && !agrees) fixed.notes.push(`The template's sampling rules (${JSON.stringify(rules.map((r) => r.Properties?.SamplingRule))}) differ from the one the per-order model priced (${priced.rule}).`);
+  } catch (error) {
+    results.errors['cost.fixedMonthly'] = (error as Error).stack ?? String(error);
+    log(`cost.fixedMonthly FAILED: ${(error as Error).message.split('\n')[0]}`);
+  }
 });
 
 rmSync(work, { recursive: true, force: true });
@@ -192,6 +211,15 @@ if (cost) {
   if (results.costProjection) rows.push(['cost.projection', `$${results.costProjection.per100kOrdersUSD.toFixed(2)}`, results.costProjection.label, status(results.costProjection.per100kOrdersUSD <= cost.target, `by $${(results.costProjection.per100kOrdersUSD - cost.target).toFixed(2)}; with levers $${results.costProjection.withLeversPer100kUSD.toFixed(2)}`)]);
   rows.push(['cost.freeTierAdjusted', `$${cost.freeTierAdjustedPer100kUSD.toFixed(2)}`, 'X-Ray and Scheduler free tiers applied (a new account)', '']);
   rows.push(['cost.withLevers', `$${cost.withLeversPer100kUSD.toFixed(2)}`, `all ${cost.levers.length} levers pulled (see below)`, status(cost.withLeversPer100kUSD <= cost.target, `by $${(cost.withLeversPer100kUSD - cost.target).toFixed(2)}`)]);
+  const fixed = cost.fixedMonthly;
+  if (fixed) {
+    const byService = new Map<string, number>();
+    for (const l of fixed.lines) byService.set(l.service, (byService.get(l.service) ?? 0) + l.monthlyUSD);
+    for (const [service, usd] of byService) rows.push([`cost.fixedMonthly.${service}`, `$${usd.toFixed(2)}`, 'per deployment per month, whatever the orders', '']);
+    rows.push(['cost.fixedMonthly', `$${fixed.totalUSD.toFixed(2)}`, `per deployment per month, from the synthesized template (${fixed.lines.length} lines below; not in per100kOrdersUSD)`, '']);
+    rows.push(['cost.fixedMonthly.freeTierAdjusted', `$${fixed.freeTierAdjustedUSD.toFixed(2)}`, 'CloudWatch and X-Ray free tiers applied (a new account, this deployment alone)', '']);
+    rows.push(['cost.monthAt100kOrders', `$${(cost.per100kOrdersUSD + fixed.totalUSD).toFixed(2)}`, 'a month of 100,000 orders: per100kOrdersUSD + fixedMonthly', '']);
+  }
 }
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 6));
 console.log('');
@@ -202,6 +230,18 @@ if (cost) {
   for (const l of cost.breakdown) console.log(`  ${l.service.padEnd(21)} ${l.what.padEnd(100)} ${l.perOrder.toPrecision(4).padStart(10)}/order  $${l.per100kUSD.toFixed(3)}`);
   console.log('\nlevers (saving per 100,000 orders):');
   for (const l of cost.levers) console.log(`  $${l.savesPer100kUSD.toFixed(3).padStart(6)}  ${l.name} [${l.where}]`);
+  console.log('\nsensitivity (would add per 100,000 orders):');
+  for (const x of cost.sensitivities) console.log(`  $${x.addsPer100kUSD.toFixed(3).padStart(6)}  ${x.name}`);
+  const fixed = cost.fixedMonthly;
+  if (fixed) {
+    console.log(`\nfixed monthly (per deployment, whatever the orders; ${fixed.synthesized?.stackName ?? 'synthesized'}, ${fixed.templates.length} templates):`);
+    const unit = (usd: number) => (usd >= 0.01 ? `$${usd.toFixed(2)}` : `$${(usd * 1e6).toFixed(2)}/M`);
+    for (const l of fixed.lines) console.log(`  ${l.service.padEnd(11)} ${l.what.padEnd(150)} ${l.quantity.toLocaleString('en-US', { maximumFractionDigits: 1 }).padStart(8)} x ${unit(l.unitPriceUSD).padEnd(8)} $${l.monthlyUSD.toFixed(3)}`);
+    console.log(`  ${'total'.padEnd(11)} ${''.padEnd(150)} ${''.padStart(8)}   ${''.padEnd(8)} $${fixed.totalUSD.toFixed(3)}`);
+    for (const f of fixed.freeTier) console.log(`  free tier   ${f.what}: -$${f.monthlyUSD.toFixed(3)}`);
+    console.log(`  no fixed monthly price: ${Object.entries(fixed.noFixedPrice).map(([type, count]) => `${type.replace(/^AWS::/, '')} ${count}`).join(', ')}`);
+    for (const note of fixed.notes) console.log(`  note: ${note}`);
+  }
   console.log(`\n  prices: ${cost.prices.region}, each with its page and date in bench/aws-prices.ts`);
 }
 for (const [name, error] of Object.entries(results.errors)) console.log(`\n${name} failed:\n${error}`);

@@ -1,62 +1,36 @@
-/** A real local DynamoDB (dynalite, LevelDB on disk) with the tables of `resources.ts`. */
+/** A real local DynamoDB (dynalite, LevelDB on disk) with the tables of `amplify/server/settings.ts`. */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../amplify/server/settings.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, type OrdersTableIndex } from '../amplify/server/settings.ts';
 import { answerClientErrors, containRequestErrors, guardAwsEndpoint, type Log } from './http-guard.ts';
 
-/** An index's projection as CreateTable takes it, from its definition in `ORDERS_TABLE`. */
-function projection(index: { projection: { type: 'KEYS_ONLY' } | { type: 'INCLUDE'; attributes: readonly string[] } }) {
+/** An index as CreateTable takes it, from its definition in `ORDERS_TABLE_INDEXES`. */
+function globalSecondaryIndex(index: OrdersTableIndex) {
   const { projection: p } = index;
-  return p.type === 'INCLUDE' ? { ProjectionType: p.type, NonKeyAttributes: [...p.attributes] } : { ProjectionType: p.type };
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      ...('sortKey' in index ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
+    ],
+    Projection: p.type === 'INCLUDE' ? { ProjectionType: p.type, NonKeyAttributes: [...p.attributes] } : { ProjectionType: p.type },
+  };
 }
+
+/** Every attribute a key of the table or of one of its indexes names, once. */
+const ordersKeyAttributes = [
+  ...new Set([ORDERS_TABLE.partitionKey, ...ORDERS_TABLE_INDEXES.flatMap((index) => ('sortKey' in index ? [index.partitionKey, index.sortKey] : [index.partitionKey]))]),
+];
 
 /** The table definitions, as CreateTable input, built from the shared names and keys. */
 export const LOCAL_TABLES: CreateTableCommandInput[] = [
   {
     TableName: ORDERS_TABLE.localName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: ORDERS_TABLE.partitionKey, AttributeType: 'S' },
-      { AttributeName: ORDERS_TABLE.customerIndex.partitionKey, AttributeType: 'S' },
-      { AttributeName: ORDERS_TABLE.customerIndex.sortKey, AttributeType: 'S' },
-      { AttributeName: ORDERS_TABLE.openOrdersIndex.partitionKey, AttributeType: 'S' },
-      { AttributeName: ORDERS_TABLE.openOrdersIndex.sortKey, AttributeType: 'S' },
-      { AttributeName: ORDERS_TABLE.statusIndex.partitionKey, AttributeType: 'S' },
-      { AttributeName: ORDERS_TABLE.orderNumberIndex.partitionKey, AttributeType: 'S' },
-    ],
+    AttributeDefinitions: ordersKeyAttributes.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
     KeySchema: [{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: ORDERS_TABLE.customerIndex.name,
-        KeySchema: [
-          { AttributeName: ORDERS_TABLE.customerIndex.partitionKey, KeyType: 'HASH' },
-          { AttributeName: ORDERS_TABLE.customerIndex.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: projection(ORDERS_TABLE.customerIndex),
-      },
-      {
-        IndexName: ORDERS_TABLE.openOrdersIndex.name,
-        KeySchema: [
-          { AttributeName: ORDERS_TABLE.openOrdersIndex.partitionKey, KeyType: 'HASH' },
-          { AttributeName: ORDERS_TABLE.openOrdersIndex.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: projection(ORDERS_TABLE.openOrdersIndex),
-      },
-      {
-        IndexName: ORDERS_TABLE.statusIndex.name,
-        KeySchema: [
-          { AttributeName: ORDERS_TABLE.statusIndex.partitionKey, KeyType: 'HASH' },
-          { AttributeName: ORDERS_TABLE.statusIndex.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: projection(ORDERS_TABLE.statusIndex),
-      },
-      {
-        IndexName: ORDERS_TABLE.orderNumberIndex.name,
-        KeySchema: [{ AttributeName: ORDERS_TABLE.orderNumberIndex.partitionKey, KeyType: 'HASH' }],
-        Projection: projection(ORDERS_TABLE.orderNumberIndex),
-      },
-    ],
+    GlobalSecondaryIndexes: ORDERS_TABLE_INDEXES.map(globalSecondaryIndex),
   },
   {
     TableName: IDEMPOTENCY_TABLE.localName,

@@ -213,6 +213,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       options.onMail?.(written);
     },
   });
+  // app-server accepts ID tokens of this app client only, as in the cloud.
+  process.env[ENV.userPoolClientId] = cognito.clientId;
 
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
   /** The dead-letter queue's messages, looked at without taking them (visibility timeout 0). */

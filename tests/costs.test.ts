@@ -13,6 +13,7 @@ import { PRICE_LIST, PRICES } from '../bench/aws-prices.ts';
 import { readCloudConfig, XRAY_DEFAULT_SAMPLING, type CloudConfig } from '../bench/cloud-config.ts';
 import { computeCost, expressBilledSeconds, lambdaPlatformLines, ORDERS_PER_MONTH, sampledShare, WORKFLOW_LOG_EVENT, workflowLogEvents } from '../bench/cost.ts';
 import type { CostCounts } from '../bench/cost-scenario.ts';
+import { alarmMetrics, apiGatewayDetailedMetrics, fixedMonthlyCost, scheduleRunsPerMonth, type CfnTemplate, type PublishedMetrics } from '../bench/fixed-monthly.ts';
 import { itemSize } from '../bench/item-size.ts';
 import { applyUpdate, WriteLedger, writeUnits, type TableSpec } from '../bench/write-ledger.ts';
 import { countryName, countryOptions } from '../amplify/domain/countries.ts';
@@ -138,7 +139,6 @@ const deployment = (over: Partial<CloudConfig> = {}): CloudConfig => ({
   lambdaArchitecture: 'x86_64',
   apiAccessLogFormat: 'jsonWithStandardFields',
   xraySampling: XRAY_DEFAULT_SAMPLING,
-  workflowSampling: XRAY_DEFAULT_SAMPLING,
   functionTracing: {},
   lambdaSystemLogLevel: 'INFO',
   sources: {},
@@ -278,20 +278,34 @@ describe('cost model', () => {
     const ruleLever = (x: typeof f) => x.levers.find((l) => l.name.startsWith('X-Ray sampling rule'));
     expect(ruleLever(f)?.savesPer100kUSD).toBeCloseTo((50 / 10) * 0.95 * trace, 9);
     expect(ruleLever(lean)).toBeUndefined();
-    // PassThrough: no Lambda-started traces; the 10 executions are sampled by Step Functions at 5%.
+    // PassThrough saves every Lambda-started trace: the executions then follow order-starter's
+    // unsampled decision, so no execution trace takes their place.
     const passThroughLever = express.levers.find((l) => l.name.startsWith('Lambda tracing PassThrough'));
-    expect(passThroughLever?.savesPer100kUSD).toBeCloseTo(((6 + 9) / 10) * trace - (10 / 10) * 0.05 * trace, 9);
+    expect(passThroughLever?.savesPer100kUSD).toBeCloseTo(((6 + 9) / 10) * trace, 9);
     const passThrough = computeCost(
       counts(),
-      deployment({ workflowType: 'EXPRESS', xraySampling: rule, workflowSampling: rule, functionTracing: { 'order-starter': 'PassThrough', 'process-order': 'PassThrough' } }),
+      deployment({ workflowType: 'EXPRESS', xraySampling: rule, functionTracing: { 'order-starter': 'PassThrough', 'process-order': 'PassThrough' } }),
       options,
     );
     expect(line(passThrough, 'X-Ray', 'Lambda-started traces').per100kUSD).toBe(0);
-    expect(line(passThrough, 'X-Ray', 'workflow-started traces').per100kUSD).toBeCloseTo((10 / 10) * 0.05 * trace, 9);
+    // Step Functions follows the decision order-starter hands it: no execution starts a trace.
+    expect(line(passThrough, 'X-Ray', 'workflow-started traces').per100kUSD).toBe(0);
+    expect(line(passThrough, 'X-Ray', 'workflow-started traces').what).toContain('order-starter (PassThrough)');
+    expect(passThrough.byService['X-Ray']).toBeCloseTo((50 / 10) * 0.05 * trace, 9);
+    expect(passThrough.perOrder.traceRoots).toBeCloseTo(50 / 10, 9);
     expect(passThrough.levers.find((l) => l.name.startsWith('Lambda tracing PassThrough'))).toBeUndefined();
-    // Without a rule for the state machine, Step Functions samples by X-Ray's default rule (all, here).
-    const noWorkflowRule = computeCost(counts(), deployment({ workflowType: 'EXPRESS', functionTracing: { 'order-starter': 'PassThrough' } }), options);
-    expect(line(noWorkflowRule, 'X-Ray', 'workflow-started traces').per100kUSD).toBeCloseTo((10 / 10) * trace, 9);
+    // With order-starter Active the executions join its traces (counted as Lambda-started): still none of their own.
+    expect(line(express, 'X-Ray', 'workflow-started traces').per100kUSD).toBe(0);
+    // The sensitivity: Step Functions sampling each of the 10 executions by X-Ray's default rule
+    // (0.039/s at 100,000 orders a month: all of them under its 1/s reservoir).
+    for (const x of [passThrough, express, f]) {
+      expect(x.sensitivities).toHaveLength(1);
+      expect(x.sensitivities[0]!.name).toMatch(/default rule/);
+      expect(x.sensitivities[0]!.addsPer100kUSD).toBeCloseTo((10 / 10) * trace, 9);
+    }
+    expect(passThrough.assumptions.find((a) => a.startsWith('X-Ray:'))).toContain(`+$${trace.toFixed(2)} per 100k orders`);
+    // Not in the headline.
+    expect(passThrough.per100kOrdersUSD).toBeCloseTo(passThrough.breakdown.reduce((s, l) => s + l.per100kUSD, 0), 9);
     expect(express.withLeversPer100kUSD).toBeCloseTo(express.per100kOrdersUSD - express.levers.reduce((s, l) => s + l.savesPer100kUSD, 0), 9);
   });
 
@@ -303,6 +317,163 @@ describe('cost model', () => {
     }
     expect(PRICES.snsEmailDelivery * 1e5).toBeCloseTo(2, 9);
     expect(PRICES.sesEmail * 1e5).toBeCloseTo(10, 9);
+  });
+});
+
+describe('fixed monthly cost, counted from templates', () => {
+  type Resources = NonNullable<CfnTemplate['Resources']>;
+  const template = (resources: Resources): Record<string, CfnTemplate> => ({ 'stack.template.json': { Resources: resources } });
+  const metricStat = (id: string, metricName: string, period = 300) => ({ Id: id, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: metricName }, Period: period, Stat: 'Sum' }, ReturnData: false });
+  const mathAlarm = (metrics: number, period = 300) => ({
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      Metrics: [
+        { Id: 'expr', Expression: Array.from({ length: metrics }, (_, i) => `FILL(m${i}, 0)`).join(' + '), ReturnData: true },
+        ...Array.from({ length: metrics }, (_, i) => metricStat(`m${i}`, 'Errors', period)),
+      ],
+    },
+  });
+  const plainAlarm = (period = 300) => ({ Type: 'AWS::CloudWatch::Alarm', Properties: { Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Period: period, Statistic: 'Maximum' } });
+  const fixedLine = (f: ReturnType<typeof fixedMonthlyCost>, service: string, includes: string) => {
+    const found = f.lines.find((l) => l.service === service && l.what.includes(includes));
+    if (!found) throw new Error(`no ${service} line with '${includes}' in ${f.lines.map((l) => l.what).join(' | ')}`);
+    return found;
+  };
+  /** A REST API with /orders (GET, POST, OPTIONS) and /orders/{id} (GET), and a stage with `settings`. */
+  const api = (methodSettings: Record<string, unknown>[]): Resources => ({
+    Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'orders-api' } },
+    Orders: { Type: 'AWS::ApiGateway::Resource', Properties: { RestApiId: { Ref: 'Api' }, ParentId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] }, PathPart: 'orders' } },
+    OrderId: { Type: 'AWS::ApiGateway::Resource', Properties: { RestApiId: { Ref: 'Api' }, ParentId: { Ref: 'Orders' }, PathPart: '{orderId}' } },
+    OrdersGet: { Type: 'AWS::ApiGateway::Method', Properties: { RestApiId: { Ref: 'Api' }, ResourceId: { Ref: 'Orders' }, HttpMethod: 'GET' } },
+    OrdersPost: { Type: 'AWS::ApiGateway::Method', Properties: { RestApiId: { Ref: 'Api' }, ResourceId: { Ref: 'Orders' }, HttpMethod: 'POST' } },
+    OrdersOptions: { Type: 'AWS::ApiGateway::Method', Properties: { RestApiId: { Ref: 'Api' }, ResourceId: { Ref: 'Orders' }, HttpMethod: 'OPTIONS' } },
+    OrderGet: { Type: 'AWS::ApiGateway::Method', Properties: { RestApiId: { Ref: 'Api' }, ResourceId: { Ref: 'OrderId' }, HttpMethod: 'GET' } },
+    Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, StageName: 'prod', MethodSettings: methodSettings } },
+  });
+  const published = (fn: string, metrics: string[]): PublishedMetrics => ({
+    function: fn,
+    namespace: 'OrderPlatform/deployment',
+    dimensionSets: [{ service: `deployment/${fn}` }],
+    metrics,
+    sources: [],
+    uncounted: [],
+  });
+
+  it('bills an alarm per metric it evaluates: a metric-math alarm on 10 metrics is 10 alarm metrics, a plain alarm 1', () => {
+    expect(alarmMetrics(mathAlarm(10).Properties)).toEqual({ metrics: 10, highResolution: false, anomalyDetection: false });
+    expect(alarmMetrics(plainAlarm().Properties)).toEqual({ metrics: 1, highResolution: false, anomalyDetection: false });
+    expect(alarmMetrics(mathAlarm(2, 10).Properties).highResolution).toBe(true);
+    expect(alarmMetrics(plainAlarm(30).Properties).highResolution).toBe(true);
+    // An anomaly detection band bills the metric and its two bounds.
+    expect(alarmMetrics({ Metrics: [metricStat('m1', 'Latency'), { Id: 'ad', Expression: 'ANOMALY_DETECTION_BAND(m1, 2)' }] }).metrics).toBe(3);
+
+    const f = fixedMonthlyCost(template({ A: mathAlarm(10), B: plainAlarm(), C: mathAlarm(2), D: plainAlarm(10) }), []);
+    const standard = fixedLine(f, 'CloudWatch', 'standard-resolution alarm');
+    expect(standard).toMatchObject({ quantity: 10 + 1 + 2, unitPriceUSD: PRICES.cloudWatchAlarmMetricMonth });
+    expect(standard.what).toContain('3 standard-resolution alarms (1 on 1 metric, 2 metric-math on 10 + 2 metrics)');
+    expect(standard.monthlyUSD).toBeCloseTo(13 * 0.1, 9);
+    expect(fixedLine(f, 'CloudWatch', 'high-resolution alarm')).toMatchObject({ quantity: 1, unitPriceUSD: PRICES.cloudWatchHighResolutionAlarmMetricMonth });
+    expect(f.totalUSD).toBeCloseTo(13 * 0.1 + 0.3, 9);
+    // The first 10 standard-resolution alarm metrics are free (per account), apart from the total.
+    expect(f.freeTier).toEqual([{ what: expect.stringContaining('10 standard-resolution alarm metrics'), monthlyUSD: 10 * 0.1 }]);
+    expect(f.freeTierAdjustedUSD).toBeCloseTo(3 * 0.1 + 0.3, 9);
+  });
+
+  it('bills dashboards at $3, the first 3 of the account free', () => {
+    const dashboards = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`D${i}`, { Type: 'AWS::CloudWatch::Dashboard', Properties: {} }]));
+    const f = fixedMonthlyCost(template(dashboards), []);
+    expect(fixedLine(f, 'CloudWatch', 'dashboards')).toMatchObject({ quantity: 4, unitPriceUSD: 3, monthlyUSD: 12 });
+    expect(f.freeTier.find((t) => t.what.includes('dashboards'))?.monthlyUSD).toBe(9);
+    expect(f.freeTierAdjustedUSD).toBeCloseTo(3, 9);
+  });
+
+  it('bills each metric name x dimension set the handlers publish as a custom metric', () => {
+    const f = fixedMonthlyCost(template({}), [published('app-server', ['OrdersCreated', 'OrdersCancelled']), published('order-starter', []), published('recover-orders', ['OrdersExamined', 'OrdersRestarted', 'OrdersRecoveryGaveUp'])]);
+    const custom = fixedLine(f, 'CloudWatch', 'custom metrics the handlers publish');
+    expect(custom).toMatchObject({ quantity: 5, unitPriceUSD: PRICES.cloudWatchCustomMetricMonth });
+    expect(custom.what).toContain('app-server 2 + recover-orders 3 metric names x 1 dimension set {service}');
+    expect(custom.monthlyUSD).toBeCloseTo(1.5, 9);
+    // Two dimension sets: every metric twice. Calls that would add more are reported, not counted.
+    const twice = fixedMonthlyCost(template({}), [{ ...published('app-server', ['OrdersCreated']), dimensionSets: [{ service: 's' }, { service: 's', route: 'r' }], uncounted: ['addDimension in x.ts'] }]);
+    expect(fixedLine(twice, 'CloudWatch', 'custom metrics').quantity).toBe(2);
+    expect(twice.notes.join(' ')).toContain('addDimension in x.ts');
+  });
+
+  it("bills API Gateway's per-method metrics (7 each) only when the stage's MethodSettings enable them", () => {
+    const all = { ResourcePath: '/*', HttpMethod: '*' };
+    const on = fixedMonthlyCost(template(api([{ ...all, MetricsEnabled: true }])), []);
+    const line = fixedLine(on, 'CloudWatch', 'API Gateway detailed metrics');
+    expect(line).toMatchObject({ quantity: 4 * 7, unitPriceUSD: PRICES.cloudWatchCustomMetricMonth });
+    expect(line.monthlyUSD).toBeCloseTo(28 * 0.3, 9);
+    expect(on.customMetrics.apiGatewayDetailed).toEqual([{ stage: 'prod', methods: ['GET /orders', 'POST /orders', 'OPTIONS /orders', 'GET /orders/{orderId}'], allMethods: 4, metricsPerMethod: 7 }]);
+    expect(on.notes).toEqual([]);
+    // Off (or not set): API-level metrics only, which are free; the note says what turning them on would add.
+    for (const settings of [[{ ...all, MetricsEnabled: false }], [{ ...all, LoggingLevel: 'ERROR' }], []]) {
+      const off = fixedMonthlyCost(template(api(settings)), []);
+      expect(off.lines.some((l) => l.what.includes('API Gateway'))).toBe(false);
+      expect(off.totalUSD).toBe(0);
+      expect(off.notes).toEqual([expect.stringContaining('would add 28 custom metrics, $8.40 a month')]);
+    }
+    // A method's own entry (path `~1`-encoded) beats the stage-wide one.
+    const one = apiGatewayDetailedMetrics(
+      Object.entries(api([{ ...all, MetricsEnabled: false }, { ResourcePath: '/~1orders~1{orderId}', HttpMethod: 'GET', MetricsEnabled: true }])).map(([id, r]) => ({ file: 't', id, type: r.Type, props: r.Properties ?? {} })),
+    );
+    expect(one).toEqual([{ stage: 'prod', methods: ['GET /orders/{orderId}'], allMethods: 4, metricsPerMethod: 7 }]);
+    // The free tier's 10 metrics cover part of them.
+    expect(on.freeTier.find((t) => t.what.includes('custom or detailed metrics'))?.monthlyUSD).toBeCloseTo(10 * 0.3, 9);
+  });
+
+  it('bills KMS keys, web ACLs and their rules, secrets; counts the recurring usage; lists the types with no fixed price', () => {
+    const f = fixedMonthlyCost(
+      template({
+        Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+        Acl: { Type: 'AWS::WAFv2::WebACL', Properties: { Rules: [{ Name: 'a' }, { Name: 'b' }, { Name: 'c' }] } },
+        Secret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+        Queue: { Type: 'AWS::SQS::Queue', Properties: {} },
+        Starter: { Type: 'AWS::Lambda::Function', Properties: { TracingConfig: { Mode: 'PassThrough' }, Tags: [{ Key: 'amplify:friendly-name', Value: 'order-starter' }] } },
+        Job: { Type: 'AWS::Lambda::Function', Properties: { TracingConfig: { Mode: 'Active' }, Tags: [{ Key: 'amplify:friendly-name', Value: 'recover-orders' }] } },
+        Mapping: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { EventSourceArn: { 'Fn::GetAtt': ['Queue', 'Arn'] }, FunctionName: { Ref: 'Starter' } } },
+        Schedule: { Type: 'AWS::Events::Rule', Properties: { ScheduleExpression: 'rate(5 minutes)', Targets: [{ Arn: { 'Fn::GetAtt': ['Job', 'Arn'] }, Id: 'T' }] } },
+        Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+        Machine: { Type: 'AWS::StepFunctions::StateMachine', Properties: {} },
+      }),
+      [],
+    );
+    expect(fixedLine(f, 'KMS', 'customer managed key')).toMatchObject({ quantity: 1, monthlyUSD: 1 });
+    expect(fixedLine(f, 'KMS', 'customer managed key').what).toContain('rotated yearly');
+    expect(fixedLine(f, 'WAF', 'web ACL')).toMatchObject({ quantity: 1, monthlyUSD: 5 });
+    expect(fixedLine(f, 'WAF', 'rules')).toMatchObject({ quantity: 3, monthlyUSD: 3 });
+    expect(fixedLine(f, 'Secrets Manager', 'secrets')).toMatchObject({ quantity: 1, unitPriceUSD: 0.4 });
+    // 5 pollers long-polling 20 s each, for a 30-day month.
+    const polls = fixedLine(f, 'SQS', 'order-starter event source');
+    expect(polls.quantity).toBe(5 * ((30 * 86_400) / 20));
+    expect(polls.monthlyUSD).toBeCloseTo(0.2592, 9);
+    // Every 5 minutes: 8,640 runs; Active: each run is a trace Lambda's fixed rule records.
+    expect(fixedLine(f, 'Lambda', 'recover-orders runs on rate(5 minutes)')).toMatchObject({ quantity: 8640, unitPriceUSD: PRICES.lambdaRequest });
+    expect(fixedLine(f, 'X-Ray', 'recover-orders runs traced').quantity).toBeCloseTo(8640, 9);
+    expect(f.totalUSD).toBeCloseTo(f.lines.reduce((s, l) => s + l.monthlyUSD, 0), 12);
+    expect(f.totalUSD).toBeCloseTo(1 + 5 + 3 + 0.4 + 0.2592 + 8640 * PRICES.lambdaRequest + 8640 * PRICES.xrayTraceRecorded, 9);
+    expect(f.noFixedPrice).toEqual({ 'AWS::SQS::Queue': 1, 'AWS::Lambda::Function': 2, 'AWS::DynamoDB::Table': 1, 'AWS::StepFunctions::StateMachine': 1 });
+    // A PassThrough job starts no trace of its own; a disabled schedule costs nothing.
+    const passThrough = fixedMonthlyCost(
+      template({
+        Job: { Type: 'AWS::Lambda::Function', Properties: { TracingConfig: { Mode: 'PassThrough' } } },
+        Schedule: { Type: 'AWS::Events::Rule', Properties: { ScheduleExpression: 'rate(1 hour)', Targets: [{ Arn: { 'Fn::GetAtt': ['Job', 'Arn'] } }] } },
+        Off: { Type: 'AWS::Events::Rule', Properties: { ScheduleExpression: 'rate(1 minute)', State: 'DISABLED', Targets: [{ Arn: { 'Fn::GetAtt': ['Job', 'Arn'] } }] } },
+      }),
+      [],
+    );
+    expect(passThrough.lines.map((l) => [l.service, l.quantity])).toEqual([['Lambda', 720]]);
+    expect(scheduleRunsPerMonth('rate(1 day)')).toBe(30);
+    expect(scheduleRunsPerMonth('cron(0 12 * * ? *)')).toBeUndefined();
+  });
+
+  it('reads every template it is given (root and nested) and prices nothing in an empty one', () => {
+    const f = fixedMonthlyCost({ 'root.template.json': { Resources: { Nested: { Type: 'AWS::CloudFormation::Stack' } } }, 'nested.template.json': { Resources: { A: plainAlarm() } } }, []);
+    expect(f.templates).toEqual(['root.template.json', 'nested.template.json']);
+    expect(fixedLine(f, 'CloudWatch', 'alarm').quantity).toBe(1);
+    expect(f.noFixedPrice).toEqual({ 'AWS::CloudFormation::Stack': 1 });
+    expect(fixedMonthlyCost({}, [])).toMatchObject({ totalUSD: 0, lines: [], freeTier: [], freeTierAdjustedUSD: 0 });
   });
 });
 
@@ -394,6 +565,30 @@ describe('deployment read from the backend source', () => {
       expect(config).toMatchObject({ workflowType: 'EXPRESS', workflowLogLevel: 'ERROR', lambdaArchitecture: 'arm64' });
       expect(config.xraySampling).toMatchObject({ reservoirPerSecond: 0, fixedRate: 0.02 });
       expect(readCloudConfig(root, { BENCH_WORKFLOW_TYPE: 'standard' }).workflowType).toBe('STANDARD');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the API stage's rule from a constant it uses, and leaves the API on the default rule when the rule matches something else", () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'cloud-config-'));
+    try {
+      mkdirSync(path.join(root, 'amplify', 'cloud'), { recursive: true });
+      mkdirSync(path.join(root, 'amplify', 'functions'), { recursive: true });
+      writeFileSync(path.join(root, 'amplify', 'backend.ts'), '');
+      writeFileSync(path.join(root, 'amplify', 'cloud', 'workflow.ts'), 'new sfn.StateMachine(this, "W", { stateMachineType: sfn.StateMachineType.EXPRESS });');
+      // tracing.ts's shape: one rule, matched to the stage by its ARN, its numbers in a constant.
+      const tracing = (serviceType: string) =>
+        `export const TRACE_SAMPLING = { reservoirSize: 0, fixedRate: 0.05 } as const;
+         new xray.CfnSamplingRule(this, 'ApiRule', { samplingRule: { reservoirSize: TRACE_SAMPLING.reservoirSize, fixedRate: TRACE_SAMPLING.fixedRate, serviceName: '*', serviceType: '${serviceType}', resourceArn: stage.stageArn } });`;
+      writeFileSync(path.join(root, 'amplify', 'cloud', 'tracing.ts'), tracing('AWS::ApiGateway::Stage'));
+      const config = readCloudConfig(root, {});
+      expect(config.xraySampling).toMatchObject({ reservoirPerSecond: 0, fixedRate: 0.05, rule: 'CfnSamplingRule (AWS::ApiGateway::Stage) in amplify/cloud/tracing.ts' });
+      expect(config).not.toHaveProperty('workflowSampling');
+      writeFileSync(path.join(root, 'amplify', 'cloud', 'tracing.ts'), tracing('AWS::StepFunctions::StateMachine'));
+      const other = readCloudConfig(root, {});
+      expect(other.xraySampling).toEqual(XRAY_DEFAULT_SAMPLING);
+      expect(other.sources.xraySampling).toMatch(/not the API stage/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -1,17 +1,59 @@
 /**
- * The storefront's app client. Amplify Gen 2's default allows SRP, custom auth and refresh; the
- * storefront signs in with `SIGN_IN_FLOW` (USER_PASSWORD_AUTH) in the cloud as it does locally,
- * where cognito-local has no SRP: one flow, tested end to end. The password travels only over TLS
- * to Cognito. SRP stays allowed for other clients.
- * The identity pool Amplify adds hands out no guest credentials (the storefront needs none).
+ * The user pool and the storefront's app client, set explicitly where Amplify's defaults would
+ * decide for us:
+ * - Sign-in flows: Amplify Gen 2's default allows SRP, custom auth and refresh; the storefront signs
+ *   in with `SIGN_IN_FLOW` (USER_PASSWORD_AUTH) in the cloud as it does locally, where cognito-local
+ *   has no SRP: one flow, tested end to end. The password travels only over TLS to Cognito. SRP
+ *   stays allowed for other clients.
+ * - Token lifetimes (`TOKEN_LIFETIMES`), and no OAuth: the storefront uses no hosted UI, so the
+ *   leftover authorization-code flow and its placeholder callback (`https://example.com`) are gone.
+ * - The feature plan (`USER_POOL_PLAN`), billed per monthly active user.
+ * - Accounts survive the stack: a branch's pool has deletion protection and is retained, so
+ *   deleting the branch, or a change Cognito can only make by replacing the pool, never deletes
+ *   every customer's account (the retained orders belong to their `sub`s). Sandboxes delete theirs.
+ * - The identity pool Amplify adds hands out no guest credentials; the storefront configures Amplify
+ *   without it (src/lib/config.ts), so Amplify's credentials provider asks AWS for nothing.
  */
 import type { BackendAuth } from '@aws-amplify/backend-auth';
-import { SIGN_IN_FLOW } from '../domain/auth.ts';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { SIGN_IN_FLOW, TOKEN_LIFETIMES } from '../domain/auth.ts';
 
 export const APP_CLIENT_AUTH_FLOWS = [`ALLOW_${SIGN_IN_FLOW}`, 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
 
-export function configureAppClient(auth: Pick<BackendAuth, 'resources'>): void {
-  auth.resources.cfnResources.cfnUserPoolClient.explicitAuthFlows = APP_CLIENT_AUTH_FLOWS;
+/**
+ * Cognito's cheapest plan (Lite: $0.0055 per monthly active user beyond the free 10,000; Essentials,
+ * the default for a new pool, is $0.015; Plus $0.02). Lite has what the store uses: e-mail
+ * sign-up with a code, passwords, TOTP MFA, groups, custom attributes. It rules out choice-based
+ * sign-in (passkeys, e-mail or SMS one-time codes), access-token customization, managed login
+ * branding and e-mail MFA (Essentials), and threat protection (Plus).
+ */
+export const USER_POOL_PLAN = 'LITE';
+
+export interface AuthOptions {
+  /** Keep the pool (and protect it from deletion) when the stack is deleted or it would be replaced. */
+  readonly retainAccounts: boolean;
+}
+
+export function configureAuth(auth: Pick<BackendAuth, 'resources'>, options: AuthOptions): void {
+  const { cfnUserPool, cfnUserPoolClient, cfnIdentityPool } = auth.resources.cfnResources;
+  cfnUserPool.userPoolTier = USER_POOL_PLAN;
+  if (options.retainAccounts) {
+    cfnUserPool.deletionProtection = 'ACTIVE';
+    cfnUserPool.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  }
+
+  cfnUserPoolClient.explicitAuthFlows = APP_CLIENT_AUTH_FLOWS;
+  cfnUserPoolClient.idTokenValidity = TOKEN_LIFETIMES.idTokenMinutes;
+  cfnUserPoolClient.accessTokenValidity = TOKEN_LIFETIMES.accessTokenMinutes;
+  cfnUserPoolClient.refreshTokenValidity = TOKEN_LIFETIMES.refreshTokenDays;
+  cfnUserPoolClient.tokenValidityUnits = { idToken: 'minutes', accessToken: 'minutes', refreshToken: 'days' };
+  cfnUserPoolClient.enableTokenRevocation = true;
+  cfnUserPoolClient.allowedOAuthFlowsUserPoolClient = false;
+  cfnUserPoolClient.allowedOAuthFlows = undefined;
+  cfnUserPoolClient.allowedOAuthScopes = undefined;
+  cfnUserPoolClient.callbackUrLs = undefined;
+  cfnUserPoolClient.logoutUrLs = undefined;
+
   // The store uses no AWS credentials in the browser: no guest identities from the identity pool.
-  auth.resources.cfnResources.cfnIdentityPool.allowUnauthenticatedIdentities = false;
+  cfnIdentityPool.allowUnauthenticatedIdentities = false;
 }

@@ -30,7 +30,7 @@ export function acknowledgeAuthNagFindings(auth: Pick<BackendAuth, 'resources'>,
     {
       id: 'AwsSolutions-COG8',
       reason:
-        'The Cognito Plus feature plan (threat protection) is a cost decision (per monthly active user) for when the store opens beyond its first customers; noted in docs/cloud.md.',
+        'The pool is on the Lite feature plan (USER_POOL_PLAN, amplify/auth/app-client.ts: $0.0055 per monthly active user); Plus (threat protection, $0.02 per MAU, about $560 more a month at 30,000 signed-in customers) is a cost decision noted in docs/cloud.md.',
     },
   );
 }

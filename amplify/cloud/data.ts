@@ -1,21 +1,19 @@
 /**
- * The data box: the orders table (with its three indexes) and the idempotency table. Keys and
- * index names come from `amplify/server/settings.ts`, the same the local runtime builds from.
+ * The data box: the orders table (with the indexes of `ORDERS_TABLE_INDEXES`) and the idempotency
+ * table. Keys and indexes come from `amplify/server/settings.ts`, the same the local runtime builds from.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../server/settings.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, type OrdersTableIndex } from '../server/settings.ts';
 
 export interface OrderDataProps {
   /** Keep the tables when the stack is deleted (branch deployments); sandboxes clean up. */
   readonly retainData: boolean;
 }
 
-type IndexDefinition = (typeof ORDERS_TABLE)['customerIndex' | 'openOrdersIndex' | 'statusIndex' | 'orderNumberIndex'];
-
 /** A global secondary index from its definition in `ORDERS_TABLE` (string keys, the sort key optional, its projection). */
-const index = (definition: IndexDefinition): dynamodb.GlobalSecondaryIndexProps => ({
+const index = (definition: OrdersTableIndex): dynamodb.GlobalSecondaryIndexProps => ({
   indexName: definition.name,
   partitionKey: { name: definition.partitionKey, type: dynamodb.AttributeType.STRING },
   ...('sortKey' in definition ? { sortKey: { name: definition.sortKey, type: dynamodb.AttributeType.STRING } } : {}),
@@ -39,14 +37,8 @@ export class OrderData extends Construct {
       deletionProtection: props.retainData,
       removalPolicy,
     });
-    // Projections, and why, with each index in ORDERS_TABLE.
-    this.ordersTable.addGlobalSecondaryIndex(index(ORDERS_TABLE.customerIndex));
-    // Sparse: only orders not yet final carry its key (see ORDERS_TABLE.openOrdersIndex).
-    this.ordersTable.addGlobalSecondaryIndex(index(ORDERS_TABLE.openOrdersIndex));
-    // Staff lists by status and date, and the counts per status (never a Scan).
-    this.ordersTable.addGlobalSecondaryIndex(index(ORDERS_TABLE.statusIndex));
-    // Staff's search by order number (written once per order; see ORDERS_TABLE.orderNumberIndex).
-    this.ordersTable.addGlobalSecondaryIndex(index(ORDERS_TABLE.orderNumberIndex));
+    // What each index serves and why its projection, with its definition in ORDERS_TABLE.
+    for (const definition of ORDERS_TABLE_INDEXES) this.ordersTable.addGlobalSecondaryIndex(index(definition));
 
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
       partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },

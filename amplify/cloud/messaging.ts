@@ -1,6 +1,7 @@
 /**
  * The messaging box: the order queue and its dead-letter queue, the order notification topic
- * (customer e-mail) and the alarm topic, both encrypted with one customer-managed key.
+ * (order events) and the alarm topic, both encrypted with one customer-managed key. Each topic has
+ * its own e-mail subscription setting: alarms reach the operator, order events whoever follows them.
  */
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,11 +13,19 @@ import { Construct } from 'constructs';
 import { NOTIFICATION_TOPIC, ORDER_QUEUE } from '../server/settings.ts';
 
 export interface OrderMessagingProps {
-  /** Subscribed by e-mail to order notifications and alarms when set. */
+  /** Subscribed by e-mail to the order notification topic when set (`NOTIFICATION_EMAIL`). */
   readonly notificationEmail?: string;
-  /** Keep the key when the stack is deleted (branch deployments). */
-  readonly retainData: boolean;
+  /** Subscribed by e-mail to the alarm topic when set (`ALARM_EMAIL`). */
+  readonly alarmEmail?: string;
 }
+
+/**
+ * Days a deleted stack's key waits before KMS deletes it (7 to 30). The key only encrypts messages
+ * in flight on the two topics, none of which outlives the stack, so nothing retained needs it:
+ * every deployment schedules its key's deletion with the stack instead of leaving a key ($1 a
+ * month) behind for each deleted branch.
+ */
+export const TOPIC_KEY_PENDING_WINDOW_DAYS = 7;
 
 export class OrderMessaging extends Construct {
   readonly queue: sqs.Queue;
@@ -44,7 +53,8 @@ export class OrderMessaging extends Construct {
     this.topicKey = new kms.Key(this, 'TopicKey', {
       description: 'Encrypts the order notification and alarm topics',
       enableKeyRotation: true,
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(TOPIC_KEY_PENDING_WINDOW_DAYS),
     });
     // CloudWatch alarms publish to the (encrypted) alarm topic: CloudWatch must be able to use the key.
     this.topicKey.addToResourcePolicy(
@@ -79,9 +89,7 @@ export class OrderMessaging extends Construct {
         },
       }),
     );
-    if (props.notificationEmail) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
-      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
-    }
+    if (props.notificationEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
   }
 }

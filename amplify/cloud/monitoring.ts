@@ -1,10 +1,12 @@
 /**
- * The alarms (Lambda errors, API 5XX rate, DynamoDB throttles, failed executions), two on the order queue (its oldest message's age, the dead-letter
- * queue's depth), two on the recovery job, and a dashboard with the key metrics. Alarms notify the
- * alarm topic (e-mail when `NOTIFICATION_EMAIL` is set). Every alarm name, and every metric our
- * code publishes, carries the deployment's name: sandboxes and branches share accounts.
+ * The alarms (Lambda errors, API 5XX rate, DynamoDB throttles, failed executions), two on the order
+ * queue (its oldest message's age, the dead-letter queue's depth), two on the recovery job, and a
+ * dashboard with the key metrics. Alarms notify the alarm topic (e-mail when `ALARM_EMAIL` is set).
+ * Every alarm name, and every metric our code publishes, carries the deployment's name: sandboxes
+ * and branches share accounts. The dashboard's name is account-global (not per region): it carries
+ * the region too.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -23,10 +25,14 @@ export const ALARMS = {
   lambdaErrors: { threshold: 10, periodMinutes: 5 },
   api5xxPercent: { threshold: 5, periodMinutes: 5 },
   dynamoThrottles: { threshold: 0, periodMinutes: 5 },
+  /** Executions that failed, timed out (Express stops at 5 minutes) or were aborted. */
   workflowFailures: { threshold: 3, periodMinutes: 10 },
   /**
-   * Seconds. A healthy queue is emptied within seconds; a message this old has failed three
-   * receives (300 s visibility each) or order-starter has stalled: orders are waiting to start.
+   * Seconds. A healthy queue is emptied within seconds: a message 15 minutes old means order-starter
+   * is not consuming (stalled, throttled, or failing every batch), and orders are waiting to start.
+   * SQS leaves a message out of this metric once it has been received three times, so a single
+   * message that keeps failing is not seen here: it reaches the dead-letter queue after
+   * `ORDER_QUEUE.maxReceiveCount` receives, and that queue's alarm.
    */
   orderQueueAgeSeconds: { threshold: 900, periodMinutes: 5 },
   deadLetterMessages: { threshold: 0, periodMinutes: 5 },
@@ -39,11 +45,20 @@ export const ALARMS = {
 /** The Powertools metrics `recover-orders` publishes on every run (zeros included). */
 export const RECOVERY_METRICS = Object.values(METRICS.recovery);
 
+/** CloudWatch's limit on the metrics one metric-math alarm evaluates. */
+export const MAX_METRICS_PER_ALARM = 10;
+
 /** A table and the global secondary indexes whose throttles count too. */
 export interface MonitoredTable {
+  /** Names its throttle alarm: `dynamodb-throttles-<label>`. */
+  readonly label: string;
   readonly table: dynamodb.ITable;
   readonly indexes: readonly string[];
 }
+
+/** `items` in consecutive groups of at most `size`. */
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 export interface MonitoringProps {
   /** Unique per deployment: prefixes alarm names, qualifies the custom metrics' service dimension. */
@@ -77,7 +92,8 @@ const sumOf = (prefix: string, metrics: cloudwatch.IMetric[]) =>
 export class Monitoring extends Construct {
   readonly lambdaErrors: cloudwatch.Alarm;
   readonly api5xx: cloudwatch.Alarm;
-  readonly dynamoThrottles: cloudwatch.Alarm;
+  /** One per table, or more where a table's metrics exceed `MAX_METRICS_PER_ALARM`. */
+  readonly dynamoThrottles: cloudwatch.Alarm[];
   readonly workflowFailures: cloudwatch.Alarm;
   readonly orderQueueAge: cloudwatch.Alarm;
   readonly deadLetterMessages: cloudwatch.Alarm;
@@ -122,10 +138,11 @@ export class Monitoring extends Construct {
       label: 'API 5XX rate (%)',
     }).createAlarm(this, 'Api5xxAlarm', alarm('api-5xx-rate', ALARMS.api5xxPercent.threshold, `API 5XX > ${ALARMS.api5xxPercent.threshold}% of requests in ${ALARMS.api5xxPercent.periodMinutes} minutes`));
 
-    // DynamoDB throttles > 0: reads and writes of both tables and of each global secondary index
-    // (an index's throttles are its own metric, with the index as a second dimension).
+    // DynamoDB throttles > 0: reads and writes of each table and of each of its global secondary
+    // indexes (an index's throttles are its own metric, with the index as a second dimension). A
+    // metric-math alarm evaluates at most 10 metrics: one alarm per table, split further if needed.
     const throttlePeriod = minutes(ALARMS.dynamoThrottles.periodMinutes);
-    const throttleMetrics = props.tables.flatMap(({ table, indexes }) =>
+    const throttleMetricsOf = ({ table, indexes }: MonitoredTable) =>
       [{}, ...indexes.map((index) => ({ GlobalSecondaryIndexName: index }))].flatMap((indexDimension) =>
         ['ReadThrottleEvents', 'WriteThrottleEvents'].map(
           (metricName) =>
@@ -137,19 +154,34 @@ export class Monitoring extends Construct {
               statistic: sum,
             }),
         ),
-      ),
-    );
-    this.dynamoThrottles = new cloudwatch.MathExpression({
-      expression: sumOf('t', throttleMetrics),
-      usingMetrics: usingMetrics('t', throttleMetrics),
-      period: throttlePeriod,
-      label: 'DynamoDB throttle events',
-    }).createAlarm(this, 'DynamoThrottlesAlarm', alarm('dynamodb-throttles', ALARMS.dynamoThrottles.threshold, `DynamoDB throttles > ${ALARMS.dynamoThrottles.threshold}`));
+      );
+    const throttleMetrics = props.tables.flatMap(throttleMetricsOf);
+    this.dynamoThrottles = props.tables.flatMap((monitored) => {
+      const groups = chunks(throttleMetricsOf(monitored), MAX_METRICS_PER_ALARM);
+      return groups.map((metrics, i) => {
+        const name = `dynamodb-throttles-${monitored.label}${groups.length > 1 ? `-${i + 1}` : ''}`;
+        return new cloudwatch.MathExpression({
+          expression: sumOf('t', metrics),
+          usingMetrics: usingMetrics('t', metrics),
+          period: throttlePeriod,
+          label: `DynamoDB throttle events (${monitored.label})`,
+        }).createAlarm(this, `DynamoThrottlesAlarm-${name}`, alarm(name, ALARMS.dynamoThrottles.threshold, `DynamoDB throttles > ${ALARMS.dynamoThrottles.threshold} on the ${monitored.label} table or its indexes`));
+      });
+    });
 
-    // Step Functions failed executions > 3 in 10 minutes.
-    this.workflowFailures = props.stateMachine
-      .metricFailed({ period: minutes(ALARMS.workflowFailures.periodMinutes), statistic: sum })
-      .createAlarm(this, 'WorkflowFailuresAlarm', alarm('workflow-failures', ALARMS.workflowFailures.threshold, `Step Functions failed executions > ${ALARMS.workflowFailures.threshold} in ${ALARMS.workflowFailures.periodMinutes} minutes`));
+    // Step Functions executions failed, timed out or aborted > 3 in 10 minutes.
+    const workflowPeriod = minutes(ALARMS.workflowFailures.periodMinutes);
+    const workflowEnds = [
+      props.stateMachine.metricFailed({ period: workflowPeriod, statistic: sum }),
+      props.stateMachine.metricTimedOut({ period: workflowPeriod, statistic: sum }),
+      props.stateMachine.metricAborted({ period: workflowPeriod, statistic: sum }),
+    ];
+    this.workflowFailures = new cloudwatch.MathExpression({
+      expression: sumOf('w', workflowEnds),
+      usingMetrics: usingMetrics('w', workflowEnds),
+      period: workflowPeriod,
+      label: 'Executions failed, timed out or aborted',
+    }).createAlarm(this, 'WorkflowFailuresAlarm', alarm('workflow-failures', ALARMS.workflowFailures.threshold, `Step Functions executions failed, timed out or aborted > ${ALARMS.workflowFailures.threshold} in ${ALARMS.workflowFailures.periodMinutes} minutes`));
 
     // Orders waiting to start: the order queue's oldest message.
     this.orderQueueAge = props.queue
@@ -195,7 +227,8 @@ export class Monitoring extends Construct {
 
     const fnMetric = (make: (fn: lambda.IFunction) => cloudwatch.IMetric) => props.functions.map(make);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: alarmName('orders'),
+      // Dashboard names are global to the account (every region): the region is part of it.
+      dashboardName: `${props.deploymentName}-${Aws.REGION}-orders`,
       defaultInterval: Duration.hours(3),
       widgets: [
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 3 })],
@@ -289,7 +322,7 @@ export class Monitoring extends Construct {
     return [
       this.lambdaErrors,
       this.api5xx,
-      this.dynamoThrottles,
+      ...this.dynamoThrottles,
       this.workflowFailures,
       this.orderQueueAge,
       this.deadLetterMessages,

@@ -100,7 +100,7 @@ export function acknowledgeNagFindings(
   acknowledge(cloud.api.deploymentStage, {
     id: 'AwsSolutions-APIG3',
     reason:
-      'No AWS WAF web ACL: the API is protected by stage throttling (10,000 req/s, seed), request validation and a 16 KiB body limit in app-server; a web ACL (~$5/month + $0.60 per million requests) is a cost decision documented in docs/cloud.md.',
+      'No AWS WAF web ACL: the API is protected by stage throttling (a setting: 10,000 req/s for branches as the seed says, 50 for sandboxes), request validation and a 16 KiB body limit in app-server; a web ACL (~$5/month + $0.60 per million requests) is a cost decision documented in docs/cloud.md.',
   });
 
   // ------------------------------------------------------------ CloudFront
@@ -113,6 +113,12 @@ export function acknowledgeNagFindings(
     reason:
       'The distribution only serves static files from a private bucket (origin access control); there is no dynamic origin for a web ACL to protect. A WAF web ACL is a cost decision documented in docs/cloud.md.',
   });
+  if (!cloud.accessLogBucket) {
+    const noLogs =
+      'A sandbox (one developer\'s) keeps no access logs: a log bucket cannot be deleted with its stack while logs still arrive (aws-cdk#21776), so every deleted sandbox would leave one behind. Branch deployments log to a retained bucket (90 days).';
+    acknowledge(cloud.siteBucket, { id: 'AwsSolutions-S1', reason: noLogs });
+    acknowledge(cloud.distribution, { id: 'AwsSolutions-CFR3', reason: noLogs });
+  }
   if (!cloud.usesCustomDomain) {
     acknowledge(cloud.distribution, {
       id: 'AwsSolutions-CFR4',

@@ -17,12 +17,11 @@ import { AUTH_TOKEN, UNAUTHORIZED_BODY } from '../domain/auth.ts';
 import { createOrderRequestSchema } from '../domain/order.ts';
 import { ENV, ORDERS_TABLE } from '../server/settings.ts';
 import { requestModelSchema } from './request-model.ts';
+import type { ApiThrottle } from './settings.ts';
 
-/** API Gateway stage settings (throttling 10,000 requests per second). */
+/** API Gateway stage settings; its throttle is a deployment setting (`API_THROTTLE_DEFAULTS`). */
 export const API_STAGE = {
   name: 'prod',
-  throttlingRateLimit: 10_000,
-  throttlingBurstLimit: 5_000,
 } as const;
 
 export interface OrdersApiProps {
@@ -34,6 +33,10 @@ export interface OrdersApiProps {
   readonly queue: sqs.IQueue;
   /** The accounts (amplify/auth/resource.ts): the authorizer trusts this pool. */
   readonly userPool: cognito.IUserPool;
+  /** The storefront's app client: app-server accepts only its ID tokens (`ENV.userPoolClientId`). */
+  readonly userPoolClient: cognito.IUserPoolClient;
+  /** The stage's throttle. */
+  readonly throttle: ApiThrottle;
   readonly retainData: boolean;
 }
 
@@ -53,6 +56,7 @@ export class OrdersApi extends Construct {
     appServer.addEnvironment(ENV.ordersTable, ordersTable.tableName);
     appServer.addEnvironment(ENV.queueUrl, queue.queueUrl);
     appServer.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
+    appServer.addEnvironment(ENV.userPoolClientId, props.userPoolClient.userPoolClientId);
     // On the table: create (PutItem), read (GetItem), cancel (UpdateItem, conditional) and the lists'
     // orders by id (BatchGetItem); a customer's orders (CustomerIndex), staff lists (StatusDateIndex)
     // and the search by order number (OrderNumberIndex) by Query on the indexes (item actions have
@@ -84,11 +88,13 @@ export class OrdersApi extends Construct {
       cloudWatchRole: false,
       deployOptions: {
         stageName: API_STAGE.name,
-        throttlingRateLimit: API_STAGE.throttlingRateLimit,
-        throttlingBurstLimit: API_STAGE.throttlingBurstLimit,
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
-        metricsEnabled: true,
+        // Per-method metrics off: they are billed as custom metrics (about seven per method and
+        // resource) and no alarm reads them; the API-level ones (ApiName, Stage) come anyway.
+        metricsEnabled: false,
         tracingEnabled: true,
         accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
@@ -101,6 +107,8 @@ export class OrdersApi extends Construct {
       },
     });
     // API Gateway writes execution logs to this group; created beforehand so it has a retention.
+    // Its name is API Gateway's, and holds the API's id, new with each creation of the API: a group
+    // kept from a deleted branch never meets the next one's.
     this.executionLogs = new logs.LogGroup(this, 'ApiExecutionLogs', {
       logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${API_STAGE.name}`,
       retention: logs.RetentionDays.ONE_MONTH,

@@ -10,7 +10,6 @@
  * `amplify/domain/*`, the same definitions the local runtime builds from; `tests/cloud/` checks
  * the synthesized template against them.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -26,13 +25,14 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, ORDER_QUEUE, ORDERS_TABLE } from '../server/settings.ts';
+import { ENV, ORDER_QUEUE, ORDERS_TABLE_INDEXES } from '../server/settings.ts';
 import { OrderData } from './data.ts';
 import { OrderMessaging } from './messaging.ts';
 import { Monitoring } from './monitoring.ts';
 import { OrdersApi } from './orders-api.ts';
 import { OrderRecovery } from './recovery.ts';
 import { OrderWorkflow } from './workflow.ts';
+import type { ApiThrottle } from './settings.ts';
 import { StorefrontHosting, type CloudClientOutputs, type StorefrontDomain } from './storefront.ts';
 
 export interface OrdersCloudProps {
@@ -47,13 +47,17 @@ export interface OrdersCloudProps {
   readonly processOrder: lambda.Function;
   /** The scheduled recovery job (`amplify/functions/recover-orders`). */
   readonly recoverOrders: lambda.Function;
-  /** Subscribed by e-mail to order notifications and alarms when set. */
+  /** Subscribed by e-mail to order notifications when set. */
   readonly notificationEmail?: string;
+  /** Subscribed by e-mail to the alarms when set. */
+  readonly alarmEmail?: string;
+  /** The API stage's throttle (amplify/cloud/settings.ts, `API_THROTTLE_DEFAULTS`). */
+  readonly apiThrottle: ApiThrottle;
   /** Folder of the built storefront (`dist/`); omitted when it has not been built. */
   readonly storefrontDir?: string;
   /** Custom domain (enables a TLS 1.2+ security policy, impossible on the default certificate). */
   readonly storefrontDomain?: StorefrontDomain;
-  /** Keep tables, keys and logs when the stack is deleted (branch deployments); sandboxes clean up. */
+  /** Keep tables, logs and accounts when the stack is deleted (branch deployments); sandboxes clean up. */
   readonly retainData: boolean;
   /** The accounts (amplify/auth/resource.ts): the API's authorizer trusts this pool. */
   readonly auth: { readonly userPool: cognito.IUserPool; readonly userPoolClient: cognito.IUserPoolClient };
@@ -74,10 +78,9 @@ export class OrdersCloud extends Construct {
   constructor(scope: Construct, id: string, props: OrdersCloudProps) {
     super(scope, id);
     const { appServer, orderStarter, processOrder, recoverOrders, deploymentName, retainData } = props;
-    const removalPolicy = retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     this.data = new OrderData(this, 'Data', { retainData });
-    this.messaging = new OrderMessaging(this, 'Messaging', { notificationEmail: props.notificationEmail, retainData });
+    this.messaging = new OrderMessaging(this, 'Messaging', { notificationEmail: props.notificationEmail, alarmEmail: props.alarmEmail });
     const { ordersTable, idempotencyTable } = this.data;
     const { queue, topic, topicKey } = this.messaging;
 
@@ -88,6 +91,8 @@ export class OrdersCloud extends Construct {
       idempotencyTable,
       queue,
       userPool: props.auth.userPool,
+      userPoolClient: props.auth.userPoolClient,
+      throttle: props.apiThrottle,
       retainData,
     });
     this.storefront = new StorefrontHosting(this, 'Storefront', {
@@ -99,7 +104,7 @@ export class OrdersCloud extends Construct {
     });
 
     // ---------------------------------------------------------------- Workflow + delivery schedules
-    this.workflow = new OrderWorkflow(this, 'Workflow', { deploymentName, processOrder, removalPolicy });
+    this.workflow = new OrderWorkflow(this, 'Workflow', { deploymentName, processOrder, retainData });
     this.stateMachine = this.workflow.stateMachine;
     this.workflowLogs = this.workflow.logs;
 
@@ -110,7 +115,12 @@ export class OrdersCloud extends Construct {
     );
     // Grants ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl on this queue.
     orderStarter.addEventSource(
-      new SqsEventSource(queue, { batchSize: ORDER_QUEUE.batchSize, reportBatchItemFailures: true }),
+      new SqsEventSource(queue, {
+        batchSize: ORDER_QUEUE.batchSize,
+        reportBatchItemFailures: true,
+        // A burst of orders never takes more of the account's Lambda concurrency than this.
+        maxConcurrency: ORDER_QUEUE.maxConcurrency,
+      }),
     );
 
     processOrder.addEnvironment(ENV.ordersTable, ordersTable.tableName);
@@ -142,8 +152,8 @@ export class OrdersCloud extends Construct {
       recovery: { function: recoverOrders, schedule: this.recovery.schedule },
       api: this.ordersApi.api,
       tables: [
-        { table: ordersTable, indexes: [ORDERS_TABLE.customerIndex.name, ORDERS_TABLE.openOrdersIndex.name] },
-        { table: idempotencyTable, indexes: [] },
+        { label: 'orders', table: ordersTable, indexes: ORDERS_TABLE_INDEXES.map((index) => index.name) },
+        { label: 'idempotency', table: idempotencyTable, indexes: [] },
       ],
       queue,
       deadLetterQueue: this.messaging.deadLetterQueue,
@@ -164,7 +174,7 @@ export class OrdersCloud extends Construct {
   get authorizer(): apigw.CognitoUserPoolsAuthorizer { return this.ordersApi.authorizer; }
   get requestValidator(): apigw.RequestValidator { return this.ordersApi.requestValidator; }
   get apiExecutionLogs(): logs.LogGroup { return this.ordersApi.executionLogs; }
-  get accessLogBucket(): s3.Bucket { return this.storefront.accessLogBucket; }
+  get accessLogBucket(): s3.Bucket | undefined { return this.storefront.accessLogBucket; }
   get siteBucket(): s3.Bucket { return this.storefront.siteBucket; }
   get distribution(): cloudfront.Distribution { return this.storefront.distribution; }
   get deployment(): s3deploy.BucketDeployment { return this.storefront.deployment; }

@@ -35,13 +35,43 @@ export function offlineSynthContext(overrides: Record<string, unknown> = {}): Re
 /** Names of the settings: `<context key>` / `<environment variable>`. */
 export const SETTINGS = {
   notificationEmail: { context: 'notificationEmail', env: 'NOTIFICATION_EMAIL' },
+  /** The operator's address for alarms: apart from anything customer-facing. */
+  alarmEmail: { context: 'alarmEmail', env: 'ALARM_EMAIL' },
+  /** The API stage's steady-state limit, requests per second (see `API_THROTTLE_DEFAULTS`). */
+  apiThrottleRateLimit: { context: 'apiThrottleRateLimit', env: 'API_THROTTLE_RATE_LIMIT' },
+  /** The API stage's burst, requests (see `API_THROTTLE_DEFAULTS`). */
+  apiThrottleBurstLimit: { context: 'apiThrottleBurstLimit', env: 'API_THROTTLE_BURST_LIMIT' },
   storefrontDomainName: { context: 'storefrontDomainName', env: 'STOREFRONT_DOMAIN_NAME' },
   storefrontCertificateArn: { context: 'storefrontCertificateArn', env: 'STOREFRONT_CERTIFICATE_ARN' },
 } as const;
 
+/**
+ * The API stage's throttle when no setting names one. API Gateway's account-wide default is
+ * 10,000 requests/s with a 5,000 burst, shared by every API of the account and region: a stage
+ * limit equal to it lets one deployment under load throttle all the others. A branch (the shop)
+ * gets the seed's 10,000/5,000; a sandbox, one developer's, a limit no test of theirs reaches and
+ * no runaway script can turn into the account's problem. Lower a preview branch's with the settings.
+ */
+export const API_THROTTLE_DEFAULTS: Record<DeploymentType, ApiThrottle> = {
+  branch: { rateLimit: 10_000, burstLimit: 5_000 },
+  standalone: { rateLimit: 10_000, burstLimit: 5_000 },
+  sandbox: { rateLimit: 50, burstLimit: 100 },
+};
+
+export interface ApiThrottle {
+  /** Requests per second, steady state. */
+  readonly rateLimit: number;
+  /** Requests above the rate absorbed at once. */
+  readonly burstLimit: number;
+}
+
 export interface DeploySettings {
   readonly deploymentType: DeploymentType;
+  /** Subscribed to the order notification topic (the operator's copy of order events). */
   readonly notificationEmail?: string;
+  /** Subscribed to the alarm topic. */
+  readonly alarmEmail?: string;
+  readonly apiThrottle: ApiThrottle;
   readonly storefrontDomain?: StorefrontDomain;
   readonly storefrontDir?: string;
 }
@@ -50,6 +80,16 @@ function read(node: Node, setting: { context: string; env: string }): string | u
   const fromContext: unknown = node.tryGetContext(setting.context);
   const value = typeof fromContext === 'string' ? fromContext : process.env[setting.env];
   return value?.trim() || undefined;
+}
+
+/** A whole number of at least 1, or undefined when the setting is not set. */
+function readCount(node: Node, setting: { context: string; env: string }): number | undefined {
+  const fromContext: unknown = node.tryGetContext(setting.context);
+  const value = typeof fromContext === 'number' ? String(fromContext) : read(node, setting);
+  if (value === undefined) return undefined;
+  const count = Number(value);
+  if (!Number.isSafeInteger(count) || count < 1) throw new Error(`${setting.env} must be a whole number of at least 1: ${value}`);
+  return count;
 }
 
 /**
@@ -61,10 +101,16 @@ export function readDeploySettings(node: Node, projectRoot: string): DeploySetti
   if (!v.is(v.picklist(DEPLOYMENT_TYPES), type)) {
     throw new Error(`${AMPLIFY_CONTEXT.type} must be one of ${DEPLOYMENT_TYPES.join(', ')}: ${String(type)}`);
   }
-  const notificationEmail = read(node, SETTINGS.notificationEmail);
-  if (notificationEmail !== undefined && !v.is(emailSchema, notificationEmail)) {
-    throw new Error(`${SETTINGS.notificationEmail.env} is not an e-mail address: ${notificationEmail}`);
-  }
+  const [notificationEmail, alarmEmail] = [SETTINGS.notificationEmail, SETTINGS.alarmEmail].map((setting) => {
+    const address = read(node, setting);
+    if (address !== undefined && !v.is(emailSchema, address)) throw new Error(`${setting.env} is not an e-mail address: ${address}`);
+    return address;
+  });
+  const defaults = API_THROTTLE_DEFAULTS[type];
+  const apiThrottle = {
+    rateLimit: readCount(node, SETTINGS.apiThrottleRateLimit) ?? defaults.rateLimit,
+    burstLimit: readCount(node, SETTINGS.apiThrottleBurstLimit) ?? defaults.burstLimit,
+  };
   const domainName = read(node, SETTINGS.storefrontDomainName);
   const certificateArn = read(node, SETTINGS.storefrontCertificateArn);
   if ((domainName === undefined) !== (certificateArn === undefined)) {
@@ -76,6 +122,8 @@ export function readDeploySettings(node: Node, projectRoot: string): DeploySetti
   return {
     deploymentType: type,
     notificationEmail,
+    alarmEmail,
+    apiThrottle,
     storefrontDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
     storefrontDir: existsSync(join(dist, 'index.html')) ? dist : undefined,
   };

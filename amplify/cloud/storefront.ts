@@ -1,9 +1,10 @@
 /**
  * The storefront hosting box: the built storefront in a private S3 bucket behind CloudFront, with
  * its runtime configuration (`amplify_outputs.json`, the API's deploy-time URL) deployed beside
- * it, security headers, and access logs.
+ * it, each kind of file with its own caching (`STOREFRONT_CACHING`), security headers, and access
+ * logs for branches.
  */
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -34,15 +35,51 @@ export interface StorefrontHostingProps {
   readonly storefrontDir?: string;
   /** Custom domain (enables a TLS 1.2+ security policy, impossible on the default certificate). */
   readonly storefrontDomain?: StorefrontDomain;
-  /** Branch deployments keep access logs 90 days, sandboxes 7. */
+  /**
+   * Branch deployments keep access logs (90 days) in a bucket retained with the stack. Sandboxes
+   * log nothing: a log bucket keeps receiving logs for hours after its stack stops using it, so it
+   * cannot be deleted with the stack (aws-cdk#21776), and each deleted sandbox would leave one.
+   */
   readonly retainData: boolean;
 }
 
+/**
+ * Cache-Control of each kind of file the storefront deploys: what browsers and CloudFront keep.
+ * CloudFront's CachingOptimized policy follows it (`s-maxage` for the edge, `max-age` for
+ * browsers); a deployment invalidates every cached path at the edge once its files are in place.
+ */
+export const STOREFRONT_CACHING = {
+  /** Vite's bundles under `assets/`: a file's name is the hash of its content, so it never changes. */
+  hashedAssets: { include: 'assets/*', cacheControl: 'public, max-age=31536000, immutable' },
+  /**
+   * The page and its runtime configuration: a browser asks again on every load (a 304 when nothing
+   * changed), so an open tab meets a new deployment at its next load and never a page naming bundles
+   * it cannot find; the edge keeps them until the next deployment's invalidation.
+   */
+  pages: { files: ['index.html', RUNTIME_OUTPUTS_FILE], cacheControl: 'public, max-age=0, must-revalidate, s-maxage=31536000' },
+  /** Everything else (product pictures, the icon): names without a hash, so a day. */
+  otherFiles: { cacheControl: 'public, max-age=86400' },
+} as const;
+
+/**
+ * A name for a CloudFront resource whose names are global to the account (not per region): this
+ * construct's unique name (from its path, which holds the deployment's root stack) and the region,
+ * within `maxLength` (the longest region name is 14 characters).
+ */
+function accountGlobalName(scope: Construct, maxLength: number): string {
+  return `${Names.uniqueResourceName(scope, { maxLength: maxLength - 15 })}-${Aws.REGION}`;
+}
+
 export class StorefrontHosting extends Construct {
-  readonly accessLogBucket: s3.Bucket;
+  /** Branches only (see `retainData`). */
+  readonly accessLogBucket?: s3.Bucket;
   readonly siteBucket: s3.Bucket;
+  readonly securityHeaders: cloudfront.ResponseHeadersPolicy;
   readonly distribution: cloudfront.Distribution;
+  /** The last deployment: the pages and runtime configuration, then the CloudFront invalidation. */
   readonly deployment: s3deploy.BucketDeployment;
+  /** Every deployment of files, in the order they run (bundles and files before the page naming them). */
+  readonly deployments: s3deploy.BucketDeployment[];
   /** True when the storefront has its own domain and certificate (TLS 1.2+ policy). */
   readonly usesCustomDomain: boolean;
   /** `https://<distribution>` (or the custom domain). */
@@ -52,42 +89,49 @@ export class StorefrontHosting extends Construct {
 
   constructor(scope: Construct, id: string, props: StorefrontHostingProps) {
     super(scope, id);
-    // Retained in every deployment, sandboxes included: S3 and CloudFront deliver logs for hours
-    // after the stack stops using the bucket, so emptying it and deleting it in the same stack
-    // deletion fails with BucketNotEmpty (aws-cdk#21776) and leaves the stack DELETE_FAILED. Left
-    // behind, it empties itself (lifecycle) and can be removed later (docs/cloud.md, "Deleting").
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      // CloudFront standard logs are delivered with ACLs.
-      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
-      lifecycleRules: [{ expiration: Duration.days(props.retainData ? 90 : 7), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // Raw overrides: Amplify's sandbox aspect turns every removal policy into DESTROY.
-    for (const resource of [this.accessLogBucket.node.defaultChild, this.accessLogBucket.policy?.node.defaultChild]) {
-      (resource as s3.CfnBucket | s3.CfnBucketPolicy).addOverride('DeletionPolicy', 'Retain');
-      (resource as s3.CfnBucket | s3.CfnBucketPolicy).addOverride('UpdateReplacePolicy', 'Retain');
+    if (props.retainData) {
+      // Retained: S3 and CloudFront deliver logs for hours after the stack stops using the bucket,
+      // so emptying it and deleting it in the same stack deletion fails with BucketNotEmpty
+      // (aws-cdk#21776) and leaves the stack DELETE_FAILED. Left behind, it empties itself
+      // (lifecycle) and can be removed later (docs/cloud.md, "Deleting").
+      this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        // CloudFront standard logs are delivered with ACLs.
+        objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+        lifecycleRules: [{ expiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      // The bucket policy too (CDK leaves it Delete), as raw overrides so no aspect changes them.
+      for (const resource of [this.accessLogBucket.node.defaultChild, this.accessLogBucket.policy?.node.defaultChild]) {
+        (resource as s3.CfnBucket | s3.CfnBucketPolicy).addOverride('DeletionPolicy', 'Retain');
+        (resource as s3.CfnBucket | s3.CfnBucketPolicy).addOverride('UpdateReplacePolicy', 'Retain');
+      }
     }
+    const logBucket = this.accessLogBucket;
     this.siteBucket = new s3.Bucket(this, 'StorefrontBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      serverAccessLogsBucket: this.accessLogBucket,
-      serverAccessLogsPrefix: 'storefront-bucket/',
+      ...(logBucket ? { serverAccessLogsBucket: logBucket, serverAccessLogsPrefix: 'storefront-bucket/' } : {}),
       // The bucket only holds build output, rebuilt on every deployment.
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
     });
+    // One custom policy per deployment, against CloudFront's quota of 20 per account (docs/cloud.md,
+    // "First deployment"). No X-XSS-Protection: browsers dropped the filter it controlled, and
+    // `1; mode=block` could be abused where one remained; the CSP is the protection. HSTS without
+    // `preload`: joining the browsers' preload list is the domain owner's decision, for every
+    // subdomain, and cannot be undone quickly; on *.cloudfront.net it means nothing.
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      responseHeadersPolicyName: accountGlobalName(this, 128),
       comment: 'Order storefront security headers',
       securityHeadersBehavior: {
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: false, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
-        xssProtection: { protection: true, modeBlock: true, override: true },
         contentSecurityPolicy: {
           contentSecurityPolicy: [
             "default-src 'self'",
@@ -106,12 +150,18 @@ export class StorefrontHosting extends Construct {
         },
       },
     });
+    this.securityHeaders = securityHeaders;
     const domain = props.storefrontDomain;
     const certificate = domain ? acm.Certificate.fromCertificateArn(this, 'StorefrontCertificate', domain.certificateArn) : undefined;
     this.distribution = new cloudfront.Distribution(this, 'StorefrontCdn', {
       comment: 'Order storefront',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket, {
+          originAccessControl: new cloudfront.S3OriginAccessControl(this, 'OriginAccessControl', {
+            originAccessControlName: accountGlobalName(this, 64),
+            signing: cloudfront.Signing.SIGV4_ALWAYS,
+          }),
+        }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
@@ -130,9 +180,7 @@ export class StorefrontHosting extends Construct {
       })),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
-      enableLogging: true,
-      logBucket: this.accessLogBucket,
-      logFilePrefix: 'cloudfront/',
+      ...(logBucket ? { enableLogging: true, logBucket, logFilePrefix: 'cloudfront/' } : {}),
       ...(certificate && domain
         ? { certificate, domainNames: [domain.domainName], minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 }
         : {}),
@@ -161,17 +209,33 @@ export class StorefrontHosting extends Construct {
       },
       ...this.clientOutputs,
     };
-    const sources = [s3deploy.Source.jsonData(RUNTIME_OUTPUTS_FILE, runtimeOutputs)];
-    if (props.storefrontDir) sources.unshift(s3deploy.Source.asset(props.storefrontDir));
-    this.deployment = new s3deploy.BucketDeployment(this, 'DeployStorefront', {
-      destinationBucket: this.siteBucket,
-      sources,
-      // Old hashed assets stay so a cached index.html never points at a deleted file.
-      prune: false,
+    const deploy = (id: string, options: Omit<s3deploy.BucketDeploymentProps, 'destinationBucket' | 'memoryLimit' | 'prune'>) =>
+      new s3deploy.BucketDeployment(this, id, {
+        destinationBucket: this.siteBucket,
+        // Old hashed assets stay so a cached index.html never points at a deleted file.
+        prune: false,
+        memoryLimit: 512,
+        ...options,
+      });
+    const cacheControl = (value: string) => [s3deploy.CacheControl.fromString(value)];
+    const { hashedAssets, pages, otherFiles } = STOREFRONT_CACHING;
+    const built = props.storefrontDir ? s3deploy.Source.asset(props.storefrontDir) : undefined;
+    const files = built
+      ? [
+          deploy('DeployAssets', { sources: [built], exclude: ['*'], include: [hashedAssets.include], cacheControl: cacheControl(hashedAssets.cacheControl) }),
+          deploy('DeployFiles', { sources: [built], exclude: [hashedAssets.include, ...pages.files], cacheControl: cacheControl(otherFiles.cacheControl) }),
+        ]
+      : [];
+    this.deployment = deploy('DeployStorefront', {
+      sources: [...(built ? [built] : []), s3deploy.Source.jsonData(RUNTIME_OUTPUTS_FILE, runtimeOutputs)],
+      exclude: ['*'],
+      include: [...pages.files],
+      cacheControl: cacheControl(pages.cacheControl),
       distribution: this.distribution,
       distributionPaths: ['/*'],
-      memoryLimit: 512,
     });
+    for (const earlier of files) this.deployment.node.addDependency(earlier);
+    this.deployments = [...files, this.deployment];
     scopeInvalidationToDistribution(this.deployment, this.distribution);
   }
 }

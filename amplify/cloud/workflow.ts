@@ -8,7 +8,7 @@
  * - process-order's permissions to create those schedules (in this group only) and to pass that
  *   role (to Scheduler only).
  */
-import { Aws, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -23,7 +23,17 @@ export interface OrderWorkflowProps {
   /** Unique per deployment: part of the workflow's log group name. */
   readonly deploymentName: string;
   readonly processOrder: lambda.Function;
-  readonly removalPolicy: RemovalPolicy;
+  /** Keep the workflow's logs when the stack is deleted (branch deployments). */
+  readonly retainData: boolean;
+}
+
+/**
+ * The last group of the stack's id (`arn:...:stack/<name>/<uuid>`): 12 hex digits, new each time
+ * the stack is created. A retained resource with a name of our own carries it, so deleting a
+ * deployment and creating it again (same stack name) never meets the old one ("already exists").
+ */
+export function stackCreationSuffix(): string {
+  return Fn.select(4, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
 }
 
 export class OrderWorkflow extends Construct {
@@ -37,14 +47,15 @@ export class OrderWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: OrderWorkflowProps) {
     super(scope, id);
-    const { processOrder, removalPolicy } = props;
+    const { processOrder } = props;
 
     // Under /aws/vendedlogs/states/: Step Functions then needs no entry in the account's 5,120-
     // character CloudWatch Logs resource policy (one per log group elsewhere, until it is full).
+    // Retained with a branch (the only record of its executions), so named per stack creation.
     this.logs = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${props.deploymentName}-order-workflow`,
+      logGroupName: `/aws/vendedlogs/states/${props.deploymentName}-order-workflow-${stackCreationSuffix()}`,
       retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     if (STATE_MACHINE.type !== 'EXPRESS') throw new Error('The order workflow is defined as Express');
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -67,7 +78,10 @@ export class OrderWorkflow extends Construct {
     // ------------------------------------------------------------ delivery schedules
     // Its name is generated from the construct path, which holds the deployment's stack name:
     // unique per deployment, and known at synthesis (so the IAM scope below is a plain string).
-    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'DeliverySchedules', { removalPolicy });
+    // Deleted with the stack in every deployment: deleting a group deletes its schedules, which
+    // would otherwise keep firing at the deleted function, and a kept group's fixed name would make
+    // creating the same branch again fail. The retained orders table keeps each order's dates.
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'DeliverySchedules', { removalPolicy: RemovalPolicy.DESTROY });
     this.schedulerRole = new iam.Role(this, 'DeliverySchedulerRole', {
       description: 'Assumed by EventBridge Scheduler to invoke process-order when an order is due for delivery',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {

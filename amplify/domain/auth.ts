@@ -48,6 +48,15 @@ export const UNAUTHORIZED_BODY = {
  */
 export const SIGN_IN_FLOW = 'USER_PASSWORD_AUTH' as const;
 
+/**
+ * How long the app client's tokens last, set in the cloud definition (amplify/auth/app-client.ts)
+ * rather than left to Cognito's defaults. An ID token is what the API trusts: a staff member
+ * removed from `STAFF_GROUP`, or a deleted account, keeps what the last token says for at most
+ * `idTokenMinutes`. Amplify refreshes ID and access tokens with the refresh token, silently, for
+ * `refreshTokenDays` after the last sign-in.
+ */
+export const TOKEN_LIFETIMES = { idTokenMinutes: 60, accessTokenMinutes: 60, refreshTokenDays: 30 } as const;
+
 /** The user pool's password rules (Cognito's defaults, written down so the local pool matches). */
 export const PASSWORD_POLICY = {
   min_length: 8,

@@ -59,6 +59,19 @@ export const ORDERS_TABLE = {
   },
 } as const;
 
+/**
+ * Every global secondary index of the orders table, in one list: the cloud table
+ * (amplify/cloud/data.ts), the local one (local/dynamodb.ts) and the throttle alarms
+ * (amplify/cloud/monitoring.ts) are all built from it.
+ */
+export const ORDERS_TABLE_INDEXES = [
+  ORDERS_TABLE.customerIndex,
+  ORDERS_TABLE.openOrdersIndex,
+  ORDERS_TABLE.statusIndex,
+  ORDERS_TABLE.orderNumberIndex,
+] as const;
+export type OrdersTableIndex = (typeof ORDERS_TABLE_INDEXES)[number];
+
 /** Powertools idempotency records (https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/). */
 export const IDEMPOTENCY_TABLE = {
   localName: 'idempotency',
@@ -73,6 +86,12 @@ export const IDEMPOTENCY_TABLE = {
  */
 export const ORDER_KEYS = {
   idPrefix: 'order-key#',
+  /**
+   * How long a key is remembered: its record carries `IDEMPOTENCY_TABLE.ttlAttribute` and DynamoDB's
+   * TTL deletes it some time after (a client's retries come within minutes; Stripe keeps keys 24
+   * hours). Until then the same key lands on the same order; after, it places a new one.
+   */
+  expiresAfterSeconds: 24 * 60 * 60,
 } as const;
 
 export const ORDER_QUEUE = {
@@ -84,6 +103,13 @@ export const ORDER_QUEUE = {
   maxReceiveCount: 5,
   /** Messages handed to one `order-starter` invocation. */
   batchSize: 10,
+  /**
+   * At most this many order-starter invocations at once (the SQS event source's
+   * `MaximumConcurrency`, 2-1000): a burst of orders queues up instead of taking the account's
+   * Lambda concurrency (1,000 by default, shared with every other function) from other apps. Each
+   * invocation starts up to `batchSize` executions in well under a second.
+   */
+  maxConcurrency: 5,
   deadLetter: {
     localName: 'order-dlq',
     retentionPeriodSeconds: 14 * 24 * 60 * 60,
@@ -106,11 +132,16 @@ export const RESOURCE_GROUP = 'orders';
  * caller's header says sampled. order-starter (fed by the queue) and process-order (called by the
  * workflow, and by the delivery schedules, which send no header) use PassThrough: they are traced
  * only as part of a trace someone upstream sampled, and never start traces of their own. So a
- * workflow execution is traced when Step Functions samples it (`amplify/cloud/tracing.ts`), at most
- * 5% of them; an order's API requests are traced at 5% too, but the queue breaks that trace in two.
+ * workflow execution is traced only when the decision order-starter hands Step Functions says so
+ * (`amplify/cloud/tracing.ts`); an order's API requests are traced at 5%.
  */
 export const FUNCTIONS = {
-  appServer: { name: 'app-server', memoryMB: 128, timeoutSeconds: 30, tracing: 'Active' },
+  /**
+   * Under API Gateway's 29-second integration timeout (`API_INTEGRATION_TIMEOUT_SECONDS`): past it
+   * the client has its 504 while the function would still run, and might place the order it was
+   * told failed. Ending first, the function's own error is what the client sees.
+   */
+  appServer: { name: 'app-server', memoryMB: 128, timeoutSeconds: 25, tracing: 'Active' },
   orderStarter: { name: 'order-starter', memoryMB: 128, timeoutSeconds: 30, tracing: 'PassThrough' },
   processOrder: { name: 'process-order', memoryMB: 128, timeoutSeconds: 30, tracing: 'PassThrough' },
   /**
@@ -120,6 +151,9 @@ export const FUNCTIONS = {
    */
   recoverOrders: { name: 'recover-orders', memoryMB: 128, timeoutSeconds: 120, tracing: 'Active' },
 } as const;
+
+/** API Gateway REST's limit on waiting for an integration (Lambda proxy), seconds. */
+export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
 
 /**
  * How the functions log in AWS (Lambda's logging configuration, set by amplify/cloud/functions.ts):
@@ -180,7 +214,11 @@ export const DELIVERY_SCHEDULE = {
   localGroupName: 'default',
   /** A schedule is never due sooner than this after its creation (a late re-creation by recovery). */
   minLeadSeconds: 60,
-  /** Scheduler's retries of a failed invocation; what is left is the recovery job's. */
+  /**
+   * Scheduler's retries of an invocation Lambda did not accept (throttled, unavailable). Scheduler
+   * invokes Lambda asynchronously: once Lambda accepts the event, a failing handler is retried by
+   * Lambda's own asynchronous retries (2, its default), not these. What is left is the recovery job's.
+   */
   retryAttempts: 10,
   maxEventAgeSeconds: 24 * 60 * 60,
 } as const;
@@ -204,6 +242,11 @@ export const ENV = {
   /** process-order: the schedule group of the delivery schedules, and the role Scheduler invokes with. */
   deliveryScheduleGroup: 'DELIVERY_SCHEDULE_GROUP',
   deliverySchedulerRoleArn: 'DELIVERY_SCHEDULER_ROLE_ARN',
+  /**
+   * app-server: the storefront's app client id. API Gateway's Cognito authorizer accepts an ID
+   * token of any client of the pool; app-server accepts only this one's (`aud`).
+   */
+  userPoolClientId: 'USER_POOL_CLIENT_ID',
   /** recover-orders: the staleness in milliseconds; unset (AWS): `RECOVERY.staleAfterMinutes`. */
   recoveryStaleAfterMs: 'RECOVERY_STALE_AFTER_MS',
 } as const;

@@ -67,13 +67,27 @@ const libraryOptions = {
 };
 
 /**
- * `Amplify.configure(outputs)`, then the REST APIs of `custom.API` (plus the local outbox) and,
- * locally, the user pool's endpoint (amplify_outputs.json has no field for it).
+ * The outputs without the identity pool that Amplify Gen 2's `defineAuth` adds and
+ * `ampx generate outputs` writes (`identity_pool_id`). With it, Amplify's default credentials
+ * provider asks cognito-identity for AWS credentials on every `fetchAuthSession()`, which the
+ * CloudFront CSP (connect-src) does not allow: the session read fails, no ID token, and signed-in
+ * users look signed out (issue 20). The storefront needs no AWS credentials (the API takes the ID
+ * token), so it signs in with user pool tokens only; with no identity pool, the provider asks nothing.
+ */
+function withoutIdentityPool(outputs: AmplifyOutputs): AmplifyOutputs {
+  if (!outputs.auth) return outputs;
+  const { identity_pool_id, unauthenticated_identities_enabled, ...userPool } = outputs.auth;
+  return { ...outputs, auth: userPool };
+}
+
+/**
+ * `Amplify.configure(outputs)` (user pool only), then the REST APIs of `custom.API` (plus the
+ * local outbox) and, locally, the user pool's endpoint (amplify_outputs.json has no field for it).
  */
 export function configureAmplify(outputs: AmplifyOutputs | null): Connection {
   connection = connectionFrom(outputs);
   if (!outputs || !connection.connected) return connection;
-  Amplify.configure(outputs as Parameters<typeof Amplify.configure>[0], libraryOptions);
+  Amplify.configure(withoutIdentityPool(outputs) as Parameters<typeof Amplify.configure>[0], libraryOptions);
   const rest: Record<string, { endpoint: string; region?: string }> = {};
   for (const [name, api] of Object.entries(outputs.custom?.API ?? {})) {
     rest[name] = { endpoint: api.endpoint, ...(api.region ? { region: api.region } : {}) };

@@ -6,11 +6,11 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Stack, type App, type CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Stack, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
+import { API_THROTTLE_DEFAULTS, offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { requestModelSchema } from '../../amplify/cloud/request-model.ts';
 import { APP_SERVER_ACTIONS } from '../helpers/iam.ts';
 import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_ACCESS, ROUTE_METHODS, ROUTES } from '../../amplify/domain/api.ts';
@@ -76,14 +76,14 @@ describe('synthesis', () => {
 
 describe('functions', () => {
   const expectedEnv: Record<keyof typeof FUNCTIONS, string[]> = {
-    appServer: [ENV.ordersTable, ENV.idempotencyTable, ENV.queueUrl],
+    appServer: [ENV.ordersTable, ENV.idempotencyTable, ENV.queueUrl, ENV.userPoolClientId],
     orderStarter: [ENV.stateMachineArn],
     processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn, ENV.deliveryScheduleGroup, ENV.deliverySchedulerRoleArn],
     recoverOrders: [ENV.ordersTable, ENV.stateMachineArn, ENV.queueUrl],
   };
-  /** The seed's 30 s; the recovery job's 120 s, under its schedule interval. */
+  /** The seed's 30 s; app-server's 25 s, under API Gateway's 29 s; the recovery job's 120 s, under its schedule interval. */
   const expectedTimeout: Record<keyof typeof FUNCTIONS, number> = {
-    appServer: 30,
+    appServer: 25,
     orderStarter: 30,
     processOrder: 30,
     recoverOrders: 120,
@@ -532,7 +532,7 @@ describe('API Gateway', () => {
     expect(schema.required).not.toContain('customerId');
   });
 
-  it('stage: throttling 10,000 req/s, access logs, execution logs, metrics, tracing', () => {
+  it('stage: the sandbox’s throttle (a setting), access logs, execution logs, no per-method metrics, tracing', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       RestApiId: { Ref: api() },
       TracingEnabled: true,
@@ -541,10 +541,10 @@ describe('API Gateway', () => {
         Match.objectLike({
           HttpMethod: '*',
           ResourcePath: '/*',
-          ThrottlingRateLimit: 10_000,
-          ThrottlingBurstLimit: 5_000,
+          ThrottlingRateLimit: API_THROTTLE_DEFAULTS.sandbox.rateLimit,
+          ThrottlingBurstLimit: API_THROTTLE_DEFAULTS.sandbox.burstLimit,
           LoggingLevel: 'ERROR',
-          MetricsEnabled: true,
+          MetricsEnabled: false,
           DataTraceEnabled: false,
         }),
       ],
@@ -571,7 +571,7 @@ describe('API Gateway', () => {
 });
 
 describe('storefront hosting', () => {
-  it('private, encrypted, SSL-only bucket with access logs', () => {
+  it('private, encrypted, SSL-only bucket; a sandbox keeps no access logs (nothing left behind)', () => {
     const site = resources[logicalId(mod.ordersStack, mod.cloud.siteBucket)]!.Properties;
     expect(site.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
@@ -580,9 +580,10 @@ describe('storefront hosting', () => {
       RestrictPublicBuckets: true,
     });
     expect(site.BucketEncryption).toBeDefined();
-    expect(site.LoggingConfiguration.DestinationBucketName).toEqual({
-      Ref: logicalId(mod.ordersStack, mod.cloud.accessLogBucket),
-    });
+    // This synthesis is a sandbox: no log bucket (branches: tests/cloud/deployments.test.ts).
+    expect(mod.cloud.accessLogBucket).toBeUndefined();
+    expect(site.LoggingConfiguration).toBeUndefined();
+    expect(ofType('AWS::S3::Bucket')).toHaveLength(1);
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: logicalId(mod.ordersStack, mod.cloud.siteBucket) },
       PolicyDocument: {
@@ -608,7 +609,7 @@ describe('storefront hosting', () => {
           ResponsePagePath: '/index.html',
           ErrorCachingMinTTL: 0,
         })),
-        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
+        Logging: Match.absent(),
       }),
     });
     template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
@@ -619,21 +620,41 @@ describe('storefront hosting', () => {
           FrameOptions: { FrameOption: 'DENY', Override: true },
           ContentSecurityPolicy: Match.objectLike({ Override: true }),
           ReferrerPolicy: Match.objectLike({ ReferrerPolicy: 'strict-origin-when-cross-origin' }),
+          // Deprecated, and a decision of the domain's owner: neither is sent.
+          XSSProtection: Match.absent(),
         }),
       }),
     });
+    const [, policy] = ofType('AWS::CloudFront::ResponseHeadersPolicy')[0]!;
+    expect(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.StrictTransportSecurity.Preload).toBe(false);
   });
 
-  it('deploys the storefront’s runtime amplify_outputs.json (and dist/ when built), then invalidates', () => {
-    template.hasResourceProperties('Custom::CDKBucketDeployment', {
-      DestinationBucketName: { Ref: logicalId(mod.ordersStack, mod.cloud.siteBucket) },
+  it('deploys the storefront’s runtime amplify_outputs.json (and dist/ when built) with its caching, then invalidates', () => {
+    const deployments = ofType('Custom::CDKBucketDeployment').map(([, d]) => d.Properties as Json);
+    const built = existsSync(join(PROJECT_ROOT, 'dist/index.html'));
+    expect(deployments).toHaveLength(built ? 3 : 1);
+    for (const d of deployments) {
+      expect(d).toMatchObject({ DestinationBucketName: { Ref: logicalId(mod.ordersStack, mod.cloud.siteBucket) }, Prune: false });
+    }
+    // The page and its configuration: revalidated by browsers, the one deployment that invalidates.
+    const deploymentId = (deployment: typeof mod.cloud.deployment) =>
+      logicalId(mod.ordersStack, deployment.node.findAll().find((c): c is CfnResource => c instanceof CfnResource && c.cfnResourceType === 'Custom::CDKBucketDeployment')!);
+    const pages = resources[deploymentId(mod.cloud.deployment)]!;
+    expect(pages.Properties).toMatchObject({
       DistributionPaths: ['/*'],
-      Prune: false,
+      Exclude: ['*'],
+      Include: ['index.html', 'amplify_outputs.json'],
+      SystemMetadata: { 'cache-control': 'public, max-age=0, must-revalidate, s-maxage=31536000' },
     });
-    const deployment = ofType('Custom::CDKBucketDeployment')[0]![1].Properties;
-    const markers = JSON.stringify(deployment.SourceMarkers);
-    expect(markers).toContain(logicalId(mod.ordersStack, mod.cloud.api));
-    expect(deployment.SourceObjectKeys).toHaveLength(existsSync(join(PROJECT_ROOT, 'dist/index.html')) ? 2 : 1);
+    expect(JSON.stringify(pages.Properties.SourceMarkers)).toContain(logicalId(mod.ordersStack, mod.cloud.api));
+    expect(pages.Properties.SourceObjectKeys).toHaveLength(built ? 2 : 1);
+    expect(deployments.filter((d) => d.DistributionPaths)).toHaveLength(1);
+    if (built) {
+      // Hashed bundles for a year, other files a day; both in place before the page that names them.
+      const cacheOf = (d: Json) => d.SystemMetadata['cache-control'];
+      expect(deployments.map(cacheOf).sort()).toEqual(['public, max-age=0, must-revalidate, s-maxage=31536000', 'public, max-age=31536000, immutable', 'public, max-age=86400']);
+      expect(pages.DependsOn).toEqual(expect.arrayContaining(mod.cloud.storefront.deployments.slice(0, 2).map(deploymentId)));
+    }
   });
 });
 
@@ -643,8 +664,9 @@ describe('alarms and dashboard', () => {
 
   it('the seed’s four alarms, two on the order queue, two on the recovery job, all notifying the alarm topic', () => {
     const m = mod.cloud.monitoring;
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
-    expect(m.alarms).toHaveLength(8);
+    // The seed's DynamoDB alarm is one per table (a math alarm evaluates at most 10 metrics).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    expect(m.alarms).toHaveLength(9);
 
     const lambda = alarm(m.lambdaErrors);
     expect(lambda).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
@@ -662,21 +684,23 @@ describe('alarms and dashboard', () => {
     expect(apiExpr.Expression).toContain('100 * errors / requests');
     expect((api.Metrics as Json[]).filter((x) => x.MetricStat).every((x) => x.MetricStat.Period === 300)).toBe(true);
 
-    const throttles = alarm(m.dynamoThrottles);
-    expect(throttles).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-    expect((throttles.Metrics as Json[]).filter((x) => x.MetricStat).map((x) => x.MetricStat.Metric.MetricName).sort()).toEqual(
-      // Both tables and the orders table's two indexes (tests/cloud/deployments.test.ts checks which).
-      [...Array(4).fill('ReadThrottleEvents'), ...Array(4).fill('WriteThrottleEvents')],
+    const throttles = m.dynamoThrottles.map(alarm);
+    expect(throttles).toHaveLength(2);
+    for (const t of throttles) expect(t).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(throttles.flatMap((t) => (t.Metrics as Json[]).filter((x) => x.MetricStat).map((x) => x.MetricStat.Metric.MetricName)).sort()).toEqual(
+      // Both tables and each of the orders table's indexes (tests/cloud/deployments.test.ts checks which).
+      [...Array(6).fill('ReadThrottleEvents'), ...Array(6).fill('WriteThrottleEvents')],
     );
 
-    expect(alarm(m.workflowFailures)).toMatchObject({
-      MetricName: 'ExecutionsFailed',
-      Namespace: 'AWS/States',
-      Period: 600,
-      Statistic: 'Sum',
-      Threshold: 3,
-      ComparisonOperator: 'GreaterThanThreshold',
-    });
+    // Failed, timed-out (Express stops at 5 minutes) and aborted executions, together.
+    const workflow = alarm(m.workflowFailures);
+    expect(workflow).toMatchObject({ Threshold: 3, ComparisonOperator: 'GreaterThanThreshold' });
+    expect((workflow.Metrics as Json[]).find((x) => x.Expression)!.Expression).toBe('FILL(w0, 0) + FILL(w1, 0) + FILL(w2, 0)');
+    expect((workflow.Metrics as Json[]).filter((x) => x.MetricStat).map((x) => [x.MetricStat.Metric.Namespace, x.MetricStat.Metric.MetricName, x.MetricStat.Period, x.MetricStat.Stat])).toEqual([
+      ['AWS/States', 'ExecutionsFailed', 600, 'Sum'],
+      ['AWS/States', 'ExecutionsTimedOut', 600, 'Sum'],
+      ['AWS/States', 'ExecutionsAborted', 600, 'Sum'],
+    ]);
     expect(alarm(m.deadLetterMessages)).toMatchObject({
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Threshold: 0,
@@ -873,7 +897,7 @@ describe('accounts: the Cognito authorizer, and the local one agrees', () => {
   });
 
   it('the storefront’s deployed amplify_outputs.json carries the user pool and app client', () => {
-    const markers = JSON.stringify(ofType('Custom::CDKBucketDeployment')[0]![1].Properties.SourceMarkers);
+    const markers = JSON.stringify(ofType('Custom::CDKBucketDeployment').map(([, d]) => d.Properties.SourceMarkers));
     const inputs = Object.keys(template.toJSON().Parameters ?? {});
     const poolId = inputs.find((p) => /UserPool[A-Z0-9]*Ref$/.test(p) && !/Client/.test(p));
     const clientId = inputs.find((p) => /AppClient[A-Z0-9]*Ref$/.test(p));
@@ -913,23 +937,28 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 describe('X-Ray sampling', () => {
-  it("records 5% of this deployment's API requests and workflow executions, no reservoir, and the cost model prices that rule", async () => {
+  it("one rule: 5% of this deployment's API requests, matched by the stage's ARN, no reservoir, and the cost model prices it", async () => {
     const { readCloudConfig } = await import('../../bench/cloud-config.ts');
     const rules = ofType('AWS::XRay::SamplingRule').map(([, r]) => r.Properties.SamplingRule as Json);
-    expect(rules.map((r) => r.ServiceType).sort()).toEqual(['AWS::ApiGateway::Stage', 'AWS::StepFunctions::StateMachine']);
-    const common = { ReservoirSize: 0, FixedRate: 0.05, Priority: 1000, HTTPMethod: '*', URLPath: '*', Version: 1 };
-    // The names carry the deployment's stack name (tokens, resolved as in the template).
-    expect(rules.find((r) => r.ServiceType === 'AWS::ApiGateway::Stage')).toMatchObject({
-      ...common,
-      ServiceName: mod.ordersStack.resolve(`${mod.cloud.api.restApiName}/${mod.cloud.api.deploymentStage.stageName}`),
+    // Rules are an account-wide quota (25 per account and region): one per deployment.
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({
+      ReservoirSize: 0,
+      FixedRate: 0.05,
+      Priority: 1000,
+      HTTPMethod: '*',
+      URLPath: '*',
+      Version: 1,
+      // The stage by ARN: no name of ours (which carries the deployment's, and overflowed 64 characters).
+      ServiceName: '*',
+      ServiceType: 'AWS::ApiGateway::Stage',
+      ResourceARN: mod.ordersStack.resolve(mod.cloud.api.deploymentStage.stageArn),
     });
-    expect(rules.find((r) => r.ServiceType === 'AWS::StepFunctions::StateMachine')).toMatchObject({
-      ...common,
-      ServiceName: mod.ordersStack.resolve(mod.cloud.stateMachine.stateMachineName),
-    });
-    // Account-wide names: at most 32 characters, from this deployment's construct path, distinct.
-    for (const rule of rules) expect(rule.RuleName.length).toBeLessThanOrEqual(32);
-    expect(new Set(rules.map((r) => r.RuleName)).size).toBe(2);
+    expect(JSON.stringify(rules[0]!.ResourceARN)).toContain(':apigateway:');
+    expect(JSON.stringify(rules[0]!.ResourceARN)).toContain('/stages/');
+    // The state machine keeps tracing and follows the decision order-starter hands it.
+    expect(resources[logicalId(mod.ordersStack, mod.cloud.stateMachine)]!.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(rules[0]!.RuleName.length).toBeLessThanOrEqual(32);
     expect(readCloudConfig(PROJECT_ROOT, {}).xraySampling).toMatchObject({ reservoirPerSecond: 0, fixedRate: 0.05 });
   });
 });

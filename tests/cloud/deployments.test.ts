@@ -1,7 +1,9 @@
 /**
- * Issue 11, "safe to deploy": a sandbox and a branch deployment of `amplify/backend.ts`, each
- * synthesized offline (as `ampx` would, cycle detection on), checked for what only goes wrong in a
- * real account beside other deployments. One synthesis per deployment for the whole file.
+ * "Safe to deploy" (issues 11 and 20): a sandbox and a branch deployment of `amplify/backend.ts`,
+ * each synthesized offline (as `ampx` would, cycle detection on) with long but legal names, checked
+ * for what only goes wrong in a real account beside other deployments: names over AWS's limits,
+ * account quotas, names shared between deployments or regions, data lost or left behind.
+ * One synthesis per deployment for the whole file.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +13,11 @@ import { pathToFileURL } from 'node:url';
 import type { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ALARMS } from '../../amplify/cloud/monitoring.ts';
+import { ALARMS, MAX_METRICS_PER_ALARM } from '../../amplify/cloud/monitoring.ts';
 import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
-import { FUNCTIONS, metricsNamespace, metricsServiceName, ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { TOKEN_LIFETIMES } from '../../amplify/domain/auth.ts';
+import { API_INTEGRATION_TIMEOUT_SECONDS, ENV, FUNCTIONS, metricsNamespace, metricsServiceName, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES } from '../../amplify/server/settings.ts';
+import { ACCOUNT_QUOTAS, namesOf, perDeployment } from '../helpers/deploy-limits.ts';
 
 type Backend = typeof import('../../amplify/backend.ts');
 type Nag = typeof import('../../amplify/cloud/nag.ts');
@@ -36,11 +40,16 @@ interface Deployment {
   suppressed: string[];
 }
 
+/**
+ * Long but legal names: a sandbox is named after its developer (the OS user, or `--identifier`),
+ * 18 characters here; a branch deployment's namespace is its 14-character Amplify app id, and the
+ * branch name here is 25 characters.
+ */
 const CONTEXTS = {
-  sandbox: offlineSynthContext(),
+  sandbox: offlineSynthContext({ 'amplify-backend-name': 'cloudshell-user-42' }),
   branch: offlineSynthContext({
-    'amplify-backend-namespace': 'd1exampleappid',
-    'amplify-backend-name': 'main',
+    'amplify-backend-namespace': 'd1a2b3c4d5e6f7',
+    'amplify-backend-name': 'feature/checkout-redesign',
     'amplify-backend-type': 'branch',
   }),
 };
@@ -155,7 +164,11 @@ describe.each(each)('%s deployment', (name) => {
   it('alarms: the seed’s four with its thresholds, the order queue’s age and the DLQ (plus the recovery job’s two), all to the topic', () => {
     const m = d().mod.cloud.monitoring;
     const alarm = (a: { node: { defaultChild?: unknown } }) => d().resources[idOf(d(), a)]!.Properties as Json;
-    expect(ofType(d(), 'AWS::CloudWatch::Alarm')).toHaveLength(8);
+    expect(ofType(d(), 'AWS::CloudWatch::Alarm')).toHaveLength(9);
+    // CloudWatch: a metric-math alarm evaluates at most 10 metrics.
+    for (const [id, a] of ofType(d(), 'AWS::CloudWatch::Alarm')) {
+      expect(((a.Properties.Metrics ?? []) as Json[]).filter((x) => x.MetricStat).length, id).toBeLessThanOrEqual(MAX_METRICS_PER_ALARM);
+    }
     const topic = { Ref: idOf(d(), d().mod.cloud.alarmTopic) };
     for (const a of m.alarms) {
       expect(alarm(a).AlarmActions).toEqual([topic]);
@@ -181,36 +194,28 @@ describe.each(each)('%s deployment', (name) => {
       ['Count', 300],
     ]);
 
-    // DynamoDB throttles > 0: reads and writes, both tables and each index of the orders table.
-    const throttles = alarm(m.dynamoThrottles);
-    expect(throttles).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-    const seen = metricsOf(throttles).map((s) => {
-      const dims = Object.fromEntries((s.Metric.Dimensions as Json[]).map((x) => [x.Name, x.Value]));
-      return `${s.Metric.MetricName} ${JSON.stringify(dims.TableName)} ${dims.GlobalSecondaryIndexName ?? '-'}`;
-    });
+    // DynamoDB throttles > 0: reads and writes, both tables and every index of the orders table
+    // (the one list in settings), one alarm per table.
     const orders = JSON.stringify({ Ref: idOf(d(), d().mod.cloud.ordersTable) });
     const idem = JSON.stringify({ Ref: idOf(d(), d().mod.cloud.idempotencyTable) });
-    expect(seen.sort()).toEqual(
-      ['ReadThrottleEvents', 'WriteThrottleEvents']
-        .flatMap((metric) => [
-          `${metric} ${orders} -`,
-          `${metric} ${orders} ${ORDERS_TABLE.customerIndex.name}`,
-          `${metric} ${orders} ${ORDERS_TABLE.openOrdersIndex.name}`,
-          `${metric} ${idem} -`,
-        ])
-        .sort(),
-    );
-    expect(expression(throttles)).toMatch(/^FILL\(t0, 0\)( \+ FILL\(t\d, 0\)){7}$/);
-
-    // Step Functions ExecutionsFailed > 3 in 10 minutes (declines no longer fail executions).
-    expect(alarm(m.workflowFailures)).toMatchObject({
-      Namespace: 'AWS/States',
-      MetricName: 'ExecutionsFailed',
-      Period: 600,
-      Statistic: 'Sum',
-      Threshold: 3,
-      ComparisonOperator: 'GreaterThanThreshold',
+    const seen = m.dynamoThrottles.map((a) => {
+      expect(alarm(a)).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      return metricsOf(alarm(a)).map((s) => {
+        const dims = Object.fromEntries((s.Metric.Dimensions as Json[]).map((x) => [x.Name, x.Value]));
+        return `${s.Metric.MetricName} ${JSON.stringify(dims.TableName)} ${dims.GlobalSecondaryIndexName ?? '-'}`;
+      });
     });
+    const expected = (table: string, indexes: string[]) =>
+      ['ReadThrottleEvents', 'WriteThrottleEvents'].flatMap((metric) => [`${metric} ${table} -`, ...indexes.map((i) => `${metric} ${table} ${i}`)]).sort();
+    expect(seen.map((metrics) => metrics.sort())).toEqual([expected(orders, ORDERS_TABLE_INDEXES.map((i) => i.name)), expected(idem, [])]);
+    expect(ORDERS_TABLE_INDEXES.map((i) => i.name)).toEqual(
+      (d().resources[idOf(d(), d().mod.cloud.ordersTable)]!.Properties.GlobalSecondaryIndexes as Json[]).map((g) => g.IndexName),
+    );
+
+    // Step Functions executions failed, timed out or aborted > 3 in 10 minutes.
+    const workflow = alarm(m.workflowFailures);
+    expect(workflow).toMatchObject({ Threshold: 3, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(metricsOf(workflow).map((s) => `${s.Metric.MetricName} ${s.Period}`)).toEqual(['ExecutionsFailed 600', 'ExecutionsTimedOut 600', 'ExecutionsAborted 600']);
     // The order queue's oldest message, and the dead-letter queue's depth.
     expect(alarm(m.orderQueueAge)).toMatchObject({
       Namespace: 'AWS/SQS',
@@ -256,20 +261,28 @@ describe.each(each)('%s deployment', (name) => {
     expect(stage.Properties.MethodSettings[0].LoggingLevel).toBe('ERROR');
   });
 
-  it('6. the log bucket is never deleted with the stack (logs keep arriving: aws-cdk#21776), and empties itself', () => {
-    const bucket = idOf(d(), d().mod.cloud.accessLogBucket);
-    const policy = d().mod.ordersStack.getLogicalId(d().mod.cloud.accessLogBucket.policy!.node.defaultChild as CfnResource);
-    // The rendered template: Amplify's sandbox aspect would otherwise turn Retain into Delete.
+  it('6. a branch’s log bucket is never deleted with the stack (logs keep arriving: aws-cdk#21776) and empties itself; a sandbox has none', () => {
+    const logBucket = d().mod.cloud.accessLogBucket;
+    if (name === 'sandbox') {
+      expect(logBucket).toBeUndefined();
+      expect(allResources(d()).filter(([, r]) => r.Type === 'AWS::S3::Bucket' && r.DeletionPolicy === 'Retain')).toEqual([]);
+      return;
+    }
+    const bucket = idOf(d(), logBucket!);
+    const policy = d().mod.ordersStack.getLogicalId(logBucket!.policy!.node.defaultChild as CfnResource);
     const rendered = d().templates.find((t) => t.Resources?.[bucket])!.Resources as Record<string, Json>;
     for (const id of [bucket, policy]) expect(rendered[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     const autoDelete = Object.values(rendered).filter((r) => r.Type === 'Custom::S3AutoDeleteObjects');
     expect(autoDelete.map((r) => r.Properties.BucketName)).not.toContainEqual({ Ref: bucket });
-    expect(rendered[bucket]!.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(name === 'sandbox' ? 7 : 90);
+    expect(rendered[bucket]!.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(90);
   });
 
-  it('7. Step Functions logs to /aws/vendedlogs/states/<deployment>-…', () => {
+  it('7. Step Functions logs to /aws/vendedlogs/states/<deployment>-…-<this creation of the stack>', () => {
     const group = d().resources[idOf(d(), d().mod.cloud.workflowLogs)]!.Properties;
-    expect(group.LogGroupName).toBe(`/aws/vendedlogs/states/${d().mod.deploymentName}-order-workflow`);
+    const [separator, parts] = group.LogGroupName['Fn::Join'] as [string, Json[]];
+    expect(separator).toBe('');
+    expect(parts[0]).toBe(`/aws/vendedlogs/states/${d().mod.deploymentName}-order-workflow-`);
+    expect(JSON.stringify(parts[1])).toContain('AWS::StackId');
     const machine = d().resources[idOf(d(), d().mod.cloud.stateMachine)]!.Properties;
     expect(machine.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn).toEqual({
       'Fn::GetAtt': [idOf(d(), d().mod.cloud.workflowLogs), 'Arn'],
@@ -351,6 +364,136 @@ describe.each(each)('%s deployment', (name) => {
       Projection: { ProjectionType: 'KEYS_ONLY' },
     });
   });
+});
+
+/** Each limit checked, with the longest value any of the long names reaches (printed by the suite). */
+const LIMITS_SEEN: Record<string, { longest: number; limit: number; value: string }> = {};
+
+describe.each(each)('%s deployment: what the account enforces', (name) => {
+  const d = () => deployments[name];
+
+  it('every name a template sets fits AWS’s limit for it, for these long names', () => {
+    const names = namesOf(d().templates);
+    expect(names.length).toBeGreaterThan(20);
+    for (const n of names) {
+      const key = `${n.type} ${n.property}`;
+      // A name without a listed limit fails until its limit is looked up and written down.
+      expect(Number.isNaN(n.limit), `${key}: no limit listed in tests/helpers/deploy-limits.ts`).toBe(false);
+      if (n.limit === Number.POSITIVE_INFINITY) continue;
+      expect(n.longest, `${key} = ${n.value}`).toBeLessThanOrEqual(n.limit);
+      const seen = LIMITS_SEEN[key];
+      if (!seen || n.longest > seen.longest) LIMITS_SEEN[key] = { longest: n.longest, limit: n.limit, value: n.value };
+    }
+    // The X-Ray rule that failed most first deployments: now matched by ARN, no name of ours.
+    expect(names.filter((n) => n.property === 'SamplingRule.ServiceName').map((n) => n.value)).toEqual(['*']);
+  });
+
+  it('account quotas: what one deployment takes of each', () => {
+    const taken = Object.fromEntries(ACCOUNT_QUOTAS.map((q) => [q.what, perDeployment(d().templates, q.type)]));
+    // The scarce ones: one each, so 25 and 20 deployments (less whatever else the account runs).
+    expect(taken['X-Ray sampling rules']).toBe(1);
+    expect(taken['CloudFront response headers policies']).toBe(1);
+    expect(taken['CloudFront origin access controls']).toBe(1);
+    expect(taken['CloudFront distributions']).toBe(1);
+    expect(taken['CloudFront cache policies']).toBe(0);
+    expect(taken['Cognito user pools']).toBe(1);
+    expect(taken['EventBridge rules']).toBe(1);
+    expect(taken['EventBridge Scheduler schedule groups']).toBe(1);
+    for (const q of ACCOUNT_QUOTAS) expect(taken[q.what]! * 10, `${q.what}: ten deployments`).toBeLessThanOrEqual(q.quota);
+  });
+
+  it('account-global names (not per region) carry the region: the same deployment in two regions never collides', () => {
+    const region = JSON.stringify({ Ref: 'AWS::Region' });
+    const globalNames = [
+      ...ofType(d(), 'AWS::CloudWatch::Dashboard').map(([, r]) => r.Properties.DashboardName),
+      ...ofType(d(), 'AWS::CloudFront::ResponseHeadersPolicy').map(([, r]) => r.Properties.ResponseHeadersPolicyConfig.Name),
+      ...ofType(d(), 'AWS::CloudFront::OriginAccessControl').map(([, r]) => r.Properties.OriginAccessControlConfig.Name),
+    ];
+    expect(globalNames).toHaveLength(3);
+    for (const n of globalNames) expect(JSON.stringify(n)).toContain(region);
+  });
+
+  it('accounts: Lite plan, explicit token lifetimes, no OAuth leftovers; a branch’s pool is protected and kept', () => {
+    const auth = d().templates.find((t) => Object.values((t.Resources ?? {}) as Record<string, Json>).some((r) => r.Type === 'AWS::Cognito::UserPool'))!;
+    const [pool] = Object.values(auth.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::Cognito::UserPool');
+    const [client] = Object.values(auth.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::Cognito::UserPoolClient');
+    expect(pool!.Properties.UserPoolTier).toBe('LITE');
+    if (name === 'branch') {
+      expect(pool).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { DeletionProtection: 'ACTIVE' } });
+    } else {
+      expect(pool!.DeletionPolicy).toBe('Delete');
+      expect(pool!.Properties.DeletionProtection).toBeUndefined();
+    }
+    expect(client!.Properties).toMatchObject({
+      IdTokenValidity: TOKEN_LIFETIMES.idTokenMinutes,
+      AccessTokenValidity: TOKEN_LIFETIMES.accessTokenMinutes,
+      RefreshTokenValidity: TOKEN_LIFETIMES.refreshTokenDays,
+      TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'days' },
+      EnableTokenRevocation: true,
+      AllowedOAuthFlowsUserPoolClient: false,
+    });
+    expect(TOKEN_LIFETIMES.idTokenMinutes).toBeLessThanOrEqual(60);
+    for (const key of ['AllowedOAuthFlows', 'AllowedOAuthScopes', 'CallbackURLs', 'LogoutURLs']) expect(client!.Properties[key], key).toBeUndefined();
+    // app-server accepts only this client's tokens (the authorizer accepts any client of the pool).
+    const appServer = d().resources[d().mod.ordersStack.getLogicalId(d().mod.backend.appServer.resources.cfnResources.cfnFunction)]!;
+    expect(JSON.stringify(appServer.Properties.Environment.Variables[ENV.userPoolClientId])).toMatch(/UserPoolAppClient/);
+  });
+
+  it('deleting a deployment and creating it again: every retained resource named by us is named per creation; nothing else lingers', () => {
+    const retained = allResources(d()).filter(([, r]) => r.DeletionPolicy === 'Retain');
+    for (const [id, r] of retained) {
+      const named = Object.entries((r.Properties ?? {}) as Json).filter(([k]) => /Name$/.test(k) && !['DisplayName'].includes(k));
+      for (const [key, value] of named) {
+        // A literal name would be there already; a per-creation part comes from the stack id or a resource created with it.
+        const text = JSON.stringify(value);
+        expect(typeof value, `${id}.${key}`).not.toBe('string');
+        expect(/AWS::StackId|"Ref":"(?!AWS::)/.test(text), `${id}.${key} = ${text}`).toBe(true);
+      }
+    }
+    // Never retained: the schedule group (its schedules would fire at a deleted function) and the
+    // topics' key (it encrypts nothing that outlives the stack), scheduled for deletion instead.
+    expect(ofType(d(), 'AWS::Scheduler::ScheduleGroup').map(([, r]) => r.DeletionPolicy)).toEqual(['Delete']);
+    expect(ofType(d(), 'AWS::KMS::Key').map(([, r]) => [r.DeletionPolicy, r.Properties.PendingWindowInDays])).toEqual([['Delete', 7]]);
+    const kinds = [...new Set(retained.map(([, r]) => r.Type))].sort();
+    expect(kinds).toEqual(
+      name === 'branch'
+        ? ['AWS::Cognito::UserPool', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy']
+        : [],
+    );
+  });
+
+  it('every function’s logs expire, CDK’s and Amplify’s helpers included', () => {
+    for (const template of d().templates) {
+      const resources = (template.Resources ?? {}) as Record<string, Json>;
+      for (const [id, fn] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
+        const group = fn.Properties.LoggingConfig?.LogGroup?.Ref as string | undefined;
+        expect(group, `${id} has no log group of its own`).toBeDefined();
+        expect(resources[group!]!.Properties.RetentionInDays, id).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('a shared account: the stage’s throttle is a setting under the account’s 10,000/5,000, per-method metrics off, order-starter capped, app-server ends before API Gateway gives up', () => {
+    const [, stage] = ofType(d(), 'AWS::ApiGateway::Stage')[0]!;
+    const methods = stage.Properties.MethodSettings[0];
+    expect(methods).toMatchObject(name === 'branch' ? { ThrottlingRateLimit: 10_000, ThrottlingBurstLimit: 5_000 } : { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    expect(methods.MetricsEnabled).toBe(false);
+    const [, mapping] = ofType(d(), 'AWS::Lambda::EventSourceMapping')[0]!;
+    expect(mapping.Properties.ScalingConfig).toEqual({ MaximumConcurrency: ORDER_QUEUE.maxConcurrency });
+    expect(ORDER_QUEUE.maxConcurrency).toBeGreaterThanOrEqual(2);
+    const appServer = d().resources[d().mod.ordersStack.getLogicalId(d().mod.backend.appServer.resources.cfnResources.cfnFunction)]!;
+    expect(appServer.Properties.Timeout).toBeLessThan(API_INTEGRATION_TIMEOUT_SECONDS);
+    // Alarms go to ALARM_EMAIL only; NOTIFICATION_EMAIL is the order topic's (neither set here).
+    expect(ofType(d(), 'AWS::SNS::Subscription')).toEqual([]);
+  });
+});
+
+afterAll(() => {
+  // The table for the closing note: each limit, the longest value the long names reach.
+  const rows = Object.entries(LIMITS_SEEN)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, { longest, limit }]) => `  ${key.padEnd(70)} ${String(longest).padStart(4)} / ${limit}`);
+  if (rows.length > 0) console.log(`Names against their limits (longest of both deployments / limit):\n${rows.join('\n')}`);
 });
 
 describe('two deployments in one account', () => {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { OrdersCloud, type OrdersCloudProps } from '../../amplify/cloud/orders-cloud.ts';
 import { requestModelSchema, toCdkJsonSchema } from '../../amplify/cloud/request-model.ts';
-import { offlineSynthContext, readDeploySettings, SETTINGS } from '../../amplify/cloud/settings.ts';
+import { API_THROTTLE_DEFAULTS, offlineSynthContext, readDeploySettings, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
 import { ORDER_LIMITS, PAYMENT_METHODS } from '../../amplify/domain/order-rules.ts';
 import { validate } from '../../amplify/domain/validation.ts';
@@ -151,6 +151,31 @@ describe('deployment settings', () => {
     });
   });
 
+  it('reads the alarm e-mail (ALARM_EMAIL) apart from the notification e-mail', () => {
+    withEnv({ ...noEnv, ALARM_EMAIL: 'oncall@example.com', NOTIFICATION_EMAIL: 'orders@example.com' }, () => {
+      expect(readDeploySettings(node({}), '/x')).toMatchObject({ alarmEmail: 'oncall@example.com', notificationEmail: 'orders@example.com' });
+    });
+    withEnv({ ...noEnv, ALARM_EMAIL: 'nope' }, () => {
+      expect(() => readDeploySettings(node({}), '/x')).toThrow(/ALARM_EMAIL/);
+    });
+  });
+
+  it('the API throttle: a low default for sandboxes, the seed’s 10,000/5,000 for branches, or the settings', () => {
+    withEnv(noEnv, () => {
+      expect(readDeploySettings(node({}), '/x').apiThrottle).toEqual({ rateLimit: 50, burstLimit: 100 });
+      expect(readDeploySettings(node({ 'amplify-backend-type': 'branch' }), '/x').apiThrottle).toEqual({ rateLimit: 10_000, burstLimit: 5_000 });
+      expect(readDeploySettings(node({ apiThrottleRateLimit: 200 }), '/x').apiThrottle).toEqual({ rateLimit: 200, burstLimit: 100 });
+    });
+    withEnv({ ...noEnv, API_THROTTLE_RATE_LIMIT: '500', API_THROTTLE_BURST_LIMIT: '250' }, () => {
+      expect(readDeploySettings(node({ 'amplify-backend-type': 'branch' }), '/x').apiThrottle).toEqual({ rateLimit: 500, burstLimit: 250 });
+    });
+    for (const bad of ['0', '-5', '1.5', 'lots']) {
+      withEnv({ ...noEnv, API_THROTTLE_RATE_LIMIT: bad }, () => {
+        expect(() => readDeploySettings(node({}), '/x')).toThrow(/API_THROTTLE_RATE_LIMIT/);
+      });
+    }
+  });
+
   it('needs both custom-domain settings or neither; no dist/ means no storefront upload', () => {
     withEnv({ ...noEnv, STOREFRONT_DOMAIN_NAME: 'shop.example.com' }, () => {
       expect(() => readDeploySettings(node({}), '/x')).toThrow(/STOREFRONT_CERTIFICATE_ARN/);
@@ -160,6 +185,8 @@ describe('deployment settings', () => {
       expect(settings).toEqual({
         deploymentType: 'sandbox',
         notificationEmail: undefined,
+        alarmEmail: undefined,
+        apiThrottle: API_THROTTLE_DEFAULTS.sandbox,
         storefrontDomain: undefined,
         storefrontDir: undefined,
       });
@@ -188,13 +215,14 @@ describe('OrdersCloud variants', () => {
       processOrder: fn('ProcessOrder'),
       recoverOrders: fn('RecoverOrders'),
       deploymentName: `unit-${name}`,
+      apiThrottle: API_THROTTLE_DEFAULTS.sandbox,
       retainData: false,
       ...props,
     });
     return stack;
   };
   const stacks = {
-    email: variant('WithEmail', { notificationEmail: 'ops@example.com' }),
+    email: variant('WithEmail', { notificationEmail: 'orders@example.com', alarmEmail: 'oncall@example.com' }),
     noEmail: variant('WithoutEmail', {}),
     domain: variant('WithDomain', {
       storefrontDomain: {
@@ -215,9 +243,14 @@ describe('OrdersCloud variants', () => {
     ) as Record<keyof typeof stacks, Template>;
   });
 
-  it('with an e-mail: order notifications and alarms are subscribed', () => {
+  it('with e-mails: order notifications and alarms each reach their own address', () => {
     templates.email.resourceCountIs('AWS::SNS::Subscription', 2);
-    templates.email.allResourcesProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    const topicOf = (address: string) =>
+      Object.values(templates.email.findResources('AWS::SNS::Subscription', { Properties: { Endpoint: address } })).map((r) => (r as Json).Properties.TopicArn.Ref);
+    const [orders] = topicOf('orders@example.com');
+    const [alarms] = topicOf('oncall@example.com');
+    expect(orders).toMatch(/NotificationTopic/);
+    expect(alarms).toMatch(/AlarmTopic/);
   });
 
   it('without an e-mail: no subscription', () => {

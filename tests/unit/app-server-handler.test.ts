@@ -41,6 +41,7 @@ beforeAll(async () => {
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
     [ENV.queueUrl]: messaging.queueUrl,
     [ENV.allowedOrigins]: ORIGIN,
+    [ENV.userPoolClientId]: APP_CLIENT,
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
@@ -58,7 +59,10 @@ interface Who {
   sub: string;
   email: string;
   staff?: boolean;
+  /** The token's app client (`aud`); the storefront's when omitted. */
+  aud?: string;
 }
+const APP_CLIENT = 'storefrontclient123';
 const customer: Who = { sub: randomUUID(), email: 'ana@example.com' };
 const otherCustomer: Who = { sub: randomUUID(), email: 'bo@example.com' };
 const staff: Who = { sub: randomUUID(), email: 'staff@example.com', staff: true };
@@ -72,7 +76,7 @@ async function call(method: string, target: string, options: { body?: unknown; h
   const as = options.as === undefined ? customer : options.as;
   if (as) {
     event.requestContext.authorizer = {
-      claims: { sub: as.sub, email: as.email, email_verified: 'true', 'cognito:groups': as.staff ? `other,${STAFF_GROUP}` : '' },
+      claims: { sub: as.sub, email: as.email, email_verified: 'true', 'cognito:groups': as.staff ? `other,${STAFF_GROUP}` : '', aud: as.aud ?? APP_CLIENT },
     };
   }
   const result = (await appServer.handler(event, lambdaContext('app-server', 30))) as APIGatewayProxyResult;
@@ -85,6 +89,17 @@ async function queued(): Promise<number> {
   const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: messaging.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
   return Number(Attributes.ApproximateNumberOfMessages);
 }
+
+describe('the app client', () => {
+  it('an ID token the pool issued to another app client is refused like no token (the authorizer trusts the whole pool)', async () => {
+    const other = await call('GET', '/orders', { as: { ...customer, aud: 'someotherclient' } });
+    expect(other.status).toBe(401);
+    expect(other.body.details).toEqual([{ path: 'Authorization', message: 'Sign in: a valid ID token is required' }]);
+    const placed = await call('POST', '/orders', { as: { ...customer, aud: 'someotherclient' }, body: orderRequest(), headers: { [IDEMPOTENCY_KEY_HEADER]: randomUUID() } });
+    expect(placed.status).toBe(401);
+    expect((await call('GET', '/orders')).status).toBe(200);
+  });
+});
 
 describe('public routes', () => {
   it('GET /health and /products answer without a caller', async () => {

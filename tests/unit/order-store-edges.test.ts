@@ -14,7 +14,7 @@ import { storedOrder } from '../fixtures.ts';
 import { DynamoDbOrderKeys, orderKeyRecordId } from '../../amplify/server/aws/dynamodb-order-keys.ts';
 import { createDocumentClient, DynamoDbOrderRepository, nextStepDueAt, storedItem } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { invalidPageToken } from '../../amplify/server/page-token.ts';
-import { ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { IDEMPOTENCY_TABLE, ORDER_KEYS, ORDERS_TABLE } from '../../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
 
@@ -194,6 +194,16 @@ describe('reads after a failed condition', () => {
     const down = scripted(() => Promise.reject(new Error('unavailable')));
     await expect(new DynamoDbOrderKeys(down.db, 'keys').claim('sub', 'key', earlier)).rejects.toThrow('unavailable');
     expect(down.sent.map((c) => c.name)).toEqual(['PutCommand']);
+  });
+
+  it('a key record expires (TTL, epoch seconds) a day after it is written, so keys are not kept forever', async () => {
+    const fresh = scripted(() => ({}));
+    const before = Math.floor(Date.now() / 1000);
+    await new DynamoDbOrderKeys(fresh.db, 'keys').claim('sub', 'key', { orderId: 'o', fingerprint: 'fp' });
+    const expiration = (fresh.sent[0]!.input.Item as Record<string, number>)[IDEMPOTENCY_TABLE.ttlAttribute]!;
+    expect(expiration - before).toBeGreaterThanOrEqual(ORDER_KEYS.expiresAfterSeconds);
+    expect(expiration - before).toBeLessThanOrEqual(ORDER_KEYS.expiresAfterSeconds + 1);
+    expect(ORDER_KEYS.expiresAfterSeconds).toBe(24 * 60 * 60);
   });
 
   it("a key record's id is a SHA-256 of the caller and the key together", () => {

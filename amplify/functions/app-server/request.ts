@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { callerFromClaims, type Caller } from '../../domain/auth.ts';
 import { orderIdSchema, type Order } from '../../domain/order.ts';
 import type { OrderRepository } from '../../server/ports.ts';
+import { ENV } from '../../server/settings.ts';
 import { ApiError, parseWith } from './http.ts';
 
 /** This API is only behind API Gateway REST (v1 proxy events). */
@@ -11,10 +12,14 @@ export const restEvent = (ctx: { event: unknown }) => ctx.event as APIGatewayPro
 /**
  * The signed-in caller, from the claims API Gateway's Cognito authorizer verified (locally:
  * `local/authorizer.ts`). Never from the request itself. Without them (a route deployed without
- * its authorizer) the answer is 401, not a guess.
+ * its authorizer) the answer is 401, not a guess. The authorizer trusts every app client of the
+ * pool; where `ENV.userPoolClientId` names the storefront's (the cloud and the local stack set it),
+ * a token issued to another client is refused too.
  */
 export function callerOf(ctx: { event: unknown }): Caller {
-  const caller = callerFromClaims(restEvent(ctx).requestContext?.authorizer?.claims as Record<string, unknown> | undefined);
+  const claims = restEvent(ctx).requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
+  const appClient = process.env[ENV.userPoolClientId];
+  const caller = appClient && claims?.aud !== appClient ? undefined : callerFromClaims(claims);
   if (!caller) throw new ApiError(401, 'Unauthorized', [{ path: 'Authorization', message: 'Sign in: a valid ID token is required' }]);
   return caller;
 }

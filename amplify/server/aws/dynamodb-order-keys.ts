@@ -32,7 +32,12 @@ export class DynamoDbOrderKeys implements OrderKeys {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { [IDEMPOTENCY_TABLE.partitionKey]: id, ...candidate },
+          Item: {
+            [IDEMPOTENCY_TABLE.partitionKey]: id,
+            ...candidate,
+            // Epoch seconds, as DynamoDB's TTL reads it.
+            [IDEMPOTENCY_TABLE.ttlAttribute]: Math.floor(Date.now() / 1000) + ORDER_KEYS.expiresAfterSeconds,
+          },
           ConditionExpression: 'attribute_not_exists(#id)',
           ExpressionAttributeNames: { '#id': IDEMPOTENCY_TABLE.partitionKey },
         }),
