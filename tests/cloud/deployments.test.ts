@@ -545,6 +545,17 @@ describe('two deployments in one account', () => {
     expect(sandbox.filter((n) => branch.includes(n))).toEqual([]);
   });
 
+  it('share no account-global name (CloudFront policies and access controls, the dashboard, X-Ray rules), nested ones included', () => {
+    const GLOBAL = ['AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CloudFront::OriginAccessControl', 'AWS::CloudWatch::Dashboard', 'AWS::XRay::SamplingRule'];
+    const globalNames = (d: Deployment) =>
+      namesOf(d.templates)
+        .filter((n) => GLOBAL.includes(n.type) && n.property !== 'SamplingRule.ServiceName')
+        .map((n) => n.value);
+    const sandbox = globalNames(deployments.sandbox);
+    expect(sandbox).toHaveLength(4);
+    expect(sandbox.filter((n) => globalNames(deployments.branch).includes(n))).toEqual([]);
+  });
+
   it('share no custom metric namespace', () => {
     const namespaces = (d: Deployment) =>
       allResources(d)
