@@ -10,8 +10,7 @@
  */
 import { DEFAULT_CLIENT_CONFIG_VERSION, generateClientConfig } from '@aws-amplify/client-config';
 import { DescribeStacksCommand, GetTemplateSummaryCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { API_STAGE } from '../amplify/cloud/orders-api.ts';
-import type { CloudClientOutputs } from '../amplify/cloud/storefront.ts';
+import { storefrontApiEndpoint, type CloudClientOutputs } from '../amplify/cloud/storefront.ts';
 import { API_NAME } from '../amplify/domain/api.ts';
 import { STAFF_GROUP } from '../amplify/domain/auth.ts';
 import type { AmplifyOutputs } from '../amplify/domain/outputs.ts';
@@ -22,8 +21,8 @@ export interface DeployedIds {
   userPoolId: string;
   userPoolClientId: string;
   identityPoolId: string;
-  restApiId: string;
-  distributionDomainName: string;
+  /** The distribution's URL (`https://<domain>`); the API is on it, under its stage. */
+  storefrontUrl: string;
 }
 
 /** The version `backend.addOutput` stamps on the `custom` block (@aws-amplify/backend). */
@@ -33,8 +32,8 @@ const ADD_OUTPUT_VERSION = '1.4';
 function stackOutputs(ids: DeployedIds): Record<string, Record<string, string>> {
   const custom: CloudClientOutputs = {
     custom: {
-      API: { [API_NAME]: { endpoint: `https://${ids.restApiId}.execute-api.${ids.region}.amazonaws.com/${API_STAGE.name}/`, region: ids.region, apiName: API_NAME } },
-      storefrontUrl: `https://${ids.distributionDomainName}`,
+      API: { [API_NAME]: { endpoint: storefrontApiEndpoint(ids.storefrontUrl), region: ids.region, apiName: API_NAME } },
+      storefrontUrl: ids.storefrontUrl,
     },
   };
   return {

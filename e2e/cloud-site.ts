@@ -1,16 +1,17 @@
 /**
  * The storefront as a deployed branch serves it, on this machine: built (`vite build`, into a temp
  * folder) with the outputs `ampx generate outputs` writes for the deployment (cloud-shaped: the
- * identity pool, the API Gateway endpoint, no local entries; e2e/cloud-outputs.ts), and served on
- * 127.0.0.1 as CloudFront serves it: the synthesized response headers policy on every response
- * (e2e/cloudfront-headers.ts), `/` as index.html, and index.html for any missing path.
+ * identity pool, the API on the distribution's own origin, no local entries; e2e/cloud-outputs.ts),
+ * and served on 127.0.0.1 as the distribution serves it: the synthesized response headers policy
+ * on every response (e2e/cloudfront-headers.ts), the API's stage path (`/prod/*`) passed to the
+ * API (here the site's own local stack, as CloudFront passes it to API Gateway: every method,
+ * every header but Host), `/` as index.html, and index.html for a page address without a file
+ * extension (the distribution's page-fallback function). The site's URL is the deployment's
+ * storefront URL, so the API is same-origin, as deployed: no CORS, no preflight.
  *
- * The AWS endpoints in the build lead to a local stack of its own (its API and user pool answer
- * this site's origin) through the browser context's request routing, so the CSP stays verbatim:
- * the API Gateway endpoint to the local API, Cognito's user pool endpoint to the local pool, and
- * every other request off this machine is aborted and recorded (cognito-identity among them).
- * Playwright answers CORS preflights of routed requests itself (microsoft/playwright#12929): this
- * site proves the CSP and the outputs, not CORS.
+ * Cognito's user pool endpoint leads to the local pool through the browser context's request
+ * routing, so the CSP stays verbatim; every other request off this machine is aborted and recorded
+ * (cognito-identity among them).
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +23,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { BrowserContext } from '@playwright/test';
-import { API_NAME } from '../amplify/domain/api.ts';
+import { API_STAGE } from '../amplify/cloud/orders-api.ts';
 import type { AmplifyOutputs } from '../amplify/domain/outputs.ts';
 import { readLocalConfig } from '../local/config.ts';
 import { loopbackOrigins } from '../local/http-guard.ts';
@@ -40,6 +41,8 @@ export interface CloudSite {
   /** The headers every response carries (CloudFront's response headers policy). */
   headers: Record<string, string>;
   stack: LocalStack;
+  /** `<METHOD> <path>` of every request the site passed to the API, in order. */
+  apiRequests: string[];
   /** See `routeAwsToLocal` below. */
   routeAwsToLocal(context: BrowserContext): Promise<string[]>;
   stop(): Promise<void>;
@@ -57,24 +60,41 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/** Passes a request to the API as the distribution's `/<stage>/*` behavior does (no Host, no caching). */
+function passToApi(apiUrl: string, req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>): void {
+  const target = new URL(apiUrl.replace(/\/$/, '') + req.url!.slice(`/${API_STAGE.name}`.length));
+  const forwarded = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== 'host'));
+  const upstream = http.request(target, { method: req.method, headers: forwarded }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...headers });
+    answer.pipe(res);
+  });
+  upstream.on('error', () => res.writeHead(502, headers).end());
+  req.pipe(upstream);
+}
+
 /**
- * Serves the built site as the distribution does: GET and HEAD only, `/` as index.html, and
- * index.html (200) for a path that is no file (its 403/404 error responses); every response with
- * the policy's headers.
+ * Serves the built site as the distribution does: the API's stage path to the API, otherwise GET
+ * and HEAD only, `/` as index.html, and index.html for a page address without a file extension;
+ * every response with the policy's headers.
  */
-function serveLikeCloudFront(siteDir: string, headers: Record<string, string>): http.RequestListener {
+function serveLikeCloudFront(siteDir: string, headers: Record<string, string>, apiUrl: string, apiRequests: string[]): http.RequestListener {
   return async (req, res) => {
+    if (req.url?.startsWith(`/${API_STAGE.name}/`)) {
+      apiRequests.push(`${req.method} ${req.url}`);
+      return passToApi(apiUrl, req, res, headers);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(403, headers).end();
       return;
     }
-    let requested = path.join(siteDir, 'index.html');
-    try {
-      // A normalized absolute path cannot climb out of the site.
-      const candidate = path.join(siteDir, path.normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://site').pathname)));
-      if ((await stat(candidate)).isFile()) requested = candidate;
-    } catch {
-      // Not a file (or not a path): index.html.
+    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://site').pathname);
+    // The page-fallback function: an address without a file extension is a page, index.html.
+    const page = !/\.[A-Za-z0-9]+$/.test(pathname);
+    // A normalized absolute path cannot climb out of the site.
+    const requested = page ? path.join(siteDir, 'index.html') : path.join(siteDir, path.normalize(pathname));
+    if (!page && !(await stat(requested).then((s) => s.isFile(), () => false))) {
+      res.writeHead(403, headers).end(); // S3's answer (through origin access control) for a missing key
+      return;
     }
     res.writeHead(200, { ...headers, 'Content-Type': CONTENT_TYPES[path.extname(requested)] ?? 'application/octet-stream' });
     res.end(req.method === 'HEAD' ? undefined : await readFile(requested));
@@ -98,9 +118,13 @@ export async function startCloudSite(options: { port: number; dir: string }): Pr
     ...readLocalConfig({ LOCAL_DATA_DIR: path.join(options.dir, 'data') }),
     apiPort: 0,
     cognitoPort: 0,
+    // The site's origin: the user pool is called from it, and the API sees it in `Origin` (a browser
+    // sends it on a same-origin POST too, and CloudFront passes it on).
     storefrontOrigins: loopbackOrigins(options.port),
   });
   const server = http.createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const stop = async () => {
     if (server.listening) await new Promise((resolve) => server.close(resolve));
     await stack.stop();
@@ -114,15 +138,13 @@ export async function startCloudSite(options: { port: number; dir: string }): Pr
       userPoolId: stack.cognito.userPoolId.replace(/^[^_]+_/, `${CLOUD_REGION}_`),
       userPoolClientId: stack.cognito.clientId,
       identityPoolId: `${CLOUD_REGION}:${randomUUID()}`,
-      restApiId: 'a1b2c3d4e5',
-      distributionDomainName: 'd1a2b3c4d5e6f7.cloudfront.net',
+      storefrontUrl: url,
     });
     writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
     const [headers] = await Promise.all([storefrontResponseHeaders(CLOUD_REGION), buildStorefront(outputsFile, siteDir)]);
-    server.on('request', serveLikeCloudFront(siteDir, headers));
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    return { url, outputs, headers, stack, routeAwsToLocal: (context) => routeAwsToLocal(context, outputs, stack), stop };
+    const apiRequests: string[] = [];
+    server.on('request', serveLikeCloudFront(siteDir, headers, stack.apiUrl, apiRequests));
+    return { url: `${url}/`, outputs, headers, stack, apiRequests, routeAwsToLocal: (context) => routeAwsToLocal(context, outputs, stack), stop };
   } catch (error) {
     await stop();
     throw error;
@@ -130,21 +152,16 @@ export async function startCloudSite(options: { port: number; dir: string }): Pr
 }
 
 /**
- * Leads the context's requests to the outputs' API and user pool to the local stack, and aborts any
- * other request off this machine; returns the aborted URLs, listed as they happen.
+ * Leads the context's requests to the outputs' user pool to the local stack, and aborts any other
+ * request off this machine; returns the aborted URLs, listed as they happen.
  */
 async function routeAwsToLocal(context: BrowserContext, outputs: AmplifyOutputs, stack: LocalStack): Promise<string[]> {
-  const apiEndpoint = outputs.custom!.API![API_NAME]!.endpoint;
   const userPoolEndpoint = `https://cognito-idp.${outputs.auth!.aws_region}.amazonaws.com/`;
   const aborted: string[] = [];
   const offThisMachine = (url: URL) => !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   await context.route(offThisMachine, async (route) => {
     const requested = route.request().url();
-    const local = requested.startsWith(apiEndpoint)
-      ? stack.apiUrl + requested.slice(apiEndpoint.length)
-      : requested.startsWith(userPoolEndpoint)
-        ? `${stack.cognito.endpoint}/${requested.slice(userPoolEndpoint.length)}`
-        : undefined;
+    const local = requested.startsWith(userPoolEndpoint) ? `${stack.cognito.endpoint}/${requested.slice(userPoolEndpoint.length)}` : undefined;
     if (!local) {
       aborted.push(requested);
       return route.abort('blockedbyclient');

@@ -3,8 +3,8 @@
  * CloudFront site"): the production build, with the outputs `ampx generate outputs` writes (the
  * identity pool Amplify adds included), behind CloudFront's response headers, the CSP verbatim
  * (e2e/cloud-site.ts). The demo customer signs in at checkout, buys, and finds the order under My
- * orders, again after a reload; the page asks AWS only what the CSP lets it: the API and the user
- * pool, nothing of cognito-identity, and no CSP violation.
+ * orders, again after a reload; the page asks AWS only what the CSP lets it: the API on its own
+ * origin (no preflight) and the user pool, nothing of cognito-identity, and no CSP violation.
  */
 import { expect, test } from '@playwright/test';
 import { API_NAME } from '../amplify/domain/api.ts';
@@ -61,8 +61,12 @@ test('a signed-in customer buys and finds the order under My orders, within the 
     await expect(page.getByTestId('account-email')).toHaveText(email);
     await expect(rows).toHaveCount(1);
 
-    const apiHost = new URL(site.outputs.custom!.API![API_NAME]!.endpoint).hostname;
-    expect([...hostsOffThisMachine].sort()).toEqual([apiHost, `cognito-idp.${CLOUD_REGION}.amazonaws.com`].sort());
+    // The API on the site's own origin (no preflight was needed: no OPTIONS request was made).
+    expect(new URL(site.outputs.custom!.API![API_NAME]!.endpoint).origin).toBe(new URL(site.url).origin);
+    // The site saw the order placed and read, and no preflight (OPTIONS) before any of it.
+    expect(site.apiRequests).toContain(`POST /prod/orders`);
+    expect(site.apiRequests.filter((r) => r.startsWith('OPTIONS'))).toEqual([]);
+    expect([...hostsOffThisMachine]).toEqual([`cognito-idp.${CLOUD_REGION}.amazonaws.com`]);
   } finally {
     // Reported with whatever stopped the journey: they say why.
     expect.soft(cspViolations, 'CSP violations the page reported').toEqual([]);

@@ -2,7 +2,9 @@
  * The storefront hosting box: the built storefront in a private S3 bucket behind CloudFront, with
  * its runtime configuration (`amplify_outputs.json`, the API's deploy-time URL) deployed beside
  * it, each kind of file with its own caching (`STOREFRONT_CACHING`), security headers, and access
- * logs for branches.
+ * logs for branches. The API is served by the same distribution under `/<stage>/` (API Gateway as
+ * a second origin, nothing cached): the storefront calls it on its own origin, so a browser sends
+ * no CORS preflight (an OPTIONS request API Gateway bills) before its orders' requests.
  */
 import { Aws, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -14,6 +16,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { API_NAME } from '../domain/api.ts';
+import { API_STAGE } from './orders-api.ts';
 import { OUTPUTS_VERSION, RUNTIME_OUTPUTS_FILE, type AmplifyOutputs, type CustomOutputs } from '../domain/outputs.ts';
 import { scopeInvalidationToDistribution } from './invalidation.ts';
 
@@ -60,6 +63,24 @@ export const STOREFRONT_CACHING = {
   /** Everything else (product pictures, the icon): names without a hash, so a day. */
   otherFiles: { cacheControl: 'public, max-age=86400' },
 } as const;
+
+/** The API's base URL on the storefront's own origin (the distribution's `/<stage>/*` behavior). */
+export function storefrontApiEndpoint(storefrontUrl: string): string {
+  return `${storefrontUrl}/${API_STAGE.name}/`;
+}
+
+/**
+ * A viewer-request CloudFront Function on the storefront's files: a path without a file extension
+ * (a mistyped or hand-made page address; the storefront routes in the URL's fragment, `/#/...`,
+ * so every link it makes is `/`) gets index.html, whose router shows its own not-found page,
+ * instead of S3's XML AccessDenied. It is a function, not the distribution's error responses,
+ * because those would apply to the API's answers too (a 404 "order not found" became index.html).
+ */
+export const PAGE_FALLBACK_FUNCTION = `function handler(event) {
+  var request = event.request;
+  if (!/\\.[A-Za-z0-9]+$/.test(request.uri)) request.uri = '/index.html';
+  return request;
+}`;
 
 /**
  * A name for a CloudFront resource whose names are global to the account (not per region): this
@@ -139,8 +160,9 @@ export class StorefrontHosting extends Construct {
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data:",
             "font-src 'self' data:",
-            // The API, and Cognito for sign-in (the storefront talks to the user pool directly).
-            `connect-src 'self' https://*.execute-api.${Aws.REGION}.amazonaws.com https://cognito-idp.${Aws.REGION}.amazonaws.com`,
+            // The API is on this origin (`/<stage>/`); Cognito for sign-in (the storefront talks to
+            // the user pool directly).
+            `connect-src 'self' https://cognito-idp.${Aws.REGION}.amazonaws.com`,
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
@@ -153,31 +175,55 @@ export class StorefrontHosting extends Construct {
     this.securityHeaders = securityHeaders;
     const domain = props.storefrontDomain;
     const certificate = domain ? acm.Certificate.fromCertificateArn(this, 'StorefrontCertificate', domain.certificateArn) : undefined;
+    const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket, {
+      originAccessControl: new cloudfront.S3OriginAccessControl(this, 'OriginAccessControl', {
+        originAccessControlName: accountGlobalName(this, 64),
+        signing: cloudfront.Signing.SIGV4_ALWAYS,
+      }),
+    });
+    const pageFallback = new cloudfront.Function(this, 'PageFallback', {
+      functionName: accountGlobalName(this, 64),
+      comment: 'Storefront page addresses to index.html',
+      code: cloudfront.FunctionCode.fromInline(PAGE_FALLBACK_FUNCTION),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+    });
     this.distribution = new cloudfront.Distribution(this, 'StorefrontCdn', {
       comment: 'Order storefront',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket, {
-          originAccessControl: new cloudfront.S3OriginAccessControl(this, 'OriginAccessControl', {
-            originAccessControlName: accountGlobalName(this, 64),
-            signing: cloudfront.Signing.SIGV4_ALWAYS,
-          }),
-        }),
+        origin: siteOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: securityHeaders,
         compress: true,
+        functionAssociations: [{ function: pageFallback, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: {
+        // Hashed bundles: files only, no page fallback to run.
+        [STOREFRONT_CACHING.hashedAssets.include]: {
+          origin: siteOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+          responseHeadersPolicy: securityHeaders,
+          compress: true,
+        },
+        // The API (`/<stage>/...` is API Gateway's own path): every method, nothing cached, every
+        // viewer header but Host (which must name API Gateway's host), Authorization included
+        // (allowed when caching is off). HTTPS only: a redirect would turn a POST into a GET.
+        [`/${API_STAGE.name}/*`]: {
+          origin: new origins.HttpOrigin(`${props.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, {
+            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+          }),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: securityHeaders,
+        },
       },
       defaultRootObject: 'index.html',
-      // The storefront routes in the URL's fragment (`/#/orders/<id>`), so every link it makes is
-      // `/`. A path that is no object (a mistyped or hand-made URL) gets the storefront, which
-      // shows its own not-found page, instead of S3's XML AccessDenied (403) answer.
-      errorResponses: [403, 404].map((httpStatus) => ({
-        httpStatus,
-        responseHttpStatus: 200,
-        responsePagePath: '/index.html',
-        ttl: Duration.seconds(0),
-      })),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       ...(logBucket ? { enableLogging: true, logBucket, logFilePrefix: 'cloudfront/' } : {}),
@@ -191,7 +237,8 @@ export class StorefrontHosting extends Construct {
     const region = Stack.of(this).region;
     this.clientOutputs = {
       custom: {
-        API: { [API_NAME]: { endpoint: props.api.url, region, apiName: API_NAME } },
+        // On this distribution, not API Gateway's own host: no cross-origin request, no preflight.
+        API: { [API_NAME]: { endpoint: storefrontApiEndpoint(this.storefrontUrl), region, apiName: API_NAME } },
         storefrontUrl: this.storefrontUrl,
       },
     };

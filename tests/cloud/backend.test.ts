@@ -595,23 +595,50 @@ describe('storefront hosting', () => {
     });
   });
 
-  it('CloudFront: origin access control, HTTPS only, SPA fallback, security headers', () => {
+  it('CloudFront: origin access control, HTTPS only, page fallback, the API on the same origin, security headers', async () => {
     template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
       OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always' },
     });
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultRootObject: 'index.html',
-        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
-        CustomErrorResponses: [403, 404].map((code) => ({
-          ErrorCode: code,
-          ResponseCode: 200,
-          ResponsePagePath: '/index.html',
-          ErrorCachingMinTTL: 0,
-        })),
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'redirect-to-https',
+          FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: Match.anyValue() }],
+        }),
+        // Error responses would rewrite the API's 403s and 404s too.
+        CustomErrorResponses: Match.absent(),
         Logging: Match.absent(),
       }),
     });
+    const [, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
+    const config = distribution.Properties.DistributionConfig as Json;
+    const api = (config.CacheBehaviors as Json[]).find((b) => b.PathPattern === '/prod/*')!;
+    // Every method, nothing cached (CachingDisabled), every viewer header but Host (AllViewerExceptHostHeader).
+    expect(api).toMatchObject({
+      ViewerProtocolPolicy: 'https-only',
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+    });
+    const apiOrigin = (config.Origins as Json[]).find((o) => o.Id === api.TargetOriginId)!;
+    expect(JSON.stringify(apiOrigin.DomainName)).toContain('.execute-api.');
+    expect(apiOrigin.OriginPath ?? '').toBe('');
+    // The page fallback: addresses without an extension get index.html, files stay files.
+    const { PAGE_FALLBACK_FUNCTION } = await import('../../amplify/cloud/storefront.ts');
+    const handler = new Function(`${PAGE_FALLBACK_FUNCTION}; return handler;`)() as (e: Json) => Json;
+    const uriOf = (uri: string) => handler({ request: { uri } }).uri;
+    expect([uriOf('/orders/abc'), uriOf('/'), uriOf('/assets/index-abc.js'), uriOf('/favicon.svg'), uriOf('/x/y.json')]).toEqual([
+      '/index.html',
+      '/index.html',
+      '/assets/index-abc.js',
+      '/favicon.svg',
+      '/x/y.json',
+    ]);
+    // The CSP: the API is 'self' now; no execute-api host.
+    const [, headersPolicy] = ofType('AWS::CloudFront::ResponseHeadersPolicy')[0]!;
+    const csp = JSON.stringify(headersPolicy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy);
+    expect(csp).not.toContain('execute-api');
     template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: Match.objectLike({
         SecurityHeadersConfig: Match.objectLike({
@@ -646,7 +673,7 @@ describe('storefront hosting', () => {
       Include: ['index.html', 'amplify_outputs.json'],
       SystemMetadata: { 'cache-control': 'public, max-age=0, must-revalidate, s-maxage=31536000' },
     });
-    expect(JSON.stringify(pages.Properties.SourceMarkers)).toContain(logicalId(mod.ordersStack, mod.cloud.api));
+    expect(JSON.stringify(pages.Properties.SourceMarkers)).toContain(logicalId(mod.ordersStack, mod.cloud.distribution));
     expect(pages.Properties.SourceObjectKeys).toHaveLength(built ? 2 : 1);
     expect(deployments.filter((d) => d.DistributionPaths)).toHaveLength(1);
     if (built) {
@@ -742,7 +769,10 @@ describe('amplify_outputs.json', () => {
     expect(text).toContain(`{\\"custom\\":{\\"API\\":{\\"${API_NAME}\\":{\\"endpoint\\":\\"https://`);
     expect(text).toContain(`\\"apiName\\":\\"${API_NAME}\\"`);
     expect(text).toContain('\\"storefrontUrl\\":\\"https://');
-    expect(text).toContain('.execute-api.');
+    // The API on the storefront's own origin (no preflight): the distribution's domain and the stage.
+    const custom = mod.ordersStack.resolve(mod.cloud.clientOutputs.custom) as Json;
+    expect(JSON.stringify(custom.API[API_NAME].endpoint)).toBe(JSON.stringify(mod.ordersStack.resolve(`${mod.cloud.storefrontUrl}/prod/`)));
+    expect(text).not.toContain('.execute-api.');
   });
 });
 

@@ -395,6 +395,7 @@ describe.each(each)('%s deployment: what the account enforces', (name) => {
     expect(taken['CloudFront response headers policies']).toBe(1);
     expect(taken['CloudFront origin access controls']).toBe(1);
     expect(taken['CloudFront distributions']).toBe(1);
+    expect(taken['CloudFront functions']).toBe(1);
     expect(taken['CloudFront cache policies']).toBe(0);
     expect(taken['Cognito user pools']).toBe(1);
     expect(taken['EventBridge rules']).toBe(1);
@@ -408,8 +409,9 @@ describe.each(each)('%s deployment: what the account enforces', (name) => {
       ...ofType(d(), 'AWS::CloudWatch::Dashboard').map(([, r]) => r.Properties.DashboardName),
       ...ofType(d(), 'AWS::CloudFront::ResponseHeadersPolicy').map(([, r]) => r.Properties.ResponseHeadersPolicyConfig.Name),
       ...ofType(d(), 'AWS::CloudFront::OriginAccessControl').map(([, r]) => r.Properties.OriginAccessControlConfig.Name),
+      ...ofType(d(), 'AWS::CloudFront::Function').map(([, r]) => r.Properties.Name),
     ];
-    expect(globalNames).toHaveLength(3);
+    expect(globalNames).toHaveLength(4);
     for (const n of globalNames) expect(JSON.stringify(n)).toContain(region);
   });
 
@@ -546,13 +548,13 @@ describe('two deployments in one account', () => {
   });
 
   it('share no account-global name (CloudFront policies and access controls, the dashboard, X-Ray rules), nested ones included', () => {
-    const GLOBAL = ['AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CloudFront::OriginAccessControl', 'AWS::CloudWatch::Dashboard', 'AWS::XRay::SamplingRule'];
+    const GLOBAL = ['AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CloudFront::OriginAccessControl', 'AWS::CloudFront::Function', 'AWS::CloudWatch::Dashboard', 'AWS::XRay::SamplingRule'];
     const globalNames = (d: Deployment) =>
       namesOf(d.templates)
         .filter((n) => GLOBAL.includes(n.type) && n.property !== 'SamplingRule.ServiceName')
         .map((n) => n.value);
     const sandbox = globalNames(deployments.sandbox);
-    expect(sandbox).toHaveLength(4);
+    expect(sandbox).toHaveLength(5);
     expect(sandbox.filter((n) => globalNames(deployments.branch).includes(n))).toEqual([]);
   });
 
