@@ -377,7 +377,8 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
       savesPer100kUSD: (preflights * PRICES.apiGatewayRestRequest - appRequests * PRICES.cloudFrontHttpsRequest) * (ORDERS_PER_MONTH / n) + logsAndTracesUsd,
     });
   }
-  const restUsd = byService['API Gateway'] ?? 0;
+  // With the CloudFront lever in the same list, the HTTP API saves only on the requests that remain.
+  const restUsd = (byService['API Gateway'] ?? 0) - preflights * PRICES.apiGatewayRestRequest * (ORDERS_PER_MONTH / n);
   levers.push({
     name: 'HTTP API instead of REST ($1.00 instead of $3.50 per million requests)',
     where: 'backend (API construct; the Cognito authorizer and CORS exist for HTTP APIs too)',
@@ -440,7 +441,7 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
       `CloudWatch Logs: the handlers' log lines as the local run wrote them at ${FUNCTION_LOGGING.applicationLevel} (the functions' application log level in the cloud, settings.ts FUNCTION_LOGGING), Lambda's START/END/REPORT lines per invocation unless its system log level is WARN, one access log line per API request in the stage's format, the workflow's history events at its log level; 26 bytes per event; EMF metric lines as counted (below).`,
       `X-Ray: API requests at ${apiRate.toFixed(2)}/s (100,000 orders spread over a month) under ${deployment.xraySampling.rule}: ${(apiShare * 100).toFixed(1)}% recorded; Lambda-started traces (SQS batches, scheduled invocations of functions in Active mode) at ${lambdaRate.toFixed(3)}/s under Lambda's fixed rule (1/s + 5%, not configurable): ${(lambdaShare * 100).toFixed(0)}% recorded; workflow executions: none start a trace of their own, they follow the decision order-starter hands Step Functions in its trace header (Lambda gives every invocation one, PassThrough or Active, and the SDK passes it on; Step Functions samples by the account's rules only executions started without one). Were Step Functions to sample every execution by X-Ray's default rule (1/s + 5%) instead, ${executionRate.toFixed(3)} executions/s: ${(executionDefaultShare * 100).toFixed(0)}% recorded, +$${sensitivities[0]!.addsPer100kUSD.toFixed(2)} per 100k orders. The functions a trace reaches join it.`,
       `Free tiers are ignored in the headline (they are per account). With them (a new account): X-Ray's first 100,000 traces a month and Scheduler's first 14 million invocations are free: $${(total - xrayFree - schedulerFree).toFixed(2)}.`,
-      'Not in the per-order figure: what the stack pays every month whatever the orders (alarms, the dashboard, custom metrics, KMS key, idle SQS polls, the recovery schedule: fixedMonthly, counted from a synthesis of the backend); CloudFront/S3 for the storefront, data transfer, table storage and backups, Cognito (billed per monthly active user, not per request: the checkout reads and saves the customer\'s details there, src/lib/saved-checkout.ts).',
+      'Not in the per-order figure: what the stack pays every month whatever the orders (fixedMonthly, counted from a synthesis of the backend), the storefront\'s CloudFront requests and data out (per visit), Cognito (per monthly active user), the customers\' SES e-mails and table storage: all in the whole monthly bill, `monthly` (bill.ts).',
     ],
     counts: c,
   };
