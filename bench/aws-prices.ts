@@ -23,6 +23,8 @@ const page = (service: string) => `https://aws.amazon.com/${service}/pricing/`;
 /** The CloudWatch prices of the fixed monthly section (issue 20). */
 const CLOUDWATCH_CHECKED = '2026-12-07 (free tier from a stored copy of the page, paid prices from memory of it and copies elsewhere; no internet here)';
 const FROM_MEMORY = '2026-12-07 (from memory of the page; no internet here)';
+/** The prices of the whole monthly bill (issue 29): the figures the issue's audit quoted, as remembered from the pages; no internet here, re-check before quoting. */
+const BILL_CHECKED = '2026-12-08 (from memory of the page and the issue 29 audit; no internet here)';
 
 export const PRICE_LIST = {
   /** API Gateway REST API, per request (first 333 million a month: $3.50 per million). */
@@ -51,7 +53,7 @@ export const PRICE_LIST = {
   snsPublish: { usd: 0.5 / 1e6, unit: 'publish', source: page('sns'), checked: '2025-07-21' },
   /** SNS e-mail/e-mail-JSON delivery ($2.00 per 100,000). */
   snsEmailDelivery: { usd: 2.0 / 1e5, unit: 'e-mail', source: page('sns'), checked: '2025-07-21' },
-  /** SES outbound e-mail ($0.10 per 1,000 = $10 per 100,000): five times SNS e-mail. Not used; for comparison. */
+  /** SES outbound e-mail ($0.10 per 1,000 = $10 per 100,000): five times SNS e-mail. The customers' own e-mails (issue 21); the SNS topic keeps the operator's. */
   sesEmail: { usd: 0.1 / 1e3, unit: 'e-mail', source: page('ses'), checked: '2025-07-21' },
   /** EventBridge Scheduler, per scheduled invocation ($1.00 per million, after the free 14 million a month). */
   schedulerInvocation: { usd: 1.0 / 1e6, unit: 'invocation', source: page('eventbridge'), checked: '2025-07-21' },
@@ -80,6 +82,19 @@ export const PRICE_LIST = {
   wafRuleMonth: { usd: 1.0, unit: 'rule-month', source: page('waf'), checked: FROM_MEMORY },
   /** Secrets Manager secret, per secret per month ($0.40; API calls $0.05 per 10,000 on top). */
   secretsManagerSecretMonth: { usd: 0.4, unit: 'secret-month', source: page('secrets-manager'), checked: FROM_MEMORY },
+  // ---- The whole monthly bill (issue 29): per storefront visit, per monthly active user, per e-mail.
+  /** CloudFront HTTPS requests, United States/Europe (price class 100 serves only those edges): $0.0100 per 10,000. Also each API request routed through the distribution. */
+  cloudFrontHttpsRequest: { usd: 0.01 / 1e4, unit: 'HTTPS request', source: page('cloudfront'), checked: BILL_CHECKED },
+  /** CloudFront data transfer out to the internet, United States/Europe, first 10 TB a month: $0.085 per GB. */
+  cloudFrontDataTransferOutGb: { usd: 0.085, unit: 'GB out', source: page('cloudfront'), checked: BILL_CHECKED },
+  /** Cognito user pool, Lite feature plan: $0.0055 per monthly active user (10,001-100,000 MAU). */
+  cognitoLiteMau: { usd: 0.0055, unit: 'MAU', source: page('cognito'), checked: BILL_CHECKED },
+  /** Cognito user pool, Essentials feature plan (a new pool's default when none is set): $0.015 per MAU. */
+  cognitoEssentialsMau: { usd: 0.015, unit: 'MAU', source: page('cognito'), checked: BILL_CHECKED },
+  /** Cognito user pool, Plus feature plan (threat protection): $0.02 per MAU, no free tier. */
+  cognitoPlusMau: { usd: 0.02, unit: 'MAU', source: page('cognito'), checked: BILL_CHECKED },
+  /** DynamoDB on-demand storage, Standard table class: $0.25 per GB-month (the first 25 GB of an account are free). */
+  dynamoStorageGbMonth: { usd: 0.25, unit: 'GB-month', source: `${page('dynamodb')}on-demand/`, checked: FROM_MEMORY },
   /** Route 53 hosted zone, per zone per month ($0.50 for the first 25). */
   route53HostedZoneMonth: { usd: 0.5, unit: 'hosted zone-month', source: page('route53'), checked: FROM_MEMORY },
 } as const satisfies Record<string, Price>;
@@ -98,4 +113,29 @@ export const PRICES = {
   cloudWatchFreeMetrics: 10,
   cloudWatchFreeAlarmMetrics: 10,
   cloudWatchFreeDashboards: 3,
+  /** CloudFront's always-free tier, per account and month (since 2021-12): 1 TB out and 10,000,000 HTTP(S) requests. */
+  cloudFrontFreeGbOut: 1024,
+  cloudFrontFreeRequests: 10_000_000,
+  /** Cognito's always-free tier for the Lite and Essentials plans: the first 10,000 MAU a month (users who sign in directly or through a social provider); Plus has none. */
+  cognitoFreeMau: 10_000,
+  /** DynamoDB's always-free tier: 25 GB of storage per account. */
+  dynamoFreeStorageGb: 25,
 };
+
+/** Cognito's price per MAU by the pool's `UserPoolTier` (the template's value; none set: AWS applies Essentials to a pool created since 2024-11-22). */
+export const COGNITO_PLANS = {
+  LITE: { mau: PRICE_LIST.cognitoLiteMau, freeMau: PRICES.cognitoFreeMau },
+  ESSENTIALS: { mau: PRICE_LIST.cognitoEssentialsMau, freeMau: PRICES.cognitoFreeMau },
+  PLUS: { mau: PRICE_LIST.cognitoPlusMau, freeMau: 0 },
+} as const;
+export type CognitoPlan = keyof typeof COGNITO_PLANS;
+
+/**
+ * The CPU a Lambda function gets: in proportion to its memory, one full vCPU at 1,769 MB
+ * ("Lambda allocates CPU power in proportion to the amount of memory configured ... At 1,769 MB, a
+ * function has the equivalent of one vCPU", AWS Lambda Developer Guide, "Configure Lambda function
+ * memory", docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html; checked from memory
+ * 2026-12-08, no internet here). 128 MB: 128 / 1,769 = 0.072 of a core.
+ */
+export const LAMBDA_MB_PER_VCPU = 1769;
+export const LAMBDA_CPU_SOURCE = 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html (1,769 MB = 1 vCPU), checked 2026-12-08 from memory';

@@ -6,6 +6,7 @@
  * is final (the scheduled delivery confirmations included), and everything the handlers and the
  * page did is counted and sent back.
  */
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DescribeTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Order } from '../amplify/domain/order.ts';
 import { isFinal } from '../amplify/domain/order-rules.ts';
@@ -55,7 +56,19 @@ export interface CostCounts {
   /** What the handlers wrote to stdout/stderr (their CloudWatch Logs), by function. */
   logs: Record<string, LogCounts>;
   pollBackoff: PollBackoff;
+  /** What the outbox received: today the notification topic's publishes (one e-mail each to its subscriber). */
   mails: number;
+  /**
+   * The outbox's e-mails by `kind` when its records carry one (issue 21's per-customer e-mails:
+   * order-confirmed, order-shipped, ...); absent when none does (today).
+   */
+  emailsByKind?: Record<string, number>;
+  /**
+   * Powertools EMF metric lines the handlers wrote, by function (one per invocation that added a
+   * metric; counted from `publishStoredMetrics`, which the local stack's POWERTOOLS_METRICS_DISABLED
+   * keeps from printing: each line is serialized as the cloud would print it, and its bytes counted).
+   */
+  metricLines?: Record<string, LogCounts>;
   itemBytes: { orders: { mean: number; max: number; pendingMean: number }; idempotency: { mean: number; max: number } };
   settings: { paymentSuccessRate: number; deliveryWaitMs: number; retryIntervalMs: number; concurrency: number };
   /**
@@ -125,6 +138,38 @@ async function tableSpec(client: DynamoDBClient, name: string): Promise<TableSpe
 }
 
 /**
+ * Counts the EMF lines Powertools would print: every `publishStoredMetrics` with stored metrics is
+ * one line (the serialized EMF object), attributed to its `service` dimension. Locally the metrics
+ * are disabled (nothing printed, so captureLogs does not count them twice); the serialization is
+ * the same, except that the cloud's namespace and service also name the deployment (~2 x 30 bytes).
+ */
+function captureMetricLines(): { lines: Record<string, LogCounts>; restore: () => void } {
+  const lines: Record<string, LogCounts> = {};
+  const proto = Metrics.prototype as unknown as { publishStoredMetrics: (this: Metrics) => Metrics };
+  const original = proto.publishStoredMetrics;
+  proto.publishStoredMetrics = function (this: Metrics) {
+    if (this.hasStoredMetrics()) {
+      const emf = this.serializeMetrics() as unknown as Record<string, unknown>;
+      const service = typeof emf.service === 'string' ? emf.service : 'other';
+      const counts = (lines[service] ??= { bytes: 0, events: 0 });
+      counts.bytes += Buffer.byteLength(JSON.stringify(emf), 'utf8');
+      counts.events += 1;
+    }
+    return original.call(this);
+  };
+  return { lines, restore: () => (proto.publishStoredMetrics = original) };
+}
+
+/** The outbox's records by `kind`, when they carry one (issue 21's customer e-mails); else undefined. */
+export function emailsByKind(records: readonly object[]): Record<string, number> | undefined {
+  const kinds = records.map((r) => (r as { kind?: unknown }).kind).filter((k): k is string => typeof k === 'string');
+  if (kinds.length === 0) return undefined;
+  const out: Record<string, number> = {};
+  for (const k of kinds) out[k] = (out[k] ?? 0) + 1;
+  return out;
+}
+
+/**
  * Counts (and swallows) what the handlers write to stdout/stderr: Powertools' JSON log lines,
  * attributed to the function by their `service` field. The stack's own lines (`[stack] ...`) pass.
  */
@@ -182,6 +227,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
     }
   });
   const capture = captureLogs();
+  const metricCapture = captureMetricLines();
   const before = Object.fromEntries(Object.entries(services).map(([name, proxy]) => [name, snapshot(proxy.stats)]));
   const invocationsBefore = new Map(stack.invocations);
   const durationsBefore = new Map(stack.durations);
@@ -242,6 +288,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
     }
   } finally {
     capture.restore();
+    metricCapture.restore();
   }
   // Let the topic's e-mails reach the outbox before counting them.
   const publishes = () => services.sns.count('Publish') - (before.sns?.Publish?.requests ?? 0);
@@ -281,7 +328,8 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   const durationsMs = sub(stack.durations, durationsBefore);
 
   // What the counted run saw, before the calibration adds to it.
-  const counted = { api: { ...api }, polls: [...polls], watchMs: [...watchMs], statuses: { ...statuses }, mails: stack.outbox.list().length };
+  const outboxRecords = stack.outbox.list();
+  const counted = { api: { ...api }, polls: [...polls], watchMs: [...watchMs], statuses: { ...statuses }, mails: outboxRecords.length, emailsByKind: emailsByKind(outboxRecords) };
 
   // Calibration: a few more orders, one at a time, counted for handler time only.
   services.dynamodb.observers.length = 0;
@@ -323,6 +371,8 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
     logs: capture.logs,
     pollBackoff: backoff,
     mails: counted.mails,
+    ...(counted.emailsByKind ? { emailsByKind: counted.emailsByKind } : {}),
+    metricLines: metricCapture.lines,
     itemBytes: {
       orders: { mean: mean(sizes), max: Math.max(0, ...sizes), pendingMean: mean(pendingSizes) },
       idempotency: { mean: mean(idemSizes), max: Math.max(0, ...idemSizes) },

@@ -6,9 +6,10 @@
  * every month whatever the orders is apart: `fixedMonthly` (fixed-monthly.ts, set by the bench).
  */
 import { FUNCTION_LOGGING, FUNCTIONS } from '../amplify/server/settings.ts';
-import { PRICE_LIST, PRICES, PRICES_DATE, PRICES_REGION, PRICES_SOURCE } from './aws-prices.ts';
+import { LAMBDA_CPU_SOURCE, LAMBDA_MB_PER_VCPU, PRICE_LIST, PRICES, PRICES_DATE, PRICES_REGION, PRICES_SOURCE } from './aws-prices.ts';
 import { XRAY_DEFAULT_SAMPLING, type CloudConfig } from './cloud-config.ts';
 import type { CostCounts } from './cost-scenario.ts';
+import type { MonthlyBill } from './bill.ts';
 import type { FixedMonthly } from './fixed-monthly.ts';
 
 export const ORDERS_PER_MONTH = 100_000;
@@ -45,12 +46,18 @@ export interface CostFigures {
   perOrder: Record<string, number>;
   /** The headline with the free tiers this workload would use in a new account (see assumptions). */
   freeTierAdjustedPer100kUSD: number;
+  /** What the free tiers apply to, per 100,000 orders (the monthly bill caps them with the fixed part's). */
+  freeTier: { xrayTracesPer100k: number; schedulerInvocationsPer100k: number };
   levers: Lever[];
   /** The headline minus every lever's saving. */
   withLeversPer100kUSD: number;
   sensitivities: Sensitivity[];
   /** What one deployment pays every month whatever the orders (not in the headline); the bench sets it from a synthesis. */
   fixedMonthly?: FixedMonthly;
+  /** The whole monthly bill of the scenario (bill.ts); the bench sets it. */
+  monthly?: MonthlyBill;
+  /** How the browser reaches the API, read from the synthesized template; the bench sets it. */
+  apiPath?: BrowserApiPath & { behaviors: string[] };
   deployment: CloudConfig;
   prices: { date: string; region: string; source: string; list: typeof PRICE_LIST };
   assumptions: string[];
@@ -111,6 +118,58 @@ export interface CostOptions {
   target?: number;
   /** Bytes of one API access log line (from the stage's format); 0 when the stage has none. */
   accessLogLineBytes: number;
+  /**
+   * How a browser reaches the API (bench/bill.ts `apiPathFromTemplates`): cross-origin, with a CORS
+   * preflight before each POST and before each new order URL's GETs, or through the storefront's
+   * own CloudFront distribution (same origin: no preflight, one CloudFront request per API request).
+   * Absent: the requests as the run's Node `fetch` sent them (no preflight).
+   */
+  browser?: BrowserApiPath;
+  /**
+   * Price Lambda (and the Express executions waiting on it) at the CPU a function of its memory gets
+   * (`cpuShare`: 128 MB = 0.072 of a vCPU) instead of the in-process time on a whole core.
+   */
+  cloudCpu?: boolean;
+}
+
+export interface BrowserApiPath {
+  apiViaCloudFront: boolean;
+  /** Access-Control-Max-Age the preflight answers with (amplify/domain/api.ts CORS.maxAgeSeconds). */
+  corsMaxAgeSeconds: number;
+  /** Where the decision came from (the template's distribution, or a default). */
+  source: string;
+}
+
+/** Chromium caps Access-Control-Max-Age at 2 hours (Firefox at 24); the preflight cache is per URL, method and headers. */
+export const BROWSER_PREFLIGHT_CACHE_CAP_SECONDS = 7200;
+
+/**
+ * CORS preflights a browser sends for the run's requests, cross-origin: one before every POST
+ * /orders (each customer's first in the cache's lifetime), and before the first GET of each order
+ * page's URL, again each time the preflight cache (max-age, capped by the browser) has expired
+ * over the time the page watches the order.
+ */
+export function corsPreflights(c: Pick<CostCounts, 'orders' | 'apiRequests' | 'pollsPerOrder' | 'watchSeconds'>, maxAgeSeconds: number): { post: number; get: number } {
+  const cache = Math.max(1, Math.min(maxAgeSeconds, BROWSER_PREFLIGHT_CACHE_CAP_SECONDS));
+  const ordersPolled = c.pollsPerOrder.min >= 1 ? c.orders : Math.min(c.orders, c.apiRequests.get);
+  const perUrl = Math.max(1, Math.ceil(c.watchSeconds.mean / cache));
+  return { post: c.apiRequests.post, get: Math.min(c.apiRequests.get, ordersPolled * perUrl) };
+}
+
+/** The share of a vCPU a Lambda function of `memoryMB` gets (1,769 MB = 1 vCPU, aws-prices.ts LAMBDA_MB_PER_VCPU). */
+export const cpuShare = (memoryMB: number) => Math.min(1, memoryMB / LAMBDA_MB_PER_VCPU);
+
+/** A handler's in-process time on a whole core, as it would run on the CPU share of `memoryMB` (all of it CPU: an upper bound). */
+export const cloudDurationMs = (localMs: number, memoryMB: number) => localMs / cpuShare(memoryMB);
+
+/** How much longer each Express execution waits for its process-order tasks at the function's CPU share. */
+export function expressTaskWaitMs(c: CostCounts, scheduledInvocations: number): number {
+  const executions = c.executions.count;
+  if (executions === 0) return 0;
+  const tasks = Math.max(0, (c.invocations['process-order'] ?? 0) - scheduledInvocations) / executions;
+  const count = c.invocations['process-order'] ?? 0;
+  const localMs = c.calibratedMeanMs?.['process-order'] ?? (count > 0 ? (c.durationsMs['process-order'] ?? 0) / count : 0);
+  return tasks * (cloudDurationMs(localMs, memoryOf('process-order')) - localMs);
 }
 
 export function computeCost(c: CostCounts, deployment: CloudConfig, options: CostOptions): CostFigures {
@@ -122,14 +181,30 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     lines.push({ service, what, perOrder, unitPriceUSD, per100kUSD: perOrder * unitPriceUSD * ORDERS_PER_MONTH });
   };
   const express = deployment.workflowType === 'EXPRESS';
-  const apiRequests = c.apiRequests.post + c.apiRequests.get + c.apiRequests.other;
+  const browser = options.browser;
+  const preflight = browser && !browser.apiViaCloudFront ? corsPreflights(c, browser.corsMaxAgeSeconds) : { post: 0, get: 0 };
+  const preflights = preflight.post + preflight.get;
+  const appRequests = c.apiRequests.post + c.apiRequests.get + c.apiRequests.other;
+  // Every request API Gateway answers (preflights too: a MOCK integration is billed, logged and traced like any).
+  const apiRequests = appRequests + preflights;
   const delivered = c.statuses.DELIVERED ?? 0;
   // Express: each shipped order's delivery is confirmed by one scheduled invocation of
   // process-order (a one-time EventBridge Scheduler schedule), not by a workflow task.
   const scheduledInvocations = express ? delivered : 0;
 
   // ---- API Gateway: every request the customer's browser made for the order.
-  add('API Gateway', `REST requests (${(c.apiRequests.post / n).toFixed(2)} POST + ${c.pollsPerOrder.mean.toFixed(2)} GET polls)`, apiRequests, PRICES.apiGatewayRestRequest);
+  add('API Gateway', `REST requests (${(c.apiRequests.post / n).toFixed(2)} POST + ${c.pollsPerOrder.mean.toFixed(2)} GET polls)`, appRequests, PRICES.apiGatewayRestRequest);
+  if (browser && !browser.apiViaCloudFront) {
+    add(
+      'API Gateway',
+      `CORS preflights (OPTIONS), cross-origin API: ${(preflight.post / n).toFixed(2)} before the POST + ${(preflight.get / n).toFixed(2)} before the order page's GETs (Access-Control-Max-Age ${browser.corsMaxAgeSeconds} s, per URL)`,
+      preflights,
+      PRICES.apiGatewayRestRequest,
+    );
+  }
+  if (browser?.apiViaCloudFront) {
+    add('CloudFront', `API requests through the storefront's distribution (same origin, caching disabled: no preflight; ${browser.source})`, appRequests, PRICES.cloudFrontHttpsRequest);
+  }
 
   // ---- Lambda: requests, and GB-seconds from the mean local handler time rounded up to 1 ms.
   const gbSecondPrice = deployment.lambdaArchitecture === 'arm64' ? PRICES.lambdaArmGbSecond : PRICES.lambdaGbSecond;
@@ -138,9 +213,12 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     add('Lambda', `${name} requests`, count, PRICES.lambdaRequest);
     // The sequential pass's handler time when there is one (no queueing for the shared cores).
     const calibrated = c.calibratedMeanMs?.[name];
-    const meanMs = Math.ceil(calibrated ?? (c.durationsMs[name] ?? 0) / count);
-    const gbSeconds = count * (meanMs / 1000) * (memoryOf(name) / 1024);
-    add('Lambda', `${name} GB-s, ${deployment.lambdaArchitecture} (${(count / n).toFixed(2)} x ${meanMs} ms${calibrated === undefined ? '' : ' sequential'} x ${memoryOf(name)} MB)`, gbSeconds, gbSecondPrice);
+    const localMs = calibrated ?? (c.durationsMs[name] ?? 0) / count;
+    const memory = memoryOf(name);
+    const meanMs = Math.ceil(options.cloudCpu ? cloudDurationMs(localMs, memory) : localMs);
+    const gbSeconds = count * (meanMs / 1000) * (memory / 1024);
+    const timing = options.cloudCpu ? `${localMs.toFixed(1)} ms${calibrated === undefined ? '' : ' sequential'} / ${cpuShare(memory).toFixed(3)} vCPU = ${meanMs} ms` : `${meanMs} ms${calibrated === undefined ? '' : ' sequential'}`;
+    add('Lambda', `${name} GB-s, ${deployment.lambdaArchitecture} (${(count / n).toFixed(2)} x ${timing} x ${memory} MB)`, gbSeconds, gbSecondPrice);
   }
 
   // ---- Step Functions.
@@ -150,7 +228,10 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     add('Step Functions', `Express requests (${(executions / n).toFixed(2)}/order)`, executions, PRICES.sfnExpressRequest);
     // Billed per execution in 100 ms steps; the sequential pass's executions when there are
     // some (the counted run's wall times include queueing for the shared cores).
-    const sample = c.calibrationExecutionMs?.length ? c.calibrationExecutionMs : c.executions.durationsMs;
+    const measured = c.calibrationExecutionMs?.length ? c.calibrationExecutionMs : c.executions.durationsMs;
+    // At the functions' CPU share each execution also waits longer for its process-order tasks.
+    const taskWaitMs = options.cloudCpu ? expressTaskWaitMs(c, scheduledInvocations) : 0;
+    const sample = measured.map((ms) => ms + taskWaitMs);
     const billedPerExecution = sample.reduce((s, ms) => s + expressBilledSeconds(ms), 0) / Math.max(1, sample.length);
     const billedSeconds = billedPerExecution * executions;
     add('Step Functions', `Express duration (${billedPerExecution.toFixed(1)} s/execution billed in 100 ms steps, 64 MB)`, billedSeconds * (64 / 1024), PRICES.sfnExpressGbSecond);
@@ -188,6 +269,11 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   const handlerBytes = Object.values(c.logs).reduce((s, l) => s + l.bytes + l.events * overhead, 0);
   const handlerEvents = Object.values(c.logs).reduce((s, l) => s + l.events, 0);
   add('CloudWatch Logs', `Lambda handler logs at ${FUNCTION_LOGGING.applicationLevel} (${(handlerEvents / n).toFixed(1)} lines/order, measured)`, handlerBytes / GB, PRICES.cloudWatchLogsIngestGb);
+  if (c.metricLines) {
+    const metricEvents = Object.values(c.metricLines).reduce((s, l) => s + l.events, 0);
+    const metricBytes = Object.values(c.metricLines).reduce((s, l) => s + l.bytes + l.events * overhead, 0);
+    add('CloudWatch Logs', `Powertools EMF metric lines (${(metricEvents / n).toFixed(2)} lines/order, ${Math.round(metricBytes / Math.max(1, metricEvents))} B each, measured)`, metricBytes / GB, PRICES.cloudWatchLogsIngestGb);
+  }
   const allInvocations = invocations.reduce((s, [, v]) => s + v, 0);
   // Lambda's own lines per invocation: INFO (its default) writes them, WARN drops them.
   const platformBytes = deployment.lambdaSystemLogLevel === 'WARN' ? 0 : lambdaPlatformLines(true).reduce((s, l) => s + Buffer.byteLength(l) + overhead, 0);
@@ -280,7 +366,19 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     where: 'backend (amplify/server/settings.ts FUNCTION_LOGGING)',
     savesPer100kUSD: platformUsd * (1 + PRICES.cloudWatchLogsStorageGbMonth / PRICES.cloudWatchLogsIngestGb),
   });
-  const restUsd = byService['API Gateway'] ?? 0;
+  if (preflights > 0) {
+    // Same origin through the storefront's distribution: no preflight (nor its access log line and
+    // trace), one CloudFront request per API request instead.
+    const preflightShare = preflights / apiRequests;
+    const logsAndTracesUsd = lines.filter((l) => l.what.startsWith('API access log') || l.what.startsWith('API traces')).reduce((s, l) => s + l.per100kUSD, 0) * preflightShare;
+    levers.push({
+      name: `API through the storefront's CloudFront (a /prod/* behavior, caching disabled): no CORS preflight (${(preflights / n).toFixed(2)}/order), +1 CloudFront request per API request`,
+      where: 'backend (amplify/cloud/storefront.ts: a cache behavior to the API origin; the storefront calls it same-origin)',
+      savesPer100kUSD: (preflights * PRICES.apiGatewayRestRequest - appRequests * PRICES.cloudFrontHttpsRequest) * (ORDERS_PER_MONTH / n) + logsAndTracesUsd,
+    });
+  }
+  // With the CloudFront lever in the same list, the HTTP API saves only on the requests that remain.
+  const restUsd = (byService['API Gateway'] ?? 0) - preflights * PRICES.apiGatewayRestRequest * (ORDERS_PER_MONTH / n);
   levers.push({
     name: 'HTTP API instead of REST ($1.00 instead of $3.50 per million requests)',
     where: 'backend (API construct; the Cognito authorizer and CORS exist for HTTP APIs too)',
@@ -301,6 +399,8 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     byService,
     perOrder: {
       apiRequests: apiRequests / n,
+      corsPreflights: preflights / n,
+      metricLines: Object.values(c.metricLines ?? {}).reduce((s, l) => s + l.events, 0) / n,
       getPolls: c.pollsPerOrder.mean,
       lambdaInvocations: allInvocations / n,
       workflowExecutions: executions / n,
@@ -315,6 +415,7 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
       emails: c.mails / n,
     },
     freeTierAdjustedPer100kUSD: total - xrayFree - schedulerFree,
+    freeTier: { xrayTracesPer100k: tracesPerMonth, schedulerInvocationsPer100k: (scheduledInvocations / n) * ORDERS_PER_MONTH },
     // A lever already pulled (e.g. the sampling rule, once deployed) saves nothing more.
     levers: levers.filter((l) => l.savesPer100kUSD > 0.0005),
     withLeversPer100kUSD: total - levers.reduce((s, l) => s + Math.max(0, l.savesPer100kUSD), 0),
@@ -325,14 +426,22 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
       `Deployment read from the backend source: ${deployment.workflowType} workflow (${deployment.sources.workflowType}), workflow log level ${deployment.workflowLogLevel}, Lambda ${deployment.lambdaArchitecture} (${deployment.sources.lambdaArchitecture}), X-Ray ${deployment.xraySampling.rule}.`,
       `Payment success rate ${c.settings.paymentSuccessRate} (declines are real traffic); outcomes ${JSON.stringify(c.statuses)} of ${n} orders.`,
       `Each customer keeps the order page open from POST until the page stops polling (src/lib/timeline.ts keepsPolling: once the order is shipped or final; delivery is days later), with the page's back-off (${JSON.stringify(c.pollBackoff)} over its defaults): ${c.pollsPerOrder.mean.toFixed(2)} GETs per order. A customer coming back to see the delivery costs one more GET (the poll lever's price).`,
-      `Lambda durations: the local handlers' mean time per invocation in a sequential pass of ${c.calibrationOrders} more orders after the counted run (in-process, beside the local services on two shared cores: an upper bound for I/O-bound handlers), rounded up to 1 ms; the counted run's own mean includes queueing for the cores.`,
+      `Lambda durations: the local handlers' mean time per invocation in a sequential pass of ${c.calibrationOrders} more orders after the counted run (in-process, beside the local services on two shared cores: an upper bound for I/O-bound handlers), rounded up to 1 ms; the counted run's own mean includes queueing for the cores.${options.cloudCpu ? ` Then divided by the CPU share of the function's memory (Lambda: 1,769 MB = one vCPU, ${LAMBDA_CPU_SOURCE}; 128 MB = ${cpuShare(128).toFixed(3)} of a core, x${(1 / cpuShare(128)).toFixed(1)}), as if all of it were the handler's CPU: an upper bound (the in-process time includes the local services' own work and waits that the cloud's network replaces). Express executions: each waits that much longer for its process-order tasks.` : ' At a whole core (no CPU share applied).'}`,
+      browser
+        ? browser.apiViaCloudFront
+          ? `API requests as a browser makes them: same origin through the storefront's CloudFront (${browser.source}): no CORS preflight; each API request is also a CloudFront request ($0.0100 per 10,000; the responses' ~1.5 KB of data transfer out, ~1 GB a month, is inside CloudFront's free 1 TB and not priced).`
+          : `API requests as a browser makes them: cross-origin (${browser.source}), so each POST and each new order URL's GETs are preceded by a CORS preflight (Authorization, Idempotency-Key and a JSON body make them non-simple; Access-Control-Max-Age ${browser.corsMaxAgeSeconds} s, capped at ${BROWSER_PREFLIGHT_CACHE_CAP_SECONDS} s by Chromium, caches per URL): ${(preflights / n).toFixed(2)} per order, billed, logged and traced as API requests.`
+        : 'API requests as the run\'s Node fetch made them (no CORS preflight; a browser sends them).',
+      c.metricLines
+        ? `EMF metric lines: counted from the run (each publishStoredMetrics with stored metrics is one line, serialized as the cloud prints it; the cloud's namespace and service also carry the deployment name, ~60 bytes more a line, not added).`
+        : 'EMF metric lines: not counted in these counts (an older counts file).',
       'Express duration: each execution\'s local wall time rounded up to 100 ms at the 64 MB minimum (local retry waits are shortened, so a run with retries under-counts them).',
       'DynamoDB: every write priced at the larger of its before/after item, every index entry it puts, moves (2 writes), rewrites or deletes at the projected size (write-ledger.ts); reads at the size of the item read; refused conditional writes cost their item size.',
       'SQS: the event source is approximated by one ReceiveMessage and one DeleteMessageBatch per order-starter batch; its idle long polls (~$0.26 a month) are not per order: they are in fixedMonthly.',
-      `CloudWatch Logs: the handlers' log lines as the local run wrote them at ${FUNCTION_LOGGING.applicationLevel} (the functions' application log level in the cloud, settings.ts FUNCTION_LOGGING), Lambda's START/END/REPORT lines per invocation unless its system log level is WARN, one access log line per API request in the stage's format, the workflow's history events at its log level; 26 bytes per event; EMF metric lines are not counted (metrics are disabled locally; one line per POST, ~$0.001).`,
+      `CloudWatch Logs: the handlers' log lines as the local run wrote them at ${FUNCTION_LOGGING.applicationLevel} (the functions' application log level in the cloud, settings.ts FUNCTION_LOGGING), Lambda's START/END/REPORT lines per invocation unless its system log level is WARN, one access log line per API request in the stage's format, the workflow's history events at its log level; 26 bytes per event; EMF metric lines as counted (below).`,
       `X-Ray: API requests at ${apiRate.toFixed(2)}/s (100,000 orders spread over a month) under ${deployment.xraySampling.rule}: ${(apiShare * 100).toFixed(1)}% recorded; Lambda-started traces (SQS batches, scheduled invocations of functions in Active mode) at ${lambdaRate.toFixed(3)}/s under Lambda's fixed rule (1/s + 5%, not configurable): ${(lambdaShare * 100).toFixed(0)}% recorded; workflow executions: none start a trace of their own, they follow the decision order-starter hands Step Functions in its trace header (Lambda gives every invocation one, PassThrough or Active, and the SDK passes it on; Step Functions samples by the account's rules only executions started without one). Were Step Functions to sample every execution by X-Ray's default rule (1/s + 5%) instead, ${executionRate.toFixed(3)} executions/s: ${(executionDefaultShare * 100).toFixed(0)}% recorded, +$${sensitivities[0]!.addsPer100kUSD.toFixed(2)} per 100k orders. The functions a trace reaches join it.`,
       `Free tiers are ignored in the headline (they are per account). With them (a new account): X-Ray's first 100,000 traces a month and Scheduler's first 14 million invocations are free: $${(total - xrayFree - schedulerFree).toFixed(2)}.`,
-      'Not in the per-order figure: what the stack pays every month whatever the orders (alarms, the dashboard, custom metrics, KMS key, idle SQS polls, the recovery schedule: fixedMonthly, counted from a synthesis of the backend); CloudFront/S3 for the storefront, data transfer, table storage and backups, Cognito (billed per monthly active user, not per request: the checkout reads and saves the customer\'s details there, src/lib/saved-checkout.ts).',
+      'Not in the per-order figure: what the stack pays every month whatever the orders (fixedMonthly, counted from a synthesis of the backend), the storefront\'s CloudFront requests and data out (per visit), Cognito (per monthly active user), the customers\' SES e-mails and table storage: all in the whole monthly bill, `monthly` (bill.ts).',
     ],
     counts: c,
   };

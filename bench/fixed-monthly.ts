@@ -27,7 +27,9 @@ const SECONDS_PER_MONTH = 30 * 24 * 3600;
 
 /** A CloudFormation template, as much of it as the count reads. */
 export interface CfnTemplate {
-  Resources?: Record<string, { Type: string; Properties?: Record<string, any> }>;
+  Resources?: Record<string, { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, unknown> }>;
+  Parameters?: Record<string, unknown>;
+  Outputs?: Record<string, { Value: unknown }>;
 }
 
 /** The custom metrics one function's handler publishes (Powertools EMF). */

@@ -10,7 +10,9 @@
  *   pipeline    300 orders POST -> DELIVERED vs (raw PutItem rate / 5), 3 trials
  *   storefront  vite build, first-page gzip; Lighthouse (desktop preset) x3 on the built site
  *   cost        instrumented stack, 100 orders at payment success 0.9, priced per 100k orders; and
- *               what one deployment pays every month whatever the orders, from an offline synthesis
+ *               what one deployment pays every month whatever the orders, from an offline synthesis;
+ *               and the whole monthly bill of the scenario (bill.ts: per order, per monthly active
+ *               user, per storefront visit from a built site loaded in Chromium (visit.ts), fixed)
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,12 +21,15 @@ import { fileURLToPath } from 'node:url';
 import { measureBundles, type BundleFigures } from './bundles.ts';
 import { StackChild } from './child.ts';
 import { accessLogLineBytes, readCloudConfig } from './cloud-config.ts';
-import { ACCESS_LOG_VALUES, computeCost, type CostFigures } from './cost.ts';
+import { CORS } from '../amplify/domain/api.ts';
+import { apiPathFromTemplates, monthlyBill, scenarioFromEnv, userPoolPlans, type VisitFigures } from './bill.ts';
+import { ACCESS_LOG_VALUES, computeCost, type BrowserApiPath, type CostFigures } from './cost.ts';
 import type { CostCounts } from './cost-scenario.ts';
-import { fixedMonthlyCost, synthesize } from './fixed-monthly.ts';
+import { fixedMonthlyCost, synthesize, type FixedMonthly, type SynthResult } from './fixed-monthly.ts';
 import { measureApi, measurePipeline, type ApiFigures, type PipelineFigures } from './speed.ts';
 import { round } from './stats.ts';
 import { buildStorefront, runLighthouse, serveStatic, type LighthouseFigures, type StorefrontFigures } from './storefront.ts';
+import { measureVisit } from './visit.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outFile = path.resolve(root, process.env.BENCH_OUT ?? '.bench/latest.json');
@@ -125,7 +130,25 @@ await section('cost', async () => {
       mkdirSync(path.dirname(path.resolve(process.env.BENCH_COUNTS_OUT)), { recursive: true });
       writeFileSync(process.env.BENCH_COUNTS_OUT, `${JSON.stringify(counts, null, 2)}\n`);
     }
-    const costOptions = { accessLogLineBytes: await accessLogLineBytes(deployment.apiAccessLogFormat, ACCESS_LOG_VALUES) };
+    // What a deployment is, from an offline synthesis of the backend (after the run: the synthesis
+    // would compete with the sequential pass for the cores): the fixed monthly part, whether the
+    // browser reaches the API through the storefront's CloudFront, the user pool's plan.
+    let synth: SynthResult | undefined;
+    try {
+      log('cost: synthesizing amplify/backend.ts offline (fixed monthly costs, the API path, the user pool plan)');
+      synth = await synthesize(root);
+    } catch (error) {
+      results.errors['cost.fixedMonthly'] = (error as Error).stack ?? String(error);
+      log(`cost.fixedMonthly FAILED: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const apiPath = synth ? apiPathFromTemplates(synth.templates) : undefined;
+    const browser: BrowserApiPath = {
+      apiViaCloudFront: apiPath?.apiViaCloudFront ?? false,
+      corsMaxAgeSeconds: CORS.maxAgeSeconds,
+      source: apiPath ? apiPath.reason : 'no template (the synthesis failed): assumed cross-origin',
+    };
+    log(`cost: the browser's API path: ${browser.apiViaCloudFront ? 'same origin through CloudFront' : 'cross-origin, CORS preflights'} (${browser.source})`);
+    const costOptions = { accessLogLineBytes: await accessLogLineBytes(deployment.apiAccessLogFormat, ACCESS_LOG_VALUES), browser, cloudCpu: true };
     results.cost = computeCost(counts as CostCounts, deployment, costOptions);
     // Issue 12's design priced on the same counts, while the backend is not yet that design.
     const issue12 = { ...deployment, workflowType: 'EXPRESS', lambdaArchitecture: 'arm64', workflowLogLevel: 'ERROR' } as const;
@@ -142,25 +165,31 @@ await section('cost', async () => {
       const projected = computeCost(expressCounts, issue12, costOptions);
       results.costProjection = { label: 'PROJECTION on these counts: Express workflow + scheduled delivery, arm64, workflow log at ERROR', per100kOrdersUSD: projected.per100kOrdersUSD, byService: projected.byService, withLeversPer100kUSD: projected.withLeversPer100kUSD, breakdown: projected.breakdown };
     }
+    // What the stack pays every month whatever the orders.
+    let fixed: FixedMonthly | undefined;
+    if (synth) {
+      fixed = fixedMonthlyCost(synth.templates, synth.published);
+      fixed.synthesized = { stackName: synth.stackName, context: synth.context, seconds: round(synth.seconds, 1) };
+      results.cost.fixedMonthly = fixed;
+      // The per-order model read the API's sampling rule from the source; the template must agree.
+      const rules = Object.values(synth.templates).flatMap((t) => Object.values(t.Resources ?? {}).filter((r) => r.Type === 'AWS::XRay::SamplingRule'));
+      const priced = results.cost.deployment.xraySampling;
+      const agrees = rules.some((r) => r.Properties?.SamplingRule?.ReservoirSize === priced.reservoirPerSecond && r.Properties?.SamplingRule?.FixedRate === priced.fixedRate);
+      if (rules.length > 0 && !agrees) fixed.notes.push(`The template's sampling rules (${JSON.stringify(rules.map((r) => r.Properties?.SamplingRule))}) differ from the one the per-order model priced (${priced.rule}).`);
+    }
+    // A storefront visit, from a production build loaded in Chromium.
+    let visit: VisitFigures | undefined;
+    try {
+      log('cost: a storefront visit: vite build + the catalog page in Chromium (requests and bytes)');
+      visit = await measureVisit(root, path.join(work, 'visit'), log);
+    } catch (error) {
+      results.errors['cost.visit'] = (error as Error).stack ?? String(error);
+      log(`cost.visit FAILED: ${(error as Error).message.split('\n')[0]}`);
+    }
+    results.cost.monthly = monthlyBill({ scenario: scenarioFromEnv(), perOrder: results.cost, counts: counts as CostCounts, fixed, plans: synth ? userPoolPlans(synth.templates) : [], visit });
+    results.cost.apiPath = { ...browser, behaviors: apiPath?.behaviors ?? [] };
   } finally {
     await child?.stop();
-  }
-  // What the stack pays every month whatever the orders: from a synthesis of the backend (after
-  // the run: the synthesis would compete with the sequential pass for the cores).
-  try {
-    log('cost: synthesizing amplify/backend.ts offline for what a deployment pays every month (fixedMonthly)');
-    const synth = await synthesize(root);
-    const fixed = fixedMonthlyCost(synth.templates, synth.published);
-    fixed.synthesized = { stackName: synth.stackName, context: synth.context, seconds: round(synth.seconds, 1) };
-    if (results.cost) results.cost.fixedMonthly = fixed;
-    // The per-order model read the API's sampling rule from the source; the template must agree.
-    const rules = Object.values(synth.templates).flatMap((t) => Object.values(t.Resources ?? {}).filter((r) => r.Type === 'AWS::XRay::SamplingRule'));
-    const priced = results.cost?.deployment.xraySampling;
-    const agrees = rules.some((r) => r.Properties?.SamplingRule?.ReservoirSize === priced?.reservoirPerSecond && r.Properties?.SamplingRule?.FixedRate === priced?.fixedRate);
-    if (priced && rules.length > 0 && !agrees) fixed.notes.push(`The template's sampling rules (${JSON.stringify(rules.map((r) => r.Properties?.SamplingRule))}) differ from the one the per-order model priced (${priced.rule}).`);
-  } catch (error) {
-    results.errors['cost.fixedMonthly'] = (error as Error).stack ?? String(error);
-    log(`cost.fixedMonthly FAILED: ${(error as Error).message.split('\n')[0]}`);
   }
 });
 
@@ -205,7 +234,10 @@ if (lighthouse) {
 }
 if (cost) {
   for (const [service, usd] of Object.entries(cost.byService)) rows.push([`cost.${service}`, `$${usd.toFixed(2)}`, 'per 100k orders', '']);
-  rows.push(['cost.per100kOrdersUSD', `$${cost.per100kOrdersUSD.toFixed(2)}`, `target <= $${cost.target}`, status(cost.per100kOrdersUSD <= cost.target, `by $${(cost.per100kOrdersUSD - cost.target).toFixed(2)}`)]);
+  const path100k = cost.apiPath ? (cost.apiPath.apiViaCloudFront ? 'API via CloudFront, no preflight' : `${f(cost.perOrder.corsPreflights, 2)} CORS preflights/order`) : 'Node fetch requests';
+  rows.push(['cost.per100kOrdersUSD', `$${cost.per100kOrdersUSD.toFixed(2)}`, `browser's API requests (${path100k}), Lambda at 128 MB's CPU share; customers' SES e-mails apart; target <= $${cost.target}`, status(cost.per100kOrdersUSD <= cost.target, `by $${(cost.per100kOrdersUSD - cost.target).toFixed(2)}`)]);
+  const ses = cost.monthly?.lines.find((l) => l.service === 'SES');
+  if (ses && cost.monthly) rows.push(['cost.per100kOrdersWithCustomerEmailsUSD', `$${(cost.per100kOrdersUSD + (ses.monthlyUSD * 100_000) / cost.monthly.scenario.ordersPerMonth).toFixed(2)}`, `plus the customers' e-mails (SES, issue 21: ${f(ses.quantity / cost.monthly.scenario.ordersPerMonth, 2)}/order x $0.10 per 1,000)`, '']);
   const billed = cost.deployment.workflowType === 'STANDARD' ? 'billed' : 'counted, not billed (Express bills requests and duration)';
   rows.push(['cost.transitionsPerOrder', f(cost.perOrder.stateTransitions, 2), `${cost.deployment.workflowType} workflow, ${f(cost.perOrder.workflowExecutions, 2)} executions/order; ${billed}`, '']);
   if (results.costProjection) rows.push(['cost.projection', `$${results.costProjection.per100kOrdersUSD.toFixed(2)}`, results.costProjection.label, status(results.costProjection.per100kOrdersUSD <= cost.target, `by $${(results.costProjection.per100kOrdersUSD - cost.target).toFixed(2)}; with levers $${results.costProjection.withLeversPer100kUSD.toFixed(2)}`)]);
@@ -218,7 +250,19 @@ if (cost) {
     for (const [service, usd] of byService) rows.push([`cost.fixedMonthly.${service}`, `$${usd.toFixed(2)}`, 'per deployment per month, whatever the orders', '']);
     rows.push(['cost.fixedMonthly', `$${fixed.totalUSD.toFixed(2)}`, `per deployment per month, from the synthesized template (${fixed.lines.length} lines below; not in per100kOrdersUSD)`, '']);
     rows.push(['cost.fixedMonthly.freeTierAdjusted', `$${fixed.freeTierAdjustedUSD.toFixed(2)}`, 'CloudWatch and X-Ray free tiers applied (a new account, this deployment alone)', '']);
-    rows.push(['cost.monthAt100kOrders', `$${(cost.per100kOrdersUSD + fixed.totalUSD).toFixed(2)}`, 'a month of 100,000 orders: per100kOrdersUSD + fixedMonthly', '']);
+  }
+  const bill = cost.monthly;
+  if (bill) {
+    const sc = bill.scenario;
+    for (const [kind, usd] of Object.entries(bill.byKind)) rows.push([`cost.monthly.kind.${kind.replace(/ /g, '-')}`, `$${usd.toFixed(2)}`, 'a month of the scenario', '']);
+    for (const [service, usd] of Object.entries(bill.byService).sort((a, b) => b[1] - a[1])) rows.push([`cost.monthly.${service}`, `$${usd.toFixed(2)}`, 'a month of the scenario', '']);
+    rows.push([
+      'cost.monthly.totalUSD',
+      `$${bill.totalUSD.toFixed(2)}`,
+      `${sc.ordersPerMonth.toLocaleString('en-US')} orders, ${sc.signedInCustomers.toLocaleString('en-US')} MAU of ${sc.customers.toLocaleString('en-US')} customers, ${sc.storefrontVisits.toLocaleString('en-US')} visits (${(sc.conversion * 100).toFixed(1)}%); free tiers apart; target <= $${bill.target}`,
+      status(bill.totalUSD <= bill.target, `by $${(bill.totalUSD - bill.target).toFixed(2)}`),
+    ]);
+    rows.push(['cost.monthly.freeTierAdjusted', `$${bill.freeTierAdjustedUSD.toFixed(2)}`, "with the account's always-free tiers (listed below)", '']);
   }
 }
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 6));
@@ -241,6 +285,17 @@ if (cost) {
     for (const f of fixed.freeTier) console.log(`  free tier   ${f.what}: -$${f.monthlyUSD.toFixed(3)}`);
     console.log(`  no fixed monthly price: ${Object.entries(fixed.noFixedPrice).map(([type, count]) => `${type.replace(/^AWS::/, '')} ${count}`).join(', ')}`);
     for (const note of fixed.notes) console.log(`  note: ${note}`);
+  }
+  const bill = cost.monthly;
+  if (bill) {
+    console.log(`\nmonthly bill (${bill.scenario.ordersPerMonth.toLocaleString('en-US')} orders, ${bill.scenario.signedInCustomers.toLocaleString('en-US')} MAU, ${bill.scenario.storefrontVisits.toLocaleString('en-US')} visits; free tiers apart):`);
+    for (const l of bill.lines.filter((x) => x.monthlyUSD >= 0.005)) console.log(`  ${l.kind.padEnd(23)} ${l.service.padEnd(21)} ${l.what.slice(0, 150).padEnd(150)} $${l.monthlyUSD.toFixed(2).padStart(7)}`);
+    console.log(`  ${'(lines under $0.005)'.padEnd(23)} ${''.padEnd(21)} ${`${bill.lines.filter((x) => x.monthlyUSD < 0.005).length} lines`.padEnd(150)} $${bill.lines.filter((x) => x.monthlyUSD < 0.005).reduce((s, x) => s + x.monthlyUSD, 0).toFixed(2).padStart(7)}`);
+    console.log(`  ${'total'.padEnd(23)} ${''.padEnd(21)} ${''.padEnd(150)} $${bill.totalUSD.toFixed(2).padStart(7)}`);
+    for (const f of bill.freeTier) console.log(`  free tier: ${f.what}: -$${f.monthlyUSD.toFixed(2)}`);
+    console.log(`  with the free tiers: $${bill.freeTierAdjustedUSD.toFixed(2)}`);
+    console.log('\n  what changes it most (the total with one figure changed):');
+    for (const x of [...bill.sensitivities].sort((a, b) => Math.abs(b.deltaUSD) - Math.abs(a.deltaUSD))) console.log(`  ${x.deltaUSD >= 0 ? '+' : '-'}$${Math.abs(x.deltaUSD).toFixed(2).padStart(7)}  -> $${x.totalUSD.toFixed(2).padStart(7)}  ${x.name}`);
   }
   console.log(`\n  prices: ${cost.prices.region}, each with its page and date in bench/aws-prices.ts`);
 }

@@ -9,10 +9,34 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ORDERS_TABLE } from '../amplify/server/settings.ts';
-import { PRICE_LIST, PRICES } from '../bench/aws-prices.ts';
+import { COGNITO_PLANS, LAMBDA_MB_PER_VCPU, PRICE_LIST, PRICES } from '../bench/aws-prices.ts';
+import {
+  apiPathFromTemplates,
+  customerEmails,
+  DEFAULT_SCENARIO,
+  monthlyBill,
+  returningVisit,
+  scenarioFromEnv,
+  uniqueByPath,
+  userPoolPlans,
+  visitLoad,
+  type VisitFigures,
+  type VisitRequest,
+} from '../bench/bill.ts';
 import { readCloudConfig, XRAY_DEFAULT_SAMPLING, type CloudConfig } from '../bench/cloud-config.ts';
-import { computeCost, expressBilledSeconds, lambdaPlatformLines, ORDERS_PER_MONTH, sampledShare, WORKFLOW_LOG_EVENT, workflowLogEvents } from '../bench/cost.ts';
-import type { CostCounts } from '../bench/cost-scenario.ts';
+import {
+  cloudDurationMs,
+  computeCost,
+  corsPreflights,
+  cpuShare,
+  expressBilledSeconds,
+  lambdaPlatformLines,
+  ORDERS_PER_MONTH,
+  sampledShare,
+  WORKFLOW_LOG_EVENT,
+  workflowLogEvents,
+} from '../bench/cost.ts';
+import { emailsByKind, type CostCounts } from '../bench/cost-scenario.ts';
 import { alarmMetrics, apiGatewayDetailedMetrics, fixedMonthlyCost, scheduleRunsPerMonth, type CfnTemplate, type PublishedMetrics } from '../bench/fixed-monthly.ts';
 import { itemSize } from '../bench/item-size.ts';
 import { applyUpdate, WriteLedger, writeUnits, type TableSpec } from '../bench/write-ledger.ts';
@@ -598,5 +622,188 @@ describe('deployment read from the backend source', () => {
     const config = readCloudConfig(path.resolve(import.meta.dirname, '..'), {});
     expect(['STANDARD', 'EXPRESS']).toContain(config.workflowType);
     expect(config.sources.workflowType).toMatch(/^amplify\/cloud\//);
+  });
+});
+
+// ---------------------------------------------------------------- the whole monthly bill (issue 29)
+
+describe('browser requests and the CPU a 128 MB function gets', () => {
+  const options = { accessLogLineBytes: 250 };
+  const crossOrigin = { apiViaCloudFront: false, corsMaxAgeSeconds: 600, source: 'test' };
+  const viaCloudFront = { apiViaCloudFront: true, corsMaxAgeSeconds: 600, source: 'test' };
+
+  it('counts a preflight before each POST and before each order URL, again when the preflight cache expires', () => {
+    const c = counts();
+    expect(corsPreflights(c, 600)).toEqual({ post: 10, get: 10 });
+    // A page watched 25 minutes re-asks every 10 minutes: 3 per URL.
+    expect(corsPreflights({ ...c, watchSeconds: { mean: 1500 } }, 600)).toEqual({ post: 10, get: 30 });
+    // Chromium caps the cache at 2 hours, whatever the API says; never more preflights than GETs.
+    expect(corsPreflights({ ...c, watchSeconds: { mean: 3 * 3600 } }, 86_400)).toEqual({ post: 10, get: 20 });
+    expect(corsPreflights({ ...c, watchSeconds: { mean: 1e6 } }, 1)).toEqual({ post: 10, get: 40 });
+    // Orders no page polled have no GET preflight.
+    expect(corsPreflights({ ...c, apiRequests: { post: 10, get: 4, other: 0 }, pollsPerOrder: { mean: 0.4, min: 0, max: 1 } }, 600).get).toBe(4);
+  });
+
+  it('prices preflights as API Gateway requests (logged and traced), or CloudFront requests when the API is same-origin', () => {
+    const c = counts();
+    const node = computeCost(c, deployment(), options);
+    const cross = computeCost(c, deployment(), { ...options, browser: crossOrigin });
+    const cdn = computeCost(c, deployment(), { ...options, browser: viaCloudFront });
+    expect(line(cross, 'API Gateway', 'CORS preflights').perOrder).toBeCloseTo(20 / 10, 9);
+    expect(line(cross, 'API Gateway', 'CORS preflights').per100kUSD).toBeCloseTo(2 * PRICES.apiGatewayRestRequest * 1e5, 9);
+    expect(line(cross, 'API Gateway', 'REST requests').perOrder).toBe(line(node, 'API Gateway', 'REST requests').perOrder);
+    expect(line(cross, 'CloudWatch Logs', 'API access log').perOrder).toBeCloseTo((70 * (250 + 26)) / 1024 ** 3 / 10, 15);
+    expect(cross.perOrder.corsPreflights).toBe(2);
+    expect(cdn.breakdown.some((l) => l.what.startsWith('CORS preflights'))).toBe(false);
+    expect(node.breakdown.some((l) => l.what.startsWith('CORS preflights') || l.service === 'CloudFront')).toBe(false);
+    expect(line(cdn, 'CloudFront', 'API requests').per100kUSD).toBeCloseTo(5 * PRICES.cloudFrontHttpsRequest * 1e5, 9);
+    expect(PRICES.cloudFrontHttpsRequest * 1e4).toBeCloseTo(0.01, 12); // $0.0100 per 10,000
+    // The lever exists only while preflights are paid, and saves what the CloudFront path does not pay.
+    const lever = (f: typeof cross) => f.levers.find((l) => l.name.startsWith("API through the storefront's CloudFront"));
+    expect(lever(cdn)).toBeUndefined();
+    expect(lever(cross)!.savesPer100kUSD).toBeGreaterThan(0);
+    expect(cdn.per100kOrdersUSD).toBeLessThan(cross.per100kOrdersUSD);
+  });
+
+  it('divides in-process Lambda time by the CPU share of the memory (1,769 MB = 1 vCPU), and Express waits that long for its tasks', () => {
+    expect(LAMBDA_MB_PER_VCPU).toBe(1769);
+    expect(cpuShare(128)).toBeCloseTo(0.0724, 4);
+    expect(cpuShare(1769)).toBe(1);
+    expect(cpuShare(3538)).toBe(1); // a single-threaded handler gains nothing past one vCPU
+    expect(cloudDurationMs(20, 128)).toBeCloseTo(20 * (1769 / 128), 9);
+    const c = counts();
+    const whole = computeCost(c, deployment({ workflowType: 'EXPRESS' }), options);
+    const share = computeCost(c, deployment({ workflowType: 'EXPRESS' }), { ...options, cloudCpu: true });
+    // app-server: 20 ms sequential -> ceil(20 / (128 / 1769)) = 277 ms at 128 MB.
+    expect(line(share, 'Lambda', 'app-server GB-s').perOrder).toBeCloseTo((50 * 0.277 * (128 / 1024)) / 10, 9);
+    expect(line(share, 'Lambda', 'app-server GB-s').what).toContain('/ 0.072 vCPU = 277 ms');
+    expect(line(whole, 'Lambda', 'app-server GB-s').perOrder).toBeCloseTo((50 * 0.02 * (128 / 1024)) / 10, 9);
+    // Express: each execution also waits for its process-order tasks at that share: (37 - 9 scheduled) / 10 tasks x 119.2 ms x (1769/128 - 1).
+    const waitMs = 2.8 * (119.2 * (1769 / 128) - 119.2);
+    const billed = (expressBilledSeconds(701 + waitMs) + expressBilledSeconds(1100 + waitMs)) / 2;
+    expect(line(share, 'Step Functions', 'Express duration').perOrder).toBeCloseTo((billed * 10 * (64 / 1024)) / 10, 9);
+    expect(share.per100kOrdersUSD).toBeGreaterThan(whole.per100kOrdersUSD);
+  });
+
+  it('prices the EMF metric lines the run counted at their bytes plus 26 per event', () => {
+    const c = counts({ metricLines: { 'app-server': { bytes: 10 * 300, events: 10 }, 'process-order': { bytes: 37 * 320, events: 37 } } });
+    const f = computeCost(c, deployment(), options);
+    expect(line(f, 'CloudWatch Logs', 'Powertools EMF').perOrder).toBeCloseTo((3000 + 37 * 320 + 47 * 26) / 1024 ** 3 / 10, 15);
+    expect(line(f, 'CloudWatch Logs', 'Powertools EMF').what).toContain('4.70 lines/order');
+    expect(f.perOrder.metricLines).toBeCloseTo(4.7, 9);
+    expect(computeCost(counts(), deployment(), options).breakdown.some((l) => l.what.startsWith('Powertools EMF'))).toBe(false);
+  });
+});
+
+describe('the whole monthly bill', () => {
+  type Resources = NonNullable<CfnTemplate['Resources']>;
+  const s3Origin = { Id: 'SiteOrigin', DomainName: { 'Fn::GetAtt': ['Bucket', 'RegionalDomainName'] }, S3OriginConfig: { OriginAccessIdentity: '' } };
+  // What CDK's RestApiOrigin writes: the host cut out of the API's URL.
+  const apiDomain = { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::Join': ['', ['https://', { Ref: 'OrdersApi' }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/', { Ref: 'Stage' }, '/']] }] }] };
+  const distribution = (origins: unknown[], behaviors: unknown[] = []): Resources => ({
+    Cdn: { Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: { DefaultCacheBehavior: { TargetOriginId: 'SiteOrigin' }, Origins: origins, ...(behaviors.length ? { CacheBehaviors: behaviors } : {}) } } },
+  });
+
+  it('reads from the template whether the API is behind the storefront distribution (preflights or not)', () => {
+    const cross = apiPathFromTemplates({ 'orders.json': { Resources: distribution([s3Origin]) } });
+    expect(cross.apiViaCloudFront).toBe(false);
+    expect(cross.reason).toMatch(/cross-origin/);
+    const same = apiPathFromTemplates({ 'orders.json': { Resources: distribution([s3Origin, { Id: 'ApiOrigin', DomainName: apiDomain, OriginPath: '' }], [{ PathPattern: '/prod/*', TargetOriginId: 'ApiOrigin', CachePolicyId: '4135ea2d' }]) } });
+    expect(same).toMatchObject({ apiViaCloudFront: true, behaviors: ['Cdn /prod/*'] });
+    // An API origin no behavior uses, or a behavior to another origin, is still cross-origin.
+    expect(apiPathFromTemplates({ 'o.json': { Resources: distribution([s3Origin, { Id: 'ApiOrigin', DomainName: apiDomain }]) } }).apiViaCloudFront).toBe(false);
+    expect(apiPathFromTemplates({ 'o.json': { Resources: distribution([s3Origin, { Id: 'ApiOrigin', DomainName: apiDomain }], [{ PathPattern: '/img/*', TargetOriginId: 'SiteOrigin' }]) } }).apiViaCloudFront).toBe(false);
+    expect(apiPathFromTemplates({}).reason).toMatch(/no CloudFront distribution/);
+    // The API in another nested stack: its domain reaches the distribution's stack as a parameter.
+    const nested = apiPathFromTemplates({
+      'root.json': {
+        Resources: {
+          Api: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': 'api.json' } },
+          Site: { Type: 'AWS::CloudFormation::Stack', Properties: { Parameters: { apiDomainParam: { 'Fn::GetAtt': ['Api', 'Outputs.ApiDomain'] } } } },
+        },
+      },
+      'api.json': { Outputs: { ApiDomain: { Value: apiDomain } } },
+      'site.json': { Parameters: { apiDomainParam: { Type: 'String' } }, Resources: distribution([s3Origin, { Id: 'ApiOrigin', DomainName: { Ref: 'apiDomainParam' } }], [{ PathPattern: '/prod/*', TargetOriginId: 'ApiOrigin' }]) },
+    });
+    expect(nested.apiViaCloudFront).toBe(true);
+  });
+
+  it("reads the user pool's plan from UserPoolTier; none set is Essentials", () => {
+    expect(userPoolPlans({ 'auth.json': { Resources: { Pool: { Type: 'AWS::Cognito::UserPool', Properties: { UserPoolTier: 'LITE' } } } } })).toEqual([{ pool: 'Pool', plan: 'LITE', source: 'template' }]);
+    expect(userPoolPlans({ 'auth.json': { Resources: { Pool: { Type: 'AWS::Cognito::UserPool', Properties: {} } } } })).toEqual([{ pool: 'Pool', plan: 'ESSENTIALS', source: 'default' }]);
+    expect([COGNITO_PLANS.LITE.mau.usd, COGNITO_PLANS.ESSENTIALS.mau.usd, COGNITO_PLANS.PLUS.mau.usd]).toEqual([0.0055, 0.015, 0.02]);
+    expect([COGNITO_PLANS.LITE.freeMau, COGNITO_PLANS.ESSENTIALS.freeMau, COGNITO_PLANS.PLUS.freeMau]).toEqual([10_000, 10_000, 0]);
+  });
+
+  it('counts the customers\u2019 e-mails by kind when the outbox has kinds, else models them on the outcomes', () => {
+    // 9 delivered x (confirmed, shipped, delivered) + 1 declined.
+    expect(customerEmails(counts()).perOrder).toBeCloseTo(2.8, 9);
+    expect(customerEmails(counts({ emailsByKind: { 'order-confirmed': 9, 'order-shipped': 9, 'payment-declined': 1 } })).perOrder).toBeCloseTo(1.9, 9);
+    expect(emailsByKind([{ subject: 'a' }, { subject: 'b' }])).toBeUndefined();
+    expect(emailsByKind([{ kind: 'order-shipped' }, { kind: 'order-shipped' }, { kind: 'order-confirmed' }])).toEqual({ 'order-shipped': 2, 'order-confirmed': 1 });
+  });
+
+  it('takes a returning visit as the first one less the hashed assets; the pictures only after a day', () => {
+    const req = (path: string, bytes: number): VisitRequest => ({ path, status: 200, bytes, headerBytes: 200 });
+    const first = uniqueByPath([req('/', 1000), req('/assets/index-abc.js', 50_000), req('/assets/index-abc.css', 5000), req('/favicon.svg', 600), req('/favicon.svg', 600), req('/products/prod-001.svg', 900)]);
+    expect(visitLoad(first)).toMatchObject({ requests: 5, bytes: 57_500 });
+    expect(returningVisit(first)).toEqual({ requests: 1, bytes: 200, files: ['/'] });
+    expect(returningVisit(first, true)).toEqual({ requests: 3, bytes: 600, files: ['/', '/favicon.svg', '/products/prod-001.svg'] });
+    expect(returningVisit([req('/', 1), req('/amplify_outputs.json', 1)]).requests).toBe(2);
+  });
+
+  it('reads the scenario from the environment and refuses figures that cannot be', () => {
+    expect(scenarioFromEnv({})).toEqual(DEFAULT_SCENARIO);
+    expect(DEFAULT_SCENARIO).toMatchObject({ ordersPerMonth: 100_000, customers: 60_000, signedInCustomers: 30_000, storefrontVisits: 4_000_000 });
+    expect(scenarioFromEnv({ BENCH_SCENARIO_VISITS: '2_000_000', BENCH_SCENARIO_MAU: '5000', BENCH_SCENARIO_FIRST_VISIT_SHARE: '0.25' })).toMatchObject({ storefrontVisits: 2_000_000, signedInCustomers: 5000, firstVisitShare: 0.25 });
+    expect(() => scenarioFromEnv({ BENCH_SCENARIO_FIRST_VISIT_SHARE: '1.5' })).toThrow(/BENCH_SCENARIO_FIRST_VISIT_SHARE/);
+    expect(() => scenarioFromEnv({ BENCH_SCENARIO_VISITS: 'many' })).toThrow(/BENCH_SCENARIO_VISITS/);
+    expect(() => scenarioFromEnv({ BENCH_SCENARIO_MAU: '70000' })).toThrow(/exceeds/);
+  });
+
+  it('adds up per order, per monthly active user, per visit and fixed lines; free tiers apart', () => {
+    const c = counts();
+    const perOrder = computeCost(c, deployment({ workflowType: 'EXPRESS' }), { accessLogLineBytes: 250, browser: { apiViaCloudFront: false, corsMaxAgeSeconds: 600, source: 'test' }, cloudCpu: true });
+    const visit: VisitFigures = {
+      first: { requests: 15, bytes: 200 * 1024, files: [] },
+      returning: { requests: 1, bytes: 400, files: ['/'] },
+      returningAfterADay: { requests: 3, bytes: 1200, files: [] },
+      method: 'test',
+      offSite: [],
+    };
+    const fixed = fixedMonthlyCost({ 's.json': { Resources: { Key: { Type: 'AWS::KMS::Key', Properties: {} }, Board: { Type: 'AWS::CloudWatch::Dashboard', Properties: {} } } } }, []);
+    const plans = [{ pool: 'Pool', plan: 'LITE' as const, source: 'template' as const }];
+    const bill = monthlyBill({ scenario: DEFAULT_SCENARIO, perOrder, counts: c, fixed, plans, visit });
+    expect(bill.totalUSD).toBeCloseTo(bill.lines.reduce((s, l) => s + l.monthlyUSD, 0), 9);
+    expect(Object.values(bill.byKind).reduce((s, v) => s + v, 0)).toBeCloseTo(bill.totalUSD, 9);
+    expect(Object.values(bill.byService).reduce((s, v) => s + v, 0)).toBeCloseTo(bill.totalUSD, 9);
+    for (const l of bill.lines) expect(l.monthlyUSD).toBeCloseTo(l.quantity * l.unitPriceUSD, 9);
+    // Per order: the per-order model x 1 (100,000 orders) + SES e-mails + storage.
+    const ses = bill.lines.find((l) => l.service === 'SES')!;
+    expect(ses.monthlyUSD).toBeCloseTo(2.8 * 100_000 * 0.0001, 9); // $28
+    const modelled = bill.lines.filter((l) => l.kind === 'per order' && l.service !== 'SES' && !l.what.startsWith('storage of')).reduce((s, l) => s + l.monthlyUSD, 0);
+    expect(modelled).toBeCloseTo(perOrder.per100kOrdersUSD, 9);
+    // Per MAU: 30,000 x Lite; the first 10,000 free, apart.
+    expect(bill.byKind['per monthly active user']).toBeCloseTo(30_000 * 0.0055, 9);
+    expect(bill.freeTier.find((f) => f.what.startsWith('Cognito'))!.monthlyUSD).toBeCloseTo(10_000 * 0.0055, 9);
+    // Per visit: 4 M x (0.4 x 15 + 0.6 x 1) = 26.4 M requests; bytes likewise.
+    const requests = bill.lines.find((l) => l.what.startsWith('storefront HTTPS requests'))!;
+    expect(requests.quantity).toBeCloseTo(4e6 * (0.4 * 15 + 0.6 * 1), 3);
+    expect(requests.monthlyUSD).toBeCloseTo(26.4, 9);
+    const out = bill.lines.find((l) => l.what.startsWith('storefront data transfer out'))!;
+    expect(out.quantity).toBeCloseTo((4e6 * (0.4 * 200 * 1024 + 0.6 * 400)) / 1024 ** 3, 9);
+    expect(out.unitPriceUSD).toBe(0.085);
+    // CloudFront's free 10 M requests (storefront and API together) and 1 TB, apart.
+    expect(bill.freeTier.find((f) => f.what.includes('10 million requests'))!.monthlyUSD).toBeCloseTo(10, 9);
+    expect(bill.freeTier.find((f) => f.what.includes('1 TB'))!.monthlyUSD).toBeCloseTo(out.monthlyUSD, 9);
+    // Fixed: the synthesized lines as they are.
+    expect(bill.byKind['fixed per deployment']).toBeCloseTo(fixed.totalUSD, 9);
+    expect(bill.freeTierAdjustedUSD).toBeCloseTo(bill.totalUSD - bill.freeTier.reduce((s, f) => s + f.monthlyUSD, 0), 9);
+    // Sensitivities are linear: MAU +50% adds 15,000 x Lite; Essentials instead adds 30,000 x (0.015 - 0.0055).
+    expect(bill.sensitivities.find((x) => x.name.startsWith('monthly active users +50%'))!.deltaUSD).toBeCloseTo(15_000 * 0.0055, 9);
+    expect(bill.sensitivities.find((x) => x.name === 'user pool on the ESSENTIALS plan')!.deltaUSD).toBeCloseTo(30_000 * (0.015 - 0.0055), 9);
+    expect(bill.sensitivities.find((x) => x.name.startsWith('conversion halved'))!.deltaUSD).toBeCloseTo(bill.byKind['per storefront visit'], 9);
+    // No pool found: AWS's default plan, Essentials.
+    expect(monthlyBill({ scenario: DEFAULT_SCENARIO, perOrder, counts: c, plans: [] }).byKind['per monthly active user']).toBeCloseTo(30_000 * 0.015, 9);
   });
 });
