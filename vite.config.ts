@@ -47,6 +47,19 @@ export default defineConfig({
   },
   build: {
     target: 'es2022',
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            // The storefront's own modules (and what they import) in one file: left to itself the
+            // bundler made a dozen small shared chunks, each a request of every first visit
+            // (CloudFront bills requests: docs/cost.md). The pages stay lazy, and so does the
+            // sign-in form with Amplify UI (110 kB of gzip JavaScript).
+            { name: 'shop', test: /\/(src|amplify\/domain)\/(?!pages\/|auth\/SignIn)/, minShareCount: 1 },
+          ],
+        },
+      },
+    },
     // Report gzip sizes of every chunk (the first page's budget is 120 kB of gzip JavaScript).
     reportCompressedSize: true,
   },
