@@ -187,27 +187,24 @@ export class StorefrontHosting extends Construct {
       code: cloudfront.FunctionCode.fromInline(PAGE_FALLBACK_FUNCTION),
       runtime: cloudfront.FunctionRuntime.JS_2_0,
     });
+    /** The storefront's files from the bucket, cached as their Cache-Control says. */
+    const siteFiles: cloudfront.BehaviorOptions = {
+      origin: siteOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy: securityHeaders,
+      compress: true,
+    };
     this.distribution = new cloudfront.Distribution(this, 'StorefrontCdn', {
       comment: 'Order storefront',
       defaultBehavior: {
-        origin: siteOrigin,
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
-        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: securityHeaders,
-        compress: true,
+        ...siteFiles,
         functionAssociations: [{ function: pageFallback, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
         // Hashed bundles: files only, no page fallback to run.
-        [STOREFRONT_CACHING.hashedAssets.include]: {
-          origin: siteOrigin,
-          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
-          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-          responseHeadersPolicy: securityHeaders,
-          compress: true,
-        },
+        [STOREFRONT_CACHING.hashedAssets.include]: siteFiles,
         // The API (`/<stage>/...` is API Gateway's own path): every method, nothing cached, every
         // viewer header but Host (which must name API Gateway's host), Authorization included
         // (allowed when caching is off). HTTPS only: a redirect would turn a POST into a GET.
