@@ -49,7 +49,7 @@ export const CLOUDFRONT_SITE = { port: cloudFrontSite!, dir: path.join(tempDir, 
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 
 const webServer = (stack: (typeof STACKS)[keyof typeof STACKS]) => ({
-  command: 'npx tsx local/start.ts',
+  command: 'npx tsx --disable-warning=ExperimentalWarning local/start.ts',
   url: `http://127.0.0.1:${stack.webPort}/`,
   env: {
     ...baseEnv,
