@@ -17,7 +17,7 @@ import { alarmMetrics, apiGatewayDetailedMetrics, fixedMonthlyCost, scheduleRuns
 import { itemSize } from '../bench/item-size.ts';
 import { applyUpdate, WriteLedger, writeUnits, type TableSpec } from '../bench/write-ledger.ts';
 import { countryName, countryOptions } from '../amplify/domain/countries.ts';
-import { renderConfirmation } from '../amplify/domain/notification.ts';
+import { renderEmail } from '../amplify/domain/notification.ts';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { priceOrder } from '../amplify/domain/pricing.ts';
 import { centsToFreeShipping, shippingCents, SHIPPING_RULE } from '../amplify/domain/shipping.ts';
@@ -80,7 +80,7 @@ describe('confirmation e-mail', () => {
   it('follows the seed layout with the store name, the short number, costs and dates a person reads', () => {
     const orderId = '3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b';
     const priced = priceOrder([{ productId: 'prod-012', quantity: 2 }]);
-    const { subject, body } = renderConfirmation({
+    const { subject, text: body } = renderEmail('order-shipped', {
       ...orderRequest({ shippingAddress: { street: '12 Analytical Row', city: 'Springfield', state: 'IL', zipCode: '62701', country: 'US' } }),
       ...priced,
       customerId: 'customer-001',
@@ -93,7 +93,7 @@ describe('confirmation e-mail', () => {
       trackingNumber: 'TRK0123456789AB',
       estimatedDeliveryDays: 3,
       estimatedDeliveryDate: '2026-03-09T00:00:00.000Z',
-    });
+    }, 'https://shop.example.com');
     expect(subject).toBe(`Order Confirmation - ${orderNumberOf(orderId)}`);
     expect(body).toBe(`Order Confirmation - Desk & Gadget Co.
 
@@ -123,10 +123,12 @@ United States
 Tracking Number: TRK0123456789AB
 Estimated Delivery: 3 business days (by March 9, 2026)
 
+Your order: https://shop.example.com/#/orders/${orderId}
+
 Thank you for shopping with us!
 Desk & Gadget Co.
 `);
-    expect(body).not.toContain(orderId);
+    expect(body.replace(`/#/orders/${orderId}`, '')).not.toContain(orderId);
   });
 });
 
