@@ -198,7 +198,7 @@ describe('listening sockets', () => {
     console.log(`npm start listens on: ${sockets.map((s) => `${s.address}:${s.port}`).join(', ')}`);
     const exposed = sockets.filter((s) => !isLoopback(s.address));
     expect(exposed, 'sockets listening beyond loopback').toEqual([]);
-    // The API, the storefront and the three AWS stand-ins, each found by its printed port.
+    // The API, the storefront and the AWS stand-ins, each found by its printed port.
     const ports = sockets.map((s) => s.port);
     for (const url of Object.values(urls)) expect(ports, url).toContain(port(url));
   });
@@ -211,7 +211,7 @@ describe('listening sockets', () => {
       expect(sockets.filter((s) => !isLoopback(s.address))).toEqual([]);
       const ports = sockets.map((s) => s.port);
       const proxies = Object.values(stack.services!).length;
-      expect(proxies).toBe(4);
+      expect(proxies).toBe(5);
       for (const url of [stack.apiUrl, ...Object.values(stack.endpoints)]) expect(ports).toContain(port(url));
       expect(sockets.length).toBeGreaterThanOrEqual(4 + 3);
     } finally {

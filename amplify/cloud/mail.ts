@@ -1,12 +1,12 @@
 /**
  * The customers' e-mail (Amazon SES), present when `MAIL_FROM` is set: the sending identity (a
- * domain identity with Easy DKIM for MAIL_FROM's domain, kept when the stack is deleted, or an
+ * domain identity with Easy DKIM for MAIL_FROM's domain, deleted with the stack, or an
  * existing identity by ARN), a configuration set (SES's suppression of bounced and complaining
  * addresses, reputation metrics) whose bounce and complaint events go to EventBridge, where one
  * rule hands them to process-order (recorded on the order as `emailStatus`), and process-order's
  * `ses:SendEmail` on that identity and configuration set only, from MAIL_FROM's address only.
  */
-import { Arn, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -50,14 +50,14 @@ export class CustomerMail extends Construct {
     if (mail.identityArn) {
       this.identityArn = mail.identityArn;
     } else {
-      // One per domain in an account and region: the shop's deployment owns it, and keeps it when
-      // deleted (its DKIM records are in the shop's DNS); other deployments pass its ARN.
+      // One per domain in an account and region: the shop's deployment owns it (other deployments
+      // pass its ARN) and deletes it with the stack, so creating the deployment again never meets a
+      // leftover identity of that name (its new DKIM tokens are published again).
       this.identity = new ses.EmailIdentity(this, 'Identity', {
         identity: ses.Identity.domain(mail.domain),
         dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
         dkimSigning: true,
       });
-      this.identity.applyRemovalPolicy(RemovalPolicy.RETAIN);
       this.identityArn = domainIdentityArn(this, mail.domain);
     }
 

@@ -100,12 +100,6 @@ export async function waitForFinal(stack: LocalStack, orderId: string, timeoutMs
   }
 }
 
-/**
- * The local SES answers a send only once its e-mail is on disk, so nothing is ever in flight to the
- * outbox; kept for the callers that wait for "every e-mail so far" (it resolves at once).
- */
-export async function outboxDrained(_stack: LocalStack, _timeoutMs = 10_000): Promise<void> {}
-
 /** The e-mails sent for an order, once at least `expected` have arrived (or the outbox drained). */
 export async function mailsFor(stack: LocalStack, orderId: string, expected: number, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;

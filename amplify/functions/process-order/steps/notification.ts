@@ -13,19 +13,20 @@ import type { StepContext } from './context.ts';
 
 export async function notifyCustomer({ orders, metrics, publishEventOnce, sendEmailOnce }: StepContext, orderId: string) {
   let order = await orders.require(orderId);
-  for (const kind of emailsDue(order)) {
-    if (order.emailsSent?.includes(kind)) continue;
-    // The customer's e-mail first: it does not wait for the operator's topic.
-    if (sendEmailOnce && !order.emailStatus) {
-      try {
-        await sendEmailOnce(kind, order);
-        metrics.addMetric(METRICS.processOrder.notificationsSent, MetricUnit.Count, 1);
-      } catch (error) {
-        if (!(error instanceof EmailRejectedError)) throw error;
-        // The same message would be refused again: the address is recorded and never retried.
-        order = (await orders.recordEmailStatus(orderId, 'rejected')) ?? order;
-      }
+  const due = emailsDue(order).filter((kind) => !order.emailsSent?.includes(kind));
+  // Every e-mail due first: the customer's mail never waits for the operator's topic.
+  for (const kind of due) {
+    if (!sendEmailOnce || order.emailStatus) continue;
+    try {
+      await sendEmailOnce(kind, order);
+      metrics.addMetric(METRICS.processOrder.notificationsSent, MetricUnit.Count, 1);
+    } catch (error) {
+      if (!(error instanceof EmailRejectedError)) throw error;
+      // The same message would be refused again: the address is recorded and never retried.
+      order = (await orders.recordEmailStatus(orderId, 'rejected')) ?? order;
     }
+  }
+  for (const kind of due) {
     await publishEventOnce(kind, order);
     // No sender set (MAIL_FROM): events only, nothing recorded, so a sender set later catches up.
     if (sendEmailOnce) order = await orders.recordEmailSent(orderId, kind, new Date().toISOString());
