@@ -206,7 +206,8 @@ export function checkReconciliation(data: ReconcileData, options: ReconcileOptio
   for (const order of data.orders) {
     const mails = (mailsByOrder.get(order.orderId) ?? []).filter((m) => m.kind !== 'account');
     if (order.notificationSentDate) withNotificationSentDate += 1;
-    const recorded = order.emailsSent ?? [];
+    // A list through the API, a string set (a JS Set) when scanned from the table.
+    const recorded = [...(order.emailsSent ?? [])] as string[];
     recordedEmails += recorded.length;
     const kinds = new Set([...recorded, ...mails.map((m) => m.kind)]);
     for (const kind of kinds) {
