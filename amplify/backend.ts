@@ -45,7 +45,7 @@ export const ordersStack = Stack.of(functions.appServer);
 const settings = readDeploySettings(ordersStack.node, fileURLToPath(new URL('..', import.meta.url)));
 /** Branches keep their data (tables, workflow logs, accounts) when deleted; sandboxes clean up. */
 const retainData = settings.deploymentType !== 'sandbox';
-configureAuth(backend.auth, { retainAccounts: retainData });
+configureAuth(backend.auth, { retainAccounts: retainData, mail: settings.mail });
 
 /**
  * Amplify's root stack name, `amplify-<app or project>-<branch or user>-<type>-<hash>`: unique per
@@ -61,6 +61,8 @@ export const cloud = new OrdersCloud(ordersStack, 'OrdersCloud', {
   apiThrottle: settings.apiThrottle,
   storefrontDir: settings.storefrontDir,
   storefrontDomain: settings.storefrontDomain,
+  mail: settings.mail,
+  storefrontUrl: settings.storefrontUrl,
   retainData,
   auth: { userPool: backend.auth.resources.userPool, userPoolClient: backend.auth.resources.userPoolClient },
 });

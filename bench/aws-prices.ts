@@ -53,7 +53,7 @@ export const PRICE_LIST = {
   snsPublish: { usd: 0.5 / 1e6, unit: 'publish', source: page('sns'), checked: '2025-07-21' },
   /** SNS e-mail/e-mail-JSON delivery ($2.00 per 100,000). */
   snsEmailDelivery: { usd: 2.0 / 1e5, unit: 'e-mail', source: page('sns'), checked: '2025-07-21' },
-  /** SES outbound e-mail ($0.10 per 1,000 = $10 per 100,000): five times SNS e-mail. The customers' own e-mails (issue 21); the SNS topic keeps the operator's. */
+  /** SES outbound e-mail ($0.10 per 1,000 = $10 per 100,000): the customers' e-mails (`cost.byService.SES`, apart from the infrastructure total). */
   sesEmail: { usd: 0.1 / 1e3, unit: 'e-mail', source: page('ses'), checked: '2025-07-21' },
   /** EventBridge Scheduler, per scheduled invocation ($1.00 per million, after the free 14 million a month). */
   schedulerInvocation: { usd: 1.0 / 1e6, unit: 'invocation', source: page('eventbridge'), checked: '2025-07-21' },

@@ -260,9 +260,8 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   const batches = c.invocations['order-starter'] ?? 0;
   add('SQS', `event source ReceiveMessage + DeleteMessageBatch (${(batches / n).toFixed(2)} batches/order)`, batches * 2, PRICES.sqsRequest);
 
-  // ---- SNS.
-  add('SNS', 'Publish', c.services.sns?.Publish?.requests ?? 0, PRICES.snsPublish);
-  add('SNS', 'e-mail deliveries', c.mails, PRICES.snsEmailDelivery);
+  // ---- SNS: the order events (the operator's optional e-mail subscription is not counted).
+  add('SNS', 'Publish (order events)', c.services.sns?.Publish?.requests ?? 0, PRICES.snsPublish);
 
   // ---- CloudWatch Logs: bytes per event plus 26 bytes of per-event overhead, priced per GB.
   const overhead = PRICES.cloudWatchLogsEventOverheadBytes;
@@ -336,6 +335,9 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   const total = lines.reduce((s, l) => s + l.per100kUSD, 0);
   const byService: Record<string, number> = {};
   for (const l of lines) byService[l.service] = (byService[l.service] ?? 0) + l.per100kUSD;
+  // The customers' e-mails (SES, per e-mail sent, counted in the run): their own line, beside the
+  // infrastructure total and not in it (its target is the infrastructure's); e-mails are the shop's message to its customers.
+  byService.SES = c.mails * PRICES.sesEmail * (ORDERS_PER_MONTH / n);
 
   // ---- Free tiers (ignored by the headline: they are per account and shared with other workloads).
   const schedulerUsd = byService['EventBridge Scheduler'] ?? 0;
@@ -413,6 +415,7 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
       traceRoots: roots / n,
       snsPublishes: (c.services.sns?.Publish?.requests ?? 0) / n,
       emails: c.mails / n,
+      sesPer100kUSD: byService.SES,
     },
     freeTierAdjustedPer100kUSD: total - xrayFree - schedulerFree,
     freeTier: { xrayTracesPer100k: tracesPerMonth, schedulerInvocationsPer100k: (scheduledInvocations / n) * ORDERS_PER_MONTH },

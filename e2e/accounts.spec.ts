@@ -55,6 +55,7 @@ test('sign up at checkout, buy, and find the order on another device; another cu
   const codeMail = page.getByTestId('mail').filter({ hasText: email }).filter({ hasText: /verification code is \d+/ });
   await expect(codeMail).toHaveCount(1);
   await expect(codeMail).toContainText('· account');
+  await expect(codeMail.getByTestId('mail-to')).toHaveText(`To: ${email}`);
   await expect(codeMail.getByRole('link')).toHaveCount(0);
   await expectAccessible(page, 'the mailbox with an account e-mail');
 });

@@ -85,8 +85,8 @@ export async function signUpInPlace(page: Page, email: string, name: string, mai
   await expect(codeField).toBeVisible();
   let code: string | undefined;
   await expect(async () => {
-    const { messages } = (await (await fetch(mailboxUrl)).json()) as { messages: { body: string }[] };
-    code = messages.map((m) => (m.body.includes(email) ? /verification code is (\d+)/.exec(m.body)?.[1] : undefined)).find(Boolean);
+    const { messages } = (await (await fetch(mailboxUrl)).json()) as { messages: { to: string; text: string }[] };
+    code = messages.map((m) => (m.to === email ? /verification code is (\d+)/.exec(m.text)?.[1] : undefined)).find(Boolean);
     expect(code).toBeTruthy();
   }).toPass({ timeout: 20_000 });
   await codeField.fill(code!);

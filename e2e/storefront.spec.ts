@@ -65,11 +65,17 @@ test('browse, add two products, check out: the order reaches Delivered and its e
 
   await page.getByRole('link', { name: 'Mailbox' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Mailbox' })).toBeVisible();
+  // Confirmed, shipped and delivered: three e-mails, each to the signed-in customer, each linking to the order.
   const mail = page.getByTestId('mail').filter({ hasText: orderNumberOf(orderId) });
   await expect(async () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(mail).toHaveCount(1, { timeout: 2_000 });
+    await expect(mail).toHaveCount(3, { timeout: 2_000 });
   }).toPass({ timeout: 60_000 });
+  for (const one of await mail.all()) {
+    await expect(one.getByTestId('mail-to')).toHaveText(`To: ${email}`);
+    await expect(one).toContainText(`/#/orders/${orderId}`);
+  }
+  await expect(mail.filter({ hasText: 'Order Confirmation' })).toHaveCount(1);
   await expectAccessible(page, 'the mailbox');
   await screenshot(page, '05-mailbox');
 });

@@ -28,6 +28,8 @@ const pino = createRequire(require.resolve('cognito-local'))('pino') as (options
 export const LOCAL_USER_POOL = {
   poolName: 'orders-local',
   clientName: 'storefront',
+  /** Cognito's default sender, which the local pool's e-mails show. */
+  sender: 'no-reply@verificationemail.com',
 } as const;
 
 /** Printed by `npm start` and used by the tests and the README. Local only. */

@@ -31,8 +31,12 @@ interface Fault {
   type: string;
 }
 
-/** The API operation of a request: JSON protocols name it in X-Amz-Target, query ones in Action. */
+/**
+ * The API operation of a request: JSON protocols name it in X-Amz-Target, query ones in Action,
+ * REST ones by the path (SES v2's one route here).
+ */
 function operationOf(req: http.IncomingMessage, body: Buffer): string {
+  if (req.method === 'POST' && req.url?.split('?')[0] === '/v2/email/outbound-emails') return 'SendEmail';
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') return target.slice(target.indexOf('.') + 1);
   const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString('utf8'));

@@ -2,7 +2,7 @@
  * The whole pipeline on local stand-ins, running the unchanged handlers:
  *   HTTP -> API Gateway emulator -> app-server -> dynalite + fauxqs SQS
  *   SQS poller (Lambda event source) -> order-starter -> local Step Functions (same ASL, Express)
- *   -> process-order -> dynalite + fauxqs SNS -> outbox files
+ *   -> process-order -> dynalite, local SES (customer e-mail -> outbox files), fauxqs SNS (order events)
  *   process-order -> local EventBridge Scheduler (delivery schedules) -> process-order (confirm_delivery)
  *   a timer (the EventBridge rule) -> recover-orders -> dynalite, fauxqs SQS, local Step Functions.
  * Handlers find the stand-ins through AWS_ENDPOINT_URL_* variables, as the SDK does in AWS.
@@ -25,7 +25,7 @@ import {
 } from '../amplify/server/settings.ts';
 import { withCognitoAuthorizer } from './authorizer.ts';
 import { LOCAL_ACCOUNT, LOCAL_AWS, LOCAL_REGION } from './aws.ts';
-import { startLocalCognito, type LocalCognito } from './cognito.ts';
+import { LOCAL_USER_POOL, startLocalCognito, type LocalCognito } from './cognito.ts';
 import { createApiGateway, listen, LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from './api-gateway.ts';
 import { loopbackOrigins } from './http-guard.ts';
 import { DEFAULT_WEB_PORT, type LocalConfig } from './config.ts';
@@ -33,6 +33,7 @@ import { startDynamo } from './dynamodb.ts';
 import { invoker, localFunctionArn, type LambdaHandler } from './lambda.ts';
 import { startMessaging } from './messaging.ts';
 import { Outbox, type MailMessage } from './outbox.ts';
+import { startLocalSes } from './ses.ts';
 import { startPoller, type Poller } from './queue-poller.ts';
 import { scheduledEvent } from './scheduled-event.ts';
 import { ServiceProxy } from './service-proxy.ts';
@@ -50,7 +51,7 @@ export interface StackOptions
   cognitoPort?: number;
   /** When the periodic recovery job considers an open order stuck (default: as in AWS, `RECOVERY.staleAfterMinutes`). */
   recoveryStaleAfterMs?: number;
-  /** Called for each e-mail the topic delivers. */
+  /** Called for each e-mail the local SES (or the user pool) sends. */
   onMail?: (mail: MailMessage) => void;
   /**
    * Wraps every process-order invocation; tests use it to inject faults. `stateName` is the Task
@@ -69,7 +70,10 @@ export interface StackOptions
 /** The `stateName` a `taskHook` sees for process-order invoked by a delivery schedule (not a Task state). */
 export const CONFIRM_DELIVERY_INVOCATION = 'DeliverySchedule';
 
-export type ServiceName = 'dynamodb' | 'sqs' | 'sns' | 'sfn';
+export type ServiceName = 'dynamodb' | 'sqs' | 'sns' | 'sfn' | 'sesv2';
+
+/** The sender of the customer's e-mails locally (`MAIL_FROM`). */
+export const LOCAL_MAIL_FROM = 'Desk & Gadget Co. <orders@shop.example>';
 
 export interface LocalStack {
   apiUrl: string;
@@ -78,8 +82,8 @@ export interface LocalStack {
   cognito: LocalCognito;
   outbox: Outbox;
   stepFunctions: LocalStepFunctions;
-  endpoints: { dynamodb: string; sqs: string; sns: string; sfn: string; scheduler: string };
-  names: { ordersTable: string; idempotencyTable: string; queueUrl: string; dlqUrl: string; outboxQueueUrl: string; topicArn: string };
+  endpoints: { dynamodb: string; sqs: string; sns: string; sfn: string; scheduler: string; sesv2: string };
+  names: { ordersTable: string; idempotencyTable: string; queueUrl: string; dlqUrl: string; eventsQueueUrl: string; topicArn: string };
   /** Lambda invocations by function name. */
   invocations: Map<string, number>;
   /** Lambda run time in milliseconds by function name. */
@@ -91,6 +95,11 @@ export interface LocalStack {
    * `staleAfterMs`; it also runs at start-up (staleness 0) and every `recoveryIntervalMs`.
    */
   recover(staleAfterMs?: number): Promise<RecoveryReport>;
+  /**
+   * Resolves when nothing runs: no workflow execution and no handler invocation (a delivery
+   * schedule's confirm_delivery, a queue batch, a recovery run), so what they write is written.
+   */
+  idle(): Promise<void>;
   /** The Amplify outputs a storefront needs to reach this stack. */
   outputs(): AmplifyOutputs;
   stop(): Promise<void>;
@@ -102,7 +111,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   mkdirSync(options.dataDir, { recursive: true });
   const dynamo = await startDynamo(path.join(options.dataDir, 'dynamodb'), 0, log);
   const outbox = new Outbox(options.dataDir);
-  const messaging = await startMessaging(0, log, (published) => outbox.recordPublished(published));
+  const messaging = await startMessaging(0, log);
+  const ses = await startLocalSes({ outbox, log, onMail: options.onMail });
   const invocations = new Map<string, number>();
   const durations = new Map<string, number>();
   /** Handler invocations and recovery runs in progress: a stop lets them finish before closing DynamoDB. */
@@ -137,7 +147,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   });
 
   // What the handlers are pointed at: the stand-ins, or proxies in front of them.
-  const direct: Record<ServiceName, string> = { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint };
+  const direct: Record<ServiceName, string> = { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint, sesv2: ses.endpoint };
   let services: Record<ServiceName, ServiceProxy> | undefined;
   const handlerEndpoints = { ...direct };
   if (options.instrument) {
@@ -146,6 +156,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       sqs: new ServiceProxy(direct.sqs, 'SQS proxy', log),
       sns: new ServiceProxy(direct.sns, 'SNS proxy', log),
       sfn: new ServiceProxy(direct.sfn, 'Step Functions proxy', log),
+      sesv2: new ServiceProxy(direct.sesv2, 'SES proxy', log),
     };
     for (const name of Object.keys(services) as ServiceName[]) handlerEndpoints[name] = await services[name].listen();
   }
@@ -159,6 +170,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     AWS_ENDPOINT_URL_SNS: handlerEndpoints.sns,
     AWS_ENDPOINT_URL_SFN: handlerEndpoints.sfn,
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
+    AWS_ENDPOINT_URL_SESV2: handlerEndpoints.sesv2,
+    [ENV.mailFrom]: LOCAL_MAIL_FROM,
+    [ENV.storefrontUrl]: storefrontOrigins[0],
     [ENV.ordersTable]: ORDERS_TABLE.localName,
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
     [ENV.queueUrl]: messaging.queueUrl,
@@ -201,15 +215,15 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   );
   handlersLoaded();
 
-  // The user pool. Cognito sends its own e-mails (not through the order topic): its verification
-  // codes are written straight to the outbox.
+  // The user pool. Cognito sends its own e-mails: its verification codes are written straight to
+  // the outbox, from Cognito's default sender (in the cloud, `MAIL_FROM` through SES when set).
   const cognito = await startLocalCognito({
     dataDir: options.dataDir,
     port: options.cognitoPort ?? 0,
     allowedOrigins: storefrontOrigins,
     log,
     deliverMail: (mail) => {
-      const written = outbox.deliverAccountMail(mail);
+      const written = outbox.write({ from: LOCAL_USER_POOL.sender, to: mail.to, subject: mail.subject, text: mail.body });
       options.onMail?.(written);
     },
   });
@@ -263,29 +277,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       },
       onError: (error) => log(`order queue poller: ${(error as Error).message}`),
     }),
-    startPoller({
-      sqs,
-      queueUrl: messaging.outboxQueueUrl,
-      batchSize: 10,
-      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
-      consume: async (messages) => {
-        for (const message of messages) {
-          const mail = outbox.deliver(message);
-          // A message that is not an order's notification is dropped (and logged), never written.
-          if ('refused' in mail) log(`outbox: refused ${mail.refused}`);
-          else options.onMail?.(mail);
-        }
-        return [];
-      },
-      onError: (error) => log(`outbox poller: ${(error as Error).message}`),
-    }),
   ];
-
-  // E-mails the topic accepted before the last stop but never delivered (the local topic is in memory).
-  for (const mail of outbox.deliverPending()) {
-    if ('refused' in mail) log(`outbox: refused ${mail.refused}`);
-    else options.onMail?.(mail);
-  }
 
   // An Express execution keeps no state between its states: one cut short by the last stop is
   // over, and the recovery job below restarts its order (idempotent steps), as it would in AWS.
@@ -318,13 +310,13 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     invocations,
     durations,
     services,
-    endpoints: { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint, scheduler: scheduler.endpoint },
+    endpoints: { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint, scheduler: scheduler.endpoint, sesv2: ses.endpoint },
     names: {
       ordersTable: ORDERS_TABLE.localName,
       idempotencyTable: IDEMPOTENCY_TABLE.localName,
       queueUrl: messaging.queueUrl,
       dlqUrl: messaging.dlqUrl,
-      outboxQueueUrl: messaging.outboxQueueUrl,
+      eventsQueueUrl: messaging.eventsQueueUrl,
       topicArn: messaging.topicArn,
     },
     outputs: () => ({
@@ -338,6 +330,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       },
     }),
     recover,
+    async idle() {
+      do {
+        await stepFunctions.idle();
+        await Promise.allSettled([...running]);
+      } while (running.size > 0);
+    },
     async stop() {
       clearInterval(recoveryTimer);
       await new Promise<void>((resolve) => {
@@ -355,6 +353,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       await Promise.all(Object.values(services ?? {}).map((proxy) => proxy.stop()));
       sqs.destroy();
       await messaging.stop();
+      await ses.stop();
       await dynamo.stop();
     },
   };

@@ -15,7 +15,7 @@ const stack = await startLocalStack({
   ...config,
   storefrontOrigins: loopbackOrigins(config.webPort),
   log: (line) => console.log(`[local] ${line}`),
-  onMail: (mail) => console.log(`\n[outbox] ${mail.subject}\n${mail.body.replace(/^/gm, '  | ')}`),
+  onMail: (mail) => console.log(`\n[outbox] To: ${mail.to}  Subject: ${mail.subject}\n${mail.text.replace(/^/gm, '  | ')}`),
 });
 writeFileSync(config.outputsPath, `${JSON.stringify(stack.outputs(), null, 2)}\n`);
 
@@ -34,7 +34,7 @@ Order platform running locally (ready in ${((Date.now() - started) / 1000).toFix
   Storefront: ${webUrl}
   API:        ${stack.apiUrl}
   Outbox:     ${stack.outbox.dir}  (also ${stack.mailboxUrl})
-  Local AWS:  DynamoDB ${stack.endpoints.dynamodb}  SQS/SNS ${stack.endpoints.sqs}  Step Functions ${stack.endpoints.sfn}  Scheduler ${stack.endpoints.scheduler}
+  Local AWS:  DynamoDB ${stack.endpoints.dynamodb}  SQS/SNS ${stack.endpoints.sqs}  Step Functions ${stack.endpoints.sfn}  Scheduler ${stack.endpoints.scheduler}  SES ${stack.endpoints.sesv2}
               (all on 127.0.0.1 only; browsers are refused, see README "The local runtime")
   User pool:  ${stack.cognito.endpoint}  (${stack.cognito.userPoolId}, local Cognito: cognito-local)
   Demo customer: ${DEMO_USERS.customer.email} / ${DEMO_USERS.customer.password}

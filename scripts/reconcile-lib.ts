@@ -14,8 +14,9 @@
  * - no execution without an order;
  * - no transactionId is used by two orders; every order at or past PAYMENT_PROCESSED has one;
  *   PAYMENT_FAILED (and PENDING) orders have none;
- * - at most one e-mail per order, and an order has an e-mail iff it has `notificationSentDate`;
- *   no e-mail for an order that does not exist.
+ * - at most one e-mail of each kind per order, and an order has an e-mail of a kind iff its
+ *   `emailsSent` records that kind (unless SES reported its address, `emailStatus`); every e-mail
+ *   is addressed to the order's customer; no e-mail for an order that does not exist.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -39,7 +40,7 @@ export interface ExecutionInfo {
 }
 
 /** What reconciliation needs of an e-mail. */
-export type MailInfo = Pick<MailMessage, 'id' | 'orderId'>;
+export type MailInfo = Pick<MailMessage, 'id' | 'orderId' | 'kind' | 'to'>;
 
 export interface ReconcileData {
   orders: Order[];
@@ -73,8 +74,9 @@ export type MismatchKind =
   | 'unrefunded-cancellation'
   | 'unexpected-transaction-id'
   | 'duplicate-email'
-  | 'email-without-notification-date'
-  | 'notification-date-without-email'
+  | 'email-not-recorded'
+  | 'email-to-someone-else'
+  | 'recorded-email-not-sent'
   | 'orphan-email';
 
 export interface Mismatch {
@@ -95,6 +97,8 @@ export interface ReconcileReport {
     mails: number;
     transactionIds: number;
     withNotificationSentDate: number;
+    /** E-mail kinds recorded on the orders (`emailsSent`), all orders together. */
+    recordedEmails: number;
   };
   /** Orders not yet in a final status (also in `mismatches` unless `allowOpen`). */
   open: { orderId: string; status: OrderStatus; updatedAt: string }[];
@@ -198,16 +202,21 @@ export function checkReconciliation(data: ReconcileData, options: ReconcileOptio
     if (!orders.has(orderId)) add('orphan-email', orderId, `${mails.length} e-mail(s) for an order that does not exist`);
   }
   let withNotificationSentDate = 0;
+  let recordedEmails = 0;
   for (const order of data.orders) {
-    const mails = mailsByOrder.get(order.orderId) ?? [];
+    const mails = (mailsByOrder.get(order.orderId) ?? []).filter((m) => m.kind !== 'account');
     if (order.notificationSentDate) withNotificationSentDate += 1;
-    if (mails.length > 1) add('duplicate-email', order.orderId, `${mails.length} e-mails (${mails.map((m) => m.id).join(', ')})`);
-    if (mails.length > 0 && !order.notificationSentDate) {
-      add('email-without-notification-date', order.orderId, `E-mail sent but the order (${order.status}) has no notificationSentDate`);
+    // A list through the API, a string set (a JS Set) when scanned from the table.
+    const recorded = [...(order.emailsSent ?? [])] as string[];
+    recordedEmails += recorded.length;
+    const kinds = new Set([...recorded, ...mails.map((m) => m.kind)]);
+    for (const kind of kinds) {
+      const sent = mails.filter((m) => m.kind === kind);
+      if (sent.length > 1) add('duplicate-email', order.orderId, `${sent.length} ${kind} e-mails (${sent.map((m) => m.id).join(', ')})`);
+      if (sent.length > 0 && !recorded.includes(kind)) add('email-not-recorded', order.orderId, `${kind} e-mail sent but not in the order's emailsSent (${order.status})`);
+      if (sent.length === 0 && recorded.includes(kind) && !order.emailStatus) add('recorded-email-not-sent', order.orderId, `emailsSent has ${kind} but no such e-mail is in the outbox`);
     }
-    if (mails.length === 0 && order.notificationSentDate) {
-      add('notification-date-without-email', order.orderId, `notificationSentDate ${order.notificationSentDate} but no e-mail in the outbox`);
-    }
+    for (const mail of mails) if (mail.to !== order.customerEmail) add('email-to-someone-else', order.orderId, `${mail.kind} e-mail to ${mail.to}, not the order's customer`);
   }
 
   return {
@@ -221,6 +230,7 @@ export function checkReconciliation(data: ReconcileData, options: ReconcileOptio
       mails: data.mails.length,
       transactionIds,
       withNotificationSentDate,
+      recordedEmails,
     },
     open,
     mismatches,
@@ -257,7 +267,7 @@ export async function loadFromStack(stack: StackSource): Promise<ReconcileData> 
   return {
     orders: items.map(withoutInternal),
     executions: stack.stepFunctions.list().map(({ name, status, startDate, stopDate }) => ({ name, status, startDate, stopDate })),
-    mails: stack.outbox.list().map(({ id, orderId }) => ({ id, orderId })),
+    mails: stack.outbox.list().map(({ id, orderId, kind, to }) => ({ id, orderId, kind, to })),
   };
 }
 
@@ -282,7 +292,7 @@ export async function loadFromDataDir(dataDir: string): Promise<ReconcileData> {
     return {
       orders: items.map(withoutInternal),
       executions: executions.map(({ name, status, startDate, stopDate }) => ({ name, status, startDate, stopDate })),
-      mails: mails.map(({ id, orderId }) => ({ id, orderId })),
+      mails: mails.map(({ id, orderId, kind, to }) => ({ id, orderId, kind, to })),
     };
   } finally {
     await dynamo.stop();
@@ -309,7 +319,7 @@ export function formatReport(report: ReconcileReport, maxListed = 50): string {
     `Executions: ${counts.executions} (${Object.entries(counts.executionsByStatus)
       .map(([s, n]) => `${s} ${n}`)
       .join(', ') || 'none'}), recovery executions: ${counts.recoveryExecutions}`,
-    `E-mails: ${counts.mails}; orders with notificationSentDate: ${counts.withNotificationSentDate}`,
+    `E-mails: ${counts.mails}; recorded on orders: ${counts.recordedEmails}; orders with notificationSentDate: ${counts.withNotificationSentDate}`,
     `Transaction ids: ${counts.transactionIds}`,
   ];
   if (report.open.length > 0) {

@@ -12,7 +12,7 @@ import { FUNCTIONS } from '../amplify/server/settings.ts';
 import { restClaims } from '../local/authorizer.ts';
 import { DEMO_USERS, signInWithPassword } from '../local/cognito.ts';
 import { orderRequest } from './fixtures.ts';
-import { api, createUser, outboxDrained, postOrder, startTestStack, type TestUser } from './helpers/stack.ts';
+import { api, createUser, postOrder, startTestStack, type TestUser } from './helpers/stack.ts';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let staff: TestUser;
@@ -117,13 +117,12 @@ describe('the local user pool', () => {
     const email = `new-${Date.now()}@example.com`;
     const { clientId } = stack.cognito;
     await stack.cognito.call('SignUp', { ClientId: clientId, Username: email, Password: 'Passw0rd!', UserAttributes: [{ Name: 'email', Value: email }] });
-    await outboxDrained(stack);
-    let mail: { body: string } | undefined;
+    let mail: { text: string; to: string } | undefined;
     for (let i = 0; i < 100 && !mail; i++) {
-      mail = stack.outbox.list().find((m) => m.body.includes(email));
+      mail = stack.outbox.list().find((m) => m.to === email);
       if (!mail) await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const code = /verification code is (\d+)/.exec(mail!.body)![1]!;
+    const code = /verification code is (\d+)/.exec(mail!.text)![1]!;
     await expect(stack.cognito.call('ConfirmSignUp', { ClientId: clientId, Username: email, ConfirmationCode: '000000' === code ? '111111' : '000000' })).rejects.toThrow(/CodeMismatch/);
     await stack.cognito.call('ConfirmSignUp', { ClientId: clientId, Username: email, ConfirmationCode: code });
     const tokens = await signInWithPassword(stack.cognito, email, 'Passw0rd!');

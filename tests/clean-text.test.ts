@@ -142,20 +142,17 @@ describe("the handler's reading of a body", () => {
 });
 
 describe('the outbox', () => {
-  it('refuses, and writes nothing for, a message without a valid order id', () => {
+  it('names a file only by the time, a valid order id (else "account") and a generated id', () => {
     const dir = tempDataDir();
     try {
       const outbox = new Outbox(dir);
-      const envelope = (orderId: unknown) => ({
-        Body: JSON.stringify({ MessageId: 'm', Message: 'hi', Timestamp: 't', MessageAttributes: { orderId: { Value: orderId } } }),
-      });
-      for (const bad of ['/../../../outside/pwned', '..', '', 42, 'a'.repeat(36)]) expect(outbox.deliver(envelope(bad))).toHaveProperty('refused');
-      expect(outbox.deliver({ Body: '{' })).toHaveProperty('refused');
-      expect(readdirSync(outbox.dir)).toEqual(['pending']); // the folder of accepted publishes, empty
-      expect(readdirSync(`${outbox.dir}/pending`)).toEqual([]);
-      const mail = outbox.deliver(envelope('6F1C1A52-3F0E-4C59-9D1A-0B9D5C8E7A11'));
-      expect(mail).toMatchObject({ orderId: '6f1c1a52-3f0e-4c59-9d1a-0b9d5c8e7a11' });
-      expect(readdirSync(dir, { recursive: true }).map(String).sort()).toEqual(['outbox', expect.stringMatching(/^outbox\/[^/]+_6f1c1a52-3f0e-4c59-9d1a-0b9d5c8e7a11_[0-9a-f-]{36}\.txt$/), 'outbox/pending']);
+      const mail = { from: 'a@example.com', to: 'b@example.com', subject: 's', text: 't' };
+      for (const bad of ['/../../../outside/pwned', '..', '', 42, 'a'.repeat(36)]) expect(outbox.write({ ...mail, orderId: bad, kind: 'order-shipped' })).toMatchObject({ orderId: '', kind: 'account' });
+      const written = outbox.write({ ...mail, orderId: '6F1C1A52-3F0E-4C59-9D1A-0B9D5C8E7A11', kind: 'order-shipped' });
+      expect(written).toMatchObject({ orderId: '6f1c1a52-3f0e-4c59-9d1a-0b9d5c8e7a11', kind: 'order-shipped' });
+      const files = readdirSync(dir, { recursive: true }).map(String).sort();
+      expect(files.filter((f) => f.includes('6f1c1a52'))).toEqual([expect.stringMatching(/^outbox\/[^/]+_6f1c1a52-3f0e-4c59-9d1a-0b9d5c8e7a11_[0-9a-f-]{36}\.eml$/)]);
+      expect(files.every((f) => f === 'outbox' || /^outbox\/[^/]+_(account|6f1c1a52-3f0e-4c59-9d1a-0b9d5c8e7a11)_[0-9a-f-]{36}\.eml$/.test(f))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOG, formatPrice } from '../amplify/domain/catalog.ts';
 import { UnknownProductError } from '../amplify/domain/errors.ts';
 import { arrangeShipment, simulatePayment } from '../amplify/server/simulated-partners.ts';
-import { renderConfirmation } from '../amplify/domain/notification.ts';
+import { renderEmail } from '../amplify/domain/notification.ts';
 import { createOrderRequestSchema } from '../amplify/domain/order.ts';
 import { ALLOWED_PREVIOUS, canTransition, hasReached, isFinal, ORDER_STATUSES } from '../amplify/domain/order-rules.ts';
 import { callerFromClaims, parseGroups } from '../amplify/domain/auth.ts';
@@ -159,7 +159,7 @@ describe('simulated systems', () => {
 describe('confirmation e-mail', () => {
   it('holds the seed message with the order details', () => {
     const { items, totalAmount } = priceOrder(orderRequest().items);
-    const { subject, body } = renderConfirmation({
+    const { subject, text: body } = renderEmail('order-shipped', {
       ...orderRequest(),
       customerId: 'c-1',
       customerEmail: 'ana@example.com',
@@ -171,7 +171,7 @@ describe('confirmation e-mail', () => {
       totalAmount,
       trackingNumber: 'TRK123',
       estimatedDeliveryDays: 3,
-    });
+    }, 'http://127.0.0.1:5173/');
     expect(subject).toBe('Order Confirmation - o-1');
     for (const text of ['Dear Ana García', 'Order Number: o-1', '- Wireless Headphones x2 - $129.99', 'Total Amount: $278.48', 'Tracking Number: TRK123', 'Estimated Delivery: 3 business days', 'Calle Mayor 1']) {
       expect(body).toContain(text);

@@ -45,7 +45,7 @@ describe('when DynamoDB fails', () => {
     const order = await waitForFinal(stack, body.orderId);
     expect(order.status).toBe('DELIVERED');
     expect(stack.services!.dynamodb.stats.get('UpdateItem')!.faults).toBe(2);
-    expect(await mailsFor(stack, order.orderId, 1)).toHaveLength(1);
+    expect(await mailsFor(stack, order.orderId, 3)).toHaveLength(3);
   });
 });
 
@@ -61,13 +61,27 @@ describe('when Step Functions refuses to start an execution', () => {
 });
 
 describe('when SNS fails', () => {
-  it('delivers the order without an e-mail and records none', async () => {
-    stack.services!.sns.inject('Publish', 100);
+  it('delivers the order; each customer e-mail still goes out once, none is recorded while its event is not published', async () => {
+    stack.services!.sns.inject('Publish', 1000);
     const { body } = await postOrder(stack, orderRequest());
     const order = await waitForFinal(stack, body.orderId);
     expect(order.status).toBe('DELIVERED');
-    expect(order.notificationSentDate).toBeUndefined();
-    expect(await mailsFor(stack, order.orderId, 0)).toHaveLength(0);
+    expect(order.emailsSent).toBeUndefined();
+    const mails = await mailsFor(stack, order.orderId, 4, 1500);
+    expect(mails.map((m) => m.kind).sort()).toEqual(['order-confirmed', 'order-delivered', 'order-shipped']);
+    stack.services!.sns.clearFaults();
+  });
+});
+
+describe('when SES fails', () => {
+  it('delivers the order; a later step sends what is still due, each kind once', async () => {
+    stack.services!.sesv2.inject('SendEmail', 3, 500, 'InternalFailure');
+    const { body } = await postOrder(stack, orderRequest());
+    const order = await waitForFinal(stack, body.orderId);
+    expect(order.status).toBe('DELIVERED');
+    const mails = await mailsFor(stack, order.orderId, 3);
+    expect(mails.map((m) => m.kind).sort()).toEqual(['order-confirmed', 'order-delivered', 'order-shipped']);
+    expect(mails.every((m) => m.to === stack.customer.email)).toBe(true);
   });
 });
 

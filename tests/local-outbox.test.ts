@@ -1,73 +1,68 @@
 /**
- * The local mailbox loses no e-mail the topic accepted: the local topic and queues are in memory,
- * so a publish is recorded on disk before the publisher is answered, settled when its mail is
- * written, and written at the next start if the process died in between.
+ * The local SES (v2 API) and its outbox: the process-order's SES adapter, unchanged, sends to it;
+ * each e-mail is on disk (one `From:`, one `To:` line) before SES answers, so a restart loses none;
+ * what SES would refuse (header injection through an address, unsigned requests, raw content) is
+ * refused with SES's error shape and writes nothing.
  */
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCAL_AWS } from '../local/aws.ts';
-import { startMessaging, type LocalMessaging } from '../local/messaging.ts';
+import { renderEmail } from '../amplify/domain/notification.ts';
+import { EmailRejectedError, SesMailer } from '../amplify/server/aws/ses-mailer.ts';
 import { Outbox } from '../local/outbox.ts';
+import { SEND_EMAIL_PATH, startLocalSes } from '../local/ses.ts';
+import { storedOrder } from './fixtures.ts';
 
-const orderId = '0b6f3c2e-8f4d-4c1a-9e7b-5a2d1c3b4e5f';
 let dataDir = '';
-let messaging: LocalMessaging | undefined;
-
+let ses: Awaited<ReturnType<typeof startLocalSes>> | undefined;
 afterEach(async () => {
-  await messaging?.stop();
-  messaging = undefined;
+  await ses?.stop();
+  ses = undefined;
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function publishConfirmation(outbox: Outbox): Promise<{ sns: SNSClient; messageId: string }> {
-  messaging = await startMessaging(0, () => undefined, (published) => outbox.recordPublished(published));
-  const sns = new SNSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
-  const { MessageId } = await sns.send(
-    new PublishCommand({
-      TopicArn: messaging.topicArn,
-      Subject: 'Order Confirmation',
-      Message: 'Dear Ana',
-      MessageAttributes: { orderId: { DataType: 'String', StringValue: orderId } },
-    }),
-  );
-  return { sns, messageId: MessageId! };
+async function start() {
+  dataDir ||= mkdtempSync(path.join(tmpdir(), 'orders-ses-'));
+  const outbox = new Outbox(dataDir);
+  ses = await startLocalSes({ outbox });
+  const mailer = new SesMailer({ from: 'Shop <orders@shop.example>', configurationSet: 'local', region: 'us-east-1', endpoint: ses.endpoint });
+  return { outbox, mailer };
 }
+process.env.AWS_ACCESS_KEY_ID ??= 'local';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 
-const pendingFiles = () => readdirSync(path.join(dataDir, 'outbox', 'pending'));
-
-describe('local outbox durability', () => {
-  it('has an accepted publish on disk when Publish returns, and writes it at the next start if it was never delivered', async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'outbox-'));
-    const { sns, messageId } = await publishConfirmation(new Outbox(dataDir));
-    sns.destroy();
-    expect(pendingFiles()).toEqual([`${messageId}.json`]);
-
-    await messaging!.stop(); // the in-memory topic and queue are gone, as after a kill
-    messaging = undefined;
-    const next = new Outbox(dataDir);
-    const delivered = next.deliverPending();
-    expect(delivered).toEqual([expect.objectContaining({ orderId, subject: 'Order Confirmation', body: 'Dear Ana' })]);
-    expect(next.list()).toHaveLength(1);
-    expect(pendingFiles()).toEqual([]);
-    expect(next.deliverPending()).toEqual([]); // once
+describe('the local SES', () => {
+  it('records what the SES adapter sends, to the order customer, and keeps it across a restart', async () => {
+    const order = storedOrder('2026-01-02T03:04:05.000Z', { status: 'SHIPPED', trackingNumber: 'TRK1', customerEmail: 'ana@example.com' });
+    const { outbox, mailer } = await start();
+    const email = renderEmail('order-shipped', order, 'http://127.0.0.1:5173/');
+    const { messageId } = await mailer.send(email);
+    const [file] = readdirSync(outbox.dir);
+    const text = readFileSync(path.join(outbox.dir, file!), 'utf8');
+    expect(text.match(/^To: .*$/gm)).toEqual(['To: ana@example.com']);
+    expect(text.match(/^From: .*$/gm)).toEqual(['From: Shop <orders@shop.example>']);
+    await ses!.stop();
+    ses = undefined;
+    const again = await start();
+    expect(again.outbox.list()).toEqual([
+      { id: messageId, orderId: order.orderId, kind: 'order-shipped', from: 'Shop <orders@shop.example>', to: 'ana@example.com', subject: email.subject, text: email.text, html: email.html, sentAt: expect.any(String) },
+    ]);
   });
 
-  it('settles the record when the subscription delivers the mail, so nothing is written twice', async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'outbox-'));
-    const outbox = new Outbox(dataDir);
-    const { sns } = await publishConfirmation(outbox);
-    sns.destroy();
-    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging!.endpoint });
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: messaging!.outboxQueueUrl, WaitTimeSeconds: 1 }));
-    sqs.destroy();
-    expect(Messages).toHaveLength(1);
-    expect(outbox.deliver(Messages[0]!)).toEqual(expect.objectContaining({ orderId }));
-    expect(pendingFiles()).toEqual([]);
-    expect(new Outbox(dataDir).deliverPending()).toEqual([]);
-    expect(outbox.list()).toHaveLength(1);
+  it('refuses an address carrying a header line, an unsigned request and raw content, writing nothing', async () => {
+    const { outbox, mailer } = await start();
+    const order = storedOrder('2026-01-02T03:04:05.000Z', { status: 'DELIVERED' });
+    for (const to of ['ana@example.com\r\nBcc: all@example.com', 'ana@example.com\nX: y']) {
+      await expect(mailer.send({ ...renderEmail('order-delivered', order, 'http://x/'), to })).rejects.toBeInstanceOf(EmailRejectedError);
+    }
+    // (fetch marks itself as a browser, which the stand-in refuses first: also a 403.)
+    const unsigned = await fetch(new URL(SEND_EMAIL_PATH, ses!.endpoint), { method: 'POST', body: '{}' });
+    expect(unsigned.status).toBe(403);
+    expect(readdirSync(outbox.dir)).toEqual([]);
+    // A subject with a line break stays one header line.
+    await mailer.send({ ...renderEmail('order-delivered', order, 'http://x/'), subject: 'Hi\r\nBcc: all@example.com' });
+    const [file] = readdirSync(outbox.dir);
+    expect(readFileSync(path.join(outbox.dir, file!), 'utf8')).not.toMatch(/^Bcc:/m);
   });
 });

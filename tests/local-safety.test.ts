@@ -11,7 +11,7 @@
  * - a message on the outbox queue cannot choose the file it is written to or forge header lines.
  */
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { GetQueueUrlCommand, ListQueuesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from '../local/api-gateway.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { DEMO_USERS, signInWithPassword } from '../local/cognito.ts';
-import { OUTBOX_QUEUE_NAME } from '../local/messaging.ts';
+import { SesMailer } from '../amplify/server/aws/ses-mailer.ts';
 import { orderRequest } from './fixtures.ts';
 import { startTestStack } from './helpers/stack.ts';
 
@@ -30,7 +30,7 @@ const dataDir = path.join(dir, 'data');
 const BODY_TIMEOUT_MS = 1000;
 let child: ChildProcess;
 let output = '';
-const urls = { api: '', web: '', dynamodb: '', sqs: '', sfn: '' };
+const urls = { api: '', web: '', dynamodb: '', sqs: '', sfn: '', ses: '' };
 const port = (url: string) => Number(new URL(url).port);
 
 async function freePort(): Promise<number> {
@@ -73,6 +73,7 @@ beforeAll(async () => {
   urls.dynamodb = /DynamoDB (\S+)/.exec(output)![1]!;
   urls.sqs = /SQS\/SNS (\S+)/.exec(output)![1]!;
   urls.sfn = /Step Functions (http\S+)/.exec(output)![1]!;
+  urls.ses = /SES (http\S+)/.exec(output)![1]!;
   // Every /orders route wants the demo customer's ID token (the authorizer answers 401 before any
   // of the checks below would run).
   const outputs = JSON.parse(readFileSync(path.join(dir, 'amplify_outputs.json'), 'utf8'));
@@ -197,7 +198,7 @@ describe('listening sockets', () => {
     console.log(`npm start listens on: ${sockets.map((s) => `${s.address}:${s.port}`).join(', ')}`);
     const exposed = sockets.filter((s) => !isLoopback(s.address));
     expect(exposed, 'sockets listening beyond loopback').toEqual([]);
-    // The API, the storefront and the three AWS stand-ins, each found by its printed port.
+    // The API, the storefront and the AWS stand-ins, each found by its printed port.
     const ports = sockets.map((s) => s.port);
     for (const url of Object.values(urls)) expect(ports, url).toContain(port(url));
   });
@@ -210,7 +211,7 @@ describe('listening sockets', () => {
       expect(sockets.filter((s) => !isLoopback(s.address))).toEqual([]);
       const ports = sockets.map((s) => s.port);
       const proxies = Object.values(stack.services!).length;
-      expect(proxies).toBe(4);
+      expect(proxies).toBe(5);
       for (const url of [stack.apiUrl, ...Object.values(stack.endpoints)]) expect(ports).toContain(port(url));
       expect(sockets.length).toBeGreaterThanOrEqual(4 + 3);
     } finally {
@@ -534,50 +535,28 @@ describe('only clean text is stored', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('the outbox', () => {
-  const envelope = (orderId: string, subject: string) =>
-    JSON.stringify({
-      Type: 'Notification',
-      MessageId: '../../../../outside/by-message-id',
-      Subject: subject,
-      Message: 'Hello',
-      Timestamp: '../../../outside/by-timestamp',
-      MessageAttributes: { orderId: { Type: 'String', Value: orderId } },
-    });
-
   it('writes no file a message names, and no forged header line', async () => {
-    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: urls.sqs });
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    const mailer = new SesMailer({ from: 'orders@shop.example', region: 'us-east-1', endpoint: urls.ses });
     const orderId = '6F1C1A52-3F0E-4C59-9D1A-0B9D5C8E7A11';
-    try {
-      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: OUTBOX_QUEUE_NAME }));
-      for (const hostile of ['/../../../outside/pwned', '../pwned', 'x\nSubject: forged', `${orderId}/../../pwned`]) {
-        await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: envelope(hostile, 'Hi') }));
-      }
-      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'not json' }));
-      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: envelope(orderId, 'Your order\r\nOrder-Id: 00000000-0000-4000-8000-000000000000\n\nforged body') }));
-    } finally {
-      sqs.destroy();
+    const mail = { kind: 'order-shipped' as const, to: 'ana@example.com', subject: 'Hi', text: 'Hello', html: '' };
+    for (const hostile of ['/../../../outside/pwned', '../pwned', 'x\nSubject: forged', `${orderId}/../../pwned`]) {
+      await mailer.send({ ...mail, orderId: hostile });
     }
-    const deadline = Date.now() + 10_000;
-    let mails: { orderId: string; subject: string; body: string }[] = [];
-    while (Date.now() < deadline) {
-      mails = ((await (await fetch(new URL(LOCAL_MAILBOX_PATH, urls.api))).json()) as { messages: typeof mails }).messages;
-      if (mails.some((m) => m.orderId === orderId.toLowerCase()) && (output.match(/outbox: refused/g) ?? []).length >= 5) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect((output.match(/outbox: refused/g) ?? []).length).toBe(5);
-    const mail = mails.find((m) => m.orderId === orderId.toLowerCase())!;
-    expect(mail.subject).toBe('Your order Order-Id: 00000000-0000-4000-8000-000000000000 forged body');
-    expect(mail.body).toBe('Hello');
-    // Every mail is directly in the outbox, named <time>_<order id>_<generated id>.txt (the
-    // user pool's as <time>_account_<generated id>.txt); beside them only the folder of accepted
-    // publishes not yet delivered (`pending/`, named by SNS message id).
+    await mailer.send({ ...mail, orderId, subject: 'Your order\r\nX-Order-Id: 00000000-0000-4000-8000-000000000000\n\nforged body' });
+    await expect(mailer.send({ ...mail, orderId, to: 'ana@example.com\r\nBcc: everyone@example.com' })).rejects.toThrow(/BadRequest/);
+    const mails = ((await (await fetch(new URL(LOCAL_MAILBOX_PATH, urls.api))).json()) as { messages: { orderId: string; subject: string; text: string; to: string }[] }).messages;
+    const written = mails.find((m) => m.orderId === orderId.toLowerCase())!;
+    expect(written.subject).toBe('Your order X-Order-Id: 00000000-0000-4000-8000-000000000000 forged body');
+    expect([written.text, written.to]).toEqual(['Hello', 'ana@example.com']);
+    // Every mail is directly in the outbox, named <time>_<order id or "account">_<generated id>.eml.
     const outbox = path.join(dataDir, 'outbox');
-    for (const file of readdirSync(outbox).filter((f) => f !== 'pending')) expect(file).toMatch(/^[0-9TZ-]+_([0-9a-f-]{36}|account)_[0-9a-f-]{36}\.txt$/);
-    for (const file of readdirSync(path.join(outbox, 'pending'))) expect(file).toMatch(/^[0-9a-f-]{36}\.json$/);
+    for (const file of readdirSync(outbox)) expect(file).toMatch(/^[0-9TZ-]+_([0-9a-f-]{36}|account)_[0-9a-f-]{36}\.eml$/);
     const everywhere = readdirSync(dir, { recursive: true }).map(String);
-    expect(everywhere.filter((f) => /pwned|outside|by-message-id|by-timestamp/.test(f))).toEqual([]);
+    expect(everywhere.filter((f) => /pwned|outside/.test(f))).toEqual([]);
     const text = readFileSync(path.join(outbox, readdirSync(outbox).find((f) => f.includes(orderId.toLowerCase()))!), 'utf8');
-    expect(text.split('\n\n')[0]!.split('\n').map((line) => line.split(':')[0])).toEqual(['Subject', 'Date', 'Order-Id', 'Message-Id']);
+    expect(text.split('\n\n')[0]!.split('\n').map((line) => line.split(':')[0])).toEqual(['From', 'To', 'Subject', 'Date', 'Message-Id', 'X-Order-Id', 'X-Kind', 'MIME-Version', 'Content-Type']);
     await placeAndDeliver();
   });
 });

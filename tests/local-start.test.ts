@@ -185,13 +185,19 @@ describe('npm start', { timeout: TEST_TIMEOUT_MS }, () => {
     orderId = ((await response.json()) as Order).orderId;
     const order = await waitForStatus(running, orderId, 'DELIVERED');
 
-    await waitFor(running, async () => mailFiles(orderId), (files) => files.length > 0, `the e-mail of ${orderId} in the outbox`);
-    expect(mailFiles(orderId)).toHaveLength(1);
-    const mail = readFileSync(path.join(dataDir, 'outbox', mailFiles(orderId)[0]!), 'utf8');
+    await waitFor(running, async () => mailFiles(orderId), (files) => files.length >= 3, `the e-mails of ${orderId} in the outbox`);
+    expect(mailFiles(orderId)).toHaveLength(3);
+    const files = mailFiles(orderId).map((file) => readFileSync(path.join(dataDir, 'outbox', file), 'utf8'));
+    // Each file is one message with one sender and one recipient: the order's customer.
+    for (const file of files) {
+      expect(file.match(/^To: .*$/gm)).toEqual([`To: ${DEMO_USERS.customer.email}`]);
+      expect(file.match(/^From: .*$/gm)).toEqual(['From: Desk & Gadget Co. <orders@shop.example>']);
+    }
+    const mail = files.find((file) => file.includes('X-Kind: order-shipped'))!;
     for (const text of [`Subject: Order Confirmation - ${orderNumberOf(orderId)}`, 'Dear Ana García', 'Wireless Headphones x2', 'Total Amount: $278.48', `Tracking Number: ${order.trackingNumber}`]) {
       expect(mail).toContain(text);
     }
-    expect(running.output()).toContain(`[outbox] Order Confirmation - ${orderNumberOf(orderId)}`);
+    expect(running.output()).toContain(`[outbox] To: ${DEMO_USERS.customer.email}  Subject: Order Confirmation - ${orderNumberOf(orderId)}`);
     expect(await stop(running, 'SIGINT')).toBe(0);
   });
 
@@ -203,8 +209,8 @@ describe('npm start', { timeout: TEST_TIMEOUT_MS }, () => {
     expect((await getOrder(running.apiUrl, orderId)).status).toBe('DELIVERED');
     await signInAsPrintedCustomer(running);
     expect((await getOrder(running.apiUrl, orderId)).status).toBe('DELIVERED');
-    const mailbox = (await (await fetch(new URL(LOCAL_MAILBOX_PATH.slice(1), running.apiUrl))).json()) as { messages: { orderId: string }[] };
-    expect(mailbox.messages.filter((m) => m.orderId === orderId)).toHaveLength(1);
+    const mailbox = (await (await fetch(new URL(LOCAL_MAILBOX_PATH.slice(1), running.apiUrl))).json()) as { messages: { orderId: string; kind: string }[] };
+    expect(mailbox.messages.filter((m) => m.orderId === orderId).map((m) => m.kind).sort()).toEqual(['order-confirmed', 'order-delivered', 'order-shipped']);
     expect(await stop(running, 'SIGINT')).toBe(0);
   });
 
@@ -239,7 +245,7 @@ describe('npm start', { timeout: TEST_TIMEOUT_MS }, () => {
     // No second execution, no second e-mail: the schedule invoked the delivery confirmation only.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(readExecutions(dataDir).filter((e) => e.name.startsWith(killedId))).toHaveLength(1);
-    expect(mailFiles(killedId)).toHaveLength(1);
+    expect(mailFiles(killedId)).toHaveLength(3); // confirmed, shipped, delivered
     expect(await stop(running, 'SIGINT')).toBe(0);
   });
 });

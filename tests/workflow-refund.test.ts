@@ -46,11 +46,12 @@ it('refunds the charge once, records refundId and refundDate, and e-mails "could
   expect(provider.count(order.orderId, 'refund')).toBe(1);
   const execution = stack.stepFunctions.list().find((e) => e.name === order.orderId)!;
   expect(execution).toMatchObject({ status: 'FAILED', error: 'ShipmentFailed' });
-  const mails = await mailsFor(stack, order.orderId, 1);
-  expect(mails).toHaveLength(1);
-  expect(mails[0]!.subject).toBe(`Order Refunded - ${orderNumberOf(order.orderId)}`);
-  expect(mails[0]!.body).toContain('could not be shipped and was refunded');
-  expect(mails[0]!.body).toContain(order.refundId);
+  const mails = await mailsFor(stack, order.orderId, 2);
+  expect(mails.map((m) => m.kind).sort()).toEqual(['order-confirmed', 'order-refunded']);
+  const refunded = mails.find((m) => m.kind === 'order-refunded')!;
+  expect(refunded.subject).toBe(`Order Refunded - ${orderNumberOf(order.orderId)}`);
+  expect(refunded.text).toContain('could not be shipped, and was refunded');
+  expect(refunded.text).toContain(order.refundId);
 });
 
 it('a compensation run again (recovery) refunds nothing twice and sends no second e-mail', async () => {
@@ -69,5 +70,5 @@ it('a compensation run again (recovery) refunds nothing twice and sends no secon
   expect(again.refundDate).toBe(first.refundDate);
   expect(provider.count(body.orderId, 'refund')).toBe(1);
   expect(provider.count(body.orderId, 'charge')).toBe(1);
-  expect(await mailsFor(stack, body.orderId, 2, 1000)).toHaveLength(1);
+  expect(await mailsFor(stack, body.orderId, 3, 1000)).toHaveLength(2);
 });

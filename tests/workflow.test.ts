@@ -12,7 +12,7 @@ import { WORKFLOW_DEFINITION } from '../amplify/server/workflow.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { CONFIRM_DELIVERY_INVOCATION } from '../local/stack.ts';
 import { orderRequest } from './fixtures.ts';
-import { mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
+import { api, kindsOf, mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
 
 type Fault = (stateName: string, input: any, invoke: (input: unknown) => Promise<unknown>) => Promise<unknown>;
 let fault: Fault | undefined;
@@ -47,6 +47,16 @@ async function placeAndFinish(expectedMails: number) {
   return { order, execution, mails, tries };
 }
 
+/** The order's `emailsSent` once it holds `count` kinds (recorded just after each send), or as it is after 5 s. */
+async function recordedEmails(orderId: string, count: number): Promise<string[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const sent = ((await api(stack, `/orders/${orderId}`)).body.emailsSent ?? []) as string[];
+    if (sent.length >= count || Date.now() > deadline) return sent;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('order workflow definition', () => {
   it('is valid Amazon States Language', () => {
     const { isValid, errorsText } = aslValidator(WORKFLOW_DEFINITION as never);
@@ -66,7 +76,7 @@ describe('order workflow definition', () => {
 
 describe('order workflow run locally', () => {
   it('takes an order to DELIVERED and sends one confirmation e-mail', async () => {
-    const { order, execution, mails, tries } = await placeAndFinish(1);
+    const { order, execution, mails, tries } = await placeAndFinish(3);
     expect(order.status).toBe('DELIVERED');
     expect(order).toMatchObject({
       transactionId: expect.stringMatching(/^txn_/),
@@ -80,9 +90,18 @@ describe('order workflow run locally', () => {
     expect(JSON.parse(execution.output!).delivery).toMatchObject({ scheduled: true, created: true, scheduleName: `deliver-${order.orderId}` });
     expect(Date.parse(order.deliveryDate!)).toBeGreaterThan(Date.parse(execution.stopDate!));
     expect(tries(CONFIRM_DELIVERY_INVOCATION)).toBe(1);
-    expect(mails).toHaveLength(1);
-    expect(mails[0]!.subject).toBe(`Order Confirmation - ${orderNumberOf(order.orderId)}`);
-    expect(mails[0]!.body).toContain(order.trackingNumber);
+    // One confirmed, one shipped (the seed's confirmation), one delivered, each to the customer, each linking to the order.
+    expect(kindsOf(mails)).toEqual(['order-confirmed', 'order-delivered', 'order-shipped']);
+    for (const mail of mails) {
+      expect(mail.to).toBe(stack.customer.email);
+      expect(mail.text).toContain(`/#/orders/${order.orderId}`);
+      expect(mail.html).toContain(`href="http://127.0.0.1:5173/#/orders/${order.orderId}"`);
+    }
+    const shipped = mails.find((m) => m.kind === 'order-shipped')!;
+    expect(shipped.subject).toBe(`Order Confirmation - ${orderNumberOf(order.orderId)}`);
+    expect(shipped.text).toContain(`Tracking Number: ${order.trackingNumber}`);
+    expect(shipped.text).toContain('Estimated Delivery: ');
+    expect(await recordedEmails(order.orderId, 3)).toEqual(['order-confirmed', 'order-delivered', 'order-shipped']);
   });
 
   it('marks SHIPMENT_FAILED after the shipment step exhausts its retries, then refunds', async () => {
@@ -90,7 +109,7 @@ describe('order workflow run locally', () => {
       if (state === 'ArrangeShipment') throw Object.assign(new Error('Carrier unavailable'), { name: 'CarrierUnavailableError' });
       return invoke(input);
     };
-    const { order, execution, mails, tries } = await placeAndFinish(1);
+    const { order, execution, mails, tries } = await placeAndFinish(2);
     expect(order.status).toBe('SHIPMENT_FAILED');
     expect(order.failureReason).toBe('CarrierUnavailableError');
     expect(order.transactionId).toBeDefined();
@@ -98,20 +117,21 @@ describe('order workflow run locally', () => {
     expect(tries('Compensate')).toBe(1);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'ShipmentFailed', retries: 2 });
     // The charge is refunded and the customer told so (tests/workflow-refund.test.ts has the details).
-    expect(mails.map((m) => m.subject)).toEqual([`Order Refunded - ${orderNumberOf(order.orderId)}`]);
+    expect(kindsOf(mails)).toEqual(['order-confirmed', 'order-refunded']);
+    expect(mails.find((m) => m.kind === 'order-refunded')!.subject).toBe(`Order Refunded - ${orderNumberOf(order.orderId)}`);
   });
 
-  it('still delivers when the notification fails', async () => {
+  it('still delivers when the notification fails, and the delivery sends the shipped e-mail it missed', async () => {
     fault = async (state, input, invoke) => {
       if (state === 'SendNotification') throw new Error('SNS unavailable');
       return invoke(input);
     };
-    const { order, execution, mails, tries } = await placeAndFinish(0);
+    const { order, execution, mails, tries } = await placeAndFinish(3);
     expect(order.status).toBe('DELIVERED');
-    expect(order.notificationSentDate).toBeUndefined();
     expect(tries('SendNotification')).toBe(3);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(mails).toHaveLength(0);
+    expect(kindsOf(mails)).toEqual(['order-confirmed', 'order-delivered', 'order-shipped']);
+    expect(await recordedEmails(order.orderId, 3)).toEqual(['order-confirmed', 'order-delivered', 'order-shipped']);
   });
 
   it('retries a payment whose answer was lost and charges it once', async () => {
@@ -199,7 +219,7 @@ describe('order workflow run locally', () => {
     for (const execution of executions.filter((e) => e.status === 'SUCCEEDED')) {
       expect(JSON.parse(execution.output!).shipment.trackingNumber).toBe(order.trackingNumber);
     }
-    expect(await mailsFor(stack, orderId, 2, 1000)).toHaveLength(1);
+    expect(kindsOf(await mailsFor(stack, orderId, 4, 1000))).toEqual(['order-confirmed', 'order-delivered', 'order-shipped']);
   });
 
   it('a message delivered twice starts the workflow twice (Express), and the order is still charged, shipped, e-mailed and delivered once', async () => {
@@ -233,7 +253,7 @@ describe('order workflow run locally', () => {
     // Charged once, shipped once (every execution saw the one tracking number), e-mailed once.
     expect(paymentProvider.count(orderId, 'charge')).toBe(1);
     for (const execution of executions) expect(JSON.parse(execution.output!).shipment.trackingNumber).toBe(order.trackingNumber);
-    expect(await mailsFor(stack, orderId, 2, 1000)).toHaveLength(1);
+    expect(kindsOf(await mailsFor(stack, orderId, 4, 1000))).toEqual(['order-confirmed', 'order-delivered', 'order-shipped']);
     // One delivery schedule (the others met it: ConflictException), fired once.
     expect(executions.filter((e) => JSON.parse(e.output!).delivery.created === true)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 500));

@@ -11,11 +11,18 @@
  * - Accounts survive the stack: a branch's pool has deletion protection and is retained, so
  *   deleting the branch, or a change Cognito can only make by replacing the pool, never deletes
  *   every customer's account (the retained orders belong to their `sub`s). Sandboxes delete theirs.
+ * - E-mail (codes, password resets) through SES from `MAIL_FROM` when the deployment has a verified
+ *   identity for it (docs/cloud.md, "Customer e-mail"), so the default sender's 50 a day per account
+ *   never stops sign-ups. This is what `defineAuth`'s `senders.email` sets (`EmailSendingAccount:
+ *   DEVELOPER`), set here because MAIL_FROM is a deploy setting (CDK context or environment) and
+ *   the source must name the domain identity, where `senders.email` names the address's.
  * - The identity pool Amplify adds hands out no guest credentials; the storefront configures Amplify
  *   without it (src/lib/config.ts), so Amplify's credentials provider asks AWS for nothing.
  */
 import type { BackendAuth } from '@aws-amplify/backend-auth';
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { domainIdentityArn } from '../cloud/mail.ts';
+import type { MailSettings } from '../cloud/settings.ts';
 import { SIGN_IN_FLOW, TOKEN_LIFETIMES } from '../domain/auth.ts';
 
 export const APP_CLIENT_AUTH_FLOWS = [`ALLOW_${SIGN_IN_FLOW}`, 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
@@ -32,11 +39,21 @@ export const USER_POOL_PLAN = 'LITE';
 export interface AuthOptions {
   /** Keep the pool (and protect it from deletion) when the stack is deleted or it would be replaced. */
   readonly retainAccounts: boolean;
+  /** The store's sender (`MAIL_FROM`); Cognito uses it when `cognitoThroughSes`. */
+  readonly mail?: MailSettings;
 }
 
 export function configureAuth(auth: Pick<BackendAuth, 'resources'>, options: AuthOptions): void {
   const { cfnUserPool, cfnUserPoolClient, cfnIdentityPool } = auth.resources.cfnResources;
   cfnUserPool.userPoolTier = USER_POOL_PLAN;
+  const { mail } = options;
+  if (mail?.cognitoThroughSes) {
+    cfnUserPool.emailConfiguration = {
+      emailSendingAccount: 'DEVELOPER',
+      from: mail.from,
+      sourceArn: mail.identityArn ?? domainIdentityArn(cfnUserPool, mail.domain),
+    };
+  }
   if (options.retainAccounts) {
     cfnUserPool.deletionProtection = 'ACTIVE';
     cfnUserPool.applyRemovalPolicy(RemovalPolicy.RETAIN);

@@ -91,6 +91,14 @@ export function acknowledgeNagFindings(
       'The target is the recovery job, with an empty scheduled event: EventBridge retries a failed delivery until the next run is due, and a dead-letter queue would only collect events that carry nothing the next run does not redo.',
   });
 
+  if (cloud.mail) {
+    acknowledge(cloud.mail.bounceRule, {
+      id: 'Serverless-EventBusDLQ',
+      reason:
+        'The target records a bounce or complaint on its order (emailStatus), retried by EventBridge for 24 hours. An event lost after that costs nothing: the configuration set\'s suppression list already keeps SES from delivering to that address again.',
+    });
+  }
+
   // ------------------------------------------------------------ Workflow + delivery schedules
   const processOrderRole = functions.processOrder?.role;
   if (!processOrderRole) throw new Error('acknowledgeNagFindings: the processOrder function (with its role) is missing');

@@ -24,15 +24,17 @@ import type * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Annotations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ENV, ORDER_QUEUE, ORDERS_TABLE_INDEXES } from '../server/settings.ts';
 import { OrderData } from './data.ts';
+import { CustomerMail } from './mail.ts';
 import { OrderMessaging } from './messaging.ts';
 import { Monitoring } from './monitoring.ts';
 import { OrdersApi } from './orders-api.ts';
 import { OrderRecovery } from './recovery.ts';
 import { OrderWorkflow } from './workflow.ts';
-import type { ApiThrottle } from './settings.ts';
+import type { ApiThrottle, MailSettings } from './settings.ts';
 import { StorefrontHosting, type CloudClientOutputs, type StorefrontDomain } from './storefront.ts';
 
 export interface OrdersCloudProps {
@@ -59,6 +61,10 @@ export interface OrdersCloudProps {
   readonly storefrontDomain?: StorefrontDomain;
   /** Keep tables, logs and accounts when the stack is deleted (branch deployments); sandboxes clean up. */
   readonly retainData: boolean;
+  /** The customers' e-mail (SES), when `MAIL_FROM` is set. */
+  readonly mail?: MailSettings;
+  /** The storefront URL of the e-mails' links; default: the storefront's own (custom domain or CloudFront). */
+  readonly storefrontUrl?: string;
   /** The accounts (amplify/auth/resource.ts): the API's authorizer trusts this pool. */
   readonly auth: { readonly userPool: cognito.IUserPool; readonly userPoolClient: cognito.IUserPoolClient };
 }
@@ -74,6 +80,8 @@ export class OrdersCloud extends Construct {
   readonly workflow: OrderWorkflow;
   readonly stateMachine: sfn.StateMachine;
   readonly workflowLogs: logs.LogGroup;
+  /** SES identity, configuration set, bounce rule and process-order's sending right (amplify/cloud/mail.ts). */
+  readonly mail?: CustomerMail;
 
   constructor(scope: Construct, id: string, props: OrdersCloudProps) {
     super(scope, id);
@@ -142,6 +150,21 @@ export class OrdersCloud extends Construct {
     processOrder.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topicKey.keyArn] }),
     );
+    processOrder.addEnvironment(ENV.storefrontUrl, props.storefrontUrl ?? this.storefront.storefrontUrl);
+    if (props.mail) {
+      this.mail = new CustomerMail(this, 'Mail', { mail: props.mail, processOrder });
+      if (!props.mail.cognitoThroughSes) {
+        Annotations.of(this).addWarningV2(
+          'orders:cognito-default-sender',
+          `Cognito keeps its default sender (50 e-mails a day per account) until the SES identity for ${props.mail.domain} is verified: publish its DKIM records, then set MAIL_IDENTITY_VERIFIED=true. See docs/cloud.md, "Customer e-mail".`,
+        );
+      }
+    } else {
+      Annotations.of(this).addWarningV2(
+        'orders:no-mail-from',
+        'MAIL_FROM is not set: customers get no e-mail about their orders (the order events still reach the notification topic), and Cognito sends sign-up codes and password resets with its default sender, capped at 50 e-mails a day per account. See docs/cloud.md, "Customer e-mail".',
+      );
+    }
 
 
     this.recovery = new OrderRecovery(this, 'Recovery', { recoverOrders, ordersTable, stateMachine: this.stateMachine, queue });

@@ -42,6 +42,14 @@ export const SETTINGS = {
   /** The API stage's burst, requests (see `API_THROTTLE_DEFAULTS`). */
   apiThrottleBurstLimit: { context: 'apiThrottleBurstLimit', env: 'API_THROTTLE_BURST_LIMIT' },
   storefrontDomainName: { context: 'storefrontDomainName', env: 'STOREFRONT_DOMAIN_NAME' },
+  /** The sender of the customers' e-mails (`orders@shop.com` or `Shop <orders@shop.com>`): SES for the store's mail and Cognito's. */
+  mailFrom: { context: 'mailFrom', env: 'MAIL_FROM' },
+  /** An existing SES identity (ARN) for MAIL_FROM's domain or address: the deployment then creates none. */
+  mailIdentityArn: { context: 'mailIdentityArn', env: 'MAIL_IDENTITY_ARN' },
+  /** `true` once the identity this deployment created is verified (DKIM records published): Cognito then sends through it. */
+  mailIdentityVerified: { context: 'mailIdentityVerified', env: 'MAIL_IDENTITY_VERIFIED' },
+  /** The storefront's address in the e-mails' links; default: the custom domain, else the CloudFront URL. */
+  storefrontUrl: { context: 'storefrontUrl', env: 'STOREFRONT_URL' },
   storefrontCertificateArn: { context: 'storefrontCertificateArn', env: 'STOREFRONT_CERTIFICATE_ARN' },
 } as const;
 
@@ -74,6 +82,42 @@ export interface DeploySettings {
   readonly apiThrottle: ApiThrottle;
   readonly storefrontDomain?: StorefrontDomain;
   readonly storefrontDir?: string;
+  /** The customers' e-mail; absent without `MAIL_FROM` (then no customer e-mail, Cognito's default sender). */
+  readonly mail?: MailSettings;
+  /** Overrides the storefront URL of the e-mails' links. */
+  readonly storefrontUrl?: string;
+}
+
+export interface MailSettings {
+  /** As set: an address, optionally with a display name. */
+  readonly from: string;
+  readonly fromAddress: string;
+  readonly domain: string;
+  /** An existing identity; when absent the deployment creates a domain identity with Easy DKIM. */
+  readonly identityArn?: string;
+  /** Cognito sends through SES: with an existing identity, or once the created one is verified. */
+  readonly cognitoThroughSes: boolean;
+}
+
+/** `Name <address>` or `address`; the display name without quotes, brackets or controls. */
+const MAIL_FROM = /^(?:([^"<>\p{Cc}]{1,64}) <([^<>\s]+)>|([^<>\s]+))$/u;
+
+function readMail(node: Node): MailSettings | undefined {
+  const from = read(node, SETTINGS.mailFrom);
+  const identityArn = read(node, SETTINGS.mailIdentityArn);
+  if (from === undefined) {
+    if (identityArn !== undefined) throw new Error(`${SETTINGS.mailIdentityArn.env} needs ${SETTINGS.mailFrom.env}`);
+    return undefined;
+  }
+  const match = MAIL_FROM.exec(from);
+  const fromAddress = match?.[2] ?? match?.[3];
+  if (!fromAddress || !v.is(emailSchema, fromAddress)) throw new Error(`${SETTINGS.mailFrom.env} is not an e-mail address (optionally "Name <address>"): ${from}`);
+  if (identityArn !== undefined && !/^arn:aws[\w-]*:ses:[a-z0-9-]+:\d{12}:identity\/[^\s]+$/.test(identityArn)) {
+    throw new Error(`${SETTINGS.mailIdentityArn.env} is not an SES identity ARN: ${identityArn}`);
+  }
+  const verified = read(node, SETTINGS.mailIdentityVerified);
+  if (verified !== undefined && verified !== 'true' && verified !== 'false') throw new Error(`${SETTINGS.mailIdentityVerified.env} must be true or false: ${verified}`);
+  return { from, fromAddress, domain: fromAddress.split('@')[1]!.toLowerCase(), identityArn, cognitoThroughSes: identityArn !== undefined || verified === 'true' };
 }
 
 function read(node: Node, setting: { context: string; env: string }): string | undefined {
@@ -119,7 +163,11 @@ export function readDeploySettings(node: Node, projectRoot: string): DeploySetti
     );
   }
   const dist = join(projectRoot, 'dist');
+  const storefrontUrl = read(node, SETTINGS.storefrontUrl);
+  if (storefrontUrl !== undefined && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(storefrontUrl)) throw new Error(`${SETTINGS.storefrontUrl.env} must be an https URL: ${storefrontUrl}`);
   return {
+    mail: readMail(node),
+    storefrontUrl,
     deploymentType: type,
     notificationEmail,
     alarmEmail,

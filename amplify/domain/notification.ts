@@ -1,16 +1,48 @@
-/** The confirmation e-mail: the order's lines and totals, with the store's name and dates a person reads. */
+/**
+ * The customer's e-mails about an order: which kinds an order's state calls for (`emailsDue`) and
+ * how each reads (`renderEmail`: a subject, a text part and an HTML part, each with a plain link to
+ * the order page). The shipped e-mail keeps the seed's confirmation wording. Rendered on the
+ * server, which does not know the reader's zone: dates say UTC.
+ */
 import { formatPrice, formatShipping, STORE_NAME, TAX_NOTE } from './catalog.ts';
+import { countryName } from './countries.ts';
 import { STATUS_LABELS } from './labels.ts';
 import type { Order } from './order.ts';
-import { orderNumberOf } from './order-rules.ts';
-import { countryName } from './countries.ts';
+import { orderNumberOf, PAYMENT_DECLINED_REASON } from './order-rules.ts';
 
-export interface Confirmation {
+/** Each kind is sent at most once per order; the SNS order events carry the same names. */
+export const EMAIL_KINDS = ['order-confirmed', 'order-shipped', 'order-delivered', 'payment-declined', 'order-cancelled', 'order-refunded'] as const;
+export type EmailKind = (typeof EMAIL_KINDS)[number];
+export const isEmailKind = (value: unknown): value is EmailKind => EMAIL_KINDS.includes(value as EmailKind);
+
+/** What SES told us about the customer's address (`emailStatus` on the order): a bounce, a complaint, or a rejected send (e.g. an unverified recipient while the account is in the SES sandbox). No more e-mail once set. */
+export const EMAIL_STATUSES = ['bounced', 'complained', 'rejected'] as const;
+export type EmailStatus = (typeof EMAIL_STATUSES)[number];
+
+/** One e-mail to the order's customer. */
+export interface OrderEmail {
+  kind: EmailKind;
+  orderId: string;
+  /** The order's customer e-mail (the verified address of the account that placed it). */
+  to: string;
   subject: string;
-  body: string;
+  text: string;
+  html: string;
 }
 
-/** E-mails are rendered on the server, which does not know the reader's zone: dates say UTC. */
+/** The kinds an order's current state calls for, in the order they happen. */
+export function emailsDue(order: Order): EmailKind[] {
+  const { status } = order;
+  const due: EmailKind[] = [];
+  if (order.transactionId && (status === 'PAYMENT_PROCESSED' || status === 'SHIPPED' || status === 'DELIVERED')) due.push('order-confirmed');
+  if (status === 'SHIPPED' || status === 'DELIVERED') due.push('order-shipped');
+  if (status === 'DELIVERED') due.push('order-delivered');
+  if (status === 'PAYMENT_FAILED' && order.failureReason === PAYMENT_DECLINED_REASON) due.push('payment-declined');
+  if (status === 'CANCELLED') due.push('order-cancelled');
+  if (order.refundId) due.push('order-refunded');
+  return due;
+}
+
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
 const formatDate = (iso: string) => dateFormat.format(new Date(iso));
 
@@ -20,16 +52,21 @@ function estimatedDelivery(order: Order): string {
   return order.estimatedDeliveryDate ? `${days} (by ${formatDate(order.estimatedDeliveryDate)})` : days;
 }
 
-export function renderConfirmation(order: Order): Confirmation {
+/** The order page of the storefront (its hash route, `src/lib/router.ts`). */
+export function orderPageUrl(storefrontUrl: string, orderId: string): string {
+  return `${storefrontUrl.replace(/\/+$/, '')}/#/orders/${encodeURIComponent(orderId)}`;
+}
+
+/** The seed's confirmation (section 8), sent once the order has shipped. */
+function shippedText(order: Order, orderNumber: string): string {
   const a = order.shippingAddress;
-  const orderNumber = order.orderNumber ?? orderNumberOf(order.orderId);
   const items = order.items.map((item) => `- ${item.name} x${item.quantity} - ${formatPrice(item.price)}`).join('\n');
   const costs = [
     ...(order.subtotalAmount !== undefined ? [`Subtotal: ${formatPrice(order.subtotalAmount)}`] : []),
     ...(order.shippingAmount !== undefined ? [`Shipping: ${formatShipping(order.shippingAmount)}`] : []),
     `Total Amount: ${formatPrice(order.totalAmount)}`,
   ].join('\n');
-  const body = `Order Confirmation - ${STORE_NAME}
+  return `Order Confirmation - ${STORE_NAME}
 
 Dear ${order.customerName},
 
@@ -53,45 +90,91 @@ ${a.city}, ${a.state} ${a.zipCode}
 ${countryName(a.country)}
 
 Tracking Number: ${order.trackingNumber ?? 'sent once your order ships'}
-Estimated Delivery: ${estimatedDelivery(order)}
-
-Thank you for shopping with us!
-${STORE_NAME}
-`;
-  // SNS e-mail subjects: ASCII, at most 100 characters.
-  return { subject: `Order Confirmation - ${orderNumber}`, body };
+Estimated Delivery: ${estimatedDelivery(order)}`;
 }
 
+/** Each kind's subject and text (without the link and the signature, which every kind shares). */
+const CONTENT: Record<EmailKind, (order: Order, orderNumber: string) => { subject: string; text: string }> = {
+  'order-confirmed': (order, n) => ({
+    subject: `Order Confirmed - ${n}`,
+    text: `Dear ${order.customerName},
+
+We received your payment of ${formatPrice(order.totalAmount)} for order ${n} of ${formatDate(order.orderDate)}.
+We are preparing it for shipment and will e-mail you its tracking number once it ships.`,
+  }),
+  'order-shipped': (order, n) => ({ subject: `Order Confirmation - ${n}`, text: shippedText(order, n) }),
+  'order-delivered': (order, n) => ({
+    subject: `Order Delivered - ${n}`,
+    text: `Dear ${order.customerName},
+
+Your order ${n} was delivered${order.deliveryDate ? ` on ${formatDate(order.deliveryDate)}` : ''}${order.trackingNumber ? ` (tracking number ${order.trackingNumber})` : ''}.
+We hope you enjoy it.`,
+  }),
+  'payment-declined': (order, n) => ({
+    subject: `Payment Declined - ${n}`,
+    text: `Dear ${order.customerName},
+
+The payment of ${formatPrice(order.totalAmount)} for your order ${n} was declined, so the order was not placed and you have not been charged.
+To try again, open the order page below and choose "Try again": you go back to the checkout with the same items and details, and can choose another payment method.`,
+  }),
+  'order-cancelled': (order, n) => ({
+    subject: `Order Cancelled - ${n}`,
+    text: `Dear ${order.customerName},
+
+Your order ${n} of ${formatDate(order.orderDate)} has been cancelled. Nothing will be shipped.
+${order.transactionId ? 'Your payment is refunded: a separate e-mail confirms the refund.' : 'You have not been charged.'}`,
+  }),
+  'order-refunded': (order, n) => ({
+    subject: `Order Refunded - ${n}`,
+    text: `Dear ${order.customerName},
+
+${order.status === 'CANCELLED' ? `Your cancelled order ${n}` : `Your order ${n} could not be shipped, and`} was refunded: ${formatPrice(order.totalAmount)} (refund ${order.refundId ?? ''}${order.refundDate ? `, ${formatDate(order.refundDate)}` : ''}).
+Depending on your bank it can take a few days to appear.`,
+  }),
+};
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+
 /**
- * The e-mail after a compensation: the order was cancelled, or could not be shipped; either way a
- * charge already taken was refunded (`refundId`).
+ * One subject line: no line breaks or other controls (a name cannot add a header), at most 200
+ * characters. SES builds the MIME headers itself; this keeps what we hand it to one line.
  */
-export function renderCompensation(order: Order): Confirmation {
+export const subjectLine = (value: string) => value.replace(/[\p{Cc}\u2028\u2029\u0085]+/gu, ' ').slice(0, 200);
+
+/**
+ * Renders one kind for the order. The HTML part is the text part escaped, in a `<pre>`-like block
+ * and with the link as an anchor: no remote image, no style sheet, nothing a name or address can
+ * turn into markup.
+ */
+export function renderEmail(kind: EmailKind, order: Order, storefrontUrl: string): OrderEmail {
   const orderNumber = order.orderNumber ?? orderNumberOf(order.orderId);
-  const cancelled = order.status === 'CANCELLED';
-  const what = cancelled ? 'has been cancelled' : 'could not be shipped and was refunded';
-  const money = order.refundId
-    ? `The payment of ${formatPrice(order.totalAmount)} was refunded (refund ${order.refundId}). Depending on your bank it can take a few days to appear.`
-    : 'You have not been charged.';
-  const body = `${cancelled ? 'Order Cancelled' : 'Order Refunded'} - ${STORE_NAME}
-
-Dear ${order.customerName},
-
-Your order ${orderNumber} of ${formatDate(order.orderDate)} ${what}.
-${cancelled ? 'Nothing will be shipped.\n' : ''}
-${money}
-
-${STORE_NAME}
+  const { subject, text } = CONTENT[kind](order, orderNumber);
+  const link = orderPageUrl(storefrontUrl, order.orderId);
+  const fullText = `${text}\n\nYour order: ${link}\n\nThank you for shopping with us!\n${STORE_NAME}\n`;
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subjectLine(subject))}</title></head>
+<body style="font-family:sans-serif;line-height:1.5">
+<div style="white-space:pre-wrap">${escapeHtml(text)}</div>
+<p><a href="${escapeHtml(link)}">View your order ${escapeHtml(orderNumber)}</a><br>${escapeHtml(link)}</p>
+<p>Thank you for shopping with us!<br>${escapeHtml(STORE_NAME)}</p>
+</body></html>
 `;
-  const subject = cancelled ? `Order Cancelled - ${orderNumber}` : `Order Refunded - ${orderNumber}`;
-  return { subject, body };
+  return { kind, orderId: order.orderId, to: order.customerEmail, subject: subjectLine(subject), text: fullText, html };
 }
 
 /** A sent e-mail as the local outbox records it and the storefront's Mailbox page lists it. */
 export interface MailRecord {
   id: string;
+  /** Empty for the user pool's own e-mails (verification codes). */
   orderId: string;
+  /** `account` for the user pool's e-mails. */
+  kind: EmailKind | 'account';
+  to: string;
+  from: string;
   subject: string;
-  body: string;
+  text: string;
+  /** Empty when the message had no HTML part. */
+  html: string;
   sentAt: string;
 }

@@ -171,5 +171,9 @@ export const orderSchema = v.object({
   refundDate: optionalString,
   /** When the e-mail telling the customer about the cancellation or failed shipment went out. */
   compensationSentDate: optionalString,
+  /** The customer e-mails sent for the order (`EMAIL_KINDS` of notification.ts), each at most once. */
+  emailsSent: v.optional(v.array(v.string())),
+  /** What SES reported about the customer's address (`bounced`, `complained`): no further e-mail is sent. */
+  emailStatus: optionalString,
 });
 export type Order = v.InferOutput<typeof orderSchema>;

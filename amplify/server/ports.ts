@@ -1,9 +1,10 @@
 /**
  * What the server-side order logic needs from the outside world, as interfaces (ports). The AWS
- * adapters under `aws/` implement them with DynamoDB, SQS, Step Functions and SNS; `placeOrder`
+ * adapters under `aws/` implement them with DynamoDB, SQS, Step Functions, SES and SNS; `placeOrder`
  * and the handlers take these, so a test or another backing store can supply its own.
  * Type-only imports: a port drags no library into a bundle.
  */
+import type { EmailKind, EmailStatus, OrderEmail } from '../domain/notification.ts';
 import type { Order } from '../domain/order.ts';
 import type { OrderStatus } from '../domain/order-rules.ts';
 
@@ -54,8 +55,13 @@ export interface OrderRepository {
   recordRefund(orderId: string, refundId: string, refundDate: string): Promise<Order>;
   /** Closes a compensation: records when its e-mail went out; nothing is owed any more. */
   recordCompensation(orderId: string, sentAt: string): Promise<Order>;
-  /** Records when the confirmation e-mail went out; the first date recorded wins. */
-  recordNotificationSent(orderId: string, sentAt: string): Promise<Order>;
+  /**
+   * Records that the customer's e-mail of `kind` went out (`emailsSent`; the shipped one also sets
+   * the seed's `notificationSentDate`, the first date recorded wins).
+   */
+  recordEmailSent(orderId: string, kind: EmailKind, sentAt: string): Promise<Order>;
+  /** Records what SES reported about the customer's address (a bounce, a complaint); the first wins. */
+  recordEmailStatus(orderId: string, status: EmailStatus): Promise<Order | undefined>;
   /**
    * Claims one recovery attempt for an open order (at most `maxAttempts`, counted on the order)
    * and makes it due again from `now`; `exhausted` when it used them up, `closed` when it is final,
@@ -99,13 +105,25 @@ export interface WorkflowStarter {
   start(orderId: string, attempt?: number): Promise<void>;
 }
 
-/** A message to the customer (the order confirmation). */
-export interface Mail {
-  orderId: string;
-  subject: string;
-  body: string;
+/** The customer's e-mail (Amazon SES). */
+export interface CustomerMailer {
+  send(email: OrderEmail): Promise<{ messageId: string }>;
 }
 
-export interface Mailer {
-  send(mail: Mail): Promise<{ messageId: string }>;
+/** An order event on the notification topic, for the shop's operator and integrations (README). */
+export interface OrderEvent {
+  /** `<orderId>/<type>`: the same event published twice (at least once) carries the same id. */
+  eventId: string;
+  type: EmailKind;
+  orderId: string;
+  orderNumber: string;
+  status: string;
+  totalAmount: number;
+  occurredAt: string;
+  trackingNumber?: string;
+  refundId?: string;
+}
+
+export interface OrderEventPublisher {
+  publish(event: OrderEvent): Promise<{ messageId: string }>;
 }

@@ -249,6 +249,12 @@ export const ENV = {
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   /** recover-orders: the staleness in milliseconds; unset (AWS): `RECOVERY.staleAfterMinutes`. */
   recoveryStaleAfterMs: 'RECOVERY_STALE_AFTER_MS',
+  /** process-order: the sender of the customer's e-mails (SES); unset: no customer e-mail is sent. */
+  mailFrom: 'MAIL_FROM',
+  /** process-order: the SES configuration set every e-mail is sent with (bounce and complaint events). */
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** process-order: the storefront's address, for the link to the order page in every e-mail. */
+  storefrontUrl: 'STOREFRONT_URL',
 } as const;
 
 export const DEFAULT_PAYMENT_SUCCESS_RATE = 0.9;

@@ -1,4 +1,4 @@
-/** Local mode only: the e-mails the pipeline sent (the local outbox), as the customer would get them. */
+/** Local mode only: the e-mails the pipeline sent (the local outbox), each with its recipient, as the customer would get them. */
 import { Button, Card, Heading, Text } from '@aws-amplify/ui-react';
 import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { fetchMailbox } from '../lib/api.ts';
@@ -20,7 +20,7 @@ function Messages() {
       {mailbox.status === 'success' &&
         (mailbox.data.length === 0 ? (
           <EmptyState title="No e-mails yet">
-            <Text>An e-mail appears here when an order has been shipped and the customer notified.</Text>
+            <Text>An e-mail appears here when an order is paid, declined, shipped, delivered, cancelled or refunded, and for each account's verification code.</Text>
           </EmptyState>
         ) : (
           <ul className="mailbox">
@@ -30,8 +30,11 @@ function Messages() {
                   <Heading level={2} id={`mail-${message.id}`} className="mail-subject">
                     {message.subject}
                   </Heading>
+                  <Text fontSize="small" data-testid="mail-to">
+                    To: {message.to}
+                  </Text>
                   <Text fontSize="small" className="muted">
-                    Sent <time dateTime={message.sentAt}>{formatDateTime(message.sentAt)}</time> ·{' '}
+                    From: {message.from} · Sent <time dateTime={message.sentAt}>{formatDateTime(message.sentAt)}</time> ·{' '}
                     {message.orderId ? (
                       <>
                         order <a href={href.order(message.orderId)}>{message.orderId}</a>
@@ -40,7 +43,8 @@ function Messages() {
                       'account'
                     )}
                   </Text>
-                  <pre className="mail-body">{message.body}</pre>
+                  {/* The text part; its link to the order page is plain text, as a mail client would show it. */}
+                  <pre className="mail-body">{message.text}</pre>
                 </Card>
               </li>
             ))}
@@ -59,7 +63,7 @@ export default function MailboxPage() {
         <Messages />
       ) : (
         <EmptyState title="No mailbox here">
-          <Text>The mailbox exists only on the local stack (`npm start`); in AWS, e-mails go out through SNS.</Text>
+          <Text>The mailbox exists only on the local stack (`npm start`); in AWS, each customer's e-mails go out through Amazon SES.</Text>
         </EmptyState>
       )}
     </>

@@ -78,7 +78,7 @@ describe('functions', () => {
   const expectedEnv: Record<keyof typeof FUNCTIONS, string[]> = {
     appServer: [ENV.ordersTable, ENV.idempotencyTable, ENV.queueUrl, ENV.userPoolClientId],
     orderStarter: [ENV.stateMachineArn],
-    processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn, ENV.deliveryScheduleGroup, ENV.deliverySchedulerRoleArn],
+    processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn, ENV.deliveryScheduleGroup, ENV.deliverySchedulerRoleArn, ENV.storefrontUrl],
     recoverOrders: [ENV.ordersTable, ENV.stateMachineArn, ENV.queueUrl],
   };
   /** The seed's 30 s; app-server's 25 s, under API Gateway's 29 s; the recovery job's 120 s, under its schedule interval. */

@@ -51,6 +51,9 @@ const CONTEXTS = {
     'amplify-backend-namespace': 'd1a2b3c4d5e6f7',
     'amplify-backend-name': 'feature/checkout-redesign',
     'amplify-backend-type': 'branch',
+    // The shop's deployment: its customers' e-mail through SES, the identity verified (Cognito too).
+    mailFrom: 'Desk & Gadget Co. <orders@shop.example.com>',
+    mailIdentityVerified: 'true',
   }),
 };
 const deployments = {} as Record<keyof typeof CONTEXTS, Deployment>;
@@ -398,7 +401,10 @@ describe.each(each)('%s deployment: what the account enforces', (name) => {
     expect(taken['CloudFront functions']).toBe(1);
     expect(taken['CloudFront cache policies']).toBe(0);
     expect(taken['Cognito user pools']).toBe(1);
-    expect(taken['EventBridge rules']).toBe(1);
+    // The recovery schedule; with MAIL_FROM (the branch) also the SES bounce rule, one identity and one configuration set.
+    expect(taken['EventBridge rules']).toBe(name === 'branch' ? 2 : 1);
+    expect(taken['SES identities']).toBe(name === 'branch' ? 1 : 0);
+    expect(taken['SES configuration sets']).toBe(name === 'branch' ? 1 : 0);
     expect(taken['EventBridge Scheduler schedule groups']).toBe(1);
     for (const q of ACCOUNT_QUOTAS) expect(taken[q.what]! * 10, `${q.what}: ten deployments`).toBeLessThanOrEqual(q.quota);
   });
@@ -597,5 +603,54 @@ describe('amplify.yml', () => {
     const frontend = lines.findIndex((l) => l.startsWith('frontend:'));
     expect(lines.slice(frontend).some((l) => /nvm use\b/.test(l))).toBe(true);
     expect(existsSync(join(PROJECT_ROOT, 'package.json'))).toBe(true);
+  });
+});
+
+describe('customer e-mail (SES): the branch with MAIL_FROM, the sandbox without', () => {
+  const sesTypes = ['AWS::SES::EmailIdentity', 'AWS::SES::ConfigurationSet', 'AWS::SES::ConfigurationSetEventDestination'];
+  it('the branch has the domain identity with DKIM (deleted with the stack), the configuration set with suppression, its events to EventBridge and a rule to process-order', () => {
+    const d = deployments.branch;
+    const identity = ofType(d, 'AWS::SES::EmailIdentity')[0]?.[1];
+    expect(identity!.Properties).toMatchObject({ EmailIdentity: 'shop.example.com', DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' } });
+    expect(identity!.DeletionPolicy ?? 'Delete').toBe('Delete');
+    const [setId, set] = ofType(d, 'AWS::SES::ConfigurationSet')[0] ?? [];
+    expect(set!.Properties.Name).toBeUndefined(); // generated per stack: deployments never collide
+    expect(set!.Properties.SuppressionOptions).toEqual({ SuppressedReasons: ['BOUNCE', 'COMPLAINT'] });
+    const destination = ofType(d, 'AWS::SES::ConfigurationSetEventDestination')[0]?.[1];
+    expect(destination!.Properties.ConfigurationSetName).toEqual({ Ref: setId });
+    expect(destination!.Properties.EventDestination.MatchingEventTypes).toEqual(['bounce', 'complaint']);
+    const rule = ofType(d, 'AWS::Events::Rule').find(([, r]) => r.Properties.EventPattern?.source?.[0] === 'aws.ses')![1];
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.ses'],
+      'detail-type': ['Email Bounced', 'Email Complained'],
+      detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: setId }] } } },
+    });
+    expect(rule.Properties.Targets).toHaveLength(1);
+    expect(rule.Properties.Targets[0].Arn['Fn::GetAtt'][0]).toMatch(/^processorderlambda/);
+  });
+
+  it('process-order may send only from MAIL_FROM, through that identity and configuration set; its environment names them', () => {
+    const d = deployments.branch;
+    const statements = ofType(d, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[]);
+    const ses = statements.filter((st) => JSON.stringify(st.Action).includes('ses:'));
+    expect(ses).toHaveLength(1);
+    expect(ses[0]).toMatchObject({ Action: 'ses:SendEmail', Effect: 'Allow', Condition: { StringEquals: { 'ses:FromAddress': 'orders@shop.example.com' } } });
+    const resources = JSON.stringify(ses[0]!.Resource);
+    expect(resources).toContain(':identity/shop.example.com');
+    expect(resources).toContain(':configuration-set/');
+    expect(resources).not.toContain('*');
+    const fn = ofType(d, 'AWS::Lambda::Function').find(([, f]) => f.Properties.Environment?.Variables?.MAIL_FROM)![1];
+    expect(fn.Properties.Environment.Variables).toMatchObject({ MAIL_FROM: 'Desk & Gadget Co. <orders@shop.example.com>', SES_CONFIGURATION_SET: { Ref: expect.any(String) } });
+  });
+
+  it("the branch's user pool sends through SES from MAIL_FROM; the sandbox's keeps Cognito's default, with no SES resource and a warning naming the cap", () => {
+    const pools = (d: Deployment) => allResources(d).filter(([, r]) => r.Type === 'AWS::Cognito::UserPool').map(([, r]) => r.Properties.EmailConfiguration);
+    const [branch] = pools(deployments.branch);
+    expect(branch).toMatchObject({ EmailSendingAccount: 'DEVELOPER', From: 'Desk & Gadget Co. <orders@shop.example.com>' });
+    expect(JSON.stringify(branch.SourceArn)).toContain(':identity/shop.example.com');
+    expect(pools(deployments.sandbox)[0]?.EmailSendingAccount).not.toBe('DEVELOPER');
+    expect(allResources(deployments.sandbox).filter(([, r]) => sesTypes.includes(r.Type))).toEqual([]);
+    const warnings = deployments.sandbox.app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data)));
+    expect(warnings.some((w) => w.includes('MAIL_FROM is not set') && w.includes('50 e-mails a day'))).toBe(true);
   });
 });

@@ -21,6 +21,11 @@ export const NAME_LIMITS: Record<string, Record<string, number>> = {
   'AWS::SNS::Topic': { TopicName: 256 },
   'AWS::Scheduler::ScheduleGroup': { Name: 64 },
   'AWS::Events::Rule': { Name: 64 },
+  // The domain identity is the shop's domain (one per account and region: a deployment with the
+  // identity ARN setting creates none); the configuration set's name is CloudFormation's.
+  'AWS::SES::EmailIdentity': { EmailIdentity: 253 },
+  'AWS::SES::ConfigurationSet': { Name: 64 },
+  'AWS::SES::ConfigurationSetEventDestination': { ConfigurationSetName: NOT_A_NAME },
   'AWS::CloudWatch::Alarm': { AlarmName: 255 },
   'AWS::CloudWatch::Dashboard': { DashboardName: 255 },
   'AWS::CloudFront::ResponseHeadersPolicy': { 'ResponseHeadersPolicyConfig.Name': 128 },
@@ -138,6 +143,8 @@ export const ACCOUNT_QUOTAS: { what: string; type: string; quota: number; note: 
   { what: 'CloudFront distributions', type: 'AWS::CloudFront::Distribution', quota: 200, note: 'per account, all regions (adjustable)' },
   { what: 'CloudFront cache policies', type: 'AWS::CloudFront::CachePolicy', quota: 20, note: 'custom policies per account (the stack uses a managed one)' },
   { what: 'Cognito user pools', type: 'AWS::Cognito::UserPool', quota: 1_000, note: 'per account and region' },
+  { what: 'SES identities', type: 'AWS::SES::EmailIdentity', quota: 10_000, note: 'per account and region; with MAIL_FROM only, one per domain (others pass MAIL_IDENTITY_ARN)' },
+  { what: 'SES configuration sets', type: 'AWS::SES::ConfigurationSet', quota: 10_000, note: 'per account and region; with MAIL_FROM only' },
   { what: 'Cognito identity pools', type: 'AWS::Cognito::IdentityPool', quota: 1_000, note: 'per account and region' },
   { what: 'API Gateway regional REST APIs', type: 'AWS::ApiGateway::RestApi', quota: 600, note: 'per account and region' },
   { what: 'EventBridge rules', type: 'AWS::Events::Rule', quota: 300, note: 'per event bus (the default bus), adjustable' },

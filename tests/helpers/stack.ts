@@ -1,12 +1,10 @@
 /** Starts the local stack for a test file, in a fresh data folder, with fast local timings. */
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalStack, type LocalStack, type StackOptions } from '../../local/stack.ts';
 import type { Order } from '../../amplify/domain/order.ts';
 import { isFinal } from '../../amplify/domain/order-rules.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
 import { ensureUser, signInWithPassword } from '../../local/cognito.ts';
 
 /** A signed-in account of the local user pool. */
@@ -102,32 +100,18 @@ export async function waitForFinal(stack: LocalStack, orderId: string, timeoutMs
   }
 }
 
-/** Resolves once every e-mail published so far has been written to the outbox. */
-export async function outboxDrained(stack: LocalStack, timeoutMs = 10_000): Promise<void> {
-  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.endpoints.sqs });
-  const queueUrl = stack.names.outboxQueueUrl;
-  const deadline = Date.now() + timeoutMs;
-  try {
-    for (;;) {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-      );
-      if (Attributes.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0') return;
-      if (Date.now() > deadline) throw new Error('The outbox queue did not drain');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  } finally {
-    sqs.destroy();
-  }
-}
-
 /** The e-mails sent for an order, once at least `expected` have arrived (or the outbox drained). */
 export async function mailsFor(stack: LocalStack, orderId: string, expected: number, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
-  await outboxDrained(stack, timeoutMs);
   for (;;) {
     const mails = stack.outbox.list().filter((m) => m.orderId === orderId);
     if (mails.length >= expected || Date.now() > deadline) return mails;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** The kinds of e-mails, sorted (the outbox lists newest first). */
+export const kindsOf = (mails: { kind: string }[]) => mails.map((m) => m.kind).sort();
+
+/** A delivered order's e-mails, each exactly once. */
+export const DELIVERED_MAILS = ['order-confirmed', 'order-delivered', 'order-shipped'];

@@ -8,7 +8,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SnsMailer } from '../../amplify/server/aws/sns-mailer.ts';
+import { SnsOrderEvents } from '../../amplify/server/aws/sns-order-events.ts';
+import type { OrderEvent } from '../../amplify/server/ports.ts';
 import { createQueueClient, SqsOrderQueue } from '../../amplify/server/aws/sqs-order-queue.ts';
 import { parseOrderMessage } from '../../amplify/server/order-message.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
@@ -44,34 +45,44 @@ describe('SqsOrderQueue on createQueueClient', () => {
   });
 });
 
-describe('SnsMailer', () => {
+describe('SnsOrderEvents', () => {
   // Installed here, not at file level: the SQS test above starts the local SNS through the real client.
   let sns: ReturnType<typeof mockClient>;
   beforeAll(() => {
     sns = mockClient(SNSClient);
   });
   afterAll(() => sns.restore());
+  const event: OrderEvent = {
+    eventId: `${ORDER_ID}/order-shipped`,
+    type: 'order-shipped',
+    orderId: ORDER_ID,
+    orderNumber: 'ABCD-EFGH-JKLM',
+    status: 'SHIPPED',
+    totalAmount: 10,
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    trackingNumber: 'TRK1',
+  };
 
-  it('publishes subject and body to the topic with the order id as a String attribute, and returns the message id', async () => {
+  it('publishes the event as JSON with its type and order id as String attributes, and returns the message id', async () => {
     sns.reset();
     sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
-    const mailer = new SnsMailer(new SNSClient({ region: 'us-east-1' }), TOPIC_ARN);
-    expect(await mailer.send({ orderId: ORDER_ID, subject: 'Order Confirmation', body: 'Dear Ana' })).toEqual({ messageId: 'message-1' });
+    const events = new SnsOrderEvents(new SNSClient({ region: 'us-east-1' }), TOPIC_ARN);
+    expect(await events.publish(event)).toEqual({ messageId: 'message-1' });
     expect(sns.commandCalls(PublishCommand).map((call) => call.args[0].input)).toEqual([
       {
         TopicArn: TOPIC_ARN,
-        Subject: 'Order Confirmation',
-        Message: 'Dear Ana',
+        Subject: 'Order event: order-shipped ABCD-EFGH-JKLM',
+        Message: JSON.stringify(event),
         // SNS refuses an attribute without a data type; filter policies match String values.
-        MessageAttributes: { orderId: { DataType: 'String', StringValue: ORDER_ID } },
+        MessageAttributes: { type: { DataType: 'String', StringValue: 'order-shipped' }, orderId: { DataType: 'String', StringValue: ORDER_ID } },
       },
     ]);
   });
 
-  it('returns an empty message id when SNS answers none (the e-mail step records a string)', async () => {
+  it('returns an empty message id when SNS answers none', async () => {
     sns.reset();
     sns.on(PublishCommand).resolves({});
-    const mailer = new SnsMailer(new SNSClient({ region: 'us-east-1' }), TOPIC_ARN);
-    expect(await mailer.send({ orderId: ORDER_ID, subject: 's', body: 'b' })).toEqual({ messageId: '' });
+    const events = new SnsOrderEvents(new SNSClient({ region: 'us-east-1' }), TOPIC_ARN);
+    expect(await events.publish(event)).toEqual({ messageId: '' });
   });
 });

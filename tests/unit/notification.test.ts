@@ -1,11 +1,15 @@
 /**
- * The e-mails, word for word: the confirmation (seed, section 8) and the compensation e-mail after
- * a cancellation or a failed shipment. The expected texts are written out here in full.
+ * The customer's e-mails: which kinds an order calls for, and every kind rendered in full (text and
+ * HTML, in `__snapshots__`: a change of wording shows up in review). The shipped e-mail keeps the
+ * seed's confirmation (section 8) word for word; user text is escaped in the HTML part, which loads
+ * nothing remote; every e-mail links to the order page.
  */
 import { describe, expect, it } from 'vitest';
-import { renderCompensation, renderConfirmation } from '../../amplify/domain/notification.ts';
+import { EMAIL_KINDS, emailsDue, renderEmail, subjectLine } from '../../amplify/domain/notification.ts';
 import type { Order } from '../../amplify/domain/order.ts';
+import { PAYMENT_DECLINED_REASON } from '../../amplify/domain/order-rules.ts';
 
+const STOREFRONT = 'https://shop.example.com/';
 const ORDER: Order = {
   orderId: '0123abcd-4567-89ef-8123-456789abcdef',
   customerId: 'c-1',
@@ -21,105 +25,59 @@ const ORDER: Order = {
   paymentMethod: 'credit_card',
   items: [{ productId: 'prod-022', name: 'USB-C Cable 2 m', quantity: 2, price: 9.99 }],
   shippingAddress: { street: 'Calle Mayor 1', city: 'Madrid', state: 'Madrid', zipCode: '28013', country: 'ES' },
+  transactionId: 'txn_1',
   trackingNumber: 'TRK1',
   estimatedDeliveryDays: 1,
   estimatedDeliveryDate: '2026-02-02T00:00:00.000Z',
+  deliveryDate: '2026-02-02T10:00:00.000Z',
+  refundId: 'rfnd_1',
+  refundDate: '2026-02-01T10:00:00.000Z',
 };
 
-describe('confirmation e-mail', () => {
-  it('is the seed layout with the order number, costs, address and delivery estimate', () => {
-    expect(renderConfirmation(ORDER)).toEqual({
-      subject: 'Order Confirmation - 04HT-QKA5-CYFF',
-      body: `Order Confirmation - Desk & Gadget Co.
-
-Dear Ana García,
-
-Thank you for your order!
-
-Order Details:
---------------
-Order Number: 04HT-QKA5-CYFF
-Order Date: January 31, 2026
-Status: Shipped
-
-Items:
-- USB-C Cable 2 m x2 - $9.99
-
-Subtotal: $19.98
-Shipping: $4.99
-Total Amount: $24.97
-Prices are in US dollars. No sales tax is added: the total is what you pay.
-
-Shipping Address:
-Calle Mayor 1
-Madrid, Madrid 28013
-Spain
-
-Tracking Number: TRK1
-Estimated Delivery: 1 business day (by February 2, 2026)
-
-Thank you for shopping with us!
-Desk & Gadget Co.
-`,
-    });
-  });
-
-  it('says what is not known yet, and uses a stored order number', () => {
-    const { subtotalAmount: _s, trackingNumber: _t, estimatedDeliveryDays: _d, estimatedDeliveryDate: _e, ...pending } = ORDER;
-    const { subject, body } = renderConfirmation({ ...pending, status: 'PENDING', orderNumber: 'K7QM-2X9D-PB4H', shippingAmount: 0 });
-    expect(subject).toBe('Order Confirmation - K7QM-2X9D-PB4H');
-    expect(body).toContain('\nItems:\n- USB-C Cable 2 m x2 - $9.99\n\nShipping: Free\nTotal Amount: $24.97\nPrices are');
-    expect(body).toContain('\nStatus: Pending\n');
-    expect(body).toContain('\nTracking Number: sent once your order ships\nEstimated Delivery: once your order ships\n');
-    expect(renderConfirmation({ ...pending, estimatedDeliveryDays: 3 }).body).toContain('\nEstimated Delivery: 3 business days\n');
-    expect(renderConfirmation({ ...ORDER, shippingAddress: { ...ORDER.shippingAddress, country: 'Spain' } }).body).toContain('28013\nSpain\n');
-  });
-
-  it('shows only the total for an order stored before subtotal and shipping existed', () => {
-    const { subtotalAmount: _s, shippingAmount: _h, ...older } = ORDER;
-    expect(renderConfirmation(older).body).toContain('\nItems:\n- USB-C Cable 2 m x2 - $9.99\n\nTotal Amount: $24.97\nPrices are');
-  });
-
-  it('lists every item on its own line', () => {
-    const items = [
-      { productId: 'prod-022', name: 'USB-C Cable 2 m', quantity: 1, price: 9.99 },
-      { productId: 'prod-021', name: '65 W USB-C Charger', quantity: 3, price: 35 },
-    ];
-    expect(renderConfirmation({ ...ORDER, items }).body).toContain('\nItems:\n- USB-C Cable 2 m x1 - $9.99\n- 65 W USB-C Charger x3 - $35.00\n\nSubtotal');
+describe('the e-mails an order calls for', () => {
+  it('follows the order: paid, shipped, delivered; declined; cancelled and refunded', () => {
+    const { refundId: _r, ...unrefunded } = ORDER;
+    expect(emailsDue({ ...unrefunded, status: 'PENDING', transactionId: undefined })).toEqual([]);
+    expect(emailsDue({ ...unrefunded, status: 'PAYMENT_PROCESSED' })).toEqual(['order-confirmed']);
+    expect(emailsDue({ ...unrefunded, status: 'SHIPPED' })).toEqual(['order-confirmed', 'order-shipped']);
+    expect(emailsDue({ ...unrefunded, status: 'DELIVERED' })).toEqual(['order-confirmed', 'order-shipped', 'order-delivered']);
+    expect(emailsDue({ ...unrefunded, status: 'PAYMENT_FAILED', transactionId: undefined, failureReason: PAYMENT_DECLINED_REASON })).toEqual(['payment-declined']);
+    // A payment step that failed (not a decline) is not told to the customer as a decline.
+    expect(emailsDue({ ...unrefunded, status: 'PAYMENT_FAILED', transactionId: undefined, failureReason: 'States.Timeout' })).toEqual([]);
+    expect(emailsDue({ ...unrefunded, status: 'CANCELLED', transactionId: undefined })).toEqual(['order-cancelled']);
+    expect(emailsDue({ ...ORDER, status: 'CANCELLED' })).toEqual(['order-cancelled', 'order-refunded']);
+    expect(emailsDue({ ...ORDER, status: 'SHIPMENT_FAILED' })).toEqual(['order-refunded']);
   });
 });
 
-describe('compensation e-mail', () => {
-  it('tells a cancelled, charged customer about the refund', () => {
-    expect(renderCompensation({ ...ORDER, status: 'CANCELLED', refundId: 'rf_1' })).toEqual({
-      subject: 'Order Cancelled - 04HT-QKA5-CYFF',
-      body: `Order Cancelled - Desk & Gadget Co.
-
-Dear Ana García,
-
-Your order 04HT-QKA5-CYFF of January 31, 2026 has been cancelled.
-Nothing will be shipped.
-
-The payment of $24.97 was refunded (refund rf_1). Depending on your bank it can take a few days to appear.
-
-Desk & Gadget Co.
-`,
+describe('every kind, rendered', () => {
+  const statusOf = { 'order-confirmed': 'PAYMENT_PROCESSED', 'order-shipped': 'SHIPPED', 'order-delivered': 'DELIVERED', 'payment-declined': 'PAYMENT_FAILED', 'order-cancelled': 'CANCELLED', 'order-refunded': 'SHIPMENT_FAILED' } as const;
+  for (const kind of EMAIL_KINDS) {
+    it(kind, () => {
+      const email = renderEmail(kind, { ...ORDER, status: statusOf[kind] }, STOREFRONT);
+      expect(email).toMatchSnapshot();
+      expect(email.to).toBe(ORDER.customerEmail);
+      expect(email.text).toContain(`Your order: https://shop.example.com/#/orders/${ORDER.orderId}\n`);
+      expect(email.html).toContain(`<a href="https://shop.example.com/#/orders/${ORDER.orderId}">`);
+      expect(email.html).not.toMatch(/<img|src=|url\(|<link|<script/i);
     });
+  }
+
+  it('keeps the seed confirmation word for word in the shipped e-mail', () => {
+    const { subject, text } = renderEmail('order-shipped', ORDER, STOREFRONT);
+    expect(subject).toMatch(/^Order Confirmation - [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    for (const line of ['Order Confirmation - Desk & Gadget Co.', 'Dear Ana García,', 'Thank you for your order!', 'Order Details:', 'Tracking Number: TRK1', 'Estimated Delivery: 1 business day (by February 2, 2026)', 'Thank you for shopping with us!']) {
+      expect(text).toContain(line);
+    }
   });
 
-  it('tells a customer whose order could not ship, without a charge, that nothing was charged', () => {
-    expect(renderCompensation({ ...ORDER, status: 'SHIPMENT_FAILED', orderNumber: 'K7QM-2X9D-PB4H' })).toEqual({
-      subject: 'Order Refunded - K7QM-2X9D-PB4H',
-      body: `Order Refunded - Desk & Gadget Co.
-
-Dear Ana García,
-
-Your order K7QM-2X9D-PB4H of January 31, 2026 could not be shipped and was refunded.
-
-You have not been charged.
-
-Desk & Gadget Co.
-`,
-    });
+  it('escapes what the customer typed in the HTML part, and keeps the subject one line', () => {
+    const hostile = { ...ORDER, customerName: '<script>alert(1)</script> "Ana" & <img src=x>', items: [{ ...ORDER.items[0]!, name: '<b>x</b>' }] };
+    const { html, text } = renderEmail('order-shipped', hostile, STOREFRONT);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &quot;Ana&quot; &amp; &lt;img src=x&gt;');
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img');
+    expect(text).toContain('<script>alert(1)</script>'); // the text part is plain text
+    expect(subjectLine('a\r\nBcc: x@example.com\u2028b')).toBe('a Bcc: x@example.com b');
   });
 });

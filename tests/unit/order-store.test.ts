@@ -178,12 +178,18 @@ describe('DynamoDbOrderRepository.create and recordNotificationSent', () => {
     expect(await store.require(order.orderId)).toEqual(order); // the fingerprint is never returned
   });
 
-  it('keeps the first notification date', async () => {
+  it('records each sent e-mail kind once, keeps the first shipped date, and the first SES status', async () => {
     const order = newOrder();
     await store.create(order);
-    expect((await store.recordNotificationSent(order.orderId, '2026-01-02T00:00:00.000Z')).notificationSentDate).toBe('2026-01-02T00:00:00.000Z');
-    expect((await store.recordNotificationSent(order.orderId, '2026-01-03T00:00:00.000Z')).notificationSentDate).toBe('2026-01-02T00:00:00.000Z');
-    await expect(store.recordNotificationSent(randomUUID(), '2026-01-03T00:00:00.000Z')).rejects.toThrow();
+    expect((await store.recordEmailSent(order.orderId, 'order-confirmed', '2026-01-01T00:00:00.000Z')).notificationSentDate).toBeUndefined();
+    expect((await store.recordEmailSent(order.orderId, 'order-shipped', '2026-01-02T00:00:00.000Z')).notificationSentDate).toBe('2026-01-02T00:00:00.000Z');
+    const again = await store.recordEmailSent(order.orderId, 'order-shipped', '2026-01-03T00:00:00.000Z');
+    expect(again).toMatchObject({ notificationSentDate: '2026-01-02T00:00:00.000Z', emailsSent: ['order-confirmed', 'order-shipped'] });
+    expect((await store.require(order.orderId)).emailsSent).toEqual(['order-confirmed', 'order-shipped']);
+    await expect(store.recordEmailSent(randomUUID(), 'order-shipped', '2026-01-03T00:00:00.000Z')).rejects.toThrow();
+    expect((await store.recordEmailStatus(order.orderId, 'bounced'))?.emailStatus).toBe('bounced');
+    expect((await store.recordEmailStatus(order.orderId, 'complained'))?.emailStatus).toBe('bounced');
+    expect(await store.recordEmailStatus(randomUUID(), 'bounced')).toBeUndefined();
   });
 });
 

@@ -42,7 +42,7 @@ const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:process-ord
 
 /** A step context whose partners record their calls; `charge` is the provider's answer. */
 function context(options: { charge?: PaymentResult; found?: PaymentResult; onCharge?: () => Promise<void>; shipmentSuccessRate?: number } = {}) {
-  const calls = { charges: [] as string[], finds: [] as string[], refunds: [] as string[], confirmations: [] as string[], compensations: [] as string[], schedules: [] as string[] };
+  const calls = { charges: [] as string[], finds: [] as string[], refunds: [] as string[], emails: [] as string[], events: [] as string[], schedules: [] as string[] };
   const metrics: [string, string, number][] = [];
   const scheduled = new Set<string>();
   const ctx: StepContext = {
@@ -61,11 +61,11 @@ function context(options: { charge?: PaymentResult; found?: PaymentResult; onCha
       calls.refunds.push(`${orderId}/${transactionId}`);
       return { refundId: `ref-${transactionId}`, refundDate: '2026-01-03T00:00:00.000Z' };
     },
-    async sendConfirmation(order) {
-      calls.confirmations.push(order.orderId);
+    async publishEventOnce(kind, order) {
+      calls.events.push(`${order.orderId}:${kind}`);
     },
-    async sendCompensation(order) {
-      calls.compensations.push(order.orderId);
+    async sendEmailOnce(kind, order) {
+      calls.emails.push(`${order.orderId}:${kind}`);
     },
     async createDeliverySchedule(order, functionArn) {
       calls.schedules.push(`${order.orderId}@${order.estimatedDeliveryDate}->${functionArn}`);
@@ -311,14 +311,15 @@ describe('shipOrder and confirmDelivery', () => {
     expect(await orders.require(order.orderId)).not.toHaveProperty('trackingNumber');
   });
 
-  it('confirms a delivery once, counted once', async () => {
+  it('confirms a delivery once, counted once, and sends what is due (the delivered e-mail) once', async () => {
     const order = await orderAt('SHIPPED');
-    const { ctx, metrics } = context();
+    const { ctx, metrics, calls } = context();
     const first = await confirmDelivery(ctx, order.orderId);
     expect(first.deliveryDate).toBe((await orders.require(order.orderId)).deliveryDate);
     expect(first.deliveryDate).toEqual(expect.any(String));
     expect(await confirmDelivery(ctx, order.orderId)).toEqual(first);
-    expect(metrics).toEqual([['OrdersDelivered', 'Count', 1]]);
+    expect(metrics.filter(([name]) => name === 'OrdersDelivered')).toEqual([['OrdersDelivered', 'Count', 1]]);
+    expect(calls.emails.filter((e) => e === `${order.orderId}:order-delivered`)).toHaveLength(1);
   });
 });
 
@@ -353,8 +354,9 @@ describe('compensate and sendNotification', () => {
     expect(await orders.require(order.orderId)).toMatchObject({ refundId: 'ref-txn-first', refundDate: '2026-01-03T00:00:00.000Z', compensationSentDate: expect.any(String) });
     expect(await compensate(ctx, order.orderId)).toEqual({ status: 'CANCELLED', refundId: 'ref-txn-first' });
     expect(calls.refunds).toEqual([`${order.orderId}/txn-first`]);
-    expect(calls.compensations).toEqual([order.orderId]);
-    expect(metrics).toEqual([['PaymentsRefunded', 'Count', 1]]);
+    expect(calls.emails).toEqual([`${order.orderId}:order-cancelled`, `${order.orderId}:order-refunded`]);
+    expect(calls.events).toEqual(calls.emails);
+    expect(metrics).toEqual([['PaymentsRefunded', 'Count', 1], ['NotificationsSent', 'Count', 1], ['NotificationsSent', 'Count', 1]]);
   });
 
   it('an uncharged cancelled order gets the e-mail and no refund; an order owing nothing is refused', async () => {
@@ -362,12 +364,12 @@ describe('compensate and sendNotification', () => {
     const { ctx, calls, metrics } = context();
     expect(await compensate(ctx, order.orderId)).toEqual({ status: 'CANCELLED', refundId: undefined });
     expect(calls.refunds).toEqual([]);
-    expect(calls.compensations).toEqual([order.orderId]);
-    expect(metrics).toEqual([]);
+    expect(calls.emails).toEqual([`${order.orderId}:order-cancelled`]);
+    expect(metrics).toEqual([['NotificationsSent', 'Count', 1]]);
     const shipped = await orderAt('SHIPPED');
     await expect(compensate(ctx, shipped.orderId)).rejects.toBeInstanceOf(InvalidTransitionError);
     await expect(compensate(ctx, shipped.orderId)).rejects.toThrow(/a compensation/);
-    expect(calls.compensations).toEqual([order.orderId]);
+    expect(calls.emails).toEqual([`${order.orderId}:order-cancelled`]);
   });
 
   it('sends the confirmation once, records its date and counts it once', async () => {
@@ -377,7 +379,15 @@ describe('compensate and sendNotification', () => {
     expect(first.notificationSentDate).toBe((await orders.require(order.orderId)).notificationSentDate);
     expect(first.notificationSentDate).toEqual(expect.any(String));
     expect(await sendNotification(ctx, order.orderId)).toEqual(first);
-    expect(calls.confirmations).toEqual([order.orderId]);
-    expect(metrics).toEqual([['NotificationsSent', 'Count', 1]]);
+    const sent = calls.emails.length;
+    expect(calls.emails.filter((e) => e === `${order.orderId}:order-shipped`)).toHaveLength(1);
+    expect(metrics).toEqual(Array.from({ length: sent }, () => ['NotificationsSent', 'Count', 1]));
+    // Delivered: only the delivered e-mail is new; an address SES reported gets nothing more.
+    await orders.transition(order.orderId, 'DELIVERED', { deliveryDate: '2026-01-05T00:00:00.000Z' });
+    await orders.recordEmailStatus(order.orderId, 'bounced');
+    await sendNotification(ctx, order.orderId);
+    expect(calls.emails).toHaveLength(sent);
+    expect(calls.events).toContain(`${order.orderId}:order-delivered`);
+    expect((await orders.require(order.orderId)).emailsSent).toContain('order-delivered');
   });
 });

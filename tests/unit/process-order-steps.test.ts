@@ -16,6 +16,11 @@ import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
 import { lambdaContext } from '../../local/lambda.ts';
 import { startMessaging, type LocalMessaging } from '../../local/messaging.ts';
+import { Outbox } from '../../local/outbox.ts';
+import { startLocalSes } from '../../local/ses.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 type ProcessOrder = typeof import('../../amplify/functions/process-order/handler.ts');
 
@@ -37,13 +42,18 @@ async function loadHandler(paymentSuccessRate: string): Promise<ProcessOrder> {
 
 beforeAll(async () => {
   dynamo = await startDynamo(undefined);
-  messaging = await startMessaging(0, () => undefined, (n) => void published.push(n.orderId));
+  messaging = await startMessaging(0, () => undefined);
+  outbox = new Outbox(mkdtempSync(path.join(tmpdir(), 'orders-steps-')));
+  ses = await startLocalSes({ outbox, onMail: (mail) => void published.push(mail.orderId) });
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SNS: messaging.endpoint,
+    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+    [ENV.mailFrom]: 'orders@shop.example',
+    [ENV.storefrontUrl]: 'http://127.0.0.1:5173/',
     [ENV.ordersTable]: ORDERS_TABLE.localName,
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
     [ENV.topicArn]: messaging.topicArn,
@@ -58,6 +68,8 @@ afterAll(async () => {
   process.env = savedEnv;
   client?.destroy();
   await messaging?.stop();
+  await ses?.stop();
+  rmSync(path.dirname(outbox.dir), { recursive: true, force: true });
   await dynamo?.stop();
 });
 afterEach(() => {
@@ -91,6 +103,8 @@ async function newOrder(): Promise<Order> {
 }
 
 const mailsOf = (orderId: string) => published.filter((id) => id === orderId).length;
+let ses: Awaited<ReturnType<typeof startLocalSes>>;
+let outbox: Outbox;
 
 describe('the confirmation e-mail', () => {
   it('goes out once when recording it fails after a successful publish and the step is retried', async () => {
@@ -107,21 +121,22 @@ describe('the confirmation e-mail', () => {
       return (send as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
     } as typeof send);
 
+    // Confirmed (sent and recorded), then shipped (sent, its record fails).
     await expect(step('send_notification', orderId)).rejects.toThrow('Service unavailable');
-    expect(mailsOf(orderId)).toBe(1);
+    expect(mailsOf(orderId)).toBe(2);
     expect((await store.require(orderId)).notificationSentDate).toBeUndefined();
 
     // Step Functions retries the step: the e-mail is not sent again, and now it is recorded.
     const retried = await step('send_notification', orderId);
     expect(failures).toBe(2);
-    expect(mailsOf(orderId)).toBe(1);
+    expect(mailsOf(orderId)).toBe(2);
     const recorded = (await store.require(orderId)).notificationSentDate;
     expect(recorded).toEqual(expect.any(String));
-    expect(retried).toEqual({ notificationSentDate: recorded });
+    expect(retried).toEqual({ notificationSentDate: recorded, emailsSent: ['order-confirmed', 'order-shipped'] });
 
     // A rerun later (recovery) answers with the recorded date and sends nothing.
-    expect(await step('send_notification', orderId)).toEqual({ notificationSentDate: recorded });
-    expect(mailsOf(orderId)).toBe(1);
+    expect(await step('send_notification', orderId)).toEqual({ notificationSentDate: recorded, emailsSent: ['order-confirmed', 'order-shipped'] });
+    expect(mailsOf(orderId)).toBe(2);
   });
 
   it('two overlapping attempts send one e-mail', async () => {
@@ -130,7 +145,7 @@ describe('the confirmation e-mail', () => {
     await step('arrange_shipment', orderId);
     const attempts = await Promise.allSettled([step('send_notification', orderId), step('send_notification', orderId)]);
     expect(attempts.some((a) => a.status === 'fulfilled')).toBe(true);
-    expect(mailsOf(orderId)).toBe(1);
+    expect(mailsOf(orderId)).toBe(2); // confirmed and shipped, once each
   });
 });
 
@@ -162,7 +177,12 @@ describe('the steps', () => {
     expect(await step('confirm_delivery', orderId)).toEqual(delivered);
     const { outcome: _shippedOutcome, ...shipment } = shipped;
     expect(await store.require(orderId)).toMatchObject({ status: 'DELIVERED', ...shipment, ...delivered, transactionId: paid.transactionId });
-    expect(mailsOf(orderId)).toBe(1);
+    // Confirmed, shipped, delivered: each once, to the order's customer only.
+    expect(outbox.list().filter((m) => m.orderId === orderId).map((m) => [m.kind, m.to]).sort()).toEqual([
+      ['order-confirmed', 'ana@example.com'],
+      ['order-delivered', 'ana@example.com'],
+      ['order-shipped', 'ana@example.com'],
+    ]);
   });
 
   it('marks a failed order with its reason, once', async () => {

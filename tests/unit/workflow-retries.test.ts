@@ -18,6 +18,8 @@ const SUCCESS: Record<string, unknown> = {
   ArrangeShipment: { outcome: 'shipped', trackingNumber: 'TRK1' },
   SendNotification: { notificationSentDate: '2026-11-29T10:00:00.000Z' },
   ScheduleDelivery: { scheduled: true },
+  NotifyPaymentApproved: { emailsSent: ['order-confirmed'] },
+  NotifyPaymentDeclined: { emailsSent: ['payment-declined'] },
   MarkPaymentFailed: { status: 'PAYMENT_FAILED' },
   MarkShipmentFailed: { status: 'SHIPMENT_FAILED' },
   Compensate: { status: 'SHIPMENT_FAILED' },
@@ -101,7 +103,7 @@ describe('every Task retries as designed, counted at run time', () => {
   it('the happy path calls each Task once and waits for nothing', async () => {
     const result = await run([]);
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.calls.map((c) => c.state)).toEqual(['ProcessPayment', 'ArrangeShipment', 'SendNotification', 'ScheduleDelivery']);
+    expect(result.calls.map((c) => c.state)).toEqual(['ProcessPayment', 'NotifyPaymentApproved', 'ArrangeShipment', 'SendNotification', 'ScheduleDelivery']);
     expect(result.calls.every((c) => c.waitedMs.length === 0)).toBe(true);
   });
 

@@ -1,7 +1,8 @@
 /**
  * process-order: the workflow's Task states call it with `{ action, orderId }`; it dispatches to
  * the step modules in `steps/` (payment, shipment, delivery schedule, notification, compensation);
- * the order's delivery schedule calls it with `confirm_delivery`. Each step is safe to run more
+ * the order's delivery schedule calls it with `confirm_delivery`; an EventBridge rule hands it the
+ * SES bounce and complaint events of the deployment's configuration set. Each step is safe to run more
  * than once: status changes are conditional, money and e-mail calls go through Powertools
  * idempotency (`wiring.ts`), and a step that already happened returns what it recorded the first time.
  */
@@ -12,6 +13,7 @@ import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../server/wor
 import { createObservability, withObservability } from '../shared/powertools.ts';
 import { compensate } from './steps/compensation.ts';
 import { scheduleDelivery } from './steps/delivery.ts';
+import { recordEmailEvent, sesEmailEvent } from './steps/email-events.ts';
 import { sendNotification } from './steps/notification.ts';
 import { markFailed, processPayment, settleFailedPayment } from './steps/payment.ts';
 import { confirmDelivery, shipOrder } from './steps/shipment.ts';
@@ -69,6 +71,9 @@ export const runStep = (input: StepInput, invocation: Invocation) => STEPS[input
 
 export const handler = withObservability({ logger, metrics, tracer }, async (event: unknown, lambdaContext: Context) => {
   registerLambdaContext(lambdaContext);
+  const emailEvent = sesEmailEvent(event);
+  if (emailEvent === 'ignored') return { ignored: true };
+  if (emailEvent) return recordEmailEvent(context, emailEvent);
   const input = parseStepInput(event);
   const result = await runStep(input, { functionArn: lambdaContext.invokedFunctionArn });
   logger.debug('Step done', { action: input.action, orderId: input.orderId });

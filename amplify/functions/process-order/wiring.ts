@@ -1,6 +1,6 @@
 /**
  * What process-order's steps work with (`StepContext`), put together once per Lambda instance:
- * the traced AWS clients (orders table, topic, Scheduler), the simulated payment provider, and
+ * the traced AWS clients (orders table, topic, Scheduler), SES, the simulated payment provider, and
  * Powertools idempotency (DynamoDB persistence layer) around every call that must happen at most
  * once per order: the charge, the refund and the e-mails.
  */
@@ -12,10 +12,12 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
-import { renderCompensation, renderConfirmation, type Confirmation } from '../../domain/notification.ts';
+import { EMAIL_KINDS, renderEmail, type EmailKind } from '../../domain/notification.ts';
 import type { Order } from '../../domain/order.ts';
+import { orderNumberOf } from '../../domain/order-rules.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
-import { SnsMailer } from '../../server/aws/sns-mailer.ts';
+import { SesMailer } from '../../server/aws/ses-mailer.ts';
+import { SnsOrderEvents } from '../../server/aws/sns-order-events.ts';
 import { SimulatedPaymentProvider, type PaymentResult } from '../../server/simulated-partners.ts';
 import { DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE, ENV, IDEMPOTENCY_TABLE, requireEnv } from '../../server/settings.ts';
 import { scheduleDelivery as createDeliverySchedule, unqualifiedFunctionArn } from './delivery-schedule.ts';
@@ -44,7 +46,11 @@ export class NoChargeRecordedError extends Error {
 export function createStepContext({ metrics, tracer }: { metrics: Metrics; tracer: Tracer }) {
   const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
   const orders = new DynamoDbOrderRepository(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
-  const mailer = new SnsMailer(tracer.captureAWSv3Client(new SNSClient({})), requireEnv(ENV.topicArn));
+  const events = new SnsOrderEvents(tracer.captureAWSv3Client(new SNSClient({})), requireEnv(ENV.topicArn));
+  // No sender (a deployment without MAIL_FROM): the order events go out, no customer e-mail.
+  const mailFrom = process.env[ENV.mailFrom];
+  const mailer = mailFrom ? new SesMailer({ from: mailFrom, configurationSet: process.env[ENV.sesConfigurationSet] || undefined }) : undefined;
+  const storefrontUrl = process.env[ENV.storefrontUrl] ?? '';
   const scheduler = tracer.captureAWSv3Client(new SchedulerClient({}));
   const shipmentSuccessRate = rateSetting(ENV.shipmentSuccessRate, DEFAULT_SHIPMENT_SUCCESS_RATE);
 
@@ -76,9 +82,25 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
     throw new NoChargeRecordedError('No charge was made for this order');
   });
 
-  /** An e-mail rendered from the order, sent at most once per order and key prefix. */
-  const emailOnce = (keyPrefix: string | undefined, render: (order: Order) => Confirmation) =>
-    idempotent(keyPrefix, async (order: Order) => mailer.send({ orderId: order.orderId, ...render(order) }));
+  /** Per kind, one idempotent call (its own key prefix): each happens at most once per order. */
+  const perKind = <R>(prefix: string, fn: (kind: EmailKind, order: Order) => Promise<R>) => {
+    const calls = Object.fromEntries(EMAIL_KINDS.map((kind) => [kind, idempotent(`${prefix}-${kind}`, (order: Order) => fn(kind, order))]));
+    return (kind: EmailKind, order: Order) => calls[kind]!(order);
+  };
+  const publishEventOnce = perKind('event', (type, order) =>
+    events.publish({
+      eventId: `${order.orderId}/${type}`,
+      type,
+      orderId: order.orderId,
+      orderNumber: order.orderNumber ?? orderNumberOf(order.orderId),
+      status: order.status,
+      totalAmount: order.totalAmount,
+      occurredAt: new Date().toISOString(),
+      trackingNumber: order.trackingNumber,
+      refundId: order.refundId,
+    }),
+  );
+  const sendEmailOnce = mailer ? perKind('email', (kind, order) => mailer.send(renderEmail(kind, order, storefrontUrl))) : undefined;
 
   const context: StepContext = {
     orders,
@@ -97,9 +119,8 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
     refundOnce: idempotent('payment-refund', async (request: { orderId: string; transactionId: string; amount: number }) => ({
       ...(await paymentProvider.refund(request)),
     })),
-    // The confirmation keeps the key it always had (no prefix): orders in flight keep their record.
-    sendConfirmation: emailOnce(undefined, renderConfirmation),
-    sendCompensation: emailOnce('compensation-email', renderCompensation),
+    publishEventOnce,
+    sendEmailOnce,
     // Read when a schedule is made (not at load): only the delivery step needs them.
     createDeliverySchedule: (order, functionArn) =>
       createDeliverySchedule(

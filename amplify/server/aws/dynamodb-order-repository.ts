@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidTransitionError, OrderNotFoundError } from '../../domain/errors.ts';
+import type { EmailKind, EmailStatus } from '../../domain/notification.ts';
 import type { Order } from '../../domain/order.ts';
 import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, type OrderStatus } from '../../domain/order-rules.ts';
 import { invalidPageToken } from '../page-token.ts';
@@ -91,8 +92,9 @@ function dateCondition(query: OrderQuery, sortKey: string, names: Record<string,
 }
 
 function toOrder(item: Record<string, unknown> | StoredOrder): Order {
-  const { requestFingerprint: _fingerprint, openMarker: _open, nextStepDueAt: _due, recoveryAttempts: _attempts, ...order } = item as StoredOrder;
-  return order;
+  const { requestFingerprint: _fingerprint, openMarker: _open, nextStepDueAt: _due, recoveryAttempts: _attempts, emailsSent, ...order } = item as StoredOrder;
+  // Stored as a string set (an idempotent `ADD`), returned as a sorted list.
+  return emailsSent === undefined ? order : { ...order, emailsSent: [...(emailsSent as Iterable<string>)].sort() };
 }
 
 /**
@@ -463,20 +465,42 @@ export class DynamoDbOrderRepository implements OrderRepository {
     return toOrder(Attributes!);
   }
 
-  /** Records when the confirmation e-mail went out; the first date recorded wins. */
-  async recordNotificationSent(orderId: string, sentAt: string): Promise<Order> {
+  /** Records a sent e-mail of `kind` (a string set: a repeat changes nothing); the shipped one also sets `notificationSentDate`. */
+  async recordEmailSent(orderId: string, kind: EmailKind, sentAt: string): Promise<Order> {
+    const shipped = kind === 'order-shipped';
     const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { [partitionKey]: orderId },
-        UpdateExpression: 'SET notificationSentDate = if_not_exists(notificationSentDate, :sentAt)',
+        UpdateExpression: `ADD emailsSent :kind${shipped ? ' SET notificationSentDate = if_not_exists(notificationSentDate, :sentAt)' : ''}`,
         ConditionExpression: 'attribute_exists(#pk)',
         ExpressionAttributeNames: { '#pk': partitionKey },
-        ExpressionAttributeValues: { ':sentAt': sentAt },
+        ExpressionAttributeValues: { ':kind': new Set([kind]), ...(shipped ? { ':sentAt': sentAt } : {}) },
         ReturnValues: 'ALL_NEW',
       }),
     );
     return toOrder(Attributes!);
+  }
+
+  /** Records SES's bounce or complaint on the order; an unknown order id is ignored (undefined). */
+  async recordEmailStatus(orderId: string, status: EmailStatus): Promise<Order | undefined> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [partitionKey]: orderId },
+          UpdateExpression: 'SET emailStatus = if_not_exists(emailStatus, :status)',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': partitionKey },
+          ExpressionAttributeValues: { ':status': status },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toOrder(Attributes!);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   /**

@@ -4,12 +4,15 @@ import { InvalidTransitionError } from '../../../domain/errors.ts';
 import { needsCompensation } from '../../../domain/order-rules.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { StepContext } from './context.ts';
+import { notifyCustomer } from './notification.ts';
 
 /**
  * Refunds a charge (once: the provider's refund is idempotent and the first refund recorded wins),
- * then e-mails the customer (once) and takes the order out of the open-orders index.
+ * then e-mails the customer (cancelled, refunded: each once) and takes the order out of the
+ * open-orders index.
  */
-export async function compensate({ orders, metrics, refundOnce, sendCompensation }: StepContext, orderId: string) {
+export async function compensate(context: StepContext, orderId: string) {
+  const { orders, metrics, refundOnce } = context;
   let order = await orders.require(orderId);
   if (!needsCompensation(order.status)) throw new InvalidTransitionError(orderId, order.status, 'a compensation');
   if (order.transactionId && !order.refundId) {
@@ -18,7 +21,8 @@ export async function compensate({ orders, metrics, refundOnce, sendCompensation
     metrics.addMetric(METRICS.processOrder.paymentsRefunded, MetricUnit.Count, 1);
   }
   if (!order.compensationSentDate) {
-    await sendCompensation(order);
+    await notifyCustomer(context, orderId); // cancelled, refunded
+
     order = await orders.recordCompensation(orderId, new Date().toISOString());
   }
   return { status: order.status, refundId: order.refundId };

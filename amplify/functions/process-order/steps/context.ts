@@ -1,6 +1,7 @@
 /** What every step of process-order works with, handed in by the handler (tests build their own). */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { InvalidTransitionError } from '../../../domain/errors.ts';
+import type { EmailKind } from '../../../domain/notification.ts';
 import type { Order } from '../../../domain/order.ts';
 import { needsCompensation, type OrderStatus } from '../../../domain/order-rules.ts';
 import type { PaymentResult, Refund } from '../../../server/simulated-partners.ts';
@@ -19,10 +20,13 @@ export interface StepContext {
   findCharge(orderId: string): Promise<PaymentResult | undefined>;
   /** Refunds a charge once, however often it is called. */
   refundOnce(request: { orderId: string; transactionId: string; amount: number }): Promise<Refund>;
-  /** The order confirmation, published at most once per order. */
-  sendConfirmation(order: Order): Promise<unknown>;
-  /** The cancellation or "could not be shipped and was refunded" e-mail, at most once per order. */
-  sendCompensation(order: Order): Promise<unknown>;
+  /** The order event of `kind` on the notification topic, published at most once per order and kind. */
+  publishEventOnce(kind: EmailKind, order: Order): Promise<unknown>;
+  /**
+   * The customer's e-mail of `kind` to the order's customer e-mail, sent at most once per order and
+   * kind; absent when the deployment has no sender (`MAIL_FROM`).
+   */
+  sendEmailOnce?: (kind: EmailKind, order: Order) => Promise<unknown>;
   /**
    * Creates the order's one-time delivery schedule, which invokes `functionArn` (process-order's
    * confirm_delivery) at the estimated delivery date; a repeat meets the existing one.

@@ -4,6 +4,7 @@ import { hasReached, needsCompensation } from '../../../domain/order-rules.ts';
 import { bookShipment } from '../../../server/simulated-partners.ts';
 import { METRICS } from '../../../server/settings.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
+import { notifyCustomer } from './notification.ts';
 
 export async function shipOrder({ orders, shipmentSuccessRate }: StepContext, orderId: string) {
   // A repeated step (a duplicated execution, a recovery restart) books nothing again.
@@ -24,9 +25,14 @@ export async function shipOrder({ orders, shipmentSuccessRate }: StepContext, or
   }
 }
 
-/** Invoked by the order's delivery schedule: SHIPPED -> DELIVERED, once (a repeat returns the same). */
-export async function confirmDelivery({ orders, metrics }: StepContext, orderId: string) {
-  const { order, changed } = await orders.transition(orderId, 'DELIVERED', { deliveryDate: new Date().toISOString() });
-  if (changed) metrics.addMetric(METRICS.processOrder.ordersDelivered, MetricUnit.Count, 1);
+/**
+ * Invoked by the order's delivery schedule: SHIPPED -> DELIVERED, once (a repeat returns the same),
+ * then the delivered e-mail (once). A failed e-mail fails the invocation: Lambda's asynchronous
+ * retries repeat it, the transition then being a no-op.
+ */
+export async function confirmDelivery(context: StepContext, orderId: string) {
+  const { order, changed } = await context.orders.transition(orderId, 'DELIVERED', { deliveryDate: new Date().toISOString() });
+  if (changed) context.metrics.addMetric(METRICS.processOrder.ordersDelivered, MetricUnit.Count, 1);
+  await notifyCustomer(context, orderId);
   return { deliveryDate: order.deliveryDate };
 }
