@@ -20,6 +20,24 @@ import { requestModelSchema } from './request-model.ts';
 import type { ApiThrottle } from './settings.ts';
 
 /** API Gateway stage settings; its throttle is a deployment setting (`API_THROTTLE_DEFAULTS`). */
+/**
+ * One JSON line per request: API Gateway's standard fields plus who called (the Cognito `sub` the
+ * authorizer verified; `-` on public routes), so every request, staff reads included, names its caller.
+ */
+export const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: apigw.AccessLogField.contextRequestId(),
+    ip: apigw.AccessLogField.contextIdentitySourceIp(),
+    requestTime: apigw.AccessLogField.contextRequestTime(),
+    httpMethod: apigw.AccessLogField.contextHttpMethod(),
+    resourcePath: apigw.AccessLogField.contextResourcePath(),
+    status: apigw.AccessLogField.contextStatus(),
+    protocol: apigw.AccessLogField.contextProtocol(),
+    responseLength: apigw.AccessLogField.contextResponseLength(),
+    sub: apigw.AccessLogField.contextAuthorizerClaims('sub'),
+  }),
+);
+
 export const API_STAGE = {
   name: 'prod',
 } as const;
@@ -97,7 +115,7 @@ export class OrdersApi extends Construct {
         metricsEnabled: false,
         tracingEnabled: true,
         accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: ACCESS_LOG_FORMAT,
       },
       defaultCorsPreflightOptions: {
         allowOrigins: apigw.Cors.ALL_ORIGINS,

@@ -1,6 +1,6 @@
 /** The confirmation e-mail: the order's lines and totals, with the store's name and dates a person reads. */
 import { formatPrice, formatShipping, STORE_NAME, TAX_NOTE } from './catalog.ts';
-import { STATUS_LABELS } from './labels.ts';
+import { cancelledByStore, STATUS_LABELS } from './labels.ts';
 import type { Order } from './order.ts';
 import { orderNumberOf } from './order-rules.ts';
 import { countryName } from './countries.ts';
@@ -69,7 +69,7 @@ ${STORE_NAME}
 export function renderCompensation(order: Order): Confirmation {
   const orderNumber = order.orderNumber ?? orderNumberOf(order.orderId);
   const cancelled = order.status === 'CANCELLED';
-  const what = cancelled ? 'has been cancelled' : 'could not be shipped and was refunded';
+  const what = cancelled ? (cancelledByStore(order) ? 'has been cancelled by the store' : 'has been cancelled') : 'could not be shipped and was refunded';
   const money = order.refundId
     ? `The payment of ${formatPrice(order.totalAmount)} was refunded (refund ${order.refundId}). Depending on your bank it can take a few days to appear.`
     : 'You have not been charged.';

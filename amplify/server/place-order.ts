@@ -87,6 +87,7 @@ export async function placeOrder(
     paymentMethod: request.paymentMethod,
     items,
     shippingAddress: request.shippingAddress,
+    history: [{ status: 'PENDING', at: now, actor: { type: 'customer', sub: caller.sub } }],
   };
   const result = await deps.orders.create(order, fingerprint);
   if (!result.created && result.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();

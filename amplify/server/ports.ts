@@ -5,7 +5,7 @@
  * Type-only imports: a port drags no library into a bundle.
  */
 import type { Order } from '../domain/order.ts';
-import type { OrderStatus } from '../domain/order-rules.ts';
+import type { Actor, OrderStatus } from '../domain/order-rules.ts';
 
 /** Which orders a list holds: one customer's, one status's, or all; optionally within dates. */
 export interface OrderQuery {
@@ -16,8 +16,8 @@ export interface OrderQuery {
   to?: string;
 }
 
-/** Attributes a status change may set besides the status itself. */
-export type StatusAttributes = Partial<Omit<Order, 'orderId' | 'status' | 'updatedAt'>>;
+/** Attributes a status change may set besides the status itself (its history is the repository's). */
+export type StatusAttributes = Partial<Omit<Order, 'orderId' | 'status' | 'updatedAt' | 'history'>>;
 
 /** A page of open orders overdue before a cutoff, and where the next page starts. */
 export interface DueOrdersPage {
@@ -43,9 +43,10 @@ export interface OrderRepository {
   countByStatus(query: Omit<OrderQuery, 'status'>): Promise<Record<OrderStatus, number>>;
   /**
    * Moves an order to `to`, only from a status allowed just before it; a step already taken
-   * returns the stored order unchanged (`changed: false`), any other refusal throws.
+   * returns the stored order unchanged (`changed: false`), any other refusal throws. A change
+   * appends `{ status, at, actor }` to the order's history (`actor`: the system unless given).
    */
-  transition(orderId: string, to: OrderStatus, attributes?: StatusAttributes): Promise<{ order: Order; changed: boolean }>;
+  transition(orderId: string, to: OrderStatus, attributes?: StatusAttributes, actor?: Actor): Promise<{ order: Order; changed: boolean }>;
   /** One page of the open orders whose next step was due before `cutoff`, most overdue first. */
   openOrdersDueBefore(cutoff: string, limit: number, startKey?: Record<string, unknown>): Promise<DueOrdersPage>;
   /** Records a charge that lost the race to a cancel (only a CANCELLED order takes one); the first wins. */

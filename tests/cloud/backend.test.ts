@@ -536,7 +536,7 @@ describe('API Gateway', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       RestApiId: { Ref: api() },
       TracingEnabled: true,
-      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"sub":"\\$context.authorizer.claims.sub"') },
       MethodSettings: [
         Match.objectLike({
           HttpMethod: '*',

@@ -17,6 +17,7 @@ import { ALARMS, MAX_METRICS_PER_ALARM } from '../../amplify/cloud/monitoring.ts
 import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { TOKEN_LIFETIMES } from '../../amplify/domain/auth.ts';
 import { API_INTEGRATION_TIMEOUT_SECONDS, ENV, FUNCTIONS, metricsNamespace, metricsServiceName, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES } from '../../amplify/server/settings.ts';
+import { ACCOUNT_SCENARIOS } from '../helpers/account-scenarios.ts';
 import { ACCOUNT_QUOTAS, namesOf, perDeployment } from '../helpers/deploy-limits.ts';
 
 type Backend = typeof import('../../amplify/backend.ts');
@@ -437,6 +438,19 @@ describe.each(each)('%s deployment: what the account enforces', (name) => {
     // app-server accepts only this client's tokens (the authorizer accepts any client of the pool).
     const appServer = d().resources[d().mod.ordersStack.getLogicalId(d().mod.backend.appServer.resources.cfnResources.cfnFunction)]!;
     expect(JSON.stringify(appServer.Properties.Environment.Variables[ENV.userPoolClientId])).toMatch(/UserPoolAppClient/);
+  });
+
+  it.each(ACCOUNT_SCENARIOS.map((s) => [s.name, s] as const))('account scenario (also played against the local pool): %s', (_name, scenario) => {
+    const auth = d().templates.find((t) => Object.values((t.Resources ?? {}) as Record<string, Json>).some((r) => r.Type === 'AWS::Cognito::UserPool'))!;
+    const [pool] = Object.values(auth.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::Cognito::UserPool');
+    const [client] = Object.values(auth.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::Cognito::UserPoolClient');
+    scenario.cloud(pool!.Properties, client!.Properties);
+  });
+
+  it('staff need a second factor: TOTP available on the pool (optional for customers)', () => {
+    const auth = d().templates.find((t) => Object.values((t.Resources ?? {}) as Record<string, Json>).some((r) => r.Type === 'AWS::Cognito::UserPool'))!;
+    const [pool] = Object.values(auth.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::Cognito::UserPool');
+    expect(pool!.Properties).toMatchObject({ MfaConfiguration: 'OPTIONAL', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
   });
 
   it('deleting a deployment and creating it again: every retained resource named by us is named per creation; nothing else lingers', () => {

@@ -14,6 +14,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_KEY_HEADER } from '../../amplify/domain/api.ts';
 import { STAFF_GROUP } from '../../amplify/domain/auth.ts';
+import { cancelledByStore } from '../../amplify/domain/labels.ts';
+import { renderCompensation } from '../../amplify/domain/notification.ts';
 import { mapErrors } from '../../amplify/functions/app-server/errors.ts';
 import { cancelOrderRoutes } from '../../amplify/functions/app-server/routes/cancel-order.ts';
 import { orderRoutes } from '../../amplify/functions/app-server/routes/orders.ts';
@@ -134,7 +136,12 @@ describe('POST /orders/{orderId}/cancel', () => {
     expect(cancelled.body).toMatchObject({ orderId, status: 'CANCELLED', cancelledDate: expect.any(String) });
     expect(await call('POST', `/orders/${orderId}/cancel`)).toMatchObject({ status: 200, body: { status: 'CANCELLED', cancelledDate: cancelled.body.cancelledDate } });
     expect(metricCalls).toEqual([['OrdersCancelled', 'Count', 1]]);
-    expect(logLines).toEqual([{ level: 'info', message: 'Order cancelled', extra: { orderId, by: 'customer' } }]);
+    expect(logLines).toEqual([{ level: 'info', message: 'Order cancelled', extra: { orderId, by: 'customer', actorSub: OWNER.sub } }]);
+    // Placed by its customer, cancelled by its customer: each change once in its history.
+    expect(cancelled.body.history).toEqual([
+      { status: 'PENDING', at: cancelled.body.orderDate, actor: { type: 'customer', sub: OWNER.sub } },
+      { status: 'CANCELLED', at: expect.any(String), actor: { type: 'customer', sub: OWNER.sub } },
+    ]);
   });
 
   it("staff cancelling a customer's order is logged as by staff; staff cancelling their own order, as by the customer", async () => {
@@ -145,6 +152,12 @@ describe('POST /orders/{orderId}/cancel', () => {
     expect((await call('POST', `/orders/${theirs.orderId}/cancel`, { claims: STAFF })).status).toBe(200);
     expect((await call('POST', `/orders/${own.orderId}/cancel`, { claims: STAFF })).status).toBe(200);
     expect(logLines.map((line) => line.extra.by)).toEqual(['staff', 'customer']);
+    // The order keeps which staff member cancelled it; the customer's page and e-mail say "by the store".
+    const stored = await orders.require(theirs.orderId);
+    expect(stored.history?.at(-1)).toEqual({ status: 'CANCELLED', at: expect.any(String), actor: { type: 'staff', sub: STAFF.sub } });
+    expect(cancelledByStore(stored)).toBe(true);
+    expect(renderCompensation(stored).body).toContain('has been cancelled by the store');
+    expect(cancelledByStore(await orders.require(own.orderId))).toBe(false);
   });
 
   it('a shipped order is refused with 409 naming its status; a stranger gets 404', async () => {

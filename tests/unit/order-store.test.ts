@@ -116,6 +116,22 @@ describe('DynamoDbOrderRepository.transition', () => {
     expect(await store.require(delivered.orderId)).toEqual(delivered);
   });
 
+  it('keeps each status change once in the history, with who made it (the system unless named)', async () => {
+    const order = newOrder();
+    await store.create(order);
+    await store.transition(order.orderId, 'PAYMENT_PROCESSED', { transactionId: 'txn-h' });
+    await store.transition(order.orderId, 'PAYMENT_PROCESSED', { transactionId: 'txn-again' });
+    const staff = { type: 'staff', sub: 'staff-sub-1' } as const;
+    const { order: cancelled } = await store.transition(order.orderId, 'CANCELLED', {}, staff);
+    expect((await store.transition(order.orderId, 'CANCELLED', {}, { type: 'customer', sub: order.customerId })).changed).toBe(false);
+    const history = (await store.require(order.orderId)).history!;
+    expect(history.slice(-2)).toEqual([
+      { status: 'PAYMENT_PROCESSED', at: expect.any(String), actor: { type: 'system' } },
+      { status: 'CANCELLED', at: cancelled.updatedAt, actor: staff },
+    ]);
+    expect(history.filter((change) => change.status === 'CANCELLED')).toHaveLength(1);
+  });
+
   it('of concurrent steps exactly one wins; every caller gets the winner’s transaction id', async () => {
     const order = newOrder();
     await store.create(order);

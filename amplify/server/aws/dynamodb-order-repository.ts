@@ -6,8 +6,8 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidTransitionError, OrderNotFoundError } from '../../domain/errors.ts';
-import type { Order } from '../../domain/order.ts';
-import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, type OrderStatus } from '../../domain/order-rules.ts';
+import type { Order, StatusChange } from '../../domain/order.ts';
+import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, SYSTEM_ACTOR, type Actor, type OrderStatus } from '../../domain/order-rules.ts';
 import { invalidPageToken } from '../page-token.ts';
 import type { DueOrdersPage, OrderQuery, OrderRepository, StatusAttributes } from '../ports.ts';
 import { ORDERS_TABLE } from '../settings.ts';
@@ -339,11 +339,13 @@ export class DynamoDbOrderRepository implements OrderRepository {
    * When the order already reached `to` (a retried or duplicated step) the stored order is
    * returned unchanged; any other refusal is an `InvalidTransitionError`.
    */
-  async transition(orderId: string, to: OrderStatus, attributes: StatusAttributes = {}): Promise<{ order: Order; changed: boolean }> {
-    const names: Record<string, string> = { '#pk': partitionKey, '#status': 'status', '#updatedAt': 'updatedAt' };
+  async transition(orderId: string, to: OrderStatus, attributes: StatusAttributes = {}, actor: Actor = SYSTEM_ACTOR): Promise<{ order: Order; changed: boolean }> {
+    const names: Record<string, string> = { '#pk': partitionKey, '#status': 'status', '#updatedAt': 'updatedAt', '#history': 'history' };
     const now = new Date().toISOString();
-    const values: Record<string, unknown> = { ':to': to, ':now': now };
-    const sets = ['#status = :to', '#updatedAt = :now'];
+    const change: StatusChange = { status: to, at: now, actor: actor.sub === undefined ? { type: actor.type } : { type: actor.type, sub: actor.sub } };
+    const values: Record<string, unknown> = { ':to': to, ':now': now, ':change': [change], ':none': [] };
+    // The history grows only with the conditional update that changes the status: a repeated step adds nothing.
+    const sets = ['#status = :to', '#updatedAt = :now', '#history = list_append(if_not_exists(#history, :none), :change)'];
     Object.entries(attributes).forEach(([key, value], i) => {
       if (value === undefined) return;
       names[`#a${i}`] = key;
