@@ -140,8 +140,11 @@ export function createPoolGuard(options: GuardOptions) {
     } catch (error) {
       const code = (error as { code?: string }).code;
       // No answer may tell an account that exists from one that does not (PreventUserExistenceErrors).
+      // A wrong password is Cognito's NotAuthorizedException too (cognito-local says InvalidPasswordException).
+      if (action === 'InitiateAuth' && (code === 'UserNotFoundException' || code === 'InvalidPasswordException')) {
+        throw new CognitoRefusal('NotAuthorizedException', 'Incorrect username or password.');
+      }
       if (PUBLIC_ACTIONS.has(action) && code === 'UserNotFoundException') {
-        if (action === 'InitiateAuth') throw new CognitoRefusal('NotAuthorizedException', 'Incorrect username or password.');
         if (action === 'ForgotPassword' || action === 'ResendConfirmationCode') {
           return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'x***@x***' } };
         }

@@ -55,6 +55,8 @@ export interface OrdersApiProps {
   readonly userPoolClient: cognito.IUserPoolClient;
   /** The stage's throttle. */
   readonly throttle: ApiThrottle;
+  /** app-server's orders per account per minute (0: no limit). */
+  readonly orderRateLimit: number;
   readonly retainData: boolean;
 }
 
@@ -75,6 +77,17 @@ export class OrdersApi extends Construct {
     appServer.addEnvironment(ENV.queueUrl, queue.queueUrl);
     appServer.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
     appServer.addEnvironment(ENV.userPoolClientId, props.userPoolClient.userPoolClientId);
+    appServer.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
+    appServer.addEnvironment(ENV.staffMfaRequired, 'true');
+    appServer.addEnvironment(ENV.orderRateLimit, String(props.orderRateLimit));
+    // The pool's IAM actions: confirm a staff member (group, enabled, TOTP) and delete the caller's
+    // own account (DELETE /me; the API has the ID token only, so not DeleteUser with an access token).
+    appServer.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDeleteUser'],
+        resources: [props.userPool.userPoolArn],
+      }),
+    );
     // On the table: create (PutItem), read (GetItem), cancel (UpdateItem, conditional) and the lists'
     // orders by id (BatchGetItem); a customer's orders (CustomerIndex), staff lists (StatusDateIndex)
     // and the search by order number (OrderNumberIndex) by Query on the indexes (item actions have
@@ -90,8 +103,11 @@ export class OrdersApi extends Construct {
         ),
       }),
     );
-    // Idempotency-Keys of POST /orders, recorded per caller beside their order id (DynamoDbOrderKeys).
-    appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [idempotencyTable.tableArn] }));
+    // Idempotency-Keys of POST /orders, recorded per caller beside their order id (DynamoDbOrderKeys),
+    // and the per-account order counters (UpdateItem, DynamoDbOrderRateLimiter).
+    appServer.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [idempotencyTable.tableArn] }),
+    );
     appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });

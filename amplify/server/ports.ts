@@ -58,6 +58,11 @@ export interface OrderRepository {
   /** Records when the confirmation e-mail went out; the first date recorded wins. */
   recordNotificationSent(orderId: string, sentAt: string): Promise<Order>;
   /**
+   * Replaces the order's personal data (name, e-mail, address) for a deleted account; items,
+   * amounts, dates and statuses stay. Only an order of `customerId`; a second call changes nothing.
+   */
+  anonymize(orderId: string, customerId: string, at: string): Promise<void>;
+  /**
    * Claims one recovery attempt for an open order (at most `maxAttempts`, counted on the order)
    * and makes it due again from `now`; `exhausted` when it used them up, `closed` when it is final,
    * `moving` when it changed since `unchangedSince` (its workflow is still at work).
@@ -109,4 +114,33 @@ export interface Mail {
 
 export interface Mailer {
   send(mail: Mail): Promise<{ messageId: string }>;
+}
+
+/** An order limit's verdict for one more order: go, or wait `retryAfterSeconds`. */
+export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** At most `limit` orders per account per minute, counted where every instance sees the count. */
+export interface OrderRateLimiter {
+  /** Counts one order for the account in the current minute, unless that would pass the limit. */
+  admit(sub: string, now?: Date): Promise<RateVerdict>;
+}
+
+/** An account of the user pool, as exported to its owner. */
+export interface Account {
+  sub: string;
+  /** The pool's attributes (`email`, `email_verified`, `custom:checkout`, ...). */
+  attributes: Record<string, string>;
+  createdAt?: string;
+  enabled: boolean;
+  /** Whether the account has TOTP (an authenticator app) set up as a second factor. */
+  totp: boolean;
+  groups: string[];
+}
+
+/** The user pool, as the API needs it (IAM calls: AdminGetUser, AdminListGroupsForUser, AdminDeleteUser). */
+export interface Accounts {
+  /** The account, or undefined when it does not exist (any more). */
+  get(sub: string): Promise<Account | undefined>;
+  /** Deletes the account; one already gone is not an error. */
+  delete(sub: string): Promise<void>;
 }

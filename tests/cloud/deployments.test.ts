@@ -17,6 +17,7 @@ import { ALARMS, MAX_METRICS_PER_ALARM } from '../../amplify/cloud/monitoring.ts
 import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { TOKEN_LIFETIMES } from '../../amplify/domain/auth.ts';
 import { API_INTEGRATION_TIMEOUT_SECONDS, ENV, FUNCTIONS, metricsNamespace, metricsServiceName, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES } from '../../amplify/server/settings.ts';
+import { WAF_RULES } from '../../amplify/cloud/waf.ts';
 import { ACCOUNT_SCENARIOS } from '../helpers/account-scenarios.ts';
 import { ACCOUNT_QUOTAS, namesOf, perDeployment } from '../helpers/deploy-limits.ts';
 
@@ -350,7 +351,7 @@ describe.each(each)('%s deployment', (name) => {
           { 'Fn::Join': ['', [table, `/index/${ORDERS_TABLE.orderNumberIndex.name}`]] },
         ],
       },
-      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Effect: 'Allow', Resource: keys },
+      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: keys },
     ]);
   });
 
@@ -445,6 +446,30 @@ describe.each(each)('%s deployment: what the account enforces', (name) => {
     const [pool] = Object.values(auth.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::Cognito::UserPool');
     const [client] = Object.values(auth.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::Cognito::UserPoolClient');
     scenario.cloud(pool!.Properties, client!.Properties);
+  });
+
+  it('per-IP limits: a WAF web ACL on the API stage and the user pool for a branch, none for a sandbox (WAF off by default)', () => {
+    const acls = ofType(d(), 'AWS::WAFv2::WebACL');
+    const associations = ofType(d(), 'AWS::WAFv2::WebACLAssociation');
+    if (name === 'sandbox') {
+      expect(acls).toHaveLength(0);
+      expect(associations).toHaveLength(0);
+      return;
+    }
+    expect(acls).toHaveLength(1);
+    const [, acl] = acls[0]!;
+    expect(acl.Properties.Scope).toBe('REGIONAL');
+    expect(acl.Properties.Rules.map((r: Json) => [r.Name, r.Statement.RateBasedStatement.AggregateKeyType, r.Statement.RateBasedStatement.Limit, r.Action])).toEqual([
+      ['UserPoolPerIp', 'IP', WAF_RULES.userPoolRequestsPerIp, { Block: {} }],
+      ['ApiPerIp', 'IP', WAF_RULES.apiRequestsPerIp, { Block: {} }],
+    ]);
+    const targets = associations.map(([, a]) => JSON.stringify(a.Properties.ResourceArn));
+    expect(targets).toHaveLength(2);
+    expect(targets.some((t) => t.includes('/stages/') && t.includes(d().mod.ordersStack.getLogicalId(d().mod.cloud.api.node.defaultChild as CfnResource)))).toBe(true);
+    expect(targets.some((t) => /UserPool/.test(t) && !t.includes('/stages/'))).toBe(true);
+    // app-server: staff need TOTP, and the order limit is set.
+    const env = d().resources[d().mod.ordersStack.getLogicalId(d().mod.backend.appServer.resources.cfnResources.cfnFunction)]!.Properties.Environment.Variables;
+    expect(env).toMatchObject({ [ENV.staffMfaRequired]: 'true', [ENV.orderRateLimit]: '20' });
   });
 
   it('staff need a second factor: TOTP available on the pool (optional for customers)', () => {

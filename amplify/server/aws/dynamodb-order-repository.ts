@@ -8,6 +8,7 @@ import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, Ge
 import { InvalidTransitionError, OrderNotFoundError } from '../../domain/errors.ts';
 import type { Order, StatusChange } from '../../domain/order.ts';
 import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, SYSTEM_ACTOR, type Actor, type OrderStatus } from '../../domain/order-rules.ts';
+import { ANONYMIZED } from '../../domain/privacy.ts';
 import { invalidPageToken } from '../page-token.ts';
 import type { DueOrdersPage, OrderQuery, OrderRepository, StatusAttributes } from '../ports.ts';
 import { ORDERS_TABLE } from '../settings.ts';
@@ -479,6 +480,31 @@ export class DynamoDbOrderRepository implements OrderRepository {
       }),
     );
     return toOrder(Attributes!);
+  }
+
+  /** Replaces the order's personal data (conditional on its customer); repeated, it changes nothing. */
+  async anonymize(orderId: string, customerId: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [partitionKey]: orderId },
+        UpdateExpression:
+          'SET customerName = :name, customerEmail = :email, shippingAddress.street = :street, shippingAddress.city = :city, ' +
+          'shippingAddress.#state = :state, shippingAddress.zipCode = :zip, anonymizedDate = if_not_exists(anonymizedDate, :at)',
+        ConditionExpression: 'attribute_exists(#pk) AND customerId = :customer',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':name': ANONYMIZED.customerName,
+          ':email': ANONYMIZED.customerEmail,
+          ':street': ANONYMIZED.street,
+          ':city': ANONYMIZED.city,
+          ':state': ANONYMIZED.state,
+          ':zip': ANONYMIZED.zipCode,
+          ':customer': customerId,
+          ':at': at,
+        },
+      }),
+    );
   }
 
   /**
