@@ -22,7 +22,7 @@ export function AccountMenu({ current }: { current?: string }) {
           All orders
         </a>
       )}
-      <a href={href.account()} className="nav-link account-email" data-testid="account-email" aria-current={current === 'account' ? 'page' : undefined}>
+      <a href={href.account()} className="account-email" data-testid="account-email" title="Your account: download or delete your data" aria-current={current === 'account' ? 'page' : undefined}>
         {account.email}
       </a>
       <Button
