@@ -121,6 +121,8 @@ export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSecond
 
 /** At most `limit` orders per account per minute, counted where every instance sees the count. */
 export interface OrderRateLimiter {
+  /** Orders per account per minute (0: no limit). */
+  readonly limit: number;
   /** Counts one order for the account in the current minute, unless that would pass the limit. */
   admit(sub: string, now?: Date): Promise<RateVerdict>;
 }

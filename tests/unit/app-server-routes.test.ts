@@ -75,7 +75,7 @@ function app(repository: OrderRepository = orders, rateLimit = 0) {
   const confirmStaff = async (sub: string) => sub === STAFF.sub;
   const rateLimiter = new DynamoDbOrderRateLimiter(createDocumentClient(client), IDEMPOTENCY_TABLE.localName, rateLimit);
   router
-    .includeRouter(orderRoutes({ orders: repository, keys, queue, confirmStaff, rateLimiter, rateLimit, logger, metrics }))
+    .includeRouter(orderRoutes({ orders: repository, keys, queue, confirmStaff, rateLimiter, logger, metrics }))
     .includeRouter(cancelOrderRoutes({ orders: repository, confirmStaff, logger, metrics }));
   mapErrors(router, { logger, metrics });
   return async (method: string, path: string, options: Parameters<typeof apiEvent>[2] = {}) => {

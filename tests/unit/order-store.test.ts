@@ -317,7 +317,8 @@ describe('DynamoDbOrderRepository.list pages to the end: every order once, newes
 describe('placeOrder with an Idempotency-Key', () => {
   const caller: Caller = { sub: `sub-${randomUUID()}`, email: 'ana@example.com', emailVerified: true, isStaff: false };
   let enqueued: string[];
-  const deps = () => ({ orders: store, keys, queue: { enqueue: async (orderId: string) => void enqueued.push(orderId) }, onEnqueueFailed: () => undefined });
+  const noLimit = { limit: 0, admit: async () => ({ allowed: true }) as const };
+  const deps = () => ({ orders: store, keys, queue: { enqueue: async (orderId: string) => void enqueued.push(orderId) }, rateLimiter: noLimit, onEnqueueFailed: () => undefined });
   beforeEach(() => {
     enqueued = [];
   });
@@ -362,6 +363,7 @@ describe('placeOrder with an Idempotency-Key', () => {
           throw new Error('queue down');
         },
       },
+      rateLimiter: noLimit,
       onEnqueueFailed: (orderId) => void failed.push(orderId),
     });
     expect(failed).toEqual([placed.order.orderId]);

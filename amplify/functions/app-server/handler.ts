@@ -47,7 +47,7 @@ app.use(
 );
 app
   .includeRouter(catalogRoutes())
-  .includeRouter(orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, rateLimit, logger, metrics }))
+  .includeRouter(orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, logger, metrics }))
   .includeRouter(cancelOrderRoutes({ orders, confirmStaff, logger, metrics }))
   .includeRouter(meRoutes({ orders, accounts, logger }));
 const { refuseUnroutable } = mapErrors(app, { logger, metrics, allowedOrigins });

@@ -15,7 +15,7 @@ export class DynamoDbOrderRateLimiter implements OrderRateLimiter {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     /** Orders per account per minute; 0 turns the limit off. */
-    private readonly limit: number,
+    readonly limit: number,
   ) {}
 
   async admit(sub: string, now = new Date()): Promise<RateVerdict> {

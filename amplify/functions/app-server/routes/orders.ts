@@ -18,13 +18,11 @@ export interface OrderRoutesDeps {
   queue: OrderQueue;
   confirmStaff: StaffConfirmation;
   rateLimiter: OrderRateLimiter;
-  /** The limit `rateLimiter` applies, for the 429's message. */
-  rateLimit: number;
   logger: Logger;
   metrics: Metrics;
 }
 
-export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, rateLimit, logger, metrics }: OrderRoutesDeps): Router {
+export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, logger, metrics }: OrderRoutesDeps): Router {
   const router = new Router();
 
   /**
@@ -73,19 +71,11 @@ export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, ra
     const event = restEvent(ctx);
     const idempotencyKey = readIdempotencyKey(event, IDEMPOTENCY_KEY_HEADER);
     const request = parseWith(createOrderRequestSchema, readJsonBody(event), 'order');
-    const verdict = await rateLimiter.admit(caller.sub);
-    if (!verdict.allowed) {
-      throw new ApiError(
-        429,
-        'Too many orders',
-        [{ path: 'orders', message: `At most ${rateLimit} orders a minute per account; try again in ${verdict.retryAfterSeconds} s` }],
-        { 'Retry-After': String(verdict.retryAfterSeconds) },
-      );
-    }
     const { order, created } = await placeOrder(request, idempotencyKey, caller, {
       orders,
       keys,
       queue,
+      rateLimiter,
       onEnqueueFailed: (orderId, error) => {
         logger.error('Order stored but not enqueued; the recovery job will enqueue it', { orderId, error: error as Error });
         metrics.addMetric(METRICS.appServer.enqueueFailed, MetricUnit.Count, 1);
