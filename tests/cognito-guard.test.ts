@@ -73,7 +73,8 @@ describe('what a refused request leaves behind, and what is still allowed', () =
   it('every password rule is Cognito’s message, and a conforming password signs up', async () => {
     const signUp = (password: string) => {
       const email = ctx.freshEmail();
-      return unsigned('SignUp', { ClientId: ctx.clientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] });
+      // The storefront's sign-up also sends the name (a client-writable attribute).
+      return unsigned('SignUp', { ClientId: ctx.clientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }, { Name: 'name', Value: 'Ana' }] });
     };
     expect((await signUp('Sh0rt!')).body.message).toBe('Password did not conform with policy: Password not long enough');
     expect((await signUp('nouppercase1!')).body.message).toMatch(/uppercase/);

@@ -85,12 +85,12 @@ export function passwordProblems(password: string): string[] {
 
 /**
  * The attributes the storefront's app client may write (SignUp, UpdateUserAttributes): the
- * e-mail and the saved checkout. Cognito answers any other (`sub`, `email_verified`,
+ * e-mail, the name (asked at sign-up) and the saved checkout. Cognito answers any other (`sub`, `email_verified`,
  * `phone_number_verified`, `cognito:*`, ...) with "A client attempted to write unauthorized
  * attribute"; the cloud client sets them as its `WriteAttributes`, the local pool's guard refuses
  * the rest the same way.
  */
-export const CLIENT_WRITE_ATTRIBUTES: readonly string[] = ['email', SAVED_CHECKOUT.attribute];
+export const CLIENT_WRITE_ATTRIBUTES: readonly string[] = ['email', 'name', SAVED_CHECKOUT.attribute];
 
 /**
  * Attributes whose change waits for its code: until the new e-mail is verified the account keeps
