@@ -59,6 +59,8 @@ export const cloud = new OrdersCloud(ordersStack, 'OrdersCloud', {
   notificationEmail: settings.notificationEmail,
   alarmEmail: settings.alarmEmail,
   apiThrottle: settings.apiThrottle,
+  orderRateLimit: settings.orderRateLimit,
+  waf: settings.waf,
   storefrontDir: settings.storefrontDir,
   storefrontDomain: settings.storefrontDomain,
   mail: settings.mail,

@@ -6,6 +6,7 @@
 import { expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { signedFetch } from '../local/sigv4.ts';
 import { STACKS } from '../playwright.config.ts';
 
 export const PASSWORD = 'Shopper#2026';
@@ -19,12 +20,9 @@ function pool(stack: keyof typeof STACKS = 'ok') {
   return { endpoint: outputs.custom.local.userPoolEndpoint as string, userPoolId: outputs.auth.user_pool_id as string };
 }
 
+/** An administrator's call: signed with the local stack's credentials, as an IAM caller's is in AWS. */
 async function cognito(action: string, body: Record<string, unknown>, stack: keyof typeof STACKS = 'ok') {
-  const response = await fetch(pool(stack).endpoint, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}` },
-    body: JSON.stringify(body),
-  });
+  const response = await signedFetch(pool(stack).endpoint, action, body);
   const json = (await response.json()) as Record<string, unknown>;
   if (!response.ok) throw new Error(`${action}: ${JSON.stringify(json)}`);
   return json;

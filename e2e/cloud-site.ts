@@ -5,7 +5,7 @@
  * and served on 127.0.0.1 as the distribution serves it: the synthesized response headers policy
  * on every response (e2e/cloudfront-headers.ts), the API's stage path (`/prod/*`) passed to the
  * API (here the site's own local stack, as CloudFront passes it to API Gateway: every method,
- * every header but Host), `/` as index.html, and index.html for a page address without a file
+ * every header but Host, after the behavior's viewer-IP function), `/` as index.html, and index.html for a page address without a file
  * extension (the distribution's page-fallback function). The site's URL is the deployment's
  * storefront URL, so the API is same-origin, as deployed: no CORS, no preflight.
  *
@@ -24,6 +24,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { BrowserContext } from '@playwright/test';
 import { API_STAGE } from '../amplify/cloud/orders-api.ts';
+import { VIEWER_IP_FUNCTION } from '../amplify/cloud/storefront.ts';
 import type { AmplifyOutputs } from '../amplify/domain/outputs.ts';
 import { readLocalConfig } from '../local/config.ts';
 import { loopbackOrigins } from '../local/http-guard.ts';
@@ -60,10 +61,18 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** Passes a request to the API as the distribution's `/<stage>/*` behavior does (no Host, no caching). */
+/** The distribution's viewer-request function on the API's behavior (storefront.ts), run as CloudFront runs it. */
+const viewerIpFunction = new Function(`${VIEWER_IP_FUNCTION}; return handler;`)() as (event: {
+  viewer: { ip: string };
+  request: { headers: Record<string, { value: string }> };
+}) => { headers: Record<string, { value: string }> };
+
+/** Passes a request to the API as the distribution's `/<stage>/*` behavior does (its function, no Host, no caching). */
 function passToApi(apiUrl: string, req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>): void {
   const target = new URL(apiUrl.replace(/\/$/, '') + req.url!.slice(`/${API_STAGE.name}`.length));
-  const forwarded = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== 'host'));
+  const viewerHeaders = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, { value: String(value) }]));
+  const request = viewerIpFunction({ viewer: { ip: req.socket.remoteAddress ?? '' }, request: { headers: viewerHeaders } });
+  const forwarded = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host').map(([name, { value }]) => [name, value]));
   const upstream = http.request(target, { method: req.method, headers: forwarded }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...headers });
     answer.pipe(res);

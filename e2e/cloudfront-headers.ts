@@ -43,7 +43,7 @@ function printStorefrontHeadersPolicy(): void {
   const api = new apigw.RestApi(stack, 'Api');
   api.root.addMethod('GET', new apigw.MockIntegration());
   const userPool = new cognito.UserPool(stack, 'UserPool');
-  new StorefrontHosting(stack, 'Storefront', { api, auth: { userPool, userPoolClient: userPool.addClient('Client') }, retainData: false });
+  new StorefrontHosting(stack, 'Storefront', { api, auth: { userPool, userPoolClient: userPool.addClient('Client') }, retainData: false, viewerIpForWaf: true });
   const [policy, ...others] = Object.values(Template.fromStack(stack).findResources('AWS::CloudFront::ResponseHeadersPolicy'));
   if (!policy || others.length > 0) throw new Error(`Expected one response headers policy, found ${others.length + (policy ? 1 : 0)}`);
   process.stdout.write(JSON.stringify(policy.Properties.ResponseHeadersPolicyConfig));

@@ -1,22 +1,27 @@
 /**
- * The local Cognito user pool: cognito-local's server, built from its own modules so its data
- * lives under `<dataDir>/cognito` (users survive restarts), listening on 127.0.0.1, with:
+ * The local Cognito user pool: cognito-local's targets, built from its own modules so its data
+ * lives under `<dataDir>/cognito` (users survive restarts), behind the guard of
+ * `local/cognito-guard.ts` (SigV4 for IAM-only actions, verified access tokens, writable
+ * attributes, password policy; README "The local user pool"), on 127.0.0.1, with:
  *   - the pool, the storefront's app client and the `ADMINS` group created on first start (found
- *     again by name afterwards), and two demo accounts (a customer and a staff member);
+ *     again by name afterwards; the client's token lifetimes and the pool's pending-update setting
+ *     re-applied at every start), and two demo accounts (a customer and a staff member);
+ *   - its port kept in `<dataDir>/cognito/port` (tokens name it): a restart on the same data takes
+ *     the same port, another stack's data another one;
  *   - verification codes delivered as e-mails to `deliverMail` (the local outbox), not the console;
  *   - two gaps of cognito-local closed the way Cognito behaves: `GetTokensFromRefreshToken` (what
  *     Amplify JS 6 refreshes with) answered by `REFRESH_TOKEN_AUTH`, and `ConfirmSignUp` marking
  *     the e-mail verified (Cognito does, for an auto-verified e-mail; cognito-local does not).
- * Everything else is cognito-local's: no SRP (`USER_SRP_AUTH`), so the app client signs in with
- * `USER_PASSWORD_AUTH` (README, "Accounts").
+ * No SRP (`USER_SRP_AUTH`), so the app client signs in with `USER_PASSWORD_AUTH` (README, "Accounts").
  */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Server } from 'node:http';
-import { PASSWORD_POLICY, SAVED_CHECKOUT, SIGN_IN_FLOW, STAFF_GROUP } from '../amplify/domain/auth.ts';
+import { CLIENT_WRITE_ATTRIBUTES, PASSWORD_POLICY, SAVED_CHECKOUT, SIGN_IN_FLOW, STAFF_GROUP, TOKEN_LIFETIMES, VERIFY_BEFORE_UPDATE } from '../amplify/domain/auth.ts';
 import { LOCAL_REGION } from './aws.ts';
-import { isLoopbackHost, prependGuard, type Log } from './http-guard.ts';
+import { createPoolGuard } from './cognito-guard.ts';
+import type { Log } from './http-guard.ts';
+import { signedFetch } from './sigv4.ts';
 
 // cognito-local loads the AWS SDK v2 (for Lambda triggers, unused here): no end-of-support notice.
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
@@ -74,35 +79,9 @@ interface CognitoLocalContext {
 }
 type Route = (ctx: CognitoLocalContext, request: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
-/**
- * The user pool is the one local service a browser must reach (Amplify signs in from the page), so
- * unlike the other stand-ins it answers browsers, but only pages of the storefront's origins, and
- * never an Admin* action (in AWS those need IAM credentials; here only the stack itself, which sends
- * no Origin, calls them). Every request must name the loopback host and port (no DNS rebinding).
- */
-function guardUserPool(server: Server, allowedOrigins: readonly string[], log: Log): void {
-  const port = (server.address() as AddressInfo).port;
-  prependGuard(server, (req, res) => {
-    const origin = req.headers.origin;
-    const action = String(req.headers['x-amz-target'] ?? '').replace('AWSCognitoIdentityProviderService.', '');
-    const reason = !isLoopbackHost(req.headers.host, port)
-      ? 'a foreign Host header'
-      : origin !== undefined && !allowedOrigins.includes(origin)
-        ? `origin ${origin}`
-        : origin !== undefined && action.startsWith('Admin')
-          ? `${action} from a browser`
-          : undefined;
-    if (!reason) return false;
-    log(`user pool: refused ${reason} (${req.method} Host=${JSON.stringify(req.headers.host ?? '')})`);
-    req.resume();
-    res.writeHead(403, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Connection: 'close' });
-    res.end(JSON.stringify({ __type: 'AccessDeniedException', message: `The local user pool refused ${reason}` }));
-    return true;
-  });
-}
-
 export async function startLocalCognito(options: {
   dataDir: string;
+  /** 0: the port this data folder's pool had, or any free one the first time. */
   port: number;
   deliverMail: (mail: VerificationMail) => void | Promise<void>;
   /** Origins of the storefront pages that sign in (the only browser callers answered). */
@@ -119,7 +98,6 @@ export async function startLocalCognito(options: {
   const { otp } = lib('services/otp.js');
   const { DefaultConfig } = lib('server/config.js');
   const { Router } = lib('server/Router.js');
-  const { createServer } = lib('server/server.js');
 
   const dataDirectory = path.join(options.dataDir, 'cognito');
   const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL ?? 'silent' });
@@ -128,7 +106,6 @@ export async function startLocalCognito(options: {
   const config = {
     ...DefaultConfig,
     TokenConfig: { IssuerDomain: 'http://127.0.0.1' },
-    ServerConfig: { port: options.port, hostname: '127.0.0.1', development: false, https: false },
   };
   const clock = new DateClock();
   const dataStoreFactory = new StormDBDataStoreFactory(dataDirectory);
@@ -191,24 +168,33 @@ export async function startLocalCognito(options: {
     }
     return router(target);
   };
-  const server: Server = await createServer(patchedRouter, logger, config.ServerConfig, services).start();
-  guardUserPool(server, options.allowedOrigins, options.log ?? (() => undefined));
-  const port = (server.address() as AddressInfo).port;
+  let ids: { userPoolId: string; clientId: string } | undefined;
+  const guard = createPoolGuard({
+    target: (action, request) => patchedRouter(action)(ctx, request),
+    pool: () => ids,
+    jwk: (require('cognito-local/lib/keys/cognitoLocal.public.json') as { jwk: Record<string, unknown> }).jwk,
+    allowedOrigins: options.allowedOrigins,
+    log: options.log ?? (() => undefined),
+  });
+  const port = await listenOnKeptPort(guard.listen, dataDirectory, options.port, options.log);
+  const server = guard.server;
   const endpoint = `http://127.0.0.1:${port}`;
   config.TokenConfig.IssuerDomain = endpoint;
 
+  /** The stack's own calls: signed with its credentials, as an IAM caller's are in AWS. */
   const call = async <T = Record<string, unknown>>(action: string, body: Record<string, unknown>): Promise<T> => {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}` },
-      body: JSON.stringify(body),
-    });
+    const response = await signedFetch(endpoint, action, body);
     const result = (await response.json()) as Record<string, unknown>;
     if (!response.ok) throw new CognitoApiError(String(result.__type ?? response.status), String(result.message ?? ''));
     return result as T;
   };
 
   const { userPoolId, clientId } = await ensurePool(call);
+  ids = { userPoolId, clientId };
+  // The cloud pool's settings, also on a pool an older version created: the password policy, and an
+  // e-mail change kept pending (the old address active) until its code is confirmed.
+  const pool = await cognito.getUserPool(ctx, userPoolId);
+  await pool.updateOptions(ctx, { ...pool.options, ...POOL_SETTINGS });
   for (const user of Object.values(DEMO_USERS)) await ensureUser(call, userPoolId, clientId, user);
 
   const issuer = `${endpoint}/${userPoolId}`;
@@ -242,6 +228,57 @@ export async function startLocalCognito(options: {
 
 type Call = LocalCognito['call'];
 
+/** What the cloud pool sets too (amplify/auth/app-client.ts): password policy, pending e-mail changes. */
+const POOL_SETTINGS = {
+  Policies: {
+    PasswordPolicy: {
+      MinimumLength: PASSWORD_POLICY.min_length,
+      RequireLowercase: PASSWORD_POLICY.require_lowercase,
+      RequireUppercase: PASSWORD_POLICY.require_uppercase,
+      RequireNumbers: PASSWORD_POLICY.require_numbers,
+      RequireSymbols: PASSWORD_POLICY.require_symbols,
+    },
+  },
+  UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: [...VERIFY_BEFORE_UPDATE] },
+};
+
+/** The app client's settings that the cloud client has (TOKEN_LIFETIMES, flows, writable attributes). */
+const CLIENT_SETTINGS = {
+  ExplicitAuthFlows: [`ALLOW_${SIGN_IN_FLOW}`, 'ALLOW_REFRESH_TOKEN_AUTH'],
+  IdTokenValidity: TOKEN_LIFETIMES.idTokenMinutes,
+  AccessTokenValidity: TOKEN_LIFETIMES.accessTokenMinutes,
+  RefreshTokenValidity: TOKEN_LIFETIMES.refreshTokenDays,
+  TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'days' },
+  WriteAttributes: [...CLIENT_WRITE_ATTRIBUTES],
+  PreventUserExistenceErrors: 'ENABLED',
+};
+
+/**
+ * Listens on `wanted`, or when it is 0 on the port kept for this data folder (free ports the first
+ * time, or when another process holds the kept one: then signed-in browsers sign in again).
+ */
+async function listenOnKeptPort(listen: (port: number) => Promise<number>, dataDirectory: string, wanted: number, log?: Log): Promise<number> {
+  const file = path.join(dataDirectory, 'port');
+  if (wanted !== 0) return listen(wanted);
+  let kept = 0;
+  try {
+    kept = Number(readFileSync(file, 'utf8').trim()) || 0;
+  } catch {
+    // First start on this data folder.
+  }
+  let port: number;
+  try {
+    port = await listen(kept);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    log?.(`user pool: port ${kept} is taken; tokens issued on it no longer verify (sign in again)`);
+    port = await listen(0);
+  }
+  mkdirSync(dataDirectory, { recursive: true });
+  writeFileSync(file, `${port}\n`);
+  return port;
+}
+
 /** The pool, app client and staff group: created on first start, found by name afterwards. */
 async function ensurePool(call: Call): Promise<{ userPoolId: string; clientId: string }> {
   const { UserPools = [] } = await call<{ UserPools?: { Id: string; Name: string }[] }>('ListUserPools', { MaxResults: 60 });
@@ -251,6 +288,7 @@ async function ensurePool(call: Call): Promise<{ userPoolId: string; clientId: s
       PoolName: LOCAL_USER_POOL.poolName,
       UsernameAttributes: ['email'],
       AutoVerifiedAttributes: ['email'],
+      ...POOL_SETTINGS,
       // The saved checkout details (amplify/auth/resource.ts); cognito-local adds the `custom:` prefix.
       Schema: [{ Name: SAVED_CHECKOUT.attributeName, AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MaxLength: String(SAVED_CHECKOUT.maxLength) } }],
     });
@@ -266,9 +304,11 @@ async function ensurePool(call: Call): Promise<{ userPoolId: string; clientId: s
     const { UserPoolClient } = await call<{ UserPoolClient: { ClientId: string } }>('CreateUserPoolClient', {
       UserPoolId: userPoolId,
       ClientName: LOCAL_USER_POOL.clientName,
-      ExplicitAuthFlows: [`ALLOW_${SIGN_IN_FLOW}`, 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ...CLIENT_SETTINGS,
     });
     clientId = UserPoolClient.ClientId;
+  } else {
+    await call('UpdateUserPoolClient', { UserPoolId: userPoolId, ClientId: clientId, ...CLIENT_SETTINGS });
   }
   return { userPoolId, clientId };
 }

@@ -17,8 +17,11 @@ const nonEmpty = (fallback: string) => v.optional(v.pipe(v.string(), v.minLength
 const schema = v.object({
   API_PORT: port(3000),
   WEB_PORT: port(DEFAULT_WEB_PORT),
-  /** The local Cognito user pool (cognito-local). */
-  COGNITO_PORT: port(9229),
+  /**
+   * The local Cognito user pool. 0: the port its data folder's pool had (kept in
+   * `LOCAL_DATA_DIR/cognito/port`, since tokens name it), a free one on first start.
+   */
+  COGNITO_PORT: port(0),
   LOCAL_DATA_DIR: nonEmpty('.local'),
   PAYMENT_SUCCESS_RATE: number(DEFAULT_PAYMENT_SUCCESS_RATE, 0, 1),
   /** Probability that the simulated carrier books a shipment (below 1: failed shipments are refunded). */

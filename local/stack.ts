@@ -21,6 +21,7 @@ import {
   FUNCTIONS,
   IDEMPOTENCY_TABLE,
   ORDER_QUEUE,
+  ORDER_RATE,
   ORDERS_TABLE,
 } from '../amplify/server/settings.ts';
 import { withCognitoAuthorizer } from './authorizer.ts';
@@ -65,6 +66,8 @@ export interface StackOptions
   storefrontOrigins?: string[];
   /** How long the local API waits for a request body (default 10 s). */
   bodyTimeoutMs?: number;
+  /** Orders per account per minute (default `ORDER_RATE_LIMIT`, else 20; 0: no limit). */
+  orderRateLimit?: number;
 }
 
 /** The `stateName` a `taskHook` sees for process-order invoked by a delivery schedule (not a Task state). */
@@ -184,6 +187,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     [ENV.shipmentSuccessRate]: String(options.shipmentSuccessRate ?? DEFAULT_SHIPMENT_SUCCESS_RATE),
     [ENV.paymentDelayMs]: String(options.paymentDelayMs ?? 0),
     [ENV.allowedOrigins]: storefrontOrigins.join(','),
+    [ENV.orderRateLimit]: String(options.orderRateLimit ?? process.env[ENV.orderRateLimit] ?? ORDER_RATE.defaultLimit),
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
@@ -227,8 +231,13 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       options.onMail?.(written);
     },
   });
-  // app-server accepts ID tokens of this app client only, as in the cloud.
+  // app-server accepts ID tokens of this app client only, as in the cloud, and calls the pool's IAM
+  // actions (staff confirmation, DELETE /me) signed with the stack's credentials. No TOTP locally
+  // (cognito-local cannot challenge for it): staff need the group alone (STAFF_MFA_REQUIRED unset).
   process.env[ENV.userPoolClientId] = cognito.clientId;
+  process.env[ENV.userPoolId] = cognito.userPoolId;
+  process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = cognito.endpoint;
+  delete process.env[ENV.staffMfaRequired];
 
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
   /** The dead-letter queue's messages, looked at without taking them (visibility timeout 0). */

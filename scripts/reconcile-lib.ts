@@ -15,7 +15,7 @@
  * - no transactionId is used by two orders; every order at or past PAYMENT_PROCESSED has one;
  *   PAYMENT_FAILED (and PENDING) orders have none;
  * - at most one e-mail of each kind per order, and an order has an e-mail of a kind iff its
- *   `emailsSent` records that kind (unless SES reported its address, `emailStatus`); every e-mail
+ *   `emailsSent` records that kind (unless SES reported its address, `emailStatus`, or the account was deleted, `anonymizedDate`); every e-mail
  *   is addressed to the order's customer; no e-mail for an order that does not exist.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -214,7 +214,7 @@ export function checkReconciliation(data: ReconcileData, options: ReconcileOptio
       const sent = mails.filter((m) => m.kind === kind);
       if (sent.length > 1) add('duplicate-email', order.orderId, `${sent.length} ${kind} e-mails (${sent.map((m) => m.id).join(', ')})`);
       if (sent.length > 0 && !recorded.includes(kind)) add('email-not-recorded', order.orderId, `${kind} e-mail sent but not in the order's emailsSent (${order.status})`);
-      if (sent.length === 0 && recorded.includes(kind) && !order.emailStatus) add('recorded-email-not-sent', order.orderId, `emailsSent has ${kind} but no such e-mail is in the outbox`);
+      if (sent.length === 0 && recorded.includes(kind) && !order.emailStatus && !order.anonymizedDate) add('recorded-email-not-sent', order.orderId, `emailsSent has ${kind} but no such e-mail is in the outbox`);
     }
     for (const mail of mails) if (mail.to !== order.customerEmail) add('email-to-someone-else', order.orderId, `${mail.kind} e-mail to ${mail.to}, not the order's customer`);
   }

@@ -22,6 +22,7 @@ const OrderPage = lazy(() => import('./pages/OrderPage.tsx'));
 const OrdersPage = lazy(() => import('./pages/OrdersPage.tsx'));
 const MailboxPage = lazy(() => import('./pages/MailboxPage.tsx'));
 const AllOrdersPage = lazy(() => import('./pages/AllOrdersPage.tsx'));
+const AccountPage = lazy(() => import('./pages/AccountPage.tsx'));
 
 function Page({ route }: { route: Route }) {
   switch (route.name) {
@@ -50,6 +51,12 @@ function Page({ route }: { route: Route }) {
       );
     case 'mailbox':
       return <MailboxPage />;
+    case 'account':
+      return (
+        <SignInGate title="Your account" reason="Sign in to download or delete your data.">
+          {(account) => <AccountPage key={account.sub} account={account} />}
+        </SignInGate>
+      );
     case 'not-found':
       return (
         <>

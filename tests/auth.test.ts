@@ -127,7 +127,7 @@ describe('the local user pool', () => {
     await stack.cognito.call('ConfirmSignUp', { ClientId: clientId, Username: email, ConfirmationCode: code });
     const tokens = await signInWithPassword(stack.cognito, email, 'Passw0rd!');
     expect(decode(tokens.IdToken)).toMatchObject({ email, email_verified: true });
-    const { status, body } = await postOrder(stack, orderRequest(), {}, { email, sub: String(decode(tokens.IdToken).sub), idToken: tokens.IdToken, refreshToken: tokens.RefreshToken });
+    const { status, body } = await postOrder(stack, orderRequest(), {}, { email, sub: String(decode(tokens.IdToken).sub), idToken: tokens.IdToken, accessToken: tokens.AccessToken, refreshToken: tokens.RefreshToken });
     expect(status).toBe(201);
     expect(body.customerEmail).toBe(email);
   });

@@ -8,6 +8,10 @@
  * - Token lifetimes (`TOKEN_LIFETIMES`), and no OAuth: the storefront uses no hosted UI, so the
  *   leftover authorization-code flow and its placeholder callback (`https://example.com`) are gone.
  * - The feature plan (`USER_POOL_PLAN`), billed per monthly active user.
+ * - What a customer may write about themselves (`CLIENT_WRITE_ATTRIBUTES`: never `email_verified`),
+ *   the password policy, an e-mail change that waits for its code (the old address stays active),
+ *   and answers that do not tell which accounts exist. The local pool's guard applies the same
+ *   (local/cognito-guard.ts; tests/helpers/account-scenarios.ts runs each against both).
  * - Accounts survive the stack: a branch's pool has deletion protection and is retained, so
  *   deleting the branch, or a change Cognito can only make by replacing the pool, never deletes
  *   every customer's account (the retained orders belong to their `sub`s). Sandboxes delete theirs.
@@ -23,7 +27,7 @@ import type { BackendAuth } from '@aws-amplify/backend-auth';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { domainIdentityArn } from '../cloud/mail.ts';
 import type { MailSettings } from '../cloud/settings.ts';
-import { SIGN_IN_FLOW, TOKEN_LIFETIMES } from '../domain/auth.ts';
+import { CLIENT_WRITE_ATTRIBUTES, PASSWORD_POLICY, SIGN_IN_FLOW, TOKEN_LIFETIMES, VERIFY_BEFORE_UPDATE } from '../domain/auth.ts';
 
 export const APP_CLIENT_AUTH_FLOWS = [`ALLOW_${SIGN_IN_FLOW}`, 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
 
@@ -54,6 +58,16 @@ export function configureAuth(auth: Pick<BackendAuth, 'resources'>, options: Aut
       sourceArn: mail.identityArn ?? domainIdentityArn(cfnUserPool, mail.domain),
     };
   }
+  cfnUserPool.policies = {
+    passwordPolicy: {
+      minimumLength: PASSWORD_POLICY.min_length,
+      requireLowercase: PASSWORD_POLICY.require_lowercase,
+      requireUppercase: PASSWORD_POLICY.require_uppercase,
+      requireNumbers: PASSWORD_POLICY.require_numbers,
+      requireSymbols: PASSWORD_POLICY.require_symbols,
+    },
+  };
+  cfnUserPool.userAttributeUpdateSettings = { attributesRequireVerificationBeforeUpdate: [...VERIFY_BEFORE_UPDATE] };
   if (options.retainAccounts) {
     cfnUserPool.deletionProtection = 'ACTIVE';
     cfnUserPool.applyRemovalPolicy(RemovalPolicy.RETAIN);
@@ -65,6 +79,8 @@ export function configureAuth(auth: Pick<BackendAuth, 'resources'>, options: Aut
   cfnUserPoolClient.refreshTokenValidity = TOKEN_LIFETIMES.refreshTokenDays;
   cfnUserPoolClient.tokenValidityUnits = { idToken: 'minutes', accessToken: 'minutes', refreshToken: 'days' };
   cfnUserPoolClient.enableTokenRevocation = true;
+  cfnUserPoolClient.writeAttributes = [...CLIENT_WRITE_ATTRIBUTES];
+  cfnUserPoolClient.preventUserExistenceErrors = 'ENABLED';
   cfnUserPoolClient.allowedOAuthFlowsUserPoolClient = false;
   cfnUserPoolClient.allowedOAuthFlows = undefined;
   cfnUserPoolClient.allowedOAuthScopes = undefined;

@@ -21,4 +21,8 @@ export const auth = defineAuth({
     [SAVED_CHECKOUT.attribute]: { dataType: 'String', mutable: true, maxLen: SAVED_CHECKOUT.maxLength },
   },
   groups: [STAFF_GROUP],
+  // Staff need a second factor (TOTP, an authenticator app): optional for the pool, since customers
+  // sign in with a password alone; app-server grants staff powers only to a member of STAFF_GROUP
+  // with TOTP set up (amplify/server/aws/cognito-accounts.ts). Lite has TOTP; e-mail MFA would need Essentials.
+  multifactor: { mode: 'OPTIONAL', totp: true },
 });

@@ -105,11 +105,14 @@ export function acknowledgeNagFindings(
   cloud.workflow.acknowledgeNagFindings(processOrderRole);
 
   // ------------------------------------------------------------ API Gateway
-  acknowledge(cloud.api.deploymentStage, {
-    id: 'AwsSolutions-APIG3',
-    reason:
-      'No AWS WAF web ACL: the API is protected by stage throttling (a setting: 10,000 req/s for branches as the seed says, 50 for sandboxes), request validation and a 16 KiB body limit in app-server; a web ACL (~$5/month + $0.60 per million requests) is a cost decision documented in docs/cloud.md.',
-  });
+  // Branches have the WAF web ACL (amplify/cloud/waf.ts) on the stage; a sandbox only with WAF=on.
+  if (!cloud.waf) {
+    acknowledge(cloud.api.deploymentStage, {
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'A sandbox (one developer\'s) has no WAF web ACL unless WAF=on ($5/month + $1 per rule): its stage throttle is 50 req/s, app-server limits orders per account (ORDER_RATE_LIMIT), validates requests and caps bodies at 16 KiB. Branches have the web ACL (docs/cloud.md, "Limits").',
+    });
+  }
 
   // ------------------------------------------------------------ CloudFront
   acknowledge(cloud.distribution, {
@@ -119,7 +122,7 @@ export function acknowledgeNagFindings(
   acknowledge(cloud.distribution, {
     id: 'AwsSolutions-CFR2',
     reason:
-      'The distribution only serves static files from a private bucket (origin access control); there is no dynamic origin for a web ACL to protect. A WAF web ACL is a cost decision documented in docs/cloud.md.',
+      'The distribution only serves static files from a private bucket (origin access control): nothing dynamic for a web ACL to protect. The store\'s web ACL (REGIONAL, per-IP rate rules) guards what is dynamic, the API stage and the user pool, on branches (amplify/cloud/waf.ts); a CloudFront one would be a second, global ACL ($5/month + rules) for static files.',
   });
   if (!cloud.accessLogBucket) {
     const noLogs =

@@ -20,6 +20,24 @@ import { requestModelSchema } from './request-model.ts';
 import type { ApiThrottle } from './settings.ts';
 
 /** API Gateway stage settings; its throttle is a deployment setting (`API_THROTTLE_DEFAULTS`). */
+/**
+ * One JSON line per request: API Gateway's standard fields plus who called (the Cognito `sub` the
+ * authorizer verified; `-` on public routes), so every request, staff reads included, names its caller.
+ */
+export const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: apigw.AccessLogField.contextRequestId(),
+    ip: apigw.AccessLogField.contextIdentitySourceIp(),
+    requestTime: apigw.AccessLogField.contextRequestTime(),
+    httpMethod: apigw.AccessLogField.contextHttpMethod(),
+    resourcePath: apigw.AccessLogField.contextResourcePath(),
+    status: apigw.AccessLogField.contextStatus(),
+    protocol: apigw.AccessLogField.contextProtocol(),
+    responseLength: apigw.AccessLogField.contextResponseLength(),
+    sub: apigw.AccessLogField.contextAuthorizerClaims('sub'),
+  }),
+);
+
 export const API_STAGE = {
   name: 'prod',
 } as const;
@@ -37,6 +55,8 @@ export interface OrdersApiProps {
   readonly userPoolClient: cognito.IUserPoolClient;
   /** The stage's throttle. */
   readonly throttle: ApiThrottle;
+  /** app-server's orders per account per minute (0: no limit). */
+  readonly orderRateLimit: number;
   readonly retainData: boolean;
 }
 
@@ -57,6 +77,17 @@ export class OrdersApi extends Construct {
     appServer.addEnvironment(ENV.queueUrl, queue.queueUrl);
     appServer.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
     appServer.addEnvironment(ENV.userPoolClientId, props.userPoolClient.userPoolClientId);
+    appServer.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
+    appServer.addEnvironment(ENV.staffMfaRequired, 'true');
+    appServer.addEnvironment(ENV.orderRateLimit, String(props.orderRateLimit));
+    // The pool's IAM actions: confirm a staff member (group, enabled, TOTP) and delete the caller's
+    // own account (DELETE /me; the API has the ID token only, so not DeleteUser with an access token).
+    appServer.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDeleteUser'],
+        resources: [props.userPool.userPoolArn],
+      }),
+    );
     // On the table: create (PutItem), read (GetItem), cancel (UpdateItem, conditional) and the lists'
     // orders by id (BatchGetItem); a customer's orders (CustomerIndex), staff lists (StatusDateIndex)
     // and the search by order number (OrderNumberIndex) by Query on the indexes (item actions have
@@ -72,8 +103,11 @@ export class OrdersApi extends Construct {
         ),
       }),
     );
-    // Idempotency-Keys of POST /orders, recorded per caller beside their order id (DynamoDbOrderKeys).
-    appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [idempotencyTable.tableArn] }));
+    // Idempotency-Keys of POST /orders, recorded per caller beside their order id (DynamoDbOrderKeys),
+    // and the per-account order counters (UpdateItem, DynamoDbOrderRateLimiter).
+    appServer.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [idempotencyTable.tableArn] }),
+    );
     appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });
@@ -97,7 +131,7 @@ export class OrdersApi extends Construct {
         metricsEnabled: false,
         tracingEnabled: true,
         accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: ACCESS_LOG_FORMAT,
       },
       defaultCorsPreflightOptions: {
         allowOrigins: apigw.Cors.ALL_ORIGINS,

@@ -10,6 +10,7 @@
  * `amplify/domain/*`, the same definitions the local runtime builds from; `tests/cloud/` checks
  * the synthesized template against them.
  */
+import { StoreWaf } from './waf.ts';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -55,6 +56,10 @@ export interface OrdersCloudProps {
   readonly alarmEmail?: string;
   /** The API stage's throttle (amplify/cloud/settings.ts, `API_THROTTLE_DEFAULTS`). */
   readonly apiThrottle: ApiThrottle;
+  /** app-server's orders per account per minute (0: no limit). */
+  readonly orderRateLimit: number;
+  /** A WAF web ACL with per-IP rate rules on the API stage and the user pool. */
+  readonly waf: boolean;
   /** Folder of the built storefront (`dist/`); omitted when it has not been built. */
   readonly storefrontDir?: string;
   /** Custom domain (enables a TLS 1.2+ security policy, impossible on the default certificate). */
@@ -76,6 +81,8 @@ export class OrdersCloud extends Construct {
   readonly storefront: StorefrontHosting;
   readonly recovery: OrderRecovery;
   readonly monitoring: Monitoring;
+  /** The per-IP limits, when `props.waf`. */
+  readonly waf?: StoreWaf;
   /** The Express order workflow, its logs, and the delivery schedules (amplify/cloud/workflow.ts). */
   readonly workflow: OrderWorkflow;
   readonly stateMachine: sfn.StateMachine;
@@ -101,14 +108,19 @@ export class OrdersCloud extends Construct {
       userPool: props.auth.userPool,
       userPoolClient: props.auth.userPoolClient,
       throttle: props.apiThrottle,
+      orderRateLimit: props.orderRateLimit,
       retainData,
     });
+    if (props.waf) {
+      this.waf = new StoreWaf(this, 'Waf', { apiStage: this.ordersApi.api.deploymentStage, userPool: props.auth.userPool });
+    }
     this.storefront = new StorefrontHosting(this, 'Storefront', {
       api: this.ordersApi.api,
       auth: props.auth,
       storefrontDir: props.storefrontDir,
       storefrontDomain: props.storefrontDomain,
       retainData,
+      viewerIpForWaf: props.waf,
     });
 
     // ---------------------------------------------------------------- Workflow + delivery schedules

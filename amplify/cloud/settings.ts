@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Node } from 'constructs';
 import * as v from 'valibot';
 import { emailSchema } from '../domain/order.ts';
+import { ENV, ORDER_RATE } from '../server/settings.ts';
 import type { StorefrontDomain } from './storefront.ts';
 
 /** The context keys `defineBackend()` requires (Amplify's backend namespace, name and type). */
@@ -51,7 +52,17 @@ export const SETTINGS = {
   /** The storefront's address in the e-mails' links; default: the custom domain, else the CloudFront URL. */
   storefrontUrl: { context: 'storefrontUrl', env: 'STOREFRONT_URL' },
   storefrontCertificateArn: { context: 'storefrontCertificateArn', env: 'STOREFRONT_CERTIFICATE_ARN' },
+  /** Orders per account per minute in app-server (`ORDER_RATE.defaultLimit` unless set; 0: no limit). */
+  orderRateLimit: { context: 'orderRateLimit', env: ENV.orderRateLimit },
+  /** `on`/`off`: the WAF web ACL (per-IP rate rules) on the API stage and the user pool (`WAF_DEFAULTS`). */
+  waf: { context: 'waf', env: 'WAF' },
 } as const;
+
+/**
+ * The WAF web ACL is on for branches (the shop: $5 a month for the ACL, $1 per rule, $0.60 per
+ * million requests, bench/aws-prices.ts) and off for sandboxes (a developer's; turn it on with WAF=on).
+ */
+export const WAF_DEFAULTS: Record<DeploymentType, boolean> = { branch: true, standalone: true, sandbox: false };
 
 /**
  * The API stage's throttle when no setting names one. API Gateway's account-wide default is
@@ -86,6 +97,10 @@ export interface DeploySettings {
   readonly mail?: MailSettings;
   /** Overrides the storefront URL of the e-mails' links. */
   readonly storefrontUrl?: string;
+  /** app-server's orders per account per minute (0: no limit). */
+  readonly orderRateLimit: number;
+  /** Whether the WAF web ACL guards the API stage and the user pool. */
+  readonly waf: boolean;
 }
 
 export interface MailSettings {
@@ -162,12 +177,19 @@ export function readDeploySettings(node: Node, projectRoot: string): DeploySetti
       `Set both ${SETTINGS.storefrontDomainName.env} and ${SETTINGS.storefrontCertificateArn.env}, or neither`,
     );
   }
+  const rateText = read(node, SETTINGS.orderRateLimit);
+  const orderRateLimit = rateText === undefined ? ORDER_RATE.defaultLimit : Number(rateText);
+  if (!Number.isSafeInteger(orderRateLimit) || orderRateLimit < 0) throw new Error(`${SETTINGS.orderRateLimit.env} must be a whole number of at least 0: ${rateText}`);
+  const wafText = read(node, SETTINGS.waf)?.toLowerCase();
+  if (wafText !== undefined && wafText !== 'on' && wafText !== 'off') throw new Error(`${SETTINGS.waf.env} must be on or off: ${wafText}`);
   const dist = join(projectRoot, 'dist');
   const storefrontUrl = read(node, SETTINGS.storefrontUrl);
   if (storefrontUrl !== undefined && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(storefrontUrl)) throw new Error(`${SETTINGS.storefrontUrl.env} must be an https URL: ${storefrontUrl}`);
   return {
     mail: readMail(node),
     storefrontUrl,
+    orderRateLimit,
+    waf: wafText === undefined ? WAF_DEFAULTS[type] : wafText === 'on',
     deploymentType: type,
     notificationEmail,
     alarmEmail,

@@ -19,6 +19,7 @@ import { API_NAME } from '../domain/api.ts';
 import { API_STAGE } from './orders-api.ts';
 import { OUTPUTS_VERSION, RUNTIME_OUTPUTS_FILE, type AmplifyOutputs, type CustomOutputs } from '../domain/outputs.ts';
 import { scopeInvalidationToDistribution } from './invalidation.ts';
+import { VIEWER_IP_HEADER } from './waf.ts';
 
 /** The `custom` block of amplify_outputs.json the cloud adds (Amplify adds `auth` itself). */
 export type CloudClientOutputs = { custom: Required<Pick<CustomOutputs, 'API' | 'storefrontUrl'>> };
@@ -44,6 +45,8 @@ export interface StorefrontHostingProps {
    * cannot be deleted with the stack (aws-cdk#21776), and each deleted sandbox would leave one.
    */
   readonly retainData: boolean;
+  /** The API has a WAF web ACL: the API's behavior writes the viewer's address for its rule (`VIEWER_IP_FUNCTION`). */
+  readonly viewerIpForWaf: boolean;
 }
 
 /**
@@ -79,6 +82,17 @@ export function storefrontApiEndpoint(storefrontUrl: string): string {
 export const PAGE_FALLBACK_FUNCTION = `function handler(event) {
   var request = event.request;
   if (!/\\.[A-Za-z0-9]+$/.test(request.uri)) request.uri = '/index.html';
+  return request;
+}`;
+
+/**
+ * A viewer-request CloudFront Function on the API's behavior: the viewer's address in
+ * `VIEWER_IP_HEADER`, replacing any the client sent, so the API's WAF rule counts shoppers, not
+ * the edge addresses they share (waf.ts).
+ */
+export const VIEWER_IP_FUNCTION = `function handler(event) {
+  var request = event.request;
+  request.headers['${VIEWER_IP_HEADER}'] = { value: event.viewer.ip };
   return request;
 }`;
 
@@ -187,6 +201,15 @@ export class StorefrontHosting extends Construct {
       code: cloudfront.FunctionCode.fromInline(PAGE_FALLBACK_FUNCTION),
       runtime: cloudfront.FunctionRuntime.JS_2_0,
     });
+    // Only with WAF: a function is one of the account's 100 and $0.10 per million API requests.
+    const viewerIp = props.viewerIpForWaf
+      ? new cloudfront.Function(this, 'ApiViewerIp', {
+          functionName: accountGlobalName(new Construct(this, 'Api'), 64),
+          comment: "The viewer's address for the API's WAF rule",
+          code: cloudfront.FunctionCode.fromInline(VIEWER_IP_FUNCTION),
+          runtime: cloudfront.FunctionRuntime.JS_2_0,
+        })
+      : undefined;
     /** The storefront's files from the bucket, cached as their Cache-Control says. */
     const siteFiles: cloudfront.BehaviorOptions = {
       origin: siteOrigin,
@@ -218,6 +241,7 @@ export class StorefrontHosting extends Construct {
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
           originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           responseHeadersPolicy: securityHeaders,
+          ...(viewerIp ? { functionAssociations: [{ function: viewerIp, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }] } : {}),
         },
       },
       defaultRootObject: 'index.html',

@@ -7,6 +7,10 @@ export const ROUTES = {
   order: '/orders/{orderId}',
   /** The owner (or staff) cancels an order that has not shipped yet. */
   cancelOrder: '/orders/{orderId}/cancel',
+  /** The signed-in customer's account: `DELETE` deletes it and anonymizes their orders. */
+  me: '/me',
+  /** Everything the store keeps about the signed-in customer: `{ account, orders }`. */
+  meExport: '/me/export',
 } as const;
 
 /** Methods each route answers; anything else on a known path is a 405. */
@@ -16,6 +20,8 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
   orders: ['GET', 'POST'],
   order: ['GET'],
   cancelOrder: ['POST'],
+  me: ['DELETE'],
+  meExport: ['GET'],
 };
 
 /**
@@ -28,6 +34,8 @@ export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = 
   orders: 'signedIn',
   order: 'signedIn',
   cancelOrder: 'signedIn',
+  me: 'signedIn',
+  meExport: 'signedIn',
 };
 
 export const API_LIMITS = {
@@ -48,7 +56,7 @@ export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER, AUT
 
 /** CORS, answered by app-server and by API Gateway's preflight (`amplify/cloud/orders-api.ts`) alike. */
 export const CORS = {
-  allowMethods: ['GET', 'POST', 'OPTIONS'],
+  allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
   allowHeaders: CORS_ALLOWED_HEADERS,
   exposeHeaders: ['Location', REPLAYED_HEADER],
   maxAgeSeconds: 600,

@@ -66,6 +66,39 @@ export const PASSWORD_POLICY = {
   require_symbols: true,
 } as const;
 
+/** Cognito's password symbols (its documented set; a space counts when not leading or trailing). */
+const PASSWORD_SYMBOLS = /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/;
+
+/**
+ * What a password lacks under `PASSWORD_POLICY`, in Cognito's words (empty: it conforms). The cloud
+ * pool enforces the policy itself; the local pool's guard and the sign-up form use this.
+ */
+export function passwordProblems(password: string): string[] {
+  const problems: string[] = [];
+  if ([...password].length < PASSWORD_POLICY.min_length) problems.push('Password not long enough');
+  if (PASSWORD_POLICY.require_lowercase && !/[a-z]/.test(password)) problems.push('Password must have lowercase characters');
+  if (PASSWORD_POLICY.require_uppercase && !/[A-Z]/.test(password)) problems.push('Password must have uppercase characters');
+  if (PASSWORD_POLICY.require_numbers && !/[0-9]/.test(password)) problems.push('Password must have numeric characters');
+  if (PASSWORD_POLICY.require_symbols && !PASSWORD_SYMBOLS.test(password.trim())) problems.push('Password must have symbol characters');
+  return problems;
+}
+
+/**
+ * The attributes the storefront's app client may write (SignUp, UpdateUserAttributes): the
+ * e-mail, the name (asked at sign-up) and the saved checkout. Cognito answers any other (`sub`, `email_verified`,
+ * `phone_number_verified`, `cognito:*`, ...) with "A client attempted to write unauthorized
+ * attribute"; the cloud client sets them as its `WriteAttributes`, the local pool's guard refuses
+ * the rest the same way.
+ */
+export const CLIENT_WRITE_ATTRIBUTES: readonly string[] = ['email', 'name', SAVED_CHECKOUT.attribute];
+
+/**
+ * Attributes whose change waits for its code: until the new e-mail is verified the account keeps
+ * the old one, verified (Cognito's "keep original attribute value active when an update is
+ * pending"), so nobody takes an address they cannot read.
+ */
+export const VERIFY_BEFORE_UPDATE: readonly string[] = ['email'];
+
 /** The signed-in caller, as the handler knows them: only from the verified token's claims. */
 export interface Caller {
   /** Cognito `sub`: the customer id of their orders. */

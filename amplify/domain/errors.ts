@@ -43,6 +43,17 @@ export class InvalidTransitionError extends Error {
   }
 }
 
+/** The account placed its limit of orders this minute (`ORDER_RATE`): retry after `retryAfterSeconds`. */
+export class OrderRateLimitedError extends Error {
+  override readonly name = 'OrderRateLimitedError';
+  constructor(
+    readonly limit: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('Too many orders');
+  }
+}
+
 /** The same Idempotency-Key was used earlier for a different request. */
 export class IdempotencyKeyReusedError extends Error {
   override readonly name = 'IdempotencyKeyReusedError';

@@ -6,7 +6,7 @@
  */
 import { formatPrice, formatShipping, STORE_NAME, TAX_NOTE } from './catalog.ts';
 import { countryName } from './countries.ts';
-import { STATUS_LABELS } from './labels.ts';
+import { cancelledByStore, STATUS_LABELS } from './labels.ts';
 import type { Order } from './order.ts';
 import { orderNumberOf, PAYMENT_DECLINED_REASON } from './order-rules.ts';
 
@@ -121,7 +121,7 @@ To try again, open the order page below and choose "Try again": you go back to t
     subject: `Order Cancelled - ${n}`,
     text: `Dear ${order.customerName},
 
-Your order ${n} of ${formatDate(order.orderDate)} has been cancelled. Nothing will be shipped.
+Your order ${n} of ${formatDate(order.orderDate)} has been cancelled${cancelledByStore(order) ? ' by the store' : ''}. Nothing will be shipped.
 ${order.transactionId ? 'Your payment is refunded: a separate e-mail confirms the refund.' : 'You have not been charged.'}`,
   }),
   'order-refunded': (order, n) => ({

@@ -27,6 +27,15 @@ export const ALLOWED_PREVIOUS: Record<OrderStatus, readonly OrderStatus[]> = {
   CANCELLED: ['PENDING', 'PAYMENT_PROCESSED'],
 };
 
+/** Who changed an order's status: its customer, a staff member, or the system (the workflow, recovery). */
+export const ACTOR_TYPES = ['customer', 'staff', 'system'] as const;
+export interface Actor {
+  type: (typeof ACTOR_TYPES)[number];
+  /** The Cognito `sub` of a person (customer or staff); none for the system. */
+  sub?: string;
+}
+export const SYSTEM_ACTOR: Actor = { type: 'system' };
+
 export const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED'];
 
 /** Statuses from which an order can still be cancelled (before it ships). */

@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot';
 import { closedObject } from './validation.ts';
-import { ORDER_ID_PATTERN, ORDER_LIMITS, ORDER_STATUSES, PAYMENT_METHODS } from './order-rules.ts';
+import { ACTOR_TYPES, ORDER_ID_PATTERN, ORDER_LIMITS, ORDER_STATUSES, PAYMENT_METHODS } from './order-rules.ts';
 
 /**
  * Control characters (C0, C1), unpaired surrogates and U+FFFD (what a decoder puts in place of
@@ -136,6 +136,14 @@ export type OrderItem = v.InferOutput<typeof orderItemSchema>;
 
 const optionalString = v.optional(v.string());
 
+/** One status change: what the order became, when, and who did it (staff are accountable). */
+export const statusChangeSchema = v.object({
+  status: v.picklist(ORDER_STATUSES),
+  at: v.string(),
+  actor: v.object({ type: v.picklist(ACTOR_TYPES), sub: optionalString }),
+});
+export type StatusChange = v.InferOutput<typeof statusChangeSchema>;
+
 /** The order record as stored in DynamoDB and returned by the API (the seed's order model). */
 export const orderSchema = v.object({
   orderId: v.string(),
@@ -175,5 +183,9 @@ export const orderSchema = v.object({
   emailsSent: v.optional(v.array(v.string())),
   /** What SES reported about the customer's address (`bounced`, `complained`): no further e-mail is sent. */
   emailStatus: optionalString,
+  /** Every status change, oldest first (absent on orders stored before it was kept). */
+  history: v.optional(v.array(statusChangeSchema)),
+  /** When the customer's account was deleted and the order's personal data replaced (`DELETE /me`). */
+  anonymizedDate: optionalString,
 });
 export type Order = v.InferOutput<typeof orderSchema>;

@@ -10,16 +10,18 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Caller } from '../domain/auth.ts';
-import { ForbiddenError, IdempotencyKeyReusedError } from '../domain/errors.ts';
+import { ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError } from '../domain/errors.ts';
 import { type CreateOrderRequest, type Order } from '../domain/order.ts';
 import { orderNumberOf } from '../domain/order-rules.ts';
-import type { OrderKeys, OrderQueue, OrderRepository } from './ports.ts';
+import type { OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository } from './ports.ts';
 import { priceOrder } from '../domain/pricing.ts';
 
 export interface PlaceOrderDeps {
   orders: OrderRepository;
   keys: OrderKeys;
   queue: OrderQueue;
+  /** The per-account limit, counted once a request is a valid order (after its key is checked). */
+  rateLimiter: OrderRateLimiter;
   /** Told when the order is stored but its message could not be sent; recovery will send it. */
   onEnqueueFailed: (orderId: string, error: unknown) => void;
   now?: () => Date;
@@ -71,6 +73,9 @@ export async function placeOrder(
     if (claimed.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
     orderId = claimed.orderId;
   }
+  // Every valid order request counts (a replay too: a retry after a 429 counts once it gets through).
+  const verdict = await deps.rateLimiter.admit(caller.sub);
+  if (!verdict.allowed) throw new OrderRateLimitedError(deps.rateLimiter.limit, verdict.retryAfterSeconds);
   const now = (deps.now ?? (() => new Date()))().toISOString();
   const order: Order = {
     orderId,
@@ -87,6 +92,7 @@ export async function placeOrder(
     paymentMethod: request.paymentMethod,
     items,
     shippingAddress: request.shippingAddress,
+    history: [{ status: 'PENDING', at: now, actor: { type: 'customer', sub: caller.sub } }],
   };
   const result = await deps.orders.create(order, fingerprint);
   if (!result.created && result.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();

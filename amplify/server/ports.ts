@@ -6,7 +6,7 @@
  */
 import type { EmailKind, EmailStatus, OrderEmail } from '../domain/notification.ts';
 import type { Order } from '../domain/order.ts';
-import type { OrderStatus } from '../domain/order-rules.ts';
+import type { Actor, OrderStatus } from '../domain/order-rules.ts';
 
 /** Which orders a list holds: one customer's, one status's, or all; optionally within dates. */
 export interface OrderQuery {
@@ -17,8 +17,8 @@ export interface OrderQuery {
   to?: string;
 }
 
-/** Attributes a status change may set besides the status itself. */
-export type StatusAttributes = Partial<Omit<Order, 'orderId' | 'status' | 'updatedAt'>>;
+/** Attributes a status change may set besides the status itself (its history is the repository's). */
+export type StatusAttributes = Partial<Omit<Order, 'orderId' | 'status' | 'updatedAt' | 'history'>>;
 
 /** A page of open orders overdue before a cutoff, and where the next page starts. */
 export interface DueOrdersPage {
@@ -44,9 +44,10 @@ export interface OrderRepository {
   countByStatus(query: Omit<OrderQuery, 'status'>): Promise<Record<OrderStatus, number>>;
   /**
    * Moves an order to `to`, only from a status allowed just before it; a step already taken
-   * returns the stored order unchanged (`changed: false`), any other refusal throws.
+   * returns the stored order unchanged (`changed: false`), any other refusal throws. A change
+   * appends `{ status, at, actor }` to the order's history (`actor`: the system unless given).
    */
-  transition(orderId: string, to: OrderStatus, attributes?: StatusAttributes): Promise<{ order: Order; changed: boolean }>;
+  transition(orderId: string, to: OrderStatus, attributes?: StatusAttributes, actor?: Actor): Promise<{ order: Order; changed: boolean }>;
   /** One page of the open orders whose next step was due before `cutoff`, most overdue first. */
   openOrdersDueBefore(cutoff: string, limit: number, startKey?: Record<string, unknown>): Promise<DueOrdersPage>;
   /** Records a charge that lost the race to a cancel (only a CANCELLED order takes one); the first wins. */
@@ -62,6 +63,11 @@ export interface OrderRepository {
   recordEmailSent(orderId: string, kind: EmailKind, sentAt: string): Promise<Order>;
   /** Records what SES reported about the customer's address (a bounce, a complaint); the first wins. */
   recordEmailStatus(orderId: string, status: EmailStatus): Promise<Order | undefined>;
+  /**
+   * Replaces the order's personal data (name, e-mail, address) for a deleted account; items,
+   * amounts, dates and statuses stay. Only an order of `customerId`; a second call changes nothing.
+   */
+  anonymize(orderId: string, customerId: string, at: string): Promise<void>;
   /**
    * Claims one recovery attempt for an open order (at most `maxAttempts`, counted on the order)
    * and makes it due again from `now`; `exhausted` when it used them up, `closed` when it is final,
@@ -126,4 +132,35 @@ export interface OrderEvent {
 
 export interface OrderEventPublisher {
   publish(event: OrderEvent): Promise<{ messageId: string }>;
+}
+
+/** An order limit's verdict for one more order: go, or wait `retryAfterSeconds`. */
+export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** At most `limit` orders per account per minute, counted where every instance sees the count. */
+export interface OrderRateLimiter {
+  /** Orders per account per minute (0: no limit). */
+  readonly limit: number;
+  /** Counts one order for the account in the current minute, unless that would pass the limit. */
+  admit(sub: string, now?: Date): Promise<RateVerdict>;
+}
+
+/** An account of the user pool, as exported to its owner. */
+export interface Account {
+  sub: string;
+  /** The pool's attributes (`email`, `email_verified`, `custom:checkout`, ...). */
+  attributes: Record<string, string>;
+  createdAt?: string;
+  enabled: boolean;
+  /** Whether the account has TOTP (an authenticator app) set up as a second factor. */
+  totp: boolean;
+  groups: string[];
+}
+
+/** The user pool, as the API needs it (IAM calls: AdminGetUser, AdminListGroupsForUser, AdminDeleteUser). */
+export interface Accounts {
+  /** The account, or undefined when it does not exist (any more). */
+  get(sub: string): Promise<Account | undefined>;
+  /** Deletes the account; one already gone is not an error. */
+  delete(sub: string): Promise<void>;
 }

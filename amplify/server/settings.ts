@@ -94,6 +94,26 @@ export const ORDER_KEYS = {
   expiresAfterSeconds: 24 * 60 * 60,
 } as const;
 
+/**
+ * Orders per account per minute (`ENV.orderRateLimit`, default `defaultLimit`; 0 turns it off):
+ * more is a 429 with `Retry-After`. A person checking out places one order in minutes; 20 a
+ * minute leaves room for a family sharing an account or a shop assistant, and stops a script (one
+ * account placed 30 orders in 1.8 s, each sending mail). Counted in the idempotency table.
+ */
+export const ORDER_RATE = {
+  idPrefix: 'order-rate#',
+  defaultLimit: 20,
+  /** How long a minute's counter is kept after the minute (TTL). */
+  keepSeconds: 120,
+} as const;
+
+/**
+ * How long app-server trusts its last look at a staff member in the user pool (group membership,
+ * enabled, TOTP set up) before asking again: removal from `ADMINS`, disabling or deletion takes
+ * staff powers away within this (plus one request), whatever the ID token still says.
+ */
+export const STAFF_CHECK = { cacheSeconds: 60 } as const;
+
 export const ORDER_QUEUE = {
   localName: 'order-queue',
   visibilityTimeoutSeconds: 300,
@@ -247,6 +267,15 @@ export const ENV = {
    * token of any client of the pool; app-server accepts only this one's (`aud`).
    */
   userPoolClientId: 'USER_POOL_CLIENT_ID',
+  /** app-server: the user pool (staff confirmation, `DELETE /me`, `GET /me/export`). */
+  userPoolId: 'USER_POOL_ID',
+  /**
+   * app-server: `true` (the cloud): staff powers need TOTP set up on the account. Unset locally,
+   * where cognito-local cannot challenge for a second factor at sign-in.
+   */
+  staffMfaRequired: 'STAFF_MFA_REQUIRED',
+  /** app-server: orders per account per minute (`ORDER_RATE.defaultLimit` unless set; 0: no limit). */
+  orderRateLimit: 'ORDER_RATE_LIMIT',
   /** recover-orders: the staleness in milliseconds; unset (AWS): `RECOVERY.staleAfterMinutes`. */
   recoveryStaleAfterMs: 'RECOVERY_STALE_AFTER_MS',
   /** process-order: the sender of the customer's e-mails (SES); unset: no customer e-mail is sent. */

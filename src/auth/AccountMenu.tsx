@@ -22,9 +22,9 @@ export function AccountMenu({ current }: { current?: string }) {
           All orders
         </a>
       )}
-      <span className="account-email" data-testid="account-email">
+      <a href={href.account()} className="account-email" data-testid="account-email" title="Your account: download or delete your data" aria-current={current === 'account' ? 'page' : undefined}>
         {account.email}
-      </span>
+      </a>
       <Button
         size="small"
         variation="link"

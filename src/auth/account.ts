@@ -75,8 +75,22 @@ export function watchAccount(hasUserPool = true): void {
   void refreshAccount();
 }
 
+/** What this browser keeps for the signed-in account (cart, checkout details), forgotten at sign-out. */
+const forgetters = new Set<() => void>();
+export function forgetAtSignOut(forget: () => void): void {
+  forgetters.add(forget);
+}
+
+/** Signs out and forgets the account's cart and checkout details: the next person starts clean. */
 export async function signOut(): Promise<void> {
   await amplifySignOut();
+  for (const forget of forgetters) {
+    try {
+      forget();
+    } catch {
+      // Storage unavailable: nothing was kept there.
+    }
+  }
   set({ status: 'signedOut' });
 }
 

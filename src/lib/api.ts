@@ -2,7 +2,7 @@
  * The storefront's API client: every call goes through `get`/`post` of `aws-amplify/api`.
  * Errors become `StoreError` with the server's `{ error, details }` kept, never swallowed.
  */
-import { ApiError, get, isCancelError, post } from 'aws-amplify/api';
+import { ApiError, del, get, isCancelError, post } from 'aws-amplify/api';
 import { API_LIMITS, API_NAME, IDEMPOTENCY_KEY_HEADER, ROUTES } from '../../amplify/domain/api.ts';
 import type { FieldIssue } from '../../amplify/domain/errors.ts';
 import type { CreateOrderRequest, Order } from '../../amplify/domain/order.ts';
@@ -159,6 +159,28 @@ export async function cancelOrder(orderId: string, options: CallOptions = {}): P
   ensureConnected();
   const path = apiPath(ROUTES.cancelOrder.replace('{orderId}', encodeURIComponent(orderId)));
   return run<Order>(post({ apiName: API_NAME, path }), options);
+}
+
+/** `GET /me/export`: everything the store keeps about the signed-in customer. */
+export async function exportMyData(options: CallOptions = {}): Promise<{ account: Record<string, unknown>; orders: Order[] }> {
+  ensureConnected();
+  return run(get({ apiName: API_NAME, path: apiPath(ROUTES.meExport) }), options);
+}
+
+/** `DELETE /me`: deletes the account and anonymizes its orders (204). */
+export async function deleteMyAccount(options: CallOptions = {}): Promise<void> {
+  ensureConnected();
+  const operation = del({ apiName: API_NAME, path: apiPath(ROUTES.me) });
+  const onAbort = () => operation.cancel('aborted');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await operation.response;
+  } catch (error) {
+    if (isCancelError(error)) throw error;
+    throw toStoreError(error);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /** Local mode only: the e-mails the pipeline sent, newest first. */

@@ -1,9 +1,20 @@
 /** App-wide state: the one cart (its state, kept in localStorage), and a hook for one remote call. */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { isCancelError, toStoreError, type StoreError } from './api.ts';
+import { forgetAtSignOut } from '../auth/account.ts';
 import { createCartState, type CartLine } from './cart.ts';
+import { CHECKOUT_FORM_KEY, CHECKOUT_KEY_KEY, PENDING_ORDER_KEY } from './storage-keys.ts';
 
 export const cartState = createCartState(typeof window === 'undefined' ? undefined : window.localStorage);
+
+// Sign-out forgets the cart, the checkout form and the order in progress: a shared browser's next
+// customer starts empty, and their saved details come only from their own account (Cognito).
+forgetAtSignOut(() => {
+  cartState.clear();
+  sessionStorage.removeItem(CHECKOUT_FORM_KEY);
+  sessionStorage.removeItem(CHECKOUT_KEY_KEY);
+  localStorage.removeItem(PENDING_ORDER_KEY);
+});
 
 export function useCartLines(): CartLine[] {
   return useSyncExternalStore(cartState.subscribe, cartState.getSnapshot, cartState.getSnapshot);

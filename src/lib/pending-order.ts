@@ -5,9 +5,9 @@
 import { PAID_STATUSES, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { cartState } from './app-state.ts';
 
-export const PENDING_ORDER_KEY = 'storefront.pendingOrder.v1';
-export const CHECKOUT_FORM_KEY = 'storefront.checkout.v1';
-export const CHECKOUT_KEY_KEY = 'storefront.checkoutKey.v1';
+import { CHECKOUT_FORM_KEY, CHECKOUT_KEY_KEY, PENDING_ORDER_KEY } from './storage-keys.ts';
+
+export { CHECKOUT_FORM_KEY, CHECKOUT_KEY_KEY, PENDING_ORDER_KEY };
 
 /**
  * The Idempotency-Key for a request body: the same body gets the same key for this tab's session

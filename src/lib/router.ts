@@ -13,6 +13,7 @@ export type Route =
   | { name: 'orders' }
   | { name: 'order'; orderId: string }
   | { name: 'mailbox' }
+  | { name: 'account' }
   | { name: 'all-orders' }
   | { name: 'not-found'; path: string };
 
@@ -39,6 +40,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/checkout') return { name: 'checkout' };
   if (path === '/orders') return { name: 'orders' };
   if (path === '/mailbox') return { name: 'mailbox' };
+  if (path === '/account') return { name: 'account' };
   if (path === '/staff/orders') return { name: 'all-orders' };
   const order = /^\/orders\/([^/]+)$/.exec(path);
   // A link whose id does not decode or is no order id shows the not-found page; ids are lower case.
@@ -69,6 +71,7 @@ export const href = {
   orders: () => '#/orders',
   order: (orderId: string) => `#/orders/${encodeURIComponent(orderId)}`,
   mailbox: () => '#/mailbox',
+  account: () => '#/account',
   allOrders: () => '#/staff/orders',
 };
 

@@ -1,7 +1,7 @@
 /** How order statuses read to a customer (labels shared with the e-mail). Type-only import: no schema library on the first page. */
 import type { OrderStatus } from '../../amplify/domain/order-rules.ts';
 
-export { PAYMENT_METHOD_LABELS, STATUS_LABELS } from '../../amplify/domain/labels.ts';
+export { CANCELLED_BY_STORE, cancelledByStore, PAYMENT_METHOD_LABELS, STATUS_LABELS, statusLabelOf } from '../../amplify/domain/labels.ts';
 
 export type StatusTone = 'info' | 'success' | 'error' | 'warning';
 

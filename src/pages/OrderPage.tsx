@@ -11,7 +11,7 @@ import { CostSummary } from '../components/CostSummary.tsx';
 import { StatusTimeline } from '../components/StatusTimeline.tsx';
 import { cancelOrder, fetchOrder, isCancelError, toStoreError, type StoreError } from '../lib/api.ts';
 import { href, navigate } from '../lib/router.ts';
-import { PAYMENT_METHOD_LABELS, STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
+import { CANCELLED_BY_STORE, cancelledByStore, PAYMENT_METHOD_LABELS, STATUS_TONES, statusLabelOf } from '../lib/status.ts';
 import { formFromOrder } from '../lib/checkout.ts';
 import { CHECKOUT_FORM_KEY, settlePendingOrder } from '../lib/pending-order.ts';
 import { placedOrder, takePlacedOrder } from '../lib/placed-order.ts';
@@ -123,9 +123,11 @@ function WhatNext({ order, number }: { order: Order; number: string }) {
     );
   }
   if (order.status === 'CANCELLED') {
+    const byStore = cancelledByStore(order);
+    const who = byStore ? 'The store' : 'You';
     return (
-      <Alert variation="warning" heading="Order cancelled" className="failure">
-        {order.cancelledDate ? `You cancelled this order on ${formatDate(order.cancelledDate)}. ` : 'This order was cancelled. '}
+      <Alert variation="warning" heading={byStore ? CANCELLED_BY_STORE : 'Order cancelled'} className="failure">
+        {order.cancelledDate ? `${who} cancelled this order on ${formatDate(order.cancelledDate)}. ` : 'This order was cancelled. '}
         Nothing will be shipped.{' '}
         {order.refundId ? 'Your payment was refunded.' : order.transactionId ? 'Your payment is being refunded.' : 'You have not been charged.'}
       </Alert>
@@ -249,11 +251,11 @@ function LiveOrder({ orderId }: { orderId: string }) {
         <Heading level={2} id="status-heading">
           Status{' '}
           <Badge variation={STATUS_TONES[order.status]} data-testid="order-status" className="status-badge">
-            {STATUS_LABELS[order.status]}
+            {statusLabelOf(order)}
           </Badge>
         </Heading>
         <p className="visually-hidden" aria-live="polite" role="status">
-          Order status: {STATUS_LABELS[order.status]}
+          Order status: {statusLabelOf(order)}
         </p>
         <StatusTimeline order={order} />
         {!final && (

@@ -14,7 +14,7 @@ import { API_THROTTLE_DEFAULTS, offlineSynthContext, SETTINGS } from '../../ampl
 import { requestModelSchema } from '../../amplify/cloud/request-model.ts';
 import { APP_SERVER_ACTIONS } from '../helpers/iam.ts';
 import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_ACCESS, ROUTE_METHODS, ROUTES } from '../../amplify/domain/api.ts';
-import { AUTH_TOKEN, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
+import { AUTH_TOKEN, CLIENT_WRITE_ATTRIBUTES, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
 import { requiresSignIn } from '../../local/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
 import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../../amplify/server/settings.ts';
@@ -76,7 +76,7 @@ describe('synthesis', () => {
 
 describe('functions', () => {
   const expectedEnv: Record<keyof typeof FUNCTIONS, string[]> = {
-    appServer: [ENV.ordersTable, ENV.idempotencyTable, ENV.queueUrl, ENV.userPoolClientId],
+    appServer: [ENV.ordersTable, ENV.idempotencyTable, ENV.queueUrl, ENV.userPoolClientId, ENV.userPoolId, ENV.staffMfaRequired, ENV.orderRateLimit],
     orderStarter: [ENV.stateMachineArn],
     processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn, ENV.deliveryScheduleGroup, ENV.deliverySchedulerRoleArn, ENV.storefrontUrl],
     recoverOrders: [ENV.ordersTable, ENV.stateMachineArn, ENV.queueUrl],
@@ -185,7 +185,12 @@ describe('least-privilege IAM', () => {
     expect(JSON.stringify(dynamo.Resource)).toContain(`/index/${ORDERS_TABLE.statusIndex.name}`);
     expect(JSON.stringify(dynamo.Resource)).toContain(`/index/${ORDERS_TABLE.orderNumberIndex.name}`);
     const keys = statementsOf(roleOf('appServer')).find((s) => JSON.stringify(s.Resource).includes(logicalId(mod.ordersStack, mod.cloud.idempotencyTable)))!;
-    expect([keys.Action].flat().sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect([keys.Action].flat().sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // The user pool's IAM actions (staff confirmation, DELETE /me, GET /me/export) on this pool only.
+    const pool = statementsOf(roleOf('appServer')).find((s) => [s.Action].flat().includes('cognito-idp:AdminDeleteUser'))!;
+    expect([pool.Action].flat().sort()).toEqual([...APP_SERVER_ACTIONS.userPool].sort());
+    expect(JSON.stringify(pool.Resource)).toMatch(/UserPool/);
+    expect(JSON.stringify(pool.Resource)).not.toContain('*');
   });
 
   it('order-starter: start executions, consume the queue', () => {
@@ -495,7 +500,7 @@ describe('API Gateway', () => {
     const expected = (Object.keys(ROUTES) as (keyof typeof ROUTES)[])
       .flatMap((route) => ROUTE_METHODS[route].map((method) => `${method} ${ROUTES[route]}`))
       .sort();
-    expect(expected).toEqual(['GET /health', 'GET /orders', 'GET /orders/{orderId}', 'GET /products', 'POST /orders', 'POST /orders/{orderId}/cancel']);
+    expect(expected).toEqual(['DELETE /me', 'GET /health', 'GET /me/export', 'GET /orders', 'GET /orders/{orderId}', 'GET /products', 'POST /orders', 'POST /orders/{orderId}/cancel']);
     expect(methods().map((m) => `${m.HttpMethod} ${m.path}`).sort()).toEqual(expected);
     for (const m of methods()) {
       expect(m.Integration.Type).toBe('AWS_PROXY');
@@ -536,7 +541,7 @@ describe('API Gateway', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       RestApiId: { Ref: api() },
       TracingEnabled: true,
-      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"sub":"\\$context.authorizer.claims.sub"') },
       MethodSettings: [
         Match.objectLike({
           HttpMethod: '*',
@@ -635,6 +640,8 @@ describe('storefront hosting', () => {
       '/favicon.svg',
       '/x/y.json',
     ]);
+    // A sandbox has no WAF, so no viewer-IP function (a branch's: tests/cloud/deployments.test.ts).
+    expect(api.FunctionAssociations).toBeUndefined();
     // The CSP: the API is 'self' now; no execute-api host.
     const [, headersPolicy] = ofType('AWS::CloudFront::ResponseHeadersPolicy')[0]!;
     const csp = JSON.stringify(headersPolicy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy);
@@ -880,7 +887,7 @@ describe('accounts: the Cognito authorizer, and the local one agrees', () => {
       const route = (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).find((k) => ROUTES[k] === path)!;
       expect(route, path).toBeDefined();
       const signedIn = ROUTE_ACCESS[route] === 'signedIn';
-      expect(signedIn, `${m.HttpMethod} ${path}`).toBe(path.startsWith('/orders'));
+      expect(signedIn, `${m.HttpMethod} ${path}`).toBe(path.startsWith('/orders') || path.startsWith('/me'));
       expect(m.AuthorizationType, `${m.HttpMethod} ${path}`).toBe(signedIn ? 'COGNITO_USER_POOLS' : 'NONE');
       if (signedIn) expect(m.AuthorizerId, `${m.HttpMethod} ${path}`).toEqual({ Ref: ofType('AWS::ApiGateway::Authorizer')[0]![0] });
       // The local authorizer guards exactly the methods the cloud one does.
@@ -917,12 +924,12 @@ describe('accounts: the Cognito authorizer, and the local one agrees', () => {
     auth.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       ExplicitAuthFlows: Match.arrayWith([`ALLOW_${SIGN_IN_FLOW}`, 'ALLOW_REFRESH_TOKEN_AUTH']),
     });
-    // The signed-in customer reads and writes the saved checkout details: the app client lists no
-    // attributes, which lets it read and write every one. A list added here must name custom:checkout.
+    // The signed-in customer reads every attribute and writes only CLIENT_WRITE_ATTRIBUTES (the
+    // e-mail and the saved checkout details; never email_verified: tests/helpers/account-scenarios.ts).
     const clients = Object.values(auth.findResources('AWS::Cognito::UserPoolClient'));
     expect(clients).toHaveLength(1);
     expect(clients[0]!.Properties.ReadAttributes).toBeUndefined();
-    expect(clients[0]!.Properties.WriteAttributes).toBeUndefined();
+    expect(clients[0]!.Properties.WriteAttributes).toEqual([...CLIENT_WRITE_ATTRIBUTES]);
     auth.hasResourceProperties('AWS::Cognito::IdentityPool', { AllowUnauthenticatedIdentities: false });
   });
 

@@ -17,6 +17,9 @@ import { ALARMS, MAX_METRICS_PER_ALARM } from '../../amplify/cloud/monitoring.ts
 import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { TOKEN_LIFETIMES } from '../../amplify/domain/auth.ts';
 import { API_INTEGRATION_TIMEOUT_SECONDS, ENV, FUNCTIONS, metricsNamespace, metricsServiceName, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES } from '../../amplify/server/settings.ts';
+import { VIEWER_IP_FUNCTION } from '../../amplify/cloud/storefront.ts';
+import { VIEWER_IP_HEADER, WAF_RULES } from '../../amplify/cloud/waf.ts';
+import { ACCOUNT_SCENARIOS } from '../helpers/account-scenarios.ts';
 import { ACCOUNT_QUOTAS, namesOf, perDeployment } from '../helpers/deploy-limits.ts';
 
 type Backend = typeof import('../../amplify/backend.ts');
@@ -352,7 +355,7 @@ describe.each(each)('%s deployment', (name) => {
           { 'Fn::Join': ['', [table, `/index/${ORDERS_TABLE.orderNumberIndex.name}`]] },
         ],
       },
-      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Effect: 'Allow', Resource: keys },
+      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: keys },
     ]);
   });
 
@@ -398,7 +401,8 @@ describe.each(each)('%s deployment: what the account enforces', (name) => {
     expect(taken['CloudFront response headers policies']).toBe(1);
     expect(taken['CloudFront origin access controls']).toBe(1);
     expect(taken['CloudFront distributions']).toBe(1);
-    expect(taken['CloudFront functions']).toBe(1);
+    // The page fallback; with WAF (the branch) also the API's viewer-IP function.
+    expect(taken['CloudFront functions']).toBe(name === 'branch' ? 2 : 1);
     expect(taken['CloudFront cache policies']).toBe(0);
     expect(taken['Cognito user pools']).toBe(1);
     // The recovery schedule; with MAIL_FROM (the branch) also the SES bounce rule, one identity and one configuration set.
@@ -417,7 +421,7 @@ describe.each(each)('%s deployment: what the account enforces', (name) => {
       ...ofType(d(), 'AWS::CloudFront::OriginAccessControl').map(([, r]) => r.Properties.OriginAccessControlConfig.Name),
       ...ofType(d(), 'AWS::CloudFront::Function').map(([, r]) => r.Properties.Name),
     ];
-    expect(globalNames).toHaveLength(4);
+    expect(globalNames).toHaveLength(name === 'branch' ? 5 : 4);
     for (const n of globalNames) expect(JSON.stringify(n)).toContain(region);
   });
 
@@ -445,6 +449,63 @@ describe.each(each)('%s deployment: what the account enforces', (name) => {
     // app-server accepts only this client's tokens (the authorizer accepts any client of the pool).
     const appServer = d().resources[d().mod.ordersStack.getLogicalId(d().mod.backend.appServer.resources.cfnResources.cfnFunction)]!;
     expect(JSON.stringify(appServer.Properties.Environment.Variables[ENV.userPoolClientId])).toMatch(/UserPoolAppClient/);
+  });
+
+  it.each(ACCOUNT_SCENARIOS.map((s) => [s.name, s] as const))('account scenario (also played against the local pool): %s', (_name, scenario) => {
+    const auth = d().templates.find((t) => Object.values((t.Resources ?? {}) as Record<string, Json>).some((r) => r.Type === 'AWS::Cognito::UserPool'))!;
+    const [pool] = Object.values(auth.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::Cognito::UserPool');
+    const [client] = Object.values(auth.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::Cognito::UserPoolClient');
+    scenario.cloud(pool!.Properties, client!.Properties);
+  });
+
+  it('per-IP limits: a WAF web ACL on the API stage and the user pool for a branch, none for a sandbox (WAF off by default)', () => {
+    const acls = ofType(d(), 'AWS::WAFv2::WebACL');
+    const associations = ofType(d(), 'AWS::WAFv2::WebACLAssociation');
+    if (name === 'sandbox') {
+      expect(acls).toHaveLength(0);
+      expect(associations).toHaveLength(0);
+      return;
+    }
+    expect(acls).toHaveLength(1);
+    const [, acl] = acls[0]!;
+    expect(acl.Properties.Scope).toBe('REGIONAL');
+    expect(acl.Properties.Rules.map((r: Json) => [r.Name, r.Statement.RateBasedStatement.AggregateKeyType, r.Statement.RateBasedStatement.Limit, r.Action])).toEqual([
+      ['UserPoolPerIp', 'IP', WAF_RULES.userPoolRequestsPerIp, { Block: {} }],
+      ['ApiPerViewerIp', 'FORWARDED_IP', WAF_RULES.apiRequestsPerIp, { Block: {} }],
+      ['ApiPerSourceIp', 'IP', WAF_RULES.apiRequestsPerIp, { Block: {} }],
+    ]);
+    // Through the distribution the stage sees edge addresses: the viewer's is counted from the
+    // header the distribution's function writes; requests without it (the stage's own host) by source.
+    const [, viewerRule, sourceRule] = acl.Properties.Rules as Json[];
+    expect(viewerRule!.Statement.RateBasedStatement.ForwardedIPConfig).toEqual({ HeaderName: VIEWER_IP_HEADER, FallbackBehavior: 'NO_MATCH' });
+    expect(sourceRule!.Statement.RateBasedStatement.ScopeDownStatement.NotStatement.Statement.SizeConstraintStatement).toMatchObject({
+      FieldToMatch: { SingleHeader: { Name: VIEWER_IP_HEADER } },
+      ComparisonOperator: 'GT',
+      Size: 0,
+    });
+    // The distribution's API behavior writes the viewer's address, over any the client sent.
+    const [, distribution] = ofType(d(), 'AWS::CloudFront::Distribution')[0]!;
+    const apiBehavior = (distribution.Properties.DistributionConfig.CacheBehaviors as Json[]).find((b) => b.PathPattern === '/prod/*')!;
+    const [association] = apiBehavior.FunctionAssociations as Json[];
+    expect(association).toMatchObject({ EventType: 'viewer-request' });
+    const [, viewerIpFunction] = ofType(d(), 'AWS::CloudFront::Function').find(([id]) => JSON.stringify(association!.FunctionARN).includes(id))!;
+    expect(viewerIpFunction.Properties.FunctionCode).toBe(VIEWER_IP_FUNCTION);
+    const viewerIp = new Function(`${VIEWER_IP_FUNCTION}; return handler;`)() as (e: Json) => Json;
+    const spoofed = viewerIp({ viewer: { ip: '203.0.113.7' }, request: { uri: '/prod/orders', headers: { [VIEWER_IP_HEADER]: { value: '198.51.100.1' } } } });
+    expect(spoofed.headers[VIEWER_IP_HEADER]).toEqual({ value: '203.0.113.7' });
+    const targets = associations.map(([, a]) => JSON.stringify(a.Properties.ResourceArn));
+    expect(targets).toHaveLength(2);
+    expect(targets.some((t) => t.includes('/stages/') && t.includes(d().mod.ordersStack.getLogicalId(d().mod.cloud.api.node.defaultChild as CfnResource)))).toBe(true);
+    expect(targets.some((t) => /UserPool/.test(t) && !t.includes('/stages/'))).toBe(true);
+    // app-server: staff need TOTP, and the order limit is set.
+    const env = d().resources[d().mod.ordersStack.getLogicalId(d().mod.backend.appServer.resources.cfnResources.cfnFunction)]!.Properties.Environment.Variables;
+    expect(env).toMatchObject({ [ENV.staffMfaRequired]: 'true', [ENV.orderRateLimit]: '20' });
+  });
+
+  it('staff need a second factor: TOTP available on the pool (optional for customers)', () => {
+    const auth = d().templates.find((t) => Object.values((t.Resources ?? {}) as Record<string, Json>).some((r) => r.Type === 'AWS::Cognito::UserPool'))!;
+    const [pool] = Object.values(auth.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::Cognito::UserPool');
+    expect(pool!.Properties).toMatchObject({ MfaConfiguration: 'OPTIONAL', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
   });
 
   it('deleting a deployment and creating it again: every retained resource named by us is named per creation; nothing else lingers', () => {

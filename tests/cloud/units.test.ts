@@ -189,8 +189,23 @@ describe('deployment settings', () => {
         apiThrottle: API_THROTTLE_DEFAULTS.sandbox,
         storefrontDomain: undefined,
         storefrontDir: undefined,
+        orderRateLimit: 20,
+        waf: false,
       });
     });
+  });
+
+  it('the order limit (default 20, 0 off) and the WAF (on for branches, off for sandboxes, or the setting)', () => {
+    withEnv(noEnv, () => {
+      expect(readDeploySettings(node({ 'amplify-backend-type': 'branch' }), '/x')).toMatchObject({ orderRateLimit: 20, waf: true });
+      expect(readDeploySettings(node({ orderRateLimit: '0', waf: 'on' }), '/x')).toMatchObject({ orderRateLimit: 0, waf: true });
+    });
+    withEnv({ ...noEnv, WAF: 'off', ORDER_RATE_LIMIT: '5' }, () => {
+      expect(readDeploySettings(node({ 'amplify-backend-type': 'branch' }), '/x')).toMatchObject({ orderRateLimit: 5, waf: false });
+    });
+    for (const [name, bad] of [['ORDER_RATE_LIMIT', '-1'], ['ORDER_RATE_LIMIT', 'many'], ['WAF', 'maybe']]) {
+      withEnv({ ...noEnv, [name!]: bad! }, () => expect(() => readDeploySettings(node({}), '/x')).toThrow(new RegExp(name!)));
+    }
   });
 });
 
@@ -216,6 +231,8 @@ describe('OrdersCloud variants', () => {
       recoverOrders: fn('RecoverOrders'),
       deploymentName: `unit-${name}`,
       apiThrottle: API_THROTTLE_DEFAULTS.sandbox,
+      orderRateLimit: 20,
+      waf: false,
       retainData: false,
       ...props,
     });

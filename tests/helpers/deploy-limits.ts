@@ -154,6 +154,7 @@ export const ACCOUNT_QUOTAS: { what: string; type: string; quota: number; note: 
   { what: 'CloudFormation stacks', type: 'AWS::CloudFormation::Stack', quota: 2_000, note: 'per account and region (nested stacks; each deployment has one root more)' },
   { what: 'Step Functions state machines', type: 'AWS::StepFunctions::StateMachine', quota: 10_000, note: 'per account and region' },
   { what: 'DynamoDB tables', type: 'AWS::DynamoDB::Table', quota: 2_500, note: 'per account and region' },
+  { what: 'WAF web ACLs', type: 'AWS::WAFv2::WebACL', quota: 100, note: 'regional web ACLs per account and region (adjustable)' },
 ];
 
 export function perDeployment(templates: Json[], type: string): number {

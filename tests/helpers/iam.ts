@@ -8,8 +8,9 @@
 export const APP_SERVER_ACTIONS = {
   ordersTable: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   ordersIndexes: ['dynamodb:Query'],
-  idempotencyTable: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  idempotencyTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   queue: ['sqs:SendMessage'],
+  userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDeleteUser'],
 } as const;
 
 /** `GetCommand` (lib-dynamodb) or `GetItemCommand` -> `dynamodb:GetItem`; `SendMessageCommand` -> `sqs:SendMessage`. */

@@ -12,6 +12,7 @@ export interface TestUser {
   email: string;
   sub: string;
   idToken: string;
+  accessToken: string;
   refreshToken: string;
 }
 
@@ -29,7 +30,7 @@ export async function createUser(stack: LocalStack, options: { staff?: boolean; 
 export async function signIn(stack: LocalStack, email: string, password: string): Promise<TestUser> {
   const tokens = await signInWithPassword(stack.cognito, email, password);
   const claims = JSON.parse(Buffer.from(tokens.IdToken.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string };
-  return { email, sub: claims.sub, idToken: tokens.IdToken, refreshToken: tokens.RefreshToken };
+  return { email, sub: claims.sub, idToken: tokens.IdToken, accessToken: tokens.AccessToken, refreshToken: tokens.RefreshToken };
 }
 
 export type TestStackOptions = Partial<StackOptions>;

@@ -1,11 +1,15 @@
 /**
  * app-server's handler called with API Gateway REST proxy events (built by the local gateway's
  * `toProxyEvent`, claims as the Cognito authorizer hands them over), against a real local
- * DynamoDB (dynalite in memory) and SQS (fauxqs). Fast: no user pool, no workflow.
+ * DynamoDB (dynalite in memory), SQS (fauxqs) and user pool (staff confirmed there, `DELETE /me`).
+ * Fast: no workflow.
  */
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_LIMITS, IDEMPOTENCY_KEY_HEADER } from '../../amplify/domain/api.ts';
@@ -15,6 +19,7 @@ import { ENV, IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/setti
 import { toProxyEvent } from '../../local/api-gateway.ts';
 import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
+import { ensureUser, signInWithPassword, startLocalCognito, type LocalCognito } from '../../local/cognito.ts';
 import { lambdaContext } from '../../local/lambda.ts';
 import { startMessaging, type LocalMessaging } from '../../local/messaging.ts';
 import { orderRequest } from '../fixtures.ts';
@@ -25,13 +30,21 @@ let dynamo: LocalDynamo;
 let messaging: LocalMessaging;
 let sqs: SQSClient;
 let appServer: AppServer;
+let pool: LocalCognito;
+const poolDir = mkdtempSync(path.join(tmpdir(), 'app-server-pool-'));
 const savedEnv = { ...process.env };
 const ORIGIN = 'http://localhost:5173';
 
 beforeAll(async () => {
   dynamo = await startDynamo(undefined);
   messaging = await startMessaging(0);
+  pool = await startLocalCognito({ dataDir: poolDir, port: 0, deliverMail: () => undefined, allowedOrigins: [] });
+  // The staff member exists in the pool, in ADMINS: app-server confirms that before staff powers.
+  await ensureUser(pool.call, pool.userPoolId, pool.clientId, { email: staff.email, password: 'Staff#pass1', staff: true });
+  staff.sub = String(JSON.parse(Buffer.from((await signInWithPassword(pool, staff.email, 'Staff#pass1')).IdToken.split('.')[1]!, 'base64url').toString()).sub);
   Object.assign(process.env, {
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: pool.endpoint,
+    [ENV.userPoolId]: pool.userPoolId,
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
@@ -53,6 +66,8 @@ afterAll(async () => {
   sqs?.destroy();
   await messaging?.stop();
   await dynamo?.stop();
+  await pool?.stop();
+  rmSync(poolDir, { recursive: true, force: true });
 });
 
 interface Who {
@@ -65,7 +80,7 @@ interface Who {
 const APP_CLIENT = 'storefrontclient123';
 const customer: Who = { sub: randomUUID(), email: 'ana@example.com' };
 const otherCustomer: Who = { sub: randomUUID(), email: 'bo@example.com' };
-const staff: Who = { sub: randomUUID(), email: 'staff@example.com', staff: true };
+const staff: Who = { sub: '(set once the pool has the account)', email: 'handler-staff@example.com', staff: true };
 
 async function call(method: string, target: string, options: { body?: unknown; headers?: Record<string, string>; as?: Who | null } = {}) {
   const headers: Record<string, string> = { Origin: ORIGIN, ...options.headers };
@@ -232,6 +247,13 @@ describe("every AWS call app-server makes is one its role allows (tests/helpers/
       record(table === IDEMPOTENCY_TABLE.localName ? 'idempotencyTable' : input.IndexName ? 'ordersIndexes' : 'ordersTable', iamAction('dynamodb', constructor.name));
       return (dynamoSendOriginal as (...a: unknown[]) => unknown).apply(this, args);
     } as never);
+    // The user pool's IAM actions go out as signed JSON requests (X-Amz-Target names the action).
+    const fetchOriginal = globalThis.fetch;
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(((input: string | URL, init?: RequestInit) => {
+      const target = (init?.headers as Record<string, string> | undefined)?.['x-amz-target'];
+      if (String(input).startsWith(pool.endpoint) && target) record('userPool', `cognito-idp:${target.split('.')[1]}`);
+      return fetchOriginal(input, init);
+    }) as typeof fetch);
     const sqsSendOriginal = SQSClient.prototype.send;
     const sqsSend = vi.spyOn(SQSClient.prototype, 'send').mockImplementation(function (this: unknown, ...args: unknown[]) {
       record('queue', iamAction('sqs', (args[0] as Command).constructor.name));
@@ -248,9 +270,13 @@ describe("every AWS call app-server makes is one its role allows (tests/helpers/
       expect((await call('GET', '/orders?status=PENDING', { as: staff })).status).toBe(200);
       expect((await call('GET', `/orders?orderNumber=${orderNumber}`, { as: staff })).status).toBe(200);
       expect((await call('POST', `/orders/${orderId}/cancel`)).status).toBe(200);
+      const leaving = { sub: randomUUID(), email: 'leaving@example.com' };
+      expect((await call('GET', '/me/export', { as: leaving })).status).toBe(200);
+      expect((await call('DELETE', '/me', { as: leaving })).status).toBe(204);
     } finally {
       dynamoSend.mockRestore();
       sqsSend.mockRestore();
+      fetchSpy.mockRestore();
     }
     const allowed: Record<string, readonly string[]> = APP_SERVER_ACTIONS;
     for (const [resource, actions] of calls) expect([...actions].filter((a) => !allowed[resource]!.includes(a)), resource).toEqual([]);

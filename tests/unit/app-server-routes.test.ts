@@ -14,10 +14,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_KEY_HEADER } from '../../amplify/domain/api.ts';
 import { STAFF_GROUP } from '../../amplify/domain/auth.ts';
+import { cancelledByStore } from '../../amplify/domain/labels.ts';
+import { renderEmail } from '../../amplify/domain/notification.ts';
 import { mapErrors } from '../../amplify/functions/app-server/errors.ts';
 import { cancelOrderRoutes } from '../../amplify/functions/app-server/routes/cancel-order.ts';
 import { orderRoutes } from '../../amplify/functions/app-server/routes/orders.ts';
 import { DynamoDbOrderKeys } from '../../amplify/server/aws/dynamodb-order-keys.ts';
+import { DynamoDbOrderRateLimiter } from '../../amplify/server/aws/dynamodb-order-rate.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import type { OrderRepository } from '../../amplify/server/ports.ts';
 import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
@@ -57,7 +60,7 @@ beforeEach(() => {
 });
 
 /** The routes and error mapping as the handler assembles them, over `repository`. */
-function app(repository: OrderRepository = orders) {
+function app(repository: OrderRepository = orders, rateLimit = 0) {
   const record = (level: string) => (message: string, extra: Record<string, unknown> = {}) => void logLines.push({ level, message, extra });
   const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') } as unknown as Logger;
   const metrics = { addMetric: (name: string, unit: string, value: number) => void metricCalls.push([name, unit, value]) } as unknown as Metrics;
@@ -68,7 +71,12 @@ function app(repository: OrderRepository = orders) {
     },
   };
   const router = new Router();
-  router.includeRouter(orderRoutes({ orders: repository, keys, queue, logger, metrics })).includeRouter(cancelOrderRoutes({ orders: repository, logger, metrics }));
+  // The pool confirms STAFF only: a token claiming ADMINS for anyone else (removed since) gets no staff powers.
+  const confirmStaff = async (sub: string) => sub === STAFF.sub;
+  const rateLimiter = new DynamoDbOrderRateLimiter(createDocumentClient(client), IDEMPOTENCY_TABLE.localName, rateLimit);
+  router
+    .includeRouter(orderRoutes({ orders: repository, keys, queue, confirmStaff, rateLimiter, logger, metrics }))
+    .includeRouter(cancelOrderRoutes({ orders: repository, confirmStaff, logger, metrics }));
   mapErrors(router, { logger, metrics });
   return async (method: string, path: string, options: Parameters<typeof apiEvent>[2] = {}) => {
     const result = (await router.resolve(apiEvent(method, path, { claims: OWNER, ...options }), lambdaContext('app-server'))) as APIGatewayProxyResult;
@@ -134,7 +142,12 @@ describe('POST /orders/{orderId}/cancel', () => {
     expect(cancelled.body).toMatchObject({ orderId, status: 'CANCELLED', cancelledDate: expect.any(String) });
     expect(await call('POST', `/orders/${orderId}/cancel`)).toMatchObject({ status: 200, body: { status: 'CANCELLED', cancelledDate: cancelled.body.cancelledDate } });
     expect(metricCalls).toEqual([['OrdersCancelled', 'Count', 1]]);
-    expect(logLines).toEqual([{ level: 'info', message: 'Order cancelled', extra: { orderId, by: 'customer' } }]);
+    expect(logLines).toEqual([{ level: 'info', message: 'Order cancelled', extra: { orderId, by: 'customer', actorSub: OWNER.sub } }]);
+    // Placed by its customer, cancelled by its customer: each change once in its history.
+    expect(cancelled.body.history).toEqual([
+      { status: 'PENDING', at: cancelled.body.orderDate, actor: { type: 'customer', sub: OWNER.sub } },
+      { status: 'CANCELLED', at: expect.any(String), actor: { type: 'customer', sub: OWNER.sub } },
+    ]);
   });
 
   it("staff cancelling a customer's order is logged as by staff; staff cancelling their own order, as by the customer", async () => {
@@ -145,6 +158,12 @@ describe('POST /orders/{orderId}/cancel', () => {
     expect((await call('POST', `/orders/${theirs.orderId}/cancel`, { claims: STAFF })).status).toBe(200);
     expect((await call('POST', `/orders/${own.orderId}/cancel`, { claims: STAFF })).status).toBe(200);
     expect(logLines.map((line) => line.extra.by)).toEqual(['staff', 'customer']);
+    // The order keeps which staff member cancelled it; the customer's page and e-mail say "by the store".
+    const stored = await orders.require(theirs.orderId);
+    expect(stored.history?.at(-1)).toEqual({ status: 'CANCELLED', at: expect.any(String), actor: { type: 'staff', sub: STAFF.sub } });
+    expect(cancelledByStore(stored)).toBe(true);
+    expect(renderEmail('order-cancelled', stored, 'https://shop.example').text).toContain('has been cancelled by the store');
+    expect(cancelledByStore(await orders.require(own.orderId))).toBe(false);
   });
 
   it('a shipped order is refused with 409 naming its status; a stranger gets 404', async () => {
@@ -264,5 +283,42 @@ describe('answers outside the routes', () => {
     const changedPrice = await call('POST', '/orders', { body: orderRequest({ items: [{ productId: 'prod-001', quantity: 1, price: 0.01 }] }) });
     expect(changedPrice.status).toBe(409);
     expect(await call('GET', '/orders', { claims: null })).toMatchObject({ status: 401, body: { error: 'Unauthorized', details: [{ path: 'Authorization', message: 'Sign in: a valid ID token is required' }] } });
+  });
+});
+
+describe('limits and staff confirmation', () => {
+  it('at most the limit of orders a minute per account: then 429 with Retry-After and a JSON error naming the limit; another account is not held up', async () => {
+    const call = app(orders, 3);
+    const owner = { ...OWNER, sub: randomUUID() };
+    for (let i = 0; i < 3; i++) expect((await call('POST', '/orders', { claims: owner, body: orderRequest() })).status).toBe(201);
+    const refused = await call('POST', '/orders', { claims: owner, body: orderRequest() });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(refused.body).toEqual({ error: 'Too many orders', details: [{ path: 'orders', message: expect.stringMatching(/^At most 3 orders a minute per account; try again in \d+ s$/) }] });
+    expect((await call('POST', '/orders', { claims: { ...OWNER, sub: randomUUID() }, body: orderRequest() })).status).toBe(201);
+  });
+
+  it('the limiter counts per minute across instances (one counter item), and 0 turns it off', async () => {
+    const db = createDocumentClient(client);
+    const [a, b] = [new DynamoDbOrderRateLimiter(db, IDEMPOTENCY_TABLE.localName, 2), new DynamoDbOrderRateLimiter(db, IDEMPOTENCY_TABLE.localName, 2)];
+    const sub = randomUUID();
+    const at = new Date('2026-03-01T10:00:15.000Z');
+    expect(await a.admit(sub, at)).toEqual({ allowed: true });
+    expect(await b.admit(sub, at)).toEqual({ allowed: true });
+    expect(await a.admit(sub, at)).toEqual({ allowed: false, retryAfterSeconds: 45 });
+    expect(await b.admit(sub, new Date('2026-03-01T10:01:00.000Z'))).toEqual({ allowed: true });
+    const off = new DynamoDbOrderRateLimiter(db, IDEMPOTENCY_TABLE.localName, 0);
+    for (let i = 0; i < 5; i++) expect(await off.admit(sub, at)).toEqual({ allowed: true });
+  });
+
+  it('a token still claiming ADMINS after its owner left the group gets no staff powers', async () => {
+    const call = app();
+    const { orderId } = await place(call);
+    const former = { ...STAFF, sub: randomUUID() };
+    expect((await call('GET', `/orders/${orderId}`, { claims: former })).status).toBe(404);
+    expect((await call('POST', `/orders/${orderId}/cancel`, { claims: former })).status).toBe(404);
+    expect((await call('GET', '/orders', { query: { customerId: OWNER.sub }, claims: former })).status).toBe(403);
+    expect((await call('GET', `/orders/${orderId}`, { claims: STAFF })).status).toBe(200);
   });
 });

@@ -116,6 +116,22 @@ describe('DynamoDbOrderRepository.transition', () => {
     expect(await store.require(delivered.orderId)).toEqual(delivered);
   });
 
+  it('keeps each status change once in the history, with who made it (the system unless named)', async () => {
+    const order = newOrder();
+    await store.create(order);
+    await store.transition(order.orderId, 'PAYMENT_PROCESSED', { transactionId: 'txn-h' });
+    await store.transition(order.orderId, 'PAYMENT_PROCESSED', { transactionId: 'txn-again' });
+    const staff = { type: 'staff', sub: 'staff-sub-1' } as const;
+    const { order: cancelled } = await store.transition(order.orderId, 'CANCELLED', {}, staff);
+    expect((await store.transition(order.orderId, 'CANCELLED', {}, { type: 'customer', sub: order.customerId })).changed).toBe(false);
+    const history = (await store.require(order.orderId)).history!;
+    expect(history.slice(-2)).toEqual([
+      { status: 'PAYMENT_PROCESSED', at: expect.any(String), actor: { type: 'system' } },
+      { status: 'CANCELLED', at: cancelled.updatedAt, actor: staff },
+    ]);
+    expect(history.filter((change) => change.status === 'CANCELLED')).toHaveLength(1);
+  });
+
   it('of concurrent steps exactly one wins; every caller gets the winner’s transaction id', async () => {
     const order = newOrder();
     await store.create(order);
@@ -307,7 +323,8 @@ describe('DynamoDbOrderRepository.list pages to the end: every order once, newes
 describe('placeOrder with an Idempotency-Key', () => {
   const caller: Caller = { sub: `sub-${randomUUID()}`, email: 'ana@example.com', emailVerified: true, isStaff: false };
   let enqueued: string[];
-  const deps = () => ({ orders: store, keys, queue: { enqueue: async (orderId: string) => void enqueued.push(orderId) }, onEnqueueFailed: () => undefined });
+  const noLimit = { limit: 0, admit: async () => ({ allowed: true }) as const };
+  const deps = () => ({ orders: store, keys, queue: { enqueue: async (orderId: string) => void enqueued.push(orderId) }, rateLimiter: noLimit, onEnqueueFailed: () => undefined });
   beforeEach(() => {
     enqueued = [];
   });
@@ -352,6 +369,7 @@ describe('placeOrder with an Idempotency-Key', () => {
           throw new Error('queue down');
         },
       },
+      rateLimiter: noLimit,
       onEnqueueFailed: (orderId) => void failed.push(orderId),
     });
     expect(failed).toEqual([placed.order.orderId]);

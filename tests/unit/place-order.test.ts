@@ -42,7 +42,9 @@ function ports(seed: { orders?: { order: Order; fingerprint?: string }[]; keys?:
     },
   };
   const failures: string[] = [];
-  return { deps: { orders, keys, queue, onEnqueueFailed: (orderId: string) => failures.push(orderId) }, stored, creates, enqueued, keyRecords, failures };
+  // No limit here (the limiter is tested in tests/unit/app-server-routes.test.ts).
+  const rateLimiter = { limit: 0, admit: async () => ({ allowed: true }) as const };
+  return { deps: { orders, keys, queue, rateLimiter, onEnqueueFailed: (orderId: string) => failures.push(orderId) }, stored, creates, enqueued, keyRecords, failures };
 }
 
 function forbidden(fn: () => unknown): ForbiddenError {

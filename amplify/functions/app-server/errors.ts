@@ -8,7 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { IDEMPOTENCY_KEY_HEADER } from '../../domain/api.ts';
-import { ForbiddenError, IdempotencyKeyReusedError, PriceChangedError, ValidationError } from '../../domain/errors.ts';
+import { ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError, PriceChangedError, ValidationError } from '../../domain/errors.ts';
 import { METRICS } from '../../server/settings.ts';
 import { allowedMethods, ApiError, errorBody, json } from './http.ts';
 import { restEvent } from './request.ts';
@@ -57,6 +57,13 @@ export function mapErrors(app: Router, { logger, metrics, allowedOrigins }: Erro
   );
   app.errorHandler(ForbiddenError, async (error) => json(403, errorBody(error.message, error.details)));
   app.errorHandler(PriceChangedError, async (error) => json(409, errorBody(error.message, error.details)));
+  app.errorHandler(OrderRateLimitedError, async (error) =>
+    json(
+      429,
+      errorBody(error.message, [{ path: 'orders', message: `At most ${error.limit} orders a minute per account; try again in ${error.retryAfterSeconds} s` }]),
+      { 'Retry-After': String(error.retryAfterSeconds) },
+    ),
+  );
   app.errorHandler(IdempotencyKeyReusedError, async (error) =>
     json(422, errorBody(error.message, [{ path: IDEMPOTENCY_KEY_HEADER, message: 'Use a new key for a different order' }])),
   );

@@ -10,11 +10,15 @@ import { CORS } from '../../domain/api.ts';
 import { DynamoDbOrderKeys } from '../../server/aws/dynamodb-order-keys.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
 import { createQueueClient, SqsOrderQueue } from '../../server/aws/sqs-order-queue.ts';
-import { ENV, FUNCTIONS, requireEnv } from '../../server/settings.ts';
+import { CognitoAccounts } from '../../server/aws/cognito-accounts.ts';
+import { DynamoDbOrderRateLimiter } from '../../server/aws/dynamodb-order-rate.ts';
+import { ENV, FUNCTIONS, ORDER_RATE, requireEnv, STAFF_CHECK } from '../../server/settings.ts';
+import { staffConfirmation } from '../../server/staff.ts';
 import { createObservability, withObservability } from '../shared/powertools.ts';
 import { mapErrors } from './errors.ts';
 import { cancelOrderRoutes } from './routes/cancel-order.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { meRoutes } from './routes/me.ts';
 import { orderRoutes } from './routes/orders.ts';
 
 const observability = createObservability(FUNCTIONS.appServer.name);
@@ -23,6 +27,11 @@ const db = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})
 const orders = new DynamoDbOrderRepository(db, requireEnv(ENV.ordersTable));
 const keys = new DynamoDbOrderKeys(db, requireEnv(ENV.idempotencyTable));
 const queue = new SqsOrderQueue(tracer.captureAWSv3Client(createQueueClient()), requireEnv(ENV.queueUrl));
+const accounts = new CognitoAccounts(() => requireEnv(ENV.userPoolId));
+const confirmStaff = staffConfirmation(accounts, { mfaRequired: process.env[ENV.staffMfaRequired] === 'true', cacheSeconds: STAFF_CHECK.cacheSeconds });
+const rateLimit = Number(process.env[ENV.orderRateLimit] || ORDER_RATE.defaultLimit);
+if (!Number.isInteger(rateLimit) || rateLimit < 0) throw new Error(`${ENV.orderRateLimit} must be a whole number >= 0 (0: no limit)`);
+const rateLimiter = new DynamoDbOrderRateLimiter(db, requireEnv(ENV.idempotencyTable), rateLimit);
 /** The storefront's origins when configured (the local stack sets them), else any origin. */
 const allowedOrigins = process.env[ENV.allowedOrigins]?.split(',').filter(Boolean);
 
@@ -38,8 +47,9 @@ app.use(
 );
 app
   .includeRouter(catalogRoutes())
-  .includeRouter(orderRoutes({ orders, keys, queue, logger, metrics }))
-  .includeRouter(cancelOrderRoutes({ orders, logger, metrics }));
+  .includeRouter(orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, logger, metrics }))
+  .includeRouter(cancelOrderRoutes({ orders, confirmStaff, logger, metrics }))
+  .includeRouter(meRoutes({ orders, accounts, logger }));
 const { refuseUnroutable } = mapErrors(app, { logger, metrics, allowedOrigins });
 
 export const handler = withObservability(observability, async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>

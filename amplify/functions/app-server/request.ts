@@ -4,6 +4,7 @@ import { callerFromClaims, type Caller } from '../../domain/auth.ts';
 import { orderIdSchema, type Order } from '../../domain/order.ts';
 import type { OrderRepository } from '../../server/ports.ts';
 import { ENV } from '../../server/settings.ts';
+import type { StaffConfirmation } from '../../server/staff.ts';
 import { ApiError, parseWith } from './http.ts';
 
 /** This API is only behind API Gateway REST (v1 proxy events). */
@@ -24,6 +25,15 @@ export function callerOf(ctx: { event: unknown }): Caller {
   return caller;
 }
 
+/**
+ * The caller, with staff powers only when the user pool confirms them now (still in `ADMINS`,
+ * enabled, TOTP where required): the token's group claim alone is as old as the token.
+ */
+export async function signedInCaller(ctx: { event: unknown }, confirmStaff: StaffConfirmation): Promise<Caller> {
+  const caller = callerOf(ctx);
+  return caller.isStaff ? { ...caller, isStaff: await confirmStaff(caller.sub) } : caller;
+}
+
 /** A route template of `ROUTES` as the router writes it: `/orders/{orderId}` -> `/orders/:orderId`. */
 export const routerPath = (template: string) => template.replace(/\{(\w+)\}/g, ':$1') as `/${string}`;
 
@@ -31,8 +41,12 @@ export const routerPath = (template: string) => template.replace(/\{(\w+)\}/g, '
  * The order named by the path (`{orderId}`), if the caller may see it: its owner or staff. Anyone
  * else gets the answer a missing order gets (404), revealing nothing.
  */
-export async function visibleOrder(ctx: { event: unknown; params: Record<string, string | undefined> }, orders: Pick<OrderRepository, 'get'>): Promise<{ caller: Caller; order: Order }> {
-  const caller = callerOf(ctx);
+export async function visibleOrder(
+  ctx: { event: unknown; params: Record<string, string | undefined> },
+  orders: Pick<OrderRepository, 'get'>,
+  confirmStaff: StaffConfirmation,
+): Promise<{ caller: Caller; order: Order }> {
+  const caller = await signedInCaller(ctx, confirmStaff);
   const orderId = parseWith(orderIdSchema, ctx.params.orderId, 'order id', ['orderId']);
   const order = await orders.get(orderId);
   if (!order || (order.customerId !== caller.sub && !caller.isStaff)) {

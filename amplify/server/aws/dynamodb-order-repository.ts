@@ -7,8 +7,9 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidTransitionError, OrderNotFoundError } from '../../domain/errors.ts';
 import type { EmailKind, EmailStatus } from '../../domain/notification.ts';
-import type { Order } from '../../domain/order.ts';
-import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, type OrderStatus } from '../../domain/order-rules.ts';
+import type { Order, StatusChange } from '../../domain/order.ts';
+import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, SYSTEM_ACTOR, type Actor, type OrderStatus } from '../../domain/order-rules.ts';
+import { ANONYMIZED } from '../../domain/privacy.ts';
 import { invalidPageToken } from '../page-token.ts';
 import type { DueOrdersPage, OrderQuery, OrderRepository, StatusAttributes } from '../ports.ts';
 import { ORDERS_TABLE } from '../settings.ts';
@@ -341,11 +342,13 @@ export class DynamoDbOrderRepository implements OrderRepository {
    * When the order already reached `to` (a retried or duplicated step) the stored order is
    * returned unchanged; any other refusal is an `InvalidTransitionError`.
    */
-  async transition(orderId: string, to: OrderStatus, attributes: StatusAttributes = {}): Promise<{ order: Order; changed: boolean }> {
-    const names: Record<string, string> = { '#pk': partitionKey, '#status': 'status', '#updatedAt': 'updatedAt' };
+  async transition(orderId: string, to: OrderStatus, attributes: StatusAttributes = {}, actor: Actor = SYSTEM_ACTOR): Promise<{ order: Order; changed: boolean }> {
+    const names: Record<string, string> = { '#pk': partitionKey, '#status': 'status', '#updatedAt': 'updatedAt', '#history': 'history' };
     const now = new Date().toISOString();
-    const values: Record<string, unknown> = { ':to': to, ':now': now };
-    const sets = ['#status = :to', '#updatedAt = :now'];
+    const change: StatusChange = { status: to, at: now, actor: actor.sub === undefined ? { type: actor.type } : { type: actor.type, sub: actor.sub } };
+    const values: Record<string, unknown> = { ':to': to, ':now': now, ':change': [change], ':none': [] };
+    // The history grows only with the conditional update that changes the status: a repeated step adds nothing.
+    const sets = ['#status = :to', '#updatedAt = :now', '#history = list_append(if_not_exists(#history, :none), :change)'];
     Object.entries(attributes).forEach(([key, value], i) => {
       if (value === undefined) return;
       names[`#a${i}`] = key;
@@ -501,6 +504,31 @@ export class DynamoDbOrderRepository implements OrderRepository {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
+  }
+
+  /** Replaces the order's personal data (conditional on its customer); repeated, it changes nothing. */
+  async anonymize(orderId: string, customerId: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [partitionKey]: orderId },
+        UpdateExpression:
+          'SET customerName = :name, customerEmail = :email, shippingAddress.street = :street, shippingAddress.city = :city, ' +
+          'shippingAddress.#state = :state, shippingAddress.zipCode = :zip, anonymizedDate = if_not_exists(anonymizedDate, :at)',
+        ConditionExpression: 'attribute_exists(#pk) AND customerId = :customer',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':name': ANONYMIZED.customerName,
+          ':email': ANONYMIZED.customerEmail,
+          ':street': ANONYMIZED.street,
+          ':city': ANONYMIZED.city,
+          ':state': ANONYMIZED.state,
+          ':zip': ANONYMIZED.zipCode,
+          ':customer': customerId,
+          ':at': at,
+        },
+      }),
+    );
   }
 
   /**

@@ -8,27 +8,32 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { ROUTES } from '../../../domain/api.ts';
 import { InvalidTransitionError } from '../../../domain/errors.ts';
+import type { Actor } from '../../../domain/order-rules.ts';
 import { STATUS_LABELS } from '../../../domain/labels.ts';
 import type { OrderRepository } from '../../../server/ports.ts';
 import { METRICS } from '../../../server/settings.ts';
+import type { StaffConfirmation } from '../../../server/staff.ts';
 import { ApiError, json } from '../http.ts';
 import { routerPath, visibleOrder } from '../request.ts';
 
 export interface CancelOrderDeps {
   orders: OrderRepository;
+  confirmStaff: StaffConfirmation;
   logger: Logger;
   metrics: Metrics;
 }
 
-export function cancelOrderRoutes({ orders, logger, metrics }: CancelOrderDeps): Router {
+export function cancelOrderRoutes({ orders, confirmStaff, logger, metrics }: CancelOrderDeps): Router {
   const router = new Router();
   router.post(routerPath(ROUTES.cancelOrder), async (ctx) => {
-    const { caller, order } = await visibleOrder(ctx, orders);
+    const { caller, order } = await visibleOrder(ctx, orders, confirmStaff);
     const { orderId } = order;
+    // Staff cancelling another's order act as staff, and the order records who they are.
+    const actor: Actor = { type: caller.isStaff && order.customerId !== caller.sub ? 'staff' : 'customer', sub: caller.sub };
     try {
-      const { order: cancelled, changed } = await orders.transition(orderId, 'CANCELLED', { cancelledDate: new Date().toISOString() });
+      const { order: cancelled, changed } = await orders.transition(orderId, 'CANCELLED', { cancelledDate: new Date().toISOString() }, actor);
       if (changed) {
-        logger.info('Order cancelled', { orderId, by: caller.isStaff && order.customerId !== caller.sub ? 'staff' : 'customer' });
+        logger.info('Order cancelled', { orderId, by: actor.type, actorSub: actor.sub });
         metrics.addMetric(METRICS.appServer.ordersCancelled, MetricUnit.Count, 1);
       }
       return json(200, cancelled);

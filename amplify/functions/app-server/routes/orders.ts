@@ -6,20 +6,23 @@ import { API_LIMITS, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER, ROUTES } from '../
 import { createOrderRequestSchema, customerIdSchema } from '../../../domain/order.ts';
 import { decodePageToken, encodePageToken, pageBinding } from '../../../server/page-token.ts';
 import { placeOrder } from '../../../server/place-order.ts';
-import type { OrderKeys, OrderQueue, OrderRepository } from '../../../server/ports.ts';
+import type { OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository } from '../../../server/ports.ts';
 import { METRICS } from '../../../server/settings.ts';
+import type { StaffConfirmation } from '../../../server/staff.ts';
 import { ApiError, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from '../http.ts';
-import { callerOf, restEvent, routerPath, visibleOrder } from '../request.ts';
+import { callerOf, restEvent, routerPath, signedInCaller, visibleOrder } from '../request.ts';
 
 export interface OrderRoutesDeps {
   orders: OrderRepository;
   keys: OrderKeys;
   queue: OrderQueue;
+  confirmStaff: StaffConfirmation;
+  rateLimiter: OrderRateLimiter;
   logger: Logger;
   metrics: Metrics;
 }
 
-export function orderRoutes({ orders, keys, queue, logger, metrics }: OrderRoutesDeps): Router {
+export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, logger, metrics }: OrderRoutesDeps): Router {
   const router = new Router();
 
   /**
@@ -28,7 +31,7 @@ export function orderRoutes({ orders, keys, queue, logger, metrics }: OrderRoute
    * order(s) with a short order number (`?orderNumber=`), within what the caller may see.
    */
   router.get(routerPath(ROUTES.orders), async (ctx) => {
-    const caller = callerOf(ctx);
+    const caller = await signedInCaller(ctx, confirmStaff);
     const query = parseWith(listOrdersQuerySchema, restEvent(ctx).queryStringParameters ?? {}, 'query parameters');
     let customerId = query.customerId === undefined ? undefined : parseWith(customerIdSchema, query.customerId, 'customerId', ['customerId']);
     if (!caller.isStaff) {
@@ -43,6 +46,8 @@ export function orderRoutes({ orders, keys, queue, logger, metrics }: OrderRoute
       return json(200, { orders: found.filter((order) => customerId === undefined || order.customerId === customerId) });
     }
     const filters = { customerId, status: query.status, from: query.from, to: query.to };
+    // Staff reads of customers' data are logged with who read what (the access log has the sub too).
+    if (caller.isStaff) logger.info('Staff list', { staffSub: caller.sub, ...filters });
     const binding = pageBinding(caller.sub, filters);
     const position = query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, binding);
     const page = await orders.list({ ...filters, limit: query.limit ?? API_LIMITS.defaultPageSize, position });
@@ -55,7 +60,11 @@ export function orderRoutes({ orders, keys, queue, logger, metrics }: OrderRoute
   });
 
   /** The owner or staff; anyone else gets the answer a missing order gets, revealing nothing. */
-  router.get(routerPath(ROUTES.order), async (ctx) => json(200, (await visibleOrder(ctx, orders)).order));
+  router.get(routerPath(ROUTES.order), async (ctx) => {
+    const { caller, order } = await visibleOrder(ctx, orders, confirmStaff);
+    if (order.customerId !== caller.sub) logger.info('Staff read', { staffSub: caller.sub, orderId: order.orderId });
+    return json(200, order);
+  });
 
   router.post(routerPath(ROUTES.orders), async (ctx) => {
     const caller = callerOf(ctx);
@@ -66,6 +75,7 @@ export function orderRoutes({ orders, keys, queue, logger, metrics }: OrderRoute
       orders,
       keys,
       queue,
+      rateLimiter,
       onEnqueueFailed: (orderId, error) => {
         logger.error('Order stored but not enqueued; the recovery job will enqueue it', { orderId, error: error as Error });
         metrics.addMetric(METRICS.appServer.enqueueFailed, MetricUnit.Count, 1);

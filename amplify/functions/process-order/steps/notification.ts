@@ -3,7 +3,8 @@
  * (`emailsDue`) and not yet recorded on the order is e-mailed to the order's customer and published
  * as an order event, each through its own Powertools-idempotent call, then recorded (`emailsSent`). Any step may call it, as often as it likes: what was recorded is never sent again,
  * and a call cut short between the send and the record meets the idempotency record instead of
- * sending twice. An address SES reported (`emailStatus`) gets no more e-mail, the events go on.
+ * sending twice. An address SES reported (`emailStatus`), or an order whose customer deleted their
+ * account (`anonymizedDate`), gets no more e-mail; the events go on.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { emailsDue } from '../../../domain/notification.ts';
@@ -16,7 +17,8 @@ export async function notifyCustomer({ orders, metrics, publishEventOnce, sendEm
   const due = emailsDue(order).filter((kind) => !order.emailsSent?.includes(kind));
   // Every e-mail due first: the customer's mail never waits for the operator's topic.
   for (const kind of due) {
-    if (!sendEmailOnce || order.emailStatus) continue;
+    // No sender, an address SES reported, or an account deleted since (its address is gone): no e-mail.
+    if (!sendEmailOnce || order.emailStatus || order.anonymizedDate) continue;
     try {
       await sendEmailOnce(kind, order);
       metrics.addMetric(METRICS.processOrder.notificationsSent, MetricUnit.Count, 1);

@@ -1,0 +1,4 @@
+/** What the storefront keeps in the browser, by key (cleared together at sign-out: src/lib/app-state.ts). */
+export const PENDING_ORDER_KEY = 'storefront.pendingOrder.v1';
+export const CHECKOUT_FORM_KEY = 'storefront.checkout.v1';
+export const CHECKOUT_KEY_KEY = 'storefront.checkoutKey.v1';
