@@ -7,6 +7,8 @@ export const ROUTES = {
   order: '/orders/{orderId}',
   /** The owner (or staff) cancels an order that has not shipped yet. */
   cancelOrder: '/orders/{orderId}/cancel',
+  /** Staff only: the order's internal note (read, and replace with POST `{ note }`). */
+  orderNote: '/orders/{orderId}/note',
 } as const;
 
 /** Methods each route answers; anything else on a known path is a 405. */
@@ -16,6 +18,7 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
   orders: ['GET', 'POST'],
   order: ['GET'],
   cancelOrder: ['POST'],
+  orderNote: ['GET', 'POST'],
 };
 
 /**
@@ -28,6 +31,7 @@ export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = 
   orders: 'signedIn',
   order: 'signedIn',
   cancelOrder: 'signedIn',
+  orderNote: 'signedIn',
 };
 
 export const API_LIMITS = {
@@ -37,6 +41,8 @@ export const API_LIMITS = {
   maxIdempotencyKeyLength: 128,
   /** A page token of the staff's all-statuses list holds one position per status. */
   maxPageTokenLength: 2048,
+  /** Staff's internal note on an order, in characters. */
+  maxStaffNoteLength: 2000,
 } as const;
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';

@@ -1,6 +1,6 @@
 /**
  * app-server: the REST API behind API Gateway (Lambda proxy integration). The routes are in
- * `routes/`, every error answer in `errors.ts`; routes and limits come from `amplify/domain/api.ts`.
+ * `routes/` (catalog, orders, cancel, staff note), every error answer in `errors.ts`; routes and limits come from `amplify/domain/api.ts`.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Router } from '@aws-lambda-powertools/event-handler/http';
@@ -15,6 +15,7 @@ import { createObservability, withObservability } from '../shared/powertools.ts'
 import { mapErrors } from './errors.ts';
 import { cancelOrderRoutes } from './routes/cancel-order.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { orderNoteRoutes } from './routes/order-note.ts';
 import { orderRoutes } from './routes/orders.ts';
 
 const observability = createObservability(FUNCTIONS.appServer.name);
@@ -39,7 +40,8 @@ app.use(
 app
   .includeRouter(catalogRoutes())
   .includeRouter(orderRoutes({ orders, keys, queue, logger, metrics }))
-  .includeRouter(cancelOrderRoutes({ orders, logger, metrics }));
+  .includeRouter(cancelOrderRoutes({ orders, logger, metrics }))
+  .includeRouter(orderNoteRoutes({ orders }));
 const { refuseUnroutable } = mapErrors(app, { logger, metrics, allowedOrigins });
 
 export const handler = withObservability(observability, async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>
