@@ -49,7 +49,7 @@ async function signIn(page: Page) {
 async function snap(page: Page, name: string) {
   // On a phone the account corner is behind Menu: attached, not visible.
   const header = page.getByRole('banner');
-  await expect(header.getByTestId('account-email').or(header.getByRole('link', { name: 'Sign in' })).first()).toBeAttached();
+  await expect(header.getByTestId('account-email').or(header.getByRole('link', { name: 'Sign in', includeHidden: true })).first()).toBeAttached();
   await page.evaluate(() => window.scrollTo(0, 0));
   await expect(page).toHaveScreenshot(`${name}.png`, { fullPage: true });
 }

@@ -99,9 +99,9 @@ function StaffOrders({ filters: fromAddress }: { filters: StaffFilters }) {
           />
           <Button type="submit">Find order</Button>
           {(searching || filters.customerEmail) && (
-            <a href={href.allOrders()} className="show-all">
+            <Button variation="link" onClick={() => navigate(href.allOrders())}>
               Show all orders
-            </a>
+            </Button>
           )}
         </Flex>
       </form>
