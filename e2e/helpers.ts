@@ -37,7 +37,7 @@ export async function openShop(page: Page): Promise<void> {
 
 export async function addToCart(page: Page, productName: string): Promise<void> {
   await page.getByRole('button', { name: `Add to cart ${productName}` }).click();
-  await expect(page.getByRole('status').filter({ hasText: `Added ${productName} to your cart.` })).toBeVisible();
+  await expect(page.getByTestId('cart-announcement')).toHaveText(`Added ${productName} to your cart.`);
 }
 
 export const SHOPPER = {

@@ -61,7 +61,7 @@ test('a product page opens from the name and from the picture, adds a quantity, 
   await expect(page.getByRole('heading', { level: 1, name: 'Product not found' })).toBeVisible();
 });
 
-test('Add to cart gives feedback in view without moving the page; the sticky badge counts only what is sold', async ({ page }) => {
+test('Add to cart gives feedback beside the button, hiding nothing and moving nothing, gone on the next page; the sticky badge counts only what is sold', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('article').first()).toBeVisible();
   await expect(page.getByTestId('cart-badge')).toHaveCount(0); // hidden while the cart is empty
@@ -71,13 +71,22 @@ test('Add to cart gives feedback in view without moving the page; the sticky bad
   await card.scrollIntoViewIfNeeded();
   const gridTop = async () => page.locator('.product-grid').evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
   const before = await gridTop();
-  await card.getByRole('button', { name: 'Add to cart Travel Tech Pouch' }).click();
-  const toast = page.getByRole('status').filter({ hasText: 'Added Travel Tech Pouch to your cart.' });
-  await expect(toast).toBeInViewport();
+  const button = card.getByRole('button', { name: 'Add to cart Travel Tech Pouch' });
+  await button.click();
+  await expect(page.getByTestId('cart-announcement')).toHaveText('Added Travel Tech Pouch to your cart.');
+  const feedback = card.getByTestId('added-feedback');
+  await expect(feedback).toBeInViewport();
   await expect(page.getByTestId('cart-badge')).toBeInViewport();
   await expect(page.getByTestId('cart-badge')).toHaveText('1');
   expect(await gridTop()).toBe(before); // no layout shift
-  await toast.getByRole('link', { name: 'View cart' }).click();
+  // The feedback covers nothing: the button stays the topmost element where it is.
+  expect(await button.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+  })).toBe(true);
+  await feedback.getByRole('link', { name: 'View cart' }).click();
+  await expect(page.getByTestId('cart-announcement')).toHaveText('');
+  await expect(page.getByTestId('added-feedback')).toHaveCount(0);
   await expect(page.getByRole('heading', { level: 1, name: 'Your cart' })).toBeVisible();
   await expect(page.getByTestId('shipping')).toHaveText('$4.99'); // $22.50 is below the free-shipping line
   await expect(page.getByText('Add $27.50 more for free shipping.')).toBeVisible();

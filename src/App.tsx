@@ -1,16 +1,19 @@
 import { Alert, Text, ThemeProvider } from '@aws-amplify/ui-react';
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect } from 'react';
 import { formatPrice, STORE_NAME } from '../amplify/domain/catalog.ts';
 import { SHIPPING_RULE } from '../amplify/domain/shipping.ts';
+import { POLICY_PAGES } from '../amplify/domain/shop.ts';
 import { AccountMenu } from './auth/AccountMenu.tsx';
 import { SignInGate } from './auth/SignInGate.tsx';
 import { EmptyState, LoadingState, PageHeading } from './components/common.tsx';
+import { PageBoundary } from './components/PageBoundary.tsx';
 import { SiteHeader } from './components/SiteHeader.tsx';
 import { Toast } from './components/Toast.tsx';
 import { fetchOrder } from './lib/api.ts';
 import { getConnection } from './lib/config.ts';
 import { settlePendingOrderOnLoad } from './lib/pending-order.ts';
-import { href, parseRoute, useHash, type Route } from './lib/router.ts';
+import { usePrefetchSignIn } from './lib/prefetch.ts';
+import { href, keepScrollPositions, parseRoute, restoreScroll, useHash, type Route } from './lib/router.ts';
 import { CatalogPage } from './pages/CatalogPage.tsx';
 import { theme } from './theme.ts';
 
@@ -23,6 +26,8 @@ const OrdersPage = lazy(() => import('./pages/OrdersPage.tsx'));
 const MailboxPage = lazy(() => import('./pages/MailboxPage.tsx'));
 const AllOrdersPage = lazy(() => import('./pages/AllOrdersPage.tsx'));
 const AccountPage = lazy(() => import('./pages/AccountPage.tsx'));
+const PolicyPage = lazy(() => import('./pages/PolicyPage.tsx'));
+const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
 
 function Page({ route }: { route: Route }) {
   switch (route.name) {
@@ -40,13 +45,13 @@ function Page({ route }: { route: Route }) {
         </SignInGate>
       );
     case 'all-orders':
-      return <AllOrdersPage />;
+      return <AllOrdersPage filters={route.filters} />;
     case 'orders':
       return <OrdersPage />;
     case 'order':
       return (
         <SignInGate title="Your order" reason="Sign in to see this order.">
-          {() => <OrderPage key={route.orderId} orderId={route.orderId} />}
+          {(account) => <OrderPage key={route.orderId} orderId={route.orderId} account={account} />}
         </SignInGate>
       );
     case 'mailbox':
@@ -57,6 +62,10 @@ function Page({ route }: { route: Route }) {
           {(account) => <AccountPage key={account.sub} account={account} />}
         </SignInGate>
       );
+    case 'policy':
+      return <PolicyPage page={route.page} />;
+    case 'sign-in':
+      return <SignInPage next={route.next} />;
     case 'not-found':
       return (
         <>
@@ -84,12 +93,40 @@ function NotConnected() {
   );
 }
 
+function SiteFooter() {
+  return (
+    <footer className="site-footer">
+      <div className="container">
+        <nav aria-label="Help and policies">
+          <ul className="footer-links">
+            {POLICY_PAGES.map(({ page, title }) => (
+              <li key={page}>
+                <a href={href.policy(page)}>{title}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <Text as="p" fontSize="small">
+          {STORE_NAME} · Prices in US dollars; no sales tax is added · Free shipping on orders from{' '}
+          {formatPrice(SHIPPING_RULE.freeFromCents / 100)}
+        </Text>
+      </div>
+    </footer>
+  );
+}
+
 export function App() {
-  const route = parseRoute(useHash());
+  const hash = useHash();
+  const route = parseRoute(hash);
   const { connected } = getConnection();
   useEffect(() => {
     if (connected) void settlePendingOrderOnLoad((orderId) => fetchOrder(orderId));
   }, [connected]);
+  useEffect(keepScrollPositions, []);
+  // The page's address without its query: typing a search (replaceState) is not a new page.
+  const page = hash.split('?')[0] || '#/';
+  useLayoutEffect(restoreScroll, [page]);
+  usePrefetchSignIn();
   return (
     <ThemeProvider theme={theme}>
       <a href="#main" className="skip-link" onClick={(e) => {
@@ -101,21 +138,16 @@ export function App() {
       <SiteHeader route={route} account={<AccountMenu current={route.name} />} />
       <main id="main" tabIndex={-1} className="container site-main">
         {connected ? (
-          <Suspense fallback={<LoadingState label="Loading page…" />}>
-            <Page route={route} />
-          </Suspense>
+          <PageBoundary key={page}>
+            <Suspense fallback={<LoadingState label="Loading page…" />}>
+              <Page route={route} />
+            </Suspense>
+          </PageBoundary>
         ) : (
           <NotConnected />
         )}
       </main>
-      <footer className="site-footer">
-        <div className="container">
-          <Text as="p" fontSize="small">
-            {STORE_NAME} · Prices in US dollars; no sales tax is added · Free shipping on orders from{' '}
-            {formatPrice(SHIPPING_RULE.freeFromCents / 100)}
-          </Text>
-        </div>
-      </footer>
+      <SiteFooter />
       <Toast />
     </ThemeProvider>
   );

@@ -15,7 +15,8 @@ let stack: Awaited<ReturnType<typeof startTestStack>>;
 let other: TestUser;
 let staff: TestUser;
 beforeAll(async () => {
-  stack = await startTestStack({ instrument: true });
+  // This suite places more orders in a minute than one customer may (ORDER_RATE); the limit's own tests are in trust.test.ts.
+  stack = await startTestStack({ instrument: true, orderRateLimit: 0 });
   other = await createUser(stack);
   staff = await createUser(stack, { staff: true });
 });
@@ -371,6 +372,83 @@ describe('GET /orders?orderNumber=: the short number a customer reads out', () =
     const { status, body } = await api(stack, `/orders?${query}`, {}, staff);
     expect(status).toBe(400);
     expect(body.details.map((d: { path: string }) => d.path)).toContain(path);
+  });
+});
+
+describe('GET /orders?customerEmail=: staff find a customer by e-mail', () => {
+  it("pages through that customer's orders only, newest first, from the CustomerEmailIndex (never a Scan)", async () => {
+    const placed: string[] = [];
+    for (let i = 0; i < 3; i++) placed.push((await postOrder(stack, orderRequest(), {}, other)).body.orderId);
+    const queries = stack.services!.dynamodb.count('Query');
+    const scans = stack.services!.dynamodb.count('Scan');
+    const seen: { orderId: string; customerEmail: string; orderDate: string }[] = [];
+    let nextToken: string | undefined;
+    do {
+      const params = new URLSearchParams({ customerEmail: ` ${other.email} `, limit: '2', ...(nextToken ? { nextToken } : {}) });
+      const { status, body } = await api(stack, `/orders?${params}`, {}, staff);
+      expect(status, JSON.stringify(body)).toBe(200);
+      expect(body.counts).toBeUndefined();
+      seen.push(...body.orders);
+      nextToken = body.nextToken;
+    } while (nextToken);
+    expect(seen.map((o) => o.orderId)).toEqual(expect.arrayContaining(placed));
+    expect(seen.every((o) => o.customerEmail === other.email)).toBe(true);
+    expect(seen.map((o) => o.orderDate)).toEqual(seen.map((o) => o.orderDate).sort().reverse());
+    expect(stack.services!.dynamodb.count('Query')).toBeGreaterThan(queries);
+    expect(stack.services!.dynamodb.count('Scan')).toBe(scans);
+    expect((await api(stack, `/orders?customerEmail=nobody-${Date.now()}@example.com`, {}, staff)).body.orders).toEqual([]);
+  });
+
+  it('answers a customer 403 naming customerEmail, and bad input 400 naming the field', async () => {
+    const refused = await api(stack, `/orders?customerEmail=${encodeURIComponent(stack.customer.email)}`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.details[0].path).toBe('customerEmail');
+    for (const [query, path] of [
+      ['customerEmail=not-an-email', 'customerEmail'],
+      [`customerEmail=a%40example.com&customerId=${other.sub}`, 'customerEmail'],
+      ['customerEmail=a%40example.com&orderNumber=K7QM-2X9D-PB4H', 'orderNumber'],
+    ]) {
+      const { status, body } = await api(stack, `/orders?${query}`, {}, staff);
+      expect(status, query).toBe(400);
+      expect(body.details.map((d: { path: string }) => d.path)).toContain(path);
+    }
+  });
+});
+
+describe('GET|POST /orders/{orderId}/note: staff only', () => {
+  it('keeps a note per order for staff, with who wrote it and when, and never shows it to the customer', async () => {
+    const { body: order } = await postOrder(stack, orderRequest());
+    const path = `/orders/${order.orderId}/note`;
+    expect((await api(stack, path, {}, staff)).body).toEqual({ text: '' });
+    const post = (body: string, as: TestUser | null = staff) => api(stack, path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }, as);
+    const saved = await post(JSON.stringify({ note: '  Called the customer: leave at the door.  ' }));
+    expect(saved.status).toBe(200);
+    expect(saved.body).toEqual({ text: 'Called the customer: leave at the door.', updatedBy: staff.email, updatedAt: expect.any(String) });
+    expect((await api(stack, path, {}, staff)).body).toEqual(saved.body);
+    // The customer reads their order without it, and cannot read or write it.
+    expect(JSON.stringify((await api(stack, `/orders/${order.orderId}`)).body)).not.toContain('leave at the door');
+    expect(JSON.stringify((await api(stack, '/orders?limit=100')).body)).not.toContain('leave at the door');
+    expect(JSON.stringify((await api(stack, `/orders/${order.orderId}`, {}, staff)).body)).not.toContain('leave at the door');
+    expect((await api(stack, path)).status).toBe(403);
+    expect((await post(JSON.stringify({ note: 'mine' }), stack.customer)).status).toBe(403);
+    expect((await post(JSON.stringify({ note: 'x' }), other)).status).toBe(404);
+  });
+
+  it.each([
+    ['{}', 'note'],
+    ['{"note": 5}', 'note'],
+    [JSON.stringify({ note: 'x'.repeat(API_LIMITS.maxStaffNoteLength + 1) }), 'note'],
+    ['{"note": "ok", "extra": 1}', 'extra'],
+  ])('rejects the body %s with 400 naming %s', async (body, field) => {
+    const { body: order } = await postOrder(stack, orderRequest());
+    const answer = await api(stack, `/orders/${order.orderId}/note`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }, staff);
+    expect(answer.status).toBe(400);
+    expect(answer.body.details.map((d: { path: string }) => d.path)).toContain(field);
+  });
+
+  it('answers 404 for a note on an order that does not exist', async () => {
+    const missing = await api(stack, '/orders/00000000-0000-4000-8000-000000000000/note', {}, staff);
+    expect(missing.status).toBe(404);
   });
 });
 

@@ -89,16 +89,17 @@ export class OrdersApi extends Construct {
       }),
     );
     // On the table: create (PutItem), read (GetItem), cancel (UpdateItem, conditional) and the lists'
-    // orders by id (BatchGetItem); a customer's orders (CustomerIndex), staff lists (StatusDateIndex)
-    // and the search by order number (OrderNumberIndex) by Query on the indexes (item actions have
-    // no meaning on an index ARN).
+    // orders by id (BatchGetItem); a customer's orders (CustomerIndex), staff lists (StatusDateIndex),
+    // the search by order number (OrderNumberIndex) and by customer e-mail (CustomerEmailIndex) by
+    // Query on the indexes (item actions have no meaning on an index ARN). The staff's internal
+    // note is an UpdateItem on the order.
     appServer.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ordersTable.tableArn] }),
     );
     appServer.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],
-        resources: [ORDERS_TABLE.customerIndex, ORDERS_TABLE.statusIndex, ORDERS_TABLE.orderNumberIndex].map(
+        resources: [ORDERS_TABLE.customerIndex, ORDERS_TABLE.statusIndex, ORDERS_TABLE.orderNumberIndex, ORDERS_TABLE.customerEmailIndex].map(
           (index) => `${ordersTable.tableArn}/index/${index.name}`,
         ),
       }),

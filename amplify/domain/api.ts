@@ -11,6 +11,8 @@ export const ROUTES = {
   me: '/me',
   /** Everything the store keeps about the signed-in customer: `{ account, orders }`. */
   meExport: '/me/export',
+  /** Staff only: the order's internal note (read, and replace with POST `{ note }`). */
+  orderNote: '/orders/{orderId}/note',
 } as const;
 
 /** Methods each route answers; anything else on a known path is a 405. */
@@ -22,6 +24,7 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
   cancelOrder: ['POST'],
   me: ['DELETE'],
   meExport: ['GET'],
+  orderNote: ['GET', 'POST'],
 };
 
 /**
@@ -36,6 +39,7 @@ export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = 
   cancelOrder: 'signedIn',
   me: 'signedIn',
   meExport: 'signedIn',
+  orderNote: 'signedIn',
 };
 
 export const API_LIMITS = {
@@ -45,6 +49,8 @@ export const API_LIMITS = {
   maxIdempotencyKeyLength: 128,
   /** A page token of the staff's all-statuses list holds one position per status. */
   maxPageTokenLength: 2048,
+  /** Staff's internal note on an order, in characters. */
+  maxStaffNoteLength: 2000,
 } as const;
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';

@@ -2,6 +2,8 @@
  * The store's catalog. The server prices every order from here; the storefront shows the same
  * list through `GET /products`. Prices are in US dollars, stored as integer cents.
  */
+import { SHOP } from './shop.ts';
+
 /** The store's departments: every product belongs to exactly one. */
 export const CATEGORIES = [
   { categoryId: 'audio', name: 'Audio' },
@@ -24,8 +26,8 @@ export interface Product {
 
 export const CURRENCY = 'USD';
 
-/** The store's name, configured once: header, page titles, footer and the confirmation e-mail. */
-export const STORE_NAME = 'Desk & Gadget Co.';
+/** The store's name (`SHOP.name`): header, page titles, footer and the confirmation e-mail. */
+export const STORE_NAME = SHOP.name;
 
 /** What the shopper is told about taxes, everywhere prices are summed up. The store adds no tax. */
 export const TAX_NOTE = 'Prices are in US dollars. No sales tax is added: the total is what you pay.';

@@ -8,13 +8,23 @@ import type { EmailKind, EmailStatus, OrderEmail } from '../domain/notification.
 import type { Order } from '../domain/order.ts';
 import type { Actor, OrderStatus } from '../domain/order-rules.ts';
 
-/** Which orders a list holds: one customer's, one status's, or all; optionally within dates. */
+/** Which orders a list holds: one customer's (by id or e-mail), one status's, or all; optionally within dates. */
 export interface OrderQuery {
   customerId?: string;
+  /** The e-mail on the orders (staff's search); not combined with `customerId`. */
+  customerEmail?: string;
   status?: OrderStatus;
   /** Inclusive ISO-8601 bounds on `orderDate`. */
   from?: string;
   to?: string;
+}
+
+/** Staff's internal note on an order: never shown to the customer. */
+export interface StaffNote {
+  text: string;
+  updatedAt: string;
+  /** The staff member's e-mail. */
+  updatedBy: string;
 }
 
 /** Attributes a status change may set besides the status itself (its history is the repository's). */
@@ -41,7 +51,7 @@ export interface OrderRepository {
   /** The orders carrying a short order number (one, almost always). */
   findByOrderNumber(orderNumber: string): Promise<Order[]>;
   /** How many orders each status holds (one customer's, or all), within the query's dates. */
-  countByStatus(query: Omit<OrderQuery, 'status'>): Promise<Record<OrderStatus, number>>;
+  countByStatus(query: Omit<OrderQuery, 'status' | 'customerEmail'>): Promise<Record<OrderStatus, number>>;
   /**
    * Moves an order to `to`, only from a status allowed just before it; a step already taken
    * returns the stored order unchanged (`changed: false`), any other refusal throws. A change
@@ -50,6 +60,10 @@ export interface OrderRepository {
   transition(orderId: string, to: OrderStatus, attributes?: StatusAttributes, actor?: Actor): Promise<{ order: Order; changed: boolean }>;
   /** One page of the open orders whose next step was due before `cutoff`, most overdue first. */
   openOrdersDueBefore(cutoff: string, limit: number, startKey?: Record<string, unknown>): Promise<DueOrdersPage>;
+  /** Staff's internal note on an order, if any (`OrderNotFoundError` for no order). */
+  staffNote(orderId: string): Promise<StaffNote | undefined>;
+  /** Replaces the internal note of an existing order (`OrderNotFoundError` for no order). */
+  saveStaffNote(orderId: string, note: StaffNote): Promise<StaffNote>;
   /** Records a charge that lost the race to a cancel (only a CANCELLED order takes one); the first wins. */
   recordLateCharge(orderId: string, transactionId: string, paymentDate: string): Promise<Order>;
   /** Records the refund of an order's charge; the first refund recorded wins. */

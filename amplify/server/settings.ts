@@ -57,6 +57,17 @@ export const ORDERS_TABLE = {
     partitionKey: 'orderNumber',
     projection: { type: 'KEYS_ONLY' },
   },
+  /**
+   * Staff find a customer's orders by the e-mail address on them (`GET /orders?customerEmail=`),
+   * newest first, never a Scan. Like the CustomerIndex it holds the keys and `status`; the list
+   * reads the orders by id. The address is matched as the order holds it (the account's e-mail).
+   */
+  customerEmailIndex: {
+    name: 'CustomerEmailIndex',
+    partitionKey: 'customerEmail',
+    sortKey: 'orderDate',
+    projection: { type: 'INCLUDE', attributes: ['status'] },
+  },
 } as const;
 
 /**
@@ -69,6 +80,7 @@ export const ORDERS_TABLE_INDEXES = [
   ORDERS_TABLE.openOrdersIndex,
   ORDERS_TABLE.statusIndex,
   ORDERS_TABLE.orderNumberIndex,
+  ORDERS_TABLE.customerEmailIndex,
 ] as const;
 export type OrdersTableIndex = (typeof ORDERS_TABLE_INDEXES)[number];
 

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { addDays, deliveryDays } from '../domain/shipping.ts';
 
 export interface PaymentResult {
   approved: boolean;
@@ -22,16 +23,14 @@ export interface Shipment {
   estimatedDeliveryDate: string;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Books a shipment: a tracking number and 2 to 5 days to deliver. */
+/** Books a shipment: a tracking number and `DELIVERY_RULE` days to deliver (2 to 5, the storefront shows the same window). */
 export function arrangeShipment(now: Date = new Date(), roll: number = Math.random()): Shipment {
-  const estimatedDeliveryDays = 2 + Math.floor(roll * 4);
+  const estimatedDeliveryDays = deliveryDays(roll);
   return {
     trackingNumber: `TRK${randomBytes(6).toString('hex').toUpperCase()}`,
     estimatedDeliveryDays,
     shipmentDate: now.toISOString(),
-    estimatedDeliveryDate: new Date(now.getTime() + estimatedDeliveryDays * DAY_MS).toISOString(),
+    estimatedDeliveryDate: addDays(now, estimatedDeliveryDays).toISOString(),
   };
 }
 

@@ -1,15 +1,17 @@
 /** Header: the signed-in e-mail and Sign out (staff also get All orders), or a Sign in link. */
 import { Button } from '@aws-amplify/ui-react';
 import './auth.css';
-import { href, navigate } from '../lib/router.ts';
+import { href, navigate, useHash } from '../lib/router.ts';
 import { signOut, useAccountState } from './account.ts';
 
 export function AccountMenu({ current }: { current?: string }) {
   const state = useAccountState();
+  const here = useHash();
   if (state.status === 'loading') return null;
   if (state.status === 'signedOut') {
+    // Back to this page once signed in (the sign-in page itself never becomes the way back).
     return (
-      <a href={href.orders()} className="nav-link account-signin">
+      <a href={here.startsWith('#/sign-in') ? here : href.signIn(here)} className="nav-link account-signin">
         Sign in
       </a>
     );

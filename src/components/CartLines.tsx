@@ -7,12 +7,15 @@ import { ORDER_LIMITS } from '../../amplify/domain/order-rules.ts';
 import { shopProduct } from '../lib/products.ts';
 import { href } from '../lib/router.ts';
 import { CostSummary } from './CostSummary.tsx';
+import { DeliveryEstimate } from './DeliveryEstimate.tsx';
 
 interface Props {
   lines: readonly CartLine[];
   /** Without handlers the lines are read-only (the checkout's summary). */
   onQuantity?: (productId: string, quantity: number) => void;
   onRemove?: (productId: string) => void;
+  /** The estimated delivery under the costs (the checkout shows its own, above the form). */
+  showDelivery?: boolean;
 }
 
 const MAX = ORDER_LIMITS.maxQuantityPerItem;
@@ -65,7 +68,7 @@ function QuantityControl({ line, name, onQuantity }: { line: CartLine; name: str
   );
 }
 
-export function CartLines({ lines, onQuantity, onRemove }: Props) {
+export function CartLines({ lines, onQuantity, onRemove, showDelivery = true }: Props) {
   const totals = priceCart(lines);
   return (
     <div className="cart-lines">
@@ -111,6 +114,7 @@ export function CartLines({ lines, onQuantity, onRemove }: Props) {
         </Text>
       )}
       <CostSummary subtotalAmount={totals.subtotalAmount} shippingAmount={totals.shippingAmount} totalAmount={totals.totalAmount} showFreeShippingHint />
+      {showDelivery && totals.items.length > 0 && <DeliveryEstimate />}
     </div>
   );
 }

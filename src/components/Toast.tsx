@@ -1,28 +1,34 @@
 /**
- * The toast: fixed to the viewport (no layout shift, visible however far the shopper scrolled),
- * announced through a polite live region that is always in the page.
+ * The live region that announces "Add to cart" feedback: always in the page (screen readers
+ * announce a region only if it was there before its message), visually hidden, since the message
+ * itself is shown beside the button that was pressed (`AddedFeedback`).
  */
-import { hideToast, useToast } from '../lib/toast.ts';
+import type { ReactNode } from 'react';
+import { useToast } from '../lib/toast.ts';
 
 export function Toast() {
   const toast = useToast();
   return (
-    <div className="toast-region">
-      <div role="status" aria-live="polite" className="toast" data-open={toast ? 'true' : 'false'}>
-        {toast && (
-          <>
-            <span className="toast-text">{toast.text}</span>
-            {toast.action && (
-              <a href={toast.action.href} className="toast-action" onClick={hideToast}>
-                {toast.action.label}
-              </a>
-            )}
-            <button type="button" className="toast-close" onClick={hideToast} aria-label="Dismiss message">
-              ×
-            </button>
-          </>
-        )}
-      </div>
+    <div role="status" aria-live="polite" className="visually-hidden" data-testid="cart-announcement">
+      {toast?.text}
     </div>
+  );
+}
+
+/** The message, beside the button of `productId`, in a line kept for it (nothing moves, nothing is covered). */
+export function AddedFeedback({ productId, fallback, full = false }: { productId: string; fallback: ReactNode; full?: boolean }) {
+  const toast = useToast();
+  if (toast?.source !== productId) return <>{fallback}</>;
+  return (
+    <span className="added-feedback" data-testid="added-feedback">
+      <span aria-hidden="true">✓ </span>
+      {full ? toast.text : (toast.short ?? toast.text)}
+      {toast.action && (
+        <>
+          {' · '}
+          <a href={toast.action.href}>{toast.action.label}</a>
+        </>
+      )}
+    </span>
   );
 }

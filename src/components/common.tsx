@@ -12,12 +12,15 @@ if (typeof window !== 'undefined') {
   });
 }
 
-/** The page's `h1`. After a client-side navigation it takes focus, so screen readers announce the new page. */
+/**
+ * The page's `h1`. After a client-side navigation it takes focus, so screen readers announce the
+ * new page, without scrolling (the router puts a page back where it was left, `restoreScroll`).
+ */
 export function PageHeading({ children, title }: { children: ReactNode; title: string }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} · ${STORE_NAME}`;
-    if (navigated) ref.current?.focus();
+    if (navigated) ref.current?.focus({ preventScroll: true });
   }, [title]);
   return (
     <Heading level={1} ref={ref} tabIndex={-1} className="page-heading">

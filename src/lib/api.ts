@@ -34,6 +34,15 @@ export interface OrderFilters {
   to?: string;
   /** A short order number (`K7QM-2X9D-PB4H`): searched on its own, without the other filters. */
   orderNumber?: string;
+  /** Staff: a customer's orders by the e-mail on them. */
+  customerEmail?: string;
+}
+
+/** Staff's internal note on an order (`GET|POST /orders/{orderId}/note`). */
+export interface StaffNote {
+  text: string;
+  updatedAt?: string;
+  updatedBy?: string;
 }
 
 export type { MailRecord as MailboxMessage } from '../../amplify/domain/notification.ts';
@@ -181,6 +190,25 @@ export async function deleteMyAccount(options: CallOptions = {}): Promise<void> 
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+const notePath = (orderId: string) => apiPath(ROUTES.orderNote.replace('{orderId}', encodeURIComponent(orderId)));
+
+/** Staff: the order's internal note (`text` empty when there is none). */
+export async function fetchStaffNote(orderId: string, options: CallOptions = {}): Promise<StaffNote> {
+  ensureConnected();
+  return run<StaffNote>(get({ apiName: API_NAME, path: notePath(orderId) }), options);
+}
+
+/** Staff: replaces the order's internal note; the answer says who saved it and when. */
+export async function saveStaffNote(orderId: string, note: string, options: CallOptions = {}): Promise<StaffNote> {
+  ensureConnected();
+  const operation = post({
+    apiName: API_NAME,
+    path: notePath(orderId),
+    options: { headers: { 'Content-Type': 'application/json' }, body: { note } },
+  });
+  return run<StaffNote>(operation, options);
 }
 
 /** Local mode only: the e-mails the pipeline sent, newest first. */

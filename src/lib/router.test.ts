@@ -45,3 +45,27 @@ describe('catalog and product routes', () => {
     expect(parseRoute('#/products/')).toEqual({ name: 'not-found', path: '/products' });
   });
 });
+
+describe('policy, sign-in and staff routes', () => {
+  it('opens each policy page at its own address', () => {
+    for (const page of ['help', 'contact', 'shipping', 'returns', 'privacy', 'terms'] as const) {
+      expect(parseRoute(href.policy(page))).toEqual({ name: 'policy', page });
+    }
+  });
+
+  it('comes back to where the shopper was after signing in, and only to this site', () => {
+    expect(parseRoute(href.signIn('#/products/prod-001'))).toEqual({ name: 'sign-in', next: '#/products/prod-001' });
+    expect(parseRoute(href.signIn('#/?q=desk&category=desk'))).toEqual({ name: 'sign-in', next: '#/?q=desk&category=desk' });
+    expect(parseRoute('#/sign-in?next=https%3A%2F%2Fevil.example')).toEqual({ name: 'sign-in', next: '#/orders' });
+    expect(parseRoute(`#/sign-in?next=${encodeURIComponent(href.signIn('#/cart'))}`)).toEqual({ name: 'sign-in', next: '#/orders' });
+    expect(parseRoute('#/sign-in')).toEqual({ name: 'sign-in', next: '#/orders' });
+  });
+
+  it("keeps All orders' filters in the URL, leaving out empty and unknown ones", () => {
+    const filters = { status: 'DELIVERED', from: '2026-01-01', to: '2026-02-01', customerEmail: 'ana@example.com' } as const;
+    expect(parseRoute(href.allOrders(filters))).toEqual({ name: 'all-orders', filters });
+    expect(parseRoute(href.allOrders({ orderNumber: 'K7QM-2X9D-PB4H' }))).toEqual({ name: 'all-orders', filters: { orderNumber: 'K7QM-2X9D-PB4H' } });
+    expect(parseRoute('#/staff/orders?status=LOST&from=&x=1')).toEqual({ name: 'all-orders', filters: {} });
+    expect(href.allOrders()).toBe('#/staff/orders');
+  });
+});

@@ -1,9 +1,12 @@
 /**
  * A tiny hash router (no library): `#/` (with `?q=<search>&category=<id>`), `#/products/<id>`,
- * `#/cart`, `#/checkout`, `#/orders`, `#/orders/<id>`, `#/mailbox`. Hash URLs need no server rewrite rules, so the built site works from S3 as it is.
+ * `#/cart`, `#/checkout`, `#/orders`, `#/orders/<id>`, `#/mailbox`, `#/staff/orders` (with its
+ * filters), `#/sign-in?next=<address>`, and the policy pages (`#/help`, `#/returns`, ...). Hash
+ * URLs need no server rewrite rules, so the built site works from S3 as it is.
  */
 import { useSyncExternalStore } from 'react';
-import { canonicalOrderId } from '../../amplify/domain/order-rules.ts';
+import { ORDER_STATUSES, canonicalOrderId, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { POLICY_PAGES, type PolicyPageName } from '../../amplify/domain/shop.ts';
 
 export type Route =
   | { name: 'catalog'; search?: string; category?: string }
@@ -14,8 +17,37 @@ export type Route =
   | { name: 'order'; orderId: string }
   | { name: 'mailbox' }
   | { name: 'account' }
-  | { name: 'all-orders' }
+  | { name: 'all-orders'; filters: StaffFilters }
+  | { name: 'policy'; page: PolicyPageName }
+  | { name: 'sign-in'; next: string }
   | { name: 'not-found'; path: string };
+
+/** All orders' filters, kept in the URL so Back and a shared link show the same list. */
+export interface StaffFilters {
+  status?: OrderStatus;
+  from?: string;
+  to?: string;
+  orderNumber?: string;
+  customerEmail?: string;
+}
+const STAFF_FILTER_NAMES = ['status', 'from', 'to', 'orderNumber', 'customerEmail'] as const;
+
+function staffFilters(query: string): StaffFilters {
+  const params = new URLSearchParams(query);
+  const filters: StaffFilters = {};
+  for (const name of STAFF_FILTER_NAMES) {
+    const value = params.get(name)?.trim();
+    if (value) (filters as Record<string, string>)[name] = value;
+  }
+  // An unknown status is left out rather than sent (the API would answer 400).
+  if (filters.status && !(ORDER_STATUSES as readonly string[]).includes(filters.status)) delete filters.status;
+  return filters;
+}
+
+/** Where to go back to after signing in: an address of this site, never the sign-in page itself. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('#/') && !next.startsWith('#/sign-in') ? next : '#/orders';
+}
 
 /** The catalog's filters, kept in the URL so a search or a department can be shared and survives reload. */
 export interface CatalogFilters {
@@ -41,7 +73,10 @@ export function parseRoute(hash: string): Route {
   if (path === '/orders') return { name: 'orders' };
   if (path === '/mailbox') return { name: 'mailbox' };
   if (path === '/account') return { name: 'account' };
-  if (path === '/staff/orders') return { name: 'all-orders' };
+  if (path === '/staff/orders') return { name: 'all-orders', filters: staffFilters(query) };
+  if (path === '/sign-in') return { name: 'sign-in', next: safeNext(new URLSearchParams(query).get('next')) };
+  const policy = POLICY_PAGES.find((p) => path === `/${p.page}`);
+  if (policy) return { name: 'policy', page: policy.page };
   const order = /^\/orders\/([^/]+)$/.exec(path);
   // A link whose id does not decode or is no order id shows the not-found page; ids are lower case.
   const orderId = order?.[1] ? canonicalOrderId(decodeOrUndefined(order[1])) : undefined;
@@ -72,7 +107,15 @@ export const href = {
   order: (orderId: string) => `#/orders/${encodeURIComponent(orderId)}`,
   mailbox: () => '#/mailbox',
   account: () => '#/account',
-  allOrders: () => '#/staff/orders',
+  allOrders: (filters: StaffFilters = {}) => {
+    const params = new URLSearchParams();
+    for (const name of STAFF_FILTER_NAMES) if (filters[name]) params.set(name, filters[name]);
+    const query = params.toString();
+    return query ? `#/staff/orders?${query}` : '#/staff/orders';
+  },
+  policy: (page: PolicyPageName) => `#/${page}`,
+  /** The sign-in page, coming back to `from` (an address of this site) once signed in. */
+  signIn: (from: string) => `#/sign-in?${new URLSearchParams({ next: from || '#/' })}`,
 };
 
 let lastCatalog = '#/';
@@ -94,4 +137,49 @@ const subscribe = (listener: () => void) => {
 
 export function useHash(): string {
   return useSyncExternalStore(subscribe, () => window.location.hash, () => '');
+}
+
+/*
+ * Scroll kept on Back and Forward: each history entry gets a key (in `history.state`) and the
+ * last scroll position seen on it; returning to an entry scrolls back there once its page is tall
+ * enough (a lazy page arrives a moment later), a new entry starts at the top.
+ */
+const positions = new Map<string, number>();
+let entryKey: string | undefined;
+let recording = false;
+
+function keyOfEntry(): string {
+  const state = window.history.state as { scrollKey?: string } | null;
+  if (state?.scrollKey) return state.scrollKey;
+  const scrollKey = Math.random().toString(36).slice(2);
+  window.history.replaceState({ ...state, scrollKey }, '');
+  return scrollKey;
+}
+
+/** Starts recording scroll positions (once, at start-up). */
+export function keepScrollPositions(): void {
+  if (recording) return;
+  recording = true;
+  window.history.scrollRestoration = 'manual';
+  entryKey ??= keyOfEntry();
+  window.addEventListener('scroll', () => positions.set(entryKey!, window.scrollY), { passive: true });
+}
+
+/** After a route change: back to where this entry was left, or the top of a new one. */
+export function restoreScroll(): () => void {
+  entryKey = keyOfEntry();
+  const saved = positions.get(entryKey);
+  if (saved === undefined) {
+    window.scrollTo(0, 0);
+    return () => undefined;
+  }
+  let frames = 0;
+  let frame = 0;
+  const attempt = () => {
+    window.scrollTo(0, saved);
+    // Until the page is tall enough to scroll there (at most ~2 s of frames).
+    if (Math.abs(window.scrollY - saved) > 1 && frames++ < 120) frame = requestAnimationFrame(attempt);
+  };
+  attempt();
+  return () => cancelAnimationFrame(frame);
 }

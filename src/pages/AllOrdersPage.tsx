@@ -1,28 +1,30 @@
 /**
  * Staff: every customer's orders, newest first, filtered by status and order date, with the
  * number of orders per status for the chosen period, or the order with the short number a customer
- * reads out; any order opens its page. Customers never get here (no link, and the page asks for a
- * staff account); the API refuses them anyway.
+ * reads out, or a customer's orders by their e-mail; any order opens its staff view. The filters
+ * live in the address (`#/staff/orders?status=...`): each search is a history entry, so Back
+ * returns to the previous list and a link shows the same one. Customers never get here (no link,
+ * and the page asks for a staff account); the API refuses them anyway.
  */
 import { Badge, Button, Flex, SelectField, Text, TextField } from '@aws-amplify/ui-react';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ORDER_STATUSES, parseOrderNumber, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { SignInGate } from '../auth/SignInGate.tsx';
 import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { OrderList } from '../components/OrderList.tsx';
 import type { OrderFilters } from '../lib/api.ts';
 import { useOrderPages } from '../lib/order-pages.ts';
-import { href } from '../lib/router.ts';
+import { href, navigate, type StaffFilters } from '../lib/router.ts';
 import { STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
 
 const PAGE_SIZE = 20;
 
-export default function AllOrdersPage() {
+export default function AllOrdersPage({ filters }: { filters: StaffFilters }) {
   return (
     <SignInGate title="All orders" reason="Sign in with a staff account to see every order.">
       {(account) =>
         account.isStaff ? (
-          <StaffOrders />
+          <StaffOrders filters={filters} />
         ) : (
           <>
             <PageHeading title="Page not found">Page not found</PageHeading>
@@ -38,26 +40,43 @@ export default function AllOrdersPage() {
   );
 }
 
-function StaffOrders() {
-  const [filters, setFilters] = useState<OrderFilters>({});
+/** A valid e-mail address, loosely: the API checks it exactly. */
+const looksLikeEmail = (text: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text.trim());
+
+function StaffOrders({ filters: fromAddress }: { filters: StaffFilters }) {
+  // One object per address, so the list loads again only when the address changes.
+  const key = href.allOrders(fromAddress);
+  const filters: OrderFilters = useMemo(() => ({ ...fromAddress }), [key]); // eslint-disable-line react-hooks/exhaustive-deps
   const [draft, setDraft] = useState<OrderFilters>({});
   const [numberDraft, setNumberDraft] = useState('');
   const [numberError, setNumberError] = useState<string>();
-  // A new filters object (Apply, Find) loads the first page again.
+  const [emailDraft, setEmailDraft] = useState('');
+  const [emailError, setEmailError] = useState<string>();
+  useEffect(() => {
+    const { status, from, to } = fromAddress;
+    setDraft({ status, from, to });
+    setNumberDraft(fromAddress.orderNumber ?? '');
+    setEmailDraft(fromAddress.customerEmail ?? '');
+  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
   const pages = useOrderPages(filters, PAGE_SIZE);
   const { orders, counts, state, error } = pages;
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    setNumberDraft('');
     setNumberError(undefined);
-    setFilters({ ...draft });
+    navigate(href.allOrders({ ...draft, ...(emailDraft.trim() ? { customerEmail: emailDraft.trim() } : {}) }));
   };
   const find = (event: FormEvent) => {
     event.preventDefault();
     const orderNumber = parseOrderNumber(numberDraft);
     setNumberError(orderNumber ? undefined : 'An order number has 12 letters and digits, like K7QM-2X9D-PB4H');
-    if (orderNumber) setFilters({ orderNumber });
+    if (orderNumber) navigate(href.allOrders({ orderNumber }));
+  };
+  const findCustomer = (event: FormEvent) => {
+    event.preventDefault();
+    const ok = looksLikeEmail(emailDraft);
+    setEmailError(ok ? undefined : 'Enter the e-mail address the customer ordered with, like ana@example.com');
+    if (ok) navigate(href.allOrders({ ...draft, customerEmail: emailDraft.trim() }));
   };
   const searching = filters.orderNumber !== undefined;
   const total = counts ? Object.values(counts).reduce((a, b) => a + (b ?? 0), 0) : undefined;
@@ -79,11 +98,28 @@ function StaffOrders() {
             onChange={(e) => setNumberDraft(e.target.value)}
           />
           <Button type="submit">Find order</Button>
-          {searching && (
-            <Button variation="link" onClick={() => { setNumberDraft(''); setFilters({ ...draft }); }}>
+          {(searching || filters.customerEmail) && (
+            <Button variation="link" onClick={() => navigate(href.allOrders())}>
               Show all orders
             </Button>
           )}
+        </Flex>
+      </form>
+      <form onSubmit={findCustomer} className="staff-filters" aria-label="Find a customer's orders by e-mail" noValidate>
+        <Flex wrap="wrap" alignItems="flex-end" gap="small">
+          <TextField
+            label="Customer e-mail"
+            name="customerEmail"
+            type="email"
+            placeholder="ana@example.com"
+            autoComplete="off"
+            spellCheck={false}
+            value={emailDraft}
+            hasError={emailError !== undefined}
+            errorMessage={emailError}
+            onChange={(e) => setEmailDraft(e.target.value)}
+          />
+          <Button type="submit">Find customer</Button>
         </Flex>
       </form>
       <form onSubmit={apply} className="staff-filters" aria-label="Filter orders">
@@ -108,6 +144,11 @@ function StaffOrders() {
           </Button>
         </Flex>
       </form>
+      {filters.customerEmail && !searching && (
+        <Text as="p" data-testid="customer-filter">
+          Orders of <strong>{filters.customerEmail}</strong>
+        </Text>
+      )}
       {counts && !searching && (
         <section aria-label="Orders per status" className="status-counts">
           <Text as="p" fontSize="small">
@@ -125,7 +166,15 @@ function StaffOrders() {
       {state === 'loading' && <LoadingState label="Loading orders…" />}
       {error && <ErrorState title="We could not load the orders" error={error} onRetry={pages.retry} />}
       {state !== 'loading' && !error && orders.length === 0 && (
-        <EmptyState title={searching ? `No order has the number ${filters.orderNumber}` : 'No orders match these filters'} />
+        <EmptyState
+          title={
+            searching
+              ? `No order has the number ${filters.orderNumber}`
+              : filters.customerEmail
+                ? `No orders with the e-mail ${filters.customerEmail}`
+                : 'No orders match these filters'
+          }
+        />
       )}
       <OrderList pages={pages} caption="Orders, newest first" rowTestId="staff-order-row" detail={{ header: 'Customer', cell: (order) => order.customerEmail }} />
     </>

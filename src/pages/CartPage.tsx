@@ -1,21 +1,40 @@
 import { Text } from '@aws-amplify/ui-react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { EmptyState, PageHeading } from '../components/common.tsx';
 import { CartLines } from '../components/CartLines.tsx';
 import { findProduct } from '../../amplify/domain/catalog.ts';
 import { href } from '../lib/router.ts';
 import { cartState, useCartLines } from '../lib/app-state.ts';
+import { useToast } from '../lib/toast.ts';
 
 export default function CartPage() {
   const lines = useCartLines();
   const [announcement, setAnnouncement] = useState('');
+  // After Remove, keyboard focus goes to the next line's Remove (or the last one's), or to the
+  // heading once the cart is empty: never to the page itself.
+  const removedAt = useRef<number>();
+  const page = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const index = removedAt.current;
+    if (index === undefined) return;
+    removedAt.current = undefined;
+    const buttons = page.current?.querySelectorAll<HTMLButtonElement>('.remove-button') ?? [];
+    const target = buttons[Math.min(index, buttons.length - 1)] ?? page.current?.querySelector<HTMLElement>('.page-heading');
+    target?.focus();
+  }, [lines]);
   const nameOf = (productId: string) => findProduct(productId)?.name ?? productId;
+  // What brought the shopper here, e.g. "Buy it again" (announced by the app's live region).
+  const toast = useToast();
+  const notice = toast?.page === href.cart() ? toast.text : '';
 
   return (
-    <>
+    <div ref={page}>
       <PageHeading title="Cart">Your cart</PageHeading>
       <p role="status" className="visually-hidden">
         {announcement}
+      </p>
+      <p className="announcement" data-testid="cart-notice">
+        {notice}
       </p>
       {lines.length === 0 ? (
         <EmptyState title="Your cart is empty">
@@ -33,6 +52,7 @@ export default function CartPage() {
               setAnnouncement(`${nameOf(productId)}: quantity ${cartState.getSnapshot().find((l) => l.productId === productId)?.quantity ?? quantity}.`);
             }}
             onRemove={(productId) => {
+              removedAt.current = lines.findIndex((l) => l.productId === productId);
               cartState.remove(productId);
               setAnnouncement(`Removed ${nameOf(productId)} from your cart.`);
             }}
@@ -47,6 +67,6 @@ export default function CartPage() {
           </div>
         </>
       )}
-    </>
+    </div>
   );
 }

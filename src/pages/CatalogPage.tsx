@@ -3,6 +3,7 @@ import { Button, Card, Heading, Image, Text, TextField, VisuallyHidden } from '@
 import { useEffect, useState } from 'react';
 import { categoryName, formatPrice } from '../../amplify/domain/catalog.ts';
 import { EmptyState, PageHeading } from '../components/common.tsx';
+import { AddedFeedback } from '../components/Toast.tsx';
 import { addWithFeedback } from '../lib/add-to-cart.ts';
 import { CATEGORIES, filterProducts, PRODUCTS, type ShopProduct } from '../lib/products.ts';
 import { href, rememberCatalog, type CatalogFilters } from '../lib/router.ts';
@@ -29,7 +30,9 @@ function ProductCard({ product, inCart }: { product: ShopProduct; inCart: number
           Add to cart<VisuallyHidden> {product.name}</VisuallyHidden>
         </Button>
       </div>
-      <p className="in-cart">{inCart > 0 ? <a href={href.cart()}>{inCart} in your cart</a> : ' '}</p>
+      <p className="in-cart">
+        <AddedFeedback productId={product.productId} fallback={inCart > 0 ? <a href={href.cart()}>{inCart} in your cart</a> : ' '} />
+      </p>
     </Card>
   );
 }

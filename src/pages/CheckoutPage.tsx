@@ -1,9 +1,14 @@
 /**
- * Checkout: the form (`CheckoutForm`) beside the order summary; one order per Idempotency-Key.
+ * Checkout: the form (`CheckoutForm`) first, the order summary beside it on wide screens and folded
+ * under one line (its total) above it on a phone, so the first field is in the first screen; the
+ * estimated delivery above both. One order per Idempotency-Key.
  * A returning customer finds it filled in from their last order (address, payment method), saved
  * on their account (src/lib/saved-checkout.ts).
  */
 import { Heading, Text } from '@aws-amplify/ui-react';
+import { formatPrice } from '../../amplify/domain/catalog.ts';
+import { DeliveryEstimate } from '../components/DeliveryEstimate.tsx';
+import { priceCart } from '../lib/cart.ts';
 import { useEffect, useState } from 'react';
 import type { CreateOrderRequest } from '../../amplify/domain/order.ts';
 import { CartLines } from '../components/CartLines.tsx';
@@ -65,7 +70,9 @@ export default function CheckoutPage() {
   return (
     <>
       <PageHeading title="Checkout">Checkout</PageHeading>
+      <DeliveryEstimate />
       <div className="checkout-layout">
+        <OrderSummary lines={lines} />
         <CheckoutForm
           lines={lines}
           customerId={customerId}
@@ -73,16 +80,32 @@ export default function CheckoutPage() {
           accountEmail={account?.email}
           placeOrder={placeOrder}
         />
-        <section aria-labelledby="summary-heading" className="order-summary">
-          <Heading level={2} id="summary-heading">
-            Order summary
-          </Heading>
-          <CartLines lines={lines} />
-          <Text fontSize="small">
-            <a href={href.cart()}>Change your cart</a>
-          </Text>
-        </section>
       </div>
     </>
+  );
+}
+
+/** Open beside the form on a wide screen; on a phone one line with the total, opened on demand. */
+const WIDE = '(min-width: 48.0625rem)';
+
+function OrderSummary({ lines }: { lines: ReturnType<typeof useCartLines> }) {
+  const [open, setOpen] = useState(() => window.matchMedia?.(WIDE).matches ?? true);
+  const count = lines.reduce((n, l) => n + l.quantity, 0);
+  return (
+    <details className="order-summary" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>
+        <Heading level={2} id="summary-heading">
+          Order summary
+        </Heading>{' '}
+        <span className="muted">
+          ({count} item{count === 1 ? '' : 's'})
+        </span>
+        <span className="summary-total">{formatPrice(priceCart(lines).totalAmount)}</span>
+      </summary>
+      <CartLines lines={lines} showDelivery={false} />
+      <Text fontSize="small">
+        <a href={href.cart()}>Change your cart</a>
+      </Text>
+    </details>
   );
 }

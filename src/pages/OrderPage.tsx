@@ -1,8 +1,14 @@
-/** One order, refreshed with back-off until it reaches a final state. */
+/**
+ * One order, refreshed with back-off until it reaches a final state: its status, what to do next
+ * (help and policy links whenever it failed or was cancelled), "Buy it again", and, for staff
+ * looking at a customer's order, the staff panel (customer, history, internal note).
+ */
 import { Alert, Badge, Button, Card, Heading, Text } from '@aws-amplify/ui-react';
-import type { ReactNode } from 'react';
-import { useEffect, useRef, useState } from 'react';
-import { formatPrice } from '../../amplify/domain/catalog.ts';
+import type { ReactNode, RefObject } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { findProduct, formatPrice } from '../../amplify/domain/catalog.ts';
+import { CARRIER, trackingUrl } from '../../amplify/domain/shipping.ts';
+import type { Account } from '../auth/account.ts';
 import { countryName } from '../../amplify/domain/countries.ts';
 import type { Order } from '../../amplify/domain/order.ts';
 import { canCancel, isFinal, isOrderId, orderNumberOf } from '../../amplify/domain/order-rules.ts';
@@ -17,6 +23,9 @@ import { CHECKOUT_FORM_KEY, settlePendingOrder } from '../lib/pending-order.ts';
 import { placedOrder, takePlacedOrder } from '../lib/placed-order.ts';
 import { cartState } from '../lib/app-state.ts';
 import { FIRST_POLL_AFTER_CHECKOUT_MS, keepsPolling, pollDelay } from '../lib/timeline.ts';
+import { showToast } from '../lib/toast.ts';
+
+const StaffOrderPanel = lazy(() => import('./StaffOrderPanel.tsx'));
 
 const formatDate = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long' }).format(new Date(iso));
 const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
@@ -88,6 +97,49 @@ function tryAgain(order: Order) {
   navigate(href.checkout());
 }
 
+/**
+ * "Buy it again": the order's lines, at today's prices (the cart holds products and quantities;
+ * prices always come from the catalog), added to what the cart holds; products no longer sold are
+ * left out and the cart page says how many. Returns what was added.
+ */
+export function buyAgain(order: Pick<Order, 'items'>): { added: number; unavailable: number } {
+  let added = 0;
+  let unavailable = 0;
+  for (const item of order.items) {
+    if (!findProduct(item.productId)) {
+      unavailable++;
+      continue;
+    }
+    cartState.add(item.productId, item.quantity);
+    added++;
+  }
+  return { added, unavailable };
+}
+
+function BuyAgain({ order }: { order: Order }) {
+  const onClick = () => {
+    const { added, unavailable } = buyAgain(order);
+    navigate(href.cart());
+    const left = unavailable ? ` ${unavailable === 1 ? 'One product is' : `${unavailable} products are`} no longer sold.` : '';
+    showToast({ page: href.cart(), text: `Added ${added === 1 ? '1 product' : `${added} products`} from this order to your cart, at today's prices.${left}` });
+  };
+  return (
+    <Button onClick={onClick} className="buy-again">
+      Buy it again
+    </Button>
+  );
+}
+
+/** Where to turn when an order went wrong: the help and policy pages. */
+function HelpLinks() {
+  return (
+    <Text as="span" display="block" className="help-links">
+      <a href={href.policy('help')}>Help</a> · <a href={href.policy('contact')}>Contact us</a> ·{' '}
+      <a href={href.policy('returns')}>Returns and refunds</a>
+    </Text>
+  );
+}
+
 function WhatNext({ order, number }: { order: Order; number: string }) {
   if (order.status === 'PAYMENT_FAILED') {
     return (
@@ -107,6 +159,7 @@ function WhatNext({ order, number }: { order: Order; number: string }) {
           </Button>
           <a href={href.cart()}>Review your cart</a>
         </div>
+        <HelpLinks />
       </Alert>
     );
   }
@@ -117,8 +170,9 @@ function WhatNext({ order, number }: { order: Order; number: string }) {
           We could not arrange the shipment, so {order.refundId ? 'your payment was refunded' : 'we are refunding your payment'}.
         </Text>
         <Text as="span" display="block">
-          Questions? Contact customer support with order number <strong>{number}</strong>.
+          Questions? <a href={href.policy('contact')}>Contact customer support</a> with order number <strong>{number}</strong>.
         </Text>
+        <HelpLinks />
       </Alert>
     );
   }
@@ -130,6 +184,7 @@ function WhatNext({ order, number }: { order: Order; number: string }) {
         {order.cancelledDate ? `${who} cancelled this order on ${formatDate(order.cancelledDate)}. ` : 'This order was cancelled. '}
         Nothing will be shipped.{' '}
         {order.refundId ? 'Your payment was refunded.' : order.transactionId ? 'Your payment is being refunded.' : 'You have not been charged.'}
+        <HelpLinks />
       </Alert>
     );
   }
@@ -144,22 +199,40 @@ function WhatNext({ order, number }: { order: Order; number: string }) {
 }
 
 /** "Cancel order" while the order has not shipped, with a confirm step; the answer replaces the order shown. */
-function CancelOrder({ order, onCancelled }: { order: Order; onCancelled: (order: Order) => void }) {
+/**
+ * Keyboard focus never drops to the page: asking moves it to "Yes, cancel order", "Keep order"
+ * back to "Cancel order", and a cancellation to the status heading (the button is gone).
+ */
+function CancelOrder({ order, onCancelled, statusHeading }: { order: Order; onCancelled: (order: Order) => void; statusHeading: RefObject<HTMLHeadingElement> }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<StoreError>();
+  const askButton = useRef<HTMLButtonElement>(null);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (!asked.current) return;
+    (confirming ? confirmButton : askButton).current?.focus();
+  }, [confirming]);
   if (!canCancel(order.status)) return null;
   const confirm = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      onCancelled(await cancelOrder(order.orderId));
+      const cancelled = await cancelOrder(order.orderId);
+      asked.current = false;
+      onCancelled(cancelled);
+      statusHeading.current?.focus();
     } catch (e) {
       setError(toStoreError(e));
     } finally {
       setBusy(false);
       setConfirming(false);
     }
+  };
+  const ask = (next: boolean) => {
+    asked.current = true;
+    setConfirming(next);
   };
   return (
     <div className="cancel-order">
@@ -169,16 +242,16 @@ function CancelOrder({ order, onCancelled }: { order: Order; onCancelled: (order
             Cancel this order? Nothing will be shipped, and a payment already taken is refunded.
           </Text>
           <div className="failure-actions">
-            <Button variation="primary" colorTheme="error" size="small" isLoading={busy} loadingText="Cancelling…" onClick={() => void confirm()}>
+            <Button ref={confirmButton} variation="primary" colorTheme="error" size="small" isLoading={busy} loadingText="Cancelling…" onClick={() => void confirm()}>
               Yes, cancel order
             </Button>
-            <Button size="small" onClick={() => setConfirming(false)} isDisabled={busy}>
+            <Button size="small" onClick={() => ask(false)} isDisabled={busy}>
               Keep order
             </Button>
           </div>
         </div>
       ) : (
-        <Button size="small" onClick={() => setConfirming(true)}>
+        <Button ref={askButton} size="small" onClick={() => ask(true)}>
           Cancel order
         </Button>
       )}
@@ -200,12 +273,12 @@ function Detail({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
-export default function OrderPage({ orderId }: { orderId: string }) {
+export default function OrderPage({ orderId, account }: { orderId: string; account?: Account }) {
   if (!isOrderId(orderId)) {
     // A mistyped or cut-off link: say so without asking the API (and without its developer message).
     return <OrderNotFound>This link does not lead to an order.</OrderNotFound>;
   }
-  return <LiveOrder orderId={orderId} />;
+  return <LiveOrder orderId={orderId} account={account} />;
 }
 
 /** No order to show (a malformed link, or one this account cannot see): where to look instead. */
@@ -220,10 +293,14 @@ function OrderNotFound({ children }: { children: string }) {
   );
 }
 
-function LiveOrder({ orderId }: { orderId: string }) {
+function LiveOrder({ orderId, account }: { orderId: string; account?: Account }) {
   const { order, error, retry, replace } = useLiveOrder(orderId);
+  const statusHeading = useRef<HTMLHeadingElement>(null);
   const declined = order?.status === 'PAYMENT_FAILED';
-  const heading = <PageHeading title={declined ? 'Payment declined' : 'Order'}>{declined ? 'Payment declined' : 'Your order'}</PageHeading>;
+  // Staff looking at a customer's order see it as staff (their own orders as a customer).
+  const staffView = Boolean(account?.isStaff && order && order.customerId !== account.sub);
+  const title = staffView ? 'Customer order' : declined ? 'Payment declined' : 'Your order';
+  const heading = <PageHeading title={staffView ? 'Customer order' : declined ? 'Payment declined' : 'Order'}>{title}</PageHeading>;
 
   if (!order) {
     if (error?.status === 404 || error?.status === 400) {
@@ -248,7 +325,7 @@ function LiveOrder({ orderId }: { orderId: string }) {
         Order <strong data-testid="order-number">{number}</strong> · placed {formatDateTime(order.orderDate)}
       </Text>
       <section aria-labelledby="status-heading" className="status-section">
-        <Heading level={2} id="status-heading">
+        <Heading level={2} id="status-heading" ref={statusHeading} tabIndex={-1} className="status-heading">
           Status{' '}
           <Badge variation={STATUS_TONES[order.status]} data-testid="order-status" className="status-badge">
             {statusLabelOf(order)}
@@ -268,9 +345,15 @@ function LiveOrder({ orderId }: { orderId: string }) {
             The latest status could not be loaded; trying again.
           </Text>
         )}
-        <WhatNext order={order} number={number} />
-        <CancelOrder order={order} onCancelled={replace} />
+        {!staffView && <WhatNext order={order} number={number} />}
+        <CancelOrder order={order} onCancelled={replace} statusHeading={statusHeading} />
+        {!staffView && order.status !== 'PAYMENT_FAILED' && order.status !== 'PENDING' && <BuyAgain order={order} />}
       </section>
+      {staffView && (
+        <Suspense fallback={<LoadingState label="Loading the staff view…" />}>
+          <StaffOrderPanel order={order} />
+        </Suspense>
+      )}
       <div className="order-columns">
         <section aria-labelledby="delivery-heading">
           <Heading level={2} id="delivery-heading">
@@ -281,7 +364,13 @@ function LiveOrder({ orderId }: { orderId: string }) {
             {/* Only what happened: no "not yet" rows, and no payment references a shopper cannot use. */}
             {order.trackingNumber && (
               <Detail term="Tracking number">
-                <code>{order.trackingNumber}</code>
+                <a href={trackingUrl(order.trackingNumber)} target="_blank" rel="noopener noreferrer" className="tracking-link">
+                  <code>{order.trackingNumber}</code>
+                  <span className="visually-hidden"> (follow the parcel on {CARRIER.name}'s site, opens in a new tab)</span>
+                </a>{' '}
+                <Text as="span" fontSize="small" className="muted">
+                  {CARRIER.name}
+                </Text>
               </Detail>
             )}
             {!failed && order.status !== 'DELIVERED' && (order.estimatedDeliveryDate || order.estimatedDeliveryDays !== undefined) && (

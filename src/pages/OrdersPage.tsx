@@ -6,13 +6,36 @@ import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components
 import { OrderList } from '../components/OrderList.tsx';
 import type { OrderFilters } from '../lib/api.ts';
 import { useOrderPages } from '../lib/order-pages.ts';
+import { shopProduct } from '../lib/products.ts';
 import { href } from '../lib/router.ts';
 
 export const ORDERS_PAGE_SIZE = 10;
 
 /** No filter: the API answers a customer with their own orders (a constant, so the list loads once). */
 const ALL_OF_THE_ACCOUNT: OrderFilters = {};
-const itemCount = (order: Order) => order.items.reduce((n, i) => n + i.quantity, 0);
+const SHOWN_PICTURES = 3;
+
+/** An order's items at a glance: up to three pictures, then the names with their quantities. */
+function OrderItems({ order }: { order: Order }) {
+  const count = order.items.reduce((n, i) => n + i.quantity, 0);
+  return (
+    <div className="order-items-cell">
+      <span className="order-thumbs" aria-hidden="true">
+        {order.items.slice(0, SHOWN_PICTURES).map((item) => {
+          const image = shopProduct(item.productId)?.image;
+          return image ? <img key={item.productId} src={image} alt="" width="40" height="30" className="order-thumb" /> : null;
+        })}
+      </span>
+      <span className="order-item-names">
+        {order.items.map((item) => (item.quantity > 1 ? `${item.quantity} × ${item.name}` : item.name)).join(', ')}
+        <span className="visually-hidden">
+          {' '}
+          ({count} item{count === 1 ? '' : 's'})
+        </span>
+      </span>
+    </div>
+  );
+}
 
 export default function OrdersPage() {
   return (
@@ -42,7 +65,7 @@ function AccountOrders() {
           </Text>
         </EmptyState>
       )}
-      <OrderList pages={pages} caption="Your orders, newest first" rowTestId="order-row" detail={{ header: 'Items', cell: itemCount }} />
+      <OrderList pages={pages} caption="Your orders, newest first" rowTestId="order-row" detail={{ header: 'Items', cell: (order) => <OrderItems order={order} /> }} />
     </>
   );
 }

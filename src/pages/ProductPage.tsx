@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { categoryName, formatPrice } from '../../amplify/domain/catalog.ts';
 import { SHIPPING_RULE } from '../../amplify/domain/shipping.ts';
 import { EmptyState, PageHeading } from '../components/common.tsx';
+import { AddedFeedback } from '../components/Toast.tsx';
 import { addWithFeedback } from '../lib/add-to-cart.ts';
 import { ORDER_LIMITS } from '../../amplify/domain/order-rules.ts';
 import { shopProduct } from '../lib/products.ts';
@@ -100,11 +101,19 @@ export default function ProductPage({ productId }: { productId: string }) {
               Add to cart
             </Button>
           </form>
-          {inCart > 0 && (
-            <Text className="in-cart">
-              {inCart} in your <a href={href.cart()}>cart</a>
-            </Text>
-          )}
+          <p className="in-cart">
+            <AddedFeedback
+              full
+              productId={product.productId}
+              fallback={
+                inCart > 0 ? (
+                  <>
+                    {inCart} in your <a href={href.cart()}>cart</a>
+                  </>
+                ) : null
+              }
+            />
+          </p>
         </div>
       </article>
     </>

@@ -10,6 +10,7 @@ import { CfnResource, Stack, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_METRICS_PER_ALARM } from '../../amplify/cloud/monitoring.ts';
 import { API_THROTTLE_DEFAULTS, offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { requestModelSchema } from '../../amplify/cloud/request-model.ts';
 import { APP_SERVER_ACTIONS } from '../helpers/iam.ts';
@@ -17,7 +18,7 @@ import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_ACCESS, ROUTE_METHODS, ROUTES } f
 import { AUTH_TOKEN, CLIENT_WRITE_ATTRIBUTES, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
 import { requiresSignIn } from '../../local/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
-import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, RECOVERY } from '../../amplify/server/settings.ts';
+import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY } from '../../amplify/server/settings.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
 import { LOCAL_TABLES } from '../../local/dynamodb.ts';
 
@@ -312,7 +313,7 @@ describe('least-privilege IAM', () => {
 });
 
 describe('DynamoDB', () => {
-  it('orders table: orderId key, its four indexes, on-demand, PITR, encryption', () => {
+  it('orders table: orderId key, its five indexes, on-demand, PITR, encryption', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
@@ -349,6 +350,15 @@ describe('DynamoDB', () => {
           IndexName: 'OrderNumberIndex',
           KeySchema: [{ AttributeName: 'orderNumber', KeyType: 'HASH' }],
           Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: 'CustomerEmailIndex',
+          KeySchema: [
+            { AttributeName: 'customerEmail', KeyType: 'HASH' },
+            { AttributeName: 'orderDate', KeyType: 'RANGE' },
+          ],
+          // Staff's search by e-mail: keys and the list's filter, like CustomerIndex.
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status'] },
         },
       ],
     });
@@ -500,7 +510,18 @@ describe('API Gateway', () => {
     const expected = (Object.keys(ROUTES) as (keyof typeof ROUTES)[])
       .flatMap((route) => ROUTE_METHODS[route].map((method) => `${method} ${ROUTES[route]}`))
       .sort();
-    expect(expected).toEqual(['DELETE /me', 'GET /health', 'GET /me/export', 'GET /orders', 'GET /orders/{orderId}', 'GET /products', 'POST /orders', 'POST /orders/{orderId}/cancel']);
+    expect(expected).toEqual([
+      'DELETE /me',
+      'GET /health',
+      'GET /me/export',
+      'GET /orders',
+      'GET /orders/{orderId}',
+      'GET /orders/{orderId}/note',
+      'GET /products',
+      'POST /orders',
+      'POST /orders/{orderId}/cancel',
+      'POST /orders/{orderId}/note',
+    ]);
     expect(methods().map((m) => `${m.HttpMethod} ${m.path}`).sort()).toEqual(expected);
     for (const m of methods()) {
       expect(m.Integration.Type).toBe('AWS_PROXY');
@@ -698,9 +719,11 @@ describe('alarms and dashboard', () => {
 
   it('the seed’s four alarms, two on the order queue, two on the recovery job, all notifying the alarm topic', () => {
     const m = mod.cloud.monitoring;
-    // The seed's DynamoDB alarm is one per table (a math alarm evaluates at most 10 metrics).
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
-    expect(m.alarms).toHaveLength(9);
+    // The seed's DynamoDB alarm is one per table, or more where a table has more metrics than a
+    // math alarm evaluates (10): the orders table with its five indexes has 12.
+    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 1;
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7 + throttleAlarms);
+    expect(m.alarms).toHaveLength(7 + throttleAlarms);
 
     const lambda = alarm(m.lambdaErrors);
     expect(lambda).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
@@ -719,11 +742,11 @@ describe('alarms and dashboard', () => {
     expect((api.Metrics as Json[]).filter((x) => x.MetricStat).every((x) => x.MetricStat.Period === 300)).toBe(true);
 
     const throttles = m.dynamoThrottles.map(alarm);
-    expect(throttles).toHaveLength(2);
+    expect(throttles).toHaveLength(throttleAlarms);
     for (const t of throttles) expect(t).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     expect(throttles.flatMap((t) => (t.Metrics as Json[]).filter((x) => x.MetricStat).map((x) => x.MetricStat.Metric.MetricName)).sort()).toEqual(
       // Both tables and each of the orders table's indexes (tests/cloud/deployments.test.ts checks which).
-      [...Array(6).fill('ReadThrottleEvents'), ...Array(6).fill('WriteThrottleEvents')],
+      [...Array(ORDERS_TABLE_INDEXES.length + 2).fill('ReadThrottleEvents'), ...Array(ORDERS_TABLE_INDEXES.length + 2).fill('WriteThrottleEvents')],
     );
 
     // Failed, timed-out (Express stops at 5 minutes) and aborted executions, together.
@@ -796,6 +819,7 @@ describe('local runtime and template agree', () => {
       ORDERS_TABLE.openOrdersIndex.name,
       ORDERS_TABLE.statusIndex.name,
       ORDERS_TABLE.orderNumberIndex.name,
+      ORDERS_TABLE.customerEmailIndex.name,
     ]);
     const idem = resources[logicalId(mod.ordersStack, mod.cloud.idempotencyTable)]!.Properties;
     expect(idem.KeySchema).toEqual([{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }]);

@@ -192,11 +192,19 @@ describe('the GET /orders query string', () => {
     expect(parse({ orderNumber: 'K7QM-2X9D-PB4H', customerId: 'c-1' })).toEqual({ orderNumber: 'K7QM-2X9D-PB4H', customerId: 'c-1' });
     expect(refused({ orderNumber: 'K7QM' })).toMatchObject({ details: [{ path: 'orderNumber', message: 'An order number looks like K7QM-2X9D-PB4H' }] });
     expect(refused({ orderNumber: `${'-'.repeat(29)}K7QM2X9DPB4H` })).toMatchObject({ details: [{ path: 'orderNumber', message: 'At most 40 characters' }] });
-    const alone = { details: [{ path: 'orderNumber', message: 'An order number is searched on its own (no status, dates or nextToken)' }] };
-    const extras: Record<string, string>[] = [{ status: 'SHIPPED' }, { from: '2026-11-29' }, { to: '2026-11-29' }, { nextToken: 't' }];
+    const alone = { details: [{ path: 'orderNumber', message: 'An order number is searched on its own (no status, dates, customerEmail or nextToken)' }] };
+    const extras: Record<string, string>[] = [{ status: 'SHIPPED' }, { from: '2026-11-29' }, { to: '2026-11-29' }, { nextToken: 't' }, { customerEmail: 'a@example.com' }];
     for (const extra of extras) {
       expect(refused({ orderNumber: 'K7QM-2X9D-PB4H', ...extra })).toMatchObject(alone);
     }
+  });
+
+  it('reads a customer e-mail (staff search), trimmed, not with a customer id', () => {
+    expect(parse({ customerEmail: ' ana@example.com ' })).toEqual({ customerEmail: 'ana@example.com' });
+    expect(refused({ customerEmail: 'ana' })).toMatchObject({ status: 400, details: [{ path: 'customerEmail' }] });
+    expect(refused({ customerEmail: 'ana@example.com', customerId: 'c-1' })).toMatchObject({
+      details: [{ path: 'customerEmail', message: 'Search by customerEmail or by customerId, not both' }],
+    });
   });
 
   it('refuses an unknown parameter', () => {

@@ -10,6 +10,7 @@ import {
   SimulatedPaymentProvider,
   simulatePayment,
 } from '../../amplify/server/simulated-partners.ts';
+import { deliveryWindow, DELIVERY_RULE, trackingUrl } from '../../amplify/domain/shipping.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -26,6 +27,23 @@ describe('simulated payment', () => {
 
 describe('simulated carrier', () => {
   const now = new Date('2026-03-10T12:00:00.000Z');
+
+  it('delivers within the window the storefront shows (one rule, DELIVERY_RULE)', () => {
+    const { earliest, latest } = deliveryWindow(now);
+    expect([earliest.toISOString(), latest.toISOString()]).toEqual(['2026-03-12T12:00:00.000Z', '2026-03-15T12:00:00.000Z']);
+    for (let roll = 0; roll < 1; roll += 0.01) {
+      const { estimatedDeliveryDays, estimatedDeliveryDate } = arrangeShipment(now, roll);
+      expect(estimatedDeliveryDays).toBeGreaterThanOrEqual(DELIVERY_RULE.minDays);
+      expect(estimatedDeliveryDays).toBeLessThanOrEqual(DELIVERY_RULE.maxDays);
+      expect(Date.parse(estimatedDeliveryDate)).toBeGreaterThanOrEqual(earliest.getTime());
+      expect(Date.parse(estimatedDeliveryDate)).toBeLessThanOrEqual(latest.getTime());
+    }
+  });
+
+  it("links a tracking number to the carrier's page by its URL pattern", () => {
+    expect(trackingUrl('TRK0123')).toBe('https://tracking.example.com/parcels/TRK0123');
+    expect(trackingUrl('A B/C', 'https://carrier.test/t?n={trackingNumber}&x=1')).toBe('https://carrier.test/t?n=A%20B%2FC&x=1');
+  });
 
   it('books 2, 3, 4 or 5 days by the roll, dated from now', () => {
     expect([0, 0.25, 0.5, 0.75, 0.99].map((roll) => arrangeShipment(now, roll).estimatedDeliveryDays)).toEqual([2, 3, 4, 5, 5]);

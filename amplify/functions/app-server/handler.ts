@@ -1,6 +1,6 @@
 /**
  * app-server: the REST API behind API Gateway (Lambda proxy integration). The routes are in
- * `routes/`, every error answer in `errors.ts`; routes and limits come from `amplify/domain/api.ts`.
+ * `routes/` (catalog, orders, cancel, staff note), every error answer in `errors.ts`; routes and limits come from `amplify/domain/api.ts`.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Router } from '@aws-lambda-powertools/event-handler/http';
@@ -19,6 +19,7 @@ import { mapErrors } from './errors.ts';
 import { cancelOrderRoutes } from './routes/cancel-order.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { meRoutes } from './routes/me.ts';
+import { orderNoteRoutes } from './routes/order-note.ts';
 import { orderRoutes } from './routes/orders.ts';
 
 const observability = createObservability(FUNCTIONS.appServer.name);
@@ -49,7 +50,8 @@ app
   .includeRouter(catalogRoutes())
   .includeRouter(orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, logger, metrics }))
   .includeRouter(cancelOrderRoutes({ orders, confirmStaff, logger, metrics }))
-  .includeRouter(meRoutes({ orders, accounts, logger }));
+  .includeRouter(meRoutes({ orders, accounts, logger }))
+  .includeRouter(orderNoteRoutes({ orders, confirmStaff, logger }));
 const { refuseUnroutable } = mapErrors(app, { logger, metrics, allowedOrigins });
 
 export const handler = withObservability(observability, async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as v from 'valibot';
 import { API_LIMITS, ROUTE_METHODS, ROUTES } from '../../domain/api.ts';
 import { ValidationError, type FieldIssue } from '../../domain/errors.ts';
+import { emailSchema } from '../../domain/order.ts';
 import { ORDER_STATUSES, parseOrderNumber } from '../../domain/order-rules.ts';
 import { closedObject, validate } from '../../domain/validation.ts';
 
@@ -117,6 +118,8 @@ const dateBound = (endOfDay: boolean) =>
 export const listOrdersQuerySchema = v.pipe(
   closedObject({
     customerId: v.optional(v.string()),
+    /** Staff: a customer's orders by the e-mail on them (surrounding spaces ignored). */
+    customerEmail: v.optional(v.pipe(v.string(), v.trim(), emailSchema)),
     status: v.optional(v.picklist(ORDER_STATUSES, `One of: ${ORDER_STATUSES.join(', ')}`)),
     from: v.optional(dateBound(false)),
     to: v.optional(dateBound(true)),
@@ -150,13 +153,28 @@ export const listOrdersQuerySchema = v.pipe(
     ['to'],
   ),
   v.forward(
+    v.check((q) => q.customerEmail === undefined || q.customerId === undefined, 'Search by customerEmail or by customerId, not both'),
+    ['customerEmail'],
+  ),
+  v.forward(
     v.check(
-      (q) => q.orderNumber === undefined || (q.status === undefined && q.from === undefined && q.to === undefined && q.nextToken === undefined),
-      'An order number is searched on its own (no status, dates or nextToken)',
+      (q) =>
+        q.orderNumber === undefined ||
+        (q.status === undefined && q.from === undefined && q.to === undefined && q.nextToken === undefined && q.customerEmail === undefined),
+      'An order number is searched on its own (no status, dates, customerEmail or nextToken)',
     ),
     ['orderNumber'],
   ),
 );
+
+/** Body of `POST /orders/{orderId}/note`: the whole note (empty clears it). */
+export const staffNoteSchema = closedObject({
+  note: v.pipe(
+    v.string('Must be text'),
+    v.trim(),
+    v.maxLength(API_LIMITS.maxStaffNoteLength, `At most ${API_LIMITS.maxStaffNoteLength} characters`),
+  ),
+});
 
 /** The route templates as regular expressions, to tell a wrong method (405) from a wrong path (404). */
 const routePatterns = Object.entries(ROUTES).map(([key, template]) => ({

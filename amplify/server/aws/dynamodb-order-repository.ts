@@ -11,7 +11,7 @@ import type { Order, StatusChange } from '../../domain/order.ts';
 import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, SYSTEM_ACTOR, type Actor, type OrderStatus } from '../../domain/order-rules.ts';
 import { ANONYMIZED } from '../../domain/privacy.ts';
 import { invalidPageToken } from '../page-token.ts';
-import type { DueOrdersPage, OrderQuery, OrderRepository, StatusAttributes } from '../ports.ts';
+import type { DueOrdersPage, OrderQuery, OrderRepository, StaffNote, StatusAttributes } from '../ports.ts';
 import { ORDERS_TABLE } from '../settings.ts';
 
 /** Attributes kept on the item for the server's own use and never returned to clients. */
@@ -21,13 +21,15 @@ interface StoredOrder extends Order {
   nextStepDueAt?: string;
   /** Times the recovery job drove this order on (`claimRecoveryAttempt`), at most `MAX_RECOVERY_EXECUTIONS`. */
   recoveryAttempts?: number;
+  /** Staff's internal note (`staffNote`), read and written only by its own methods. */
+  staffNote?: StaffNote;
 }
 
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-const { partitionKey, customerIndex, openOrdersIndex, statusIndex, orderNumberIndex } = ORDERS_TABLE;
+const { partitionKey, customerIndex, openOrdersIndex, statusIndex, orderNumberIndex, customerEmailIndex } = ORDERS_TABLE;
 
 /** Where a list stopped: a key of the index it reads, or for all orders one key per status. */
 type IndexKey = Record<string, string>;
@@ -55,8 +57,15 @@ type MergedPosition = Partial<Record<OrderStatus, IndexKey | 'done'>>;
 // a hand-made token is a 400, never a DynamoDB error. (No zod here: order-starter and
 // process-order bundle this module and stay small.)
 /** Each key attribute a position may hold, with its longest value (ids: 64; an ISO-8601 date: 40). */
-const KEY_LIMITS: Record<string, number> = { [partitionKey]: 64, [customerIndex.partitionKey]: 64, [customerIndex.sortKey]: 40, [statusIndex.partitionKey]: 40 };
+const KEY_LIMITS: Record<string, number> = {
+  [partitionKey]: 64,
+  [customerIndex.partitionKey]: 64,
+  [customerIndex.sortKey]: 40,
+  [statusIndex.partitionKey]: 40,
+  [customerEmailIndex.partitionKey]: 254,
+};
 const CUSTOMER_KEY = [partitionKey, customerIndex.partitionKey, customerIndex.sortKey];
+const EMAIL_KEY = [partitionKey, customerEmailIndex.partitionKey, customerEmailIndex.sortKey];
 const STATUS_KEY = [partitionKey, statusIndex.partitionKey, statusIndex.sortKey];
 
 function checkedKey(value: unknown, names: string[], fixed: Record<string, string>): IndexKey {
@@ -93,7 +102,7 @@ function dateCondition(query: OrderQuery, sortKey: string, names: Record<string,
 }
 
 function toOrder(item: Record<string, unknown> | StoredOrder): Order {
-  const { requestFingerprint: _fingerprint, openMarker: _open, nextStepDueAt: _due, recoveryAttempts: _attempts, emailsSent, ...order } = item as StoredOrder;
+  const { requestFingerprint: _fingerprint, openMarker: _open, nextStepDueAt: _due, recoveryAttempts: _attempts, staffNote: _note, emailsSent, ...order } = item as StoredOrder;
   // Stored as a string set (an idempotent `ADD`), returned as a sorted list.
   return emailsSent === undefined ? order : { ...order, emailsSent: [...(emailsSent as Iterable<string>)].sort() };
 }
@@ -167,7 +176,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
 
   /**
    * Orders newest first, `limit` at a time, from an index, never a Scan: one customer's
-   * (CustomerIndex, a status as filter), one status's (StatusDateIndex), or every order (the
+   * (CustomerIndex, or CustomerEmailIndex by e-mail; a status as filter), one status's (StatusDateIndex), or every order (the
    * StatusDateIndex partitions merged by date). `position` continues a page this method returned.
    */
   async list(query: OrderQuery & { limit: number; position?: unknown }): Promise<{ orders: Order[]; position?: unknown }> {
@@ -175,6 +184,11 @@ export class DynamoDbOrderRepository implements OrderRepository {
     if (query.customerId !== undefined) {
       const start = query.position === undefined ? undefined : checkedKey(query.position, CUSTOMER_KEY, { [customerIndex.partitionKey]: query.customerId });
       const page = await this.queryIndex(customerIndex, query.customerId, query, limit, start, query.status);
+      return { orders: withStatus(await this.readOrders(page.items), query.status), position: page.lastKey };
+    }
+    if (query.customerEmail !== undefined) {
+      const start = query.position === undefined ? undefined : checkedKey(query.position, EMAIL_KEY, { [customerEmailIndex.partitionKey]: query.customerEmail });
+      const page = await this.queryIndex(customerEmailIndex, query.customerEmail, query, limit, start, query.status);
       return { orders: withStatus(await this.readOrders(page.items), query.status), position: page.lastKey };
     }
     if (query.status !== undefined) {
@@ -204,7 +218,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
   }
 
   /** How many orders each status holds (one customer's, or all), within the query's dates. */
-  async countByStatus(query: Omit<OrderQuery, 'status'>): Promise<Record<OrderStatus, number>> {
+  async countByStatus(query: Omit<OrderQuery, 'status' | 'customerEmail'>): Promise<Record<OrderStatus, number>> {
     const counts = await Promise.all(
       ORDER_STATUSES.map(async (status) => {
         let count = 0;
@@ -411,6 +425,32 @@ export class DynamoDbOrderRepository implements OrderRepository {
       }),
     );
     return { orderIds: (page.Items ?? []).map((item) => item[partitionKey] as string), nextKey: page.LastEvaluatedKey };
+  }
+
+  async staffNote(orderId: string): Promise<StaffNote | undefined> {
+    const item = await this.getStored(orderId);
+    if (!item) throw new OrderNotFoundError(orderId);
+    return item.staffNote;
+  }
+
+  /** Sets the note on an existing order only; the order's status and everything else stay as they are. */
+  async saveStaffNote(orderId: string, note: StaffNote): Promise<StaffNote> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [partitionKey]: orderId },
+          UpdateExpression: 'SET #note = :note',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': partitionKey, '#note': 'staffNote' },
+          ExpressionAttributeValues: { ':note': note },
+        }),
+      );
+      return note;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new OrderNotFoundError(orderId);
+      throw error;
+    }
   }
 
   /**

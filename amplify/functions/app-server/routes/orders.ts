@@ -27,7 +27,8 @@ export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, lo
 
   /**
    * A customer's own orders (CustomerIndex); staff see every order, filtered by customer, status
-   * and dates, with the counts per status on the first page. Newest first, paginated. Or the
+   * (id or e-mail) and dates, with the counts per status on the first page (not for an e-mail).
+   * Newest first, paginated. Or the
    * order(s) with a short order number (`?orderNumber=`), within what the caller may see.
    */
   router.get(routerPath(ROUTES.orders), async (ctx) => {
@@ -38,6 +39,9 @@ export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, lo
       if (customerId !== undefined && customerId !== caller.sub) {
         throw new ApiError(403, 'Customers see their own orders only', [{ path: 'customerId', message: 'Must be your own customer id (or left out)' }]);
       }
+      if (query.customerEmail !== undefined) {
+        throw new ApiError(403, 'Only staff search orders by e-mail', [{ path: 'customerEmail', message: 'Staff only; leave it out to see your own orders' }]);
+      }
       customerId = caller.sub;
     }
     if (query.orderNumber !== undefined) {
@@ -45,13 +49,15 @@ export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, lo
       const found = await orders.findByOrderNumber(query.orderNumber);
       return json(200, { orders: found.filter((order) => customerId === undefined || order.customerId === customerId) });
     }
-    const filters = { customerId, status: query.status, from: query.from, to: query.to };
+    const { customerEmail } = query;
+    const filters = { customerId, customerEmail, status: query.status, from: query.from, to: query.to };
     // Staff reads of customers' data are logged with who read what (the access log has the sub too).
     if (caller.isStaff) logger.info('Staff list', { staffSub: caller.sub, ...filters });
     const binding = pageBinding(caller.sub, filters);
     const position = query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, binding);
     const page = await orders.list({ ...filters, limit: query.limit ?? API_LIMITS.defaultPageSize, position });
-    const counts = caller.isStaff && position === undefined ? await orders.countByStatus({ customerId, from: query.from, to: query.to }) : undefined;
+    // Counts read the StatusDateIndex, which holds customer ids, not e-mails: none for an e-mail search.
+    const counts = caller.isStaff && position === undefined && customerEmail === undefined ? await orders.countByStatus({ customerId, from: query.from, to: query.to }) : undefined;
     return json(200, {
       orders: page.orders,
       nextToken: page.position === undefined ? undefined : encodePageToken(page.position, binding),
