@@ -57,6 +57,7 @@ export const cloud = new OrdersCloud(ordersStack, 'OrdersCloud', {
   deploymentName,
   ...functions,
   notificationEmail: settings.notificationEmail,
+  notificationEvents: settings.notificationEvents,
   alarmEmail: settings.alarmEmail,
   apiThrottle: settings.apiThrottle,
   orderRateLimit: settings.orderRateLimit,

@@ -80,6 +80,10 @@ export const PRICE_LIST = {
   wafWebAclMonth: { usd: 5.0, unit: 'web ACL-month', source: page('waf'), checked: FROM_MEMORY },
   /** AWS WAF rule (or rule group) in a web ACL, per rule per month ($1.00). */
   wafRuleMonth: { usd: 1.0, unit: 'rule-month', source: page('waf'), checked: FROM_MEMORY },
+  /** AWS WAF, per request a web ACL inspects ($0.60 per million). */
+  wafRequest: { usd: 0.6 / 1e6, unit: 'request', source: page('waf'), checked: FROM_MEMORY },
+  /** CloudFront Functions, per invocation ($0.10 per million; the always-free 10 million requests tier includes 2 million invocations, not counted here). */
+  cloudFrontFunctionInvocation: { usd: 0.1 / 1e6, unit: 'invocation', source: page('cloudfront'), checked: FROM_MEMORY },
   /** Secrets Manager secret, per secret per month ($0.40; API calls $0.05 per 10,000 on top). */
   secretsManagerSecretMonth: { usd: 0.4, unit: 'secret-month', source: page('secrets-manager'), checked: FROM_MEMORY },
   // ---- The whole monthly bill (issue 29): per storefront visit, per monthly active user, per e-mail.

@@ -107,6 +107,10 @@ export function resolvedText(value: Located, templates: Record<string, CfnTempla
 export interface ApiPath {
   /** True when a distribution has a cache behavior whose origin is the API (same origin for the storefront: no CORS preflight). */
   apiViaCloudFront: boolean;
+  /** A WAF web ACL is associated with the API stage: it inspects (and bills) every API request. */
+  webAclOnApi: boolean;
+  /** The API's behavior runs a CloudFront Function on each request (viewer request). */
+  functionOnApi: boolean;
   /** The behaviors found (`<distribution> <PathPattern>`). */
   behaviors: string[];
   /** Why, in a sentence. */
@@ -121,6 +125,10 @@ export interface ApiPath {
 export function apiPathFromTemplates(templates: Record<string, CfnTemplate>): ApiPath {
   const behaviors: string[] = [];
   let distributions = 0;
+  let functionOnApi = false;
+  const webAclOnApi = Object.values(templates).some((t) =>
+    Object.values(t.Resources ?? {}).some((r) => r.Type === 'AWS::WAFv2::WebACLAssociation' && JSON.stringify(r.Properties?.ResourceArn ?? '').includes('/stages/')),
+  );
   for (const [file, t] of Object.entries(templates)) {
     for (const [id, r] of Object.entries(t.Resources ?? {})) {
       if (r.Type !== 'AWS::CloudFront::Distribution') continue;
@@ -129,11 +137,17 @@ export function apiPathFromTemplates(templates: Record<string, CfnTemplate>): Ap
       const origins: Record<string, any>[] = Array.isArray(config.Origins) ? config.Origins : [];
       const apiOrigins = new Set(origins.filter((o) => /execute-api/.test(resolvedText({ file, value: o.DomainName }, templates))).map((o) => JSON.stringify(o.Id)));
       const cacheBehaviors: Record<string, any>[] = Array.isArray(config.CacheBehaviors) ? config.CacheBehaviors : [];
-      for (const b of cacheBehaviors) if (apiOrigins.has(JSON.stringify(b.TargetOriginId))) behaviors.push(`${id} ${String(b.PathPattern)}`);
+      for (const b of cacheBehaviors) {
+        if (!apiOrigins.has(JSON.stringify(b.TargetOriginId))) continue;
+        behaviors.push(`${id} ${String(b.PathPattern)}`);
+        if (Array.isArray(b.FunctionAssociations) && b.FunctionAssociations.length > 0) functionOnApi = true;
+      }
     }
   }
   return {
     apiViaCloudFront: behaviors.length > 0,
+    webAclOnApi,
+    functionOnApi,
     behaviors,
     reason:
       behaviors.length > 0
@@ -152,6 +166,17 @@ export interface UserPoolPlan {
 }
 
 /** Each user pool's feature plan: its `UserPoolTier`, else Essentials (AWS's default for a pool created since 2024-11-22). */
+/** Whether a distribution's default behavior has a CloudFront Function association. */
+export function defaultBehaviorHasFunction(templates: Record<string, CfnTemplate>): boolean {
+  return Object.values(templates).some((t) =>
+    Object.values(t.Resources ?? {}).some((r) => {
+      if (r.Type !== 'AWS::CloudFront::Distribution') return false;
+      const associations = r.Properties?.DistributionConfig?.DefaultCacheBehavior?.FunctionAssociations;
+      return Array.isArray(associations) && associations.length > 0;
+    }),
+  );
+}
+
 export function userPoolPlans(templates: Record<string, CfnTemplate>): UserPoolPlan[] {
   const out: UserPoolPlan[] = [];
   for (const t of Object.values(templates)) {
@@ -289,12 +314,14 @@ export interface BillInputs {
   fixed?: FixedMonthly;
   plans: UserPoolPlan[];
   visit?: VisitFigures;
+  /** The distribution's default behavior runs a CloudFront Function (the page fallback) on each request it serves. */
+  pageFunction?: boolean;
   target?: number;
 }
 
 /** The whole monthly bill of the scenario. */
 export function monthlyBill(inputs: BillInputs): MonthlyBill {
-  const { scenario: s, perOrder, counts, fixed, plans, visit } = inputs;
+  const { scenario: s, perOrder, counts, fixed, plans, visit, pageFunction } = inputs;
   const lines: BillLine[] = [];
   const add = (service: string, kind: BillKind, what: string, quantity: number, unit: string, unitPriceUSD: number) =>
     lines.push({ service, kind, what, quantity, unit, unitPriceUSD, monthlyUSD: quantity * unitPriceUSD });
@@ -327,6 +354,11 @@ export function monthlyBill(inputs: BillInputs): MonthlyBill {
     storefrontGb = (s.storefrontVisits * bytesPerVisit) / GB;
     const mix = `${Math.round(f * 100)}% first visits of ${visit.first.requests} requests, ${Math.round((1 - f) * 100)}% returning of ${visit.returning.requests}`;
     add('CloudFront', 'per storefront visit', `storefront HTTPS requests (${requestsPerVisit.toFixed(2)} per visit: ${mix})`, storefrontRequests, 'request', PRICES.cloudFrontHttpsRequest);
+    if (pageFunction) {
+      // The default behavior's requests (the page, its configuration, pictures); hashed bundles have their own behavior.
+      const perVisit = f * visit.first.files.filter((file) => !isHashedAsset(file)).length + (1 - f) * visit.returning.files.filter((file) => !isHashedAsset(file)).length;
+      add('CloudFront', 'per storefront visit', `the page-fallback function (${perVisit.toFixed(2)} invocations per visit: the requests outside assets/)`, s.storefrontVisits * perVisit, 'invocation', PRICES.cloudFrontFunctionInvocation);
+    }
     add('CloudFront', 'per storefront visit', `storefront data transfer out (${(bytesPerVisit / 1024).toFixed(1)} KB per visit: first ${(visit.first.bytes / 1024).toFixed(1)} KB, returning ${(visit.returning.bytes / 1024).toFixed(1)} KB)`, storefrontGb, 'GB', PRICES.cloudFrontDataTransferOutGb);
   }
 

@@ -5,6 +5,7 @@
  * sampling). Every line is `counted quantity per order x unit price x 100,000`. What the stack pays
  * every month whatever the orders is apart: `fixedMonthly` (fixed-monthly.ts, set by the bench).
  */
+import { NOTIFICATION_EVENTS_DEFAULT } from '../amplify/cloud/settings.ts';
 import { FUNCTION_LOGGING, FUNCTIONS } from '../amplify/server/settings.ts';
 import { LAMBDA_CPU_SOURCE, LAMBDA_MB_PER_VCPU, PRICE_LIST, PRICES, PRICES_DATE, PRICES_REGION, PRICES_SOURCE } from './aws-prices.ts';
 import { XRAY_DEFAULT_SAMPLING, type CloudConfig } from './cloud-config.ts';
@@ -134,6 +135,10 @@ export interface CostOptions {
 
 export interface BrowserApiPath {
   apiViaCloudFront: boolean;
+  /** A WAF web ACL on the API stage (bench/bill.ts `apiPathFromTemplates`): $0.60 per million requests inspected. */
+  webAclOnApi?: boolean;
+  /** A CloudFront Function on the API's behavior: $0.10 per million invocations. */
+  functionOnApi?: boolean;
   /** Access-Control-Max-Age the preflight answers with (amplify/domain/api.ts CORS.maxAgeSeconds). */
   corsMaxAgeSeconds: number;
   /** Where the decision came from (the template's distribution, or a default). */
@@ -205,6 +210,8 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   if (browser?.apiViaCloudFront) {
     add('CloudFront', `API requests through the storefront's distribution (same origin, caching disabled: no preflight; ${browser.source})`, appRequests, PRICES.cloudFrontHttpsRequest);
   }
+  if (browser?.functionOnApi) add('CloudFront', "the API behavior's function (the viewer's address for WAF), once per API request", appRequests, PRICES.cloudFrontFunctionInvocation);
+  if (browser?.webAclOnApi) add('WAF', 'API requests inspected by the web ACL on the stage', appRequests + preflights, PRICES.wafRequest);
 
   // ---- Lambda: requests, and GB-seconds from the mean local handler time rounded up to 1 ms.
   const gbSecondPrice = deployment.lambdaArchitecture === 'arm64' ? PRICES.lambdaArmGbSecond : PRICES.lambdaGbSecond;
@@ -260,8 +267,11 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   const batches = c.invocations['order-starter'] ?? 0;
   add('SQS', `event source ReceiveMessage + DeleteMessageBatch (${(batches / n).toFixed(2)} batches/order)`, batches * 2, PRICES.sqsRequest);
 
-  // ---- SNS: the order events (the operator's optional e-mail subscription is not counted).
+  // ---- SNS: the order events, and the operator's e-mail of those NOTIFICATION_EVENTS lets through
+  // (one event per customer e-mail kind the run sent: the outbox's count by kind).
   add('SNS', 'Publish (order events)', c.services.sns?.Publish?.requests ?? 0, PRICES.snsPublish);
+  const operatorEvents = NOTIFICATION_EVENTS_DEFAULT.reduce((sum, kind) => sum + (c.emailsByKind?.[kind] ?? 0), 0);
+  add('SNS', `the operator's e-mail (NOTIFICATION_EMAIL, filtered to ${NOTIFICATION_EVENTS_DEFAULT.join(', ')}: ${(operatorEvents / n).toFixed(3)} per order)`, operatorEvents, PRICES.snsEmailDelivery);
 
   // ---- CloudWatch Logs: bytes per event plus 26 bytes of per-event overhead, priced per GB.
   const overhead = PRICES.cloudWatchLogsEventOverheadBytes;

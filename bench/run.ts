@@ -22,7 +22,7 @@ import { measureBundles, type BundleFigures } from './bundles.ts';
 import { StackChild } from './child.ts';
 import { accessLogLineBytes, readCloudConfig } from './cloud-config.ts';
 import { CORS } from '../amplify/domain/api.ts';
-import { apiPathFromTemplates, monthlyBill, scenarioFromEnv, userPoolPlans, type VisitFigures } from './bill.ts';
+import { apiPathFromTemplates, defaultBehaviorHasFunction, monthlyBill, scenarioFromEnv, userPoolPlans, type VisitFigures } from './bill.ts';
 import { ACCESS_LOG_VALUES, computeCost, type BrowserApiPath, type CostFigures } from './cost.ts';
 import type { CostCounts } from './cost-scenario.ts';
 import { fixedMonthlyCost, synthesize, type FixedMonthly, type SynthResult } from './fixed-monthly.ts';
@@ -144,6 +144,8 @@ await section('cost', async () => {
     const apiPath = synth ? apiPathFromTemplates(synth.templates) : undefined;
     const browser: BrowserApiPath = {
       apiViaCloudFront: apiPath?.apiViaCloudFront ?? false,
+      webAclOnApi: apiPath?.webAclOnApi ?? false,
+      functionOnApi: apiPath?.functionOnApi ?? false,
       corsMaxAgeSeconds: CORS.maxAgeSeconds,
       source: apiPath ? apiPath.reason : 'no template (the synthesis failed): assumed cross-origin',
     };
@@ -186,7 +188,7 @@ await section('cost', async () => {
       results.errors['cost.visit'] = (error as Error).stack ?? String(error);
       log(`cost.visit FAILED: ${(error as Error).message.split('\n')[0]}`);
     }
-    results.cost.monthly = monthlyBill({ scenario: scenarioFromEnv(), perOrder: results.cost, counts: counts as CostCounts, fixed, plans: synth ? userPoolPlans(synth.templates) : [], visit });
+    results.cost.monthly = monthlyBill({ scenario: scenarioFromEnv(), perOrder: results.cost, counts: counts as CostCounts, fixed, plans: synth ? userPoolPlans(synth.templates) : [], visit, pageFunction: synth ? defaultBehaviorHasFunction(synth.templates) : false });
     results.cost.apiPath = { ...browser, behaviors: apiPath?.behaviors ?? [] };
   } finally {
     await child?.stop();

@@ -2,11 +2,13 @@
  * Accounts: a shopper signs up at checkout (code from the local outbox), buys, and sees the order
  * under My orders in another browser after signing in there; another customer opening that
  * order's URL sees "not found"; staff see everyone's orders, filter them by status and find one
- * by its short number.
+ * by its short number; a customer downloads their data and deletes the account, and signing out
+ * forgets the cart and the checkout.
  */
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
-import { createAccount, mailboxUrl, newEmail, signInInPlace, signUpInPlace } from './accounts.ts';
+import { createAccount, mailboxUrl, newEmail, PASSWORD, signInInPlace, signUpInPlace } from './accounts.ts';
 import { addToCart, expectAccessible, fillCheckout, openShop, placeOrder, reloadUntilDelivered, screenshot } from './helpers.ts';
 
 test('sign up at checkout, buy, and find the order on another device; another customer cannot open it', async ({ page, browser }) => {
@@ -113,4 +115,48 @@ test('staff see every customer’s orders, filter them by status and find one by
   await expect(staff).toHaveURL(new RegExp(`#/orders/${orderId}$`));
   await expect(staff.getByTestId('order-status')).toHaveText('Delivered');
   await staffContext.close();
+});
+
+test('a customer downloads their data and deletes the account; signing out forgets the cart and the checkout details', async ({ page }) => {
+  const customer = await createAccount();
+  const orderId = await placeOrder(page, ['Desk Lamp'], { email: customer });
+
+  // Signing out forgets what the next person at this browser must not see.
+  await openShop(page);
+  await addToCart(page, 'Coffee Mug');
+  await page.goto('/#/checkout');
+  await fillCheckout(page, { 'Full name': 'Ana Forgotten' });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByTestId('cart-badge')).toHaveCount(0);
+  await openShop(page);
+  await addToCart(page, 'Coffee Mug');
+  await page.goto('/#/checkout');
+  await signInInPlace(page, customer);
+  await expect(page.getByLabel('Full name', { exact: true })).not.toHaveValue('Ana Forgotten');
+
+  // The Account page: every order in the download, then the deletion after typing DELETE.
+  await page.getByTestId('account-email').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
+  await expectAccessible(page, 'the account page');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data' }).click()]);
+  expect(download.suggestedFilename()).toBe('my-data.json');
+  const data = JSON.parse(await readFile((await download.path())!, 'utf8')) as { account: { email: string }; orders: { orderId: string }[] };
+  expect(data.account.email).toBe(customer);
+  expect(data.orders.map((o) => o.orderId)).toContain(orderId);
+
+  await page.getByRole('button', { name: 'Delete my account…' }).click();
+  const confirm = page.getByRole('button', { name: 'Delete my account', exact: true });
+  await expect(confirm).toBeDisabled();
+  await page.getByLabel('Type DELETE to confirm').fill('DELETE');
+  await confirm.click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await page.goto('/#/orders');
+  const form = page.locator('[data-amplify-authenticator]');
+  await form.getByLabel('Email').fill(customer);
+  await form.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  // The pool answers as for any wrong password (no account enumeration).
+  await expect(form.getByText(/Incorrect username or password|User not authorized/)).toBeVisible();
+  await expect(page.getByTestId('account-email')).toHaveCount(0);
 });

@@ -126,7 +126,7 @@ test('the header\'s Sign in comes back to the page the shopper was on', async ({
   await expect(page.getByRole('heading', { level: 1, name: 'USB Microphone' })).toBeVisible();
 });
 
-test('Back returns to the catalog where it was scrolled to', async ({ page }) => {
+test('Back, and the product page\'s way back, return to the catalog where it was scrolled to', async ({ page }) => {
   await page.setViewportSize(SIZES.phone);
   await openShop(page);
   const card = page.getByRole('article').filter({ hasText: 'Travel Tech Pouch' });
@@ -136,6 +136,11 @@ test('Back returns to the catalog where it was scrolled to', async ({ page }) =>
   await card.getByRole('link', { name: 'Travel Tech Pouch' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Travel Tech Pouch' })).toBeVisible();
   await page.goBack();
+  await expect(card).toBeInViewport();
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(before - 5);
+  // The product page's own way back does the same.
+  await card.getByRole('link', { name: 'Travel Tech Pouch' }).click();
+  await page.getByRole('link', { name: '← Back to the shop' }).click();
   await expect(card).toBeInViewport();
   await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(before - 5);
 });

@@ -13,6 +13,7 @@ import { COGNITO_PLANS, LAMBDA_MB_PER_VCPU, PRICE_LIST, PRICES } from '../bench/
 import {
   apiPathFromTemplates,
   customerEmails,
+  defaultBehaviorHasFunction,
   DEFAULT_SCENARIO,
   monthlyBill,
   returningVisit,
@@ -210,6 +211,19 @@ const line = (figures: ReturnType<typeof computeCost>, service: string, startsWi
 
 describe('cost model', () => {
   const options = { accessLogLineBytes: 250 };
+
+  it("prices the operator's e-mail for the events NOTIFICATION_EVENTS lets through only, and the WAF and function per API request when the template has them", () => {
+    const c = counts({ emailsByKind: { 'order-confirmed': 9, 'order-shipped': 9, 'order-delivered': 9, 'order-cancelled': 1, 'order-refunded': 1 } });
+    const operator = line(computeCost(c, deployment(), options), 'SNS', "the operator's e-mail");
+    expect(operator.perOrder).toBeCloseTo(2 / 10, 9);
+    expect(operator.per100kUSD).toBeCloseTo((2 / 10) * 100_000 * PRICES.snsEmailDelivery, 9);
+    const browser = { apiViaCloudFront: true, corsMaxAgeSeconds: 600, source: 'test' };
+    const plain = computeCost(c, deployment(), { ...options, browser });
+    expect(plain.breakdown.some((l) => l.service === 'WAF')).toBe(false);
+    const guarded = computeCost(c, deployment(), { ...options, browser: { ...browser, webAclOnApi: true, functionOnApi: true } });
+    expect(line(guarded, 'WAF', 'API requests inspected').perOrder).toBeCloseTo(5, 9); // 1 POST + 4 GETs an order
+    expect(line(guarded, 'CloudFront', "the API behavior's function").per100kUSD).toBeCloseTo(5 * 100_000 * PRICES.cloudFrontFunctionInvocation, 9);
+  });
 
   it('prices every line as quantity per order x unit price x 100,000, and the total is their sum', () => {
     const c = counts();
@@ -729,6 +743,29 @@ describe('the whole monthly bill', () => {
       'site.json': { Parameters: { apiDomainParam: { Type: 'String' } }, Resources: distribution([s3Origin, { Id: 'ApiOrigin', DomainName: { Ref: 'apiDomainParam' } }], [{ PathPattern: '/prod/*', TargetOriginId: 'ApiOrigin' }]) },
     });
     expect(nested.apiViaCloudFront).toBe(true);
+  });
+
+  it("reads the API's per-request extras from the template: a web ACL on the stage, a function on the API behavior, the page function", () => {
+    const apiOrigin = { Id: 'ApiOrigin', DomainName: apiDomain };
+    const plain = apiPathFromTemplates({ 'o.json': { Resources: distribution([s3Origin, apiOrigin], [{ PathPattern: '/prod/*', TargetOriginId: 'ApiOrigin' }]) } });
+    expect(plain).toMatchObject({ webAclOnApi: false, functionOnApi: false });
+    const guarded = apiPathFromTemplates({
+      'o.json': {
+        Resources: {
+          ...distribution([s3Origin, apiOrigin], [{ PathPattern: '/prod/*', TargetOriginId: 'ApiOrigin', FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: 'f' }] }]),
+          Stage: { Type: 'AWS::WAFv2::WebACLAssociation', Properties: { ResourceArn: { 'Fn::Join': ['', ['arn:aws:apigateway:', { Ref: 'AWS::Region' }, '::/restapis/', { Ref: 'Api' }, '/stages/prod']] } } },
+        },
+      },
+    });
+    expect(guarded).toMatchObject({ webAclOnApi: true, functionOnApi: true });
+    // A web ACL on the user pool only is not the API's.
+    const poolOnly = { Pool: { Type: 'AWS::WAFv2::WebACLAssociation', Properties: { ResourceArn: { 'Fn::GetAtt': ['UserPool', 'Arn'] } } } };
+    expect(apiPathFromTemplates({ 'o.json': { Resources: { ...distribution([s3Origin]), ...poolOnly } } }).webAclOnApi).toBe(false);
+    expect(defaultBehaviorHasFunction({ 'o.json': { Resources: distribution([s3Origin]) } })).toBe(false);
+    const withPageFunction: Resources = {
+      Cdn: { Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: { DefaultCacheBehavior: { TargetOriginId: 'SiteOrigin', FunctionAssociations: [{ EventType: 'viewer-request' }] }, Origins: [s3Origin] } } },
+    };
+    expect(defaultBehaviorHasFunction({ 'o.json': { Resources: withPageFunction } })).toBe(true);
   });
 
   it("reads the user pool's plan from UserPoolTier; none set is Essentials", () => {

@@ -231,7 +231,7 @@ describe('the caller', () => {
 
   it("places orders for the caller: body ids must be the token's", () => {
     const caller = { sub: 's-1', email: 'Ana@Example.com', emailVerified: true, isStaff: false };
-    expect(forCaller(orderRequest(), caller)).toMatchObject({ customerId: 's-1', customerEmail: 'Ana@Example.com' });
+    expect(forCaller(orderRequest(), caller)).toMatchObject({ customerId: 's-1', customerEmail: 'ana@example.com' }); // stored in lower case, as staff search it
     expect(forCaller(orderRequest({ customerId: 's-1', customerEmail: 'ana@example.com' }), caller).customerId).toBe('s-1');
     expect(() => forCaller(orderRequest({ customerId: 's-2' }), caller)).toThrow(/signed-in customer/);
     expect(() => forCaller(orderRequest({ customerEmail: 'eve@example.com' }), caller)).toThrow(/signed-in customer/);

@@ -4,6 +4,7 @@
  * what SES would refuse (header injection through an address, unsigned requests, raw content) is
  * refused with SES's error shape and writes nothing.
  */
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,7 +27,7 @@ async function start() {
   dataDir ||= mkdtempSync(path.join(tmpdir(), 'orders-ses-'));
   const outbox = new Outbox(dataDir);
   ses = await startLocalSes({ outbox });
-  const mailer = new SesMailer({ from: 'Shop <orders@shop.example>', configurationSet: 'local', region: 'us-east-1', endpoint: ses.endpoint });
+  const mailer = new SesMailer(new SESv2Client({ region: 'us-east-1', endpoint: ses.endpoint }), { from: 'Shop <orders@shop.example>', configurationSet: 'local' });
   return { outbox, mailer };
 }
 process.env.AWS_ACCESS_KEY_ID ??= 'local';

@@ -10,6 +10,7 @@
  *   order placed right after it is still delivered;
  * - a message on the outbox queue cannot choose the file it is written to or forge header lines.
  */
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -538,7 +539,7 @@ describe('the outbox', () => {
   it('writes no file a message names, and no forged header line', async () => {
     process.env.AWS_ACCESS_KEY_ID ??= 'local';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-    const mailer = new SesMailer({ from: 'orders@shop.example', region: 'us-east-1', endpoint: urls.ses });
+    const mailer = new SesMailer(new SESv2Client({ region: 'us-east-1', endpoint: urls.ses }), { from: 'orders@shop.example' });
     const orderId = '6F1C1A52-3F0E-4C59-9D1A-0B9D5C8E7A11';
     const mail = { kind: 'order-shipped' as const, to: 'ana@example.com', subject: 'Hi', text: 'Hello', html: '' };
     for (const hostile of ['/../../../outside/pwned', '../pwned', 'x\nSubject: forged', `${orderId}/../../pwned`]) {

@@ -85,6 +85,9 @@ describe('data rights', () => {
       anonymizedDate: expect.any(String),
     });
     await expect(signInWithPassword(stack.cognito, customer.email, 'Test#pass1')).rejects.toThrow(/NotAuthorizedException/);
+    // Its ID token is still within its lifetime: it places no order that would keep a name and address.
+    const late = await postOrder(stack, orderRequest(), {}, customer);
+    expect(late).toMatchObject({ status: 403, body: { details: [{ path: 'Authorization' }] } });
     expect((await api(stack, 'me', { method: 'DELETE' }, customer)).status).toBe(204);
   });
 });

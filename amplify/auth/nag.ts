@@ -25,7 +25,7 @@ export function acknowledgeAuthNagFindings(auth: Pick<BackendAuth, 'resources'>,
     {
       id: 'AwsSolutions-COG2',
       reason:
-        'Shoppers sign in with e-mail and password; MFA is not required of customers (friction at checkout, and a lost second factor locks them out of their order history). Requiring it for staff (ADMINS) is the next step, noted in docs/cloud.md.',
+        'Shoppers sign in with e-mail and password; MFA is not required of customers (friction at checkout, and a lost second factor locks them out of their order history). Staff (ADMINS) must have TOTP set up: without it app-server grants no staff powers (STAFF_MFA_REQUIRED, amplify/server/staff.ts).',
     },
     {
       id: 'AwsSolutions-COG8',

@@ -10,11 +10,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { EmailKind } from '../domain/notification.ts';
 import { NOTIFICATION_TOPIC, ORDER_QUEUE } from '../server/settings.ts';
 
 export interface OrderMessagingProps {
   /** Subscribed by e-mail to the order notification topic when set (`NOTIFICATION_EMAIL`). */
   readonly notificationEmail?: string;
+  /** The order events that address receives (`NOTIFICATION_EVENTS`): a filter policy on the `type` attribute; `all`: every event. */
+  readonly notificationEvents: readonly EmailKind[] | 'all';
   /** Subscribed by e-mail to the alarm topic when set (`ALARM_EMAIL`). */
   readonly alarmEmail?: string;
 }
@@ -89,7 +92,14 @@ export class OrderMessaging extends Construct {
         },
       }),
     );
-    if (props.notificationEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
+    if (props.notificationEmail) {
+      const events = props.notificationEvents;
+      this.topic.addSubscription(
+        new subscriptions.EmailSubscription(props.notificationEmail, {
+          ...(events === 'all' ? {} : { filterPolicy: { type: sns.SubscriptionFilter.stringFilter({ allowlist: [...events] }) } }),
+        }),
+      );
+    }
     if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
   }
 }

@@ -122,7 +122,7 @@ export function acknowledgeNagFindings(
   acknowledge(cloud.distribution, {
     id: 'AwsSolutions-CFR2',
     reason:
-      'The distribution only serves static files from a private bucket (origin access control): nothing dynamic for a web ACL to protect. The store\'s web ACL (REGIONAL, per-IP rate rules) guards what is dynamic, the API stage and the user pool, on branches (amplify/cloud/waf.ts); a CloudFront one would be a second, global ACL ($5/month + rules) for static files.',
+      'The distribution serves static files from a private bucket (origin access control) and passes /prod/* to the API stage, uncached. The store\'s web ACL (REGIONAL, per-IP rate rules) guards what is dynamic, the API stage and the user pool, on branches (amplify/cloud/waf.ts), counting the viewer\'s address that the API behavior\'s function writes; a CloudFront one would be a second, global ACL ($5/month + rules) in front of the same requests.',
   });
   if (!cloud.accessLogBucket) {
     const noLogs =

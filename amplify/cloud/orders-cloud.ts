@@ -27,6 +27,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Annotations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { EmailKind } from '../domain/notification.ts';
 import { ENV, ORDER_QUEUE, ORDERS_TABLE_INDEXES } from '../server/settings.ts';
 import { OrderData } from './data.ts';
 import { CustomerMail } from './mail.ts';
@@ -52,6 +53,8 @@ export interface OrdersCloudProps {
   readonly recoverOrders: lambda.Function;
   /** Subscribed by e-mail to order notifications when set. */
   readonly notificationEmail?: string;
+  /** The events NOTIFICATION_EMAIL receives (`NOTIFICATION_EVENTS`). */
+  readonly notificationEvents: readonly EmailKind[] | 'all';
   /** Subscribed by e-mail to the alarms when set. */
   readonly alarmEmail?: string;
   /** The API stage's throttle (amplify/cloud/settings.ts, `API_THROTTLE_DEFAULTS`). */
@@ -95,7 +98,7 @@ export class OrdersCloud extends Construct {
     const { appServer, orderStarter, processOrder, recoverOrders, deploymentName, retainData } = props;
 
     this.data = new OrderData(this, 'Data', { retainData });
-    this.messaging = new OrderMessaging(this, 'Messaging', { notificationEmail: props.notificationEmail, alarmEmail: props.alarmEmail });
+    this.messaging = new OrderMessaging(this, 'Messaging', { notificationEmail: props.notificationEmail, notificationEvents: props.notificationEvents, alarmEmail: props.alarmEmail });
     const { ordersTable, idempotencyTable } = this.data;
     const { queue, topic, topicKey } = this.messaging;
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node } from 'constructs';
 import * as v from 'valibot';
+import { EMAIL_KINDS, type EmailKind, isEmailKind } from '../domain/notification.ts';
 import { emailSchema } from '../domain/order.ts';
 import { ENV, ORDER_RATE } from '../server/settings.ts';
 import type { StorefrontDomain } from './storefront.ts';
@@ -36,6 +37,8 @@ export function offlineSynthContext(overrides: Record<string, unknown> = {}): Re
 /** Names of the settings: `<context key>` / `<environment variable>`. */
 export const SETTINGS = {
   notificationEmail: { context: 'notificationEmail', env: 'NOTIFICATION_EMAIL' },
+  /** The order events NOTIFICATION_EMAIL receives: kinds separated by commas, or `all` (`NOTIFICATION_EVENTS_DEFAULT`). */
+  notificationEvents: { context: 'notificationEvents', env: 'NOTIFICATION_EVENTS' },
   /** The operator's address for alarms: apart from anything customer-facing. */
   alarmEmail: { context: 'alarmEmail', env: 'ALARM_EMAIL' },
   /** The API stage's steady-state limit, requests per second (see `API_THROTTLE_DEFAULTS`). */
@@ -57,6 +60,13 @@ export const SETTINGS = {
   /** `on`/`off`: the WAF web ACL (per-IP rate rules) on the API stage and the user pool (`WAF_DEFAULTS`). */
   waf: { context: 'waf', env: 'WAF' },
 } as const;
+
+/**
+ * The order events e-mailed to NOTIFICATION_EMAIL unless NOTIFICATION_EVENTS says otherwise: the
+ * ones an operator acts on (money going back). Every event would be three e-mails per order at
+ * $2 per 100,000 (bench/aws-prices.ts), an inbox nobody reads; integrations subscribe to the topic.
+ */
+export const NOTIFICATION_EVENTS_DEFAULT: readonly EmailKind[] = ['order-cancelled', 'order-refunded'];
 
 /**
  * The WAF web ACL is on for branches (the shop: $5 a month for the ACL, $1 per rule, $0.60 per
@@ -88,6 +98,8 @@ export interface DeploySettings {
   readonly deploymentType: DeploymentType;
   /** Subscribed to the order notification topic (the operator's copy of order events). */
   readonly notificationEmail?: string;
+  /** The events that subscription receives (a filter policy on `type`); `all`: no filter. */
+  readonly notificationEvents: readonly EmailKind[] | 'all';
   /** Subscribed to the alarm topic. */
   readonly alarmEmail?: string;
   readonly apiThrottle: ApiThrottle;
@@ -166,6 +178,11 @@ export function readDeploySettings(node: Node, projectRoot: string): DeploySetti
     return address;
   });
   const defaults = API_THROTTLE_DEFAULTS[type];
+  const eventsText = read(node, SETTINGS.notificationEvents)?.trim();
+  const notificationEvents = eventsText === undefined ? NOTIFICATION_EVENTS_DEFAULT : eventsText === 'all' ? ('all' as const) : eventsText.split(',').map((kind) => kind.trim());
+  if (notificationEvents !== 'all' && (notificationEvents.length === 0 || !notificationEvents.every(isEmailKind))) {
+    throw new Error(`${SETTINGS.notificationEvents.env} must be all, or event types separated by commas (${EMAIL_KINDS.join(', ')}): ${eventsText}`);
+  }
   const apiThrottle = {
     rateLimit: readCount(node, SETTINGS.apiThrottleRateLimit) ?? defaults.rateLimit,
     burstLimit: readCount(node, SETTINGS.apiThrottleBurstLimit) ?? defaults.burstLimit,
@@ -192,6 +209,7 @@ export function readDeploySettings(node: Node, projectRoot: string): DeploySetti
     waf: wafText === undefined ? WAF_DEFAULTS[type] : wafText === 'on',
     deploymentType: type,
     notificationEmail,
+    notificationEvents: notificationEvents as readonly EmailKind[] | 'all',
     alarmEmail,
     apiThrottle,
     storefrontDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,

@@ -43,6 +43,14 @@ export class InvalidTransitionError extends Error {
   }
 }
 
+/** The caller's account was deleted (`DELETE /me`); its token is still within its lifetime. */
+export class AccountClosedError extends Error {
+  override readonly name = 'AccountClosedError';
+  constructor() {
+    super('This account has been deleted');
+  }
+}
+
 /** The account placed its limit of orders this minute (`ORDER_RATE`): retry after `retryAfterSeconds`. */
 export class OrderRateLimitedError extends Error {
   override readonly name = 'OrderRateLimitedError';

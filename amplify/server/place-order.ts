@@ -10,10 +10,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Caller } from '../domain/auth.ts';
-import { ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError } from '../domain/errors.ts';
+import { AccountClosedError, ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError } from '../domain/errors.ts';
 import { type CreateOrderRequest, type Order } from '../domain/order.ts';
 import { orderNumberOf } from '../domain/order-rules.ts';
-import type { OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository } from './ports.ts';
+import type { ClosedAccounts, OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository } from './ports.ts';
 import { priceOrder } from '../domain/pricing.ts';
 
 export interface PlaceOrderDeps {
@@ -22,6 +22,8 @@ export interface PlaceOrderDeps {
   queue: OrderQueue;
   /** The per-account limit, counted once a request is a valid order (after its key is checked). */
   rateLimiter: OrderRateLimiter;
+  /** Deleted accounts whose tokens are still valid: refused, so no order outlives the deletion's anonymizing. */
+  closedAccounts: ClosedAccounts;
   /** Told when the order is stored but its message could not be sent; recovery will send it. */
   onEnqueueFailed: (orderId: string, error: unknown) => void;
   now?: () => Date;
@@ -53,7 +55,8 @@ export function forCaller(request: CreateOrderRequest, caller: Caller): CreateOr
   if (!caller.emailVerified) {
     throw new ForbiddenError('Verify your e-mail address before ordering', [{ path: 'customerEmail', message: 'Not verified yet' }]);
   }
-  return { ...request, customerId: caller.sub, customerEmail: caller.email };
+  // In lower case, as staff search it (CustomerEmailIndex): the account's address, whatever case it was typed in.
+  return { ...request, customerId: caller.sub, customerEmail: caller.email.toLowerCase() };
 }
 
 export async function placeOrder(
@@ -63,6 +66,7 @@ export async function placeOrder(
   deps: PlaceOrderDeps,
 ): Promise<PlacedOrder> {
   const request = forCaller(body, caller);
+  if (await deps.closedAccounts.isClosed(caller.sub)) throw new AccountClosedError();
   const { items, subtotalAmount, shippingAmount, totalAmount } = priceOrder(request.items);
   // What the order is, whatever optional fields carried it (the schema returns keys in its own order).
   const what = [request.customerName, request.paymentMethod, request.shippingAddress, request.items.map((i) => [i.productId, i.quantity])];

@@ -159,6 +159,13 @@ export interface OrderRateLimiter {
   admit(sub: string, now?: Date): Promise<RateVerdict>;
 }
 
+/** Accounts deleted (`DELETE /me`) whose tokens may still be valid: they place no more orders. */
+export interface ClosedAccounts {
+  /** Remembers the account as deleted for as long as its tokens may be valid (`CLOSED_ACCOUNTS`). */
+  close(sub: string, at: Date): Promise<void>;
+  isClosed(sub: string, now?: Date): Promise<boolean>;
+}
+
 /** An account of the user pool, as exported to its owner. */
 export interface Account {
   sub: string;

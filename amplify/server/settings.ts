@@ -5,6 +5,7 @@
  * `amplify/cloud/`), the handlers and the local runtime (`local/`) all read them from here, and a
  * test checks that the synthesized template agrees. Plain data: importing it loads no library.
  */
+import { TOKEN_LIFETIMES } from '../domain/auth.ts';
 
 export const ORDERS_TABLE = {
   /** Local table name; in AWS the name is generated and passed in `ENV.ordersTable`. */
@@ -59,14 +60,15 @@ export const ORDERS_TABLE = {
   },
   /**
    * Staff find a customer's orders by the e-mail address on them (`GET /orders?customerEmail=`),
-   * newest first, never a Scan. Like the CustomerIndex it holds the keys and `status`; the list
-   * reads the orders by id. The address is matched as the order holds it (the account's e-mail).
+   * newest first, never a Scan. Keys only: an order's status changes never rewrite its entry (2.8
+   * writes an order saved, $0.24 per 100,000 orders); the list reads the orders by id and filters a
+   * status there. Addresses are stored and searched in lower case.
    */
   customerEmailIndex: {
     name: 'CustomerEmailIndex',
     partitionKey: 'customerEmail',
     sortKey: 'orderDate',
-    projection: { type: 'INCLUDE', attributes: ['status'] },
+    projection: { type: 'KEYS_ONLY' },
   },
 } as const;
 
@@ -112,6 +114,16 @@ export const ORDER_KEYS = {
  * minute leaves room for a family sharing an account or a shop assistant, and stops a script (one
  * account placed 30 orders in 1.8 s, each sending mail). Counted in the idempotency table.
  */
+/**
+ * A deleted account (`DELETE /me`) is remembered on the idempotency table for as long as a token
+ * it was issued can still be valid (the ID token's lifetime, and margin): orders from it are refused
+ * (403), so none arrives after its orders were anonymized.
+ */
+export const CLOSED_ACCOUNTS = {
+  idPrefix: 'closed-account#',
+  keepSeconds: (TOKEN_LIFETIMES.idTokenMinutes + 60) * 60,
+} as const;
+
 export const ORDER_RATE = {
   idPrefix: 'order-rate#',
   defaultLimit: 20,

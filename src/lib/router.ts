@@ -156,6 +156,9 @@ function keyOfEntry(): string {
   return scrollKey;
 }
 
+/** The address of the page before this one, when the shopper came here by a link (not by Back). */
+let previousHash: string | undefined;
+
 /** Starts recording scroll positions (once, at start-up). */
 export function keepScrollPositions(): void {
   if (recording) return;
@@ -163,6 +166,18 @@ export function keepScrollPositions(): void {
   window.history.scrollRestoration = 'manual';
   entryKey ??= keyOfEntry();
   window.addEventListener('scroll', () => positions.set(entryKey!, window.scrollY), { passive: true });
+  window.addEventListener('hashchange', (event) => (previousHash = new URL(event.oldURL).hash || '#/'));
+}
+
+/**
+ * Goes back to `to` as the browser's Back would when it is the page just before this one (its
+ * scroll position kept), and answers true; false otherwise (follow the link).
+ */
+export function backTo(to: string): boolean {
+  if (previousHash !== to) return false;
+  previousHash = undefined;
+  window.history.back();
+  return true;
 }
 
 /** After a route change: back to where this entry was left, or the top of a new one. */

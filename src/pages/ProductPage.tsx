@@ -8,7 +8,7 @@ import { AddedFeedback } from '../components/Toast.tsx';
 import { addWithFeedback } from '../lib/add-to-cart.ts';
 import { ORDER_LIMITS } from '../../amplify/domain/order-rules.ts';
 import { shopProduct } from '../lib/products.ts';
-import { href, lastCatalogHref } from '../lib/router.ts';
+import { backTo, href, lastCatalogHref } from '../lib/router.ts';
 import { useCartLines } from '../lib/app-state.ts';
 
 const MAX = ORDER_LIMITS.maxQuantityPerItem;
@@ -17,7 +17,10 @@ function BackLink() {
   const back = lastCatalogHref();
   return (
     <p className="back-link">
-      <a href={back}>← {back === href.catalog() ? 'Back to the shop' : 'Back to your results'}</a>
+      {/* Back in history when the results are the page before: the list opens where the shopper left it. */}
+      <a href={back} onClick={(event) => backTo(back) && event.preventDefault()}>
+        ← {back === href.catalog() ? 'Back to the shop' : 'Back to your results'}
+      </a>
     </p>
   );
 }

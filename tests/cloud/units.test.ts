@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { OrdersCloud, type OrdersCloudProps } from '../../amplify/cloud/orders-cloud.ts';
 import { requestModelSchema, toCdkJsonSchema } from '../../amplify/cloud/request-model.ts';
-import { API_THROTTLE_DEFAULTS, offlineSynthContext, readDeploySettings, SETTINGS } from '../../amplify/cloud/settings.ts';
+import { API_THROTTLE_DEFAULTS, NOTIFICATION_EVENTS_DEFAULT, offlineSynthContext, readDeploySettings, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
 import { ORDER_LIMITS, PAYMENT_METHODS } from '../../amplify/domain/order-rules.ts';
 import { validate } from '../../amplify/domain/validation.ts';
@@ -185,6 +185,7 @@ describe('deployment settings', () => {
       expect(settings).toEqual({
         deploymentType: 'sandbox',
         notificationEmail: undefined,
+        notificationEvents: NOTIFICATION_EVENTS_DEFAULT,
         alarmEmail: undefined,
         apiThrottle: API_THROTTLE_DEFAULTS.sandbox,
         storefrontDomain: undefined,
@@ -193,6 +194,17 @@ describe('deployment settings', () => {
         waf: false,
       });
     });
+  });
+
+  it("the operator's order events: the default, all, a list; an unknown type names the setting", () => {
+    withEnv(noEnv, () => {
+      expect(readDeploySettings(node({}), '/x').notificationEvents).toEqual(['order-cancelled', 'order-refunded']);
+      expect(readDeploySettings(node({ notificationEvents: 'all' }), '/x').notificationEvents).toBe('all');
+      expect(readDeploySettings(node({ notificationEvents: 'order-shipped, payment-declined' }), '/x').notificationEvents).toEqual(['order-shipped', 'payment-declined']);
+    });
+    for (const bad of ['order-lost', ' , ', 'order-shipped,,order-refunded', 'ALL']) {
+      withEnv({ ...noEnv, NOTIFICATION_EVENTS: bad }, () => expect(() => readDeploySettings(node({}), '/x')).toThrow(/NOTIFICATION_EVENTS/));
+    }
   });
 
   it('the order limit (default 20, 0 off) and the WAF (on for branches, off for sandboxes, or the setting)', () => {
@@ -234,12 +246,14 @@ describe('OrdersCloud variants', () => {
       orderRateLimit: 20,
       waf: false,
       retainData: false,
+      notificationEvents: NOTIFICATION_EVENTS_DEFAULT,
       ...props,
     });
     return stack;
   };
   const stacks = {
-    email: variant('WithEmail', { notificationEmail: 'orders@example.com', alarmEmail: 'oncall@example.com' }),
+    email: variant('WithEmail', { notificationEmail: 'orders@example.com', notificationEvents: NOTIFICATION_EVENTS_DEFAULT, alarmEmail: 'oncall@example.com' }),
+    allEvents: variant('WithEveryEvent', { notificationEmail: 'orders@example.com', notificationEvents: 'all' }),
     noEmail: variant('WithoutEmail', {}),
     domain: variant('WithDomain', {
       storefrontDomain: {
@@ -268,6 +282,11 @@ describe('OrdersCloud variants', () => {
     const [alarms] = topicOf('oncall@example.com');
     expect(orders).toMatch(/NotificationTopic/);
     expect(alarms).toMatch(/AlarmTopic/);
+    // The operator's address gets the events of NOTIFICATION_EVENTS only; the alarms all.
+    const subscription = (t: Template, address: string) => Object.values(t.findResources('AWS::SNS::Subscription', { Properties: { Endpoint: address } }))[0] as Json;
+    expect(subscription(templates.email, 'orders@example.com').Properties.FilterPolicy).toEqual({ type: ['order-cancelled', 'order-refunded'] });
+    expect(subscription(templates.email, 'oncall@example.com').Properties.FilterPolicy).toBeUndefined();
+    expect(subscription(templates.allEvents, 'orders@example.com').Properties.FilterPolicy).toBeUndefined();
   });
 
   it('without an e-mail: no subscription', () => {

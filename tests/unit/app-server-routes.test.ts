@@ -13,7 +13,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_KEY_HEADER } from '../../amplify/domain/api.ts';
-import { STAFF_GROUP } from '../../amplify/domain/auth.ts';
+import { STAFF_GROUP, TOKEN_LIFETIMES } from '../../amplify/domain/auth.ts';
 import { cancelledByStore } from '../../amplify/domain/labels.ts';
 import { renderEmail } from '../../amplify/domain/notification.ts';
 import { mapErrors } from '../../amplify/functions/app-server/errors.ts';
@@ -21,9 +21,10 @@ import { cancelOrderRoutes } from '../../amplify/functions/app-server/routes/can
 import { orderRoutes } from '../../amplify/functions/app-server/routes/orders.ts';
 import { DynamoDbOrderKeys } from '../../amplify/server/aws/dynamodb-order-keys.ts';
 import { DynamoDbOrderRateLimiter } from '../../amplify/server/aws/dynamodb-order-rate.ts';
+import { DynamoDbClosedAccounts } from '../../amplify/server/aws/dynamodb-closed-accounts.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import type { OrderRepository } from '../../amplify/server/ports.ts';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { CLOSED_ACCOUNTS, IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
 import { orderRequest } from '../fixtures.ts';
@@ -74,8 +75,9 @@ function app(repository: OrderRepository = orders, rateLimit = 0) {
   // The pool confirms STAFF only: a token claiming ADMINS for anyone else (removed since) gets no staff powers.
   const confirmStaff = async (sub: string) => sub === STAFF.sub;
   const rateLimiter = new DynamoDbOrderRateLimiter(createDocumentClient(client), IDEMPOTENCY_TABLE.localName, rateLimit);
+  const closedAccounts = new DynamoDbClosedAccounts(createDocumentClient(client), IDEMPOTENCY_TABLE.localName);
   router
-    .includeRouter(orderRoutes({ orders: repository, keys, queue, confirmStaff, rateLimiter, logger, metrics }))
+    .includeRouter(orderRoutes({ orders: repository, keys, queue, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
     .includeRouter(cancelOrderRoutes({ orders: repository, confirmStaff, logger, metrics }));
   mapErrors(router, { logger, metrics });
   return async (method: string, path: string, options: Parameters<typeof apiEvent>[2] = {}) => {
@@ -310,6 +312,21 @@ describe('limits and staff confirmation', () => {
     expect(await b.admit(sub, new Date('2026-03-01T10:01:00.000Z'))).toEqual({ allowed: true });
     const off = new DynamoDbOrderRateLimiter(db, IDEMPOTENCY_TABLE.localName, 0);
     for (let i = 0; i < 5; i++) expect(await off.admit(sub, at)).toEqual({ allowed: true });
+  });
+
+  it("a deleted account's token, still within its lifetime, places no order (403 naming Authorization); others still do", async () => {
+    const call = app();
+    const closed = { ...OWNER, sub: randomUUID() };
+    const accounts = new DynamoDbClosedAccounts(createDocumentClient(client), IDEMPOTENCY_TABLE.localName);
+    const deletedAt = new Date();
+    await accounts.close(closed.sub, deletedAt);
+    const refused = await call('POST', '/orders', { claims: closed, body: orderRequest() });
+    expect(refused).toMatchObject({ status: 403, body: { error: 'This account has been deleted', details: [{ path: 'Authorization' }] } });
+    expect((await call('POST', '/orders', { claims: { ...OWNER, sub: randomUUID() }, body: orderRequest() })).status).toBe(201);
+    // Remembered as long as a token may be valid, then forgotten (TTL; the read checks the expiry too).
+    expect(await accounts.isClosed(closed.sub, new Date(deletedAt.getTime() + (CLOSED_ACCOUNTS.keepSeconds - 5) * 1000))).toBe(true);
+    expect(await accounts.isClosed(closed.sub, new Date(deletedAt.getTime() + (CLOSED_ACCOUNTS.keepSeconds + 5) * 1000))).toBe(false);
+    expect(CLOSED_ACCOUNTS.keepSeconds).toBeGreaterThan(TOKEN_LIFETIMES.idTokenMinutes * 60);
   });
 
   it('a token still claiming ADMINS after its owner left the group gets no staff powers', async () => {

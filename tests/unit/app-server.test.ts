@@ -30,6 +30,8 @@ afterAll(() => {
 });
 beforeEach(() => {
   ddb.reset();
+  // No item unless a test says otherwise (e.g. the caller's account is not a closed one).
+  ddb.on(GetCommand).resolves({});
   sqs.reset();
   logs = captureLogs();
 });

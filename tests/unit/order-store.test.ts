@@ -324,7 +324,8 @@ describe('placeOrder with an Idempotency-Key', () => {
   const caller: Caller = { sub: `sub-${randomUUID()}`, email: 'ana@example.com', emailVerified: true, isStaff: false };
   let enqueued: string[];
   const noLimit = { limit: 0, admit: async () => ({ allowed: true }) as const };
-  const deps = () => ({ orders: store, keys, queue: { enqueue: async (orderId: string) => void enqueued.push(orderId) }, rateLimiter: noLimit, onEnqueueFailed: () => undefined });
+  const noneClosed = { close: async () => undefined, isClosed: async () => false };
+  const deps = () => ({ orders: store, keys, queue: { enqueue: async (orderId: string) => void enqueued.push(orderId) }, rateLimiter: noLimit, closedAccounts: noneClosed, onEnqueueFailed: () => undefined });
   beforeEach(() => {
     enqueued = [];
   });
@@ -370,6 +371,7 @@ describe('placeOrder with an Idempotency-Key', () => {
         },
       },
       rateLimiter: noLimit,
+      closedAccounts: noneClosed,
       onEnqueueFailed: (orderId) => void failed.push(orderId),
     });
     expect(failed).toEqual([placed.order.orderId]);

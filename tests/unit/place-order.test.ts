@@ -44,7 +44,9 @@ function ports(seed: { orders?: { order: Order; fingerprint?: string }[]; keys?:
   const failures: string[] = [];
   // No limit here (the limiter is tested in tests/unit/app-server-routes.test.ts).
   const rateLimiter = { limit: 0, admit: async () => ({ allowed: true }) as const };
-  return { deps: { orders, keys, queue, rateLimiter, onEnqueueFailed: (orderId: string) => failures.push(orderId) }, stored, creates, enqueued, keyRecords, failures };
+  // No closed accounts here (tested in tests/unit/app-server-routes.test.ts).
+  const closedAccounts = { close: async () => undefined, isClosed: async () => false };
+  return { deps: { orders, keys, queue, rateLimiter, closedAccounts, onEnqueueFailed: (orderId: string) => failures.push(orderId) }, stored, creates, enqueued, keyRecords, failures };
 }
 
 function forbidden(fn: () => unknown): ForbiddenError {
@@ -78,7 +80,7 @@ describe('placeOrder', () => {
     const p = ports();
     const { order, created } = await placeOrder(orderRequest(), undefined, CALLER, { ...p.deps, now });
     expect(created).toBe(true);
-    expect(order).toMatchObject({ customerId: 's-1', customerEmail: 'Ana@Example.com', status: 'PENDING', orderDate: '2026-01-01T00:00:00.000Z' });
+    expect(order).toMatchObject({ customerId: 's-1', customerEmail: 'ana@example.com', status: 'PENDING', orderDate: '2026-01-01T00:00:00.000Z' });
     expect(p.enqueued).toEqual([order.orderId]);
   });
 

@@ -8,7 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { IDEMPOTENCY_KEY_HEADER } from '../../domain/api.ts';
-import { ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError, PriceChangedError, ValidationError } from '../../domain/errors.ts';
+import { AccountClosedError, ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError, PriceChangedError, ValidationError } from '../../domain/errors.ts';
 import { METRICS } from '../../server/settings.ts';
 import { allowedMethods, ApiError, errorBody, json } from './http.ts';
 import { restEvent } from './request.ts';
@@ -57,6 +57,9 @@ export function mapErrors(app: Router, { logger, metrics, allowedOrigins }: Erro
   );
   app.errorHandler(ForbiddenError, async (error) => json(403, errorBody(error.message, error.details)));
   app.errorHandler(PriceChangedError, async (error) => json(409, errorBody(error.message, error.details)));
+  app.errorHandler(AccountClosedError, async (error) =>
+    json(403, errorBody(error.message, [{ path: 'Authorization', message: 'The account was deleted; sign up again to order' }])),
+  );
   app.errorHandler(OrderRateLimitedError, async (error) =>
     json(
       429,

@@ -12,6 +12,7 @@ import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/
 import { createQueueClient, SqsOrderQueue } from '../../server/aws/sqs-order-queue.ts';
 import { CognitoAccounts } from '../../server/aws/cognito-accounts.ts';
 import { DynamoDbOrderRateLimiter } from '../../server/aws/dynamodb-order-rate.ts';
+import { DynamoDbClosedAccounts } from '../../server/aws/dynamodb-closed-accounts.ts';
 import { ENV, FUNCTIONS, ORDER_RATE, requireEnv, STAFF_CHECK } from '../../server/settings.ts';
 import { staffConfirmation } from '../../server/staff.ts';
 import { createObservability, withObservability } from '../shared/powertools.ts';
@@ -33,6 +34,7 @@ const confirmStaff = staffConfirmation(accounts, { mfaRequired: process.env[ENV.
 const rateLimit = Number(process.env[ENV.orderRateLimit] || ORDER_RATE.defaultLimit);
 if (!Number.isInteger(rateLimit) || rateLimit < 0) throw new Error(`${ENV.orderRateLimit} must be a whole number >= 0 (0: no limit)`);
 const rateLimiter = new DynamoDbOrderRateLimiter(db, requireEnv(ENV.idempotencyTable), rateLimit);
+const closedAccounts = new DynamoDbClosedAccounts(db, requireEnv(ENV.idempotencyTable));
 /** The storefront's origins when configured (the local stack sets them), else any origin. */
 const allowedOrigins = process.env[ENV.allowedOrigins]?.split(',').filter(Boolean);
 
@@ -48,9 +50,9 @@ app.use(
 );
 app
   .includeRouter(catalogRoutes())
-  .includeRouter(orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, logger, metrics }))
+  .includeRouter(orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
   .includeRouter(cancelOrderRoutes({ orders, confirmStaff, logger, metrics }))
-  .includeRouter(meRoutes({ orders, accounts, logger }))
+  .includeRouter(meRoutes({ orders, accounts, closedAccounts, logger }))
   .includeRouter(orderNoteRoutes({ orders, confirmStaff, logger }));
 const { refuseUnroutable } = mapErrors(app, { logger, metrics, allowedOrigins });
 

@@ -119,7 +119,7 @@ export const listOrdersQuerySchema = v.pipe(
   closedObject({
     customerId: v.optional(v.string()),
     /** Staff: a customer's orders by the e-mail on them (surrounding spaces ignored). */
-    customerEmail: v.optional(v.pipe(v.string(), v.trim(), emailSchema)),
+    customerEmail: v.optional(v.pipe(v.string(), v.trim(), emailSchema, v.toLowerCase())),
     status: v.optional(v.picklist(ORDER_STATUSES, `One of: ${ORDER_STATUSES.join(', ')}`)),
     from: v.optional(dateBound(false)),
     to: v.optional(dateBound(true)),

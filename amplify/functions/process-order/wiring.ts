@@ -6,6 +6,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -49,7 +50,7 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
   const events = new SnsOrderEvents(tracer.captureAWSv3Client(new SNSClient({})), requireEnv(ENV.topicArn));
   // No sender (a deployment without MAIL_FROM): the order events go out, no customer e-mail.
   const mailFrom = process.env[ENV.mailFrom];
-  const mailer = mailFrom ? new SesMailer({ from: mailFrom, configurationSet: process.env[ENV.sesConfigurationSet] || undefined }) : undefined;
+  const mailer = mailFrom ? new SesMailer(tracer.captureAWSv3Client(new SESv2Client({})), { from: mailFrom, configurationSet: process.env[ENV.sesConfigurationSet] || undefined }) : undefined;
   const storefrontUrl = process.env[ENV.storefrontUrl] ?? '';
   const scheduler = tracer.captureAWSv3Client(new SchedulerClient({}));
   const shipmentSuccessRate = rateSetting(ENV.shipmentSuccessRate, DEFAULT_SHIPMENT_SUCCESS_RATE);

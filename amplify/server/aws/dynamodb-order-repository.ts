@@ -188,7 +188,8 @@ export class DynamoDbOrderRepository implements OrderRepository {
     }
     if (query.customerEmail !== undefined) {
       const start = query.position === undefined ? undefined : checkedKey(query.position, EMAIL_KEY, { [customerEmailIndex.partitionKey]: query.customerEmail });
-      const page = await this.queryIndex(customerEmailIndex, query.customerEmail, query, limit, start, query.status);
+      // Keys only: the status is filtered on the orders read (a page may hold fewer than `limit`).
+      const page = await this.queryIndex(customerEmailIndex, query.customerEmail, query, limit, start);
       return { orders: withStatus(await this.readOrders(page.items), query.status), position: page.lastKey };
     }
     if (query.status !== undefined) {

@@ -1,5 +1,6 @@
 /**
- * The customer's data rights. `DELETE /me`: their orders lose name, e-mail and address (items,
+ * The customer's data rights. `DELETE /me`: the account is marked closed (its tokens, still
+ * valid for up to an hour, place no more orders), its orders lose name, e-mail and address (items,
  * amounts, dates and statuses stay for the shop's books), then the account is deleted from the
  * user pool (AdminDeleteUser: the API knows the caller from the ID token only; anonymizing first
  * means a failure half-way is retried by the same, still signed-in, request). 204; repeated, 204.
@@ -9,13 +10,14 @@ import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ROUTES } from '../../../domain/api.ts';
 import type { Order } from '../../../domain/order.ts';
-import type { Accounts, OrderRepository } from '../../../server/ports.ts';
+import type { Accounts, ClosedAccounts, OrderRepository } from '../../../server/ports.ts';
 import { json } from '../http.ts';
 import { callerOf, routerPath } from '../request.ts';
 
 export interface MeDeps {
   orders: OrderRepository;
   accounts: Accounts;
+  closedAccounts: ClosedAccounts;
   logger: Logger;
 }
 
@@ -31,13 +33,16 @@ async function allOrdersOf(orders: OrderRepository, customerId: string): Promise
   return all;
 }
 
-export function meRoutes({ orders, accounts, logger }: MeDeps): Router {
+export function meRoutes({ orders, accounts, closedAccounts, logger }: MeDeps): Router {
   const router = new Router();
 
   router.delete(routerPath(ROUTES.me), async (ctx) => {
     const caller = callerOf(ctx);
+    // Closed first: an order placed from now on is refused, so the list below holds every order.
+    const now = new Date();
+    await closedAccounts.close(caller.sub, now);
     const mine = await allOrdersOf(orders, caller.sub);
-    const at = new Date().toISOString();
+    const at = now.toISOString();
     for (const order of mine) await orders.anonymize(order.orderId, caller.sub, at);
     await accounts.delete(caller.sub);
     logger.info('Account deleted', { sub: caller.sub, ordersAnonymized: mine.length });

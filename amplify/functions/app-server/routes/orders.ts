@@ -6,7 +6,7 @@ import { API_LIMITS, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER, ROUTES } from '../
 import { createOrderRequestSchema, customerIdSchema } from '../../../domain/order.ts';
 import { decodePageToken, encodePageToken, pageBinding } from '../../../server/page-token.ts';
 import { placeOrder } from '../../../server/place-order.ts';
-import type { OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository } from '../../../server/ports.ts';
+import type { ClosedAccounts, OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository } from '../../../server/ports.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
 import { ApiError, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from '../http.ts';
@@ -18,11 +18,12 @@ export interface OrderRoutesDeps {
   queue: OrderQueue;
   confirmStaff: StaffConfirmation;
   rateLimiter: OrderRateLimiter;
+  closedAccounts: ClosedAccounts;
   logger: Logger;
   metrics: Metrics;
 }
 
-export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, logger, metrics }: OrderRoutesDeps): Router {
+export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, closedAccounts, logger, metrics }: OrderRoutesDeps): Router {
   const router = new Router();
 
   /**
@@ -82,6 +83,7 @@ export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, lo
       keys,
       queue,
       rateLimiter,
+      closedAccounts,
       onEnqueueFailed: (orderId, error) => {
         logger.error('Order stored but not enqueued; the recovery job will enqueue it', { orderId, error: error as Error });
         metrics.addMetric(METRICS.appServer.enqueueFailed, MetricUnit.Count, 1);
