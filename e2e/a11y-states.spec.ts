@@ -1,10 +1,13 @@
 /**
  * axe on the states the journeys pass by without checking: the not-found page, the empty cart and
- * an order still pending (its payment not yet confirmed). Every impact counts (expectAccessible).
+ * an order still pending (its payment not yet confirmed); and every page at both sizes (desktop
+ * and phone), as a shopper signed out and in, and as staff. Every impact counts (expectAccessible).
  */
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { STATUS_LABELS } from '../amplify/domain/labels.ts';
-import { expectAccessible, placeOrder } from './helpers.ts';
+import { orderNumberOf } from '../amplify/domain/order-rules.ts';
+import { createAccount, signInInPlace } from './accounts.ts';
+import { addToCart, expectAccessible, openShop, placeOrder, reloadUntilDelivered } from './helpers.ts';
 
 test('the not-found page is accessible', async ({ page }) => {
   for (const hash of ['#/no-such-page', '#/orders/not-an-order']) {
@@ -41,4 +44,52 @@ test('an order still pending is accessible', async ({ page }) => {
   await placeOrder(page, ['Coffee Mug']);
   await expect(page.getByTestId('order-status')).toHaveText(STATUS_LABELS.PENDING);
   await expectAccessible(page, 'a pending order');
+});
+
+/** The two sizes every page is checked at (as e2e/care.spec.ts measures the phone pass). */
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+/** Opens each page at both sizes and runs axe on it once its heading (and `ready`, when given) shows. */
+async function checkPages(page: Page, pages: readonly { hash: string; ready?: (page: Page) => Promise<void> }[]): Promise<void> {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport);
+    for (const { hash, ready } of pages) {
+      await page.goto(`/${hash}`);
+      await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+      await ready?.(page);
+      await expectAccessible(page, `${hash} (${size})`);
+    }
+  }
+}
+
+test('every page is accessible at both sizes: a shopper, signed out and in, and staff', async ({ page, browser }) => {
+  await checkPages(page, [{ hash: '#/sign-in?next=%23%2Forders' }]);
+  const customer = await createAccount();
+  const orderId = await placeOrder(page, ['Coffee Mug'], { email: customer });
+  await reloadUntilDelivered(page);
+  await openShop(page);
+  await addToCart(page, 'Desk Lamp');
+  const orderPage = async (p: Page) => void (await expect(p.getByTestId('order-status')).toHaveText(STATUS_LABELS.DELIVERED));
+  await checkPages(page, [
+    { hash: '#/' },
+    { hash: '#/products/prod-008' },
+    { hash: '#/cart' },
+    { hash: '#/checkout', ready: async (p) => void (await expect(p.getByRole('button', { name: 'Place order' })).toBeVisible()) },
+    { hash: `#/orders/${orderId}`, ready: orderPage },
+    { hash: '#/orders', ready: async (p) => void (await expect(p.getByRole('link', { name: new RegExp(orderNumberOf(orderId)) })).toBeVisible()) },
+    { hash: '#/account' },
+    { hash: '#/mailbox' },
+    { hash: '#/help' },
+    { hash: '#/no-such-page' },
+  ]);
+
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
+  await staff.goto('/#/staff/orders');
+  await signInInPlace(staff, await createAccount({ staff: true }));
+  await checkPages(staff, [
+    { hash: '#/staff/orders', ready: async (p) => void (await expect(p.getByTestId('staff-order-row').first()).toBeVisible()) },
+    { hash: `#/orders/${orderId}`, ready: orderPage },
+  ]);
+  await staffContext.close();
 });
