@@ -2,12 +2,15 @@
  * Vite config of the storefront. The Amplify outputs file is read from
  * `AMPLIFY_OUTPUTS_PATH` (default `./amplify_outputs.json`) and exposed to the app as the virtual
  * module `amplify-outputs`. Without the file the module exports `null`, so `vite build` still works
- * and the app shows a clear "not connected" message instead of crashing.
+ * and the app shows a clear "not connected" message instead of crashing. The product pictures
+ * (`public/products/*.svg`, where the API's `image` URLs point) reach the bundle as `data:` URLs
+ * through the virtual module `product-pictures`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { productPictures } from './vite.product-pictures.ts';
 
 const VIRTUAL_ID = 'amplify-outputs';
 const RESOLVED_ID = '\0amplify-outputs';
@@ -37,7 +40,7 @@ function amplifyOutputs(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), amplifyOutputs()],
+  plugins: [react(), amplifyOutputs(), productPictures()],
   // One cache per dev server when several run at once (the e2e tests start two stacks).
   cacheDir: process.env.STOREFRONT_VITE_CACHE_DIR ?? 'node_modules/.vite',
   optimizeDeps: {

@@ -8,12 +8,15 @@
  * - load: the heavy suites (thousands of orders).
  */
 import { defineConfig } from 'vitest/config';
+import { productPictures } from './vite.product-pictures.ts';
 
 const UNIT = ['tests/unit/**/*.test.ts', 'tests/domain.test.ts', 'tests/order-number.test.ts', 'tests/costs.test.ts', 'tests/tracing.test.ts', 'src/**/*.test.{ts,tsx}'];
 const CLOUD = ['tests/cloud/**/*.test.ts'];
 const LOAD = ['tests/load.test.ts', 'tests/recovery-scale.test.ts'];
 
 export default defineConfig({
+  // The storefront's modules import the product pictures (vite.config.ts).
+  plugins: [productPictures()],
   test: {
     // The machine has 2 cores; integration suites each start local services.
     maxWorkers: 2,
