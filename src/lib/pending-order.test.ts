@@ -17,7 +17,24 @@ describe('the cart after checkout', () => {
   it('stays while the payment is pending', () => {
     settlePendingOrder(ORDER, 'PENDING');
     expect(cartState.getSnapshot()).toHaveLength(1);
-    expect(localStorage.getItem(PENDING_ORDER_KEY)).toBe(ORDER);
+    expect(JSON.parse(localStorage.getItem(PENDING_ORDER_KEY)!)).toEqual({ orderId: ORDER, lines: [{ productId: 'prod-001', quantity: 2 }] });
+  });
+
+  it('keeps what was added after the order when the payment is confirmed (a reload may settle it late)', () => {
+    cartState.add('prod-001', 1);
+    cartState.add('prod-002', 1);
+    settlePendingOrder(ORDER, 'PAYMENT_PROCESSED');
+    expect(cartState.getSnapshot()).toEqual([
+      { productId: 'prod-001', quantity: 1 },
+      { productId: 'prod-002', quantity: 1 },
+    ]);
+  });
+
+  it('takes the whole cart for an order saved before its lines were kept', () => {
+    localStorage.setItem(PENDING_ORDER_KEY, ORDER);
+    cartState.add('prod-002', 1);
+    settlePendingOrder(ORDER, 'SHIPPED');
+    expect(cartState.getSnapshot()).toEqual([]);
   });
 
   it('is emptied once the payment is confirmed, with the saved form and key', () => {
@@ -51,7 +68,7 @@ describe('at start-up', () => {
     await settlePendingOrderOnLoad(async () => {
       throw new Error('offline');
     });
-    expect(localStorage.getItem(PENDING_ORDER_KEY)).toBe(ORDER);
+    expect(localStorage.getItem(PENDING_ORDER_KEY)).not.toBeNull();
     await settlePendingOrderOnLoad(async (id) => ({ status: id === ORDER ? 'DELIVERED' : 'PENDING' }));
     expect(cartState.getSnapshot()).toEqual([]);
   });

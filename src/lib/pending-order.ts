@@ -1,9 +1,11 @@
 /**
- * The order placed from this browser's cart whose payment is not confirmed yet. The cart is emptied
- * only once the payment is confirmed: a decline leaves it as it was, so the shopper can try again.
+ * The order placed from this browser's cart whose payment is not confirmed yet, with the lines it
+ * was placed with. Those lines leave the cart only once the payment is confirmed: a decline leaves
+ * the cart as it was, so the shopper can try again, and what was added since stays.
  */
 import { PAID_STATUSES, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { cartState } from './app-state.ts';
+import type { CartLine } from './cart.ts';
 
 import { CHECKOUT_FORM_KEY, CHECKOUT_KEY_KEY, PENDING_ORDER_KEY } from './storage-keys.ts';
 
@@ -35,26 +37,48 @@ function forgetCheckout(keepForm: boolean): void {
   }
 }
 
-export function rememberPendingOrder(orderId: string, storage: Storage | undefined = globalThis.localStorage): void {
+export function rememberPendingOrder(orderId: string, storage: Storage | undefined = globalThis.localStorage, lines: readonly CartLine[] = cartState.getSnapshot()): void {
   try {
-    storage?.setItem(PENDING_ORDER_KEY, orderId);
+    storage?.setItem(PENDING_ORDER_KEY, JSON.stringify({ orderId, lines }));
   } catch {
     // Without storage the cart is simply kept: the shopper can empty it.
   }
 }
 
+/** The pending order and its lines; an id saved alone (before the lines were kept) takes the whole cart. */
+function pendingOrder(storage: Storage | undefined): { orderId: string; lines?: CartLine[] } | undefined {
+  const raw = storage?.getItem(PENDING_ORDER_KEY);
+  if (!raw) return undefined;
+  try {
+    const saved = JSON.parse(raw) as { orderId?: unknown; lines?: unknown };
+    if (typeof saved?.orderId === 'string') return { orderId: saved.orderId, lines: Array.isArray(saved.lines) ? (saved.lines as CartLine[]) : undefined };
+  } catch {
+    // An id saved alone.
+  }
+  return { orderId: raw };
+}
+
+/** The cart without the ordered quantities: a line added or raised since the order keeps the difference. */
+function withoutOrdered(cart: readonly CartLine[], ordered: readonly CartLine[]): CartLine[] {
+  const left = new Map(cart.map((line) => [line.productId, line.quantity]));
+  for (const line of ordered) left.set(line.productId, (left.get(line.productId) ?? 0) - line.quantity);
+  return cart.filter((line) => left.get(line.productId)! > 0).map((line) => ({ ...line, quantity: left.get(line.productId)! }));
+}
+
 /**
- * Called with each status the order page sees. Paid: the cart (and the saved checkout form) is
- * cleared. Declined or failed before payment: the marker goes, the cart stays.
+ * Called with each status the order page sees. Paid: the order's lines leave the cart (and the
+ * saved checkout form goes). Declined or failed before payment: the marker goes, the cart stays.
  */
 export function settlePendingOrder(orderId: string, status: OrderStatus, storage: Storage | undefined = globalThis.localStorage): void {
-  if (storage?.getItem(PENDING_ORDER_KEY) !== orderId) return;
+  const pending = pendingOrder(storage);
+  if (pending?.orderId !== orderId) return;
   if (PAID_STATUSES.includes(status)) {
-    storage.removeItem(PENDING_ORDER_KEY);
-    cartState.clear();
+    storage!.removeItem(PENDING_ORDER_KEY);
+    if (pending.lines) cartState.replace(withoutOrdered(cartState.getSnapshot(), pending.lines));
+    else cartState.clear();
     forgetCheckout(false);
   } else if (status === 'PAYMENT_FAILED') {
-    storage.removeItem(PENDING_ORDER_KEY);
+    storage!.removeItem(PENDING_ORDER_KEY);
     forgetCheckout(true);
   }
 }
@@ -67,7 +91,7 @@ export async function settlePendingOrderOnLoad(
   fetchStatus: (orderId: string) => Promise<{ status: OrderStatus }>,
   storage: Storage | undefined = globalThis.localStorage,
 ): Promise<void> {
-  const orderId = storage?.getItem(PENDING_ORDER_KEY);
+  const orderId = pendingOrder(storage)?.orderId;
   if (!orderId) return;
   try {
     settlePendingOrder(orderId, (await fetchStatus(orderId)).status, storage);
