@@ -375,7 +375,7 @@ function LiveOrder({ orderId, account }: { orderId: string; account?: Account })
             )}
             {!failed && order.status !== 'DELIVERED' && (order.estimatedDeliveryDate || order.estimatedDeliveryDays !== undefined) && (
               <Detail term="Estimated delivery">
-                {order.estimatedDeliveryDate ? formatDate(order.estimatedDeliveryDate) : `${order.estimatedDeliveryDays} business days after shipment`}
+                {order.estimatedDeliveryDate ? formatDate(order.estimatedDeliveryDate) : `${order.estimatedDeliveryDays} days after shipment`}
               </Detail>
             )}
             {order.notificationSentDate && <Detail term="Confirmation e-mail">Sent {formatDateTime(order.notificationSentDate)}</Detail>}
