@@ -7,7 +7,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { STATUS_LABELS } from '../amplify/domain/labels.ts';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { createAccount, signInInPlace } from './accounts.ts';
-import { addToCart, expectAccessible, openShop, placeOrder, reloadUntilDelivered } from './helpers.ts';
+import { addToCart, expectAccessible, openShop, placeOrder, reloadUntilDelivered, SIZES } from './helpers.ts';
 
 test('the not-found page is accessible', async ({ page }) => {
   for (const hash of ['#/no-such-page', '#/orders/not-an-order']) {
@@ -46,9 +46,6 @@ test('an order still pending is accessible', async ({ page }) => {
   await expectAccessible(page, 'a pending order');
 });
 
-/** The two sizes every page is checked at (as e2e/care.spec.ts measures the phone pass). */
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
-
 /** Opens each page at both sizes and runs axe on it once its heading (and `ready`, when given) shows. */
 async function checkPages(page: Page, pages: readonly { hash: string; ready?: (page: Page) => Promise<void> }[]): Promise<void> {
   for (const [size, viewport] of Object.entries(SIZES)) {
@@ -69,14 +66,14 @@ test('every page is accessible at both sizes: a shopper, signed out and in, and 
   await reloadUntilDelivered(page);
   await openShop(page);
   await addToCart(page, 'Desk Lamp');
-  const orderPage = async (p: Page) => void (await expect(p.getByTestId('order-status')).toHaveText(STATUS_LABELS.DELIVERED));
+  const orderPage = (p: Page) => expect(p.getByTestId('order-status')).toHaveText(STATUS_LABELS.DELIVERED);
   await checkPages(page, [
     { hash: '#/' },
     { hash: '#/products/prod-008' },
     { hash: '#/cart' },
-    { hash: '#/checkout', ready: async (p) => void (await expect(p.getByRole('button', { name: 'Place order' })).toBeVisible()) },
+    { hash: '#/checkout', ready: (p) => expect(p.getByRole('button', { name: 'Place order' })).toBeVisible() },
     { hash: `#/orders/${orderId}`, ready: orderPage },
-    { hash: '#/orders', ready: async (p) => void (await expect(p.getByRole('link', { name: new RegExp(orderNumberOf(orderId)) })).toBeVisible()) },
+    { hash: '#/orders', ready: (p) => expect(p.getByRole('link', { name: new RegExp(orderNumberOf(orderId)) })).toBeVisible() },
     { hash: '#/account' },
     { hash: '#/mailbox' },
     { hash: '#/help' },
@@ -88,7 +85,7 @@ test('every page is accessible at both sizes: a shopper, signed out and in, and 
   await staff.goto('/#/staff/orders');
   await signInInPlace(staff, await createAccount({ staff: true }));
   await checkPages(staff, [
-    { hash: '#/staff/orders', ready: async (p) => void (await expect(p.getByTestId('staff-order-row').first()).toBeVisible()) },
+    { hash: '#/staff/orders', ready: (p) => expect(p.getByTestId('staff-order-row').first()).toBeVisible() },
     { hash: `#/orders/${orderId}`, ready: orderPage },
   ]);
   await staffContext.close();

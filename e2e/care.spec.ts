@@ -7,10 +7,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { POLICY_PAGES } from '../amplify/domain/shop.ts';
 import { createAccount, signInInPlace } from './accounts.ts';
-import { expectAccessible, openShop, placeOrder } from './helpers.ts';
+import { expectAccessible, openShop, placeOrder, SIZES } from './helpers.ts';
 import { ORDERS, serveOrders } from './order-fixtures.ts';
 
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 const fixture = (status: string) => ORDERS.find((o) => o.status === status)!;
 
 /** Signs in with a new account on the order's page (the order itself is a fixture). */

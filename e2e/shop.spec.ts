@@ -1,6 +1,6 @@
 /** Finding and choosing: search, categories, product pages, feedback after Add to cart, the header. */
 import { expect, test } from '@playwright/test';
-import { expectAccessible, openShop, screenshot } from './helpers.ts';
+import { expectAccessible, openShop, screenshot, SIZES } from './helpers.ts';
 
 test('search filters as you type and by category, and the URL keeps both', async ({ page }) => {
   await openShop(page);
@@ -105,7 +105,7 @@ test('Add to cart gives feedback beside the button, hiding nothing and moving no
 });
 
 test('on a phone the catalog shows two products side by side and nothing scrolls sideways', async ({ page }) => {
-  await page.setViewportSize({ width: 390, height: 844 });
+  await page.setViewportSize(SIZES.phone);
   await openShop(page);
   const boxes = await page.getByRole('article').evaluateAll((els) => els.slice(0, 2).map((e) => e.getBoundingClientRect().top));
   expect(boxes[0]).toBe(boxes[1]);

@@ -9,12 +9,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { canCancel, orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { ensureAccount, signInInPlace } from './accounts.ts';
-import { expectAccessible } from './helpers.ts';
+import { expectAccessible, SIZES } from './helpers.ts';
 import { NOW, ORDERS, serveOrders } from './order-fixtures.ts';
 
 /** One fixed account (made once per user pool) so the header's e-mail is the same in every run. */
 const ACCOUNT_EMAIL = 'visual@example.com';
-const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 const CART = [
   { productId: 'prod-012', quantity: 2 },
   { productId: 'prod-018', quantity: 1 },
@@ -22,7 +21,7 @@ const CART = [
 
 test.use({ timezoneId: 'UTC', locale: 'en-US' });
 
-async function prepare(page: Page, viewport: (typeof VIEWPORTS)[keyof typeof VIEWPORTS], cart: readonly object[] = [], listed: readonly object[] = ORDERS) {
+async function prepare(page: Page, viewport: (typeof SIZES)[keyof typeof SIZES], cart: readonly object[] = [], listed: readonly object[] = ORDERS) {
   await page.clock.setFixedTime(NOW);
   await page.setViewportSize(viewport);
   await page.addInitScript((lines) => {
@@ -54,7 +53,7 @@ async function snap(page: Page, name: string) {
   await expect(page).toHaveScreenshot(`${name}.png`, { fullPage: true });
 }
 
-for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+for (const [size, viewport] of Object.entries(SIZES)) {
   test.describe(`${size} ${viewport.width}x${viewport.height}`, () => {
     test('catalog and product', async ({ page }) => {
       await prepare(page, viewport);
@@ -109,7 +108,7 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
 }
 
 test('"Cancel order" asks to confirm, then shows only what happened', async ({ page }) => {
-  await prepare(page, VIEWPORTS.desktop);
+  await prepare(page, SIZES.desktop);
   await signIn(page);
   const pending = ORDERS.find((o) => o.status === 'PENDING')!;
   await page.goto(`/#/orders/${pending.orderId}`);

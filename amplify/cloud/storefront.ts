@@ -201,7 +201,8 @@ export class StorefrontHosting extends Construct {
       code: cloudfront.FunctionCode.fromInline(PAGE_FALLBACK_FUNCTION),
       runtime: cloudfront.FunctionRuntime.JS_2_0,
     });
-    // Only with WAF: a function is one of the account's 100 and $0.10 per million API requests.
+    // Only with WAF: a function is one of the account's 100 and $0.10 per million API requests. Its
+    // name comes from a scope of its own (`Api`), apart from the page fallback's (this construct's).
     const viewerIp = props.viewerIpForWaf
       ? new cloudfront.Function(this, 'ApiViewerIp', {
           functionName: accountGlobalName(new Construct(this, 'Api'), 64),
