@@ -5,34 +5,14 @@
  * serves it (e2e/cloud-site.ts, started by its spec). Chromium is Debian's (/usr/bin/chromium);
  * Playwright cannot download.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { freePorts } from './tests/helpers/free-ports.ts';
 
-/**
- * The config is loaded by the runner and again by each worker: the ports and the temp folder are
- * chosen once and handed down through the environment, so every process agrees on them.
- */
-function freePorts(count: number): number[] {
-  const script = `
-    const net = require('node:net');
-    const servers = [];
-    (async () => {
-      const ports = [];
-      for (let i = 0; i < ${count}; i++) {
-        const s = net.createServer();
-        await new Promise((r) => s.listen(0, '127.0.0.1', r));
-        servers.push(s);
-        ports.push(s.address().port);
-      }
-      servers.forEach((s) => s.close());
-      process.stdout.write(ports.join(','));
-    })();`;
-  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).split(',').map(Number);
-}
-
+// The config is loaded by the runner and again by each worker: the ports and the temp folder are
+// chosen once and handed down through the environment, so every process agrees on them.
 if (!process.env.STOREFRONT_E2E_PORTS) process.env.STOREFRONT_E2E_PORTS = freePorts(7).join(',');
 if (!process.env.STOREFRONT_E2E_DIR) process.env.STOREFRONT_E2E_DIR = mkdtempSync(path.join(os.tmpdir(), 'storefront-e2e-'));
 const [apiOk, webOk, apiDeclined, webDeclined, cognitoOk, cognitoDeclined, cloudFrontSite] = process.env.STOREFRONT_E2E_PORTS.split(',').map(Number);

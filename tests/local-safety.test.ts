@@ -24,6 +24,7 @@ import { LOCAL_AWS } from '../local/aws.ts';
 import { DEMO_USERS, signInWithPassword } from '../local/cognito.ts';
 import { SesMailer } from '../amplify/server/aws/ses-mailer.ts';
 import { orderRequest } from './fixtures.ts';
+import { freePort } from './helpers/free-ports.ts';
 import { startTestStack } from './helpers/stack.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'orders-safety-'));
@@ -34,16 +35,8 @@ let output = '';
 const urls = { api: '', web: '', dynamodb: '', sqs: '', sfn: '', ses: '' };
 const port = (url: string) => Number(new URL(url).port);
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: free } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return free;
-}
-
 beforeAll(async () => {
-  const [apiPort, webPort, cognitoPort] = [await freePort(), await freePort(), await freePort()];
+  const [apiPort, webPort, cognitoPort] = [freePort(), freePort(), freePort()];
   child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     env: {
       ...process.env,

@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { LOCAL_MAILBOX_PATH } from '../local/api-gateway.ts';
 import { readExecutions } from '../local/execution-store.ts';
 import { DEMO_USERS, signInWithPassword } from '../local/cognito.ts';
 import { orderRequest } from './fixtures.ts';
+import { freePort } from './helpers/free-ports.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'orders-start-'));
 const dataDir = path.join(dir, 'data');
@@ -51,14 +51,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 interface Running {
   process: ChildProcess;
   apiUrl: string;
@@ -69,9 +61,9 @@ interface Running {
 /** Runs `npm start`'s script and resolves when it prints its URLs. */
 let cognitoPort: number | undefined;
 async function start(env: Record<string, string> = {}): Promise<Running> {
-  const [apiPort, webPort] = [await freePort(), await freePort()];
+  const [apiPort, webPort] = [freePort(), freePort()];
   // The same user pool port across restarts: the tokens' issuer names it.
-  cognitoPort ??= await freePort();
+  cognitoPort ??= freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     env: {
       ...process.env,
