@@ -257,16 +257,16 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
     // The order page, as useLiveOrder runs it: it shows the POST's answer (src/lib/placed-order.ts),
     // waits for the workflow, then fetches and backs off while nothing changes.
     let attempt = 0;
-    let status = created.status;
+    let seen: Order = created;
     let count = 0;
     let wait = FIRST_POLL_AFTER_CHECKOUT_MS;
-    while (keepsPolling(status)) {
+    while (keepsPolling(seen)) {
       await sleep(wait);
       api.get += 1;
       count += 1;
       const order = (await (await fetch(url(`/orders/${created.orderId}`), { headers: { Authorization } })).json()) as Order;
-      if (order.status !== status) attempt = 0;
-      status = order.status;
+      if (order.status !== seen.status) attempt = 0;
+      seen = order;
       wait = pollDelay(attempt++, backoff);
     }
     polls.push(count);

@@ -2,12 +2,13 @@
  * After the sale, on a phone and for staff (issue 24): the help and policy pages from the footer
  * and from an order that went wrong, recovering from a page whose code could not be downloaded,
  * "Buy it again", the tracking link, the phone header and checkout, search from the header, the
- * way back after signing in and after Back, and staff finding a customer's orders by e-mail.
+ * way back after signing in and after Back, staff finding a customer's orders by e-mail, and staff
+ * refunding a delivered order (a return).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { POLICY_PAGES } from '../amplify/domain/shop.ts';
 import { createAccount, signInInPlace } from './accounts.ts';
-import { expectAccessible, openShop, placeOrder, SIZES } from './helpers.ts';
+import { expectAccessible, openShop, placeOrder, reloadUntilDelivered, SIZES } from './helpers.ts';
 import { ORDERS, serveOrders } from './order-fixtures.ts';
 
 const fixture = (status: string) => ORDERS.find((o) => o.status === status)!;
@@ -37,7 +38,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
 
 test('a failed, a cancelled and a refunded order link to help, contact and returns', async ({ page }) => {
   await openFixtureOrder(page, 'SHIPMENT_FAILED');
-  for (const status of ['SHIPMENT_FAILED', 'CANCELLED', 'PAYMENT_FAILED']) {
+  for (const status of ['SHIPMENT_FAILED', 'CANCELLED', 'PAYMENT_FAILED', 'REFUNDED']) {
     await page.goto(`/#/orders/${fixture(status).orderId}`);
     const alert = page.locator('.failure');
     await expect(alert.getByRole('link', { name: 'Returns and refunds' })).toBeVisible();
@@ -188,6 +189,39 @@ test('staff find a customer\'s orders by e-mail, open one with the customer\'s d
   await expect(page.getByTestId('order-status')).toBeVisible();
   await expect(page.getByText('neighbour')).toHaveCount(0);
   await context.close();
+});
+
+test('staff refund a delivered order (a return); the customer sees it refunded, with the amount, on the order and in My orders', async ({ page, browser }) => {
+  const customer = await createAccount();
+  const orderId = await placeOrder(page, ['Coffee Mug'], { email: customer });
+  await reloadUntilDelivered(page);
+  const context = await browser.newContext();
+  const staff = await context.newPage();
+  await staff.goto(`/#/orders/${orderId}`);
+  await signInInPlace(staff, await createAccount({ staff: true }));
+  const panel = staff.getByTestId('staff-panel');
+  await panel.getByRole('button', { name: 'Refund order' }).click();
+  // Asking moves the keyboard to the reason; Keep order brings it back.
+  await expect(panel.getByLabel(/Reason/)).toBeFocused();
+  await panel.getByRole('button', { name: 'Keep order' }).click();
+  await expect(panel.getByRole('button', { name: 'Refund order' })).toBeFocused();
+  await panel.getByRole('button', { name: 'Refund order' }).click();
+  await panel.getByLabel(/Reason/).fill('Returned unopened');
+  await expectAccessible(staff, 'the staff refund confirmation');
+  await panel.getByRole('button', { name: 'Yes, refund order' }).click();
+  await expect(staff.getByTestId('order-status')).toHaveText('Refunded');
+  // The page follows the refund until it is recorded.
+  await expect(panel.getByTestId('staff-refund')).toHaveText(/^Refunded · \$/);
+  await expect(panel.getByRole('button', { name: 'Refund order' })).toHaveCount(0);
+  await context.close();
+
+  await page.reload();
+  await expect(page.getByTestId('order-status')).toHaveText('Refunded');
+  await expect(page.locator('.failure')).toContainText('The store refunded this order (Returned unopened).');
+  await expect(page.locator('.failure')).toContainText(/Your payment of \$[\d.,]+ was refunded on /);
+  await expectAccessible(page, 'a refunded order');
+  await page.goto('/#/orders');
+  await expect(page.getByTestId('order-row').filter({ hasText: 'Refunded' })).toHaveCount(1);
 });
 
 test.describe('keyboard', () => {

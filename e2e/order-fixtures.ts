@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { Order } from '../amplify/domain/order.ts';
-import { orderNumberOf, type OrderStatus } from '../amplify/domain/order-rules.ts';
+import { orderNumberOf, refundStatusOf, type OrderStatus } from '../amplify/domain/order-rules.ts';
 import { priceOrder } from '../amplify/domain/pricing.ts';
 
 export const NOW = new Date('2026-03-05T15:00:00.000Z');
@@ -18,8 +18,10 @@ export function order(status: OrderStatus, orderId: string, orderDate = '2026-03
   // The cancelled fixture was cancelled after its payment: charged, then refunded.
   const paid = !['PENDING', 'PAYMENT_FAILED'].includes(status);
   const later = (seconds: number) => new Date(Date.parse(orderDate) + seconds * 1000).toISOString();
-  const shipped = ['SHIPPED', 'DELIVERED'].includes(status);
-  return {
+  // The refunded fixture is a return: delivered, then refunded by staff.
+  const shipped = ['SHIPPED', 'DELIVERED', 'REFUNDED'].includes(status);
+  const delivered = ['DELIVERED', 'REFUNDED'].includes(status);
+  const stored: Order = {
     orderId,
     orderNumber: orderNumberOf(orderId),
     customerId: 'cust-visual',
@@ -35,14 +37,26 @@ export function order(status: OrderStatus, orderId: string, orderDate = '2026-03
     ...(shipped
       ? { shipmentDate: later(4), trackingNumber: 'TRK0123456789AB', estimatedDeliveryDays: 3, estimatedDeliveryDate: later(4 * 86_400) }
       : {}),
-    ...(status === 'DELIVERED' ? { deliveryDate: later(3 * 86_400), notificationSentDate: later(5) } : {}),
+    ...(delivered ? { deliveryDate: later(3 * 86_400), notificationSentDate: later(5) } : {}),
     ...(status === 'PAYMENT_FAILED' ? { failureReason: 'PaymentDeclinedError' } : {}),
     ...(status === 'SHIPMENT_FAILED' ? { failureReason: 'ShipmentError', refundId: 'rfnd_0123456789abcdef', refundDate: later(60) } : {}),
     ...(status === 'CANCELLED' ? { cancelledDate: later(30), refundId: 'rfnd_fedcba9876543210', refundDate: later(31) } : {}),
+    ...(status === 'REFUNDED'
+      ? {
+          refundId: 'rfnd_00aa11bb22cc33dd',
+          refundDate: later(5 * 86_400),
+          refundReason: 'Returned unused',
+          history: [{ status: 'REFUNDED' as const, at: later(5 * 86_400 - 2), actor: { type: 'staff' as const, sub: 'staff-visual' } }],
+        }
+      : {}),
+    ...(['SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED'].includes(status) ? { compensationSentDate: later(5 * 86_400 + 1) } : {}),
   };
+  // What the API adds to every order it returns (the repository's read).
+  const refundStatus = refundStatusOf(stored);
+  return refundStatus ? { ...stored, refundStatus, refundAmount: stored.totalAmount } : stored;
 }
 
-export const STATUSES: OrderStatus[] = ['PENDING', 'PAYMENT_PROCESSED', 'SHIPPED', 'DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED'];
+export const STATUSES: OrderStatus[] = ['PENDING', 'PAYMENT_PROCESSED', 'SHIPPED', 'DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED'];
 export const ORDERS = STATUSES.map((status, i) => order(status, `${i}f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b`, `2026-03-0${5 - Math.floor(i / 2)}T1${i}:20:00.000Z`));
 
 /**

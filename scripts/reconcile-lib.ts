@@ -23,7 +23,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Order } from '../amplify/domain/order.ts';
-import { FINAL_STATUSES, ORDER_STATUSES, PAID_STATUSES, type OrderStatus } from '../amplify/domain/order-rules.ts';
+import { FINAL_STATUSES, ORDER_STATUSES, PAID_STATUSES, refundStatusOf, type OrderStatus } from '../amplify/domain/order-rules.ts';
 import { MAX_RECOVERY_EXECUTIONS } from '../amplify/server/recovery.ts';
 import { ORDERS_TABLE } from '../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
@@ -71,7 +71,7 @@ export type MismatchKind =
   | 'orphan-execution'
   | 'duplicate-transaction-id'
   | 'missing-transaction-id'
-  | 'unrefunded-cancellation'
+  | 'refund-owed'
   | 'unexpected-transaction-id'
   | 'duplicate-email'
   | 'email-not-recorded'
@@ -181,9 +181,9 @@ export function checkReconciliation(data: ReconcileData, options: ReconcileOptio
     if (PAID_STATUSES.includes(order.status) && !hasTransaction) {
       add('missing-transaction-id', order.orderId, `Order is ${order.status} but has no transactionId`);
     }
-    // A cancelled order may have been charged (before or while it was cancelled): then it must be refunded.
-    if (order.status === 'CANCELLED' && hasTransaction && !order.refundId) {
-      add('unrefunded-cancellation', order.orderId, `Order is CANCELLED with transactionId ${transactionId} but no refundId`);
+    // A cancelled, unshipped or returned order that was charged must have been refunded.
+    if (refundStatusOf(order) === 'pending') {
+      add('refund-owed', order.orderId, `Order is ${order.status} with transactionId ${transactionId} but no refundId`);
     }
     if (!PAID_STATUSES.includes(order.status) && order.status !== 'CANCELLED' && transactionId !== undefined) {
       add('unexpected-transaction-id', order.orderId, `Order is ${order.status} but has transactionId ${JSON.stringify(transactionId)}`);

@@ -78,8 +78,8 @@ const get = (path: string | (() => string), status: number, fields?: string[], h
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const valid = () => JSON.stringify(orderRequest());
 
-// Tokens issued during the seed (resolved lazily).
-const issued: { customerToken?: string; scanToken?: string } = {};
+// Tokens issued and orders placed during the seed (resolved lazily).
+const issued: { customerToken?: string; scanToken?: string; deliveredOrderId?: string } = {};
 let other: TestUser;
 let staff: TestUser;
 /** The caller's own customer id (known once the stack runs). */
@@ -496,7 +496,33 @@ const fieldCases: NamedCase[] = [
   ['GET /orders/not-a-uuid with a header named toString', { ...get('/orders/not-a-uuid', 400, ['orderId']), rawHeaders: [['toString', 'x']] }],
 ];
 
-const CASES: NamedCase[] = [...methodCases, ...pathCases, ...queryCases, ...framingCases, ...fieldCases];
+/** `POST /orders/{orderId}/refund` (staff only) on the customer's delivered order: refused, nothing refunded. */
+const refundPath = () => `/orders/${issued.deliveredOrderId}/refund`;
+const refund = (body: string | undefined, status: number, fields: string[], as?: Case['as'], headers: Record<string, string> = JSON_CT): Case => ({
+  method: 'POST',
+  path: refundPath,
+  ...(body === undefined ? {} : { headers, body }),
+  status,
+  fields,
+  as,
+});
+const refundCases: NamedCase[] = [
+  ['POST refund by the order\'s own customer', refund(undefined, 403, ['orderId'])],
+  ['POST refund by another customer', refund(undefined, 404, ['orderId'], 'other')],
+  ['POST refund without a token', refund(undefined, 401, ['Authorization'], 'nobody')],
+  ['POST refund of no such order', { ...refund(undefined, 404, ['orderId'], 'staff'), path: `/orders/${UUID}/refund` }],
+  ['POST refund of a malformed order id', { ...refund(undefined, 400, ['orderId'], 'staff'), path: '/orders/not-a-uuid/refund' }],
+  ['POST refund with an unknown field', refund(JSON.stringify({ reason: 'ok', amount: 1 }), 400, ['amount'], 'staff')],
+  ['POST refund with a total to refund', refund(JSON.stringify({ refundAmount: 999 }), 400, ['refundAmount'], 'staff')],
+  ['POST refund with a 201-character reason', refund(JSON.stringify({ reason: 'x'.repeat(201) }), 400, ['reason'], 'staff')],
+  ['POST refund with a reason that is not text', refund(JSON.stringify({ reason: 5 }), 400, ['reason'], 'staff')],
+  ['POST refund with a body that is a list', refund('[]', 400, [], 'staff')],
+  ['POST refund with malformed JSON', refund('{"reason":', 400, ['(body)'], 'staff')],
+  ['POST refund with a text body', refund('reason=ok', 415, ['Content-Type'], 'staff', { 'Content-Type': 'text/plain' })],
+  ['GET /orders/{orderId}/refund', { ...get(refundPath, 405, ['method']), as: 'staff', allow: 'POST' }],
+];
+
+const CASES: NamedCase[] = [...methodCases, ...pathCases, ...queryCases, ...framingCases, ...fieldCases, ...refundCases];
 
 // ---------------------------------------------------------------------------------------------
 // Running them
@@ -566,6 +592,8 @@ beforeAll(async () => {
   await stack.stepFunctions.idle();
   const customerPage = await api(stack, '/orders?limit=1');
   const scanPage = await api(stack, '/orders?limit=1', {}, staff);
+  issued.deliveredOrderId = seeded[1]!.body.orderId;
+  expect((await api(stack, `/orders/${issued.deliveredOrderId}`)).body.status).toBe('DELIVERED');
   issued.customerToken = customerPage.body.nextToken;
   issued.scanToken = scanPage.body.nextToken;
   expect(issued.customerToken).toEqual(expect.any(String));

@@ -209,7 +209,7 @@ describe('reconciliation checks', () => {
     orders: [
       order(1, { status: 'DELIVERED', transactionId: 'txn_1', notificationSentDate: t, emailsSent: ['order-shipped'] }),
       order(2, { status: 'PAYMENT_FAILED', failureReason: 'PaymentDeclinedError' }),
-      order(3, { status: 'SHIPMENT_FAILED', transactionId: 'txn_3' }),
+      order(3, { status: 'SHIPMENT_FAILED', transactionId: 'txn_3', refundId: 'rfnd_3', refundDate: t }),
     ],
     executions: [
       { name: id(1), status: 'SUCCEEDED', startDate: t, stopDate: t },
@@ -225,6 +225,14 @@ describe('reconciliation checks', () => {
     expect(report.mismatches).toEqual([]);
     expect(report.counts).toMatchObject({ orders: 3, executions: 3, mails: 1, transactionIds: 2, withNotificationSentDate: 1, recordedEmails: 1, open: 0 });
     expect(report.counts.byStatus).toMatchObject({ DELIVERED: 1, PAYMENT_FAILED: 1, SHIPMENT_FAILED: 1, PENDING: 0 });
+  });
+
+  it('finds a charge owed back: a cancelled, unshipped or returned order charged and not refunded', () => {
+    const data = clean();
+    data.orders[2] = { ...data.orders[2]!, refundId: undefined, refundDate: undefined };
+    data.orders.push(order(4, { status: 'CANCELLED', transactionId: 'txn_4' }), order(5, { status: 'REFUNDED', transactionId: 'txn_5', refundId: 'rfnd_5' }), order(6, { status: 'CANCELLED' }));
+    data.executions.push(...[4, 5, 6].map((n) => ({ name: id(n), status: 'SUCCEEDED', startDate: t, stopDate: t })));
+    expect(kinds(data)).toEqual([`refund-owed ${id(3)}`, `refund-owed ${id(4)}`]);
   });
 
   it('reports open orders, as mismatches unless they are allowed', () => {

@@ -7,6 +7,8 @@ export const ROUTES = {
   order: '/orders/{orderId}',
   /** The owner (or staff) cancels an order that has not shipped yet. */
   cancelOrder: '/orders/{orderId}/cancel',
+  /** Staff refund an order that has shipped or been delivered (a return); `{ reason }` optional. */
+  refundOrder: '/orders/{orderId}/refund',
   /** The signed-in customer's account: `DELETE` deletes it and anonymizes their orders. */
   me: '/me',
   /** Everything the store keeps about the signed-in customer: `{ account, orders }`. */
@@ -22,6 +24,7 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
   orders: ['GET', 'POST'],
   order: ['GET'],
   cancelOrder: ['POST'],
+  refundOrder: ['POST'],
   me: ['DELETE'],
   meExport: ['GET'],
   orderNote: ['GET', 'POST'],
@@ -37,6 +40,7 @@ export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = 
   orders: 'signedIn',
   order: 'signedIn',
   cancelOrder: 'signedIn',
+  refundOrder: 'signedIn',
   me: 'signedIn',
   meExport: 'signedIn',
   orderNote: 'signedIn',

@@ -10,6 +10,7 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
   PAYMENT_FAILED: 'Payment failed',
   SHIPMENT_FAILED: 'Shipment failed',
   CANCELLED: 'Cancelled',
+  REFUNDED: 'Refunded',
 };
 
 export const PAYMENT_METHOD_LABELS: Record<string, string> = {

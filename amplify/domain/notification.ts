@@ -128,9 +128,15 @@ ${order.transactionId ? 'Your payment is refunded: a separate e-mail confirms th
     subject: `Order Refunded - ${n}`,
     text: `Dear ${order.customerName},
 
-${order.status === 'CANCELLED' ? `Your cancelled order ${n}` : `Your order ${n} could not be shipped, and`} was refunded: ${formatPrice(order.totalAmount)} (refund ${order.refundId ?? ''}${order.refundDate ? `, ${formatDate(order.refundDate)}` : ''}).
+${REFUNDED_BECAUSE[order.status]?.(n) ?? `Your order ${n} could not be shipped, and`} was refunded: ${formatPrice(order.totalAmount)} (refund ${order.refundId ?? ''}${order.refundDate ? `, ${formatDate(order.refundDate)}` : ''}).${order.refundReason ? `\nReason: ${order.refundReason}` : ''}
 Depending on your bank it can take a few days to appear.`,
   }),
+};
+
+/** How the refund e-mail names the order, by why it was refunded (else: its shipment failed). */
+const REFUNDED_BECAUSE: Partial<Record<Order['status'], (orderNumber: string) => string>> = {
+  CANCELLED: (n) => `Your cancelled order ${n}`,
+  REFUNDED: (n) => `Your order ${n}`,
 };
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -12,6 +12,7 @@ export const ORDER_STATUSES = [
   'PAYMENT_FAILED',
   'SHIPMENT_FAILED',
   'CANCELLED',
+  'REFUNDED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -25,6 +26,8 @@ export const ALLOWED_PREVIOUS: Record<OrderStatus, readonly OrderStatus[]> = {
   DELIVERED: ['SHIPPED'],
   // Until it ships, an order can be cancelled (`POST /orders/{orderId}/cancel`).
   CANCELLED: ['PENDING', 'PAYMENT_PROCESSED'],
+  // A return: staff refund a shipped or delivered order (`POST /orders/{orderId}/refund`).
+  REFUNDED: ['SHIPPED', 'DELIVERED'],
 };
 
 /** Who changed an order's status: its customer, a staff member, or the system (the workflow, recovery). */
@@ -36,18 +39,22 @@ export interface Actor {
 }
 export const SYSTEM_ACTOR: Actor = { type: 'system' };
 
-export const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED'];
+export const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED'];
 
 /** Statuses from which an order can still be cancelled (before it ships). */
 export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ALLOWED_PREVIOUS.CANCELLED;
 export const canCancel = (status: OrderStatus): boolean => CANCELLABLE_STATUSES.includes(status);
+
+/** Statuses from which staff can refund an order (a return, after it shipped). */
+export const REFUNDABLE_STATUSES: readonly OrderStatus[] = ALLOWED_PREVIOUS.REFUNDED;
+export const canRefund = (status: OrderStatus): boolean => REFUNDABLE_STATUSES.includes(status);
 
 /**
  * Final statuses that still owe the customer something: a refund of a charge already taken and an
  * e-mail saying so. The workflow's compensation step does both; until it has, the order stays in
  * the open-orders index, so the recovery job drives a compensation that was cut short.
  */
-export const COMPENSATED_STATUSES: readonly OrderStatus[] = ['SHIPMENT_FAILED', 'CANCELLED'];
+export const COMPENSATED_STATUSES: readonly OrderStatus[] = ['SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED'];
 export const needsCompensation = (status: OrderStatus): boolean => COMPENSATED_STATUSES.includes(status);
 
 /** The happy path in order, used to tell whether a status is at or past another one. */
@@ -93,11 +100,26 @@ export const canonicalOrderId = (value: unknown): string | undefined => (isOrder
 
 /**
  * Statuses an order reaches only after a successful payment: such an order has a transaction id.
- * (A cancelled order may or may not have been charged, so CANCELLED is not one of them.)
+ * (A cancelled order may or may not have been charged, so CANCELLED is not one of them; a refunded
+ * one was shipped, so it was.)
  */
 export const PAID_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter(
-  (status) => status !== 'CANCELLED' && (hasReached(status, 'PAYMENT_PROCESSED') || ALLOWED_PREVIOUS[status].includes('PAYMENT_PROCESSED')),
+  (status) => status !== 'CANCELLED' && (hasReached(status, 'PAYMENT_PROCESSED') || ALLOWED_PREVIOUS[status].some((previous) => hasReached(previous, 'PAYMENT_PROCESSED'))),
 );
+
+/** Where an order's refund stands: owed (a charge taken, the order cancelled, failed or returned), or made. */
+export const REFUND_STATUSES = ['pending', 'refunded'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/**
+ * The one answer to "was I refunded?", read from the order (the repository adds it, with the
+ * amount, to every order it returns): `refunded` once the refund is recorded, `pending` while a
+ * charge taken is owed back, none when no charge was taken (or none is owed).
+ */
+export function refundStatusOf(order: { status: OrderStatus; transactionId?: string; refundId?: string }): RefundStatus | undefined {
+  if (order.refundId) return 'refunded';
+  return order.transactionId && needsCompensation(order.status) ? 'pending' : undefined;
+}
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

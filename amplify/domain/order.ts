@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot';
 import { closedObject } from './validation.ts';
-import { ACTOR_TYPES, ORDER_ID_PATTERN, ORDER_LIMITS, ORDER_STATUSES, PAYMENT_METHODS } from './order-rules.ts';
+import { ACTOR_TYPES, ORDER_ID_PATTERN, ORDER_LIMITS, ORDER_STATUSES, PAYMENT_METHODS, REFUND_STATUSES } from './order-rules.ts';
 
 /**
  * Control characters (C0, C1), unpaired surrogates and U+FFFD (what a decoder puts in place of
@@ -126,6 +126,11 @@ export const createOrderRequestSchema = closedObject({
 });
 export type CreateOrderRequest = v.InferOutput<typeof createOrderRequestSchema>;
 
+/** What staff may send to `POST /orders/{orderId}/refund` (or no body at all): why the order is refunded. */
+export const refundOrderRequestSchema = closedObject({
+  reason: v.optional(text(200)),
+});
+
 export const orderItemSchema = v.object({
   productId: v.string(),
   name: v.string(),
@@ -174,9 +179,14 @@ export const orderSchema = v.object({
   failureReason: optionalString,
   /** When the customer (or staff) cancelled the order. */
   cancelledDate: optionalString,
-  /** The payment provider's refund of `transactionId` (shipment failed, or cancelled after payment). */
+  /** The payment provider's refund of `transactionId` (shipment failed, cancelled after payment, or returned). */
   refundId: optionalString,
   refundDate: optionalString,
+  /** Where the refund stands and how much it gives back: derived (`refundStatusOf`), never stored. */
+  refundStatus: v.optional(v.picklist(REFUND_STATUSES)),
+  refundAmount: v.optional(v.number()),
+  /** Why staff refunded a shipped or delivered order (`POST /orders/{orderId}/refund`). */
+  refundReason: optionalString,
   /** When the e-mail telling the customer about the cancellation or failed shipment went out. */
   compensationSentDate: optionalString,
   /** The customer e-mails sent for the order (`EMAIL_KINDS` of notification.ts), each at most once. */

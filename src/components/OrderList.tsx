@@ -1,6 +1,7 @@
 /**
  * The orders table and its "Show more orders" pager, shared by My orders and All orders: one row
- * per order (its number linking to its page, when it was placed, `detail`, total, status); on a
+ * per order (its number linking to its page, when it was placed, `detail`, total, status and where
+ * a refund stands); on a
  * phone each cell shows its column's name (`data-label`). After "Show more", keyboard focus moves
  * to the first order added.
  */
@@ -11,6 +12,7 @@ import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
 import type { OrderPages } from '../lib/order-pages.ts';
 import { href } from '../lib/router.ts';
+import { REFUND_LABELS } from '../lib/refund.ts';
 import { STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
 
 const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
@@ -61,6 +63,9 @@ export function OrderList({ pages, caption, rowTestId, detail }: OrderListProps)
                   <td data-label="Total">{formatPrice(order.totalAmount)}</td>
                   <td data-label="Status">
                     <Badge variation={STATUS_TONES[order.status]}>{STATUS_LABELS[order.status]}</Badge>
+                    {order.refundStatus && STATUS_LABELS[order.status] !== REFUND_LABELS[order.refundStatus] && (
+                      <span className="refund-note">{REFUND_LABELS[order.refundStatus]}</span>
+                    )}
                   </td>
                 </tr>
               ))}

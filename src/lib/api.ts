@@ -170,6 +170,14 @@ export async function cancelOrder(orderId: string, options: CallOptions = {}): P
   return run<Order>(post({ apiName: API_NAME, path }), options);
 }
 
+/** `POST /orders/{orderId}/refund` (staff): the order REFUNDED, its refund pending; a 409 `StoreError` unless shipped or delivered. */
+export async function refundOrder(orderId: string, reason: string, options: CallOptions = {}): Promise<Order> {
+  ensureConnected();
+  const path = apiPath(ROUTES.refundOrder.replace('{orderId}', encodeURIComponent(orderId)));
+  const body: Record<string, string> = reason.trim() ? { reason: reason.trim() } : {};
+  return run<Order>(post({ apiName: API_NAME, path, options: { headers: { 'Content-Type': 'application/json' }, body } }), options);
+}
+
 /** `GET /me/export`: everything the store keeps about the signed-in customer. */
 export async function exportMyData(options: CallOptions = {}): Promise<{ account: Record<string, unknown>; orders: Order[] }> {
   ensureConnected();

@@ -13,4 +13,5 @@ export const STATUS_TONES: Record<OrderStatus, StatusTone> = {
   PAYMENT_FAILED: 'error',
   SHIPMENT_FAILED: 'error',
   CANCELLED: 'warning',
+  REFUNDED: 'warning',
 };

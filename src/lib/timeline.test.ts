@@ -30,6 +30,20 @@ describe('status timeline', () => {
     expect(paid.map((s) => s.label)).toEqual(['Pending', 'Payment processed', 'Cancelled']);
   });
 
+  it('a refunded order (a return) shows the road it travelled, then the refund, dated when staff asked for it', () => {
+    const history = [{ status: 'REFUNDED' as const, at: '2025-01-09T08:00:00.000Z', actor: { type: 'staff' as const, sub: 's-1' } }];
+    const returned = buildTimeline({ ...at('REFUNDED'), history, refundDate: '2025-01-09T08:00:02.000Z' });
+    expect(returned.map((s) => [s.label, s.state, s.date])).toEqual([
+      ['Pending', 'complete', '2025-01-01T10:00:00.000Z'],
+      ['Payment processed', 'complete', '2025-01-01T10:00:01.000Z'],
+      ['Shipped', 'complete', '2025-01-01T10:00:02.000Z'],
+      ['Delivered', 'complete', '2025-01-01T10:00:03.000Z'],
+      ['Refunded', 'complete', '2025-01-09T08:00:00.000Z'],
+    ]);
+    const inTransit = buildTimeline({ ...at('REFUNDED'), deliveryDate: undefined });
+    expect(inTransit.map((s) => s.label)).toEqual(['Pending', 'Payment processed', 'Shipped', 'Refunded']);
+  });
+
   it('marks the step that failed, and shows nothing after it', () => {
     const payment = buildTimeline(at('PAYMENT_FAILED'));
     expect(payment.map((s) => s.state)).toEqual(['complete', 'failed']);
@@ -45,15 +59,18 @@ describe('status timeline', () => {
   });
 
   it('has a timeline for every status; a failed one ends at its failure', () => {
-    for (const status of ORDER_STATUSES) expect(buildTimeline(at(status)).length).toBe({ PAYMENT_FAILED: 2, SHIPMENT_FAILED: 3, CANCELLED: 3 }[status as string] ?? 4);
+    for (const status of ORDER_STATUSES) expect(buildTimeline(at(status)).length).toBe({ PAYMENT_FAILED: 2, SHIPMENT_FAILED: 3, CANCELLED: 3, REFUNDED: 5 }[status as string] ?? 4);
   });
 
   it('stops polling on final statuses only', () => {
-    expect(ORDER_STATUSES.filter(isFinal)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED']);
+    expect(ORDER_STATUSES.filter(isFinal)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED']);
   });
 
-  it('polls while an order is pending or paid, not once it is shipped (delivery is days later) or final', () => {
-    expect(ORDER_STATUSES.filter(keepsPolling)).toEqual(['PENDING', 'PAYMENT_PROCESSED']);
+  it('polls while an order is pending or paid or owed its compensation, not once it is shipped (delivery is days later) or final', () => {
+    const closed = { compensationSentDate: '2025-01-01T10:00:09.000Z' };
+    expect(ORDER_STATUSES.filter((status) => keepsPolling({ status, ...closed }))).toEqual(['PENDING', 'PAYMENT_PROCESSED']);
+    // A compensation still to come (the refund, or the word on whether a charge was taken) follows within seconds.
+    expect(ORDER_STATUSES.filter((status) => keepsPolling({ status }))).toEqual(['PENDING', 'PAYMENT_PROCESSED', 'SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED']);
   });
 
   it('backs off polling up to a ceiling', () => {

@@ -1,6 +1,6 @@
 /** The order's status as a timeline: Pending -> Payment processed -> Shipped -> Delivered, or a failure. */
 import type { Order } from '../../amplify/domain/order.ts';
-import { CANCELLABLE_STATUSES, HAPPY_PATH, isFinal, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { CANCELLABLE_STATUSES, HAPPY_PATH, isFinal, needsCompensation, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { STATUS_LABELS } from './status.ts';
 
 export type StepState = 'complete' | 'current' | 'failed' | 'upcoming';
@@ -13,7 +13,7 @@ export interface TimelineStep {
   date?: string;
 }
 
-type TimelineOrder = Pick<Order, 'status' | 'orderDate' | 'paymentDate' | 'shipmentDate' | 'deliveryDate'> & Partial<Pick<Order, 'cancelledDate'>>;
+type TimelineOrder = Pick<Order, 'status' | 'orderDate' | 'paymentDate' | 'shipmentDate' | 'deliveryDate'> & Partial<Pick<Order, 'cancelledDate' | 'refundDate' | 'history'>>;
 
 const dateOf = (order: TimelineOrder, status: OrderStatus): string | undefined =>
   ({
@@ -24,6 +24,8 @@ const dateOf = (order: TimelineOrder, status: OrderStatus): string | undefined =
     PAYMENT_FAILED: undefined,
     SHIPMENT_FAILED: undefined,
     CANCELLED: order.cancelledDate,
+    // When staff refunded it (the money follows: `refundDate`).
+    REFUNDED: order.history?.findLast((change) => change.status === 'REFUNDED')?.at ?? order.refundDate,
   })[status];
 
 /** Where a failure interrupts the happy path: the step that failed. */
@@ -34,12 +36,16 @@ const FAILED_AT: Partial<Record<OrderStatus, OrderStatus>> = {
 
 /** The steps to show: the whole road while the order travels it; after a failure or a cancellation, only what happened. */
 export function buildTimeline(order: TimelineOrder): TimelineStep[] {
-  if (order.status === 'CANCELLED') {
-    // Only steps before shipment can have happened to a cancelled order (pending, perhaps paid).
-    const happened = CANCELLABLE_STATUSES.filter((status) => dateOf(order, status) !== undefined);
+  if (order.status === 'CANCELLED' || order.status === 'REFUNDED') {
+    // What happened before it was stopped: for a cancel, the steps before shipment (pending,
+    // perhaps paid); for a refund (a return), the road up to shipment or delivery.
+    const before = order.status === 'CANCELLED' ? CANCELLABLE_STATUSES : HAPPY_PATH;
+    const happened = before.filter((status) => dateOf(order, status) !== undefined);
+    const date = dateOf(order, order.status);
     return [
       ...happened.map((status) => ({ status, label: STATUS_LABELS[status], state: 'complete' as const, date: dateOf(order, status)! })),
-      { status: 'CANCELLED', label: STATUS_LABELS.CANCELLED, state: 'failed', ...(order.cancelledDate ? { date: order.cancelledDate } : {}) },
+      // A cancel stops the road; a refund (a return) is a step completed, not a failure.
+      { status: order.status, label: STATUS_LABELS[order.status], state: order.status === 'CANCELLED' ? 'failed' : 'complete', ...(date ? { date } : {}) },
     ];
   }
   const failedAt = FAILED_AT[order.status];
@@ -58,13 +64,15 @@ export function buildTimeline(order: TimelineOrder): TimelineStep[] {
 }
 
 /**
- * Whether the order page polls again after an answer with `status`: while the order is pending or
- * paid. It stops at a final status and at SHIPPED too: delivery comes days later (a one-time
- * schedule confirms it), and a tab polling every 10 s for those days would cost more than the rest
- * of the order (docs/performance.md, "Cost model"). The shipping e-mail says when to expect it; a
- * reload shows it.
+ * Whether the order page polls again after an answer: while the order is pending or paid, or its
+ * compensation (the refund of a charge, the e-mail) is still to come: it follows within seconds,
+ * and until then the page cannot say whether a charge was taken. It stops at a final status and at SHIPPED too:
+ * delivery comes days later (a one-time schedule confirms it), and a tab polling every 10 s for
+ * those days would cost more than the rest of the order (docs/performance.md, "Cost model"). The
+ * shipping e-mail says when to expect it; a reload shows it.
  */
-export const keepsPolling = (status: OrderStatus): boolean => !isFinal(status) && status !== 'SHIPPED';
+export const keepsPolling = ({ status, compensationSentDate }: Pick<Order, 'status'> & Partial<Pick<Order, 'compensationSentDate'>>): boolean =>
+  (!isFinal(status) && status !== 'SHIPPED') || (needsCompensation(status) && !compensationSentDate);
 
 /** Poll delay after `attempt` unchanged answers: 1 s, 1.5 s, 2.25 s ... capped at `max`. */
 export function pollDelay(attempt: number, { initial = 1000, factor = 1.5, max = 10_000 } = {}): number {

@@ -22,6 +22,7 @@ import { formFromOrder } from '../lib/checkout.ts';
 import { CHECKOUT_FORM_KEY, settlePendingOrder } from '../lib/pending-order.ts';
 import { placedOrder, takePlacedOrder } from '../lib/placed-order.ts';
 import { cartState } from '../lib/app-state.ts';
+import { moneyLine } from '../lib/refund.ts';
 import { FIRST_POLL_AFTER_CHECKOUT_MS, keepsPolling, pollDelay } from '../lib/timeline.ts';
 import { showToast } from '../lib/toast.ts';
 
@@ -33,7 +34,7 @@ const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateS
 /**
  * Polls `GET /orders/{id}`: at once, or, for the order the checkout just placed, after showing the
  * POST's answer for `FIRST_POLL_AFTER_CHECKOUT_MS`; then 1 s, 1.5x longer each time nothing changed
- * (max 10 s), until shipped or final (`keepsPolling`).
+ * (max 10 s), until shipped or final and no refund is owed (`keepsPolling`).
  */
 function useLiveOrder(orderId: string) {
   const [order, setOrder] = useState<Order | undefined>(() => placedOrder(orderId));
@@ -59,7 +60,7 @@ function useLiveOrder(orderId: string) {
         settlePendingOrder(next.orderId, next.status);
         if (next.status !== lastStatus.current) attempt = 0;
         lastStatus.current = next.status;
-        if (!keepsPolling(next.status)) return;
+        if (!keepsPolling(next)) return;
       } catch (e) {
         if (controller.signal.aborted || isCancelError(e)) return;
         const storeError = toStoreError(e);
@@ -77,11 +78,15 @@ function useLiveOrder(orderId: string) {
     } else void tick();
     return stop;
   }, [orderId, retry]);
-  /** An answer from elsewhere (the cancel): once final, a poll still in flight must not bring back the old status. */
+  /**
+   * An answer from elsewhere (a cancel, staff's refund): a poll still in flight must not bring back
+   * the old status; polling starts again while the answer still has a step to come (a refund owed).
+   */
   const replace = (next: Order) => {
-    if (isFinal(next.status)) stopPolling.current?.();
+    stopPolling.current?.();
     lastStatus.current = next.status;
     setOrder(next);
+    if (keepsPolling(next)) setRetry((n) => n + 1);
   };
   return { order, error, retry: () => setRetry((n) => n + 1), replace };
 }
@@ -167,7 +172,7 @@ function WhatNext({ order, number }: { order: Order; number: string }) {
     return (
       <Alert variation="error" heading="We could not ship your order" className="failure">
         <Text as="span" display="block">
-          We could not arrange the shipment, so {order.refundId ? 'your payment was refunded' : 'we are refunding your payment'}.
+          We could not arrange the shipment. {moneyLine(order)}
         </Text>
         <Text as="span" display="block">
           Questions? <a href={href.policy('contact')}>Contact customer support</a> with order number <strong>{number}</strong>.
@@ -182,8 +187,17 @@ function WhatNext({ order, number }: { order: Order; number: string }) {
     return (
       <Alert variation="warning" heading={byStore ? CANCELLED_BY_STORE : 'Order cancelled'} className="failure">
         {order.cancelledDate ? `${who} cancelled this order on ${formatDate(order.cancelledDate)}. ` : 'This order was cancelled. '}
-        Nothing will be shipped.{' '}
-        {order.refundId ? 'Your payment was refunded.' : order.transactionId ? 'Your payment is being refunded.' : 'You have not been charged.'}
+        Nothing will be shipped. {moneyLine(order)}
+        <HelpLinks />
+      </Alert>
+    );
+  }
+  if (order.status === 'REFUNDED') {
+    return (
+      <Alert variation="info" heading="Order refunded" className="failure">
+        <Text as="span" display="block">
+          The store refunded this order{order.refundReason ? ` (${order.refundReason})` : ''}. {moneyLine(order)}
+        </Text>
         <HelpLinks />
       </Alert>
     );
@@ -351,7 +365,7 @@ function LiveOrder({ orderId, account }: { orderId: string; account?: Account })
       </section>
       {staffView && (
         <Suspense fallback={<LoadingState label="Loading the staff view…" />}>
-          <StaffOrderPanel order={order} />
+          <StaffOrderPanel order={order} onChanged={replace} />
         </Suspense>
       )}
       <div className="order-columns">

@@ -1,15 +1,18 @@
 /**
  * What staff see under a customer's order: who the customer is (and their other orders), the
- * payment references, the order's history when the order carries one, and the internal note only
- * staff read. Cancel (which refunds a payment taken) is the order page's own button.
+ * payment references and where a refund stands, the refund of a shipped or delivered order (a
+ * return), the order's history when the order carries one, and the internal note only staff read.
+ * Cancel (which refunds a payment taken) is the order page's own button.
  */
-import { Button, Heading, Text, TextAreaField } from '@aws-amplify/ui-react';
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { Button, Heading, Text, TextAreaField, TextField } from '@aws-amplify/ui-react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { API_LIMITS } from '../../amplify/domain/api.ts';
+import { formatPrice } from '../../amplify/domain/catalog.ts';
 import type { Order } from '../../amplify/domain/order.ts';
-import { canCancel } from '../../amplify/domain/order-rules.ts';
+import { canCancel, canRefund } from '../../amplify/domain/order-rules.ts';
 import { ErrorState } from '../components/common.tsx';
-import { fetchStaffNote, saveStaffNote, toStoreError, type StaffNote, type StoreError } from '../lib/api.ts';
+import { fetchStaffNote, refundOrder, saveStaffNote, toStoreError, type StaffNote, type StoreError } from '../lib/api.ts';
+import { REFUND_LABELS } from '../lib/refund.ts';
 import { href } from '../lib/router.ts';
 
 const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
@@ -128,7 +131,82 @@ function InternalNote({ orderId }: { orderId: string }) {
   );
 }
 
-export default function StaffOrderPanel({ order }: { order: Order }) {
+/**
+ * "Refund order" for a shipped or delivered order (a return), with a confirm step and an optional
+ * reason the customer's e-mail repeats. Keyboard focus moves to the confirm step and back.
+ */
+function RefundOrder({ order, onRefunded }: { order: Order; onRefunded: (order: Order) => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<StoreError>();
+  const reasonField = useRef<HTMLInputElement>(null);
+  const askButton = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (!asked.current) return;
+    if (confirming) reasonField.current?.focus();
+    else askButton.current?.focus();
+  }, [confirming]);
+  if (!canRefund(order.status)) return null;
+  const ask = (next: boolean) => {
+    asked.current = true;
+    setConfirming(next);
+  };
+  const confirm = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      onRefunded(await refundOrder(order.orderId, reason));
+    } catch (e) {
+      setError(toStoreError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fieldError = error?.details.find((d) => d.path === 'reason')?.message;
+  return (
+    <div className="refund-order">
+      {confirming ? (
+        <form onSubmit={(e) => void confirm(e)} aria-label="Confirm refund">
+          <Text as="span" display="block">
+            Refund {formatPrice(order.totalAmount)} to the customer? The order becomes Refunded and the customer gets an e-mail.
+          </Text>
+          <TextField
+            ref={reasonField}
+            label="Reason (optional, the customer sees it)"
+            name="reason"
+            maxLength={200}
+            value={reason}
+            hasError={fieldError !== undefined}
+            errorMessage={fieldError}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          <div className="failure-actions">
+            <Button type="submit" variation="primary" colorTheme="error" size="small" isLoading={busy} loadingText="Refunding…">
+              Yes, refund order
+            </Button>
+            <Button size="small" onClick={() => ask(false)} isDisabled={busy}>
+              Keep order
+            </Button>
+          </div>
+        </form>
+      ) : (
+        <Button ref={askButton} size="small" onClick={() => ask(true)}>
+          Refund order
+        </Button>
+      )}
+      {error && !fieldError && (
+        <Text fontSize="small" className="warning-text" role="alert">
+          {error.status === 409 ? 'This order can no longer be refunded here.' : error.message}
+        </Text>
+      )}
+    </div>
+  );
+}
+
+export default function StaffOrderPanel({ order, onChanged }: { order: Order; onChanged: (order: Order) => void }) {
   return (
     <div className="staff-panel" data-testid="staff-panel">
       <section aria-labelledby="customer-heading" className="staff-section">
@@ -154,19 +232,31 @@ export default function StaffOrderPanel({ order }: { order: Order }) {
         </Heading>
         <dl className="details">
           <Row term="Transaction">{order.transactionId ? <code>{order.transactionId}</code> : 'None taken'}</Row>
-          {order.refundId && (
+          {order.refundStatus && (
             <Row term="Refund">
-              <code>{order.refundId}</code>
+              <span data-testid="staff-refund">
+                {REFUND_LABELS[order.refundStatus]} · {formatPrice(order.refundAmount ?? order.totalAmount)}
+              </span>
+              {order.refundId && (
+                <>
+                  {' '}
+                  <code>{order.refundId}</code>
+                </>
+              )}
               {order.refundDate && ` on ${formatDateTime(order.refundDate)}`}
             </Row>
           )}
+          {order.refundReason && <Row term="Refund reason">{order.refundReason}</Row>}
           {order.failureReason && <Row term="Failure">{order.failureReason}</Row>}
         </dl>
         <Text as="p" fontSize="small" className="muted">
           {canCancel(order.status)
             ? 'Cancel order (above) stops the order before it ships and refunds a payment already taken; the customer gets an e-mail.'
-            : 'This order can no longer be cancelled. A refund after shipment is made in the payment provider’s dashboard.'}
+            : canRefund(order.status)
+              ? 'Shipped or delivered: Refund order gives the whole payment back (a return); the customer gets an e-mail.'
+              : 'This order can no longer be cancelled or refunded.'}
         </Text>
+        <RefundOrder order={order} onRefunded={onChanged} />
       </section>
       <OrderHistory order={order} />
       <InternalNote orderId={order.orderId} />

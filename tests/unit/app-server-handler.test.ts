@@ -233,7 +233,7 @@ describe('GET /orders and /orders/{orderId}', () => {
 });
 
 describe("every AWS call app-server makes is one its role allows (tests/helpers/iam.ts)", () => {
-  it('creates, reads, lists (customer, status, every order, by number), counts and cancels with only those actions', async () => {
+  it('creates, reads, lists (customer, status, every order, by number), counts, cancels and refunds with only those actions', async () => {
     const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
     const { iamAction, APP_SERVER_ACTIONS } = await import('../helpers/iam.ts');
     const calls = new Map<string, Set<string>>();
@@ -270,6 +270,14 @@ describe("every AWS call app-server makes is one its role allows (tests/helpers/
       expect((await call('GET', '/orders?status=PENDING', { as: staff })).status).toBe(200);
       expect((await call('GET', `/orders?orderNumber=${orderNumber}`, { as: staff })).status).toBe(200);
       expect((await call('POST', `/orders/${orderId}/cancel`)).status).toBe(200);
+      // A return: staff refund an order the workflow shipped (moved on here as it would).
+      const returned = (await call('POST', '/orders', { body: orderRequest() })).body as { orderId: string };
+      const { DynamoDbOrderRepository, createDocumentClient } = await import('../../amplify/server/aws/dynamodb-order-repository.ts');
+      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+      const repository = new DynamoDbOrderRepository(createDocumentClient(new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint })), ORDERS_TABLE.localName);
+      await repository.transition(returned.orderId, 'PAYMENT_PROCESSED', { transactionId: 'txn-1' });
+      await repository.transition(returned.orderId, 'SHIPPED', { trackingNumber: 'TRK-1' });
+      expect((await call('POST', `/orders/${returned.orderId}/refund`, { as: staff })).status).toBe(200);
       const leaving = { sub: randomUUID(), email: 'leaving@example.com' };
       expect((await call('GET', '/me/export', { as: leaving })).status).toBe(200);
       expect((await call('DELETE', '/me', { as: leaving })).status).toBe(204);

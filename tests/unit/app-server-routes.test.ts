@@ -19,6 +19,7 @@ import { renderEmail } from '../../amplify/domain/notification.ts';
 import { mapErrors } from '../../amplify/functions/app-server/errors.ts';
 import { cancelOrderRoutes } from '../../amplify/functions/app-server/routes/cancel-order.ts';
 import { orderRoutes } from '../../amplify/functions/app-server/routes/orders.ts';
+import { refundOrderRoutes } from '../../amplify/functions/app-server/routes/refund-order.ts';
 import { DynamoDbOrderKeys } from '../../amplify/server/aws/dynamodb-order-keys.ts';
 import { DynamoDbOrderRateLimiter } from '../../amplify/server/aws/dynamodb-order-rate.ts';
 import { DynamoDbClosedAccounts } from '../../amplify/server/aws/dynamodb-closed-accounts.ts';
@@ -78,7 +79,8 @@ function app(repository: OrderRepository = orders, rateLimit = 0) {
   const closedAccounts = new DynamoDbClosedAccounts(createDocumentClient(client), IDEMPOTENCY_TABLE.localName);
   router
     .includeRouter(orderRoutes({ orders: repository, keys, queue, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
-    .includeRouter(cancelOrderRoutes({ orders: repository, confirmStaff, logger, metrics }));
+    .includeRouter(cancelOrderRoutes({ orders: repository, confirmStaff, logger, metrics }))
+    .includeRouter(refundOrderRoutes({ orders: repository, queue, confirmStaff, logger }));
   mapErrors(router, { logger, metrics });
   return async (method: string, path: string, options: Parameters<typeof apiEvent>[2] = {}) => {
     const result = (await router.resolve(apiEvent(method, path, { claims: OWNER, ...options }), lambdaContext('app-server'))) as APIGatewayProxyResult;
@@ -183,6 +185,65 @@ describe('POST /orders/{orderId}/cancel', () => {
     expect(stranger).toMatchObject({ status: 404, body: { error: 'Order not found', details: [{ path: 'orderId', message: `No order ${orderId}` }] } });
     expect((await orders.require(orderId)).status).toBe('SHIPPED');
     expect(metricCalls).toEqual([]);
+  });
+});
+
+describe('POST /orders/{orderId}/refund', () => {
+  /** A placed order moved on to SHIPPED (and DELIVERED when asked), as the workflow would. */
+  const shipped = async (call: ReturnType<typeof app>, delivered = false) => {
+    const { orderId } = await place(call);
+    await orders.transition(orderId, 'PAYMENT_PROCESSED', { transactionId: 'txn-1' });
+    await orders.transition(orderId, 'SHIPPED', { trackingNumber: 'TRK-1' });
+    if (delivered) await orders.transition(orderId, 'DELIVERED', { deliveryDate: new Date().toISOString() });
+    [logLines, metricCalls, enqueued] = [[], [], []];
+    return orderId;
+  };
+
+  it('staff refund a delivered order: REFUNDED by them, queued for its compensation, logged with their sub; a repeat queues it again until the refund is recorded', async () => {
+    const call = app();
+    const orderId = await shipped(call, true);
+    const refunded = await call('POST', `/orders/${orderId}/refund`, { claims: STAFF, body: { reason: 'Returned' } });
+    expect(refunded).toMatchObject({ status: 200, body: { orderId, status: 'REFUNDED', refundStatus: 'pending', refundReason: 'Returned' } });
+    expect(enqueued).toEqual([orderId]);
+    expect(logLines).toEqual([{ level: 'info', message: 'Order refund requested', extra: { orderId, staffSub: STAFF.sub } }]);
+    expect((await orders.require(orderId)).history?.at(-1)).toEqual({ status: 'REFUNDED', at: expect.any(String), actor: { type: 'staff', sub: STAFF.sub } });
+    // Without a body too; asked again before the refund is recorded: queued again, not logged again.
+    expect(await call('POST', `/orders/${orderId}/refund`, { claims: STAFF })).toMatchObject({ status: 200, body: { status: 'REFUNDED', refundReason: 'Returned' } });
+    expect(enqueued).toEqual([orderId, orderId]);
+    expect(logLines).toHaveLength(1);
+    // Once refunded, a repeat changes and queues nothing.
+    await orders.recordRefund(orderId, 'rfnd-1', new Date().toISOString());
+    expect(await call('POST', `/orders/${orderId}/refund`, { claims: STAFF })).toMatchObject({ status: 200, body: { refundStatus: 'refunded', refundId: 'rfnd-1' } });
+    expect(enqueued).toEqual([orderId, orderId]);
+    expect(metricCalls).toEqual([]);
+  });
+
+  it('a queue that is down does not fail the refund: 200, logged as an error (the recovery job starts it)', async () => {
+    const call = app();
+    const orderId = await shipped(call);
+    queueDown = true;
+    expect(await call('POST', `/orders/${orderId}/refund`, { claims: STAFF })).toMatchObject({ status: 200, body: { status: 'REFUNDED' } });
+    expect(logLines.map(({ level, message }) => [level, message])).toEqual([
+      ['info', 'Order refund requested'],
+      ['error', 'Refund not enqueued; the recovery job will start it'],
+    ]);
+  });
+
+  it('customers get 403 (their own order) or 404 (another’s); an unshipped order 409; a bad body 400; nothing changes', async () => {
+    const call = app();
+    const orderId = await shipped(call);
+    expect(await call('POST', `/orders/${orderId}/refund`)).toMatchObject({ status: 403, body: { details: [{ path: 'orderId', message: expect.stringMatching(/^Staff only/) }] } });
+    const stranger = { sub: randomUUID(), email: 'bo@example.com', email_verified: 'true' };
+    expect(await call('POST', `/orders/${orderId}/refund`, { claims: stranger })).toMatchObject({ status: 404 });
+    expect(await call('POST', `/orders/${orderId}/refund`, { claims: STAFF, body: { reason: 'x', amount: 5 } })).toMatchObject({ status: 400, body: { details: [{ path: 'amount' }] } });
+    expect(await call('POST', `/orders/${orderId}/refund`, { claims: STAFF, body: { reason: ' ' } })).toMatchObject({ status: 400, body: { details: expect.arrayContaining([{ path: 'reason', message: 'Required' }]) } });
+    const pending = await place(call);
+    expect(await call('POST', `/orders/${pending.orderId}/refund`, { claims: STAFF })).toMatchObject({
+      status: 409,
+      body: { error: 'This order cannot be refunded', details: [{ path: 'status', message: expect.stringMatching(/^The order is Pending; only a shipped or delivered order/) }] },
+    });
+    expect((await orders.require(orderId)).status).toBe('SHIPPED');
+    expect(enqueued).toEqual([pending.orderId]); // its own POST only
   });
 });
 

@@ -21,6 +21,7 @@ import {
 } from '../../amplify/domain/errors.ts';
 import {
   canCancel,
+  canRefund,
   canonicalOrderId,
   canTransition,
   hasReached,
@@ -30,6 +31,7 @@ import {
   ORDER_STATUSES,
   orderNumberOf,
   parseOrderNumber,
+  refundStatusOf,
   type OrderStatus,
 } from '../../amplify/domain/order-rules.ts';
 import { orderMessage, parseOrderMessage } from '../../amplify/server/order-message.ts';
@@ -49,6 +51,8 @@ const ALLOWED_STEPS = new Set([
   'PAYMENT_PROCESSED>SHIPMENT_FAILED',
   'PAYMENT_PROCESSED>CANCELLED',
   'SHIPPED>DELIVERED',
+  'SHIPPED>REFUNDED',
+  'DELIVERED>REFUNDED',
 ]);
 
 /** thrown(fn) returns what `fn` throws (fails the test if it returns). */
@@ -70,9 +74,20 @@ describe('statuses', () => {
 
   it('know which are final, cancellable and owed a compensation', () => {
     const pick = (test: (s: OrderStatus) => boolean) => ORDER_STATUSES.filter(test);
-    expect(pick(isFinal)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED']);
+    expect(pick(isFinal)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED']);
     expect(pick(canCancel)).toEqual(['PENDING', 'PAYMENT_PROCESSED']);
-    expect(pick(needsCompensation)).toEqual(['SHIPMENT_FAILED', 'CANCELLED']);
+    expect(pick(canRefund)).toEqual(['SHIPPED', 'DELIVERED']);
+    expect(pick(needsCompensation)).toEqual(['SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED']);
+  });
+
+  it('say where a refund stands: owed while a charge taken is not given back, refunded once it is', () => {
+    expect(refundStatusOf({ status: 'CANCELLED' })).toBeUndefined();
+    expect(refundStatusOf({ status: 'CANCELLED', transactionId: 't' })).toBe('pending');
+    expect(refundStatusOf({ status: 'SHIPMENT_FAILED', transactionId: 't' })).toBe('pending');
+    expect(refundStatusOf({ status: 'REFUNDED', transactionId: 't' })).toBe('pending');
+    expect(refundStatusOf({ status: 'REFUNDED', transactionId: 't', refundId: 'r' })).toBe('refunded');
+    expect(refundStatusOf({ status: 'DELIVERED', transactionId: 't' })).toBeUndefined();
+    expect(refundStatusOf({ status: 'PAYMENT_FAILED' })).toBeUndefined();
   });
 
   it('tell whether a status is at or past another on the happy path', () => {

@@ -287,7 +287,7 @@ describe('DynamoDbOrderRepository.list pages to the end: every order once, newes
 
   it('counts per status for the customer and dates', async () => {
     const counts = await store.countByStatus({ customerId: customer });
-    expect(counts).toEqual({ PENDING: 8, PAYMENT_PROCESSED: 8, SHIPPED: 7, DELIVERED: 0, PAYMENT_FAILED: 0, SHIPMENT_FAILED: 0, CANCELLED: 0 });
+    expect(counts).toEqual({ PENDING: 8, PAYMENT_PROCESSED: 8, SHIPPED: 7, DELIVERED: 0, PAYMENT_FAILED: 0, SHIPMENT_FAILED: 0, CANCELLED: 0, REFUNDED: 0 });
     const from = expected[5]!.orderDate;
     const to = expected[1]!.orderDate;
     const inRange = await store.countByStatus({ customerId: customer, from, to });

@@ -105,6 +105,7 @@ async function orderAt(status: OrderStatus): Promise<Order> {
     SHIPMENT_FAILED: [['PAYMENT_PROCESSED', paid], ['SHIPMENT_FAILED', { failureReason: 'CarrierUnavailableError' }]],
     DELIVERED: [['PAYMENT_PROCESSED', paid], ['SHIPPED', shipped], ['DELIVERED', { deliveryDate: '2026-01-05T00:00:00.000Z' }]],
     CANCELLED: [['CANCELLED', {}]],
+    REFUNDED: [['PAYMENT_PROCESSED', paid], ['SHIPPED', shipped], ['DELIVERED', { deliveryDate: '2026-01-05T00:00:00.000Z' }], ['REFUNDED', {}]],
   };
   for (const [to, attributes] of path[status]) await orders.transition(orderId, to, attributes);
   return orders.require(orderId);
@@ -342,6 +343,57 @@ describe('scheduleDelivery', () => {
     await expect(scheduleDelivery(ctx, paid.orderId, FUNCTION_ARN)).rejects.toBeInstanceOf(InvalidTransitionError);
     await expect(scheduleDelivery(ctx, paid.orderId, FUNCTION_ARN)).rejects.toThrow(/a delivery schedule/);
     expect(calls.schedules).toEqual([]);
+  });
+});
+
+describe('a return: staff refund a shipped or delivered order', () => {
+  /** The order's entry in the open-orders index (what the recovery job reads), if it has one. */
+  const openEntry = async (orderId: string) => {
+    const page = await orders.openOrdersDueBefore('9999-12-31T00:00:00.000Z', 1000);
+    return page.orderIds.includes(orderId);
+  };
+
+  it('a delivered order refunded goes back into the open-orders index, owing the refund until the compensation pays it once', async () => {
+    const order = await orderAt('DELIVERED');
+    expect(await openEntry(order.orderId)).toBe(false);
+    const { order: refunded } = await orders.transition(order.orderId, 'REFUNDED', { refundReason: 'Returned unopened' }, { type: 'staff', sub: 'staff-1' });
+    expect(refunded).toMatchObject({ status: 'REFUNDED', refundStatus: 'pending', refundAmount: 42.5, refundReason: 'Returned unopened' });
+    expect(refunded.history?.at(-1)).toMatchObject({ status: 'REFUNDED', actor: { type: 'staff', sub: 'staff-1' } });
+    expect(await openEntry(order.orderId)).toBe(true);
+
+    const { ctx, calls, metrics } = context();
+    // The steps an execution of the refunded order runs before it: each leaves it to the compensation.
+    expect(await processPayment(ctx, order.orderId)).toEqual({ outcome: 'compensate' });
+    expect(await shipOrder(ctx, order.orderId)).toEqual({ outcome: 'compensate' });
+    expect(await compensate(ctx, order.orderId)).toEqual({ status: 'REFUNDED', refundId: 'ref-txn-first' });
+    expect(await compensate(ctx, order.orderId)).toEqual({ status: 'REFUNDED', refundId: 'ref-txn-first' });
+    expect(calls.charges).toEqual([]);
+    expect(calls.refunds).toEqual([`${order.orderId}/txn-first`]);
+    expect(calls.emails).toEqual([`${order.orderId}:order-refunded`]);
+    expect(metrics.filter(([name]) => name === 'PaymentsRefunded')).toEqual([['PaymentsRefunded', 'Count', 1]]);
+    expect(await orders.require(order.orderId)).toMatchObject({ refundStatus: 'refunded', refundAmount: 42.5, refundId: 'ref-txn-first' });
+    expect(await openEntry(order.orderId)).toBe(false);
+    // Asked twice: the same order, nothing owed again.
+    expect(await orders.transition(order.orderId, 'REFUNDED')).toMatchObject({ changed: false });
+  });
+
+  it('a shipped order refunded in transit: its delivery schedule changes nothing and is not an error', async () => {
+    const order = await orderAt('SHIPPED');
+    await orders.transition(order.orderId, 'REFUNDED', {}, { type: 'staff', sub: 'staff-1' });
+    const { ctx, calls, metrics } = context();
+    expect(await scheduleDelivery(ctx, order.orderId, FUNCTION_ARN)).toEqual({ scheduled: false, status: 'REFUNDED' });
+    expect(await confirmDelivery(ctx, order.orderId)).toEqual({ status: 'REFUNDED' });
+    expect((await orders.require(order.orderId)).status).toBe('REFUNDED');
+    expect(calls.schedules).toEqual([]);
+    expect(calls.emails).toEqual([]);
+    expect(metrics).toEqual([]);
+  });
+
+  it('only a shipped or delivered order can be refunded this way', async () => {
+    for (const status of ['PENDING', 'PAYMENT_PROCESSED', 'PAYMENT_FAILED', 'CANCELLED'] as const) {
+      const order = await orderAt(status);
+      await expect(orders.transition(order.orderId, 'REFUNDED')).rejects.toBeInstanceOf(InvalidTransitionError);
+    }
   });
 });
 

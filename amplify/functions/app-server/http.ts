@@ -86,6 +86,12 @@ export function readJsonBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
+/** The JSON body of a request whose body is optional: undefined when it has none, else as `readJsonBody` reads it. */
+export function readOptionalJsonBody(event: APIGatewayProxyEvent): unknown {
+  const empty = (event.body ?? '') === '' && headerValues(event, 'content-type').length === 0;
+  return empty ? undefined : readJsonBody(event);
+}
+
 export function readIdempotencyKey(event: APIGatewayProxyEvent, headerName: string): string | undefined {
   const key = header(event, headerName);
   if (key === undefined) return undefined;

@@ -8,7 +8,7 @@ import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, Ge
 import { InvalidTransitionError, OrderNotFoundError } from '../../domain/errors.ts';
 import type { EmailKind, EmailStatus } from '../../domain/notification.ts';
 import type { Order, StatusChange } from '../../domain/order.ts';
-import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, SYSTEM_ACTOR, type Actor, type OrderStatus } from '../../domain/order-rules.ts';
+import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, refundStatusOf, SYSTEM_ACTOR, type Actor, type OrderStatus } from '../../domain/order-rules.ts';
 import { ANONYMIZED } from '../../domain/privacy.ts';
 import { invalidPageToken } from '../page-token.ts';
 import type { DueOrdersPage, OrderQuery, OrderRepository, StaffNote, StatusAttributes } from '../ports.ts';
@@ -104,7 +104,9 @@ function dateCondition(query: OrderQuery, sortKey: string, names: Record<string,
 function toOrder(item: Record<string, unknown> | StoredOrder): Order {
   const { requestFingerprint: _fingerprint, openMarker: _open, nextStepDueAt: _due, recoveryAttempts: _attempts, staffNote: _note, emailsSent, ...order } = item as StoredOrder;
   // Stored as a string set (an idempotent `ADD`), returned as a sorted list.
-  return emailsSent === undefined ? order : { ...order, emailsSent: [...(emailsSent as Iterable<string>)].sort() };
+  const read: Order = emailsSent === undefined ? order : { ...order, emailsSent: [...(emailsSent as Iterable<string>)].sort() };
+  const refundStatus = refundStatusOf(read);
+  return refundStatus ? { ...read, refundStatus, refundAmount: read.totalAmount } : read;
 }
 
 /**
@@ -384,9 +386,12 @@ export class DynamoDbOrderRepository implements OrderRepository {
       names['#due'] = openOrdersIndex.sortKey;
       update = `SET ${sets.join(', ')} REMOVE #open, #due`;
     } else if (to === 'SHIPPED' || needsCompensation(to)) {
+      // The marker too: a delivered order being refunded had left the index.
+      names['#open'] = openOrdersIndex.partitionKey;
       names['#due'] = openOrdersIndex.sortKey;
+      values[':open'] = openOrdersIndex.marker;
       values[':due'] = nextStepDueAt({ status: to, updatedAt: now, estimatedDeliveryDate: attributes.estimatedDeliveryDate });
-      update = `SET ${[...sets, '#due = :due'].join(', ')}`;
+      update = `SET ${[...sets, '#open = :open', '#due = :due'].join(', ')}`;
     }
     try {
       const { Attributes } = await this.db.send(

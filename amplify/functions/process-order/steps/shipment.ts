@@ -26,13 +26,20 @@ export async function shipOrder({ orders, shipmentSuccessRate }: StepContext, or
 }
 
 /**
- * Invoked by the order's delivery schedule: SHIPPED -> DELIVERED, once (a repeat returns the same),
+ * Invoked by the order's delivery schedule: SHIPPED -> DELIVERED, once (a repeat returns the same;
+ * an order refunded meanwhile stays refunded),
  * then the delivered e-mail (once). A failed e-mail fails the invocation: Lambda's asynchronous
  * retries repeat it, the transition then being a no-op.
  */
 export async function confirmDelivery(context: StepContext, orderId: string) {
-  const { order, changed } = await context.orders.transition(orderId, 'DELIVERED', { deliveryDate: new Date().toISOString() });
-  if (changed) context.metrics.addMetric(METRICS.processOrder.ordersDelivered, MetricUnit.Count, 1);
-  await notifyCustomer(context, orderId);
-  return { deliveryDate: order.deliveryDate };
+  try {
+    const { order, changed } = await context.orders.transition(orderId, 'DELIVERED', { deliveryDate: new Date().toISOString() });
+    if (changed) context.metrics.addMetric(METRICS.processOrder.ordersDelivered, MetricUnit.Count, 1);
+    await notifyCustomer(context, orderId);
+    return { deliveryDate: order.deliveryDate };
+  } catch (error) {
+    // Refunded while in transit: the return stands, and its compensation runs in the workflow.
+    if (lostToCompensation(error)) return { status: error.from };
+    throw error;
+  }
 }
