@@ -522,7 +522,31 @@ const refundCases: NamedCase[] = [
   ['GET /orders/{orderId}/refund', { ...get(refundPath, 405, ['method']), as: 'staff', allow: 'POST' }],
 ];
 
-const CASES: NamedCase[] = [...methodCases, ...pathCases, ...queryCases, ...framingCases, ...fieldCases, ...refundCases];
+/** `POST /orders/{orderId}/payment` (its customer only, on a declined order) on the customer's delivered order. */
+const paymentPath = () => `/orders/${issued.deliveredOrderId}/payment`;
+const payAgain = (body: string | undefined, status: number, fields: string[], as?: Case['as']): Case => ({
+  method: 'POST',
+  path: paymentPath,
+  ...(body === undefined ? {} : { headers: JSON_CT, body }),
+  status,
+  fields,
+  as,
+});
+const method = JSON.stringify({ paymentMethod: 'paypal' });
+const paymentCases: NamedCase[] = [
+  ['POST payment by another customer', payAgain(method, 404, ['orderId'], 'other')],
+  ['POST payment by staff', payAgain(method, 403, ['orderId'], 'staff')],
+  ['POST payment without a token', payAgain(method, 401, ['Authorization'], 'nobody')],
+  ['POST payment without a body', payAgain(undefined, 415, ['Content-Type'])],
+  ['POST payment with an empty object', payAgain('{}', 400, ['paymentMethod'])],
+  ['POST payment with an unknown method', payAgain(JSON.stringify({ paymentMethod: 'cash' }), 400, ['paymentMethod'])],
+  ['POST payment with an amount', payAgain(JSON.stringify({ paymentMethod: 'paypal', amount: 0.01 }), 400, ['amount'])],
+  ['POST payment with a status', payAgain(JSON.stringify({ paymentMethod: 'paypal', status: 'PAYMENT_PROCESSED' }), 400, ['status'])],
+  ['POST payment of no such order', { ...payAgain(method, 404, ['orderId']), path: `/orders/${UUID}/payment` }],
+  ['GET /orders/{orderId}/payment', { ...get(paymentPath, 405, ['method']), allow: 'POST' }],
+];
+
+const CASES: NamedCase[] = [...methodCases, ...pathCases, ...queryCases, ...framingCases, ...fieldCases, ...refundCases, ...paymentCases];
 
 // ---------------------------------------------------------------------------------------------
 // Running them

@@ -7,6 +7,8 @@ export const ROUTES = {
   order: '/orders/{orderId}',
   /** The owner (or staff) cancels an order that has not shipped yet. */
   cancelOrder: '/orders/{orderId}/cancel',
+  /** The owner pays a declined order again: `{ paymentMethod }`; the same order goes back to PENDING. */
+  orderPayment: '/orders/{orderId}/payment',
   /** Staff refund an order that has shipped or been delivered (a return); `{ reason }` optional. */
   refundOrder: '/orders/{orderId}/refund',
   /** The signed-in customer's account: `DELETE` deletes it and anonymizes their orders. */
@@ -24,6 +26,7 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
   orders: ['GET', 'POST'],
   order: ['GET'],
   cancelOrder: ['POST'],
+  orderPayment: ['POST'],
   refundOrder: ['POST'],
   me: ['DELETE'],
   meExport: ['GET'],
@@ -40,6 +43,7 @@ export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = 
   orders: 'signedIn',
   order: 'signedIn',
   cancelOrder: 'signedIn',
+  orderPayment: 'signedIn',
   refundOrder: 'signedIn',
   me: 'signedIn',
   meExport: 'signedIn',

@@ -43,6 +43,17 @@ export class InvalidTransitionError extends Error {
   }
 }
 
+/** A declined order was paid as often as it may be (`MAX_PAYMENT_ATTEMPTS`): a new order is the way on. */
+export class PaymentAttemptsExhaustedError extends Error {
+  override readonly name = 'PaymentAttemptsExhaustedError';
+  constructor(
+    readonly orderId: string,
+    readonly attempts: number,
+  ) {
+    super(`Order ${orderId} has used its ${attempts} payment attempts`);
+  }
+}
+
 /** The caller's account was deleted (`DELETE /me`); its token is still within its lifetime. */
 export class AccountClosedError extends Error {
   override readonly name = 'AccountClosedError';

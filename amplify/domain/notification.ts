@@ -8,7 +8,7 @@ import { formatPrice, formatShipping, STORE_NAME, TAX_NOTE } from './catalog.ts'
 import { countryName } from './countries.ts';
 import { cancelledByStore, STATUS_LABELS } from './labels.ts';
 import type { Order } from './order.ts';
-import { orderNumberOf, PAYMENT_DECLINED_REASON } from './order-rules.ts';
+import { MAX_PAYMENT_ATTEMPTS, orderNumberOf, PAYMENT_DECLINED_REASON } from './order-rules.ts';
 
 /** Each kind is sent at most once per order; the SNS order events carry the same names. */
 export const EMAIL_KINDS = ['order-confirmed', 'order-shipped', 'order-delivered', 'payment-declined', 'order-cancelled', 'order-refunded'] as const;
@@ -114,8 +114,8 @@ We hope you enjoy it.`,
     subject: `Payment Declined - ${n}`,
     text: `Dear ${order.customerName},
 
-The payment of ${formatPrice(order.totalAmount)} for your order ${n} was declined, so the order was not placed and you have not been charged.
-To try again, open the order page below and choose "Try again": you go back to the checkout with the same items and details, and can choose another payment method.`,
+The payment of ${formatPrice(order.totalAmount)} for your order ${n} was declined: you have not been charged, and nothing will be shipped until it is paid.
+To try again, open the order page below and choose "Pay again", with the same or another payment method: it stays the same order (an order can be paid up to ${MAX_PAYMENT_ATTEMPTS} times).`,
   }),
   'order-cancelled': (order, n) => ({
     subject: `Order Cancelled - ${n}`,

@@ -18,6 +18,8 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** For each status, the statuses an order may be in just before it. */
 export const ALLOWED_PREVIOUS: Record<OrderStatus, readonly OrderStatus[]> = {
+  // Never back by a plain transition: a declined payment tried again on the same order goes
+  // PAYMENT_FAILED -> PENDING through the repository's `retryPayment` only (`canRetryPayment`).
   PENDING: [],
   PAYMENT_PROCESSED: ['PENDING'],
   PAYMENT_FAILED: ['PENDING'],
@@ -83,6 +85,16 @@ export const isFinal = (status: OrderStatus): boolean => FINAL_STATUSES.includes
 export const PAYMENT_DECLINED_REASON = 'PaymentDeclinedError';
 
 export const PAYMENT_METHODS = ['credit_card', 'debit_card', 'paypal', 'bank_transfer'] as const;
+
+/** How many payments an order may try in all: the first, and the retries after a decline. */
+export const MAX_PAYMENT_ATTEMPTS = 3;
+
+/** Which payment attempt the order is on (1 until a declined payment is tried again). */
+export const paymentAttemptOf = (order: { paymentAttempts?: number }): number => order.paymentAttempts ?? 1;
+
+/** Whether a declined order may be paid again: declined, with attempts left. */
+export const canRetryPayment = (order: { status: OrderStatus; paymentAttempts?: number }): boolean =>
+  order.status === 'PAYMENT_FAILED' && paymentAttemptOf(order) < MAX_PAYMENT_ATTEMPTS;
 
 /** Bounds on what one order may hold; the storefront's checkout uses the same schema. */
 export const ORDER_LIMITS = {

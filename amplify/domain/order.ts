@@ -126,6 +126,11 @@ export const createOrderRequestSchema = closedObject({
 });
 export type CreateOrderRequest = v.InferOutput<typeof createOrderRequestSchema>;
 
+/** What the customer sends to `POST /orders/{orderId}/payment` to pay a declined order again. */
+export const retryPaymentRequestSchema = closedObject({
+  paymentMethod: v.picklist(PAYMENT_METHODS, `One of: ${PAYMENT_METHODS.join(', ')}`),
+});
+
 /** What staff may send to `POST /orders/{orderId}/refund` (or no body at all): why the order is refunded. */
 export const refundOrderRequestSchema = closedObject({
   reason: v.optional(text(200)),
@@ -165,6 +170,8 @@ export const orderSchema = v.object({
   /** The short number a person reads, derived from the id (`orderNumberOf`). */
   orderNumber: optionalString,
   paymentMethod: v.string(),
+  /** Which payment attempt the order is on: absent until a declined payment is tried again (then 2, 3). */
+  paymentAttempts: v.optional(v.number()),
   items: v.array(orderItemSchema),
   shippingAddress: shippingAddressSchema,
   updatedAt: v.string(),

@@ -64,6 +64,12 @@ export interface OrderRepository {
   staffNote(orderId: string): Promise<StaffNote | undefined>;
   /** Replaces the internal note of an existing order (`OrderNotFoundError` for no order). */
   saveStaffNote(orderId: string, note: StaffNote): Promise<StaffNote>;
+  /**
+   * Pays a declined order again: PAYMENT_FAILED -> PENDING with `paymentMethod` and the next
+   * `paymentAttempts`, while attempts are left (else `PaymentAttemptsExhaustedError`); an order
+   * already on its way again is returned unchanged (`changed: false`).
+   */
+  retryPayment(orderId: string, paymentMethod: string, actor: Actor): Promise<{ order: Order; changed: boolean }>;
   /** Records a charge that lost the race to a cancel (only a CANCELLED order takes one); the first wins. */
   recordLateCharge(orderId: string, transactionId: string, paymentDate: string): Promise<Order>;
   /** Records the refund of an order's charge; the first refund recorded wins. */

@@ -65,16 +65,18 @@ export interface ProviderCall {
  */
 export class SimulatedPaymentProvider {
   readonly calls: ProviderCall[] = [];
+  /** The approval rate of the charges to come (0 to 1): a test can change it on a running stack. */
+  successRate: number;
 
-  constructor(
-    private readonly options: { successRate: number; delayMs?: number; random?: () => number },
-  ) {}
+  constructor(private readonly options: { successRate: number; delayMs?: number; random?: () => number }) {
+    this.successRate = options.successRate;
+  }
 
   async charge(request: { orderId: string; amount: number }): Promise<PaymentResult> {
     this.calls.push({ kind: 'charge', orderId: request.orderId, at: new Date().toISOString() });
     // Stryker disable next-line ConditionalExpression: equivalent: sleeping for no delay only yields a timer tick
     if (this.options.delayMs) await sleep(this.options.delayMs);
-    return simulatePayment(this.options.successRate, (this.options.random ?? Math.random)());
+    return simulatePayment(this.successRate, (this.options.random ?? Math.random)());
   }
 
   async refund(request: { orderId: string; transactionId: string; amount: number }): Promise<Refund> {

@@ -170,6 +170,13 @@ export async function cancelOrder(orderId: string, options: CallOptions = {}): P
   return run<Order>(post({ apiName: API_NAME, path }), options);
 }
 
+/** `POST /orders/{orderId}/payment`: the declined order back to PENDING with the next attempt; a 409 `StoreError` when it cannot be paid again. */
+export async function retryPayment(orderId: string, paymentMethod: string, options: CallOptions = {}): Promise<Order> {
+  ensureConnected();
+  const path = apiPath(ROUTES.orderPayment.replace('{orderId}', encodeURIComponent(orderId)));
+  return run<Order>(post({ apiName: API_NAME, path, options: { headers: { 'Content-Type': 'application/json' }, body: { paymentMethod } } }), options);
+}
+
 /** `POST /orders/{orderId}/refund` (staff): the order REFUNDED, its refund pending; a 409 `StoreError` unless shipped or delivered. */
 export async function refundOrder(orderId: string, reason: string, options: CallOptions = {}): Promise<Order> {
   ensureConnected();

@@ -3,23 +3,23 @@
  * (help and policy links whenever it failed or was cancelled), "Buy it again", and, for staff
  * looking at a customer's order, the staff panel (customer, history, internal note).
  */
-import { Alert, Badge, Button, Card, Heading, Text } from '@aws-amplify/ui-react';
-import type { ReactNode, RefObject } from 'react';
+import { Alert, Badge, Button, Card, Heading, SelectField, Text } from '@aws-amplify/ui-react';
+import type { FormEvent, ReactNode, RefObject } from 'react';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { findProduct, formatPrice } from '../../amplify/domain/catalog.ts';
 import { CARRIER, trackingUrl } from '../../amplify/domain/shipping.ts';
 import type { Account } from '../auth/account.ts';
 import { countryName } from '../../amplify/domain/countries.ts';
 import type { Order } from '../../amplify/domain/order.ts';
-import { canCancel, isFinal, isOrderId, orderNumberOf } from '../../amplify/domain/order-rules.ts';
+import { canCancel, canRetryPayment, isFinal, isOrderId, MAX_PAYMENT_ATTEMPTS, orderNumberOf, PAYMENT_METHODS, paymentAttemptOf } from '../../amplify/domain/order-rules.ts';
 import { ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { CostSummary } from '../components/CostSummary.tsx';
 import { StatusTimeline } from '../components/StatusTimeline.tsx';
-import { cancelOrder, fetchOrder, isCancelError, toStoreError, type StoreError } from '../lib/api.ts';
+import { cancelOrder, fetchOrder, isCancelError, retryPayment, toStoreError, type StoreError } from '../lib/api.ts';
 import { href, navigate } from '../lib/router.ts';
 import { CANCELLED_BY_STORE, cancelledByStore, PAYMENT_METHOD_LABELS, STATUS_TONES, statusLabelOf } from '../lib/status.ts';
 import { formFromOrder } from '../lib/checkout.ts';
-import { CHECKOUT_FORM_KEY, settlePendingOrder } from '../lib/pending-order.ts';
+import { CHECKOUT_FORM_KEY, rememberPendingOrder, settlePendingOrder } from '../lib/pending-order.ts';
 import { placedOrder, takePlacedOrder } from '../lib/placed-order.ts';
 import { cartState } from '../lib/app-state.ts';
 import { moneyLine } from '../lib/refund.ts';
@@ -91,8 +91,8 @@ function useLiveOrder(orderId: string) {
   return { order, error, retry: () => setRetry((n) => n + 1), replace };
 }
 
-/** Back to checkout with the same items and the same details: two clicks from a decline to a new try. */
-function tryAgain(order: Order) {
+/** Back to checkout with the same items and the same details: a new order, once this one's attempts are used up. */
+function startOver(order: Order) {
   cartState.replace(order.items.map((i) => ({ productId: i.productId, quantity: i.quantity })));
   try {
     sessionStorage.setItem(CHECKOUT_FORM_KEY, JSON.stringify(formFromOrder(order)));
@@ -145,25 +145,80 @@ function HelpLinks() {
   );
 }
 
-function WhatNext({ order, number }: { order: Order; number: string }) {
+/**
+ * "Pay again" on a declined order: the payment method (the one used, or another) and one button;
+ * the same order goes back to pending and the page follows it. Once the attempts are used up,
+ * "Start a new order" takes the items and details back to checkout. The order's lines are
+ * remembered as pending again, so a payment that now succeeds takes them out of the cart.
+ */
+function PayAgain({ order, onPaid }: { order: Order; onPaid: (order: Order) => void }) {
+  const [method, setMethod] = useState(order.paymentMethod);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<StoreError>();
+  const attempt = paymentAttemptOf(order);
+  if (!canRetryPayment(order)) {
+    return (
+      <>
+        <Text as="span" display="block">
+          The payment was tried {attempt} times, the most one order allows. Your cart still holds these items.
+        </Text>
+        <div className="failure-actions">
+          <Button onClick={() => startOver(order)} variation="primary" size="small">
+            Start a new order
+          </Button>
+        </div>
+      </>
+    );
+  }
+  const pay = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const pending = await retryPayment(order.orderId, method);
+      rememberPendingOrder(pending.orderId, globalThis.localStorage, pending.items.map((i) => ({ productId: i.productId, quantity: i.quantity })));
+      onPaid(pending);
+    } catch (e) {
+      setError(toStoreError(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="pay-again" onSubmit={(e) => void pay(e)} aria-label="Pay again">
+      <Text as="span" display="block">
+        Pay again with the same or another payment method: it stays this order (attempt {attempt + 1} of {MAX_PAYMENT_ATTEMPTS}).
+      </Text>
+      <SelectField label="Payment method" name="paymentMethod" value={method} onChange={(e) => setMethod(e.target.value)} size="small">
+        {PAYMENT_METHODS.map((m) => (
+          <option key={m} value={m}>
+            {PAYMENT_METHOD_LABELS[m] ?? m}
+          </option>
+        ))}
+      </SelectField>
+      <div className="failure-actions">
+        <Button type="submit" variation="primary" size="small" isLoading={busy} loadingText="Paying…">
+          Pay again
+        </Button>
+        <a href={href.cart()}>Review your cart</a>
+      </div>
+      {error && (
+        <Text fontSize="small" className="warning-text" role="alert">
+          {error.message}
+        </Text>
+      )}
+    </form>
+  );
+}
+
+function WhatNext({ order, number, onChanged }: { order: Order; number: string; onChanged: (order: Order) => void }) {
   if (order.status === 'PAYMENT_FAILED') {
     return (
       <Alert variation="error" heading="Your payment was declined" className="failure">
         <Text as="span" display="block">
-          {order.failureReason === 'PaymentDeclinedError'
-            ? 'The payment provider declined the payment, so the order was not placed.'
-            : 'We could not take the payment, so the order was not placed.'}{' '}
-          You have not been charged, and your cart still holds these items.
+          {order.failureReason === 'PaymentDeclinedError' ? 'The payment provider declined the payment.' : 'We could not take the payment.'} You have not been
+          charged, and nothing ships until the order is paid.
         </Text>
-        <Text as="span" display="block">
-          Try again with the same details, or choose another payment method on the next page.
-        </Text>
-        <div className="failure-actions">
-          <Button onClick={() => tryAgain(order)} variation="primary" size="small">
-            Try again
-          </Button>
-          <a href={href.cart()}>Review your cart</a>
-        </div>
+        <PayAgain order={order} onPaid={onChanged} />
         <HelpLinks />
       </Alert>
     );
@@ -359,7 +414,7 @@ function LiveOrder({ orderId, account }: { orderId: string; account?: Account })
             The latest status could not be loaded; trying again.
           </Text>
         )}
-        {!staffView && <WhatNext order={order} number={number} />}
+        {!staffView && <WhatNext order={order} number={number} onChanged={replace} />}
         <CancelOrder order={order} onCancelled={replace} statusHeading={statusHeading} />
         {!staffView && order.status !== 'PAYMENT_FAILED' && order.status !== 'PENDING' && <BuyAgain order={order} />}
       </section>

@@ -48,8 +48,8 @@ const CONTENT: Record<PolicyPageName, () => ReactNode> = {
             Can I send something back? See <a href={href.policy('returns')}>Returns and refunds</a>.
           </li>
           <li>
-            My payment was declined: you were not charged, and your cart still holds the items. Try again from the order's page, or
-            choose another payment method.
+            My payment was declined: you were not charged, and your cart still holds the items. Choose "Pay again" on the order's
+            page, with the same or another payment method: it stays the same order.
           </li>
         </ul>
       </Section>

@@ -506,7 +506,7 @@ describe('API Gateway', () => {
       .filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS')
       .map(([, m]) => ({ ...m.Properties, path: paths().get(m.Properties.ResourceId.Ref) ?? '/' }) as Json);
 
-  it('declares exactly the seed routes plus GET /products, cancel, refund, the account and the staff note, each a Lambda proxy to app-server', () => {
+  it('declares exactly the seed routes plus GET /products, cancel, payment retry, refund, the account and the staff note, each a Lambda proxy to app-server', () => {
     const expected = (Object.keys(ROUTES) as (keyof typeof ROUTES)[])
       .flatMap((route) => ROUTE_METHODS[route].map((method) => `${method} ${ROUTES[route]}`))
       .sort();
@@ -521,6 +521,7 @@ describe('API Gateway', () => {
       'POST /orders',
       'POST /orders/{orderId}/cancel',
       'POST /orders/{orderId}/note',
+      'POST /orders/{orderId}/payment',
       'POST /orders/{orderId}/refund',
     ]);
     expect(methods().map((m) => `${m.HttpMethod} ${m.path}`).sort()).toEqual(expected);

@@ -233,7 +233,7 @@ describe('GET /orders and /orders/{orderId}', () => {
 });
 
 describe("every AWS call app-server makes is one its role allows (tests/helpers/iam.ts)", () => {
-  it('creates, reads, lists (customer, status, every order, by number), counts, cancels and refunds with only those actions', async () => {
+  it('creates, reads, lists (customer, status, every order, by number), counts, cancels, refunds and pays again with only those actions', async () => {
     const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
     const { iamAction, APP_SERVER_ACTIONS } = await import('../helpers/iam.ts');
     const calls = new Map<string, Set<string>>();
@@ -278,6 +278,10 @@ describe("every AWS call app-server makes is one its role allows (tests/helpers/
       await repository.transition(returned.orderId, 'PAYMENT_PROCESSED', { transactionId: 'txn-1' });
       await repository.transition(returned.orderId, 'SHIPPED', { trackingNumber: 'TRK-1' });
       expect((await call('POST', `/orders/${returned.orderId}/refund`, { as: staff })).status).toBe(200);
+      // A declined order paid again.
+      const declined = (await call('POST', '/orders', { body: orderRequest() })).body as { orderId: string };
+      await repository.transition(declined.orderId, 'PAYMENT_FAILED', { failureReason: 'PaymentDeclinedError' });
+      expect((await call('POST', `/orders/${declined.orderId}/payment`, { body: { paymentMethod: 'paypal' } })).status).toBe(200);
       const leaving = { sub: randomUUID(), email: 'leaving@example.com' };
       expect((await call('GET', '/me/export', { as: leaving })).status).toBe(200);
       expect((await call('DELETE', '/me', { as: leaving })).status).toBe(204);

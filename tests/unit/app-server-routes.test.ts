@@ -19,6 +19,7 @@ import { renderEmail } from '../../amplify/domain/notification.ts';
 import { mapErrors } from '../../amplify/functions/app-server/errors.ts';
 import { cancelOrderRoutes } from '../../amplify/functions/app-server/routes/cancel-order.ts';
 import { orderRoutes } from '../../amplify/functions/app-server/routes/orders.ts';
+import { orderPaymentRoutes } from '../../amplify/functions/app-server/routes/order-payment.ts';
 import { refundOrderRoutes } from '../../amplify/functions/app-server/routes/refund-order.ts';
 import { DynamoDbOrderKeys } from '../../amplify/server/aws/dynamodb-order-keys.ts';
 import { DynamoDbOrderRateLimiter } from '../../amplify/server/aws/dynamodb-order-rate.ts';
@@ -80,7 +81,8 @@ function app(repository: OrderRepository = orders, rateLimit = 0) {
   router
     .includeRouter(orderRoutes({ orders: repository, keys, queue, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
     .includeRouter(cancelOrderRoutes({ orders: repository, confirmStaff, logger, metrics }))
-    .includeRouter(refundOrderRoutes({ orders: repository, queue, confirmStaff, logger }));
+    .includeRouter(refundOrderRoutes({ orders: repository, queue, confirmStaff, logger }))
+    .includeRouter(orderPaymentRoutes({ orders: repository, queue, confirmStaff, closedAccounts, logger }));
   mapErrors(router, { logger, metrics });
   return async (method: string, path: string, options: Parameters<typeof apiEvent>[2] = {}) => {
     const result = (await router.resolve(apiEvent(method, path, { claims: OWNER, ...options }), lambdaContext('app-server'))) as APIGatewayProxyResult;
@@ -185,6 +187,59 @@ describe('POST /orders/{orderId}/cancel', () => {
     expect(stranger).toMatchObject({ status: 404, body: { error: 'Order not found', details: [{ path: 'orderId', message: `No order ${orderId}` }] } });
     expect((await orders.require(orderId)).status).toBe('SHIPPED');
     expect(metricCalls).toEqual([]);
+  });
+});
+
+describe('POST /orders/{orderId}/payment', () => {
+  const declined = async (call: ReturnType<typeof app>, claims: Claims = OWNER) => {
+    const { orderId } = await place(call, claims);
+    await orders.transition(orderId, 'PAYMENT_FAILED', { failureReason: 'PaymentDeclinedError' });
+    [logLines, metricCalls, enqueued] = [[], [], []];
+    return orderId;
+  };
+  const pay = (call: ReturnType<typeof app>, orderId: string, claims: Claims = OWNER) => call('POST', `/orders/${orderId}/payment`, { claims, body: { paymentMethod: 'paypal' } });
+
+  it('the owner pays a declined order again: PENDING, attempt 2, queued and logged once; a repeat changes and queues nothing', async () => {
+    const call = app();
+    const orderId = await declined(call);
+    expect(await pay(call, orderId)).toMatchObject({ status: 200, body: { orderId, status: 'PENDING', paymentAttempts: 2, paymentMethod: 'paypal' } });
+    expect(enqueued).toEqual([orderId]);
+    expect(logLines).toEqual([{ level: 'info', message: 'Payment tried again', extra: { orderId, attempt: 2 } }]);
+    expect(await pay(call, orderId)).toMatchObject({ status: 200, body: { status: 'PENDING', paymentAttempts: 2 } });
+    expect(enqueued).toEqual([orderId]);
+    expect(metricCalls).toEqual([]);
+  });
+
+  it('a queue that is down does not fail it: 200, logged as an error (the recovery job enqueues a PENDING order)', async () => {
+    const call = app();
+    const orderId = await declined(call);
+    queueDown = true;
+    expect(await pay(call, orderId)).toMatchObject({ status: 200, body: { status: 'PENDING' } });
+    expect(logLines.map(({ level, message }) => [level, message])).toEqual([
+      ['info', 'Payment tried again'],
+      ['error', 'Payment retry not enqueued; the recovery job will enqueue it'],
+    ]);
+  });
+
+  it('staff 403 (even theirs to see), a stranger 404, a deleted account 403, a paid order 409, the attempts used up 409', async () => {
+    const call = app();
+    const orderId = await declined(call);
+    expect(await pay(call, orderId, STAFF)).toMatchObject({ status: 403, body: { details: [{ path: 'orderId' }] } });
+    expect(await pay(call, orderId, { sub: randomUUID(), email: 'bo@example.com', email_verified: 'true' })).toMatchObject({ status: 404 });
+    const leaving: Claims = { sub: randomUUID(), email: 'leaving@example.com', email_verified: 'true' };
+    const theirs = await declined(call, leaving);
+    await new DynamoDbClosedAccounts(createDocumentClient(client), IDEMPOTENCY_TABLE.localName).close(leaving.sub, new Date());
+    expect(await pay(call, theirs, leaving)).toMatchObject({ status: 403, body: { details: [{ path: 'Authorization' }] } });
+    const { orderId: pending } = await place(call);
+    expect(await pay(call, pending)).toMatchObject({ status: 200, body: { status: 'PENDING' } }); // already on its way
+    await orders.transition(pending, 'PAYMENT_PROCESSED', { transactionId: 'txn-1' });
+    await orders.transition(pending, 'CANCELLED');
+    expect(await pay(call, pending)).toMatchObject({ status: 409, body: { details: [{ path: 'status', message: expect.stringMatching(/^The order is Cancelled/) }] } });
+    for (let i = 0; i < 2; i++) {
+      expect((await pay(call, orderId)).status).toBe(200);
+      await orders.transition(orderId, 'PAYMENT_FAILED', { failureReason: 'PaymentDeclinedError' });
+    }
+    expect(await pay(call, orderId)).toMatchObject({ status: 409, body: { error: 'This order cannot be paid again', details: [{ path: 'paymentAttempts' }] } });
   });
 });
 

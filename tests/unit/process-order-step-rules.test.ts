@@ -9,7 +9,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidTransitionError } from '../../amplify/domain/errors.ts';
+import { InvalidTransitionError, PaymentAttemptsExhaustedError } from '../../amplify/domain/errors.ts';
 import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf, PAYMENT_DECLINED_REASON, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import type { StepContext } from '../../amplify/functions/process-order/steps/context.ts';
@@ -42,19 +42,20 @@ const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:process-ord
 
 /** A step context whose partners record their calls; `charge` is the provider's answer. */
 function context(options: { charge?: PaymentResult; found?: PaymentResult; onCharge?: () => Promise<void>; shipmentSuccessRate?: number } = {}) {
-  const calls = { charges: [] as string[], finds: [] as string[], refunds: [] as string[], emails: [] as string[], events: [] as string[], schedules: [] as string[] };
+  const calls = { charges: [] as string[], attempts: [] as number[], finds: [] as string[], refunds: [] as string[], emails: [] as string[], events: [] as string[], schedules: [] as string[] };
   const metrics: [string, string, number][] = [];
   const scheduled = new Set<string>();
   const ctx: StepContext = {
     orders,
     metrics: { addMetric: (name: string, unit: string, value: number) => void metrics.push([name, unit, value]) } as unknown as StepContext['metrics'],
-    async chargeOnce({ orderId }) {
+    async chargeOnce({ orderId, attempt }) {
       calls.charges.push(orderId);
+      calls.attempts.push(attempt);
       await options.onCharge?.();
       return options.charge ?? { approved: true, transactionId: `txn-${orderId.slice(0, 8)}` };
     },
-    async findCharge(orderId) {
-      calls.finds.push(orderId);
+    async findCharge(orderId, attempt) {
+      calls.finds.push(attempt > 1 ? `${orderId}#${attempt}` : orderId);
       return options.found;
     },
     async refundOnce({ orderId, transactionId }) {
@@ -343,6 +344,50 @@ describe('scheduleDelivery', () => {
     await expect(scheduleDelivery(ctx, paid.orderId, FUNCTION_ARN)).rejects.toBeInstanceOf(InvalidTransitionError);
     await expect(scheduleDelivery(ctx, paid.orderId, FUNCTION_ARN)).rejects.toThrow(/a delivery schedule/);
     expect(calls.schedules).toEqual([]);
+  });
+});
+
+describe('a declined order paid again (retryPayment)', () => {
+  const customer = { type: 'customer' as const, sub: 'customer-a' };
+
+  it('goes back to PENDING with the method chosen, the next attempt, no failure reason, due in the open-orders index; the payment step charges for that attempt', async () => {
+    const order = await orderAt('PAYMENT_FAILED');
+    const { order: retried, changed } = await orders.retryPayment(order.orderId, 'paypal', customer);
+    expect(changed).toBe(true);
+    expect(retried).toMatchObject({ status: 'PENDING', paymentMethod: 'paypal', paymentAttempts: 2 });
+    expect(retried.failureReason).toBeUndefined();
+    expect(retried.history?.at(-1)).toEqual({ status: 'PENDING', at: retried.updatedAt, actor: customer });
+    const open = await orders.openOrdersDueBefore('9999-12-31T00:00:00.000Z', 1000);
+    expect(open.orderIds).toContain(order.orderId);
+    // Asked again while it is on its way: unchanged.
+    expect(await orders.retryPayment(order.orderId, 'debit_card', customer)).toMatchObject({ changed: false, order: { paymentMethod: 'paypal', paymentAttempts: 2 } });
+    const { ctx, calls } = context();
+    expect(await processPayment(ctx, order.orderId)).toMatchObject({ outcome: 'approved' });
+    expect(calls.attempts).toEqual([2]);
+  });
+
+  it('stops at MAX_PAYMENT_ATTEMPTS, and never moves an order that was not declined', async () => {
+    const order = await orderAt('PAYMENT_FAILED');
+    for (const attempt of [2, 3]) {
+      expect((await orders.retryPayment(order.orderId, 'paypal', customer)).order.paymentAttempts).toBe(attempt);
+      await orders.transition(order.orderId, 'PAYMENT_FAILED', { failureReason: PAYMENT_DECLINED_REASON });
+    }
+    await expect(orders.retryPayment(order.orderId, 'paypal', customer)).rejects.toBeInstanceOf(PaymentAttemptsExhaustedError);
+    await expect(orders.retryPayment(order.orderId, 'paypal', customer)).rejects.toMatchObject({ attempts: 3 });
+    const cancelled = await orderAt('CANCELLED');
+    await expect(orders.retryPayment(cancelled.orderId, 'paypal', customer)).rejects.toBeInstanceOf(InvalidTransitionError);
+    const delivered = await orderAt('DELIVERED');
+    expect(await orders.retryPayment(delivered.orderId, 'paypal', customer)).toMatchObject({ changed: false, order: { status: 'DELIVERED' } });
+    // And no plain transition leads back to PENDING.
+    await expect(orders.transition(order.orderId, 'PENDING')).rejects.toBeInstanceOf(InvalidTransitionError);
+  });
+
+  it('settleFailedPayment looks for the charge of the attempt the order is on', async () => {
+    const order = await orderAt('PAYMENT_FAILED');
+    await orders.retryPayment(order.orderId, 'paypal', customer);
+    const { ctx, calls } = context();
+    await settleFailedPayment(ctx, order.orderId, 'States.Timeout');
+    expect(calls.finds).toEqual([`${order.orderId}#2`]);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * app-server: the REST API behind API Gateway (Lambda proxy integration). The routes are in
- * `routes/` (catalog, orders, cancel, refund, staff note), every error answer in `errors.ts`; routes and limits come from `amplify/domain/api.ts`.
+ * `routes/` (catalog, orders, payment retry, cancel, refund, staff note), every error answer in `errors.ts`; routes and limits come from `amplify/domain/api.ts`.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Router } from '@aws-lambda-powertools/event-handler/http';
@@ -21,6 +21,7 @@ import { cancelOrderRoutes } from './routes/cancel-order.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { meRoutes } from './routes/me.ts';
 import { orderNoteRoutes } from './routes/order-note.ts';
+import { orderPaymentRoutes } from './routes/order-payment.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { refundOrderRoutes } from './routes/refund-order.ts';
 
@@ -53,6 +54,7 @@ app
   .includeRouter(catalogRoutes())
   .includeRouter(orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
   .includeRouter(cancelOrderRoutes({ orders, confirmStaff, logger, metrics }))
+  .includeRouter(orderPaymentRoutes({ orders, queue, confirmStaff, closedAccounts, logger }))
   .includeRouter(refundOrderRoutes({ orders, queue, confirmStaff, logger }))
   .includeRouter(meRoutes({ orders, accounts, closedAccounts, logger }))
   .includeRouter(orderNoteRoutes({ orders, confirmStaff, logger }));

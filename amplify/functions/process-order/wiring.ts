@@ -36,6 +36,16 @@ export const paymentProvider = new SimulatedPaymentProvider({
   delayMs: Number(process.env[ENV.paymentDelayMs] ?? 0) || 0,
 });
 
+/** The key prefix of the charge's idempotency records (`chargeOnce`, read by `findCharge`). */
+const CHARGE_KEY_PREFIX = 'payment-charge';
+
+/**
+ * The idempotency key of an order's charge: the order id for its first payment (as every order
+ * had before retries existed, so a charge recorded then is still found), `<orderId>#<n>` for the
+ * n-th attempt after a decline.
+ */
+export const chargeKeyOf = (orderId: string, attempt: number): string => (attempt > 1 ? `${orderId}#${attempt}` : orderId);
+
 export class NoChargeRecordedError extends Error {
   override readonly name = 'NoChargeRecordedError';
 }
@@ -55,10 +65,13 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
   const scheduler = tracer.captureAWSv3Client(new SchedulerClient({}));
   const shipmentSuccessRate = rateSetting(ENV.shipmentSuccessRate, DEFAULT_SHIPMENT_SUCCESS_RATE);
 
-  /** One idempotency config and persistence layer per wrapped call: each has its own key prefix. */
+  /**
+   * One idempotency config and persistence layer per wrapped call: each has its own key prefix, and
+   * its key is the argument's `orderId` (the charge's: `chargeKey`).
+   */
   const idempotencyConfigs: IdempotencyConfig[] = [];
-  function idempotent<A extends { orderId: string }, R>(keyPrefix: string | undefined, fn: (arg: A) => Promise<R>): (arg: A) => Promise<R> {
-    const config = new IdempotencyConfig({ eventKeyJmesPath: 'orderId', expiresAfterSeconds: 7 * 24 * 3600 });
+  function idempotent<A extends { orderId: string }, R>(keyPrefix: string | undefined, fn: (arg: A) => Promise<R>, keyPath = 'orderId'): (arg: A) => Promise<R> {
+    const config = new IdempotencyConfig({ eventKeyJmesPath: keyPath, expiresAfterSeconds: 7 * 24 * 3600 });
     idempotencyConfigs.push(config);
     // Powertools stores the answer as a record: the results here are plain objects.
     return makeIdempotent(fn as (arg: A) => Promise<R & Record<string, unknown>>, {
@@ -79,9 +92,14 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
    * Powertools removes the record it had claimed. A charge still in flight answers
    * IdempotencyAlreadyInProgressError, which the step retries.
    */
-  const recordedCharge = idempotent('payment-charge', async (_request: { orderId: string }): Promise<PaymentResult> => {
-    throw new NoChargeRecordedError('No charge was made for this order');
-  });
+  const recordedCharge = idempotent(
+    CHARGE_KEY_PREFIX,
+    async (_request: { orderId: string; chargeKey: string }): Promise<PaymentResult> => {
+      throw new NoChargeRecordedError('No charge was made for this order');
+    },
+    'chargeKey',
+  );
+  const charge = idempotent(CHARGE_KEY_PREFIX, async (request: { orderId: string; chargeKey: string; amount: number }) => ({ ...(await paymentProvider.charge(request)) }), 'chargeKey');
 
   /** Per kind, one idempotent call (its own key prefix): each happens at most once per order. */
   const perKind = <R>(prefix: string, fn: (kind: EmailKind, order: Order) => Promise<R>) => {
@@ -106,12 +124,12 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
   const context: StepContext = {
     orders,
     metrics,
-    // One charge per order, even when two executions of the same order overlap (Express workflows
-    // do not deduplicate starts): the second call waits for (retries into) the first one's answer.
-    chargeOnce: idempotent('payment-charge', async (request: { orderId: string; amount: number }) => ({ ...(await paymentProvider.charge(request)) })),
-    findCharge: async (orderId) => {
+    // One charge per order and attempt, even when two executions of the same order overlap (Express
+    // workflows do not deduplicate starts): the second call waits for (retries into) the first one's answer.
+    chargeOnce: ({ orderId, amount, attempt }) => charge({ orderId, chargeKey: chargeKeyOf(orderId, attempt), amount }),
+    findCharge: async (orderId, attempt) => {
       try {
-        return await recordedCharge({ orderId });
+        return await recordedCharge({ orderId, chargeKey: chargeKeyOf(orderId, attempt) });
       } catch (error) {
         if (error instanceof NoChargeRecordedError) return undefined;
         throw error;

@@ -5,10 +5,10 @@
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidTransitionError, OrderNotFoundError } from '../../domain/errors.ts';
+import { InvalidTransitionError, OrderNotFoundError, PaymentAttemptsExhaustedError } from '../../domain/errors.ts';
 import type { EmailKind, EmailStatus } from '../../domain/notification.ts';
 import type { Order, StatusChange } from '../../domain/order.ts';
-import { ALLOWED_PREVIOUS, hasReached, isFinal, needsCompensation, ORDER_STATUSES, refundStatusOf, SYSTEM_ACTOR, type Actor, type OrderStatus } from '../../domain/order-rules.ts';
+import { ALLOWED_PREVIOUS, hasReached, isFinal, MAX_PAYMENT_ATTEMPTS, needsCompensation, ORDER_STATUSES, paymentAttemptOf, refundStatusOf, SYSTEM_ACTOR, type Actor, type OrderStatus } from '../../domain/order-rules.ts';
 import { ANONYMIZED } from '../../domain/privacy.ts';
 import { invalidPageToken } from '../page-token.ts';
 import type { DueOrdersPage, OrderQuery, OrderRepository, StaffNote, StatusAttributes } from '../ports.ts';
@@ -373,6 +373,8 @@ export class DynamoDbOrderRepository implements OrderRepository {
       sets.push(`#a${i} = :a${i}`);
     });
     const previous = ALLOWED_PREVIOUS[to];
+    // No status leads here by a plain transition (PENDING: only `create` and `retryPayment`).
+    if (previous.length === 0) throw new InvalidTransitionError(orderId, (await this.require(orderId)).status, to);
     previous.forEach((status, i) => (values[`:from${i}`] = status));
     const fromList = previous.map((_, i) => `:from${i}`).join(', ');
     // A final status takes the order out of the open-orders index. A status that still owes a
@@ -456,6 +458,59 @@ export class DynamoDbOrderRepository implements OrderRepository {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new OrderNotFoundError(orderId);
       throw error;
+    }
+  }
+
+  /**
+   * A declined order paid again: PAYMENT_FAILED -> PENDING with the payment method chosen now, the
+   * next `paymentAttempts` and its failure reason gone, back in the open-orders index (due now), in
+   * one conditional update: only while declined and with attempts left (`MAX_PAYMENT_ATTEMPTS`).
+   * Asked again once it is on its way (PENDING or past it on the happy path): the order unchanged.
+   */
+  async retryPayment(orderId: string, paymentMethod: string, actor: Actor): Promise<{ order: Order; changed: boolean }> {
+    const now = new Date().toISOString();
+    const change: StatusChange = { status: 'PENDING', at: now, actor: actor.sub === undefined ? { type: actor.type } : { type: actor.type, sub: actor.sub } };
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [partitionKey]: orderId },
+          UpdateExpression:
+            'SET #status = :pending, #updatedAt = :now, #method = :method, #attempts = if_not_exists(#attempts, :one) + :one, ' +
+            '#history = list_append(if_not_exists(#history, :none), :change), #open = :open, #due = :now REMOVE #reason',
+          ConditionExpression: 'attribute_exists(#pk) AND #status = :failed AND (attribute_not_exists(#attempts) OR #attempts < :max)',
+          ExpressionAttributeNames: {
+            '#pk': partitionKey,
+            '#status': 'status',
+            '#updatedAt': 'updatedAt',
+            '#method': 'paymentMethod',
+            '#attempts': 'paymentAttempts',
+            '#history': 'history',
+            '#open': openOrdersIndex.partitionKey,
+            '#due': openOrdersIndex.sortKey,
+            '#reason': 'failureReason',
+          },
+          ExpressionAttributeValues: {
+            ':pending': 'PENDING',
+            ':failed': 'PAYMENT_FAILED',
+            ':now': now,
+            ':method': paymentMethod,
+            ':one': 1,
+            ':max': MAX_PAYMENT_ATTEMPTS,
+            ':none': [],
+            ':change': [change],
+            ':open': openOrdersIndex.marker,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { order: toOrder(Attributes!), changed: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.require(orderId);
+      if (hasReached(current.status, 'PENDING')) return { order: current, changed: false };
+      if (current.status === 'PAYMENT_FAILED') throw new PaymentAttemptsExhaustedError(orderId, paymentAttemptOf(current));
+      throw new InvalidTransitionError(orderId, current.status, 'PENDING');
     }
   }
 

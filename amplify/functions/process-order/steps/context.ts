@@ -11,13 +11,16 @@ import type { OrderRepository } from '../../../server/ports.ts';
 export interface StepContext {
   orders: OrderRepository;
   metrics: Pick<Metrics, 'addMetric'>;
-  /** Charges the order's total once, however often it is called (Powertools idempotency). */
-  chargeOnce(request: { orderId: string; amount: number }): Promise<PaymentResult>;
   /**
-   * The payment provider's answer to the order's charge, if it answered: read from `chargeOnce`'s
+   * Charges the order's total once per payment attempt (`paymentAttempts`), however often it is
+   * called (Powertools idempotency): a declined payment tried again is a new charge.
+   */
+  chargeOnce(request: { orderId: string; amount: number; attempt: number }): Promise<PaymentResult>;
+  /**
+   * The payment provider's answer to the attempt's charge, if it answered: read from `chargeOnce`'s
    * idempotency record, never charging.
    */
-  findCharge(orderId: string): Promise<PaymentResult | undefined>;
+  findCharge(orderId: string, attempt: number): Promise<PaymentResult | undefined>;
   /** Refunds a charge once, however often it is called. */
   refundOnce(request: { orderId: string; transactionId: string; amount: number }): Promise<Refund>;
   /** The order event of `kind` on the notification topic, published at most once per order and kind. */

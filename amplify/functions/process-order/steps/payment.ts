@@ -1,6 +1,6 @@
 /** The payment step, and marking an order whose payment or shipment failed. */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { hasReached, needsCompensation, PAYMENT_DECLINED_REASON } from '../../../domain/order-rules.ts';
+import { hasReached, needsCompensation, PAYMENT_DECLINED_REASON, paymentAttemptOf } from '../../../domain/order-rules.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { PaymentResult } from '../../../server/simulated-partners.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
@@ -22,7 +22,7 @@ export async function processPayment({ orders, metrics, chargeOnce }: StepContex
   if (hasReached(order.status, 'PAYMENT_PROCESSED')) {
     return { outcome: 'approved', transactionId: order.transactionId, paymentDate: order.paymentDate };
   }
-  const payment = await chargeOnce({ orderId, amount: order.totalAmount });
+  const payment = await chargeOnce({ orderId, amount: order.totalAmount, attempt: paymentAttemptOf(order) });
   return recordPayment({ orders, metrics }, orderId, payment);
 }
 
@@ -56,7 +56,7 @@ async function recordPayment({ orders, metrics }: Pick<StepContext, 'orders' | '
  * refund). Otherwise the order is PAYMENT_FAILED.
  */
 export async function settleFailedPayment(context: StepContext, orderId: string, reason?: string) {
-  const charge = await context.findCharge(orderId);
+  const charge = await context.findCharge(orderId, paymentAttemptOf(await context.orders.require(orderId)));
   if (charge?.approved) {
     const outcome = await recordPayment(context, orderId, charge);
     context.metrics.addMetric(METRICS.processOrder.chargesRecovered, MetricUnit.Count, 1);
