@@ -47,8 +47,16 @@ test('browse, add two products, check out: the order reaches Delivered and its e
   await expect(page).toHaveURL(/#\/orders\/[0-9a-f-]{36}$/);
   const orderId = /#\/orders\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
   await expect(page.getByRole('heading', { level: 1, name: 'Your order' })).toBeVisible();
-  // The page polls by itself until the order ships; delivery shows on a reload.
+  // The thank-you moment: the number, what happens next, where the e-mail goes, the delivery window.
+  const thanks = page.getByTestId('thank-you');
+  await expect(thanks.getByRole('heading', { level: 2 })).toHaveText(`Thank you, ${SHOPPER['Full name']}: order ${orderNumberOf(orderId)} is placed`);
+  await expect(thanks).toContainText(`E-mails go to ${email}: when the payment is confirmed, and when the order ships.`);
+  await expect(thanks).toContainText(/It arrives around \w{3}, \w{3} \d+/); // the carrier's window, then its estimate
+  await expectAccessible(page, 'the thank-you moment');
+  await screenshot(page, '04a-thank-you');
+  // The page polls by itself until the order ships; delivery shows on a reload, which is a plain order page.
   await reloadUntilDelivered(page);
+  await expect(page.getByTestId('thank-you')).toHaveCount(0);
   await expect(page.getByRole('list', { name: 'Order progress' }).getByRole('listitem')).toHaveCount(4);
   await expect(page.locator('[data-state="complete"]')).toHaveCount(4);
   await expect(page.getByText(/^txn_/)).toHaveCount(0); // no payment reference a shopper cannot use

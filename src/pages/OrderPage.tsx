@@ -7,7 +7,7 @@ import { Alert, Badge, Button, Card, Heading, SelectField, Text } from '@aws-amp
 import type { FormEvent, ReactNode, RefObject } from 'react';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { findProduct, formatPrice } from '../../amplify/domain/catalog.ts';
-import { CARRIER, trackingUrl } from '../../amplify/domain/shipping.ts';
+import { CARRIER, deliveryWindow, trackingUrl } from '../../amplify/domain/shipping.ts';
 import type { Account } from '../auth/account.ts';
 import { countryName } from '../../amplify/domain/countries.ts';
 import type { Order } from '../../amplify/domain/order.ts';
@@ -210,6 +210,35 @@ function PayAgain({ order, onPaid }: { order: Order; onPaid: (order: Order) => v
   );
 }
 
+const day = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric' });
+
+/**
+ * The thank-you moment, on the order page the checkout opens: the order number, what happens
+ * next, where the e-mail goes, and until when the order can be cancelled. Shown for that visit
+ * only (a later visit is the plain order page).
+ */
+function ThankYou({ order, number }: { order: Order; number: string }) {
+  const { earliest, latest } = deliveryWindow(new Date(order.orderDate));
+  return (
+    <section aria-labelledby="thank-you-heading" className="thank-you" data-testid="thank-you">
+      <Heading level={2} id="thank-you-heading">
+        Thank you, {order.customerName}: order {number} is placed
+      </Heading>
+      <ol className="next-steps">
+        <li>{order.status === 'PENDING' ? 'We confirm your payment in a moment: this page updates by itself.' : 'Your payment is confirmed.'}</li>
+        <li>
+          E-mails go to <strong>{order.customerEmail}</strong>: when the payment is confirmed, and when the order ships.
+        </li>
+        <li>
+          It arrives around{' '}
+          <strong>{order.estimatedDeliveryDate ? day.format(new Date(order.estimatedDeliveryDate)) : day.formatRange(earliest, latest)}</strong>.
+        </li>
+        {canCancel(order.status) && <li>Changed your mind? Cancel it on this page until it ships: a payment already taken is refunded in full.</li>}
+      </ol>
+    </section>
+  );
+}
+
 function WhatNext({ order, number, onChanged }: { order: Order; number: string; onChanged: (order: Order) => void }) {
   if (order.status === 'PAYMENT_FAILED') {
     return (
@@ -364,6 +393,8 @@ function OrderNotFound({ children }: { children: string }) {
 
 function LiveOrder({ orderId, account }: { orderId: string; account?: Account }) {
   const { order, error, retry, replace } = useLiveOrder(orderId);
+  // Opened by the checkout that just placed it (read before the page's first poll takes the handover).
+  const [justPlaced] = useState(() => placedOrder(orderId) !== undefined);
   const statusHeading = useRef<HTMLHeadingElement>(null);
   const declined = order?.status === 'PAYMENT_FAILED';
   // Staff looking at a customer's order see it as staff (their own orders as a customer).
@@ -393,6 +424,7 @@ function LiveOrder({ orderId, account }: { orderId: string; account?: Account })
       <Text className="order-id">
         Order <strong data-testid="order-number">{number}</strong> · placed {formatDateTime(order.orderDate)}
       </Text>
+      {justPlaced && !staffView && !declined && <ThankYou order={order} number={number} />}
       <section aria-labelledby="status-heading" className="status-section">
         <Heading level={2} id="status-heading" ref={statusHeading} tabIndex={-1} className="status-heading">
           Status{' '}
