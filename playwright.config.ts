@@ -26,6 +26,9 @@ export const STACKS = {
 /** The CloudFront-like site of e2e/cloudfront.spec.ts (its port; its build and stack data go in `dir`). */
 export const CLOUDFRONT_SITE = { port: cloudFrontSite!, dir: path.join(tempDir, 'cloudfront') };
 
+/** The cancel window of the e2e stacks (seconds). */
+export const E2E_CANCEL_WINDOW_SECONDS = 6;
+
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 
 const webServer = (stack: (typeof STACKS)[keyof typeof STACKS]) => ({
@@ -39,6 +42,8 @@ const webServer = (stack: (typeof STACKS)[keyof typeof STACKS]) => ({
     LOCAL_DATA_DIR: path.join(stack.dir, 'data'),
     AMPLIFY_OUTPUTS_PATH: path.join(stack.dir, 'amplify_outputs.json'),
     PAYMENT_SUCCESS_RATE: stack.paymentSuccessRate,
+    // Long enough to cancel a paid order in the browser (e2e/care.spec.ts), short enough not to slow every journey.
+    CANCEL_WINDOW_SECONDS: String(E2E_CANCEL_WINDOW_SECONDS),
     STOREFRONT_VITE_CACHE_DIR: path.join(stack.dir, 'vite-cache'),
   },
   reuseExistingServer: false,

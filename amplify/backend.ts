@@ -61,6 +61,7 @@ export const cloud = new OrdersCloud(ordersStack, 'OrdersCloud', {
   alarmEmail: settings.alarmEmail,
   apiThrottle: settings.apiThrottle,
   orderRateLimit: settings.orderRateLimit,
+  cancelWindowSeconds: settings.cancelWindowSeconds,
   waf: settings.waf,
   storefrontDir: settings.storefrontDir,
   storefrontDomain: settings.storefrontDomain,

@@ -13,6 +13,7 @@ import { isFinal } from '../amplify/domain/order-rules.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import type { OperationStats } from '../local/service-proxy.ts';
 import type { LocalStack } from '../local/stack.ts';
+import { CANCEL_WINDOW } from '../amplify/server/settings.ts';
 import { FIRST_POLL_AFTER_CHECKOUT_MS, keepsPolling, pollDelay } from '../src/lib/timeline.ts';
 import { itemSize } from './item-size.ts';
 import { benchToken, idempotencyKey, orderRequest } from './order-request.ts';
@@ -50,6 +51,8 @@ export interface CostCounts {
     byStatus: Record<string, number>;
     /** Wall time of each execution, start to stop (local timings). */
     durationsMs: number[];
+    /** Executions a cancel window's shipment schedule started (each one Scheduler invocation). */
+    shipmentStarts: number;
   };
   /** Write and read request units by table, from each call's item sizes (write-ledger.ts). */
   dynamodbUnits: Record<string, LedgerTotals & { readUnits: number; reads: number; shadowMismatches: number }>;
@@ -365,6 +368,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
       retries: executions.reduce((s, e) => s + e.retries, 0),
       byStatus,
       durationsMs: executions.filter((e) => e.stopDate).map((e) => Date.parse(e.stopDate!) - Date.parse(e.startDate)),
+      shipmentStarts: executions.filter((e) => e.name.endsWith(CANCEL_WINDOW.localExecutionSuffix)).length,
     },
     dynamodbUnits,
     logs: capture.logs,

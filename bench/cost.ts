@@ -194,8 +194,9 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   const apiRequests = appRequests + preflights;
   const delivered = c.statuses.DELIVERED ?? 0;
   // Express: each shipped order's delivery is confirmed by one scheduled invocation of
-  // process-order (a one-time EventBridge Scheduler schedule), not by a workflow task.
-  const scheduledInvocations = express ? delivered : 0;
+  // process-order (a one-time EventBridge Scheduler schedule), not by a workflow task; and each
+  // order held for its cancel window is started again by one (its execution is counted above).
+  const scheduledInvocations = express ? delivered + c.executions.shipmentStarts : 0;
 
   // ---- API Gateway: every request the customer's browser made for the order.
   add('API Gateway', `REST requests (${(c.apiRequests.post / n).toFixed(2)} POST + ${c.pollsPerOrder.mean.toFixed(2)} GET polls)`, appRequests, PRICES.apiGatewayRestRequest);
@@ -242,7 +243,7 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     const billedPerExecution = sample.reduce((s, ms) => s + expressBilledSeconds(ms), 0) / Math.max(1, sample.length);
     const billedSeconds = billedPerExecution * executions;
     add('Step Functions', `Express duration (${billedPerExecution.toFixed(1)} s/execution billed in 100 ms steps, 64 MB)`, billedSeconds * (64 / 1024), PRICES.sfnExpressGbSecond);
-    add('EventBridge Scheduler', `delivery confirmations (${(scheduledInvocations / n).toFixed(2)}/order)`, scheduledInvocations, PRICES.schedulerInvocation);
+    add('EventBridge Scheduler', `delivery confirmations and cancel-window shipments (${(scheduledInvocations / n).toFixed(2)}/order)`, scheduledInvocations, PRICES.schedulerInvocation);
   } else {
     add('Step Functions', `Standard transitions (${(transitions / n).toFixed(2)}/order incl. ${c.executions.retries} retries)`, transitions, PRICES.sfnStandardTransition);
   }

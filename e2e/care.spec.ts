@@ -191,6 +191,22 @@ test('staff find a customer\'s orders by e-mail, open one with the customer\'s d
   await context.close();
 });
 
+test('a paid order can be cancelled for its cancel window, and the refund shows once it is made', async ({ page }) => {
+  await placeOrder(page, ['Desk Lamp']);
+  // Paid and held: the page says until when, and stops polling until then.
+  await expect(page.getByTestId('order-status')).toHaveText('Payment processed', { timeout: 30_000 });
+  await expect(page.getByTestId('cancel-until')).toContainText(/You can cancel until .+; it ships then\./);
+  await expect(page.getByTestId('thank-you')).toContainText(/Cancel it on this page until /);
+  await page.getByRole('button', { name: 'Cancel order' }).click();
+  await page.getByRole('button', { name: 'Yes, cancel order' }).click();
+  await expect(page.getByTestId('order-status')).toHaveText('Cancelled');
+  // The page follows the compensation: first owed, then made (the same words in My orders).
+  await expect(page.locator('.failure')).toContainText(/Your payment of \$[\d.,]+ was refunded on /, { timeout: 30_000 });
+  await expect(page.getByText('Shipped', { exact: true })).toHaveCount(0);
+  await page.goto('/#/orders');
+  await expect(page.getByTestId('order-row').first()).toContainText('Refunded');
+});
+
 test('staff refund a delivered order (a return); the customer sees it refunded, with the amount, on the order and in My orders', async ({ page, browser }) => {
   const customer = await createAccount();
   const orderId = await placeOrder(page, ['Coffee Mug'], { email: customer });

@@ -1,7 +1,7 @@
 /** Settings of the local stack, from the environment (README, "Configuration"). */
 import path from 'node:path';
 import * as v from 'valibot';
-import { DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE } from '../amplify/server/settings.ts';
+import { CANCEL_WINDOW, DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE } from '../amplify/server/settings.ts';
 
 /** The storefront's port unless WEB_PORT says otherwise; the API answers CORS for its origin. */
 export const DEFAULT_WEB_PORT = 5173;
@@ -30,6 +30,8 @@ const schema = v.object({
   LOCAL_PAYMENT_DELAY_MS: integer(0, 0),
   /** How long an order "travels" locally before it is delivered (AWS: its estimated delivery days). */
   LOCAL_DELIVERY_WAIT_MS: integer(3000, 0),
+  /** The cancel window after payment (AWS: `CANCEL_WINDOW_SECONDS`, an hour by default); 0 ships at once. */
+  CANCEL_WINDOW_SECONDS: integer(CANCEL_WINDOW.localDefaultSeconds, 0, CANCEL_WINDOW.maxSeconds),
   /** Pause between workflow retries locally (AWS: the definition's IntervalSeconds and BackoffRate). */
   LOCAL_RETRY_INTERVAL_MS: integer(200, 0),
   /** How long a received queue message stays invisible locally before redelivery (AWS: 300 s). */
@@ -52,6 +54,7 @@ export type LocalConfig = {
   shipmentSuccessRate: number;
   paymentDelayMs: number;
   deliveryWaitMs: number;
+  cancelWindowSeconds: number;
   retryIntervalMs: number;
   visibilityTimeoutSeconds: number;
   recoveryIntervalMs: number;
@@ -76,6 +79,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     shipmentSuccessRate: c.SHIPMENT_SUCCESS_RATE,
     paymentDelayMs: c.LOCAL_PAYMENT_DELAY_MS,
     deliveryWaitMs: c.LOCAL_DELIVERY_WAIT_MS,
+    cancelWindowSeconds: c.CANCEL_WINDOW_SECONDS,
     retryIntervalMs: c.LOCAL_RETRY_INTERVAL_MS,
     visibilityTimeoutSeconds: c.LOCAL_VISIBILITY_TIMEOUT_SECONDS,
     recoveryIntervalMs: c.LOCAL_RECOVERY_INTERVAL_MS,

@@ -9,7 +9,8 @@
  * - Survives restarts: a start loads every schedule on disk and fires those whose time has passed
  *   (late ones) at once. A schedule stays on disk until its target ran (then it is deleted with
  *   `ActionAfterCompletion: DELETE`, or kept as completed), so delivery is at least once, as in AWS.
- * - `deliveryWaitMs` (LOCAL_DELIVERY_WAIT_MS) compresses the wait: a schedule is due that long
+ * - `deliveryWaitMs` (LOCAL_DELIVERY_WAIT_MS) compresses the wait of every schedule but a cancel
+ *   window's shipment schedule (`ship-<orderId>`, which keeps its time): one is due that long
  *   after its creation instead of at its `at()` time (the due time is stored, so a restart keeps it).
  * - A failed invoke is retried per the target's RetryPolicy (MaximumRetryAttempts, default 185,
  *   within MaximumEventAgeInSeconds, default 86,400) with a short local backoff, then left on disk
@@ -22,12 +23,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { CANCEL_WINDOW } from '../amplify/server/settings.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
 import { answerClientErrors, BodyError, guardAwsEndpoint, readBody, type Log } from './http-guard.ts';
 
 export interface LocalSchedulerOptions {
   dataDir: string; // schedules persisted under it (LOCAL_DATA_DIR); survives restarts
-  deliveryWaitMs?: number; // LOCAL_DELIVERY_WAIT_MS: when set, a schedule fires this long after creation instead of at its at() time
+  deliveryWaitMs?: number; // LOCAL_DELIVERY_WAIT_MS: when set, a schedule (not a shipment's) fires this long after creation instead of at its at() time
   invoke(target: { Arn: string; Input?: string }): Promise<void>; // runs the target (locally: the Lambda handler in-process)
   /** Where failed invokes are reported (default: stderr). */
   log?: Log;
@@ -271,7 +273,7 @@ class LocalScheduler {
       State: input.State ?? 'ENABLED',
       CreationDate: new Date(now).toISOString(),
       LastModificationDate: new Date(now).toISOString(),
-      dueAt: new Date(this.options.deliveryWaitMs !== undefined ? now + this.options.deliveryWaitMs : at).toISOString(),
+      dueAt: new Date(this.options.deliveryWaitMs !== undefined && !name.startsWith(CANCEL_WINDOW.scheduleNamePrefix) ? now + this.options.deliveryWaitMs : at).toISOString(),
     };
     // On disk before it is acknowledged (and before it can fire).
     this.store.save(record);

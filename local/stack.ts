@@ -15,6 +15,7 @@ import { API_NAME } from '../amplify/domain/api.ts';
 import { OUTPUTS_VERSION, type AmplifyOutputs } from '../amplify/domain/outputs.ts';
 import type { RecoveryReport, RecoveryRunDetail } from '../amplify/server/recovery.ts';
 import {
+  CANCEL_WINDOW,
   DEFAULT_SHIPMENT_SUCCESS_RATE,
   DELIVERY_SCHEDULE,
   ENV,
@@ -43,7 +44,9 @@ import { toSqsRecord } from './sqs-event.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
 export interface StackOptions
-  extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs' | 'bodyTimeoutMs' | 'cognitoPort' | 'shipmentSuccessRate' | 'paymentDelayMs'> {
+  extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs' | 'bodyTimeoutMs' | 'cognitoPort' | 'shipmentSuccessRate' | 'paymentDelayMs' | 'cancelWindowSeconds'> {
+  /** The cancel window after payment, in seconds (default 0: ship at once; `npm start`: `CANCEL_WINDOW_SECONDS`). */
+  cancelWindowSeconds?: number;
   /** Probability that the simulated carrier books a shipment (default 1). */
   shipmentSuccessRate?: number;
   /** How long the simulated payment provider takes to answer (default 0). */
@@ -142,8 +145,14 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     deliveryWaitMs: options.deliveryWaitMs,
     log,
     invoke: async (target) => {
-      if (target.Arn !== processOrderArn) throw new Error(`No local function ${target.Arn}`);
       await handlersReady;
+      // A cancel window's shipment schedule starts the workflow, as Scheduler's Step Functions target does.
+      if (target.Arn === stepFunctions.stateMachineArn) {
+        const { orderId } = JSON.parse(target.Input ?? '{}') as { orderId: string };
+        await stepFunctions.startExecution({ stateMachineArn: target.Arn, name: `${orderId}${CANCEL_WINDOW.localExecutionSuffix}`, input: target.Input ?? '{}' });
+        return;
+      }
+      if (target.Arn !== processOrderArn) throw new Error(`No local function ${target.Arn}`);
       const input: unknown = JSON.parse(target.Input ?? '{}');
       await (options.taskHook ? options.taskHook(CONFIRM_DELIVERY_INVOCATION, input, processOrder!) : processOrder!(input));
     },
@@ -184,6 +193,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     [ENV.deliveryScheduleGroup]: DELIVERY_SCHEDULE.localGroupName,
     [ENV.deliverySchedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local-delivery-scheduler`,
     [ENV.paymentSuccessRate]: String(options.paymentSuccessRate),
+    [ENV.cancelWindowSeconds]: String(options.cancelWindowSeconds ?? 0),
     [ENV.shipmentSuccessRate]: String(options.shipmentSuccessRate ?? DEFAULT_SHIPMENT_SUCCESS_RATE),
     [ENV.paymentDelayMs]: String(options.paymentDelayMs ?? 0),
     [ENV.allowedOrigins]: storefrontOrigins.join(','),

@@ -40,7 +40,8 @@ Order platform running locally (ready in ${((Date.now() - started) / 1000).toFix
   Demo customer: ${DEMO_USERS.customer.email} / ${DEMO_USERS.customer.password}
   Demo staff:    ${DEMO_USERS.staff.email} / ${DEMO_USERS.staff.password}  (group ADMINS: All orders)
   Data:       ${config.dataDir}
-  Payments succeed with probability ${config.paymentSuccessRate}. Press Ctrl-C to stop.
+  Payments succeed with probability ${config.paymentSuccessRate}; a paid order can be cancelled for ${config.cancelWindowSeconds} s (CANCEL_WINDOW_SECONDS) before it ships.
+  Press Ctrl-C to stop.
 `);
 
 let stopping = false;

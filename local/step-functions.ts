@@ -123,7 +123,10 @@ export class LocalStepFunctions {
   private run(record: ExecutionRecord): void {
     const execution = this.machine.run(JSON.parse(record.input), {
       overrides: this.overrides,
-      context: { Execution: { Id: record.executionArn, Name: record.name, Input: JSON.parse(record.input), StartTime: record.startDate } },
+      context: {
+        Execution: { Id: record.executionArn, Name: record.name, Input: JSON.parse(record.input), StartTime: record.startDate },
+        StateMachine: { Id: this.stateMachineArn, Name: STATE_MACHINE.localName },
+      },
     });
     const counting = (async () => {
       for await (const event of execution.eventLogs) {

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { type Order } from '../amplify/domain/order.ts';
 import { FINAL_STATUSES, ORDER_STATUSES, PAID_STATUSES, refundStatusOf, type OrderStatus } from '../amplify/domain/order-rules.ts';
 import { MAX_RECOVERY_EXECUTIONS } from '../amplify/server/recovery.ts';
-import { ORDERS_TABLE } from '../amplify/server/settings.ts';
+import { CANCEL_WINDOW, ORDERS_TABLE } from '../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { startDynamo } from '../local/dynamodb.ts';
 import { readExecutions } from '../local/execution-store.ts';
@@ -132,6 +132,9 @@ export function checkReconciliation(data: ReconcileData, options: ReconcileOptio
   let recoveryExecutions = 0;
   for (const execution of data.executions) {
     executionsByStatus[execution.status] = (executionsByStatus[execution.status] ?? 0) + 1;
+    // Started by the order's cancel-window shipment schedule (`<orderId>-ship` locally): the order's own.
+    const shipmentOf = execution.name.endsWith(CANCEL_WINDOW.localExecutionSuffix) ? execution.name.slice(0, -CANCEL_WINDOW.localExecutionSuffix.length) : undefined;
+    if (shipmentOf !== undefined && orders.has(shipmentOf)) continue;
     const recovery = RECOVERY_NAME.exec(execution.name);
     // An order id never ends in `-r<n>` (it is a UUID), so a name that does is a recovery.
     const orderId = recovery && !orders.has(execution.name) ? recovery[1]! : execution.name;

@@ -185,7 +185,7 @@ function counts(over: Partial<CostCounts> = {}): CostCounts {
     durationsMs: { 'app-server': 50 * 20, 'order-starter': 6 * 40, 'process-order': 37 * 150 },
     services: { sqs: { SendMessage: { requests: 10, requestBytes: 0, responseBytes: 0, faults: 0, errors: 0 } }, sns: { Publish: { requests: 9, requestBytes: 0, responseBytes: 0, faults: 0, errors: 0 } } },
     dynamodbByTable: {},
-    executions: { count: 10, transitions: 57, retries: 2, byStatus: { SUCCEEDED: 9, FAILED: 1 }, durationsMs: [...Array(9).fill(3450), 120] },
+    executions: { count: 10, transitions: 57, retries: 2, byStatus: { SUCCEEDED: 9, FAILED: 1 }, durationsMs: [...Array(9).fill(3450), 120], shipmentStarts: 0 },
     dynamodbUnits: {
       orders: { ...ledger, indexes: { CustomerIndex: { units: 60, puts: 10, deletes: 0, moves: 0, rewrites: 37, }, OpenOrdersDueIndex: { units: 70, puts: 10, deletes: 10, moves: 27, rewrites: 0 } } },
       idempotency: { ...ledger, writes: 18, tableUnits: 18, reads: 0, readUnits: 0, indexes: {} },

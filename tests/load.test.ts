@@ -235,6 +235,14 @@ describe('reconciliation checks', () => {
     expect(kinds(data)).toEqual([`refund-owed ${id(3)}`, `refund-owed ${id(4)}`]);
   });
 
+  it("takes an order's cancel-window shipment execution (`<orderId>-ship`) as the order's own, not as an orphan or a recovery", () => {
+    const data = clean();
+    data.executions.push({ name: `${id(1)}-ship`, status: 'SUCCEEDED', startDate: later, stopDate: later });
+    expect(kinds(data)).toEqual([]);
+    data.executions.push({ name: `${id(9)}-ship`, status: 'SUCCEEDED', startDate: later, stopDate: later });
+    expect(kinds(data)).toEqual([`orphan-execution ${id(9)}-ship`]);
+  });
+
   it('reports open orders, as mismatches unless they are allowed', () => {
     const data = clean();
     data.orders.push(order(4, { status: 'SHIPPED', transactionId: 'txn_4' }));

@@ -47,6 +47,7 @@ beforeAll(async () => {
       AMPLIFY_OUTPUTS_PATH: path.join(dir, 'amplify_outputs.json'),
       STOREFRONT_VITE_CACHE_DIR: path.join(dir, 'vite-cache'),
       PAYMENT_SUCCESS_RATE: '1',
+      CANCEL_WINDOW_SECONDS: '0',
       LOCAL_DELIVERY_WAIT_MS: '0',
       LOCAL_RETRY_INTERVAL_MS: '20',
       LOCAL_VISIBILITY_TIMEOUT_SECONDS: '1',

@@ -74,6 +74,7 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
       AMPLIFY_OUTPUTS_PATH: path.join(dir, 'amplify_outputs.json'),
       STOREFRONT_VITE_CACHE_DIR: path.join(dir, 'vite-cache'),
       PAYMENT_SUCCESS_RATE: '1',
+      CANCEL_WINDOW_SECONDS: '0', // ships at once (its own test: workflow-cancel-window)
       LOCAL_DELIVERY_WAIT_MS: '300',
       ...env,
     },

@@ -61,6 +61,8 @@ export interface OrdersCloudProps {
   readonly apiThrottle: ApiThrottle;
   /** app-server's orders per account per minute (0: no limit). */
   readonly orderRateLimit: number;
+  /** The cancel window after payment, seconds (process-order's `CANCEL_WINDOW_SECONDS`). */
+  readonly cancelWindowSeconds: number;
   /** A WAF web ACL with per-IP rate rules on the API stage and the user pool. */
   readonly waf: boolean;
   /** Folder of the built storefront (`dist/`); omitted when it has not been built. */
@@ -127,7 +129,7 @@ export class OrdersCloud extends Construct {
     });
 
     // ---------------------------------------------------------------- Workflow + delivery schedules
-    this.workflow = new OrderWorkflow(this, 'Workflow', { deploymentName, processOrder, retainData });
+    this.workflow = new OrderWorkflow(this, 'Workflow', { deploymentName, processOrder, retainData, cancelWindowSeconds: props.cancelWindowSeconds });
     this.stateMachine = this.workflow.stateMachine;
     this.workflowLogs = this.workflow.logs;
 

@@ -9,7 +9,7 @@ import type { Node } from 'constructs';
 import * as v from 'valibot';
 import { EMAIL_KINDS, type EmailKind, isEmailKind } from '../domain/notification.ts';
 import { emailSchema } from '../domain/order.ts';
-import { ENV, ORDER_RATE } from '../server/settings.ts';
+import { CANCEL_WINDOW, ENV, ORDER_RATE } from '../server/settings.ts';
 import type { StorefrontDomain } from './storefront.ts';
 
 /** The context keys `defineBackend()` requires (Amplify's backend namespace, name and type). */
@@ -57,6 +57,8 @@ export const SETTINGS = {
   storefrontCertificateArn: { context: 'storefrontCertificateArn', env: 'STOREFRONT_CERTIFICATE_ARN' },
   /** Orders per account per minute in app-server (`ORDER_RATE.defaultLimit` unless set; 0: no limit). */
   orderRateLimit: { context: 'orderRateLimit', env: ENV.orderRateLimit },
+  /** Seconds after payment during which the customer can cancel before the order ships (`CANCEL_WINDOW.cloudDefaultSeconds`; 0: ship at once). */
+  cancelWindowSeconds: { context: 'cancelWindowSeconds', env: ENV.cancelWindowSeconds },
   /** `on`/`off`: the WAF web ACL (per-IP rate rules) on the API stage and the user pool (`WAF_DEFAULTS`). */
   waf: { context: 'waf', env: 'WAF' },
 } as const;
@@ -111,6 +113,8 @@ export interface DeploySettings {
   readonly storefrontUrl?: string;
   /** app-server's orders per account per minute (0: no limit). */
   readonly orderRateLimit: number;
+  /** The cancel window after payment, seconds (process-order's `CANCEL_WINDOW_SECONDS`). */
+  readonly cancelWindowSeconds: number;
   /** Whether the WAF web ACL guards the API stage and the user pool. */
   readonly waf: boolean;
 }
@@ -197,6 +201,11 @@ export function readDeploySettings(node: Node, projectRoot: string): DeploySetti
   const rateText = read(node, SETTINGS.orderRateLimit);
   const orderRateLimit = rateText === undefined ? ORDER_RATE.defaultLimit : Number(rateText);
   if (!Number.isSafeInteger(orderRateLimit) || orderRateLimit < 0) throw new Error(`${SETTINGS.orderRateLimit.env} must be a whole number of at least 0: ${rateText}`);
+  const windowText = read(node, SETTINGS.cancelWindowSeconds);
+  const cancelWindowSeconds = windowText === undefined ? CANCEL_WINDOW.cloudDefaultSeconds : Number(windowText);
+  if (!Number.isSafeInteger(cancelWindowSeconds) || cancelWindowSeconds < 0 || cancelWindowSeconds > CANCEL_WINDOW.maxSeconds) {
+    throw new Error(`${SETTINGS.cancelWindowSeconds.env} must be a whole number of seconds from 0 to ${CANCEL_WINDOW.maxSeconds}: ${windowText}`);
+  }
   const wafText = read(node, SETTINGS.waf)?.toLowerCase();
   if (wafText !== undefined && wafText !== 'on' && wafText !== 'off') throw new Error(`${SETTINGS.waf.env} must be on or off: ${wafText}`);
   const dist = join(projectRoot, 'dist');
@@ -206,6 +215,7 @@ export function readDeploySettings(node: Node, projectRoot: string): DeploySetti
     mail: readMail(node),
     storefrontUrl,
     orderRateLimit,
+    cancelWindowSeconds,
     waf: wafText === undefined ? WAF_DEFAULTS[type] : wafText === 'on',
     deploymentType: type,
     notificationEmail,

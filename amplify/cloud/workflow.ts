@@ -25,6 +25,8 @@ export interface OrderWorkflowProps {
   readonly processOrder: lambda.Function;
   /** Keep the workflow's logs when the stack is deleted (branch deployments). */
   readonly retainData: boolean;
+  /** The cancel window after payment, seconds: a paid order is held that long before it ships. */
+  readonly cancelWindowSeconds: number;
 }
 
 /**
@@ -83,7 +85,7 @@ export class OrderWorkflow extends Construct {
     // creating the same branch again fail. The retained orders table keeps each order's dates.
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'DeliverySchedules', { removalPolicy: RemovalPolicy.DESTROY });
     this.schedulerRole = new iam.Role(this, 'DeliverySchedulerRole', {
-      description: 'Assumed by EventBridge Scheduler to invoke process-order when an order is due for delivery',
+      description: 'Assumed by EventBridge Scheduler to invoke process-order when an order is due for delivery, and to start the workflow when a cancel window closes',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
@@ -93,6 +95,8 @@ export class OrderWorkflow extends Construct {
     this.schedulerRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [processOrder.functionArn] }),
     );
+    // A cancel window's shipment schedule starts the workflow again (Scheduler's Step Functions target).
+    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }));
 
     this.schedulesArn = Stack.of(this).formatArn({
       service: 'scheduler',
@@ -101,6 +105,7 @@ export class OrderWorkflow extends Construct {
     });
     processOrder.addEnvironment(ENV.deliveryScheduleGroup, this.scheduleGroup.scheduleGroupName);
     processOrder.addEnvironment(ENV.deliverySchedulerRoleArn, this.schedulerRole.roleArn);
+    processOrder.addEnvironment(ENV.cancelWindowSeconds, String(props.cancelWindowSeconds));
     // Create only (a second create is a ConflictException, the step's "already scheduled"); the
     // schedule deletes itself after completion (ActionAfterCompletion: DELETE), as Scheduler does
     // with its own service permissions.

@@ -47,6 +47,15 @@ export const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'PAYMENT_FAI
 export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ALLOWED_PREVIOUS.CANCELLED;
 export const canCancel = (status: OrderStatus): boolean => CANCELLABLE_STATUSES.includes(status);
 
+/** The end of the cancel window of an order paid at `paymentDate` (none when the window is 0). */
+export function cancelWindowEnd(paymentDate: string, windowSeconds: number): string | undefined {
+  return windowSeconds > 0 ? new Date(Date.parse(paymentDate) + windowSeconds * 1000).toISOString() : undefined;
+}
+
+/** Whether a paid order is still held for its cancel window at `now` (shipment waits until then). */
+export const inCancelWindow = (order: { status: OrderStatus; cancellableUntil?: string }, now: Date = new Date()): boolean =>
+  order.status === 'PAYMENT_PROCESSED' && order.cancellableUntil !== undefined && Date.parse(order.cancellableUntil) > now.getTime();
+
 /** Statuses from which staff can refund an order (a return, after it shipped). */
 export const REFUNDABLE_STATUSES: readonly OrderStatus[] = ALLOWED_PREVIOUS.REFUNDED;
 export const canRefund = (status: OrderStatus): boolean => REFUNDABLE_STATUSES.includes(status);

@@ -177,6 +177,8 @@ export const orderSchema = v.object({
   updatedAt: v.string(),
   paymentDate: optionalString,
   transactionId: optionalString,
+  /** Until when the customer can cancel: the payment plus the cancel window; shipment is arranged then. */
+  cancellableUntil: optionalString,
   shipmentDate: optionalString,
   trackingNumber: optionalString,
   estimatedDeliveryDays: v.optional(v.number()),

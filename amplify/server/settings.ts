@@ -267,6 +267,23 @@ export const DELIVERY_SCHEDULE = {
   maxEventAgeSeconds: 24 * 60 * 60,
 } as const;
 
+/**
+ * The cancel window: after payment, shipment is arranged only this many seconds later, so the
+ * customer can cancel for that long (staff: until it ships). The workflow holds a paid order and
+ * a one-time schedule (`ship-<orderId>`, in the delivery schedule group) starts its execution
+ * again when the window closes. `CANCEL_WINDOW_SECONDS` sets it (process-order's environment);
+ * 0 ships at once.
+ */
+export const CANCEL_WINDOW = {
+  cloudDefaultSeconds: 3600,
+  /** `npm start`: long enough to try a cancel, short enough for the demo to deliver quickly. */
+  localDefaultSeconds: 20,
+  maxSeconds: 7 * 24 * 3600,
+  scheduleNamePrefix: 'ship-',
+  /** Locally, the execution a shipment schedule starts is named `<orderId>-ship` (AWS names it itself). */
+  localExecutionSuffix: '-ship',
+} as const;
+
 /** Environment variables the handlers read. */
 export const ENV = {
   ordersTable: 'ORDERS_TABLE_NAME',
@@ -285,6 +302,7 @@ export const ENV = {
   deploymentName: 'DEPLOYMENT_NAME',
   /** process-order: the schedule group of the delivery schedules, and the role Scheduler invokes with. */
   deliveryScheduleGroup: 'DELIVERY_SCHEDULE_GROUP',
+  cancelWindowSeconds: 'CANCEL_WINDOW_SECONDS',
   deliverySchedulerRoleArn: 'DELIVERY_SCHEDULER_ROLE_ARN',
   /**
    * app-server: the storefront's app client id. API Gateway's Cognito authorizer accepts an ID

@@ -20,6 +20,8 @@ export const PROCESS_ORDER_ACTIONS = [
   'process_payment',
   'arrange_shipment',
   'send_notification',
+  /** Holds a paid order for its cancel window (its shipment schedule starts the workflow again). */
+  'hold_for_cancel_window',
   'schedule_delivery',
   /** Not a Task of the workflow: the order's delivery schedule invokes it. */
   'confirm_delivery',

@@ -73,6 +73,12 @@ describe('status timeline', () => {
     expect(ORDER_STATUSES.filter((status) => keepsPolling({ status }))).toEqual(['PENDING', 'PAYMENT_PROCESSED', 'SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED']);
   });
 
+  it('does not poll a paid order held for its cancel window (it ships when the window closes)', () => {
+    const now = new Date('2025-01-01T10:00:00.000Z');
+    expect(keepsPolling({ status: 'PAYMENT_PROCESSED', cancellableUntil: '2025-01-01T11:00:00.000Z' }, now)).toBe(false);
+    expect(keepsPolling({ status: 'PAYMENT_PROCESSED', cancellableUntil: '2025-01-01T09:59:59.000Z' }, now)).toBe(true);
+  });
+
   it('backs off polling up to a ceiling', () => {
     expect([0, 1, 2, 3].map((n) => pollDelay(n))).toEqual([1000, 1500, 2250, 3375]);
     expect(pollDelay(50)).toBe(10_000);

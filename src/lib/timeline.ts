@@ -1,6 +1,6 @@
 /** The order's status as a timeline: Pending -> Payment processed -> Shipped -> Delivered, or a failure. */
 import type { Order } from '../../amplify/domain/order.ts';
-import { CANCELLABLE_STATUSES, HAPPY_PATH, isFinal, needsCompensation, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { CANCELLABLE_STATUSES, HAPPY_PATH, inCancelWindow, isFinal, needsCompensation, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { STATUS_LABELS } from './status.ts';
 
 export type StepState = 'complete' | 'current' | 'failed' | 'upcoming';
@@ -64,15 +64,22 @@ export function buildTimeline(order: TimelineOrder): TimelineStep[] {
 }
 
 /**
- * Whether the order page polls again after an answer: while the order is pending or paid, or its
+ * Whether the order page polls again after an answer: while the order is pending or paid (not while
+ * it is held for its cancel window, see `AFTER_CANCEL_WINDOW_MS`), or its
  * compensation (the refund of a charge, the e-mail) is still to come: it follows within seconds,
  * and until then the page cannot say whether a charge was taken. It stops at a final status and at SHIPPED too:
  * delivery comes days later (a one-time schedule confirms it), and a tab polling every 10 s for
  * those days would cost more than the rest of the order (docs/performance.md, "Cost model"). The
  * shipping e-mail says when to expect it; a reload shows it.
  */
-export const keepsPolling = ({ status, compensationSentDate }: Pick<Order, 'status'> & Partial<Pick<Order, 'compensationSentDate'>>): boolean =>
-  (!isFinal(status) && status !== 'SHIPPED') || (needsCompensation(status) && !compensationSentDate);
+export const keepsPolling = (order: Pick<Order, 'status'> & Partial<Pick<Order, 'compensationSentDate' | 'cancellableUntil'>>, now: Date = new Date()): boolean =>
+  (!isFinal(order.status) && order.status !== 'SHIPPED' && !inCancelWindow(order, now)) || (needsCompensation(order.status) && !order.compensationSentDate);
+
+/**
+ * A paid order held for its cancel window ships when the window closes (an hour in AWS): the page
+ * does not poll meanwhile, but asks once more this long after the window's end.
+ */
+export const AFTER_CANCEL_WINDOW_MS = 3_000;
 
 /** Poll delay after `attempt` unchanged answers: 1 s, 1.5 s, 2.25 s ... capped at `max`. */
 export function pollDelay(attempt: number, { initial = 1000, factor = 1.5, max = 10_000 } = {}): number {

@@ -11,7 +11,7 @@ import { CARRIER, deliveryWindow, trackingUrl } from '../../amplify/domain/shipp
 import type { Account } from '../auth/account.ts';
 import { countryName } from '../../amplify/domain/countries.ts';
 import type { Order } from '../../amplify/domain/order.ts';
-import { canCancel, canRetryPayment, isFinal, isOrderId, MAX_PAYMENT_ATTEMPTS, orderNumberOf, PAYMENT_METHODS, paymentAttemptOf } from '../../amplify/domain/order-rules.ts';
+import { canCancel, canRetryPayment, inCancelWindow, isFinal, isOrderId, MAX_PAYMENT_ATTEMPTS, orderNumberOf, PAYMENT_METHODS, paymentAttemptOf } from '../../amplify/domain/order-rules.ts';
 import { ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { CostSummary } from '../components/CostSummary.tsx';
 import { StatusTimeline } from '../components/StatusTimeline.tsx';
@@ -23,7 +23,7 @@ import { CHECKOUT_FORM_KEY, rememberPendingOrder, settlePendingOrder } from '../
 import { placedOrder, takePlacedOrder } from '../lib/placed-order.ts';
 import { cartState } from '../lib/app-state.ts';
 import { moneyLine } from '../lib/refund.ts';
-import { FIRST_POLL_AFTER_CHECKOUT_MS, keepsPolling, pollDelay } from '../lib/timeline.ts';
+import { AFTER_CANCEL_WINDOW_MS, FIRST_POLL_AFTER_CHECKOUT_MS, keepsPolling, pollDelay } from '../lib/timeline.ts';
 import { showToast } from '../lib/toast.ts';
 
 const StaffOrderPanel = lazy(() => import('./StaffOrderPanel.tsx'));
@@ -60,7 +60,11 @@ function useLiveOrder(orderId: string) {
         settlePendingOrder(next.orderId, next.status);
         if (next.status !== lastStatus.current) attempt = 0;
         lastStatus.current = next.status;
-        if (!keepsPolling(next)) return;
+        if (!keepsPolling(next)) {
+          // Held for its cancel window: one more look once it has closed (the order ships then).
+          if (inCancelWindow(next)) timer = setTimeout(() => void tick(), Date.parse(next.cancellableUntil!) - Date.now() + AFTER_CANCEL_WINDOW_MS);
+          return;
+        }
       } catch (e) {
         if (controller.signal.aborted || isCancelError(e)) return;
         const storeError = toStoreError(e);
@@ -233,7 +237,12 @@ function ThankYou({ order, number }: { order: Order; number: string }) {
           It arrives around{' '}
           <strong>{order.estimatedDeliveryDate ? day.format(new Date(order.estimatedDeliveryDate)) : day.formatRange(earliest, latest)}</strong>.
         </li>
-        {canCancel(order.status) && <li>Changed your mind? Cancel it on this page until it ships: a payment already taken is refunded in full.</li>}
+        {canCancel(order.status) && (
+          <li>
+            Changed your mind? Cancel it on this page {order.cancellableUntil ? `until ${formatDateTime(order.cancellableUntil)}` : 'until it ships'}: a payment already
+            taken is refunded in full.
+          </li>
+        )}
       </ol>
     </section>
   );
@@ -349,9 +358,17 @@ function CancelOrder({ order, onCancelled, statusHeading }: { order: Order; onCa
           </div>
         </div>
       ) : (
-        <Button ref={askButton} size="small" onClick={() => ask(true)}>
-          Cancel order
-        </Button>
+        <>
+          <Button ref={askButton} size="small" onClick={() => ask(true)}>
+            Cancel order
+          </Button>
+          {inCancelWindow(order) && (
+            <Text as="span" fontSize="small" className="muted cancel-until" data-testid="cancel-until">
+              {' '}
+              You can cancel until {formatDateTime(order.cancellableUntil!)}; it ships then.
+            </Text>
+          )}
+        </>
       )}
       {error && (
         <Text fontSize="small" className="warning-text" role="alert">

@@ -18,7 +18,7 @@ import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_ACCESS, ROUTE_METHODS, ROUTES } f
 import { AUTH_TOKEN, CLIENT_WRITE_ATTRIBUTES, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
 import { requiresSignIn } from '../../local/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
-import { ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY } from '../../amplify/server/settings.ts';
+import { CANCEL_WINDOW, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY } from '../../amplify/server/settings.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
 import { LOCAL_TABLES } from '../../local/dynamodb.ts';
 
@@ -79,7 +79,7 @@ describe('functions', () => {
   const expectedEnv: Record<keyof typeof FUNCTIONS, string[]> = {
     appServer: [ENV.ordersTable, ENV.idempotencyTable, ENV.queueUrl, ENV.userPoolClientId, ENV.userPoolId, ENV.staffMfaRequired, ENV.orderRateLimit],
     orderStarter: [ENV.stateMachineArn],
-    processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn, ENV.deliveryScheduleGroup, ENV.deliverySchedulerRoleArn, ENV.storefrontUrl],
+    processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn, ENV.deliveryScheduleGroup, ENV.deliverySchedulerRoleArn, ENV.cancelWindowSeconds, ENV.storefrontUrl],
     recoverOrders: [ENV.ordersTable, ENV.stateMachineArn, ENV.queueUrl],
   };
   /** The seed's 30 s; app-server's 25 s, under API Gateway's 29 s; the recovery job's 120 s, under its schedule interval. */
@@ -118,6 +118,8 @@ describe('functions', () => {
     expect(env('processOrder')[ENV.deliveryScheduleGroup]).toBe(mod.cloud.workflow.scheduleGroup.scheduleGroupName);
     expect(resources[id(mod.cloud.workflow.scheduleGroup)]!.Properties.Name).toBe(mod.cloud.workflow.scheduleGroup.scheduleGroupName);
     expect(env('processOrder')[ENV.deliverySchedulerRoleArn]).toEqual({ 'Fn::GetAtt': [id(mod.cloud.workflow.schedulerRole), 'Arn'] });
+    // The cancel window's length, from the deploy setting (default an hour).
+    expect(env('processOrder')[ENV.cancelWindowSeconds]).toBe(String(CANCEL_WINDOW.cloudDefaultSeconds));
     expect(env('recoverOrders')[ENV.ordersTable]).toEqual({ Ref: id(mod.cloud.ordersTable) });
     expect(env('recoverOrders')[ENV.stateMachineArn]).toEqual({ Ref: id(mod.cloud.stateMachine) });
     expect(env('recoverOrders')[ENV.queueUrl]).toEqual({ Ref: id(mod.cloud.queue) });
@@ -245,7 +247,7 @@ describe('least-privilege IAM', () => {
     });
   });
 
-  it('delivery scheduler role: assumed by EventBridge Scheduler of this account, invokes process-order only', () => {
+  it('scheduler role: assumed by EventBridge Scheduler of this account, invokes process-order and starts the order workflow only', () => {
     const roleId = logicalId(mod.ordersStack, mod.cloud.workflow.schedulerRole);
     expect(resources[roleId]!.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       {
@@ -259,6 +261,7 @@ describe('least-privilege IAM', () => {
     expect(resources[roleId]!.Properties.Policies).toBeUndefined();
     expect(statementsOf(roleId)).toEqual([
       { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fnId('processOrder'), 'Arn'] } },
+      { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: logicalId(mod.ordersStack, mod.cloud.workflow.stateMachine) } },
     ]);
     // Its schedule group: one per deployment, removed with a sandbox (its schedules with it).
     expect(ofType('AWS::Scheduler::ScheduleGroup')).toHaveLength(1);

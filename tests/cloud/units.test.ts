@@ -16,6 +16,7 @@ import { Ajv } from 'ajv';
 import { OrdersCloud, type OrdersCloudProps } from '../../amplify/cloud/orders-cloud.ts';
 import { requestModelSchema, toCdkJsonSchema } from '../../amplify/cloud/request-model.ts';
 import { API_THROTTLE_DEFAULTS, NOTIFICATION_EVENTS_DEFAULT, offlineSynthContext, readDeploySettings, SETTINGS } from '../../amplify/cloud/settings.ts';
+import { CANCEL_WINDOW } from '../../amplify/server/settings.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
 import { ORDER_LIMITS, PAYMENT_METHODS } from '../../amplify/domain/order-rules.ts';
 import { validate } from '../../amplify/domain/validation.ts';
@@ -191,6 +192,7 @@ describe('deployment settings', () => {
         storefrontDomain: undefined,
         storefrontDir: undefined,
         orderRateLimit: 20,
+        cancelWindowSeconds: CANCEL_WINDOW.cloudDefaultSeconds,
         waf: false,
       });
     });
@@ -244,6 +246,7 @@ describe('OrdersCloud variants', () => {
       deploymentName: `unit-${name}`,
       apiThrottle: API_THROTTLE_DEFAULTS.sandbox,
       orderRateLimit: 20,
+      cancelWindowSeconds: 3600,
       waf: false,
       retainData: false,
       notificationEvents: NOTIFICATION_EVENTS_DEFAULT,

@@ -80,7 +80,7 @@ function app(repository: OrderRepository = orders, rateLimit = 0) {
   const closedAccounts = new DynamoDbClosedAccounts(createDocumentClient(client), IDEMPOTENCY_TABLE.localName);
   router
     .includeRouter(orderRoutes({ orders: repository, keys, queue, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
-    .includeRouter(cancelOrderRoutes({ orders: repository, confirmStaff, logger, metrics }))
+    .includeRouter(cancelOrderRoutes({ orders: repository, queue, confirmStaff, logger, metrics }))
     .includeRouter(refundOrderRoutes({ orders: repository, queue, confirmStaff, logger }))
     .includeRouter(orderPaymentRoutes({ orders: repository, queue, confirmStaff, closedAccounts, logger }));
   mapErrors(router, { logger, metrics });
@@ -170,6 +170,26 @@ describe('POST /orders/{orderId}/cancel', () => {
     expect(cancelledByStore(stored)).toBe(true);
     expect(renderEmail('order-cancelled', stored, 'https://shop.example').text).toContain('has been cancelled by the store');
     expect(cancelledByStore(await orders.require(own.orderId))).toBe(false);
+  });
+
+  it('a paid order (held for its cancel window, no workflow running) is queued for its refund; a pending one is left to its running workflow', async () => {
+    const call = app();
+    const paid = await place(call);
+    await orders.transition(paid.orderId, 'PAYMENT_PROCESSED', { transactionId: 'txn-1' });
+    const pending = await place(call);
+    enqueued = [];
+    expect((await call('POST', `/orders/${paid.orderId}/cancel`)).status).toBe(200);
+    expect((await call('POST', `/orders/${pending.orderId}/cancel`)).status).toBe(200);
+    expect(enqueued).toEqual([paid.orderId]);
+    queueDown = true;
+    const another = await place(call);
+    await orders.transition(another.orderId, 'PAYMENT_PROCESSED', { transactionId: 'txn-2' });
+    logLines = [];
+    expect((await call('POST', `/orders/${another.orderId}/cancel`)).status).toBe(200);
+    expect(logLines.map(({ level, message }) => [level, message])).toEqual([
+      ['info', 'Order cancelled'],
+      ['error', 'Cancellation not enqueued; the recovery job will compensate it'],
+    ]);
   });
 
   it('a shipped order is refused with 409 naming its status; a stranger gets 404', async () => {

@@ -13,6 +13,7 @@ import { InvalidTransitionError, PaymentAttemptsExhaustedError } from '../../amp
 import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf, PAYMENT_DECLINED_REASON, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import type { StepContext } from '../../amplify/functions/process-order/steps/context.ts';
+import { holdForCancelWindow } from '../../amplify/functions/process-order/steps/cancel-window.ts';
 import { compensate } from '../../amplify/functions/process-order/steps/compensation.ts';
 import { scheduleDelivery } from '../../amplify/functions/process-order/steps/delivery.ts';
 import { sendNotification } from '../../amplify/functions/process-order/steps/notification.ts';
@@ -41,7 +42,7 @@ afterAll(async () => {
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:process-order';
 
 /** A step context whose partners record their calls; `charge` is the provider's answer. */
-function context(options: { charge?: PaymentResult; found?: PaymentResult; onCharge?: () => Promise<void>; shipmentSuccessRate?: number } = {}) {
+function context(options: { charge?: PaymentResult; found?: PaymentResult; onCharge?: () => Promise<void>; shipmentSuccessRate?: number; cancelWindowSeconds?: number } = {}) {
   const calls = { charges: [] as string[], attempts: [] as number[], finds: [] as string[], refunds: [] as string[], emails: [] as string[], events: [] as string[], schedules: [] as string[] };
   const metrics: [string, string, number][] = [];
   const scheduled = new Set<string>();
@@ -62,7 +63,7 @@ function context(options: { charge?: PaymentResult; found?: PaymentResult; onCha
       calls.refunds.push(`${orderId}/${transactionId}`);
       return { refundId: `ref-${transactionId}`, refundDate: '2026-01-03T00:00:00.000Z' };
     },
-    async publishEventOnce(kind, order) {
+    async publishEvent(kind, order) {
       calls.events.push(`${order.orderId}:${kind}`);
     },
     async sendEmailOnce(kind, order) {
@@ -74,7 +75,14 @@ function context(options: { charge?: PaymentResult; found?: PaymentResult; onCha
       scheduled.add(order.orderId);
       return { created, scheduleName: `deliver-${order.orderId}`, deliverAt: order.estimatedDeliveryDate! };
     },
+    async createShipmentSchedule(order, stateMachineArn) {
+      calls.schedules.push(`${order.orderId}@${order.cancellableUntil}->${stateMachineArn}`);
+      const created = !scheduled.has(`ship-${order.orderId}`);
+      scheduled.add(`ship-${order.orderId}`);
+      return { created, scheduleName: `ship-${order.orderId}`, shipAt: order.cancellableUntil };
+    },
     shipmentSuccessRate: options.shipmentSuccessRate ?? 1,
+    cancelWindowSeconds: options.cancelWindowSeconds ?? 0,
   };
   return { ctx, calls, metrics };
 }
@@ -343,6 +351,40 @@ describe('scheduleDelivery', () => {
     const paid = await orderAt('PAYMENT_PROCESSED');
     await expect(scheduleDelivery(ctx, paid.orderId, FUNCTION_ARN)).rejects.toBeInstanceOf(InvalidTransitionError);
     await expect(scheduleDelivery(ctx, paid.orderId, FUNCTION_ARN)).rejects.toThrow(/a delivery schedule/);
+    expect(calls.schedules).toEqual([]);
+  });
+});
+
+describe('the cancel window (holdForCancelWindow)', () => {
+  const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:order-workflow';
+
+  it('a paid order is held until the payment plus the window, due then in the open-orders index; its shipment schedule is created once', async () => {
+    const order = await orderAt('PENDING');
+    const { ctx, calls } = context({ cancelWindowSeconds: 3600 });
+    await processPayment(ctx, order.orderId);
+    const paid = await orders.require(order.orderId);
+    expect(Date.parse(paid.cancellableUntil!) - Date.parse(paid.paymentDate!)).toBe(3_600_000);
+    // Not due before the window closes: the recovery job leaves it alone until then.
+    expect((await orders.openOrdersDueBefore(new Date(Date.now() + 3_000_000).toISOString(), 1000)).orderIds).not.toContain(order.orderId);
+    expect((await orders.openOrdersDueBefore(new Date(Date.now() + 3_700_000).toISOString(), 1000)).orderIds).toContain(order.orderId);
+    expect(await holdForCancelWindow(ctx, order.orderId, MACHINE)).toEqual({ held: true, created: true, scheduleName: `ship-${order.orderId}`, shipAt: paid.cancellableUntil });
+    expect(await holdForCancelWindow(ctx, order.orderId, MACHINE)).toMatchObject({ held: true, created: false });
+    expect(calls.schedules).toEqual([`${order.orderId}@${paid.cancellableUntil}->${MACHINE}`, `${order.orderId}@${paid.cancellableUntil}->${MACHINE}`]);
+  });
+
+  it('goes on at once without a window, once the window has closed, or when the order was cancelled meanwhile', async () => {
+    const { ctx, calls } = context();
+    const unheld = await orderAt('PENDING');
+    await processPayment(ctx, unheld.orderId);
+    expect((await orders.require(unheld.orderId)).cancellableUntil).toBeUndefined();
+    expect(await holdForCancelWindow(ctx, unheld.orderId, MACHINE)).toEqual({ held: false });
+    const closed = await orderAt('PENDING');
+    await orders.transition(closed.orderId, 'PAYMENT_PROCESSED', { transactionId: 't', paymentDate: '2026-01-01T00:00:00.000Z', cancellableUntil: '2026-01-01T01:00:00.000Z' });
+    expect(await holdForCancelWindow(ctx, closed.orderId, MACHINE)).toEqual({ held: false });
+    const cancelled = await orderAt('PENDING');
+    await orders.transition(cancelled.orderId, 'PAYMENT_PROCESSED', { transactionId: 't', paymentDate: new Date().toISOString(), cancellableUntil: new Date(Date.now() + 60_000).toISOString() });
+    await orders.transition(cancelled.orderId, 'CANCELLED');
+    expect(await holdForCancelWindow(ctx, cancelled.orderId, MACHINE)).toEqual({ held: false });
     expect(calls.schedules).toEqual([]);
   });
 });

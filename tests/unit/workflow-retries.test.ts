@@ -19,6 +19,8 @@ const SUCCESS: Record<string, unknown> = {
   SendNotification: { notificationSentDate: '2026-11-29T10:00:00.000Z' },
   ScheduleDelivery: { scheduled: true },
   NotifyPaymentApproved: { emailsSent: ['order-confirmed'] },
+  // No cancel window here (its hold is the next describe's).
+  HoldForCancelWindow: { held: false },
   NotifyPaymentDeclined: { emailsSent: ['payment-declined'] },
   MarkPaymentFailed: { status: 'PAYMENT_FAILED' },
   MarkShipmentFailed: { status: 'SHIPMENT_FAILED' },
@@ -72,7 +74,9 @@ async function run(failing: readonly string[], error: () => Error = () => new Tr
   );
   const machine = new StateMachine(JSON.parse(renderWorkflow(PROCESS_ORDER_ARN)), { validationOptions: { checkArn: true } });
   // No retryIntervalOverrides: the intervals and backoff of the definition itself.
-  const execution = machine.run({ orderId: ORDER_ID }, { overrides: { taskResourceLocalHandlers: handlers } });
+  // The context object Step Functions gives every execution (HoldForCancelWindow reads the machine's ARN).
+  const context = { StateMachine: { Id: 'arn:aws:states:us-east-1:000000000000:stateMachine:order-workflow', Name: 'order-workflow' } };
+  const execution = machine.run({ orderId: ORDER_ID }, { overrides: { taskResourceLocalHandlers: handlers }, context });
   const settled = execution.result.then(
     () => 'SUCCEEDED',
     () => 'FAILED',
@@ -103,7 +107,7 @@ describe('every Task retries as designed, counted at run time', () => {
   it('the happy path calls each Task once and waits for nothing', async () => {
     const result = await run([]);
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.calls.map((c) => c.state)).toEqual(['ProcessPayment', 'NotifyPaymentApproved', 'ArrangeShipment', 'SendNotification', 'ScheduleDelivery']);
+    expect(result.calls.map((c) => c.state)).toEqual(['ProcessPayment', 'NotifyPaymentApproved', 'HoldForCancelWindow', 'ArrangeShipment', 'SendNotification', 'ScheduleDelivery']);
     expect(result.calls.every((c) => c.waitedMs.length === 0)).toBe(true);
   });
 
@@ -148,6 +152,13 @@ describe('every Task retries as designed, counted at run time', () => {
   it('ScheduleDelivery: 4 attempts, 2 s, 4 s, 8 s apart; then the execution fails (recovery re-creates it)', async () => {
     const result = await run(['ScheduleDelivery']);
     expect(attemptsOf(result, 'ScheduleDelivery')).toEqual({ attempts: 4, waitsMs: [2000, 4000, 8000] });
+    expect(result.status).toBe('FAILED');
+  });
+
+  it('HoldForCancelWindow: 4 attempts, 2 s, 4 s, 8 s apart; then the execution fails and nothing ships (recovery takes it on once the window closed)', async () => {
+    const result = await run(['HoldForCancelWindow']);
+    expect(attemptsOf(result, 'HoldForCancelWindow')).toEqual({ attempts: 4, waitsMs: [2000, 4000, 8000] });
+    expect(result.calls.map((c) => c.state)).not.toContain('ArrangeShipment');
     expect(result.status).toBe('FAILED');
   });
 

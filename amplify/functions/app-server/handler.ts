@@ -53,7 +53,7 @@ app.use(
 app
   .includeRouter(catalogRoutes())
   .includeRouter(orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
-  .includeRouter(cancelOrderRoutes({ orders, confirmStaff, logger, metrics }))
+  .includeRouter(cancelOrderRoutes({ orders, queue, confirmStaff, logger, metrics }))
   .includeRouter(orderPaymentRoutes({ orders, queue, confirmStaff, closedAccounts, logger }))
   .includeRouter(refundOrderRoutes({ orders, queue, confirmStaff, logger }))
   .includeRouter(meRoutes({ orders, accounts, closedAccounts, logger }))

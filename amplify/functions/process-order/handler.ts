@@ -11,6 +11,7 @@ import { isOrderId } from '../../domain/order-rules.ts';
 import { FUNCTIONS } from '../../server/settings.ts';
 import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../server/workflow.ts';
 import { createObservability, withObservability } from '../shared/powertools.ts';
+import { holdForCancelWindow } from './steps/cancel-window.ts';
 import { compensate } from './steps/compensation.ts';
 import { scheduleDelivery } from './steps/delivery.ts';
 import { recordEmailEvent, sesEmailEvent } from './steps/email-events.ts';
@@ -29,7 +30,11 @@ export interface StepInput {
   orderId: string;
   /** The error that sent the workflow to a mark_*_failed step. */
   reason?: string;
+  /** The workflow's own ARN (`$$.StateMachine.Id`): what a shipment schedule starts again. */
+  stateMachineArn?: string;
 }
+
+const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[\w-]{1,80}$/;
 
 export class InvalidStepInputError extends Error {
   override readonly name = 'InvalidStepInputError';
@@ -41,13 +46,19 @@ export class InvalidStepInputError extends Error {
  */
 export function parseStepInput(event: unknown): StepInput {
   const input = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
-  const { action, orderId, reason } = input;
+  const { action, orderId, reason, stateMachineArn } = input;
   const valid =
     PROCESS_ORDER_ACTIONS.includes(action as ProcessOrderAction) &&
     isOrderId(orderId) &&
-    (reason === undefined || (typeof reason === 'string' && reason.length <= 256));
+    (reason === undefined || (typeof reason === 'string' && reason.length <= 256)) &&
+    (stateMachineArn === undefined || (typeof stateMachineArn === 'string' && STATE_MACHINE_ARN.test(stateMachineArn)));
   if (!valid) throw new InvalidStepInputError(`Invalid step input: ${JSON.stringify(event)?.slice(0, 300)}`);
-  return { action: action as ProcessOrderAction, orderId: (orderId as string).toLowerCase(), reason: reason as string | undefined };
+  return {
+    action: action as ProcessOrderAction,
+    orderId: (orderId as string).toLowerCase(),
+    reason: reason as string | undefined,
+    ...(stateMachineArn === undefined ? {} : { stateMachineArn: stateMachineArn as string }),
+  };
 }
 
 /** What a step knows of its invocation: the function's own ARN (the delivery schedule's target). */
@@ -60,6 +71,10 @@ const STEPS: Record<ProcessOrderAction, (input: StepInput, invocation: Invocatio
   process_payment: ({ orderId }) => processPayment(context, orderId),
   arrange_shipment: ({ orderId }) => shipOrder(context, orderId),
   send_notification: ({ orderId }) => sendNotification(context, orderId),
+  hold_for_cancel_window: ({ orderId, stateMachineArn }) => {
+    if (!stateMachineArn) throw new InvalidStepInputError('hold_for_cancel_window needs the stateMachineArn');
+    return holdForCancelWindow(context, orderId, stateMachineArn);
+  },
   schedule_delivery: ({ orderId }, { functionArn }) => scheduleDelivery(context, orderId, functionArn),
   confirm_delivery: ({ orderId }) => confirmDelivery(context, orderId),
   mark_payment_failed: ({ orderId, reason }) => settleFailedPayment(context, orderId, reason),

@@ -2,7 +2,7 @@
  * What process-order's steps work with (`StepContext`), put together once per Lambda instance:
  * the traced AWS clients (orders table, topic, Scheduler), SES, the simulated payment provider, and
  * Powertools idempotency (DynamoDB persistence layer) around every call that must happen at most
- * once per order: the charge, the refund and the e-mails.
+ * once per order: the charge (per payment attempt), the refund and the e-mails.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -20,8 +20,8 @@ import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/
 import { SesMailer } from '../../server/aws/ses-mailer.ts';
 import { SnsOrderEvents } from '../../server/aws/sns-order-events.ts';
 import { SimulatedPaymentProvider, type PaymentResult } from '../../server/simulated-partners.ts';
-import { DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE, ENV, IDEMPOTENCY_TABLE, requireEnv } from '../../server/settings.ts';
-import { scheduleDelivery as createDeliverySchedule, unqualifiedFunctionArn } from './delivery-schedule.ts';
+import { CANCEL_WINDOW, DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE, ENV, IDEMPOTENCY_TABLE, requireEnv } from '../../server/settings.ts';
+import { scheduleDelivery as createDeliverySchedule, scheduleShipment, unqualifiedFunctionArn } from './delivery-schedule.ts';
 import type { StepContext } from './steps/context.ts';
 
 function rateSetting(name: string, fallback: number): number {
@@ -64,6 +64,11 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
   const storefrontUrl = process.env[ENV.storefrontUrl] ?? '';
   const scheduler = tracer.captureAWSv3Client(new SchedulerClient({}));
   const shipmentSuccessRate = rateSetting(ENV.shipmentSuccessRate, DEFAULT_SHIPMENT_SUCCESS_RATE);
+  const cancelWindowSeconds = Number(process.env[ENV.cancelWindowSeconds] ?? CANCEL_WINDOW.cloudDefaultSeconds);
+  if (!Number.isInteger(cancelWindowSeconds) || cancelWindowSeconds < 0 || cancelWindowSeconds > CANCEL_WINDOW.maxSeconds) {
+    throw new Error(`${ENV.cancelWindowSeconds} must be a whole number of seconds from 0 to ${CANCEL_WINDOW.maxSeconds}`);
+  }
+  const scheduleGroup = () => ({ groupName: requireEnv(ENV.deliveryScheduleGroup), roleArn: requireEnv(ENV.deliverySchedulerRoleArn) });
 
   /**
    * One idempotency config and persistence layer per wrapped call: each has its own key prefix, and
@@ -106,7 +111,9 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
     const calls = Object.fromEntries(EMAIL_KINDS.map((kind) => [kind, idempotent(`${prefix}-${kind}`, (order: Order) => fn(kind, order))]));
     return (kind: EmailKind, order: Order) => calls[kind]!(order);
   };
-  const publishEventOnce = perKind('event', (type, order) =>
+  // The operator's order events are at least once, as SNS delivers them anyway: a subscriber drops
+  // a repeat by its eventId. No idempotency record around them (two writes per event saved).
+  const publishEvent = (type: EmailKind, order: Order) =>
     events.publish({
       eventId: `${order.orderId}/${type}`,
       type,
@@ -117,8 +124,7 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
       occurredAt: new Date().toISOString(),
       trackingNumber: order.trackingNumber,
       refundId: order.refundId,
-    }),
-  );
+    });
   const sendEmailOnce = mailer ? perKind('email', (kind, order) => mailer.send(renderEmail(kind, order, storefrontUrl))) : undefined;
 
   const context: StepContext = {
@@ -138,16 +144,13 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
     refundOnce: idempotent('payment-refund', async (request: { orderId: string; transactionId: string; amount: number }) => ({
       ...(await paymentProvider.refund(request)),
     })),
-    publishEventOnce,
+    publishEvent,
     sendEmailOnce,
     // Read when a schedule is made (not at load): only the delivery step needs them.
-    createDeliverySchedule: (order, functionArn) =>
-      createDeliverySchedule(
-        scheduler,
-        { groupName: requireEnv(ENV.deliveryScheduleGroup), roleArn: requireEnv(ENV.deliverySchedulerRoleArn), functionArn: unqualifiedFunctionArn(functionArn) },
-        order,
-      ),
+    createDeliverySchedule: (order, functionArn) => createDeliverySchedule(scheduler, { ...scheduleGroup(), functionArn: unqualifiedFunctionArn(functionArn) }, order),
+    createShipmentSchedule: (order, stateMachineArn) => scheduleShipment(scheduler, { ...scheduleGroup(), stateMachineArn }, order),
     shipmentSuccessRate,
+    cancelWindowSeconds,
   };
 
   const registerLambdaContext = (lambdaContext: Context) => {

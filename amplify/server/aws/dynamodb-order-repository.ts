@@ -110,12 +110,15 @@ function toOrder(item: Record<string, unknown> | StoredOrder): Order {
 }
 
 /**
- * When an open order's next step is due: a shipped order waits for its estimated delivery date,
- * every other step follows at once (so it is due from the change that set it: the order's
+ * When an open order's next step is due: a shipped order waits for its estimated delivery date, a
+ * paid one held for its cancel window for the window's end, every other step follows at once (so it is due from the change that set it: the order's
  * creation, a status that owes a compensation; see `transition` for the steps that keep it).
  */
-export function nextStepDueAt(order: Pick<Order, 'status' | 'updatedAt' | 'estimatedDeliveryDate'>): string {
-  return order.status === 'SHIPPED' && order.estimatedDeliveryDate ? order.estimatedDeliveryDate : order.updatedAt;
+export function nextStepDueAt(order: Pick<Order, 'status' | 'updatedAt' | 'estimatedDeliveryDate' | 'cancellableUntil'>): string {
+  if (order.status === 'SHIPPED' && order.estimatedDeliveryDate) return order.estimatedDeliveryDate;
+  // Held for its cancel window: its shipment is due when the window closes.
+  if (order.status === 'PAYMENT_PROCESSED' && order.cancellableUntil) return order.cancellableUntil;
+  return order.updatedAt;
 }
 
 /** The item stored for an order: the order plus, while it is open, its keys in the open-orders index. */
@@ -379,7 +382,8 @@ export class DynamoDbOrderRepository implements OrderRepository {
     const fromList = previous.map((_, i) => `:from${i}`).join(', ');
     // A final status takes the order out of the open-orders index. A status that still owes a
     // compensation (refund, e-mail) stays in it, due at once, until `recordCompensation` closes it;
-    // a shipped order becomes due at its delivery date. The workflow's intermediate steps keep the
+    // a shipped order becomes due at its delivery date, a paid one held for its cancel window when the
+    // window closes. The workflow's intermediate steps keep the
     // due date the order had (its creation, or the recovery job's last restart): they follow within
     // seconds, and moving the index's sort key costs two index writes each time.
     let update = `SET ${sets.join(', ')}`;
@@ -387,12 +391,12 @@ export class DynamoDbOrderRepository implements OrderRepository {
       names['#open'] = openOrdersIndex.partitionKey;
       names['#due'] = openOrdersIndex.sortKey;
       update = `SET ${sets.join(', ')} REMOVE #open, #due`;
-    } else if (to === 'SHIPPED' || needsCompensation(to)) {
+    } else if (to === 'SHIPPED' || needsCompensation(to) || (to === 'PAYMENT_PROCESSED' && attributes.cancellableUntil)) {
       // The marker too: a delivered order being refunded had left the index.
       names['#open'] = openOrdersIndex.partitionKey;
       names['#due'] = openOrdersIndex.sortKey;
       values[':open'] = openOrdersIndex.marker;
-      values[':due'] = nextStepDueAt({ status: to, updatedAt: now, estimatedDeliveryDate: attributes.estimatedDeliveryDate });
+      values[':due'] = nextStepDueAt({ status: to, updatedAt: now, estimatedDeliveryDate: attributes.estimatedDeliveryDate, cancellableUntil: attributes.cancellableUntil });
       update = `SET ${[...sets, '#open = :open', '#due = :due'].join(', ')}`;
     }
     try {

@@ -1,7 +1,11 @@
 /**
  * `POST /orders/{orderId}/cancel`: the owner (or staff) cancels an order that has not shipped.
- * The conditional transition to CANCELLED is the whole request: the workflow's next step sees the
- * cancellation and runs the compensation (refund of a charge already taken, the e-mail).
+ * The conditional transition to CANCELLED is the request. A workflow still running sees the
+ * cancellation at its next step and runs the compensation (refund of a charge already taken, the
+ * e-mail). A paid order may be held for its cancel window with no workflow running: it is queued,
+ * so its refund runs at once (its charge is recorded, so an execution running beside it refunds
+ * nothing twice). A pending one is not: its charge may still be on its way, which only its own
+ * execution's payment step can record before compensating.
  */
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -10,7 +14,7 @@ import { ROUTES } from '../../../domain/api.ts';
 import { InvalidTransitionError } from '../../../domain/errors.ts';
 import type { Actor } from '../../../domain/order-rules.ts';
 import { STATUS_LABELS } from '../../../domain/labels.ts';
-import type { OrderRepository } from '../../../server/ports.ts';
+import type { OrderQueue, OrderRepository } from '../../../server/ports.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
 import { ApiError, json } from '../http.ts';
@@ -18,12 +22,13 @@ import { routerPath, visibleOrder } from '../request.ts';
 
 export interface CancelOrderDeps {
   orders: OrderRepository;
+  queue: OrderQueue;
   confirmStaff: StaffConfirmation;
   logger: Logger;
   metrics: Metrics;
 }
 
-export function cancelOrderRoutes({ orders, confirmStaff, logger, metrics }: CancelOrderDeps): Router {
+export function cancelOrderRoutes({ orders, queue, confirmStaff, logger, metrics }: CancelOrderDeps): Router {
   const router = new Router();
   router.post(routerPath(ROUTES.cancelOrder), async (ctx) => {
     const { caller, order } = await visibleOrder(ctx, orders, confirmStaff);
@@ -35,6 +40,9 @@ export function cancelOrderRoutes({ orders, confirmStaff, logger, metrics }: Can
       if (changed) {
         logger.info('Order cancelled', { orderId, by: actor.type, actorSub: actor.sub });
         metrics.addMetric(METRICS.appServer.ordersCancelled, MetricUnit.Count, 1);
+        if (order.status === 'PAYMENT_PROCESSED') {
+          await queue.enqueue(orderId).catch((error: unknown) => logger.error('Cancellation not enqueued; the recovery job will compensate it', { orderId, error: error as Error }));
+        }
       }
       return json(200, cancelled);
     } catch (error) {

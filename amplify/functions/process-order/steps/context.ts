@@ -5,7 +5,7 @@ import type { EmailKind } from '../../../domain/notification.ts';
 import type { Order } from '../../../domain/order.ts';
 import { needsCompensation, type OrderStatus } from '../../../domain/order-rules.ts';
 import type { PaymentResult, Refund } from '../../../server/simulated-partners.ts';
-import type { ScheduledDelivery } from '../delivery-schedule.ts';
+import type { ScheduledDelivery, ScheduledShipment } from '../delivery-schedule.ts';
 import type { OrderRepository } from '../../../server/ports.ts';
 
 export interface StepContext {
@@ -23,8 +23,11 @@ export interface StepContext {
   findCharge(orderId: string, attempt: number): Promise<PaymentResult | undefined>;
   /** Refunds a charge once, however often it is called. */
   refundOnce(request: { orderId: string; transactionId: string; amount: number }): Promise<Refund>;
-  /** The order event of `kind` on the notification topic, published at most once per order and kind. */
-  publishEventOnce(kind: EmailKind, order: Order): Promise<unknown>;
+  /**
+   * The order event of `kind` on the notification topic, at least once: a step run again may
+   * publish it again, with the same `eventId` (SNS delivers at least once too; subscribers deduplicate).
+   */
+  publishEvent(kind: EmailKind, order: Order): Promise<unknown>;
   /**
    * The customer's e-mail of `kind` to the order's customer e-mail, sent at most once per order and
    * kind; absent when the deployment has no sender (`MAIL_FROM`).
@@ -37,6 +40,13 @@ export interface StepContext {
   createDeliverySchedule(order: { orderId: string; estimatedDeliveryDate?: string }, functionArn: string): Promise<ScheduledDelivery>;
   /** How often the simulated carrier accepts a shipment (0 to 1). */
   shipmentSuccessRate: number;
+  /** The cancel window after payment, in seconds (`CANCEL_WINDOW_SECONDS`; 0: ship at once). */
+  cancelWindowSeconds: number;
+  /**
+   * Creates the order's one-time shipment schedule (`ship-<orderId>`), which starts the workflow
+   * (`stateMachineArn`) again to arrange the shipment at `cancellableUntil`; a repeat meets the existing one.
+   */
+  createShipmentSchedule(order: { orderId: string; cancellableUntil: string }, stateMachineArn: string): Promise<ScheduledShipment>;
 }
 
 /** An order the cancel (or a failed shipment) reached first: the step leaves it to the compensation. */

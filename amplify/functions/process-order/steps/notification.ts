@@ -1,9 +1,10 @@
 /**
  * The customer's e-mails and the operator's order events: every kind the order's state calls for
- * (`emailsDue`) and not yet recorded on the order is e-mailed to the order's customer and published
- * as an order event, each through its own Powertools-idempotent call, then recorded (`emailsSent`). Any step may call it, as often as it likes: what was recorded is never sent again,
- * and a call cut short between the send and the record meets the idempotency record instead of
- * sending twice. An address SES reported (`emailStatus`), or an order whose customer deleted their
+ * (`emailsDue`) and not yet recorded on the order is e-mailed to the order's customer (each e-mail
+ * through its own Powertools-idempotent call) and published as an order event, then recorded
+ * (`emailsSent`). Any step may call it, as often as it likes: what was recorded is never sent again,
+ * and a call cut short between the send and the record meets the e-mail's idempotency record
+ * instead of sending twice (its event may go out twice: events are at least once, by `eventId`). An address SES reported (`emailStatus`), or an order whose customer deleted their
  * account (`anonymizedDate`), gets no more e-mail; the events go on.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -12,7 +13,7 @@ import { EmailRejectedError } from '../../../server/aws/ses-mailer.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { StepContext } from './context.ts';
 
-export async function notifyCustomer({ orders, metrics, publishEventOnce, sendEmailOnce }: StepContext, orderId: string) {
+export async function notifyCustomer({ orders, metrics, publishEvent, sendEmailOnce }: StepContext, orderId: string) {
   let order = await orders.require(orderId);
   const due = emailsDue(order).filter((kind) => !order.emailsSent?.includes(kind));
   // Every e-mail due first: the customer's mail never waits for the operator's topic.
@@ -29,7 +30,7 @@ export async function notifyCustomer({ orders, metrics, publishEventOnce, sendEm
     }
   }
   for (const kind of due) {
-    await publishEventOnce(kind, order);
+    await publishEvent(kind, order);
     // No sender set (MAIL_FROM): events only, nothing recorded, so a sender set later catches up.
     if (sendEmailOnce) order = await orders.recordEmailSent(orderId, kind, new Date().toISOString());
   }

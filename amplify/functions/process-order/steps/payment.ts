@@ -1,6 +1,6 @@
 /** The payment step, and marking an order whose payment or shipment failed. */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { hasReached, needsCompensation, PAYMENT_DECLINED_REASON, paymentAttemptOf } from '../../../domain/order-rules.ts';
+import { cancelWindowEnd, hasReached, needsCompensation, PAYMENT_DECLINED_REASON, paymentAttemptOf } from '../../../domain/order-rules.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { PaymentResult } from '../../../server/simulated-partners.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
@@ -14,7 +14,7 @@ export type PaymentOutcome =
   | { outcome: 'declined' }
   | { outcome: 'compensate' };
 
-export async function processPayment({ orders, metrics, chargeOnce }: StepContext, orderId: string): Promise<PaymentOutcome> {
+export async function processPayment({ orders, metrics, chargeOnce, cancelWindowSeconds }: StepContext, orderId: string): Promise<PaymentOutcome> {
   const order = await orders.require(orderId);
   // A repeated step after the decline was recorded: the same answer.
   if (order.status === 'PAYMENT_FAILED') return { outcome: 'declined' };
@@ -23,11 +23,11 @@ export async function processPayment({ orders, metrics, chargeOnce }: StepContex
     return { outcome: 'approved', transactionId: order.transactionId, paymentDate: order.paymentDate };
   }
   const payment = await chargeOnce({ orderId, amount: order.totalAmount, attempt: paymentAttemptOf(order) });
-  return recordPayment({ orders, metrics }, orderId, payment);
+  return recordPayment({ orders, metrics, cancelWindowSeconds }, orderId, payment);
 }
 
 /** Records the provider's answer on the order: a decline, or the charge (refunded if the order was cancelled meanwhile). */
-async function recordPayment({ orders, metrics }: Pick<StepContext, 'orders' | 'metrics'>, orderId: string, payment: PaymentResult): Promise<PaymentOutcome> {
+async function recordPayment({ orders, metrics, cancelWindowSeconds }: Pick<StepContext, 'orders' | 'metrics' | 'cancelWindowSeconds'>, orderId: string, payment: PaymentResult): Promise<PaymentOutcome> {
   const paymentDate = new Date().toISOString();
   try {
     if (!payment.approved) {
@@ -37,7 +37,8 @@ async function recordPayment({ orders, metrics }: Pick<StepContext, 'orders' | '
       if (changed) metrics.addMetric(METRICS.processOrder.paymentsDeclined, MetricUnit.Count, 1);
       return { outcome: 'declined' };
     }
-    const { order: paid, changed } = await orders.transition(orderId, 'PAYMENT_PROCESSED', { transactionId: payment.transactionId, paymentDate });
+    const cancellableUntil = cancelWindowEnd(paymentDate, cancelWindowSeconds);
+    const { order: paid, changed } = await orders.transition(orderId, 'PAYMENT_PROCESSED', { transactionId: payment.transactionId, paymentDate, cancellableUntil });
     if (changed) metrics.addMetric(METRICS.processOrder.paymentsProcessed, MetricUnit.Count, 1);
     return { outcome: 'approved', transactionId: paid.transactionId, paymentDate: paid.paymentDate };
   } catch (error) {
