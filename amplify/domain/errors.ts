@@ -43,6 +43,33 @@ export class InvalidTransitionError extends Error {
   }
 }
 
+/**
+ * A payment step's answer is for an attempt the order has left behind (a duplicated execution of
+ * attempt n, answering after the customer already paid again): it is not recorded.
+ */
+export class SupersededAttemptError extends Error {
+  override readonly name = 'SupersededAttemptError';
+  constructor(
+    readonly orderId: string,
+    readonly attempt: number,
+    readonly current: number,
+  ) {
+    super(`Order ${orderId} is on payment attempt ${current}, not ${attempt}`);
+  }
+}
+
+/**
+ * The provider approved a charge for an attempt the order has left behind: the money was taken and
+ * the order does not carry it. The execution fails with this (alarmed, logged with the transaction
+ * id) for an operator to refund; it never happens while each attempt is recorded before the next.
+ */
+export class ChargeOnSupersededAttemptError extends Error {
+  override readonly name = 'ChargeOnSupersededAttemptError';
+  constructor(orderId: string, attempt: number, transactionId: string) {
+    super(`Order ${orderId}: payment attempt ${attempt} was charged (${transactionId}) after the order moved on; refund it`);
+  }
+}
+
 /** A declined order was paid as often as it may be (`MAX_PAYMENT_ATTEMPTS`): a new order is the way on. */
 export class PaymentAttemptsExhaustedError extends Error {
   override readonly name = 'PaymentAttemptsExhaustedError';

@@ -27,6 +27,11 @@ export interface StaffNote {
   updatedBy: string;
 }
 
+/** A payment's status change applies to the attempt it answers only (else `SupersededAttemptError`). */
+export interface TransitionGuard {
+  paymentAttempt: number;
+}
+
 /** Attributes a status change may set besides the status itself (its history is the repository's). */
 export type StatusAttributes = Partial<Omit<Order, 'orderId' | 'status' | 'updatedAt' | 'history'>>;
 
@@ -57,7 +62,7 @@ export interface OrderRepository {
    * returns the stored order unchanged (`changed: false`), any other refusal throws. A change
    * appends `{ status, at, actor }` to the order's history (`actor`: the system unless given).
    */
-  transition(orderId: string, to: OrderStatus, attributes?: StatusAttributes, actor?: Actor): Promise<{ order: Order; changed: boolean }>;
+  transition(orderId: string, to: OrderStatus, attributes?: StatusAttributes, actor?: Actor, guard?: TransitionGuard): Promise<{ order: Order; changed: boolean }>;
   /** One page of the open orders whose next step was due before `cutoff`, most overdue first. */
   openOrdersDueBefore(cutoff: string, limit: number, startKey?: Record<string, unknown>): Promise<DueOrdersPage>;
   /** Staff's internal note on an order, if any (`OrderNotFoundError` for no order). */

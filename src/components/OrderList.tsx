@@ -15,6 +15,9 @@ import { href } from '../lib/router.ts';
 import { REFUND_LABELS } from '../lib/refund.ts';
 import { STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
 
+/** A returned order says "Refund pending" until its refund is made; every other order its status. */
+const statusOf = (order: Order) => (order.status === 'REFUNDED' && order.refundStatus === 'pending' ? REFUND_LABELS.pending : STATUS_LABELS[order.status]);
+
 const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
 export interface OrderListProps {
@@ -62,10 +65,8 @@ export function OrderList({ pages, caption, rowTestId, detail }: OrderListProps)
                   <td data-label={detail.header}>{detail.cell(order)}</td>
                   <td data-label="Total">{formatPrice(order.totalAmount)}</td>
                   <td data-label="Status">
-                    <Badge variation={STATUS_TONES[order.status]}>{STATUS_LABELS[order.status]}</Badge>
-                    {order.refundStatus && STATUS_LABELS[order.status] !== REFUND_LABELS[order.refundStatus] && (
-                      <span className="refund-note">{REFUND_LABELS[order.refundStatus]}</span>
-                    )}
+                    <Badge variation={STATUS_TONES[order.status]}>{statusOf(order)}</Badge>
+                    {order.refundStatus && statusOf(order) !== REFUND_LABELS[order.refundStatus] && <span className="refund-note">{REFUND_LABELS[order.refundStatus]}</span>}
                   </td>
                 </tr>
               ))}

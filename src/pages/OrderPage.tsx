@@ -11,7 +11,7 @@ import { CARRIER, deliveryWindow, trackingUrl } from '../../amplify/domain/shipp
 import type { Account } from '../auth/account.ts';
 import { countryName } from '../../amplify/domain/countries.ts';
 import type { Order } from '../../amplify/domain/order.ts';
-import { canCancel, canRetryPayment, inCancelWindow, isFinal, isOrderId, MAX_PAYMENT_ATTEMPTS, orderNumberOf, PAYMENT_METHODS, paymentAttemptOf } from '../../amplify/domain/order-rules.ts';
+import { canCancel, canRetryPayment, HAPPY_PATH, inCancelWindow, isFinal, isOrderId, MAX_PAYMENT_ATTEMPTS, orderNumberOf, PAYMENT_METHODS, paymentAttemptOf } from '../../amplify/domain/order-rules.ts';
 import { ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { CostSummary } from '../components/CostSummary.tsx';
 import { StatusTimeline } from '../components/StatusTimeline.tsx';
@@ -441,7 +441,7 @@ function LiveOrder({ orderId, account }: { orderId: string; account?: Account })
       <Text className="order-id">
         Order <strong data-testid="order-number">{number}</strong> · placed {formatDateTime(order.orderDate)}
       </Text>
-      {justPlaced && !staffView && !declined && <ThankYou order={order} number={number} />}
+      {justPlaced && !staffView && HAPPY_PATH.includes(order.status) && <ThankYou order={order} number={number} />}
       <section aria-labelledby="status-heading" className="status-section">
         <Heading level={2} id="status-heading" ref={statusHeading} tabIndex={-1} className="status-heading">
           Status{' '}

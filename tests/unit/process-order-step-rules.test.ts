@@ -6,10 +6,10 @@
  * changed the order), and that a repeated step calls no partner again.
  * (tests/unit/process-order-steps.test.ts drives the same steps through the handler.)
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidTransitionError, PaymentAttemptsExhaustedError } from '../../amplify/domain/errors.ts';
+import { ChargeOnSupersededAttemptError, InvalidTransitionError, PaymentAttemptsExhaustedError } from '../../amplify/domain/errors.ts';
 import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf, PAYMENT_DECLINED_REASON, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import type { StepContext } from '../../amplify/functions/process-order/steps/context.ts';
@@ -422,6 +422,45 @@ describe('a declined order paid again (retryPayment)', () => {
     expect(await orders.retryPayment(delivered.orderId, 'paypal', customer)).toMatchObject({ changed: false, order: { status: 'DELIVERED' } });
     // And no plain transition leads back to PENDING.
     await expect(orders.transition(order.orderId, 'PENDING')).rejects.toBeInstanceOf(InvalidTransitionError);
+  });
+
+  it("a duplicated execution's answer for an attempt the order has left behind is not recorded: a decline is dropped, a charge fails loudly", async () => {
+    const declined = await orderAt('PENDING');
+    // While attempt 1's duplicate is charging, attempt 1 is declined and the customer pays again.
+    const moveOn = (orderId: string) => async () => {
+      await orders.transition(orderId, 'PAYMENT_FAILED', { failureReason: PAYMENT_DECLINED_REASON });
+      await orders.retryPayment(orderId, 'paypal', customer);
+    };
+    const late = context({ charge: { approved: false }, onCharge: moveOn(declined.orderId) });
+    expect(await processPayment(late.ctx, declined.orderId)).toEqual({ outcome: 'superseded' });
+    expect(await orders.require(declined.orderId)).toMatchObject({ status: 'PENDING', paymentAttempts: 2 });
+    expect(late.metrics).toEqual([]);
+    const charged = await orderAt('PENDING');
+    const loud = context({ charge: { approved: true, transactionId: 'txn-stale' }, onCharge: moveOn(charged.orderId) });
+    await expect(processPayment(loud.ctx, charged.orderId)).rejects.toBeInstanceOf(ChargeOnSupersededAttemptError);
+    await expect(processPayment(context({ charge: { approved: true, transactionId: 'txn-2' } }).ctx, charged.orderId)).resolves.toMatchObject({ outcome: 'approved', transactionId: 'txn-2' });
+  });
+
+  it('starts the recovery budget afresh (recoveryAttempts), as does a return', async () => {
+    const rawAttempts = async (orderId: string) =>
+      (await client.send(new GetItemCommand({ TableName: ORDERS_TABLE.localName, Key: { [ORDERS_TABLE.partitionKey]: { S: orderId } } }))).Item?.recoveryAttempts;
+    const spend = (orderId: string) =>
+      client.send(
+        new UpdateItemCommand({
+          TableName: ORDERS_TABLE.localName,
+          Key: { [ORDERS_TABLE.partitionKey]: { S: orderId } },
+          UpdateExpression: 'SET recoveryAttempts = :n',
+          ExpressionAttributeValues: { ':n': { N: '3' } },
+        }),
+      );
+    const declined = await orderAt('PAYMENT_FAILED');
+    await spend(declined.orderId);
+    await orders.retryPayment(declined.orderId, 'paypal', customer);
+    expect(await rawAttempts(declined.orderId)).toBeUndefined();
+    const delivered = await orderAt('DELIVERED');
+    await spend(delivered.orderId);
+    await orders.transition(delivered.orderId, 'REFUNDED', {}, { type: 'staff', sub: 's' });
+    expect(await rawAttempts(delivered.orderId)).toBeUndefined();
   });
 
   it('settleFailedPayment looks for the charge of the attempt the order is on', async () => {

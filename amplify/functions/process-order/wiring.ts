@@ -112,8 +112,11 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
     return (kind: EmailKind, order: Order) => calls[kind]!(order);
   };
   // The operator's order events are at least once, as SNS delivers them anyway: a subscriber drops
-  // a repeat by its eventId. No idempotency record around them (two writes per event saved).
-  const publishEvent = (type: EmailKind, order: Order) =>
+  // a repeat by its eventId. With a sender no idempotency record is needed (two writes per event
+  // saved): the e-mail's record (`emailsSent`) marks the kind done. Without one nothing is
+  // recorded, so each event keeps an idempotency record of its own, or every later step would
+  // publish every kind due so far again.
+  const publish = (type: EmailKind, order: Order) =>
     events.publish({
       eventId: `${order.orderId}/${type}`,
       type,
@@ -125,6 +128,7 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
       trackingNumber: order.trackingNumber,
       refundId: order.refundId,
     });
+  const publishEvent = mailer ? publish : perKind('event', publish);
   const sendEmailOnce = mailer ? perKind('email', (kind, order) => mailer.send(renderEmail(kind, order, storefrontUrl))) : undefined;
 
   const context: StepContext = {

@@ -5,13 +5,13 @@
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidTransitionError, OrderNotFoundError, PaymentAttemptsExhaustedError } from '../../domain/errors.ts';
+import { InvalidTransitionError, OrderNotFoundError, PaymentAttemptsExhaustedError, SupersededAttemptError } from '../../domain/errors.ts';
 import type { EmailKind, EmailStatus } from '../../domain/notification.ts';
 import type { Order, StatusChange } from '../../domain/order.ts';
 import { ALLOWED_PREVIOUS, hasReached, isFinal, MAX_PAYMENT_ATTEMPTS, needsCompensation, ORDER_STATUSES, paymentAttemptOf, refundStatusOf, SYSTEM_ACTOR, type Actor, type OrderStatus } from '../../domain/order-rules.ts';
 import { ANONYMIZED } from '../../domain/privacy.ts';
 import { invalidPageToken } from '../page-token.ts';
-import type { DueOrdersPage, OrderQuery, OrderRepository, StaffNote, StatusAttributes } from '../ports.ts';
+import type { DueOrdersPage, OrderQuery, OrderRepository, StaffNote, StatusAttributes, TransitionGuard } from '../ports.ts';
 import { ORDERS_TABLE } from '../settings.ts';
 
 /** Attributes kept on the item for the server's own use and never returned to clients. */
@@ -362,7 +362,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
    * When the order already reached `to` (a retried or duplicated step) the stored order is
    * returned unchanged; any other refusal is an `InvalidTransitionError`.
    */
-  async transition(orderId: string, to: OrderStatus, attributes: StatusAttributes = {}, actor: Actor = SYSTEM_ACTOR): Promise<{ order: Order; changed: boolean }> {
+  async transition(orderId: string, to: OrderStatus, attributes: StatusAttributes = {}, actor: Actor = SYSTEM_ACTOR, guard?: TransitionGuard): Promise<{ order: Order; changed: boolean }> {
     const names: Record<string, string> = { '#pk': partitionKey, '#status': 'status', '#updatedAt': 'updatedAt', '#history': 'history' };
     const now = new Date().toISOString();
     const change: StatusChange = { status: to, at: now, actor: actor.sub === undefined ? { type: actor.type } : { type: actor.type, sub: actor.sub } };
@@ -398,6 +398,18 @@ export class DynamoDbOrderRepository implements OrderRepository {
       values[':open'] = openOrdersIndex.marker;
       values[':due'] = nextStepDueAt({ status: to, updatedAt: now, estimatedDeliveryDate: attributes.estimatedDeliveryDate, cancellableUntil: attributes.cancellableUntil });
       update = `SET ${[...sets, '#open = :open', '#due = :due'].join(', ')}`;
+      // A return starts the order's recovery budget afresh: attempts spent on its shipment are not its refund's.
+      if (to === 'REFUNDED') {
+        names['#recoveries'] = 'recoveryAttempts';
+        update += ' REMOVE #recoveries';
+      }
+    }
+    // A payment's answer applies to its own attempt only (the first attempt: no count stored yet).
+    let attemptCondition = '';
+    if (guard) {
+      names['#attempts'] = 'paymentAttempts';
+      values[':attempt'] = guard.paymentAttempt;
+      attemptCondition = guard.paymentAttempt > 1 ? ' AND #attempts = :attempt' : ' AND (attribute_not_exists(#attempts) OR #attempts = :attempt)';
     }
     try {
       const { Attributes } = await this.db.send(
@@ -405,7 +417,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
           TableName: this.tableName,
           Key: { [partitionKey]: orderId },
           UpdateExpression: update,
-          ConditionExpression: `attribute_exists(#pk) AND #status IN (${fromList})`,
+          ConditionExpression: `attribute_exists(#pk) AND #status IN (${fromList})${attemptCondition}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
@@ -415,6 +427,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const current = await this.require(orderId);
+      if (guard && paymentAttemptOf(current) !== guard.paymentAttempt) throw new SupersededAttemptError(orderId, guard.paymentAttempt, paymentAttemptOf(current));
       if (hasReached(current.status, to)) return { order: current, changed: false };
       throw new InvalidTransitionError(orderId, current.status, to);
     }
@@ -467,7 +480,8 @@ export class DynamoDbOrderRepository implements OrderRepository {
 
   /**
    * A declined order paid again: PAYMENT_FAILED -> PENDING with the payment method chosen now, the
-   * next `paymentAttempts` and its failure reason gone, back in the open-orders index (due now), in
+   * next `paymentAttempts`, its failure reason gone and its recovery budget afresh, back in the
+   * open-orders index (due now), in
    * one conditional update: only while declined and with attempts left (`MAX_PAYMENT_ATTEMPTS`).
    * Asked again once it is on its way (PENDING or past it on the happy path): the order unchanged.
    */
@@ -481,7 +495,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
           Key: { [partitionKey]: orderId },
           UpdateExpression:
             'SET #status = :pending, #updatedAt = :now, #method = :method, #attempts = if_not_exists(#attempts, :one) + :one, ' +
-            '#history = list_append(if_not_exists(#history, :none), :change), #open = :open, #due = :now REMOVE #reason',
+            '#history = list_append(if_not_exists(#history, :none), :change), #open = :open, #due = :now REMOVE #reason, #recoveries',
           ConditionExpression: 'attribute_exists(#pk) AND #status = :failed AND (attribute_not_exists(#attempts) OR #attempts < :max)',
           ExpressionAttributeNames: {
             '#pk': partitionKey,
@@ -493,6 +507,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
             '#open': openOrdersIndex.partitionKey,
             '#due': openOrdersIndex.sortKey,
             '#reason': 'failureReason',
+            '#recoveries': 'recoveryAttempts',
           },
           ExpressionAttributeValues: {
             ':pending': 'PENDING',

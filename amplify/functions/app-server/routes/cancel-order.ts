@@ -2,10 +2,11 @@
  * `POST /orders/{orderId}/cancel`: the owner (or staff) cancels an order that has not shipped.
  * The conditional transition to CANCELLED is the request. A workflow still running sees the
  * cancellation at its next step and runs the compensation (refund of a charge already taken, the
- * e-mail). A paid order may be held for its cancel window with no workflow running: it is queued,
- * so its refund runs at once (its charge is recorded, so an execution running beside it refunds
- * nothing twice). A pending one is not: its charge may still be on its way, which only its own
- * execution's payment step can record before compensating.
+ * e-mail). A paid order may be held for its cancel window with no workflow running: an order
+ * cancelled with its charge recorded is queued, so its refund runs at once (an execution running
+ * beside it refunds nothing twice). One cancelled before its charge was recorded is not: the
+ * charge may still be on its way, which only its own execution's payment step can record before
+ * compensating.
  */
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -40,7 +41,7 @@ export function cancelOrderRoutes({ orders, queue, confirmStaff, logger, metrics
       if (changed) {
         logger.info('Order cancelled', { orderId, by: actor.type, actorSub: actor.sub });
         metrics.addMetric(METRICS.appServer.ordersCancelled, MetricUnit.Count, 1);
-        if (order.status === 'PAYMENT_PROCESSED') {
+        if (cancelled.transactionId) {
           await queue.enqueue(orderId).catch((error: unknown) => logger.error('Cancellation not enqueued; the recovery job will compensate it', { orderId, error: error as Error }));
         }
       }

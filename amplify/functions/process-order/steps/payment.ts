@@ -1,5 +1,6 @@
 /** The payment step, and marking an order whose payment or shipment failed. */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ChargeOnSupersededAttemptError, SupersededAttemptError } from '../../../domain/errors.ts';
 import { cancelWindowEnd, hasReached, needsCompensation, PAYMENT_DECLINED_REASON, paymentAttemptOf } from '../../../domain/order-rules.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { PaymentResult } from '../../../server/simulated-partners.ts';
@@ -12,7 +13,9 @@ import { lostToCompensation, type StepContext } from './context.ts';
 export type PaymentOutcome =
   | { outcome: 'approved'; transactionId?: string; paymentDate?: string }
   | { outcome: 'declined' }
-  | { outcome: 'compensate' };
+  | { outcome: 'compensate' }
+  /** The answer was for an attempt the order has left behind (this execution duplicated an older one): nothing recorded. */
+  | { outcome: 'superseded' };
 
 export async function processPayment({ orders, metrics, chargeOnce, cancelWindowSeconds }: StepContext, orderId: string): Promise<PaymentOutcome> {
   const order = await orders.require(orderId);
@@ -22,26 +25,42 @@ export async function processPayment({ orders, metrics, chargeOnce, cancelWindow
   if (hasReached(order.status, 'PAYMENT_PROCESSED')) {
     return { outcome: 'approved', transactionId: order.transactionId, paymentDate: order.paymentDate };
   }
-  const payment = await chargeOnce({ orderId, amount: order.totalAmount, attempt: paymentAttemptOf(order) });
-  return recordPayment({ orders, metrics, cancelWindowSeconds }, orderId, payment);
+  const attempt = paymentAttemptOf(order);
+  const payment = await chargeOnce({ orderId, amount: order.totalAmount, attempt });
+  return recordPayment({ orders, metrics, cancelWindowSeconds }, orderId, attempt, payment);
 }
 
-/** Records the provider's answer on the order: a decline, or the charge (refunded if the order was cancelled meanwhile). */
-async function recordPayment({ orders, metrics, cancelWindowSeconds }: Pick<StepContext, 'orders' | 'metrics' | 'cancelWindowSeconds'>, orderId: string, payment: PaymentResult): Promise<PaymentOutcome> {
+/**
+ * Records the provider's answer to payment `attempt` on the order: a decline, or the charge
+ * (refunded if the order was cancelled meanwhile). Only while the order is on that attempt: the
+ * answer of an attempt it has left behind is not recorded (a decline is dropped; a charge, which
+ * cannot happen while each attempt is recorded before the next, fails the execution loudly).
+ */
+async function recordPayment(
+  { orders, metrics, cancelWindowSeconds }: Pick<StepContext, 'orders' | 'metrics' | 'cancelWindowSeconds'>,
+  orderId: string,
+  attempt: number,
+  payment: PaymentResult,
+): Promise<PaymentOutcome> {
   const paymentDate = new Date().toISOString();
+  const guard = { paymentAttempt: attempt };
   try {
     if (!payment.approved) {
       // A decline is a business outcome, not a failure: it is recorded on the order and the step
       // answers normally (no Lambda error, no failed execution, no alarm).
-      const { changed } = await orders.transition(orderId, 'PAYMENT_FAILED', { failureReason: PAYMENT_DECLINED_REASON });
+      const { changed } = await orders.transition(orderId, 'PAYMENT_FAILED', { failureReason: PAYMENT_DECLINED_REASON }, undefined, guard);
       if (changed) metrics.addMetric(METRICS.processOrder.paymentsDeclined, MetricUnit.Count, 1);
       return { outcome: 'declined' };
     }
     const cancellableUntil = cancelWindowEnd(paymentDate, cancelWindowSeconds);
-    const { order: paid, changed } = await orders.transition(orderId, 'PAYMENT_PROCESSED', { transactionId: payment.transactionId, paymentDate, cancellableUntil });
+    const { order: paid, changed } = await orders.transition(orderId, 'PAYMENT_PROCESSED', { transactionId: payment.transactionId, paymentDate, cancellableUntil }, undefined, guard);
     if (changed) metrics.addMetric(METRICS.processOrder.paymentsProcessed, MetricUnit.Count, 1);
     return { outcome: 'approved', transactionId: paid.transactionId, paymentDate: paid.paymentDate };
   } catch (error) {
+    if (error instanceof SupersededAttemptError) {
+      if (payment.approved) throw new ChargeOnSupersededAttemptError(orderId, attempt, payment.transactionId ?? '(no transaction id)');
+      return { outcome: 'superseded' };
+    }
     if (!lostToCompensation(error)) throw error;
     // The order was cancelled while the provider was charging: keep the charge on the order so
     // the compensation refunds it.
@@ -57,9 +76,10 @@ async function recordPayment({ orders, metrics, cancelWindowSeconds }: Pick<Step
  * refund). Otherwise the order is PAYMENT_FAILED.
  */
 export async function settleFailedPayment(context: StepContext, orderId: string, reason?: string) {
-  const charge = await context.findCharge(orderId, paymentAttemptOf(await context.orders.require(orderId)));
+  const attempt = paymentAttemptOf(await context.orders.require(orderId));
+  const charge = await context.findCharge(orderId, attempt);
   if (charge?.approved) {
-    const outcome = await recordPayment(context, orderId, charge);
+    const outcome = await recordPayment(context, orderId, attempt, charge);
     context.metrics.addMetric(METRICS.processOrder.chargesRecovered, MetricUnit.Count, 1);
     return { status: outcome.outcome === 'compensate' ? 'CANCELLED' : 'PAYMENT_PROCESSED', chargeRecovered: true };
   }
