@@ -5,6 +5,7 @@
  * retried step).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -249,5 +250,48 @@ describe('the steps', () => {
     });
     // An order that does not exist is the store's error, not a success.
     await expect(step('process_payment', orderId)).rejects.toMatchObject({ name: 'OrderNotFoundError' });
+  });
+});
+
+describe('the order events', () => {
+  /** The types of the order's events the topic delivered to its (raw) SQS subscription so far. */
+  const eventsQueued: { orderId: string; type: string }[] = [];
+  async function eventTypes(orderId: string): Promise<string[]> {
+    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
+    for (;;) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: messaging.eventsQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      if (Messages.length === 0) break;
+      for (const m of Messages) {
+        eventsQueued.push(JSON.parse(m.Body!) as { orderId: string; type: string });
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: messaging.eventsQueueUrl, ReceiptHandle: m.ReceiptHandle! }));
+      }
+    }
+    sqs.destroy();
+    return eventsQueued.filter((e) => e.orderId === orderId).map((e) => e.type).sort();
+  }
+
+  it('without a sender (no MAIL_FROM) go out once per kind however many steps notify: nothing else marks a kind done', async () => {
+    delete process.env[ENV.mailFrom];
+    try {
+      const handler = (await loadHandler('1')).handler;
+      const { orderId } = await newOrder();
+      await step('process_payment', orderId, {}, handler);
+      await step('send_notification', orderId, {}, handler);
+      await step('arrange_shipment', orderId, {}, handler);
+      for (let i = 0; i < 3; i++) await step('send_notification', orderId, {}, handler);
+      expect(await eventTypes(orderId)).toEqual(['order-confirmed', 'order-shipped']);
+      expect((await store.require(orderId)).emailsSent).toBeUndefined();
+    } finally {
+      process.env[ENV.mailFrom] = 'orders@shop.example';
+    }
+  });
+
+  it('with a sender go out with their e-mails, recorded once (at least once by eventId: no record of their own)', async () => {
+    const { orderId } = await newOrder();
+    await step('process_payment', orderId);
+    await step('arrange_shipment', orderId);
+    for (let i = 0; i < 3; i++) await step('send_notification', orderId);
+    expect(await eventTypes(orderId)).toEqual(['order-confirmed', 'order-shipped']);
+    expect((await store.require(orderId)).emailsSent).toEqual(['order-confirmed', 'order-shipped']);
   });
 });
