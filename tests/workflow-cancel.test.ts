@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ROUTES } from '../amplify/domain/api.ts';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { orderRequest } from './fixtures.ts';
-import { api, createUser, mailsFor, postOrder, startTestStack, waitForFinal, type TestUser } from './helpers/stack.ts';
+import { api, createUser, mailsFor, postOrder, startTestStack, until, waitForFinal, type TestUser } from './helpers/stack.ts';
 
 const PAYMENT_DELAY_MS = 1500;
 /** While set, every order's `state` waits for `released` (the step has not started). */
@@ -46,14 +46,6 @@ async function placeHeldAt(state: string) {
   hold = { state, released: new Promise<void>((resolve) => (release = resolve)) };
   const { body } = await postOrder(stack, orderRequest());
   return { orderId: body.orderId as string, release };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('Timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function settled(orderId: string) {

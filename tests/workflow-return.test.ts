@@ -8,7 +8,7 @@ import { ROUTES } from '../amplify/domain/api.ts';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { CONFIRM_DELIVERY_INVOCATION } from '../local/stack.ts';
 import { orderRequest } from './fixtures.ts';
-import { api, createUser, mailsFor, postOrder, startTestStack, waitForFinal, type TestUser } from './helpers/stack.ts';
+import { api, createUser, mailsFor, postOrder, startTestStack, until, waitForFinal, type TestUser } from './helpers/stack.ts';
 
 /** While set, every invocation for `state` waits for `released`. */
 let hold: { state: string; released: Promise<void> } | undefined;
@@ -44,14 +44,6 @@ beforeEach(() => {
 const refundPath = (orderId: string) => ROUTES.refundOrder.replace('{orderId}', orderId);
 const refund = (orderId: string, as: TestUser | null, body?: unknown) =>
   api(stack, refundPath(orderId), { method: 'POST', ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }) }, as);
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('Timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function delivered(): Promise<string> {
   const { body } = await postOrder(stack, orderRequest());

@@ -101,6 +101,15 @@ export async function waitForFinal(stack: LocalStack, orderId: string, timeoutMs
   }
 }
 
+/** Resolves once `condition` holds, asking every 20 ms; throws after `timeoutMs`. */
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('Timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** The e-mails sent for an order, once at least `expected` have arrived (or the outbox drained). */
 export async function mailsFor(stack: LocalStack, orderId: string, expected: number, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;

@@ -2,9 +2,10 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as v from 'valibot';
 import { API_LIMITS, ROUTE_METHODS, ROUTES } from '../../domain/api.ts';
-import { ValidationError, type FieldIssue } from '../../domain/errors.ts';
+import { ValidationError, type FieldIssue, type InvalidTransitionError } from '../../domain/errors.ts';
+import { STATUS_LABELS } from '../../domain/labels.ts';
 import { emailSchema } from '../../domain/order.ts';
-import { ORDER_STATUSES, parseOrderNumber } from '../../domain/order-rules.ts';
+import { ORDER_STATUSES, parseOrderNumber, type OrderStatus } from '../../domain/order-rules.ts';
 import { closedObject, validate } from '../../domain/validation.ts';
 
 /** An error answered with its status and the JSON body `{ error, details }`. */
@@ -26,6 +27,15 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
     body: JSON.stringify(body),
   };
+}
+
+/**
+ * The 409 of a status change the order's status refuses: `title`, and a `status` detail naming
+ * the status it is in (as the customer reads it) followed by `rule`.
+ */
+export function statusConflict(error: InvalidTransitionError, title: string, rule: string): ApiError {
+  const label = STATUS_LABELS[error.from as OrderStatus] ?? error.from;
+  return new ApiError(409, title, [{ path: 'status', message: `The order is ${label}; ${rule}` }]);
 }
 
 export function errorBody(message: string, details: FieldIssue[] = []) {

@@ -14,11 +14,10 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { ROUTES } from '../../../domain/api.ts';
 import { InvalidTransitionError } from '../../../domain/errors.ts';
 import type { Actor } from '../../../domain/order-rules.ts';
-import { STATUS_LABELS } from '../../../domain/labels.ts';
 import type { OrderQueue, OrderRepository } from '../../../server/ports.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
-import { ApiError, json } from '../http.ts';
+import { json, statusConflict } from '../http.ts';
 import { routerPath, visibleOrder } from '../request.ts';
 
 export interface CancelOrderDeps {
@@ -48,10 +47,7 @@ export function cancelOrderRoutes({ orders, queue, confirmStaff, logger, metrics
       return json(200, cancelled);
     } catch (error) {
       if (!(error instanceof InvalidTransitionError)) throw error;
-      const status = error.from as keyof typeof STATUS_LABELS;
-      throw new ApiError(409, 'This order can no longer be cancelled', [
-        { path: 'status', message: `The order is ${STATUS_LABELS[status] ?? status}; only an order that has not shipped can be cancelled` },
-      ]);
+      throw statusConflict(error, 'This order can no longer be cancelled', 'only an order that has not shipped can be cancelled');
     }
   });
   return router;

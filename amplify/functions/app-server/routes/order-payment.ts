@@ -8,12 +8,11 @@ import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ROUTES } from '../../../domain/api.ts';
 import { InvalidTransitionError, PaymentAttemptsExhaustedError } from '../../../domain/errors.ts';
-import { STATUS_LABELS } from '../../../domain/labels.ts';
 import { retryPaymentRequestSchema } from '../../../domain/order.ts';
 import { MAX_PAYMENT_ATTEMPTS } from '../../../domain/order-rules.ts';
 import type { ClosedAccounts, OrderQueue, OrderRepository } from '../../../server/ports.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
-import { ApiError, json, parseWith, readJsonBody } from '../http.ts';
+import { ApiError, json, parseWith, readJsonBody, statusConflict } from '../http.ts';
 import { restEvent, routerPath, visibleOrder } from '../request.ts';
 
 export interface OrderPaymentDeps {
@@ -47,10 +46,7 @@ export function orderPaymentRoutes({ orders, queue, confirmStaff, closedAccounts
         ]);
       }
       if (!(error instanceof InvalidTransitionError)) throw error;
-      const status = error.from as keyof typeof STATUS_LABELS;
-      throw new ApiError(409, 'This order cannot be paid again', [
-        { path: 'status', message: `The order is ${STATUS_LABELS[status] ?? status}; only an order whose payment was declined is paid again` },
-      ]);
+      throw statusConflict(error, 'This order cannot be paid again', 'only an order whose payment was declined is paid again');
     }
   });
   return router;

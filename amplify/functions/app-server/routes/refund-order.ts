@@ -9,11 +9,10 @@ import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ROUTES } from '../../../domain/api.ts';
 import { InvalidTransitionError } from '../../../domain/errors.ts';
-import { STATUS_LABELS } from '../../../domain/labels.ts';
 import { refundOrderRequestSchema } from '../../../domain/order.ts';
 import type { OrderQueue, OrderRepository } from '../../../server/ports.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
-import { ApiError, json, parseWith, readOptionalJsonBody } from '../http.ts';
+import { ApiError, json, parseWith, readOptionalJsonBody, statusConflict } from '../http.ts';
 import { restEvent, routerPath, visibleOrder } from '../request.ts';
 
 export interface RefundOrderDeps {
@@ -38,10 +37,7 @@ export function refundOrderRoutes({ orders, queue, confirmStaff, logger }: Refun
       return json(200, refunded);
     } catch (error) {
       if (!(error instanceof InvalidTransitionError)) throw error;
-      const status = error.from as keyof typeof STATUS_LABELS;
-      throw new ApiError(409, 'This order cannot be refunded', [
-        { path: 'status', message: `The order is ${STATUS_LABELS[status] ?? status}; only a shipped or delivered order is refunded here (cancel one that has not shipped)` },
-      ]);
+      throw statusConflict(error, 'This order cannot be refunded', 'only a shipped or delivered order is refunded here (cancel one that has not shipped)');
     }
   });
   return router;
