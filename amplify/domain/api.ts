@@ -17,6 +17,8 @@ export const ROUTES = {
   meExport: '/me/export',
   /** Staff only: the order's internal note (read, and replace with POST `{ note }`). */
   orderNote: '/orders/{orderId}/note',
+  /** Staff only: a product's stock and its history (GET), a new quantity or an adjustment with a reason (PUT). */
+  productStock: '/products/{productId}/stock',
 } as const;
 
 /** Methods each route answers; anything else on a known path is a 405. */
@@ -31,6 +33,7 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
   me: ['DELETE'],
   meExport: ['GET'],
   orderNote: ['GET', 'POST'],
+  productStock: ['GET', 'PUT'],
 };
 
 /**
@@ -48,6 +51,7 @@ export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = 
   me: 'signedIn',
   meExport: 'signedIn',
   orderNote: 'signedIn',
+  productStock: 'signedIn',
 };
 
 export const API_LIMITS = {
@@ -70,7 +74,7 @@ export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER, AUT
 
 /** CORS, answered by app-server and by API Gateway's preflight (`amplify/cloud/orders-api.ts`) alike. */
 export const CORS = {
-  allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+  allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
   allowHeaders: CORS_ALLOWED_HEADERS,
   exposeHeaders: ['Location', REPLAYED_HEADER],
   maxAgeSeconds: 600,

@@ -31,6 +31,7 @@ import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
 import { orderRequest } from '../fixtures.ts';
 import { apiEvent, lambdaContext, type Claims } from './events.ts';
+import { plentifulStock } from './stock-fakes.ts';
 
 let dynamo: LocalDynamo;
 let client: DynamoDBClient;
@@ -79,7 +80,7 @@ function app(repository: OrderRepository = orders, rateLimit = 0) {
   const rateLimiter = new DynamoDbOrderRateLimiter(createDocumentClient(client), IDEMPOTENCY_TABLE.localName, rateLimit);
   const closedAccounts = new DynamoDbClosedAccounts(createDocumentClient(client), IDEMPOTENCY_TABLE.localName);
   router
-    .includeRouter(orderRoutes({ orders: repository, keys, queue, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
+    .includeRouter(orderRoutes({ orders: repository, keys, queue, stock: plentifulStock, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
     .includeRouter(cancelOrderRoutes({ orders: repository, queue, confirmStaff, logger, metrics }))
     .includeRouter(refundOrderRoutes({ orders: repository, queue, confirmStaff, logger }))
     .includeRouter(orderPaymentRoutes({ orders: repository, queue, confirmStaff, closedAccounts, logger }));

@@ -12,6 +12,7 @@ import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/
 import { createQueueClient, SqsOrderQueue } from '../../server/aws/sqs-order-queue.ts';
 import { CognitoAccounts } from '../../server/aws/cognito-accounts.ts';
 import { DynamoDbOrderRateLimiter } from '../../server/aws/dynamodb-order-rate.ts';
+import { DynamoDbStockLedger } from '../../server/aws/dynamodb-stock-ledger.ts';
 import { DynamoDbClosedAccounts } from '../../server/aws/dynamodb-closed-accounts.ts';
 import { ENV, FUNCTIONS, ORDER_RATE, requireEnv, STAFF_CHECK } from '../../server/settings.ts';
 import { staffConfirmation } from '../../server/staff.ts';
@@ -30,6 +31,7 @@ const { logger, metrics, tracer } = observability;
 const db = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
 const orders = new DynamoDbOrderRepository(db, requireEnv(ENV.ordersTable));
 const keys = new DynamoDbOrderKeys(db, requireEnv(ENV.idempotencyTable));
+const stock = new DynamoDbStockLedger(db, requireEnv(ENV.stockTable));
 const queue = new SqsOrderQueue(tracer.captureAWSv3Client(createQueueClient()), requireEnv(ENV.queueUrl));
 const accounts = new CognitoAccounts(() => requireEnv(ENV.userPoolId));
 const confirmStaff = staffConfirmation(accounts, { mfaRequired: process.env[ENV.staffMfaRequired] === 'true', cacheSeconds: STAFF_CHECK.cacheSeconds });
@@ -51,8 +53,8 @@ app.use(
   }),
 );
 app
-  .includeRouter(catalogRoutes())
-  .includeRouter(orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
+  .includeRouter(catalogRoutes({ stock, confirmStaff, logger }))
+  .includeRouter(orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
   .includeRouter(cancelOrderRoutes({ orders, queue, confirmStaff, logger, metrics }))
   .includeRouter(orderPaymentRoutes({ orders, queue, confirmStaff, closedAccounts, logger }))
   .includeRouter(refundOrderRoutes({ orders, queue, confirmStaff, logger }))

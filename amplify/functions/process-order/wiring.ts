@@ -17,6 +17,7 @@ import { EMAIL_KINDS, renderEmail, type EmailKind } from '../../domain/notificat
 import type { Order } from '../../domain/order.ts';
 import { orderNumberOf } from '../../domain/order-rules.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
+import { DynamoDbStockLedger } from '../../server/aws/dynamodb-stock-ledger.ts';
 import { SesMailer } from '../../server/aws/ses-mailer.ts';
 import { SnsOrderEvents } from '../../server/aws/sns-order-events.ts';
 import { SimulatedPaymentProvider, type PaymentResult } from '../../server/simulated-partners.ts';
@@ -57,6 +58,7 @@ export class NoChargeRecordedError extends Error {
 export function createStepContext({ metrics, tracer }: { metrics: Metrics; tracer: Tracer }) {
   const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
   const orders = new DynamoDbOrderRepository(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
+  const stock = new DynamoDbStockLedger(createDocumentClient(dynamodb), requireEnv(ENV.stockTable));
   const events = new SnsOrderEvents(tracer.captureAWSv3Client(new SNSClient({})), requireEnv(ENV.topicArn));
   // No sender (a deployment without MAIL_FROM): the order events go out, no customer e-mail.
   const mailFrom = process.env[ENV.mailFrom];
@@ -133,6 +135,7 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
 
   const context: StepContext = {
     orders,
+    stock,
     metrics,
     // One charge per order and attempt, even when two executions of the same order overlap (Express
     // workflows do not deduplicate starts): the second call waits for (retries into) the first one's answer.

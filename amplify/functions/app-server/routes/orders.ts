@@ -6,7 +6,7 @@ import { API_LIMITS, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER, ROUTES } from '../
 import { createOrderRequestSchema, customerIdSchema } from '../../../domain/order.ts';
 import { decodePageToken, encodePageToken, pageBinding } from '../../../server/page-token.ts';
 import { placeOrder } from '../../../server/place-order.ts';
-import type { ClosedAccounts, OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository } from '../../../server/ports.ts';
+import type { ClosedAccounts, OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository, StockLedger } from '../../../server/ports.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
 import { ApiError, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from '../http.ts';
@@ -16,6 +16,8 @@ export interface OrderRoutesDeps {
   orders: OrderRepository;
   keys: OrderKeys;
   queue: OrderQueue;
+  /** Stock per product: a new order over what is available is a 409. */
+  stock: StockLedger;
   confirmStaff: StaffConfirmation;
   rateLimiter: OrderRateLimiter;
   closedAccounts: ClosedAccounts;
@@ -23,7 +25,7 @@ export interface OrderRoutesDeps {
   metrics: Metrics;
 }
 
-export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, closedAccounts, logger, metrics }: OrderRoutesDeps): Router {
+export function orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, logger, metrics }: OrderRoutesDeps): Router {
   const router = new Router();
 
   /**
@@ -82,6 +84,7 @@ export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, cl
       orders,
       keys,
       queue,
+      stock,
       rateLimiter,
       closedAccounts,
       onEnqueueFailed: (orderId, error) => {
