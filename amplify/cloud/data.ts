@@ -1,11 +1,11 @@
 /**
- * The data box: the orders table (with the indexes of `ORDERS_TABLE_INDEXES`) and the idempotency
- * table. Keys and indexes come from `amplify/server/settings.ts`, the same the local runtime builds from.
+ * The data box: the orders table (with the indexes of `ORDERS_TABLE_INDEXES`), the idempotency
+ * table and the stock table (one stock item and the stock history per product, no index). Keys and indexes come from `amplify/server/settings.ts`, the same the local runtime builds from.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, type OrdersTableIndex } from '../server/settings.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STOCK_TABLE, type OrdersTableIndex } from '../server/settings.ts';
 
 export interface OrderDataProps {
   /** Keep the tables when the stack is deleted (branch deployments); sandboxes clean up. */
@@ -25,6 +25,7 @@ const index = (definition: OrdersTableIndex): dynamodb.GlobalSecondaryIndexProps
 export class OrderData extends Construct {
   readonly ordersTable: dynamodb.Table;
   readonly idempotencyTable: dynamodb.Table;
+  readonly stockTable: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: OrderDataProps) {
     super(scope, id);
@@ -46,6 +47,19 @@ export class OrderData extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy,
+    });
+
+    // On-demand: a few writes per order (reserve, then release or sale, per product); the item-size
+    // and hot-key bounds are written beside STOCK_TABLE. Kept like the orders (deletion protection
+    // on branches): stock counts are the shop's books.
+    this.stockTable = new dynamodb.Table(this, 'StockTable', {
+      partitionKey: { name: STOCK_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: STOCK_TABLE.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: props.retainData,
       removalPolicy,
     });
   }

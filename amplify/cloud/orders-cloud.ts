@@ -101,7 +101,7 @@ export class OrdersCloud extends Construct {
 
     this.data = new OrderData(this, 'Data', { retainData });
     this.messaging = new OrderMessaging(this, 'Messaging', { notificationEmail: props.notificationEmail, notificationEvents: props.notificationEvents, alarmEmail: props.alarmEmail });
-    const { ordersTable, idempotencyTable } = this.data;
+    const { ordersTable, idempotencyTable, stockTable } = this.data;
     const { queue, topic, topicKey } = this.messaging;
 
     this.ordersApi = new OrdersApi(this, 'Api', {
@@ -109,6 +109,7 @@ export class OrdersCloud extends Construct {
       appServer,
       ordersTable,
       idempotencyTable,
+      stockTable,
       queue,
       userPool: props.auth.userPool,
       userPoolClient: props.auth.userPoolClient,
@@ -150,6 +151,7 @@ export class OrdersCloud extends Construct {
 
     processOrder.addEnvironment(ENV.ordersTable, ordersTable.tableName);
     processOrder.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
+    processOrder.addEnvironment(ENV.stockTable, stockTable.tableName);
     processOrder.addEnvironment(ENV.topicArn, topic.topicArn);
     processOrder.addToRolePolicy(
       new iam.PolicyStatement({
@@ -163,6 +165,8 @@ export class OrdersCloud extends Construct {
         resources: [idempotencyTable.tableArn],
       }),
     );
+    // Stock: reserve, release, sell (conditional UpdateItem); a refused reserve reads the item (GetItem).
+    processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }));
     processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
     processOrder.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topicKey.keyArn] }),
@@ -184,7 +188,7 @@ export class OrdersCloud extends Construct {
     }
 
 
-    this.recovery = new OrderRecovery(this, 'Recovery', { recoverOrders, ordersTable, stateMachine: this.stateMachine, queue });
+    this.recovery = new OrderRecovery(this, 'Recovery', { recoverOrders, ordersTable, stockTable, stateMachine: this.stateMachine, queue });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       deploymentName,
@@ -194,6 +198,7 @@ export class OrdersCloud extends Construct {
       tables: [
         { label: 'orders', table: ordersTable, indexes: ORDERS_TABLE_INDEXES.map((index) => index.name) },
         { label: 'idempotency', table: idempotencyTable, indexes: [] },
+        { label: 'stock', table: stockTable, indexes: [] },
       ],
       queue,
       deadLetterQueue: this.messaging.deadLetterQueue,
@@ -205,6 +210,7 @@ export class OrdersCloud extends Construct {
   // The boxes' resources by name, as the nag decisions and the template tests refer to them.
   get ordersTable(): dynamodb.Table { return this.data.ordersTable; }
   get idempotencyTable(): dynamodb.Table { return this.data.idempotencyTable; }
+  get stockTable(): dynamodb.Table { return this.data.stockTable; }
   get queue(): sqs.Queue { return this.messaging.queue; }
   get deadLetterQueue(): sqs.Queue { return this.messaging.deadLetterQueue; }
   get topicKey(): kms.Key { return this.messaging.topicKey; }

@@ -393,12 +393,16 @@ export const METRICS = {
     restarted: 'OrdersRestarted',
     gaveUp: 'OrdersRecoveryGaveUp',
     stoppedEarly: 'RecoveryStoppedEarly',
+  },
+  /** Published by `recover-orders` after the orders' recovery (not on a run that stopped at its deadline). */
+  stock: {
     /** Reservations of orders that stopped moving, released (or turned into sales) by the run. */
     reservationsSettled: 'ReservationsSettled',
     /** How many products are at or under `STOCK.lowStockThreshold` (the low-stock alarm's metric). */
     lowStockProducts: 'LowStockProducts',
-    /** Per low product (dimension `productId`, only while it is low): its available units. */
+    /** Per low product (dimension `productDimension`, only while it is low): its available units. */
     stockAvailable: 'StockAvailable',
+    productDimension: 'productId',
   },
 } as const;
 

@@ -18,7 +18,7 @@ import { API_NAME, CORS_ALLOWED_HEADERS, ROUTE_ACCESS, ROUTE_METHODS, ROUTES } f
 import { AUTH_TOKEN, CLIENT_WRITE_ATTRIBUTES, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
 import { requiresSignIn } from '../../local/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
-import { CANCEL_WINDOW, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY } from '../../amplify/server/settings.ts';
+import { CANCEL_WINDOW, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, METRICS, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY, STOCK_TABLE } from '../../amplify/server/settings.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
 import { LOCAL_TABLES } from '../../local/dynamodb.ts';
 
@@ -77,10 +77,10 @@ describe('synthesis', () => {
 
 describe('functions', () => {
   const expectedEnv: Record<keyof typeof FUNCTIONS, string[]> = {
-    appServer: [ENV.ordersTable, ENV.idempotencyTable, ENV.queueUrl, ENV.userPoolClientId, ENV.userPoolId, ENV.staffMfaRequired, ENV.orderRateLimit],
+    appServer: [ENV.ordersTable, ENV.idempotencyTable, ENV.stockTable, ENV.queueUrl, ENV.userPoolClientId, ENV.userPoolId, ENV.staffMfaRequired, ENV.orderRateLimit],
     orderStarter: [ENV.stateMachineArn],
-    processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.topicArn, ENV.deliveryScheduleGroup, ENV.deliverySchedulerRoleArn, ENV.cancelWindowSeconds, ENV.storefrontUrl],
-    recoverOrders: [ENV.ordersTable, ENV.stateMachineArn, ENV.queueUrl],
+    processOrder: [ENV.ordersTable, ENV.idempotencyTable, ENV.stockTable, ENV.topicArn, ENV.deliveryScheduleGroup, ENV.deliverySchedulerRoleArn, ENV.cancelWindowSeconds, ENV.storefrontUrl],
+    recoverOrders: [ENV.ordersTable, ENV.stockTable, ENV.stateMachineArn, ENV.queueUrl],
   };
   /** The seed's 30 s; app-server's 25 s, under API Gateway's 29 s; the recovery job's 120 s, under its schedule interval. */
   const expectedTimeout: Record<keyof typeof FUNCTIONS, number> = {
@@ -123,6 +123,8 @@ describe('functions', () => {
     expect(env('recoverOrders')[ENV.ordersTable]).toEqual({ Ref: id(mod.cloud.ordersTable) });
     expect(env('recoverOrders')[ENV.stateMachineArn]).toEqual({ Ref: id(mod.cloud.stateMachine) });
     expect(env('recoverOrders')[ENV.queueUrl]).toEqual({ Ref: id(mod.cloud.queue) });
+    // The stock table, to the three functions that use it.
+    for (const key of ['appServer', 'processOrder', 'recoverOrders'] as const) expect(env(key)[ENV.stockTable]).toEqual({ Ref: id(mod.cloud.stockTable) });
   });
 });
 
@@ -219,6 +221,9 @@ describe('least-privilege IAM', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
+        // The stock table: reserve, release, sell (UpdateItem), a refused reserve read (GetItem).
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
         'sns:Publish',
         'kms:GenerateDataKey',
         'kms:Decrypt',
@@ -229,6 +234,11 @@ describe('least-privilege IAM', () => {
     );
     const id = (c: { node: { defaultChild?: unknown } }) => logicalId(mod.ordersStack, c);
     const statements = statementsOf(roleOf('processOrder'));
+    expect(statements.find((s) => JSON.stringify(s.Resource).includes(id(mod.cloud.stockTable)))).toEqual({
+      Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [id(mod.cloud.stockTable), 'Arn'] },
+    });
     expect(statements.find((s) => s.Action === 'scheduler:CreateSchedule')).toEqual({
       Action: 'scheduler:CreateSchedule',
       Effect: 'Allow',
@@ -279,11 +289,13 @@ describe('least-privilege IAM', () => {
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(mod.cloud.ordersTable), 'Arn'] }, `/index/${ORDERS_TABLE.openOrdersIndex.name}`]] },
       },
       { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.ordersTable), 'Arn'] } },
+      // The stock: seed a product's item, read the reservations, settle those of orders that stopped moving.
+      { Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.stockTable), 'Arn'] } },
       { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: stateMachine } },
       { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.queue), 'Arn'] } },
     ]);
     expect(actionsOf(roleOf('recoverOrders'))).toEqual(
-      ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:StartExecution', 'sqs:SendMessage', ...XRAY].sort(),
+      ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'states:StartExecution', 'sqs:SendMessage', ...XRAY].sort(),
     );
     // SSE-SQS, not a customer key: sending needs no KMS permission.
     expect(resources[id(mod.cloud.queue)]!.Properties.KmsMasterKeyId).toBeUndefined();
@@ -375,7 +387,7 @@ describe('DynamoDB', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
     });
-    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(2);
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(3);
   });
 });
 
@@ -530,7 +542,9 @@ describe('API Gateway', () => {
       'POST /orders/{orderId}/note',
       'POST /orders/{orderId}/payment',
       'POST /orders/{orderId}/refund',
-    ]);
+      'GET /products/{productId}/stock',
+      'PUT /products/{productId}/stock',
+    ].sort());
     expect(methods().map((m) => `${m.HttpMethod} ${m.path}`).sort()).toEqual(expected);
     for (const m of methods()) {
       expect(m.Integration.Type).toBe('AWS_PROXY');
@@ -590,7 +604,8 @@ describe('API Gateway', () => {
 
   it('CORS: preflight on every route with the shared allowed headers; gateway errors carry CORS', () => {
     const options = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS');
-    expect(options.length).toBe(Object.keys(ROUTES).length + 1);
+    // Every route, the root, and /products/{productId} (on the way to its stock).
+    expect(options.length).toBe(Object.keys(ROUTES).length + 2);
     for (const [, m] of options) {
       const params = m.Properties.Integration.IntegrationResponses[0].ResponseParameters;
       expect(params['method.response.header.Access-Control-Allow-Headers']).toBe(`'${CORS_ALLOWED_HEADERS.join(',')}'`);
@@ -730,9 +745,9 @@ describe('alarms and dashboard', () => {
     const m = mod.cloud.monitoring;
     // The seed's DynamoDB alarm is one per table, or more where a table has more metrics than a
     // math alarm evaluates (10): the orders table with its five indexes has 12.
-    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 1;
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7 + throttleAlarms);
-    expect(m.alarms).toHaveLength(7 + throttleAlarms);
+    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 2; // + idempotency, stock
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8 + throttleAlarms);
+    expect(m.alarms).toHaveLength(8 + throttleAlarms);
 
     const lambda = alarm(m.lambdaErrors);
     expect(lambda).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
@@ -755,7 +770,7 @@ describe('alarms and dashboard', () => {
     for (const t of throttles) expect(t).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     expect(throttles.flatMap((t) => (t.Metrics as Json[]).filter((x) => x.MetricStat).map((x) => x.MetricStat.Metric.MetricName)).sort()).toEqual(
       // Both tables and each of the orders table's indexes (tests/cloud/deployments.test.ts checks which).
-      [...Array(ORDERS_TABLE_INDEXES.length + 2).fill('ReadThrottleEvents'), ...Array(ORDERS_TABLE_INDEXES.length + 2).fill('WriteThrottleEvents')],
+      [...Array(ORDERS_TABLE_INDEXES.length + 3).fill('ReadThrottleEvents'), ...Array(ORDERS_TABLE_INDEXES.length + 3).fill('WriteThrottleEvents')],
     );
 
     // Failed, timed-out (Express stops at 5 minutes) and aborted executions, together.
@@ -779,6 +794,18 @@ describe('alarms and dashboard', () => {
       Statistic: 'Maximum',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
+    });
+    // Low stock: any product at or under the threshold, as the recovery job counts them.
+    expect(alarm(m.lowStock)).toMatchObject({
+      AlarmName: `${mod.deploymentName}-low-stock`,
+      Namespace: `OrderPlatform/${mod.deploymentName}`,
+      MetricName: METRICS.stock.lowStockProducts,
+      Dimensions: [{ Name: 'service', Value: `${mod.deploymentName}/${FUNCTIONS.recoverOrders.name}` }],
+      Period: 900,
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
     });
     expect(alarm(m.recoveryFailing)).toMatchObject({
       Namespace: 'AWS/Lambda',
@@ -833,6 +860,15 @@ describe('local runtime and template agree', () => {
     const idem = resources[logicalId(mod.ordersStack, mod.cloud.idempotencyTable)]!.Properties;
     expect(idem.KeySchema).toEqual([{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }]);
     expect(idem.TimeToLiveSpecification.AttributeName).toBe(IDEMPOTENCY_TABLE.ttlAttribute);
+    // The stock table: the local runtime's keys, on-demand, no index.
+    const stock = resources[logicalId(mod.ordersStack, mod.cloud.stockTable)]!.Properties;
+    expect(stock.KeySchema).toEqual(LOCAL_TABLES.find((t) => t.TableName === STOCK_TABLE.localName)!.KeySchema);
+    expect(stock.KeySchema).toEqual([
+      { AttributeName: STOCK_TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: STOCK_TABLE.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(stock.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(stock.GlobalSecondaryIndexes).toBeUndefined();
   });
 
   it('the running local queues have the template’s settings (read from the stand-in)', async () => {
@@ -920,7 +956,7 @@ describe('accounts: the Cognito authorizer, and the local one agrees', () => {
       const route = (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).find((k) => ROUTES[k] === path)!;
       expect(route, path).toBeDefined();
       const signedIn = ROUTE_ACCESS[route] === 'signedIn';
-      expect(signedIn, `${m.HttpMethod} ${path}`).toBe(path.startsWith('/orders') || path.startsWith('/me'));
+      expect(signedIn, `${m.HttpMethod} ${path}`).toBe(path.startsWith('/orders') || path.startsWith('/me') || path === ROUTES.productStock);
       expect(m.AuthorizationType, `${m.HttpMethod} ${path}`).toBe(signedIn ? 'COGNITO_USER_POOLS' : 'NONE');
       if (signedIn) expect(m.AuthorizerId, `${m.HttpMethod} ${path}`).toEqual({ Ref: ofType('AWS::ApiGateway::Authorizer')[0]![0] });
       // The local authorizer guards exactly the methods the cloud one does.

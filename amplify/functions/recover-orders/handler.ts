@@ -48,15 +48,15 @@ async function recoverStock(staleAfterMs: number) {
   const seeded = await seedStock(stock, productIds);
   if (seeded.length > 0) logger.info('Stock seeded', { products: seeded });
   const settled = await settleStaleReservations(stock, store, productIds, new Date(Date.now() - staleAfterMs).toISOString());
-  metrics.addMetric(METRICS.recovery.reservationsSettled, MetricUnit.Count, settled.released + settled.sold);
+  metrics.addMetric(METRICS.stock.reservationsSettled, MetricUnit.Count, settled.released + settled.sold);
   if (settled.released + settled.sold > 0) logger.warn('Reservations of orders that stopped moving settled', { ...settled });
   const low = lowStock((await stock.levels(productIds)).values());
-  metrics.addMetric(METRICS.recovery.lowStockProducts, MetricUnit.Count, low.length);
+  metrics.addMetric(METRICS.stock.lowStockProducts, MetricUnit.Count, low.length);
   // One figure per low product, only while it is low (a metric costs per month it is published in).
   for (const level of low) {
     const single = metrics.singleMetric();
-    single.addDimension('productId', level.productId);
-    single.addMetric(METRICS.recovery.stockAvailable, MetricUnit.Count, level.available);
+    single.addDimension(METRICS.stock.productDimension, level.productId);
+    single.addMetric(METRICS.stock.stockAvailable, MetricUnit.Count, level.available);
   }
   return { seeded: seeded.length, ...settled, lowStock: low.map((level) => level.productId) };
 }
