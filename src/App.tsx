@@ -25,6 +25,7 @@ const OrderPage = lazy(() => import('./pages/OrderPage.tsx'));
 const OrdersPage = lazy(() => import('./pages/OrdersPage.tsx'));
 const MailboxPage = lazy(() => import('./pages/MailboxPage.tsx'));
 const AllOrdersPage = lazy(() => import('./pages/AllOrdersPage.tsx'));
+const InventoryPage = lazy(() => import('./pages/InventoryPage.tsx'));
 const AccountPage = lazy(() => import('./pages/AccountPage.tsx'));
 const PolicyPage = lazy(() => import('./pages/PolicyPage.tsx'));
 const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
@@ -46,6 +47,8 @@ function Page({ route }: { route: Route }) {
       );
     case 'all-orders':
       return <AllOrdersPage filters={route.filters} />;
+    case 'inventory':
+      return <InventoryPage />;
     case 'orders':
       return <OrdersPage />;
     case 'order':

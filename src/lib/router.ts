@@ -1,7 +1,7 @@
 /**
  * A tiny hash router (no library): `#/` (with `?q=<search>&category=<id>`), `#/products/<id>`,
  * `#/cart`, `#/checkout`, `#/orders`, `#/orders/<id>`, `#/mailbox`, `#/staff/orders` (with its
- * filters), `#/sign-in?next=<address>`, and the policy pages (`#/help`, `#/returns`, ...). Hash
+ * filters), `#/staff/inventory`, `#/sign-in?next=<address>`, and the policy pages (`#/help`, `#/returns`, ...). Hash
  * URLs need no server rewrite rules, so the built site works from S3 as it is.
  */
 import { useSyncExternalStore } from 'react';
@@ -18,6 +18,7 @@ export type Route =
   | { name: 'mailbox' }
   | { name: 'account' }
   | { name: 'all-orders'; filters: StaffFilters }
+  | { name: 'inventory' }
   | { name: 'policy'; page: PolicyPageName }
   | { name: 'sign-in'; next: string }
   | { name: 'not-found'; path: string };
@@ -73,6 +74,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/orders') return { name: 'orders' };
   if (path === '/mailbox') return { name: 'mailbox' };
   if (path === '/account') return { name: 'account' };
+  if (path === '/staff/inventory') return { name: 'inventory' };
   if (path === '/staff/orders') return { name: 'all-orders', filters: staffFilters(query) };
   if (path === '/sign-in') return { name: 'sign-in', next: safeNext(new URLSearchParams(query).get('next')) };
   const policy = POLICY_PAGES.find((p) => path === `/${p.page}`);
@@ -113,6 +115,8 @@ export const href = {
     const query = params.toString();
     return query ? `#/staff/orders?${query}` : '#/staff/orders';
   },
+  /** Staff: every product's stock, and a change with a reason. */
+  inventory: () => '#/staff/inventory',
   policy: (page: PolicyPageName) => `#/${page}`,
   /** The sign-in page, coming back to `from` (an address of this site) once signed in. */
   signIn: (from: string) => `#/sign-in?${new URLSearchParams({ next: from || '#/' })}`,
