@@ -209,7 +209,9 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   const direct = new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.endpoints.dynamodb });
   const ledgers = new Map<string, WriteLedger>();
   const reads = new Map<string, { units: number; count: number }>();
-  for (const table of [stack.names.ordersTable, stack.names.idempotencyTable]) {
+  // The stock table too: each order's reservation, then its release or sale, per product (and a
+  // refused reservation's read of the item).
+  for (const table of [stack.names.ordersTable, stack.names.idempotencyTable, stack.names.stockTable]) {
     ledgers.set(table, new WriteLedger(await tableSpec(direct, table)));
     reads.set(table, { units: 0, count: 0 });
   }
@@ -303,7 +305,9 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
 
   const orderItems = await scanAll(direct, stack.names.ordersTable);
   const idemItems = await scanAll(direct, stack.names.idempotencyTable);
+  const stockItems = await scanAll(direct, stack.names.stockTable);
   direct.destroy();
+  const itemsOf = (table: string) => (table === stack.names.ordersTable ? orderItems : table === stack.names.stockTable ? stockItems : idemItems);
   const dynamodbUnits = Object.fromEntries(
     [...ledgers].map(([table, ledger]) => [
       table,
@@ -311,7 +315,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
         ...ledger.totals,
         readUnits: reads.get(table)!.units,
         reads: reads.get(table)!.count,
-        shadowMismatches: ledger.mismatches(table === stack.names.ordersTable ? orderItems : idemItems),
+        shadowMismatches: ledger.mismatches(itemsOf(table)),
       },
     ]),
   );
