@@ -215,8 +215,11 @@ export interface OpenReservation {
  * reservation already there (or gone) and changes nothing.
  */
 export interface StockLedger {
-  /** Each product's stock; a product without a stock item is absent. */
-  levels(productIds: readonly string[]): Promise<Map<string, StockLevel>>;
+  /**
+   * Each product's stock; a product without a stock item is absent. `consistent: false` (the
+   * catalog's display) reads at half the price and may be a second old.
+   */
+  levels(productIds: readonly string[], options?: { consistent?: boolean }): Promise<Map<string, StockLevel>>;
   /** Takes `qty` units for the reservation unless fewer are available or it is already held. */
   reserve(productId: string, reservationKey: string, qty: number, at: string): Promise<ReserveLineResult>;
   /** Gives the reservation's `qty` units back to `available`; false when it was not held (already released or sold). */

@@ -58,13 +58,13 @@ export class DynamoDbStockLedger implements StockLedger {
     return { [partitionKey]: productId, [sortKey]: stockEntry };
   }
 
-  private async items(productIds: readonly string[]): Promise<StockItem[]> {
+  private async items(productIds: readonly string[], consistent = true): Promise<StockItem[]> {
     const found: StockItem[] = [];
     for (let i = 0; i < productIds.length; i += BATCH_GET_LIMIT) {
       let keys: Record<string, unknown>[] | undefined = [...new Set(productIds.slice(i, i + BATCH_GET_LIMIT))].map((id) => this.key(id));
       for (let attempt = 0; keys?.length; attempt++) {
         if (attempt > BATCH_GET_RETRIES) throw new Error(`BatchGetItem left ${keys.length} stock items unread`);
-        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: consistent } } }));
         found.push(...((out.Responses?.[this.tableName] ?? []) as StockItem[]));
         keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
       }
@@ -72,8 +72,8 @@ export class DynamoDbStockLedger implements StockLedger {
     return found;
   }
 
-  async levels(productIds: readonly string[]): Promise<Map<string, StockLevel>> {
-    return new Map((await this.items(productIds)).map((item) => [item.productId, levelOf(item)]));
+  async levels(productIds: readonly string[], { consistent = true }: { consistent?: boolean } = {}): Promise<Map<string, StockLevel>> {
+    return new Map((await this.items(productIds, consistent)).map((item) => [item.productId, levelOf(item)]));
   }
 
   async reserve(productId: string, reservationKey: string, qty: number, at: string): Promise<ReserveLineResult> {

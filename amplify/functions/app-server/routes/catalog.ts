@@ -25,7 +25,9 @@ export function catalogRoutes({ stock, confirmStaff, logger }: CatalogDeps): Rou
   const router = new Router();
   router.get(routerPath(ROUTES.health), () => json(200, { status: 'ok', time: new Date().toISOString() }));
   router.get(routerPath(ROUTES.products), async () => {
-    const levels = await stock.levels(productIds);
+    // For display: eventually consistent (half the read price; a second old at most). What is
+    // binding is POST /orders's check (consistent) and the workflow's reservation.
+    const levels = await stock.levels(productIds, { consistent: false });
     // A product without a stock item has none to sell (its seed has not run yet).
     return json(200, { products: products.map((product) => ({ ...product, available: levels.get(product.productId)?.available ?? 0 })), lowStockThreshold: STOCK.lowStockThreshold });
   });
