@@ -5,6 +5,7 @@
  * storefront's first page imports this). Where stock is kept and reserved: amplify/server/inventory.ts.
  */
 import { ValidationError, type FieldIssue } from './errors.ts';
+import { OUT_OF_STOCK_REASON } from './order-rules.ts';
 
 export const STOCK = {
   /** At or under this many units a product reads "Only N left" and counts as low stock (metric, alarm, Inventory page). */
@@ -70,7 +71,7 @@ export const shortageIssue = ({ index, productId, available }: StockShortage): F
 
 /** Lines over what is in stock when the order is placed (409): `details` name each line with `available`. */
 export class OutOfStockError extends Error {
-  override readonly name = 'OutOfStockError';
+  override readonly name = OUT_OF_STOCK_REASON;
   readonly details: (FieldIssue & { productId: string; available: number })[];
   constructor(shortages: StockShortage[]) {
     super('Not enough stock for every line; lower the quantities or remove the lines');

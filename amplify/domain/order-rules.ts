@@ -107,6 +107,9 @@ export const isFinal = (status: OrderStatus): boolean => FINAL_STATUSES.includes
  */
 export const PAYMENT_DECLINED_REASON = 'PaymentDeclinedError';
 
+/** `failureReason` of an order whose lines could not all be reserved (OUT_OF_STOCK, nothing charged): `OutOfStockError`'s name. */
+export const OUT_OF_STOCK_REASON = 'OutOfStockError';
+
 export const PAYMENT_METHODS = ['credit_card', 'debit_card', 'paypal', 'bank_transfer'] as const;
 
 /** How many payments an order may try in all: the first, and the retries after a decline. */

@@ -7,14 +7,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { InvalidTransitionError, SupersededAttemptError } from '../../../domain/errors.ts';
 import type { Order } from '../../../domain/order.ts';
-import { paymentAttemptOf, releasesStock, SOLD_STATUSES } from '../../../domain/order-rules.ts';
+import { OUT_OF_STOCK_REASON, paymentAttemptOf, releasesStock, SOLD_STATUSES } from '../../../domain/order-rules.ts';
 import { releaseOrder, reservationKeyOf, reserveOrder, sellOrder } from '../../../server/inventory.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { StepContext } from './context.ts';
 import { notifyCustomer } from './notification.ts';
-
-/** `failureReason` of an order whose lines could not all be reserved. */
-export const OUT_OF_STOCK_REASON = 'OutOfStockError';
 
 /**
  * What the reservation tells the workflow: `reserved` (go on to the payment), `out_of_stock` (the
