@@ -7,6 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../amplify/domain/api.ts';
+import { CATALOG_CACHE_CONTROL } from '../amplify/domain/inventory.ts';
 import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-repository.ts';
 import { DynamoDbStockLedger } from '../amplify/server/aws/dynamodb-stock-ledger.ts';
 import { STOCK_TABLE } from '../amplify/server/settings.ts';
@@ -40,9 +41,12 @@ const oneOf = (productId: string, quantity = 1) => orderRequest({ items: [{ prod
 
 describe('stock in the catalog and for staff', () => {
   it('GET /products gives each product its available units, seeded at the first start', async () => {
-    const { status, body } = await api(stack, '/products', {}, null);
+    const { status, body, headers } = await api(stack, '/products', {}, null);
     expect(status).toBe(200);
     expect(body.products.every((p: { available: number }) => p.available === 10_000)).toBe(true);
+    // Cached at the edge for a few seconds, never in the browser (amplify/cloud/storefront.ts).
+    expect(headers.get('cache-control')).toBe(CATALOG_CACHE_CONTROL);
+    expect(CATALOG_CACHE_CONTROL).toBe('public, max-age=0, s-maxage=30');
   });
 
   it('staff set or adjust stock with a reason kept in its history; a customer gets 403, bad input 400 naming the field', async () => {

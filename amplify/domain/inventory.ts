@@ -18,7 +18,16 @@ export const STOCK = {
   maxReasonLength: 200,
   /** Stock changes a product's history returns, newest first. */
   historyPageSize: 20,
+  /**
+   * How long CloudFront may serve `GET /products` from its cache (`s-maxage`; browsers always ask
+   * again): the storefront reads it once per visit, so this is what keeps a visit from costing an API
+   * request. The stock shown may be this old; POST /orders's check and the reservation are what count.
+   */
+  catalogCacheSeconds: 30,
 } as const;
+
+/** `GET /products`'s Cache-Control: cached at the edge for `catalogCacheSeconds`, never in the browser. */
+export const CATALOG_CACHE_CONTROL = `public, max-age=0, s-maxage=${STOCK.catalogCacheSeconds}`;
 
 /** What the storefront says about a product's stock. */
 export type StockState = 'out' | 'low' | 'in';

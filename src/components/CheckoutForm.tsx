@@ -23,7 +23,8 @@ import {
 } from '../lib/checkout.ts';
 import { CHECKOUT_FORM_KEY } from '../lib/pending-order.ts';
 import { PAYMENT_METHOD_LABELS } from '../lib/status.ts';
-import { loadStock } from '../lib/stock.ts';
+import { setStockLevel } from '../lib/stock.ts';
+import type { FieldIssue } from '../../amplify/domain/errors.ts';
 
 type TextFieldName = Exclude<CheckoutField, 'paymentMethod' | 'country'>;
 interface TextFieldSpec {
@@ -148,8 +149,11 @@ export function CheckoutForm({ lines, customerId, prefill = NOTHING_KNOWN, accou
       await placeOrder(result.request);
     } catch (error) {
       const storeError = toStoreError(error);
-      // Short of stock: read it again, so the summary names the short lines.
-      if (storeError.status === 409) void loadStock(true);
+      // Short of stock: the answer says what is available for each short line (exact, where a new
+      // read of GET /products may be up to its cache's age), so the summary names them.
+      for (const detail of storeError.details as (FieldIssue & { productId?: string; available?: number })[]) {
+        if (storeError.status === 409 && detail.productId && typeof detail.available === 'number') setStockLevel(detail.productId, detail.available);
+      }
       const sorted = sortIssues(storeError.details);
       setErrors(sorted.fieldErrors);
       setOtherErrors(sorted.otherErrors);

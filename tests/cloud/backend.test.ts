@@ -673,6 +673,21 @@ describe('storefront hosting', () => {
     });
     const apiOrigin = (config.Origins as Json[]).find((o) => o.Id === api.TargetOriginId)!;
     expect(JSON.stringify(apiOrigin.DomainName)).toContain('.execute-api.');
+    // The catalog with its stock: the same origin, cached at the edge as its Cache-Control says
+    // (CachingOptimized: no viewer header, cookie or query string in the key, none forwarded), GET only,
+    // matched before /prod/* (CloudFront takes the first behavior that matches).
+    const paths = (config.CacheBehaviors as Json[]).map((b) => b.PathPattern);
+    expect(paths.indexOf('/prod/products')).toBeGreaterThanOrEqual(0);
+    expect(paths.indexOf('/prod/products')).toBeLessThan(paths.indexOf('/prod/*'));
+    const catalog = (config.CacheBehaviors as Json[]).find((b) => b.PathPattern === '/prod/products')!;
+    expect(catalog).toMatchObject({
+      TargetOriginId: api.TargetOriginId,
+      ViewerProtocolPolicy: 'https-only',
+      AllowedMethods: ['GET', 'HEAD'],
+      CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+    });
+    expect(catalog.OriginRequestPolicyId).toBeUndefined();
+    expect(catalog.FunctionAssociations).toBeUndefined();
     expect(apiOrigin.OriginPath ?? '').toBe('');
     // The page fallback: addresses without an extension get index.html, files stay files.
     const { PAGE_FALLBACK_FUNCTION } = await import('../../amplify/cloud/storefront.ts');

@@ -6,7 +6,7 @@ import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ROUTES } from '../../../domain/api.ts';
 import { CATALOG, centsToAmount, findProduct } from '../../../domain/catalog.ts';
-import { parseStockChange, STOCK } from '../../../domain/inventory.ts';
+import { CATALOG_CACHE_CONTROL, parseStockChange, STOCK } from '../../../domain/inventory.ts';
 import type { StockLedger } from '../../../server/ports.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
 import { ApiError, json, readJsonBody } from '../http.ts';
@@ -29,7 +29,12 @@ export function catalogRoutes({ stock, confirmStaff, logger }: CatalogDeps): Rou
     // binding is POST /orders's check (consistent) and the workflow's reservation.
     const levels = await stock.levels(productIds, { consistent: false });
     // A product without a stock item has none to sell (its seed has not run yet).
-    return json(200, { products: products.map((product) => ({ ...product, available: levels.get(product.productId)?.available ?? 0 })), lowStockThreshold: STOCK.lowStockThreshold });
+    return json(
+      200,
+      { products: products.map((product) => ({ ...product, available: levels.get(product.productId)?.available ?? 0 })), lowStockThreshold: STOCK.lowStockThreshold },
+      // The same for everyone (no personal data): CloudFront keeps it briefly (amplify/cloud/storefront.ts).
+      { 'Cache-Control': CATALOG_CACHE_CONTROL },
+    );
   });
 
   /** The product named by the path, for a confirmed staff member (a customer: 403; no such product: 404). */
