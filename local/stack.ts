@@ -24,6 +24,7 @@ import {
   ORDER_QUEUE,
   ORDER_RATE,
   ORDERS_TABLE,
+  ORDER_TOKEN_SECRET,
 } from '../amplify/server/settings.ts';
 import { withCognitoAuthorizer } from './authorizer.ts';
 import { LOCAL_ACCOUNT, LOCAL_AWS, LOCAL_REGION } from './aws.ts';
@@ -35,6 +36,7 @@ import { startDynamo } from './dynamodb.ts';
 import { invoker, localFunctionArn, type LambdaHandler } from './lambda.ts';
 import { startMessaging } from './messaging.ts';
 import { Outbox, type MailMessage } from './outbox.ts';
+import { localSecretArn, startLocalSecretsManager } from './secrets-manager.ts';
 import { startLocalSes } from './ses.ts';
 import { startPoller, type Poller } from './queue-poller.ts';
 import { scheduledEvent } from './scheduled-event.ts';
@@ -119,6 +121,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const outbox = new Outbox(options.dataDir);
   const messaging = await startMessaging(0, log);
   const ses = await startLocalSes({ outbox, log, onMail: options.onMail });
+  const secrets = await startLocalSecretsManager({ dataDir: options.dataDir, secretNames: [ORDER_TOKEN_SECRET.localName], log });
   const invocations = new Map<string, number>();
   const durations = new Map<string, number>();
   /** Handler invocations and recovery runs in progress: a stop lets them finish before closing DynamoDB. */
@@ -183,6 +186,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     AWS_ENDPOINT_URL_SFN: handlerEndpoints.sfn,
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
     AWS_ENDPOINT_URL_SESV2: handlerEndpoints.sesv2,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    [ENV.orderTokenSecretArn]: localSecretArn(ORDER_TOKEN_SECRET.localName),
     [ENV.mailFrom]: LOCAL_MAIL_FROM,
     [ENV.storefrontUrl]: storefrontOrigins[0],
     [ENV.ordersTable]: ORDERS_TABLE.localName,
@@ -247,6 +252,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   // (cognito-local cannot challenge for it): staff need the group alone (STAFF_MFA_REQUIRED unset).
   process.env[ENV.userPoolClientId] = cognito.clientId;
   process.env[ENV.userPoolId] = cognito.userPoolId;
+  process.env[ENV.idTokenIssuer] = cognito.issuer;
   process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = cognito.endpoint;
   delete process.env[ENV.staffMfaRequired];
 
@@ -269,7 +275,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     };
   };
   const api = createApiGateway({
-    handler: withCognitoAuthorizer({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId }, serveApi),
+    handler: withCognitoAuthorizer({ issuer: cognito.issuer, clientId: cognito.clientId }, serveApi),
     localRoutes: { [LOCAL_MAILBOX_PATH]: () => ({ messages: outbox.list() }), [LOCAL_DEAD_LETTERS_PATH]: deadLetters },
     allowedOrigins: storefrontOrigins,
     bodyTimeoutMs: options.bodyTimeoutMs,
@@ -375,6 +381,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       sqs.destroy();
       await messaging.stop();
       await ses.stop();
+      await secrets.stop();
       await dynamo.stop();
     },
   };

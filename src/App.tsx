@@ -1,5 +1,5 @@
 import { Alert, Text, ThemeProvider } from '@aws-amplify/ui-react';
-import { lazy, Suspense, useEffect, useLayoutEffect } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useState } from 'react';
 import { formatPrice, STORE_NAME } from '../amplify/domain/catalog.ts';
 import { SHIPPING_RULE } from '../amplify/domain/shipping.ts';
 import { POLICY_PAGES } from '../amplify/domain/shop.ts';
@@ -11,6 +11,7 @@ import { SiteHeader } from './components/SiteHeader.tsx';
 import { Toast } from './components/Toast.tsx';
 import { fetchOrder } from './lib/api.ts';
 import { getConnection } from './lib/config.ts';
+import { orderTokenFor, rememberOrderToken } from './lib/order-access.ts';
 import { settlePendingOrderOnLoad } from './lib/pending-order.ts';
 import { usePrefetchSignIn } from './lib/prefetch.ts';
 import { href, keepScrollPositions, parseRoute, restoreScroll, useHash, type Route } from './lib/router.ts';
@@ -30,6 +31,43 @@ const AccountPage = lazy(() => import('./pages/AccountPage.tsx'));
 const PolicyPage = lazy(() => import('./pages/PolicyPage.tsx'));
 const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
 
+/** Checkout: signed in, or as a guest (an e-mail, no account) when the shopper chooses so; the cart is kept either way. */
+function CheckoutRoute() {
+  const [asGuest, setAsGuest] = useState(false);
+  if (asGuest) return <CheckoutPage guest />;
+  return (
+    <SignInGate
+      title="Checkout"
+      reason="Sign in or create an account to place your order, or check out as a guest. Your cart is kept."
+      guestChoice={{
+        label: 'Continue as guest',
+        description: 'No account needed: we e-mail you a link to follow your order. You can create an account afterwards.',
+        onChoose: () => setAsGuest(true),
+      }}
+    >
+      {() => <CheckoutPage />}
+    </SignInGate>
+  );
+}
+
+/**
+ * One order: for its owner or staff signed in, or for a guest with the order's link. The link's
+ * token is kept in this browser (`order-access.ts`) and taken out of the address bar, so it is not
+ * shared by copying the address or left in the history.
+ */
+function OrderRoute({ orderId, token }: { orderId: string; token?: string }) {
+  // Kept before the first render (a state initializer runs once, at once), so the page's first request carries it.
+  useState(() => token && rememberOrderToken(orderId, token));
+  useEffect(() => {
+    if (token) window.history.replaceState(window.history.state, '', href.order(orderId));
+  }, [orderId, token]);
+  return (
+    <SignInGate title="Your order" reason="Sign in to see this order." guest={orderTokenFor(orderId) ? <OrderPage orderId={orderId} /> : undefined}>
+      {(account) => <OrderPage orderId={orderId} account={account} />}
+    </SignInGate>
+  );
+}
+
 function Page({ route }: { route: Route }) {
   switch (route.name) {
     case 'catalog':
@@ -39,12 +77,7 @@ function Page({ route }: { route: Route }) {
     case 'cart':
       return <CartPage />;
     case 'checkout':
-      // Guests sign in (or create an account) right here; the cart is kept.
-      return (
-        <SignInGate title="Checkout" reason="Sign in or create an account to place your order. Your cart is kept.">
-          {() => <CheckoutPage />}
-        </SignInGate>
-      );
+      return <CheckoutRoute />;
     case 'all-orders':
       return <AllOrdersPage filters={route.filters} />;
     case 'inventory':
@@ -52,11 +85,7 @@ function Page({ route }: { route: Route }) {
     case 'orders':
       return <OrdersPage />;
     case 'order':
-      return (
-        <SignInGate title="Your order" reason="Sign in to see this order.">
-          {(account) => <OrderPage key={route.orderId} orderId={route.orderId} account={account} />}
-        </SignInGate>
-      );
+      return <OrderRoute key={route.orderId} orderId={route.orderId} token={route.token} />;
     case 'mailbox':
       return <MailboxPage />;
     case 'account':

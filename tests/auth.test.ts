@@ -9,7 +9,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../amplify/server/settings.ts';
-import { restClaims } from '../local/authorizer.ts';
+import { restClaims } from '../amplify/server/id-token.ts';
 import { DEMO_USERS, signInWithPassword } from '../local/cognito.ts';
 import { orderRequest } from './fixtures.ts';
 import { api, createUser, postOrder, startTestStack, type TestUser } from './helpers/stack.ts';
@@ -62,21 +62,24 @@ describe('the local Cognito authorizer', () => {
     ['an HS256 token keyed with the public key', () => `${b64({ alg: 'HS256', kid: 'CognitoLocal' })}.${b64(valid)}.AAAA`],
   ];
 
-  it.each(cases)('refuses %s with 401 JSON on every signed-in route, and app-server never runs', async (_, token) => {
+  it.each(cases)('refuses %s with 401 JSON: the authorizer on a signed-in route (app-server never runs), app-server itself on a guest\'s', async (_, token) => {
     const invocations = stack.invocations.get(FUNCTIONS.appServer.name) ?? 0;
     const headers: Record<string, string> = token() === undefined ? {} : { Authorization: token()! };
-    const responses = [
-      await postOrder(stack, orderRequest(), { ...headers, 'Idempotency-Key': `k-${Date.now()}` }, null),
-      await api(stack, '/orders', { headers }, null),
-      await api(stack, '/orders/00000000-0000-4000-8000-000000000000', { headers }, null),
-    ];
-    for (const response of responses) {
+    const unauthorized = (response: Awaited<ReturnType<typeof api>>) => {
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toContain('application/json');
-      expect(response.headers.get('access-control-allow-origin')).toBe('*');
       expect(response.body).toEqual({ error: 'Unauthorized', details: [{ path: 'Authorization', message: expect.any(String) }] });
-    }
+    };
+    const list = await api(stack, '/orders', { headers }, null);
+    unauthorized(list);
+    expect(list.headers.get('access-control-allow-origin')).toBe('*');
     expect(stack.invocations.get(FUNCTIONS.appServer.name) ?? 0).toBe(invocations);
+    // A guest's methods (GUEST_METHODS) have no authorizer: app-server verifies a token sent there by the
+    // same rules, and one that fails is a 401 too, never a guest order (the staff list below stays empty).
+    if (token() !== undefined) {
+      unauthorized(await postOrder(stack, orderRequest({ customerEmail: 'guest@example.com' }), { ...headers, 'Idempotency-Key': `k-${Date.now()}` }, null));
+      unauthorized(await api(stack, '/orders/00000000-0000-4000-8000-000000000000', { headers }, null));
+    }
     expect((await api(stack, '/orders?limit=100', {}, staff)).body.orders).toEqual([]);
   });
 

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateOrderRequest, Order } from '../amplify/domain/order.ts';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
+import { OrderTokens } from '../amplify/server/order-token.ts';
 
 export function orderRequest(overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest {
   return {
@@ -38,3 +39,6 @@ export function storedOrder(at: string, overrides: Partial<Order> = {}): Order {
     ...overrides,
   };
 }
+
+/** Guest orders' tokens under a fixed test secret (the token scheme itself: tests/unit/order-token.test.ts). */
+export const testOrderTokens = new OrderTokens(async () => 'test-secret-of-the-order-tokens');

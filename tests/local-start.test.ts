@@ -157,6 +157,10 @@ const mailFiles = (orderId: string) => readdirSync(path.join(dataDir, 'outbox'))
 // Each start launches the whole stack (user pool included) in a child process on a shared machine.
 describe('npm start', { timeout: TEST_TIMEOUT_MS }, () => {
   let orderId = '';
+  /** A guest's order placed in the first run, and what its answer linked to. */
+  const guestOrder = { body: JSON.stringify(orderRequest({ customerEmail: 'guest@example.com' })), key: `guest-${Date.now()}`, orderId: '', orderUrl: '' };
+  const placeGuestOrder = (apiUrl: string) =>
+    fetch(new URL('orders', apiUrl), { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': guestOrder.key }, body: guestOrder.body });
 
   it('serves the storefront and takes a posted order to DELIVERED with its e-mail in the outbox', async () => {
     const running = await start();
@@ -165,8 +169,11 @@ describe('npm start', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(outputs.custom.API.ordersApi.endpoint).toBe(running.apiUrl);
     expect(outputs.auth).toMatchObject({ user_pool_id: expect.any(String), user_pool_client_id: expect.any(String), groups: [{ ADMINS: expect.anything() }] });
     expect(outputs.custom.local.userPoolEndpoint).toBe(`http://127.0.0.1:${cognitoPort}`);
-    const unsigned = await fetch(new URL('orders', running.apiUrl), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(orderRequest()) });
-    expect(unsigned.status).toBe(401);
+    // Without an account: a guest order, answered with the link to it.
+    const guest = await placeGuestOrder(running.apiUrl);
+    expect(guest.status).toBe(201);
+    Object.assign(guestOrder, await guest.json());
+    expect(guestOrder.orderUrl).toContain(`${running.webUrl.replace(/\/$/, '')}/#/orders/${guestOrder.orderId}?token=`);
 
     await signInAsPrintedCustomer(running);
     const response = await fetch(new URL('orders', running.apiUrl), {
@@ -204,6 +211,13 @@ describe('npm start', { timeout: TEST_TIMEOUT_MS }, () => {
     expect((await getOrder(running.apiUrl, orderId)).status).toBe('DELIVERED');
     const mailbox = (await (await fetch(new URL(LOCAL_MAILBOX_PATH.slice(1), running.apiUrl))).json()) as { messages: { orderId: string; kind: string }[] };
     expect(mailbox.messages.filter((m) => m.orderId === orderId).map((m) => m.kind).sort()).toEqual(['order-confirmed', 'order-delivered', 'order-shipped']);
+    // The guest order's token secret was kept: the same request answers the same link, and the link opens the order.
+    const replay = await placeGuestOrder(running.apiUrl);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    const { orderUrl } = (await replay.json()) as { orderUrl: string };
+    expect(orderUrl.split('#')[1]).toBe(guestOrder.orderUrl.split('#')[1]);
+    const token = new URLSearchParams(orderUrl.split('?')[1]).get('token')!;
+    expect((await fetch(new URL(`orders/${guestOrder.orderId}`, running.apiUrl), { headers: { 'X-Order-Token': token } })).status).toBe(200);
     expect(await stop(running, 'SIGINT')).toBe(0);
   });
 

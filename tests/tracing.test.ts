@@ -21,6 +21,8 @@ beforeAll(() => {
     [ENV.queueUrl]: 'https://sqs.us-east-1.amazonaws.com/000000000000/orders',
     [ENV.stateMachineArn]: 'arn:aws:states:us-east-1:000000000000:stateMachine:orders',
     [ENV.topicArn]: 'arn:aws:sns:us-east-1:000000000000:orders',
+    [ENV.orderTokenSecretArn]: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:order-token-AbCdEf',
+    [ENV.storefrontUrl]: 'https://shop.example',
   });
 });
 afterAll(() => {
@@ -30,9 +32,9 @@ afterAll(() => {
 
 /** The SDK clients each handler captures, by client class. */
 const EXPECTED: Record<string, string[]> = {
-  'app-server': ['DynamoDBClient', 'SQSClient'],
+  'app-server': ['DynamoDBClient', 'SQSClient', 'SecretsManagerClient'],
   'order-starter': ['SFNClient'],
-  'process-order': ['DynamoDBClient', 'SNSClient', 'SchedulerClient'],
+  'process-order': ['DynamoDBClient', 'SNSClient', 'SchedulerClient', 'SecretsManagerClient'],
   'recover-orders': ['DynamoDBClient', 'SFNClient', 'SQSClient'],
 };
 

@@ -12,7 +12,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CORS, ROUTE_ACCESS, ROUTE_METHODS, ROUTES } from '../domain/api.ts';
+import { CORS, methodAccess, ROUTE_METHODS, ROUTES } from '../domain/api.ts';
 import { AUTH_TOKEN, UNAUTHORIZED_BODY } from '../domain/auth.ts';
 import { createOrderRequestSchema } from '../domain/order.ts';
 import { ENV, ORDERS_TABLE } from '../server/settings.ts';
@@ -64,7 +64,7 @@ export interface OrdersApiProps {
 
 export class OrdersApi extends Construct {
   readonly api: apigw.RestApi;
-  /** Verifies the ID token of every signed-in route (`ROUTE_ACCESS`). */
+  /** Verifies the ID token of every signed-in method (`methodAccess`: all but the public ones and a guest's). */
   readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
   readonly requestValidator: apigw.RequestValidator;
   /** API Gateway's execution log group (created here so it has a retention). */
@@ -200,7 +200,8 @@ export class OrdersApi extends Construct {
           requestValidator: this.requestValidator,
           requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
           requestModels: route === 'orders' && method === 'POST' ? { 'application/json': createOrderModel } : undefined,
-          ...(ROUTE_ACCESS[route] === 'signedIn' ? { authorizer: this.authorizer, authorizationType: apigw.AuthorizationType.COGNITO } : {}),
+          // A guest's methods have none: API Gateway cannot make a token optional; app-server verifies one sent there.
+          ...(methodAccess(route, method) === 'signedIn' ? { authorizer: this.authorizer, authorizationType: apigw.AuthorizationType.COGNITO } : {}),
         });
       }
     }

@@ -34,6 +34,7 @@ import { CustomerMail } from './mail.ts';
 import { OrderMessaging } from './messaging.ts';
 import { Monitoring } from './monitoring.ts';
 import { OrdersApi } from './orders-api.ts';
+import { GuestOrders } from './guest-orders.ts';
 import { OrderRecovery } from './recovery.ts';
 import { OrderWorkflow } from './workflow.ts';
 import type { ApiThrottle, MailSettings } from './settings.ts';
@@ -94,6 +95,8 @@ export class OrdersCloud extends Construct {
   readonly workflowLogs: logs.LogGroup;
   /** SES identity, configuration set, bounce rule and process-order's sending right (amplify/cloud/mail.ts). */
   readonly mail?: CustomerMail;
+  /** Guest checkout's token secret and app-server's settings for it (amplify/cloud/guest-orders.ts). */
+  readonly guestOrders: GuestOrders;
 
   constructor(scope: Construct, id: string, props: OrdersCloudProps) {
     super(scope, id);
@@ -172,6 +175,12 @@ export class OrdersCloud extends Construct {
       new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topicKey.keyArn] }),
     );
     processOrder.addEnvironment(ENV.storefrontUrl, props.storefrontUrl ?? this.storefront.storefrontUrl);
+    this.guestOrders = new GuestOrders(this, 'GuestOrders', {
+      appServer,
+      processOrder,
+      userPool: props.auth.userPool,
+      storefrontUrl: props.storefrontUrl ?? this.storefront.storefrontUrl,
+    });
     if (props.mail) {
       this.mail = new CustomerMail(this, 'Mail', { mail: props.mail, processOrder });
       if (!props.mail.cognitoThroughSes) {

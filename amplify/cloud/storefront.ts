@@ -19,7 +19,7 @@ import { API_NAME, ROUTES } from '../domain/api.ts';
 import { API_STAGE } from './orders-api.ts';
 import { OUTPUTS_VERSION, RUNTIME_OUTPUTS_FILE, type AmplifyOutputs, type CustomOutputs } from '../domain/outputs.ts';
 import { scopeInvalidationToDistribution } from './invalidation.ts';
-import { VIEWER_IP_HEADER } from './waf.ts';
+import { VIEWER_IP_HEADER } from '../server/settings.ts';
 
 /** The `custom` block of amplify_outputs.json the cloud adds (Amplify adds `auth` itself). */
 export type CloudClientOutputs = { custom: Required<Pick<CustomOutputs, 'API' | 'storefrontUrl'>> };

@@ -15,6 +15,7 @@ import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { VIEWER_IP_HEADER } from '../server/settings.ts';
 
 /** Requests per IP per window before WAF blocks it (WAF's windows: 60, 120, 300 or 600 s). */
 export const WAF_RULES = {
@@ -31,8 +32,6 @@ export const WAF_RULES = {
   userPoolRequestsPerIp: 100,
 } as const;
 
-/** Written by the storefront's `/prod/*` viewer-request function: the viewer's IP address, the one WAF counts. */
-export const VIEWER_IP_HEADER = 'x-viewer-ip';
 
 export interface WafProps {
   readonly apiStage: apigw.Stage;

@@ -38,7 +38,8 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
 
 /**
  * Who may call each route: `public` needs no token; `signedIn` needs a valid Cognito ID token
- * (API Gateway's Cognito authorizer in AWS, `local/authorizer.ts` locally, same rules).
+ * (API Gateway's Cognito authorizer in AWS, `local/authorizer.ts` locally, same rules), except
+ * the methods of `GUEST_METHODS`.
  */
 export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = {
   health: 'public',
@@ -53,6 +54,37 @@ export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = 
   orderNote: 'signedIn',
   productStock: 'signedIn',
 };
+
+/**
+ * The methods a guest calls too: placing an order without an account, and reading, cancelling or
+ * paying again the order its link names with the order's token (`ORDER_TOKEN`). They have no
+ * authorizer in API Gateway (it cannot make a token optional): app-server verifies an ID token
+ * sent in `Authorization` itself, with the authorizer's rules, and answers 401 for one that fails.
+ */
+export const GUEST_METHODS: Partial<Record<keyof typeof ROUTES, readonly string[]>> = {
+  orders: ['POST'],
+  order: ['GET'],
+  cancelOrder: ['POST'],
+  orderPayment: ['POST'],
+};
+
+export type MethodAccess = 'public' | 'signedIn' | 'signedInOrGuest';
+
+/** Who may call `method` on `route`: `ROUTE_ACCESS`, opened to guests by `GUEST_METHODS`. */
+export function methodAccess(route: keyof typeof ROUTES, method: string): MethodAccess {
+  if (GUEST_METHODS[route]?.includes(method.toUpperCase())) return 'signedInOrGuest';
+  return ROUTE_ACCESS[route];
+}
+
+/**
+ * A guest order's access token: 256 bits, base64url, in the link the order's answer (`orderUrl`)
+ * and its e-mails carry; sent back in the `X-Order-Token` header (or the `token` query parameter).
+ */
+export const ORDER_TOKEN = {
+  header: 'X-Order-Token',
+  query: 'token',
+  pattern: /^[A-Za-z0-9_-]{43}$/,
+} as const;
 
 export const API_LIMITS = {
   maxBodyBytes: 16 * 1024,
@@ -70,7 +102,7 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const AUTH_TOKEN_HEADER = 'Authorization';
 /** Set on a `POST /orders` answer that an earlier request with the same Idempotency-Key created. */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
-export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER, AUTH_TOKEN_HEADER];
+export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER, AUTH_TOKEN_HEADER, ORDER_TOKEN.header];
 
 /** CORS, answered by app-server and by API Gateway's preflight (`amplify/cloud/orders-api.ts`) alike. */
 export const CORS = {

@@ -4,6 +4,7 @@
  * the order page). The shipped e-mail keeps the seed's confirmation wording. Rendered on the
  * server, which does not know the reader's zone: dates say UTC.
  */
+import { ORDER_TOKEN } from './api.ts';
 import { formatPrice, formatShipping, STORE_NAME, TAX_NOTE } from './catalog.ts';
 import { countryName } from './countries.ts';
 import { cancelledByStore, STATUS_LABELS } from './labels.ts';
@@ -53,9 +54,14 @@ function estimatedDelivery(order: Order): string {
   return order.estimatedDeliveryDate ? `${days} (by ${formatDate(order.estimatedDeliveryDate)})` : days;
 }
 
-/** The order page of the storefront (its hash route, `src/lib/router.ts`). */
-export function orderPageUrl(storefrontUrl: string, orderId: string): string {
-  return `${storefrontUrl.replace(/\/+$/, '')}/#/orders/${encodeURIComponent(orderId)}`;
+/**
+ * The order page of the storefront (its hash route, `src/lib/router.ts`); a guest order's link
+ * carries its access token after the `#`, which no browser sends to a server (so no CDN or access
+ * log holds it).
+ */
+export function orderPageUrl(storefrontUrl: string, orderId: string, orderToken?: string): string {
+  const page = `${storefrontUrl.replace(/\/+$/, '')}/#/orders/${encodeURIComponent(orderId)}`;
+  return orderToken === undefined ? page : `${page}?${ORDER_TOKEN.query}=${encodeURIComponent(orderToken)}`;
 }
 
 /** The seed's confirmation (section 8), sent once the order has shipped. */
@@ -160,12 +166,12 @@ export const subjectLine = (value: string) => value.replace(/[\p{Cc}\u2028\u2029
 /**
  * Renders one kind for the order. The HTML part is the text part escaped, in a `<pre>`-like block
  * and with the link as an anchor: no remote image, no style sheet, nothing a name or address can
- * turn into markup.
+ * turn into markup. A guest order's link holds its token (`orderToken`), as its `orderUrl` did.
  */
-export function renderEmail(kind: EmailKind, order: Order, storefrontUrl: string): OrderEmail {
+export function renderEmail(kind: EmailKind, order: Order, storefrontUrl: string, orderToken?: string): OrderEmail {
   const orderNumber = order.orderNumber ?? orderNumberOf(order.orderId);
   const { subject, text } = CONTENT[kind](order, orderNumber);
-  const link = orderPageUrl(storefrontUrl, order.orderId);
+  const link = orderPageUrl(storefrontUrl, order.orderId, orderToken);
   const fullText = `${text}\n\nYour order: ${link}\n\nThank you for shopping with us!\n${STORE_NAME}\n`;
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subjectLine(subject))}</title></head>

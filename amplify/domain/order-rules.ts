@@ -162,6 +162,14 @@ export function refundStatusOf(order: { status: OrderStatus; transactionId?: str
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /**
+ * A guest order (placed without an account) has no customer account yet: its `customerId` is this
+ * prefix and a digest of its e-mail (`guestCustomerIdOf`, server side), so a customer who signs in
+ * with that e-mail verified finds and claims every one of them with a single CustomerIndex query.
+ */
+export const GUEST_CUSTOMER_PREFIX = 'guest-';
+export const isGuestOrder = (order: { customerId: string }): boolean => order.customerId.startsWith(GUEST_CUSTOMER_PREFIX);
+
+/**
  * The short order number a person reads (list, order page, e-mail): 60 random bits of the order id
  * in Crockford base-32, e.g. `K7QM-2X9D-PB4H`. The UUID stays the key; the number is derived from
  * it, so it needs no counter and no second write. Taken from the id's random hex digits (the

@@ -208,5 +208,7 @@ export const orderSchema = v.object({
   history: v.optional(v.array(statusChangeSchema)),
   /** When the customer's account was deleted and the order's personal data replaced (`DELETE /me`). */
   anonymizedDate: optionalString,
+  /** When a customer who signed in with the e-mail of this guest order made it theirs. */
+  claimedDate: optionalString,
 });
 export type Order = v.InferOutput<typeof orderSchema>;

@@ -1,6 +1,7 @@
 /**
- * Placing an order for the signed-in caller: the customer is the caller (never the body), the
- * order is priced from the catalog, stored once, and put on the queue.
+ * Placing an order for the signed-in caller (the customer is the caller, never the body) or for a
+ * guest (no account: the body's e-mail, a token for the order's link): the order is priced from
+ * the catalog, stored once, and put on the queue.
  *
  * With an Idempotency-Key, the key is recorded for this caller beside a random order id
  * (`OrderKeys`), so a retried or concurrent duplicate request lands on the same item:
@@ -10,11 +11,12 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Caller } from '../domain/auth.ts';
-import { AccountClosedError, ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError } from '../domain/errors.ts';
+import { AccountClosedError, ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError, ValidationError } from '../domain/errors.ts';
 import { type CreateOrderRequest, type Order } from '../domain/order.ts';
-import { orderNumberOf } from '../domain/order-rules.ts';
+import { GUEST_CUSTOMER_PREFIX, orderNumberOf, type Actor } from '../domain/order-rules.ts';
 import { OutOfStockError } from '../domain/inventory.ts';
 import { checkAvailability } from './inventory.ts';
+import { hashOrderToken, type OrderTokens } from './order-token.ts';
 import type { ClosedAccounts, OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository, StockLedger } from './ports.ts';
 import { priceOrder } from '../domain/pricing.ts';
 
@@ -33,16 +35,49 @@ export interface PlaceOrderDeps {
   closedAccounts: ClosedAccounts;
   /** Told when the order is stored but its message could not be sent; recovery will send it. */
   onEnqueueFailed: (orderId: string, error: unknown) => void;
+  /** A guest order's token (its link); only guests' orders have one. */
+  tokens: OrderTokens;
   now?: () => Date;
 }
+
+/** A guest: no account, known by the address the request came from (their per-minute limit). */
+export interface Guest {
+  guestFrom: string;
+}
+
+/** Who places the order: a signed-in customer, or a guest. */
+export type Buyer = Caller | Guest;
 
 export interface PlacedOrder {
   order: Order;
   /** False when an earlier request with the same Idempotency-Key created the order. */
   created: boolean;
+  /** A guest order's token, for its link (`orderUrl`); the same again on a replay. */
+  orderToken?: string;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The customer id of a guest's orders: one per e-mail, so signing in with it finds them all (order-rules.ts). */
+export const guestCustomerIdOf = (email: string): string => `${GUEST_CUSTOMER_PREFIX}${sha256(email.toLowerCase()).slice(0, 40)}`;
+
+/** The key the per-minute limit counts a guest's orders under: their address (an account's: its sub). */
+const guestRateKey = (address: string) => `guest-ip:${address}`;
+
+/**
+ * A guest's request: the e-mail is required (the order's updates go there) and becomes, in lower
+ * case, the order's; a customer id is an account's, so a guest sends none.
+ */
+export function forGuest(request: CreateOrderRequest): CreateOrderRequest & { customerId: string; customerEmail: string } {
+  if (request.customerId !== undefined) {
+    throw new ForbiddenError('A guest order has no customer id', [{ path: 'customerId', message: 'Sign in to order as a customer, or leave it out' }]);
+  }
+  if (request.customerEmail === undefined) {
+    throw new ValidationError('Invalid order', [{ path: 'customerEmail', message: 'Required for a guest order: its updates are sent there' }]);
+  }
+  const customerEmail = request.customerEmail.toLowerCase();
+  return { ...request, customerId: guestCustomerIdOf(customerEmail), customerEmail };
+}
 
 /**
  * The request with the customer taken from the token. A `customerId` or `customerEmail` in the
@@ -66,14 +101,10 @@ export function forCaller(request: CreateOrderRequest, caller: Caller): CreateOr
   return { ...request, customerId: caller.sub, customerEmail: caller.email.toLowerCase() };
 }
 
-export async function placeOrder(
-  body: CreateOrderRequest,
-  idempotencyKey: string | undefined,
-  caller: Caller,
-  deps: PlaceOrderDeps,
-): Promise<PlacedOrder> {
-  const request = forCaller(body, caller);
-  if (await deps.closedAccounts.isClosed(caller.sub)) throw new AccountClosedError();
+export async function placeOrder(body: CreateOrderRequest, idempotencyKey: string | undefined, buyer: Buyer, deps: PlaceOrderDeps): Promise<PlacedOrder> {
+  const caller = 'sub' in buyer ? buyer : undefined;
+  const request = caller ? forCaller(body, caller) : forGuest(body);
+  if (caller && (await deps.closedAccounts.isClosed(caller.sub))) throw new AccountClosedError();
   const { items, subtotalAmount, shippingAmount, totalAmount } = priceOrder(request.items);
   // What the order is, whatever optional fields carried it (the schema returns keys in its own order).
   const what = [request.customerName, request.paymentMethod, request.shippingAddress, request.items.map((i) => [i.productId, i.quantity])];
@@ -81,7 +112,8 @@ export async function placeOrder(
   let orderId: string = randomUUID();
   let replay = false;
   if (idempotencyKey) {
-    const claimed = await deps.keys.claim(caller.sub, idempotencyKey, { orderId, fingerprint: fingerprint! });
+    // A key is the account's, or the guest e-mail's: a retry from another address still finds its order.
+    const claimed = await deps.keys.claim(request.customerId, idempotencyKey, { orderId, fingerprint: fingerprint! });
     if (claimed.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
     replay = claimed.orderId !== orderId;
     orderId = claimed.orderId;
@@ -92,9 +124,11 @@ export async function placeOrder(
     if (short.length > 0) throw new OutOfStockError(short);
   }
   // Every valid order request counts (a replay too: a retry after a 429 counts once it gets through).
-  const verdict = await deps.rateLimiter.admit(caller.sub);
+  const verdict = await deps.rateLimiter.admit(caller ? caller.sub : guestRateKey((buyer as Guest).guestFrom));
   if (!verdict.allowed) throw new OrderRateLimitedError(deps.rateLimiter.limit, verdict.retryAfterSeconds);
   const now = (deps.now ?? (() => new Date()))().toISOString();
+  const orderToken = caller ? undefined : await deps.tokens.tokenFor(orderId);
+  const actor: Actor = caller ? { type: 'customer', sub: caller.sub } : { type: 'customer' };
   const order: Order = {
     orderId,
     orderNumber: orderNumberOf(orderId),
@@ -110,14 +144,14 @@ export async function placeOrder(
     paymentMethod: request.paymentMethod,
     items,
     shippingAddress: request.shippingAddress,
-    history: [{ status: 'PENDING', at: now, actor: { type: 'customer', sub: caller.sub } }],
+    history: [{ status: 'PENDING', at: now, actor }],
   };
-  const result = await deps.orders.create(order, fingerprint);
+  const result = await deps.orders.create(order, fingerprint, orderToken && hashOrderToken(orderToken));
   if (!result.created && result.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
   if (result.created || result.order.status === 'PENDING') {
     // The order is durable once stored: a failed send must not fail the request (the client would
     // retry and could not tell whether it bought twice). The recovery job re-sends stuck orders.
     await deps.queue.enqueue(result.order.orderId).catch((error: unknown) => deps.onEnqueueFailed(result.order.orderId, error));
   }
-  return { order: result.order, created: result.created };
+  return { order: result.order, created: result.created, ...(orderToken ? { orderToken } : {}) };
 }

@@ -48,8 +48,12 @@ export interface OrderRepository {
    * Writes a new order unless one with its id exists. Returns the stored order and whether this
    * call created it; an existing order comes with the fingerprint of the request that made it.
    */
-  create(order: Order, requestFingerprint?: string): Promise<{ order: Order; created: boolean; fingerprint?: string }>;
+  create(order: Order, requestFingerprint?: string, orderTokenHash?: string): Promise<{ order: Order; created: boolean; fingerprint?: string }>;
   get(orderId: string): Promise<Order | undefined>;
+  /** The order and, for a guest order, the hash of its token (never part of the order itself). */
+  getWithTokenHash(orderId: string): Promise<{ order: Order; orderTokenHash?: string } | undefined>;
+  /** Makes the guest orders of one e-mail (`guestCustomerId`) the signed-in customer's; returns their ids. */
+  claimGuestOrders(guestCustomerId: string, customerId: string, at: string): Promise<string[]>;
   /** The order, or an `OrderNotFoundError`. */
   require(orderId: string): Promise<Order>;
   /** Orders newest first, `limit` at a time; `position` continues a page this method returned. */

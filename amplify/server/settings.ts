@@ -155,6 +155,24 @@ export const ORDER_RATE = {
 } as const;
 
 /**
+ * Written by the storefront's `/prod/*` viewer-request function (CloudFront): the viewer's IP
+ * address, the one WAF's API rule counts, and app-server's per-minute limit on guests' orders.
+ */
+export const VIEWER_IP_HEADER = 'x-viewer-ip';
+
+/**
+ * The secret guest orders' tokens are derived from (`amplify/server/order-token.ts`): generated
+ * by CloudFormation in AWS (its name too, so two deployments in an account never collide), by the
+ * local Secrets Manager locally. Not rotated: a token already in a customer's e-mail would stop
+ * matching the links of the order's later e-mails.
+ */
+export const ORDER_TOKEN_SECRET = {
+  localName: 'order-token',
+  /** Characters CloudFormation generates (letters and digits: about 380 bits). */
+  length: 64,
+} as const;
+
+/**
  * How long app-server trusts its last look at a staff member in the user pool (group membership,
  * enabled, TOTP set up) before asking again: removal from `ADMINS`, disabling or deletion takes
  * staff powers away within this (plus one request), whatever the ID token still says.
@@ -349,8 +367,15 @@ export const ENV = {
   mailFrom: 'MAIL_FROM',
   /** process-order: the SES configuration set every e-mail is sent with (bounce and complaint events). */
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
-  /** process-order: the storefront's address, for the link to the order page in every e-mail. */
+  /** app-server and process-order: the storefront's address, for the order page's link (`orderUrl`, every e-mail). */
   storefrontUrl: 'STOREFRONT_URL',
+  /**
+   * app-server: the `iss` of the pool's ID tokens (`https://cognito-idp.<region>.amazonaws.com/<pool id>`
+   * in AWS), for the routes a guest may call too, where app-server verifies a token itself.
+   */
+  idTokenIssuer: 'ID_TOKEN_ISSUER',
+  /** app-server and process-order: the secret (Secrets Manager) guest orders' tokens are derived with. */
+  orderTokenSecretArn: 'ORDER_TOKEN_SECRET_ARN',
 } as const;
 
 export const DEFAULT_PAYMENT_SUCCESS_RATE = 0.9;

@@ -9,6 +9,7 @@ import type { StockChange, StockHistoryEntry, StockLevel } from '../../amplify/d
 import type { CreateOrderRequest, Order } from '../../amplify/domain/order.ts';
 import type { OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { getConnection, MAILBOX_API_NAME } from './config.ts';
+import { orderTokenHeader } from './order-access.ts';
 
 /** A product as `GET /products` returns it (price in dollars). */
 export interface CatalogProduct {
@@ -148,10 +149,11 @@ export async function changeStock(productId: string, change: StockChange, option
   return run(put({ apiName: API_NAME, path: stockPath(productId), options: { headers: { 'Content-Type': 'application/json' }, body: { ...change } } }), options);
 }
 
+/** `GET /orders/{orderId}`: signed in, or with the order's token when this browser holds it (a guest's order). */
 export async function fetchOrder(orderId: string, options: CallOptions = {}): Promise<Order> {
   ensureConnected();
   const path = apiPath(ROUTES.order.replace('{orderId}', encodeURIComponent(orderId)));
-  return run<Order>(get({ apiName: API_NAME, path }), options);
+  return run<Order>(get({ apiName: API_NAME, path, options: { headers: orderTokenHeader(orderId) } }), options);
 }
 
 export async function fetchOrders(
@@ -170,8 +172,11 @@ export async function fetchOrders(
 
 type PostBody = NonNullable<NonNullable<Parameters<typeof post>[0]['options']>['body']>;
 
-/** `POST /orders` with an Idempotency-Key: sending the same key again returns the same order. */
-export async function createOrder(request: CreateOrderRequest, idempotencyKey: string, options: CallOptions = {}): Promise<Order> {
+/**
+ * `POST /orders` with an Idempotency-Key: sending the same key again returns the same order. Signed
+ * out, a guest order: its answer carries `orderUrl`, the link to it with its token.
+ */
+export async function createOrder(request: CreateOrderRequest, idempotencyKey: string, options: CallOptions = {}): Promise<Order & { orderUrl?: string }> {
   ensureConnected();
   const operation = post({
     apiName: API_NAME,
@@ -181,21 +186,21 @@ export async function createOrder(request: CreateOrderRequest, idempotencyKey: s
       body: request as unknown as PostBody,
     },
   });
-  return run<Order>(operation, options);
+  return run<Order & { orderUrl?: string }>(operation, options);
 }
 
 /** `POST /orders/{orderId}/cancel`: the cancelled order, or a 409 `StoreError` once it has shipped. */
 export async function cancelOrder(orderId: string, options: CallOptions = {}): Promise<Order> {
   ensureConnected();
   const path = apiPath(ROUTES.cancelOrder.replace('{orderId}', encodeURIComponent(orderId)));
-  return run<Order>(post({ apiName: API_NAME, path }), options);
+  return run<Order>(post({ apiName: API_NAME, path, options: { headers: orderTokenHeader(orderId) } }), options);
 }
 
 /** `POST /orders/{orderId}/payment`: the declined order back to PENDING with the next attempt; a 409 `StoreError` when it cannot be paid again. */
 export async function retryPayment(orderId: string, paymentMethod: string, options: CallOptions = {}): Promise<Order> {
   ensureConnected();
   const path = apiPath(ROUTES.orderPayment.replace('{orderId}', encodeURIComponent(orderId)));
-  return run<Order>(post({ apiName: API_NAME, path, options: { headers: { 'Content-Type': 'application/json' }, body: { paymentMethod } } }), options);
+  return run<Order>(post({ apiName: API_NAME, path, options: { headers: { 'Content-Type': 'application/json', ...orderTokenHeader(orderId) }, body: { paymentMethod } } }), options);
 }
 
 /** `POST /orders/{orderId}/refund` (staff): the order REFUNDED, its refund pending; a 409 `StoreError` unless shipped or delivered. */

@@ -28,7 +28,8 @@ export { PAYMENT_METHODS };
 
 export function toRequest(form: CheckoutForm, customerId: string, lines: readonly CartLine[]): Record<string, unknown> {
   return {
-    customerId,
+    // A guest has none: the API takes the customer from the token, or places a guest order.
+    ...(customerId ? { customerId } : {}),
     customerName: form.customerName,
     customerEmail: form.customerEmail.trim(),
     paymentMethod: form.paymentMethod,

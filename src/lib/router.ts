@@ -1,12 +1,13 @@
 /**
  * A tiny hash router (no library): `#/` (with `?q=<search>&category=<id>`), `#/products/<id>`,
- * `#/cart`, `#/checkout`, `#/orders`, `#/orders/<id>`, `#/mailbox`, `#/staff/orders` (with its
+ * `#/cart`, `#/checkout`, `#/orders`, `#/orders/<id>` (a guest's link: `?token=`), `#/mailbox`, `#/staff/orders` (with its
  * filters), `#/staff/inventory`, `#/sign-in?next=<address>`, and the policy pages (`#/help`, `#/returns`, ...). Hash
  * URLs need no server rewrite rules, so the built site works from S3 as it is.
  */
 import { useSyncExternalStore } from 'react';
 import { ORDER_STATUSES, canonicalOrderId, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { POLICY_PAGES, type PolicyPageName } from '../../amplify/domain/shop.ts';
+import { ORDER_TOKEN } from '../../amplify/domain/api.ts';
 
 export type Route =
   | { name: 'catalog'; search?: string; category?: string }
@@ -14,7 +15,8 @@ export type Route =
   | { name: 'cart' }
   | { name: 'checkout' }
   | { name: 'orders' }
-  | { name: 'order'; orderId: string }
+  /** `token`: a guest order's, from its link (`#/orders/<id>?token=…`). */
+  | { name: 'order'; orderId: string; token?: string }
   | { name: 'mailbox' }
   | { name: 'account' }
   | { name: 'all-orders'; filters: StaffFilters }
@@ -82,7 +84,8 @@ export function parseRoute(hash: string): Route {
   const order = /^\/orders\/([^/]+)$/.exec(path);
   // A link whose id does not decode or is no order id shows the not-found page; ids are lower case.
   const orderId = order?.[1] ? canonicalOrderId(decodeOrUndefined(order[1])) : undefined;
-  if (orderId) return { name: 'order', orderId };
+  const token = new URLSearchParams(query).get(ORDER_TOKEN.query) ?? undefined;
+  if (orderId) return { name: 'order', orderId, ...(token ? { token } : {}) };
   return { name: 'not-found', path };
 }
 

@@ -3,7 +3,8 @@
  * under one line (its total) above it on a phone, so the first field is in the first screen; the
  * estimated delivery above both. One order per Idempotency-Key.
  * A returning customer finds it filled in from their last order (address, payment method), saved
- * on their account (src/lib/saved-checkout.ts).
+ * on their account (src/lib/saved-checkout.ts). A guest (`guest`) types their e-mail; the order's
+ * answer links to it with its token, which this browser keeps (src/lib/order-access.ts).
  */
 import { Heading, Text } from '@aws-amplify/ui-react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
@@ -18,21 +19,23 @@ import { EmptyState, PageHeading } from '../components/common.tsx';
 import { createOrder } from '../lib/api.ts';
 import type { CheckoutForm as Form } from '../lib/checkout.ts';
 import { getCustomerId, newIdempotencyKey } from '../lib/customer.ts';
+import { rememberOrderToken, tokenOfOrderUrl } from '../lib/order-access.ts';
 import { idempotencyKeyFor, rememberPendingOrder } from '../lib/pending-order.ts';
 import { handOverPlacedOrder } from '../lib/placed-order.ts';
 import { loadSavedCheckout, saveCheckout } from '../lib/saved-checkout.ts';
 import { href, navigate } from '../lib/router.ts';
 import { useCartLines } from '../lib/app-state.ts';
 
-export default function CheckoutPage() {
+export default function CheckoutPage({ guest = false }: { guest?: boolean }) {
   const lines = useCartLines();
-  const customerId = getCustomerId();
-  // Checkout is behind the sign-in gate: name and e-mail come from the account.
-  const account = currentAccount();
+  const customerId = guest ? '' : getCustomerId();
+  // Signed in, name and e-mail come from the account; a guest types them.
+  const account = guest ? undefined : currentAccount();
   const [prefill, setPrefill] = useState<Partial<Form>>(() => (account?.name ? { customerName: account.name } : {}));
 
   useEffect(() => {
     let current = true;
+    if (guest) return;
     loadSavedCheckout()
       .then((saved) => {
         // The e-mail is always the account's; the rest is where and how they ordered last time.
@@ -42,14 +45,17 @@ export default function CheckoutPage() {
     return () => {
       current = false;
     };
-  }, []);
+  }, [guest]);
 
   const placeOrder = async (request: CreateOrderRequest) => {
-    const order = await createOrder(request, idempotencyKeyFor(JSON.stringify(request), newIdempotencyKey));
+    const { orderUrl, ...order } = await createOrder(request, idempotencyKeyFor(JSON.stringify(request), newIdempotencyKey));
+    // A guest's order opens with its link's token, kept in this browser for the order page.
+    const token = orderUrl && tokenOfOrderUrl(orderUrl);
+    if (token) rememberOrderToken(order.orderId, token);
     // The cart stays until the payment is confirmed (see pending-order.ts): a decline keeps it.
     rememberPendingOrder(order.orderId);
     // For the next checkout, on any device; an order never waits for (or fails on) this.
-    void saveCheckout(request).catch(() => undefined);
+    if (!guest) void saveCheckout(request).catch(() => undefined);
     handOverPlacedOrder(order);
     navigate(href.order(order.orderId));
   };
@@ -70,6 +76,11 @@ export default function CheckoutPage() {
   return (
     <>
       <PageHeading title="Checkout">Checkout</PageHeading>
+      {guest && (
+        <Text className="guest-note">
+          Checking out as a guest. <a href={href.signIn(href.checkout())}>Sign in</a> instead to find this order in your account.
+        </Text>
+      )}
       <DeliveryEstimate />
       <div className="checkout-layout">
         <OrderSummary lines={lines} />

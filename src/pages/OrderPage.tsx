@@ -11,7 +11,7 @@ import { CARRIER, deliveryWindow, trackingUrl } from '../../amplify/domain/shipp
 import type { Account } from '../auth/account.ts';
 import { countryName } from '../../amplify/domain/countries.ts';
 import type { Order } from '../../amplify/domain/order.ts';
-import { canCancel, canRetryPayment, HAPPY_PATH, inCancelWindow, isFinal, isOrderId, MAX_PAYMENT_ATTEMPTS, orderNumberOf, PAYMENT_METHODS, paymentAttemptOf } from '../../amplify/domain/order-rules.ts';
+import { canCancel, canRetryPayment, HAPPY_PATH, inCancelWindow, isFinal, isGuestOrder, isOrderId, MAX_PAYMENT_ATTEMPTS, orderNumberOf, PAYMENT_METHODS, paymentAttemptOf } from '../../amplify/domain/order-rules.ts';
 import { ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { CostSummary } from '../components/CostSummary.tsx';
 import { StatusTimeline } from '../components/StatusTimeline.tsx';
@@ -221,7 +221,7 @@ const day = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short',
  * next, where the e-mail goes, and until when the order can be cancelled. Shown for that visit
  * only (a later visit is the plain order page).
  */
-function ThankYou({ order, number }: { order: Order; number: string }) {
+function ThankYou({ order, number, guest }: { order: Order; number: string; guest: boolean }) {
   const { earliest, latest } = deliveryWindow(new Date(order.orderDate));
   return (
     <section aria-labelledby="thank-you-heading" className="thank-you" data-testid="thank-you">
@@ -241,6 +241,12 @@ function ThankYou({ order, number }: { order: Order; number: string }) {
           <li>
             Changed your mind? Cancel it on this page {order.cancellableUntil ? `until ${formatDateTime(order.cancellableUntil)}` : 'until it ships'}: a payment already
             taken is refunded in full.
+          </li>
+        )}
+        {guest && (
+          <li>
+            Keep the link in your e-mail to come back to this order. Or <a href={href.signIn(href.orders())}>create an account</a> with{' '}
+            {order.customerEmail}: this order then shows in your orders, with any next one.
           </li>
         )}
       </ol>
@@ -458,7 +464,7 @@ function LiveOrder({ orderId, account }: { orderId: string; account?: Account })
       <Text className="order-id">
         Order <strong data-testid="order-number">{number}</strong> · placed {formatDateTime(order.orderDate)}
       </Text>
-      {justPlaced && !staffView && HAPPY_PATH.includes(order.status) && <ThankYou order={order} number={number} />}
+      {justPlaced && !staffView && HAPPY_PATH.includes(order.status) && <ThankYou order={order} number={number} guest={!account && isGuestOrder(order)} />}
       <section aria-labelledby="status-heading" className="status-section">
         <Heading level={2} id="status-heading" ref={statusHeading} tabIndex={-1} className="status-heading">
           Status{' '}

@@ -16,9 +16,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALARMS, MAX_METRICS_PER_ALARM } from '../../amplify/cloud/monitoring.ts';
 import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { TOKEN_LIFETIMES } from '../../amplify/domain/auth.ts';
-import { API_INTEGRATION_TIMEOUT_SECONDS, ENV, FUNCTIONS, metricsNamespace, metricsServiceName, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES } from '../../amplify/server/settings.ts';
+import { API_INTEGRATION_TIMEOUT_SECONDS, ENV, FUNCTIONS, metricsNamespace, metricsServiceName, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, VIEWER_IP_HEADER } from '../../amplify/server/settings.ts';
 import { VIEWER_IP_FUNCTION } from '../../amplify/cloud/storefront.ts';
-import { VIEWER_IP_HEADER, WAF_RULES } from '../../amplify/cloud/waf.ts';
+import { WAF_RULES } from '../../amplify/cloud/waf.ts';
 import { ACCOUNT_SCENARIOS } from '../helpers/account-scenarios.ts';
 import { ACCOUNT_QUOTAS, namesOf, perDeployment } from '../helpers/deploy-limits.ts';
 

@@ -13,6 +13,8 @@ export const APP_SERVER_ACTIONS = {
   stockTable: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   queue: ['sqs:SendMessage'],
   userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDeleteUser'],
+  /** Guest orders' token secret (amplify/cloud/guest-orders.ts). */
+  tokenSecret: ['secretsmanager:GetSecretValue'],
 } as const;
 
 /** `GetCommand` (lib-dynamodb) or `GetItemCommand` -> `dynamodb:GetItem`; `SendMessageCommand` -> `sqs:SendMessage`. */

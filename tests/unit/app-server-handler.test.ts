@@ -4,6 +4,7 @@
  * DynamoDB (dynalite in memory), SQS (fauxqs) and user pool (staff confirmed there, `DELETE /me`).
  * Fast: no workflow.
  */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,16 +13,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { API_LIMITS, IDEMPOTENCY_KEY_HEADER } from '../../amplify/domain/api.ts';
+import { API_LIMITS, IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN } from '../../amplify/domain/api.ts';
 import { STAFF_GROUP } from '../../amplify/domain/auth.ts';
 import { CATALOG } from '../../amplify/domain/catalog.ts';
-import { ENV, IDEMPOTENCY_TABLE, STOCK_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { ENV, IDEMPOTENCY_TABLE, ORDER_TOKEN_SECRET, ORDERS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
 import { toProxyEvent } from '../../local/api-gateway.ts';
 import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
 import { ensureUser, signInWithPassword, startLocalCognito, type LocalCognito } from '../../local/cognito.ts';
 import { lambdaContext } from '../../local/lambda.ts';
 import { startMessaging, type LocalMessaging } from '../../local/messaging.ts';
+import { localSecretArn, startLocalSecretsManager } from '../../local/secrets-manager.ts';
 import { orderRequest } from '../fixtures.ts';
 
 type AppServer = typeof import('../../amplify/functions/app-server/handler.ts');
@@ -31,6 +33,7 @@ let messaging: LocalMessaging;
 let sqs: SQSClient;
 let appServer: AppServer;
 let pool: LocalCognito;
+let secrets: Awaited<ReturnType<typeof startLocalSecretsManager>>;
 const poolDir = mkdtempSync(path.join(tmpdir(), 'app-server-pool-'));
 const savedEnv = { ...process.env };
 const ORIGIN = 'http://localhost:5173';
@@ -39,6 +42,7 @@ beforeAll(async () => {
   dynamo = await startDynamo(undefined);
   messaging = await startMessaging(0);
   pool = await startLocalCognito({ dataDir: poolDir, port: 0, deliverMail: () => undefined, allowedOrigins: [] });
+  secrets = await startLocalSecretsManager({ dataDir: poolDir, secretNames: [ORDER_TOKEN_SECRET.localName] });
   // The staff member exists in the pool, in ADMINS: app-server confirms that before staff powers.
   await ensureUser(pool.call, pool.userPoolId, pool.clientId, { email: staff.email, password: 'Staff#pass1', staff: true });
   staff.sub = String(JSON.parse(Buffer.from((await signInWithPassword(pool, staff.email, 'Staff#pass1')).IdToken.split('.')[1]!, 'base64url').toString()).sub);
@@ -56,6 +60,9 @@ beforeAll(async () => {
     [ENV.queueUrl]: messaging.queueUrl,
     [ENV.allowedOrigins]: ORIGIN,
     [ENV.userPoolClientId]: APP_CLIENT,
+    [ENV.orderTokenSecretArn]: localSecretArn(ORDER_TOKEN_SECRET.localName),
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    [ENV.storefrontUrl]: ORIGIN,
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
@@ -77,6 +84,7 @@ afterAll(async () => {
   await messaging?.stop();
   await dynamo?.stop();
   await pool?.stop();
+  await secrets?.stop();
   rmSync(poolDir, { recursive: true, force: true });
 });
 
@@ -176,10 +184,10 @@ describe('POST /orders', () => {
     expect(reused.body.details).toEqual([{ path: IDEMPOTENCY_KEY_HEADER, message: 'Use a new key for a different order' }]);
   });
 
-  it('refuses without a caller (401), for another customer (403), a changed price (409) and a bad body (400)', async () => {
+  it('refuses a guest without an e-mail (400), another customer (403), a changed price (409) and a bad body (400)', async () => {
     const anonymous = await call('POST', '/orders', { body: orderRequest(), as: null });
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.body.details).toEqual([{ path: 'Authorization', message: 'Sign in: a valid ID token is required' }]);
+    expect(anonymous.status).toBe(400);
+    expect(anonymous.body.details).toEqual([{ path: 'customerEmail', message: 'Required for a guest order: its updates are sent there' }]);
     expect((await call('POST', '/orders', { body: orderRequest({ customerId: otherCustomer.sub }) })).status).toBe(403);
     const changed = await call('POST', '/orders', { body: orderRequest({ items: [{ productId: 'prod-001', quantity: 1, price: 1 }] }) });
     expect(changed.status).toBe(409);
@@ -265,6 +273,11 @@ describe("every AWS call app-server makes is one its role allows (tests/helpers/
       if (String(input).startsWith(pool.endpoint) && target) record('userPool', `cognito-idp:${target.split('.')[1]}`);
       return fetchOriginal(input, init);
     }) as typeof fetch);
+    const secretsSendOriginal = SecretsManagerClient.prototype.send;
+    const secretsSend = vi.spyOn(SecretsManagerClient.prototype, 'send').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      record('tokenSecret', `secretsmanager:${(args[0] as Command).constructor.name.replace(/Command$/, '')}`);
+      return (secretsSendOriginal as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
     const sqsSendOriginal = SQSClient.prototype.send;
     const sqsSend = vi.spyOn(SQSClient.prototype, 'send').mockImplementation(function (this: unknown, ...args: unknown[]) {
       record('queue', iamAction('sqs', (args[0] as Command).constructor.name));
@@ -297,12 +310,18 @@ describe("every AWS call app-server makes is one its role allows (tests/helpers/
       expect((await call('GET', '/products')).status).toBe(200);
       expect((await call('PUT', '/products/prod-002/stock', { as: staff, body: { delta: -1, reason: 'Damaged in the warehouse' } })).status).toBe(200);
       expect((await call('GET', '/products/prod-002/stock', { as: staff })).status).toBe(200);
+      // A guest's order, read with its link's token.
+      const guest = await call('POST', '/orders', { body: orderRequest({ customerEmail: 'guest@example.com' }), as: null });
+      expect(guest.status).toBe(201);
+      const token = new URLSearchParams(String(guest.body.orderUrl).split('?')[1]).get(ORDER_TOKEN.query)!;
+      expect((await call('GET', `/orders/${guest.body.orderId}`, { headers: { [ORDER_TOKEN.header]: token }, as: null })).status).toBe(200);
       const leaving = { sub: randomUUID(), email: 'leaving@example.com' };
       expect((await call('GET', '/me/export', { as: leaving })).status).toBe(200);
       expect((await call('DELETE', '/me', { as: leaving })).status).toBe(204);
     } finally {
       dynamoSend.mockRestore();
       sqsSend.mockRestore();
+      secretsSend.mockRestore();
       fetchSpy.mockRestore();
     }
     const allowed: Record<string, readonly string[]> = APP_SERVER_ACTIONS;

@@ -12,7 +12,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_KEY_HEADER } from '../../amplify/domain/api.ts';
+import { IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN } from '../../amplify/domain/api.ts';
+import type { Order, StatusChange } from '../../amplify/domain/order.ts';
+import { hashOrderToken } from '../../amplify/server/order-token.ts';
+import { guestCustomerIdOf } from '../../amplify/server/place-order.ts';
 import { STAFF_GROUP, TOKEN_LIFETIMES } from '../../amplify/domain/auth.ts';
 import { cancelledByStore } from '../../amplify/domain/labels.ts';
 import { renderEmail } from '../../amplify/domain/notification.ts';
@@ -26,10 +29,12 @@ import { DynamoDbOrderRateLimiter } from '../../amplify/server/aws/dynamodb-orde
 import { DynamoDbClosedAccounts } from '../../amplify/server/aws/dynamodb-closed-accounts.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import type { OrderRepository } from '../../amplify/server/ports.ts';
-import { CLOSED_ACCOUNTS, IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { CLOSED_ACCOUNTS, IDEMPOTENCY_TABLE, ORDERS_TABLE, VIEWER_IP_HEADER } from '../../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
-import { orderRequest } from '../fixtures.ts';
+import { orderRequest, testOrderTokens } from '../fixtures.ts';
+
+const STOREFRONT_URL = 'https://shop.example';
 import { apiEvent, lambdaContext, type Claims } from './events.ts';
 import { plentifulStock } from './stock-fakes.ts';
 
@@ -80,7 +85,7 @@ function app(repository: OrderRepository = orders, rateLimit = 0) {
   const rateLimiter = new DynamoDbOrderRateLimiter(createDocumentClient(client), IDEMPOTENCY_TABLE.localName, rateLimit);
   const closedAccounts = new DynamoDbClosedAccounts(createDocumentClient(client), IDEMPOTENCY_TABLE.localName);
   router
-    .includeRouter(orderRoutes({ orders: repository, keys, queue, stock: plentifulStock, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
+    .includeRouter(orderRoutes({ orders: repository, keys, queue, stock: plentifulStock, confirmStaff, rateLimiter, closedAccounts, tokens: testOrderTokens, storefrontUrl: STOREFRONT_URL, logger, metrics }))
     .includeRouter(cancelOrderRoutes({ orders: repository, queue, confirmStaff, logger, metrics }))
     .includeRouter(refundOrderRoutes({ orders: repository, queue, confirmStaff, logger }))
     .includeRouter(orderPaymentRoutes({ orders: repository, queue, confirmStaff, closedAccounts, logger }));
@@ -339,7 +344,8 @@ describe('GET /orders?orderNumber=', () => {
 
 describe('failures', () => {
   /** A repository whose reads fail with `error`. */
-  const failing = (error: Error) => ({ ...orders, get: async () => Promise.reject(error), list: async () => Promise.reject(error) }) as unknown as OrderRepository;
+  const failing = (error: Error) =>
+    Object.assign(Object.create(orders) as OrderRepository, { get: async () => Promise.reject(error), getWithTokenHash: async () => Promise.reject(error), list: async () => Promise.reject(error) });
   const awsError = (fields: Record<string, unknown>) => Object.assign(new Error('service said no'), { $metadata: { httpStatusCode: 500 } }, fields);
 
   it('an AWS fault or throttling is a 503 with Retry-After, logged and counted', async () => {
@@ -474,5 +480,113 @@ describe('limits and staff confirmation', () => {
     expect((await call('POST', `/orders/${orderId}/cancel`, { claims: former })).status).toBe(404);
     expect((await call('GET', '/orders', { query: { customerId: OWNER.sub }, claims: former })).status).toBe(403);
     expect((await call('GET', `/orders/${orderId}`, { claims: STAFF })).status).toBe(200);
+  });
+});
+
+describe('guest orders', () => {
+  const guestEmail = () => `guest-${randomUUID().slice(0, 8)}@example.com`;
+  /** A guest's order: no claims, an e-mail in the body; the token read back from its link. */
+  const placeAsGuest = async (call: ReturnType<typeof app>, email = guestEmail(), headers: Record<string, string> = {}) => {
+    const response = await call('POST', '/orders', { body: orderRequest({ customerEmail: email }), claims: null, headers });
+    expect(response.status).toBe(201);
+    const orderUrl = String(response.body.orderUrl);
+    const token = new URLSearchParams(orderUrl.split('?')[1]).get(ORDER_TOKEN.query)!;
+    return { order: response.body as unknown as Order, orderUrl, token, email };
+  };
+
+  it('places an order without an account: the answer links to it with a 256-bit token the order keeps only hashed', async () => {
+    const call = app();
+    const { order, orderUrl, token, email } = await placeAsGuest(call);
+    expect(order).toMatchObject({ customerEmail: email, customerId: guestCustomerIdOf(email), status: 'PENDING', history: [{ status: 'PENDING', actor: { type: 'customer' } }] });
+    expect(orderUrl).toBe(`${STOREFRONT_URL}/#/orders/${order.orderId}?token=${token}`);
+    expect(token).toMatch(ORDER_TOKEN.pattern);
+    expect(order).not.toHaveProperty('orderTokenHash');
+    const stored = await orders.getWithTokenHash(order.orderId);
+    expect(stored!.orderTokenHash).toBe(hashOrderToken(token));
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect(logLines.some((line) => JSON.stringify(line).includes(token))).toBe(false);
+  });
+
+  it('a replayed request (same Idempotency-Key and e-mail) answers the same order and the same link', async () => {
+    const call = app();
+    const headers = { [IDEMPOTENCY_KEY_HEADER]: `key-${randomUUID()}` };
+    const email = guestEmail();
+    const first = await placeAsGuest(call, email, headers);
+    const again = await call('POST', '/orders', { body: orderRequest({ customerEmail: email }), claims: null, headers });
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.orderUrl).toBe(first.orderUrl);
+  });
+
+  it('the token opens that order alone, by header or query; none is a 401, a wrong one a 404, a malformed one a 400', async () => {
+    const call = app();
+    const mine = await placeAsGuest(call);
+    const theirs = await placeAsGuest(call);
+    const get = (orderId: string, options: { headers?: Record<string, string>; query?: Record<string, string> }) => call('GET', `/orders/${orderId}`, { claims: null, ...options });
+    expect(await get(mine.order.orderId, { headers: { [ORDER_TOKEN.header]: mine.token } })).toMatchObject({ status: 200, body: { orderId: mine.order.orderId } });
+    expect((await get(mine.order.orderId, { headers: { [ORDER_TOKEN.header.toLowerCase()]: mine.token } })).status).toBe(200);
+    expect((await get(mine.order.orderId, { query: { token: mine.token } })).status).toBe(200);
+    expect(await get(theirs.order.orderId, { headers: { [ORDER_TOKEN.header]: mine.token } })).toMatchObject({ status: 404, body: { error: 'Order not found' } });
+    const flipped = mine.token.slice(0, -1) + (mine.token.endsWith('A') ? 'B' : 'A');
+    expect((await get(mine.order.orderId, { headers: { [ORDER_TOKEN.header]: flipped } })).status).toBe(404);
+    expect(await get(mine.order.orderId, {})).toMatchObject({ status: 401, body: { details: [{ path: 'Authorization' }] } });
+    expect(await get(mine.order.orderId, { headers: { [ORDER_TOKEN.header]: 'short' } })).toMatchObject({ status: 400, body: { details: [{ path: ORDER_TOKEN.header }] } });
+    expect(await get(mine.order.orderId, { query: { token: 'x'.repeat(44) } })).toMatchObject({ status: 400, body: { details: [{ path: ORDER_TOKEN.query }] } });
+    // A signed-in customer's token does not open an account's order, and another customer sees no guest order.
+    const owned = await place(call);
+    expect((await get(owned.orderId, { headers: { [ORDER_TOKEN.header]: mine.token } })).status).toBe(404);
+    expect((await call('GET', `/orders/${mine.order.orderId}`, { claims: OWNER })).status).toBe(404);
+  });
+
+  it('the token cancels the order and pays a declined one again; staff and customers without it cannot', async () => {
+    const call = app();
+    const guest = await placeAsGuest(call);
+    const withToken = { claims: null, headers: { [ORDER_TOKEN.header]: guest.token } };
+    expect((await call('POST', `/orders/${guest.order.orderId}/cancel`, { claims: OWNER })).status).toBe(404);
+    const cancelled = await call('POST', `/orders/${guest.order.orderId}/cancel`, withToken);
+    expect(cancelled).toMatchObject({ status: 200, body: { status: 'CANCELLED' } });
+    expect((cancelled.body.history as StatusChange[]).at(-1)!.actor).toEqual({ type: 'customer' });
+
+    const declined = await placeAsGuest(call);
+    await orders.transition(declined.order.orderId, 'PAYMENT_FAILED', { failureReason: 'PaymentDeclinedError' });
+    const payment = { body: { paymentMethod: 'paypal' } };
+    expect((await call('POST', `/orders/${declined.order.orderId}/payment`, { ...payment, claims: STAFF })).status).toBe(403);
+    const paid = await call('POST', `/orders/${declined.order.orderId}/payment`, { ...payment, claims: null, headers: { [ORDER_TOKEN.header]: declined.token } });
+    expect(paid).toMatchObject({ status: 200, body: { status: 'PENDING', paymentAttempts: 2, paymentMethod: 'paypal' } });
+    expect(enqueued.filter((id) => id === declined.order.orderId)).toHaveLength(2);
+  });
+
+  it('signing in with the verified e-mail claims its guest orders into My orders; an unverified one claims nothing', async () => {
+    const call = app();
+    const guest = await placeAsGuest(call);
+    const other = await placeAsGuest(call);
+    const account: Claims = { sub: randomUUID(), email: guest.email.toUpperCase(), email_verified: 'true' };
+    expect(await call('GET', '/orders', { claims: { ...account, email_verified: 'false' } })).toMatchObject({ status: 200, body: { orders: [] } });
+    const listed = await call('GET', '/orders', { claims: account });
+    expect((listed.body.orders as Order[]).map((o) => [o.orderId, o.customerId])).toEqual([[guest.order.orderId, account.sub]]);
+    expect(logLines).toContainEqual({ level: 'info', message: 'Guest orders claimed', extra: { customerSub: account.sub, orderIds: [guest.order.orderId] } });
+    // Now the account's: its owner reads it signed in, and the link's token still opens it.
+    expect((await call('GET', `/orders/${guest.order.orderId}`, { claims: account })).status).toBe(200);
+    expect((await call('GET', `/orders/${guest.order.orderId}`, { claims: null, headers: { [ORDER_TOKEN.header]: guest.token } })).status).toBe(200);
+    expect((await orders.get(other.order.orderId))!.customerId).toBe(guestCustomerIdOf(other.email));
+    // A second claim (another account with the same e-mail, later) finds nothing left to take.
+    expect(await orders.claimGuestOrders(guestCustomerIdOf(guest.email), randomUUID(), new Date().toISOString())).toEqual([]);
+  });
+
+  it("counts a guest's orders per minute by the viewer's address (the distribution's header), else the source address", async () => {
+    const call = app(orders, 2);
+    const from = (ip: string) => ({ [VIEWER_IP_HEADER]: ip });
+    const viewer = `198.51.100.${Math.floor(Math.random() * 200)}`;
+    await placeAsGuest(call, guestEmail(), from(viewer));
+    await placeAsGuest(call, guestEmail(), from(viewer));
+    const third = await call('POST', '/orders', { body: orderRequest({ customerEmail: guestEmail() }), claims: null, headers: from(viewer) });
+    expect(third).toMatchObject({ status: 429 });
+    // Another shopper behind the same edge address is not held back.
+    await placeAsGuest(call, guestEmail(), from(`${viewer}1`));
+  });
+
+  it('refuses a guest order naming a customer id (403) or without an e-mail (400)', async () => {
+    const call = app();
+    expect(await call('POST', '/orders', { body: orderRequest({ customerId: OWNER.sub, customerEmail: guestEmail() }), claims: null })).toMatchObject({ status: 403, body: { details: [{ path: 'customerId' }] } });
+    expect(await call('POST', '/orders', { body: orderRequest(), claims: null })).toMatchObject({ status: 400, body: { details: [{ path: 'customerEmail' }] } });
   });
 });

@@ -9,6 +9,8 @@ import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryC
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { guestCustomerIdOf } from '../../amplify/server/place-order.ts';
+import { ENV } from '../../amplify/server/settings.ts';
 import { orderRequest } from '../fixtures.ts';
 import { apiEvent, CUSTOMER, HANDLER_ENV, lambdaContext, QUEUE_URL } from './events.ts';
 import { captureLogs } from './logs.ts';
@@ -104,12 +106,26 @@ describe('POST /orders', () => {
     expect(logs.messages('error')).toEqual([]);
   });
 
-  it('answers 401 naming Authorization when the authorizer passed no claims', async () => {
+  it('without claims or a token it is a guest order, which needs customerEmail (400 naming it)', async () => {
     const response = await call(apiEvent('POST', '/orders', { body: orderRequest(), claims: null }));
 
-    expect(response.statusCode).toBe(401);
-    expect(response.json.details).toEqual([{ path: 'Authorization', message: expect.any(String) }]);
+    expect(response.statusCode).toBe(400);
+    expect(response.json.details).toEqual([{ path: 'customerEmail', message: expect.any(String) }]);
     expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers 401 naming Authorization for a token it cannot verify (never a guest order)', async () => {
+    // The route verifies a token itself (no authorizer runs for a guest's methods): against this app client.
+    process.env[ENV.userPoolClientId] = 'unit-app-client';
+    try {
+      const response = await call(apiEvent('POST', '/orders', { body: orderRequest({ customerEmail: 'ana@example.com' }), claims: null, headers: { Authorization: 'not-a-token' } }));
+
+      expect(response.statusCode).toBe(401);
+      expect(response.json.details).toEqual([{ path: 'Authorization', message: expect.any(String) }]);
+      expect(ddb.calls()).toHaveLength(0);
+    } finally {
+      delete process.env[ENV.userPoolClientId];
+    }
   });
 });
 
@@ -121,7 +137,9 @@ describe('GET /orders', () => {
 
     expect(response.statusCode).toBe(200);
     expect(response.json.orders).toEqual([]);
-    const [query] = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    // First the guest orders placed with the account's verified e-mail (none here), then the account's own.
+    const [guestQuery, query] = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(guestQuery).toMatchObject({ TableName: 'orders-table', IndexName: 'CustomerIndex', ExpressionAttributeValues: { ':pk': guestCustomerIdOf(CUSTOMER.email) } });
     expect(query).toMatchObject({ TableName: 'orders-table', IndexName: 'CustomerIndex' });
     expect(Object.values(query!.ExpressionAttributeValues ?? {})).toContain(CUSTOMER.sub);
   });

@@ -22,6 +22,9 @@ export const HANDLER_ENV: Record<string, string> = {
   [ENV.queueUrl]: QUEUE_URL,
   [ENV.stateMachineArn]: STATE_MACHINE_ARN,
   [ENV.topicArn]: `arn:aws:sns:${REGION}:${ACCOUNT}:order-notifications`,
+  [ENV.orderTokenSecretArn]: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:order-token-AbCdEf`,
+  [ENV.storefrontUrl]: 'https://shop.example',
+  [ENV.idTokenIssuer]: `https://cognito-idp.${REGION}.amazonaws.com/${REGION}_unitpool`,
   // Metrics would be printed as EMF lines; the handlers' metric calls still run.
   POWERTOOLS_METRICS_DISABLED: 'true',
 };

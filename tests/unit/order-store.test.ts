@@ -16,7 +16,7 @@ import { placeOrder } from '../../amplify/server/place-order.ts';
 import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
-import { orderRequest, storedOrder } from '../fixtures.ts';
+import { orderRequest, storedOrder, testOrderTokens } from '../fixtures.ts';
 import { plentifulStock } from './stock-fakes.ts';
 
 let dynamo: LocalDynamo;
@@ -326,7 +326,7 @@ describe('placeOrder with an Idempotency-Key', () => {
   let enqueued: string[];
   const noLimit = { limit: 0, admit: async () => ({ allowed: true }) as const };
   const noneClosed = { close: async () => undefined, isClosed: async () => false };
-  const deps = () => ({ orders: store, keys, queue: { enqueue: async (orderId: string) => void enqueued.push(orderId) }, stock: plentifulStock, rateLimiter: noLimit, closedAccounts: noneClosed, onEnqueueFailed: () => undefined });
+  const deps = () => ({ orders: store, keys, queue: { enqueue: async (orderId: string) => void enqueued.push(orderId) }, stock: plentifulStock, rateLimiter: noLimit, closedAccounts: noneClosed, tokens: testOrderTokens, onEnqueueFailed: () => undefined });
   beforeEach(() => {
     enqueued = [];
   });
@@ -367,6 +367,7 @@ describe('placeOrder with an Idempotency-Key', () => {
       orders: store,
       keys,
       stock: plentifulStock,
+      tokens: testOrderTokens,
       queue: {
         enqueue: async () => {
           throw new Error('queue down');

@@ -1,8 +1,10 @@
 /**
  * app-server: the REST API behind API Gateway (Lambda proxy integration). The routes are in
  * `routes/` (catalog, orders, payment retry, cancel, refund, staff note), every error answer in `errors.ts`; routes and limits come from `amplify/domain/api.ts`.
+ * Guests' orders carry a token derived with a secret read once per instance (Secrets Manager).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import { cors } from '@aws-lambda-powertools/event-handler/http/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -14,6 +16,8 @@ import { CognitoAccounts } from '../../server/aws/cognito-accounts.ts';
 import { DynamoDbOrderRateLimiter } from '../../server/aws/dynamodb-order-rate.ts';
 import { DynamoDbStockLedger } from '../../server/aws/dynamodb-stock-ledger.ts';
 import { DynamoDbClosedAccounts } from '../../server/aws/dynamodb-closed-accounts.ts';
+import { secretString } from '../../server/aws/secrets-manager-secret.ts';
+import { OrderTokens } from '../../server/order-token.ts';
 import { ENV, FUNCTIONS, ORDER_RATE, requireEnv, STAFF_CHECK } from '../../server/settings.ts';
 import { staffConfirmation } from '../../server/staff.ts';
 import { createObservability, withObservability } from '../shared/powertools.ts';
@@ -39,6 +43,8 @@ const rateLimit = Number(process.env[ENV.orderRateLimit] || ORDER_RATE.defaultLi
 if (!Number.isInteger(rateLimit) || rateLimit < 0) throw new Error(`${ENV.orderRateLimit} must be a whole number >= 0 (0: no limit)`);
 const rateLimiter = new DynamoDbOrderRateLimiter(db, requireEnv(ENV.idempotencyTable), rateLimit);
 const closedAccounts = new DynamoDbClosedAccounts(db, requireEnv(ENV.idempotencyTable));
+const tokens = new OrderTokens(secretString(tracer.captureAWSv3Client(new SecretsManagerClient({})), requireEnv(ENV.orderTokenSecretArn)));
+const storefrontUrl = requireEnv(ENV.storefrontUrl);
 /** The storefront's origins when configured (the local stack sets them), else any origin. */
 const allowedOrigins = process.env[ENV.allowedOrigins]?.split(',').filter(Boolean);
 
@@ -54,7 +60,7 @@ app.use(
 );
 app
   .includeRouter(catalogRoutes({ stock, confirmStaff, logger }))
-  .includeRouter(orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, logger, metrics }))
+  .includeRouter(orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, tokens, storefrontUrl, logger, metrics }))
   .includeRouter(cancelOrderRoutes({ orders, queue, confirmStaff, logger, metrics }))
   .includeRouter(orderPaymentRoutes({ orders, queue, confirmStaff, closedAccounts, logger }))
   .includeRouter(refundOrderRoutes({ orders, queue, confirmStaff, logger }))

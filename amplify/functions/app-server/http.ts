@@ -59,7 +59,7 @@ function headerValues(event: APIGatewayProxyEvent, name: string): string[] {
 }
 
 /** A header's value (the last one, as in API Gateway's `headers`). */
-function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
   return headerValues(event, name).at(-1);
 }
 

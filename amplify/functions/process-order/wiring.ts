@@ -2,10 +2,12 @@
  * What process-order's steps work with (`StepContext`), put together once per Lambda instance:
  * the traced AWS clients (orders table, topic, Scheduler), SES, the simulated payment provider, and
  * Powertools idempotency (DynamoDB persistence layer) around every call that must happen at most
- * once per order: the charge (per payment attempt), the refund and the e-mails.
+ * once per order: the charge (per payment attempt), the refund and the e-mails (a guest order's
+ * with its link's token).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
@@ -15,10 +17,12 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { EMAIL_KINDS, renderEmail, type EmailKind } from '../../domain/notification.ts';
 import type { Order } from '../../domain/order.ts';
-import { orderNumberOf } from '../../domain/order-rules.ts';
+import { isGuestOrder, orderNumberOf } from '../../domain/order-rules.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
 import { DynamoDbStockLedger } from '../../server/aws/dynamodb-stock-ledger.ts';
+import { secretString } from '../../server/aws/secrets-manager-secret.ts';
 import { SesMailer } from '../../server/aws/ses-mailer.ts';
+import { OrderTokens } from '../../server/order-token.ts';
 import { SnsOrderEvents } from '../../server/aws/sns-order-events.ts';
 import { SimulatedPaymentProvider, type PaymentResult } from '../../server/simulated-partners.ts';
 import { CANCEL_WINDOW, DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE, ENV, IDEMPOTENCY_TABLE, requireEnv } from '../../server/settings.ts';
@@ -64,6 +68,10 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
   const mailFrom = process.env[ENV.mailFrom];
   const mailer = mailFrom ? new SesMailer(tracer.captureAWSv3Client(new SESv2Client({})), { from: mailFrom, configurationSet: process.env[ENV.sesConfigurationSet] || undefined }) : undefined;
   const storefrontUrl = process.env[ENV.storefrontUrl] ?? '';
+  // A guest order's e-mails link to it with its token, derived from the secret (read at the first one).
+  const secrets = tracer.captureAWSv3Client(new SecretsManagerClient({}));
+  const orderTokens = new OrderTokens(() => secretString(secrets, requireEnv(ENV.orderTokenSecretArn))());
+  const orderLinkToken = async (order: Order) => (isGuestOrder(order) ? orderTokens.tokenFor(order.orderId) : undefined);
   const scheduler = tracer.captureAWSv3Client(new SchedulerClient({}));
   const shipmentSuccessRate = rateSetting(ENV.shipmentSuccessRate, DEFAULT_SHIPMENT_SUCCESS_RATE);
   const cancelWindowSeconds = Number(process.env[ENV.cancelWindowSeconds] ?? CANCEL_WINDOW.cloudDefaultSeconds);
@@ -131,7 +139,7 @@ export function createStepContext({ metrics, tracer }: { metrics: Metrics; trace
       refundId: order.refundId,
     });
   const publishEvent = mailer ? publish : perKind('event', publish);
-  const sendEmailOnce = mailer ? perKind('email', (kind, order) => mailer.send(renderEmail(kind, order, storefrontUrl))) : undefined;
+  const sendEmailOnce = mailer ? perKind('email', async (kind, order) => mailer.send(renderEmail(kind, order, storefrontUrl, await orderLinkToken(order)))) : undefined;
 
   const context: StepContext = {
     orders,

@@ -23,6 +23,8 @@ interface StoredOrder extends Order {
   recoveryAttempts?: number;
   /** Staff's internal note (`staffNote`), read and written only by its own methods. */
   staffNote?: StaffNote;
+  /** A guest order's token, as its SHA-256 (`amplify/server/order-token.ts`); the token itself is never stored. */
+  orderTokenHash?: string;
 }
 
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
@@ -102,7 +104,8 @@ function dateCondition(query: OrderQuery, sortKey: string, names: Record<string,
 }
 
 function toOrder(item: Record<string, unknown> | StoredOrder): Order {
-  const { requestFingerprint: _fingerprint, openMarker: _open, nextStepDueAt: _due, recoveryAttempts: _attempts, staffNote: _note, emailsSent, ...order } = item as StoredOrder;
+  const { requestFingerprint: _fingerprint, openMarker: _open, nextStepDueAt: _due, recoveryAttempts: _attempts, staffNote: _note, orderTokenHash: _token, emailsSent, ...order } =
+    item as StoredOrder;
   // Stored as a string set (an idempotent `ADD`), returned as a sorted list.
   const read: Order = emailsSent === undefined ? order : { ...order, emailsSent: [...(emailsSent as Iterable<string>)].sort() };
   const refundStatus = refundStatusOf(read);
@@ -122,11 +125,12 @@ export function nextStepDueAt(order: Pick<Order, 'status' | 'updatedAt' | 'estim
 }
 
 /** The item stored for an order: the order plus, while it is open, its keys in the open-orders index. */
-export function storedItem(order: Order, requestFingerprint?: string): StoredOrder {
-  if (isFinal(order.status)) return { ...order, requestFingerprint };
+export function storedItem(order: Order, requestFingerprint?: string, orderTokenHash?: string): StoredOrder {
+  if (isFinal(order.status)) return { ...order, requestFingerprint, orderTokenHash };
   return {
     ...order,
     requestFingerprint,
+    orderTokenHash,
     [openOrdersIndex.partitionKey]: openOrdersIndex.marker,
     [openOrdersIndex.sortKey]: nextStepDueAt(order),
   };
@@ -142,12 +146,12 @@ export class DynamoDbOrderRepository implements OrderRepository {
    * Writes a new order unless one with its id exists. Returns the stored order and whether this
    * call created it; an existing order is returned with the fingerprint of the request that made it.
    */
-  async create(order: Order, requestFingerprint?: string): Promise<{ order: Order; created: boolean; fingerprint?: string }> {
+  async create(order: Order, requestFingerprint?: string, orderTokenHash?: string): Promise<{ order: Order; created: boolean; fingerprint?: string }> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: storedItem(order, requestFingerprint),
+          Item: storedItem(order, requestFingerprint, orderTokenHash),
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': partitionKey },
         }),
@@ -164,6 +168,43 @@ export class DynamoDbOrderRepository implements OrderRepository {
   async get(orderId: string): Promise<Order | undefined> {
     const item = await this.getStored(orderId);
     return item && toOrder(item);
+  }
+
+  async getWithTokenHash(orderId: string): Promise<{ order: Order; orderTokenHash?: string } | undefined> {
+    const item = await this.getStored(orderId);
+    return item && { order: toOrder(item), orderTokenHash: item.orderTokenHash };
+  }
+
+  /**
+   * Makes the guest orders of `guestCustomerId` (one e-mail's) the customer's: one CustomerIndex
+   * query (nothing to read when there are none), then, per order, an update conditional on it
+   * still being that guest's, so two claims never both take it. Returns the orders claimed.
+   */
+  async claimGuestOrders(guestCustomerId: string, customerId: string, at: string): Promise<string[]> {
+    const claimed: string[] = [];
+    let startKey: IndexKey | undefined;
+    do {
+      const page = await this.queryIndex(customerIndex, guestCustomerId, {}, 100, startKey);
+      for (const { orderId } of page.items) {
+        try {
+          await this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { [partitionKey]: orderId },
+              UpdateExpression: 'SET #customer = :customer, claimedDate = :at',
+              ConditionExpression: '#customer = :guest',
+              ExpressionAttributeNames: { '#customer': customerIndex.partitionKey },
+              ExpressionAttributeValues: { ':customer': customerId, ':guest': guestCustomerId, ':at': at },
+            }),
+          );
+          claimed.push(orderId);
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }
+      startKey = page.lastKey;
+    } while (startKey);
+    return claimed;
   }
 
   async require(orderId: string): Promise<Order> {

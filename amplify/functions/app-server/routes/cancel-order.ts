@@ -1,5 +1,5 @@
 /**
- * `POST /orders/{orderId}/cancel`: the owner (or staff) cancels an order that has not shipped.
+ * `POST /orders/{orderId}/cancel`: the owner (or staff, or a guest with the order's token) cancels an order that has not shipped.
  * The conditional transition to CANCELLED is the request. A workflow still running sees the
  * cancellation at its next step and runs the compensation (refund of a charge already taken, the
  * e-mail). A paid order may be held for its cancel window with no workflow running: an order
@@ -18,7 +18,7 @@ import type { OrderQueue, OrderRepository } from '../../../server/ports.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
 import { json, statusConflict } from '../http.ts';
-import { routerPath, visibleOrder } from '../request.ts';
+import { reachableOrder, routerPath } from '../request.ts';
 
 export interface CancelOrderDeps {
   orders: OrderRepository;
@@ -31,10 +31,11 @@ export interface CancelOrderDeps {
 export function cancelOrderRoutes({ orders, queue, confirmStaff, logger, metrics }: CancelOrderDeps): Router {
   const router = new Router();
   router.post(routerPath(ROUTES.cancelOrder), async (ctx) => {
-    const { caller, order } = await visibleOrder(ctx, orders, confirmStaff);
+    const { caller, order, byToken } = await reachableOrder(ctx, orders, confirmStaff);
     const { orderId } = order;
-    // Staff cancelling another's order act as staff, and the order records who they are.
-    const actor: Actor = { type: caller.isStaff && order.customerId !== caller.sub ? 'staff' : 'customer', sub: caller.sub };
+    // Staff cancelling another's order act as staff, and the order records who they are; a guest's link names no one.
+    const actor: Actor =
+      caller && !byToken ? { type: caller.isStaff && order.customerId !== caller.sub ? 'staff' : 'customer', sub: caller.sub } : { type: 'customer' };
     try {
       const { order: cancelled, changed } = await orders.transition(orderId, 'CANCELLED', { cancelledDate: new Date().toISOString() }, actor);
       if (changed) {

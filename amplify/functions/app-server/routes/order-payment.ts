@@ -1,5 +1,6 @@
 /**
- * `POST /orders/{orderId}/payment` `{ paymentMethod }`: the owner pays a declined order again. The
+ * `POST /orders/{orderId}/payment` `{ paymentMethod }`: the owner (or a guest with the order's
+ * token) pays a declined order again. The
  * same order (id, number) goes back to PENDING with the next `paymentAttempts` (at most
  * `MAX_PAYMENT_ATTEMPTS`) and is queued; its new execution charges once for this attempt
  * (`chargeOnce`'s key names the attempt). My orders keeps showing one order.
@@ -13,7 +14,7 @@ import { MAX_PAYMENT_ATTEMPTS } from '../../../domain/order-rules.ts';
 import type { ClosedAccounts, OrderQueue, OrderRepository } from '../../../server/ports.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
 import { ApiError, json, parseWith, readJsonBody, statusConflict } from '../http.ts';
-import { restEvent, routerPath, visibleOrder } from '../request.ts';
+import { reachableOrder, restEvent, routerPath } from '../request.ts';
 
 export interface OrderPaymentDeps {
   orders: OrderRepository;
@@ -26,13 +27,14 @@ export interface OrderPaymentDeps {
 export function orderPaymentRoutes({ orders, queue, confirmStaff, closedAccounts, logger }: OrderPaymentDeps): Router {
   const router = new Router();
   router.post(routerPath(ROUTES.orderPayment), async (ctx) => {
-    const { caller, order } = await visibleOrder(ctx, orders, confirmStaff);
-    if (order.customerId !== caller.sub) throw new ApiError(403, 'Only the customer pays an order', [{ path: 'orderId', message: 'Only the customer who placed it pays it again' }]);
-    if (await closedAccounts.isClosed(caller.sub)) throw new ApiError(403, 'This account has been deleted', [{ path: 'Authorization', message: 'The account was deleted' }]);
+    const { caller, order, byToken } = await reachableOrder(ctx, orders, confirmStaff);
+    const owner = !byToken && caller?.sub === order.customerId;
+    if (!owner && !byToken) throw new ApiError(403, 'Only the customer pays an order', [{ path: 'orderId', message: 'Only the customer who placed it pays it again' }]);
+    if (owner && (await closedAccounts.isClosed(caller!.sub))) throw new ApiError(403, 'This account has been deleted', [{ path: 'Authorization', message: 'The account was deleted' }]);
     const { paymentMethod } = parseWith(retryPaymentRequestSchema, readJsonBody(restEvent(ctx)), 'payment');
     const { orderId } = order;
     try {
-      const { order: retried, changed } = await orders.retryPayment(orderId, paymentMethod, { type: 'customer', sub: caller.sub });
+      const { order: retried, changed } = await orders.retryPayment(orderId, paymentMethod, owner ? { type: 'customer', sub: caller!.sub } : { type: 'customer' });
       if (changed) {
         logger.info('Payment tried again', { orderId, attempt: retried.paymentAttempts });
         // A lost message is the recovery job's: it enqueues a PENDING order again.

@@ -1,16 +1,21 @@
-/** The signed-in routes: a caller's orders (all orders for staff), one order, placing an order. */
+/**
+ * The order routes: a caller's orders (all orders for staff), one order (also a guest's, with its
+ * token), placing an order (signed in or as a guest).
+ */
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { API_LIMITS, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER, ROUTES } from '../../../domain/api.ts';
+import { orderPageUrl } from '../../../domain/notification.ts';
 import { createOrderRequestSchema, customerIdSchema } from '../../../domain/order.ts';
+import type { OrderTokens } from '../../../server/order-token.ts';
 import { decodePageToken, encodePageToken, pageBinding } from '../../../server/page-token.ts';
-import { placeOrder } from '../../../server/place-order.ts';
+import { guestCustomerIdOf, placeOrder } from '../../../server/place-order.ts';
 import type { ClosedAccounts, OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository, StockLedger } from '../../../server/ports.ts';
-import { METRICS } from '../../../server/settings.ts';
+import { METRICS, VIEWER_IP_HEADER } from '../../../server/settings.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
-import { ApiError, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from '../http.ts';
-import { callerOf, restEvent, routerPath, signedInCaller, visibleOrder } from '../request.ts';
+import { ApiError, header, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from '../http.ts';
+import { optionalCaller, reachableOrder, restEvent, routerPath, signedInCaller } from '../request.ts';
 
 export interface OrderRoutesDeps {
   orders: OrderRepository;
@@ -21,11 +26,23 @@ export interface OrderRoutesDeps {
   confirmStaff: StaffConfirmation;
   rateLimiter: OrderRateLimiter;
   closedAccounts: ClosedAccounts;
+  tokens: OrderTokens;
+  /** The storefront's address: a guest order's answer links to its page there (`orderUrl`). */
+  storefrontUrl: string;
   logger: Logger;
   metrics: Metrics;
 }
 
-export function orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, logger, metrics }: OrderRoutesDeps): Router {
+/**
+ * Where a guest's request comes from, for their per-minute limit: through the storefront's
+ * distribution, the viewer's address it writes in `VIEWER_IP_HEADER` (the source is an edge
+ * address many shoppers share); else the source address.
+ */
+function clientAddress(event: ReturnType<typeof restEvent>): string {
+  return header(event, VIEWER_IP_HEADER)?.trim() || event.requestContext?.identity?.sourceIp || 'unknown';
+}
+
+export function orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, tokens, storefrontUrl, logger, metrics }: OrderRoutesDeps): Router {
   const router = new Router();
 
   /**
@@ -46,6 +63,11 @@ export function orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimi
         throw new ApiError(403, 'Only staff search orders by e-mail', [{ path: 'customerEmail', message: 'Staff only; leave it out to see your own orders' }]);
       }
       customerId = caller.sub;
+      // Signed in with a verified e-mail: guest orders placed with it become this customer's.
+      if (caller.emailVerified && query.nextToken === undefined) {
+        const claimed = await orders.claimGuestOrders(guestCustomerIdOf(caller.email), caller.sub, new Date().toISOString());
+        if (claimed.length > 0) logger.info('Guest orders claimed', { customerSub: caller.sub, orderIds: claimed });
+      }
     }
     if (query.orderNumber !== undefined) {
       // A customer searching finds only their own order; staff find anyone's.
@@ -68,25 +90,28 @@ export function orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimi
     });
   });
 
-  /** The owner or staff; anyone else gets the answer a missing order gets, revealing nothing. */
+  /** The owner, staff, or whoever holds the order's token; anyone else gets the answer a missing order gets, revealing nothing. */
   router.get(routerPath(ROUTES.order), async (ctx) => {
-    const { caller, order } = await visibleOrder(ctx, orders, confirmStaff);
-    if (order.customerId !== caller.sub) logger.info('Staff read', { staffSub: caller.sub, orderId: order.orderId });
+    const { caller, order, byToken } = await reachableOrder(ctx, orders, confirmStaff);
+    if (caller && !byToken && order.customerId !== caller.sub) logger.info('Staff read', { staffSub: caller.sub, orderId: order.orderId });
     return json(200, order);
   });
 
+  /** Signed in, the caller's order; without `Authorization`, a guest's, answered with its link (`orderUrl`). */
   router.post(routerPath(ROUTES.orders), async (ctx) => {
-    const caller = callerOf(ctx);
+    const caller = await optionalCaller(ctx, confirmStaff);
     const event = restEvent(ctx);
     const idempotencyKey = readIdempotencyKey(event, IDEMPOTENCY_KEY_HEADER);
     const request = parseWith(createOrderRequestSchema, readJsonBody(event), 'order');
-    const { order, created } = await placeOrder(request, idempotencyKey, caller, {
+    const buyer = caller ?? { guestFrom: clientAddress(event) };
+    const { order, created, orderToken } = await placeOrder(request, idempotencyKey, buyer, {
       orders,
       keys,
       queue,
       stock,
       rateLimiter,
       closedAccounts,
+      tokens,
       onEnqueueFailed: (orderId, error) => {
         logger.error('Order stored but not enqueued; the recovery job will enqueue it', { orderId, error: error as Error });
         metrics.addMetric(METRICS.appServer.enqueueFailed, MetricUnit.Count, 1);
@@ -96,7 +121,8 @@ export function orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimi
       logger.debug('Order created', { orderId: order.orderId, totalAmount: order.totalAmount });
       metrics.addMetric(METRICS.appServer.ordersCreated, MetricUnit.Count, 1);
     }
-    return json(201, order, {
+    const body = orderToken ? { ...order, orderUrl: orderPageUrl(storefrontUrl, order.orderId, orderToken) } : order;
+    return json(201, body, {
       Location: ROUTES.order.replace('{orderId}', order.orderId),
       ...(created ? {} : { [REPLAYED_HEADER]: 'true' }),
     });

@@ -1,0 +1,63 @@
+/**
+ * Verifying a Cognito ID token as API Gateway's Cognito authorizer does: its RS256 signature
+ * against the pool's JWKS, its issuer, its audience (the app client), `token_use: id` and its
+ * expiry (aws-jwt-verify); and its claims as API Gateway REST hands them to a Lambda proxy
+ * integration (`requestContext.authorizer.claims`): every value a string, `cognito:groups`
+ * comma-separated, times as dates. Used by the local authorizer (`local/authorizer.ts`) and by
+ * app-server on the routes a guest may call too (they have no authorizer in API Gateway).
+ */
+import { JwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { AUTH_TOKEN } from '../domain/auth.ts';
+
+export interface IdTokenSettings {
+  /** `iss` of the pool's tokens: `https://cognito-idp.<region>.amazonaws.com/<pool id>`, locally `http://127.0.0.1:<port>/<pool id>`. */
+  issuer: string;
+  /** The app client id: the ID token's `aud`. */
+  clientId: string;
+}
+
+/** Where a Cognito pool publishes its keys. */
+export const jwksUriOf = (issuer: string) => `${issuer}/.well-known/jwks.json`;
+
+/** A verifier of the pool's ID tokens; the keys are fetched once and cached. */
+export function idTokenVerifier(settings: IdTokenSettings): (token: string) => Promise<JwtPayload> {
+  // The default fetcher refuses http; the local pool is served over http on 127.0.0.1.
+  const jwksCache = new SimpleJwksCache({ fetcher: { fetch: async (uri: string) => (await fetch(uri)).arrayBuffer() } });
+  const verifier = JwtVerifier.create(
+    {
+      issuer: settings.issuer,
+      jwksUri: jwksUriOf(settings.issuer),
+      audience: settings.clientId,
+      customJwtCheck: ({ payload }) => {
+        if (payload.token_use !== AUTH_TOKEN.tokenUse) throw new Error(`Not an ${AUTH_TOKEN.tokenUse} token`);
+      },
+    },
+    { jwksCache },
+  );
+  return (token) => verifier.verify(token);
+}
+
+/** English short names, as Java's `Date.toString()` writes them (no locale lookup per request). */
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** API Gateway REST's rendering of a time claim (`Sun Nov 29 04:10:00 UTC 2026`). */
+function javaDate(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${WEEKDAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+}
+
+/** The verified payload as API Gateway REST passes it to a Lambda proxy integration. */
+export function restClaims(payload: JwtPayload): Record<string, string> {
+  const claims: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (value === undefined || value === null) continue;
+    if (['exp', 'iat', 'auth_time'].includes(name) && typeof value === 'number') claims[name] = javaDate(value);
+    else if (Array.isArray(value)) claims[name] = value.join(',');
+    else claims[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+  return claims;
+}
