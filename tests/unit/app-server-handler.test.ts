@@ -52,6 +52,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SQS: messaging.endpoint,
     [ENV.ordersTable]: ORDERS_TABLE.localName,
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
+    [ENV.statsTable]: 'stats',
     [ENV.queueUrl]: messaging.queueUrl,
     [ENV.allowedOrigins]: ORIGIN,
     [ENV.userPoolClientId]: APP_CLIENT,

@@ -1,0 +1,242 @@
+/**
+ * The shop's figures per day (issue 27), as counters kept while orders move: what one status
+ * change adds to its day (`changeCounts`), the shop's day of an instant (`dayOf`), and the answer
+ * of `GET /stats` summed from the days (`summarizeStats`). Pure and browser-safe: the server,
+ * the backfill script, the reconciliation and the storefront's Dashboard use the same rules.
+ *
+ * Which day a change counts on: the day, in the shop's time zone (`SHOP_TIME_ZONE`, UTC unless
+ * set), of the change itself (`history[i].at`): an order placed late on Monday and paid on Tuesday
+ * is placed on Monday and paid on Tuesday. Money is counted in cents (whole numbers: no rounding
+ * drift in `ADD`). Revenue is what was charged minus what is owed back: `+total` when an order is
+ * paid, `-total` when a paid order is cancelled, fails to ship or is returned (REFUNDED); a charge
+ * that lost the race to a cancel is taken and given back at once, and counts nowhere.
+ */
+import type { Order } from './order.ts';
+import type { OrderStatus } from './order-rules.ts';
+
+/** The counters every day item may hold (besides the per-product ones). */
+export const DAY_COUNTERS = [
+  'placed',
+  'paid',
+  'declined',
+  'cancelled',
+  'refunded',
+  'shipped',
+  'delivered',
+  /** Charged, in cents. */
+  'paidCents',
+  /** Owed back (cancelled after payment, shipment failed, returned), in cents. */
+  'refundedCents',
+  'paidToShippedSeconds',
+  'paidToShippedCount',
+  'shippedToDeliveredSeconds',
+  'shippedToDeliveredCount',
+] as const;
+export type DayCounter = (typeof DAY_COUNTERS)[number];
+
+/** Per product: units sold and their line revenue in cents (a refund takes them off again). */
+export const PRODUCT_UNITS_PREFIX = 'u#';
+export const PRODUCT_CENTS_PREFIX = 'c#';
+
+/** What one status change adds to one day's counters (attribute name -> increment). */
+export interface DayDelta {
+  day: string;
+  counts: Record<string, number>;
+}
+
+/** At most this many days per `GET /stats` request (a leap year and a day). */
+export const STATS_MAX_DAYS = 366;
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+export class InvalidTimeZoneError extends Error {
+  override readonly name = 'InvalidTimeZoneError';
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** `YYYY-MM-DD` of `instant` (ISO-8601) in the IANA `timeZone`. */
+export function dayOf(instant: string, timeZone: string = DEFAULT_TIME_ZONE): string {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch (cause) {
+      throw new InvalidTimeZoneError(`Not an IANA time zone: ${JSON.stringify(timeZone)}`, { cause });
+    }
+    dayFormats.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/** Throws `InvalidTimeZoneError` unless `timeZone` is one `Intl` knows; returns it. */
+export const checkTimeZone = (timeZone: string): string => (dayOf('2026-01-01T00:00:00Z', timeZone), timeZone);
+
+const cents = (amount: number) => Math.round(amount * 100);
+const seconds = (from: string | undefined, to: string) => (from ? Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000)) : undefined);
+
+/** The statuses whose change gives a paid order's money back (the compensation refunds it). */
+const GIVES_MONEY_BACK: readonly OrderStatus[] = ['CANCELLED', 'SHIPMENT_FAILED', 'REFUNDED'];
+
+function productCounts(order: Pick<Order, 'items'>, sign: 1 | -1): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of order.items) {
+    counts[`${PRODUCT_UNITS_PREFIX}${item.productId}`] = (counts[`${PRODUCT_UNITS_PREFIX}${item.productId}`] ?? 0) + sign * item.quantity;
+    counts[`${PRODUCT_CENTS_PREFIX}${item.productId}`] = (counts[`${PRODUCT_CENTS_PREFIX}${item.productId}`] ?? 0) + sign * cents(item.price * item.quantity);
+  }
+  return counts;
+}
+
+/**
+ * What the order's status change number `index` (its `history[index]`) adds to the day it happened
+ * on; undefined for a change that counts nothing (a payment tried again: back to PENDING).
+ */
+export function changeCounts(order: Pick<Order, 'history' | 'items' | 'totalAmount'>, index: number, timeZone: string = DEFAULT_TIME_ZONE): DayDelta | undefined {
+  const history = order.history ?? [];
+  const change = history[index];
+  if (!change) return undefined;
+  const before = history.slice(0, index);
+  const last = (status: OrderStatus) => before.findLast((c) => c.status === status)?.at;
+  const previous = before.at(-1)?.status;
+  let counts: Record<string, number> | undefined;
+  switch (change.status) {
+    case 'PENDING':
+      if (index === 0) counts = { placed: 1 };
+      break;
+    case 'PAYMENT_PROCESSED':
+      counts = { paid: 1, paidCents: cents(order.totalAmount), ...productCounts(order, 1) };
+      break;
+    case 'PAYMENT_FAILED':
+      counts = { declined: 1 };
+      break;
+    case 'SHIPPED': {
+      const waited = seconds(last('PAYMENT_PROCESSED'), change.at);
+      counts = { shipped: 1, ...(waited === undefined ? {} : { paidToShippedSeconds: waited, paidToShippedCount: 1 }) };
+      break;
+    }
+    case 'DELIVERED': {
+      const waited = seconds(last('SHIPPED'), change.at);
+      counts = { delivered: 1, ...(waited === undefined ? {} : { shippedToDeliveredSeconds: waited, shippedToDeliveredCount: 1 }) };
+      break;
+    }
+    default:
+      break;
+  }
+  if (GIVES_MONEY_BACK.includes(change.status)) {
+    const wasPaid = previous !== undefined && ['PAYMENT_PROCESSED', 'SHIPPED', 'DELIVERED'].includes(previous);
+    counts = {
+      ...(change.status === 'CANCELLED' ? { cancelled: 1 } : {}),
+      ...(change.status === 'REFUNDED' ? { refunded: 1 } : {}),
+      ...(wasPaid ? { refundedCents: cents(order.totalAmount), ...productCounts(order, -1) } : {}),
+    };
+  }
+  if (!counts || Object.keys(counts).length === 0) return undefined;
+  return { day: dayOf(change.at, timeZone), counts };
+}
+
+/** Every change of the order, summed per day (the backfill; the reconciliation's expectation). */
+export function orderCounts(order: Pick<Order, 'history' | 'items' | 'totalAmount'>, timeZone: string = DEFAULT_TIME_ZONE): DayDelta[] {
+  return (order.history ?? []).flatMap((_, i) => changeCounts(order, i, timeZone) ?? []);
+}
+
+/** Adds `deltas` into per-day totals (`day -> attribute -> value`). */
+export function addDeltas(into: Map<string, Record<string, number>>, deltas: readonly DayDelta[]): Map<string, Record<string, number>> {
+  for (const { day, counts } of deltas) {
+    const total = into.get(day) ?? {};
+    for (const [name, n] of Object.entries(counts)) total[name] = (total[name] ?? 0) + n;
+    into.set(day, total);
+  }
+  return into;
+}
+
+/** One day's counters as stored (missing counters are 0). */
+export interface StoredDay {
+  day: string;
+  counts: Record<string, number>;
+}
+
+export interface StatsDay {
+  date: string;
+  orders: number;
+  paid: number;
+  declined: number;
+  cancelled: number;
+  refunded: number;
+  revenue: number;
+}
+
+/** The answer of `GET /stats` (issue 27). Money in the shop's currency, two decimals. */
+export interface StatsResponse {
+  days: StatsDay[];
+  totals: { orders: number; revenue: number; averageOrderValue: number; declineRate: number; cancelRate: number };
+  topProducts: { productId: string; name: string; units: number; revenue: number }[];
+  fulfilment: { paidToShippedSeconds: number; shippedToDeliveredSeconds: number };
+}
+
+/** How many products `topProducts` lists. */
+export const TOP_PRODUCTS = 10;
+
+const money = (centsValue: number) => Math.round(centsValue) / 100;
+const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
+
+/** Every day from `from` to `to` (inclusive, `YYYY-MM-DD`). */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}
+
+/**
+ * The answer of `GET /stats` from the stored days of the range: every day of the range listed (a
+ * day without counters is zeros), totals over the range (average order value: charged / paid orders;
+ * decline rate: declined / payment answers; cancel rate: cancelled / placed), the best-selling
+ * products by revenue, and the mean fulfilment times in seconds.
+ */
+export function summarizeStats(from: string, to: string, stored: readonly StoredDay[], productName: (productId: string) => string | undefined): StatsResponse {
+  const byDay = new Map(stored.map((d) => [d.day, d.counts]));
+  const sum: Record<string, number> = {};
+  const products = new Map<string, { units: number; cents: number }>();
+  const days = daysBetween(from, to).map((date) => {
+    const c = byDay.get(date) ?? {};
+    for (const [name, n] of Object.entries(c)) {
+      sum[name] = (sum[name] ?? 0) + n;
+      const isUnits = name.startsWith(PRODUCT_UNITS_PREFIX);
+      if (!isUnits && !name.startsWith(PRODUCT_CENTS_PREFIX)) continue;
+      const productId = name.slice(PRODUCT_UNITS_PREFIX.length);
+      const p = products.get(productId) ?? { units: 0, cents: 0 };
+      if (isUnits) p.units += n;
+      else p.cents += n;
+      products.set(productId, p);
+    }
+    const n = (k: DayCounter) => c[k] ?? 0;
+    return { date, orders: n('placed'), paid: n('paid'), declined: n('declined'), cancelled: n('cancelled'), refunded: n('refunded'), revenue: money(n('paidCents') - n('refundedCents')) };
+  });
+  const t = (k: DayCounter) => sum[k] ?? 0;
+  const topProducts = [...products]
+    .filter(([, p]) => p.units !== 0 || p.cents !== 0)
+    .sort(([a, x], [b, y]) => y.cents - x.cents || y.units - x.units || a.localeCompare(b))
+    .slice(0, TOP_PRODUCTS)
+    .map(([productId, p]) => ({ productId, name: productName(productId) ?? productId, units: p.units, revenue: money(p.cents) }));
+  const mean = (total: number, count: number) => (count > 0 ? Math.round(total / count) : 0);
+  return {
+    days,
+    totals: {
+      orders: t('placed'),
+      revenue: money(t('paidCents') - t('refundedCents')),
+      averageOrderValue: t('paid') > 0 ? money(t('paidCents') / t('paid')) : 0,
+      declineRate: ratio(t('declined'), t('paid') + t('declined')),
+      cancelRate: ratio(t('cancelled'), t('placed')),
+    },
+    topProducts,
+    fulfilment: {
+      paidToShippedSeconds: mean(t('paidToShippedSeconds'), t('paidToShippedCount')),
+      shippedToDeliveredSeconds: mean(t('shippedToDeliveredSeconds'), t('shippedToDeliveredCount')),
+    },
+  };
+}
+
+/** The days as CSV (the Dashboard's download): a header line, then one line per day. */
+export function statsCsv(days: readonly StatsDay[]): string {
+  const header = 'date,orders,paid,declined,cancelled,refunded,revenue';
+  return [header, ...days.map((d) => [d.date, d.orders, d.paid, d.declined, d.cancelled, d.refunded, d.revenue.toFixed(2)].join(','))].join('\n') + '\n';
+}
