@@ -45,8 +45,8 @@ test('staff see the figures, a chart and top products, download the days as CSV;
   }
 
   // Another range from the picker: the address keeps it; a day with nothing is zeros.
-  await staff.getByLabel('From').fill('2026-01-01');
-  await staff.getByLabel('To').fill('2026-01-02');
+  await staff.getByLabel('From', { exact: true }).fill('2026-01-01');
+  await staff.getByLabel('To', { exact: true }).fill('2026-01-02');
   await staff.getByRole('button', { name: 'Show figures' }).click();
   await expect(staff).toHaveURL(/#\/staff\/dashboard\?from=2026-01-01&to=2026-01-02$/);
   await expect(staff.getByTestId('total-orders')).toHaveText('0');

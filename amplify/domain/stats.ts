@@ -234,9 +234,3 @@ export function summarizeStats(from: string, to: string, stored: readonly Stored
     },
   };
 }
-
-/** The days as CSV (the Dashboard's download): a header line, then one line per day. */
-export function statsCsv(days: readonly StatsDay[]): string {
-  const header = 'date,orders,paid,declined,cancelled,refunded,revenue';
-  return [header, ...days.map((d) => [d.date, d.orders, d.paid, d.declined, d.cancelled, d.refunded, d.revenue.toFixed(2)].join(','))].join('\n') + '\n';
-}

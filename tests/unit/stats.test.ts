@@ -1,7 +1,8 @@
 /** The per-day counters' rules (amplify/domain/stats.ts) and the counting repository (counting-orders.ts). */
 import { describe, expect, it, vi } from 'vitest';
 import type { Order } from '../../amplify/domain/order.ts';
-import { changeCounts, dayOf, orderCounts, statsCsv, summarizeStats } from '../../amplify/domain/stats.ts';
+import { changeCounts, dayOf, orderCounts, summarizeStats } from '../../amplify/domain/stats.ts';
+import { statsCsv } from '../../src/pages/stats-csv.ts';
 import { countingOrders } from '../../amplify/server/counting-orders.ts';
 import type { OrderRepository, StatsStore } from '../../amplify/server/ports.ts';
 import { parseStatsQuery } from '../../amplify/functions/app-server/routes/stats.ts';
