@@ -4,22 +4,33 @@
  * item is replaced with what the orders say (scripts/stats-lib.ts).
  *
  *   ORDERS_TABLE_NAME=... STATS_TABLE_NAME=... [SHOP_TIME_ZONE=Europe/Madrid] npm run backfill:stats -- [--before YYYY-MM-DD]
- *   AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:<port>   a local DynamoDB (the local stack's names are the defaults)
+ *   npm run backfill:stats -- --data-dir .local          the data of a stopped `npm start`
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTimeZone, DEFAULT_TIME_ZONE } from '../amplify/domain/stats.ts';
 import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-repository.ts';
 import { ENV, ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings.ts';
+import { LOCAL_AWS } from '../local/aws.ts';
+import { startDynamo } from '../local/dynamodb.ts';
 import { backfillStats } from './stats-lib.ts';
 
-const { values } = parseArgs({ options: { before: { type: 'string' } } });
+const { values } = parseArgs({ options: { before: { type: 'string' }, 'data-dir': { type: 'string' } } });
 if (values.before !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.before)) {
   console.error('--before must be a day YYYY-MM-DD');
   process.exit(2);
 }
 const timeZone = checkTimeZone(process.env[ENV.shopTimeZone] || DEFAULT_TIME_ZONE);
-const client = new DynamoDBClient({});
+// A stopped `npm start`'s data folder (dynalite on it), or the AWS account of the environment.
+const dynamoDir = values['data-dir'] ? path.join(path.resolve(values['data-dir']), 'dynamodb') : undefined;
+if (dynamoDir && !existsSync(dynamoDir)) {
+  console.error(`No local data in ${dynamoDir}; run \`npm start\` first, or pass another --data-dir`);
+  process.exit(2);
+}
+const local = dynamoDir ? await startDynamo(dynamoDir) : undefined;
+const client = new DynamoDBClient(local ? { ...LOCAL_AWS, endpoint: local.endpoint } : {});
 const result = await backfillStats(
   createDocumentClient(client),
   { orders: process.env[ENV.ordersTable] || ORDERS_TABLE.localName, stats: process.env[ENV.statsTable] || STATS_TABLE.localName },
@@ -28,3 +39,4 @@ const result = await backfillStats(
 );
 console.log(`Backfilled ${result.days} days (${timeZone}) from ${result.orders} orders`);
 client.destroy();
+await local?.stop();

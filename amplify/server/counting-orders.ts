@@ -8,8 +8,8 @@
  * The one gap, as with any two writes without a transaction: a process that dies between the
  * order's update and the counter's leaves that change uncounted (the retry sees `changed: false`).
  * A failed counter write is logged (`Stats count failed`, ERROR) and does not fail the step or
- * the request: the order's change stands. The reconciliation (`scripts/stats-lib.ts`,
- * `statsMismatches`) finds such a day and `npm run backfill:stats` rebuilds it from the orders' histories.
+ * the request: the order's change stands. `npm run reconcile:stats` (`statsMismatches` of
+ * scripts/stats-lib.ts) finds such a day and `npm run backfill:stats` rebuilds it from the orders' histories.
  */
 import type { Order } from '../domain/order.ts';
 import { changeCounts } from '../domain/stats.ts';
