@@ -2,7 +2,8 @@
  * The shop's per-day figures (issue 27) against the workflow run locally: after a mix of delivered,
  * declined, cancelled, refunded and unshipped orders, `GET /stats` gives exactly what the orders'
  * histories give (scripts/stats-lib.ts, worked out without the counters' code); steps run again,
- * a duplicated start, a recovery run and repeated API requests count nothing twice; a customer
+ * a duplicated start, a recovery restart of a failed execution, a recovery run and repeated API
+ * requests count nothing twice; a customer
  * gets 403 and bad ranges 400; the backfill rebuilds the same counters, twice over.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -23,6 +24,8 @@ let stack: Awaited<ReturnType<typeof startTestStack>>;
 let staff: TestUser;
 /** While set, the payment step of this order waits for `released`. */
 let hold: { orderId: string; released: Promise<void> } | undefined;
+/** Orders whose shipment (and the marking of its failure) keeps failing: their execution fails. */
+const brokenShipments = new Set<string>();
 
 const dayShift = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const from = dayShift(-1);
@@ -33,6 +36,7 @@ async function start() {
     taskHook: async (state, input, invoke) => {
       const orderId = (input as { orderId?: string }).orderId;
       if (state === 'ProcessPayment' && hold && orderId === hold.orderId) await hold.released;
+      if ((state === 'ArrangeShipment' || state === 'MarkShipmentFailed') && orderId && brokenShipments.has(orderId)) throw new Error('Injected: the step keeps failing');
       return invoke(input);
     },
   });
@@ -135,6 +139,23 @@ it('steps run again, a duplicated start, repeated requests and a recovery run co
   expect(await expectReconciled()).toEqual(before);
 });
 
+it('an order whose execution failed half-way, restarted by the recovery job, counts each change once', async () => {
+  const before = (await stats()).body as StatsResponse;
+  const { body } = await postOrder(stack, orderRequest());
+  const orderId = body.orderId as string;
+  brokenShipments.add(orderId);
+  await until(() => stack.stepFunctions.list().some((e) => e.name === orderId && e.status === 'FAILED'), 30_000);
+  expect((await api(stack, `/orders/${orderId}`)).body.status).toBe('PAYMENT_PROCESSED');
+  brokenShipments.delete(orderId);
+  expect((await stack.recover(0)).restarted).toEqual([orderId]);
+  expect((await waitForFinal(stack, orderId)).status).toBe('DELIVERED');
+  const after = await expectReconciled();
+  const today = (r: StatsResponse) => r.days.find((d) => d.date === dayShift(0))!;
+  expect(today(after).orders - today(before).orders).toBe(1);
+  expect(today(after).paid - today(before).paid).toBe(1);
+  expect(after.totals.orders - before.totals.orders).toBe(1);
+});
+
 it('a customer gets 403, a bad or missing date or more than a year 400 naming the field', async () => {
   const customer = await stats(stack.customer);
   expect(customer.status).toBe(403);
@@ -166,7 +187,7 @@ it('the backfill builds the same counters from the orders, and again the same (i
   expect((await stats()).body.totals.orders).toBe(0);
   for (let run = 0; run < 2; run++) {
     const result = await backfillStats(db, { orders: ORDERS_TABLE.localName, stats: STATS_TABLE.localName }, 'UTC');
-    expect(result.orders).toBe(7);
+    expect(result.orders).toBe(8);
     expect((await stats()).body).toEqual(before);
   }
   db.destroy();
