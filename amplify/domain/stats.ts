@@ -12,7 +12,7 @@
  * that lost the race to a cancel is taken and given back at once, and counts nowhere.
  */
 import type { Order } from './order.ts';
-import type { OrderStatus } from './order-rules.ts';
+import { PAID_STATUSES, type OrderStatus } from './order-rules.ts';
 
 /** The counters every day item may hold (besides the per-product ones). */
 export const DAY_COUNTERS = [
@@ -123,7 +123,8 @@ export function changeCounts(order: Pick<Order, 'history' | 'items' | 'totalAmou
       break;
   }
   if (GIVES_MONEY_BACK.includes(change.status)) {
-    const wasPaid = previous !== undefined && ['PAYMENT_PROCESSED', 'SHIPPED', 'DELIVERED'].includes(previous);
+    // Charged before this change (a cancel from PENDING took nothing; a charge that raced it is given back at once).
+    const wasPaid = previous !== undefined && PAID_STATUSES.includes(previous);
     counts = {
       ...(change.status === 'CANCELLED' ? { cancelled: 1 } : {}),
       ...(change.status === 'REFUNDED' ? { refunded: 1 } : {}),
