@@ -5,7 +5,8 @@
  */
 import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../amplify/domain/order.ts';
-import { addDeltas, dayOf, orderCounts, type StatsDay, type StatsResponse } from '../amplify/domain/stats.ts';
+import { addDeltas, dayOf, orderCounts } from '../amplify/domain/stats.ts';
+import type { StatsDay, StatsResponse } from '../amplify/domain/stats-summary.ts';
 import { STATS_TABLE } from '../amplify/server/settings.ts';
 
 type Figures = Omit<StatsDay, 'date'>;

@@ -11,7 +11,7 @@ import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROUTES } from '../amplify/domain/api.ts';
 import type { Order } from '../amplify/domain/order.ts';
-import type { StatsResponse } from '../amplify/domain/stats.ts';
+import type { StatsResponse } from '../amplify/domain/stats-summary.ts';
 import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-repository.ts';
 import { ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings.ts';
 import type { ProcessOrderAction } from '../amplify/server/workflow.ts';

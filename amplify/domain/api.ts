@@ -17,7 +17,7 @@ export const ROUTES = {
   meExport: '/me/export',
   /** Staff only: the order's internal note (read, and replace with POST `{ note }`). */
   orderNote: '/orders/{orderId}/note',
-  /** Staff only: the shop's figures per day, `?from=YYYY-MM-DD&to=YYYY-MM-DD` (`StatsResponse`, amplify/domain/stats.ts). */
+  /** Staff only: the shop's figures per day, `?from=YYYY-MM-DD&to=YYYY-MM-DD` (`StatsResponse`, amplify/domain/stats-summary.ts). */
   stats: '/stats',
 } as const;
 

@@ -7,7 +7,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { StatsDay } from '../../amplify/domain/stats.ts';
+import type { StatsDay } from '../../amplify/domain/stats-summary.ts';
 
 const ORDERS_COLOUR = '#0b6e99';
 const REVENUE_COLOUR = '#a33a00';

@@ -7,7 +7,7 @@ import { API_LIMITS, API_NAME, IDEMPOTENCY_KEY_HEADER, ROUTES } from '../../ampl
 import type { FieldIssue } from '../../amplify/domain/errors.ts';
 import type { CreateOrderRequest, Order } from '../../amplify/domain/order.ts';
 import type { OrderStatus } from '../../amplify/domain/order-rules.ts';
-import type { StatsResponse } from '../../amplify/domain/stats.ts';
+import type { StatsResponse } from '../../amplify/domain/stats-summary.ts';
 import { getConnection, MAILBOX_API_NAME } from './config.ts';
 
 /** A product as `GET /products` returns it (price in dollars). */

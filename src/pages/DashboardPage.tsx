@@ -7,7 +7,7 @@
 import { Button, Flex, Text, TextField } from '@aws-amplify/ui-react';
 import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
-import type { StatsResponse } from '../../amplify/domain/stats.ts';
+import type { StatsResponse } from '../../amplify/domain/stats-summary.ts';
 import { SignInGate } from '../auth/SignInGate.tsx';
 import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { fetchStats, toStoreError, type StoreError } from '../lib/api.ts';

@@ -1,7 +1,8 @@
-/** The per-day counters' rules (amplify/domain/stats.ts) and the counting repository (counting-orders.ts). */
+/** The per-day counters' rules (amplify/domain/stats.ts, stats-summary.ts) and the counting repository (counting-orders.ts). */
 import { describe, expect, it, vi } from 'vitest';
 import type { Order } from '../../amplify/domain/order.ts';
-import { changeCounts, dayOf, orderCounts, summarizeStats } from '../../amplify/domain/stats.ts';
+import { changeCounts, dayOf, orderCounts } from '../../amplify/domain/stats.ts';
+import { summarizeStats } from '../../amplify/domain/stats-summary.ts';
 import { statsCsv } from '../../src/pages/stats-csv.ts';
 import { countingOrders } from '../../amplify/server/counting-orders.ts';
 import type { OrderRepository, StatsStore } from '../../amplify/server/ports.ts';

@@ -9,7 +9,7 @@ import * as v from 'valibot';
 import { ROUTES } from '../../../domain/api.ts';
 import { findProduct } from '../../../domain/catalog.ts';
 import { ValidationError } from '../../../domain/errors.ts';
-import { daysBetween, STATS_MAX_DAYS, summarizeStats } from '../../../domain/stats.ts';
+import { daysBetween, STATS_MAX_DAYS, summarizeStats } from '../../../domain/stats-summary.ts';
 import { closedObject } from '../../../domain/validation.ts';
 import type { StatsStore } from '../../../server/ports.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
