@@ -31,7 +31,7 @@ export function parseStatsQuery(query: unknown): { from: string; to: string } {
   const { from, to } = parseWith(statsQuerySchema, query ?? {}, 'query parameters');
   if (to < from) throw new ValidationError('Invalid query parameters', [{ path: 'to', message: 'Must not be before from' }]);
   if (daysBetween(from, to).length > STATS_MAX_DAYS) {
-    throw new ValidationError('Invalid query parameters', [{ path: 'to', message: `At most ${STATS_MAX_DAYS} days after from (a year)` }]);
+    throw new ValidationError('Invalid query parameters', [{ path: 'to', message: `The range is at most ${STATS_MAX_DAYS} days (a year)` }]);
   }
   return { from, to };
 }
