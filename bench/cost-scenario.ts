@@ -209,7 +209,8 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   const direct = new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.endpoints.dynamodb });
   const ledgers = new Map<string, WriteLedger>();
   const reads = new Map<string, { units: number; count: number }>();
-  for (const table of [stack.names.ordersTable, stack.names.idempotencyTable]) {
+  // The stats table (issue 27): one counter ADD per status change, priced like every other write.
+  for (const table of [stack.names.ordersTable, stack.names.idempotencyTable, stack.names.statsTable]) {
     ledgers.set(table, new WriteLedger(await tableSpec(direct, table)));
     reads.set(table, { units: 0, count: 0 });
   }
@@ -303,6 +304,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
 
   const orderItems = await scanAll(direct, stack.names.ordersTable);
   const idemItems = await scanAll(direct, stack.names.idempotencyTable);
+  const statsItems = await scanAll(direct, stack.names.statsTable);
   direct.destroy();
   const dynamodbUnits = Object.fromEntries(
     [...ledgers].map(([table, ledger]) => [
@@ -311,7 +313,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
         ...ledger.totals,
         readUnits: reads.get(table)!.units,
         reads: reads.get(table)!.count,
-        shadowMismatches: ledger.mismatches(table === stack.names.ordersTable ? orderItems : idemItems),
+        shadowMismatches: ledger.mismatches(table === stack.names.ordersTable ? orderItems : table === stack.names.statsTable ? statsItems : idemItems),
       },
     ]),
   );

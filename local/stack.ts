@@ -21,6 +21,7 @@ import {
   ENV,
   FUNCTIONS,
   IDEMPOTENCY_TABLE,
+  STATS_TABLE,
   ORDER_QUEUE,
   ORDER_RATE,
   ORDERS_TABLE,
@@ -91,7 +92,7 @@ export interface LocalStack {
   outbox: Outbox;
   stepFunctions: LocalStepFunctions;
   endpoints: { dynamodb: string; sqs: string; sns: string; sfn: string; scheduler: string; sesv2: string };
-  names: { ordersTable: string; idempotencyTable: string; queueUrl: string; dlqUrl: string; eventsQueueUrl: string; topicArn: string };
+  names: { ordersTable: string; idempotencyTable: string; statsTable: string; queueUrl: string; dlqUrl: string; eventsQueueUrl: string; topicArn: string };
   /** Lambda invocations by function name. */
   invocations: Map<string, number>;
   /** Lambda run time in milliseconds by function name. */
@@ -192,6 +193,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     [ENV.storefrontUrl]: storefrontOrigins[0],
     [ENV.ordersTable]: ORDERS_TABLE.localName,
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
+    [ENV.statsTable]: STATS_TABLE.localName,
     [ENV.queueUrl]: messaging.queueUrl,
     [ENV.stateMachineArn]: stepFunctions.stateMachineArn,
     [ENV.topicArn]: messaging.topicArn,
@@ -339,6 +341,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     names: {
       ordersTable: ORDERS_TABLE.localName,
       idempotencyTable: IDEMPOTENCY_TABLE.localName,
+      statsTable: STATS_TABLE.localName,
       queueUrl: messaging.queueUrl,
       dlqUrl: messaging.dlqUrl,
       eventsQueueUrl: messaging.eventsQueueUrl,

@@ -17,6 +17,8 @@ export const ROUTES = {
   meExport: '/me/export',
   /** Staff only: the order's internal note (read, and replace with POST `{ note }`). */
   orderNote: '/orders/{orderId}/note',
+  /** Staff only: the shop's figures per day, `?from=YYYY-MM-DD&to=YYYY-MM-DD` (`StatsResponse`, amplify/domain/stats-summary.ts). */
+  stats: '/stats',
 } as const;
 
 /** Methods each route answers; anything else on a known path is a 405. */
@@ -31,6 +33,7 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
   me: ['DELETE'],
   meExport: ['GET'],
   orderNote: ['GET', 'POST'],
+  stats: ['GET'],
 };
 
 /**
@@ -49,6 +52,7 @@ export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = 
   me: 'signedIn',
   meExport: 'signedIn',
   orderNote: 'signedIn',
+  stats: 'signedIn',
 };
 
 /**

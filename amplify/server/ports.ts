@@ -6,6 +6,7 @@
  */
 import type { EmailKind, EmailStatus, OrderEmail } from '../domain/notification.ts';
 import type { Order } from '../domain/order.ts';
+import type { DayDelta, StoredDay } from '../domain/stats.ts';
 import type { Actor, OrderStatus } from '../domain/order-rules.ts';
 
 /** Which orders a list holds: one customer's (by id or e-mail), one status's, or all; optionally within dates. */
@@ -199,4 +200,14 @@ export interface Accounts {
   get(sub: string): Promise<Account | undefined>;
   /** Deletes the account; one already gone is not an error. */
   delete(sub: string): Promise<void>;
+}
+
+/** The shop's per-day counters (issue 27, `amplify/domain/stats.ts`). */
+export interface StatsStore {
+  /** The time zone the days are counted in. */
+  readonly timeZone: string;
+  /** Adds one status change's counts to its day (one write, not idempotent: call it once per change). */
+  add(delta: DayDelta): Promise<void>;
+  /** The stored days from `from` to `to` (inclusive, `YYYY-MM-DD`); days nothing happened on are absent. */
+  days(from: string, to: string): Promise<StoredDay[]>;
 }

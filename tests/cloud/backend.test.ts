@@ -18,7 +18,7 @@ import { API_NAME, CORS_ALLOWED_HEADERS, methodAccess, ROUTE_METHODS, ROUTES } f
 import { AUTH_TOKEN, CLIENT_WRITE_ATTRIBUTES, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
 import { requiresSignIn } from '../../local/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
-import { CANCEL_WINDOW, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY } from '../../amplify/server/settings.ts';
+import { CANCEL_WINDOW, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY, STATS_TABLE } from '../../amplify/server/settings.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
 import { LOCAL_TABLES } from '../../local/dynamodb.ts';
 
@@ -88,6 +88,8 @@ describe('functions', () => {
       ENV.orderTokenSecretArn,
       ENV.storefrontUrl,
       ENV.idTokenIssuer,
+      ENV.statsTable,
+      ENV.shopTimeZone,
     ],
     orderStarter: [ENV.stateMachineArn],
     processOrder: [
@@ -99,6 +101,8 @@ describe('functions', () => {
       ENV.cancelWindowSeconds,
       ENV.storefrontUrl,
       ENV.orderTokenSecretArn,
+      ENV.statsTable,
+      ENV.shopTimeZone,
     ],
     recoverOrders: [ENV.ordersTable, ENV.stateMachineArn, ENV.queueUrl],
   };
@@ -231,6 +235,10 @@ describe('least-privilege IAM', () => {
     expect(JSON.stringify(dynamo.Resource)).toContain(`/index/${ORDERS_TABLE.orderNumberIndex.name}`);
     const keys = statementsOf(roleOf('appServer')).find((s) => JSON.stringify(s.Resource).includes(logicalId(mod.ordersStack, mod.cloud.idempotencyTable)))!;
     expect([keys.Action].flat().sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // The per-day counters: ADD and Query on the stats table itself, nothing else (no Scan anywhere).
+    const counters = statementsOf(roleOf('appServer')).find((s) => JSON.stringify(s.Resource).includes(logicalId(mod.ordersStack, mod.cloud.statsTable)))!;
+    expect([counters.Action].flat().sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(counters.Resource).toEqual({ 'Fn::GetAtt': [logicalId(mod.ordersStack, mod.cloud.statsTable), 'Arn'] });
     // The user pool's IAM actions (staff confirmation, DELETE /me, GET /me/export) on this pool only.
     const pool = statementsOf(roleOf('appServer')).find((s) => [s.Action].flat().includes('cognito-idp:AdminDeleteUser'))!;
     expect([pool.Action].flat().sort()).toEqual([...APP_SERVER_ACTIONS.userPool].sort());
@@ -261,6 +269,7 @@ describe('least-privilege IAM', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
+        'dynamodb:UpdateItem',
         'sns:Publish',
         'kms:GenerateDataKey',
         'kms:Decrypt',
@@ -418,7 +427,25 @@ describe('DynamoDB', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
     });
-    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(2);
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(3);
+  });
+
+  it('stats table (issue 27): day partition and day sort key, on-demand, PITR, encryption, no index', () => {
+    const table = resources[logicalId(mod.ordersStack, mod.cloud.statsTable)]!.Properties as Json;
+    expect(table).toMatchObject({
+      KeySchema: [
+        { AttributeName: STATS_TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: STATS_TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(table.GlobalSecondaryIndexes).toBeUndefined();
+    expect(table.TableName).toBeUndefined();
+    const variables = (key: keyof typeof FUNCTIONS) => (resources[fnId(key)]!.Properties as Json).Environment.Variables;
+    expect(variables('processOrder')[ENV.statsTable]).toEqual({ Ref: logicalId(mod.ordersStack, mod.cloud.statsTable) });
+    expect(variables('appServer')[ENV.shopTimeZone]).toBe('UTC');
   });
 });
 
@@ -573,7 +600,8 @@ describe('API Gateway', () => {
       'POST /orders/{orderId}/note',
       'POST /orders/{orderId}/payment',
       'POST /orders/{orderId}/refund',
-    ]);
+      'GET /stats',
+    ].sort());
     expect(methods().map((m) => `${m.HttpMethod} ${m.path}`).sort()).toEqual(expected);
     for (const m of methods()) {
       expect(m.Integration.Type).toBe('AWS_PROXY');
@@ -772,8 +800,9 @@ describe('alarms and dashboard', () => {
   it('the seed’s four alarms, two on the order queue, two on the recovery job, all notifying the alarm topic', () => {
     const m = mod.cloud.monitoring;
     // The seed's DynamoDB alarm is one per table, or more where a table has more metrics than a
-    // math alarm evaluates (10): the orders table with its five indexes has 12.
-    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 1;
+    // math alarm evaluates (10): the orders table with its five indexes has 12; then the
+    // idempotency table and the stats table (issue 27), one each.
+    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 2;
     template.resourceCountIs('AWS::CloudWatch::Alarm', 7 + throttleAlarms);
     expect(m.alarms).toHaveLength(7 + throttleAlarms);
 
@@ -797,8 +826,8 @@ describe('alarms and dashboard', () => {
     expect(throttles).toHaveLength(throttleAlarms);
     for (const t of throttles) expect(t).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     expect(throttles.flatMap((t) => (t.Metrics as Json[]).filter((x) => x.MetricStat).map((x) => x.MetricStat.Metric.MetricName)).sort()).toEqual(
-      // Both tables and each of the orders table's indexes (tests/cloud/deployments.test.ts checks which).
-      [...Array(ORDERS_TABLE_INDEXES.length + 2).fill('ReadThrottleEvents'), ...Array(ORDERS_TABLE_INDEXES.length + 2).fill('WriteThrottleEvents')],
+      // The three tables and each of the orders table's indexes (tests/cloud/deployments.test.ts checks which).
+      [...Array(ORDERS_TABLE_INDEXES.length + 3).fill('ReadThrottleEvents'), ...Array(ORDERS_TABLE_INDEXES.length + 3).fill('WriteThrottleEvents')],
     );
 
     // Failed, timed-out (Express stops at 5 minutes) and aborted executions, together.
@@ -971,7 +1000,7 @@ describe('accounts: the Cognito authorizer, and the local one agrees', () => {
       expect(route, path).toBeDefined();
       const access = methodAccess(route, m.HttpMethod);
       const signedIn = access === 'signedIn';
-      expect(access === 'public', `${m.HttpMethod} ${path}`).toBe(!path.startsWith('/orders') && !path.startsWith('/me'));
+      expect(access === 'public', `${m.HttpMethod} ${path}`).toBe(!path.startsWith('/orders') && !path.startsWith('/me') && path !== ROUTES.stats);
       expect(m.AuthorizationType, `${m.HttpMethod} ${path}`).toBe(signedIn ? 'COGNITO_USER_POOLS' : 'NONE');
       if (signedIn) expect(m.AuthorizerId, `${m.HttpMethod} ${path}`).toEqual({ Ref: ofType('AWS::ApiGateway::Authorizer')[0]![0] });
       // The local authorizer guards exactly the methods the cloud one does.

@@ -9,6 +9,8 @@ export const APP_SERVER_ACTIONS = {
   ordersTable: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   ordersIndexes: ['dynamodb:Query'],
   idempotencyTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  /** The per-day counters: an ADD per order placed or status changed, a Query per `GET /stats`. */
+  statsTable: ['dynamodb:Query', 'dynamodb:UpdateItem'],
   queue: ['sqs:SendMessage'],
   userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDeleteUser'],
   /** Guest orders' token secret (amplify/cloud/guest-orders.ts). */

@@ -57,6 +57,7 @@ beforeAll(async () => {
     [ENV.storefrontUrl]: 'http://127.0.0.1:5173/',
     [ENV.ordersTable]: ORDERS_TABLE.localName,
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
+    [ENV.statsTable]: 'stats',
     [ENV.topicArn]: messaging.topicArn,
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',
