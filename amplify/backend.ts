@@ -62,6 +62,7 @@ export const cloud = new OrdersCloud(ordersStack, 'OrdersCloud', {
   apiThrottle: settings.apiThrottle,
   orderRateLimit: settings.orderRateLimit,
   cancelWindowSeconds: settings.cancelWindowSeconds,
+  shopTimeZone: settings.shopTimeZone,
   waf: settings.waf,
   storefrontDir: settings.storefrontDir,
   storefrontDomain: settings.storefrontDomain,

@@ -115,6 +115,7 @@ function handlerEnv(): NodeJS.ProcessEnv {
     [ENV.ordersTable]: 'orders',
     [ENV.idempotencyTable]: 'idempotency',
     [ENV.stockTable]: 'stock',
+    [ENV.statsTable]: 'stats',
     [ENV.queueUrl]: 'https://sqs.us-east-1.amazonaws.com/000000000000/order-queue',
     [ENV.stateMachineArn]: 'arn:aws:states:us-east-1:000000000000:stateMachine:order-workflow',
     [ENV.topicArn]: 'arn:aws:sns:us-east-1:000000000000:order-notifications',

@@ -2,7 +2,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STOCK_TABLE, type OrdersTableIndex } from '../amplify/server/settings.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, STOCK_TABLE, type OrdersTableIndex } from '../amplify/server/settings.ts';
 import { answerClientErrors, containRequestErrors, guardAwsEndpoint, type Log } from './http-guard.ts';
 
 /** An index as CreateTable takes it, from its definition in `ORDERS_TABLE_INDEXES`. */
@@ -48,6 +48,18 @@ export const LOCAL_TABLES: CreateTableCommandInput[] = [
     KeySchema: [
       { AttributeName: STOCK_TABLE.partitionKey, KeyType: 'HASH' },
       { AttributeName: STOCK_TABLE.sortKey, KeyType: 'RANGE' },
+    ],
+  },
+  {
+    TableName: STATS_TABLE.localName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: STATS_TABLE.partitionKey, AttributeType: 'S' },
+      { AttributeName: STATS_TABLE.sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: STATS_TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: STATS_TABLE.sortKey, KeyType: 'RANGE' },
     ],
   },
 ];

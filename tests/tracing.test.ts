@@ -18,6 +18,7 @@ beforeAll(() => {
     [ENV.ordersTable]: 'orders',
     [ENV.idempotencyTable]: 'idempotency',
     [ENV.stockTable]: 'stock',
+    [ENV.statsTable]: 'stats',
     [ENV.queueUrl]: 'https://sqs.us-east-1.amazonaws.com/000000000000/orders',
     [ENV.stateMachineArn]: 'arn:aws:states:us-east-1:000000000000:stateMachine:orders',
     [ENV.topicArn]: 'arn:aws:sns:us-east-1:000000000000:orders',

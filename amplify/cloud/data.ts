@@ -1,11 +1,11 @@
 /**
  * The data box: the orders table (with the indexes of `ORDERS_TABLE_INDEXES`), the idempotency
- * table and the stock table (one stock item and the stock history per product, no index). Keys and indexes come from `amplify/server/settings.ts`, the same the local runtime builds from.
+ * table, the stock table (one stock item and the stock history per product, no index) and the stats table (per-day counters). Keys and indexes come from `amplify/server/settings.ts`, the same the local runtime builds from.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STOCK_TABLE, type OrdersTableIndex } from '../server/settings.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, STOCK_TABLE, type OrdersTableIndex } from '../server/settings.ts';
 
 export interface OrderDataProps {
   /** Keep the tables when the stack is deleted (branch deployments); sandboxes clean up. */
@@ -26,6 +26,8 @@ export class OrderData extends Construct {
   readonly ordersTable: dynamodb.Table;
   readonly idempotencyTable: dynamodb.Table;
   readonly stockTable: dynamodb.Table;
+  /** The shop's per-day counters (`STATS_TABLE`, issue 27): rebuilt from the orders by the backfill if lost. */
+  readonly statsTable: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: OrderDataProps) {
     super(scope, id);
@@ -60,6 +62,15 @@ export class OrderData extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: props.retainData,
+      removalPolicy,
+    });
+
+    this.statsTable = new dynamodb.Table(this, 'StatsTable', {
+      partitionKey: { name: STATS_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: STATS_TABLE.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy,
     });
   }

@@ -47,6 +47,9 @@ export interface OrdersApiProps {
   readonly deploymentName: string;
   readonly appServer: lambda.Function;
   readonly ordersTable: dynamodb.ITable;
+  /** The per-day counters (issue 27): app-server counts the orders placed and the changes its routes make, and reads `GET /stats`. */
+  readonly statsTable: dynamodb.ITable;
+  readonly shopTimeZone: string;
   readonly idempotencyTable: dynamodb.ITable;
   /** Stock per product: `GET /products`, the staff's stock routes, and `POST /orders`'s availability check. */
   readonly stockTable: dynamodb.ITable;
@@ -72,7 +75,7 @@ export class OrdersApi extends Construct {
 
   constructor(scope: Construct, id: string, props: OrdersApiProps) {
     super(scope, id);
-    const { appServer, ordersTable, idempotencyTable, stockTable, queue } = props;
+    const { appServer, ordersTable, idempotencyTable, stockTable, statsTable, queue } = props;
     const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     appServer.addEnvironment(ENV.ordersTable, ordersTable.tableName);
@@ -118,6 +121,10 @@ export class OrdersApi extends Construct {
       new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }),
     );
     appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    // The per-day counters: an ADD per order placed or status changed here, a Query per `GET /stats`.
+    appServer.addEnvironment(ENV.statsTable, statsTable.tableName);
+    appServer.addEnvironment(ENV.shopTimeZone, props.shopTimeZone);
+    appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem', 'dynamodb:Query'], resources: [statsTable.tableArn] }));
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });
     this.api = new apigw.RestApi(this, 'OrdersApi', {

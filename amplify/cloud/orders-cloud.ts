@@ -64,6 +64,8 @@ export interface OrdersCloudProps {
   readonly orderRateLimit: number;
   /** The cancel window after payment, seconds (process-order's `CANCEL_WINDOW_SECONDS`). */
   readonly cancelWindowSeconds: number;
+  /** The shop's time zone for the per-day figures (IANA; app-server and process-order's `SHOP_TIME_ZONE`). */
+  readonly shopTimeZone: string;
   /** A WAF web ACL with per-IP rate rules on the API stage and the user pool. */
   readonly waf: boolean;
   /** Folder of the built storefront (`dist/`); omitted when it has not been built. */
@@ -104,7 +106,7 @@ export class OrdersCloud extends Construct {
 
     this.data = new OrderData(this, 'Data', { retainData });
     this.messaging = new OrderMessaging(this, 'Messaging', { notificationEmail: props.notificationEmail, notificationEvents: props.notificationEvents, alarmEmail: props.alarmEmail });
-    const { ordersTable, idempotencyTable, stockTable } = this.data;
+    const { ordersTable, idempotencyTable, stockTable, statsTable } = this.data;
     const { queue, topic, topicKey } = this.messaging;
 
     this.ordersApi = new OrdersApi(this, 'Api', {
@@ -113,6 +115,8 @@ export class OrdersCloud extends Construct {
       ordersTable,
       idempotencyTable,
       stockTable,
+      statsTable,
+      shopTimeZone: props.shopTimeZone,
       queue,
       userPool: props.auth.userPool,
       userPoolClient: props.auth.userPoolClient,
@@ -170,6 +174,10 @@ export class OrdersCloud extends Construct {
     );
     // Stock: reserve, release, sell (conditional UpdateItem); a refused reserve reads the item (GetItem).
     processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }));
+    // The per-day counters (issue 27): one ADD per status change a step makes.
+    processOrder.addEnvironment(ENV.statsTable, statsTable.tableName);
+    processOrder.addEnvironment(ENV.shopTimeZone, props.shopTimeZone);
+    processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [statsTable.tableArn] }));
     processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
     processOrder.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topicKey.keyArn] }),
@@ -208,6 +216,7 @@ export class OrdersCloud extends Construct {
         { label: 'orders', table: ordersTable, indexes: ORDERS_TABLE_INDEXES.map((index) => index.name) },
         { label: 'idempotency', table: idempotencyTable, indexes: [] },
         { label: 'stock', table: stockTable, indexes: [] },
+        { label: 'stats', table: statsTable, indexes: [] },
       ],
       queue,
       deadLetterQueue: this.messaging.deadLetterQueue,
@@ -220,6 +229,7 @@ export class OrdersCloud extends Construct {
   get ordersTable(): dynamodb.Table { return this.data.ordersTable; }
   get idempotencyTable(): dynamodb.Table { return this.data.idempotencyTable; }
   get stockTable(): dynamodb.Table { return this.data.stockTable; }
+  get statsTable(): dynamodb.Table { return this.data.statsTable; }
   get queue(): sqs.Queue { return this.messaging.queue; }
   get deadLetterQueue(): sqs.Queue { return this.messaging.deadLetterQueue; }
   get topicKey(): kms.Key { return this.messaging.topicKey; }

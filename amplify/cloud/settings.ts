@@ -9,6 +9,7 @@ import type { Node } from 'constructs';
 import * as v from 'valibot';
 import { EMAIL_KINDS, type EmailKind, isEmailKind } from '../domain/notification.ts';
 import { emailSchema } from '../domain/order.ts';
+import { checkTimeZone, DEFAULT_TIME_ZONE } from '../domain/stats.ts';
 import { CANCEL_WINDOW, ENV, ORDER_RATE } from '../server/settings.ts';
 import type { StorefrontDomain } from './storefront.ts';
 
@@ -59,6 +60,8 @@ export const SETTINGS = {
   orderRateLimit: { context: 'orderRateLimit', env: ENV.orderRateLimit },
   /** Seconds after payment during which the customer can cancel before the order ships (`CANCEL_WINDOW.cloudDefaultSeconds`; 0: ship at once). */
   cancelWindowSeconds: { context: 'cancelWindowSeconds', env: ENV.cancelWindowSeconds },
+  /** The IANA time zone the shop's figures are counted in per day (`GET /stats`; default UTC). */
+  shopTimeZone: { context: 'shopTimeZone', env: ENV.shopTimeZone },
   /** `on`/`off`: the WAF web ACL (per-IP rate rules) on the API stage and the user pool (`WAF_DEFAULTS`). */
   waf: { context: 'waf', env: 'WAF' },
 } as const;
@@ -115,6 +118,8 @@ export interface DeploySettings {
   readonly orderRateLimit: number;
   /** The cancel window after payment, seconds (process-order's `CANCEL_WINDOW_SECONDS`). */
   readonly cancelWindowSeconds: number;
+  /** The shop's time zone for the per-day figures (IANA, `SHOP_TIME_ZONE`). */
+  readonly shopTimeZone: string;
   /** Whether the WAF web ACL guards the API stage and the user pool. */
   readonly waf: boolean;
 }
@@ -206,6 +211,12 @@ export function readDeploySettings(node: Node, projectRoot: string): DeploySetti
   if (!Number.isSafeInteger(cancelWindowSeconds) || cancelWindowSeconds < 0 || cancelWindowSeconds > CANCEL_WINDOW.maxSeconds) {
     throw new Error(`${SETTINGS.cancelWindowSeconds.env} must be a whole number of seconds from 0 to ${CANCEL_WINDOW.maxSeconds}: ${windowText}`);
   }
+  const shopTimeZone = read(node, SETTINGS.shopTimeZone) ?? DEFAULT_TIME_ZONE;
+  try {
+    checkTimeZone(shopTimeZone);
+  } catch {
+    throw new Error(`${SETTINGS.shopTimeZone.env} must be an IANA time zone (Europe/Madrid, America/New_York, UTC): ${shopTimeZone}`);
+  }
   const wafText = read(node, SETTINGS.waf)?.toLowerCase();
   if (wafText !== undefined && wafText !== 'on' && wafText !== 'off') throw new Error(`${SETTINGS.waf.env} must be on or off: ${wafText}`);
   const dist = join(projectRoot, 'dist');
@@ -216,6 +227,7 @@ export function readDeploySettings(node: Node, projectRoot: string): DeploySetti
     storefrontUrl,
     orderRateLimit,
     cancelWindowSeconds,
+    shopTimeZone,
     waf: wafText === undefined ? WAF_DEFAULTS[type] : wafText === 'on',
     deploymentType: type,
     notificationEmail,

@@ -19,6 +19,8 @@ export const ROUTES = {
   orderNote: '/orders/{orderId}/note',
   /** Staff only: a product's stock and its history (GET), a new quantity or an adjustment with a reason (PUT). */
   productStock: '/products/{productId}/stock',
+  /** Staff only: the shop's figures per day, `?from=YYYY-MM-DD&to=YYYY-MM-DD` (`StatsResponse`, amplify/domain/stats-summary.ts). */
+  stats: '/stats',
 } as const;
 
 /** Methods each route answers; anything else on a known path is a 405. */
@@ -34,6 +36,7 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
   meExport: ['GET'],
   orderNote: ['GET', 'POST'],
   productStock: ['GET', 'PUT'],
+  stats: ['GET'],
 };
 
 /**
@@ -53,6 +56,7 @@ export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = 
   meExport: 'signedIn',
   orderNote: 'signedIn',
   productStock: 'signedIn',
+  stats: 'signedIn',
 };
 
 /**

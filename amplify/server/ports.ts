@@ -7,6 +7,7 @@
 import type { StockChange, StockHistoryEntry, StockLevel } from '../domain/inventory.ts';
 import type { EmailKind, EmailStatus, OrderEmail } from '../domain/notification.ts';
 import type { Order } from '../domain/order.ts';
+import type { DayDelta, StoredDay } from '../domain/stats.ts';
 import type { Actor, OrderStatus } from '../domain/order-rules.ts';
 
 /** Which orders a list holds: one customer's (by id or e-mail), one status's, or all; optionally within dates. */
@@ -238,4 +239,14 @@ export interface StockLedger {
   change(productId: string, change: StockChange, by: string, at: string): Promise<{ level: StockLevel; entry: StockHistoryEntry }>;
   /** The product's stock history, newest first. */
   history(productId: string, limit: number): Promise<StockHistoryEntry[]>;
+}
+
+/** The shop's per-day counters (issue 27, `amplify/domain/stats.ts`). */
+export interface StatsStore {
+  /** The time zone the days are counted in. */
+  readonly timeZone: string;
+  /** Adds one status change's counts to its day (one write, not idempotent: call it once per change). */
+  add(delta: DayDelta): Promise<void>;
+  /** The stored days from `from` to `to` (inclusive, `YYYY-MM-DD`); days nothing happened on are absent. */
+  days(from: string, to: string): Promise<StoredDay[]>;
 }

@@ -117,6 +117,24 @@ export const IDEMPOTENCY_TABLE = {
 } as const;
 
 /**
+ * The shop's figures per day (issue 27; `amplify/domain/stats.ts`), kept as counters while orders
+ * move, never read from the orders. One item per day: partition key `DAY#<time zone>` (the shop's
+ * `SHOP_TIME_ZONE`; a new zone starts a new series, which the backfill fills), sort key the day
+ * `YYYY-MM-DD`. `GET /stats` is one Query over a range of days (at most 366 items of about 1 KB: one
+ * page). Every status change is one `UpdateItem ... ADD` on its day's item, per-product units and
+ * revenue included (`u#<productId>`, `c#<productId>`: ~29 bytes a product sold that day, so the item
+ * stays under 1 KB, one write unit, up to ~28 products sold in a day; 400 KB is ~13,000 products).
+ * Hot key: all of a day's changes update one item (DynamoDB: 1,000 write units a second per
+ * partition, ~270 orders a second at ~3.7 changes an order); past that, shard the sort key.
+ */
+export const STATS_TABLE = {
+  localName: 'stats',
+  partitionKey: 'pk',
+  sortKey: 'day',
+  dayPartitionPrefix: 'DAY#',
+} as const;
+
+/**
  * A customer's Idempotency-Key for `POST /orders`, recorded in the idempotency table beside the
  * random order id it created (`amplify/server/aws/dynamodb-order-keys.ts`). The record id hashes the caller's
  * `sub` with the key, so keys are scoped to the caller and an order id reveals nothing.
@@ -331,6 +349,10 @@ export const ENV = {
   /** app-server, process-order, recover-orders: the stock table (`STOCK_TABLE`). */
   stockTable: 'STOCK_TABLE_NAME',
   idempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
+  /** app-server and process-order: the per-day counters (`STATS_TABLE`). */
+  statsTable: 'STATS_TABLE_NAME',
+  /** The IANA time zone the shop's days are counted in (`SHOP_TIME_ZONE`, default UTC). */
+  shopTimeZone: 'SHOP_TIME_ZONE',
   queueUrl: 'QUEUE_URL',
   stateMachineArn: 'STATE_MACHINE_ARN',
   topicArn: 'SNS_TOPIC_ARN',

@@ -1,4 +1,4 @@
-/** Header: the signed-in e-mail and Sign out (staff also get All orders and Inventory), or a Sign in link. */
+/** Header: the signed-in e-mail and Sign out (staff also get All orders, Inventory and the Dashboard), or a Sign in link. */
 import { Button } from '@aws-amplify/ui-react';
 import './auth.css';
 import { href, navigate, useHash } from '../lib/router.ts';
@@ -27,6 +27,11 @@ export function AccountMenu({ current }: { current?: string }) {
       {account.isStaff && (
         <a href={href.inventory()} className="nav-link" aria-current={current === 'inventory' ? 'page' : undefined}>
           Inventory
+        </a>
+      )}
+      {account.isStaff && (
+        <a href={href.dashboard()} className="nav-link" aria-current={current === 'dashboard' ? 'page' : undefined}>
+          Dashboard
         </a>
       )}
       <a href={href.account()} className="account-email" data-testid="account-email" title="Your account: download or delete your data" aria-current={current === 'account' ? 'page' : undefined}>

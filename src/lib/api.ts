@@ -8,6 +8,7 @@ import type { FieldIssue } from '../../amplify/domain/errors.ts';
 import type { StockChange, StockHistoryEntry, StockLevel } from '../../amplify/domain/inventory.ts';
 import type { CreateOrderRequest, Order } from '../../amplify/domain/order.ts';
 import type { OrderStatus } from '../../amplify/domain/order-rules.ts';
+import type { StatsResponse } from '../../amplify/domain/stats-summary.ts';
 import { getConnection, MAILBOX_API_NAME } from './config.ts';
 import { orderTokenHeader } from './order-access.ts';
 
@@ -250,6 +251,12 @@ export async function saveStaffNote(orderId: string, note: string, options: Call
     options: { headers: { 'Content-Type': 'application/json' }, body: { note } },
   });
   return run<StaffNote>(operation, options);
+}
+
+/** Staff: the shop's figures per day from `from` to `to` (`YYYY-MM-DD`, at most a year). */
+export async function fetchStats(range: { from: string; to: string }, options: CallOptions = {}): Promise<StatsResponse> {
+  ensureConnected();
+  return run<StatsResponse>(get({ apiName: API_NAME, path: apiPath(ROUTES.stats), options: { queryParams: { ...range } } }), options);
 }
 
 /** Local mode only: the e-mails the pipeline sent, newest first. */

@@ -1,7 +1,7 @@
 /**
  * A tiny hash router (no library): `#/` (with `?q=<search>&category=<id>`), `#/products/<id>`,
  * `#/cart`, `#/checkout`, `#/orders`, `#/orders/<id>` (a guest's link: `?token=`), `#/mailbox`, `#/staff/orders` (with its
- * filters), `#/staff/inventory`, `#/sign-in?next=<address>`, and the policy pages (`#/help`, `#/returns`, ...). Hash
+ * filters), `#/staff/inventory`, `#/staff/dashboard?from=&to=`, `#/sign-in?next=<address>`, and the policy pages (`#/help`, `#/returns`, ...). Hash
  * URLs need no server rewrite rules, so the built site works from S3 as it is.
  */
 import { useSyncExternalStore } from 'react';
@@ -21,6 +21,7 @@ export type Route =
   | { name: 'account' }
   | { name: 'all-orders'; filters: StaffFilters }
   | { name: 'inventory' }
+  | { name: 'dashboard'; from?: string; to?: string }
   | { name: 'policy'; page: PolicyPageName }
   | { name: 'sign-in'; next: string }
   | { name: 'not-found'; path: string };
@@ -65,6 +66,16 @@ function catalogRoute(query: string): Route {
   return { name: 'catalog', ...(search ? { search } : {}), ...(category ? { category } : {}) };
 }
 
+/** The Dashboard's range (`?from=YYYY-MM-DD&to=YYYY-MM-DD`); anything else is left out (the page picks its default). */
+function dashboardRoute(query: string): Route {
+  const params = new URLSearchParams(query);
+  const day = (name: string) => {
+    const value = params.get(name)?.trim();
+    return value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? { [name]: value } : {};
+  };
+  return { name: 'dashboard', ...day('from'), ...day('to') };
+}
+
 export function parseRoute(hash: string): Route {
   const [rawPath = '', query = ''] = hash.replace(/^#/, '').split(/\?(.*)/s, 2);
   const path = rawPath.replace(/\/+$/, '') || '/';
@@ -78,6 +89,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/account') return { name: 'account' };
   if (path === '/staff/inventory') return { name: 'inventory' };
   if (path === '/staff/orders') return { name: 'all-orders', filters: staffFilters(query) };
+  if (path === '/staff/dashboard') return dashboardRoute(query);
   if (path === '/sign-in') return { name: 'sign-in', next: safeNext(new URLSearchParams(query).get('next')) };
   const policy = POLICY_PAGES.find((p) => path === `/${p.page}`);
   if (policy) return { name: 'policy', page: policy.page };
@@ -120,6 +132,13 @@ export const href = {
   },
   /** Staff: every product's stock, and a change with a reason. */
   inventory: () => '#/staff/inventory',
+  dashboard: (range: { from?: string; to?: string } = {}) => {
+    const params = new URLSearchParams();
+    if (range.from) params.set('from', range.from);
+    if (range.to) params.set('to', range.to);
+    const query = params.toString();
+    return query ? `#/staff/dashboard?${query}` : '#/staff/dashboard';
+  },
   policy: (page: PolicyPageName) => `#/${page}`,
   /** The sign-in page, coming back to `from` (an address of this site) once signed in. */
   signIn: (from: string) => `#/sign-in?${new URLSearchParams({ next: from || '#/' })}`,

@@ -18,7 +18,7 @@ import { API_NAME, CORS_ALLOWED_HEADERS, methodAccess, ROUTE_METHODS, ROUTES } f
 import { AUTH_TOKEN, CLIENT_WRITE_ATTRIBUTES, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
 import { requiresSignIn } from '../../local/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
-import { CANCEL_WINDOW, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, METRICS, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY, STOCK_TABLE } from '../../amplify/server/settings.ts';
+import { CANCEL_WINDOW, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, METRICS, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY, STATS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
 import { LOCAL_TABLES } from '../../local/dynamodb.ts';
 
@@ -89,6 +89,8 @@ describe('functions', () => {
       ENV.orderTokenSecretArn,
       ENV.storefrontUrl,
       ENV.idTokenIssuer,
+      ENV.statsTable,
+      ENV.shopTimeZone,
     ],
     orderStarter: [ENV.stateMachineArn],
     processOrder: [
@@ -101,6 +103,8 @@ describe('functions', () => {
       ENV.cancelWindowSeconds,
       ENV.storefrontUrl,
       ENV.orderTokenSecretArn,
+      ENV.statsTable,
+      ENV.shopTimeZone,
     ],
     recoverOrders: [ENV.ordersTable, ENV.stockTable, ENV.stateMachineArn, ENV.queueUrl],
   };
@@ -235,6 +239,10 @@ describe('least-privilege IAM', () => {
     expect(JSON.stringify(dynamo.Resource)).toContain(`/index/${ORDERS_TABLE.orderNumberIndex.name}`);
     const keys = statementsOf(roleOf('appServer')).find((s) => JSON.stringify(s.Resource).includes(logicalId(mod.ordersStack, mod.cloud.idempotencyTable)))!;
     expect([keys.Action].flat().sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // The per-day counters: ADD and Query on the stats table itself, nothing else (no Scan anywhere).
+    const counters = statementsOf(roleOf('appServer')).find((s) => JSON.stringify(s.Resource).includes(logicalId(mod.ordersStack, mod.cloud.statsTable)))!;
+    expect([counters.Action].flat().sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(counters.Resource).toEqual({ 'Fn::GetAtt': [logicalId(mod.ordersStack, mod.cloud.statsTable), 'Arn'] });
     // The user pool's IAM actions (staff confirmation, DELETE /me, GET /me/export) on this pool only.
     const pool = statementsOf(roleOf('appServer')).find((s) => [s.Action].flat().includes('cognito-idp:AdminDeleteUser'))!;
     expect([pool.Action].flat().sort()).toEqual([...APP_SERVER_ACTIONS.userPool].sort());
@@ -267,6 +275,8 @@ describe('least-privilege IAM', () => {
         'dynamodb:DeleteItem',
         // The stock table: reserve, release, sell (UpdateItem), a refused reserve read (GetItem).
         'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        // The stats table (issue 27): one ADD per status change (the UpdateItem below).
         'dynamodb:UpdateItem',
         'sns:Publish',
         'kms:GenerateDataKey',
@@ -432,7 +442,25 @@ describe('DynamoDB', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
     });
-    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(3);
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(4);
+  });
+
+  it('stats table (issue 27): day partition and day sort key, on-demand, PITR, encryption, no index', () => {
+    const table = resources[logicalId(mod.ordersStack, mod.cloud.statsTable)]!.Properties as Json;
+    expect(table).toMatchObject({
+      KeySchema: [
+        { AttributeName: STATS_TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: STATS_TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(table.GlobalSecondaryIndexes).toBeUndefined();
+    expect(table.TableName).toBeUndefined();
+    const variables = (key: keyof typeof FUNCTIONS) => (resources[fnId(key)]!.Properties as Json).Environment.Variables;
+    expect(variables('processOrder')[ENV.statsTable]).toEqual({ Ref: logicalId(mod.ordersStack, mod.cloud.statsTable) });
+    expect(variables('appServer')[ENV.shopTimeZone]).toBe('UTC');
   });
 });
 
@@ -589,6 +617,7 @@ describe('API Gateway', () => {
       'POST /orders/{orderId}/refund',
       'GET /products/{productId}/stock',
       'PUT /products/{productId}/stock',
+      'GET /stats',
     ].sort());
     expect(methods().map((m) => `${m.HttpMethod} ${m.path}`).sort()).toEqual(expected);
     for (const m of methods()) {
@@ -804,8 +833,9 @@ describe('alarms and dashboard', () => {
   it('the seed’s four alarms, two on the order queue, two on the recovery job, all notifying the alarm topic', () => {
     const m = mod.cloud.monitoring;
     // The seed's DynamoDB alarm is one per table, or more where a table has more metrics than a
-    // math alarm evaluates (10): the orders table with its five indexes has 12.
-    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 2; // + idempotency, stock
+    // math alarm evaluates (10): the orders table with its five indexes has 12; then the
+    // idempotency, stock and stats tables, one each; and the low-stock alarm.
+    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 3;
     template.resourceCountIs('AWS::CloudWatch::Alarm', 8 + throttleAlarms);
     expect(m.alarms).toHaveLength(8 + throttleAlarms);
 
@@ -829,8 +859,8 @@ describe('alarms and dashboard', () => {
     expect(throttles).toHaveLength(throttleAlarms);
     for (const t of throttles) expect(t).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     expect(throttles.flatMap((t) => (t.Metrics as Json[]).filter((x) => x.MetricStat).map((x) => x.MetricStat.Metric.MetricName)).sort()).toEqual(
-      // Both tables and each of the orders table's indexes (tests/cloud/deployments.test.ts checks which).
-      [...Array(ORDERS_TABLE_INDEXES.length + 3).fill('ReadThrottleEvents'), ...Array(ORDERS_TABLE_INDEXES.length + 3).fill('WriteThrottleEvents')],
+      // The four tables and each of the orders table's indexes (tests/cloud/deployments.test.ts checks which).
+      [...Array(ORDERS_TABLE_INDEXES.length + 4).fill('ReadThrottleEvents'), ...Array(ORDERS_TABLE_INDEXES.length + 4).fill('WriteThrottleEvents')],
     );
 
     // Failed, timed-out (Express stops at 5 minutes) and aborted executions, together.
@@ -1024,7 +1054,7 @@ describe('accounts: the Cognito authorizer, and the local one agrees', () => {
       expect(route, path).toBeDefined();
       const access = methodAccess(route, m.HttpMethod);
       const signedIn = access === 'signedIn';
-      expect(access === 'public', `${m.HttpMethod} ${path}`).toBe(!path.startsWith('/orders') && !path.startsWith('/me') && path !== ROUTES.productStock);
+      expect(access === 'public', `${m.HttpMethod} ${path}`).toBe(!path.startsWith('/orders') && !path.startsWith('/me') && path !== ROUTES.productStock && path !== ROUTES.stats);
       expect(m.AuthorizationType, `${m.HttpMethod} ${path}`).toBe(signedIn ? 'COGNITO_USER_POOLS' : 'NONE');
       if (signedIn) expect(m.AuthorizerId, `${m.HttpMethod} ${path}`).toEqual({ Ref: ofType('AWS::ApiGateway::Authorizer')[0]![0] });
       // The local authorizer guards exactly the methods the cloud one does.

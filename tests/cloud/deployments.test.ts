@@ -171,9 +171,9 @@ describe.each(each)('%s deployment', (name) => {
     const m = d().mod.cloud.monitoring;
     const alarm = (a: { node: { defaultChild?: unknown } }) => d().resources[idOf(d(), a)]!.Properties as Json;
     // The throttle alarms: the orders table's metrics (reads and writes, table and each index) in
-    // alarms of at most MAX_METRICS_PER_ALARM, and one each for the idempotency and stock tables;
+    // alarms of at most MAX_METRICS_PER_ALARM, one each for the idempotency, stock and stats tables;
     // plus the low-stock alarm.
-    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 2;
+    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 3;
     expect(ofType(d(), 'AWS::CloudWatch::Alarm')).toHaveLength(8 + throttleAlarms);
     // CloudWatch: a metric-math alarm evaluates at most 10 metrics.
     for (const [id, a] of ofType(d(), 'AWS::CloudWatch::Alarm')) {
@@ -204,11 +204,12 @@ describe.each(each)('%s deployment', (name) => {
       ['Count', 300],
     ]);
 
-    // DynamoDB throttles > 0: reads and writes, both tables and every index of the orders table
+    // DynamoDB throttles > 0: reads and writes, the three tables and every index of the orders table
     // (the one list in settings), split where a table has more than an alarm can evaluate.
     const orders = JSON.stringify({ Ref: idOf(d(), d().mod.cloud.ordersTable) });
     const idem = JSON.stringify({ Ref: idOf(d(), d().mod.cloud.idempotencyTable) });
     const stock = JSON.stringify({ Ref: idOf(d(), d().mod.cloud.stockTable) });
+    const stats = JSON.stringify({ Ref: idOf(d(), d().mod.cloud.statsTable) });
     const seen = m.dynamoThrottles.map((a) => {
       expect(alarm(a)).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
       return metricsOf(alarm(a)).map((s) => {
@@ -219,7 +220,7 @@ describe.each(each)('%s deployment', (name) => {
     const expected = (table: string, indexes: string[]) =>
       ['ReadThrottleEvents', 'WriteThrottleEvents'].flatMap((metric) => [`${metric} ${table} -`, ...indexes.map((i) => `${metric} ${table} ${i}`)]).sort();
     expect(seen).toHaveLength(throttleAlarms);
-    expect(seen.flat().sort()).toEqual([...expected(orders, ORDERS_TABLE_INDEXES.map((i) => i.name)), ...expected(idem, []), ...expected(stock, [])].sort());
+    expect(seen.flat().sort()).toEqual([...expected(orders, ORDERS_TABLE_INDEXES.map((i) => i.name)), ...expected(idem, []), ...expected(stock, []), ...expected(stats, [])].sort());
     expect(ORDERS_TABLE_INDEXES.map((i) => i.name)).toEqual(
       (d().resources[idOf(d(), d().mod.cloud.ordersTable)]!.Properties.GlobalSecondaryIndexes as Json[]).map((g) => g.IndexName),
     );
@@ -342,7 +343,7 @@ describe.each(each)('%s deployment', (name) => {
     });
   });
 
-  it('8. app-server: item reads/writes on the table (create, read, cancel, the lists\' reads by id) and its Idempotency-Keys only, Query on its four indexes only', () => {
+  it('8. app-server: item reads/writes on the table (create, read, cancel, the lists\' reads by id), its Idempotency-Keys and the stats table only, Query on its four indexes only', () => {
     const role = d().mod.ordersStack.getLogicalId(d().mod.backend.appServer.resources.lambda.role!.node.defaultChild as CfnResource);
     const dynamo = ofType(d(), 'AWS::IAM::Policy')
       .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === role))
@@ -350,6 +351,7 @@ describe.each(each)('%s deployment', (name) => {
       .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
     const table = { 'Fn::GetAtt': [idOf(d(), d().mod.cloud.ordersTable), 'Arn'] };
     const keys = { 'Fn::GetAtt': [idOf(d(), d().mod.cloud.idempotencyTable), 'Arn'] };
+    const stats = { 'Fn::GetAtt': [idOf(d(), d().mod.cloud.statsTable), 'Arn'] };
     expect(dynamo).toEqual([
       { Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: table },
       {
@@ -365,6 +367,8 @@ describe.each(each)('%s deployment', (name) => {
       { Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: keys },
       // Stock: levels, the staff's change and its history; never a reservation (the workflow's).
       { Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [idOf(d(), d().mod.cloud.stockTable), 'Arn'] } },
+      // The per-day counters (issue 27): an ADD per change, a Query over day keys; no Scan.
+      { Action: ['dynamodb:UpdateItem', 'dynamodb:Query'], Effect: 'Allow', Resource: stats },
     ]);
   });
 

@@ -193,6 +193,7 @@ describe('deployment settings', () => {
         storefrontDir: undefined,
         orderRateLimit: 20,
         cancelWindowSeconds: CANCEL_WINDOW.cloudDefaultSeconds,
+        shopTimeZone: 'UTC',
         waf: false,
       });
     });
@@ -217,7 +218,8 @@ describe('deployment settings', () => {
     withEnv({ ...noEnv, WAF: 'off', ORDER_RATE_LIMIT: '5' }, () => {
       expect(readDeploySettings(node({ 'amplify-backend-type': 'branch' }), '/x')).toMatchObject({ orderRateLimit: 5, waf: false });
     });
-    for (const [name, bad] of [['ORDER_RATE_LIMIT', '-1'], ['ORDER_RATE_LIMIT', 'many'], ['WAF', 'maybe']]) {
+    withEnv({ ...noEnv, SHOP_TIME_ZONE: 'Europe/Madrid' }, () => expect(readDeploySettings(node({}), '/x').shopTimeZone).toBe('Europe/Madrid'));
+    for (const [name, bad] of [['ORDER_RATE_LIMIT', '-1'], ['ORDER_RATE_LIMIT', 'many'], ['WAF', 'maybe'], ['SHOP_TIME_ZONE', 'Mars/Olympus']]) {
       withEnv({ ...noEnv, [name!]: bad! }, () => expect(() => readDeploySettings(node({}), '/x')).toThrow(new RegExp(name!)));
     }
   });
@@ -247,6 +249,7 @@ describe('OrdersCloud variants', () => {
       apiThrottle: API_THROTTLE_DEFAULTS.sandbox,
       orderRateLimit: 20,
       cancelWindowSeconds: 3600,
+      shopTimeZone: 'UTC',
       waf: false,
       retainData: false,
       notificationEvents: NOTIFICATION_EVENTS_DEFAULT,

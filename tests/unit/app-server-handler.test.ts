@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_LIMITS, IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN } from '../../amplify/domain/api.ts';
 import { STAFF_GROUP } from '../../amplify/domain/auth.ts';
 import { CATALOG } from '../../amplify/domain/catalog.ts';
-import { ENV, IDEMPOTENCY_TABLE, ORDER_TOKEN_SECRET, ORDERS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
+import { ENV, IDEMPOTENCY_TABLE, ORDER_TOKEN_SECRET, ORDERS_TABLE, STATS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
 import { toProxyEvent } from '../../local/api-gateway.ts';
 import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
@@ -57,6 +57,7 @@ beforeAll(async () => {
     [ENV.ordersTable]: ORDERS_TABLE.localName,
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
     [ENV.stockTable]: STOCK_TABLE.localName,
+    [ENV.statsTable]: STATS_TABLE.localName,
     [ENV.queueUrl]: messaging.queueUrl,
     [ENV.allowedOrigins]: ORIGIN,
     [ENV.userPoolClientId]: APP_CLIENT,
@@ -262,7 +263,8 @@ describe("every AWS call app-server makes is one its role allows (tests/helpers/
     const dynamoSend = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (this: unknown, ...args: unknown[]) {
       const { constructor, input } = args[0] as Command;
       const table = input.TableName ?? Object.keys(input.RequestItems ?? {})[0];
-      const resource = table === IDEMPOTENCY_TABLE.localName ? 'idempotencyTable' : table === STOCK_TABLE.localName ? 'stockTable' : input.IndexName ? 'ordersIndexes' : 'ordersTable';
+      const resource =
+        table === IDEMPOTENCY_TABLE.localName ? 'idempotencyTable' : table === STOCK_TABLE.localName ? 'stockTable' : table === STATS_TABLE.localName ? 'statsTable' : input.IndexName ? 'ordersIndexes' : 'ordersTable';
       record(resource, iamAction('dynamodb', constructor.name));
       return (dynamoSendOriginal as (...a: unknown[]) => unknown).apply(this, args);
     } as never);
@@ -315,6 +317,8 @@ describe("every AWS call app-server makes is one its role allows (tests/helpers/
       expect(guest.status).toBe(201);
       const token = new URLSearchParams(String(guest.body.orderUrl).split('?')[1]).get(ORDER_TOKEN.query)!;
       expect((await call('GET', `/orders/${guest.body.orderId}`, { headers: { [ORDER_TOKEN.header]: token }, as: null })).status).toBe(200);
+      const today = new Date().toISOString().slice(0, 10);
+      expect((await call('GET', `/stats?from=${today}&to=${today}`, { as: staff })).status).toBe(200);
       const leaving = { sub: randomUUID(), email: 'leaving@example.com' };
       expect((await call('GET', '/me/export', { as: leaving })).status).toBe(200);
       expect((await call('DELETE', '/me', { as: leaving })).status).toBe(204);

@@ -19,6 +19,7 @@ export const HANDLER_ENV: Record<string, string> = {
   [ENV.ordersTable]: 'orders-table',
   [ENV.idempotencyTable]: 'idempotency-table',
   [ENV.stockTable]: 'stock-table',
+  [ENV.statsTable]: 'stats-table',
   [ENV.queueUrl]: QUEUE_URL,
   [ENV.stateMachineArn]: STATE_MACHINE_ARN,
   [ENV.topicArn]: `arn:aws:sns:${REGION}:${ACCOUNT}:order-notifications`,

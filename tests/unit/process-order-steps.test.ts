@@ -58,6 +58,7 @@ beforeAll(async () => {
     [ENV.ordersTable]: ORDERS_TABLE.localName,
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
     [ENV.stockTable]: STOCK_TABLE.localName,
+    [ENV.statsTable]: 'stats',
     [ENV.topicArn]: messaging.topicArn,
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -11,6 +11,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { CORS } from '../../domain/api.ts';
 import { DynamoDbOrderKeys } from '../../server/aws/dynamodb-order-keys.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
+import { statsStoreFromEnv } from '../../server/aws/dynamodb-stats-store.ts';
+import { countingOrders } from '../../server/counting-orders.ts';
 import { createQueueClient, SqsOrderQueue } from '../../server/aws/sqs-order-queue.ts';
 import { CognitoAccounts } from '../../server/aws/cognito-accounts.ts';
 import { DynamoDbOrderRateLimiter } from '../../server/aws/dynamodb-order-rate.ts';
@@ -29,11 +31,14 @@ import { orderNoteRoutes } from './routes/order-note.ts';
 import { orderPaymentRoutes } from './routes/order-payment.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { refundOrderRoutes } from './routes/refund-order.ts';
+import { statsRoutes } from './routes/stats.ts';
 
 const observability = createObservability(FUNCTIONS.appServer.name);
 const { logger, metrics, tracer } = observability;
 const db = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
-const orders = new DynamoDbOrderRepository(db, requireEnv(ENV.ordersTable));
+const stats = statsStoreFromEnv(db);
+// Every order placed and every status change a route makes is counted on its day, once (issue 27).
+const orders = countingOrders(new DynamoDbOrderRepository(db, requireEnv(ENV.ordersTable)), stats, logger);
 const keys = new DynamoDbOrderKeys(db, requireEnv(ENV.idempotencyTable));
 const stock = new DynamoDbStockLedger(db, requireEnv(ENV.stockTable));
 const queue = new SqsOrderQueue(tracer.captureAWSv3Client(createQueueClient()), requireEnv(ENV.queueUrl));
@@ -65,7 +70,8 @@ app
   .includeRouter(orderPaymentRoutes({ orders, queue, confirmStaff, closedAccounts, logger }))
   .includeRouter(refundOrderRoutes({ orders, queue, confirmStaff, logger }))
   .includeRouter(meRoutes({ orders, accounts, closedAccounts, logger }))
-  .includeRouter(orderNoteRoutes({ orders, confirmStaff, logger }));
+  .includeRouter(orderNoteRoutes({ orders, confirmStaff, logger }))
+  .includeRouter(statsRoutes({ stats, confirmStaff, logger }));
 const { refuseUnroutable } = mapErrors(app, { logger, metrics, allowedOrigins });
 
 export const handler = withObservability(observability, async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>

@@ -24,7 +24,7 @@ import { createStepContext } from './wiring.ts';
 export { NoChargeRecordedError, paymentProvider } from './wiring.ts';
 
 const { logger, metrics, tracer } = createObservability(FUNCTIONS.processOrder.name);
-const { context, registerLambdaContext } = createStepContext({ metrics, tracer });
+const { context, registerLambdaContext } = createStepContext({ logger, metrics, tracer });
 
 export interface StepInput {
   action: ProcessOrderAction;

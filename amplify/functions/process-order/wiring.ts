@@ -12,6 +12,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
@@ -21,6 +22,8 @@ import { isGuestOrder, orderNumberOf } from '../../domain/order-rules.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
 import { DynamoDbStockLedger } from '../../server/aws/dynamodb-stock-ledger.ts';
 import { secretString } from '../../server/aws/secrets-manager-secret.ts';
+import { statsStoreFromEnv } from '../../server/aws/dynamodb-stats-store.ts';
+import { countingOrders } from '../../server/counting-orders.ts';
 import { SesMailer } from '../../server/aws/ses-mailer.ts';
 import { OrderTokens } from '../../server/order-token.ts';
 import { SnsOrderEvents } from '../../server/aws/sns-order-events.ts';
@@ -59,10 +62,12 @@ export class NoChargeRecordedError extends Error {
  * The steps' context, and `registerLambdaContext`, which each invocation calls first: Powertools
  * idempotency then keeps an in-progress record no longer than the invocation's remaining time.
  */
-export function createStepContext({ metrics, tracer }: { metrics: Metrics; tracer: Tracer }) {
+export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Logger, 'error'>; metrics: Metrics; tracer: Tracer }) {
   const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
-  const orders = new DynamoDbOrderRepository(createDocumentClient(dynamodb), requireEnv(ENV.ordersTable));
-  const stock = new DynamoDbStockLedger(createDocumentClient(dynamodb), requireEnv(ENV.stockTable));
+  const documents = createDocumentClient(dynamodb);
+  // Every status change a step makes is counted on its day, once (issue 27; counting-orders.ts).
+  const orders = countingOrders(new DynamoDbOrderRepository(documents, requireEnv(ENV.ordersTable)), statsStoreFromEnv(documents), logger);
+  const stock = new DynamoDbStockLedger(documents, requireEnv(ENV.stockTable));
   const events = new SnsOrderEvents(tracer.captureAWSv3Client(new SNSClient({})), requireEnv(ENV.topicArn));
   // No sender (a deployment without MAIL_FROM): the order events go out, no customer e-mail.
   const mailFrom = process.env[ENV.mailFrom];
