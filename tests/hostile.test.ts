@@ -490,6 +490,12 @@ const fieldCases: NamedCase[] = [
         ['POST /orders', token === undefined ? post(valid(), 400, ['customerEmail']) : post(valid(), 401, ['Authorization'])],
         ['GET /orders', get('/orders', 401, ['Authorization'])],
         [`GET /orders/${UUID}`, get(`/orders/${UUID}`, 401, ['Authorization'])],
+        // A guest's methods: no token at all is a 401 too (no order token either); a bad one is never a guest.
+        [`POST /orders/${UUID}/cancel`, { method: 'POST', path: `/orders/${UUID}/cancel`, status: 401, fields: ['Authorization'] } as Case],
+        [
+          `POST /orders/${UUID}/payment`,
+          { method: 'POST', path: `/orders/${UUID}/payment`, headers: JSON_CT, body: JSON.stringify({ paymentMethod: 'paypal' }), status: 401, fields: ['Authorization'] } as Case,
+        ],
       ] as const
     ).map(([route, c]): NamedCase => [`${route} with ${what}`, { ...c, as: 'nobody', headers: { ...c.headers, ...(token === undefined ? {} : { Authorization: token }) } }]),
   ),

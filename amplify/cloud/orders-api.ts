@@ -22,7 +22,8 @@ import type { ApiThrottle } from './settings.ts';
 /** API Gateway stage settings; its throttle is a deployment setting (`API_THROTTLE_DEFAULTS`). */
 /**
  * One JSON line per request: API Gateway's standard fields plus who called (the Cognito `sub` the
- * authorizer verified; `-` on public routes), so every request, staff reads included, names its caller.
+ * authorizer verified; `-` on public routes and on a guest's methods, which have no authorizer:
+ * there app-server logs staff reads and cancels with the staff member's `sub` itself).
  */
 export const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
   JSON.stringify({

@@ -125,6 +125,8 @@ export class OrdersCloud extends Construct {
       retainData,
     });
     if (props.waf) {
+      // The distribution writes the viewer's address over any the client sent: guests' limit counts it.
+      appServer.addEnvironment(ENV.viewerIpTrusted, 'true');
       this.waf = new StoreWaf(this, 'Waf', { apiStage: this.ordersApi.api.deploymentStage, userPool: props.auth.userPool });
     }
     this.storefront = new StorefrontHosting(this, 'Storefront', {

@@ -21,10 +21,29 @@ export interface IdTokenSettings {
 /** Where a Cognito pool publishes its keys. */
 export const jwksUriOf = (issuer: string) => `${issuer}/.well-known/jwks.json`;
 
+/** How long fetching the pool's keys may take (once per instance; Lambda's own timeout is longer). */
+const JWKS_TIMEOUT_MS = 5_000;
+
+/** The pool's keys could not be fetched: no token can be judged now (a 503, not a 401). */
+export class JwksUnavailableError extends Error {
+  override readonly name = 'JwksUnavailableError';
+}
+
+/** The default fetcher refuses http (the local pool is served over http on 127.0.0.1); this one is bounded in time and checks the status. */
+async function fetchJwks(uri: string): Promise<ArrayBuffer> {
+  let response: Response;
+  try {
+    response = await fetch(uri, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS) });
+  } catch (error) {
+    throw new JwksUnavailableError(`Fetching ${uri} failed: ${(error as Error).message}`);
+  }
+  if (!response.ok) throw new JwksUnavailableError(`Fetching ${uri} answered ${response.status}`);
+  return response.arrayBuffer();
+}
+
 /** A verifier of the pool's ID tokens; the keys are fetched once and cached. */
 export function idTokenVerifier(settings: IdTokenSettings): (token: string) => Promise<JwtPayload> {
-  // The default fetcher refuses http; the local pool is served over http on 127.0.0.1.
-  const jwksCache = new SimpleJwksCache({ fetcher: { fetch: async (uri: string) => (await fetch(uri)).arrayBuffer() } });
+  const jwksCache = new SimpleJwksCache({ fetcher: { fetch: fetchJwks } });
   const verifier = JwtVerifier.create(
     {
       issuer: settings.issuer,

@@ -61,8 +61,14 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /** The customer id of a guest's orders: one per e-mail, so signing in with it finds them all (order-rules.ts). */
 export const guestCustomerIdOf = (email: string): string => `${GUEST_CUSTOMER_PREFIX}${sha256(email.toLowerCase()).slice(0, 40)}`;
 
-/** The key the per-minute limit counts a guest's orders under: their address (an account's: its sub). */
-const guestRateKey = (address: string) => `guest-ip:${address}`;
+/** The key the per-minute limit counts a guest's orders under by their address (an account's: its sub). */
+const guestAddressKey = (address: string) => `guest-ip:${address}`;
+
+/**
+ * A guest's key returns the order's link (its token) on a replay, so it must be as hard to guess:
+ * at least this many characters (the storefront sends `checkout-<random UUID>`).
+ */
+export const GUEST_IDEMPOTENCY_KEY_MIN_LENGTH = 32;
 
 /**
  * A guest's request: the e-mail is required (the order's updates go there) and becomes, in lower
@@ -104,6 +110,11 @@ export function forCaller(request: CreateOrderRequest, caller: Caller): CreateOr
 export async function placeOrder(body: CreateOrderRequest, idempotencyKey: string | undefined, buyer: Buyer, deps: PlaceOrderDeps): Promise<PlacedOrder> {
   const caller = 'sub' in buyer ? buyer : undefined;
   const request = caller ? forCaller(body, caller) : forGuest(body);
+  if (!caller && idempotencyKey !== undefined && idempotencyKey.length < GUEST_IDEMPOTENCY_KEY_MIN_LENGTH) {
+    throw new ValidationError('Invalid Idempotency-Key', [
+      { path: 'Idempotency-Key', message: `A guest's key is at least ${GUEST_IDEMPOTENCY_KEY_MIN_LENGTH} characters (a random UUID): a replay answers the order's link` },
+    ]);
+  }
   if (caller && (await deps.closedAccounts.isClosed(caller.sub))) throw new AccountClosedError();
   const { items, subtotalAmount, shippingAmount, totalAmount } = priceOrder(request.items);
   // What the order is, whatever optional fields carried it (the schema returns keys in its own order).
@@ -124,8 +135,12 @@ export async function placeOrder(body: CreateOrderRequest, idempotencyKey: strin
     if (short.length > 0) throw new OutOfStockError(short);
   }
   // Every valid order request counts (a replay too: a retry after a 429 counts once it gets through).
-  const verdict = await deps.rateLimiter.admit(caller ? caller.sub : guestRateKey((buyer as Guest).guestFrom));
-  if (!verdict.allowed) throw new OrderRateLimitedError(deps.rateLimiter.limit, verdict.retryAfterSeconds);
+  // A guest's count twice: per e-mail (as an account's: no one is sent a flood of order mail) and per address.
+  const keys = caller ? [caller.sub] : [request.customerId, guestAddressKey((buyer as Guest).guestFrom)];
+  for (const key of keys) {
+    const verdict = await deps.rateLimiter.admit(key);
+    if (!verdict.allowed) throw new OrderRateLimitedError(deps.rateLimiter.limit, verdict.retryAfterSeconds);
+  }
   const now = (deps.now ?? (() => new Date()))().toISOString();
   const orderToken = caller ? undefined : await deps.tokens.tokenFor(orderId);
   const actor: Actor = caller ? { type: 'customer', sub: caller.sub } : { type: 'customer' };

@@ -173,8 +173,9 @@ export const ORDER_RATE = {
 } as const;
 
 /**
- * Written by the storefront's `/prod/*` viewer-request function (CloudFront): the viewer's IP
- * address, the one WAF's API rule counts, and app-server's per-minute limit on guests' orders.
+ * Written by the storefront's `/prod/*` viewer-request function (CloudFront, with WAF on): the
+ * viewer's IP address, the one WAF's API rule counts, and app-server's per-minute limit on guests'
+ * orders (`ENV.viewerIpTrusted`).
  */
 export const VIEWER_IP_HEADER = 'x-viewer-ip';
 
@@ -396,6 +397,8 @@ export const ENV = {
    * in AWS), for the routes a guest may call too, where app-server verifies a token itself.
    */
   idTokenIssuer: 'ID_TOKEN_ISSUER',
+  /** app-server: `true` where the storefront's distribution writes `VIEWER_IP_HEADER` (WAF on); guests' limit counts that address. */
+  viewerIpTrusted: 'VIEWER_IP_TRUSTED',
   /** app-server and process-order: the secret (Secrets Manager) guest orders' tokens are derived with. */
   orderTokenSecretArn: 'ORDER_TOKEN_SECRET_ARN',
 } as const;

@@ -3,17 +3,18 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from '
 import { isCancelError, toStoreError, type StoreError } from './api.ts';
 import { forgetAtSignOut } from '../auth/account.ts';
 import { createCartState, type CartLine } from './cart.ts';
-import { CHECKOUT_FORM_KEY, CHECKOUT_KEY_KEY, PENDING_ORDER_KEY } from './storage-keys.ts';
+import { CHECKOUT_FORM_KEY, CHECKOUT_KEY_KEY, ORDER_TOKENS_KEY, PENDING_ORDER_KEY } from './storage-keys.ts';
 
 export const cartState = createCartState(typeof window === 'undefined' ? undefined : window.localStorage);
 
-// Sign-out forgets the cart, the checkout form and the order in progress: a shared browser's next
+// Sign-out forgets the cart, the checkout form, the order in progress and guest orders' links: a shared browser's next
 // customer starts empty, and their saved details come only from their own account (Cognito).
 forgetAtSignOut(() => {
   cartState.clear();
   sessionStorage.removeItem(CHECKOUT_FORM_KEY);
   sessionStorage.removeItem(CHECKOUT_KEY_KEY);
   localStorage.removeItem(PENDING_ORDER_KEY);
+  localStorage.removeItem(ORDER_TOKENS_KEY);
 });
 
 export function useCartLines(): CartLine[] {

@@ -2,11 +2,12 @@
  * Guest orders' tokens in this browser: the order's link (`orderUrl`, its e-mails) holds the token
  * after the `#`; the storefront keeps it per order (localStorage) and sends it in `X-Order-Token`
  * whenever it reads, cancels or pays that order again. A signed-in customer's orders need none.
+ * Signing out forgets them with the cart (src/lib/app-state.ts).
  */
 import { ORDER_TOKEN } from '../../amplify/domain/api.ts';
 import { canonicalOrderId } from '../../amplify/domain/order-rules.ts';
+import { ORDER_TOKENS_KEY as STORAGE_KEY } from './storage-keys.ts';
 
-const STORAGE_KEY = 'storefront.orderTokens.v1';
 /** Orders remembered at most (the oldest forgotten first): a guest's own, in one browser. */
 const MAX_ORDERS = 50;
 

@@ -474,6 +474,11 @@ describe.each(each)('%s deployment: what the account enforces', (name) => {
   it('per-IP limits: a WAF web ACL on the API stage and the user pool for a branch, none for a sandbox (WAF off by default)', () => {
     const acls = ofType(d(), 'AWS::WAFv2::WebACL');
     const associations = ofType(d(), 'AWS::WAFv2::WebACLAssociation');
+    // app-server counts a guest's orders by the viewer's address only where the distribution writes it.
+    const appServerEnv = ofType(d(), 'AWS::Lambda::Function')
+      .map(([, fn]) => fn.Properties.Environment?.Variables as Record<string, unknown> | undefined)
+      .find((vars) => vars?.POWERTOOLS_SERVICE_NAME === FUNCTIONS.appServer.name)!;
+    expect(appServerEnv[ENV.viewerIpTrusted]).toBe(name === 'sandbox' ? undefined : 'true');
     if (name === 'sandbox') {
       expect(acls).toHaveLength(0);
       expect(associations).toHaveLength(0);

@@ -69,7 +69,7 @@ beforeEach(() => {
 });
 
 /** The routes and error mapping as the handler assembles them, over `repository`. */
-function app(repository: OrderRepository = orders, rateLimit = 0) {
+function app(repository: OrderRepository = orders, rateLimit = 0, trustViewerIp = true) {
   const record = (level: string) => (message: string, extra: Record<string, unknown> = {}) => void logLines.push({ level, message, extra });
   const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') } as unknown as Logger;
   const metrics = { addMetric: (name: string, unit: string, value: number) => void metricCalls.push([name, unit, value]) } as unknown as Metrics;
@@ -85,7 +85,7 @@ function app(repository: OrderRepository = orders, rateLimit = 0) {
   const rateLimiter = new DynamoDbOrderRateLimiter(createDocumentClient(client), IDEMPOTENCY_TABLE.localName, rateLimit);
   const closedAccounts = new DynamoDbClosedAccounts(createDocumentClient(client), IDEMPOTENCY_TABLE.localName);
   router
-    .includeRouter(orderRoutes({ orders: repository, keys, queue, stock: plentifulStock, confirmStaff, rateLimiter, closedAccounts, tokens: testOrderTokens, storefrontUrl: STOREFRONT_URL, logger, metrics }))
+    .includeRouter(orderRoutes({ orders: repository, keys, queue, stock: plentifulStock, confirmStaff, rateLimiter, closedAccounts, tokens: testOrderTokens, storefrontUrl: STOREFRONT_URL, trustViewerIp, logger, metrics }))
     .includeRouter(cancelOrderRoutes({ orders: repository, queue, confirmStaff, logger, metrics }))
     .includeRouter(refundOrderRoutes({ orders: repository, queue, confirmStaff, logger }))
     .includeRouter(orderPaymentRoutes({ orders: repository, queue, confirmStaff, closedAccounts, logger }));
@@ -572,16 +572,57 @@ describe('guest orders', () => {
     expect(await orders.claimGuestOrders(guestCustomerIdOf(guest.email), randomUUID(), new Date().toISOString())).toEqual([]);
   });
 
-  it("counts a guest's orders per minute by the viewer's address (the distribution's header), else the source address", async () => {
-    const call = app(orders, 2);
-    const from = (ip: string) => ({ [VIEWER_IP_HEADER]: ip });
+  it("counts a guest's orders per minute per e-mail and per address: the viewer's the distribution writes, else the source's", async () => {
     const viewer = `198.51.100.${Math.floor(Math.random() * 200)}`;
-    await placeAsGuest(call, guestEmail(), from(viewer));
-    await placeAsGuest(call, guestEmail(), from(viewer));
-    const third = await call('POST', '/orders', { body: orderRequest({ customerEmail: guestEmail() }), claims: null, headers: from(viewer) });
-    expect(third).toMatchObject({ status: 429 });
+    const from = (ip: string) => ({ [VIEWER_IP_HEADER]: ip });
+    const trusted = app(orders, 2);
+    await placeAsGuest(trusted, guestEmail(), from(viewer));
+    await placeAsGuest(trusted, guestEmail(), from(viewer));
+    expect(await trusted('POST', '/orders', { body: orderRequest({ customerEmail: guestEmail() }), claims: null, headers: from(viewer) })).toMatchObject({ status: 429 });
     // Another shopper behind the same edge address is not held back.
-    await placeAsGuest(call, guestEmail(), from(`${viewer}1`));
+    await placeAsGuest(trusted, guestEmail(), from(`${viewer}1`));
+    // One e-mail from many addresses: two a minute, however the address changes (no flood of order mail to anyone).
+    const victim = guestEmail();
+    await placeAsGuest(trusted, victim, from(`203.0.113.${Math.floor(Math.random() * 200)}`));
+    await placeAsGuest(trusted, victim, from(`203.0.114.${Math.floor(Math.random() * 200)}`));
+    expect(await trusted('POST', '/orders', { body: orderRequest({ customerEmail: victim }), claims: null, headers: from('192.0.2.99') })).toMatchObject({ status: 429 });
+  });
+
+  it('without the distribution writing it (WAF off), a client-sent viewer address is ignored: the source address counts', async () => {
+    const untrusted = app(orders, 2, false);
+    const spoofed = (n: number) => ({ [VIEWER_IP_HEADER]: `192.0.2.${n}` });
+    // The unit events' source address is fixed: earlier guests' orders from it count too, so the limit is met within three.
+    const statuses: number[] = [];
+    for (let n = 1; n <= 3; n++) statuses.push((await untrusted('POST', '/orders', { body: orderRequest({ customerEmail: guestEmail() }), claims: null, headers: spoofed(n) })).status);
+    expect(statuses).toContain(429);
+  });
+
+  it("a guest's Idempotency-Key is at least 32 characters (a replay answers the order's link)", async () => {
+    const call = app();
+    const short = await call('POST', '/orders', { body: orderRequest({ customerEmail: guestEmail() }), claims: null, headers: { [IDEMPOTENCY_KEY_HEADER]: 'key-1' } });
+    expect(short).toMatchObject({ status: 400, body: { details: [{ path: IDEMPOTENCY_KEY_HEADER }] } });
+    // An account's key has no such floor (it is scoped to the account).
+    expect((await call('POST', '/orders', { body: orderRequest(), headers: { [IDEMPOTENCY_KEY_HEADER]: `k-${randomUUID().slice(0, 4)}` } })).status).toBe(201);
+  });
+
+  it("one order's token neither cancels nor pays another", async () => {
+    const call = app();
+    const mine = await placeAsGuest(call);
+    const theirs = await placeAsGuest(call);
+    await orders.transition(theirs.order.orderId, 'PAYMENT_FAILED', { failureReason: 'PaymentDeclinedError' });
+    const withMine = { claims: null, headers: { [ORDER_TOKEN.header]: mine.token } };
+    expect((await call('POST', `/orders/${theirs.order.orderId}/cancel`, withMine)).status).toBe(404);
+    expect((await call('POST', `/orders/${theirs.order.orderId}/payment`, { ...withMine, body: { paymentMethod: 'paypal' } })).status).toBe(404);
+    expect((await orders.get(theirs.order.orderId))!.status).toBe('PAYMENT_FAILED');
+  });
+
+  it("a deleted account's token, still valid for a while, claims no guest order", async () => {
+    const call = app();
+    const guest = await placeAsGuest(call);
+    const closed: Claims = { sub: randomUUID(), email: guest.email, email_verified: 'true' };
+    await new DynamoDbClosedAccounts(createDocumentClient(client), IDEMPOTENCY_TABLE.localName).close(closed.sub, new Date());
+    expect(await call('GET', '/orders', { claims: closed })).toMatchObject({ status: 200, body: { orders: [] } });
+    expect((await orders.get(guest.order.orderId))!.customerId).toBe(guestCustomerIdOf(guest.email));
   });
 
   it('refuses a guest order naming a customer id (403) or without an e-mail (400)', async () => {

@@ -65,7 +65,7 @@ app.use(
 );
 app
   .includeRouter(catalogRoutes({ stock, confirmStaff, logger }))
-  .includeRouter(orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, tokens, storefrontUrl, logger, metrics }))
+  .includeRouter(orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, tokens, storefrontUrl, trustViewerIp: process.env[ENV.viewerIpTrusted] === 'true', logger, metrics }))
   .includeRouter(cancelOrderRoutes({ orders, queue, confirmStaff, logger, metrics }))
   .includeRouter(orderPaymentRoutes({ orders, queue, confirmStaff, closedAccounts, logger }))
   .includeRouter(refundOrderRoutes({ orders, queue, confirmStaff, logger }))

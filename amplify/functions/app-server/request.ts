@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ORDER_TOKEN } from '../../domain/api.ts';
 import { AUTH_TOKEN, callerFromClaims, UNAUTHORIZED_BODY, type Caller } from '../../domain/auth.ts';
 import { orderIdSchema, type Order } from '../../domain/order.ts';
-import { idTokenVerifier, restClaims } from '../../server/id-token.ts';
+import { idTokenVerifier, JwksUnavailableError, restClaims } from '../../server/id-token.ts';
 import { orderTokenMatches } from '../../server/order-token.ts';
 import type { OrderRepository } from '../../server/ports.ts';
 import { ENV, requireEnv } from '../../server/settings.ts';
@@ -48,7 +48,9 @@ export async function optionalCaller(ctx: { event: unknown }, confirmStaff: Staf
   let claims: Record<string, string>;
   try {
     claims = restClaims(await verifyIdToken(token.trim()));
-  } catch {
+  } catch (error) {
+    // The pool's keys out of reach says nothing about the token: try again, not "sign in".
+    if (error instanceof JwksUnavailableError) throw new ApiError(503, 'Service temporarily unavailable, please retry', [], { 'Retry-After': '1' });
     throw unauthorized();
   }
   const verified = { ...ctx, event: { ...event, requestContext: { ...event.requestContext, authorizer: { claims } } } };

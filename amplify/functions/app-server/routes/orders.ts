@@ -29,20 +29,25 @@ export interface OrderRoutesDeps {
   tokens: OrderTokens;
   /** The storefront's address: a guest order's answer links to its page there (`orderUrl`). */
   storefrontUrl: string;
+  /** True where the distribution writes the viewer's address (`VIEWER_IP_HEADER`) over any the client sent. */
+  trustViewerIp: boolean;
   logger: Logger;
   metrics: Metrics;
 }
 
 /**
- * Where a guest's request comes from, for their per-minute limit: through the storefront's
- * distribution, the viewer's address it writes in `VIEWER_IP_HEADER` (the source is an edge
- * address many shoppers share); else the source address.
+ * Where a guest's request comes from, for their per-minute limit: where the storefront's
+ * distribution writes the viewer's address in `VIEWER_IP_HEADER` (with WAF on; behind it the
+ * source is an edge address many shoppers share), that address; else the source address. (A
+ * caller going to the stage's own host can write the header too: WAF's rule by source address and
+ * the limit per e-mail bound it.)
  */
-function clientAddress(event: ReturnType<typeof restEvent>): string {
-  return header(event, VIEWER_IP_HEADER)?.trim() || event.requestContext?.identity?.sourceIp || 'unknown';
+function clientAddress(event: ReturnType<typeof restEvent>, trustViewerIp: boolean): string {
+  const viewer = trustViewerIp ? header(event, VIEWER_IP_HEADER)?.trim() : undefined;
+  return viewer || event.requestContext?.identity?.sourceIp || 'unknown';
 }
 
-export function orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, tokens, storefrontUrl, logger, metrics }: OrderRoutesDeps): Router {
+export function orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, tokens, storefrontUrl, trustViewerIp, logger, metrics }: OrderRoutesDeps): Router {
   const router = new Router();
 
   /**
@@ -63,8 +68,9 @@ export function orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimi
         throw new ApiError(403, 'Only staff search orders by e-mail', [{ path: 'customerEmail', message: 'Staff only; leave it out to see your own orders' }]);
       }
       customerId = caller.sub;
-      // Signed in with a verified e-mail: guest orders placed with it become this customer's.
-      if (caller.emailVerified && query.nextToken === undefined) {
+      // Signed in with a verified e-mail: guest orders placed with it become this customer's (not a
+      // deleted account's, whose token may live on for an hour: its orders were anonymized).
+      if (caller.emailVerified && query.nextToken === undefined && !(await closedAccounts.isClosed(caller.sub))) {
         const claimed = await orders.claimGuestOrders(guestCustomerIdOf(caller.email), caller.sub, new Date().toISOString());
         if (claimed.length > 0) logger.info('Guest orders claimed', { customerSub: caller.sub, orderIds: claimed });
       }
@@ -103,7 +109,7 @@ export function orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimi
     const event = restEvent(ctx);
     const idempotencyKey = readIdempotencyKey(event, IDEMPOTENCY_KEY_HEADER);
     const request = parseWith(createOrderRequestSchema, readJsonBody(event), 'order');
-    const buyer = caller ?? { guestFrom: clientAddress(event) };
+    const buyer = caller ?? { guestFrom: clientAddress(event, trustViewerIp) };
     const { order, created, orderToken } = await placeOrder(request, idempotencyKey, buyer, {
       orders,
       keys,
