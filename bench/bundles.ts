@@ -114,6 +114,7 @@ function handlerEnv(): NodeJS.ProcessEnv {
     AWS_SECRET_ACCESS_KEY: 'bench',
     [ENV.ordersTable]: 'orders',
     [ENV.idempotencyTable]: 'idempotency',
+    [ENV.stockTable]: 'stock',
     [ENV.statsTable]: 'stats',
     [ENV.queueUrl]: 'https://sqs.us-east-1.amazonaws.com/000000000000/order-queue',
     [ENV.stateMachineArn]: 'arn:aws:states:us-east-1:000000000000:stateMachine:order-workflow',

@@ -209,8 +209,9 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   const direct = new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.endpoints.dynamodb });
   const ledgers = new Map<string, WriteLedger>();
   const reads = new Map<string, { units: number; count: number }>();
-  // The stats table (issue 27): one counter ADD per status change, priced like every other write.
-  for (const table of [stack.names.ordersTable, stack.names.idempotencyTable, stack.names.statsTable]) {
+  // The stock table (each order's reservation, then its release or sale, per product, and a refused
+  // reservation's read of the item) and the stats table (issue 27: one counter ADD per status change).
+  for (const table of [stack.names.ordersTable, stack.names.idempotencyTable, stack.names.stockTable, stack.names.statsTable]) {
     ledgers.set(table, new WriteLedger(await tableSpec(direct, table)));
     reads.set(table, { units: 0, count: 0 });
   }
@@ -304,8 +305,11 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
 
   const orderItems = await scanAll(direct, stack.names.ordersTable);
   const idemItems = await scanAll(direct, stack.names.idempotencyTable);
+  const stockItems = await scanAll(direct, stack.names.stockTable);
   const statsItems = await scanAll(direct, stack.names.statsTable);
   direct.destroy();
+  const itemsOf = (table: string) =>
+    table === stack.names.ordersTable ? orderItems : table === stack.names.stockTable ? stockItems : table === stack.names.statsTable ? statsItems : idemItems;
   const dynamodbUnits = Object.fromEntries(
     [...ledgers].map(([table, ledger]) => [
       table,
@@ -313,7 +317,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
         ...ledger.totals,
         readUnits: reads.get(table)!.units,
         reads: reads.get(table)!.count,
-        shadowMismatches: ledger.mismatches(table === stack.names.ordersTable ? orderItems : table === stack.names.statsTable ? statsItems : idemItems),
+        shadowMismatches: ledger.mismatches(itemsOf(table)),
       },
     ]),
   );

@@ -77,7 +77,7 @@ function splitTop(text: string, separator: string): string[] {
 
 const numberOf = (v: AttributeValue | undefined) => Number(v?.N ?? 0);
 
-/** Applies an UpdateExpression (SET, REMOVE, ADD, DELETE on top-level attributes) to a copy of `item`. */
+/** Applies an UpdateExpression (SET, REMOVE, ADD, DELETE on top-level attributes; SET and REMOVE one level into a map) to a copy of `item`. */
 export function applyUpdate(item: Item, request: UpdateRequest): Item {
   const out: Item = { ...item, ...request.Key };
   const names = request.ExpressionAttributeNames ?? {};
@@ -86,6 +86,11 @@ export function applyUpdate(item: Item, request: UpdateRequest): Item {
   const attr = (path: string) => {
     const first = path.trim().split(/[.[]/)[0]!;
     return names[first] ?? first;
+  };
+  /** `map.key` (names resolved): the map attribute and the entry a one-level path names. */
+  const mapEntry = (path: string) => {
+    const match = /^([#\w]+)\.([#\w]+)$/.exec(path.trim());
+    return match ? { map: names[match[1]!] ?? match[1]!, key: names[match[2]!] ?? match[2]! } : undefined;
   };
   const operand = (text: string): AttributeValue | undefined => {
     const t = text.trim();
@@ -112,10 +117,18 @@ export function applyUpdate(item: Item, request: UpdateRequest): Item {
         const eq = part.indexOf('=');
         const path = part.slice(0, eq).trim();
         const value = operand(part.slice(eq + 1));
-        // A nested path keeps the attribute's size approximately: the shadow keeps the old value.
+        // One level into a map (`reservations.#key`, the stock item's reservations) is applied;
+        // deeper or list paths keep the attribute's size approximately: the shadow keeps the old value.
+        const entry = mapEntry(path);
+        if (entry && value !== undefined) out[entry.map] = { M: { ...(out[entry.map]?.M ?? {}), [entry.key]: value } };
         if (/[.[]/.test(path)) continue;
         if (value !== undefined) out[attr(path)] = value;
       } else if (action === 'REMOVE') {
+        const entry = mapEntry(part);
+        if (entry && out[entry.map]?.M) {
+          const { [entry.key]: _removed, ...rest } = out[entry.map]!.M!;
+          out[entry.map] = { M: rest };
+        }
         if (!/[.[]/.test(part)) delete out[attr(part)];
       } else if (action === 'ADD') {
         const [path, value] = part.split(/\s+/, 2) as [string, string];

@@ -2,7 +2,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, type OrdersTableIndex } from '../amplify/server/settings.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, STOCK_TABLE, type OrdersTableIndex } from '../amplify/server/settings.ts';
 import { answerClientErrors, containRequestErrors, guardAwsEndpoint, type Log } from './http-guard.ts';
 
 /** An index as CreateTable takes it, from its definition in `ORDERS_TABLE_INDEXES`. */
@@ -37,6 +37,18 @@ export const LOCAL_TABLES: CreateTableCommandInput[] = [
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, AttributeType: 'S' }],
     KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }],
+  },
+  {
+    TableName: STOCK_TABLE.localName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: STOCK_TABLE.partitionKey, AttributeType: 'S' },
+      { AttributeName: STOCK_TABLE.sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: STOCK_TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: STOCK_TABLE.sortKey, KeyType: 'RANGE' },
+    ],
   },
   {
     TableName: STATS_TABLE.localName,

@@ -22,6 +22,7 @@ import {
   FUNCTIONS,
   IDEMPOTENCY_TABLE,
   STATS_TABLE,
+  STOCK_TABLE,
   ORDER_QUEUE,
   ORDER_RATE,
   ORDERS_TABLE,
@@ -92,7 +93,7 @@ export interface LocalStack {
   outbox: Outbox;
   stepFunctions: LocalStepFunctions;
   endpoints: { dynamodb: string; sqs: string; sns: string; sfn: string; scheduler: string; sesv2: string };
-  names: { ordersTable: string; idempotencyTable: string; statsTable: string; queueUrl: string; dlqUrl: string; eventsQueueUrl: string; topicArn: string };
+  names: { ordersTable: string; idempotencyTable: string; stockTable: string; statsTable: string; queueUrl: string; dlqUrl: string; eventsQueueUrl: string; topicArn: string };
   /** Lambda invocations by function name. */
   invocations: Map<string, number>;
   /** Lambda run time in milliseconds by function name. */
@@ -193,6 +194,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     [ENV.storefrontUrl]: storefrontOrigins[0],
     [ENV.ordersTable]: ORDERS_TABLE.localName,
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
+    [ENV.stockTable]: STOCK_TABLE.localName,
     [ENV.statsTable]: STATS_TABLE.localName,
     [ENV.queueUrl]: messaging.queueUrl,
     [ENV.stateMachineArn]: stepFunctions.stateMachineArn,
@@ -341,6 +343,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     names: {
       ordersTable: ORDERS_TABLE.localName,
       idempotencyTable: IDEMPOTENCY_TABLE.localName,
+      stockTable: STOCK_TABLE.localName,
       statsTable: STATS_TABLE.localName,
       queueUrl: messaging.queueUrl,
       dlqUrl: messaging.dlqUrl,

@@ -26,6 +26,7 @@ const OrderPage = lazy(() => import('./pages/OrderPage.tsx'));
 const OrdersPage = lazy(() => import('./pages/OrdersPage.tsx'));
 const MailboxPage = lazy(() => import('./pages/MailboxPage.tsx'));
 const AllOrdersPage = lazy(() => import('./pages/AllOrdersPage.tsx'));
+const InventoryPage = lazy(() => import('./pages/InventoryPage.tsx'));
 // Staff only; its chart library (uPlot) loads with it and never with the first page.
 const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx'));
 const AccountPage = lazy(() => import('./pages/AccountPage.tsx'));
@@ -81,6 +82,8 @@ function Page({ route }: { route: Route }) {
       return <CheckoutRoute />;
     case 'all-orders':
       return <AllOrdersPage filters={route.filters} />;
+    case 'inventory':
+      return <InventoryPage />;
     case 'dashboard':
       return <DashboardPage from={route.from} to={route.to} />;
     case 'orders':

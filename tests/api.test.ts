@@ -59,7 +59,10 @@ describe('GET /health and /products', () => {
       price: 129.99,
       categoryId: 'audio',
       image: '/products/prod-001.svg',
+      // Seeded at the stack's first start (STOCK.seedUnits), less what the tests before this one bought.
+      available: expect.any(Number),
     });
+    expect(body.lowStockThreshold).toBe(5);
   });
 });
 

@@ -189,6 +189,8 @@ function counts(over: Partial<CostCounts> = {}): CostCounts {
     dynamodbUnits: {
       orders: { ...ledger, indexes: { CustomerIndex: { units: 60, puts: 10, deletes: 0, moves: 0, rewrites: 37, }, OpenOrdersDueIndex: { units: 70, puts: 10, deletes: 10, moves: 27, rewrites: 0 } } },
       idempotency: { ...ledger, writes: 18, tableUnits: 18, reads: 0, readUnits: 0, indexes: {} },
+      // Per order: one reservation, then its sale (or release); a refused reservation reads the item.
+      stock: { ...ledger, writes: 20, failedConditionalWrites: 0, tableUnits: 20, reads: 1, readUnits: 1, indexes: {} },
     },
     logs: { 'app-server': { bytes: 12_000, events: 20 }, 'process-order': { bytes: 30_000, events: 37 } },
     pollBackoff: {},
@@ -223,6 +225,13 @@ describe('cost model', () => {
     const guarded = computeCost(c, deployment(), { ...options, browser: { ...browser, webAclOnApi: true, functionOnApi: true } });
     expect(line(guarded, 'WAF', 'API requests inspected').perOrder).toBeCloseTo(5, 9); // 1 POST + 4 GETs an order
     expect(line(guarded, 'CloudFront', "the API behavior's function").per100kUSD).toBeCloseTo(5 * 100_000 * PRICES.cloudFrontFunctionInvocation, 9);
+  });
+
+  it("counts the stock table's writes per order (a reservation, then its sale or release) as their own line", () => {
+    const stock = line(computeCost(counts(), deployment(), options), 'DynamoDB', 'stock table WRU');
+    expect(stock.what).toContain('2.00 writes/order');
+    expect(stock.perOrder).toBeCloseTo(20 / 10, 9);
+    expect(stock.per100kUSD).toBeCloseTo(2 * 100_000 * PRICES.dynamoWriteRequestUnit, 9);
   });
 
   it('prices every line as quantity per order x unit price x 100,000, and the total is their sum', () => {
@@ -558,6 +567,28 @@ describe('DynamoDB write ledger', () => {
     expect(after.openMarker).toBeUndefined();
     expect(order.openMarker).toEqual({ S: 'OPEN' }); // the input is not changed
     expect(applyUpdate(after, { Key: {}, UpdateExpression: 'SET sent = if_not_exists(sent, :later)', ExpressionAttributeValues: { ':later': { S: 'later' } } }).sent).toEqual({ S: 'now' });
+  });
+
+  it('applies SET and REMOVE one level into a map (a stock item\'s reservations), so its size follows them', () => {
+    const stock = { productId: { S: 'prod-001' }, entry: { S: 'STOCK' }, available: { N: '10' }, reservations: { M: {} } };
+    const reserve = (key: string) => ({
+      Key: { productId: { S: 'prod-001' }, entry: { S: 'STOCK' } },
+      UpdateExpression: 'SET reservations.#res = :res ADD available :minus',
+      ExpressionAttributeNames: { '#res': key },
+      ExpressionAttributeValues: { ':res': { M: { qty: { N: '2' }, at: { S: '2026-12-07T16:00:00.000Z' } } }, ':minus': { N: '-2' } },
+    });
+    const reserved = applyUpdate(applyUpdate(stock, reserve('order-a:1')), reserve('order-b:1'));
+    expect(Object.keys(reserved.reservations!.M!)).toEqual(['order-a:1', 'order-b:1']);
+    expect(reserved.available).toEqual({ N: '6' });
+    const sold = applyUpdate(reserved, {
+      Key: {},
+      UpdateExpression: 'REMOVE reservations.#res ADD #counter :qty',
+      ExpressionAttributeNames: { '#res': 'order-a:1', '#counter': 'sold' },
+      ExpressionAttributeValues: { ':qty': { N: '2' } },
+    });
+    expect(Object.keys(sold.reservations!.M!)).toEqual(['order-b:1']);
+    expect(sold.sold).toEqual({ N: '2' });
+    expect(Object.keys(stock.reservations.M)).toEqual([]); // the input is not changed
   });
 
   it('charges a status update 2 writes on every index whose key moves, 1 to rewrite, 1 to leave', () => {

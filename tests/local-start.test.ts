@@ -4,6 +4,7 @@
  * after the process was killed in the middle of a workflow.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -158,7 +159,7 @@ const mailFiles = (orderId: string) => readdirSync(path.join(dataDir, 'outbox'))
 describe('npm start', { timeout: TEST_TIMEOUT_MS }, () => {
   let orderId = '';
   /** A guest's order placed in the first run, and what its answer linked to. */
-  const guestOrder = { body: JSON.stringify(orderRequest({ customerEmail: 'guest@example.com' })), key: `guest-${Date.now()}`, orderId: '', orderUrl: '' };
+  const guestOrder = { body: JSON.stringify(orderRequest({ customerEmail: 'guest@example.com' })), key: `guest-${randomUUID()}`, orderId: '', orderUrl: '' };
   const placeGuestOrder = (apiUrl: string) =>
     fetch(new URL('orders', apiUrl), { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': guestOrder.key }, body: guestOrder.body });
 

@@ -17,6 +17,7 @@ beforeAll(() => {
     POWERTOOLS_TRACE_ENABLED: 'true',
     [ENV.ordersTable]: 'orders',
     [ENV.idempotencyTable]: 'idempotency',
+    [ENV.stockTable]: 'stock',
     [ENV.statsTable]: 'stats',
     [ENV.queueUrl]: 'https://sqs.us-east-1.amazonaws.com/000000000000/orders',
     [ENV.stateMachineArn]: 'arn:aws:states:us-east-1:000000000000:stateMachine:orders',

@@ -56,6 +56,7 @@ it('a declined payment ends the order in PAYMENT_FAILED with one payment-decline
   const execution = stack.stepFunctions.list().find((e) => e.name === order.orderId)!;
   expect(execution).toMatchObject({ status: 'SUCCEEDED', retries: 0 });
   expect(invocations.filter((i) => i.orderId === order.orderId)).toEqual([
+    { state: 'ReserveStock', orderId: order.orderId },
     { state: 'ProcessPayment', orderId: order.orderId },
     { state: 'NotifyPaymentDeclined', orderId: order.orderId },
   ]);

@@ -1,11 +1,11 @@
 /**
  * The data box: the orders table (with the indexes of `ORDERS_TABLE_INDEXES`), the idempotency
- * table and the stats table (per-day counters). Keys and indexes come from `amplify/server/settings.ts`, the same the local runtime builds from.
+ * table, the stock table (one stock item and the stock history per product, no index) and the stats table (per-day counters). Keys and indexes come from `amplify/server/settings.ts`, the same the local runtime builds from.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, type OrdersTableIndex } from '../server/settings.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, STOCK_TABLE, type OrdersTableIndex } from '../server/settings.ts';
 
 export interface OrderDataProps {
   /** Keep the tables when the stack is deleted (branch deployments); sandboxes clean up. */
@@ -25,6 +25,7 @@ const index = (definition: OrdersTableIndex): dynamodb.GlobalSecondaryIndexProps
 export class OrderData extends Construct {
   readonly ordersTable: dynamodb.Table;
   readonly idempotencyTable: dynamodb.Table;
+  readonly stockTable: dynamodb.Table;
   /** The shop's per-day counters (`STATS_TABLE`, issue 27): rebuilt from the orders by the backfill if lost. */
   readonly statsTable: dynamodb.Table;
 
@@ -48,6 +49,19 @@ export class OrderData extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy,
+    });
+
+    // On-demand: a few writes per order (reserve, then release or sale, per product); the item-size
+    // and hot-key bounds are written beside STOCK_TABLE. Kept like the orders (deletion protection
+    // on branches): stock counts are the shop's books.
+    this.stockTable = new dynamodb.Table(this, 'StockTable', {
+      partitionKey: { name: STOCK_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: STOCK_TABLE.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: props.retainData,
       removalPolicy,
     });
 

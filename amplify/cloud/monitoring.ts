@@ -17,6 +17,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { STOCK } from '../domain/inventory.ts';
 import { FUNCTIONS, METRICS, metricsNamespace, metricsServiceName } from '../server/settings.ts';
 
 
@@ -40,6 +41,12 @@ export const ALARMS = {
   recoveryGaveUp: { threshold: 0, periodMinutes: 10 },
   /** The recovery job failing on most runs (about three runs in 15 minutes): no order is healed. */
   recoveryFailing: { threshold: 1, periodMinutes: 15 },
+  /**
+   * Products at or under the low-stock threshold (`STOCK.lowStockThreshold`, amplify/domain/inventory.ts),
+   * as the recovery job counts them every run: more than `threshold` in the period tells staff to restock
+   * (the recover-orders log and the `StockAvailable` metric per product name which). 0: any low product.
+   */
+  lowStock: { threshold: 0, periodMinutes: 15 },
 } as const;
 
 /** The Powertools metrics `recover-orders` publishes on every run (zeros included). */
@@ -99,6 +106,7 @@ export class Monitoring extends Construct {
   readonly deadLetterMessages: cloudwatch.Alarm;
   readonly recoveryGaveUp: cloudwatch.Alarm;
   readonly recoveryFailing: cloudwatch.Alarm;
+  readonly lowStock: cloudwatch.Alarm;
   readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -217,6 +225,11 @@ export class Monitoring extends Construct {
     this.recoveryFailing = props.recovery.function
       .metricErrors({ period: minutes(ALARMS.recoveryFailing.periodMinutes), statistic: sum })
       .createAlarm(this, 'RecoveryFailingAlarm', alarm('recovery-failing', ALARMS.recoveryFailing.threshold, `The recovery job failed more than ${ALARMS.recoveryFailing.threshold} time(s) in ${ALARMS.recoveryFailing.periodMinutes} minutes`));
+    this.lowStock = recoveryMetric(METRICS.stock.lowStockProducts, cloudwatch.Stats.MAXIMUM, minutes(ALARMS.lowStock.periodMinutes)).createAlarm(
+      this,
+      'LowStockAlarm',
+      alarm('low-stock', ALARMS.lowStock.threshold, `More than ${ALARMS.lowStock.threshold} product(s) at or under ${STOCK.lowStockThreshold} units: restock (the Inventory page, or PUT /products/{productId}/stock)`),
+    );
 
     const alarms = this.alarms;
     const action = new SnsAction(props.alarmTopic);
@@ -328,6 +341,7 @@ export class Monitoring extends Construct {
       this.deadLetterMessages,
       this.recoveryGaveUp,
       this.recoveryFailing,
+      this.lowStock,
     ];
   }
 }

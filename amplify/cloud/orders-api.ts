@@ -52,6 +52,8 @@ export interface OrdersApiProps {
   readonly statsTable: dynamodb.ITable;
   readonly shopTimeZone: string;
   readonly idempotencyTable: dynamodb.ITable;
+  /** Stock per product: `GET /products`, the staff's stock routes, and `POST /orders`'s availability check. */
+  readonly stockTable: dynamodb.ITable;
   readonly queue: sqs.IQueue;
   /** The accounts (amplify/auth/resource.ts): the authorizer trusts this pool. */
   readonly userPool: cognito.IUserPool;
@@ -74,12 +76,13 @@ export class OrdersApi extends Construct {
 
   constructor(scope: Construct, id: string, props: OrdersApiProps) {
     super(scope, id);
-    const { appServer, ordersTable, idempotencyTable, statsTable, queue } = props;
+    const { appServer, ordersTable, idempotencyTable, stockTable, statsTable, queue } = props;
     const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     appServer.addEnvironment(ENV.ordersTable, ordersTable.tableName);
     appServer.addEnvironment(ENV.queueUrl, queue.queueUrl);
     appServer.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
+    appServer.addEnvironment(ENV.stockTable, stockTable.tableName);
     appServer.addEnvironment(ENV.userPoolClientId, props.userPoolClient.userPoolClientId);
     appServer.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
     appServer.addEnvironment(ENV.staffMfaRequired, 'true');
@@ -112,6 +115,11 @@ export class OrdersApi extends Construct {
     // and the per-account order counters (UpdateItem, DynamoDbOrderRateLimiter).
     appServer.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [idempotencyTable.tableArn] }),
+    );
+    // Stock: every product's level (BatchGetItem), the staff's change (UpdateItem) and its history
+    // entry (PutItem), the history newest first (Query on the table). Never a reservation: the workflow's.
+    appServer.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }),
     );
     appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
     // The per-day counters: an ADD per order placed or status changed here, a Query per `GET /stats`.

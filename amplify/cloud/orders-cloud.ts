@@ -106,7 +106,7 @@ export class OrdersCloud extends Construct {
 
     this.data = new OrderData(this, 'Data', { retainData });
     this.messaging = new OrderMessaging(this, 'Messaging', { notificationEmail: props.notificationEmail, notificationEvents: props.notificationEvents, alarmEmail: props.alarmEmail });
-    const { ordersTable, idempotencyTable, statsTable } = this.data;
+    const { ordersTable, idempotencyTable, stockTable, statsTable } = this.data;
     const { queue, topic, topicKey } = this.messaging;
 
     this.ordersApi = new OrdersApi(this, 'Api', {
@@ -114,6 +114,7 @@ export class OrdersCloud extends Construct {
       appServer,
       ordersTable,
       idempotencyTable,
+      stockTable,
       statsTable,
       shopTimeZone: props.shopTimeZone,
       queue,
@@ -159,6 +160,7 @@ export class OrdersCloud extends Construct {
 
     processOrder.addEnvironment(ENV.ordersTable, ordersTable.tableName);
     processOrder.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
+    processOrder.addEnvironment(ENV.stockTable, stockTable.tableName);
     processOrder.addEnvironment(ENV.topicArn, topic.topicArn);
     processOrder.addToRolePolicy(
       new iam.PolicyStatement({
@@ -172,6 +174,8 @@ export class OrdersCloud extends Construct {
         resources: [idempotencyTable.tableArn],
       }),
     );
+    // Stock: reserve, release, sell (conditional UpdateItem); a refused reserve reads the item (GetItem).
+    processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }));
     // The per-day counters (issue 27): one ADD per status change a step makes.
     processOrder.addEnvironment(ENV.statsTable, statsTable.tableName);
     processOrder.addEnvironment(ENV.shopTimeZone, props.shopTimeZone);
@@ -203,7 +207,7 @@ export class OrdersCloud extends Construct {
     }
 
 
-    this.recovery = new OrderRecovery(this, 'Recovery', { recoverOrders, ordersTable, stateMachine: this.stateMachine, queue });
+    this.recovery = new OrderRecovery(this, 'Recovery', { recoverOrders, ordersTable, stockTable, stateMachine: this.stateMachine, queue });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       deploymentName,
@@ -213,6 +217,7 @@ export class OrdersCloud extends Construct {
       tables: [
         { label: 'orders', table: ordersTable, indexes: ORDERS_TABLE_INDEXES.map((index) => index.name) },
         { label: 'idempotency', table: idempotencyTable, indexes: [] },
+        { label: 'stock', table: stockTable, indexes: [] },
         { label: 'stats', table: statsTable, indexes: [] },
       ],
       queue,
@@ -225,6 +230,7 @@ export class OrdersCloud extends Construct {
   // The boxes' resources by name, as the nag decisions and the template tests refer to them.
   get ordersTable(): dynamodb.Table { return this.data.ordersTable; }
   get idempotencyTable(): dynamodb.Table { return this.data.idempotencyTable; }
+  get stockTable(): dynamodb.Table { return this.data.stockTable; }
   get statsTable(): dynamodb.Table { return this.data.statsTable; }
   get queue(): sqs.Queue { return this.messaging.queue; }
   get deadLetterQueue(): sqs.Queue { return this.messaging.deadLetterQueue; }

@@ -18,6 +18,7 @@ import { ENV, ORDERS_TABLE, RECOVERY } from '../server/settings.ts';
 export interface OrderRecoveryProps {
   readonly recoverOrders: lambda.Function;
   readonly ordersTable: dynamodb.ITable;
+  readonly stockTable: dynamodb.ITable;
   readonly stateMachine: sfn.StateMachine;
   readonly queue: sqs.IQueue;
 }
@@ -27,9 +28,10 @@ export class OrderRecovery extends Construct {
 
   constructor(scope: Construct, id: string, props: OrderRecoveryProps) {
     super(scope, id);
-    const { recoverOrders: fn, ordersTable, stateMachine, queue } = props;
+    const { recoverOrders: fn, ordersTable, stockTable, stateMachine, queue } = props;
 
     fn.addEnvironment(ENV.ordersTable, ordersTable.tableName);
+    fn.addEnvironment(ENV.stockTable, stockTable.tableName);
     fn.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
     fn.addEnvironment(ENV.queueUrl, queue.queueUrl);
 
@@ -43,6 +45,9 @@ export class OrderRecovery extends Construct {
     // Each recovery attempt is counted on the order (`OrderStore.claimRecoveryAttempt`, a
     // conditional update; a refused one reads the order to tell a closed order from an exhausted one).
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [ordersTable.tableArn] }));
+    // Stock: seeds a product without a stock item (PutItem, conditional), reads every product's
+    // reservations (BatchGetItem) and settles those of orders that stopped moving (UpdateItem).
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }));
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }));
     // The queue uses SQS-managed encryption (SSE-SQS): no KMS permission is needed to send.
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));

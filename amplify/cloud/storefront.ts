@@ -15,7 +15,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { API_NAME } from '../domain/api.ts';
+import { API_NAME, ROUTES } from '../domain/api.ts';
 import { API_STAGE } from './orders-api.ts';
 import { OUTPUTS_VERSION, RUNTIME_OUTPUTS_FILE, type AmplifyOutputs, type CustomOutputs } from '../domain/outputs.ts';
 import { scopeInvalidationToDistribution } from './invalidation.ts';
@@ -211,6 +211,11 @@ export class StorefrontHosting extends Construct {
           runtime: cloudfront.FunctionRuntime.JS_2_0,
         })
       : undefined;
+    /** API Gateway's own host (its stage is the path's first segment). */
+    const apiOrigin = new origins.HttpOrigin(`${props.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+    });
     /** The storefront's files from the bucket, cached as their Cache-Control says. */
     const siteFiles: cloudfront.BehaviorOptions = {
       origin: siteOrigin,
@@ -229,14 +234,22 @@ export class StorefrontHosting extends Construct {
       additionalBehaviors: {
         // Hashed bundles: files only, no page fallback to run.
         [STOREFRONT_CACHING.hashedAssets.include]: siteFiles,
+        // The catalog with its stock (`GET /products`, public, the same for everyone): cached at the
+        // edge as its Cache-Control says (`s-maxage`, STOCK.catalogCacheSeconds), so the storefront's
+        // one read per visit is not an API request per visit. No viewer header is forwarded (the
+        // cache key is the path alone; Host is API Gateway's). Before `/<stage>/*`: the first match wins.
+        [`/${API_STAGE.name}${ROUTES.products}`]: {
+          origin: apiOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+          responseHeadersPolicy: securityHeaders,
+        },
         // The API (`/<stage>/...` is API Gateway's own path): every method, nothing cached, every
         // viewer header but Host (which must name API Gateway's host), Authorization included
         // (allowed when caching is off). HTTPS only: a redirect would turn a POST into a GET.
         [`/${API_STAGE.name}/*`]: {
-          origin: new origins.HttpOrigin(`${props.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, {
-            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-            originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-          }),
+          origin: apiOrigin,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,

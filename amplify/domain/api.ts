@@ -17,6 +17,8 @@ export const ROUTES = {
   meExport: '/me/export',
   /** Staff only: the order's internal note (read, and replace with POST `{ note }`). */
   orderNote: '/orders/{orderId}/note',
+  /** Staff only: a product's stock and its history (GET), a new quantity or an adjustment with a reason (PUT). */
+  productStock: '/products/{productId}/stock',
   /** Staff only: the shop's figures per day, `?from=YYYY-MM-DD&to=YYYY-MM-DD` (`StatsResponse`, amplify/domain/stats-summary.ts). */
   stats: '/stats',
 } as const;
@@ -33,6 +35,7 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
   me: ['DELETE'],
   meExport: ['GET'],
   orderNote: ['GET', 'POST'],
+  productStock: ['GET', 'PUT'],
   stats: ['GET'],
 };
 
@@ -52,6 +55,7 @@ export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = 
   me: 'signedIn',
   meExport: 'signedIn',
   orderNote: 'signedIn',
+  productStock: 'signedIn',
   stats: 'signedIn',
 };
 
@@ -106,7 +110,7 @@ export const CORS_ALLOWED_HEADERS = ['Content-Type', IDEMPOTENCY_KEY_HEADER, AUT
 
 /** CORS, answered by app-server and by API Gateway's preflight (`amplify/cloud/orders-api.ts`) alike. */
 export const CORS = {
-  allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+  allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
   allowHeaders: CORS_ALLOWED_HEADERS,
   exposeHeaders: ['Location', REPLAYED_HEADER],
   maxAgeSeconds: 600,

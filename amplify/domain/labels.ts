@@ -11,6 +11,7 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
   SHIPMENT_FAILED: 'Shipment failed',
   CANCELLED: 'Cancelled',
   REFUNDED: 'Refunded',
+  OUT_OF_STOCK: 'Out of stock',
 };
 
 export const PAYMENT_METHOD_LABELS: Record<string, string> = {

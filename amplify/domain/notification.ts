@@ -12,7 +12,7 @@ import type { Order } from './order.ts';
 import { MAX_PAYMENT_ATTEMPTS, orderNumberOf, PAYMENT_DECLINED_REASON } from './order-rules.ts';
 
 /** Each kind is sent at most once per order; the SNS order events carry the same names. */
-export const EMAIL_KINDS = ['order-confirmed', 'order-shipped', 'order-delivered', 'payment-declined', 'order-cancelled', 'order-refunded'] as const;
+export const EMAIL_KINDS = ['order-confirmed', 'order-shipped', 'order-delivered', 'payment-declined', 'order-cancelled', 'order-refunded', 'out-of-stock'] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 export const isEmailKind = (value: unknown): value is EmailKind => EMAIL_KINDS.includes(value as EmailKind);
 
@@ -40,6 +40,7 @@ export function emailsDue(order: Order): EmailKind[] {
   if (status === 'DELIVERED') due.push('order-delivered');
   if (status === 'PAYMENT_FAILED' && order.failureReason === PAYMENT_DECLINED_REASON) due.push('payment-declined');
   if (status === 'CANCELLED') due.push('order-cancelled');
+  if (status === 'OUT_OF_STOCK') due.push('out-of-stock');
   if (order.refundId) due.push('order-refunded');
   return due;
 }
@@ -129,6 +130,14 @@ To try again, open the order page below and choose "Pay again", with the same or
 
 Your order ${n} of ${formatDate(order.orderDate)} has been cancelled${cancelledByStore(order) ? ' by the store' : ''}. Nothing will be shipped.
 ${order.transactionId ? 'Your payment is refunded: a separate e-mail confirms the refund.' : 'You have not been charged.'}`,
+  }),
+  'out-of-stock': (order, n) => ({
+    subject: `Out of Stock - ${n}`,
+    text: `Dear ${order.customerName},
+
+We are sorry: by the time your order ${n} of ${formatDate(order.orderDate)} was processed, we no longer had enough of
+${(order.shortItems ?? []).map((line) => `- ${line.name}: you asked for ${line.quantity}, ${line.available === 0 ? 'none is' : `only ${line.available} ${line.available === 1 ? 'is' : 'are'}`} left`).join('\n')}
+The order is closed and you have not been charged. You are welcome to order again what is in stock.`,
   }),
   'order-refunded': (order, n) => ({
     subject: `Order Refunded - ${n}`,

@@ -13,6 +13,8 @@ export const ORDER_STATUSES = [
   'SHIPMENT_FAILED',
   'CANCELLED',
   'REFUNDED',
+  /** The workflow could not reserve every line (`amplify/server/inventory.ts`): nothing charged, nothing ships. */
+  'OUT_OF_STOCK',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -30,6 +32,8 @@ export const ALLOWED_PREVIOUS: Record<OrderStatus, readonly OrderStatus[]> = {
   CANCELLED: ['PENDING', 'PAYMENT_PROCESSED'],
   // A return: staff refund a shipped or delivered order (`POST /orders/{orderId}/refund`).
   REFUNDED: ['SHIPPED', 'DELIVERED'],
+  // The reservation, the workflow's first step, found a line short: before any payment.
+  OUT_OF_STOCK: ['PENDING'],
 };
 
 /** Who changed an order's status: its customer, a staff member, or the system (the workflow, recovery). */
@@ -41,7 +45,17 @@ export interface Actor {
 }
 export const SYSTEM_ACTOR: Actor = { type: 'system' };
 
-export const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED'];
+export const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED', 'OUT_OF_STOCK'];
+
+/**
+ * Final statuses of an order that ended without shipping: its reserved units go back to stock
+ * (`releaseReservation`, amplify/server/inventory.ts). A declined order's units go back at the
+ * decline; paying it again reserves them again (a new reservation, keyed by the payment attempt).
+ */
+export const RELEASING_STATUSES: readonly OrderStatus[] = ['PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED', 'OUT_OF_STOCK'];
+export const releasesStock = (status: OrderStatus): boolean => RELEASING_STATUSES.includes(status);
+/** Statuses of an order that shipped: its reservation became a sale (a return does not restock by itself). */
+export const SOLD_STATUSES: readonly OrderStatus[] = ['SHIPPED', 'DELIVERED', 'REFUNDED'];
 
 /** Statuses from which an order can still be cancelled (before it ships). */
 export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ALLOWED_PREVIOUS.CANCELLED;
@@ -92,6 +106,9 @@ export const isFinal = (status: OrderStatus): boolean => FINAL_STATUSES.includes
  * and ends on normally (PAYMENT_FAILED, a succeeded execution), unlike a payment step that failed.
  */
 export const PAYMENT_DECLINED_REASON = 'PaymentDeclinedError';
+
+/** `failureReason` of an order whose lines could not all be reserved (OUT_OF_STOCK, nothing charged): `OutOfStockError`'s name. */
+export const OUT_OF_STOCK_REASON = 'OutOfStockError';
 
 export const PAYMENT_METHODS = ['credit_card', 'debit_card', 'paypal', 'bank_transfer'] as const;
 

@@ -186,6 +186,8 @@ export const orderSchema = v.object({
   deliveryDate: optionalString,
   notificationSentDate: optionalString,
   failureReason: optionalString,
+  /** The lines the reservation found short (an OUT_OF_STOCK order): what was asked and what was left. */
+  shortItems: v.optional(v.array(v.object({ productId: v.string(), name: v.string(), quantity: v.number(), available: v.number() }))),
   /** When the customer (or staff) cancelled the order. */
   cancelledDate: optionalString,
   /** The payment provider's refund of `transactionId` (shipment failed, cancelled after payment, or returned). */

@@ -14,14 +14,21 @@ import type { Caller } from '../domain/auth.ts';
 import { AccountClosedError, ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError, ValidationError } from '../domain/errors.ts';
 import { type CreateOrderRequest, type Order } from '../domain/order.ts';
 import { GUEST_CUSTOMER_PREFIX, orderNumberOf, type Actor } from '../domain/order-rules.ts';
+import { OutOfStockError } from '../domain/inventory.ts';
+import { checkAvailability } from './inventory.ts';
 import { hashOrderToken, type OrderTokens } from './order-token.ts';
-import type { ClosedAccounts, OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository } from './ports.ts';
+import type { ClosedAccounts, OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository, StockLedger } from './ports.ts';
 import { priceOrder } from '../domain/pricing.ts';
 
 export interface PlaceOrderDeps {
   orders: OrderRepository;
   keys: OrderKeys;
   queue: OrderQueue;
+  /**
+   * Stock per product: a new order asking for more than is available is a 409 naming each short
+   * line (nothing is reserved here: the workflow's first step reserves, before the payment).
+   */
+  stock: StockLedger;
   /** The per-account limit, counted once a request is a valid order (after its key is checked). */
   rateLimiter: OrderRateLimiter;
   /** Deleted accounts whose tokens are still valid: refused, so no order outlives the deletion's anonymizing. */
@@ -114,11 +121,18 @@ export async function placeOrder(body: CreateOrderRequest, idempotencyKey: strin
   const what = [request.customerName, request.paymentMethod, request.shippingAddress, request.items.map((i) => [i.productId, i.quantity])];
   const fingerprint = idempotencyKey ? sha256(JSON.stringify(what)) : undefined;
   let orderId: string = randomUUID();
+  let replay = false;
   if (idempotencyKey) {
     // A key is the account's, or the guest e-mail's: a retry from another address still finds its order.
     const claimed = await deps.keys.claim(request.customerId, idempotencyKey, { orderId, fingerprint: fingerprint! });
     if (claimed.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+    replay = claimed.orderId !== orderId;
     orderId = claimed.orderId;
+  }
+  // A replay of an order already stored gets its order back, whatever the stock is now.
+  if (!replay || !(await deps.orders.get(orderId))) {
+    const short = await checkAvailability(deps.stock, request.items);
+    if (short.length > 0) throw new OutOfStockError(short);
   }
   // Every valid order request counts (a replay too: a retry after a 429 counts once it gets through).
   // A guest's count twice: per e-mail (as an account's: no one is sent a flood of order mail) and per address.

@@ -4,6 +4,7 @@
  * and the handlers take these, so a test or another backing store can supply its own.
  * Type-only imports: a port drags no library into a bundle.
  */
+import type { StockChange, StockHistoryEntry, StockLevel } from '../domain/inventory.ts';
 import type { EmailKind, EmailStatus, OrderEmail } from '../domain/notification.ts';
 import type { Order } from '../domain/order.ts';
 import type { DayDelta, StoredDay } from '../domain/stats.ts';
@@ -200,6 +201,44 @@ export interface Accounts {
   get(sub: string): Promise<Account | undefined>;
   /** Deletes the account; one already gone is not an error. */
   delete(sub: string): Promise<void>;
+}
+
+/** What one line's reservation did: taken now, already held (a repeat), or short (with what is left). */
+export type ReserveLineResult = { outcome: 'reserved' } | { outcome: 'already' } | { outcome: 'short'; available: number };
+
+/** An open reservation as the stock item holds it (`<orderId>:<attempt>` → units, since when). */
+export interface OpenReservation {
+  productId: string;
+  reservationKey: string;
+  qty: number;
+  at: string;
+}
+
+/**
+ * Stock per product. Every change of a count is one conditional update of the product's stock
+ * item, which also records or removes the order's reservation on it: a repeat finds the
+ * reservation already there (or gone) and changes nothing.
+ */
+export interface StockLedger {
+  /**
+   * Each product's stock; a product without a stock item is absent. `consistent: false` (the
+   * catalog's display) reads at half the price and may be a second old.
+   */
+  levels(productIds: readonly string[], options?: { consistent?: boolean }): Promise<Map<string, StockLevel>>;
+  /** Takes `qty` units for the reservation unless fewer are available or it is already held. */
+  reserve(productId: string, reservationKey: string, qty: number, at: string): Promise<ReserveLineResult>;
+  /** Gives the reservation's `qty` units back to `available`; false when it was not held (already released or sold). */
+  release(productId: string, reservationKey: string, qty: number): Promise<boolean>;
+  /** Turns the reservation into a sale (`sold` += qty); false when it was not held. */
+  sell(productId: string, reservationKey: string, qty: number): Promise<boolean>;
+  /** Every open reservation of the products. */
+  openReservations(productIds: readonly string[]): Promise<OpenReservation[]>;
+  /** Writes a stock item with `available` for the product unless it has one; true when written. */
+  seed(productId: string, available: number, at: string): Promise<boolean>;
+  /** Staff's change (a new quantity or an adjustment), kept in the product's history; never below 0. */
+  change(productId: string, change: StockChange, by: string, at: string): Promise<{ level: StockLevel; entry: StockHistoryEntry }>;
+  /** The product's stock history, newest first. */
+  history(productId: string, limit: number): Promise<StockHistoryEntry[]>;
 }
 
 /** The shop's per-day counters (issue 27, `amplify/domain/stats.ts`). */

@@ -86,6 +86,29 @@ export const ORDERS_TABLE_INDEXES = [
 ] as const;
 export type OrdersTableIndex = (typeof ORDERS_TABLE_INDEXES)[number];
 
+/**
+ * Stock per product (`amplify/server/aws/dynamodb-stock-ledger.ts`): its own table, on-demand, no
+ * index. Per product one stock item (`entry` = `stockEntry`) holding `available`, `sold` and the open
+ * reservations as a map `reservations.<orderId>:<attempt> = { qty, at }`; every reserve, release and
+ * sale is one conditional UpdateItem on that item that moves the count and the map entry together
+ * (atomic without transactions, idempotent by the map entry). Beside it, one item per staff change
+ * (`entry` = `historyPrefix<at>#<id>`), read newest first with a Query on the product.
+ * Bounds: an item holds at most 400 KB, a reservation entry ~70 bytes, so ~5,000 open reservations
+ * per product (orders paid and in their cancel window, or not yet paid); each write costs one write
+ * unit per KB of the item, so a product with 100 open reservations pays ~7 units per reserve, release
+ * or sale. A single item takes at most 1,000 write units a second (DynamoDB's per-partition limit):
+ * at ~7 units a write that is ~140 orders a second of the same product (the hot key), far above this
+ * store's ~0.04 orders a second. No index: `GET /products` and the recovery job read every product's
+ * stock item by key (BatchGetItem, the catalog's ids), never a Scan.
+ */
+export const STOCK_TABLE = {
+  localName: 'stock',
+  partitionKey: 'productId',
+  sortKey: 'entry',
+  stockEntry: 'STOCK',
+  historyPrefix: 'HISTORY#',
+} as const;
+
 /** Powertools idempotency records (https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/). */
 export const IDEMPOTENCY_TABLE = {
   localName: 'idempotency',
@@ -324,6 +347,8 @@ export const CANCEL_WINDOW = {
 /** Environment variables the handlers read. */
 export const ENV = {
   ordersTable: 'ORDERS_TABLE_NAME',
+  /** app-server, process-order, recover-orders: the stock table (`STOCK_TABLE`). */
+  stockTable: 'STOCK_TABLE_NAME',
   idempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
   /** app-server and process-order: the per-day counters (`STATS_TABLE`). */
   statsTable: 'STATS_TABLE_NAME',
@@ -405,6 +430,11 @@ export const METRICS = {
     chargesRecovered: 'ChargesRecovered',
     deliveriesScheduled: 'DeliveriesScheduled',
     ordersDelivered: 'OrdersDelivered',
+    /** An order whose lines could not all be reserved (OUT_OF_STOCK, nothing charged). */
+    ordersOutOfStock: 'OrdersOutOfStock',
+    /** Reservations given back (an order that ended without shipping), and reservations that became sales. */
+    stockReleased: 'StockReservationsReleased',
+    stockSold: 'StockReservationsSold',
   },
   /** Published by `recover-orders` on every run, zeros included. */
   recovery: {
@@ -413,6 +443,16 @@ export const METRICS = {
     restarted: 'OrdersRestarted',
     gaveUp: 'OrdersRecoveryGaveUp',
     stoppedEarly: 'RecoveryStoppedEarly',
+  },
+  /** Published by `recover-orders` after the orders' recovery (not on a run that stopped at its deadline). */
+  stock: {
+    /** Reservations of orders that stopped moving, released (or turned into sales) by the run. */
+    reservationsSettled: 'ReservationsSettled',
+    /** How many products are at or under `STOCK.lowStockThreshold` (the low-stock alarm's metric). */
+    lowStockProducts: 'LowStockProducts',
+    /** Per low product (dimension `productDimension`, only while it is low): its available units. */
+    stockAvailable: 'StockAvailable',
+    productDimension: 'productId',
   },
 } as const;
 

@@ -17,6 +17,8 @@ export function renderWorkflow(processOrderFunctionArn: string): string {
 
 /** The actions `process-order` performs, one per Task state. */
 export const PROCESS_ORDER_ACTIONS = [
+  /** The first step: reserves the order's units (or ends it OUT_OF_STOCK) before any payment. */
+  'reserve_stock',
   'process_payment',
   'arrange_shipment',
   'send_notification',

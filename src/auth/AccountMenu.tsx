@@ -1,4 +1,4 @@
-/** Header: the signed-in e-mail and Sign out (staff also get All orders and the Dashboard), or a Sign in link. */
+/** Header: the signed-in e-mail and Sign out (staff also get All orders, Inventory and the Dashboard), or a Sign in link. */
 import { Button } from '@aws-amplify/ui-react';
 import './auth.css';
 import { href, navigate, useHash } from '../lib/router.ts';
@@ -22,6 +22,11 @@ export function AccountMenu({ current }: { current?: string }) {
       {account.isStaff && (
         <a href={href.allOrders()} className="nav-link" aria-current={current === 'all-orders' ? 'page' : undefined}>
           All orders
+        </a>
+      )}
+      {account.isStaff && (
+        <a href={href.inventory()} className="nav-link" aria-current={current === 'inventory' ? 'page' : undefined}>
+          Inventory
         </a>
       )}
       {account.isStaff && (

@@ -8,6 +8,7 @@ import { shopProduct } from '../lib/products.ts';
 import { href } from '../lib/router.ts';
 import { CostSummary } from './CostSummary.tsx';
 import { DeliveryEstimate } from './DeliveryEstimate.tsx';
+import { useShortLines } from '../lib/stock.ts';
 
 interface Props {
   lines: readonly CartLine[];
@@ -68,8 +69,13 @@ function QuantityControl({ line, name, onQuantity }: { line: CartLine; name: str
   );
 }
 
+/** What a short line says: out of stock, or how many are left and by how much it is over. */
+const shortText = (quantity: number, available: number) =>
+  available === 0 ? 'Out of stock: remove it to order the rest.' : `Only ${available} left: lower the quantity by ${quantity - available}.`;
+
 export function CartLines({ lines, onQuantity, onRemove, showDelivery = true }: Props) {
   const totals = priceCart(lines);
+  const short = useShortLines(lines);
   return (
     <div className="cart-lines">
       <ul className="cart-list">
@@ -88,6 +94,13 @@ export function CartLines({ lines, onQuantity, onRemove, showDelivery = true }: 
                 <Text fontSize="small" as="p">
                   {formatPrice(item.price)} each
                 </Text>
+                {short
+                  .filter((s) => s.productId === item.productId)
+                  .map((s) => (
+                    <p key={s.index} className="stock-note stock-short" data-testid={`short-${item.productId}`}>
+                      {shortText(line.quantity, s.available)}
+                    </p>
+                  ))}
               </div>
               {onQuantity ? (
                 <QuantityControl line={line} name={item.name} onQuantity={(q) => onQuantity(item.productId, q)} />
@@ -107,6 +120,11 @@ export function CartLines({ lines, onQuantity, onRemove, showDelivery = true }: 
           );
         })}
       </ul>
+      {short.length > 0 && (
+        <Text className="warning-text" role="note" data-testid="short-lines">
+          {short.length === 1 ? 'One line asks' : `${short.length} lines ask`} for more than we have in stock. Change {short.length === 1 ? 'it' : 'them'} before you pay.
+        </Text>
+      )}
       {totals.unavailable.length > 0 && (
         <Text className="warning-text" role="note">
           {totals.unavailable.length === 1 ? 'One product in your cart is' : `${totals.unavailable.length} products in your cart are`} no

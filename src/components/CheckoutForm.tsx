@@ -23,6 +23,8 @@ import {
 } from '../lib/checkout.ts';
 import { CHECKOUT_FORM_KEY } from '../lib/pending-order.ts';
 import { PAYMENT_METHOD_LABELS } from '../lib/status.ts';
+import { setStockLevel } from '../lib/stock.ts';
+import type { FieldIssue } from '../../amplify/domain/errors.ts';
 
 type TextFieldName = Exclude<CheckoutField, 'paymentMethod' | 'country'>;
 interface TextFieldSpec {
@@ -69,6 +71,7 @@ interface Props {
 function failureText(error: StoreError): string {
   if (error.kind === 'network') return 'We could not reach the store, so your order may not have been placed. Please try again in a moment: pressing “Place order” again never creates a second order.';
   if ((error.status ?? 0) >= 500) return 'Something went wrong on our side and your order was not placed. Please try again: pressing “Place order” again never creates a second order.';
+  if (error.status === 409 && error.details.some((d) => 'available' in d)) return 'Some of your cart is no longer in stock: the order summary says which line and by how much. Change your cart, then place the order.';
   if (error.details.some((d) => d.path.startsWith('items'))) return 'Something in your cart cannot be ordered as it is. Please check your cart.';
   return 'Please correct the highlighted fields and try again.';
 }
@@ -146,6 +149,11 @@ export function CheckoutForm({ lines, customerId, prefill = NOTHING_KNOWN, accou
       await placeOrder(result.request);
     } catch (error) {
       const storeError = toStoreError(error);
+      // Short of stock: the answer says what is available for each short line (exact, where a new
+      // read of GET /products may be up to its cache's age), so the summary names them.
+      for (const detail of storeError.details as (FieldIssue & { productId?: string; available?: number })[]) {
+        if (storeError.status === 409 && detail.productId && typeof detail.available === 'number') setStockLevel(detail.productId, detail.available);
+      }
       const sorted = sortIssues(storeError.details);
       setErrors(sorted.fieldErrors);
       setOtherErrors(sorted.otherErrors);

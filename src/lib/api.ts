@@ -2,9 +2,10 @@
  * The storefront's API client: every call goes through `get`/`post` of `aws-amplify/api`.
  * Errors become `StoreError` with the server's `{ error, details }` kept, never swallowed.
  */
-import { ApiError, del, get, isCancelError, post } from 'aws-amplify/api';
+import { ApiError, del, get, isCancelError, post, put } from 'aws-amplify/api';
 import { API_LIMITS, API_NAME, IDEMPOTENCY_KEY_HEADER, ROUTES } from '../../amplify/domain/api.ts';
 import type { FieldIssue } from '../../amplify/domain/errors.ts';
+import type { StockChange, StockHistoryEntry, StockLevel } from '../../amplify/domain/inventory.ts';
 import type { CreateOrderRequest, Order } from '../../amplify/domain/order.ts';
 import type { OrderStatus } from '../../amplify/domain/order-rules.ts';
 import type { StatsResponse } from '../../amplify/domain/stats-summary.ts';
@@ -18,6 +19,8 @@ export interface CatalogProduct {
   description: string;
   price: number;
   image: string;
+  /** Units that can be ordered now (`amplify/domain/inventory.ts`). */
+  available: number;
 }
 
 export interface OrdersPage {
@@ -124,9 +127,27 @@ function ensureConnected(): void {
 }
 
 export async function fetchProducts(options: CallOptions = {}): Promise<CatalogProduct[]> {
+  return (await fetchCatalogStock(options)).products;
+}
+
+/** `GET /products`: the catalog with each product's `available` units, and the low-stock threshold. */
+export async function fetchCatalogStock(options: CallOptions = {}): Promise<{ products: CatalogProduct[]; lowStockThreshold: number }> {
   ensureConnected();
-  const body = await run<{ products: CatalogProduct[] }>(get({ apiName: API_NAME, path: apiPath(ROUTES.products) }), options);
-  return body.products;
+  return run<{ products: CatalogProduct[]; lowStockThreshold: number }>(get({ apiName: API_NAME, path: apiPath(ROUTES.products) }), options);
+}
+
+const stockPath = (productId: string) => apiPath(ROUTES.productStock.replace('{productId}', encodeURIComponent(productId)));
+
+/** Staff: a product's stock (available, reserved, sold) and its latest changes. */
+export async function fetchProductStock(productId: string, options: CallOptions = {}): Promise<StockLevel & { history: StockHistoryEntry[] }> {
+  ensureConnected();
+  return run(get({ apiName: API_NAME, path: stockPath(productId) }), options);
+}
+
+/** Staff: sets (`available`) or adjusts (`delta`) a product's stock, with the reason kept in its history. */
+export async function changeStock(productId: string, change: StockChange, options: CallOptions = {}): Promise<StockLevel & { change: StockHistoryEntry }> {
+  ensureConnected();
+  return run(put({ apiName: API_NAME, path: stockPath(productId), options: { headers: { 'Content-Type': 'application/json' }, body: { ...change } } }), options);
 }
 
 /** `GET /orders/{orderId}`: signed in, or with the order's token when this browser holds it (a guest's order). */

@@ -67,7 +67,7 @@ function withoutOrdered(cart: readonly CartLine[], ordered: readonly CartLine[])
 
 /**
  * Called with each status the order page sees. Paid: the order's lines leave the cart (and the
- * saved checkout form goes). Declined or failed before payment: the marker goes, the cart stays.
+ * saved checkout form goes). Declined, failed before payment or out of stock: the marker goes, the cart stays.
  */
 export function settlePendingOrder(orderId: string, status: OrderStatus, storage: Storage | undefined = globalThis.localStorage): void {
   const pending = pendingOrder(storage);
@@ -77,7 +77,8 @@ export function settlePendingOrder(orderId: string, status: OrderStatus, storage
     if (pending.lines) cartState.replace(withoutOrdered(cartState.getSnapshot(), pending.lines));
     else cartState.clear();
     forgetCheckout(false);
-  } else if (status === 'PAYMENT_FAILED') {
+  } else if (status === 'PAYMENT_FAILED' || status === 'OUT_OF_STOCK') {
+    // Nothing charged: the cart stays, to change (an out-of-stock line) and order again.
     storage!.removeItem(PENDING_ORDER_KEY);
     forgetCheckout(true);
   }

@@ -1,7 +1,7 @@
 /**
  * A tiny hash router (no library): `#/` (with `?q=<search>&category=<id>`), `#/products/<id>`,
  * `#/cart`, `#/checkout`, `#/orders`, `#/orders/<id>` (a guest's link: `?token=`), `#/mailbox`, `#/staff/orders` (with its
- * filters), `#/staff/dashboard?from=&to=`, `#/sign-in?next=<address>`, and the policy pages (`#/help`, `#/returns`, ...). Hash
+ * filters), `#/staff/inventory`, `#/staff/dashboard?from=&to=`, `#/sign-in?next=<address>`, and the policy pages (`#/help`, `#/returns`, ...). Hash
  * URLs need no server rewrite rules, so the built site works from S3 as it is.
  */
 import { useSyncExternalStore } from 'react';
@@ -20,6 +20,7 @@ export type Route =
   | { name: 'mailbox' }
   | { name: 'account' }
   | { name: 'all-orders'; filters: StaffFilters }
+  | { name: 'inventory' }
   | { name: 'dashboard'; from?: string; to?: string }
   | { name: 'policy'; page: PolicyPageName }
   | { name: 'sign-in'; next: string }
@@ -86,6 +87,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/orders') return { name: 'orders' };
   if (path === '/mailbox') return { name: 'mailbox' };
   if (path === '/account') return { name: 'account' };
+  if (path === '/staff/inventory') return { name: 'inventory' };
   if (path === '/staff/orders') return { name: 'all-orders', filters: staffFilters(query) };
   if (path === '/staff/dashboard') return dashboardRoute(query);
   if (path === '/sign-in') return { name: 'sign-in', next: safeNext(new URLSearchParams(query).get('next')) };
@@ -128,6 +130,8 @@ export const href = {
     const query = params.toString();
     return query ? `#/staff/orders?${query}` : '#/staff/orders';
   },
+  /** Staff: every product's stock, and a change with a reason. */
+  inventory: () => '#/staff/inventory',
   dashboard: (range: { from?: string; to?: string } = {}) => {
     const params = new URLSearchParams();
     if (range.from) params.set('from', range.from);

@@ -14,4 +14,5 @@ export const STATUS_TONES: Record<OrderStatus, StatusTone> = {
   SHIPMENT_FAILED: 'error',
   CANCELLED: 'warning',
   REFUNDED: 'warning',
+  OUT_OF_STOCK: 'warning',
 };

@@ -59,11 +59,11 @@ describe('status timeline', () => {
   });
 
   it('has a timeline for every status; a failed one ends at its failure', () => {
-    for (const status of ORDER_STATUSES) expect(buildTimeline(at(status)).length).toBe({ PAYMENT_FAILED: 2, SHIPMENT_FAILED: 3, CANCELLED: 3, REFUNDED: 5 }[status as string] ?? 4);
+    for (const status of ORDER_STATUSES) expect(buildTimeline(at(status)).length).toBe({ PAYMENT_FAILED: 2, OUT_OF_STOCK: 2, SHIPMENT_FAILED: 3, CANCELLED: 3, REFUNDED: 5 }[status as string] ?? 4);
   });
 
   it('stops polling on final statuses only', () => {
-    expect(ORDER_STATUSES.filter(isFinal)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED']);
+    expect(ORDER_STATUSES.filter(isFinal)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED', 'OUT_OF_STOCK']);
   });
 
   it('polls while an order is pending or paid or owed its compensation, not once it is shipped (delivery is days later) or final', () => {

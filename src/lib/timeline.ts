@@ -23,6 +23,7 @@ const dateOf = (order: TimelineOrder, status: OrderStatus): string | undefined =
     DELIVERED: order.deliveryDate,
     PAYMENT_FAILED: undefined,
     SHIPMENT_FAILED: undefined,
+    OUT_OF_STOCK: undefined,
     CANCELLED: order.cancelledDate,
     // When staff refunded it (the money follows: `refundDate`).
     REFUNDED: order.history?.findLast((change) => change.status === 'REFUNDED')?.at ?? order.refundDate,
@@ -32,6 +33,8 @@ const dateOf = (order: TimelineOrder, status: OrderStatus): string | undefined =
 const FAILED_AT: Partial<Record<OrderStatus, OrderStatus>> = {
   PAYMENT_FAILED: 'PAYMENT_PROCESSED',
   SHIPMENT_FAILED: 'SHIPPED',
+  // The reservation comes before the payment: the order stopped there.
+  OUT_OF_STOCK: 'PAYMENT_PROCESSED',
 };
 
 /** The steps to show: the whole road while the order travels it; after a failure or a cancellation, only what happened. */

@@ -8,10 +8,13 @@ import { addWithFeedback } from '../lib/add-to-cart.ts';
 import { CATEGORIES, filterProducts, PRODUCTS, type ShopProduct } from '../lib/products.ts';
 import { href, rememberCatalog, type CatalogFilters } from '../lib/router.ts';
 import { useCartLines } from '../lib/app-state.ts';
+import { useProductStock } from '../lib/stock.ts';
+import { StockNote } from '../components/StockNote.tsx';
 
 function ProductCard({ product, inCart }: { product: ShopProduct; inCart: number }) {
   const headingId = `product-${product.productId}`;
   const link = href.product(product.productId);
+  const { state } = useProductStock(product.productId);
   return (
     <Card as="article" variation="outlined" className="product-card" aria-labelledby={headingId}>
       {/* The picture links too, but only the name is in the tab order and read out. */}
@@ -22,11 +25,12 @@ function ProductCard({ product, inCart }: { product: ShopProduct; inCart: number
         <a href={link}>{product.name}</a>
       </Heading>
       <Text className="product-description">{product.description}</Text>
+      <StockNote productId={product.productId} />
       <div className="product-footer">
         <Text as="span" className="price" fontWeight="bold">
           {formatPrice(product.price)}
         </Text>
-        <Button variation="primary" size="small" onClick={() => addWithFeedback(product)}>
+        <Button variation="primary" size="small" onClick={() => addWithFeedback(product)} isDisabled={state === 'out'}>
           Add to cart<VisuallyHidden> {product.name}</VisuallyHidden>
         </Button>
       </div>

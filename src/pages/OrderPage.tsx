@@ -267,6 +267,23 @@ function WhatNext({ order, number, onChanged }: { order: Order; number: string; 
       </Alert>
     );
   }
+  if (order.status === 'OUT_OF_STOCK') {
+    return (
+      <Alert variation="warning" heading="Out of stock" className="failure">
+        <Text as="span" display="block">
+          By the time we processed your order, we no longer had enough of what you asked for. You have not been charged, and the order is closed.
+        </Text>
+        <ul data-testid="short-items">
+          {(order.shortItems ?? []).map((line) => (
+            <li key={line.productId}>
+              {line.name}: you asked for {line.quantity}, {line.available === 0 ? 'none is' : `only ${line.available} ${line.available === 1 ? 'is' : 'are'}`} left
+            </li>
+          ))}
+        </ul>
+        <HelpLinks />
+      </Alert>
+    );
+  }
   if (order.status === 'SHIPMENT_FAILED') {
     return (
       <Alert variation="error" heading="We could not ship your order" className="failure">
@@ -439,7 +456,7 @@ function LiveOrder({ orderId, account }: { orderId: string; account?: Account })
 
   const final = isFinal(order.status);
   const number = order.orderNumber ?? orderNumberOf(order.orderId);
-  const failed = order.status === 'PAYMENT_FAILED' || order.status === 'SHIPMENT_FAILED' || order.status === 'CANCELLED';
+  const failed = order.status === 'PAYMENT_FAILED' || order.status === 'SHIPMENT_FAILED' || order.status === 'CANCELLED' || order.status === 'OUT_OF_STOCK';
   const a = order.shippingAddress;
   return (
     <>

@@ -10,6 +10,8 @@ import { ORDER_LIMITS } from '../../amplify/domain/order-rules.ts';
 import { shopProduct } from '../lib/products.ts';
 import { backTo, href, lastCatalogHref } from '../lib/router.ts';
 import { useCartLines } from '../lib/app-state.ts';
+import { useProductStock } from '../lib/stock.ts';
+import { StockNote } from '../components/StockNote.tsx';
 
 const MAX = ORDER_LIMITS.maxQuantityPerItem;
 
@@ -82,6 +84,7 @@ export default function ProductPage({ productId }: { productId: string }) {
           <Text fontSize="small" className="muted">
             Free shipping on orders from {formatPrice(SHIPPING_RULE.freeFromCents / 100)}; {formatPrice(SHIPPING_RULE.flatRateCents / 100)} below.
           </Text>
+          <StockNote productId={product.productId} />
           <form className="add-form" onSubmit={add} noValidate>
             <TextField
               id="quantity"
@@ -100,9 +103,7 @@ export default function ProductPage({ productId }: { productId: string }) {
               hasError={Boolean(error)}
               errorMessage={error}
             />
-            <Button type="submit" variation="primary">
-              Add to cart
-            </Button>
+            <AddButton productId={product.productId} />
           </form>
           <p className="in-cart">
             <AddedFeedback
@@ -120,5 +121,15 @@ export default function ProductPage({ productId }: { productId: string }) {
         </div>
       </article>
     </>
+  );
+}
+
+/** Add to cart, disabled while the product is out of stock. */
+function AddButton({ productId }: { productId: string }) {
+  const { state } = useProductStock(productId);
+  return (
+    <Button type="submit" variation="primary" isDisabled={state === 'out'}>
+      Add to cart
+    </Button>
   );
 }

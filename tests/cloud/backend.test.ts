@@ -18,7 +18,7 @@ import { API_NAME, CORS_ALLOWED_HEADERS, methodAccess, ROUTE_METHODS, ROUTES } f
 import { AUTH_TOKEN, CLIENT_WRITE_ATTRIBUTES, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
 import { requiresSignIn } from '../../local/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
-import { CANCEL_WINDOW, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY, STATS_TABLE } from '../../amplify/server/settings.ts';
+import { CANCEL_WINDOW, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, METRICS, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY, STATS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
 import { LOCAL_TABLES } from '../../local/dynamodb.ts';
 
@@ -80,6 +80,7 @@ describe('functions', () => {
     appServer: [
       ENV.ordersTable,
       ENV.idempotencyTable,
+      ENV.stockTable,
       ENV.queueUrl,
       ENV.userPoolClientId,
       ENV.userPoolId,
@@ -95,6 +96,7 @@ describe('functions', () => {
     processOrder: [
       ENV.ordersTable,
       ENV.idempotencyTable,
+      ENV.stockTable,
       ENV.topicArn,
       ENV.deliveryScheduleGroup,
       ENV.deliverySchedulerRoleArn,
@@ -104,7 +106,7 @@ describe('functions', () => {
       ENV.statsTable,
       ENV.shopTimeZone,
     ],
-    recoverOrders: [ENV.ordersTable, ENV.stateMachineArn, ENV.queueUrl],
+    recoverOrders: [ENV.ordersTable, ENV.stockTable, ENV.stateMachineArn, ENV.queueUrl],
   };
   /** The seed's 30 s; app-server's 25 s, under API Gateway's 29 s; the recovery job's 120 s, under its schedule interval. */
   const expectedTimeout: Record<keyof typeof FUNCTIONS, number> = {
@@ -147,6 +149,8 @@ describe('functions', () => {
     expect(env('recoverOrders')[ENV.ordersTable]).toEqual({ Ref: id(mod.cloud.ordersTable) });
     expect(env('recoverOrders')[ENV.stateMachineArn]).toEqual({ Ref: id(mod.cloud.stateMachine) });
     expect(env('recoverOrders')[ENV.queueUrl]).toEqual({ Ref: id(mod.cloud.queue) });
+    // The stock table, to the three functions that use it.
+    for (const key of ['appServer', 'processOrder', 'recoverOrders'] as const) expect(env(key)[ENV.stockTable]).toEqual({ Ref: id(mod.cloud.stockTable) });
     // Guest checkout: one secret for both functions, the order links' storefront, the ID tokens' issuer.
     const secret = { Ref: id(mod.cloud.guestOrders.tokenSecret) };
     expect(env('appServer')[ENV.orderTokenSecretArn]).toEqual(secret);
@@ -269,6 +273,10 @@ describe('least-privilege IAM', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
+        // The stock table: reserve, release, sell (UpdateItem), a refused reserve read (GetItem).
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        // The stats table (issue 27): one ADD per status change (the UpdateItem below).
         'dynamodb:UpdateItem',
         'sns:Publish',
         'kms:GenerateDataKey',
@@ -281,6 +289,11 @@ describe('least-privilege IAM', () => {
     );
     const id = (c: { node: { defaultChild?: unknown } }) => logicalId(mod.ordersStack, c);
     const statements = statementsOf(roleOf('processOrder'));
+    expect(statements.find((s) => JSON.stringify(s.Resource).includes(id(mod.cloud.stockTable)))).toEqual({
+      Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [id(mod.cloud.stockTable), 'Arn'] },
+    });
     expect(statements.find((s) => s.Action === 'scheduler:CreateSchedule')).toEqual({
       Action: 'scheduler:CreateSchedule',
       Effect: 'Allow',
@@ -331,11 +344,13 @@ describe('least-privilege IAM', () => {
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(mod.cloud.ordersTable), 'Arn'] }, `/index/${ORDERS_TABLE.openOrdersIndex.name}`]] },
       },
       { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.ordersTable), 'Arn'] } },
+      // The stock: seed a product's item, read the reservations, settle those of orders that stopped moving.
+      { Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.stockTable), 'Arn'] } },
       { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: stateMachine } },
       { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(mod.cloud.queue), 'Arn'] } },
     ]);
     expect(actionsOf(roleOf('recoverOrders'))).toEqual(
-      ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:StartExecution', 'sqs:SendMessage', ...XRAY].sort(),
+      ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'states:StartExecution', 'sqs:SendMessage', ...XRAY].sort(),
     );
     // SSE-SQS, not a customer key: sending needs no KMS permission.
     expect(resources[id(mod.cloud.queue)]!.Properties.KmsMasterKeyId).toBeUndefined();
@@ -427,7 +442,7 @@ describe('DynamoDB', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
     });
-    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(3);
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(4);
   });
 
   it('stats table (issue 27): day partition and day sort key, on-demand, PITR, encryption, no index', () => {
@@ -600,6 +615,8 @@ describe('API Gateway', () => {
       'POST /orders/{orderId}/note',
       'POST /orders/{orderId}/payment',
       'POST /orders/{orderId}/refund',
+      'GET /products/{productId}/stock',
+      'PUT /products/{productId}/stock',
       'GET /stats',
     ].sort());
     expect(methods().map((m) => `${m.HttpMethod} ${m.path}`).sort()).toEqual(expected);
@@ -661,7 +678,8 @@ describe('API Gateway', () => {
 
   it('CORS: preflight on every route with the shared allowed headers; gateway errors carry CORS', () => {
     const options = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS');
-    expect(options.length).toBe(Object.keys(ROUTES).length + 1);
+    // Every route, the root, and /products/{productId} (on the way to its stock).
+    expect(options.length).toBe(Object.keys(ROUTES).length + 2);
     for (const [, m] of options) {
       const params = m.Properties.Integration.IntegrationResponses[0].ResponseParameters;
       expect(params['method.response.header.Access-Control-Allow-Headers']).toBe(`'${CORS_ALLOWED_HEADERS.join(',')}'`);
@@ -729,6 +747,21 @@ describe('storefront hosting', () => {
     });
     const apiOrigin = (config.Origins as Json[]).find((o) => o.Id === api.TargetOriginId)!;
     expect(JSON.stringify(apiOrigin.DomainName)).toContain('.execute-api.');
+    // The catalog with its stock: the same origin, cached at the edge as its Cache-Control says
+    // (CachingOptimized: no viewer header, cookie or query string in the key, none forwarded), GET only,
+    // matched before /prod/* (CloudFront takes the first behavior that matches).
+    const paths = (config.CacheBehaviors as Json[]).map((b) => b.PathPattern);
+    expect(paths.indexOf('/prod/products')).toBeGreaterThanOrEqual(0);
+    expect(paths.indexOf('/prod/products')).toBeLessThan(paths.indexOf('/prod/*'));
+    const catalog = (config.CacheBehaviors as Json[]).find((b) => b.PathPattern === '/prod/products')!;
+    expect(catalog).toMatchObject({
+      TargetOriginId: api.TargetOriginId,
+      ViewerProtocolPolicy: 'https-only',
+      AllowedMethods: ['GET', 'HEAD'],
+      CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+    });
+    expect(catalog.OriginRequestPolicyId).toBeUndefined();
+    expect(catalog.FunctionAssociations).toBeUndefined();
     expect(apiOrigin.OriginPath ?? '').toBe('');
     // The page fallback: addresses without an extension get index.html, files stay files.
     const { PAGE_FALLBACK_FUNCTION } = await import('../../amplify/cloud/storefront.ts');
@@ -801,10 +834,10 @@ describe('alarms and dashboard', () => {
     const m = mod.cloud.monitoring;
     // The seed's DynamoDB alarm is one per table, or more where a table has more metrics than a
     // math alarm evaluates (10): the orders table with its five indexes has 12; then the
-    // idempotency table and the stats table (issue 27), one each.
-    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 2;
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7 + throttleAlarms);
-    expect(m.alarms).toHaveLength(7 + throttleAlarms);
+    // idempotency, stock and stats tables, one each; and the low-stock alarm.
+    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 3;
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8 + throttleAlarms);
+    expect(m.alarms).toHaveLength(8 + throttleAlarms);
 
     const lambda = alarm(m.lambdaErrors);
     expect(lambda).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
@@ -826,8 +859,8 @@ describe('alarms and dashboard', () => {
     expect(throttles).toHaveLength(throttleAlarms);
     for (const t of throttles) expect(t).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     expect(throttles.flatMap((t) => (t.Metrics as Json[]).filter((x) => x.MetricStat).map((x) => x.MetricStat.Metric.MetricName)).sort()).toEqual(
-      // The three tables and each of the orders table's indexes (tests/cloud/deployments.test.ts checks which).
-      [...Array(ORDERS_TABLE_INDEXES.length + 3).fill('ReadThrottleEvents'), ...Array(ORDERS_TABLE_INDEXES.length + 3).fill('WriteThrottleEvents')],
+      // The four tables and each of the orders table's indexes (tests/cloud/deployments.test.ts checks which).
+      [...Array(ORDERS_TABLE_INDEXES.length + 4).fill('ReadThrottleEvents'), ...Array(ORDERS_TABLE_INDEXES.length + 4).fill('WriteThrottleEvents')],
     );
 
     // Failed, timed-out (Express stops at 5 minutes) and aborted executions, together.
@@ -851,6 +884,18 @@ describe('alarms and dashboard', () => {
       Statistic: 'Maximum',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
+    });
+    // Low stock: any product at or under the threshold, as the recovery job counts them.
+    expect(alarm(m.lowStock)).toMatchObject({
+      AlarmName: `${mod.deploymentName}-low-stock`,
+      Namespace: `OrderPlatform/${mod.deploymentName}`,
+      MetricName: METRICS.stock.lowStockProducts,
+      Dimensions: [{ Name: 'service', Value: `${mod.deploymentName}/${FUNCTIONS.recoverOrders.name}` }],
+      Period: 900,
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
     });
     expect(alarm(m.recoveryFailing)).toMatchObject({
       Namespace: 'AWS/Lambda',
@@ -905,6 +950,15 @@ describe('local runtime and template agree', () => {
     const idem = resources[logicalId(mod.ordersStack, mod.cloud.idempotencyTable)]!.Properties;
     expect(idem.KeySchema).toEqual([{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }]);
     expect(idem.TimeToLiveSpecification.AttributeName).toBe(IDEMPOTENCY_TABLE.ttlAttribute);
+    // The stock table: the local runtime's keys, on-demand, no index.
+    const stock = resources[logicalId(mod.ordersStack, mod.cloud.stockTable)]!.Properties;
+    expect(stock.KeySchema).toEqual(LOCAL_TABLES.find((t) => t.TableName === STOCK_TABLE.localName)!.KeySchema);
+    expect(stock.KeySchema).toEqual([
+      { AttributeName: STOCK_TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: STOCK_TABLE.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(stock.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(stock.GlobalSecondaryIndexes).toBeUndefined();
   });
 
   it('the running local queues have the template’s settings (read from the stand-in)', async () => {
@@ -1000,7 +1054,7 @@ describe('accounts: the Cognito authorizer, and the local one agrees', () => {
       expect(route, path).toBeDefined();
       const access = methodAccess(route, m.HttpMethod);
       const signedIn = access === 'signedIn';
-      expect(access === 'public', `${m.HttpMethod} ${path}`).toBe(!path.startsWith('/orders') && !path.startsWith('/me') && path !== ROUTES.stats);
+      expect(access === 'public', `${m.HttpMethod} ${path}`).toBe(!path.startsWith('/orders') && !path.startsWith('/me') && path !== ROUTES.productStock && path !== ROUTES.stats);
       expect(m.AuthorizationType, `${m.HttpMethod} ${path}`).toBe(signedIn ? 'COGNITO_USER_POOLS' : 'NONE');
       if (signedIn) expect(m.AuthorizerId, `${m.HttpMethod} ${path}`).toEqual({ Ref: ofType('AWS::ApiGateway::Authorizer')[0]![0] });
       // The local authorizer guards exactly the methods the cloud one does.

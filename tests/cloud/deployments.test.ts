@@ -171,9 +171,10 @@ describe.each(each)('%s deployment', (name) => {
     const m = d().mod.cloud.monitoring;
     const alarm = (a: { node: { defaultChild?: unknown } }) => d().resources[idOf(d(), a)]!.Properties as Json;
     // The throttle alarms: the orders table's metrics (reads and writes, table and each index) in
-    // alarms of at most MAX_METRICS_PER_ALARM, one for the idempotency table and one for the stats table.
-    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 2;
-    expect(ofType(d(), 'AWS::CloudWatch::Alarm')).toHaveLength(7 + throttleAlarms);
+    // alarms of at most MAX_METRICS_PER_ALARM, one each for the idempotency, stock and stats tables;
+    // plus the low-stock alarm.
+    const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 3;
+    expect(ofType(d(), 'AWS::CloudWatch::Alarm')).toHaveLength(8 + throttleAlarms);
     // CloudWatch: a metric-math alarm evaluates at most 10 metrics.
     for (const [id, a] of ofType(d(), 'AWS::CloudWatch::Alarm')) {
       expect(((a.Properties.Metrics ?? []) as Json[]).filter((x) => x.MetricStat).length, id).toBeLessThanOrEqual(MAX_METRICS_PER_ALARM);
@@ -207,6 +208,7 @@ describe.each(each)('%s deployment', (name) => {
     // (the one list in settings), split where a table has more than an alarm can evaluate.
     const orders = JSON.stringify({ Ref: idOf(d(), d().mod.cloud.ordersTable) });
     const idem = JSON.stringify({ Ref: idOf(d(), d().mod.cloud.idempotencyTable) });
+    const stock = JSON.stringify({ Ref: idOf(d(), d().mod.cloud.stockTable) });
     const stats = JSON.stringify({ Ref: idOf(d(), d().mod.cloud.statsTable) });
     const seen = m.dynamoThrottles.map((a) => {
       expect(alarm(a)).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
@@ -218,7 +220,7 @@ describe.each(each)('%s deployment', (name) => {
     const expected = (table: string, indexes: string[]) =>
       ['ReadThrottleEvents', 'WriteThrottleEvents'].flatMap((metric) => [`${metric} ${table} -`, ...indexes.map((i) => `${metric} ${table} ${i}`)]).sort();
     expect(seen).toHaveLength(throttleAlarms);
-    expect(seen.flat().sort()).toEqual([...expected(orders, ORDERS_TABLE_INDEXES.map((i) => i.name)), ...expected(idem, []), ...expected(stats, [])].sort());
+    expect(seen.flat().sort()).toEqual([...expected(orders, ORDERS_TABLE_INDEXES.map((i) => i.name)), ...expected(idem, []), ...expected(stock, []), ...expected(stats, [])].sort());
     expect(ORDERS_TABLE_INDEXES.map((i) => i.name)).toEqual(
       (d().resources[idOf(d(), d().mod.cloud.ordersTable)]!.Properties.GlobalSecondaryIndexes as Json[]).map((g) => g.IndexName),
     );
@@ -363,6 +365,8 @@ describe.each(each)('%s deployment', (name) => {
         ],
       },
       { Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: keys },
+      // Stock: levels, the staff's change and its history; never a reservation (the workflow's).
+      { Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [idOf(d(), d().mod.cloud.stockTable), 'Arn'] } },
       // The per-day counters (issue 27): an ADD per change, a Query over day keys; no Scan.
       { Action: ['dynamodb:UpdateItem', 'dynamodb:Query'], Effect: 'Allow', Resource: stats },
     ]);

@@ -9,6 +9,8 @@ export const APP_SERVER_ACTIONS = {
   ordersTable: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   ordersIndexes: ['dynamodb:Query'],
   idempotencyTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  /** Stock levels (BatchGetItem), the staff's change (UpdateItem) and its history entry (PutItem, Query). */
+  stockTable: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   /** The per-day counters: an ADD per order placed or status changed, a Query per `GET /stats`. */
   statsTable: ['dynamodb:Query', 'dynamodb:UpdateItem'],
   queue: ['sqs:SendMessage'],

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_LIMITS, IDEMPOTENCY_KEY_HEADER, ORDER_TOKEN } from '../../amplify/domain/api.ts';
 import { STAFF_GROUP } from '../../amplify/domain/auth.ts';
 import { CATALOG } from '../../amplify/domain/catalog.ts';
-import { ENV, IDEMPOTENCY_TABLE, ORDER_TOKEN_SECRET, ORDERS_TABLE, STATS_TABLE } from '../../amplify/server/settings.ts';
+import { ENV, IDEMPOTENCY_TABLE, ORDER_TOKEN_SECRET, ORDERS_TABLE, STATS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
 import { toProxyEvent } from '../../local/api-gateway.ts';
 import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
@@ -56,6 +56,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SQS: messaging.endpoint,
     [ENV.ordersTable]: ORDERS_TABLE.localName,
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
+    [ENV.stockTable]: STOCK_TABLE.localName,
     [ENV.statsTable]: STATS_TABLE.localName,
     [ENV.queueUrl]: messaging.queueUrl,
     [ENV.allowedOrigins]: ORIGIN,
@@ -67,6 +68,15 @@ beforeAll(async () => {
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
   appServer = await import('../../amplify/functions/app-server/handler.ts');
+  // Every product in stock, as the recovery job's first run leaves it.
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { createDocumentClient } = await import('../../amplify/server/aws/dynamodb-order-repository.ts');
+  const { DynamoDbStockLedger } = await import('../../amplify/server/aws/dynamodb-stock-ledger.ts');
+  const { seedStock } = await import('../../amplify/server/inventory.ts');
+  const { CATALOG } = await import('../../amplify/domain/catalog.ts');
+  const db = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+  await seedStock(new DynamoDbStockLedger(createDocumentClient(db), STOCK_TABLE.localName), CATALOG.map((p) => p.productId));
+  db.destroy();
   sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
 });
 afterAll(async () => {
@@ -253,7 +263,8 @@ describe("every AWS call app-server makes is one its role allows (tests/helpers/
     const dynamoSend = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (this: unknown, ...args: unknown[]) {
       const { constructor, input } = args[0] as Command;
       const table = input.TableName ?? Object.keys(input.RequestItems ?? {})[0];
-      const resource = table === IDEMPOTENCY_TABLE.localName ? 'idempotencyTable' : table === STATS_TABLE.localName ? 'statsTable' : input.IndexName ? 'ordersIndexes' : 'ordersTable';
+      const resource =
+        table === IDEMPOTENCY_TABLE.localName ? 'idempotencyTable' : table === STOCK_TABLE.localName ? 'stockTable' : table === STATS_TABLE.localName ? 'statsTable' : input.IndexName ? 'ordersIndexes' : 'ordersTable';
       record(resource, iamAction('dynamodb', constructor.name));
       return (dynamoSendOriginal as (...a: unknown[]) => unknown).apply(this, args);
     } as never);
@@ -297,6 +308,10 @@ describe("every AWS call app-server makes is one its role allows (tests/helpers/
       const declined = (await call('POST', '/orders', { body: orderRequest() })).body as { orderId: string };
       await repository.transition(declined.orderId, 'PAYMENT_FAILED', { failureReason: 'PaymentDeclinedError' });
       expect((await call('POST', `/orders/${declined.orderId}/payment`, { body: { paymentMethod: 'paypal' } })).status).toBe(200);
+      // The catalog with its stock, and staff's stock change and history.
+      expect((await call('GET', '/products')).status).toBe(200);
+      expect((await call('PUT', '/products/prod-002/stock', { as: staff, body: { delta: -1, reason: 'Damaged in the warehouse' } })).status).toBe(200);
+      expect((await call('GET', '/products/prod-002/stock', { as: staff })).status).toBe(200);
       // A guest's order, read with its link's token.
       const guest = await call('POST', '/orders', { body: orderRequest({ customerEmail: 'guest@example.com' }), as: null });
       expect(guest.status).toBe(201);

@@ -36,6 +36,7 @@ import { orderRequest, testOrderTokens } from '../fixtures.ts';
 
 const STOREFRONT_URL = 'https://shop.example';
 import { apiEvent, lambdaContext, type Claims } from './events.ts';
+import { plentifulStock } from './stock-fakes.ts';
 
 let dynamo: LocalDynamo;
 let client: DynamoDBClient;
@@ -84,7 +85,7 @@ function app(repository: OrderRepository = orders, rateLimit = 0, trustViewerIp 
   const rateLimiter = new DynamoDbOrderRateLimiter(createDocumentClient(client), IDEMPOTENCY_TABLE.localName, rateLimit);
   const closedAccounts = new DynamoDbClosedAccounts(createDocumentClient(client), IDEMPOTENCY_TABLE.localName);
   router
-    .includeRouter(orderRoutes({ orders: repository, keys, queue, confirmStaff, rateLimiter, closedAccounts, tokens: testOrderTokens, storefrontUrl: STOREFRONT_URL, trustViewerIp, logger, metrics }))
+    .includeRouter(orderRoutes({ orders: repository, keys, queue, stock: plentifulStock, confirmStaff, rateLimiter, closedAccounts, tokens: testOrderTokens, storefrontUrl: STOREFRONT_URL, trustViewerIp, logger, metrics }))
     .includeRouter(cancelOrderRoutes({ orders: repository, queue, confirmStaff, logger, metrics }))
     .includeRouter(refundOrderRoutes({ orders: repository, queue, confirmStaff, logger }))
     .includeRouter(orderPaymentRoutes({ orders: repository, queue, confirmStaff, closedAccounts, logger }));

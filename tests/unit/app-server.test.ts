@@ -5,7 +5,7 @@
  */
 import { InternalServerError } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -34,6 +34,10 @@ beforeEach(() => {
   ddb.reset();
   // No item unless a test says otherwise (e.g. the caller's account is not a closed one).
   ddb.on(GetCommand).resolves({});
+  // Every product in stock (a stock item per product asked for).
+  ddb.on(BatchGetCommand).callsFake(({ RequestItems }) => ({
+    Responses: Object.fromEntries(Object.entries(RequestItems as Record<string, { Keys: { productId?: string }[] }>).map(([table, { Keys }]) => [table, Keys.filter((key) => key.productId).map(({ productId }) => ({ productId, available: 100, sold: 0, reservations: {} }))])),
+  }));
   sqs.reset();
   logs = captureLogs();
 });

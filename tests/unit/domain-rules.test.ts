@@ -32,8 +32,7 @@ import {
   orderNumberOf,
   parseOrderNumber,
   refundStatusOf,
-  type OrderStatus,
-} from '../../amplify/domain/order-rules.ts';
+  type OrderStatus, releasesStock } from '../../amplify/domain/order-rules.ts';
 import { orderMessage, parseOrderMessage } from '../../amplify/server/order-message.ts';
 import { decodePageToken, encodePageToken, pageBinding } from '../../amplify/server/page-token.ts';
 import { priceOrder } from '../../amplify/domain/pricing.ts';
@@ -53,6 +52,7 @@ const ALLOWED_STEPS = new Set([
   'SHIPPED>DELIVERED',
   'SHIPPED>REFUNDED',
   'DELIVERED>REFUNDED',
+  'PENDING>OUT_OF_STOCK',
 ]);
 
 /** thrown(fn) returns what `fn` throws (fails the test if it returns). */
@@ -74,7 +74,8 @@ describe('statuses', () => {
 
   it('know which are final, cancellable and owed a compensation', () => {
     const pick = (test: (s: OrderStatus) => boolean) => ORDER_STATUSES.filter(test);
-    expect(pick(isFinal)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED']);
+    expect(pick(isFinal)).toEqual(['DELIVERED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED', 'OUT_OF_STOCK']);
+    expect(pick(releasesStock)).toEqual(['PAYMENT_FAILED', 'SHIPMENT_FAILED', 'CANCELLED', 'OUT_OF_STOCK']);
     expect(pick(canCancel)).toEqual(['PENDING', 'PAYMENT_PROCESSED']);
     expect(pick(canRefund)).toEqual(['SHIPPED', 'DELIVERED']);
     expect(pick(needsCompensation)).toEqual(['SHIPMENT_FAILED', 'CANCELLED', 'REFUNDED']);

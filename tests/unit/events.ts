@@ -18,6 +18,7 @@ export const HANDLER_ENV: Record<string, string> = {
   AWS_SECRET_ACCESS_KEY: 'unit',
   [ENV.ordersTable]: 'orders-table',
   [ENV.idempotencyTable]: 'idempotency-table',
+  [ENV.stockTable]: 'stock-table',
   [ENV.statsTable]: 'stats-table',
   [ENV.queueUrl]: QUEUE_URL,
   [ENV.stateMachineArn]: STATE_MACHINE_ARN,

@@ -51,10 +51,10 @@ describe('the e-mails an order calls for', () => {
 });
 
 describe('every kind, rendered', () => {
-  const statusOf = { 'order-confirmed': 'PAYMENT_PROCESSED', 'order-shipped': 'SHIPPED', 'order-delivered': 'DELIVERED', 'payment-declined': 'PAYMENT_FAILED', 'order-cancelled': 'CANCELLED', 'order-refunded': 'SHIPMENT_FAILED' } as const;
+  const statusOf = { 'order-confirmed': 'PAYMENT_PROCESSED', 'order-shipped': 'SHIPPED', 'order-delivered': 'DELIVERED', 'payment-declined': 'PAYMENT_FAILED', 'order-cancelled': 'CANCELLED', 'order-refunded': 'SHIPMENT_FAILED', 'out-of-stock': 'OUT_OF_STOCK' } as const;
   for (const kind of EMAIL_KINDS) {
     it(kind, () => {
-      const email = renderEmail(kind, { ...ORDER, status: statusOf[kind] }, STOREFRONT);
+      const email = renderEmail(kind, { ...ORDER, status: statusOf[kind], ...(kind === 'out-of-stock' ? { shortItems: [{ productId: 'prod-001', name: 'Wireless Headphones', quantity: 2, available: 1 }] } : {}) }, STOREFRONT);
       expect(email).toMatchSnapshot();
       expect(email.to).toBe(ORDER.customerEmail);
       expect(email.text).toContain(`Your order: https://shop.example.com/#/orders/${ORDER.orderId}\n`);

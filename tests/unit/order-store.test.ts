@@ -17,6 +17,7 @@ import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.t
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
 import { orderRequest, storedOrder, testOrderTokens } from '../fixtures.ts';
+import { plentifulStock } from './stock-fakes.ts';
 
 let dynamo: LocalDynamo;
 let client: DynamoDBClient;
@@ -287,7 +288,7 @@ describe('DynamoDbOrderRepository.list pages to the end: every order once, newes
 
   it('counts per status for the customer and dates', async () => {
     const counts = await store.countByStatus({ customerId: customer });
-    expect(counts).toEqual({ PENDING: 8, PAYMENT_PROCESSED: 8, SHIPPED: 7, DELIVERED: 0, PAYMENT_FAILED: 0, SHIPMENT_FAILED: 0, CANCELLED: 0, REFUNDED: 0 });
+    expect(counts).toEqual({ PENDING: 8, PAYMENT_PROCESSED: 8, SHIPPED: 7, DELIVERED: 0, PAYMENT_FAILED: 0, SHIPMENT_FAILED: 0, CANCELLED: 0, REFUNDED: 0, OUT_OF_STOCK: 0 });
     const from = expected[5]!.orderDate;
     const to = expected[1]!.orderDate;
     const inRange = await store.countByStatus({ customerId: customer, from, to });
@@ -325,7 +326,7 @@ describe('placeOrder with an Idempotency-Key', () => {
   let enqueued: string[];
   const noLimit = { limit: 0, admit: async () => ({ allowed: true }) as const };
   const noneClosed = { close: async () => undefined, isClosed: async () => false };
-  const deps = () => ({ orders: store, keys, queue: { enqueue: async (orderId: string) => void enqueued.push(orderId) }, rateLimiter: noLimit, closedAccounts: noneClosed, tokens: testOrderTokens, onEnqueueFailed: () => undefined });
+  const deps = () => ({ orders: store, keys, queue: { enqueue: async (orderId: string) => void enqueued.push(orderId) }, stock: plentifulStock, rateLimiter: noLimit, closedAccounts: noneClosed, tokens: testOrderTokens, onEnqueueFailed: () => undefined });
   beforeEach(() => {
     enqueued = [];
   });
@@ -365,6 +366,7 @@ describe('placeOrder with an Idempotency-Key', () => {
     const placed = await placeOrder(orderRequest(), undefined, caller, {
       orders: store,
       keys,
+      stock: plentifulStock,
       tokens: testOrderTokens,
       queue: {
         enqueue: async () => {

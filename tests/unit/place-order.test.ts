@@ -11,6 +11,7 @@ import type { Order } from '../../amplify/domain/order.ts';
 import { forCaller, placeOrder } from '../../amplify/server/place-order.ts';
 import type { OrderKeyRecord, OrderKeys, OrderQueue, OrderRepository } from '../../amplify/server/ports.ts';
 import { orderRequest, testOrderTokens } from '../fixtures.ts';
+import { plentifulStock } from './stock-fakes.ts';
 
 const CALLER: Caller = { sub: 's-1', email: 'Ana@Example.com', emailVerified: true, isStaff: false };
 
@@ -27,6 +28,9 @@ function ports(seed: { orders?: { order: Order; fingerprint?: string }[]; keys?:
       if (existing) return { order: existing.order, created: false, fingerprint: existing.fingerprint };
       stored.set(order.orderId, { order, fingerprint });
       return { order, created: true };
+    },
+    async get(orderId: string) {
+      return stored.get(orderId)?.order;
     },
   } as unknown as OrderRepository;
   const keys: OrderKeys = {
@@ -46,7 +50,7 @@ function ports(seed: { orders?: { order: Order; fingerprint?: string }[]; keys?:
   const rateLimiter = { limit: 0, admit: async () => ({ allowed: true }) as const };
   // No closed accounts here (tested in tests/unit/app-server-routes.test.ts).
   const closedAccounts = { close: async () => undefined, isClosed: async () => false };
-  return { deps: { orders, keys, queue, rateLimiter, closedAccounts, tokens: testOrderTokens, onEnqueueFailed: (orderId: string) => failures.push(orderId) }, stored, creates, enqueued, keyRecords, failures };
+  return { deps: { orders, keys, queue, stock: plentifulStock, rateLimiter, closedAccounts, tokens: testOrderTokens, onEnqueueFailed: (orderId: string) => failures.push(orderId) }, stored, creates, enqueued, keyRecords, failures };
 }
 
 function forbidden(fn: () => unknown): ForbiddenError {

@@ -20,7 +20,8 @@ import { sendNotification } from '../../amplify/functions/process-order/steps/no
 import { markFailed, processPayment, settleFailedPayment } from '../../amplify/functions/process-order/steps/payment.ts';
 import { confirmDelivery, shipOrder } from '../../amplify/functions/process-order/steps/shipment.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
-import { ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { DynamoDbStockLedger } from '../../amplify/server/aws/dynamodb-stock-ledger.ts';
+import { ORDERS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
 import type { PaymentResult } from '../../amplify/server/simulated-partners.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
@@ -48,6 +49,7 @@ function context(options: { charge?: PaymentResult; found?: PaymentResult; onCha
   const scheduled = new Set<string>();
   const ctx: StepContext = {
     orders,
+    stock: new DynamoDbStockLedger(createDocumentClient(client), STOCK_TABLE.localName),
     metrics: { addMetric: (name: string, unit: string, value: number) => void metrics.push([name, unit, value]) } as unknown as StepContext['metrics'],
     async chargeOnce({ orderId, attempt }) {
       calls.charges.push(orderId);
@@ -115,6 +117,7 @@ async function orderAt(status: OrderStatus): Promise<Order> {
     DELIVERED: [['PAYMENT_PROCESSED', paid], ['SHIPPED', shipped], ['DELIVERED', { deliveryDate: '2026-01-05T00:00:00.000Z' }]],
     CANCELLED: [['CANCELLED', {}]],
     REFUNDED: [['PAYMENT_PROCESSED', paid], ['SHIPPED', shipped], ['DELIVERED', { deliveryDate: '2026-01-05T00:00:00.000Z' }], ['REFUNDED', {}]],
+    OUT_OF_STOCK: [['OUT_OF_STOCK', { failureReason: 'OutOfStockError' }]],
   };
   for (const [to, attributes] of path[status]) await orders.transition(orderId, to, attributes);
   return orders.require(orderId);

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf, PAYMENT_DECLINED_REASON } from '../../amplify/domain/order-rules.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
-import { ENV, IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { ENV, IDEMPOTENCY_TABLE, STOCK_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
 import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
 import { lambdaContext } from '../../local/lambda.ts';
@@ -57,6 +57,7 @@ beforeAll(async () => {
     [ENV.storefrontUrl]: 'http://127.0.0.1:5173/',
     [ENV.ordersTable]: ORDERS_TABLE.localName,
     [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
+    [ENV.stockTable]: STOCK_TABLE.localName,
     [ENV.statsTable]: 'stats',
     [ENV.topicArn]: messaging.topicArn,
     POWERTOOLS_LOG_LEVEL: 'ERROR',

@@ -8,7 +8,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -51,6 +51,11 @@ afterAll(() => {
 });
 beforeEach(() => {
   [ddb, sfn, sqs].forEach((mock) => mock.reset());
+  // The stock's part of each run: every product already has its stock item, none is low, nothing reserved.
+  ddb.on(BatchGetCommand).callsFake(({ RequestItems }) => ({
+    Responses: Object.fromEntries(Object.entries(RequestItems as Record<string, { Keys: { productId: string }[] }>).map(([table, { Keys }]) => [table, Keys.map(({ productId }) => ({ productId, available: 100, sold: 0, reservations: {} }))])),
+  }));
+  ddb.on(PutCommand).resolves({});
   logs = captureLogs();
 });
 afterEach(() => logs.restore());
@@ -161,6 +166,8 @@ describe('recover-orders', () => {
       sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
       await handler(scheduledEvent(), lambdaContext('recover-orders', 120_000));
       expect(added).toEqual([
+        ['ReservationsSettled', 'Count', 0],
+        ['LowStockProducts', 'Count', 0],
         ['OrdersExamined', 'Count', 3],
         ['OrdersReenqueued', 'Count', 1],
         ['OrdersRestarted', 'Count', 1],

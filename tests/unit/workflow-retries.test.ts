@@ -14,6 +14,7 @@ const ORDER_ID = '0f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b';
 
 /** What each Task answers when it succeeds: the happy path (the outcomes its Choice states read). */
 const SUCCESS: Record<string, unknown> = {
+  ReserveStock: { outcome: 'reserved' },
   ProcessPayment: { outcome: 'approved', transactionId: 'txn_1' },
   ArrangeShipment: { outcome: 'shipped', trackingNumber: 'TRK1' },
   SendNotification: { notificationSentDate: '2026-11-29T10:00:00.000Z' },
@@ -46,7 +47,7 @@ interface Run {
  * Runs the workflow once with the given Tasks always throwing `error`; the others succeed. Returns
  * the calls and, for each, the waits (the interpreter's timers that fired) that came before it.
  */
-async function run(failing: readonly string[], error: () => Error = () => new TransientError('down')): Promise<Run> {
+async function run(failing: readonly string[], error: () => Error = () => new TransientError('down'), answers: Record<string, unknown> = {}): Promise<Run> {
   const calls: Run['calls'] = [];
   let pendingWaits: number[] = [];
   const fakeSetTimeout = globalThis.setTimeout;
@@ -67,6 +68,7 @@ async function run(failing: readonly string[], error: () => Error = () => new Tr
         calls.push({ state: name, waitedMs: pendingWaits });
         pendingWaits = [];
         if (failing.includes(name)) throw error();
+        if (name in answers) return answers[name] as never;
         if (!(name in SUCCESS)) throw new Error(`No success answer for Task ${name}: add it to SUCCESS`);
         return SUCCESS[name] as never;
       },
@@ -107,8 +109,27 @@ describe('every Task retries as designed, counted at run time', () => {
   it('the happy path calls each Task once and waits for nothing', async () => {
     const result = await run([]);
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.calls.map((c) => c.state)).toEqual(['ProcessPayment', 'NotifyPaymentApproved', 'HoldForCancelWindow', 'ArrangeShipment', 'SendNotification', 'ScheduleDelivery']);
+    expect(result.calls.map((c) => c.state)).toEqual(['ReserveStock', 'ProcessPayment', 'NotifyPaymentApproved', 'HoldForCancelWindow', 'ArrangeShipment', 'SendNotification', 'ScheduleDelivery']);
     expect(result.calls.every((c) => c.waitedMs.length === 0)).toBe(true);
+  });
+
+  it('ReserveStock: 4 attempts, 2 s, 4 s, 8 s apart; then the execution fails before any payment (recovery starts it again)', async () => {
+    const result = await run(['ReserveStock']);
+    expect(attemptsOf(result, 'ReserveStock')).toEqual({ attempts: 4, waitsMs: [2000, 4000, 8000] });
+    expect(result.calls.map((c) => c.state)).toEqual(['ReserveStock', 'ReserveStock', 'ReserveStock', 'ReserveStock']);
+    expect(result.status).toBe('FAILED');
+  });
+
+  it('an order short of stock ends at the reservation: no payment, no shipment, a succeeded execution', async () => {
+    const result = await run([], undefined, { ReserveStock: { outcome: 'out_of_stock' } });
+    expect(result.calls.map((c) => c.state)).toEqual(['ReserveStock']);
+    expect(result.status).toBe('SUCCEEDED');
+  });
+
+  it('a duplicated execution whose payment step finds the order OUT_OF_STOCK stops there, charging nothing', async () => {
+    const late = await run([], undefined, { ReserveStock: { outcome: 'skipped' }, ProcessPayment: { outcome: 'out_of_stock' } });
+    expect(late.calls.map((c) => c.state)).toEqual(['ReserveStock', 'ProcessPayment']);
+    expect(late.status).toBe('SUCCEEDED');
   });
 
   it('ProcessPayment: 4 attempts, 2 s then 4 s then 8 s apart; then the order is marked failed', async () => {

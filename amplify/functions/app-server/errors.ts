@@ -9,6 +9,8 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { IDEMPOTENCY_KEY_HEADER } from '../../domain/api.ts';
 import { AccountClosedError, ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError, PriceChangedError, ValidationError } from '../../domain/errors.ts';
+import { OutOfStockError } from '../../domain/inventory.ts';
+import { StockBelowZeroError } from '../../server/aws/dynamodb-stock-ledger.ts';
 import { METRICS } from '../../server/settings.ts';
 import { allowedMethods, ApiError, errorBody, json } from './http.ts';
 import { restEvent } from './request.ts';
@@ -57,6 +59,10 @@ export function mapErrors(app: Router, { logger, metrics, allowedOrigins }: Erro
   );
   app.errorHandler(ForbiddenError, async (error) => json(403, errorBody(error.message, error.details)));
   app.errorHandler(PriceChangedError, async (error) => json(409, errorBody(error.message, error.details)));
+  app.errorHandler(OutOfStockError, async (error) => json(409, errorBody(error.message, error.details)));
+  app.errorHandler(StockBelowZeroError, async (error) =>
+    json(409, errorBody('Not enough stock for this change', [{ path: 'delta', message: `Only ${error.available} available: the stock cannot go below 0` }])),
+  );
   app.errorHandler(AccountClosedError, async (error) =>
     json(403, errorBody(error.message, [{ path: 'Authorization', message: 'The account was deleted; sign up again to order' }])),
   );

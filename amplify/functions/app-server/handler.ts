@@ -16,6 +16,7 @@ import { countingOrders } from '../../server/counting-orders.ts';
 import { createQueueClient, SqsOrderQueue } from '../../server/aws/sqs-order-queue.ts';
 import { CognitoAccounts } from '../../server/aws/cognito-accounts.ts';
 import { DynamoDbOrderRateLimiter } from '../../server/aws/dynamodb-order-rate.ts';
+import { DynamoDbStockLedger } from '../../server/aws/dynamodb-stock-ledger.ts';
 import { DynamoDbClosedAccounts } from '../../server/aws/dynamodb-closed-accounts.ts';
 import { secretString } from '../../server/aws/secrets-manager-secret.ts';
 import { OrderTokens } from '../../server/order-token.ts';
@@ -39,6 +40,7 @@ const stats = statsStoreFromEnv(db);
 // Every order placed and every status change a route makes is counted on its day, once (issue 27).
 const orders = countingOrders(new DynamoDbOrderRepository(db, requireEnv(ENV.ordersTable)), stats, logger);
 const keys = new DynamoDbOrderKeys(db, requireEnv(ENV.idempotencyTable));
+const stock = new DynamoDbStockLedger(db, requireEnv(ENV.stockTable));
 const queue = new SqsOrderQueue(tracer.captureAWSv3Client(createQueueClient()), requireEnv(ENV.queueUrl));
 const accounts = new CognitoAccounts(() => requireEnv(ENV.userPoolId));
 const confirmStaff = staffConfirmation(accounts, { mfaRequired: process.env[ENV.staffMfaRequired] === 'true', cacheSeconds: STAFF_CHECK.cacheSeconds });
@@ -62,8 +64,8 @@ app.use(
   }),
 );
 app
-  .includeRouter(catalogRoutes())
-  .includeRouter(orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, closedAccounts, tokens, storefrontUrl, trustViewerIp: process.env[ENV.viewerIpTrusted] === 'true', logger, metrics }))
+  .includeRouter(catalogRoutes({ stock, confirmStaff, logger }))
+  .includeRouter(orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, tokens, storefrontUrl, trustViewerIp: process.env[ENV.viewerIpTrusted] === 'true', logger, metrics }))
   .includeRouter(cancelOrderRoutes({ orders, queue, confirmStaff, logger, metrics }))
   .includeRouter(orderPaymentRoutes({ orders, queue, confirmStaff, closedAccounts, logger }))
   .includeRouter(refundOrderRoutes({ orders, queue, confirmStaff, logger }))

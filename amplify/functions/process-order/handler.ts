@@ -18,6 +18,7 @@ import { recordEmailEvent, sesEmailEvent } from './steps/email-events.ts';
 import { sendNotification } from './steps/notification.ts';
 import { markFailed, processPayment, settleFailedPayment } from './steps/payment.ts';
 import { confirmDelivery, shipOrder } from './steps/shipment.ts';
+import { reserveStock } from './steps/stock.ts';
 import { createStepContext } from './wiring.ts';
 
 export { NoChargeRecordedError, paymentProvider } from './wiring.ts';
@@ -68,6 +69,7 @@ export interface Invocation {
 
 /** Each action of the workflow's Task states, and the step module that does it. */
 const STEPS: Record<ProcessOrderAction, (input: StepInput, invocation: Invocation) => Promise<unknown>> = {
+  reserve_stock: ({ orderId }) => reserveStock(context, orderId),
   process_payment: ({ orderId }) => processPayment(context, orderId),
   arrange_shipment: ({ orderId }) => shipOrder(context, orderId),
   send_notification: ({ orderId }) => sendNotification(context, orderId),

@@ -20,6 +20,7 @@ import { EMAIL_KINDS, renderEmail, type EmailKind } from '../../domain/notificat
 import type { Order } from '../../domain/order.ts';
 import { isGuestOrder, orderNumberOf } from '../../domain/order-rules.ts';
 import { createDocumentClient, DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
+import { DynamoDbStockLedger } from '../../server/aws/dynamodb-stock-ledger.ts';
 import { secretString } from '../../server/aws/secrets-manager-secret.ts';
 import { statsStoreFromEnv } from '../../server/aws/dynamodb-stats-store.ts';
 import { countingOrders } from '../../server/counting-orders.ts';
@@ -66,6 +67,7 @@ export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Lo
   const documents = createDocumentClient(dynamodb);
   // Every status change a step makes is counted on its day, once (issue 27; counting-orders.ts).
   const orders = countingOrders(new DynamoDbOrderRepository(documents, requireEnv(ENV.ordersTable)), statsStoreFromEnv(documents), logger);
+  const stock = new DynamoDbStockLedger(documents, requireEnv(ENV.stockTable));
   const events = new SnsOrderEvents(tracer.captureAWSv3Client(new SNSClient({})), requireEnv(ENV.topicArn));
   // No sender (a deployment without MAIL_FROM): the order events go out, no customer e-mail.
   const mailFrom = process.env[ENV.mailFrom];
@@ -146,6 +148,7 @@ export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Lo
 
   const context: StepContext = {
     orders,
+    stock,
     metrics,
     // One charge per order and attempt, even when two executions of the same order overlap (Express
     // workflows do not deduplicate starts): the second call waits for (retries into) the first one's answer.

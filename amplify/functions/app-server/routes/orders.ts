@@ -11,7 +11,7 @@ import { createOrderRequestSchema, customerIdSchema } from '../../../domain/orde
 import type { OrderTokens } from '../../../server/order-token.ts';
 import { decodePageToken, encodePageToken, pageBinding } from '../../../server/page-token.ts';
 import { guestCustomerIdOf, placeOrder } from '../../../server/place-order.ts';
-import type { ClosedAccounts, OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository } from '../../../server/ports.ts';
+import type { ClosedAccounts, OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository, StockLedger } from '../../../server/ports.ts';
 import { METRICS, VIEWER_IP_HEADER } from '../../../server/settings.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
 import { ApiError, header, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from '../http.ts';
@@ -21,6 +21,8 @@ export interface OrderRoutesDeps {
   orders: OrderRepository;
   keys: OrderKeys;
   queue: OrderQueue;
+  /** Stock per product: a new order over what is available is a 409. */
+  stock: StockLedger;
   confirmStaff: StaffConfirmation;
   rateLimiter: OrderRateLimiter;
   closedAccounts: ClosedAccounts;
@@ -45,7 +47,7 @@ function clientAddress(event: ReturnType<typeof restEvent>, trustViewerIp: boole
   return viewer || event.requestContext?.identity?.sourceIp || 'unknown';
 }
 
-export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, closedAccounts, tokens, storefrontUrl, trustViewerIp, logger, metrics }: OrderRoutesDeps): Router {
+export function orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, tokens, storefrontUrl, trustViewerIp, logger, metrics }: OrderRoutesDeps): Router {
   const router = new Router();
 
   /**
@@ -112,6 +114,7 @@ export function orderRoutes({ orders, keys, queue, confirmStaff, rateLimiter, cl
       orders,
       keys,
       queue,
+      stock,
       rateLimiter,
       closedAccounts,
       tokens,

@@ -5,6 +5,7 @@ import { needsCompensation } from '../../../domain/order-rules.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { StepContext } from './context.ts';
 import { notifyCustomer } from './notification.ts';
+import { releaseStock } from './stock.ts';
 
 /**
  * Refunds a charge (once: the provider's refund is idempotent and the first refund recorded wins),
@@ -15,6 +16,8 @@ export async function compensate(context: StepContext, orderId: string) {
   const { orders, metrics, refundOnce } = context;
   let order = await orders.require(orderId);
   if (!needsCompensation(order.status)) throw new InvalidTransitionError(orderId, order.status, 'a compensation');
+  // Cancelled or failed to ship: the reserved units go back (once; a returned order's were sold).
+  await releaseStock(context, order);
   if (order.transactionId && !order.refundId) {
     const refund = await refundOnce({ orderId, transactionId: order.transactionId, amount: order.totalAmount });
     order = await orders.recordRefund(orderId, refund.refundId, refund.refundDate);

@@ -6,10 +6,12 @@ import type { Order } from '../../../domain/order.ts';
 import { needsCompensation, type OrderStatus } from '../../../domain/order-rules.ts';
 import type { PaymentResult, Refund } from '../../../server/simulated-partners.ts';
 import type { ScheduledDelivery, ScheduledShipment } from '../delivery-schedule.ts';
-import type { OrderRepository } from '../../../server/ports.ts';
+import type { OrderRepository, StockLedger } from '../../../server/ports.ts';
 
 export interface StepContext {
   orders: OrderRepository;
+  /** Stock per product: the order's reservation, its release and its sale. */
+  stock: StockLedger;
   metrics: Pick<Metrics, 'addMetric'>;
   /**
    * Charges the order's total once per payment attempt (`paymentAttempts`), however often it is

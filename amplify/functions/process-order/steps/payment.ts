@@ -5,6 +5,7 @@ import { cancelWindowEnd, hasReached, needsCompensation, PAYMENT_DECLINED_REASON
 import { METRICS } from '../../../server/settings.ts';
 import type { PaymentResult } from '../../../server/simulated-partners.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
+import { releaseStock } from './stock.ts';
 
 /**
  * What the payment step tells the workflow: the `outcome` its Choice state reads. `compensate`:
@@ -15,19 +16,26 @@ export type PaymentOutcome =
   | { outcome: 'declined' }
   | { outcome: 'compensate' }
   /** The answer was for an attempt the order has left behind (this execution duplicated an older one): nothing recorded. */
-  | { outcome: 'superseded' };
+  | { outcome: 'superseded' }
+  /** The reservation ended the order OUT_OF_STOCK (a duplicated execution got here): nothing is charged. */
+  | { outcome: 'out_of_stock' };
 
-export async function processPayment({ orders, metrics, chargeOnce, cancelWindowSeconds }: StepContext, orderId: string): Promise<PaymentOutcome> {
+export async function processPayment(context: StepContext, orderId: string): Promise<PaymentOutcome> {
+  const { orders, chargeOnce } = context;
   const order = await orders.require(orderId);
-  // A repeated step after the decline was recorded: the same answer.
-  if (order.status === 'PAYMENT_FAILED') return { outcome: 'declined' };
+  // A repeated step after the decline was recorded: the same answer (and the units given back, once).
+  if (order.status === 'PAYMENT_FAILED') {
+    await releaseStock(context, order);
+    return { outcome: 'declined' };
+  }
+  if (order.status === 'OUT_OF_STOCK') return { outcome: 'out_of_stock' };
   if (needsCompensation(order.status)) return { outcome: 'compensate' };
   if (hasReached(order.status, 'PAYMENT_PROCESSED')) {
     return { outcome: 'approved', transactionId: order.transactionId, paymentDate: order.paymentDate };
   }
   const attempt = paymentAttemptOf(order);
   const payment = await chargeOnce({ orderId, amount: order.totalAmount, attempt });
-  return recordPayment({ orders, metrics, cancelWindowSeconds }, orderId, attempt, payment);
+  return recordPayment(context, orderId, attempt, payment);
 }
 
 /**
@@ -37,19 +45,22 @@ export async function processPayment({ orders, metrics, chargeOnce, cancelWindow
  * cannot happen while each attempt is recorded before the next, fails the execution loudly).
  */
 async function recordPayment(
-  { orders, metrics, cancelWindowSeconds }: Pick<StepContext, 'orders' | 'metrics' | 'cancelWindowSeconds'>,
+  context: Pick<StepContext, 'orders' | 'metrics' | 'cancelWindowSeconds' | 'stock'>,
   orderId: string,
   attempt: number,
   payment: PaymentResult,
 ): Promise<PaymentOutcome> {
+  const { orders, metrics, cancelWindowSeconds } = context;
   const paymentDate = new Date().toISOString();
   const guard = { paymentAttempt: attempt };
   try {
     if (!payment.approved) {
       // A decline is a business outcome, not a failure: it is recorded on the order and the step
       // answers normally (no Lambda error, no failed execution, no alarm).
-      const { changed } = await orders.transition(orderId, 'PAYMENT_FAILED', { failureReason: PAYMENT_DECLINED_REASON }, undefined, guard);
+      const { order: declined, changed } = await orders.transition(orderId, 'PAYMENT_FAILED', { failureReason: PAYMENT_DECLINED_REASON }, undefined, guard);
       if (changed) metrics.addMetric(METRICS.processOrder.paymentsDeclined, MetricUnit.Count, 1);
+      // Declined: the units go back now; paying again reserves them again (the next attempt's reservation).
+      await releaseStock(context, declined);
       return { outcome: 'declined' };
     }
     const cancellableUntil = cancelWindowEnd(paymentDate, cancelWindowSeconds);
@@ -87,13 +98,15 @@ export async function settleFailedPayment(context: StepContext, orderId: string,
 }
 
 /** The workflow's catch after the retries of a step ran out: the order ends failed, with the reason. */
-export async function markFailed({ orders, metrics }: StepContext, orderId: string, status: 'PAYMENT_FAILED' | 'SHIPMENT_FAILED', reason = 'Unknown') {
+export async function markFailed(context: StepContext, orderId: string, status: 'PAYMENT_FAILED' | 'SHIPMENT_FAILED', reason = 'Unknown') {
+  const { orders, metrics } = context;
   try {
     const { order, changed } = await orders.transition(orderId, status, { failureReason: reason });
     if (changed) {
       const metric = status === 'PAYMENT_FAILED' ? METRICS.processOrder.paymentFailed : METRICS.processOrder.shipmentFailed;
       metrics.addMetric(metric, MetricUnit.Count, 1);
     }
+    await releaseStock(context, order);
     return { status: order.status };
   } catch (error) {
     // Cancelled meanwhile: the cancellation stands, and its compensation runs next.

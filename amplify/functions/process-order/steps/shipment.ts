@@ -5,17 +5,22 @@ import { bookShipment } from '../../../server/simulated-partners.ts';
 import { METRICS } from '../../../server/settings.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
 import { notifyCustomer } from './notification.ts';
+import { sellStock } from './stock.ts';
 
-export async function shipOrder({ orders, shipmentSuccessRate }: StepContext, orderId: string) {
+export async function shipOrder(context: StepContext, orderId: string) {
+  const { orders, shipmentSuccessRate } = context;
   // A repeated step (a duplicated execution, a recovery restart) books nothing again.
   const current = await orders.require(orderId);
   if (hasReached(current.status, 'SHIPPED')) {
+    await sellStock(context, current); // a repeat after the sale was cut short
     const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = current;
     return { outcome: 'shipped' as const, trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate };
   }
   if (needsCompensation(current.status)) return { outcome: 'compensate' as const };
   try {
     const { order } = await orders.transition(orderId, 'SHIPPED', bookShipment(shipmentSuccessRate));
+    // Shipped: the reserved units are sold.
+    await sellStock(context, order);
     const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = order;
     return { outcome: 'shipped' as const, trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate };
   } catch (error) {
