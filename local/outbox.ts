@@ -6,7 +6,7 @@
  * validated order id and a generated id: no message can choose where it is written.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isEmailKind, type MailRecord } from '../amplify/domain/notification.ts';
 import { canonicalOrderId } from '../amplify/domain/order-rules.ts';
@@ -50,7 +50,10 @@ export class Outbox {
       sentAt: new Date().toISOString(),
     };
     const file = `${written.sentAt.replace(/[:.]/g, '-')}_${orderId || 'account'}_${written.id}.eml`;
-    writeFileSync(path.join(this.dir, file), format(written), { flag: 'wx' });
+    // Written whole under a temporary name, then renamed: a reader of the folder never sees half a message.
+    const partial = path.join(this.dir, `.${written.id}.partial`);
+    writeFileSync(partial, format(written), { flag: 'wx' });
+    renameSync(partial, path.join(this.dir, file));
     return written;
   }
 

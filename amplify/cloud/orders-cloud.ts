@@ -175,7 +175,8 @@ export class OrdersCloud extends Construct {
       }),
     );
     // Stock: reserve, release, sell (conditional UpdateItem); a refused reserve reads the item (GetItem).
-    processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }));
+    // Reserve, release, sell (UpdateItem), a refused reserve's read (GetItem), the seed of a product never stocked yet (PutItem).
+    processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }));
     // The per-day counters (issue 27): one ADD per status change a step makes.
     processOrder.addEnvironment(ENV.statsTable, statsTable.tableName);
     processOrder.addEnvironment(ENV.shopTimeZone, props.shopTimeZone);

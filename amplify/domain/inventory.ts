@@ -26,6 +26,13 @@ export const STOCK = {
   catalogCacheSeconds: 30,
 } as const;
 
+/**
+ * A product's available units, where a product with no stock recorded yet (a new deployment
+ * before the first seeding, a product added to the catalog) counts as holding what it will be
+ * seeded with: the first reservation seeds it (`reserveOrder`), so it is never "out of stock" for that.
+ */
+export const availableOf = (level: { available: number } | undefined): number => level?.available ?? STOCK.seedUnits;
+
 /** `GET /products`'s Cache-Control: cached at the edge for `catalogCacheSeconds`, never in the browser. */
 export const CATALOG_CACHE_CONTROL = `public, max-age=0, s-maxage=${STOCK.catalogCacheSeconds}`;
 

@@ -15,7 +15,7 @@
  *   the order is gone, on another attempt, or ended (released, or sold if it shipped).
  */
 import type { StockLevel } from '../domain/inventory.ts';
-import { shortLines, STOCK } from '../domain/inventory.ts';
+import { availableOf, shortLines, STOCK } from '../domain/inventory.ts';
 import type { Order } from '../domain/order.ts';
 import { isFinal, paymentAttemptOf, releasesStock, SOLD_STATUSES } from '../domain/order-rules.ts';
 import type { OpenReservation, OrderRepository, StockLedger } from './ports.ts';
@@ -53,15 +53,25 @@ export async function reserveOrder(stock: StockLedger, order: Order, now: Date =
   const key = reservationKeyOf(order);
   const lines = unitsByProduct(order.items);
   const shortItems: ShortItem[] = [];
+  /** The lines this call reserved: a short line gives back only these (an `already` line is another execution's). */
+  const taken: [string, number][] = [];
   for (const [productId, qty] of lines) {
-    const result = await stock.reserve(productId, key, qty, now.toISOString());
-    if (result.outcome === 'short') {
+    let result = await stock.reserve(productId, key, qty, now.toISOString());
+    if (result.outcome === 'unrecorded') {
+      // No stock recorded for it yet (before the recovery job's first seeding): seed it, then reserve.
+      await stock.seed(productId, STOCK.seedUnits, now.toISOString());
+      result = await stock.reserve(productId, key, qty, now.toISOString());
+    }
+    if (result.outcome === 'reserved') taken.push([productId, qty]);
+    if (result.outcome === 'short' || result.outcome === 'unrecorded') {
       const name = order.items.find((item) => item.productId === productId)?.name ?? productId;
-      shortItems.push({ productId, name, quantity: qty, available: result.available });
+      shortItems.push({ productId, name, quantity: qty, available: result.outcome === 'short' ? result.available : 0 });
     }
   }
   if (shortItems.length === 0) return { outcome: 'reserved' };
-  await releaseLines(stock, key, lines);
+  // Lines another execution of the order holds (`already`) stay: the order ends OUT_OF_STOCK, and
+  // that execution's own rollback, or the recovery job, gives them back.
+  await releaseLines(stock, key, taken);
   return { outcome: 'short', shortItems };
 }
 
@@ -127,7 +137,7 @@ export async function seedStock(stock: StockLedger, productIds: readonly string[
 /** The lines of a new order over what is available now (`POST /orders`'s 409); none is reserved. */
 export async function checkAvailability(stock: StockLedger, items: readonly { productId: string; quantity: number }[]) {
   const levels = await stock.levels(items.map((item) => item.productId));
-  return shortLines(items, (productId) => levels.get(productId)?.available ?? 0);
+  return shortLines(items, (productId) => availableOf(levels.get(productId)));
 }
 
 /** The products at or under the low-stock threshold. */

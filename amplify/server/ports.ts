@@ -204,7 +204,8 @@ export interface Accounts {
 }
 
 /** What one line's reservation did: taken now, already held (a repeat), or short (with what is left). */
-export type ReserveLineResult = { outcome: 'reserved' } | { outcome: 'already' } | { outcome: 'short'; available: number };
+/** `unrecorded`: the product has no stock item yet (never seeded). */
+export type ReserveLineResult = { outcome: 'reserved' } | { outcome: 'already' } | { outcome: 'short'; available: number } | { outcome: 'unrecorded' };
 
 /** An open reservation as the stock item holds it (`<orderId>:<attempt>` → units, since when). */
 export interface OpenReservation {

@@ -96,9 +96,10 @@ export type OrdersTableIndex = (typeof ORDERS_TABLE_INDEXES)[number];
  * Bounds: an item holds at most 400 KB, a reservation entry ~70 bytes, so ~5,000 open reservations
  * per product (orders paid and in their cancel window, or not yet paid); each write costs one write
  * unit per KB of the item, so a product with 100 open reservations pays ~7 units per reserve, release
- * or sale. A single item takes at most 1,000 write units a second (DynamoDB's per-partition limit):
- * at ~7 units a write that is ~140 orders a second of the same product (the hot key), far above this
- * store's ~0.04 orders a second. No index: `GET /products` and the recovery job read every product's
+ * or sale. The entries grow with a product's order rate times the cancel window: at ~1.4 orders a
+ * second of one product (an hour's window) the item reaches the size limit, each write then costing
+ * ~340 units against the partition's 1,000 a second (the hot key; docs/inventory.md), far above this
+ * store's ~0.04 orders a second in all. No index: `GET /products` and the recovery job read every product's
  * stock item by key (BatchGetItem, the catalog's ids), never a Scan.
  */
 export const STOCK_TABLE = {
@@ -432,9 +433,6 @@ export const METRICS = {
     ordersDelivered: 'OrdersDelivered',
     /** An order whose lines could not all be reserved (OUT_OF_STOCK, nothing charged). */
     ordersOutOfStock: 'OrdersOutOfStock',
-    /** Reservations given back (an order that ended without shipping), and reservations that became sales. */
-    stockReleased: 'StockReservationsReleased',
-    stockSold: 'StockReservationsSold',
   },
   /** Published by `recover-orders` on every run, zeros included. */
   recovery: {

@@ -273,8 +273,9 @@ describe('least-privilege IAM', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
-        // The stock table: reserve, release, sell (UpdateItem), a refused reserve read (GetItem).
+        // The stock table: reserve, release, sell (UpdateItem), a refused reserve read (GetItem), a first seed (PutItem).
         'dynamodb:GetItem',
+        'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         // The stats table (issue 27): one ADD per status change (the UpdateItem below).
         'dynamodb:UpdateItem',
@@ -290,7 +291,7 @@ describe('least-privilege IAM', () => {
     const id = (c: { node: { defaultChild?: unknown } }) => logicalId(mod.ordersStack, c);
     const statements = statementsOf(roleOf('processOrder'));
     expect(statements.find((s) => JSON.stringify(s.Resource).includes(id(mod.cloud.stockTable)))).toEqual({
-      Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       Effect: 'Allow',
       Resource: { 'Fn::GetAtt': [id(mod.cloud.stockTable), 'Arn'] },
     });

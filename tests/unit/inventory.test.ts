@@ -9,7 +9,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseStockChange, shortLines, stockLabel, OutOfStockError } from '../../amplify/domain/inventory.ts';
+import { parseStockChange, shortLines, STOCK, stockLabel, OutOfStockError } from '../../amplify/domain/inventory.ts';
 import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf, PAYMENT_DECLINED_REASON, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { compensate } from '../../amplify/functions/process-order/steps/compensation.ts';
@@ -118,10 +118,10 @@ describe('the stock ledger (one conditional update per product and order)', () =
     expect(await available(p)).toMatchObject({ available: 2, reserved: 0, sold: 3 });
   });
 
-  it('refuses a reservation over what is available, saying how many are left; a product without stock has none', async () => {
+  it('refuses a reservation over what is available, saying how many are left; a product without a stock item is told apart', async () => {
     const p = await product(2);
     expect(await stock.reserve(p, 'order-3:1', 3, new Date().toISOString())).toEqual({ outcome: 'short', available: 2 });
-    expect(await stock.reserve('no-such-product', 'order-3:1', 1, new Date().toISOString())).toEqual({ outcome: 'short', available: 0 });
+    expect(await stock.reserve('no-such-product', 'order-3:1', 1, new Date().toISOString())).toEqual({ outcome: 'unrecorded' });
     expect(await available(p)).toMatchObject({ available: 2, openReservations: 0 });
   });
 
@@ -165,6 +165,13 @@ describe('reserving an order (all lines or none)', () => {
     for (const [p, units] of [[a, 5], [b, 1], [c, 0]] as const) expect(await available(p)).toMatchObject({ available: units, openReservations: 0 });
   });
 
+  it('a product with no stock recorded yet (a first deployment before the recovery job seeded it) is seeded by its first reservation, once', async () => {
+    const fresh = `fresh-${randomUUID().slice(0, 8)}`;
+    const [a, b] = await Promise.all([order([{ productId: fresh, quantity: 2 }]), order([{ productId: fresh, quantity: 3 }])]);
+    expect(await Promise.all([reserveOrder(stock, a), reserveOrder(stock, b)])).toEqual([{ outcome: 'reserved' }, { outcome: 'reserved' }]);
+    expect(await available(fresh)).toMatchObject({ available: STOCK.seedUnits - 5, openReservations: 2 });
+  });
+
   it('a product on two lines is reserved once, with both quantities, in a fixed order', () => {
     expect(unitsByProduct([{ productId: 'b', quantity: 1 }, { productId: 'a', quantity: 2 }, { productId: 'b', quantity: 3 }])).toEqual([['a', 2], ['b', 4]]);
   });
@@ -190,7 +197,7 @@ describe('the workflow steps: reserve before payment, release once, sell on ship
   it('reserved, paid and shipped: the units are sold, once, also when the shipment step runs twice', async () => {
     const p = await product(3);
     const o = await order([{ productId: p, quantity: 2 }]);
-    const { ctx, metrics } = context();
+    const { ctx } = context();
     expect(await reserveStock(ctx, o.orderId)).toEqual({ outcome: 'reserved' });
     expect(await reserveStock(ctx, o.orderId)).toEqual({ outcome: 'reserved' }); // a repeat: the same reservation
     expect(await available(p)).toMatchObject({ available: 1, reserved: 2 });
@@ -198,18 +205,16 @@ describe('the workflow steps: reserve before payment, release once, sell on ship
     await shipOrder(ctx, o.orderId);
     await shipOrder(ctx, o.orderId);
     expect(await available(p)).toMatchObject({ available: 1, reserved: 0, sold: 2 });
-    expect(metrics.filter(([name]) => name === 'StockReservationsSold')).toEqual([['StockReservationsSold', 1]]);
   });
 
   it('declined: the units go back once, also when the payment step runs again', async () => {
     const p = await product(3);
     const o = await order([{ productId: p, quantity: 2 }]);
-    const { ctx, metrics } = context({ charge: { approved: false } });
+    const { ctx } = context({ charge: { approved: false } });
     await reserveStock(ctx, o.orderId);
     expect(await processPayment(ctx, o.orderId)).toEqual({ outcome: 'declined' });
     expect(await processPayment(ctx, o.orderId)).toEqual({ outcome: 'declined' });
     expect(await available(p)).toMatchObject({ available: 3, openReservations: 0 });
-    expect(metrics.filter(([name]) => name === 'StockReservationsReleased')).toEqual([['StockReservationsReleased', 1]]);
   });
 
   it('payment failed through its retries, or shipment failed: released once, also when marked twice and compensated', async () => {
@@ -258,6 +263,35 @@ describe('the workflow steps: reserve before payment, release once, sell on ship
     });
     expect(await reserveStock({ ...ctx, stock: cancellingStock }, o.orderId)).toEqual({ outcome: 'skipped' });
     expect(await available(p)).toMatchObject({ available: 2, openReservations: 0 });
+  });
+
+  it('a duplicated execution that finds the order paid by the other one leaves their shared reservation held, and it becomes the sale', async () => {
+    const p = await product(2);
+    const o = await order([{ productId: p, quantity: 2 }]);
+    const { ctx } = context();
+    expect(await reserveStock(ctx, o.orderId)).toEqual({ outcome: 'reserved' });
+    // The duplicate reserves (the same key: `already`) while the first one's payment is recorded.
+    const payingStock: StockLedger = Object.assign(Object.create(stock) as StockLedger, {
+      reserve: async (...args: Parameters<StockLedger['reserve']>) => {
+        const result = await stock.reserve(...args);
+        await orders.transition(o.orderId, 'PAYMENT_PROCESSED', { transactionId: 'txn-first', paymentDate: new Date().toISOString() });
+        return result;
+      },
+    });
+    expect(await reserveStock({ ...ctx, stock: payingStock }, o.orderId)).toEqual({ outcome: 'skipped' });
+    expect(await available(p)).toMatchObject({ available: 0, openReservations: 1 });
+    await shipOrder(ctx, o.orderId);
+    expect(await available(p)).toMatchObject({ available: 0, openReservations: 0, sold: 2 });
+  });
+
+  it("a short line gives back only the lines this execution took, not those another execution of the order holds", async () => {
+    const [a, b] = [await product(5), await product(1)];
+    const o = await order([{ productId: a, quantity: 2 }, { productId: b, quantity: 1 }]);
+    // Another execution holds line a (the same key); b then runs out before this one gets to it.
+    expect(await stock.reserve(a, reservationKeyOf(o), 2, new Date().toISOString())).toEqual({ outcome: 'reserved' });
+    await stock.change(b, { delta: -1, reason: 'sold elsewhere' }, 'staff@example.com', new Date().toISOString());
+    expect(await reserveOrder(stock, o)).toMatchObject({ outcome: 'short' });
+    expect(await available(a)).toMatchObject({ available: 3, openReservations: 1 });
   });
 
   it('declined and paid again: the new attempt takes a new reservation; a late release of the old attempt does not give it back', async () => {
@@ -343,9 +377,9 @@ describe('availability as the shopper and the staff read it', () => {
   it('a new order over what is available: each short line, with what is available (a product on two lines counted once)', async () => {
     const p = await product(3);
     expect(await checkAvailability(stock, [{ productId: p, quantity: 2 }])).toEqual([]);
-    expect(await checkAvailability(stock, [{ productId: p, quantity: 2 }, { productId: p, quantity: 2 }, { productId: 'gone', quantity: 1 }])).toEqual([
+    // A product with no stock recorded yet counts as what it will be seeded with (the first reservation seeds it).
+    expect(await checkAvailability(stock, [{ productId: p, quantity: 2 }, { productId: p, quantity: 2 }, { productId: `new-${randomUUID()}`, quantity: 1 }])).toEqual([
       { index: 1, productId: p, quantity: 2, available: 1 },
-      { index: 2, productId: 'gone', quantity: 1, available: 0 },
     ]);
     const error = new OutOfStockError(shortLines([{ productId: 'x', quantity: 4 }], () => 3));
     expect(error.details).toEqual([{ path: 'items.0.quantity', message: 'Only 3 available', productId: 'x', available: 3 }]);

@@ -94,8 +94,9 @@ export class DynamoDbStockLedger implements StockLedger {
       // Tell a repeat (the reservation is there) from a shortage.
       const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: this.key(productId), ConsistentRead: true }));
       const item = Item as StockItem | undefined;
-      if (item?.reservations?.[reservationKey]) return { outcome: 'already' };
-      return { outcome: 'short', available: Math.max(0, item?.available ?? 0) };
+      if (!item) return { outcome: 'unrecorded' };
+      if (item.reservations?.[reservationKey]) return { outcome: 'already' };
+      return { outcome: 'short', available: Math.max(0, item.available ?? 0) };
     }
   }
 
@@ -175,7 +176,7 @@ export class DynamoDbStockLedger implements StockLedger {
             TableName: this.tableName,
             Key: this.key(productId),
             UpdateExpression: `SET available = if_not_exists(available, :zero) + :delta, ${setOthers}`,
-            // Never below 0: a removal needs that many available now (a missing item has none).
+            // Never below 0: a removal needs that many available now (the route seeds a missing item first).
             ConditionExpression: change.delta < 0 ? 'available >= :need' : undefined,
             ExpressionAttributeValues: { ...values, ':delta': change.delta, ...(change.delta < 0 ? { ':need': -change.delta } : {}) },
             ReturnValues: 'ALL_NEW',

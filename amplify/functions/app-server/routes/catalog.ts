@@ -6,7 +6,7 @@ import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ROUTES } from '../../../domain/api.ts';
 import { CATALOG, centsToAmount, findProduct } from '../../../domain/catalog.ts';
-import { CATALOG_CACHE_CONTROL, parseStockChange, STOCK } from '../../../domain/inventory.ts';
+import { availableOf, CATALOG_CACHE_CONTROL, parseStockChange, STOCK } from '../../../domain/inventory.ts';
 import type { StockLedger } from '../../../server/ports.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
 import { ApiError, json, readJsonBody } from '../http.ts';
@@ -28,10 +28,10 @@ export function catalogRoutes({ stock, confirmStaff, logger }: CatalogDeps): Rou
     // For display: eventually consistent (half the read price; a second old at most). What is
     // binding is POST /orders's check (consistent) and the workflow's reservation.
     const levels = await stock.levels(productIds, { consistent: false });
-    // A product without a stock item has none to sell (its seed has not run yet).
+    // A product without a stock item yet counts as its seed (`availableOf`): its first reservation seeds it.
     return json(
       200,
-      { products: products.map((product) => ({ ...product, available: levels.get(product.productId)?.available ?? 0 })), lowStockThreshold: STOCK.lowStockThreshold },
+      { products: products.map((product) => ({ ...product, available: availableOf(levels.get(product.productId)) })), lowStockThreshold: STOCK.lowStockThreshold },
       // The same for everyone (no personal data): CloudFront keeps it briefly (amplify/cloud/storefront.ts).
       { 'Cache-Control': CATALOG_CACHE_CONTROL },
     );
@@ -49,13 +49,16 @@ export function catalogRoutes({ stock, confirmStaff, logger }: CatalogDeps): Rou
   router.get(routerPath(ROUTES.productStock), async (ctx) => {
     const { product } = await staffProduct(ctx);
     const [level, history] = await Promise.all([stock.levels([product.productId]), stock.history(product.productId, STOCK.historyPageSize)]);
-    return json(200, { ...(level.get(product.productId) ?? { productId: product.productId, available: 0, reserved: 0, sold: 0, openReservations: 0 }), history });
+    return json(200, { ...(level.get(product.productId) ?? { productId: product.productId, available: availableOf(undefined), reserved: 0, sold: 0, openReservations: 0 }), history });
   });
 
   router.put(routerPath(ROUTES.productStock), async (ctx) => {
     const { caller, product } = await staffProduct(ctx);
     const change = parseStockChange(readJsonBody(restEvent(ctx)));
-    const { level, entry } = await stock.change(product.productId, change, caller.email, new Date().toISOString());
+    const at = new Date().toISOString();
+    // A product with no stock recorded yet counts as its seed (`availableOf`): a change starts from there.
+    await stock.seed(product.productId, STOCK.seedUnits, at);
+    const { level, entry } = await stock.change(product.productId, change, caller.email, at);
     logger.info('Stock changed', { staffSub: caller.sub, productId: product.productId, before: entry.before, after: entry.after });
     return json(200, { ...level, change: entry });
   });

@@ -31,10 +31,12 @@ export async function reserveStock(context: StepContext, orderId: string): Promi
   const result = await reserveOrder(stock, order);
   if (result.outcome === 'reserved') {
     // Cancelled (or paid again) while the units were being taken: its release may have run before
-    // this reservation existed, so the units go back here.
+    // this reservation existed, so the units go back here. Paid or shipped on the same attempt (a
+    // duplicated execution got there first): the reservation is that execution's, and stays.
     const now = await orders.require(orderId);
-    if (now.status !== 'PENDING' || reservationKeyOf(now) !== reservationKeyOf(order)) {
-      if (!SOLD_STATUSES.includes(now.status)) await releaseOrder(stock, order);
+    const otherAttempt = reservationKeyOf(now) !== reservationKeyOf(order);
+    if (now.status !== 'PENDING' || otherAttempt) {
+      if (otherAttempt || releasesStock(now.status)) await releaseOrder(stock, order);
       return { outcome: 'skipped' };
     }
     return { outcome: 'reserved' };
@@ -52,17 +54,13 @@ export async function reserveStock(context: StepContext, orderId: string): Promi
 }
 
 /** Gives back the units of an order that ended without shipping (a no-op for any other, and when repeated). */
-export async function releaseStock({ stock, metrics }: Pick<StepContext, 'stock' | 'metrics'>, order: Order): Promise<number> {
+export async function releaseStock({ stock }: Pick<StepContext, 'stock'>, order: Order): Promise<number> {
   if (!releasesStock(order.status)) return 0;
-  const released = await releaseOrder(stock, order);
-  if (released > 0) metrics.addMetric(METRICS.processOrder.stockReleased, MetricUnit.Count, released);
-  return released;
+  return releaseOrder(stock, order);
 }
 
 /** Turns a shipped order's reservation into a sale (a no-op when repeated). */
-export async function sellStock({ stock, metrics }: Pick<StepContext, 'stock' | 'metrics'>, order: Order): Promise<number> {
+export async function sellStock({ stock }: Pick<StepContext, 'stock'>, order: Order): Promise<number> {
   if (!SOLD_STATUSES.includes(order.status)) return 0;
-  const sold = await sellOrder(stock, order);
-  if (sold > 0) metrics.addMetric(METRICS.processOrder.stockSold, MetricUnit.Count, sold);
-  return sold;
+  return sellOrder(stock, order);
 }
