@@ -23,6 +23,22 @@ const ordersKeyAttributes = [
   ...new Set([ORDERS_TABLE.partitionKey, ...ORDERS_TABLE_INDEXES.flatMap((index) => ('sortKey' in index ? [index.partitionKey, index.sortKey] : [index.partitionKey]))]),
 ];
 
+/** A table with a string partition and sort key and no index (the stock and the stats tables). */
+function keyedTable(table: { localName: string; partitionKey: string; sortKey: string }): CreateTableCommandInput {
+  return {
+    TableName: table.localName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: table.partitionKey, AttributeType: 'S' },
+      { AttributeName: table.sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: table.partitionKey, KeyType: 'HASH' },
+      { AttributeName: table.sortKey, KeyType: 'RANGE' },
+    ],
+  };
+}
+
 /** The table definitions, as CreateTable input, built from the shared names and keys. */
 export const LOCAL_TABLES: CreateTableCommandInput[] = [
   {
@@ -38,30 +54,8 @@ export const LOCAL_TABLES: CreateTableCommandInput[] = [
     AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, AttributeType: 'S' }],
     KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }],
   },
-  {
-    TableName: STOCK_TABLE.localName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: STOCK_TABLE.partitionKey, AttributeType: 'S' },
-      { AttributeName: STOCK_TABLE.sortKey, AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: STOCK_TABLE.partitionKey, KeyType: 'HASH' },
-      { AttributeName: STOCK_TABLE.sortKey, KeyType: 'RANGE' },
-    ],
-  },
-  {
-    TableName: STATS_TABLE.localName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: STATS_TABLE.partitionKey, AttributeType: 'S' },
-      { AttributeName: STATS_TABLE.sortKey, AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: STATS_TABLE.partitionKey, KeyType: 'HASH' },
-      { AttributeName: STATS_TABLE.sortKey, KeyType: 'RANGE' },
-    ],
-  },
+  keyedTable(STOCK_TABLE),
+  keyedTable(STATS_TABLE),
 ];
 
 export interface LocalDynamo {

@@ -11,9 +11,11 @@
  *   (oversized headers -> 431, a timed-out request -> 408, a malformed request line -> 400).
  * - `readBody`: a request body with a size limit and a timeout, failing with a typed error
  *   instead of an unhandled rejection when the client aborts or stalls.
+ * - `serveAwsEndpoint`: the last three put together for a stand-in speaking an AWS API: listening
+ *   on 127.0.0.1, with its endpoint and its stop.
  */
 import type http from 'node:http';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export type Log = (line: string) => void;
 
@@ -166,4 +168,23 @@ export function readBody(req: http.IncomingMessage, maxBytes: number, timeoutMs:
       if (!req.complete) finish(new BodyError(400, 'Request body aborted by the client'));
     });
   });
+}
+
+/**
+ * Starts `server` as a local AWS endpoint: client errors answered, listening on 127.0.0.1 (`port`,
+ * or any free one), guarded against browsers and foreign hosts. Its endpoint URL, and a stop that
+ * also closes the connections still open.
+ */
+export async function serveAwsEndpoint(server: http.Server, name: string, log: Log, port = 0): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  answerClientErrors(server, name, log);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  guardAwsEndpoint(server, name, log);
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -10,9 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { answerClientErrors, BodyError, guardAwsEndpoint, readBody, type Log } from './http-guard.ts';
+import { BodyError, readBody, serveAwsEndpoint, type Log } from './http-guard.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
 
 const TARGET = 'secretsmanager.GetSecretValue';
@@ -71,15 +70,5 @@ export async function startLocalSecretsManager(options: { dataDir: string; secre
       if (!res.headersSent) answer(res, 500, { message: 'Internal error' }, 'InternalServiceError');
     });
   });
-  answerClientErrors(server, 'Secrets Manager', log);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  guardAwsEndpoint(server, 'Secrets Manager', log);
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return serveAwsEndpoint(server, 'Secrets Manager', log);
 }

@@ -9,8 +9,7 @@
  * restart) and listens on every interface; the outbox already persists.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { answerClientErrors, BodyError, guardAwsEndpoint, readBody, type Log } from './http-guard.ts';
+import { BodyError, readBody, serveAwsEndpoint, type Log } from './http-guard.ts';
 import type { MailMessage, Outbox } from './outbox.ts';
 
 export const SEND_EMAIL_PATH = '/v2/email/outbound-emails';
@@ -101,15 +100,5 @@ export async function startLocalSes(options: { outbox: Outbox; port?: number; lo
       }
     })();
   });
-  answerClientErrors(server, 'SES', log);
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  guardAwsEndpoint(server, 'SES', log);
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return serveAwsEndpoint(server, 'SES', log, options.port ?? 0);
 }

@@ -5,7 +5,7 @@ import { SHIPPING_RULE } from '../amplify/domain/shipping.ts';
 import { POLICY_PAGES } from '../amplify/domain/shop.ts';
 import { AccountMenu } from './auth/AccountMenu.tsx';
 import { SignInGate } from './auth/SignInGate.tsx';
-import { EmptyState, LoadingState, PageHeading } from './components/common.tsx';
+import { LoadingState, PageHeading, PageNotFound } from './components/common.tsx';
 import { PageBoundary } from './components/PageBoundary.tsx';
 import { SiteHeader } from './components/SiteHeader.tsx';
 import { Toast } from './components/Toast.tsx';
@@ -103,16 +103,7 @@ function Page({ route }: { route: Route }) {
     case 'sign-in':
       return <SignInPage next={route.next} />;
     case 'not-found':
-      return (
-        <>
-          <PageHeading title="Page not found">Page not found</PageHeading>
-          <EmptyState title="There is nothing at this address">
-            <Text>
-              <a href={href.catalog()}>Back to the shop</a>
-            </Text>
-          </EmptyState>
-        </>
-      );
+      return <PageNotFound back={<a href={href.catalog()}>Back to the shop</a>} />;
   }
 }
 

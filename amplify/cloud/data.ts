@@ -32,46 +32,28 @@ export class OrderData extends Construct {
   constructor(scope: Construct, id: string, props: OrderDataProps) {
     super(scope, id);
     const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    this.ordersTable = new dynamodb.Table(this, 'OrdersTable', {
-      partitionKey: { name: ORDERS_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: props.retainData,
-      removalPolicy,
-    });
+    /** Every table: on demand, point-in-time recovery, AWS-managed encryption, kept on branches. */
+    const table = (tableId: string, keys: Pick<dynamodb.TableProps, 'partitionKey' | 'sortKey' | 'timeToLiveAttribute' | 'deletionProtection'>) =>
+      new dynamodb.Table(this, tableId, {
+        ...keys,
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: dynamodb.TableEncryption.AWS_MANAGED,
+        removalPolicy,
+      });
+    const text = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
+
+    this.ordersTable = table('OrdersTable', { partitionKey: text(ORDERS_TABLE.partitionKey), deletionProtection: props.retainData });
     // What each index serves and why its projection, with its definition in ORDERS_TABLE.
     for (const definition of ORDERS_TABLE_INDEXES) this.ordersTable.addGlobalSecondaryIndex(index(definition));
 
-    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
-      partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      removalPolicy,
-    });
+    this.idempotencyTable = table('IdempotencyTable', { partitionKey: text(IDEMPOTENCY_TABLE.partitionKey), timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute });
 
     // On-demand: a few writes per order (reserve, then release or sale, per product); the item-size
     // and hot-key bounds are written beside STOCK_TABLE. Kept like the orders (deletion protection
     // on branches): stock counts are the shop's books.
-    this.stockTable = new dynamodb.Table(this, 'StockTable', {
-      partitionKey: { name: STOCK_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: STOCK_TABLE.sortKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: props.retainData,
-      removalPolicy,
-    });
+    this.stockTable = table('StockTable', { partitionKey: text(STOCK_TABLE.partitionKey), sortKey: text(STOCK_TABLE.sortKey), deletionProtection: props.retainData });
 
-    this.statsTable = new dynamodb.Table(this, 'StatsTable', {
-      partitionKey: { name: STATS_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: STATS_TABLE.sortKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      removalPolicy,
-    });
+    this.statsTable = table('StatsTable', { partitionKey: text(STATS_TABLE.partitionKey), sortKey: text(STATS_TABLE.sortKey) });
   }
 }

@@ -6,7 +6,7 @@
  */
 import { Button, Text } from '@aws-amplify/ui-react';
 import { lazy, Suspense, type ReactNode } from 'react';
-import { LoadingState, PageHeading } from '../components/common.tsx';
+import { LoadingState, PageHeading, PageNotFound } from '../components/common.tsx';
 import { useAccountState, type Account } from './account.ts';
 
 const SignInForm = lazy(() => import('./SignInForm.tsx'));
@@ -42,5 +42,17 @@ export function SignInGate({ title, reason, children, guest, guestChoice }: Sign
         <SignInForm />
       </Suspense>
     </section>
+  );
+}
+
+/**
+ * A staff page: signed-in staff see it; a customer gets the not-found page (nothing says it exists),
+ * with `back` as the way out; anyone signed out is asked to sign in.
+ */
+export function StaffGate({ title, reason, back, children }: { title: string; reason: string; back: ReactNode; children: () => ReactNode }) {
+  return (
+    <SignInGate title={title} reason={reason}>
+      {(account) => (account.isStaff ? children() : <PageNotFound back={back} />)}
+    </SignInGate>
   );
 }

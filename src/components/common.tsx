@@ -74,3 +74,15 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
     </div>
   );
 }
+
+/** The not-found page's content: an address that leads nowhere (or to a staff page, for a customer), and a way back. */
+export function PageNotFound({ back }: { back: ReactNode }) {
+  return (
+    <>
+      <PageHeading title="Page not found">Page not found</PageHeading>
+      <EmptyState title="There is nothing at this address">
+        <Text>{back}</Text>
+      </EmptyState>
+    </>
+  );
+}

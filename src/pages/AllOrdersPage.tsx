@@ -9,7 +9,7 @@
 import { Badge, Button, Flex, SelectField, Text, TextField } from '@aws-amplify/ui-react';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ORDER_STATUSES, parseOrderNumber, type OrderStatus } from '../../amplify/domain/order-rules.ts';
-import { SignInGate } from '../auth/SignInGate.tsx';
+import { StaffGate } from '../auth/SignInGate.tsx';
 import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { OrderList } from '../components/OrderList.tsx';
 import type { OrderFilters } from '../lib/api.ts';
@@ -21,22 +21,9 @@ const PAGE_SIZE = 20;
 
 export default function AllOrdersPage({ filters }: { filters: StaffFilters }) {
   return (
-    <SignInGate title="All orders" reason="Sign in with a staff account to see every order.">
-      {(account) =>
-        account.isStaff ? (
-          <StaffOrders filters={filters} />
-        ) : (
-          <>
-            <PageHeading title="Page not found">Page not found</PageHeading>
-            <EmptyState title="There is nothing at this address">
-              <Text>
-                <a href={href.orders()}>Your orders</a>
-              </Text>
-            </EmptyState>
-          </>
-        )
-      }
-    </SignInGate>
+    <StaffGate title="All orders" reason="Sign in with a staff account to see every order." back={<a href={href.orders()}>Your orders</a>}>
+      {() => <StaffOrders filters={filters} />}
+    </StaffGate>
   );
 }
 

@@ -8,8 +8,8 @@ import { Button, Flex, Text, TextField } from '@aws-amplify/ui-react';
 import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 import { formatPrice } from '../../amplify/domain/catalog.ts';
 import type { StatsResponse } from '../../amplify/domain/stats-summary.ts';
-import { SignInGate } from '../auth/SignInGate.tsx';
-import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
+import { StaffGate } from '../auth/SignInGate.tsx';
+import { ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { fetchStats, toStoreError, type StoreError } from '../lib/api.ts';
 import { href, navigate } from '../lib/router.ts';
 import { statsCsv } from './stats-csv.ts';
@@ -22,22 +22,9 @@ const daysBefore = (day: string, n: number) => new Date(Date.parse(`${day}T00:00
 
 export default function DashboardPage({ from, to }: { from?: string; to?: string }) {
   return (
-    <SignInGate title="Dashboard" reason="Sign in with a staff account to see the shop's figures.">
-      {(account) =>
-        account.isStaff ? (
-          <Dashboard range={{ to: to ?? today(), from: from ?? daysBefore(to ?? today(), DEFAULT_DAYS - 1) }} />
-        ) : (
-          <>
-            <PageHeading title="Page not found">Page not found</PageHeading>
-            <EmptyState title="There is nothing at this address">
-              <Text>
-                <a href={href.orders()}>Your orders</a>
-              </Text>
-            </EmptyState>
-          </>
-        )
-      }
-    </SignInGate>
+    <StaffGate title="Dashboard" reason="Sign in with a staff account to see the shop's figures." back={<a href={href.orders()}>Your orders</a>}>
+      {() => <Dashboard range={{ to: to ?? today(), from: from ?? daysBefore(to ?? today(), DEFAULT_DAYS - 1) }} />}
+    </StaffGate>
   );
 }
 

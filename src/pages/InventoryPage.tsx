@@ -7,8 +7,8 @@
 import { Button, SelectField, Text, TextField } from '@aws-amplify/ui-react';
 import { useEffect, useState, type FormEvent } from 'react';
 import { STOCK, stockState } from '../../amplify/domain/inventory.ts';
-import { SignInGate } from '../auth/SignInGate.tsx';
-import { EmptyState, ErrorDetails, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
+import { StaffGate } from '../auth/SignInGate.tsx';
+import { ErrorDetails, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { changeStock, fetchCatalogStock, fetchProductStock, toStoreError, type StoreError } from '../lib/api.ts';
 import { PRODUCTS } from '../lib/products.ts';
 import { href } from '../lib/router.ts';
@@ -17,22 +17,9 @@ import type { StockHistoryEntry } from '../../amplify/domain/inventory.ts';
 
 export default function InventoryPage() {
   return (
-    <SignInGate title="Inventory" reason="Sign in with a staff account to manage stock.">
-      {(account) =>
-        account.isStaff ? (
-          <Inventory />
-        ) : (
-          <>
-            <PageHeading title="Page not found">Page not found</PageHeading>
-            <EmptyState title="There is nothing at this address">
-              <Text>
-                <a href={href.catalog()}>Back to the shop</a>
-              </Text>
-            </EmptyState>
-          </>
-        )
-      }
-    </SignInGate>
+    <StaffGate title="Inventory" reason="Sign in with a staff account to manage stock." back={<a href={href.catalog()}>Back to the shop</a>}>
+      {() => <Inventory />}
+    </StaffGate>
   );
 }
 
