@@ -20,6 +20,8 @@ export default defineConfig({
   test: {
     // The machine has 2 cores; integration suites each start local services.
     maxWorkers: 2,
+    // The local SQS (fauxqs) loads node:sqlite, whose ExperimentalWarning would open every suite's output.
+    execArgv: ['--disable-warning=ExperimentalWarning'],
     env: {
       // Handlers' log lines stay out of the test output: the unit tier captures the log calls and
       // asserts on the ERROR/WARN lines a provoked failure must produce (tests/unit/logs.ts); the

@@ -26,7 +26,6 @@ async function prepare(page: Page, viewport: (typeof SIZES)[keyof typeof SIZES],
   await page.setViewportSize(viewport);
   await page.addInitScript((lines) => {
     localStorage.setItem('storefront.cart.v1', lines);
-    localStorage.setItem('storefront.customerId.v1', 'cust-visual');
   }, JSON.stringify(cart));
   await serveOrders(page, listed);
 }

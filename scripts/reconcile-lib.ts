@@ -9,7 +9,7 @@
  * - each order has a workflow execution named after it (more than one when its queue message was
  *   delivered twice: the workflow is Express and does not deduplicate starts), plus recovery
  *   executions `<orderId>-r<n>` only where recovery happened (numbered 1, 2, ... without gaps, each
- *   started after the one before it ended, at most MAX_RECOVERY_EXECUTIONS; one may follow a
+ *   started after the one before it ended, at most RECOVERY.maxExecutionsPerOrder; one may follow a
  *   succeeded execution: the order's delivery schedule may have failed after it);
  * - no execution without an order;
  * - no transactionId is used by two orders; every order at or past PAYMENT_PROCESSED has one;
@@ -24,8 +24,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Order } from '../amplify/domain/order.ts';
 import { FINAL_STATUSES, ORDER_STATUSES, PAID_STATUSES, refundStatusOf, type OrderStatus } from '../amplify/domain/order-rules.ts';
-import { MAX_RECOVERY_EXECUTIONS } from '../amplify/server/recovery.ts';
-import { CANCEL_WINDOW, ORDERS_TABLE } from '../amplify/server/settings.ts';
+import { CANCEL_WINDOW, ORDERS_TABLE, RECOVERY } from '../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { startDynamo } from '../local/dynamodb.ts';
 import { readExecutions } from '../local/execution-store.ts';
@@ -158,8 +157,8 @@ export function checkReconciliation(data: ReconcileData, options: ReconcileOptio
     for (const [n, execution] of [...(entry?.recoveries ?? new Map<number, ExecutionInfo>())].sort(([a], [b]) => a - b)) {
       const previous = n === 1 ? entry?.base : entry?.recoveries.get(n - 1);
       const problem =
-        n < 1 || n > MAX_RECOVERY_EXECUTIONS
-          ? `attempt ${n} is outside 1..${MAX_RECOVERY_EXECUTIONS}`
+        n < 1 || n > RECOVERY.maxExecutionsPerOrder
+          ? `attempt ${n} is outside 1..${RECOVERY.maxExecutionsPerOrder}`
           : !previous
             ? `no execution before it (attempt ${n - 1} missing)`
             : previous.status === 'RUNNING'

@@ -3,12 +3,11 @@
  * invokes as the EventBridge rule does in AWS) against the real local stack, with no
  * DescribeExecution (the workflow is Express): an order stored but never enqueued is put on the
  * queue again, an order whose execution failed before the order reached a
- * final status gets a new execution (at most MAX_RECOVERY_EXECUTIONS, counted on the order), and a
+ * final status gets a new execution (at most RECOVERY.maxExecutionsPerOrder, counted on the order), and a
  * SHIPPED order whose delivery schedule is missing gets it back.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_RECOVERY_EXECUTIONS } from '../amplify/server/recovery.ts';
 import { RECOVERY } from '../amplify/server/settings.ts';
 import type { ExecutionRecord } from '../local/step-functions.ts';
 import { orderRequest } from './fixtures.ts';
@@ -170,17 +169,17 @@ describe('recovery job', () => {
   });
 
   // Last: the order it gives up on stays overdue, and every later run would report it again.
-  it(`gives an order that keeps failing ${MAX_RECOVERY_EXECUTIONS} new executions, then gives up and says so`, async () => {
+  it(`gives an order that keeps failing ${RECOVERY.maxExecutionsPerOrder} new executions, then gives up and says so`, async () => {
     const { body } = await postOrder(stack, orderRequest());
     const orderId = body.orderId as string;
     brokenShipments.add(orderId);
     await waitForExecution(orderId, (e) => e.status !== 'RUNNING');
-    for (let attempt = 1; attempt <= MAX_RECOVERY_EXECUTIONS; attempt++) {
+    for (let attempt = 1; attempt <= RECOVERY.maxExecutionsPerOrder; attempt++) {
       expect(await stack.recover(0)).toMatchObject({ restarted: [orderId], gaveUp: [] });
       expect((await waitForExecution(`${orderId}-r${attempt}`, (e) => e.status !== 'RUNNING')).status).toBe('FAILED');
     }
     expect(await stack.recover(0)).toMatchObject({ enqueued: [], restarted: [], gaveUp: [orderId] });
-    expect(executionsOf(orderId)).toHaveLength(1 + MAX_RECOVERY_EXECUTIONS);
+    expect(executionsOf(orderId)).toHaveLength(1 + RECOVERY.maxExecutionsPerOrder);
     expect((await api(stack, `/orders/${orderId}`)).body.status).toBe('PAYMENT_PROCESSED');
     // The counter is the server's own: the API never shows it.
     expect((await api(stack, `/orders/${orderId}`)).body.recoveryAttempts).toBeUndefined();

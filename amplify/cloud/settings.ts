@@ -83,7 +83,7 @@ export const WAF_DEFAULTS: Record<DeploymentType, boolean> = { branch: true, sta
  * The API stage's throttle when no setting names one. API Gateway's account-wide default is
  * 10,000 requests/s with a 5,000 burst, shared by every API of the account and region: a stage
  * limit equal to it lets one deployment under load throttle all the others. A branch (the shop)
- * gets the seed's 10,000/5,000; a sandbox, one developer's, a limit no test of theirs reaches and
+ * gets the original design's 10,000/5,000; a sandbox, one developer's, a limit no test of theirs reaches and
  * no runaway script can turn into the account's problem. Lower a preview branch's with the settings.
  */
 export const API_THROTTLE_DEFAULTS: Record<DeploymentType, ApiThrottle> = {

@@ -1,7 +1,7 @@
 /**
  * The customer's e-mails about an order: which kinds an order's state calls for (`emailsDue`) and
  * how each reads (`renderEmail`: a subject, a text part and an HTML part, each with a plain link to
- * the order page). The shipped e-mail keeps the seed's confirmation wording. Rendered on the
+ * the order page). The shipped e-mail keeps the original design's confirmation wording. Rendered on the
  * server, which does not know the reader's zone: dates say UTC.
  */
 import { ORDER_TOKEN } from './api.ts';
@@ -64,7 +64,7 @@ export function orderPageUrl(storefrontUrl: string, orderId: string, orderToken?
   return orderToken === undefined ? page : `${page}?${ORDER_TOKEN.query}=${encodeURIComponent(orderToken)}`;
 }
 
-/** The seed's confirmation (section 8), sent once the order has shipped. */
+/** The original design's confirmation (section 8), sent once the order has shipped. */
 function shippedText(order: Order, orderNumber: string): string {
   const a = order.shippingAddress;
   const items = order.items.map((item) => `- ${item.name} x${item.quantity} - ${formatPrice(item.price)}`).join('\n');

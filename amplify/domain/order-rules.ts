@@ -128,7 +128,7 @@ export const ORDER_LIMITS = {
   maxQuantityPerItem: 10,
 } as const;
 
-/** Order ids are UUIDs (random, or derived from an Idempotency-Key: see `orderIdForKey`). */
+/** Order ids are random UUIDs (a replayed Idempotency-Key answers the order it first created: server/place-order.ts). */
 export const ORDER_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isOrderId = (value: unknown): value is string => typeof value === 'string' && ORDER_ID_PATTERN.test(value);

@@ -100,7 +100,7 @@ export const orderLineRequestSchema = closedObject({
     v.minValue(1, 'At least 1'),
     v.maxValue(ORDER_LIMITS.maxQuantityPerItem, `At most ${ORDER_LIMITS.maxQuantityPerItem}`),
   ),
-  /** The seed's item shape also names the product and the price the shopper saw: checked against the catalog. */
+  /** The original design's item shape also names the product and the price the shopper saw: checked against the catalog. */
   name: v.optional(v.pipe(v.string(TEXT_TYPE), v.maxLength(200, 'At most 200 characters'))),
   price: v.optional(v.pipe(v.number(NUMBER_TYPE), v.minValue(0, 'At least 0'), v.maxValue(1_000_000, 'At most 1000000'))),
 });
@@ -109,7 +109,7 @@ export const orderLineRequestSchema = closedObject({
  * What a customer sends to `POST /orders`. Closed: unknown fields (a total, an order id, a status)
  * are rejected, never silently used. Prices come from the catalog on the server; a line's `price`,
  * when sent, must still be the catalog's. `customerId` and `customerEmail` come from the sign-in
- * token; a client built to the seed's order model may send them, and they must then be the token's.
+ * token; a client built to the original design's order model may send them, and they must then be the token's.
  */
 export const createOrderRequestSchema = closedObject({
   customerId: v.optional(customerIdSchema),
@@ -154,7 +154,7 @@ export const statusChangeSchema = v.object({
 });
 export type StatusChange = v.InferOutput<typeof statusChangeSchema>;
 
-/** The order record as stored in DynamoDB and returned by the API (the seed's order model). */
+/** The order record as stored in DynamoDB and returned by the API (the original design's order model). */
 export const orderSchema = v.object({
   orderId: v.string(),
   customerId: v.string(),

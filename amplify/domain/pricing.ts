@@ -9,14 +9,14 @@ export interface PricedOrder {
   subtotalAmount: number;
   /** From the store's shipping rule (`shipping.ts`). */
   shippingAmount: number;
-  /** What the customer pays: subtotal + shipping (the seed's `totalAmount`). */
+  /** What the customer pays: subtotal + shipping (the original design's `totalAmount`). */
   totalAmount: number;
 }
 
 export interface OrderLine {
   productId: string;
   quantity: number;
-  /** The seed's item shape: what the shopper saw, checked against the catalog when given. */
+  /** The original design's item shape: what the shopper saw, checked against the catalog when given. */
   name?: string;
   price?: number;
 }

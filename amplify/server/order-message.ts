@@ -1,7 +1,7 @@
 /**
  * The message `app-server` puts on the order queue: `{"orderId": "..."}`.
- * Checked by hand rather than with zod: `order-starter` needs nothing else from validation, and
- * zod would be ~40% of its bundle (see docs/performance.md, "Bundles").
+ * Checked by hand rather than with a schema: `order-starter` needs nothing else from validation,
+ * and stays an SDK-only bundle (see docs/performance.md, "Bundles").
  */
 import { canonicalOrderId } from '../domain/order-rules.ts';
 

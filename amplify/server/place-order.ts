@@ -87,7 +87,7 @@ export function forGuest(request: CreateOrderRequest): CreateOrderRequest & { cu
 
 /**
  * The request with the customer taken from the token. A `customerId` or `customerEmail` in the
- * body (the seed's order model) must be the caller's own, else the request is refused (403).
+ * body (the original design's order model) must be the caller's own, else the request is refused (403).
  */
 export function forCaller(request: CreateOrderRequest, caller: Caller): CreateOrderRequest & { customerId: string; customerEmail: string } {
   if (request.customerId !== undefined && request.customerId !== caller.sub) {

@@ -89,7 +89,7 @@ export interface OrderRepository {
   recordCompensation(orderId: string, sentAt: string): Promise<Order>;
   /**
    * Records that the customer's e-mail of `kind` went out (`emailsSent`; the shipped one also sets
-   * the seed's `notificationSentDate`, the first date recorded wins).
+   * the original design's `notificationSentDate`, the first date recorded wins).
    */
   recordEmailSent(orderId: string, kind: EmailKind, sentAt: string): Promise<Order>;
   /** Records what SES reported about the customer's address (a bounce, a complaint); the first wins. */

@@ -14,13 +14,13 @@
  * changed since (the claim's condition on `updatedAt`: the payment keeps the order's due date, so
  * an overdue order may still be moving), so none of them has one running.
  * Each recovery is counted on the order (`claimRecoveryAttempt`, conditional, at most
- * `MAX_RECOVERY_EXECUTIONS`), which also makes the order due again from now: it is looked at again
+ * `RECOVERY.maxExecutionsPerOrder`), which also makes the order due again from now: it is looked at again
  * only after another `staleAfterMs`, when the execution just started has long ended.
  * The job finds its work through the open-orders index, sorted by when each order's next step is
  * due (`nextStepDueAt`): an order waiting for its delivery date is not due, so it is never looked at.
  */
 import type { OrderQueue, OrderRepository, WorkflowStarter } from './ports.ts';
-import { STATE_MACHINE } from './settings.ts';
+import { RECOVERY } from './settings.ts';
 
 /**
  * What one run may be told beside its schedule (the EventBridge event's `detail`): an operator or
@@ -30,8 +30,6 @@ import { STATE_MACHINE } from './settings.ts';
 export interface RecoveryRunDetail {
   staleAfterMs?: number;
 }
-
-export const MAX_RECOVERY_EXECUTIONS = 3;
 
 export interface RecoveryDeps {
   store: OrderRepository;
@@ -77,9 +75,6 @@ export const emptyRecoveryReport = (): RecoveryReport => ({
   stoppedEarly: false,
 });
 
-/** An Express execution's maximum duration: an order untouched for longer has none running. */
-export const EXPRESS_MAX_DURATION_MS = STATE_MACHINE.maxDurationMinutes * 60_000;
-
 /**
  * One run: reads the overdue open orders page by page, most overdue first, and drives each on,
  * until none is left or the deadline passes. `report` is filled in as the run goes, so a caller
@@ -117,7 +112,7 @@ export async function recoverStuckOrders(deps: RecoveryDeps, report: RecoveryRep
 }
 
 async function recoverOrder(deps: RecoveryDeps, orderId: string, report: RecoveryReport, now: Date, cutoff: string): Promise<void> {
-  const claim = await deps.store.claimRecoveryAttempt(orderId, MAX_RECOVERY_EXECUTIONS, now.toISOString(), cutoff);
+  const claim = await deps.store.claimRecoveryAttempt(orderId, RECOVERY.maxExecutionsPerOrder, now.toISOString(), cutoff);
   if (claim === 'closed') return; // reached a final status since the index was read
   if (claim === 'moving') return; // changed within staleAfterMs: its execution is still at work
   if (claim === 'exhausted') {

@@ -289,6 +289,8 @@ export const RECOVERY = {
   pageSize: 100,
   /** Time kept back from the function's timeout for the order in hand and publishing metrics. */
   stopBeforeTimeoutSeconds: 20,
+  /** New executions the job gives one order (counted on it) before it gives up and says so. */
+  maxExecutionsPerOrder: 3,
 } as const;
 
 /** Retention of every log group of a deployment (functions, API, workflow). */

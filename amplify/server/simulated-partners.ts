@@ -1,5 +1,5 @@
 /**
- * The simulated external systems of the seed: a payment provider and a carrier. Both are pure so
+ * The simulated external systems of the original design (docs/original-design.md): a payment provider and a carrier. Both are pure so
  * tests can drive them; the randomness comes in through arguments.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -11,7 +11,7 @@ export interface PaymentResult {
   transactionId?: string;
 }
 
-/** Approves a charge with probability `successRate` (the seed: 90%). */
+/** Approves a charge with probability `successRate` (the original design: 90%). */
 export function simulatePayment(successRate: number, roll: number = Math.random()): PaymentResult {
   return roll < successRate ? { approved: true, transactionId: `txn_${randomUUID()}` } : { approved: false };
 }
@@ -58,7 +58,7 @@ export interface ProviderCall {
 }
 
 /**
- * The simulated payment provider: charges with the seed's approval rate and refunds a charge.
+ * The simulated payment provider: charges with the original design's approval rate and refunds a charge.
  * A refund's id is derived from the charge it refunds, so refunding the same charge twice returns
  * the same refund (as a real provider's idempotency key would). It keeps a ledger of the calls it
  * received in this process.

@@ -1,30 +1,13 @@
 /**
  * The checkout form: contact, address, payment. Validated with the shared order schema on blur and
  * on submit; a failed submit is reported next to the button, which takes focus. `prefill` fills in
- * what the store already knows (a signed-in account's name and e-mail, a retried order).
+ * what the store already knows (a signed-in account's name and e-mail, a retried order). The
+ * behaviour is `useCheckoutForm`; this is the view.
  */
 import { Alert, Button, Heading, SelectField, Text, TextField } from '@aws-amplify/ui-react';
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { countryOptions } from '../../amplify/domain/countries.ts';
-import type { CreateOrderRequest } from '../../amplify/domain/order.ts';
-import { toStoreError, type StoreError } from '../lib/api.ts';
-import type { CartLine } from '../lib/cart.ts';
-import {
-  CHECKOUT_FIELDS,
-  EMPTY_FORM,
-  fillBlanks,
-  numericPostcode,
-  PAYMENT_METHODS,
-  sortIssues,
-  validateCheckout,
-  type CheckoutField,
-  type CheckoutForm as Form,
-  type FieldErrors,
-} from '../lib/checkout.ts';
-import { CHECKOUT_FORM_KEY } from '../lib/pending-order.ts';
+import { numericPostcode, PAYMENT_METHODS, type CheckoutField } from '../lib/checkout.ts';
 import { PAYMENT_METHOD_LABELS } from '../lib/status.ts';
-import { setStockLevel } from '../lib/stock.ts';
-import type { FieldIssue } from '../../amplify/domain/errors.ts';
+import { useCheckoutForm, type CheckoutFormOptions } from './useCheckoutForm.ts';
 
 type TextFieldName = Exclude<CheckoutField, 'paymentMethod' | 'country'>;
 interface TextFieldSpec {
@@ -46,128 +29,9 @@ const ADDRESS: TextFieldSpec[] = [
   { name: 'zipCode', label: 'ZIP / postal code', autoComplete: 'postal-code' },
 ];
 
-function loadSavedForm(): Partial<Form> {
-  try {
-    return (JSON.parse(sessionStorage.getItem(CHECKOUT_FORM_KEY) ?? 'null') as Partial<Form> | null) ?? {};
-  } catch {
-    return {};
-  }
-}
-
-interface Props {
-  lines: readonly CartLine[];
-  customerId: string;
-  /**
-   * Known values (the account's name, its last order's address and payment method, a retried
-   * order); what the shopper typed this session wins. Values arriving later fill only empty fields.
-   */
-  prefill?: Partial<Form>;
-  /** The signed-in account's e-mail: the order's e-mail is always the account's (the API checks it). */
-  accountEmail?: string;
-  /** Sends the order; resolves once it is stored. */
-  placeOrder: (request: CreateOrderRequest) => Promise<void>;
-}
-
-function failureText(error: StoreError): string {
-  if (error.kind === 'network') return 'We could not reach the store, so your order may not have been placed. Please try again in a moment: pressing “Place order” again never creates a second order.';
-  if ((error.status ?? 0) >= 500) return 'Something went wrong on our side and your order was not placed. Please try again: pressing “Place order” again never creates a second order.';
-  if (error.status === 409 && error.details.some((d) => 'available' in d)) return 'Some of your cart is no longer in stock: the order summary says which line and by how much. Change your cart, then place the order.';
-  if (error.details.some((d) => d.path.startsWith('items'))) return 'Something in your cart cannot be ordered as it is. Please check your cart.';
-  return 'Please correct the highlighted fields and try again.';
-}
-
-const NOTHING_KNOWN: Partial<Form> = {};
-
-export function CheckoutForm({ lines, customerId, prefill = NOTHING_KNOWN, accountEmail, placeOrder }: Props) {
-  const [form, setForm] = useState<Form>(() => {
-    const known = { ...EMPTY_FORM, ...prefill, ...loadSavedForm() };
-    return accountEmail ? { ...known, customerEmail: accountEmail } : known;
-  });
-  // The last order arrives after the first render: it fills what is still empty, nothing else.
-  useEffect(() => setForm((current) => fillBlanks(current, prefill)), [prefill]);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [touched, setTouched] = useState<Partial<Record<CheckoutField, boolean>>>({});
-  const [otherErrors, setOtherErrors] = useState<string[]>([]);
-  const [failure, setFailure] = useState<string>();
-  const [sending, setSending] = useState(false);
-  const sendingRef = useRef(false);
-  const formRef = useRef<HTMLFormElement>(null);
-  const failureRef = useRef<HTMLDivElement>(null);
-  const countries = useMemo(countryOptions, []);
-
-  const save = (next: Form) => {
-    try {
-      sessionStorage.setItem(CHECKOUT_FORM_KEY, JSON.stringify(next));
-    } catch {
-      // Not kept: fine.
-    }
-  };
-
-  /** The message for one field, from the shared schema. */
-  const errorFor = (next: Form, name: CheckoutField) => validateCheckout(next, customerId, lines).fieldErrors[name];
-
-  const update = (name: CheckoutField, value: string) => {
-    const next = { ...form, [name]: value };
-    setForm(next);
-    save(next);
-    // Once a field has been left (or the form submitted), its message follows what is typed.
-    if (touched[name]) setErrors((e) => ({ ...e, [name]: errorFor(next, name) }));
-  };
-
-  const blur = (name: CheckoutField, next: EventTarget | null) => {
-    // Leaving a field for the submit button: the submit checks every field. Showing a message now
-    // would push the button down between mouse-down and mouse-up, and the click would miss it.
-    if (next instanceof HTMLElement && next.getAttribute('type') === 'submit') return;
-    setTouched((t) => ({ ...t, [name]: true }));
-    setErrors((e) => ({ ...e, [name]: errorFor(form, name) }));
-  };
-
-  const focusFirstError = (fieldErrors: FieldErrors) => {
-    const first = CHECKOUT_FIELDS.find((f) => fieldErrors[f]);
-    if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
-    return Boolean(first);
-  };
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (sendingRef.current) return;
-    setFailure(undefined);
-    const result = validateCheckout(form, customerId, lines);
-    setTouched(Object.fromEntries(CHECKOUT_FIELDS.map((f) => [f, true])));
-    setErrors(result.fieldErrors);
-    setOtherErrors(result.otherErrors);
-    if (!result.request) {
-      if (!focusFirstError(result.fieldErrors)) {
-        setFailure('Your cart cannot be ordered as it is.');
-        requestAnimationFrame(() => failureRef.current?.focus());
-      }
-      return;
-    }
-    sendingRef.current = true;
-    setSending(true);
-    try {
-      await placeOrder(result.request);
-    } catch (error) {
-      const storeError = toStoreError(error);
-      // Short of stock: the answer says what is available for each short line (exact, where a new
-      // read of GET /products may be up to its cache's age), so the summary names them.
-      for (const detail of storeError.details as (FieldIssue & { productId?: string; available?: number })[]) {
-        if (storeError.status === 409 && detail.productId && typeof detail.available === 'number') setStockLevel(detail.productId, detail.available);
-      }
-      const sorted = sortIssues(storeError.details);
-      setErrors(sorted.fieldErrors);
-      setOtherErrors(sorted.otherErrors);
-      setFailure(failureText(storeError));
-      // The shopper is at the button: the message appears there and takes focus.
-      requestAnimationFrame(() => failureRef.current?.focus());
-    } finally {
-      sendingRef.current = false;
-      setSending(false);
-    }
-  };
-
-  const errorCount = Object.values(errors).filter(Boolean).length;
-  const shown = (name: CheckoutField) => (touched[name] ? errors[name] : undefined);
+export function CheckoutForm(options: CheckoutFormOptions) {
+  const { form, update, blur, submit, shown, errorCount, otherErrors, failure, sending, formRef, failureRef, countries } = useCheckoutForm(options);
+  const { accountEmail } = options;
   const textField = (f: TextFieldSpec) => (
     <TextField
       key={f.name}

@@ -126,10 +126,6 @@ function ensureConnected(): void {
   if (!getConnection().connected) throw new StoreError('The storefront is not connected to a backend.', 'not-configured');
 }
 
-export async function fetchProducts(options: CallOptions = {}): Promise<CatalogProduct[]> {
-  return (await fetchCatalogStock(options)).products;
-}
-
 /** `GET /products`: the catalog with each product's `available` units, and the low-stock threshold. */
 export async function fetchCatalogStock(options: CallOptions = {}): Promise<{ products: CatalogProduct[]; lowStockThreshold: number }> {
   ensureConnected();

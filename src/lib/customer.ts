@@ -5,7 +5,6 @@
  */
 import { currentAccount } from '../auth/account.ts';
 
-export const CUSTOMER_STORAGE_KEY = 'storefront.customerId.v1';
 const VALID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function randomId(): string {
@@ -13,10 +12,6 @@ function randomId(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-export function newCustomerId(): string {
-  return `cust-${randomId()}`;
 }
 
 export function getCustomerId(): string {

@@ -13,7 +13,6 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_RECOVERY_EXECUTIONS } from '../../amplify/server/recovery.ts';
 import { ENV, RECOVERY } from '../../amplify/server/settings.ts';
 import { HANDLER_ENV, lambdaContext, QUEUE_URL, scheduledEvent, STATE_MACHINE_ARN } from './events.ts';
 import { captureLogs } from './logs.ts';
@@ -68,7 +67,7 @@ describe('recover-orders', () => {
     // Enqueued once before and still PENDING: its next attempt is an execution, not another message.
     claimed(STALLED_PENDING, 'PENDING', 2);
     refused(CLOSED, { status: 'DELIVERED' });
-    refused(EXHAUSTED, { status: 'SHIPPED', openMarker: 'OPEN', recoveryAttempts: MAX_RECOVERY_EXECUTIONS });
+    refused(EXHAUSTED, { status: 'SHIPPED', openMarker: 'OPEN', recoveryAttempts: RECOVERY.maxExecutionsPerOrder });
     // Overdue (its due date is its creation) but changed since the cutoff: its execution is at work.
     refused(MOVING, { status: 'PAYMENT_PROCESSED', openMarker: 'OPEN', recoveryAttempts: 0 });
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn', startDate: new Date() });
@@ -92,7 +91,7 @@ describe('recover-orders', () => {
     expect(claim.TableName).toBe('orders-table');
     expect(claim.Key).toEqual({ orderId: NEVER_STARTED });
     expect(claim.ConditionExpression).toBe('attribute_exists(#open) AND (attribute_not_exists(#attempts) OR #attempts < :max) AND #updatedAt < :unchangedSince');
-    expect(claim.ExpressionAttributeValues?.[':max']).toBe(MAX_RECOVERY_EXECUTIONS);
+    expect(claim.ExpressionAttributeValues?.[':max']).toBe(RECOVERY.maxExecutionsPerOrder);
     const unchangedSince = Date.parse(String(claim.ExpressionAttributeValues?.[':unchangedSince']));
     expect(Date.now() - unchangedSince).toBeGreaterThanOrEqual(15 * 60_000);
     expect(Date.now() - unchangedSince).toBeLessThan(15 * 60_000 + 60_000);
@@ -161,7 +160,7 @@ describe('recover-orders', () => {
       ddb.on(QueryCommand).resolves({ Items: [NEVER_STARTED, FAILED, EXHAUSTED].map((orderId) => ({ orderId })) });
       claimed(NEVER_STARTED, 'PENDING', 1);
       claimed(FAILED, 'PAYMENT_PROCESSED', 1);
-      refused(EXHAUSTED, { status: 'SHIPPED', openMarker: 'OPEN', recoveryAttempts: MAX_RECOVERY_EXECUTIONS });
+      refused(EXHAUSTED, { status: 'SHIPPED', openMarker: 'OPEN', recoveryAttempts: RECOVERY.maxExecutionsPerOrder });
       sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn', startDate: new Date() });
       sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
       await handler(scheduledEvent(), lambdaContext('recover-orders', 120_000));

@@ -38,7 +38,7 @@ function rateSetting(name: string, fallback: number): number {
   return value;
 }
 
-/** The payment provider this function calls (simulated, as in the seed); its ledger counts the calls. */
+/** The payment provider this function calls (simulated, as in the original design); its ledger counts the calls. */
 export const paymentProvider = new SimulatedPaymentProvider({
   successRate: rateSetting(ENV.paymentSuccessRate, DEFAULT_PAYMENT_SUCCESS_RATE),
   delayMs: Number(process.env[ENV.paymentDelayMs] ?? 0) || 0,

@@ -19,7 +19,7 @@ interface StoredOrder extends Order {
   requestFingerprint?: string;
   openMarker?: string;
   nextStepDueAt?: string;
-  /** Times the recovery job drove this order on (`claimRecoveryAttempt`), at most `MAX_RECOVERY_EXECUTIONS`. */
+  /** Times the recovery job drove this order on (`claimRecoveryAttempt`), at most `RECOVERY.maxExecutionsPerOrder`. */
   recoveryAttempts?: number;
   /** Staff's internal note (`staffNote`), read and written only by its own methods. */
   staffNote?: StaffNote;
@@ -56,8 +56,8 @@ const withStatus = (orders: Order[], status: OrderStatus | undefined) => (status
 type MergedPosition = Partial<Record<OrderStatus, IndexKey | 'done'>>;
 
 // A position must have exactly the key attributes of the index it continues, as short strings, so
-// a hand-made token is a 400, never a DynamoDB error. (No zod here: order-starter and
-// process-order bundle this module and stay small.)
+// a hand-made token is a 400, never a DynamoDB error. (Checked by hand, with no schema
+// library: order-starter and process-order bundle this module and stay small.)
 /** Each key attribute a position may hold, with its longest value (ids: 64; an ISO-8601 date: 40). */
 const KEY_LIMITS: Record<string, number> = {
   [partitionKey]: 64,
