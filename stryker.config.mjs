@@ -21,6 +21,7 @@ export default {
     'amplify/server/**/*.ts',
     'amplify/functions/**/*.ts',
     '!amplify/functions/**/resource.ts',
+    '!amplify/functions/define-order-function.ts',
   ],
   coverageAnalysis: 'perTest',
   // Static mutants (module-level constants: the catalog, settings, schemas) need every test for

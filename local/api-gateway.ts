@@ -3,7 +3,7 @@
  * each HTTP request becomes the proxy event API Gateway would send, and the handler's result
  * becomes the HTTP response. The local mailbox is served beside it under `/_local/`.
  *
- * Safe on a laptop (README, "The local runtime"): it listens on 127.0.0.1 only, answers only
+ * Safe on a laptop (docs/local.md, "What is reachable from where, and why it is safe"): it listens on 127.0.0.1 only, answers only
  * requests addressed to that host and port (no DNS rebinding), lets no other web site read the
  * `/_local/` routes, and turns every failure into a JSON answer and a log line, never an exit.
  */

@@ -1,7 +1,7 @@
 /**
  * The local user pool's front door: the HTTP server in front of cognito-local's targets (its
  * express server is not used), on 127.0.0.1, answering as Cognito does where cognito-local does
- * not (README, "The local user pool"):
+ * not (docs/accounts.md, "The local user pool"):
  * - IAM-only actions (`Admin*`, `ListUsers`, groups, pool and client management: everything but
  *   `PUBLIC_ACTIONS`) need a SigV4 signature with the local stack's credentials (`verifySigV4`);
  * - an action that takes an access token runs only with a token this pool signed for its app

@@ -2,7 +2,7 @@
  * The local Cognito user pool: cognito-local's targets, built from its own modules so its data
  * lives under `<dataDir>/cognito` (users survive restarts), behind the guard of
  * `local/cognito-guard.ts` (SigV4 for IAM-only actions, verified access tokens, writable
- * attributes, password policy; README "The local user pool"), on 127.0.0.1, with:
+ * attributes, password policy; docs/accounts.md, "The local user pool"), on 127.0.0.1, with:
  *   - the pool, the storefront's app client and the `ADMINS` group created on first start (found
  *     again by name afterwards; the client's token lifetimes and the pool's pending-update setting
  *     re-applied at every start), and two demo accounts (a customer and a staff member);
@@ -12,7 +12,7 @@
  *   - two gaps of cognito-local closed the way Cognito behaves: `GetTokensFromRefreshToken` (what
  *     Amplify JS 6 refreshes with) answered by `REFRESH_TOKEN_AUTH`, and `ConfirmSignUp` marking
  *     the e-mail verified (Cognito does, for an auto-verified e-mail; cognito-local does not).
- * No SRP (`USER_SRP_AUTH`), so the app client signs in with `USER_PASSWORD_AUTH` (README, "Accounts").
+ * No SRP (`USER_SRP_AUTH`), so the app client signs in with `USER_PASSWORD_AUTH` (docs/accounts.md).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,4 +1,4 @@
-/** Settings of the local stack, from the environment (README, "Configuration"). */
+/** Settings of the local stack, from the environment (docs/local.md, "Configuration"). */
 import path from 'node:path';
 import * as v from 'valibot';
 import { CANCEL_WINDOW, DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE } from '../amplify/server/settings.ts';

@@ -1,7 +1,7 @@
 /**
  * Local SQS and SNS (fauxqs, in memory) with the queue, dead-letter queue and topic named in
  * `amplify/server/settings.ts`, created through the real SQS and SNS APIs. A local-only queue subscribed to the
- * topic stands in for the operator's subscription: it holds the order events (README).
+ * topic stands in for the operator's subscription: it holds the order events (docs/email.md).
  */
 import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';

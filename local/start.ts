@@ -1,6 +1,6 @@
 /**
  * `npm start`: the local stack and the storefront, no AWS account needed.
- * Configuration: see local/config.ts and README ("Configuration").
+ * Configuration: see local/config.ts and docs/local.md ("Configuration").
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -35,7 +35,7 @@ Order platform running locally (ready in ${((Date.now() - started) / 1000).toFix
   API:        ${stack.apiUrl}
   Outbox:     ${stack.outbox.dir}  (also ${stack.mailboxUrl})
   Local AWS:  DynamoDB ${stack.endpoints.dynamodb}  SQS/SNS ${stack.endpoints.sqs}  Step Functions ${stack.endpoints.sfn}  Scheduler ${stack.endpoints.scheduler}  SES ${stack.endpoints.sesv2}
-              (all on 127.0.0.1 only; browsers are refused, see README "The local runtime")
+              (all on 127.0.0.1 only; browsers are refused, see docs/local.md)
   User pool:  ${stack.cognito.endpoint}  (${stack.cognito.userPoolId}, local Cognito: cognito-local)
   Demo customer: ${DEMO_USERS.customer.email} / ${DEMO_USERS.customer.password}
   Demo staff:    ${DEMO_USERS.staff.email} / ${DEMO_USERS.staff.password}  (group ADMINS: All orders)

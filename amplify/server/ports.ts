@@ -147,7 +147,7 @@ export interface CustomerMailer {
   send(email: OrderEmail): Promise<{ messageId: string }>;
 }
 
-/** An order event on the notification topic, for the shop's operator and integrations (README). */
+/** An order event on the notification topic, for the shop's operator and integrations (docs/email.md). */
 export interface OrderEvent {
   /** `<orderId>/<type>`: the same event published twice (at least once) carries the same id. */
   eventId: string;
