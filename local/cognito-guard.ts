@@ -103,10 +103,38 @@ function checkRequest(action: string, request: Record<string, unknown>): void {
   }
 }
 
-export function createPoolGuard(options: GuardOptions) {
+/** The answer to a GET: the pool's keys and OpenID configuration, or the health check. */
+function wellKnown(pathname: string, options: GuardOptions, issuerOf: (userPoolId: string) => string): [number, unknown] {
+  const pool = options.pool();
+  if (pool && pathname === `/${pool.userPoolId}/.well-known/jwks.json`) return [200, { keys: [options.jwk] }];
+  if (pool && pathname === `/${pool.userPoolId}/.well-known/openid-configuration`) {
+    const issuer = issuerOf(pool.userPoolId);
+    return [200, { issuer, jwks_uri: `${issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['RS256'] }];
+  }
+  if (pathname === '/health') return [200, { ok: true }];
+  return [404, { __type: 'ResourceNotFoundException', message: 'Not found' }];
+}
+
+/** The action a POST names (`X-Amz-Target`) and its JSON object body, or the refusal to answer. */
+function actionOf(target: string | string[] | undefined, body: Buffer): { action: string; request: Record<string, unknown> } | { refusal: { __type: string; message: string } } {
+  const action = /^AWSCognitoIdentityProviderService\.(\w+)$/.exec(String(target ?? ''))?.[1];
+  if (!action) return { refusal: { __type: 'UnknownOperationException', message: 'Missing or invalid X-Amz-Target' } };
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8') || '{}');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return { action, request: parsed as Record<string, unknown> };
+  } catch {
+    return { refusal: { __type: 'SerializationException', message: 'The request body is not a JSON object' } };
+  }
+}
+
+/**
+ * What a body asks, checked for its caller (a verified access token where it carries one, the
+ * request's rules) and answered by cognito-local, with Cognito's errors: the answer or a
+ * CognitoRefusal. `issuerOf` names the pool's issuer once the port is known.
+ */
+function createDispatcher(options: GuardOptions, issuerOf: (userPoolId: string) => string) {
   let verifier: { verify(token: string): Promise<unknown> } | undefined;
-  let port = 0;
-  const issuerOf = (userPoolId: string) => `http://127.0.0.1:${port}/${userPoolId}`;
   const accessVerifier = () => {
     const pool = options.pool();
     if (!pool) throw new CognitoRefusal('NotAuthorizedException', 'Invalid Access Token');
@@ -125,8 +153,7 @@ export function createPoolGuard(options: GuardOptions) {
     return verifier;
   };
 
-  /** What the body asks, checked for this caller; the answer or a CognitoRefusal. */
-  const dispatch = async (action: string, request: Record<string, unknown>): Promise<Record<string, unknown>> => {
+  return async (action: string, request: Record<string, unknown>): Promise<Record<string, unknown>> => {
     if (typeof request.AccessToken === 'string' || 'AccessToken' in request) {
       try {
         await accessVerifier().verify(String(request.AccessToken));
@@ -154,6 +181,12 @@ export function createPoolGuard(options: GuardOptions) {
       throw error;
     }
   };
+}
+
+export function createPoolGuard(options: GuardOptions) {
+  let port = 0;
+  const issuerOf = (userPoolId: string) => `http://127.0.0.1:${port}/${userPoolId}`;
+  const dispatch = createDispatcher(options, issuerOf);
 
   const server = http.createServer(async (req, res) => {
     const origin = req.headers.origin;
@@ -182,15 +215,9 @@ export function createPoolGuard(options: GuardOptions) {
       });
       return res.end();
     }
-    const pool = options.pool();
     if (req.method === 'GET') {
-      if (pool && url.pathname === `/${pool.userPoolId}/.well-known/jwks.json`) return answer(200, { keys: [options.jwk] }, 'application/json');
-      if (pool && url.pathname === `/${pool.userPoolId}/.well-known/openid-configuration`) {
-        const issuer = issuerOf(pool.userPoolId);
-        return answer(200, { issuer, jwks_uri: `${issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['RS256'] }, 'application/json');
-      }
-      if (url.pathname === '/health') return answer(200, { ok: true }, 'application/json');
-      return answer(404, { __type: 'ResourceNotFoundException', message: 'Not found' }, 'application/json');
+      const [status, body] = wellKnown(url.pathname, options, issuerOf);
+      return answer(status, body, 'application/json');
     }
     if (req.method !== 'POST' || url.pathname !== '/') return answer(404, { __type: 'UnknownOperationException', message: 'Not found' }, 'application/json');
 
@@ -202,16 +229,9 @@ export function createPoolGuard(options: GuardOptions) {
       res.writeHead(status, { 'Content-Type': 'application/json', Connection: 'close', ...cors });
       return res.end(JSON.stringify({ __type: 'SerializationException', message: (error as Error).message }));
     }
-    const action = /^AWSCognitoIdentityProviderService\.(\w+)$/.exec(String(req.headers['x-amz-target'] ?? ''))?.[1];
-    if (!action) return answer(400, { __type: 'UnknownOperationException', message: 'Missing or invalid X-Amz-Target' });
-    let request: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(body.toString('utf8') || '{}');
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      request = parsed as Record<string, unknown>;
-    } catch {
-      return answer(400, { __type: 'SerializationException', message: 'The request body is not a JSON object' });
-    }
+    const asked = actionOf(req.headers['x-amz-target'], body);
+    if ('refusal' in asked) return answer(400, asked.refusal);
+    const { action, request } = asked;
 
     // An IAM caller's request carries a signature; a browser's never does (and may not).
     const signed = req.headers.authorization !== undefined;

@@ -1,6 +1,6 @@
 /**
- * The local Cognito user pool: cognito-local's targets, built from its own modules so its data
- * lives under `<dataDir>/cognito` (users survive restarts), behind the guard of
+ * The local Cognito user pool: cognito-local's targets (local/cognito-targets.ts, built from its own modules so its data
+ * lives under `<dataDir>/cognito`: users survive restarts), behind the guard of
  * `local/cognito-guard.ts` (SigV4 for IAM-only actions, verified access tokens, writable
  * attributes, password policy; docs/accounts.md, "The local user pool"), on 127.0.0.1, with:
  *   - the pool, the storefront's app client and the `ADMINS` group created on first start (found
@@ -15,20 +15,13 @@
  * No SRP (`USER_SRP_AUTH`), so the app client signs in with `USER_PASSWORD_AUTH` (docs/accounts.md).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CLIENT_WRITE_ATTRIBUTES, PASSWORD_POLICY, SAVED_CHECKOUT, SIGN_IN_FLOW, STAFF_GROUP, TOKEN_LIFETIMES, VERIFY_BEFORE_UPDATE } from '../amplify/domain/auth.ts';
 import { LOCAL_REGION } from './aws.ts';
 import { createPoolGuard } from './cognito-guard.ts';
+import { cognitoLocalTargets } from './cognito-targets.ts';
 import type { Log } from './http-guard.ts';
 import { signedFetch } from './sigv4.ts';
-
-// cognito-local loads the AWS SDK v2 (for Lambda triggers, unused here): no end-of-support notice.
-process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
-const require = createRequire(import.meta.url);
-const lib = (module: string) => require(`cognito-local/lib/${module}`);
-// cognito-local's own logger library (its server needs a pino logger).
-const pino = createRequire(require.resolve('cognito-local'))('pino') as (options: object) => unknown;
 
 export const LOCAL_USER_POOL = {
   poolName: 'orders-local',
@@ -74,11 +67,6 @@ export class CognitoApiError extends Error {
   }
 }
 
-interface CognitoLocalContext {
-  logger: unknown;
-}
-type Route = (ctx: CognitoLocalContext, request: Record<string, unknown>) => Promise<Record<string, unknown>>;
-
 export async function startLocalCognito(options: {
   dataDir: string;
   /** 0: the port this data folder's pool had, or any free one the first time. */
@@ -88,98 +76,20 @@ export async function startLocalCognito(options: {
   allowedOrigins: readonly string[];
   log?: Log;
 }): Promise<LocalCognito> {
-  const { DateClock, MessagesService, TriggersService, LambdaService } = lib('services/index.js');
-  const { CognitoServiceFactoryImpl } = lib('services/cognitoService.js');
-  const { UserPoolServiceFactoryImpl } = lib('services/userPoolService.js');
-  const { StormDBDataStoreFactory } = lib('services/dataStore/stormDb.js');
-  const { MessageDeliveryService } = lib('services/messageDelivery/messageDelivery.js');
-  const { JwtTokenGenerator } = lib('services/tokenGenerator.js');
-  const { CryptoService } = lib('services/crypto.js');
-  const { otp } = lib('services/otp.js');
-  const { DefaultConfig } = lib('server/config.js');
-  const { Router } = lib('server/Router.js');
-
   const dataDirectory = path.join(options.dataDir, 'cognito');
-  const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL ?? 'silent' });
-  const ctx: CognitoLocalContext = { logger };
-  // The issuer is known once the port is: the token generator reads this object when it signs.
-  const config = {
-    ...DefaultConfig,
-    TokenConfig: { IssuerDomain: 'http://127.0.0.1' },
-  };
-  const clock = new DateClock();
-  const dataStoreFactory = new StormDBDataStoreFactory(dataDirectory);
-  const cognito = await new CognitoServiceFactoryImpl(dataDirectory, dataStoreFactory, new UserPoolServiceFactoryImpl(clock, dataStoreFactory)).create(
-    ctx,
-    config.UserPoolDefaults,
-  );
-  // No Lambda triggers are configured, so the (AWS SDK v2) Lambda client is never called.
-  const triggers = new TriggersService(clock, cognito, new LambdaService({}, undefined), new CryptoService(config.KMSConfig));
-  const sender = {
-    async sendEmail(_ctx: unknown, _user: unknown, destination: string, message: { __code?: string; emailSubject?: string; emailMessage?: string }) {
-      const code = message.__code ?? '';
-      await options.deliverMail({
-        to: destination,
-        subject: message.emailSubject ?? 'Your verification code',
-        body: message.emailMessage ?? `To: ${destination}\n\nYour verification code is ${code}.`,
-        code,
-      });
-    },
-    async sendSms() {
-      throw new Error('The local user pool sends e-mail only');
-    },
-  };
-  const services = {
-    clock,
-    cognito,
-    config,
-    messages: new MessagesService(triggers, new MessageDeliveryService(sender)),
-    otp,
-    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
-    triggers,
-  };
-  const router = Router(services) as (target: string) => Route;
-  const patchedRouter = (target: string): Route => {
-    if (target === 'GetTokensFromRefreshToken') {
-      return async (c, request) => {
-        const result = await router('InitiateAuth')(c, {
-          AuthFlow: 'REFRESH_TOKEN_AUTH',
-          ClientId: request.ClientId,
-          AuthParameters: { REFRESH_TOKEN: request.RefreshToken },
-        });
-        return { AuthenticationResult: { ...(result.AuthenticationResult as object), RefreshToken: request.RefreshToken } };
-      };
-    }
-    if (target === 'ConfirmSignUp') {
-      return async (c, request) => {
-        const result = await router('ConfirmSignUp')(c, request);
-        const pool = await cognito.getUserPoolForClientId(c, request.ClientId);
-        const user = await pool.getUserByUsername(c, request.Username);
-        const email = user?.Attributes.find((a: { Name: string }) => a.Name === 'email')?.Value;
-        if (email) {
-          await router('AdminUpdateUserAttributes')(c, {
-            UserPoolId: pool.options.Id,
-            Username: request.Username,
-            UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }],
-          });
-        }
-        return result;
-      };
-    }
-    return router(target);
-  };
+  const { target, cognito, ctx, tokenConfig, jwk } = await cognitoLocalTargets(dataDirectory, options.deliverMail);
   let ids: { userPoolId: string; clientId: string } | undefined;
   const guard = createPoolGuard({
-    target: (action, request) => patchedRouter(action)(ctx, request),
+    target: (action, request) => target(action)(ctx, request),
     pool: () => ids,
-    jwk: (require('cognito-local/lib/keys/cognitoLocal.public.json') as { jwk: Record<string, unknown> }).jwk,
+    jwk,
     allowedOrigins: options.allowedOrigins,
     log: options.log ?? (() => undefined),
   });
   const port = await listenOnKeptPort(guard.listen, dataDirectory, options.port, options.log);
   const server = guard.server;
   const endpoint = `http://127.0.0.1:${port}`;
-  config.TokenConfig.IssuerDomain = endpoint;
+  tokenConfig.IssuerDomain = endpoint;
 
   /** The stack's own calls: signed with its credentials, as an IAM caller's are in AWS. */
   const call = async <T = Record<string, unknown>>(action: string, body: Record<string, unknown>): Promise<T> => {
