@@ -9,6 +9,9 @@ import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { createAccount, signInInPlace } from './accounts.ts';
 import { addToCart, expectAccessible, openShop, placeOrder, reloadUntilDelivered, SIZES } from './helpers.ts';
 
+// The tests share nothing: the two workers may take them side by side.
+test.describe.configure({ mode: 'parallel' });
+
 test('the not-found page is accessible', async ({ page }) => {
   for (const hash of ['#/no-such-page', '#/orders/not-an-order']) {
     await page.goto(`/${hash}`);
@@ -46,47 +49,61 @@ test('an order still pending is accessible', async ({ page }) => {
   await expectAccessible(page, 'a pending order');
 });
 
-/** Opens each page at both sizes and runs axe on it once its heading (and `ready`, when given) shows. */
-async function checkPages(page: Page, pages: readonly { hash: string; ready?: (page: Page) => Promise<void> }[]): Promise<void> {
-  for (const [size, viewport] of Object.entries(SIZES)) {
-    await page.setViewportSize(viewport);
-    for (const { hash, ready } of pages) {
-      await page.goto(`/${hash}`);
-      await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
-      await ready?.(page);
-      await expectAccessible(page, `${hash} (${size})`);
-    }
+/** Opens each page at the given size and runs axe on it once its heading (and `ready`, when given) shows. */
+async function checkPages(page: Page, size: Size, pages: readonly { hash: string; ready?: (page: Page) => Promise<void> }[]): Promise<void> {
+  await page.setViewportSize(SIZES[size]);
+  for (const { hash, ready } of pages) {
+    await page.goto(`/${hash}`);
+    await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+    await ready?.(page);
+    await expectAccessible(page, `${hash} (${size})`);
   }
 }
 
-test('every page is accessible at both sizes: a shopper, signed out and in, and staff', async ({ page, browser }) => {
-  await checkPages(page, [{ hash: '#/sign-in?next=%23%2Forders' }]);
+type Size = keyof typeof SIZES;
+const delivered = (p: Page) => expect(p.getByTestId('order-status')).toHaveText(STATUS_LABELS.DELIVERED);
+
+/** A new customer's delivered order, opened in `page` (signed in as that customer). */
+async function deliveredOrder(page: Page): Promise<string> {
   const customer = await createAccount();
   const orderId = await placeOrder(page, ['Coffee Mug'], { email: customer });
   await reloadUntilDelivered(page);
-  await openShop(page);
-  await addToCart(page, 'Desk Lamp');
-  const orderPage = (p: Page) => expect(p.getByTestId('order-status')).toHaveText(STATUS_LABELS.DELIVERED);
-  await checkPages(page, [
-    { hash: '#/' },
-    { hash: '#/products/prod-008' },
-    { hash: '#/cart' },
-    { hash: '#/checkout', ready: (p) => expect(p.getByRole('button', { name: 'Place order' })).toBeVisible() },
-    { hash: `#/orders/${orderId}`, ready: orderPage },
-    { hash: '#/orders', ready: (p) => expect(p.getByRole('link', { name: new RegExp(orderNumberOf(orderId)) })).toBeVisible() },
-    { hash: '#/account' },
-    { hash: '#/mailbox' },
-    { hash: '#/help' },
-    { hash: '#/no-such-page' },
-  ]);
+  return orderId;
+}
 
+// Each size on its own (the two run side by side): every page, at one size, is a dozen axe runs.
+for (const size of Object.keys(SIZES) as Size[]) {
+  test(`every page is accessible (${size}): a shopper, signed out and in`, async ({ page }) => {
+    await checkPages(page, size, [{ hash: '#/sign-in?next=%23%2Forders' }]);
+    const orderId = await deliveredOrder(page);
+    await openShop(page);
+    await addToCart(page, 'Desk Lamp');
+    await checkPages(page, size, [
+      { hash: '#/' },
+      { hash: '#/products/prod-008' },
+      { hash: '#/cart' },
+      { hash: '#/checkout', ready: (p) => expect(p.getByRole('button', { name: 'Place order' })).toBeVisible() },
+      { hash: `#/orders/${orderId}`, ready: delivered },
+      { hash: '#/orders', ready: (p) => expect(p.getByRole('link', { name: new RegExp(orderNumberOf(orderId)) })).toBeVisible() },
+      { hash: '#/account' },
+      { hash: '#/mailbox' },
+      { hash: '#/help' },
+      { hash: '#/no-such-page' },
+    ]);
+  });
+}
+
+test('every staff page is accessible at both sizes', async ({ page, browser }) => {
+  const orderId = await deliveredOrder(page);
   const staffContext = await browser.newContext();
   const staff = await staffContext.newPage();
   await staff.goto('/#/staff/orders');
   await signInInPlace(staff, await createAccount({ staff: true }));
-  await checkPages(staff, [
-    { hash: '#/staff/orders', ready: (p) => expect(p.getByTestId('staff-order-row').first()).toBeVisible() },
-    { hash: `#/orders/${orderId}`, ready: orderPage },
-  ]);
+  for (const size of Object.keys(SIZES) as Size[]) {
+    await checkPages(staff, size, [
+      { hash: '#/staff/orders', ready: (p) => expect(p.getByTestId('staff-order-row').first()).toBeVisible() },
+      { hash: `#/orders/${orderId}`, ready: delivered },
+    ]);
+  }
   await staffContext.close();
 });
