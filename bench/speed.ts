@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { LOCAL_AWS } from '../local/aws.ts';
 import type { StackChild } from './child.ts';
 import { idempotencyKey, orderRequest } from './order-request.ts';
-import { median } from './stats.ts';
+import { median, pairedRatio } from './stats.ts';
 
 export const CONNECTIONS = 16;
 
@@ -78,7 +78,9 @@ export interface ApiFigures {
   ratio: number;
   /** PutItem + SendMessage through the SDK from a bare node:http server, same process as the stack. */
   sdkFloorPostPerSec: number;
+  /** The median of the trials' POST / floor ratios (each trial's pair back to back), and its median absolute deviation. */
   sdkFloorRatio: number;
+  sdkFloorRatioSpread: number;
   getPerSec: number;
   getP50Ms: number;
   getP99Ms: number;
@@ -86,7 +88,9 @@ export interface ApiFigures {
   getRatio: number;
   /** GetItem through the SDK from the same bare server. */
   sdkFloorGetPerSec: number;
+  /** As `sdkFloorRatio`, for GET /orders/{id}. */
   getSdkFloorRatio: number;
+  getSdkFloorRatioSpread: number;
   /** The order queue's poller is paused while POST is loaded: the workflow runs afterwards. */
   pollerPausedDuringPost: true;
   orderItemBytes: number;
@@ -196,18 +200,29 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
   const get: LoadResult[] = [];
   const rget: LoadResult[] = [];
   const floorGet: LoadResult[] = [];
+  // Each route is measured right beside its floor, the two in turn first (odd trials the floor,
+  // even the route), so neither always meets a warmer or a busier machine.
+  const pair = async <T>(first: () => Promise<T>, second: () => Promise<T>, t: number): Promise<[T, T]> => {
+    if (t % 2) {
+      const a = await first();
+      return [a, await second()];
+    }
+    const b = await second();
+    return [await first(), b];
+  };
   for (let t = 1; t <= trials; t++) {
     put.push(await rawPut());
-    floorPost.push(await postOrders(target, durationSec, undefined, target.floorUrl));
-    const p = await paused(() => postOrders(target, durationSec));
+    const [fp, p] = await pair(() => postOrders(target, durationSec, undefined, target.floorUrl), () => paused(() => postOrders(target, durationSec)), t);
+    floorPost.push(fp);
     post.push(p);
     posted += p.ok;
     // The orders just posted run through the workflow now, before the next measurement.
     await drain(child, posted);
     keys = await ids();
     rget.push(await rawGet(keys));
-    floorGet.push(await apiGet(keys, target.floorUrl));
-    get.push(await apiGet(keys));
+    const [fg, g] = await pair(() => apiGet(keys, target.floorUrl), () => apiGet(keys), t);
+    floorGet.push(fg);
+    get.push(g);
     log(
       `  trial ${t}: POST ${p.perSec.toFixed(0)}/s vs SDK floor ${floorPost.at(-1)!.perSec.toFixed(0)}/s vs PutItem ${put.at(-1)!.perSec.toFixed(0)}/s; ` +
         `GET ${get.at(-1)!.perSec.toFixed(0)}/s vs SDK floor ${floorGet.at(-1)!.perSec.toFixed(0)}/s vs GetItem ${rget.at(-1)!.perSec.toFixed(0)}/s`,
@@ -221,6 +236,9 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
   const rawGetPerSec = m(rget, (r) => r.perSec);
   const sdkFloorPostPerSec = m(floorPost, (r) => r.perSec);
   const sdkFloorGetPerSec = m(floorGet, (r) => r.perSec);
+  const perSec = (xs: LoadResult[]) => xs.map((r) => r.perSec);
+  const postVsFloor = pairedRatio(perSec(post), perSec(floorPost));
+  const getVsFloor = pairedRatio(perSec(get), perSec(floorGet));
   return {
     ordersPosted: posted,
     rawPutPerSecTrials: put.map((r) => r.perSec),
@@ -234,14 +252,16 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
       rawPutPerSec,
       ratio: postOrdersPerSec / rawPutPerSec,
       sdkFloorPostPerSec,
-      sdkFloorRatio: postOrdersPerSec / sdkFloorPostPerSec,
+      sdkFloorRatio: postVsFloor.ratio,
+      sdkFloorRatioSpread: postVsFloor.spread,
       getPerSec,
       getP50Ms: m(get, (r) => r.p50),
       getP99Ms: m(get, (r) => r.p99),
       rawGetPerSec,
       getRatio: getPerSec / rawGetPerSec,
       sdkFloorGetPerSec,
-      getSdkFloorRatio: getPerSec / sdkFloorGetPerSec,
+      getSdkFloorRatio: getVsFloor.ratio,
+      getSdkFloorRatioSpread: getVsFloor.spread,
       pollerPausedDuringPost: true,
       orderItemBytes,
       failedRequests: [...post, ...put, ...floorPost, ...get, ...rget, ...floorGet].reduce((s, r) => s + r.failed, 0),
