@@ -59,7 +59,28 @@ export async function cognitoLocalTargets(dataDirectory: string, deliverMail: (m
   );
   // No Lambda triggers are configured, so the (AWS SDK v2) Lambda client is never called.
   const triggers = new TriggersService(clock, cognito, new LambdaService({}, undefined), new CryptoService(config.KMSConfig));
-  const sender = {
+  const services = {
+    clock,
+    cognito,
+    config,
+    messages: new MessagesService(triggers, new MessageDeliveryService(mailSender(deliverMail))),
+    otp,
+    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
+    triggers,
+  };
+  const target = withCognitoGaps(Router(services) as (target: string) => Route, cognito);
+  return {
+    target,
+    cognito,
+    ctx,
+    tokenConfig: config.TokenConfig,
+    jwk: (require('cognito-local/lib/keys/cognitoLocal.public.json') as { jwk: Record<string, unknown> }).jwk,
+  };
+}
+
+/** cognito-local's sender: verification codes to `deliverMail` (the local outbox), never SMS. */
+function mailSender(deliverMail: (mail: VerificationMail) => void | Promise<void>) {
+  return {
     async sendEmail(_ctx: unknown, _user: unknown, destination: string, message: { __code?: string; emailSubject?: string; emailMessage?: string }) {
       const code = message.__code ?? '';
       await deliverMail({
@@ -73,17 +94,22 @@ export async function cognitoLocalTargets(dataDirectory: string, deliverMail: (m
       throw new Error('The local user pool sends e-mail only');
     },
   };
-  const services = {
-    clock,
-    cognito,
-    config,
-    messages: new MessagesService(triggers, new MessageDeliveryService(sender)),
-    otp,
-    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
-    triggers,
-  };
-  const router = Router(services) as (target: string) => Route;
-  const target = (action: string): Route => {
+}
+
+/** The part of cognito-local's Cognito service the gaps need (its modules are untyped). */
+interface PoolsByClient {
+  getUserPoolForClientId(
+    ctx: CognitoLocalContext,
+    clientId: unknown,
+  ): Promise<{ options: { Id: string }; getUserByUsername(ctx: CognitoLocalContext, username: unknown): Promise<{ Attributes: { Name: string; Value?: string }[] } | null> }>;
+}
+
+/**
+ * cognito-local's targets with two gaps closed as Cognito behaves: `GetTokensFromRefreshToken`
+ * answered by `REFRESH_TOKEN_AUTH`, and `ConfirmSignUp` marking the e-mail verified.
+ */
+function withCognitoGaps(router: (target: string) => Route, cognito: PoolsByClient): (action: string) => Route {
+  return (action: string): Route => {
     if (action === 'GetTokensFromRefreshToken') {
       return async (c, request) => {
         const result = await router('InitiateAuth')(c, {
@@ -111,12 +137,5 @@ export async function cognitoLocalTargets(dataDirectory: string, deliverMail: (m
       };
     }
     return router(action);
-  };
-  return {
-    target,
-    cognito,
-    ctx,
-    tokenConfig: config.TokenConfig,
-    jwk: (require('cognito-local/lib/keys/cognitoLocal.public.json') as { jwk: Record<string, unknown> }).jwk,
   };
 }

@@ -47,54 +47,57 @@ function clientAddress(event: ReturnType<typeof restEvent>, trustViewerIp: boole
   return viewer || event.requestContext?.identity?.sourceIp || 'unknown';
 }
 
-export function orderRoutes({ orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, tokens, storefrontUrl, trustViewerIp, logger, metrics }: OrderRoutesDeps): Router {
+/**
+ * A customer's own orders (CustomerIndex); staff see every order, filtered by customer, status
+ * (id or e-mail) and dates, with the counts per status on the first page (not for an e-mail).
+ * Newest first, paginated. Or the
+ * order(s) with a short order number (`?orderNumber=`), within what the caller may see.
+ */
+async function listOrders(ctx: { event: unknown }, { orders, confirmStaff, closedAccounts, logger }: OrderRoutesDeps) {
+  const caller = await signedInCaller(ctx, confirmStaff);
+  const query = parseWith(listOrdersQuerySchema, restEvent(ctx).queryStringParameters ?? {}, 'query parameters');
+  let customerId = query.customerId === undefined ? undefined : parseWith(customerIdSchema, query.customerId, 'customerId', ['customerId']);
+  if (!caller.isStaff) {
+    if (customerId !== undefined && customerId !== caller.sub) {
+      throw new ApiError(403, 'Customers see their own orders only', [{ path: 'customerId', message: 'Must be your own customer id (or left out)' }]);
+    }
+    if (query.customerEmail !== undefined) {
+      throw new ApiError(403, 'Only staff search orders by e-mail', [{ path: 'customerEmail', message: 'Staff only; leave it out to see your own orders' }]);
+    }
+    customerId = caller.sub;
+    // Signed in with a verified e-mail: guest orders placed with it become this customer's (not a
+    // deleted account's, whose token may live on for an hour: its orders were anonymized).
+    if (caller.emailVerified && query.nextToken === undefined && !(await closedAccounts.isClosed(caller.sub))) {
+      const claimed = await orders.claimGuestOrders(guestCustomerIdOf(caller.email), caller.sub, new Date().toISOString());
+      if (claimed.length > 0) logger.info('Guest orders claimed', { customerSub: caller.sub, orderIds: claimed });
+    }
+  }
+  if (query.orderNumber !== undefined) {
+    // A customer searching finds only their own order; staff find anyone's.
+    const found = await orders.findByOrderNumber(query.orderNumber);
+    return json(200, { orders: found.filter((order) => customerId === undefined || order.customerId === customerId) });
+  }
+  const { customerEmail } = query;
+  const filters = { customerId, customerEmail, status: query.status, from: query.from, to: query.to };
+  // Staff reads of customers' data are logged with who read what (the access log has the sub too).
+  if (caller.isStaff) logger.info('Staff list', { staffSub: caller.sub, ...filters });
+  const binding = pageBinding(caller.sub, filters);
+  const position = query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, binding);
+  const page = await orders.list({ ...filters, limit: query.limit ?? API_LIMITS.defaultPageSize, position });
+  // Counts read the StatusDateIndex, which holds customer ids, not e-mails: none for an e-mail search.
+  const counts = caller.isStaff && position === undefined && customerEmail === undefined ? await orders.countByStatus({ customerId, from: query.from, to: query.to }) : undefined;
+  return json(200, {
+    orders: page.orders,
+    nextToken: page.position === undefined ? undefined : encodePageToken(page.position, binding),
+    ...(counts ? { counts } : {}),
+  });
+}
+
+export function orderRoutes(deps: OrderRoutesDeps): Router {
+  const { orders, keys, queue, stock, confirmStaff, rateLimiter, closedAccounts, tokens, storefrontUrl, trustViewerIp, logger, metrics } = deps;
   const router = new Router();
 
-  /**
-   * A customer's own orders (CustomerIndex); staff see every order, filtered by customer, status
-   * (id or e-mail) and dates, with the counts per status on the first page (not for an e-mail).
-   * Newest first, paginated. Or the
-   * order(s) with a short order number (`?orderNumber=`), within what the caller may see.
-   */
-  router.get(routerPath(ROUTES.orders), async (ctx) => {
-    const caller = await signedInCaller(ctx, confirmStaff);
-    const query = parseWith(listOrdersQuerySchema, restEvent(ctx).queryStringParameters ?? {}, 'query parameters');
-    let customerId = query.customerId === undefined ? undefined : parseWith(customerIdSchema, query.customerId, 'customerId', ['customerId']);
-    if (!caller.isStaff) {
-      if (customerId !== undefined && customerId !== caller.sub) {
-        throw new ApiError(403, 'Customers see their own orders only', [{ path: 'customerId', message: 'Must be your own customer id (or left out)' }]);
-      }
-      if (query.customerEmail !== undefined) {
-        throw new ApiError(403, 'Only staff search orders by e-mail', [{ path: 'customerEmail', message: 'Staff only; leave it out to see your own orders' }]);
-      }
-      customerId = caller.sub;
-      // Signed in with a verified e-mail: guest orders placed with it become this customer's (not a
-      // deleted account's, whose token may live on for an hour: its orders were anonymized).
-      if (caller.emailVerified && query.nextToken === undefined && !(await closedAccounts.isClosed(caller.sub))) {
-        const claimed = await orders.claimGuestOrders(guestCustomerIdOf(caller.email), caller.sub, new Date().toISOString());
-        if (claimed.length > 0) logger.info('Guest orders claimed', { customerSub: caller.sub, orderIds: claimed });
-      }
-    }
-    if (query.orderNumber !== undefined) {
-      // A customer searching finds only their own order; staff find anyone's.
-      const found = await orders.findByOrderNumber(query.orderNumber);
-      return json(200, { orders: found.filter((order) => customerId === undefined || order.customerId === customerId) });
-    }
-    const { customerEmail } = query;
-    const filters = { customerId, customerEmail, status: query.status, from: query.from, to: query.to };
-    // Staff reads of customers' data are logged with who read what (the access log has the sub too).
-    if (caller.isStaff) logger.info('Staff list', { staffSub: caller.sub, ...filters });
-    const binding = pageBinding(caller.sub, filters);
-    const position = query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, binding);
-    const page = await orders.list({ ...filters, limit: query.limit ?? API_LIMITS.defaultPageSize, position });
-    // Counts read the StatusDateIndex, which holds customer ids, not e-mails: none for an e-mail search.
-    const counts = caller.isStaff && position === undefined && customerEmail === undefined ? await orders.countByStatus({ customerId, from: query.from, to: query.to }) : undefined;
-    return json(200, {
-      orders: page.orders,
-      nextToken: page.position === undefined ? undefined : encodePageToken(page.position, binding),
-      ...(counts ? { counts } : {}),
-    });
-  });
+  router.get(routerPath(ROUTES.orders), (ctx) => listOrders(ctx, deps));
 
   /** The owner, staff, or whoever holds the order's token; anyone else gets the answer a missing order gets, revealing nothing. */
   router.get(routerPath(ROUTES.order), async (ctx) => {
