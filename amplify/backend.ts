@@ -14,7 +14,7 @@ import { giveHelperFunctionsLogGroups } from './cloud/helper-logs.ts';
 import { configureAuth } from './auth/app-client.ts';
 import { acknowledgeAuthNagFindings } from './auth/nag.ts';
 import { auth } from './auth/resource.ts';
-import { acknowledgeNagFindings } from './cloud/nag.ts';
+import { acknowledgeNagFindings } from './cloud/nag-findings.ts';
 import { OrdersCloud } from './cloud/orders-cloud.ts';
 import { readDeploySettings } from './cloud/settings.ts';
 import { TraceSampling } from './cloud/tracing.ts';
