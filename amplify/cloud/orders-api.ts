@@ -19,7 +19,6 @@ import { ENV, ORDERS_TABLE } from '../server/settings.ts';
 import { requestModelSchema } from './request-model.ts';
 import type { ApiThrottle } from './settings.ts';
 
-/** API Gateway stage settings; its throttle is a deployment setting (`API_THROTTLE_DEFAULTS`). */
 /**
  * One JSON line per request: API Gateway's standard fields plus who called (the Cognito `sub` the
  * authorizer verified; `-` on public routes and on a guest's methods, which have no authorizer:
@@ -39,6 +38,7 @@ export const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
   }),
 );
 
+/** API Gateway stage settings; its throttle is a deployment setting (`API_THROTTLE_DEFAULTS`). */
 export const API_STAGE = {
   name: 'prod',
 } as const;
@@ -76,56 +76,10 @@ export class OrdersApi extends Construct {
 
   constructor(scope: Construct, id: string, props: OrdersApiProps) {
     super(scope, id);
-    const { appServer, ordersTable, idempotencyTable, stockTable, statsTable, queue } = props;
+    const { appServer } = props;
     const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    appServer.addEnvironment(ENV.ordersTable, ordersTable.tableName);
-    appServer.addEnvironment(ENV.queueUrl, queue.queueUrl);
-    appServer.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
-    appServer.addEnvironment(ENV.stockTable, stockTable.tableName);
-    appServer.addEnvironment(ENV.userPoolClientId, props.userPoolClient.userPoolClientId);
-    appServer.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
-    appServer.addEnvironment(ENV.staffMfaRequired, 'true');
-    appServer.addEnvironment(ENV.orderRateLimit, String(props.orderRateLimit));
-    // The pool's IAM actions: confirm a staff member (group, enabled, TOTP) and delete the caller's
-    // own account (DELETE /me; the API has the ID token only, so not DeleteUser with an access token).
-    appServer.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDeleteUser'],
-        resources: [props.userPool.userPoolArn],
-      }),
-    );
-    // On the table: create (PutItem), read (GetItem), cancel (UpdateItem, conditional) and the lists'
-    // orders by id (BatchGetItem); a customer's orders (CustomerIndex), staff lists (StatusDateIndex),
-    // the search by order number (OrderNumberIndex) and by customer e-mail (CustomerEmailIndex) by
-    // Query on the indexes (item actions have no meaning on an index ARN). The staff's internal
-    // note is an UpdateItem on the order.
-    appServer.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ordersTable.tableArn] }),
-    );
-    appServer.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [ORDERS_TABLE.customerIndex, ORDERS_TABLE.statusIndex, ORDERS_TABLE.orderNumberIndex, ORDERS_TABLE.customerEmailIndex].map(
-          (index) => `${ordersTable.tableArn}/index/${index.name}`,
-        ),
-      }),
-    );
-    // Idempotency-Keys of POST /orders, recorded per caller beside their order id (DynamoDbOrderKeys),
-    // and the per-account order counters (UpdateItem, DynamoDbOrderRateLimiter).
-    appServer.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [idempotencyTable.tableArn] }),
-    );
-    // Stock: every product's level (BatchGetItem), the staff's change (UpdateItem) and its history
-    // entry (PutItem), the history newest first (Query on the table). Never a reservation: the workflow's.
-    appServer.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }),
-    );
-    appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
-    // The per-day counters: an ADD per order placed or status changed here, a Query per `GET /stats`.
-    appServer.addEnvironment(ENV.statsTable, statsTable.tableName);
-    appServer.addEnvironment(ENV.shopTimeZone, props.shopTimeZone);
-    appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem', 'dynamodb:Query'], resources: [statsTable.tableArn] }));
+    grantAppServer(props);
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });
     this.api = new apigw.RestApi(this, 'OrdersApi', {
@@ -166,38 +120,26 @@ export class OrdersApi extends Construct {
       removalPolicy,
     });
     this.api.deploymentStage.node.addDependency(this.executionLogs);
-    // Errors API Gateway answers itself (validation, throttling) carry CORS headers and the
-    // handler's `{ error, details }` body, so the browser can read them.
-    for (const [responseId, type] of [
-      ['Default4xx', apigw.ResponseType.DEFAULT_4XX],
-      ['Default5xx', apigw.ResponseType.DEFAULT_5XX],
-    ] as const) {
-      this.api.addGatewayResponse(responseId, {
-        type,
-        responseHeaders: { 'Access-Control-Allow-Origin': "'*'" },
-        templates: { 'application/json': '{"error":$context.error.messageString,"details":[]}' },
-      });
-    }
+    answerErrorsWithCors(this.api);
     this.requestValidator = this.api.addRequestValidator('RequestValidator', {
       requestValidatorName: 'body-and-parameters',
       validateRequestBody: true,
       validateRequestParameters: true,
     });
+    this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: [props.userPool],
+      identitySource: AUTH_TOKEN.identitySource,
+    });
+    this.addRoutes(appServer);
+  }
+
+  /** Every route of `ROUTES` with its methods, validated, the order body against its model, the authorizer on the signed-in ones. */
+  private addRoutes(appServer: lambda.Function): void {
     const createOrderModel = this.api.addModel('CreateOrderRequestModel', {
       contentType: 'application/json',
       modelName: 'CreateOrderRequest',
       description: 'POST /orders body, generated from createOrderRequestSchema (amplify/domain/order.ts)',
       schema: requestModelSchema(createOrderRequestSchema, 'CreateOrderRequest'),
-    });
-    // No token, a bad one, or a token of another pool: 401 with the API's error body (and CORS).
-    this.api.addGatewayResponse('Unauthorized', {
-      type: apigw.ResponseType.UNAUTHORIZED,
-      responseHeaders: { 'Access-Control-Allow-Origin': "'*'" },
-      templates: { 'application/json': JSON.stringify(UNAUTHORIZED_BODY) },
-    });
-    this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
-      cognitoUserPools: [props.userPool],
-      identitySource: AUTH_TOKEN.identitySource,
     });
     const integration = new apigw.LambdaIntegration(appServer, { proxy: true, allowTestInvoke: false });
     for (const [route, path] of Object.entries(ROUTES) as [keyof typeof ROUTES, string][]) {
@@ -214,4 +156,79 @@ export class OrdersApi extends Construct {
       }
     }
   }
+}
+
+/** What app-server needs: its environment and exactly its IAM. */
+function grantAppServer(props: OrdersApiProps): void {
+  const { appServer, ordersTable, idempotencyTable, stockTable, statsTable, queue } = props;
+  appServer.addEnvironment(ENV.ordersTable, ordersTable.tableName);
+  appServer.addEnvironment(ENV.queueUrl, queue.queueUrl);
+  appServer.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
+  appServer.addEnvironment(ENV.stockTable, stockTable.tableName);
+  appServer.addEnvironment(ENV.userPoolClientId, props.userPoolClient.userPoolClientId);
+  appServer.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
+  appServer.addEnvironment(ENV.staffMfaRequired, 'true');
+  appServer.addEnvironment(ENV.orderRateLimit, String(props.orderRateLimit));
+  // The pool's IAM actions: confirm a staff member (group, enabled, TOTP) and delete the caller's
+  // own account (DELETE /me; the API has the ID token only, so not DeleteUser with an access token).
+  appServer.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDeleteUser'],
+      resources: [props.userPool.userPoolArn],
+    }),
+  );
+  // On the table: create (PutItem), read (GetItem), cancel (UpdateItem, conditional) and the lists'
+  // orders by id (BatchGetItem); a customer's orders (CustomerIndex), staff lists (StatusDateIndex),
+  // the search by order number (OrderNumberIndex) and by customer e-mail (CustomerEmailIndex) by
+  // Query on the indexes (item actions have no meaning on an index ARN). The staff's internal
+  // note is an UpdateItem on the order.
+  appServer.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ordersTable.tableArn] }),
+  );
+  appServer.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [ORDERS_TABLE.customerIndex, ORDERS_TABLE.statusIndex, ORDERS_TABLE.orderNumberIndex, ORDERS_TABLE.customerEmailIndex].map(
+        (index) => `${ordersTable.tableArn}/index/${index.name}`,
+      ),
+    }),
+  );
+  // Idempotency-Keys of POST /orders, recorded per caller beside their order id (DynamoDbOrderKeys),
+  // and the per-account order counters (UpdateItem, DynamoDbOrderRateLimiter).
+  appServer.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [idempotencyTable.tableArn] }),
+  );
+  // Stock: every product's level (BatchGetItem), the staff's change (UpdateItem) and its history
+  // entry (PutItem), the history newest first (Query on the table). Never a reservation: the workflow's.
+  appServer.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }),
+  );
+  appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+  // The per-day counters: an ADD per order placed or status changed here, a Query per `GET /stats`.
+  appServer.addEnvironment(ENV.statsTable, statsTable.tableName);
+  appServer.addEnvironment(ENV.shopTimeZone, props.shopTimeZone);
+  appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem', 'dynamodb:Query'], resources: [statsTable.tableArn] }));
+}
+
+/**
+ * Errors API Gateway answers itself (validation, throttling, a missing or bad token) carry CORS
+ * headers and the handler's `{ error, details }` body, so the browser can read them.
+ */
+function answerErrorsWithCors(api: apigw.RestApi): void {
+  for (const [responseId, type] of [
+    ['Default4xx', apigw.ResponseType.DEFAULT_4XX],
+    ['Default5xx', apigw.ResponseType.DEFAULT_5XX],
+  ] as const) {
+    api.addGatewayResponse(responseId, {
+      type,
+      responseHeaders: { 'Access-Control-Allow-Origin': "'*'" },
+      templates: { 'application/json': '{"error":$context.error.messageString,"details":[]}' },
+    });
+  }
+  // No token, a bad one, or a token of another pool: 401 with the API's error body (and CORS).
+  api.addGatewayResponse('Unauthorized', {
+    type: apigw.ResponseType.UNAUTHORIZED,
+    responseHeaders: { 'Access-Control-Allow-Origin': "'*'" },
+    templates: { 'application/json': JSON.stringify(UNAUTHORIZED_BODY) },
+  });
 }
