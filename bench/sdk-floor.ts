@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { orderMessage } from '../amplify/server/order-message.ts';
-import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-repository.ts';
+import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
 import { IDEMPOTENCY_TABLE, ORDER_KEYS, ORDERS_TABLE } from '../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTimeZone, DEFAULT_TIME_ZONE } from '../amplify/domain/stats.ts';
-import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-repository.ts';
+import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
 import { ENV, ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { startDynamo } from '../local/dynamodb.ts';

@@ -14,7 +14,7 @@ import type { Order } from '../amplify/domain/order.ts';
 import { checkTimeZone, dayOf, DEFAULT_TIME_ZONE } from '../amplify/domain/stats.ts';
 import { summarizeStats } from '../amplify/domain/stats-summary.ts';
 import { findProduct } from '../amplify/domain/catalog.ts';
-import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-repository.ts';
+import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbStatsStore } from '../amplify/server/aws/dynamodb-stats-store.ts';
 import { ENV, ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../local/aws.ts';

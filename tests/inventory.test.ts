@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../amplify/domain/api.ts';
 import { CATALOG_CACHE_CONTROL } from '../amplify/domain/inventory.ts';
-import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-repository.ts';
+import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbStockLedger } from '../amplify/server/aws/dynamodb-stock-ledger.ts';
 import { STOCK_TABLE } from '../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../local/aws.ts';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROUTES } from '../amplify/domain/api.ts';
 import type { Order } from '../amplify/domain/order.ts';
 import type { StatsResponse } from '../amplify/domain/stats-summary.ts';
-import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-repository.ts';
+import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
 import { ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings.ts';
 import type { ProcessOrderAction } from '../amplify/server/workflow.ts';
 import { LOCAL_AWS } from '../local/aws.ts';

@@ -70,7 +70,7 @@ beforeAll(async () => {
   appServer = await import('../../amplify/functions/app-server/handler.ts');
   // Every product in stock, as the recovery job's first run leaves it.
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-  const { createDocumentClient } = await import('../../amplify/server/aws/dynamodb-order-repository.ts');
+  const { createDocumentClient } = await import('../../amplify/server/aws/dynamodb-order-items.ts');
   const { DynamoDbStockLedger } = await import('../../amplify/server/aws/dynamodb-stock-ledger.ts');
   const { seedStock } = await import('../../amplify/server/inventory.ts');
   const { CATALOG } = await import('../../amplify/domain/catalog.ts');
@@ -298,7 +298,8 @@ describe("every AWS call app-server makes is one its role allows (tests/helpers/
       expect((await call('POST', `/orders/${orderId}/cancel`)).status).toBe(200);
       // A return: staff refund an order the workflow shipped (moved on here as it would).
       const returned = (await call('POST', '/orders', { body: orderRequest() })).body as { orderId: string };
-      const { DynamoDbOrderRepository, createDocumentClient } = await import('../../amplify/server/aws/dynamodb-order-repository.ts');
+      const { DynamoDbOrderRepository } = await import('../../amplify/server/aws/dynamodb-order-repository.ts');
+      const { createDocumentClient } = await import('../../amplify/server/aws/dynamodb-order-items.ts');
       const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
       const repository = new DynamoDbOrderRepository(createDocumentClient(new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint })), ORDERS_TABLE.localName);
       await repository.transition(returned.orderId, 'PAYMENT_PROCESSED', { transactionId: 'txn-1' });

@@ -27,7 +27,8 @@ import { refundOrderRoutes } from '../../amplify/functions/app-server/routes/ref
 import { DynamoDbOrderKeys } from '../../amplify/server/aws/dynamodb-order-keys.ts';
 import { DynamoDbOrderRateLimiter } from '../../amplify/server/aws/dynamodb-order-rate.ts';
 import { DynamoDbClosedAccounts } from '../../amplify/server/aws/dynamodb-closed-accounts.ts';
-import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
+import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import type { OrderRepository } from '../../amplify/server/ports.ts';
 import { CLOSED_ACCOUNTS, IDEMPOTENCY_TABLE, ORDERS_TABLE, VIEWER_IP_HEADER } from '../../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';

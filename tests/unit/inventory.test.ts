@@ -17,7 +17,8 @@ import type { StepContext } from '../../amplify/functions/process-order/steps/co
 import { markFailed, processPayment } from '../../amplify/functions/process-order/steps/payment.ts';
 import { shipOrder } from '../../amplify/functions/process-order/steps/shipment.ts';
 import { reserveStock } from '../../amplify/functions/process-order/steps/stock.ts';
-import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
+import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { DynamoDbStockLedger, StockBelowZeroError } from '../../amplify/server/aws/dynamodb-stock-ledger.ts';
 import { checkAvailability, reservationFate, reservationKeyOf, reserveOrder, seedStock, settleStaleReservations, unitsByProduct } from '../../amplify/server/inventory.ts';
 import { ORDERS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';

@@ -7,7 +7,8 @@ import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DynamoDbOrderRepository, OrdersUnreadError } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import { OrdersUnreadError } from '../../amplify/server/aws/dynamodb-order-lists.ts';
+import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const TABLE = 'orders-table';

@@ -11,7 +11,8 @@ import { IdempotencyKeyReusedError, InvalidTransitionError, OrderNotFoundError }
 import type { Order } from '../../amplify/domain/order.ts';
 import type { OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { DynamoDbOrderKeys } from '../../amplify/server/aws/dynamodb-order-keys.ts';
-import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
+import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { placeOrder } from '../../amplify/server/place-order.ts';
 import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';

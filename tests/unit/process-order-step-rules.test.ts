@@ -19,7 +19,8 @@ import { scheduleDelivery } from '../../amplify/functions/process-order/steps/de
 import { sendNotification } from '../../amplify/functions/process-order/steps/notification.ts';
 import { markFailed, processPayment, settleFailedPayment } from '../../amplify/functions/process-order/steps/payment.ts';
 import { confirmDelivery, shipOrder } from '../../amplify/functions/process-order/steps/shipment.ts';
-import { createDocumentClient, DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
+import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { DynamoDbStockLedger } from '../../amplify/server/aws/dynamodb-stock-ledger.ts';
 import { ORDERS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
 import type { PaymentResult } from '../../amplify/server/simulated-partners.ts';
