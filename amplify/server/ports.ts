@@ -234,6 +234,8 @@ export interface StockLedger {
   sell(productId: string, reservationKey: string, qty: number): Promise<boolean>;
   /** Every open reservation of the products. */
   openReservations(productIds: readonly string[]): Promise<OpenReservation[]>;
+  /** True when every one of the products holds the reservation (one consistent read of their stock items). */
+  holds(productIds: readonly string[], reservationKey: string): Promise<boolean>;
   /** Writes a stock item with `available` for the product unless it has one; true when written. */
   seed(productId: string, available: number, at: string): Promise<boolean>;
   /** Staff's change (a new quantity or an adjustment), kept in the product's history; never below 0. */

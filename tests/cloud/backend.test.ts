@@ -273,7 +273,8 @@ describe('least-privilege IAM', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
-        // The stock table: reserve, release, sell (UpdateItem), a refused reserve read (GetItem), a first seed (PutItem).
+        // The stock table: reserve, release, sell (UpdateItem), a refused reserve read (GetItem), the payment's reservation check (BatchGetItem), a first seed (PutItem).
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
@@ -291,7 +292,7 @@ describe('least-privilege IAM', () => {
     const id = (c: { node: { defaultChild?: unknown } }) => logicalId(mod.ordersStack, c);
     const statements = statementsOf(roleOf('processOrder'));
     expect(statements.find((s) => JSON.stringify(s.Resource).includes(id(mod.cloud.stockTable)))).toEqual({
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       Effect: 'Allow',
       Resource: { 'Fn::GetAtt': [id(mod.cloud.stockTable), 'Arn'] },
     });

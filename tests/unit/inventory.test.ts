@@ -314,6 +314,28 @@ describe('the workflow steps: reserve before payment, release once, sell on ship
     expect(await available(p)).toMatchObject({ available: 0, reserved: 0, sold: 2 });
   });
 
+  it("a lagging duplicate of the declined attempt's execution charges nothing before the new attempt's reservation; that attempt's own execution reserves, then charges once", async () => {
+    const p = await product(2);
+    const o = await order([{ productId: p, quantity: 2 }]);
+    const declining = context({ charge: { approved: false } });
+    await reserveStock(declining.ctx, o.orderId);
+    await processPayment(declining.ctx, o.orderId);
+    await orders.retryPayment(o.orderId, 'paypal', { type: 'customer', sub: 'customer-a' });
+    // The first attempt's duplicated execution got past its reservation step (skipped or not) and
+    // reaches the payment now: the order is PENDING on attempt 2, whose units nobody reserved yet.
+    const lagging = context();
+    expect(await processPayment(lagging.ctx, o.orderId)).toEqual({ outcome: 'superseded' });
+    expect(lagging.calls.charges).toEqual([]);
+    expect(await orders.require(o.orderId)).toMatchObject({ status: 'PENDING', paymentAttempts: 2 });
+    // The second attempt's execution: reserved, then charged (once), then shipped.
+    const { ctx, calls } = context();
+    expect(await reserveStock(ctx, o.orderId)).toEqual({ outcome: 'reserved' });
+    expect(await processPayment(ctx, o.orderId)).toMatchObject({ outcome: 'approved' });
+    expect(calls.charges).toEqual([`${o.orderId}#2`]);
+    await shipOrder(ctx, o.orderId);
+    expect(await available(p)).toMatchObject({ available: 0, reserved: 0, sold: 2 });
+  });
+
   it('paid again when the stock ran out meanwhile: OUT_OF_STOCK, nothing charged for the new attempt', async () => {
     const p = await product(1);
     const o = await order([{ productId: p, quantity: 1 }]);

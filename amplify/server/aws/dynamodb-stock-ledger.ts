@@ -134,6 +134,12 @@ export class DynamoDbStockLedger implements StockLedger {
     );
   }
 
+  async holds(productIds: readonly string[], reservationKey: string): Promise<boolean> {
+    const wanted = new Set(productIds);
+    const holding = (await this.items([...wanted])).filter((item) => item.reservations?.[reservationKey] !== undefined);
+    return holding.length === wanted.size;
+  }
+
   async seed(productId: string, available: number, at: string): Promise<boolean> {
     try {
       await this.db.send(
