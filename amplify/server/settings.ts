@@ -434,6 +434,14 @@ export const METRICS = {
     /** An order whose lines could not all be reserved (OUT_OF_STOCK, nothing charged). */
     ordersOutOfStock: 'OrdersOutOfStock',
   },
+  /**
+   * Published by `app-server` and `process-order` (`countingOrders`) where a per-day counter write
+   * failed after the SDK's retries: a day's figures are short until `npm run reconcile:stats` /
+   * `backfill:stats` repair it (the `stats-count-failed` alarm).
+   */
+  stats: {
+    countFailed: 'StatsCountFailed',
+  },
   /** Published by `recover-orders` on every run, zeros included. */
   recovery: {
     examined: 'OrdersExamined',

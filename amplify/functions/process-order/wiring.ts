@@ -66,7 +66,7 @@ export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Lo
   const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
   const documents = createDocumentClient(dynamodb);
   // Every status change a step makes is counted on its day, once (issue 27; counting-orders.ts).
-  const orders = countingOrders(new DynamoDbOrderRepository(documents, requireEnv(ENV.ordersTable)), statsStoreFromEnv(documents), logger);
+  const orders = countingOrders(new DynamoDbOrderRepository(documents, requireEnv(ENV.ordersTable)), statsStoreFromEnv(documents), logger, metrics);
   const stock = new DynamoDbStockLedger(documents, requireEnv(ENV.stockTable));
   const events = new SnsOrderEvents(tracer.captureAWSv3Client(new SNSClient({})), requireEnv(ENV.topicArn));
   // No sender (a deployment without MAIL_FROM): the order events go out, no customer e-mail.
