@@ -12,6 +12,9 @@
  * - `deliveryWaitMs` (LOCAL_DELIVERY_WAIT_MS) compresses the wait of every schedule but a cancel
  *   window's shipment schedule (`ship-<orderId>`, which keeps its time): one is due that long
  *   after its creation instead of at its `at()` time (the due time is stored, so a restart keeps it).
+ *   It is the same wait the simulated carrier's estimated delivery date follows (`ENV.deliveryWaitMs`,
+ *   set by local/stack.ts from the same setting), so a delivery's schedule and its due date in the
+ *   open-orders index agree: one local clock.
  * - A failed invoke is retried per the target's RetryPolicy (MaximumRetryAttempts, default 185,
  *   within MaximumEventAgeInSeconds, default 86,400) with a short local backoff, then left on disk
  *   and logged; the next start tries it again.

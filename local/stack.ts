@@ -210,6 +210,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
+  // One local clock: the carrier's parcels travel `deliveryWaitMs` (their estimated date, so the
+  // order's due date in the open-orders index), and the scheduler fires delivery schedules as long
+  // after their creation. Unset: the carrier's days, as in AWS.
+  if (options.deliveryWaitMs === undefined) delete process.env[ENV.deliveryWaitMs];
+  else process.env[ENV.deliveryWaitMs] = String(options.deliveryWaitMs);
   // Unset: recover-orders uses the cloud's staleness (read from the same setting as in AWS).
   if (options.recoveryStaleAfterMs === undefined) delete process.env[ENV.recoveryStaleAfterMs];
   else process.env[ENV.recoveryStaleAfterMs] = String(options.recoveryStaleAfterMs);

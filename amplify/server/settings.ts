@@ -363,6 +363,13 @@ export const ENV = {
   shipmentSuccessRate: 'SHIPMENT_SUCCESS_RATE',
   /** How long the simulated payment provider takes to answer (local only: `LOCAL_PAYMENT_DELAY_MS`). */
   paymentDelayMs: 'SIMULATED_PAYMENT_DELAY_MS',
+  /**
+   * How long the simulated carrier's parcels travel, in milliseconds (local only:
+   * `LOCAL_DELIVERY_WAIT_MS`, the local clock). Unset (AWS): the carrier's estimated days. The
+   * shipment's `estimatedDeliveryDate` follows it, and with it the order's due date in the
+   * open-orders index and its delivery schedule: one value for "how long delivery takes".
+   */
+  deliveryWaitMs: 'SIMULATED_DELIVERY_WAIT_MS',
   /** Comma-separated origins app-server answers CORS for; unset: any (`*`, the cloud's setting). */
   allowedOrigins: 'ALLOWED_ORIGINS',
   /** Unique per deployment in an account: part of the custom metrics' `service` dimension. */

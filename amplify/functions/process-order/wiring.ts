@@ -83,6 +83,11 @@ export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Lo
   if (!Number.isInteger(cancelWindowSeconds) || cancelWindowSeconds < 0 || cancelWindowSeconds > CANCEL_WINDOW.maxSeconds) {
     throw new Error(`${ENV.cancelWindowSeconds} must be a whole number of seconds from 0 to ${CANCEL_WINDOW.maxSeconds}`);
   }
+  const deliveryWait = process.env[ENV.deliveryWaitMs];
+  const deliveryWaitMs = deliveryWait === undefined || deliveryWait === '' ? undefined : Number(deliveryWait);
+  if (deliveryWaitMs !== undefined && !(Number.isSafeInteger(deliveryWaitMs) && deliveryWaitMs >= 0)) {
+    throw new Error(`${ENV.deliveryWaitMs} must be a whole number of milliseconds >= 0`);
+  }
   const scheduleGroup = () => ({ groupName: requireEnv(ENV.deliveryScheduleGroup), roleArn: requireEnv(ENV.deliverySchedulerRoleArn) });
 
   /**
@@ -170,6 +175,7 @@ export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Lo
     createDeliverySchedule: (order, functionArn) => createDeliverySchedule(scheduler, { ...scheduleGroup(), functionArn: unqualifiedFunctionArn(functionArn) }, order),
     createShipmentSchedule: (order, stateMachineArn) => scheduleShipment(scheduler, { ...scheduleGroup(), stateMachineArn }, order),
     shipmentSuccessRate,
+    deliveryWaitMs,
     cancelWindowSeconds,
   };
 
