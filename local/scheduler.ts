@@ -245,12 +245,22 @@ class LocalScheduler {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
+  /** The runs of the schedules that were late at start (see `lateFired`). */
+  private late: Promise<void>[] = [];
+
   /** Loads the schedules on disk and arms them; late ones fire at once. */
   start(): void {
+    const now = Date.now();
     for (const record of this.store.load()) {
       this.schedules.set(record.Name, record);
-      this.arm(record);
+      if (Date.parse(record.dueAt) > now || record.completedAt || record.State !== 'ENABLED') this.arm(record);
+      else this.late.push(this.fire(record));
     }
+  }
+
+  /** Settles when every schedule that was late at start has run (or given up on its retries). */
+  lateFired(): Promise<void> {
+    return Promise.allSettled(this.late).then(() => undefined);
   }
 
   create(name: string, input: CreateInput): { ScheduleArn: string } {
@@ -325,10 +335,12 @@ class LocalScheduler {
     this.timers.set(record.Name, timer);
   }
 
-  private fire(record: ScheduleRecord): void {
-    if (this.firing.has(record.Name)) return;
+  private fire(record: ScheduleRecord): Promise<void> {
+    const running = this.firing.get(record.Name);
+    if (running) return running;
     const run = this.invokeWithRetries(record).finally(() => this.firing.delete(record.Name));
     this.firing.set(record.Name, run);
+    return run;
   }
 
   private async invokeWithRetries(record: ScheduleRecord): Promise<void> {
@@ -424,7 +436,7 @@ async function serve(scheduler: LocalScheduler, req: http.IncomingMessage, res: 
 }
 
 /** Starts the local Scheduler on 127.0.0.1 (an ephemeral port) with the schedules under `dataDir`. */
-export async function startLocalScheduler(opts: LocalSchedulerOptions): Promise<{ endpoint: string; close(): Promise<void> }> {
+export async function startLocalScheduler(opts: LocalSchedulerOptions): Promise<{ endpoint: string; lateFired(): Promise<void>; close(): Promise<void> }> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const scheduler = new LocalScheduler({ ...opts, log });
   const server = http.createServer((req, res) => {
@@ -443,6 +455,7 @@ export async function startLocalScheduler(opts: LocalSchedulerOptions): Promise<
   scheduler.start();
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    lateFired: () => scheduler.lateFired(),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
