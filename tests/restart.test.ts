@@ -82,7 +82,9 @@ it('orders, stock and the shop figures survive a SIGKILL in the middle of a burs
   const set = await staff(ROUTES.productStock.replace('{productId}', SCARCE.productId), { method: 'PUT', body: JSON.stringify({ available: SCARCE.units, reason: 'Restart test' }) });
   expect(set.status).toBe(200);
 
-  // The burst: four at a time; every third order asks for the scarce product.
+  // The burst: four at a time; every third order asks for the scarce product; every fifth is
+  // cancelled by its customer as soon as it is placed (before or after its payment: a refund).
+  const cancels: Promise<unknown>[] = [];
   const customer = client(running, customerToken);
   const placed: string[] = [];
   let answered = 0;
@@ -93,7 +95,10 @@ it('orders, stock and the shop figures survive a SIGKILL in the middle of a burs
   const place = async () => {
     for (let body = bodies.shift(); body && !killed; body = bodies.shift()) {
       const answer = await customer(ROUTES.orders, { method: 'POST', body: JSON.stringify(body) }).catch(() => undefined); // the kill cuts requests short
-      if (answer?.status === 201) placed.push(answer.body.orderId as string);
+      if (answer?.status === 201) {
+        placed.push(answer.body.orderId as string);
+        if (placed.length % 5 === 2) cancels.push(customer(ROUTES.cancelOrder.replace('{orderId}', answer.body.orderId), { method: 'POST' }).catch(() => undefined));
+      }
       else if (answer && !killed) expect(answer.status, JSON.stringify(answer.body)).toBe(409); // the scarce product ran out
       answered += 1;
     }
@@ -103,7 +108,7 @@ it('orders, stock and the shop figures survive a SIGKILL in the middle of a burs
   await runner.waitFor(running, async () => Promise.all(placed.slice(0, 4).map(async (id) => (await customer(`/orders/${id}`)).body.status as string)), (s) => s.includes('SHIPPED') || s.includes('DELIVERED'), 'an order shipped');
   killed = true;
   await runner.stop(running, 'SIGKILL');
-  await burst;
+  await Promise.all([burst, ...cancels]);
   expect(placed.length).toBeGreaterThan(0);
 
   // The restart: the same data folder and settings.
@@ -112,13 +117,14 @@ it('orders, stock and the shop figures survive a SIGKILL in the middle of a burs
   const orders = await runner.waitFor(
     running,
     () => allOrders(staff),
-    (all) => all.every((o) => isFinal(o.status)),
-    'every order to reach a final status after the restart',
+    // Final, and a charged order that was cancelled refunded (its compensation follows the status).
+    (all) => all.every((o) => isFinal(o.status) && !(o.status === 'CANCELLED' && o.transactionId && !o.refundId)),
+    'every order to reach a final status (and its refund, if cancelled after payment) after the restart',
     SETTLE_MS,
   );
   // Every order answered 201 is there (and any the kill cut short after storing it, final too).
   expect(orders.map((o) => o.orderId)).toEqual(expect.arrayContaining(placed));
-  expect(orders.map((o) => o.status).filter((s) => !['DELIVERED', 'PAYMENT_FAILED', 'OUT_OF_STOCK'].includes(s))).toEqual([]);
+  expect(orders.map((o) => o.status).filter((s) => !['DELIVERED', 'PAYMENT_FAILED', 'OUT_OF_STOCK', 'CANCELLED'].includes(s))).toEqual([]);
 
   // Stock: no reservation left held (recovery settles what the kill cut short), then sold exactly
   // what shipped, released the rest.
