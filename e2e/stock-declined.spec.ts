@@ -41,7 +41,7 @@ test('staff set stock on the Inventory page; the shop says "Only N left" and "Ou
   await row.getByLabel('Reason', { exact: true }).fill('Stocktake');
   await row.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('stock-error-prod-019')).toContainText('The stock changed since you read it');
-  await expect(page.getByTestId('stock-error-prod-019')).toContainText('1 are available now');
+  await expect(page.getByTestId('stock-error-prod-019')).toContainText('now 1 available');
   await expect(page.getByTestId('available-prod-019')).toHaveText('1');
   await expectAccessible(page, 'the Inventory page with a refused change');
   // Saved again over the figure it shows now.

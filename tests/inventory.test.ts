@@ -75,7 +75,7 @@ describe('stock in the catalog and for staff', () => {
     expect((await setStock('prod-008', { delta: -1, reason: 'Damaged' })).body.available).toBe(5);
     const stale = await setStock('prod-008', { available: 20, expected: 6, reason: 'Stocktake' });
     expect(stale.status).toBe(409);
-    expect(stale.body.details).toEqual([{ path: 'expected', message: expect.stringContaining('5 are available now'), available: 5 }]);
+    expect(stale.body.details).toEqual([{ path: 'expected', message: expect.stringContaining('now 5 available'), available: 5 }]);
     expect((await api(stack, stockRoute('prod-008'), {}, staff)).body).toMatchObject({ available: 5 });
     expect((await setStock('prod-008', { available: 20, expected: 5, reason: 'Stocktake' })).body.available).toBe(20);
     const bad = await setStock('prod-008', { delta: 1, expected: 20, reason: 'x' });

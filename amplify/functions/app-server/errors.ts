@@ -64,7 +64,7 @@ export function mapErrors(app: Router, { logger, metrics, allowedOrigins }: Erro
     json(
       409,
       errorBody('The stock changed since you read it', [
-        { path: 'expected', message: `Expected ${error.expected} available; ${error.available} are available now: check the new figure and save again`, available: error.available } as FieldIssue,
+        { path: 'expected', message: `Expected ${error.expected} available; now ${error.available} available: check the new figure and save again`, available: error.available } as FieldIssue,
       ]),
     ),
   );
