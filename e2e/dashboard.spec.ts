@@ -34,7 +34,7 @@ test('staff see the figures, a chart and top products, download the days as CSV;
 
   const [download] = await Promise.all([staff.waitForEvent('download'), staff.getByRole('link', { name: 'Download CSV' }).click()]);
   const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
-  expect(csv[0]).toBe('date,orders,paid,declined,cancelled,refunded,revenue');
+  expect(csv[0]).toBe('date,orders,paid,declined,cancelled,refunded,revenue,outOfStock');
   expect(csv).toHaveLength(31); // the header and 30 days
   expect(csv.at(-1)).toMatch(new RegExp(`^${today()},[1-9]\\d*,`));
 

@@ -28,7 +28,12 @@ const schema = v.object({
   SHIPMENT_SUCCESS_RATE: number(DEFAULT_SHIPMENT_SUCCESS_RATE, 0, 1),
   /** How long the simulated payment provider takes to answer, so a cancel can be tried mid-payment. */
   LOCAL_PAYMENT_DELAY_MS: integer(0, 0),
-  /** How long an order "travels" locally before it is delivered (AWS: its estimated delivery days). */
+  /**
+   * How long an order "travels" locally before it is delivered (AWS: its estimated delivery days):
+   * the one local clock of a delivery. The carrier's estimated delivery date, the order's due date in
+   * the open-orders index (what the recovery job reads) and its delivery schedule all follow it, so
+   * an order cut short anywhere after shipping is delivered soon after a restart.
+   */
   LOCAL_DELIVERY_WAIT_MS: integer(3000, 0),
   /** The cancel window after payment (AWS: `CANCEL_WINDOW_SECONDS`, an hour by default); 0 ships at once. */
   CANCEL_WINDOW_SECONDS: integer(CANCEL_WINDOW.localDefaultSeconds, 0, CANCEL_WINDOW.maxSeconds),

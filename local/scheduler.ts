@@ -12,6 +12,9 @@
  * - `deliveryWaitMs` (LOCAL_DELIVERY_WAIT_MS) compresses the wait of every schedule but a cancel
  *   window's shipment schedule (`ship-<orderId>`, which keeps its time): one is due that long
  *   after its creation instead of at its `at()` time (the due time is stored, so a restart keeps it).
+ *   It is the same wait the simulated carrier's estimated delivery date follows (`ENV.deliveryWaitMs`,
+ *   set by local/stack.ts from the same setting), so a delivery's schedule and its due date in the
+ *   open-orders index agree: one local clock.
  * - A failed invoke is retried per the target's RetryPolicy (MaximumRetryAttempts, default 185,
  *   within MaximumEventAgeInSeconds, default 86,400) with a short local backoff, then left on disk
  *   and logged; the next start tries it again.
@@ -242,12 +245,22 @@ class LocalScheduler {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
+  /** The runs of the schedules that were late at start (see `lateFired`). */
+  private late: Promise<void>[] = [];
+
   /** Loads the schedules on disk and arms them; late ones fire at once. */
   start(): void {
+    const now = Date.now();
     for (const record of this.store.load()) {
       this.schedules.set(record.Name, record);
-      this.arm(record);
+      if (Date.parse(record.dueAt) > now || record.completedAt || record.State !== 'ENABLED') this.arm(record);
+      else this.late.push(this.fire(record));
     }
+  }
+
+  /** Settles when every schedule that was late at start has run (or given up on its retries). */
+  lateFired(): Promise<void> {
+    return Promise.allSettled(this.late).then(() => undefined);
   }
 
   create(name: string, input: CreateInput): { ScheduleArn: string } {
@@ -322,10 +335,12 @@ class LocalScheduler {
     this.timers.set(record.Name, timer);
   }
 
-  private fire(record: ScheduleRecord): void {
-    if (this.firing.has(record.Name)) return;
+  private fire(record: ScheduleRecord): Promise<void> {
+    const running = this.firing.get(record.Name);
+    if (running) return running;
     const run = this.invokeWithRetries(record).finally(() => this.firing.delete(record.Name));
     this.firing.set(record.Name, run);
+    return run;
   }
 
   private async invokeWithRetries(record: ScheduleRecord): Promise<void> {
@@ -421,7 +436,7 @@ async function serve(scheduler: LocalScheduler, req: http.IncomingMessage, res: 
 }
 
 /** Starts the local Scheduler on 127.0.0.1 (an ephemeral port) with the schedules under `dataDir`. */
-export async function startLocalScheduler(opts: LocalSchedulerOptions): Promise<{ endpoint: string; close(): Promise<void> }> {
+export async function startLocalScheduler(opts: LocalSchedulerOptions): Promise<{ endpoint: string; lateFired(): Promise<void>; close(): Promise<void> }> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const scheduler = new LocalScheduler({ ...opts, log });
   const server = http.createServer((req, res) => {
@@ -440,6 +455,7 @@ export async function startLocalScheduler(opts: LocalSchedulerOptions): Promise<
   scheduler.start();
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    lateFired: () => scheduler.lateFired(),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

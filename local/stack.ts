@@ -47,6 +47,9 @@ import { startLocalScheduler } from './scheduler.ts';
 import { toSqsRecord } from './sqs-event.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
+/** How long the start-up recovery run waits for the schedules that were late at start. */
+const LATE_SCHEDULES_WAIT_MS = 10_000;
+
 export interface StackOptions
   extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs' | 'bodyTimeoutMs' | 'cognitoPort' | 'shipmentSuccessRate' | 'paymentDelayMs' | 'cancelWindowSeconds'> {
   /** The cancel window after payment, in seconds (default 0: ship at once; `npm start`: `CANCEL_WINDOW_SECONDS`). */
@@ -210,6 +213,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
+  // One local clock: the carrier's parcels travel `deliveryWaitMs` (their estimated date, so the
+  // order's due date in the open-orders index), and the scheduler fires delivery schedules as long
+  // after their creation. Unset: the carrier's days, as in AWS.
+  if (options.deliveryWaitMs === undefined) delete process.env[ENV.deliveryWaitMs];
+  else process.env[ENV.deliveryWaitMs] = String(options.deliveryWaitMs);
   // Unset: recover-orders uses the cloud's staleness (read from the same setting as in AWS).
   if (options.recoveryStaleAfterMs === undefined) delete process.env[ENV.recoveryStaleAfterMs];
   else process.env[ENV.recoveryStaleAfterMs] = String(options.recoveryStaleAfterMs);
@@ -314,8 +322,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   if (aborted > 0) log(`${aborted} workflow execution(s) cut short by the last stop; their orders are recovered`);
 
   // The same recovery job the cloud runs on a schedule, invoked as the EventBridge rule invokes
-  // it: at start-up nothing is in flight (the local queues start empty, no execution runs), so
-  // every overdue open order is stuck (staleness 0).
+  // it: at start-up nothing is in flight (the local queues start empty, no execution runs) once
+  // the schedules that came due while the stack was down have run (a late delivery confirms its
+  // order, which a recovery would otherwise restart too), so every overdue open order is stuck
+  // (staleness 0). A late schedule that keeps failing holds the start-up run back at most
+  // `LATE_SCHEDULES_WAIT_MS`.
+  await Promise.race([scheduler.lateFired(), new Promise((resolve) => setTimeout(resolve, LATE_SCHEDULES_WAIT_MS).unref())]);
   const recover = (staleAfterMs?: number) =>
     runRecovery(scheduledEvent(FUNCTIONS.recoverOrders.name, staleAfterMs === undefined ? {} : { staleAfterMs }));
   const logRecovery = (report: RecoveryReport) => {

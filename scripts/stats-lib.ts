@@ -10,7 +10,7 @@ import type { StatsDay, StatsResponse } from '../amplify/domain/stats-summary.ts
 import { STATS_TABLE } from '../amplify/server/settings.ts';
 
 type Figures = Omit<StatsDay, 'date'>;
-const zero = (): Figures => ({ orders: 0, paid: 0, declined: 0, cancelled: 0, refunded: 0, revenue: 0 });
+const zero = (): Figures => ({ orders: 0, paid: 0, declined: 0, cancelled: 0, refunded: 0, revenue: 0, outOfStock: 0 });
 
 /** Per day (`YYYY-MM-DD` in `timeZone`), what the orders say: counts and revenue in cents. */
 export function figuresFromOrders(orders: readonly Order[], timeZone: string): Map<string, Figures> {
@@ -34,6 +34,7 @@ export function figuresFromOrders(orders: readonly Order[], timeZone: string): M
       if (change.status === 'PAYMENT_FAILED') d.declined += 1;
       if (change.status === 'CANCELLED') d.cancelled += 1;
       if (change.status === 'REFUNDED') d.refunded += 1;
+      if (change.status === 'OUT_OF_STOCK') d.outOfStock += 1;
       // Money owed back: a charged order cancelled, failed to ship or returned (each at most once).
       if (charged && ['CANCELLED', 'SHIPMENT_FAILED', 'REFUNDED'].includes(change.status)) {
         d.revenue -= total;
@@ -50,7 +51,7 @@ export function statsMismatches(stats: StatsResponse, orders: readonly Order[], 
   const problems: string[] = [];
   for (const day of stats.days) {
     const want = expected.get(day.date) ?? zero();
-    for (const key of ['orders', 'paid', 'declined', 'cancelled', 'refunded'] as const) {
+    for (const key of ['orders', 'paid', 'declined', 'cancelled', 'refunded', 'outOfStock'] as const) {
       if (day[key] !== want[key]) problems.push(`${day.date} ${key}: counters ${day[key]}, orders ${want[key]}`);
     }
     if (Math.round(day.revenue * 100) !== want.revenue) problems.push(`${day.date} revenue: counters ${day.revenue}, orders ${want.revenue / 100}`);
@@ -58,7 +59,9 @@ export function statsMismatches(stats: StatsResponse, orders: readonly Order[], 
   const inRange = [...expected].filter(([date]) => stats.days.some((d) => d.date === date));
   const totalOrders = inRange.reduce((s, [, f]) => s + f.orders, 0);
   const totalRevenue = inRange.reduce((s, [, f]) => s + f.revenue, 0);
+  const totalOutOfStock = inRange.reduce((s, [, f]) => s + f.outOfStock, 0);
   if (stats.totals.orders !== totalOrders) problems.push(`totals orders: counters ${stats.totals.orders}, orders ${totalOrders}`);
+  if (stats.totals.outOfStock !== totalOutOfStock) problems.push(`totals outOfStock: counters ${stats.totals.outOfStock}, orders ${totalOutOfStock}`);
   if (Math.round(stats.totals.revenue * 100) !== totalRevenue) problems.push(`totals revenue: counters ${stats.totals.revenue}, orders ${totalRevenue / 100}`);
   return problems;
 }

@@ -69,6 +69,20 @@ describe('stock in the catalog and for staff', () => {
     expect((await api(stack, '/products', {}, null)).body.products.find((p: { productId: string }) => p.productId === 'prod-005').available).toBe(5);
   });
 
+  it('"Set to" over the figure the staff member saw: a stale one is a 409 naming expected with the figure now; expected only with available', async () => {
+    expect((await setStock('prod-008', { available: 6, expected: 10_000, reason: 'Stocktake' })).body).toMatchObject({ available: 6, change: { before: 10_000, after: 6 } });
+    // Someone else (or an order) moved it after the list was read.
+    expect((await setStock('prod-008', { delta: -1, reason: 'Damaged' })).body.available).toBe(5);
+    const stale = await setStock('prod-008', { available: 20, expected: 6, reason: 'Stocktake' });
+    expect(stale.status).toBe(409);
+    expect(stale.body.details).toEqual([{ path: 'expected', message: expect.stringContaining('now 5 available'), available: 5 }]);
+    expect((await api(stack, stockRoute('prod-008'), {}, staff)).body).toMatchObject({ available: 5 });
+    expect((await setStock('prod-008', { available: 20, expected: 5, reason: 'Stocktake' })).body.available).toBe(20);
+    const bad = await setStock('prod-008', { delta: 1, expected: 20, reason: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: { path: string }) => d.path)).toEqual(['expected']);
+  });
+
   it('POST /orders over what is available is a 409 naming each short line with what is available', async () => {
     await setStock('prod-006', { available: 1, reason: 'Last one' });
     const refused = await postOrder(stack, orderRequest({ items: [{ productId: 'prod-001', quantity: 1 }, { productId: 'prod-006', quantity: 2 }] }));

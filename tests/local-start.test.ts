@@ -3,7 +3,6 @@
  * over HTTP, DELIVERED, its e-mail in the outbox, and all of it still there after a restart, also
  * after the process was killed in the middle of a workflow.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,140 +12,34 @@ import type { Order } from '../amplify/domain/order.ts';
 import { orderNumberOf } from '../amplify/domain/order-rules.ts';
 import { LOCAL_MAILBOX_PATH } from '../local/api-gateway.ts';
 import { readExecutions } from '../local/execution-store.ts';
-import { DEMO_USERS, signInWithPassword } from '../local/cognito.ts';
+import { DEMO_USERS } from '../local/cognito.ts';
 import { orderRequest } from './fixtures.ts';
-import { freePort } from './helpers/free-ports.ts';
+import { npmStartRunner, PIPELINE_MS, READY_MS, STOP_MS, type Running } from './helpers/npm-start.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'orders-start-'));
-const dataDir = path.join(dir, 'data');
+const runner = npmStartRunner(dir);
+const { dataDir, start, stop, waitFor } = runner;
 
-/**
- * Bounds of every wait, generous for a loaded 2-core machine (load average 16 was seen): each one
- * fails with its own message naming what it waited for, well before the test's own timeout.
- */
-const READY_MS = 120_000; // `npm start` printing its URLs
-const PIPELINE_MS = 90_000; // an order reaching a status, an execution ending, an e-mail written
-const STOP_MS = 30_000; // the stack exiting after a signal
 /** The longest test: two starts, two pipeline waits, two stops, and a margin. */
 const TEST_TIMEOUT_MS = 2 * READY_MS + 2 * PIPELINE_MS + 2 * STOP_MS + 60_000;
 
-const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;
-/** Every stack this file started: each test stops its own, also when it failed half-way. */
-const children = new Set<ChildProcess>();
-const killChildren = () => children.forEach((c) => !exited(c) && c.kill('SIGKILL'));
-process.once('exit', killChildren); // the worker itself ends (a timeout, Ctrl-C): no orphan holds the data folder
-
-/** Kills what a test left running and waits for it to exit, so the next start finds the data folder free. */
-async function killLeftovers(): Promise<void> {
-  const running = [...children].filter((c) => !exited(c));
-  await Promise.all(running.map((c) => new Promise((resolve) => {
-    c.once('exit', resolve);
-    c.kill('SIGKILL');
-  })));
-  children.clear();
-}
-
-afterEach(killLeftovers);
+afterEach(() => runner.killLeftovers());
 afterAll(async () => {
-  await killLeftovers();
+  await runner.killLeftovers();
   rmSync(dir, { recursive: true, force: true });
 });
-
-interface Running {
-  process: ChildProcess;
-  apiUrl: string;
-  webUrl: string;
-  output: () => string;
-}
-
-/** Runs `npm start`'s script and resolves when it prints its URLs. */
-let cognitoPort: number | undefined;
-async function start(env: Record<string, string> = {}): Promise<Running> {
-  const [apiPort, webPort] = [freePort(), freePort()];
-  // The same user pool port across restarts: the tokens' issuer names it.
-  cognitoPort ??= freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    env: {
-      ...process.env,
-      API_PORT: String(apiPort),
-      WEB_PORT: String(webPort),
-      COGNITO_PORT: String(cognitoPort),
-      LOCAL_DATA_DIR: dataDir,
-      AMPLIFY_OUTPUTS_PATH: path.join(dir, 'amplify_outputs.json'),
-      STOREFRONT_VITE_CACHE_DIR: path.join(dir, 'vite-cache'),
-      PAYMENT_SUCCESS_RATE: '1',
-      CANCEL_WINDOW_SECONDS: '0', // ships at once (its own test: workflow-cancel-window)
-      LOCAL_DELIVERY_WAIT_MS: '300',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(proc);
-  let output = '';
-  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + READY_MS;
-  while (!/Storefront: (\S+)/.test(output)) {
-    if (exited(proc)) throw new Error(`npm start exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start not ready after ${READY_MS} ms:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { process: proc, apiUrl: /API:\s+(\S+)/.exec(output)![1]!, webUrl: /Storefront: (\S+)/.exec(output)![1]!, output: () => output };
-}
-
-/** Sends `signal` and resolves with the exit code; a stack still running after STOP_MS is killed and the test fails. */
-async function stop(running: Running, signal: NodeJS.Signals): Promise<number | null> {
-  const exit = new Promise<number | null>((resolve) => running.process.once('exit', (code) => resolve(code)));
-  running.process.kill(signal);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_MS)));
-  const code = await Promise.race([exit, timeout]).finally(() => clearTimeout(timer));
-  if (code === 'timeout') {
-    running.process.kill('SIGKILL');
-    await exit;
-    throw new Error(`npm start did not exit within ${STOP_MS} ms of ${signal}:\n${running.output().slice(-2000)}`);
-  }
-  return code;
-}
 
 /** The ID token of the demo customer whose e-mail and password `npm start` printed. */
 let idToken = '';
 async function signInAsPrintedCustomer(running: Running): Promise<string> {
   const printed = /Demo customer: (\S+) \/ (\S+)/.exec(running.output());
   expect(printed?.slice(1)).toEqual([DEMO_USERS.customer.email, DEMO_USERS.customer.password]);
-  const outputs = JSON.parse(readFileSync(path.join(dir, 'amplify_outputs.json'), 'utf8'));
-  const pool = { clientId: outputs.auth.user_pool_client_id as string };
-  const endpoint = outputs.custom.local.userPoolEndpoint as string;
-  const call = async (action: string, body: Record<string, unknown>) => {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}` },
-      body: JSON.stringify(body),
-    });
-    return (await response.json()) as never;
-  };
-  const tokens = await signInWithPassword({ ...pool, call }, printed![1]!, printed![2]!);
-  idToken = tokens.IdToken;
+  idToken = await runner.signIn('customer');
   return idToken;
 }
 
 async function getOrder(apiUrl: string, orderId: string): Promise<Order> {
   return (await fetch(new URL(`orders/${orderId}`, apiUrl), { headers: { Authorization: idToken } })).json() as Promise<Order>;
-}
-
-/**
- * Polls `read` until `done` holds. It fails at once, with the stack's output, if the stack exited,
- * and after PIPELINE_MS with a message naming what was awaited and the last value read.
- */
-async function waitFor<T>(running: Running, read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + PIPELINE_MS;
-  for (;;) {
-    if (exited(running.process)) throw new Error(`npm start exited while waiting for ${what}:\n${running.output().slice(-2000)}`);
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${PIPELINE_MS} ms waiting for ${what}; last read: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function waitForStatus(running: Running, orderId: string, status: Order['status']): Promise<Order> {
@@ -169,7 +62,7 @@ describe('npm start', { timeout: TEST_TIMEOUT_MS }, () => {
     const outputs = JSON.parse(readFileSync(path.join(dir, 'amplify_outputs.json'), 'utf8'));
     expect(outputs.custom.API.ordersApi.endpoint).toBe(running.apiUrl);
     expect(outputs.auth).toMatchObject({ user_pool_id: expect.any(String), user_pool_client_id: expect.any(String), groups: [{ ADMINS: expect.anything() }] });
-    expect(outputs.custom.local.userPoolEndpoint).toBe(`http://127.0.0.1:${cognitoPort}`);
+    expect(outputs.custom.local.userPoolEndpoint).toBe(`http://127.0.0.1:${runner.cognitoPort()}`);
     // Without an account: a guest order, answered with the link to it.
     const guest = await placeGuestOrder(running.apiUrl);
     expect(guest.status).toBe(201);

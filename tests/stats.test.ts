@@ -24,6 +24,8 @@ let stack: Awaited<ReturnType<typeof startTestStack>>;
 let staff: TestUser;
 /** While set, the payment step of this order waits for `released`. */
 let hold: { orderId: string; released: Promise<void> } | undefined;
+/** While set, the reservation step of this order runs after `drain` (staff take the stock away). */
+let shortOf: { orderId: string; drain: () => Promise<void> } | undefined;
 /** Orders whose shipment (and the marking of its failure) keeps failing: their execution fails. */
 const brokenShipments = new Set<string>();
 
@@ -36,6 +38,7 @@ async function start() {
     taskHook: async (state, input, invoke) => {
       const orderId = (input as { orderId?: string }).orderId;
       if (state === 'ProcessPayment' && hold && orderId === hold.orderId) await hold.released;
+      if (state === 'ReserveStock' && shortOf && orderId === shortOf.orderId) await shortOf.drain();
       if ((state === 'ArrangeShipment' || state === 'MarkShipmentFailed') && orderId && brokenShipments.has(orderId)) throw new Error('Injected: the step keeps failing');
       return invoke(input);
     },
@@ -80,9 +83,13 @@ const placeAndFinish = async () => {
   return waitForFinal(stack, body.orderId);
 };
 
-const orders: Record<string, string[]> = { delivered: [], declined: [], cancelled: [], refunded: [] };
+const orders: Record<string, string[]> = { delivered: [], declined: [], cancelled: [], refunded: [], outOfStock: [] };
 
-it('after delivered, declined, cancelled and refunded orders, GET /stats equals what the orders say', async () => {
+/** Staff set a product's stock (`PUT /products/{productId}/stock`). */
+const setStock = async (productId: string, available: number) =>
+  expect((await api(stack, ROUTES.productStock.replace('{productId}', productId), { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ available, reason: 'stats test' }) }, staff)).status).toBe(200);
+
+it('after delivered, declined, cancelled, refunded and out-of-stock orders, GET /stats equals what the orders say', async () => {
   for (let i = 0; i < 3; i++) orders.delivered!.push((await placeAndFinish()).orderId);
   await payments(false);
   for (let i = 0; i < 2; i++) orders.declined!.push((await placeAndFinish()).orderId);
@@ -100,14 +107,21 @@ it('after delivered, declined, cancelled and refunded orders, GET /stats equals 
   expect((await api(stack, ROUTES.refundOrder.replace('{orderId}', returned), { method: 'POST' }, staff)).status).toBe(200);
   await until(async () => (await api(stack, `/orders/${returned}`)).body.refundStatus === 'refunded');
   orders.refunded!.push(returned);
+  // Out of stock: accepted at POST /orders, then the stock is gone before its reservation step runs.
+  const { body: short } = await postOrder(stack, orderRequest());
+  shortOf = { orderId: short.orderId, drain: () => setStock('prod-012', 0) };
+  expect(await waitForFinal(stack, short.orderId)).toMatchObject({ status: 'OUT_OF_STOCK' });
+  shortOf = undefined;
+  await setStock('prod-012', 10_000);
+  orders.outOfStock!.push(short.orderId);
 
   const body = await expectReconciled();
   const today = body.days.find((d) => d.date === new Date().toISOString().slice(0, 10))!;
-  expect(today).toMatchObject({ orders: 7, paid: 4, declined: 2, cancelled: 1, refunded: 1 });
+  expect(today).toMatchObject({ orders: 8, paid: 4, declined: 2, cancelled: 1, refunded: 1, outOfStock: 1 });
   // Every order is the same: 4 paid, 1 returned.
   const one = (await api(stack, `/orders/${returned}`)).body.totalAmount as number;
   expect(today.revenue).toBeCloseTo(3 * one, 2);
-  expect(body.totals).toMatchObject({ orders: 7, revenue: today.revenue, declineRate: Number((2 / 6).toFixed(4)), cancelRate: Number((1 / 7).toFixed(4)) });
+  expect(body.totals).toMatchObject({ orders: 8, revenue: today.revenue, declineRate: Number((2 / 6).toFixed(4)), cancelRate: Number((1 / 8).toFixed(4)), outOfStock: 1 });
   expect(body.totals.averageOrderValue).toBeCloseTo(one, 2);
   expect(body.topProducts.map((p) => [p.productId, p.units])).toEqual([
     ['prod-001', 6],
@@ -128,6 +142,7 @@ it('steps run again, a duplicated start, repeated requests and a recovery run co
   for (const orderId of orders.delivered!) await again(orderId, ['process_payment', 'arrange_shipment', 'confirm_delivery', 'send_notification']);
   for (const orderId of orders.declined!) await again(orderId, ['process_payment', 'mark_payment_failed']);
   for (const orderId of [...orders.cancelled!, ...orders.refunded!]) await again(orderId, ['compensate', 'process_payment']);
+  for (const orderId of orders.outOfStock!) await again(orderId, ['reserve_stock', 'process_payment']);
   // A duplicated start of a delivered order (Express does not deduplicate; recovery restarts do the same).
   const dup = orders.delivered![0]!;
   stack.stepFunctions.startExecution({ stateMachineArn: stack.stepFunctions.stateMachineArn, name: `${dup}-dup`, input: JSON.stringify({ orderId: dup }) });
@@ -187,7 +202,7 @@ it('the backfill builds the same counters from the orders, and again the same (i
   expect((await stats()).body.totals.orders).toBe(0);
   for (let run = 0; run < 2; run++) {
     const result = await backfillStats(db, { orders: ORDERS_TABLE.localName, stats: STATS_TABLE.localName }, 'UTC');
-    expect(result.orders).toBe(8);
+    expect(result.orders).toBe(9);
     expect((await stats()).body).toEqual(before);
   }
   db.destroy();

@@ -47,6 +47,11 @@ export const ALARMS = {
    * (the recover-orders log and the `StockAvailable` metric per product name which). 0: any low product.
    */
   lowStock: { threshold: 0, periodMinutes: 15 },
+  /**
+   * A per-day counter write that failed (`StatsCountFailed`, from app-server and process-order): any
+   * one leaves a day's shop figures short until `npm run reconcile:stats` / `backfill:stats` repair it.
+   */
+  statsCountFailed: { threshold: 0, periodMinutes: 5 },
 } as const;
 
 /** The Powertools metrics `recover-orders` publishes on every run (zeros included). */
@@ -107,6 +112,7 @@ export class Monitoring extends Construct {
   readonly recoveryGaveUp: cloudwatch.Alarm;
   readonly recoveryFailing: cloudwatch.Alarm;
   readonly lowStock: cloudwatch.Alarm;
+  readonly statsCountFailed: cloudwatch.Alarm;
   readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -231,6 +237,29 @@ export class Monitoring extends Construct {
       alarm('low-stock', ALARMS.lowStock.threshold, `More than ${ALARMS.lowStock.threshold} product(s) at or under ${STOCK.lowStockThreshold} units: restock (the Inventory page, or PUT /products/{productId}/stock)`),
     );
 
+    // The shop's figures (issue 27): a counter write that failed in either function that counts.
+    const statsPeriod = minutes(ALARMS.statsCountFailed.periodMinutes);
+    const countFailures = [FUNCTIONS.appServer.name, FUNCTIONS.processOrder.name].map(
+      (fn) =>
+        new cloudwatch.Metric({
+          namespace: metricsNamespace(props.deploymentName),
+          metricName: METRICS.stats.countFailed,
+          dimensionsMap: { service: metricsServiceName(fn, props.deploymentName) },
+          statistic: sum,
+          period: statsPeriod,
+        }),
+    );
+    this.statsCountFailed = new cloudwatch.MathExpression({
+      expression: sumOf('s', countFailures),
+      usingMetrics: usingMetrics('s', countFailures),
+      period: statsPeriod,
+      label: 'Shop figures: counter writes failed',
+    }).createAlarm(
+      this,
+      'StatsCountFailedAlarm',
+      alarm('stats-count-failed', ALARMS.statsCountFailed.threshold, 'A per-day counter write failed ("Stats count failed" in the app-server or process-order logs): a day of GET /stats is short. Run npm run reconcile:stats, then backfill:stats (docs/cloud.md, "Shop figures")'),
+    );
+
     const alarms = this.alarms;
     const action = new SnsAction(props.alarmTopic);
     for (const alarm of alarms) {
@@ -342,6 +371,7 @@ export class Monitoring extends Construct {
       this.recoveryGaveUp,
       this.recoveryFailing,
       this.lowStock,
+      this.statsCountFailed,
     ];
   }
 }

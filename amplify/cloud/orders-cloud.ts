@@ -174,9 +174,10 @@ export class OrdersCloud extends Construct {
         resources: [idempotencyTable.tableArn],
       }),
     );
-    // Stock: reserve, release, sell (conditional UpdateItem); a refused reserve reads the item (GetItem).
-    // Reserve, release, sell (UpdateItem), a refused reserve's read (GetItem), the seed of a product never stocked yet (PutItem).
-    processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }));
+    // Stock: reserve, release, sell (conditional UpdateItem); a refused reserve's read (GetItem); the
+    // payment step's check that the attempt holds its units (BatchGetItem, one per order); the seed
+    // of a product never stocked yet (PutItem).
+    processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }));
     // The per-day counters (issue 27): one ADD per status change a step makes.
     processOrder.addEnvironment(ENV.statsTable, statsTable.tableName);
     processOrder.addEnvironment(ENV.shopTimeZone, props.shopTimeZone);

@@ -95,15 +95,32 @@ export class OutOfStockError extends Error {
   }
 }
 
-/** The staff's stock change: a new quantity (`available`) or an adjustment (`delta`), and why. */
-export type StockChange = ({ available: number } | { delta: number }) & { reason: string };
+/**
+ * The staff's stock change: a new quantity (`available`) or an adjustment (`delta`), and why. A new
+ * quantity may say what it replaces (`expected`: the units the staff member saw): then it is made
+ * only while the stock still holds that many, else a 409 (`StockMovedError`) with what it holds now.
+ * An adjustment needs none: it moves the stock by its delta from whatever it holds.
+ */
+export type StockChange = ({ available: number; expected?: number } | { delta: number }) & { reason: string };
+
+/** A new quantity (`expected` given) whose stock moved since the staff member read it (409, naming `expected`). */
+export class StockMovedError extends Error {
+  override readonly name = 'StockMovedError';
+  constructor(
+    readonly productId: string,
+    readonly expected: number,
+    readonly available: number,
+  ) {
+    super(`Product ${productId} has ${available} available, not the ${expected} the change expected: the stock moved since it was read`);
+  }
+}
 
 const isWhole = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
 
 /** Checks a stock change body; a 400 names the field. */
 export function parseStockChange(body: unknown): StockChange {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('Invalid stock change', [{ path: 'body', message: 'Must be a JSON object' }]);
-  const { available, delta, reason, ...rest } = body as Record<string, unknown>;
+  const { available, delta, expected, reason, ...rest } = body as Record<string, unknown>;
   const issues: FieldIssue[] = Object.keys(rest).map((key) => ({ path: key, message: 'Unknown field' }));
   if ((available === undefined) === (delta === undefined)) {
     issues.push({ path: 'available', message: 'Give either available (the new quantity) or delta (an adjustment), not both' });
@@ -112,12 +129,18 @@ export function parseStockChange(body: unknown): StockChange {
   } else if (delta !== undefined && !(isWhole(delta) && delta !== 0 && Math.abs(delta) <= STOCK.maxUnits)) {
     issues.push({ path: 'delta', message: `Must be a whole number other than 0, at most ${STOCK.maxUnits} either way` });
   }
+  if (expected !== undefined && available === undefined) {
+    issues.push({ path: 'expected', message: 'Only with available (a new quantity): an adjustment moves the stock from whatever it holds' });
+  } else if (expected !== undefined && !(isWhole(expected) && expected >= 0 && expected <= STOCK.maxUnits)) {
+    issues.push({ path: 'expected', message: `Must be a whole number from 0 to ${STOCK.maxUnits}: the available units you saw` });
+  }
   const text = typeof reason === 'string' ? reason.normalize('NFC').trim() : undefined;
   if (!text || text.length > STOCK.maxReasonLength || /\p{Cc}/u.test(text)) {
     issues.push({ path: 'reason', message: `Required: at most ${STOCK.maxReasonLength} characters on one line` });
   }
   if (issues.length > 0) throw new ValidationError('Invalid stock change', issues);
-  return available !== undefined ? { available: available as number, reason: text! } : { delta: delta as number, reason: text! };
+  if (available === undefined) return { delta: delta as number, reason: text! };
+  return expected === undefined ? { available: available as number, reason: text! } : { available: available as number, expected: expected as number, reason: text! };
 }
 
 /** A product's stock as `GET /products` and the Inventory page show it. */

@@ -16,12 +16,14 @@ export interface StatsDay {
   cancelled: number;
   refunded: number;
   revenue: number;
+  /** Orders that ended OUT_OF_STOCK that day (nothing charged). */
+  outOfStock: number;
 }
 
 /** The answer of `GET /stats` (issue 27). Money in the shop's currency, two decimals. */
 export interface StatsResponse {
   days: StatsDay[];
-  totals: { orders: number; revenue: number; averageOrderValue: number; declineRate: number; cancelRate: number };
+  totals: { orders: number; revenue: number; averageOrderValue: number; declineRate: number; cancelRate: number; outOfStock: number };
   topProducts: { productId: string; name: string; units: number; revenue: number }[];
   fulfilment: { paidToShippedSeconds: number; shippedToDeliveredSeconds: number };
 }
@@ -62,7 +64,7 @@ export function summarizeStats(from: string, to: string, stored: readonly Stored
       products.set(productId, p);
     }
     const n = (k: DayCounter) => c[k] ?? 0;
-    return { date, orders: n('placed'), paid: n('paid'), declined: n('declined'), cancelled: n('cancelled'), refunded: n('refunded'), revenue: money(n('paidCents') - n('refundedCents')) };
+    return { date, orders: n('placed'), paid: n('paid'), declined: n('declined'), cancelled: n('cancelled'), refunded: n('refunded'), revenue: money(n('paidCents') - n('refundedCents')), outOfStock: n('outOfStock') };
   });
   const t = (k: DayCounter) => sum[k] ?? 0;
   const topProducts = [...products]
@@ -79,6 +81,7 @@ export function summarizeStats(from: string, to: string, stored: readonly Stored
       averageOrderValue: t('paid') > 0 ? money(t('paidCents') / t('paid')) : 0,
       declineRate: ratio(t('declined'), t('paid') + t('declined')),
       cancelRate: ratio(t('cancelled'), t('placed')),
+      outOfStock: t('outOfStock'),
     },
     topProducts,
     fulfilment: {

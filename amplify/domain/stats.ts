@@ -23,6 +23,8 @@ export const DAY_COUNTERS = [
   'refunded',
   'shipped',
   'delivered',
+  /** Orders that ended OUT_OF_STOCK (a line could not be reserved; nothing charged). */
+  'outOfStock',
   /** Charged, in cents. */
   'paidCents',
   /** Owed back (cancelled after payment, shipment failed, returned), in cents. */
@@ -106,6 +108,9 @@ export function changeCounts(order: Pick<Order, 'history' | 'items' | 'totalAmou
       break;
     case 'PAYMENT_FAILED':
       counts = { declined: 1 };
+      break;
+    case 'OUT_OF_STOCK':
+      counts = { outOfStock: 1 };
       break;
     case 'SHIPPED': {
       const waited = seconds(last('PAYMENT_PROCESSED'), change.at);

@@ -91,6 +91,13 @@ export async function sellOrder(stock: StockLedger, order: Order): Promise<numbe
   return sold;
 }
 
+/**
+ * Whether the order's current payment attempt holds its units (every product reserved under
+ * `<orderId>:<attempt>`): the payment step charges only then. One read for the whole order.
+ */
+export const holdsReservation = (stock: StockLedger, order: Order): Promise<boolean> =>
+  stock.holds(unitsByProduct(order.items).map(([productId]) => productId), reservationKeyOf(order));
+
 /** What should happen to a reservation, given its order as it is now. */
 export function reservationFate(reservation: Pick<OpenReservation, 'reservationKey'>, order: Order | undefined): 'release' | 'sell' | 'keep' {
   const parsed = parseReservationKey(reservation.reservationKey);

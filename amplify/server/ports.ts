@@ -234,9 +234,14 @@ export interface StockLedger {
   sell(productId: string, reservationKey: string, qty: number): Promise<boolean>;
   /** Every open reservation of the products. */
   openReservations(productIds: readonly string[]): Promise<OpenReservation[]>;
+  /** True when every one of the products holds the reservation (one consistent read of their stock items). */
+  holds(productIds: readonly string[], reservationKey: string): Promise<boolean>;
   /** Writes a stock item with `available` for the product unless it has one; true when written. */
   seed(productId: string, available: number, at: string): Promise<boolean>;
-  /** Staff's change (a new quantity or an adjustment), kept in the product's history; never below 0. */
+  /**
+   * Staff's change (a new quantity or an adjustment), kept in the product's history; never below 0
+   * (`StockBelowZeroError`); a new quantity with `expected` only while the stock holds that many (`StockMovedError`).
+   */
   change(productId: string, change: StockChange, by: string, at: string): Promise<{ level: StockLevel; entry: StockHistoryEntry }>;
   /** The product's stock history, newest first. */
   history(productId: string, limit: number): Promise<StockHistoryEntry[]>;

@@ -365,6 +365,13 @@ export const ENV = {
   shipmentSuccessRate: 'SHIPMENT_SUCCESS_RATE',
   /** How long the simulated payment provider takes to answer (local only: `LOCAL_PAYMENT_DELAY_MS`). */
   paymentDelayMs: 'SIMULATED_PAYMENT_DELAY_MS',
+  /**
+   * How long the simulated carrier's parcels travel, in milliseconds (local only:
+   * `LOCAL_DELIVERY_WAIT_MS`, the local clock). Unset (AWS): the carrier's estimated days. The
+   * shipment's `estimatedDeliveryDate` follows it, and with it the order's due date in the
+   * open-orders index and its delivery schedule: one value for "how long delivery takes".
+   */
+  deliveryWaitMs: 'SIMULATED_DELIVERY_WAIT_MS',
   /** Comma-separated origins app-server answers CORS for; unset: any (`*`, the cloud's setting). */
   allowedOrigins: 'ALLOWED_ORIGINS',
   /** Unique per deployment in an account: part of the custom metrics' `service` dimension. */
@@ -435,6 +442,14 @@ export const METRICS = {
     ordersDelivered: 'OrdersDelivered',
     /** An order whose lines could not all be reserved (OUT_OF_STOCK, nothing charged). */
     ordersOutOfStock: 'OrdersOutOfStock',
+  },
+  /**
+   * Published by `app-server` and `process-order` (`countingOrders`) where a per-day counter write
+   * failed after the SDK's retries: a day's figures are short until `npm run reconcile:stats` /
+   * `backfill:stats` repair it (the `stats-count-failed` alarm).
+   */
+  stats: {
+    countFailed: 'StatsCountFailed',
   },
   /** Published by `recover-orders` on every run, zeros included. */
   recovery: {

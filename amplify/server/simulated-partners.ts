@@ -23,14 +23,20 @@ export interface Shipment {
   estimatedDeliveryDate: string;
 }
 
-/** Books a shipment: a tracking number and `DELIVERY_RULE` days to deliver (2 to 5, the storefront shows the same window). */
-export function arrangeShipment(now: Date = new Date(), roll: number = Math.random()): Shipment {
+/**
+ * Books a shipment: a tracking number and `DELIVERY_RULE` days to deliver (2 to 5, the storefront
+ * shows the same window). With `deliveryWaitMs` (the local stack's compressed clock,
+ * `ENV.deliveryWaitMs`) the parcel arrives that long after `now` instead: the estimated date is
+ * the one fact every due date and schedule of the delivery follows.
+ */
+export function arrangeShipment(now: Date = new Date(), roll: number = Math.random(), deliveryWaitMs?: number): Shipment {
   const estimatedDeliveryDays = deliveryDays(roll);
+  const arrival = deliveryWaitMs === undefined ? addDays(now, estimatedDeliveryDays) : new Date(now.getTime() + deliveryWaitMs);
   return {
     trackingNumber: `TRK${randomBytes(6).toString('hex').toUpperCase()}`,
     estimatedDeliveryDays,
     shipmentDate: now.toISOString(),
-    estimatedDeliveryDate: addDays(now, estimatedDeliveryDays).toISOString(),
+    estimatedDeliveryDate: arrival.toISOString(),
   };
 }
 
@@ -40,9 +46,9 @@ export class CarrierUnavailableError extends Error {
 }
 
 /** Books a shipment with probability `successRate` (default 1), else the carrier is unavailable. */
-export function bookShipment(successRate: number, now: Date = new Date(), roll: number = Math.random()): Shipment {
+export function bookShipment(successRate: number, now: Date = new Date(), roll: number = Math.random(), deliveryWaitMs?: number): Shipment {
   if (!(roll < successRate)) throw new CarrierUnavailableError('The carrier could not book the shipment');
-  return arrangeShipment(now);
+  return arrangeShipment(now, Math.random(), deliveryWaitMs);
 }
 
 export interface Refund {

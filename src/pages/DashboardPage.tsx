@@ -82,6 +82,7 @@ function Dashboard({ range }: { range: { from: string; to: string } }) {
               <div><dt>Average order</dt><dd>{formatPrice(stats.totals.averageOrderValue)}</dd></div>
               <div><dt>Payments declined</dt><dd>{percent(stats.totals.declineRate)}</dd></div>
               <div><dt>Orders cancelled</dt><dd>{percent(stats.totals.cancelRate)}</dd></div>
+              <div><dt>Out of stock</dt><dd data-testid="total-out-of-stock">{stats.totals.outOfStock}</dd></div>
               <div><dt>Paid to shipped</dt><dd>{duration(stats.fulfilment.paidToShippedSeconds)}</dd></div>
               <div><dt>Shipped to delivered</dt><dd>{duration(stats.fulfilment.shippedToDeliveredSeconds)}</dd></div>
             </dl>
@@ -138,6 +139,7 @@ function Dashboard({ range }: { range: { from: string; to: string } }) {
                     <th scope="col">Declined</th>
                     <th scope="col">Cancelled</th>
                     <th scope="col">Refunded</th>
+                    <th scope="col">Out of stock</th>
                     <th scope="col">Revenue</th>
                   </tr>
                 </thead>
@@ -150,6 +152,7 @@ function Dashboard({ range }: { range: { from: string; to: string } }) {
                       <td data-label="Declined">{d.declined}</td>
                       <td data-label="Cancelled">{d.cancelled}</td>
                       <td data-label="Refunded">{d.refunded}</td>
+                      <td data-label="Out of stock">{d.outOfStock}</td>
                       <td data-label="Revenue">{formatPrice(d.revenue)}</td>
                     </tr>
                   ))}

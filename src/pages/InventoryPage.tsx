@@ -2,7 +2,10 @@
  * Staff: every product with its stock (available, reserved by orders not yet shipped, sold), low
  * stock highlighted (at or under the threshold the shop shows "Only N left" from), and a change per
  * product: a new quantity or an adjustment, with the reason kept in the product's history
- * (`PUT /products/{productId}/stock`). Customers never get here (no link; the API refuses them too).
+ * (`PUT /products/{productId}/stock`). A new quantity ("Set to") is sent with the units the row
+ * shows (`expected`): if the stock moved since the list was read (orders, another staff member, a
+ * list up to 30 s old), the API refuses it (409) with what it holds now, which the row then shows.
+ * Customers never get here (no link; the API refuses them too).
  */
 import { Button, SelectField, Text, TextField } from '@aws-amplify/ui-react';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -89,14 +92,18 @@ function ProductRow({ productId, name, available, low, onChanged }: { productId:
     setSaved(undefined);
     try {
       const n = Number(amount);
-      const result = await changeStock(productId, mode === 'available' ? { available: n, reason } : { delta: n, reason });
+      const result = await changeStock(productId, mode === 'available' ? { available: n, expected: available, reason } : { delta: n, reason });
       onChanged(result.available);
       setSaved(`Saved: ${result.change.before} → ${result.change.after}`);
       setAmount('');
       setReason('');
       if (history) setHistory([result.change, ...history]);
     } catch (e) {
-      setError(toStoreError(e));
+      const failure = toStoreError(e);
+      // The stock moved since the list was read: the row shows what it holds now, and saving again is over that.
+      const now = failure.status === 409 ? (failure.details.find((d) => d.path === 'expected') as { available?: unknown } | undefined)?.available : undefined;
+      if (typeof now === 'number') onChanged(now);
+      setError(failure);
     } finally {
       setSaving(false);
     }
@@ -143,7 +150,12 @@ function ProductRow({ productId, name, available, low, onChanged }: { productId:
           </Button>
         </form>
         <p role="status">{saved}</p>
-        {error && <ErrorDetails error={error} />}
+        {error && (
+          <div role="alert" data-testid={`stock-error-${productId}`}>
+            <Text as="span">{error.message}</Text>
+            <ErrorDetails error={error} />
+          </div>
+        )}
       </td>
     </tr>
   );

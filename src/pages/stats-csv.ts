@@ -5,6 +5,7 @@
 import type { StatsDay } from '../../amplify/domain/stats-summary.ts';
 
 export function statsCsv(days: readonly StatsDay[]): string {
-  const header = 'date,orders,paid,declined,cancelled,refunded,revenue';
-  return [header, ...days.map((d) => [d.date, d.orders, d.paid, d.declined, d.cancelled, d.refunded, d.revenue.toFixed(2)].join(','))].join('\n') + '\n';
+  // New columns go at the end: a spreadsheet reading the earlier ones by position keeps working.
+  const header = 'date,orders,paid,declined,cancelled,refunded,revenue,outOfStock';
+  return [header, ...days.map((d) => [d.date, d.orders, d.paid, d.declined, d.cancelled, d.refunded, d.revenue.toFixed(2), d.outOfStock].join(','))].join('\n') + '\n';
 }

@@ -273,7 +273,8 @@ describe('least-privilege IAM', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
-        // The stock table: reserve, release, sell (UpdateItem), a refused reserve read (GetItem), a first seed (PutItem).
+        // The stock table: reserve, release, sell (UpdateItem), a refused reserve read (GetItem), the payment's reservation check (BatchGetItem), a first seed (PutItem).
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
@@ -291,7 +292,7 @@ describe('least-privilege IAM', () => {
     const id = (c: { node: { defaultChild?: unknown } }) => logicalId(mod.ordersStack, c);
     const statements = statementsOf(roleOf('processOrder'));
     expect(statements.find((s) => JSON.stringify(s.Resource).includes(id(mod.cloud.stockTable)))).toEqual({
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       Effect: 'Allow',
       Resource: { 'Fn::GetAtt': [id(mod.cloud.stockTable), 'Arn'] },
     });
@@ -835,10 +836,10 @@ describe('alarms and dashboard', () => {
     const m = mod.cloud.monitoring;
     // The seed's DynamoDB alarm is one per table, or more where a table has more metrics than a
     // math alarm evaluates (10): the orders table with its five indexes has 12; then the
-    // idempotency, stock and stats tables, one each; and the low-stock alarm.
+    // idempotency, stock and stats tables, one each; the low-stock alarm and the failed counter writes' alarm.
     const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 3;
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8 + throttleAlarms);
-    expect(m.alarms).toHaveLength(8 + throttleAlarms);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9 + throttleAlarms);
+    expect(m.alarms).toHaveLength(9 + throttleAlarms);
 
     const lambda = alarm(m.lambdaErrors);
     expect(lambda).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
@@ -898,6 +899,20 @@ describe('alarms and dashboard', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'notBreaching',
     });
+    // A failed per-day counter write, in either function that counts (summed, a missing one as 0).
+    const statsAlarm = alarm(m.statsCountFailed);
+    expect(statsAlarm).toMatchObject({ AlarmName: `${mod.deploymentName}-stats-count-failed`, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+    expect(statsAlarm.AlarmDescription).toContain('reconcile:stats');
+    expect((statsAlarm.Metrics as Json[]).find((x) => x.Expression)!.Expression).toBe('FILL(s0, 0) + FILL(s1, 0)');
+    expect((statsAlarm.Metrics as Json[]).filter((x) => x.MetricStat).map((x) => [x.MetricStat.Metric.Namespace, x.MetricStat.Metric.MetricName, x.MetricStat.Metric.Dimensions, x.MetricStat.Period, x.MetricStat.Stat])).toEqual(
+      [FUNCTIONS.appServer.name, FUNCTIONS.processOrder.name].map((fn) => [
+        `OrderPlatform/${mod.deploymentName}`,
+        METRICS.stats.countFailed,
+        [{ Name: 'service', Value: `${mod.deploymentName}/${fn}` }],
+        300,
+        'Sum',
+      ]),
+    );
     expect(alarm(m.recoveryFailing)).toMatchObject({
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',

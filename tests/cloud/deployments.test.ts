@@ -172,9 +172,9 @@ describe.each(each)('%s deployment', (name) => {
     const alarm = (a: { node: { defaultChild?: unknown } }) => d().resources[idOf(d(), a)]!.Properties as Json;
     // The throttle alarms: the orders table's metrics (reads and writes, table and each index) in
     // alarms of at most MAX_METRICS_PER_ALARM, one each for the idempotency, stock and stats tables;
-    // plus the low-stock alarm.
+    // plus the low-stock alarm and the failed counter writes' alarm.
     const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 3;
-    expect(ofType(d(), 'AWS::CloudWatch::Alarm')).toHaveLength(8 + throttleAlarms);
+    expect(ofType(d(), 'AWS::CloudWatch::Alarm')).toHaveLength(9 + throttleAlarms);
     // CloudWatch: a metric-math alarm evaluates at most 10 metrics.
     for (const [id, a] of ofType(d(), 'AWS::CloudWatch::Alarm')) {
       expect(((a.Properties.Metrics ?? []) as Json[]).filter((x) => x.MetricStat).length, id).toBeLessThanOrEqual(MAX_METRICS_PER_ALARM);

@@ -9,7 +9,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseStockChange, shortLines, STOCK, stockLabel, OutOfStockError } from '../../amplify/domain/inventory.ts';
+import { parseStockChange, shortLines, STOCK, stockLabel, OutOfStockError, StockMovedError } from '../../amplify/domain/inventory.ts';
 import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf, PAYMENT_DECLINED_REASON, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { compensate } from '../../amplify/functions/process-order/steps/compensation.ts';
@@ -102,6 +102,22 @@ function context(options: { charge?: PaymentResult } = {}) {
 }
 
 describe('the stock ledger (one conditional update per product and order)', () => {
+  it("a new quantity with what the staff member saw (expected) is made only while the stock still holds that many", async () => {
+    const p = await product(8);
+    const at = new Date().toISOString();
+    expect((await stock.change(p, { available: 5, expected: 8, reason: 'Count' }, 'staff@example.com', at)).entry).toMatchObject({ before: 8, after: 5 });
+    // An order took two units after the list was read: the change over the old figure is refused, with the figure now.
+    expect(await stock.reserve(p, 'order-x:1', 2, at)).toEqual({ outcome: 'reserved' });
+    const moved = await stock.change(p, { available: 10, expected: 5, reason: 'Count' }, 'staff@example.com', at).catch((error: unknown) => error);
+    expect(moved).toBeInstanceOf(StockMovedError);
+    expect(moved).toMatchObject({ productId: p, expected: 5, available: 3 });
+    expect(await available(p)).toMatchObject({ available: 3, reserved: 2 });
+    expect((await stock.history(p, 10)).map((h) => h.after)).toEqual([5]);
+    // Over the figure it holds now, it goes through; without `expected`, as before, whatever it holds.
+    expect((await stock.change(p, { available: 10, expected: 3, reason: 'Count' }, 'staff@example.com', at)).level).toMatchObject({ available: 10, reserved: 2 });
+    expect((await stock.change(p, { available: 4, reason: 'Count' }, 'staff@example.com', at)).level.available).toBe(4);
+  });
+
   it('reserves once, releases once, sells once: a repeat changes nothing', async () => {
     const p = await product(5);
     const at = new Date().toISOString();
@@ -315,6 +331,28 @@ describe('the workflow steps: reserve before payment, release once, sell on ship
     expect(await available(p)).toMatchObject({ available: 0, reserved: 0, sold: 2 });
   });
 
+  it("a lagging duplicate of the declined attempt's execution charges nothing before the new attempt's reservation; that attempt's own execution reserves, then charges once", async () => {
+    const p = await product(2);
+    const o = await order([{ productId: p, quantity: 2 }]);
+    const declining = context({ charge: { approved: false } });
+    await reserveStock(declining.ctx, o.orderId);
+    await processPayment(declining.ctx, o.orderId);
+    await orders.retryPayment(o.orderId, 'paypal', { type: 'customer', sub: 'customer-a' });
+    // The first attempt's duplicated execution got past its reservation step (skipped or not) and
+    // reaches the payment now: the order is PENDING on attempt 2, whose units nobody reserved yet.
+    const lagging = context();
+    expect(await processPayment(lagging.ctx, o.orderId)).toEqual({ outcome: 'superseded' });
+    expect(lagging.calls.charges).toEqual([]);
+    expect(await orders.require(o.orderId)).toMatchObject({ status: 'PENDING', paymentAttempts: 2 });
+    // The second attempt's execution: reserved, then charged (once), then shipped.
+    const { ctx, calls } = context();
+    expect(await reserveStock(ctx, o.orderId)).toEqual({ outcome: 'reserved' });
+    expect(await processPayment(ctx, o.orderId)).toMatchObject({ outcome: 'approved' });
+    expect(calls.charges).toEqual([`${o.orderId}#2`]);
+    await shipOrder(ctx, o.orderId);
+    expect(await available(p)).toMatchObject({ available: 0, reserved: 0, sold: 2 });
+  });
+
   it('paid again when the stock ran out meanwhile: OUT_OF_STOCK, nothing charged for the new attempt', async () => {
     const p = await product(1);
     const o = await order([{ productId: p, quantity: 1 }]);
@@ -413,6 +451,11 @@ describe('availability as the shopper and the staff read it', () => {
     expect(issues({ delta: '3', reason: 'x' })).toEqual(['delta']);
     expect(issues({ available: 1, delta: 1, reason: 'x' })).toEqual(['available']);
     expect(issues({ available: 1 })).toEqual(['reason']);
+    // A new quantity may say what it replaces; an adjustment may not.
+    expect(parseStockChange({ available: 5, expected: 7, reason: 'Count' })).toEqual({ available: 5, expected: 7, reason: 'Count' });
+    expect(issues({ available: 5, expected: -1, reason: 'x' })).toEqual(['expected']);
+    expect(issues({ available: 5, expected: '7', reason: 'x' })).toEqual(['expected']);
+    expect(issues({ delta: 2, expected: 7, reason: 'x' })).toEqual(['expected']);
     expect(issues({ available: 1, reason: 'a\nb' })).toEqual(['reason']);
     expect(issues({ available: 1, reason: 'x'.repeat(201) })).toEqual(['reason']);
     expect(issues({ available: 1, reason: 'x', extra: true })).toEqual(['extra']);

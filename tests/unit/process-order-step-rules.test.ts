@@ -22,6 +22,7 @@ import { confirmDelivery, shipOrder } from '../../amplify/functions/process-orde
 import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { DynamoDbStockLedger } from '../../amplify/server/aws/dynamodb-stock-ledger.ts';
+import { reserveOrder } from '../../amplify/server/inventory.ts';
 import { ORDERS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
 import type { PaymentResult } from '../../amplify/server/simulated-partners.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
@@ -107,6 +108,8 @@ async function orderAt(status: OrderStatus): Promise<Order> {
     items: [{ productId: 'prod-001', name: 'Wireless Headphones', quantity: 1, price: 42.5 }],
     shippingAddress: { street: 'Calle Mayor 1', city: 'Madrid', state: 'Madrid', zipCode: '28013', country: 'Spain' },
   });
+  // The workflow's first step: its units are held before any payment (the payment step requires it).
+  await reserveOrder(new DynamoDbStockLedger(createDocumentClient(client), STOCK_TABLE.localName), await orders.require(orderId));
   const paid = { transactionId: 'txn-first', paymentDate: '2026-01-02T00:00:00.000Z' };
   const shipped = { trackingNumber: 'TRK-FIRST', estimatedDeliveryDays: 3, estimatedDeliveryDate: '2026-01-05T00:00:00.000Z', shipmentDate: '2026-01-02T00:00:00.000Z' };
   const path: Record<OrderStatus, [OrderStatus, Record<string, unknown>][]> = {
@@ -408,6 +411,9 @@ describe('a declined order paid again (retryPayment)', () => {
     // Asked again while it is on its way: unchanged.
     expect(await orders.retryPayment(order.orderId, 'debit_card', customer)).toMatchObject({ changed: false, order: { paymentMethod: 'paypal', paymentAttempts: 2 } });
     const { ctx, calls } = context();
+    // The new attempt's execution reserves first; without it nothing is charged.
+    expect(await processPayment(ctx, order.orderId)).toEqual({ outcome: 'superseded' });
+    await reserveOrder(ctx.stock, await orders.require(order.orderId));
     expect(await processPayment(ctx, order.orderId)).toMatchObject({ outcome: 'approved' });
     expect(calls.attempts).toEqual([2]);
   });
@@ -442,7 +448,9 @@ describe('a declined order paid again (retryPayment)', () => {
     const charged = await orderAt('PENDING');
     const loud = context({ charge: { approved: true, transactionId: 'txn-stale' }, onCharge: moveOn(charged.orderId) });
     await expect(processPayment(loud.ctx, charged.orderId)).rejects.toBeInstanceOf(ChargeOnSupersededAttemptError);
-    await expect(processPayment(context({ charge: { approved: true, transactionId: 'txn-2' } }).ctx, charged.orderId)).resolves.toMatchObject({ outcome: 'approved', transactionId: 'txn-2' });
+    const next = context({ charge: { approved: true, transactionId: 'txn-2' } });
+    await reserveOrder(next.ctx.stock, await orders.require(charged.orderId)); // attempt 2's own first step
+    await expect(processPayment(next.ctx, charged.orderId)).resolves.toMatchObject({ outcome: 'approved', transactionId: 'txn-2' });
   });
 
   it('starts the recovery budget afresh (recoveryAttempts), as does a return', async () => {

@@ -13,6 +13,8 @@ import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf, PAYMENT_DECLINED_REASON } from '../../amplify/domain/order-rules.ts';
 import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import { DynamoDbStockLedger } from '../../amplify/server/aws/dynamodb-stock-ledger.ts';
+import { reserveOrder } from '../../amplify/server/inventory.ts';
 import { ENV, IDEMPOTENCY_TABLE, STOCK_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
 import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
@@ -103,6 +105,8 @@ async function newOrder(): Promise<Order> {
     shippingAddress: { street: 'Calle Mayor 1', city: 'Madrid', state: 'Madrid', zipCode: '28013', country: 'Spain' },
   };
   await store.create(order);
+  // The workflow's first step: its units are held before any payment (the payment step requires it).
+  expect(await reserveOrder(new DynamoDbStockLedger(createDocumentClient(client), STOCK_TABLE.localName), order)).toEqual({ outcome: 'reserved' });
   return order;
 }
 

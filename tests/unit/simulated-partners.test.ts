@@ -11,6 +11,7 @@ import {
   simulatePayment,
 } from '../../amplify/server/simulated-partners.ts';
 import { deliveryWindow, DELIVERY_RULE, trackingUrl } from '../../amplify/domain/shipping.ts';
+import { nextStepDueAt } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -55,6 +56,14 @@ describe('simulated carrier', () => {
     const tracking = new Set([1, 2, 3].map(() => arrangeShipment(now, 0).trackingNumber));
     expect(tracking.size).toBe(3);
     for (const number of tracking) expect(number).toMatch(/^TRK[0-9A-F]{12}$/);
+  });
+
+  it('on the local clock (a delivery wait) the parcel arrives that long after now, and the order is due for delivery then', () => {
+    expect(arrangeShipment(now, 0.3, 3000)).toMatchObject({ estimatedDeliveryDays: 3, estimatedDeliveryDate: '2026-03-10T12:00:03.000Z' });
+    const shipment = bookShipment(1, now, 0, 0);
+    expect(shipment.estimatedDeliveryDate).toBe(shipment.shipmentDate);
+    // The open-orders index dates a shipped order's next step by the same estimate: one clock.
+    expect(nextStepDueAt({ status: 'SHIPPED', updatedAt: now.toISOString(), ...arrangeShipment(now, 0.3, 3000) })).toBe('2026-03-10T12:00:03.000Z');
   });
 
   it('books when the roll is below the success rate and is unavailable at it', () => {

@@ -41,23 +41,29 @@ describe('stats rules', () => {
     const retried = order([change('PENDING', '2026-12-01T10:00:00Z'), change('PAYMENT_FAILED', '2026-12-01T10:00:01Z'), change('PENDING', '2026-12-01T10:02:00Z')]);
     expect(changeCounts(retried, 1)).toEqual({ day: '2026-12-01', counts: { declined: 1 } });
     expect(changeCounts(retried, 2)).toBeUndefined();
+    const short = order([change('PENDING', '2026-12-01T10:00:00Z'), change('OUT_OF_STOCK', '2026-12-01T10:00:01Z')]);
+    expect(orderCounts(short)).toEqual([
+      { day: '2026-12-01', counts: { placed: 1 } },
+      { day: '2026-12-01', counts: { outOfStock: 1 } },
+    ]);
     const unshipped = order([change('PENDING', 'x'), change('PAYMENT_PROCESSED', '2026-12-01T10:00:01Z'), change('SHIPMENT_FAILED', '2026-12-01T10:00:05Z')]);
     expect(changeCounts(unshipped, 2)?.counts).toEqual({ refundedCents: 2550, 'u#p1': -2, 'c#p1': -2000 });
   });
 
   it('the answer: every day of the range, totals, rates, top products, mean fulfilment; CSV', () => {
     const r = summarizeStats('2026-12-01', '2026-12-03', [
-      { day: '2026-12-01', counts: { placed: 4, paid: 3, declined: 1, cancelled: 1, paidCents: 9000, refundedCents: 3000, 'u#p1': 2, 'c#p1': 2000, 'u#p2': 1, 'c#p2': 5000, paidToShippedSeconds: 100, paidToShippedCount: 2 } },
+      { day: '2026-12-01', counts: { placed: 4, paid: 3, declined: 1, cancelled: 1, outOfStock: 1, paidCents: 9000, refundedCents: 3000, 'u#p1': 2, 'c#p1': 2000, 'u#p2': 1, 'c#p2': 5000, paidToShippedSeconds: 100, paidToShippedCount: 2 } },
     ], (id) => (id === 'p1' ? 'One' : undefined));
     expect(r.days.map((d) => d.date)).toEqual(['2026-12-01', '2026-12-02', '2026-12-03']);
-    expect(r.days[0]).toEqual({ date: '2026-12-01', orders: 4, paid: 3, declined: 1, cancelled: 1, refunded: 0, revenue: 60 });
-    expect(r.totals).toEqual({ orders: 4, revenue: 60, averageOrderValue: 30, declineRate: 0.25, cancelRate: 0.25 });
+    expect(r.days[0]).toEqual({ date: '2026-12-01', orders: 4, paid: 3, declined: 1, cancelled: 1, refunded: 0, revenue: 60, outOfStock: 1 });
+    expect(r.days[1]).toMatchObject({ outOfStock: 0 });
+    expect(r.totals).toEqual({ orders: 4, revenue: 60, averageOrderValue: 30, declineRate: 0.25, cancelRate: 0.25, outOfStock: 1 });
     expect(r.topProducts).toEqual([
       { productId: 'p2', name: 'p2', units: 1, revenue: 50 },
       { productId: 'p1', name: 'One', units: 2, revenue: 20 },
     ]);
     expect(r.fulfilment).toEqual({ paidToShippedSeconds: 50, shippedToDeliveredSeconds: 0 });
-    expect(statsCsv(r.days).split('\n')[1]).toBe('2026-12-01,4,3,1,1,0,60.00');
+    expect(statsCsv(r.days).split('\n').slice(0, 2)).toEqual(['date,orders,paid,declined,cancelled,refunded,revenue,outOfStock', '2026-12-01,4,3,1,1,0,60.00,1']);
   });
 
   it('the query: both days, in order, at most a year', () => {
@@ -79,7 +85,8 @@ describe('countingOrders', () => {
       get: vi.fn(async () => placed),
     } as unknown as OrderRepository;
     const log = { error: vi.fn() };
-    return { orders: countingOrders(inner, stats, log), add, log };
+    const metrics = { addMetric: vi.fn() };
+    return { orders: countingOrders(inner, stats, log, metrics), add, log, metrics };
   };
 
   it('counts the change a call made, once; a repeat (changed: false) counts nothing', async () => {
@@ -98,5 +105,10 @@ describe('countingOrders', () => {
     const failing = setup(true, true);
     await expect(failing.orders.transition('o1', 'PAYMENT_FAILED')).resolves.toMatchObject({ changed: true });
     expect(failing.log.error).toHaveBeenCalledWith('Stats count failed', expect.objectContaining({ orderId: 'o1', status: 'PAYMENT_FAILED' }));
+    // Counted for the stats-count-failed alarm, once per failed write.
+    expect(failing.metrics.addMetric.mock.calls).toEqual([['StatsCountFailed', 'Count', 1]]);
+    const counted = setup(true);
+    await counted.orders.transition('o1', 'PAYMENT_FAILED');
+    expect(counted.metrics.addMetric).not.toHaveBeenCalled();
   });
 });

@@ -10,6 +10,7 @@ export const plentifulStock: StockLedger = {
   release: async () => true,
   sell: async () => true,
   openReservations: async () => [],
+  holds: async () => true,
   seed: async () => false,
   change: async (productId, _change, by, at) => ({ level: level(productId), entry: { at, by, reason: '', before: UNITS, after: UNITS } }),
   history: async () => [],

@@ -8,8 +8,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { IDEMPOTENCY_KEY_HEADER } from '../../domain/api.ts';
-import { AccountClosedError, ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError, PriceChangedError, ValidationError } from '../../domain/errors.ts';
-import { OutOfStockError } from '../../domain/inventory.ts';
+import { AccountClosedError, ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError, PriceChangedError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
+import { OutOfStockError, StockMovedError } from '../../domain/inventory.ts';
 import { StockBelowZeroError } from '../../server/aws/dynamodb-stock-ledger.ts';
 import { METRICS } from '../../server/settings.ts';
 import { allowedMethods, ApiError, errorBody, json } from './http.ts';
@@ -60,6 +60,14 @@ export function mapErrors(app: Router, { logger, metrics, allowedOrigins }: Erro
   app.errorHandler(ForbiddenError, async (error) => json(403, errorBody(error.message, error.details)));
   app.errorHandler(PriceChangedError, async (error) => json(409, errorBody(error.message, error.details)));
   app.errorHandler(OutOfStockError, async (error) => json(409, errorBody(error.message, error.details)));
+  app.errorHandler(StockMovedError, async (error) =>
+    json(
+      409,
+      errorBody('The stock changed since you read it', [
+        { path: 'expected', message: `Expected ${error.expected} available; now ${error.available} available: check the new figure and save again`, available: error.available } as FieldIssue,
+      ]),
+    ),
+  );
   app.errorHandler(StockBelowZeroError, async (error) =>
     json(409, errorBody('Not enough stock for this change', [{ path: 'delta', message: `Only ${error.available} available: the stock cannot go below 0` }])),
   );

@@ -39,7 +39,7 @@ const { logger, metrics, tracer } = observability;
 const db = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
 const stats = statsStoreFromEnv(db);
 // Every order placed and every status change a route makes is counted on its day, once (issue 27).
-const orders = countingOrders(new DynamoDbOrderRepository(db, requireEnv(ENV.ordersTable)), stats, logger);
+const orders = countingOrders(new DynamoDbOrderRepository(db, requireEnv(ENV.ordersTable)), stats, logger, metrics);
 const keys = new DynamoDbOrderKeys(db, requireEnv(ENV.idempotencyTable));
 const stock = new DynamoDbStockLedger(db, requireEnv(ENV.stockTable));
 const queue = new SqsOrderQueue(tracer.captureAWSv3Client(createQueueClient()), requireEnv(ENV.queueUrl));

@@ -67,7 +67,7 @@ export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Lo
   const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
   const documents = createDocumentClient(dynamodb);
   // Every status change a step makes is counted on its day, once (issue 27; counting-orders.ts).
-  const orders = countingOrders(new DynamoDbOrderRepository(documents, requireEnv(ENV.ordersTable)), statsStoreFromEnv(documents), logger);
+  const orders = countingOrders(new DynamoDbOrderRepository(documents, requireEnv(ENV.ordersTable)), statsStoreFromEnv(documents), logger, metrics);
   const stock = new DynamoDbStockLedger(documents, requireEnv(ENV.stockTable));
   const events = new SnsOrderEvents(tracer.captureAWSv3Client(new SNSClient({})), requireEnv(ENV.topicArn));
   // No sender (a deployment without MAIL_FROM): the order events go out, no customer e-mail.
@@ -83,6 +83,11 @@ export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Lo
   const cancelWindowSeconds = Number(process.env[ENV.cancelWindowSeconds] ?? CANCEL_WINDOW.cloudDefaultSeconds);
   if (!Number.isInteger(cancelWindowSeconds) || cancelWindowSeconds < 0 || cancelWindowSeconds > CANCEL_WINDOW.maxSeconds) {
     throw new Error(`${ENV.cancelWindowSeconds} must be a whole number of seconds from 0 to ${CANCEL_WINDOW.maxSeconds}`);
+  }
+  const deliveryWait = process.env[ENV.deliveryWaitMs];
+  const deliveryWaitMs = deliveryWait === undefined || deliveryWait === '' ? undefined : Number(deliveryWait);
+  if (deliveryWaitMs !== undefined && !(Number.isSafeInteger(deliveryWaitMs) && deliveryWaitMs >= 0)) {
+    throw new Error(`${ENV.deliveryWaitMs} must be a whole number of milliseconds >= 0`);
   }
   const scheduleGroup = () => ({ groupName: requireEnv(ENV.deliveryScheduleGroup), roleArn: requireEnv(ENV.deliverySchedulerRoleArn) });
 
@@ -171,6 +176,7 @@ export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Lo
     createDeliverySchedule: (order, functionArn) => createDeliverySchedule(scheduler, { ...scheduleGroup(), functionArn: unqualifiedFunctionArn(functionArn) }, order),
     createShipmentSchedule: (order, stateMachineArn) => scheduleShipment(scheduler, { ...scheduleGroup(), stateMachineArn }, order),
     shipmentSuccessRate,
+    deliveryWaitMs,
     cancelWindowSeconds,
   };
 

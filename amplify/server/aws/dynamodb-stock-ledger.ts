@@ -7,7 +7,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import type { StockChange, StockHistoryEntry, StockLevel } from '../../domain/inventory.ts';
+import { StockMovedError, type StockChange, type StockHistoryEntry, type StockLevel } from '../../domain/inventory.ts';
 import type { OpenReservation, ReserveLineResult, StockLedger } from '../ports.ts';
 import { STOCK_TABLE } from '../settings.ts';
 
@@ -134,6 +134,12 @@ export class DynamoDbStockLedger implements StockLedger {
     );
   }
 
+  async holds(productIds: readonly string[], reservationKey: string): Promise<boolean> {
+    const wanted = new Set(productIds);
+    const holding = (await this.items([...wanted])).filter((item) => item.reservations?.[reservationKey] !== undefined);
+    return holding.length === wanted.size;
+  }
+
   async seed(productId: string, available: number, at: string): Promise<boolean> {
     try {
       await this.db.send(
@@ -163,7 +169,9 @@ export class DynamoDbStockLedger implements StockLedger {
             TableName: this.tableName,
             Key: this.key(productId),
             UpdateExpression: `SET available = :n, ${setOthers}`,
-            ExpressionAttributeValues: { ...values, ':n': change.available },
+            // Only over what the staff member saw, when they said (the route seeds a missing item first).
+            ConditionExpression: change.expected === undefined ? undefined : 'available = :expected',
+            ExpressionAttributeValues: { ...values, ':n': change.available, ...(change.expected === undefined ? {} : { ':expected': change.expected }) },
             ReturnValues: 'ALL_OLD',
           }),
         );
@@ -187,8 +195,9 @@ export class DynamoDbStockLedger implements StockLedger {
       }
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const level = (await this.levels([productId])).get(productId);
-      throw new StockBelowZeroError(productId, level?.available ?? 0);
+      const now = (await this.levels([productId])).get(productId)?.available ?? 0;
+      if ('available' in change) throw new StockMovedError(productId, change.expected ?? change.available, now);
+      throw new StockBelowZeroError(productId, now);
     }
     // The history entry follows the change (no transaction): a crash between them loses the entry, never the count.
     const entry: StockHistoryEntry = { at, by, reason: change.reason, before, after: item.available };

@@ -42,6 +42,8 @@ export interface StepContext {
   createDeliverySchedule(order: { orderId: string; estimatedDeliveryDate?: string }, functionArn: string): Promise<ScheduledDelivery>;
   /** How often the simulated carrier accepts a shipment (0 to 1). */
   shipmentSuccessRate: number;
+  /** How long the simulated carrier's parcels travel (`ENV.deliveryWaitMs`, local only); unset: its estimated days. */
+  deliveryWaitMs?: number;
   /** The cancel window after payment, in seconds (`CANCEL_WINDOW_SECONDS`; 0: ship at once). */
   cancelWindowSeconds: number;
   /**

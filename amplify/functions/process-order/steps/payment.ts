@@ -2,6 +2,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ChargeOnSupersededAttemptError, SupersededAttemptError } from '../../../domain/errors.ts';
 import { cancelWindowEnd, hasReached, needsCompensation, PAYMENT_DECLINED_REASON, paymentAttemptOf } from '../../../domain/order-rules.ts';
+import { holdsReservation } from '../../../server/inventory.ts';
 import { METRICS } from '../../../server/settings.ts';
 import type { PaymentResult } from '../../../server/simulated-partners.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
@@ -15,7 +16,10 @@ export type PaymentOutcome =
   | { outcome: 'approved'; transactionId?: string; paymentDate?: string }
   | { outcome: 'declined' }
   | { outcome: 'compensate' }
-  /** The answer was for an attempt the order has left behind (this execution duplicated an older one): nothing recorded. */
+  /**
+   * This execution is not the order's current attempt's: the answer was for an attempt the order has
+   * left behind, or the attempt's units are not reserved (a lagging duplicate of an older attempt). Nothing recorded, nothing charged.
+   */
   | { outcome: 'superseded' }
   /** The reservation ended the order OUT_OF_STOCK (a duplicated execution got here): nothing is charged. */
   | { outcome: 'out_of_stock' };
@@ -33,6 +37,10 @@ export async function processPayment(context: StepContext, orderId: string): Pro
   if (hasReached(order.status, 'PAYMENT_PROCESSED')) {
     return { outcome: 'approved', transactionId: order.transactionId, paymentDate: order.paymentDate };
   }
+  // No money moves before the attempt's units are held. A lagging duplicate of an older attempt's
+  // execution gets here without them (the order was paid again after its decline, and the new
+  // attempt's own reservation step may not have run yet): it leaves the charge to that execution.
+  if (!(await holdsReservation(context.stock, order))) return { outcome: 'superseded' };
   const attempt = paymentAttemptOf(order);
   const payment = await chargeOnce({ orderId, amount: order.totalAmount, attempt });
   return recordPayment(context, orderId, attempt, payment);

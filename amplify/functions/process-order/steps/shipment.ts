@@ -8,7 +8,7 @@ import { notifyCustomer } from './notification.ts';
 import { sellStock } from './stock.ts';
 
 export async function shipOrder(context: StepContext, orderId: string) {
-  const { orders, shipmentSuccessRate } = context;
+  const { orders, shipmentSuccessRate, deliveryWaitMs } = context;
   // A repeated step (a duplicated execution, a recovery restart) books nothing again.
   const current = await orders.require(orderId);
   if (hasReached(current.status, 'SHIPPED')) {
@@ -18,7 +18,7 @@ export async function shipOrder(context: StepContext, orderId: string) {
   }
   if (needsCompensation(current.status)) return { outcome: 'compensate' as const };
   try {
-    const { order } = await orders.transition(orderId, 'SHIPPED', bookShipment(shipmentSuccessRate));
+    const { order } = await orders.transition(orderId, 'SHIPPED', bookShipment(shipmentSuccessRate, new Date(), Math.random(), deliveryWaitMs));
     // Shipped: the reserved units are sold.
     await sellStock(context, order);
     const { trackingNumber, estimatedDeliveryDays, estimatedDeliveryDate, shipmentDate } = order;
