@@ -22,7 +22,7 @@ import type { StockLevel } from '../amplify/domain/inventory.ts';
 import type { Order } from '../amplify/domain/order.ts';
 import { isFinal, SOLD_STATUSES } from '../amplify/domain/order-rules.ts';
 import type { StatsResponse } from '../amplify/domain/stats-summary.ts';
-import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-repository.ts';
+import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
 import { ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { backfillStats, figuresFromOrders, statsMismatches } from '../scripts/stats-lib.ts';

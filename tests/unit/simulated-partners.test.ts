@@ -11,7 +11,7 @@ import {
   simulatePayment,
 } from '../../amplify/server/simulated-partners.ts';
 import { deliveryWindow, DELIVERY_RULE, trackingUrl } from '../../amplify/domain/shipping.ts';
-import { nextStepDueAt } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import { nextStepDueAt } from '../../amplify/server/aws/dynamodb-order-items.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
