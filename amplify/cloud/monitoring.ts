@@ -1,12 +1,12 @@
 /**
- * The alarms (Lambda errors, API 5XX rate, DynamoDB throttles, failed executions), two on the order
- * queue (its oldest message's age, the dead-letter queue's depth), two on the recovery job, and a
- * dashboard with the key metrics. Alarms notify the alarm topic (e-mail when `ALARM_EMAIL` is set).
- * Every alarm name, and every metric our code publishes, carries the deployment's name: sandboxes
- * and branches share accounts. The dashboard's name is account-global (not per region): it carries
- * the region too.
+ * The alarms, one method per family: Lambda errors, the API's 5XX rate, DynamoDB throttles, failed
+ * executions, the order queue (its oldest message's age, the dead-letter queue's depth), the
+ * recovery job (orders given up, the job failing), low stock and failed counter writes; and the
+ * dashboard (dashboard.ts). Alarms notify the alarm topic (e-mail when `ALARM_EMAIL` is set). Every
+ * alarm name, and every metric our code publishes, carries the deployment's name: sandboxes and
+ * branches share accounts.
  */
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -18,6 +18,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { STOCK } from '../domain/inventory.ts';
+import { ordersDashboard } from './dashboard.ts';
 import { FUNCTIONS, METRICS, metricsNamespace, metricsServiceName } from '../server/settings.ts';
 
 
@@ -54,9 +55,6 @@ export const ALARMS = {
   statsCountFailed: { threshold: 0, periodMinutes: 5 },
 } as const;
 
-/** The Powertools metrics `recover-orders` publishes on every run (zeros included). */
-export const RECOVERY_METRICS = Object.values(METRICS.recovery);
-
 /** CloudWatch's limit on the metrics one metric-math alarm evaluates. */
 export const MAX_METRICS_PER_ALARM = 10;
 
@@ -88,6 +86,7 @@ export interface MonitoringProps {
 }
 
 const minutes = (n: number) => Duration.minutes(n);
+const sum = cloudwatch.Stats.SUM;
 /** Metric ids in math expressions must start with a lower-case letter. */
 const usingMetrics = (prefix: string, metrics: cloudwatch.IMetric[]) =>
   Object.fromEntries(metrics.map((m, i) => [`${prefix}${i}`, m]));
@@ -115,248 +114,195 @@ export class Monitoring extends Construct {
   readonly statsCountFailed: cloudwatch.Alarm;
   readonly dashboard: cloudwatch.Dashboard;
 
+  private readonly props: MonitoringProps;
+
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const sum = cloudwatch.Stats.SUM;
-    const alarmName = (name: string) => `${props.deploymentName}-${name}`;
-    /** Every alarm's options: named after the deployment, one period, above the threshold, quiet without data. */
-    const alarm = (name: string, threshold: number, alarmDescription: string): cloudwatch.CreateAlarmOptions => ({
-      alarmName: alarmName(name),
+    this.props = props;
+    this.lambdaErrors = this.lambdaErrorsAlarm();
+    this.api5xx = this.api5xxAlarm();
+    this.dynamoThrottles = props.tables.flatMap((monitored) => this.dynamoThrottlesAlarms(monitored));
+    this.workflowFailures = this.workflowFailuresAlarm();
+    this.orderQueueAge = this.orderQueueAgeAlarm();
+    this.deadLetterMessages = this.deadLetterAlarm();
+    this.recoveryGaveUp = this.recoveryGaveUpAlarm();
+    this.recoveryFailing = this.recoveryFailingAlarm();
+    this.lowStock = this.lowStockAlarm();
+    this.statsCountFailed = this.statsCountFailedAlarm();
+    const action = new SnsAction(props.alarmTopic);
+    for (const alarm of this.alarms) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    this.dashboard = this.createDashboard();
+  }
+
+  /** Every alarm's options: named after the deployment, one period, above the threshold, quiet without data. */
+  private options(name: string, threshold: number, alarmDescription: string): cloudwatch.CreateAlarmOptions {
+    return {
+      alarmName: `${this.props.deploymentName}-${name}`,
       alarmDescription,
       threshold,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    };
+  }
 
-    // Lambda errors > 10 in 5 minutes, summed over every function (the recovery job included).
-    const errorMetrics = props.functions.map((fn) =>
+  /** A metric our code publishes (Powertools), from one function's service. */
+  private published(functionName: string, metricName: string, statistic: string, period?: Duration): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: metricsNamespace(this.props.deploymentName),
+      metricName,
+      dimensionsMap: { service: metricsServiceName(functionName, this.props.deploymentName) },
+      statistic,
+      period,
+    });
+  }
+
+  /** Lambda errors > 10 in 5 minutes, summed over every function (the recovery job included). */
+  private lambdaErrorsAlarm(): cloudwatch.Alarm {
+    const errorMetrics = this.props.functions.map((fn) =>
       fn.metricErrors({ period: minutes(ALARMS.lambdaErrors.periodMinutes), statistic: sum }),
     );
-    this.lambdaErrors = new cloudwatch.MathExpression({
+    return new cloudwatch.MathExpression({
       expression: sumOf('e', errorMetrics),
       usingMetrics: usingMetrics('e', errorMetrics),
       period: minutes(ALARMS.lambdaErrors.periodMinutes),
       label: 'Lambda errors (all functions)',
-    }).createAlarm(this, 'LambdaErrorsAlarm', alarm('lambda-errors', ALARMS.lambdaErrors.threshold, `Lambda errors > ${ALARMS.lambdaErrors.threshold} in ${ALARMS.lambdaErrors.periodMinutes} minutes`));
+    }).createAlarm(this, 'LambdaErrorsAlarm', this.options('lambda-errors', ALARMS.lambdaErrors.threshold, `Lambda errors > ${ALARMS.lambdaErrors.threshold} in ${ALARMS.lambdaErrors.periodMinutes} minutes`));
+  }
 
-    // API 5XX > 5% of requests in 5 minutes.
+  /** API 5XX > 5% of requests in 5 minutes. */
+  private api5xxAlarm(): cloudwatch.Alarm {
     const apiPeriod = minutes(ALARMS.api5xxPercent.periodMinutes);
-    this.api5xx = new cloudwatch.MathExpression({
+    return new cloudwatch.MathExpression({
       expression: 'IF(requests > 0, 100 * errors / requests, 0)',
       usingMetrics: {
-        errors: props.api.metricServerError({ period: apiPeriod, statistic: sum }),
-        requests: props.api.metricCount({ period: apiPeriod, statistic: sum }),
+        errors: this.props.api.metricServerError({ period: apiPeriod, statistic: sum }),
+        requests: this.props.api.metricCount({ period: apiPeriod, statistic: sum }),
       },
       period: apiPeriod,
       label: 'API 5XX rate (%)',
-    }).createAlarm(this, 'Api5xxAlarm', alarm('api-5xx-rate', ALARMS.api5xxPercent.threshold, `API 5XX > ${ALARMS.api5xxPercent.threshold}% of requests in ${ALARMS.api5xxPercent.periodMinutes} minutes`));
+    }).createAlarm(this, 'Api5xxAlarm', this.options('api-5xx-rate', ALARMS.api5xxPercent.threshold, `API 5XX > ${ALARMS.api5xxPercent.threshold}% of requests in ${ALARMS.api5xxPercent.periodMinutes} minutes`));
+  }
 
-    // DynamoDB throttles > 0: reads and writes of each table and of each of its global secondary
-    // indexes (an index's throttles are its own metric, with the index as a second dimension). A
-    // metric-math alarm evaluates at most 10 metrics: one alarm per table, split further if needed.
-    const throttlePeriod = minutes(ALARMS.dynamoThrottles.periodMinutes);
-    const throttleMetricsOf = ({ table, indexes }: MonitoredTable) =>
-      [{}, ...indexes.map((index) => ({ GlobalSecondaryIndexName: index }))].flatMap((indexDimension) =>
-        ['ReadThrottleEvents', 'WriteThrottleEvents'].map(
-          (metricName) =>
-            new cloudwatch.Metric({
-              namespace: 'AWS/DynamoDB',
-              metricName,
-              dimensionsMap: { TableName: table.tableName, ...indexDimension },
-              period: throttlePeriod,
-              statistic: sum,
-            }),
-        ),
-      );
-    const throttleMetrics = props.tables.flatMap(throttleMetricsOf);
-    this.dynamoThrottles = props.tables.flatMap((monitored) => {
-      const groups = chunks(throttleMetricsOf(monitored), MAX_METRICS_PER_ALARM);
-      return groups.map((metrics, i) => {
-        const name = `dynamodb-throttles-${monitored.label}${groups.length > 1 ? `-${i + 1}` : ''}`;
-        return new cloudwatch.MathExpression({
-          expression: sumOf('t', metrics),
-          usingMetrics: usingMetrics('t', metrics),
-          period: throttlePeriod,
-          label: `DynamoDB throttle events (${monitored.label})`,
-        }).createAlarm(this, `DynamoThrottlesAlarm-${name}`, alarm(name, ALARMS.dynamoThrottles.threshold, `DynamoDB throttles > ${ALARMS.dynamoThrottles.threshold} on the ${monitored.label} table or its indexes`));
-      });
+  /**
+   * DynamoDB throttles > 0: reads and writes of each table and of each of its global secondary
+   * indexes (an index's throttles are its own metric, with the index as a second dimension). A
+   * metric-math alarm evaluates at most 10 metrics: one alarm per table, split further if needed.
+   */
+  private throttleMetricsOf({ table, indexes }: MonitoredTable): cloudwatch.Metric[] {
+    return [{}, ...indexes.map((index) => ({ GlobalSecondaryIndexName: index }))].flatMap((indexDimension) =>
+      ['ReadThrottleEvents', 'WriteThrottleEvents'].map(
+        (metricName) =>
+          new cloudwatch.Metric({
+            namespace: 'AWS/DynamoDB',
+            metricName,
+            dimensionsMap: { TableName: table.tableName, ...indexDimension },
+            period: minutes(ALARMS.dynamoThrottles.periodMinutes),
+            statistic: sum,
+          }),
+      ),
+    );
+  }
+
+  private dynamoThrottlesAlarms(monitored: MonitoredTable): cloudwatch.Alarm[] {
+    const groups = chunks(this.throttleMetricsOf(monitored), MAX_METRICS_PER_ALARM);
+    return groups.map((metrics, i) => {
+      const name = `dynamodb-throttles-${monitored.label}${groups.length > 1 ? `-${i + 1}` : ''}`;
+      return new cloudwatch.MathExpression({
+        expression: sumOf('t', metrics),
+        usingMetrics: usingMetrics('t', metrics),
+        period: minutes(ALARMS.dynamoThrottles.periodMinutes),
+        label: `DynamoDB throttle events (${monitored.label})`,
+      }).createAlarm(this, `DynamoThrottlesAlarm-${name}`, this.options(name, ALARMS.dynamoThrottles.threshold, `DynamoDB throttles > ${ALARMS.dynamoThrottles.threshold} on the ${monitored.label} table or its indexes`));
     });
+  }
 
-    // Step Functions executions failed, timed out or aborted > 3 in 10 minutes.
+  /** Step Functions executions failed, timed out or aborted > 3 in 10 minutes. */
+  private workflowFailuresAlarm(): cloudwatch.Alarm {
     const workflowPeriod = minutes(ALARMS.workflowFailures.periodMinutes);
     const workflowEnds = [
-      props.stateMachine.metricFailed({ period: workflowPeriod, statistic: sum }),
-      props.stateMachine.metricTimedOut({ period: workflowPeriod, statistic: sum }),
-      props.stateMachine.metricAborted({ period: workflowPeriod, statistic: sum }),
+      this.props.stateMachine.metricFailed({ period: workflowPeriod, statistic: sum }),
+      this.props.stateMachine.metricTimedOut({ period: workflowPeriod, statistic: sum }),
+      this.props.stateMachine.metricAborted({ period: workflowPeriod, statistic: sum }),
     ];
-    this.workflowFailures = new cloudwatch.MathExpression({
+    return new cloudwatch.MathExpression({
       expression: sumOf('w', workflowEnds),
       usingMetrics: usingMetrics('w', workflowEnds),
       period: workflowPeriod,
       label: 'Executions failed, timed out or aborted',
-    }).createAlarm(this, 'WorkflowFailuresAlarm', alarm('workflow-failures', ALARMS.workflowFailures.threshold, `Step Functions executions failed, timed out or aborted > ${ALARMS.workflowFailures.threshold} in ${ALARMS.workflowFailures.periodMinutes} minutes`));
+    }).createAlarm(this, 'WorkflowFailuresAlarm', this.options('workflow-failures', ALARMS.workflowFailures.threshold, `Step Functions executions failed, timed out or aborted > ${ALARMS.workflowFailures.threshold} in ${ALARMS.workflowFailures.periodMinutes} minutes`));
+  }
 
-    // Orders waiting to start: the order queue's oldest message.
-    this.orderQueueAge = props.queue
+  /** Orders waiting to start: the order queue's oldest message. */
+  private orderQueueAgeAlarm(): cloudwatch.Alarm {
+    return this.props.queue
       .metricApproximateAgeOfOldestMessage({
         period: minutes(ALARMS.orderQueueAgeSeconds.periodMinutes),
         statistic: cloudwatch.Stats.MAXIMUM,
       })
-      .createAlarm(this, 'OrderQueueAgeAlarm', alarm('order-queue-age', ALARMS.orderQueueAgeSeconds.threshold, `The order queue's oldest message is older than ${ALARMS.orderQueueAgeSeconds.threshold} s: orders are not starting`));
+      .createAlarm(this, 'OrderQueueAgeAlarm', this.options('order-queue-age', ALARMS.orderQueueAgeSeconds.threshold, `The order queue's oldest message is older than ${ALARMS.orderQueueAgeSeconds.threshold} s: orders are not starting`));
+  }
 
-    // Any message in the dead-letter queue is an order that never started its workflow.
-    this.deadLetterMessages = props.deadLetterQueue
+  /** Any message in the dead-letter queue is an order that never started its workflow. */
+  private deadLetterAlarm(): cloudwatch.Alarm {
+    return this.props.deadLetterQueue
       .metricApproximateNumberOfMessagesVisible({
         period: minutes(ALARMS.deadLetterMessages.periodMinutes),
         statistic: cloudwatch.Stats.MAXIMUM,
       })
-      .createAlarm(this, 'DeadLetterQueueAlarm', alarm('dead-letter-queue', ALARMS.deadLetterMessages.threshold, 'Order messages in the dead-letter queue'));
+      .createAlarm(this, 'DeadLetterQueueAlarm', this.options('dead-letter-queue', ALARMS.deadLetterMessages.threshold, 'Order messages in the dead-letter queue'));
+  }
 
-    // The recovery job: orders it could not heal, and the job itself failing (one error every
-    // five minutes would never reach the summed Lambda errors alarm).
-    const recoveryMetric = (metricName: string, statistic: string, period?: Duration) =>
-      new cloudwatch.Metric({
-        namespace: metricsNamespace(props.deploymentName),
-        metricName,
-        dimensionsMap: { service: metricsServiceName(FUNCTIONS.recoverOrders.name, props.deploymentName) },
-        statistic,
-        period,
-      });
-    this.recoveryGaveUp = recoveryMetric(
-      METRICS.recovery.gaveUp,
-      cloudwatch.Stats.MAXIMUM,
-      minutes(ALARMS.recoveryGaveUp.periodMinutes),
-    ).createAlarm(this, 'RecoveryGaveUpAlarm', alarm('recovery-gave-up', ALARMS.recoveryGaveUp.threshold, 'Orders still stuck after every recovery attempt: see the recover-orders logs ("gaveUp") and docs/cloud.md, "Recovery job"'));
-    this.recoveryFailing = props.recovery.function
+  /** Orders the recovery job could not heal. */
+  private recoveryGaveUpAlarm(): cloudwatch.Alarm {
+    return this.published(FUNCTIONS.recoverOrders.name, METRICS.recovery.gaveUp, cloudwatch.Stats.MAXIMUM, minutes(ALARMS.recoveryGaveUp.periodMinutes)).createAlarm(
+      this,
+      'RecoveryGaveUpAlarm',
+      this.options('recovery-gave-up', ALARMS.recoveryGaveUp.threshold, 'Orders still stuck after every recovery attempt: see the recover-orders logs ("gaveUp") and docs/cloud.md, "Recovery job"'),
+    );
+  }
+
+  /** The recovery job itself failing (one error every five minutes would never reach the summed Lambda errors alarm). */
+  private recoveryFailingAlarm(): cloudwatch.Alarm {
+    return this.props.recovery.function
       .metricErrors({ period: minutes(ALARMS.recoveryFailing.periodMinutes), statistic: sum })
-      .createAlarm(this, 'RecoveryFailingAlarm', alarm('recovery-failing', ALARMS.recoveryFailing.threshold, `The recovery job failed more than ${ALARMS.recoveryFailing.threshold} time(s) in ${ALARMS.recoveryFailing.periodMinutes} minutes`));
-    this.lowStock = recoveryMetric(METRICS.stock.lowStockProducts, cloudwatch.Stats.MAXIMUM, minutes(ALARMS.lowStock.periodMinutes)).createAlarm(
+      .createAlarm(this, 'RecoveryFailingAlarm', this.options('recovery-failing', ALARMS.recoveryFailing.threshold, `The recovery job failed more than ${ALARMS.recoveryFailing.threshold} time(s) in ${ALARMS.recoveryFailing.periodMinutes} minutes`));
+  }
+
+  /** Products at or under the low-stock threshold, as the recovery job counts them every run. */
+  private lowStockAlarm(): cloudwatch.Alarm {
+    return this.published(FUNCTIONS.recoverOrders.name, METRICS.stock.lowStockProducts, cloudwatch.Stats.MAXIMUM, minutes(ALARMS.lowStock.periodMinutes)).createAlarm(
       this,
       'LowStockAlarm',
-      alarm('low-stock', ALARMS.lowStock.threshold, `More than ${ALARMS.lowStock.threshold} product(s) at or under ${STOCK.lowStockThreshold} units: restock (the Inventory page, or PUT /products/{productId}/stock)`),
+      this.options('low-stock', ALARMS.lowStock.threshold, `More than ${ALARMS.lowStock.threshold} product(s) at or under ${STOCK.lowStockThreshold} units: restock (the Inventory page, or PUT /products/{productId}/stock)`),
     );
+  }
 
-    // The shop's figures (issue 27): a counter write that failed in either function that counts.
-    const statsPeriod = minutes(ALARMS.statsCountFailed.periodMinutes);
-    const countFailures = [FUNCTIONS.appServer.name, FUNCTIONS.processOrder.name].map(
-      (fn) =>
-        new cloudwatch.Metric({
-          namespace: metricsNamespace(props.deploymentName),
-          metricName: METRICS.stats.countFailed,
-          dimensionsMap: { service: metricsServiceName(fn, props.deploymentName) },
-          statistic: sum,
-          period: statsPeriod,
-        }),
-    );
-    this.statsCountFailed = new cloudwatch.MathExpression({
-      expression: sumOf('s', countFailures),
-      usingMetrics: usingMetrics('s', countFailures),
-      period: statsPeriod,
-      label: 'Shop figures: counter writes failed',
-    }).createAlarm(
+  /** A metric app-server and process-order both publish, summed (each missing datapoint 0). */
+  private summedOverOrderFunctions(metricName: string, periodMinutes: number, label: string, idPrefix: string): cloudwatch.MathExpression {
+    const metrics = [FUNCTIONS.appServer.name, FUNCTIONS.processOrder.name].map((name) => this.published(name, metricName, sum, minutes(periodMinutes)));
+    return new cloudwatch.MathExpression({ expression: sumOf(idPrefix, metrics), usingMetrics: usingMetrics(idPrefix, metrics), period: minutes(periodMinutes), label });
+  }
+
+  /** The shop's figures (issue 27): a counter write that failed in either function that counts. */
+  private statsCountFailedAlarm(): cloudwatch.Alarm {
+    return this.summedOverOrderFunctions(METRICS.stats.countFailed, ALARMS.statsCountFailed.periodMinutes, 'Shop figures: counter writes failed', 's').createAlarm(
       this,
       'StatsCountFailedAlarm',
-      alarm('stats-count-failed', ALARMS.statsCountFailed.threshold, 'A per-day counter write failed ("Stats count failed" in the app-server or process-order logs): a day of GET /stats is short. Run npm run reconcile:stats, then backfill:stats (docs/cloud.md, "Shop figures")'),
+      this.options('stats-count-failed', ALARMS.statsCountFailed.threshold, 'A per-day counter write failed ("Stats count failed" in the app-server or process-order logs): a day of GET /stats is short. Run npm run reconcile:stats, then backfill:stats (docs/cloud.md, "Shop figures")'),
     );
+  }
 
-    const alarms = this.alarms;
-    const action = new SnsAction(props.alarmTopic);
-    for (const alarm of alarms) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
-
-    const fnMetric = (make: (fn: lambda.IFunction) => cloudwatch.IMetric) => props.functions.map(make);
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      // Dashboard names are global to the account (every region): the region is part of it.
-      dashboardName: `${props.deploymentName}-${Aws.REGION}-orders`,
-      defaultInterval: Duration.hours(3),
-      widgets: [
-        [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 3 })],
-        [
-          new cloudwatch.GraphWidget({
-            title: 'API requests and errors',
-            left: [props.api.metricCount({ statistic: sum })],
-            right: [props.api.metricClientError({ statistic: sum }), props.api.metricServerError({ statistic: sum })],
-            width: 8,
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'API latency (p50, p99)',
-            left: [props.api.metricLatency({ statistic: 'p50' }), props.api.metricLatency({ statistic: 'p99' })],
-            width: 8,
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Lambda errors',
-            left: fnMetric((fn) => fn.metricErrors({ statistic: sum })),
-            width: 8,
-          }),
-        ],
-        [
-          new cloudwatch.GraphWidget({
-            title: 'Lambda invocations',
-            left: fnMetric((fn) => fn.metricInvocations({ statistic: sum })),
-            width: 8,
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Lambda duration (p99)',
-            left: fnMetric((fn) => fn.metricDuration({ statistic: 'p99' })),
-            width: 8,
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Lambda throttles',
-            left: fnMetric((fn) => fn.metricThrottles({ statistic: sum })),
-            width: 8,
-          }),
-        ],
-        [
-          new cloudwatch.GraphWidget({
-            title: 'Order queue',
-            left: [
-              props.queue.metricApproximateNumberOfMessagesVisible(),
-              props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'Dead-letter queue' }),
-            ],
-            right: [props.queue.metricApproximateAgeOfOldestMessage()],
-            width: 8,
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Workflow executions',
-            left: [
-              props.stateMachine.metricStarted({ statistic: sum }),
-              props.stateMachine.metricSucceeded({ statistic: sum }),
-              props.stateMachine.metricFailed({ statistic: sum }),
-              props.stateMachine.metricTimedOut({ statistic: sum }),
-            ],
-            width: 8,
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'DynamoDB consumed capacity and throttles',
-            left: props.tables.flatMap(({ table: t }) => [
-              t.metricConsumedReadCapacityUnits({ statistic: sum }),
-              t.metricConsumedWriteCapacityUnits({ statistic: sum }),
-            ]),
-            right: throttleMetrics,
-            width: 8,
-          }),
-        ],
-        [
-          new cloudwatch.GraphWidget({
-            title: 'Recovery job (orders per run)',
-            left: RECOVERY_METRICS.map((name) => recoveryMetric(name, sum)),
-            right: [
-              props.recovery.function.metricErrors({ statistic: sum, label: 'Job errors' }),
-              new cloudwatch.Metric({
-                namespace: 'AWS/Events',
-                metricName: 'FailedInvocations',
-                dimensionsMap: { RuleName: props.recovery.schedule.ruleName },
-                statistic: sum,
-                label: 'Schedule failed invocations',
-              }),
-            ],
-            width: 8,
-          }),
-        ],
-      ],
+  /** The key metrics on one dashboard (dashboard.ts), alarms first. */
+  private createDashboard(): cloudwatch.Dashboard {
+    return ordersDashboard(this, {
+      ...this.props,
+      alarms: this.alarms,
+      throttleMetrics: this.props.tables.flatMap((monitored) => this.throttleMetricsOf(monitored)),
+      recoveryMetric: (metricName, statistic) => this.published(FUNCTIONS.recoverOrders.name, metricName, statistic),
     });
   }
 
