@@ -47,6 +47,12 @@ export const ALARMS = {
    * (the recover-orders log and the `StockAvailable` metric per product name which). 0: any low product.
    */
   lowStock: { threshold: 0, periodMinutes: 15 },
+  /**
+   * Live status events that could not be published (AppSync Events unreachable, throttled, or the
+   * publish right gone): customers' pages fall back to reading and slow polling, so a few are
+   * tolerated; more than this in the period means live updates are broken.
+   */
+  liveUpdatesFailed: { threshold: 10, periodMinutes: 5 },
 } as const;
 
 /** The Powertools metrics `recover-orders` publishes on every run (zeros included). */
@@ -107,6 +113,7 @@ export class Monitoring extends Construct {
   readonly recoveryGaveUp: cloudwatch.Alarm;
   readonly recoveryFailing: cloudwatch.Alarm;
   readonly lowStock: cloudwatch.Alarm;
+  readonly liveUpdatesFailed: cloudwatch.Alarm;
   readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -231,6 +238,24 @@ export class Monitoring extends Construct {
       alarm('low-stock', ALARMS.lowStock.threshold, `More than ${ALARMS.lowStock.threshold} product(s) at or under ${STOCK.lowStockThreshold} units: restock (the Inventory page, or PUT /products/{productId}/stock)`),
     );
 
+    // Live order status: publishes lost by app-server and process-order together.
+    const liveFailures = [FUNCTIONS.appServer.name, FUNCTIONS.processOrder.name].map(
+      (name) =>
+        new cloudwatch.Metric({
+          namespace: metricsNamespace(props.deploymentName),
+          metricName: METRICS.liveUpdates.publishFailed,
+          dimensionsMap: { service: metricsServiceName(name, props.deploymentName) },
+          statistic: sum,
+          period: minutes(ALARMS.liveUpdatesFailed.periodMinutes),
+        }),
+    );
+    this.liveUpdatesFailed = new cloudwatch.MathExpression({
+      expression: sumOf('l', liveFailures),
+      usingMetrics: usingMetrics('l', liveFailures),
+      period: minutes(ALARMS.liveUpdatesFailed.periodMinutes),
+      label: 'Live status events not published',
+    }).createAlarm(this, 'LiveUpdatesFailedAlarm', alarm('live-updates-failed', ALARMS.liveUpdatesFailed.threshold, `More than ${ALARMS.liveUpdatesFailed.threshold} live order status events not published in ${ALARMS.liveUpdatesFailed.periodMinutes} minutes: see the app-server and process-order logs ("Live update not published") and docs/live-updates.md`));
+
     const alarms = this.alarms;
     const action = new SnsAction(props.alarmTopic);
     for (const alarm of alarms) {
@@ -342,6 +367,7 @@ export class Monitoring extends Construct {
       this.recoveryGaveUp,
       this.recoveryFailing,
       this.lowStock,
+      this.liveUpdatesFailed,
     ];
   }
 }

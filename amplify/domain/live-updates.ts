@@ -10,9 +10,13 @@
  * that imports nothing: the APPSYNC_JS handler bundles it alone.
  */
 import * as v from 'valibot';
+import type { Order } from './order.ts';
 import { ORDER_STATUSES, orderNumberOf, REFUND_STATUSES } from './order-rules.ts';
 
 export * from './live-channels.ts';
+
+/** The order's dates and texts (none personal) an event carries when the order has them: what the order page shows of a change. */
+const EVENT_DATES = ['paymentDate', 'cancellableUntil', 'shipmentDate', 'trackingNumber', 'estimatedDeliveryDate', 'deliveryDate', 'failureReason', 'cancelledDate', 'refundDate', 'compensationSentDate'] as const;
 
 /** An order's status as published on its channels: what the order page and the lists show, no personal data. */
 // Marked pure so that a bundle using only the channel rule (the APPSYNC_JS handler) leaves valibot out.
@@ -23,30 +27,30 @@ export const orderStatusEventSchema = /* @__PURE__ */ v.object({
   /** The order's `updatedAt` after the change: a client keeps the newest and ignores an older one. */
   updatedAt: /* @__PURE__ */ v.string(),
   refundStatus: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.picklist(REFUND_STATUSES)),
-  trackingNumber: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.string()),
-  estimatedDeliveryDate: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.string()),
+  refundAmount: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.number()),
+  ...Object.fromEntries(EVENT_DATES.map((name) => [name, /* @__PURE__ */ v.optional(/* @__PURE__ */ v.string())])) as Record<(typeof EVENT_DATES)[number], v.OptionalSchema<v.StringSchema<undefined>, undefined>>,
+  estimatedDeliveryDays: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.number()),
 });
 export type OrderStatusEvent = v.InferOutput<typeof orderStatusEventSchema>;
 
-/** The event of an order as stored (the repository adds `refundStatus`). */
-export function statusEventOf(order: {
-  orderId: string;
-  orderNumber?: string;
-  status: OrderStatusEvent['status'];
-  updatedAt: string;
-  refundStatus?: OrderStatusEvent['refundStatus'];
-  trackingNumber?: string;
-  estimatedDeliveryDate?: string;
-}): OrderStatusEvent {
-  return {
+/** The event of an order as stored (the repository adds `refundStatus` and `refundAmount`). */
+export function statusEventOf(order: Pick<Order, 'orderId' | 'status' | 'updatedAt'> & Partial<Order>): OrderStatusEvent {
+  const event: Record<string, unknown> = {
     orderId: order.orderId,
     orderNumber: order.orderNumber ?? orderNumberOf(order.orderId),
     status: order.status,
     updatedAt: order.updatedAt,
-    ...(order.refundStatus ? { refundStatus: order.refundStatus } : {}),
-    ...(order.trackingNumber ? { trackingNumber: order.trackingNumber } : {}),
-    ...(order.estimatedDeliveryDate ? { estimatedDeliveryDate: order.estimatedDeliveryDate } : {}),
   };
+  for (const name of ['refundStatus', 'refundAmount', ...EVENT_DATES, 'estimatedDeliveryDays'] as const) {
+    if (order[name] !== undefined && order[name] !== null) event[name] = order[name];
+  }
+  return event as OrderStatusEvent;
+}
+
+/** The order as shown, with a (newer) event's state. */
+export function withEvent<T extends { updatedAt: string }>(order: T, event: OrderStatusEvent): T {
+  const { orderNumber: _number, ...state } = event;
+  return { ...order, ...state };
 }
 
 /** The event, or undefined for anything that is not one (a client drops it). */

@@ -174,7 +174,7 @@ describe.each(each)('%s deployment', (name) => {
     // alarms of at most MAX_METRICS_PER_ALARM, one each for the idempotency, stock and stats tables;
     // plus the low-stock alarm.
     const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 3;
-    expect(ofType(d(), 'AWS::CloudWatch::Alarm')).toHaveLength(8 + throttleAlarms);
+    expect(ofType(d(), 'AWS::CloudWatch::Alarm')).toHaveLength(9 + throttleAlarms);
     // CloudWatch: a metric-math alarm evaluates at most 10 metrics.
     for (const [id, a] of ofType(d(), 'AWS::CloudWatch::Alarm')) {
       expect(((a.Properties.Metrics ?? []) as Json[]).filter((x) => x.MetricStat).length, id).toBeLessThanOrEqual(MAX_METRICS_PER_ALARM);
@@ -591,6 +591,7 @@ describe('two deployments in one account', () => {
     'AWS::ApiGateway::Deployment': ['StageName'],
     'AWS::IAM::Policy': ['PolicyName'],
     'AWS::Cognito::UserPoolGroup': ['GroupName'], // ADMINS, within its own user pool
+    'AWS::AppSync::ChannelNamespace': ['Name'], // orders, within its own Event API
   };
   /** `…Name` properties that name no resource: a label, a metric. */
   const NOT_NAMES = ['DisplayName', 'MetricName'];
