@@ -131,6 +131,8 @@ export interface LocalEvents {
   outputsUrl: string;
   /** Events delivered to subscribers so far, by channel (tests read it). */
   delivered: Map<string, number>;
+  /** Events published (taken by `POST /event`) so far, by channel (the cost bench reads it). */
+  published: Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -139,6 +141,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
   const handler = await loadChannelHandler();
   const connections = new Set<Connection>();
   const delivered = new Map<string, number>();
+  const published = new Map<string, number>();
   let verify: ((token: string) => Promise<Record<string, unknown>>) | undefined;
   const identityOf = async (auth: Record<string, unknown> | undefined) => {
     const token = auth?.Authorization ?? auth?.authorization;
@@ -267,6 +270,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
           failed.push({ identifier: randomUUID(), index, code: 400, message: 'The event is not JSON' });
         }
       });
+      published.set(request.channel, (published.get(request.channel) ?? 0) + good.length);
       deliver(request.channel, good);
       answer(res, 200, { successful, failed });
     })().catch((e: unknown) => {
@@ -311,6 +315,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     httpUrl: `http://127.0.0.1:${port}${EVENTS_PROTOCOL.httpPath}`,
     outputsUrl: `ws://127.0.0.1:${port}${EVENTS_PROTOCOL.httpPath}`,
     delivered,
+    published,
     stop: () =>
       new Promise<void>((resolve) => {
         for (const connection of connections) {

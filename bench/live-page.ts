@@ -1,0 +1,60 @@
+/**
+ * The order page's live socket as the cost bench's simulated customer opens it (issue 26): the
+ * AppSync Events protocol against the local stand-in, as Amplify JS speaks it (connect with the
+ * access token, `connection_init`, `subscribe` to the customer's channel), counting what AppSync
+ * bills: the connect, the subscribe, each event delivered, and the minutes the socket is open.
+ */
+import WebSocket from 'ws';
+import { customerChannel, EVENTS_PROTOCOL, parseStatusEvent, type OrderStatusEvent } from '../amplify/domain/live-updates.ts';
+
+export interface LivePage {
+  /** The next status event of `orderId`, or undefined after `timeoutMs` (the page then reads the order). */
+  next(orderId: string, timeoutMs: number): Promise<OrderStatusEvent | undefined>;
+  close(): { deliveries: number; openMs: number };
+}
+
+export async function openLivePage(outputsUrl: string, accessToken: string, sub: string): Promise<LivePage> {
+  const url = `${outputsUrl}/realtime`;
+  const header = Buffer.from(JSON.stringify({ Authorization: accessToken, host: new URL(url).host })).toString('base64url');
+  const opened = performance.now();
+  const socket = new WebSocket(url, [EVENTS_PROTOCOL.subprotocol, `${EVENTS_PROTOCOL.headerSubprotocolPrefix}${header}`]);
+  const queue: OrderStatusEvent[] = [];
+  let wake: (() => void) | undefined;
+  let deliveries = 0;
+  const ready = new Promise<void>((resolve, reject) => {
+    socket.on('error', reject);
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; event?: string };
+      if (message.type === 'connection_ack') socket.send(JSON.stringify({ type: 'subscribe', id: 'page', channel: customerChannel(sub), authorization: { Authorization: accessToken } }));
+      else if (message.type === 'subscribe_success') resolve();
+      else if (message.type.endsWith('_error')) reject(new Error(`${message.type}: ${String(data)}`));
+      else if (message.type === 'data') {
+        deliveries += 1;
+        const event = parseStatusEvent(message.event);
+        if (event) queue.push(event);
+        wake?.();
+      }
+    });
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+  });
+  await ready;
+  return {
+    async next(orderId, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const index = queue.findIndex((e) => e.orderId === orderId);
+        if (index >= 0) return queue.splice(index, 1)[0];
+        const left = deadline - Date.now();
+        if (left <= 0) return undefined;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, left);
+        });
+      }
+    },
+    close() {
+      socket.close();
+      return { deliveries, openMs: performance.now() - opened };
+    },
+  };
+}
