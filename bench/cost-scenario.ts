@@ -1,8 +1,9 @@
 /**
  * The cost run, inside a child process with an instrumented stack: customers place orders the way
- * the storefront does (POST with an Idempotency-Key) and each keeps the order page open, which
- * polls GET /orders/{id} with the page's own back-off and stopping rule (`pollDelay`, `keepsPolling`
- * of src/lib/timeline.ts: until the order ships or is final). The run then waits until every order
+ * the storefront does (POST with an Idempotency-Key) and each keeps the order page open, which,
+ * signed in, opens its live socket (AppSync Events, issue 26), reads GET /orders/{id} once when
+ * subscribed and follows the status events, with the page's stopping rule (`keepsPolling` of
+ * src/lib/timeline.ts: until the order ships or is final). The run then waits until every order
  * is final (the scheduled delivery confirmations included), and everything the handlers and the
  * page did is counted and sent back.
  */
@@ -14,7 +15,7 @@ import { LOCAL_AWS } from '../local/aws.ts';
 import type { OperationStats } from '../local/service-proxy.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { CANCEL_WINDOW } from '../amplify/server/settings.ts';
-import { FIRST_POLL_AFTER_CHECKOUT_MS, keepsPolling, pollDelay } from '../src/lib/timeline.ts';
+import { keepsPolling, pollDelay } from '../src/lib/timeline.ts';
 import { itemSize } from './item-size.ts';
 import { idempotencyKey, orderRequest } from './order-request.ts';
 import { openLivePage } from './live-page.ts';
@@ -278,7 +279,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
     // POST's answer, opens its live socket, reads the order once when subscribed, then follows
     // the status events until the order is shipped or final (the same stopping rule as polling).
     // A page that hears nothing for a while reads again with the slow fallback's back-off.
-    const page = await openLivePage(eventsUrl, tokens.AccessToken, customerSub);
+    const page = await openLivePage(eventsUrl, tokens.AccessToken, customerSub, created.orderId);
     live.connects += 1;
     live.subscribes += 1;
     let attempt = 0;
@@ -290,7 +291,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
     };
     let seen: Order = await read();
     while (keepsPolling(seen)) {
-      const event = await page.next(created.orderId, pollDelay(attempt++, { ...FALLBACK_POLL, ...backoff }));
+      const event = await page.next(pollDelay(attempt++, { ...FALLBACK_POLL, ...backoff }));
       if (!event) seen = await read();
       else if (isNewer(event, seen)) seen = withEvent(seen, event);
     }

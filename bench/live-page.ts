@@ -8,12 +8,17 @@ import WebSocket from 'ws';
 import { customerChannel, EVENTS_PROTOCOL, parseStatusEvent, type OrderStatusEvent } from '../amplify/domain/live-updates.ts';
 
 export interface LivePage {
-  /** The next status event of `orderId`, or undefined after `timeoutMs` (the page then reads the order). */
-  next(orderId: string, timeoutMs: number): Promise<OrderStatusEvent | undefined>;
+  /** The next status event of the page's order, or undefined after `timeoutMs` (the page then reads the order). */
+  next(timeoutMs: number): Promise<OrderStatusEvent | undefined>;
   close(): { deliveries: number; openMs: number };
 }
 
-export async function openLivePage(outputsUrl: string, accessToken: string, sub: string): Promise<LivePage> {
+/**
+ * The page of `orderId`. Deliveries are counted for that order only: the bench's customers share
+ * one account (the demo customer's channel), where a shopper follows one order at a time; the
+ * other orders' events on the shared channel would be counted once per open page.
+ */
+export async function openLivePage(outputsUrl: string, accessToken: string, sub: string, orderId: string): Promise<LivePage> {
   const url = `${outputsUrl}/realtime`;
   const header = Buffer.from(JSON.stringify({ Authorization: accessToken, host: new URL(url).host })).toString('base64url');
   const opened = performance.now();
@@ -29,9 +34,10 @@ export async function openLivePage(outputsUrl: string, accessToken: string, sub:
       else if (message.type === 'subscribe_success') resolve();
       else if (message.type.endsWith('_error')) reject(new Error(`${message.type}: ${String(data)}`));
       else if (message.type === 'data') {
-        deliveries += 1;
         const event = parseStatusEvent(message.event);
-        if (event) queue.push(event);
+        if (event?.orderId !== orderId) return;
+        deliveries += 1;
+        queue.push(event);
         wake?.();
       }
     });
@@ -39,11 +45,10 @@ export async function openLivePage(outputsUrl: string, accessToken: string, sub:
   });
   await ready;
   return {
-    async next(orderId, timeoutMs) {
+    async next(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const index = queue.findIndex((e) => e.orderId === orderId);
-        if (index >= 0) return queue.splice(index, 1)[0];
+        if (queue.length > 0) return queue.shift();
         const left = deadline - Date.now();
         if (left <= 0) return undefined;
         await new Promise<void>((resolve) => {
