@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerChannel, EVENTS_PROTOCOL, parseStatusEvent, STAFF_CHANNEL, type OrderStatusEvent } from '../amplify/domain/live-updates.ts';
 import { orderRequest } from './fixtures.ts';
-import { createUser, postOrder, startTestStack, until, type TestStack, type TestUser } from './helpers/stack.ts';
+import { createUser, postOrder, startTestStack, until, waitForFinal, type TestStack, type TestUser } from './helpers/stack.ts';
 
 let stack: TestStack;
 let other: TestUser;
@@ -159,5 +159,14 @@ describe('live order status over the local AppSync Events', () => {
       request.end(body);
     });
     expect(foreignHost).toBe(403);
+  });
+
+  it('with AppSync Events gone, an order still goes all the way: a lost publish never fails the workflow (last: it stops the stand-in)', async () => {
+    await stack.events.stop();
+    const { status, body } = await postOrder(stack, orderRequest());
+    expect(status).toBe(201);
+    const final = await waitForFinal(stack, body.orderId, 30_000);
+    expect(final.status).toBe('DELIVERED');
+    expect(stack.stepFunctions.list().filter((e) => e.name.startsWith(body.orderId)).every((e) => e.status === 'SUCCEEDED')).toBe(true);
   });
 });
