@@ -44,9 +44,9 @@ export default defineConfig({
   // One cache per dev server when several run at once (the e2e tests start two stacks).
   cacheDir: process.env.STOREFRONT_VITE_CACHE_DIR ?? 'node_modules/.vite',
   optimizeDeps: {
-    // Pre-bundle everything up front: a dependency discovered later (valibot, on the lazy checkout)
+    // Pre-bundle everything up front: a dependency discovered later (valibot, on the lazy checkout; aws-amplify/data, when a page first watches a live channel)
     // would make the dev server re-optimise and reload the page in the middle of a test.
-    include: ['react', 'react/jsx-runtime', 'react-dom/client', 'aws-amplify', 'aws-amplify/api', '@aws-amplify/ui-react', 'valibot'],
+    include: ['react', 'react/jsx-runtime', 'react-dom/client', 'aws-amplify', 'aws-amplify/api', '@aws-amplify/ui-react', 'valibot', 'aws-amplify/data'],
   },
   build: {
     target: 'es2022',

@@ -99,6 +99,13 @@ export const PRICE_LIST = {
   cognitoPlusMau: { usd: 0.02, unit: 'MAU', source: page('cognito'), checked: BILL_CHECKED },
   /** DynamoDB on-demand storage, Standard table class: $0.25 per GB-month (the first 25 GB of an account are free). */
   dynamoStorageGbMonth: { usd: 0.25, unit: 'GB-month', source: `${page('dynamodb')}on-demand/`, checked: FROM_MEMORY },
+  /**
+   * AWS AppSync Events (live order status, issue 26): $1.00 per million operations, an operation
+   * being a connect, a subscribe, an event published (per 5 KB) or an event delivered to one subscriber (per 5 KB).
+   */
+  appsyncEventsOperation: { usd: 1.0 / 1e6, unit: 'operation', source: page('appsync'), checked: FROM_MEMORY },
+  /** AWS AppSync Events: $0.08 per million connection minutes (a socket open for a minute). */
+  appsyncEventsConnectionMinute: { usd: 0.08 / 1e6, unit: 'connection-minute', source: page('appsync'), checked: FROM_MEMORY },
   /** Route 53 hosted zone, per zone per month ($0.50 for the first 25). */
   route53HostedZoneMonth: { usd: 0.5, unit: 'hosted zone-month', source: page('route53'), checked: FROM_MEMORY },
 } as const satisfies Record<string, Price>;

@@ -1,8 +1,9 @@
 /**
  * The cost run, inside a child process with an instrumented stack: customers place orders the way
- * the storefront does (POST with an Idempotency-Key) and each keeps the order page open, which
- * polls GET /orders/{id} with the page's own back-off and stopping rule (`pollDelay`, `keepsPolling`
- * of src/lib/timeline.ts: until the order ships or is final). The run then waits until every order
+ * the storefront does (POST with an Idempotency-Key) and each keeps the order page open, which,
+ * signed in, opens its live socket (AppSync Events, issue 26), reads GET /orders/{id} once when
+ * subscribed and follows the status events, with the page's stopping rule (`keepsPolling` of
+ * src/lib/timeline.ts: until the order ships or is final). The run then waits until every order
  * is final (the scheduled delivery confirmations included), and everything the handlers and the
  * page did is counted and sent back.
  */
@@ -14,9 +15,13 @@ import { LOCAL_AWS } from '../local/aws.ts';
 import type { OperationStats } from '../local/service-proxy.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { CANCEL_WINDOW } from '../amplify/server/settings.ts';
-import { FIRST_POLL_AFTER_CHECKOUT_MS, keepsPolling, pollDelay } from '../src/lib/timeline.ts';
+import { keepsPolling, pollDelay } from '../src/lib/timeline.ts';
 import { itemSize } from './item-size.ts';
-import { benchToken, idempotencyKey, orderRequest } from './order-request.ts';
+import { idempotencyKey, orderRequest } from './order-request.ts';
+import { openLivePage } from './live-page.ts';
+import { isNewer, withEvent } from '../amplify/domain/live-updates.ts';
+import { FALLBACK_POLL } from '../src/lib/live-orders.ts';
+import { DEMO_USERS, signInWithPassword } from '../local/cognito.ts';
 import { strongReadUnits, WriteLedger, type LedgerTotals, type TableSpec } from './write-ledger.ts';
 
 /** Log output of the handlers during the run, by Powertools `service` (the function's name). */
@@ -59,6 +64,12 @@ export interface CostCounts {
   /** What the handlers wrote to stdout/stderr (their CloudWatch Logs), by function. */
   logs: Record<string, LogCounts>;
   pollBackoff: PollBackoff;
+  /**
+   * Live order status (issue 26), per run: the order pages' sockets (one connect and one subscribe
+   * each), the events the functions published (every channel), the events delivered to the pages,
+   * and the seconds the sockets were open. Absent in counts recorded before it existed.
+   */
+  liveEvents?: { connects: number; subscribes: number; publishes: number; deliveries: number; connectionSeconds: number };
   /** What the outbox received: today the notification topic's publishes (one e-mail each to its subscriber). */
   mails: number;
   /**
@@ -245,7 +256,12 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   const statuses: Record<string, number> = {};
   const pendingSizes: number[] = [];
   const url = (route: string) => new URL(route.replace(/^\//, ''), stack.apiUrl);
-  const Authorization = await benchToken(stack);
+  const tokens = await signInWithPassword(stack.cognito, DEMO_USERS.customer.email, DEMO_USERS.customer.password);
+  const Authorization = tokens.IdToken;
+  const customerSub = (JSON.parse(Buffer.from(tokens.IdToken.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;
+  const live = { connects: 0, subscribes: 0, deliveries: 0, openMs: 0 };
+  const publishedBefore = [...stack.events.published.values()].reduce((a, b) => a + b, 0);
+  const eventsUrl = stack.outputs().custom!.events!.url;
 
   const customer = async (i: number) => {
     const started = performance.now();
@@ -259,21 +275,29 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
     });
     if (response.status !== 201) throw new Error(`POST /orders answered ${response.status}: ${await response.text()}`);
     const created = (await response.json()) as Order;
-    // The order page, as useLiveOrder runs it: it shows the POST's answer (src/lib/placed-order.ts),
-    // waits for the workflow, then fetches and backs off while nothing changes.
+    // The order page, as useLiveOrder runs it for a signed-in customer (issue 26): it shows the
+    // POST's answer, opens its live socket, reads the order once when subscribed, then follows
+    // the status events until the order is shipped or final (the same stopping rule as polling).
+    // A page that hears nothing for a while reads again with the slow fallback's back-off.
+    const page = await openLivePage(eventsUrl, tokens.AccessToken, customerSub, created.orderId);
+    live.connects += 1;
+    live.subscribes += 1;
     let attempt = 0;
-    let seen: Order = created;
     let count = 0;
-    let wait = FIRST_POLL_AFTER_CHECKOUT_MS;
-    while (keepsPolling(seen)) {
-      await sleep(wait);
+    const read = async () => {
       api.get += 1;
       count += 1;
-      const order = (await (await fetch(url(`/orders/${created.orderId}`), { headers: { Authorization } })).json()) as Order;
-      if (order.status !== seen.status) attempt = 0;
-      seen = order;
-      wait = pollDelay(attempt++, backoff);
+      return (await (await fetch(url(`/orders/${created.orderId}`), { headers: { Authorization } })).json()) as Order;
+    };
+    let seen: Order = await read();
+    while (keepsPolling(seen)) {
+      const event = await page.next(pollDelay(attempt++, { ...FALLBACK_POLL, ...backoff }));
+      if (!event) seen = await read();
+      else if (isNewer(event, seen)) seen = withEvent(seen, event);
     }
+    const { deliveries, openMs } = page.close();
+    live.deliveries += deliveries;
+    live.openMs += openMs;
     polls.push(count);
     watchMs.push(performance.now() - started);
   };
@@ -337,7 +361,16 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
   // What the counted run saw, before the calibration adds to it.
   // The customers' e-mails about orders (account e-mails from Cognito carry no order).
   const orderMails = stack.outbox.list().filter((m) => m.orderId !== '');
-  const counted = { api: { ...api }, polls: [...polls], watchMs: [...watchMs], statuses: { ...statuses }, mails: orderMails.length, emailsByKind: emailsByKind(orderMails) };
+  const published = [...stack.events.published.values()].reduce((a, b) => a + b, 0) - publishedBefore;
+  const counted = {
+    api: { ...api },
+    polls: [...polls],
+    watchMs: [...watchMs],
+    statuses: { ...statuses },
+    mails: orderMails.length,
+    emailsByKind: emailsByKind(orderMails),
+    liveEvents: { connects: live.connects, subscribes: live.subscribes, publishes: published, deliveries: live.deliveries, connectionSeconds: live.openMs / 1000 },
+  };
 
   // Calibration: a few more orders, one at a time, counted for handler time only.
   services.dynamodb.observers.length = 0;
@@ -379,6 +412,7 @@ export async function runCostScenario(stack: LocalStack, orders: number, concurr
     dynamodbUnits,
     logs: capture.logs,
     pollBackoff: backoff,
+    liveEvents: counted.liveEvents,
     mails: counted.mails,
     ...(counted.emailsByKind ? { emailsByKind: counted.emailsByKind } : {}),
     metricLines: metricCapture.lines,

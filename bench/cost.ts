@@ -214,6 +214,19 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   if (browser?.functionOnApi) add('CloudFront', "the API behavior's function (the viewer's address for WAF), once per API request", appRequests, PRICES.cloudFrontFunctionInvocation);
   if (browser?.webAclOnApi) add('WAF', 'API requests inspected by the web ACL on the stage', appRequests + preflights, PRICES.wafRequest);
 
+  // ---- AppSync Events (live order status, issue 26): the order page's socket replaces its polls.
+  if (c.liveEvents) {
+    const e = c.liveEvents;
+    const operations = e.connects + e.subscribes + e.publishes + e.deliveries;
+    add(
+      'AppSync Events',
+      `operations (${(e.connects / n).toFixed(2)} connect + ${(e.subscribes / n).toFixed(2)} subscribe + ${(e.publishes / n).toFixed(2)} events published, customer's and staff's channels + ${(e.deliveries / n).toFixed(2)} delivered to the order page)`,
+      operations,
+      PRICES.appsyncEventsOperation,
+    );
+    add('AppSync Events', `connection minutes (the order page open ${(e.connectionSeconds / Math.max(1, e.connects)).toFixed(1)} s, billed by the minute)`, Math.max(e.connects, Math.ceil(e.connectionSeconds / 60)), PRICES.appsyncEventsConnectionMinute);
+  }
+
   // ---- Lambda: requests, and GB-seconds from the mean local handler time rounded up to 1 ms.
   const gbSecondPrice = deployment.lambdaArchitecture === 'arm64' ? PRICES.lambdaArmGbSecond : PRICES.lambdaGbSecond;
   const invocations = Object.entries(c.invocations).filter(([, v]) => v > 0);
@@ -439,7 +452,9 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     assumptions: [
       `Deployment read from the backend source: ${deployment.workflowType} workflow (${deployment.sources.workflowType}), workflow log level ${deployment.workflowLogLevel}, Lambda ${deployment.lambdaArchitecture} (${deployment.sources.lambdaArchitecture}), X-Ray ${deployment.xraySampling.rule}.`,
       `Payment success rate ${c.settings.paymentSuccessRate} (declines are real traffic); outcomes ${JSON.stringify(c.statuses)} of ${n} orders.`,
-      `Each customer keeps the order page open from POST until the page stops polling (src/lib/timeline.ts keepsPolling: once the order is shipped or final; delivery is days later), with the page's back-off (${JSON.stringify(c.pollBackoff)} over its defaults): ${c.pollsPerOrder.mean.toFixed(2)} GETs per order. A customer coming back to see the delivery costs one more GET (the poll lever's price).`,
+      c.liveEvents
+        ? `Each customer (signed in) keeps the order page open from POST until the order is shipped or final (src/lib/timeline.ts keepsPolling; delivery is days later), on its live socket (issue 26): one connect, one subscribe, one GET once subscribed (${c.pollsPerOrder.mean.toFixed(2)} GETs per order), then the status events; staff's All orders page is not open (its deliveries would add one operation per event while open). A customer coming back to see the delivery costs one more GET (the poll lever's price).`
+        : `Each customer keeps the order page open from POST until the page stops polling (src/lib/timeline.ts keepsPolling: once the order is shipped or final; delivery is days later), with the page's back-off (${JSON.stringify(c.pollBackoff)} over its defaults): ${c.pollsPerOrder.mean.toFixed(2)} GETs per order. A customer coming back to see the delivery costs one more GET (the poll lever's price).`,
       `Lambda durations: the local handlers' mean time per invocation in a sequential pass of ${c.calibrationOrders} more orders after the counted run (in-process, beside the local services on two shared cores: an upper bound for I/O-bound handlers), rounded up to 1 ms; the counted run's own mean includes queueing for the cores.${options.cloudCpu ? ` Then divided by the CPU share of the function's memory (Lambda: 1,769 MB = one vCPU, ${LAMBDA_CPU_SOURCE}; 128 MB = ${cpuShare(128).toFixed(3)} of a core, x${(1 / cpuShare(128)).toFixed(1)}), as if all of it were the handler's CPU: an upper bound (the in-process time includes the local services' own work and waits that the cloud's network replaces). Express executions: each waits that much longer for its process-order tasks.` : ' At a whole core (no CPU share applied).'}`,
       browser
         ? browser.apiViaCloudFront

@@ -1,7 +1,8 @@
 /**
  * AWS Signature Version 4 for the local user pool: `signedFetch` signs a Cognito API call as the
  * AWS SDK does (the stack's own administrative calls), `verifySigV4` checks an incoming request's
- * signature against the local stack's credentials (`LOCAL_AWS`), as AWS checks an IAM caller's.
+ * signature against the local stack's credentials (`LOCAL_AWS`), as AWS checks an IAM caller's
+ * (the user pool's, and the AppSync Events stand-in's publish).
  * Both use the SDK's own signer (@smithy/signature-v4), so what the SDK signs verifies here.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -25,6 +26,8 @@ export async function verifySigV4(
   request: { method: string; url: string; headers: Record<string, string | string[] | undefined> },
   body: Buffer,
   now = Date.now(),
+  /** The service the signature must be for (the local AppSync Events stand-in: `appsync`). */
+  expectedService = COGNITO_SIGNING_SERVICE,
 ): Promise<SigV4Refusal | undefined> {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return { type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' };
@@ -36,7 +39,7 @@ export async function verifySigV4(
   }
   const amzDate = request.headers['x-amz-date'];
   const date = typeof amzDate === 'string' && amzDate.startsWith(day) ? /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate) : null;
-  if (!date || service !== COGNITO_SIGNING_SERVICE) {
+  if (!date || service !== expectedService) {
     return { type: 'InvalidSignatureException', message: 'The credential scope does not match the request' };
   }
   const [y, mo, d, h, mi, se] = date.slice(1).map(Number) as [number, number, number, number, number, number];

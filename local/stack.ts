@@ -4,7 +4,8 @@
  *   SQS poller (Lambda event source) -> order-starter -> local Step Functions (same ASL, Express)
  *   -> process-order -> dynalite, local SES (customer e-mail -> outbox files), fauxqs SNS (order events)
  *   process-order -> local EventBridge Scheduler (delivery schedules) -> process-order (confirm_delivery)
- *   a timer (the EventBridge rule) -> recover-orders -> dynalite, fauxqs SQS, local Step Functions.
+ *   a timer (the EventBridge rule) -> recover-orders -> dynalite, fauxqs SQS, local Step Functions
+ *   app-server, process-order -> local AppSync Events (live order status) -> the storefront's WebSocket.
  * Handlers find the stand-ins through AWS_ENDPOINT_URL_* variables, as the SDK does in AWS.
  */
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -28,6 +29,8 @@ import {
   ORDERS_TABLE,
   ORDER_TOKEN_SECRET,
 } from '../amplify/server/settings.ts';
+import { LIVE_AUTHORIZATION_TYPE } from '../amplify/domain/live-updates.ts';
+import { startLocalEvents, type LocalEvents } from './appsync-events.ts';
 import { withCognitoAuthorizer } from './authorizer.ts';
 import { LOCAL_ACCOUNT, LOCAL_AWS, LOCAL_REGION } from './aws.ts';
 import { LOCAL_USER_POOL, startLocalCognito, type LocalCognito } from './cognito.ts';
@@ -113,6 +116,8 @@ export interface LocalStack {
    * schedule's confirm_delivery, a queue batch, a recovery run), so what they write is written.
    */
   idle(): Promise<void>;
+  /** The local AppSync Events (live order status). */
+  events: LocalEvents;
   /** The Amplify outputs a storefront needs to reach this stack. */
   outputs(): AmplifyOutputs;
   stop(): Promise<void>;
@@ -127,6 +132,14 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const messaging = await startMessaging(0, log);
   const ses = await startLocalSes({ outbox, log, onMail: options.onMail });
   const secrets = await startLocalSecretsManager({ dataDir: options.dataDir, secretNames: [ORDER_TOKEN_SECRET.localName], log });
+  // Live order status (AppSync Events): the functions publish to it, the storefront subscribes.
+  // It verifies the user pool's tokens, and the pool starts after the handlers load.
+  let cognitoStarted: LocalCognito | undefined;
+  const events: LocalEvents = await startLocalEvents({
+    tokenSettings: () => (cognitoStarted ? { issuer: cognitoStarted.issuer, clientId: cognitoStarted.clientId } : undefined),
+    allowedOrigins: storefrontOrigins,
+    log,
+  });
   const invocations = new Map<string, number>();
   const durations = new Map<string, number>();
   /** Handler invocations and recovery runs in progress: a stop lets them finish before closing DynamoDB. */
@@ -193,6 +206,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     AWS_ENDPOINT_URL_SESV2: handlerEndpoints.sesv2,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
     [ENV.orderTokenSecretArn]: localSecretArn(ORDER_TOKEN_SECRET.localName),
+    [ENV.liveEventsUrl]: events.httpUrl,
     [ENV.mailFrom]: LOCAL_MAIL_FROM,
     [ENV.storefrontUrl]: storefrontOrigins[0],
     [ENV.ordersTable]: ORDERS_TABLE.localName,
@@ -261,6 +275,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   // app-server accepts ID tokens of this app client only, as in the cloud, and calls the pool's IAM
   // actions (staff confirmation, DELETE /me) signed with the stack's credentials. No TOTP locally
   // (cognito-local cannot challenge for it): staff need the group alone (STAFF_MFA_REQUIRED unset).
+  cognitoStarted = cognito;
   process.env[ENV.userPoolClientId] = cognito.clientId;
   process.env[ENV.userPoolId] = cognito.userPoolId;
   process.env[ENV.idTokenIssuer] = cognito.issuer;
@@ -347,6 +362,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     mailboxUrl: new URL(LOCAL_MAILBOX_PATH, apiUrl).toString(),
     cognito,
     outbox,
+    events,
     stepFunctions,
     invocations,
     durations,
@@ -366,6 +382,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       version: OUTPUTS_VERSION,
       auth: cognito.outputs(),
       custom: {
+        events: { url: events.outputsUrl, aws_region: LOCAL_REGION, default_authorization_type: LIVE_AUTHORIZATION_TYPE },
         API: { [API_NAME]: { endpoint: apiUrl, region: LOCAL_REGION, apiName: API_NAME } },
         localMailbox: new URL(LOCAL_MAILBOX_PATH, apiUrl).toString(),
         // Amplify JS reaches the local pool here (Auth.Cognito.userPoolEndpoint); absent in the cloud.
@@ -387,6 +404,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       });
       await Promise.all(pollers.map((p) => p.stop()));
       await cognito.stop();
+      await events.stop();
       await scheduler.close();
       await stepFunctions.stop();
       // What is still running (a step the stop cut short, a recovery run) finishes against the

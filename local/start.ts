@@ -37,6 +37,7 @@ Order platform running locally (ready in ${((Date.now() - started) / 1000).toFix
   Local AWS:  DynamoDB ${stack.endpoints.dynamodb}  SQS/SNS ${stack.endpoints.sqs}  Step Functions ${stack.endpoints.sfn}  Scheduler ${stack.endpoints.scheduler}  SES ${stack.endpoints.sesv2}
               (all on 127.0.0.1 only; browsers are refused, see docs/local.md)
   User pool:  ${stack.cognito.endpoint}  (${stack.cognito.userPoolId}, local Cognito: cognito-local)
+  Live:       ${stack.events.outputsUrl}/realtime  (AppSync Events: live order status, docs/live-updates.md)
   Demo customer: ${DEMO_USERS.customer.email} / ${DEMO_USERS.customer.password}
   Demo staff:    ${DEMO_USERS.staff.email} / ${DEMO_USERS.staff.password}  (group ADMINS: All orders)
   Data:       ${config.dataDir}

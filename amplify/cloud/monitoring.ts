@@ -53,6 +53,12 @@ export const ALARMS = {
    * one leaves a day's shop figures short until `npm run reconcile:stats` / `backfill:stats` repair it.
    */
   statsCountFailed: { threshold: 0, periodMinutes: 5 },
+  /**
+   * Live status events that could not be published (AppSync Events unreachable, throttled, or the
+   * publish right gone): customers' pages fall back to reading and slow polling, so a few are
+   * tolerated; more than this in the period means live updates are broken.
+   */
+  liveUpdatesFailed: { threshold: 10, periodMinutes: 5 },
 } as const;
 
 /** CloudWatch's limit on the metrics one metric-math alarm evaluates. */
@@ -112,6 +118,7 @@ export class Monitoring extends Construct {
   readonly recoveryFailing: cloudwatch.Alarm;
   readonly lowStock: cloudwatch.Alarm;
   readonly statsCountFailed: cloudwatch.Alarm;
+  readonly liveUpdatesFailed: cloudwatch.Alarm;
   readonly dashboard: cloudwatch.Dashboard;
 
   private readonly props: MonitoringProps;
@@ -129,6 +136,7 @@ export class Monitoring extends Construct {
     this.recoveryFailing = this.recoveryFailingAlarm();
     this.lowStock = this.lowStockAlarm();
     this.statsCountFailed = this.statsCountFailedAlarm();
+    this.liveUpdatesFailed = this.liveUpdatesFailedAlarm();
     const action = new SnsAction(props.alarmTopic);
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(action);
@@ -296,6 +304,15 @@ export class Monitoring extends Construct {
     );
   }
 
+  /** Live order status (issue 26): events app-server and process-order could not publish. */
+  private liveUpdatesFailedAlarm(): cloudwatch.Alarm {
+    return this.summedOverOrderFunctions(METRICS.liveUpdates.publishFailed, ALARMS.liveUpdatesFailed.periodMinutes, 'Live status events not published', 'l').createAlarm(
+      this,
+      'LiveUpdatesFailedAlarm',
+      this.options('live-updates-failed', ALARMS.liveUpdatesFailed.threshold, `More than ${ALARMS.liveUpdatesFailed.threshold} live order status events not published in ${ALARMS.liveUpdatesFailed.periodMinutes} minutes: see the app-server and process-order logs ("Live update not published") and docs/live-updates.md`),
+    );
+  }
+
   /** The key metrics on one dashboard (dashboard.ts), alarms first. */
   private createDashboard(): cloudwatch.Dashboard {
     return ordersDashboard(this, {
@@ -318,6 +335,7 @@ export class Monitoring extends Construct {
       this.recoveryFailing,
       this.lowStock,
       this.statsCountFailed,
+      this.liveUpdatesFailed,
     ];
   }
 }

@@ -35,6 +35,7 @@ import { OrderMessaging } from './messaging.ts';
 import { Monitoring } from './monitoring.ts';
 import { OrdersApi } from './orders-api.ts';
 import { GuestOrders } from './guest-orders.ts';
+import { LiveUpdates } from './live-updates.ts';
 import { OrderRecovery } from './recovery.ts';
 import { OrderWorkflow } from './workflow.ts';
 import type { ApiThrottle, MailSettings } from './settings.ts';
@@ -99,6 +100,8 @@ export class OrdersCloud extends Construct {
   readonly mail?: CustomerMail;
   /** Guest checkout's token secret and app-server's settings for it (amplify/cloud/guest-orders.ts). */
   readonly guestOrders: GuestOrders;
+  /** Live order status: the AppSync Events API app-server and process-order publish to (amplify/cloud/live-updates.ts). */
+  readonly liveUpdates: LiveUpdates;
 
   constructor(scope: Construct, id: string, props: OrdersCloudProps) {
     super(scope, id);
@@ -129,8 +132,11 @@ export class OrdersCloud extends Construct {
       appServer.addEnvironment(ENV.viewerIpTrusted, 'true');
       this.waf = new StoreWaf(this, 'Waf', { apiStage: this.ordersApi.api.deploymentStage, userPool: props.auth.userPool });
     }
+    // The functions that change an order's status publish it; nothing else may.
+    this.liveUpdates = new LiveUpdates(this, 'LiveUpdates', { userPool: props.auth.userPool, publishers: [appServer, processOrder] });
     this.storefront = new StorefrontHosting(this, 'Storefront', {
       api: this.ordersApi.api,
+      liveUpdates: this.liveUpdates,
       auth: props.auth,
       storefrontDir: props.storefrontDir,
       storefrontDomain: props.storefrontDomain,

@@ -17,12 +17,12 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { API_NAME, ROUTES } from '../domain/api.ts';
 import { API_STAGE } from './orders-api.ts';
-import { OUTPUTS_VERSION, RUNTIME_OUTPUTS_FILE, type AmplifyOutputs, type CustomOutputs } from '../domain/outputs.ts';
+import { OUTPUTS_VERSION, RUNTIME_OUTPUTS_FILE, type AmplifyOutputs, type CustomOutputs, type EventsOutputs } from '../domain/outputs.ts';
 import { scopeInvalidationToDistribution } from './invalidation.ts';
 import { VIEWER_IP_HEADER } from '../server/settings.ts';
 
 /** The `custom` block of amplify_outputs.json the cloud adds (Amplify adds `auth` itself). */
-export type CloudClientOutputs = { custom: Required<Pick<CustomOutputs, 'API' | 'storefrontUrl'>> };
+export type CloudClientOutputs = { custom: Required<Pick<CustomOutputs, 'API' | 'storefrontUrl'>> & Pick<CustomOutputs, 'events'> };
 
 export interface StorefrontDomain {
   /** e.g. `shop.example.com` (a DNS CNAME to the distribution is yours to create). */
@@ -45,6 +45,8 @@ export interface StorefrontHostingProps {
    * cannot be deleted with the stack (aws-cdk#21776), and each deleted sandbox would leave one.
    */
   readonly retainData: boolean;
+  /** Live order status (AppSync Events): its `custom.events` outputs and the hosts the page connects to (CSP). */
+  readonly liveUpdates?: { readonly outputs: EventsOutputs; readonly connectSources: readonly string[] };
   /** The API has a WAF web ACL: the API's behavior writes the viewer's address for its rule (`VIEWER_IP_FUNCTION`). */
   readonly viewerIpForWaf: boolean;
 }
@@ -175,8 +177,9 @@ export class StorefrontHosting extends Construct {
             "img-src 'self' data:",
             "font-src 'self' data:",
             // The API is on this origin (`/<stage>/`); Cognito for sign-in (the storefront talks to
-            // the user pool directly).
-            `connect-src 'self' https://cognito-idp.${Aws.REGION}.amazonaws.com`,
+            // the user pool directly)
+            // and live order status's AppSync Events API (its HTTP and real-time hosts).
+            [`connect-src 'self' https://cognito-idp.${Aws.REGION}.amazonaws.com`, ...(props.liveUpdates?.connectSources ?? [])].join(' '),
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
@@ -275,6 +278,7 @@ export class StorefrontHosting extends Construct {
         // On this distribution, not API Gateway's own host: no cross-origin request, no preflight.
         API: { [API_NAME]: { endpoint: storefrontApiEndpoint(this.storefrontUrl), region, apiName: API_NAME } },
         storefrontUrl: this.storefrontUrl,
+        ...(props.liveUpdates ? { events: props.liveUpdates.outputs } : {}),
       },
     };
 

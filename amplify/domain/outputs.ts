@@ -24,6 +24,13 @@ export interface AuthOutputs {
   [key: string]: unknown;
 }
 
+/** Amplify JS 6's `custom.events` block (aws-amplify/data `events`). */
+export interface EventsOutputs {
+  url: string;
+  aws_region: string;
+  default_authorization_type: 'AMAZON_COGNITO_USER_POOLS';
+}
+
 export interface CustomOutputs {
   /** The REST APIs by name (`API_NAME` is the orders API). */
   API?: Record<string, RestEndpoint>;
@@ -31,6 +38,11 @@ export interface CustomOutputs {
   storefrontUrl?: string;
   /** Only in local mode: the URL of the local outbox (e-mails the pipeline "sent"). */
   localMailbox?: string;
+  /**
+   * Live order status (issue 26): the AppSync Events API, as Amplify JS's `events` reads it
+   * (`https://<api>/event` in the cloud, `ws://127.0.0.1:<port>/event` locally; it appends `/realtime`).
+   */
+  events?: EventsOutputs;
   /** Only in local mode: the local Cognito user pool (cognito-local). */
   local?: { userPoolEndpoint?: string };
 }

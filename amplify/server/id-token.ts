@@ -58,6 +58,28 @@ export function idTokenVerifier(settings: IdTokenSettings): (token: string) => P
   return (token) => verifier.verify(token);
 }
 
+/**
+ * A verifier of the pool's access tokens, as AppSync's user pool authorization takes them (the
+ * local AppSync Events stand-in): the same signature, issuer and expiry checks, `token_use:
+ * access`, and the app client in `client_id` (an access token has no `aud`).
+ */
+export function accessTokenVerifier(settings: IdTokenSettings): (token: string) => Promise<JwtPayload> {
+  const jwksCache = new SimpleJwksCache({ fetcher: { fetch: fetchJwks } });
+  const verifier = JwtVerifier.create(
+    {
+      issuer: settings.issuer,
+      jwksUri: jwksUriOf(settings.issuer),
+      audience: null,
+      customJwtCheck: ({ payload }) => {
+        if (payload.token_use !== 'access') throw new Error('Not an access token');
+        if (payload.client_id !== settings.clientId) throw new Error('Not a token of this app client');
+      },
+    },
+    { jwksCache },
+  );
+  return (token) => verifier.verify(token);
+}
+
 /** English short names, as Java's `Date.toString()` writes them (no locale lookup per request). */
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

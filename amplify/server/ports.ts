@@ -256,3 +256,9 @@ export interface StatsStore {
   /** The stored days from `from` to `to` (inclusive, `YYYY-MM-DD`); days nothing happened on are absent. */
   days(from: string, to: string): Promise<StoredDay[]>;
 }
+
+/** Live order status (issue 26): an order's state, published on its channels (AWS AppSync Events) after it is stored. */
+export interface OrderStatusPublisher {
+  /** Publishes the order's status event; throws when it could not (the caller logs it and goes on). */
+  publish(order: Order): Promise<void>;
+}

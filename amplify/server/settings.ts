@@ -411,6 +411,11 @@ export const ENV = {
   viewerIpTrusted: 'VIEWER_IP_TRUSTED',
   /** app-server and process-order: the secret (Secrets Manager) guest orders' tokens are derived with. */
   orderTokenSecretArn: 'ORDER_TOKEN_SECRET_ARN',
+  /**
+   * app-server and process-order: the AppSync Events HTTP endpoint live order status is published
+   * to (`https://<api>/event`; locally the stand-in's). Unset: no live updates, clients poll.
+   */
+  liveEventsUrl: 'LIVE_EVENTS_URL',
 } as const;
 
 export const DEFAULT_PAYMENT_SUCCESS_RATE = 0.9;
@@ -450,6 +455,10 @@ export const METRICS = {
    */
   stats: {
     countFailed: 'StatsCountFailed',
+  },
+  /** Published by app-server and process-order when a live status event could not be published (issue 26). */
+  liveUpdates: {
+    publishFailed: 'LiveUpdatesFailed',
   },
   /** Published by `recover-orders` on every run, zeros included. */
   recovery: {

@@ -96,7 +96,8 @@ export function configureAmplify(outputs: AmplifyOutputs | null): Connection {
   const config = Amplify.getConfig();
   const userPoolEndpoint = outputs.custom?.local?.userPoolEndpoint;
   const auth = config.Auth?.Cognito && userPoolEndpoint ? { Auth: { ...config.Auth, Cognito: { ...config.Auth.Cognito, userPoolEndpoint } } } : {};
-  Amplify.configure({ ...config, ...auth, API: { REST: rest } } as Parameters<typeof Amplify.configure>[0], libraryOptions);
+  // `API.Events` (live order status, from `custom.events`) stays as the outputs configured it.
+  Amplify.configure({ ...config, ...auth, API: { ...config.API, REST: rest } } as Parameters<typeof Amplify.configure>[0], libraryOptions);
   watchAccount(Boolean(config.Auth?.Cognito));
   return connection;
 }

@@ -7,6 +7,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Order } from '../../amplify/domain/order.ts';
 import type { OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { fetchOrders, isCancelError, toStoreError, type OrderFilters, type StoreError } from './api.ts';
+import { watchOrders } from './live-orders.ts';
+import { isNewer, withEvent } from '../../amplify/domain/live-updates.ts';
 
 export interface OrderPages {
   orders: Order[];
@@ -22,8 +24,12 @@ export interface OrderPages {
   retry(): void;
 }
 
-/** Requests at most `pageSize` orders at a time; `filters` must keep its identity while unchanged (state or a constant). */
-export function useOrderPages(filters: OrderFilters, pageSize: number): OrderPages {
+/**
+ * Requests at most `pageSize` orders at a time; `filters` must keep its identity while unchanged
+ * (state or a constant). With `liveChannel` (issue 26) the orders shown follow their status events
+ * (a newer one only); an order not shown stays out until the list is read again.
+ */
+export function useOrderPages(filters: OrderFilters, pageSize: number, liveChannel?: string): OrderPages {
   const [orders, setOrders] = useState<Order[]>([]);
   const [counts, setCounts] = useState<OrderPages['counts']>();
   const [nextToken, setNextToken] = useState<string>();
@@ -64,6 +70,16 @@ export function useOrderPages(filters: OrderFilters, pageSize: number): OrderPag
     void load();
     return () => controller.current?.abort();
   }, [load]);
+
+  useEffect(() => {
+    if (!liveChannel) return;
+    return watchOrders(liveChannel, {
+      onReady: () => undefined,
+      onEvent: (event) => setOrders((shown) => (shown.some((o) => o.orderId === event.orderId && isNewer(event, o)) ? shown.map((o) => (o.orderId === event.orderId ? withEvent(o, event) : o)) : shown)),
+      // The list was read when the page opened; without a socket it stays as read (a reload refreshes it).
+      onFailure: () => undefined,
+    });
+  }, [liveChannel]);
 
   const more = () => void load(nextToken, orders.length);
   const retry = () => void load(failed.current.token, failed.current.appendAt);

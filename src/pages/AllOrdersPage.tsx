@@ -14,6 +14,7 @@ import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components
 import { OrderList } from '../components/OrderList.tsx';
 import type { OrderFilters } from '../lib/api.ts';
 import { useOrderPages } from '../lib/order-pages.ts';
+import { STAFF_CHANNEL } from '../../amplify/domain/live-updates.ts';
 import { href, navigate, type StaffFilters } from '../lib/router.ts';
 import { STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
 
@@ -45,7 +46,8 @@ function StaffOrders({ filters: fromAddress }: { filters: StaffFilters }) {
     setNumberDraft(fromAddress.orderNumber ?? '');
     setEmailDraft(fromAddress.customerEmail ?? '');
   }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
-  const pages = useOrderPages(filters, PAGE_SIZE);
+  // Every order's status changes in place, on staff's channel (live order status, issue 26).
+  const pages = useOrderPages(filters, PAGE_SIZE, STAFF_CHANNEL);
   const { orders, counts, state, error } = pages;
 
   const apply = (event: FormEvent) => {

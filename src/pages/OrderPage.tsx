@@ -1,5 +1,5 @@
 /**
- * One order, refreshed with back-off until it reaches a final state: its status, what to do next
+ * One order, kept current (live status events when signed in, else polling with back-off until it reaches a final state): its status, what to do next
  * (help and policy links whenever it failed or was cancelled), "Buy it again", and, for staff
  * looking at a customer's order, the staff panel (customer, history, internal note).
  */
@@ -25,6 +25,8 @@ import { cartState } from '../lib/app-state.ts';
 import { moneyLine } from '../lib/refund.ts';
 import { AFTER_CANCEL_WINDOW_MS, FIRST_POLL_AFTER_CHECKOUT_MS, keepsPolling, pollDelay } from '../lib/timeline.ts';
 import { showToast } from '../lib/toast.ts';
+import { FALLBACK_POLL, liveChannelOf, watchOrders } from '../lib/live-orders.ts';
+import { isNewer, withEvent } from '../../amplify/domain/live-updates.ts';
 
 const StaffOrderPanel = lazy(() => import('./StaffOrderPanel.tsx'));
 
@@ -32,37 +34,52 @@ const formatDate = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle
 const formatDateTime = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
 /**
- * Polls `GET /orders/{id}`: at once, or, for the order the checkout just placed, after showing the
- * POST's answer for `FIRST_POLL_AFTER_CHECKOUT_MS`; then 1 s, 1.5x longer each time nothing changed
- * (max 10 s), until shipped or final and no refund is owed (`keepsPolling`).
+ * The order, kept current. Signed in (issue 26): the account's live channel (AppSync Events) is
+ * watched; once it is up the order is read once (`GET /orders/{id}`, for what happened before),
+ * then every newer status event updates it, with no further request. A guest, or a socket that
+ * could not be had or was lost, polls instead: a guest at once, or, for the order the checkout
+ * just placed, after showing the POST's answer for `FIRST_POLL_AFTER_CHECKOUT_MS`; then 1 s, 1.5x
+ * longer each time nothing changed (max 10 s; after a lost socket `FALLBACK_POLL`, slower), until
+ * shipped or final and no refund is owed (`keepsPolling`).
  */
-function useLiveOrder(orderId: string) {
+function useLiveOrder(orderId: string, account: Account | undefined) {
   const [order, setOrder] = useState<Order | undefined>(() => placedOrder(orderId));
   const [error, setError] = useState<StoreError>();
   const [retry, setRetry] = useState(0);
   const lastStatus = useRef<string>();
   const stopPolling = useRef<() => void>();
+  const channel = liveChannelOf(account);
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
+    /** `live`: events keep the order current (no polling); `fallback`: the socket failed, poll slowly. */
+    let mode: 'poll' | 'live' | 'fallback' = 'poll';
+    let unwatch: (() => void) | undefined;
     const stop = () => {
       controller.abort();
+      unwatch?.();
       if (timer) clearTimeout(timer);
     };
     stopPolling.current = stop;
+    const schedule = (delayMs: number) => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void tick(), delayMs);
+    };
     const tick = async () => {
       try {
         const next = await fetchOrder(orderId, { signal: controller.signal });
         if (controller.signal.aborted) return;
-        setOrder(next);
+        // An event newer than this read (it raced the request) is kept.
+        setOrder((shown) => (shown && mode === 'live' && isNewer(shown, next) && shown.orderId === next.orderId ? shown : next));
         setError(undefined);
         settlePendingOrder(next.orderId, next.status);
         if (next.status !== lastStatus.current) attempt = 0;
         lastStatus.current = next.status;
+        if (mode === 'live') return;
         if (!keepsPolling(next)) {
           // Held for its cancel window: one more look once it has closed (the order ships then).
-          if (inCancelWindow(next)) timer = setTimeout(() => void tick(), Date.parse(next.cancellableUntil!) - Date.now() + AFTER_CANCEL_WINDOW_MS);
+          if (inCancelWindow(next)) schedule(Date.parse(next.cancellableUntil!) - Date.now() + AFTER_CANCEL_WINDOW_MS);
           return;
         }
       } catch (e) {
@@ -70,27 +87,47 @@ function useLiveOrder(orderId: string) {
         const storeError = toStoreError(e);
         setError(storeError);
         if (storeError.status === 404 || storeError.status === 400) return;
+        if (mode === 'live') return schedule(pollDelay(attempt++, FALLBACK_POLL));
       }
-      timer = setTimeout(() => void tick(), pollDelay(attempt++));
+      schedule(mode === 'fallback' ? pollDelay(attempt++, FALLBACK_POLL) : pollDelay(attempt++));
     };
     // Just placed at checkout: the POST's answer is shown, and the first GET waits for the workflow.
     const placed = takePlacedOrder(orderId);
     if (placed) {
       setOrder(placed);
       lastStatus.current = placed.status;
-      timer = setTimeout(() => void tick(), FIRST_POLL_AFTER_CHECKOUT_MS);
-    } else void tick();
+    }
+    if (channel) {
+      unwatch = watchOrders(channel, {
+        onReady: () => {
+          mode = 'live';
+          void tick();
+        },
+        onEvent: (event) => {
+          if (event.orderId !== orderId) return;
+          setOrder((shown) => (shown && isNewer(event, shown) ? withEvent(shown, event) : shown));
+          settlePendingOrder(event.orderId, event.status);
+        },
+        onFailure: () => {
+          if (controller.signal.aborted) return;
+          mode = 'fallback';
+          attempt = 0;
+          schedule(0);
+        },
+      });
+    } else if (placed) schedule(FIRST_POLL_AFTER_CHECKOUT_MS);
+    else void tick();
     return stop;
-  }, [orderId, retry]);
+  }, [orderId, retry, channel]);
   /**
    * An answer from elsewhere (a cancel, staff's refund): a poll still in flight must not bring back
-   * the old status; polling starts again while the answer still has a step to come (a refund owed).
+   * the old status; polling (or watching) starts again while the answer still has a step to come (a refund owed).
    */
   const replace = (next: Order) => {
     stopPolling.current?.();
     lastStatus.current = next.status;
     setOrder(next);
-    if (keepsPolling(next)) setRetry((n) => n + 1);
+    if (keepsPolling(next) || channel) setRetry((n) => n + 1);
   };
   return { order, error, retry: () => setRetry((n) => n + 1), replace };
 }
@@ -432,7 +469,7 @@ function OrderNotFound({ children }: { children: string }) {
 }
 
 function LiveOrder({ orderId, account }: { orderId: string; account?: Account }) {
-  const { order, error, retry, replace } = useLiveOrder(orderId);
+  const { order, error, retry, replace } = useLiveOrder(orderId, account);
   // Opened by the checkout that just placed it (read before the page's first poll takes the handover).
   const [justPlaced] = useState(() => placedOrder(orderId) !== undefined);
   const statusHeading = useRef<HTMLHeadingElement>(null);

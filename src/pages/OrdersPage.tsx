@@ -1,7 +1,9 @@
 /** The signed-in account's orders (on any device), newest first, 10 a page ("Show more" follows `nextToken`). */
 import { Text } from '@aws-amplify/ui-react';
 import type { Order } from '../../amplify/domain/order.ts';
+import type { Account } from '../auth/account.ts';
 import { SignInGate } from '../auth/SignInGate.tsx';
+import { liveChannelOf } from '../lib/live-orders.ts';
 import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { OrderList } from '../components/OrderList.tsx';
 import type { OrderFilters } from '../lib/api.ts';
@@ -40,14 +42,15 @@ function OrderItems({ order }: { order: Order }) {
 export default function OrdersPage() {
   return (
     <SignInGate title="My orders" reason="Sign in to see your orders, on any device.">
-      {(account) => <AccountOrders key={account.sub} />}
+      {(account) => <AccountOrders key={account.sub} account={account} />}
     </SignInGate>
   );
 }
 
 /** The account's orders (`key` is the account: another account gets a fresh list). */
-function AccountOrders() {
-  const pages = useOrderPages(ALL_OF_THE_ACCOUNT, ORDERS_PAGE_SIZE);
+function AccountOrders({ account }: { account: Account }) {
+  // Statuses change in place as the orders move (live order status, issue 26).
+  const pages = useOrderPages(ALL_OF_THE_ACCOUNT, ORDERS_PAGE_SIZE, liveChannelOf(account));
   const { orders, state, error } = pages;
 
   return (

@@ -11,6 +11,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_METRICS_PER_ALARM } from '../../amplify/cloud/monitoring.ts';
+import { EVENT_API_NAME_MAX_LENGTH } from '../../amplify/cloud/live-updates.ts';
+import { LIVE_AUTHORIZATION_TYPE, LIVE_NAMESPACE } from '../../amplify/domain/live-updates.ts';
+import { bundleOrdersChannelHandler } from '../../amplify/events/bundle.ts';
 import { API_THROTTLE_DEFAULTS, offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { requestModelSchema } from '../../amplify/cloud/request-model.ts';
 import { APP_SERVER_ACTIONS } from '../helpers/iam.ts';
@@ -91,6 +94,7 @@ describe('functions', () => {
       ENV.idTokenIssuer,
       ENV.statsTable,
       ENV.shopTimeZone,
+      ENV.liveEventsUrl,
     ],
     orderStarter: [ENV.stateMachineArn],
     processOrder: [
@@ -105,6 +109,7 @@ describe('functions', () => {
       ENV.orderTokenSecretArn,
       ENV.statsTable,
       ENV.shopTimeZone,
+      ENV.liveEventsUrl,
     ],
     recoverOrders: [ENV.ordersTable, ENV.stockTable, ENV.stateMachineArn, ENV.queueUrl],
   };
@@ -230,7 +235,8 @@ describe('least-privilege IAM', () => {
   it('app-server: read/write orders (table: create, read, cancel, the lists\' BatchGetItem; Query on CustomerIndex, StatusDateIndex and OrderNumberIndex; no Scan), its Idempotency-Keys, send to the queue, send traces', () => {
     // Exactly what the handler was seen to need on every route (tests/helpers/iam.ts, checked
     // against its calls in tests/unit/app-server-handler.test.ts).
-    expect(actionsOf(roleOf('appServer'))).toEqual([...Object.values(APP_SERVER_ACTIONS).flat(), ...XRAY].sort());
+    // ... and publish live order status (issue 26; its own test below).
+    expect(actionsOf(roleOf('appServer'))).toEqual([...Object.values(APP_SERVER_ACTIONS).flat(), ...XRAY, 'appsync:EventPublish'].sort());
     const table = statementsOf(roleOf('appServer')).find((s) => [s.Action].flat().includes('dynamodb:BatchGetItem'))!;
     expect(table.Resource).toEqual({ 'Fn::GetAtt': [logicalId(mod.ordersStack, mod.cloud.ordersTable), 'Arn'] });
     const dynamo = statementsOf(roleOf('appServer')).find((s) => [s.Action].flat().includes('dynamodb:Query'))!;
@@ -280,6 +286,8 @@ describe('least-privilege IAM', () => {
         'dynamodb:UpdateItem',
         // The stats table (issue 27): one ADD per status change (the UpdateItem below).
         'dynamodb:UpdateItem',
+        // Live order status (issue 26).
+        'appsync:EventPublish',
         'sns:Publish',
         'kms:GenerateDataKey',
         'kms:Decrypt',
@@ -838,8 +846,10 @@ describe('alarms and dashboard', () => {
     // math alarm evaluates (10): the orders table with its five indexes has 12; then the
     // idempotency, stock and stats tables, one each; the low-stock alarm and the failed counter writes' alarm.
     const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 3;
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9 + throttleAlarms);
-    expect(m.alarms).toHaveLength(9 + throttleAlarms);
+    // Beside them: Lambda errors, API 5XX, workflow failures, the order queue's age and DLQ, the
+    // recovery job's two, low stock, failed counter writes and live status's lost publishes (issue 26).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10 + throttleAlarms);
+    expect(m.alarms).toHaveLength(10 + throttleAlarms);
 
     const lambda = alarm(m.lambdaErrors);
     expect(lambda).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
@@ -931,6 +941,81 @@ describe('alarms and dashboard', () => {
     for (const metric of ['Count', '5XXError', 'Latency', 'Invocations', 'Errors', 'Duration', 'ApproximateNumberOfMessagesVisible', 'ExecutionsFailed', 'ConsumedReadCapacityUnits', 'OrdersReenqueued', 'OrdersRestarted', 'OrdersRecoveryGaveUp', 'FailedInvocations']) {
       expect(body).toContain(metric);
     }
+  });
+});
+
+describe('live order status (issue 26): AppSync Events', () => {
+  const roleOf = (key: keyof typeof FUNCTIONS) => logicalId(mod.ordersStack, mod.backend[key].resources.lambda.role!);
+  const policiesWith = (action: string) =>
+    ofType('AWS::IAM::Policy').filter(([, p]) => (p.Properties.PolicyDocument.Statement as Json[]).some((st) => [st.Action].flat().some((a: string) => a.startsWith(action))));
+
+  it('one Event API: user pool auth to connect and subscribe, IAM to publish; a name unique per deployment within 50 characters', () => {
+    const apis = ofType('AWS::AppSync::Api');
+    expect(apis).toHaveLength(1);
+    const [, api] = apis[0]!;
+    expect(api.Properties.Name.length).toBeLessThanOrEqual(EVENT_API_NAME_MAX_LENGTH);
+    const config = api.Properties.EventConfig as Json;
+    expect(config.AuthProviders).toEqual(
+      expect.arrayContaining([
+        { AuthType: 'AMAZON_COGNITO_USER_POOLS', CognitoConfig: expect.objectContaining({ UserPoolId: expect.anything() }) },
+        { AuthType: 'AWS_IAM' },
+      ]),
+    );
+    expect(JSON.stringify(config.AuthProviders)).toContain('UserPool');
+    expect(config.ConnectionAuthModes).toEqual([{ AuthType: LIVE_AUTHORIZATION_TYPE }]);
+    expect(config.DefaultSubscribeAuthModes).toEqual([{ AuthType: LIVE_AUTHORIZATION_TYPE }]);
+    expect(config.DefaultPublishAuthModes).toEqual([{ AuthType: 'AWS_IAM' }]);
+  });
+
+  it('the orders namespace runs the bundled onSubscribe handler (the one the local stand-in runs); publish IAM, subscribe user pool', () => {
+    const namespaces = ofType('AWS::AppSync::ChannelNamespace');
+    expect(namespaces).toHaveLength(1);
+    const [, namespace] = namespaces[0]!;
+    expect(namespace.Properties.Name).toBe(LIVE_NAMESPACE);
+    expect(namespace.Properties.CodeHandlers).toBe(bundleOrdersChannelHandler());
+    expect(namespace.Properties.CodeHandlers).toContain('export {\n  onSubscribe\n}');
+    expect(namespace.Properties.SubscribeAuthModes).toEqual([{ AuthType: LIVE_AUTHORIZATION_TYPE }]);
+    expect(namespace.Properties.PublishAuthModes).toEqual([{ AuthType: 'AWS_IAM' }]);
+  });
+
+  it('appsync:EventPublish for app-server and process-order only, on this namespace only; nobody may subscribe or connect with IAM', () => {
+    const publishing = policiesWith('appsync:');
+    const roles = publishing.flatMap(([, p]) => (p.Properties.Roles as Json[]).map((r) => r.Ref)).sort();
+    expect(roles).toEqual([roleOf('appServer'), roleOf('processOrder')].sort());
+    for (const [, policy] of publishing) {
+      const statements = (policy.Properties.PolicyDocument.Statement as Json[]).filter((st) => [st.Action].flat().some((a: string) => a.startsWith('appsync:')));
+      expect(statements).toHaveLength(1);
+      expect([statements[0]!.Action].flat()).toEqual(['appsync:EventPublish']);
+      const resource = JSON.stringify(statements[0]!.Resource);
+      expect(resource).toContain(`channelNamespace/${LIVE_NAMESPACE}`);
+      expect(resource).toContain(logicalId(mod.ordersStack, mod.cloud.liveUpdates.api));
+    }
+  });
+
+  it('both publishers know where to publish; the storefront gets custom.events and may connect to the API (CSP)', () => {
+    const url = mod.ordersStack.resolve(mod.cloud.liveUpdates.httpUrl) as Json;
+    for (const key of ['appServer', 'processOrder'] as const) {
+      expect((resources[fnId(key)]!.Properties as Json).Environment.Variables[ENV.liveEventsUrl]).toEqual(url);
+    }
+    const events = mod.ordersStack.resolve(mod.cloud.clientOutputs.custom.events) as Json;
+    expect(events).toEqual({ url, aws_region: expect.anything(), default_authorization_type: 'AMAZON_COGNITO_USER_POOLS' });
+    expect(JSON.stringify(url)).toContain('/event');
+    const outputs = JSON.stringify((rootTemplate.toJSON().Outputs as Json).customOutputs.Value);
+    expect(outputs).toContain('\\"events\\":{\\"url\\":\\"https://');
+    expect(outputs).toContain('\\"default_authorization_type\\":\\"AMAZON_COGNITO_USER_POOLS\\"');
+    const [, headers] = ofType('AWS::CloudFront::ResponseHeadersPolicy')[0]!;
+    const csp = JSON.stringify(headers.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy);
+    expect(csp).toContain('wss://');
+    expect(csp).toContain('Dns.Realtime');
+    expect(csp).toContain('Dns.Http');
+  });
+
+  it('an alarm when live status events are lost, summed over both publishers', () => {
+    const alarm = resources[logicalId(mod.ordersStack, mod.cloud.monitoring.liveUpdatesFailed)]!.Properties as Json;
+    const metrics = (alarm.Metrics as Json[]).filter((x) => x.MetricStat).map((x) => x.MetricStat.Metric);
+    expect(metrics.map((m) => m.MetricName)).toEqual([METRICS.liveUpdates.publishFailed, METRICS.liveUpdates.publishFailed]);
+    expect(metrics.map((m) => m.Dimensions[0].Value).sort()).toEqual([`${mod.deploymentName}/${FUNCTIONS.appServer.name}`, `${mod.deploymentName}/${FUNCTIONS.processOrder.name}`].sort());
+    expect(alarm).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [{ Ref: logicalId(mod.ordersStack, mod.cloud.alarmTopic) }] });
   });
 });
 

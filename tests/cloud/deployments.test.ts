@@ -591,6 +591,7 @@ describe('two deployments in one account', () => {
     'AWS::ApiGateway::Deployment': ['StageName'],
     'AWS::IAM::Policy': ['PolicyName'],
     'AWS::Cognito::UserPoolGroup': ['GroupName'], // ADMINS, within its own user pool
+    'AWS::AppSync::ChannelNamespace': ['Name'], // orders, within its own Event API
   };
   /** `…Name` properties that name no resource: a label, a metric. */
   const NOT_NAMES = ['DisplayName', 'MetricName'];

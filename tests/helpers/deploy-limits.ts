@@ -41,6 +41,9 @@ export const NAME_LIMITS: Record<string, Record<string, number>> = {
   'AWS::ApiGateway::RequestValidator': { Name: NO_DOCUMENTED_LIMIT },
   'AWS::ApiGateway::Authorizer': { Name: NO_DOCUMENTED_LIMIT },
   'AWS::Cognito::UserPool': { UserPoolName: 128 },
+  // AppSync's API name (1-50 characters, letters, digits, `-`, `_`, spaces) and a channel namespace's (1-50).
+  'AWS::AppSync::Api': { Name: 50 },
+  'AWS::AppSync::ChannelNamespace': { Name: 50 },
   'AWS::Cognito::UserPoolClient': { ClientName: 128 },
   'AWS::Cognito::IdentityPool': { IdentityPoolName: 128 },
   'AWS::Cognito::UserPoolGroup': { GroupName: 128 },
@@ -154,6 +157,7 @@ export const ACCOUNT_QUOTAS: { what: string; type: string; quota: number; note: 
   { what: 'CloudFormation stacks', type: 'AWS::CloudFormation::Stack', quota: 2_000, note: 'per account and region (nested stacks; each deployment has one root more)' },
   { what: 'Step Functions state machines', type: 'AWS::StepFunctions::StateMachine', quota: 10_000, note: 'per account and region' },
   { what: 'DynamoDB tables', type: 'AWS::DynamoDB::Table', quota: 2_500, note: 'per account and region' },
+  { what: 'AppSync APIs', type: 'AWS::AppSync::Api', quota: 25, note: 'per account and region, GraphQL and Event APIs (adjustable; check Service Quotas before the first deployment)' },
   { what: 'WAF web ACLs', type: 'AWS::WAFv2::WebACL', quota: 100, note: 'regional web ACLs per account and region (adjustable)' },
 ];
 

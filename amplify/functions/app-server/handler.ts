@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Router } from '@aws-lambda-powertools/event-handler/http';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { cors } from '@aws-lambda-powertools/event-handler/http/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { CORS } from '../../domain/api.ts';
@@ -14,6 +15,8 @@ import { createDocumentClient } from '../../server/aws/dynamodb-order-items.ts';
 import { DynamoDbOrderRepository } from '../../server/aws/dynamodb-order-repository.ts';
 import { statsStoreFromEnv } from '../../server/aws/dynamodb-stats-store.ts';
 import { countingOrders } from '../../server/counting-orders.ts';
+import { publishingOrders } from '../../server/publishing-orders.ts';
+import { eventsPublisherFromEnv } from '../../server/aws/appsync-events-publisher.ts';
 import { createQueueClient, SqsOrderQueue } from '../../server/aws/sqs-order-queue.ts';
 import { CognitoAccounts } from '../../server/aws/cognito-accounts.ts';
 import { DynamoDbOrderRateLimiter } from '../../server/aws/dynamodb-order-rate.ts';
@@ -21,7 +24,7 @@ import { DynamoDbStockLedger } from '../../server/aws/dynamodb-stock-ledger.ts';
 import { DynamoDbClosedAccounts } from '../../server/aws/dynamodb-closed-accounts.ts';
 import { secretString } from '../../server/aws/secrets-manager-secret.ts';
 import { OrderTokens } from '../../server/order-token.ts';
-import { ENV, FUNCTIONS, ORDER_RATE, requireEnv, STAFF_CHECK } from '../../server/settings.ts';
+import { ENV, FUNCTIONS, METRICS, ORDER_RATE, requireEnv, STAFF_CHECK } from '../../server/settings.ts';
 import { staffConfirmation } from '../../server/staff.ts';
 import { createObservability, withObservability } from '../shared/powertools.ts';
 import { mapErrors } from './errors.ts';
@@ -39,7 +42,10 @@ const { logger, metrics, tracer } = observability;
 const db = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
 const stats = statsStoreFromEnv(db);
 // Every order placed and every status change a route makes is counted on its day, once (issue 27).
-const orders = countingOrders(new DynamoDbOrderRepository(db, requireEnv(ENV.ordersTable)), stats, logger, metrics);
+const counted = countingOrders(new DynamoDbOrderRepository(db, requireEnv(ENV.ordersTable)), stats, logger, metrics);
+// Every change a route stores is published on the order's live channels (issue 26), when configured.
+const live = eventsPublisherFromEnv();
+const orders = live ? publishingOrders(counted, live, logger, () => metrics.addMetric(METRICS.liveUpdates.publishFailed, MetricUnit.Count, 1)) : counted;
 const keys = new DynamoDbOrderKeys(db, requireEnv(ENV.idempotencyTable));
 const stock = new DynamoDbStockLedger(db, requireEnv(ENV.stockTable));
 const queue = new SqsOrderQueue(tracer.captureAWSv3Client(createQueueClient()), requireEnv(ENV.queueUrl));

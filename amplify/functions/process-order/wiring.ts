@@ -13,7 +13,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { EMAIL_KINDS, renderEmail, type EmailKind } from '../../domain/notification.ts';
@@ -25,11 +25,13 @@ import { DynamoDbStockLedger } from '../../server/aws/dynamodb-stock-ledger.ts';
 import { secretString } from '../../server/aws/secrets-manager-secret.ts';
 import { statsStoreFromEnv } from '../../server/aws/dynamodb-stats-store.ts';
 import { countingOrders } from '../../server/counting-orders.ts';
+import { publishingOrders } from '../../server/publishing-orders.ts';
+import { eventsPublisherFromEnv } from '../../server/aws/appsync-events-publisher.ts';
 import { SesMailer } from '../../server/aws/ses-mailer.ts';
 import { OrderTokens } from '../../server/order-token.ts';
 import { SnsOrderEvents } from '../../server/aws/sns-order-events.ts';
 import { SimulatedPaymentProvider, type PaymentResult } from '../../server/simulated-partners.ts';
-import { CANCEL_WINDOW, DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE, ENV, IDEMPOTENCY_TABLE, requireEnv } from '../../server/settings.ts';
+import { CANCEL_WINDOW, DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE, ENV, IDEMPOTENCY_TABLE, METRICS, requireEnv } from '../../server/settings.ts';
 import { scheduleDelivery as createDeliverySchedule, scheduleShipment, unqualifiedFunctionArn } from './delivery-schedule.ts';
 import type { StepContext } from './steps/context.ts';
 
@@ -63,11 +65,14 @@ export class NoChargeRecordedError extends Error {
  * The steps' context, and `registerLambdaContext`, which each invocation calls first: Powertools
  * idempotency then keeps an in-progress record no longer than the invocation's remaining time.
  */
-export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Logger, 'error'>; metrics: Metrics; tracer: Tracer }) {
+export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Logger, 'error' | 'warn'>; metrics: Metrics; tracer: Tracer }) {
   const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
   const documents = createDocumentClient(dynamodb);
   // Every status change a step makes is counted on its day, once (issue 27; counting-orders.ts).
-  const orders = countingOrders(new DynamoDbOrderRepository(documents, requireEnv(ENV.ordersTable)), statsStoreFromEnv(documents), logger, metrics);
+  const counted = countingOrders(new DynamoDbOrderRepository(documents, requireEnv(ENV.ordersTable)), statsStoreFromEnv(documents), logger, metrics);
+  // ... and published on the order's live channels after it is stored (issue 26), when configured.
+  const live = eventsPublisherFromEnv();
+  const orders = live ? publishingOrders(counted, live, logger, () => metrics.addMetric(METRICS.liveUpdates.publishFailed, MetricUnit.Count, 1)) : counted;
   const stock = new DynamoDbStockLedger(documents, requireEnv(ENV.stockTable));
   const events = new SnsOrderEvents(tracer.captureAWSv3Client(new SNSClient({})), requireEnv(ENV.topicArn));
   // No sender (a deployment without MAIL_FROM): the order events go out, no customer e-mail.
