@@ -172,9 +172,10 @@ describe.each(each)('%s deployment', (name) => {
     const alarm = (a: { node: { defaultChild?: unknown } }) => d().resources[idOf(d(), a)]!.Properties as Json;
     // The throttle alarms: the orders table's metrics (reads and writes, table and each index) in
     // alarms of at most MAX_METRICS_PER_ALARM, one each for the idempotency, stock and stats tables;
-    // plus the low-stock alarm and the failed counter writes' alarm.
+    // beside them ten more: Lambda errors, API 5XX, workflow failures, the queue's age and DLQ, the
+    // recovery job's two, low stock, failed counter writes and live status's lost publishes.
     const throttleAlarms = Math.ceil((2 * (ORDERS_TABLE_INDEXES.length + 1)) / MAX_METRICS_PER_ALARM) + 3;
-    expect(ofType(d(), 'AWS::CloudWatch::Alarm')).toHaveLength(9 + throttleAlarms);
+    expect(ofType(d(), 'AWS::CloudWatch::Alarm')).toHaveLength(10 + throttleAlarms);
     // CloudWatch: a metric-math alarm evaluates at most 10 metrics.
     for (const [id, a] of ofType(d(), 'AWS::CloudWatch::Alarm')) {
       expect(((a.Properties.Metrics ?? []) as Json[]).filter((x) => x.MetricStat).length, id).toBeLessThanOrEqual(MAX_METRICS_PER_ALARM);
