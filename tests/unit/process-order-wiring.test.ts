@@ -28,7 +28,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderEmail } from '../../amplify/domain/notification.ts';
 import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
@@ -101,9 +101,19 @@ const fakeTracer = { captureAWSv3Client: <T>(client: T) => client } as unknown a
 const fakeMetrics = { addMetric: () => undefined } as unknown as Metrics;
 const logger = { error: vi.fn() };
 
-function build(env: Record<string, string | undefined> = {}) {
+/**
+ * The module as Lambda loads it, fresh (its module-level code, the payment provider and the charge's
+ * key prefix, runs inside the test, where StrykerJS can see it), with `env` over the function's environment.
+ */
+async function load(env: Record<string, string | undefined> = {}): Promise<Wiring> {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  return wiring.createStepContext({ logger, metrics: fakeMetrics, tracer: fakeTracer });
+  vi.resetModules();
+  wiring = await import('../../amplify/functions/process-order/wiring.ts');
+  return wiring;
+}
+
+async function build(env: Record<string, string | undefined> = {}) {
+  return (await load(env)).createStepContext({ logger, metrics: fakeMetrics, tracer: fakeTracer });
 }
 
 function order(overrides: Partial<Order> = {}): Order {
@@ -132,10 +142,6 @@ const charges = (orderId = ORDER_ID) => wiring.paymentProvider.count(orderId, 'c
 const refunds = (orderId = ORDER_ID) => wiring.paymentProvider.count(orderId, 'refund');
 const puts = () => dynamodb.commandCalls(PutItemCommand).map((call) => call.args[0].input);
 
-beforeAll(async () => {
-  for (const [name, value] of Object.entries(WIRING_ENV)) vi.stubEnv(name, value);
-  wiring = await import('../../amplify/functions/process-order/wiring.ts');
-});
 afterAll(() => {
   vi.unstubAllEnvs();
   MOCKS.forEach((mock) => mock.restore());
@@ -145,8 +151,6 @@ beforeEach(() => {
   MOCKS.forEach((mock) => mock.reset());
   table.clear();
   installIdempotencyTable();
-  wiring.paymentProvider.calls.length = 0;
-  wiring.paymentProvider.successRate = 1;
   for (const [name, value] of Object.entries(WIRING_ENV)) vi.stubEnv(name, value);
   sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
   ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
@@ -157,7 +161,8 @@ afterEach(() => {
 });
 
 describe('the charge key', () => {
-  it("is the order id for the first payment and '<orderId>#<n>' for the n-th attempt", () => {
+  it("is the order id for the first payment and '<orderId>#<n>' for the n-th attempt", async () => {
+    await load();
     expect(wiring.chargeKeyOf(ORDER_ID, 1)).toBe(ORDER_ID);
     expect(wiring.chargeKeyOf(ORDER_ID, 2)).toBe(`${ORDER_ID}#2`);
     expect(wiring.chargeKeyOf(ORDER_ID, 3)).toBe(`${ORDER_ID}#3`);
@@ -167,7 +172,7 @@ describe('the charge key', () => {
 
 describe('the charge', () => {
   it('is made once per order and payment attempt however often the step asks, and answers the first result each time', async () => {
-    const { context } = build();
+    const { context } = await build();
     const first = await context.chargeOnce({ orderId: ORDER_ID, amount: 129.99, attempt: 1 });
     expect(first).toEqual({ approved: true, transactionId: expect.stringMatching(/^txn_/) });
     expect(await context.chargeOnce({ orderId: ORDER_ID, amount: 129.99, attempt: 1 })).toEqual(first);
@@ -194,7 +199,7 @@ describe('the charge', () => {
   });
 
   it('is found by findCharge, which never charges: the recorded answer, or undefined when no charge was made', async () => {
-    const { context } = build();
+    const { context } = await build();
     expect(await context.findCharge(ORDER_ID, 1)).toBeUndefined();
     // Looking leaves no record behind: the charge itself still happens afterwards, once.
     expect(table.size).toBe(0);
@@ -211,7 +216,7 @@ describe('the charge', () => {
   });
 
   it('still in flight is neither charged again nor reported missing: both calls are told it is in progress', async () => {
-    const { context, registerLambdaContext } = build();
+    const { context, registerLambdaContext } = await build();
     registerLambdaContext(lambdaContext('process-order', 30_000));
     const charge = wiring.paymentProvider.charge.bind(wiring.paymentProvider);
     let answer!: () => void;
@@ -233,7 +238,7 @@ describe('the charge', () => {
   });
 
   it("is not reported missing when its record cannot be read: the table's error reaches the step", async () => {
-    const { context } = build();
+    const { context } = await build();
     dynamodb.on(PutItemCommand).rejects(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
     await expect(context.findCharge(ORDER_ID, 1)).rejects.toThrow();
     await expect(context.findCharge(ORDER_ID, 1)).rejects.not.toBeInstanceOf(wiring.NoChargeRecordedError);
@@ -244,7 +249,7 @@ describe('the charge', () => {
 
 describe('the refund', () => {
   it('is made once per order however often the compensation asks, and answers the first refund each time', async () => {
-    const { context } = build();
+    const { context } = await build();
     const first = await context.refundOnce({ orderId: ORDER_ID, transactionId: 'txn_1', amount: 129.99 });
     expect(first).toEqual({ refundId: expect.stringMatching(/^rfnd_/), refundDate: expect.any(String) });
     expect(await context.refundOnce({ orderId: ORDER_ID, transactionId: 'txn_1', amount: 129.99 })).toEqual(first);
@@ -261,7 +266,7 @@ describe('the refund', () => {
   });
 
   it('that failed is tried again (no record of a refund that was not made)', async () => {
-    const { context } = build();
+    const { context } = await build();
     const refund = wiring.paymentProvider.refund.bind(wiring.paymentProvider);
     const provider = vi.spyOn(wiring.paymentProvider, 'refund').mockRejectedValueOnce(new Error('Provider unavailable')).mockImplementation(refund);
     await expect(context.refundOnce({ orderId: ORDER_ID, transactionId: 'txn_1', amount: 129.99 })).rejects.toThrow('Provider unavailable');
@@ -274,7 +279,7 @@ describe('the refund', () => {
 
 describe('the idempotency records', () => {
   it('live in the idempotency table under its key attribute for 7 days, in progress no longer than the invocation', async () => {
-    const { context, registerLambdaContext } = build();
+    const { context, registerLambdaContext } = await build();
     registerLambdaContext(lambdaContext('process-order', 30_000));
     const before = Date.now();
     await context.chargeOnce({ orderId: ORDER_ID, amount: 129.99, attempt: 1 });
@@ -297,7 +302,7 @@ describe('the idempotency records', () => {
   });
 
   it('left in progress by an invocation that ended frees the charge for the next one, which charges once', async () => {
-    const { context, registerLambdaContext } = build();
+    const { context, registerLambdaContext } = await build();
     registerLambdaContext(lambdaContext('process-order', 10_000));
     // The first invocation's call to the provider never answers (the Lambda timed out).
     const provider = vi.spyOn(wiring.paymentProvider, 'charge').mockImplementationOnce(() => new Promise(() => undefined));
@@ -317,7 +322,7 @@ describe('the idempotency records', () => {
 
 describe('the e-mails (a sender is set)', () => {
   it('each kind goes out once per order, from the sender, with the configuration set; the order events each time (no record of their own)', async () => {
-    const { context } = build();
+    const { context } = await build();
     const paid = order();
     await context.sendEmailOnce!('order-confirmed', paid);
     await context.sendEmailOnce!('order-confirmed', paid);
@@ -352,7 +357,7 @@ describe('the e-mails (a sender is set)', () => {
   });
 
   it("a guest order's e-mail links to the order with its token, from the deployment's secret", async () => {
-    const { context } = build();
+    const { context } = await build();
     const guest = order({ customerId: 'guest-4f1c2a', customerEmail: 'guest@example.com' });
     await context.sendEmailOnce!('order-confirmed', guest);
     const token = await new OrderTokens(async () => SECRET).tokenFor(ORDER_ID);
@@ -365,7 +370,7 @@ describe('the e-mails (a sender is set)', () => {
   });
 
   it('go out without a configuration set when none is set, and link to no storefront when none is set', async () => {
-    const { context } = build({ [ENV.sesConfigurationSet]: '', [ENV.storefrontUrl]: undefined });
+    const { context } = await build({ [ENV.sesConfigurationSet]: '', [ENV.storefrontUrl]: undefined });
     await context.sendEmailOnce!('order-confirmed', order());
     const input = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
     expect(input.ConfigurationSetName).toBeUndefined();
@@ -373,7 +378,7 @@ describe('the e-mails (a sender is set)', () => {
   });
 
   it('an e-mail SES refused is not recorded as sent: the next attempt sends it', async () => {
-    const { context } = build();
+    const { context } = await build();
     ses.on(SendEmailCommand).rejectsOnce(new Error('Throttling')).resolves({ MessageId: 'ses-2' });
     await expect(context.sendEmailOnce!('order-confirmed', order())).rejects.toThrow();
     await context.sendEmailOnce!('order-confirmed', order());
@@ -384,7 +389,7 @@ describe('the e-mails (a sender is set)', () => {
 
 describe('the order events', () => {
   it('carry the order: its event id per order and kind, number, status, amount, tracking number and refund', async () => {
-    const { context } = build();
+    const { context } = await build();
     const before = Date.now();
     await context.publishEvent('order-refunded', order({ status: 'SHIPMENT_FAILED', trackingNumber: 'TRK9', refundId: 'rfnd_1' }));
     await context.publishEvent('order-confirmed', order({ orderId: OTHER_ORDER_ID, orderNumber: undefined }));
@@ -407,7 +412,7 @@ describe('the order events', () => {
   });
 
   it('without a sender (no MAIL_FROM): no e-mail at all, and each kind is published once per order (its own record)', async () => {
-    const { context } = build({ [ENV.mailFrom]: undefined });
+    const { context } = await build({ [ENV.mailFrom]: undefined });
     expect(context.sendEmailOnce).toBeUndefined();
     await context.publishEvent('order-confirmed', order());
     await context.publishEvent('order-confirmed', order());
@@ -421,7 +426,7 @@ describe('the order events', () => {
 
 describe('the schedules', () => {
   it("target the function (unqualified) and the workflow, in the deployment's group with its role, read when a schedule is made", async () => {
-    const { context } = build({ [ENV.deliveryScheduleGroup]: undefined, [ENV.deliverySchedulerRoleArn]: undefined });
+    const { context } = await build({ [ENV.deliveryScheduleGroup]: undefined, [ENV.deliverySchedulerRoleArn]: undefined });
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
     const functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:process-order';
     expect(() => context.createDeliverySchedule({ orderId: ORDER_ID, estimatedDeliveryDate: '2030-01-02T00:00:00.000Z' }, `${functionArn}:live`)).toThrow(ENV.deliveryScheduleGroup);
@@ -443,24 +448,41 @@ describe('the schedules', () => {
 });
 
 describe('the settings read at start', () => {
-  it('the shipment success rate: 1 unless set, any number from 0 to 1, nothing else', () => {
-    expect(build().context.shipmentSuccessRate).toBe(1);
-    for (const [value, rate] of [['0', 0], ['0.25', 0.25], ['1', 1]] as const) expect(build({ [ENV.shipmentSuccessRate]: value }).context.shipmentSuccessRate).toBe(rate);
+  it('the shipment success rate: 1 unless set, any number from 0 to 1, nothing else', async () => {
+    expect((await build()).context.shipmentSuccessRate).toBe(1);
+    for (const [value, rate] of [['0', 0], ['0.25', 0.25], ['1', 1]] as const) expect((await build({ [ENV.shipmentSuccessRate]: value })).context.shipmentSuccessRate).toBe(rate);
     for (const value of ['1.01', '-0.1', 'often']) {
-      expect(() => build({ [ENV.shipmentSuccessRate]: value })).toThrow(`${ENV.shipmentSuccessRate} must be a number from 0 to 1`);
+      await expect(build({ [ENV.shipmentSuccessRate]: value })).rejects.toThrow(`${ENV.shipmentSuccessRate} must be a number from 0 to 1`);
     }
   });
 
-  it('the cancel window: an hour unless set, whole seconds from 0 to a week, nothing else', () => {
-    expect(build().context.cancelWindowSeconds).toBe(CANCEL_WINDOW.cloudDefaultSeconds);
-    for (const value of [0, 20, CANCEL_WINDOW.maxSeconds]) expect(build({ [ENV.cancelWindowSeconds]: String(value) }).context.cancelWindowSeconds).toBe(value);
+  it('the payment provider: the success rate and the delay it answers after', async () => {
+    await expect(load({ [ENV.paymentSuccessRate]: '2' })).rejects.toThrow(`${ENV.paymentSuccessRate} must be a number from 0 to 1`);
+    expect((await load({ [ENV.paymentSuccessRate]: '0.5' })).paymentProvider.successRate).toBe(0.5);
+    // Without a delay set (or with a bad one), the provider answers at once.
+    for (const delay of [undefined, 'soon']) {
+      const { context } = await build({ [ENV.paymentDelayMs]: delay });
+      const started = performance.now();
+      await context.refundOnce({ orderId: ORDER_ID, transactionId: 'txn_1', amount: 1 });
+      expect(performance.now() - started).toBeLessThan(250);
+      table.clear();
+    }
+    const { context } = await build({ [ENV.paymentDelayMs]: '300' });
+    const started = performance.now();
+    await context.chargeOnce({ orderId: ORDER_ID, amount: 129.99, attempt: 1 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('the cancel window: an hour unless set, whole seconds from 0 to a week, nothing else', async () => {
+    expect((await build()).context.cancelWindowSeconds).toBe(CANCEL_WINDOW.cloudDefaultSeconds);
+    for (const value of [0, 20, CANCEL_WINDOW.maxSeconds]) expect((await build({ [ENV.cancelWindowSeconds]: String(value) })).context.cancelWindowSeconds).toBe(value);
     for (const value of ['-1', '1.5', String(CANCEL_WINDOW.maxSeconds + 1), 'soon']) {
-      expect(() => build({ [ENV.cancelWindowSeconds]: value })).toThrow(`${ENV.cancelWindowSeconds} must be a whole number of seconds from 0 to ${CANCEL_WINDOW.maxSeconds}`);
+      await expect(build({ [ENV.cancelWindowSeconds]: value })).rejects.toThrow(`${ENV.cancelWindowSeconds} must be a whole number of seconds from 0 to ${CANCEL_WINDOW.maxSeconds}`);
     }
   });
 
   it('the steps read and write the orders and stock tables, and hand on the metrics', async () => {
-    const { context } = build();
+    const { context } = await build();
     documents.on(GetCommand).resolves({ Item: order() });
     documents.on(BatchGetCommand).resolves({ Responses: { [HANDLER_ENV[ENV.stockTable]!]: [] } });
     expect(context.metrics).toBe(fakeMetrics);
