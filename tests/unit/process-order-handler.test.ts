@@ -145,7 +145,10 @@ describe('the step input', () => {
       { action: 'process_payment', orderId: 'not-an-order' },
       { action: 'mark_payment_failed', orderId: ORDER_ID, reason: 'r'.repeat(257) },
       { action: 'mark_payment_failed', orderId: ORDER_ID, reason: 5 },
+      // Not strings, though a length or their text would pass.
+      { action: 'mark_payment_failed', orderId: ORDER_ID, reason: ['States.Timeout'] },
       { action: 'hold_for_cancel_window', orderId: ORDER_ID, stateMachineArn: 42 },
+      { action: 'hold_for_cancel_window', orderId: ORDER_ID, stateMachineArn: [STATE_MACHINE_ARN] },
     ];
     for (const event of refused) {
       await expect(invoke(processOrder, event), JSON.stringify(event)).rejects.toMatchObject({ name: 'InvalidStepInputError' });
