@@ -30,6 +30,8 @@ export const PURE_TESTS = [
 ];
 
 export default defineConfig({
+  // The storefront's modules import the product pictures (the virtual module of vitest.config.ts's plugin).
+  plugins: base.plugins,
   test: {
     include: process.env.MUTATE_TESTS === 'pure' ? PURE_TESTS : MUTATE_TESTS,
     env: base.test?.env,
