@@ -99,7 +99,7 @@ function installIdempotencyTable() {
 
 const fakeTracer = { captureAWSv3Client: <T>(client: T) => client } as unknown as Tracer;
 const fakeMetrics = { addMetric: () => undefined } as unknown as Metrics;
-const logger = { error: vi.fn() };
+const logger = { error: vi.fn(), warn: vi.fn() };
 
 /**
  * The module as Lambda loads it, fresh (its module-level code, the payment provider and the charge's
