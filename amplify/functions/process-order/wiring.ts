@@ -35,8 +35,16 @@ import { CANCEL_WINDOW, DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_R
 import { scheduleDelivery as createDeliverySchedule, scheduleShipment, unqualifiedFunctionArn } from './delivery-schedule.ts';
 import type { StepContext } from './steps/context.ts';
 
+/** A number setting, or `fallback` when unset; a blank value is refused (`Number('')` is 0: no payment would pass). */
+function numberSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined) return fallback;
+  if (raw.trim() === '') throw new Error(`${name} is set but blank: leave it unset for its default`);
+  return Number(raw);
+}
+
 function rateSetting(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
+  const value = numberSetting(name, fallback);
   if (!(value >= 0 && value <= 1)) throw new Error(`${name} must be a number from 0 to 1`);
   return value;
 }
@@ -85,7 +93,7 @@ export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Lo
   const orderLinkToken = async (order: Order) => (isGuestOrder(order) ? orderTokens.tokenFor(order.orderId) : undefined);
   const scheduler = tracer.captureAWSv3Client(new SchedulerClient({}));
   const shipmentSuccessRate = rateSetting(ENV.shipmentSuccessRate, DEFAULT_SHIPMENT_SUCCESS_RATE);
-  const cancelWindowSeconds = Number(process.env[ENV.cancelWindowSeconds] ?? CANCEL_WINDOW.cloudDefaultSeconds);
+  const cancelWindowSeconds = numberSetting(ENV.cancelWindowSeconds, CANCEL_WINDOW.cloudDefaultSeconds);
   if (!Number.isInteger(cancelWindowSeconds) || cancelWindowSeconds < 0 || cancelWindowSeconds > CANCEL_WINDOW.maxSeconds) {
     throw new Error(`${ENV.cancelWindowSeconds} must be a whole number of seconds from 0 to ${CANCEL_WINDOW.maxSeconds}`);
   }
