@@ -9,14 +9,18 @@ import { STAFF_GROUP } from './staff-group.ts';
 /** The channel namespace: every order channel is `/orders/...`. */
 export const LIVE_NAMESPACE = 'orders';
 
-/** The last segment of staff's channel, where every order's change is published too (All orders). */
-export const STAFF_SEGMENT = 'staff';
+/**
+ * An order's channel, its customer's: `/orders/<customerId>` (a Cognito `sub` is a UUID, a guest's
+ * id `guest-` and 40 hex digits: within AppSync's 50-character segment). Each change is published
+ * there once; its customer subscribes to it, staff to every one at once (`STAFF_CHANNEL`).
+ */
+export const customerChannel = (customerId: string): string => `/${LIVE_NAMESPACE}/${customerId}`;
 
-/** A customer's channel: `/orders/<sub>` (a Cognito `sub` is a UUID: within AppSync's 50-character segment). */
-export const customerChannel = (sub: string): string => `/${LIVE_NAMESPACE}/${sub}`;
-
-/** Staff's channel, every order: `/orders/staff`. */
-export const STAFF_CHANNEL = `/${LIVE_NAMESPACE}/${STAFF_SEGMENT}`;
+/**
+ * Staff's subscription, every order (All orders): AppSync's wildcard, `/orders/*`, which takes what
+ * is published on each customer's channel, so a change is published once, not once more for staff.
+ */
+export const STAFF_CHANNEL = `/${LIVE_NAMESPACE}/*`;
 
 /** AppSync Events' protocol, as the Amplify JS client and the stand-in speak it. */
 export const EVENTS_PROTOCOL = {

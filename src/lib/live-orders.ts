@@ -1,7 +1,7 @@
 /**
  * Live order status in the storefront (issue 26): a subscription to an order channel of AppSync
  * Events (`events` of aws-amplify/data, loaded when first needed), as the outputs' `custom.events`
- * configures it. A customer watches `/orders/<sub>`, staff `/orders/staff` (every order).
+ * configures it. A customer watches `/orders/<sub>`, staff `/orders/*` (every order: the wildcard takes each customer's channel).
  *
  * The caller is told when the subscription is ready (then it reads what it shows once: events
  * published before that are not replayed), of every status event (parsed; anything else is

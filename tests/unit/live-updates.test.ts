@@ -69,9 +69,10 @@ describe('the status event', () => {
     expect(isNewer({ updatedAt: current.updatedAt }, undefined)).toBe(true);
   });
 
-  it('a guest order goes to staff only; a customer\u2019s to its channel and staff\u2019s', () => {
-    expect(channelsOf({ customerId: SUB })).toEqual([customerChannel(SUB), STAFF_CHANNEL]);
-    expect(channelsOf({ customerId: 'guest-abc' })).toEqual([STAFF_CHANNEL]);
+  it('a change is published once, on its customer\u2019s channel (a guest\u2019s too); staff\u2019s wildcard takes them all', () => {
+    expect(channelsOf({ customerId: SUB })).toEqual([customerChannel(SUB)]);
+    expect(channelsOf({ customerId: 'guest-abc' })).toEqual(['/orders/guest-abc']);
+    expect(STAFF_CHANNEL).toBe('/orders/*');
   });
 });
 
@@ -126,10 +127,10 @@ describe('AppSyncEventsPublisher', () => {
     return requests;
   };
 
-  it('posts the event to the customer\u2019s and staff\u2019s channels, signed for the service appsync', async () => {
+  it('posts the event once, to the customer\u2019s channel, signed for the service appsync', async () => {
     const requests = answering(200, { successful: [{ identifier: 'x', index: 0 }], failed: [] });
     await new AppSyncEventsPublisher('http://127.0.0.1:4321/event', 'us-east-1', () => LOCAL_AWS.credentials).publish(order);
-    expect(requests.map((r) => JSON.parse(String(r.init.body)).channel)).toEqual([customerChannel(SUB), STAFF_CHANNEL]);
+    expect(requests.map((r) => JSON.parse(String(r.init.body)).channel)).toEqual([customerChannel(SUB)]);
     const { channel, events } = JSON.parse(String(requests[0]!.init.body)) as { channel: string; events: string[] };
     expect(channel).toBe(customerChannel(SUB));
     expect(JSON.parse(events[0]!)).toMatchObject({ orderId: order.orderId, status: 'DELIVERED' });

@@ -1,15 +1,14 @@
 /**
  * Publishes an order's status event to AWS AppSync Events (issue 26): `POST <api>/event
  * {channel, events}` signed with SigV4 (service `appsync`) with the function's own credentials;
- * no AWS SDK client exists for it. The customer's channel `/orders/<sub>` (none for a guest order:
- * guests poll) and staff's `/orders/staff`, one request each, in parallel, bounded in time.
+ * no AWS SDK client exists for it. One request on the order's customer's channel (staff subscribe
+ * to `/orders/*`, which takes it too), bounded in time.
  * Locally the same request goes to the stand-in (local/appsync-events.ts), which checks the signature.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { customerChannel, EVENTS_PROTOCOL, STAFF_CHANNEL, statusEventOf } from '../../domain/live-updates.ts';
+import { customerChannel, EVENTS_PROTOCOL, statusEventOf } from '../../domain/live-updates.ts';
 import type { Order } from '../../domain/order.ts';
-import { isGuestOrder } from '../../domain/order-rules.ts';
 import type { OrderStatusPublisher } from '../ports.ts';
 import { ENV } from '../settings.ts';
 
@@ -34,8 +33,11 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Creden
   return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
 
-/** The channels an order's change goes to. */
-export const channelsOf = (order: Pick<Order, 'customerId'>): string[] => (isGuestOrder(order) ? [STAFF_CHANNEL] : [customerChannel(order.customerId), STAFF_CHANNEL]);
+/**
+ * The channels an order's change goes to: its customer's, one publish (staff's wildcard
+ * subscription takes it too; a guest's channel has no other subscriber: guests poll).
+ */
+export const channelsOf = (order: Pick<Order, 'customerId'>): string[] => [customerChannel(order.customerId)];
 
 export class AppSyncEventsPublisher implements OrderStatusPublisher {
   private readonly url: URL;
