@@ -126,26 +126,7 @@ export class StorefrontHosting extends Construct {
 
   constructor(scope: Construct, id: string, props: StorefrontHostingProps) {
     super(scope, id);
-    if (props.retainData) {
-      // Retained: S3 and CloudFront deliver logs for hours after the stack stops using the bucket,
-      // so emptying it and deleting it in the same stack deletion fails with BucketNotEmpty
-      // (aws-cdk#21776) and leaves the stack DELETE_FAILED. Left behind, it empties itself
-      // (lifecycle) and can be removed later (docs/cloud.md, "Deleting").
-      this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        enforceSSL: true,
-        // CloudFront standard logs are delivered with ACLs.
-        objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
-        lifecycleRules: [{ expiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      // The bucket policy too (CDK leaves it Delete), as raw overrides so no aspect changes them.
-      for (const resource of [this.accessLogBucket.node.defaultChild, this.accessLogBucket.policy?.node.defaultChild]) {
-        (resource as s3.CfnBucket | s3.CfnBucketPolicy).addOverride('DeletionPolicy', 'Retain');
-        (resource as s3.CfnBucket | s3.CfnBucketPolicy).addOverride('UpdateReplacePolicy', 'Retain');
-      }
-    }
+    this.accessLogBucket = props.retainData ? this.createAccessLogBucket() : undefined;
     const logBucket = this.accessLogBucket;
     this.siteBucket = new s3.Bucket(this, 'StorefrontBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -156,12 +137,70 @@ export class StorefrontHosting extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
     });
+    this.securityHeaders = this.createSecurityHeaders(props);
+    this.distribution = this.createDistribution(props, this.securityHeaders, logBucket);
+    const domain = props.storefrontDomain;
+    this.usesCustomDomain = domain !== undefined;
+    this.storefrontUrl = domain ? `https://${domain.domainName}` : `https://${this.distribution.distributionDomainName}`;
+
+    const region = Stack.of(this).region;
+    this.clientOutputs = {
+      custom: {
+        // On this distribution, not API Gateway's own host: no cross-origin request, no preflight.
+        API: { [API_NAME]: { endpoint: storefrontApiEndpoint(this.storefrontUrl), region, apiName: API_NAME } },
+        storefrontUrl: this.storefrontUrl,
+        ...(props.liveUpdates ? { events: props.liveUpdates.outputs } : {}),
+      },
+    };
+
+    // The built storefront plus its runtime configuration: `amplify_outputs.json` next to
+    // index.html, with the deploy-time API endpoint, so a build never needs a deployed backend.
+    const runtimeOutputs: AmplifyOutputs = {
+      version: OUTPUTS_VERSION,
+      auth: {
+        aws_region: region,
+        user_pool_id: props.auth.userPool.userPoolId,
+        user_pool_client_id: props.auth.userPoolClient.userPoolClientId,
+        username_attributes: ['email'],
+        user_verification_types: ['email'],
+      },
+      ...this.clientOutputs,
+    };
+    this.deployments = this.deployFiles(props, runtimeOutputs);
+    this.deployment = this.deployments.at(-1)!;
+  }
+
+  /** Branches only (see `retainData`): the access log bucket, retained. */
+  private createAccessLogBucket(): s3.Bucket {
+    // Retained: S3 and CloudFront deliver logs for hours after the stack stops using the bucket,
+    // so emptying it and deleting it in the same stack deletion fails with BucketNotEmpty
+    // (aws-cdk#21776) and leaves the stack DELETE_FAILED. Left behind, it empties itself
+    // (lifecycle) and can be removed later (docs/cloud.md, "Deleting").
+    const bucket = new s3.Bucket(this, 'AccessLogBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront standard logs are delivered with ACLs.
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // The bucket policy too (CDK leaves it Delete), as raw overrides so no aspect changes them.
+    for (const resource of [bucket.node.defaultChild, bucket.policy?.node.defaultChild]) {
+      (resource as s3.CfnBucket | s3.CfnBucketPolicy).addOverride('DeletionPolicy', 'Retain');
+      (resource as s3.CfnBucket | s3.CfnBucketPolicy).addOverride('UpdateReplacePolicy', 'Retain');
+    }
+    return bucket;
+  }
+
+  /** The security headers of every answer (one policy per deployment: CloudFront's quota of 20 per account). */
+  private createSecurityHeaders(props: StorefrontHostingProps): cloudfront.ResponseHeadersPolicy {
     // One custom policy per deployment, against CloudFront's quota of 20 per account (docs/cloud.md,
     // "First deployment"). No X-XSS-Protection: browsers dropped the filter it controlled, and
     // `1; mode=block` could be abused where one remained; the CSP is the protection. HSTS without
     // `preload`: joining the browsers' preload list is the domain owner's decision, for every
     // subdomain, and cannot be undone quickly; on *.cloudfront.net it means nothing.
-    const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+    return new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       responseHeadersPolicyName: accountGlobalName(this, 128),
       comment: 'Order storefront security headers',
       securityHeadersBehavior: {
@@ -177,8 +216,8 @@ export class StorefrontHosting extends Construct {
             "img-src 'self' data:",
             "font-src 'self' data:",
             // The API is on this origin (`/<stage>/`); Cognito for sign-in (the storefront talks to
-            // the user pool directly)
-            // and live order status's AppSync Events API (its HTTP and real-time hosts).
+            // the user pool directly), and live order status's AppSync Events API (its HTTP and
+            // real-time hosts).
             [`connect-src 'self' https://cognito-idp.${Aws.REGION}.amazonaws.com`, ...(props.liveUpdates?.connectSources ?? [])].join(' '),
             "object-src 'none'",
             "base-uri 'self'",
@@ -189,7 +228,10 @@ export class StorefrontHosting extends Construct {
         },
       },
     });
-    this.securityHeaders = securityHeaders;
+  }
+
+  /** The distribution: the storefront's files from the bucket, the catalog cached at the edge, the API uncached. */
+  private createDistribution(props: StorefrontHostingProps, securityHeaders: cloudfront.ResponseHeadersPolicy, logBucket?: s3.Bucket): cloudfront.Distribution {
     const domain = props.storefrontDomain;
     const certificate = domain ? acm.Certificate.fromCertificateArn(this, 'StorefrontCertificate', domain.certificateArn) : undefined;
     const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket, {
@@ -228,7 +270,7 @@ export class StorefrontHosting extends Construct {
       responseHeadersPolicy: securityHeaders,
       compress: true,
     };
-    this.distribution = new cloudfront.Distribution(this, 'StorefrontCdn', {
+    return new cloudfront.Distribution(this, 'StorefrontCdn', {
       comment: 'Order storefront',
       defaultBehavior: {
         ...siteFiles,
@@ -269,32 +311,13 @@ export class StorefrontHosting extends Construct {
         ? { certificate, domainNames: [domain.domainName], minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 }
         : {}),
     });
-    this.usesCustomDomain = domain !== undefined;
-    this.storefrontUrl = domain ? `https://${domain.domainName}` : `https://${this.distribution.distributionDomainName}`;
+  }
 
-    const region = Stack.of(this).region;
-    this.clientOutputs = {
-      custom: {
-        // On this distribution, not API Gateway's own host: no cross-origin request, no preflight.
-        API: { [API_NAME]: { endpoint: storefrontApiEndpoint(this.storefrontUrl), region, apiName: API_NAME } },
-        storefrontUrl: this.storefrontUrl,
-        ...(props.liveUpdates ? { events: props.liveUpdates.outputs } : {}),
-      },
-    };
-
-    // The built storefront plus its runtime configuration: `amplify_outputs.json` next to
-    // index.html, with the deploy-time API endpoint, so a build never needs a deployed backend.
-    const runtimeOutputs: AmplifyOutputs = {
-      version: OUTPUTS_VERSION,
-      auth: {
-        aws_region: region,
-        user_pool_id: props.auth.userPool.userPoolId,
-        user_pool_client_id: props.auth.userPoolClient.userPoolClientId,
-        username_attributes: ['email'],
-        user_verification_types: ['email'],
-      },
-      ...this.clientOutputs,
-    };
+  /**
+   * The built storefront plus its runtime configuration, in order: hashed bundles, other files,
+   * then the pages naming them and `amplify_outputs.json`, whose deployment invalidates the edge.
+   */
+  private deployFiles(props: StorefrontHostingProps, runtimeOutputs: AmplifyOutputs): s3deploy.BucketDeployment[] {
     const deploy = (id: string, options: Omit<s3deploy.BucketDeploymentProps, 'destinationBucket' | 'memoryLimit' | 'prune'>) =>
       new s3deploy.BucketDeployment(this, id, {
         destinationBucket: this.siteBucket,
@@ -312,7 +335,7 @@ export class StorefrontHosting extends Construct {
           deploy('DeployFiles', { sources: [built], exclude: [hashedAssets.include, ...pages.files], cacheControl: cacheControl(otherFiles.cacheControl) }),
         ]
       : [];
-    this.deployment = deploy('DeployStorefront', {
+    const pagesDeployment = deploy('DeployStorefront', {
       sources: [...(built ? [built] : []), s3deploy.Source.jsonData(RUNTIME_OUTPUTS_FILE, runtimeOutputs)],
       exclude: ['*'],
       include: [...pages.files],
@@ -320,8 +343,8 @@ export class StorefrontHosting extends Construct {
       distribution: this.distribution,
       distributionPaths: ['/*'],
     });
-    for (const earlier of files) this.deployment.node.addDependency(earlier);
-    this.deployments = [...files, this.deployment];
-    scopeInvalidationToDistribution(this.deployment, this.distribution);
+    for (const earlier of files) pagesDeployment.node.addDependency(earlier);
+    scopeInvalidationToDistribution(pagesDeployment, this.distribution);
+    return [...files, pagesDeployment];
   }
 }
