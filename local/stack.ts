@@ -8,46 +8,41 @@
  *   app-server, process-order -> local AppSync Events (live order status) -> the storefront's WebSocket.
  * Handlers find the stand-ins through AWS_ENDPOINT_URL_* variables, as the SDK does in AWS.
  */
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { API_NAME } from '../amplify/domain/api.ts';
 import { OUTPUTS_VERSION, type AmplifyOutputs } from '../amplify/domain/outputs.ts';
-import type { RecoveryReport, RecoveryRunDetail } from '../amplify/server/recovery.ts';
+import type { RecoveryReport } from '../amplify/server/recovery.ts';
 import {
   CANCEL_WINDOW,
-  DEFAULT_SHIPMENT_SUCCESS_RATE,
-  DELIVERY_SCHEDULE,
   ENV,
   FUNCTIONS,
   IDEMPOTENCY_TABLE,
   STATS_TABLE,
   STOCK_TABLE,
-  ORDER_QUEUE,
-  ORDER_RATE,
   ORDERS_TABLE,
   ORDER_TOKEN_SECRET,
 } from '../amplify/server/settings.ts';
 import { LIVE_AUTHORIZATION_TYPE } from '../amplify/domain/live-updates.ts';
 import { startLocalEvents, type LocalEvents } from './appsync-events.ts';
 import { withCognitoAuthorizer } from './authorizer.ts';
-import { LOCAL_ACCOUNT, LOCAL_AWS, LOCAL_REGION } from './aws.ts';
+import { LOCAL_AWS, LOCAL_REGION } from './aws.ts';
 import { LOCAL_USER_POOL, startLocalCognito, type LocalCognito } from './cognito.ts';
 import { createApiGateway, listen, LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from './api-gateway.ts';
 import { loopbackOrigins } from './http-guard.ts';
 import { DEFAULT_WEB_PORT, type LocalConfig } from './config.ts';
 import { startDynamo } from './dynamodb.ts';
-import { invoker, localFunctionArn, type LambdaHandler } from './lambda.ts';
+import { localFunctionArn } from './lambda.ts';
 import { startMessaging } from './messaging.ts';
 import { Outbox, type MailMessage } from './outbox.ts';
-import { localSecretArn, startLocalSecretsManager } from './secrets-manager.ts';
+import { startLocalSecretsManager } from './secrets-manager.ts';
 import { startLocalSes } from './ses.ts';
-import { startPoller, type Poller } from './queue-poller.ts';
+import type { Poller } from './queue-poller.ts';
+import { deadLetters, handlerEndpoints, loadHandlers, orderQueuePoller, setHandlerEnvironment, type ServiceName } from './stack-parts.ts';
 import { scheduledEvent } from './scheduled-event.ts';
-import { ServiceProxy } from './service-proxy.ts';
+import type { ServiceProxy } from './service-proxy.ts';
 import { startLocalScheduler } from './scheduler.ts';
-import { toSqsRecord } from './sqs-event.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
 /** How long the start-up recovery run waits for the schedules that were late at start. */
@@ -86,10 +81,8 @@ export interface StackOptions
 /** The `stateName` a `taskHook` sees for process-order invoked by a delivery schedule (not a Task state). */
 export const CONFIRM_DELIVERY_INVOCATION = 'DeliverySchedule';
 
-export type ServiceName = 'dynamodb' | 'sqs' | 'sns' | 'sfn' | 'sesv2';
-
-/** The sender of the customer's e-mails locally (`MAIL_FROM`). */
-export const LOCAL_MAIL_FROM = 'Desk & Gadget Co. <orders@shop.example>';
+export { LOCAL_MAIL_FROM } from './stack-parts.ts';
+export type { ServiceName };
 
 export interface LocalStack {
   apiUrl: string;
@@ -181,83 +174,23 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 
   // What the handlers are pointed at: the stand-ins, or proxies in front of them.
   const direct: Record<ServiceName, string> = { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint, sesv2: ses.endpoint };
-  let services: Record<ServiceName, ServiceProxy> | undefined;
-  const handlerEndpoints = { ...direct };
-  if (options.instrument) {
-    services = {
-      dynamodb: new ServiceProxy(direct.dynamodb, 'DynamoDB proxy', log),
-      sqs: new ServiceProxy(direct.sqs, 'SQS proxy', log),
-      sns: new ServiceProxy(direct.sns, 'SNS proxy', log),
-      sfn: new ServiceProxy(direct.sfn, 'Step Functions proxy', log),
-      sesv2: new ServiceProxy(direct.sesv2, 'SES proxy', log),
-    };
-    for (const name of Object.keys(services) as ServiceName[]) handlerEndpoints[name] = await services[name].listen();
-  }
-
-  Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: handlerEndpoints.dynamodb,
-    AWS_ENDPOINT_URL_SQS: handlerEndpoints.sqs,
-    AWS_ENDPOINT_URL_SNS: handlerEndpoints.sns,
-    AWS_ENDPOINT_URL_SFN: handlerEndpoints.sfn,
-    AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
-    AWS_ENDPOINT_URL_SESV2: handlerEndpoints.sesv2,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-    [ENV.orderTokenSecretArn]: localSecretArn(ORDER_TOKEN_SECRET.localName),
-    [ENV.liveEventsUrl]: events.httpUrl,
-    [ENV.mailFrom]: LOCAL_MAIL_FROM,
-    [ENV.storefrontUrl]: storefrontOrigins[0],
-    [ENV.ordersTable]: ORDERS_TABLE.localName,
-    [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
-    [ENV.stockTable]: STOCK_TABLE.localName,
-    [ENV.statsTable]: STATS_TABLE.localName,
-    [ENV.queueUrl]: messaging.queueUrl,
-    [ENV.stateMachineArn]: stepFunctions.stateMachineArn,
-    [ENV.topicArn]: messaging.topicArn,
-    [ENV.deliveryScheduleGroup]: DELIVERY_SCHEDULE.localGroupName,
-    [ENV.deliverySchedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local-delivery-scheduler`,
-    [ENV.paymentSuccessRate]: String(options.paymentSuccessRate),
-    [ENV.cancelWindowSeconds]: String(options.cancelWindowSeconds ?? 0),
-    [ENV.shipmentSuccessRate]: String(options.shipmentSuccessRate ?? DEFAULT_SHIPMENT_SUCCESS_RATE),
-    [ENV.paymentDelayMs]: String(options.paymentDelayMs ?? 0),
-    [ENV.allowedOrigins]: storefrontOrigins.join(','),
-    [ENV.orderRateLimit]: String(options.orderRateLimit ?? process.env[ENV.orderRateLimit] ?? ORDER_RATE.defaultLimit),
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    POWERTOOLS_METRICS_DISABLED: 'true',
+  const { endpoints, services } = await handlerEndpoints(direct, options.instrument, log);
+  setHandlerEnvironment({
+    endpoints: { ...endpoints, scheduler: scheduler.endpoint, secretsManager: secrets.endpoint, liveEvents: events.httpUrl },
+    queueUrl: messaging.queueUrl,
+    topicArn: messaging.topicArn,
+    stateMachineArn: stepFunctions.stateMachineArn,
+    storefrontOrigins,
+    paymentSuccessRate: options.paymentSuccessRate,
+    cancelWindowSeconds: options.cancelWindowSeconds,
+    shipmentSuccessRate: options.shipmentSuccessRate,
+    paymentDelayMs: options.paymentDelayMs,
+    orderRateLimit: options.orderRateLimit,
+    deliveryWaitMs: options.deliveryWaitMs,
+    recoveryStaleAfterMs: options.recoveryStaleAfterMs,
   });
-  // One local clock: the carrier's parcels travel `deliveryWaitMs` (their estimated date, so the
-  // order's due date in the open-orders index), and the scheduler fires delivery schedules as long
-  // after their creation. Unset: the carrier's days, as in AWS.
-  if (options.deliveryWaitMs === undefined) delete process.env[ENV.deliveryWaitMs];
-  else process.env[ENV.deliveryWaitMs] = String(options.deliveryWaitMs);
-  // Unset: recover-orders uses the cloud's staleness (read from the same setting as in AWS).
-  if (options.recoveryStaleAfterMs === undefined) delete process.env[ENV.recoveryStaleAfterMs];
-  else process.env[ENV.recoveryStaleAfterMs] = String(options.recoveryStaleAfterMs);
-  const appServer = await import('../amplify/functions/app-server/handler.ts');
-  const orderStarter = await import('../amplify/functions/order-starter/handler.ts');
-  const processOrderModule = await import('../amplify/functions/process-order/handler.ts');
-  const recoverOrders = await import('../amplify/functions/recover-orders/handler.ts');
-  processOrder = invoker(FUNCTIONS.processOrder.name, FUNCTIONS.processOrder.timeoutSeconds, processOrderModule.handler as LambdaHandler, { invocations, durations, running });
-  const startOrders = invoker<SQSEvent, SQSBatchResponse>(
-    FUNCTIONS.orderStarter.name,
-    FUNCTIONS.orderStarter.timeoutSeconds,
-    orderStarter.handler,
-    { invocations, durations, running },
-  );
-  const serveApi = invoker<APIGatewayProxyEvent, APIGatewayProxyResult>(
-    FUNCTIONS.appServer.name,
-    FUNCTIONS.appServer.timeoutSeconds,
-    appServer.handler,
-    { invocations, durations, running },
-  );
-  const runRecovery = invoker<ScheduledEvent<RecoveryRunDetail>, RecoveryReport>(
-    FUNCTIONS.recoverOrders.name,
-    FUNCTIONS.recoverOrders.timeoutSeconds,
-    recoverOrders.handler,
-    { invocations, durations, running },
-  );
+  const handlers = await loadHandlers({ invocations, durations, running });
+  processOrder = handlers.processOrder;
   handlersLoaded();
 
   // The user pool. Cognito sends its own e-mails: its verification codes are written straight to
@@ -283,26 +216,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   delete process.env[ENV.staffMfaRequired];
 
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
-  /** The dead-letter queue's messages, looked at without taking them (visibility timeout 0). */
-  const deadLetters = async () => {
-    // Counted with the ones in flight: an earlier look (visibility 0) may still hold one.
-    const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: messaging.dlqUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: messaging.dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ['All'] }),
-    );
-    return {
-      count: Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-      messages: Messages.map((m) => ({ messageId: m.MessageId, body: m.Body, receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0) })),
-    };
-  };
   const api = createApiGateway({
-    handler: withCognitoAuthorizer({ issuer: cognito.issuer, clientId: cognito.clientId }, serveApi),
-    localRoutes: { [LOCAL_MAILBOX_PATH]: () => ({ messages: outbox.list() }), [LOCAL_DEAD_LETTERS_PATH]: deadLetters },
+    handler: withCognitoAuthorizer({ issuer: cognito.issuer, clientId: cognito.clientId }, handlers.serveApi),
+    localRoutes: { [LOCAL_MAILBOX_PATH]: () => ({ messages: outbox.list() }), [LOCAL_DEAD_LETTERS_PATH]: () => deadLetters(sqs, messaging.dlqUrl) },
     allowedOrigins: storefrontOrigins,
     bodyTimeoutMs: options.bodyTimeoutMs,
     log,
@@ -310,25 +226,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const apiPort = await listen(api, options.apiPort);
   const apiUrl = `http://127.0.0.1:${apiPort}/`;
 
-  const queueArnPrefix = `arn:aws:sqs:${LOCAL_REGION}:000000000000:`;
   const pollers: Poller[] = [
-    startPoller({
-      sqs,
-      queueUrl: messaging.queueUrl,
-      batchSize: ORDER_QUEUE.batchSize,
-      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
-      consume: async (messages) => {
-        const event: SQSEvent = { Records: messages.map((m) => toSqsRecord(m, `${queueArnPrefix}${ORDER_QUEUE.localName}`)) };
-        try {
-          const { batchItemFailures } = await startOrders(event);
-          return batchItemFailures.map((f) => f.itemIdentifier);
-        } catch (error) {
-          log(`order-starter failed: ${(error as Error).message}`);
-          return messages.map((m) => m.MessageId!);
-        }
-      },
-      onError: (error) => log(`order queue poller: ${(error as Error).message}`),
-    }),
+    orderQueuePoller({ sqs, queueUrl: messaging.queueUrl, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds, startOrders: handlers.startOrders, log }),
   ];
 
   // An Express execution keeps no state between its states: one cut short by the last stop is
@@ -344,7 +243,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   // `LATE_SCHEDULES_WAIT_MS`.
   await Promise.race([scheduler.lateFired(), new Promise((resolve) => setTimeout(resolve, LATE_SCHEDULES_WAIT_MS).unref())]);
   const recover = (staleAfterMs?: number) =>
-    runRecovery(scheduledEvent(FUNCTIONS.recoverOrders.name, staleAfterMs === undefined ? {} : { staleAfterMs }));
+    handlers.runRecovery(scheduledEvent(FUNCTIONS.recoverOrders.name, staleAfterMs === undefined ? {} : { staleAfterMs }));
   const logRecovery = (report: RecoveryReport) => {
     const { enqueued, restarted, gaveUp, failed } = report;
     if (enqueued.length + restarted.length + gaveUp.length + failed.length === 0) return;
