@@ -92,38 +92,10 @@ export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Lo
   const orderTokens = new OrderTokens(() => secretString(secrets, requireEnv(ENV.orderTokenSecretArn))());
   const orderLinkToken = async (order: Order) => (isGuestOrder(order) ? orderTokens.tokenFor(order.orderId) : undefined);
   const scheduler = tracer.captureAWSv3Client(new SchedulerClient({}));
-  const shipmentSuccessRate = rateSetting(ENV.shipmentSuccessRate, DEFAULT_SHIPMENT_SUCCESS_RATE);
-  const cancelWindowSeconds = numberSetting(ENV.cancelWindowSeconds, CANCEL_WINDOW.cloudDefaultSeconds);
-  if (!Number.isInteger(cancelWindowSeconds) || cancelWindowSeconds < 0 || cancelWindowSeconds > CANCEL_WINDOW.maxSeconds) {
-    throw new Error(`${ENV.cancelWindowSeconds} must be a whole number of seconds from 0 to ${CANCEL_WINDOW.maxSeconds}`);
-  }
-  const deliveryWait = process.env[ENV.deliveryWaitMs];
-  const deliveryWaitMs = deliveryWait === undefined || deliveryWait === '' ? undefined : Number(deliveryWait);
-  if (deliveryWaitMs !== undefined && !(Number.isSafeInteger(deliveryWaitMs) && deliveryWaitMs >= 0)) {
-    throw new Error(`${ENV.deliveryWaitMs} must be a whole number of milliseconds >= 0`);
-  }
+  const { shipmentSuccessRate, cancelWindowSeconds, deliveryWaitMs } = stepSettings();
   const scheduleGroup = () => ({ groupName: requireEnv(ENV.deliveryScheduleGroup), roleArn: requireEnv(ENV.deliverySchedulerRoleArn) });
 
-  /**
-   * One idempotency config and persistence layer per wrapped call: each has its own key prefix, and
-   * its key is the argument's `orderId` (the charge's: `chargeKey`).
-   */
-  const idempotencyConfigs: IdempotencyConfig[] = [];
-  function idempotent<A extends { orderId: string }, R>(keyPrefix: string | undefined, fn: (arg: A) => Promise<R>, keyPath = 'orderId'): (arg: A) => Promise<R> {
-    const config = new IdempotencyConfig({ eventKeyJmesPath: keyPath, expiresAfterSeconds: 7 * 24 * 3600 });
-    idempotencyConfigs.push(config);
-    // Powertools stores the answer as a record: the results here are plain objects.
-    return makeIdempotent(fn as (arg: A) => Promise<R & Record<string, unknown>>, {
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: requireEnv(ENV.idempotencyTable),
-        keyAttr: IDEMPOTENCY_TABLE.partitionKey,
-        expiryAttr: IDEMPOTENCY_TABLE.ttlAttribute,
-        awsSdkV3Client: dynamodb,
-      }),
-      config,
-      keyPrefix,
-    });
-  }
+  const { idempotent, registerLambdaContext } = idempotentCalls(dynamodb);
 
   /**
    * `chargeOnce`'s idempotency record (same key prefix and key), read through the same Powertools
@@ -140,30 +112,7 @@ export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Lo
   );
   const charge = idempotent(CHARGE_KEY_PREFIX, async (request: { orderId: string; chargeKey: string; amount: number }) => ({ ...(await paymentProvider.charge(request)) }), 'chargeKey');
 
-  /** Per kind, one idempotent call (its own key prefix): each happens at most once per order. */
-  const perKind = <R>(prefix: string, fn: (kind: EmailKind, order: Order) => Promise<R>) => {
-    const calls = Object.fromEntries(EMAIL_KINDS.map((kind) => [kind, idempotent(`${prefix}-${kind}`, (order: Order) => fn(kind, order))]));
-    return (kind: EmailKind, order: Order) => calls[kind]!(order);
-  };
-  // The operator's order events are at least once, as SNS delivers them anyway: a subscriber drops
-  // a repeat by its eventId. With a sender no idempotency record is needed (two writes per event
-  // saved): the e-mail's record (`emailsSent`) marks the kind done. Without one nothing is
-  // recorded, so each event keeps an idempotency record of its own, or every later step would
-  // publish every kind due so far again.
-  const publish = (type: EmailKind, order: Order) =>
-    events.publish({
-      eventId: `${order.orderId}/${type}`,
-      type,
-      orderId: order.orderId,
-      orderNumber: order.orderNumber ?? orderNumberOf(order.orderId),
-      status: order.status,
-      totalAmount: order.totalAmount,
-      occurredAt: new Date().toISOString(),
-      trackingNumber: order.trackingNumber,
-      refundId: order.refundId,
-    });
-  const publishEvent = mailer ? publish : perKind('event', publish);
-  const sendEmailOnce = mailer ? perKind('email', async (kind, order) => mailer.send(renderEmail(kind, order, storefrontUrl, await orderLinkToken(order)))) : undefined;
+  const { publishEvent, sendEmailOnce } = eventsAndEmails(idempotent, events, mailer, async (kind, order) => renderEmail(kind, order, storefrontUrl, await orderLinkToken(order)));
 
   const context: StepContext = {
     orders,
@@ -193,8 +142,83 @@ export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Lo
     cancelWindowSeconds,
   };
 
+  return { context, registerLambdaContext };
+}
+
+/** The settings the steps read at start: the carrier's success rate, the cancel window, the local clock's delivery wait. */
+function stepSettings() {
+  const shipmentSuccessRate = rateSetting(ENV.shipmentSuccessRate, DEFAULT_SHIPMENT_SUCCESS_RATE);
+  const cancelWindowSeconds = numberSetting(ENV.cancelWindowSeconds, CANCEL_WINDOW.cloudDefaultSeconds);
+  if (!Number.isInteger(cancelWindowSeconds) || cancelWindowSeconds < 0 || cancelWindowSeconds > CANCEL_WINDOW.maxSeconds) {
+    throw new Error(`${ENV.cancelWindowSeconds} must be a whole number of seconds from 0 to ${CANCEL_WINDOW.maxSeconds}`);
+  }
+  const deliveryWait = process.env[ENV.deliveryWaitMs];
+  const deliveryWaitMs = deliveryWait === undefined || deliveryWait === '' ? undefined : Number(deliveryWait);
+  if (deliveryWaitMs !== undefined && !(Number.isSafeInteger(deliveryWaitMs) && deliveryWaitMs >= 0)) {
+    throw new Error(`${ENV.deliveryWaitMs} must be a whole number of milliseconds >= 0`);
+  }
+  return { shipmentSuccessRate, cancelWindowSeconds, deliveryWaitMs };
+}
+
+type Idempotent = <A extends { orderId: string }, R>(keyPrefix: string | undefined, fn: (arg: A) => Promise<R>, keyPath?: string) => (arg: A) => Promise<R>;
+
+/**
+ * Powertools idempotency for the steps' calls: `idempotent` wraps one (its own key prefix; its key
+ * the argument's `orderId`, or `keyPath`), and `registerLambdaContext`, which each invocation calls
+ * first, keeps an in-progress record no longer than the invocation's remaining time.
+ */
+function idempotentCalls(dynamodb: DynamoDBClient): { idempotent: Idempotent; registerLambdaContext: (lambdaContext: Context) => void } {
+  const idempotencyConfigs: IdempotencyConfig[] = [];
+  function idempotent<A extends { orderId: string }, R>(keyPrefix: string | undefined, fn: (arg: A) => Promise<R>, keyPath = 'orderId'): (arg: A) => Promise<R> {
+    const config = new IdempotencyConfig({ eventKeyJmesPath: keyPath, expiresAfterSeconds: 7 * 24 * 3600 });
+    idempotencyConfigs.push(config);
+    // Powertools stores the answer as a record: the results here are plain objects.
+    return makeIdempotent(fn as (arg: A) => Promise<R & Record<string, unknown>>, {
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: requireEnv(ENV.idempotencyTable),
+        keyAttr: IDEMPOTENCY_TABLE.partitionKey,
+        expiryAttr: IDEMPOTENCY_TABLE.ttlAttribute,
+        awsSdkV3Client: dynamodb,
+      }),
+      config,
+      keyPrefix,
+    });
+  }
+
   const registerLambdaContext = (lambdaContext: Context) => {
     for (const config of idempotencyConfigs) config.registerLambdaContext(lambdaContext);
   };
-  return { context, registerLambdaContext };
+  return { idempotent, registerLambdaContext };
+}
+
+/**
+ * The order events (SNS) and the customer's e-mails (SES, when there is a sender), each once per
+ * order and kind as below.
+ */
+function eventsAndEmails(idempotent: Idempotent, events: SnsOrderEvents, mailer: SesMailer | undefined, render: (kind: EmailKind, order: Order) => Promise<Parameters<SesMailer['send']>[0]>) {
+  /** Per kind, one idempotent call (its own key prefix): each happens at most once per order. */
+  const perKind = <R>(prefix: string, fn: (kind: EmailKind, order: Order) => Promise<R>) => {
+    const calls = Object.fromEntries(EMAIL_KINDS.map((kind) => [kind, idempotent(`${prefix}-${kind}`, (order: Order) => fn(kind, order))]));
+    return (kind: EmailKind, order: Order) => calls[kind]!(order);
+  };
+  // The operator's order events are at least once, as SNS delivers them anyway: a subscriber drops
+  // a repeat by its eventId. With a sender no idempotency record is needed (two writes per event
+  // saved): the e-mail's record (`emailsSent`) marks the kind done. Without one nothing is
+  // recorded, so each event keeps an idempotency record of its own, or every later step would
+  // publish every kind due so far again.
+  const publish = (type: EmailKind, order: Order) =>
+    events.publish({
+      eventId: `${order.orderId}/${type}`,
+      type,
+      orderId: order.orderId,
+      orderNumber: order.orderNumber ?? orderNumberOf(order.orderId),
+      status: order.status,
+      totalAmount: order.totalAmount,
+      occurredAt: new Date().toISOString(),
+      trackingNumber: order.trackingNumber,
+      refundId: order.refundId,
+    });
+  const publishEvent = mailer ? publish : perKind('event', publish);
+  const sendEmailOnce = mailer ? perKind('email', async (kind, order) => mailer.send(await render(kind, order))) : undefined;
+  return { publishEvent, sendEmailOnce };
 }
