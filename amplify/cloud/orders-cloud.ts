@@ -110,7 +110,7 @@ export class OrdersCloud extends Construct {
     this.data = new OrderData(this, 'Data', { retainData });
     this.messaging = new OrderMessaging(this, 'Messaging', { notificationEmail: props.notificationEmail, notificationEvents: props.notificationEvents, alarmEmail: props.alarmEmail });
     const { ordersTable, idempotencyTable, stockTable, statsTable } = this.data;
-    const { queue, topic, topicKey } = this.messaging;
+    const { queue } = this.messaging;
 
     this.ordersApi = new OrdersApi(this, 'Api', {
       deploymentName,
@@ -150,48 +150,8 @@ export class OrdersCloud extends Construct {
     this.workflowLogs = this.workflow.logs;
 
     // ---------------------------------------------------------------- Workflow functions: env + IAM
-    orderStarter.addEnvironment(ENV.stateMachineArn, this.stateMachine.stateMachineArn);
-    orderStarter.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
-    );
-    // Grants ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl on this queue.
-    orderStarter.addEventSource(
-      new SqsEventSource(queue, {
-        batchSize: ORDER_QUEUE.batchSize,
-        reportBatchItemFailures: true,
-        // A burst of orders never takes more of the account's Lambda concurrency than this.
-        maxConcurrency: ORDER_QUEUE.maxConcurrency,
-      }),
-    );
-
-    processOrder.addEnvironment(ENV.ordersTable, ordersTable.tableName);
-    processOrder.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
-    processOrder.addEnvironment(ENV.stockTable, stockTable.tableName);
-    processOrder.addEnvironment(ENV.topicArn, topic.topicArn);
-    processOrder.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        resources: [ordersTable.tableArn],
-      }),
-    );
-    processOrder.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [idempotencyTable.tableArn],
-      }),
-    );
-    // Stock: reserve, release, sell (conditional UpdateItem); a refused reserve's read (GetItem); the
-    // payment step's check that the attempt holds its units (BatchGetItem, one per order); the seed
-    // of a product never stocked yet (PutItem).
-    processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }));
-    // The per-day counters (issue 27): one ADD per status change a step makes.
-    processOrder.addEnvironment(ENV.statsTable, statsTable.tableName);
-    processOrder.addEnvironment(ENV.shopTimeZone, props.shopTimeZone);
-    processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [statsTable.tableArn] }));
-    processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
-    processOrder.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topicKey.keyArn] }),
-    );
+    grantOrderStarter(orderStarter, this.stateMachine, queue);
+    grantProcessOrder(processOrder, this.data, this.messaging, props.shopTimeZone);
     processOrder.addEnvironment(ENV.storefrontUrl, props.storefrontUrl ?? this.storefront.storefrontUrl);
     this.guestOrders = new GuestOrders(this, 'GuestOrders', {
       appServer,
@@ -199,21 +159,8 @@ export class OrdersCloud extends Construct {
       userPool: props.auth.userPool,
       storefrontUrl: props.storefrontUrl ?? this.storefront.storefrontUrl,
     });
-    if (props.mail) {
-      this.mail = new CustomerMail(this, 'Mail', { mail: props.mail, processOrder });
-      if (!props.mail.cognitoThroughSes) {
-        Annotations.of(this).addWarningV2(
-          'orders:cognito-default-sender',
-          `Cognito keeps its default sender (50 e-mails a day per account) until the SES identity for ${props.mail.domain} is verified: publish its DKIM records, then set MAIL_IDENTITY_VERIFIED=true. See docs/cloud.md, "Customer e-mail".`,
-        );
-      }
-    } else {
-      Annotations.of(this).addWarningV2(
-        'orders:no-mail-from',
-        'MAIL_FROM is not set: customers get no e-mail about their orders (the order events still reach the notification topic), and Cognito sends sign-up codes and password resets with its default sender, capped at 50 e-mails a day per account. See docs/cloud.md, "Customer e-mail".',
-      );
-    }
-
+    if (props.mail) this.mail = new CustomerMail(this, 'Mail', { mail: props.mail, processOrder });
+    warnAboutMail(this, props.mail);
 
     this.recovery = new OrderRecovery(this, 'Recovery', { recoverOrders, ordersTable, stockTable, stateMachine: this.stateMachine, queue });
 
@@ -257,4 +204,72 @@ export class OrdersCloud extends Construct {
   get storefrontUrl(): string { return this.storefront.storefrontUrl; }
   /** What the storefront reads, the same `custom` block `backend.addOutput` puts in amplify_outputs.json. */
   get clientOutputs(): CloudClientOutputs { return this.storefront.clientOutputs; }
+}
+
+/** order-starter: starts the workflow for each message of the order queue (its event source). */
+function grantOrderStarter(orderStarter: lambda.Function, stateMachine: sfn.StateMachine, queue: sqs.Queue): void {
+  orderStarter.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
+  orderStarter.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }),
+  );
+  // Grants ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl on this queue.
+  orderStarter.addEventSource(
+    new SqsEventSource(queue, {
+      batchSize: ORDER_QUEUE.batchSize,
+      reportBatchItemFailures: true,
+      // A burst of orders never takes more of the account's Lambda concurrency than this.
+      maxConcurrency: ORDER_QUEUE.maxConcurrency,
+    }),
+  );
+}
+
+/** process-order: the workflow's steps' environment and exactly their IAM (the order, its records, stock, counters, events). */
+function grantProcessOrder(processOrder: lambda.Function, data: OrderData, messaging: OrderMessaging, shopTimeZone: string): void {
+  const { ordersTable, idempotencyTable, stockTable, statsTable } = data;
+  const { topic, topicKey } = messaging;
+  processOrder.addEnvironment(ENV.ordersTable, ordersTable.tableName);
+  processOrder.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
+  processOrder.addEnvironment(ENV.stockTable, stockTable.tableName);
+  processOrder.addEnvironment(ENV.topicArn, topic.topicArn);
+  processOrder.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      resources: [ordersTable.tableArn],
+    }),
+  );
+  processOrder.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resources: [idempotencyTable.tableArn],
+    }),
+  );
+  // Stock: reserve, release, sell (conditional UpdateItem); a refused reserve's read (GetItem); the
+  // payment step's check that the attempt holds its units (BatchGetItem, one per order); the seed
+  // of a product never stocked yet (PutItem).
+  processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }));
+  // The per-day counters (issue 27): one ADD per status change a step makes.
+  processOrder.addEnvironment(ENV.statsTable, statsTable.tableName);
+  processOrder.addEnvironment(ENV.shopTimeZone, shopTimeZone);
+  processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [statsTable.tableArn] }));
+  processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+  processOrder.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topicKey.keyArn] }),
+  );
+}
+
+/** What a deployment without a verified sender cannot do, said at synthesis (`npx ampx sandbox` prints it). */
+function warnAboutMail(scope: Construct, mail: OrdersCloudProps['mail']): void {
+  if (mail) {
+    if (!mail.cognitoThroughSes) {
+      Annotations.of(scope).addWarningV2(
+        'orders:cognito-default-sender',
+        `Cognito keeps its default sender (50 e-mails a day per account) until the SES identity for ${mail.domain} is verified: publish its DKIM records, then set MAIL_IDENTITY_VERIFIED=true. See docs/cloud.md, "Customer e-mail".`,
+      );
+    }
+  } else {
+    Annotations.of(scope).addWarningV2(
+      'orders:no-mail-from',
+      'MAIL_FROM is not set: customers get no e-mail about their orders (the order events still reach the notification topic), and Cognito sends sign-up codes and password resets with its default sender, capped at 50 e-mails a day per account. See docs/cloud.md, "Customer e-mail".',
+    );
+  }
 }
