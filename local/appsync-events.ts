@@ -226,56 +226,14 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     }
   };
 
-  const answer = (res: http.ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-    res.end(JSON.stringify(body));
-  };
-
   const server = http.createServer((req, res) => {
-    void (async () => {
-      if (browserPublish(req) || !isLoopbackHost(req.headers.host, port)) {
-        log(`AppSync Events: refused a ${browserPublish(req) ? 'browser request' : 'foreign Host header'} (${req.method} ${req.url})`);
-        req.resume();
-        return answer(res, 403, { errors: error('UnauthorizedException', 'The local AppSync Events answers only the local stack') });
-      }
-      if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://local').pathname !== EVENTS_PROTOCOL.httpPath) {
-        req.resume();
-        return answer(res, 404, { errors: error('NotFoundException', 'Not found') });
-      }
-      let body: Buffer;
-      try {
-        body = await readBody(req, MAX_BODY_BYTES, 10_000);
-      } catch (e) {
-        return answer(res, e instanceof BodyError ? e.status : 400, { errors: error('BadRequestException', (e as Error).message) });
-      }
-      const refusal = await verifySigV4({ method: req.method, url: req.url ?? '/', headers: req.headers }, body, Date.now(), EVENTS_PROTOCOL.signingService);
-      if (refusal) return answer(res, 401, { errors: error('UnauthorizedException', refusal.message) });
-      let request: v.InferOutput<typeof publishSchema>;
-      try {
-        request = v.parse(publishSchema, JSON.parse(body.toString('utf8')));
-      } catch {
-        return answer(res, 400, { errors: error('BadRequestException', `A publish is {channel, events}: 1 to ${EVENTS_PROTOCOL.maxEventsPerPublish} events, each a JSON string`) });
-      }
-      const segments = channelSegments(request.channel, false);
-      if (!segments || segments[0] !== LIVE_NAMESPACE) return answer(res, 400, { errors: error('BadRequestException', 'Invalid channel') });
-      const successful: { identifier: string; index: number }[] = [];
-      const failed: { identifier: string; index: number; code: number; message: string }[] = [];
-      const good: string[] = [];
-      request.events.forEach((event, index) => {
-        try {
-          JSON.parse(event);
-          successful.push({ identifier: randomUUID(), index });
-          good.push(event);
-        } catch {
-          failed.push({ identifier: randomUUID(), index, code: 400, message: 'The event is not JSON' });
-        }
-      });
-      published.set(request.channel, (published.get(request.channel) ?? 0) + good.length);
-      deliver(request.channel, good);
-      answer(res, 200, { successful, failed });
-    })().catch((e: unknown) => {
+    const take = (channel: string, events: string[]) => {
+      published.set(channel, (published.get(channel) ?? 0) + events.length);
+      deliver(channel, events);
+    };
+    servePublish(req, res, { port, log, take }).catch((e: unknown) => {
       log(`AppSync Events: publish failed: ${(e as Error).message}`);
-      if (!res.headersSent) answer(res, 500, { errors: error('InternalFailureException', 'Internal error') });
+      if (!res.headersSent) answerJson(res, 500, { errors: error('InternalFailureException', 'Internal error') });
     });
   });
   answerClientErrors(server, 'AppSync Events', log);
@@ -327,4 +285,56 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * `POST /event`, as the functions publish: from the local stack only (no browser, a loopback Host),
+ * signed with SigV4 for `appsync`, `{channel, events}` with 1 to 5 JSON strings; what is taken goes
+ * to `take` (counted and delivered), each event answered as AppSync does (`successful`, `failed`).
+ */
+async function servePublish(req: http.IncomingMessage, res: http.ServerResponse, ctx: { port: number; log: Log; take: (channel: string, events: string[]) => void }): Promise<void> {
+  if (browserPublish(req) || !isLoopbackHost(req.headers.host, ctx.port)) {
+    ctx.log(`AppSync Events: refused a ${browserPublish(req) ? 'browser request' : 'foreign Host header'} (${req.method} ${req.url})`);
+    req.resume();
+    return answerJson(res, 403, { errors: error('UnauthorizedException', 'The local AppSync Events answers only the local stack') });
+  }
+  if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://local').pathname !== EVENTS_PROTOCOL.httpPath) {
+    req.resume();
+    return answerJson(res, 404, { errors: error('NotFoundException', 'Not found') });
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(req, MAX_BODY_BYTES, 10_000);
+  } catch (e) {
+    return answerJson(res, e instanceof BodyError ? e.status : 400, { errors: error('BadRequestException', (e as Error).message) });
+  }
+  const refusal = await verifySigV4({ method: req.method, url: req.url ?? '/', headers: req.headers }, body, Date.now(), EVENTS_PROTOCOL.signingService);
+  if (refusal) return answerJson(res, 401, { errors: error('UnauthorizedException', refusal.message) });
+  let request: v.InferOutput<typeof publishSchema>;
+  try {
+    request = v.parse(publishSchema, JSON.parse(body.toString('utf8')));
+  } catch {
+    return answerJson(res, 400, { errors: error('BadRequestException', `A publish is {channel, events}: 1 to ${EVENTS_PROTOCOL.maxEventsPerPublish} events, each a JSON string`) });
+  }
+  const segments = channelSegments(request.channel, false);
+  if (!segments || segments[0] !== LIVE_NAMESPACE) return answerJson(res, 400, { errors: error('BadRequestException', 'Invalid channel') });
+  const successful: { identifier: string; index: number }[] = [];
+  const failed: { identifier: string; index: number; code: number; message: string }[] = [];
+  const good: string[] = [];
+  request.events.forEach((event, index) => {
+    try {
+      JSON.parse(event);
+      successful.push({ identifier: randomUUID(), index });
+      good.push(event);
+    } catch {
+      failed.push({ identifier: randomUUID(), index, code: 400, message: 'The event is not JSON' });
+    }
+  });
+  ctx.take(request.channel, good);
+  answerJson(res, 200, { successful, failed });
+}
+
+function answerJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
 }
