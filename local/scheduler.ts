@@ -21,6 +21,7 @@
  * - `FlexibleTimeWindow` is validated and stored; locally a schedule fires at the start of its window.
  * - Errors carry `x-amzn-ErrorType` and a `{Message}` body, which is what the SDK's REST-JSON
  *   deserializer reads to raise ConflictException, ResourceNotFoundException, ValidationException.
+ * The schedule records, their store and CreateSchedule's rules: local/scheduler-records.ts.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
