@@ -17,7 +17,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ENV } from '../amplify/server/settings.ts';
+import { ENV } from '../amplify/server/environment.ts';
 import { median } from './stats.ts';
 
 const require = createRequire(import.meta.url);

@@ -35,7 +35,7 @@ const seconds = (performance.now() - started) / 1000;
 /**
  * The custom metrics each function publishes, as its handler publishes them: the handler's modules
  * (esbuild's module graph of amplify/functions/<name>/handler.ts, packages left out) name the
- * metrics (`METRICS.<group>.<name>` of amplify/server/settings.ts, or a literal in `addMetric`), and
+ * metrics (`METRICS.<group>.<name>` of amplify/server/environment.ts, or a literal in `addMetric`), and
  * the function's Powertools `Metrics` (amplify/functions/shared/powertools.ts `createObservability`,
  * configured as in the cloud: the deployment's namespace and service) gives the dimension sets each
  * is published with: serialized once with a probe metric. Calls that add dimension sets or metrics
@@ -44,7 +44,8 @@ const seconds = (performance.now() - started) / 1000;
 async function publishedMetrics(): Promise<PublishedMetrics[]> {
   const { build } = await import('esbuild');
   const { MetricUnit } = await import('@aws-lambda-powertools/metrics');
-  const { ENV, FUNCTIONS, METRICS } = await import('../amplify/server/settings.ts');
+  const { FUNCTIONS } = await import('../amplify/server/settings.ts');
+  const { ENV, METRICS } = await import('../amplify/server/environment.ts');
   process.env[ENV.deploymentName] = deploymentName;
   const { createObservability } = await import('../amplify/functions/shared/powertools.ts');
   const groups = METRICS as unknown as Record<string, Record<string, unknown>>;

@@ -6,7 +6,8 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { RecoveryReport, RecoveryRunDetail } from '../amplify/server/recovery.ts';
-import { DEFAULT_SHIPMENT_SUCCESS_RATE, DELIVERY_SCHEDULE, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDER_RATE, ORDER_TOKEN_SECRET, ORDERS_TABLE, STATS_TABLE, STOCK_TABLE } from '../amplify/server/settings.ts';
+import { DELIVERY_SCHEDULE, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDER_RATE, ORDER_TOKEN_SECRET, ORDERS_TABLE, STATS_TABLE, STOCK_TABLE } from '../amplify/server/settings.ts';
+import { DEFAULT_SHIPMENT_SUCCESS_RATE, ENV } from '../amplify/server/environment.ts';
 import { LOCAL_ACCOUNT, LOCAL_AWS, LOCAL_REGION } from './aws.ts';
 import { invoker, type InvocationCounters, type LambdaHandler } from './lambda.ts';
 import { startPoller, type Poller } from './queue-poller.ts';

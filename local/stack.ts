@@ -14,16 +14,8 @@ import path from 'node:path';
 import { API_NAME } from '../amplify/domain/api.ts';
 import { OUTPUTS_VERSION, type AmplifyOutputs } from '../amplify/domain/outputs.ts';
 import type { RecoveryReport } from '../amplify/server/recovery.ts';
-import {
-  CANCEL_WINDOW,
-  ENV,
-  FUNCTIONS,
-  IDEMPOTENCY_TABLE,
-  STATS_TABLE,
-  STOCK_TABLE,
-  ORDERS_TABLE,
-  ORDER_TOKEN_SECRET,
-} from '../amplify/server/settings.ts';
+import { CANCEL_WINDOW, FUNCTIONS, IDEMPOTENCY_TABLE, STATS_TABLE, STOCK_TABLE, ORDERS_TABLE, ORDER_TOKEN_SECRET } from '../amplify/server/settings.ts';
+import { ENV } from '../amplify/server/environment.ts';
 import { LIVE_AUTHORIZATION_TYPE } from '../amplify/domain/live-updates.ts';
 import { startLocalEvents, type LocalEvents } from './appsync-events.ts';
 import { withCognitoAuthorizer } from './authorizer.ts';

@@ -5,7 +5,7 @@
  */
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ENV } from '../amplify/server/settings.ts';
+import { ENV } from '../amplify/server/environment.ts';
 
 const savedEnv = { ...process.env };
 beforeAll(() => {

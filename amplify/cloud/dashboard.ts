@@ -12,7 +12,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { METRICS } from '../server/settings.ts';
+import { METRICS } from '../server/environment.ts';
 
 const sum = cloudwatch.Stats.SUM;
 

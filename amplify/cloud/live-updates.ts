@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import { EVENTS_PROTOCOL, LIVE_AUTHORIZATION_TYPE, LIVE_NAMESPACE } from '../domain/live-updates.ts';
 import type { EventsOutputs } from '../domain/outputs.ts';
 import { bundleOrdersChannelHandler } from '../events/bundle.ts';
-import { ENV } from '../server/settings.ts';
+import { ENV } from '../server/environment.ts';
 
 /** AppSync's limit on an API's name. */
 export const EVENT_API_NAME_MAX_LENGTH = 50;

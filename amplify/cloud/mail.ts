@@ -13,7 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { ENV } from '../server/settings.ts';
+import { ENV } from '../server/environment.ts';
 import { SES_EVENT_TYPES } from '../functions/process-order/steps/email-events.ts';
 import type { MailSettings } from './settings.ts';
 

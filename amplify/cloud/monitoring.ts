@@ -19,7 +19,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { STOCK } from '../domain/inventory.ts';
 import { ordersDashboard } from './dashboard.ts';
-import { FUNCTIONS, METRICS, metricsNamespace, metricsServiceName } from '../server/settings.ts';
+import { FUNCTIONS } from '../server/settings.ts';
+import { METRICS, metricsNamespace, metricsServiceName } from '../server/environment.ts';
 
 
 /** Alarm thresholds and periods. */

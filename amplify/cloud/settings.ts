@@ -10,7 +10,8 @@ import * as v from 'valibot';
 import { EMAIL_KINDS, type EmailKind, isEmailKind } from '../domain/notification.ts';
 import { emailSchema } from '../domain/order.ts';
 import { checkTimeZone, DEFAULT_TIME_ZONE } from '../domain/stats.ts';
-import { CANCEL_WINDOW, ENV, ORDER_RATE } from '../server/settings.ts';
+import { CANCEL_WINDOW, ORDER_RATE } from '../server/settings.ts';
+import { ENV } from '../server/environment.ts';
 import type { StorefrontDomain } from './storefront.ts';
 
 /** The context keys `defineBackend()` requires (Amplify's backend namespace, name and type). */

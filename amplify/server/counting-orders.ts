@@ -16,7 +16,7 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Order } from '../domain/order.ts';
 import { changeCounts } from '../domain/stats.ts';
 import type { OrderRepository, StatsStore } from './ports.ts';
-import { METRICS } from './settings.ts';
+import { METRICS } from './environment.ts';
 
 export interface CountingLog {
   error(message: string, fields: Record<string, unknown>): void;

@@ -21,7 +21,8 @@ import { API_NAME, CORS_ALLOWED_HEADERS, methodAccess, ROUTE_METHODS, ROUTES } f
 import { AUTH_TOKEN, CLIENT_WRITE_ATTRIBUTES, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
 import { requiresSignIn } from '../../local/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
-import { CANCEL_WINDOW, ENV, FUNCTIONS, IDEMPOTENCY_TABLE, METRICS, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY, STATS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
+import { CANCEL_WINDOW, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY, STATS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
+import { ENV, METRICS } from '../../amplify/server/environment.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
 import { LOCAL_TABLES } from '../../local/dynamodb.ts';
 

@@ -10,7 +10,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { guestCustomerIdOf } from '../../amplify/server/place-order.ts';
-import { ENV } from '../../amplify/server/settings.ts';
+import { ENV } from '../../amplify/server/environment.ts';
 import { orderRequest } from '../fixtures.ts';
 import { apiEvent, CUSTOMER, HANDLER_ENV, lambdaContext, QUEUE_URL } from './events.ts';
 import { captureLogs } from './logs.ts';

@@ -4,7 +4,7 @@
  * environment the cloud definition gives each function, with placeholder resource names.
  */
 import type { APIGatewayProxyEvent, Context, ScheduledEvent, SQSEvent } from 'aws-lambda';
-import { ENV } from '../../amplify/server/settings.ts';
+import { ENV } from '../../amplify/server/environment.ts';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';

@@ -11,7 +11,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createObservability, traced, withObservability } from '../../amplify/functions/shared/powertools.ts';
-import { ENV, requireEnv } from '../../amplify/server/settings.ts';
+import { ENV, requireEnv } from '../../amplify/server/environment.ts';
 import { lambdaContext } from './events.ts';
 
 const context = lambdaContext('unit-function');

@@ -11,7 +11,7 @@ import { IDEMPOTENCY_KEY_HEADER } from '../../domain/api.ts';
 import { AccountClosedError, ForbiddenError, IdempotencyKeyReusedError, OrderRateLimitedError, PriceChangedError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
 import { OutOfStockError, StockMovedError } from '../../domain/inventory.ts';
 import { StockBelowZeroError } from '../../server/aws/dynamodb-stock-ledger.ts';
-import { METRICS } from '../../server/settings.ts';
+import { METRICS } from '../../server/environment.ts';
 import { allowedMethods, ApiError, errorBody, json } from './http.ts';
 import { restEvent } from './request.ts';
 

@@ -6,7 +6,7 @@ import { orderIdSchema, type Order } from '../../domain/order.ts';
 import { idTokenVerifier, JwksUnavailableError, restClaims } from '../../server/id-token.ts';
 import { orderTokenMatches } from '../../server/order-token.ts';
 import type { OrderRepository } from '../../server/ports.ts';
-import { ENV, requireEnv } from '../../server/settings.ts';
+import { ENV, requireEnv } from '../../server/environment.ts';
 import type { StaffConfirmation } from '../../server/staff.ts';
 import { ApiError, header, parseWith } from './http.ts';
 

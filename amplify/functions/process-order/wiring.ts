@@ -31,7 +31,8 @@ import { SesMailer } from '../../server/aws/ses-mailer.ts';
 import { OrderTokens } from '../../server/order-token.ts';
 import { SnsOrderEvents } from '../../server/aws/sns-order-events.ts';
 import { SimulatedPaymentProvider, type PaymentResult } from '../../server/simulated-partners.ts';
-import { CANCEL_WINDOW, DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE, ENV, IDEMPOTENCY_TABLE, METRICS, requireEnv } from '../../server/settings.ts';
+import { CANCEL_WINDOW, IDEMPOTENCY_TABLE } from '../../server/settings.ts';
+import { DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE, ENV, METRICS, requireEnv } from '../../server/environment.ts';
 import { scheduleDelivery as createDeliverySchedule, scheduleShipment, unqualifiedFunctionArn } from './delivery-schedule.ts';
 import type { StepContext } from './steps/context.ts';
 

@@ -6,7 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
-import { metricsNamespace, metricsServiceName } from '../../server/settings.ts';
+import { metricsNamespace, metricsServiceName } from '../../server/environment.ts';
 
 export function createObservability(serviceName: string) {
   return {

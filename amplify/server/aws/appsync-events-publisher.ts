@@ -10,7 +10,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { customerChannel, EVENTS_PROTOCOL, statusEventOf } from '../../domain/live-updates.ts';
 import type { Order } from '../../domain/order.ts';
 import type { OrderStatusPublisher } from '../ports.ts';
-import { ENV } from '../settings.ts';
+import { ENV } from '../environment.ts';
 
 /** How long one publish may take: a status change waits for it (and goes on when it fails). */
 export const PUBLISH_TIMEOUT_MS = 2_000;

@@ -15,7 +15,7 @@ import { ROUTES } from '../../../domain/api.ts';
 import { InvalidTransitionError } from '../../../domain/errors.ts';
 import type { Actor } from '../../../domain/order-rules.ts';
 import type { OrderQueue, OrderRepository } from '../../../server/ports.ts';
-import { METRICS } from '../../../server/settings.ts';
+import { METRICS } from '../../../server/environment.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
 import { json, statusConflict } from '../http.ts';
 import { reachableOrder, routerPath } from '../request.ts';

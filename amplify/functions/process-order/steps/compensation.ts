@@ -2,7 +2,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { InvalidTransitionError } from '../../../domain/errors.ts';
 import { needsCompensation } from '../../../domain/order-rules.ts';
-import { METRICS } from '../../../server/settings.ts';
+import { METRICS } from '../../../server/environment.ts';
 import type { StepContext } from './context.ts';
 import { notifyCustomer } from './notification.ts';
 import { releaseStock } from './stock.ts';

@@ -6,7 +6,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { InvalidTransitionError } from '../../../domain/errors.ts';
 import { needsCompensation } from '../../../domain/order-rules.ts';
-import { METRICS } from '../../../server/settings.ts';
+import { METRICS } from '../../../server/environment.ts';
 import type { StepContext } from './context.ts';
 
 export async function scheduleDelivery({ orders, metrics, createDeliverySchedule }: StepContext, orderId: string, functionArn: string) {

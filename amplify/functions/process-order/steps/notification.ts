@@ -10,7 +10,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { emailsDue } from '../../../domain/notification.ts';
 import { EmailRejectedError } from '../../../server/aws/ses-mailer.ts';
-import { METRICS } from '../../../server/settings.ts';
+import { METRICS } from '../../../server/environment.ts';
 import type { StepContext } from './context.ts';
 
 export async function notifyCustomer({ orders, metrics, publishEvent, sendEmailOnce }: StepContext, orderId: string) {

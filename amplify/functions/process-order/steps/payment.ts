@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ChargeOnSupersededAttemptError, SupersededAttemptError } from '../../../domain/errors.ts';
 import { cancelWindowEnd, hasReached, needsCompensation, PAYMENT_DECLINED_REASON, paymentAttemptOf } from '../../../domain/order-rules.ts';
 import { holdsReservation } from '../../../server/inventory.ts';
-import { METRICS } from '../../../server/settings.ts';
+import { METRICS } from '../../../server/environment.ts';
 import type { PaymentResult } from '../../../server/simulated-partners.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
 import { releaseStock } from './stock.ts';

@@ -2,7 +2,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { hasReached, needsCompensation } from '../../../domain/order-rules.ts';
 import { bookShipment } from '../../../server/simulated-partners.ts';
-import { METRICS } from '../../../server/settings.ts';
+import { METRICS } from '../../../server/environment.ts';
 import { lostToCompensation, type StepContext } from './context.ts';
 import { notifyCustomer } from './notification.ts';
 import { sellStock } from './stock.ts';

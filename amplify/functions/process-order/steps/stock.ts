@@ -9,7 +9,7 @@ import { InvalidTransitionError, SupersededAttemptError } from '../../../domain/
 import type { Order } from '../../../domain/order.ts';
 import { OUT_OF_STOCK_REASON, paymentAttemptOf, releasesStock, SOLD_STATUSES } from '../../../domain/order-rules.ts';
 import { releaseOrder, reservationKeyOf, reserveOrder, sellOrder } from '../../../server/inventory.ts';
-import { METRICS } from '../../../server/settings.ts';
+import { METRICS } from '../../../server/environment.ts';
 import type { StepContext } from './context.ts';
 import { notifyCustomer } from './notification.ts';
 
