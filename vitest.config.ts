@@ -1,18 +1,21 @@
 /**
- * Test tiers (Vitest projects); Playwright journeys (e2e/) are the fifth, `npm run test:e2e`.
- * - unit: the domain, the storefront's logic and components, the handlers called with event
- *   fixtures and SDK clients mocked (tests/unit/). No server, no local stack: `npm run test:unit`.
- * - integration: suites against the local stack (dynalite, fauxqs, local Step Functions, the local
- *   user pool). A new file under tests/ lands here unless it is listed in another tier.
- * - cloud: synthesis of the Amplify backend and template tests (esbuild bundles every function).
- * - load: the heavy suites (thousands of orders).
+ * Test tiers (Vitest projects), one folder each; Playwright journeys (e2e/) are the fifth, `npm run test:e2e`.
+ * - unit (tests/unit/, and the storefront's own test files under src/): the domain, the storefront's logic
+ *   and components, the handlers called with event fixtures and SDK clients mocked. No server, no
+ *   local stack: `npm run test:unit`.
+ * - integration (tests/integration/): suites against the local stack (dynalite, fauxqs, local Step
+ *   Functions, the local user pool, `npm start` itself).
+ * - cloud (tests/cloud/): synthesis of the Amplify backend and template tests (esbuild bundles every function).
+ * - load (tests/load/): the heavy suites (hundreds to thousands of orders).
+ * A test file directly under tests/ is in no tier: the config refuses to start.
  */
+import { readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import { productPictures } from './vite.product-pictures.ts';
 
-const UNIT = ['tests/unit/**/*.test.ts', 'tests/domain.test.ts', 'tests/order-number.test.ts', 'tests/costs.test.ts', 'tests/tracing.test.ts', 'src/**/*.test.{ts,tsx}'];
-const CLOUD = ['tests/cloud/**/*.test.ts'];
-const LOAD = ['tests/load.test.ts', 'tests/recovery-scale.test.ts'];
+const TIERS = { unit: ['tests/unit/**/*.test.ts', 'src/**/*.test.{ts,tsx}'], integration: ['tests/integration/**/*.test.ts'], cloud: ['tests/cloud/**/*.test.ts'], load: ['tests/load/**/*.test.ts'] };
+const untiered = readdirSync('tests').filter((name) => name.endsWith('.test.ts'));
+if (untiered.length > 0) throw new Error(`Test files outside a tier folder (tests/unit, integration, cloud or load): ${untiered.join(', ')}`);
 
 export default defineConfig({
   // The storefront's modules import the product pictures (vite.config.ts).
@@ -30,13 +33,10 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
     },
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT, testTimeout: 10_000 } },
-      {
-        extends: true,
-        test: { name: 'integration', include: ['tests/**/*.test.ts'], exclude: [...UNIT, ...CLOUD, ...LOAD], testTimeout: 60_000, hookTimeout: 120_000 },
-      },
-      { extends: true, test: { name: 'cloud', include: CLOUD, testTimeout: 60_000, hookTimeout: 120_000 } },
-      { extends: true, test: { name: 'load', include: LOAD, testTimeout: 60_000, hookTimeout: 120_000 } },
+      { extends: true, test: { name: 'unit', include: TIERS.unit, testTimeout: 10_000 } },
+      { extends: true, test: { name: 'integration', include: TIERS.integration, testTimeout: 60_000, hookTimeout: 120_000 } },
+      { extends: true, test: { name: 'cloud', include: TIERS.cloud, testTimeout: 60_000, hookTimeout: 120_000 } },
+      { extends: true, test: { name: 'load', include: TIERS.load, testTimeout: 60_000, hookTimeout: 120_000 } },
     ],
   },
 });

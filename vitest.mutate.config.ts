@@ -1,7 +1,7 @@
 /**
  * The tests StrykerJS runs against each mutant (`npm run mutate`, stryker.config.mjs): the unit
  * tier exactly as `npm run test:unit` runs it (read from vitest.config.ts, so the two cannot drift),
- * plus tests/clean-text.test.ts, which exercises the shared text rules and the API Gateway's header
+ * plus tests/integration/clean-text.test.ts, which exercises the shared text rules and the API Gateway's header
  * maps in-process (one local HTTP listener, no stack) and kills mutants nothing else sees.
  */
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
@@ -11,7 +11,7 @@ const projects = (base.test?.projects ?? []) as TestProjectInlineConfiguration[]
 const unit = projects.find((project) => project.test?.name === 'unit');
 if (!unit?.test?.include) throw new Error('vitest.config.ts has no unit project');
 
-export const MUTATE_TESTS = [...unit.test.include, 'tests/clean-text.test.ts'];
+export const MUTATE_TESTS = [...unit.test.include, 'tests/integration/clean-text.test.ts'];
 
 /**
  * `MUTATE_TESTS=pure`: only the tests that start nothing (no dynalite, no fauxqs), for the pure
@@ -20,9 +20,9 @@ export const MUTATE_TESTS = [...unit.test.include, 'tests/clean-text.test.ts'];
  * tier takes minutes on a loaded 2-core machine; these take seconds.
  */
 export const PURE_TESTS = [
-  'tests/domain.test.ts',
-  'tests/order-number.test.ts',
-  'tests/clean-text.test.ts',
+  'tests/unit/domain.test.ts',
+  'tests/unit/order-number.test.ts',
+  'tests/integration/clean-text.test.ts',
   'tests/unit/domain-rules.test.ts',
   'tests/unit/notification.test.ts',
   'tests/unit/simulated-partners.test.ts',

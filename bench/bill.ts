@@ -10,7 +10,7 @@
  *
  * Free tiers (per account, shared with everything else in it) are shown apart, never in `totalUSD`.
  * Everything here is a pure function of its inputs (the run's counts, the templates, the visit's
- * measurement, the scenario) and is unit-tested in tests/costs.test.ts.
+ * measurement, the scenario) and is unit-tested in tests/unit/costs.test.ts.
  */
 import { RUNTIME_OUTPUTS_FILE } from '../amplify/domain/outputs.ts';
 import { COGNITO_PLANS, PRICE_LIST, PRICES, type CognitoPlan } from './aws-prices.ts';

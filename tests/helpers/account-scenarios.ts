@@ -1,5 +1,5 @@
 /**
- * Account scenarios, written once for two tests that must agree: `tests/cognito-guard.test.ts`
+ * Account scenarios, written once for two tests that must agree: `tests/integration/cognito-guard.test.ts`
  * plays each against the local user pool (the guard in front of cognito-local) and checks the
  * answer Cognito gives; `tests/cloud/deployments.test.ts` checks the synthesized pool and app
  * client carry the setting that makes Cognito give that answer. A scenario the local pool gets

@@ -8,10 +8,10 @@
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RECOVERY } from '../amplify/server/settings.ts';
-import type { ExecutionRecord } from '../local/step-functions.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, DELIVERED_MAILS, kindsOf, mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
+import { RECOVERY } from '../../amplify/server/settings.ts';
+import type { ExecutionRecord } from '../../local/step-functions.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, DELIVERED_MAILS, kindsOf, mailsFor, postOrder, startTestStack, waitForFinal } from '../helpers/stack.ts';
 
 /** Orders whose shipment steps fail (as a broken carrier integration would), retries included. */
 const brokenShipments = new Set<string>();
@@ -152,7 +152,7 @@ describe('recovery job', () => {
     sqs.clearFaults();
 
     // The handler reads its environment (set by the local stack) when loaded, as in AWS.
-    const { handler } = await import('../amplify/functions/recover-orders/handler.ts');
+    const { handler } = await import('../../amplify/functions/recover-orders/handler.ts');
     const invoke = () => handler({} as ScheduledEvent, { functionName: 'recover-orders', awsRequestId: 'test' } as Context);
 
     // A fresh order is in flight, not stuck.

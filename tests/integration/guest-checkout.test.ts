@@ -3,13 +3,13 @@
  * through the workflow; every e-mail links to it with the token its answer carried (derived in
  * process-order from the same secret, served by the local Secrets Manager); the link opens that
  * order alone; signing in with the verified e-mail makes it the account's. (Across a restart of
- * `npm start`: tests/local-start.test.ts.)
+ * `npm start`: tests/integration/local-start.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDER_TOKEN } from '../amplify/domain/api.ts';
-import type { Order } from '../amplify/domain/order.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, createUser, DELIVERED_MAILS, kindsOf, mailsFor, postOrder, startTestStack, until, waitForFinal } from './helpers/stack.ts';
+import { ORDER_TOKEN } from '../../amplify/domain/api.ts';
+import type { Order } from '../../amplify/domain/order.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, createUser, DELIVERED_MAILS, kindsOf, mailsFor, postOrder, startTestStack, until, waitForFinal } from '../helpers/stack.ts';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 beforeAll(async () => {

@@ -11,12 +11,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Order } from '../amplify/domain/order.ts';
-import { createDocumentClient, storedItem } from '../amplify/server/aws/dynamodb-order-items.ts';
-import { DynamoDbOrderRepository } from '../amplify/server/aws/dynamodb-order-repository.ts';
-import { FUNCTIONS, ORDERS_TABLE, RECOVERY } from '../amplify/server/settings.ts';
-import { LOCAL_AWS } from '../local/aws.ts';
-import { createUser, startTestStack, waitForFinal, type TestUser } from './helpers/stack.ts';
+import type { Order } from '../../amplify/domain/order.ts';
+import { createDocumentClient, storedItem } from '../../amplify/server/aws/dynamodb-order-items.ts';
+import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
+import { FUNCTIONS, ORDERS_TABLE, RECOVERY } from '../../amplify/server/settings.ts';
+import { LOCAL_AWS } from '../../local/aws.ts';
+import { createUser, startTestStack, waitForFinal, type TestUser } from '../helpers/stack.ts';
 
 const OPEN_ORDERS = 10_000;
 const STUCK = 12; // PENDING for an hour: their queue message was lost
@@ -134,7 +134,7 @@ describe('recovery at 10,000 open orders', () => {
   });
 
   it('one run finds exactly the stuck orders through the index, touching no order in transit, within the timeout', async () => {
-    const { handler } = await import('../amplify/functions/recover-orders/handler.ts');
+    const { handler } = await import('../../amplify/functions/recover-orders/handler.ts');
     const { sqs, dynamodb } = stack.services!;
     const before = {
       claims: dynamodb.byTable.get(`${ORDERS_TABLE.localName}:UpdateItem`) ?? 0,
@@ -171,7 +171,7 @@ describe('recovery at 10,000 open orders', () => {
   }, 120_000);
 
   it('a run with no time left stops before starting any order and still publishes its metrics', async () => {
-    const { handler } = await import('../amplify/functions/recover-orders/handler.ts');
+    const { handler } = await import('../../amplify/functions/recover-orders/handler.ts');
     // Exactly the margin left: the deadline is now, so no order is started.
     const { result: report, metrics } = await capturingMetrics(() =>
       handler({} as ScheduledEvent, context(RECOVERY.stopBeforeTimeoutSeconds * 1000)),

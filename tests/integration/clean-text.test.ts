@@ -4,16 +4,16 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { readJsonBody } from '../amplify/functions/app-server/http.ts';
+import { readJsonBody } from '../../amplify/functions/app-server/http.ts';
 import * as v from 'valibot';
-import { createOrderRequestSchema, orderIdSchema, text, TEXT_MESSAGES } from '../amplify/domain/order.ts';
-import { validate } from '../amplify/domain/validation.ts';
-import { parseOrderMessage } from '../amplify/server/order-message.ts';
-import { createApiGateway, listen, parseTarget, proxyHeaders } from '../local/api-gateway.ts';
-import { Outbox } from '../local/outbox.ts';
-import { validateCheckout, EMPTY_FORM } from '../src/lib/checkout.ts';
-import { orderRequest } from './fixtures.ts';
-import { tempDataDir } from './helpers/stack.ts';
+import { createOrderRequestSchema, orderIdSchema, text, TEXT_MESSAGES } from '../../amplify/domain/order.ts';
+import { validate } from '../../amplify/domain/validation.ts';
+import { parseOrderMessage } from '../../amplify/server/order-message.ts';
+import { createApiGateway, listen, parseTarget, proxyHeaders } from '../../local/api-gateway.ts';
+import { Outbox } from '../../local/outbox.ts';
+import { validateCheckout, EMPTY_FORM } from '../../src/lib/checkout.ts';
+import { orderRequest } from '../fixtures.ts';
+import { tempDataDir } from '../helpers/stack.ts';
 import { readdirSync, rmSync } from 'node:fs';
 
 const name = text(100);

@@ -1,7 +1,7 @@
 /** The short order number: what `orderNumberOf` writes, `parseOrderNumber` reads back however it is typed. */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { orderNumberOf, parseOrderNumber } from '../amplify/domain/order-rules.ts';
+import { orderNumberOf, parseOrderNumber } from '../../amplify/domain/order-rules.ts';
 
 describe('parseOrderNumber', () => {
   it('reads back every number orderNumberOf writes, also lower-case, without dashes or with spaces', () => {

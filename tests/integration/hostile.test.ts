@@ -7,11 +7,11 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_LIMITS, IDEMPOTENCY_KEY_HEADER } from '../amplify/domain/api.ts';
-import { encodePageToken, pageBinding } from '../amplify/server/page-token.ts';
-import { scanTable } from '../scripts/reconcile-lib.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, createUser, postOrder, startTestStack, waitForFinal, type TestUser } from './helpers/stack.ts';
+import { API_LIMITS, IDEMPOTENCY_KEY_HEADER } from '../../amplify/domain/api.ts';
+import { encodePageToken, pageBinding } from '../../amplify/server/page-token.ts';
+import { scanTable } from '../../scripts/reconcile-lib.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, createUser, postOrder, startTestStack, waitForFinal, type TestUser } from '../helpers/stack.ts';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });

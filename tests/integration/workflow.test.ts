@@ -7,12 +7,12 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { orderNumberOf } from '../amplify/domain/order-rules.ts';
-import { WORKFLOW_DEFINITION } from '../amplify/server/workflow.ts';
-import { LOCAL_AWS } from '../local/aws.ts';
-import { CONFIRM_DELIVERY_INVOCATION } from '../local/stack.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, kindsOf, mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
+import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
+import { WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
+import { LOCAL_AWS } from '../../local/aws.ts';
+import { CONFIRM_DELIVERY_INVOCATION } from '../../local/stack.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, kindsOf, mailsFor, postOrder, startTestStack, waitForFinal } from '../helpers/stack.ts';
 
 type Fault = (stateName: string, input: any, invoke: (input: unknown) => Promise<unknown>) => Promise<unknown>;
 let fault: Fault | undefined;
@@ -116,7 +116,7 @@ describe('order workflow run locally', () => {
     expect(tries('ArrangeShipment')).toBe(3); // 1 + 2 retries
     expect(tries('Compensate')).toBe(1);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'ShipmentFailed', retries: 2 });
-    // The charge is refunded and the customer told so (tests/workflow-refund.test.ts has the details).
+    // The charge is refunded and the customer told so (tests/integration/workflow-refund.test.ts has the details).
     expect(kindsOf(mails)).toEqual(['order-confirmed', 'order-refunded']);
     expect(mails.find((m) => m.kind === 'order-refunded')!.subject).toBe(`Order Refunded - ${orderNumberOf(order.orderId)}`);
   });
@@ -149,7 +149,7 @@ describe('order workflow run locally', () => {
     expect(execution.retries).toBe(2);
     expect(new Set(transactionIds)).toEqual(new Set([order.transactionId]));
     // Counted at the provider, not by ids: one charge across the three attempts.
-    const { paymentProvider } = await import('../amplify/functions/process-order/handler.ts');
+    const { paymentProvider } = await import('../../amplify/functions/process-order/handler.ts');
     expect(paymentProvider.count(order.orderId, 'charge')).toBe(1);
   });
 
@@ -167,7 +167,7 @@ describe('order workflow run locally', () => {
   });
 
   it('a charge whose recording keeps failing is recorded by MarkPaymentFailed, and the order is shipped and delivered', async () => {
-    const { paymentProvider } = await import('../amplify/functions/process-order/handler.ts');
+    const { paymentProvider } = await import('../../amplify/functions/process-order/handler.ts');
     // The provider charges; every write of PAYMENT_PROCESSED fails until the payment step has given up.
     let recordingFails = true;
     const send = DynamoDBDocumentClient.prototype.send;
@@ -195,7 +195,7 @@ describe('order workflow run locally', () => {
   });
 
   it('two executions of the same order at once (Express does not deduplicate starts) charge, ship and e-mail once', async () => {
-    const { paymentProvider } = await import('../amplify/functions/process-order/handler.ts');
+    const { paymentProvider } = await import('../../amplify/functions/process-order/handler.ts');
     // Held at the payment until both executions have started, so they really overlap.
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
@@ -223,7 +223,7 @@ describe('order workflow run locally', () => {
   });
 
   it('a message delivered twice starts the workflow twice (Express), and the order is still charged, shipped, e-mailed and delivered once', async () => {
-    const { paymentProvider } = await import('../amplify/functions/process-order/handler.ts');
+    const { paymentProvider } = await import('../../amplify/functions/process-order/handler.ts');
     const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.endpoints.sqs });
     // The order's own message plus the same message sent twice more, before its first execution ran.
     let release!: () => void;

@@ -5,7 +5,7 @@
  */
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ENV } from '../amplify/server/environment.ts';
+import { ENV } from '../../amplify/server/environment.ts';
 
 const savedEnv = { ...process.env };
 beforeAll(() => {
@@ -55,7 +55,7 @@ describe.each(Object.keys(EXPECTED))('%s', (name) => {
       return traced;
     });
     try {
-      const mod = (await import(`../amplify/functions/${name}/handler.ts`)) as { handler: unknown };
+      const mod = (await import(`../../amplify/functions/${name}/handler.ts`)) as { handler: unknown };
       expect(typeof mod.handler).toBe('function');
     } finally {
       spy.mockRestore();

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_LIFETIMES } from '../amplify/domain/auth.ts';
-import { DEMO_USERS, signInWithPassword, startLocalCognito } from '../local/cognito.ts';
-import { signedFetch } from '../local/sigv4.ts';
-import { ACCOUNT_SCENARIOS, type ScenarioContext } from './helpers/account-scenarios.ts';
-import { createUser, startTestStack, type TestStack, type TestUser } from './helpers/stack.ts';
+import { TOKEN_LIFETIMES } from '../../amplify/domain/auth.ts';
+import { DEMO_USERS, signInWithPassword, startLocalCognito } from '../../local/cognito.ts';
+import { signedFetch } from '../../local/sigv4.ts';
+import { ACCOUNT_SCENARIOS, type ScenarioContext } from '../helpers/account-scenarios.ts';
+import { createUser, startTestStack, type TestStack, type TestUser } from '../helpers/stack.ts';
 
 let stack: TestStack;
 let customer: TestUser & { password: string };

@@ -5,10 +5,10 @@
  * Payment provider calls are counted at the provider's ledger.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ROUTES } from '../amplify/domain/api.ts';
-import { orderNumberOf } from '../amplify/domain/order-rules.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, createUser, mailsFor, postOrder, startTestStack, until, waitForFinal, type TestUser } from './helpers/stack.ts';
+import { ROUTES } from '../../amplify/domain/api.ts';
+import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, createUser, mailsFor, postOrder, startTestStack, until, waitForFinal, type TestUser } from '../helpers/stack.ts';
 
 const PAYMENT_DELAY_MS = 1500;
 /** While set, every order's `state` waits for `released` (the step has not started). */
@@ -16,7 +16,7 @@ let hold: { state: string; released: Promise<void> } | undefined;
 const entered: string[] = [];
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
-let provider: typeof import('../amplify/functions/process-order/handler.ts').paymentProvider;
+let provider: typeof import('../../amplify/functions/process-order/handler.ts').paymentProvider;
 beforeAll(async () => {
   stack = await startTestStack({
     paymentDelayMs: PAYMENT_DELAY_MS,
@@ -27,7 +27,7 @@ beforeAll(async () => {
       return invoke(input);
     },
   });
-  provider = (await import('../amplify/functions/process-order/handler.ts')).paymentProvider;
+  provider = (await import('../../amplify/functions/process-order/handler.ts')).paymentProvider;
 });
 afterAll(async () => {
   await stack?.stop();

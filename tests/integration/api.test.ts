@@ -3,13 +3,13 @@
  * DynamoDB, SQS and user pool. Callers: the stack's customer, a second customer and a staff member.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_LIMITS } from '../amplify/domain/api.ts';
-import { CATALOG } from '../amplify/domain/catalog.ts';
-import { isFinal, orderNumberOf, type OrderStatus } from '../amplify/domain/order-rules.ts';
-import { IDEMPOTENCY_TABLE, ORDER_KEYS, ORDERS_TABLE } from '../amplify/server/settings.ts';
-import { scanTable } from '../scripts/reconcile-lib.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, createUser, postOrder, startTestStack, type TestUser } from './helpers/stack.ts';
+import { API_LIMITS } from '../../amplify/domain/api.ts';
+import { CATALOG } from '../../amplify/domain/catalog.ts';
+import { isFinal, orderNumberOf, type OrderStatus } from '../../amplify/domain/order-rules.ts';
+import { IDEMPOTENCY_TABLE, ORDER_KEYS, ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { scanTable } from '../../scripts/reconcile-lib.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, createUser, postOrder, startTestStack, type TestUser } from '../helpers/stack.ts';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let other: TestUser;

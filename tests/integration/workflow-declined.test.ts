@@ -6,10 +6,10 @@
  * shipped and delivered, one order throughout, charged once per attempt.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../amplify/domain/api.ts';
-import { MAX_PAYMENT_ATTEMPTS, PAYMENT_DECLINED_REASON } from '../amplify/domain/order-rules.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, createUser, postOrder, startTestStack, waitForFinal, type TestUser } from './helpers/stack.ts';
+import { ROUTES } from '../../amplify/domain/api.ts';
+import { MAX_PAYMENT_ATTEMPTS, PAYMENT_DECLINED_REASON } from '../../amplify/domain/order-rules.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, createUser, postOrder, startTestStack, waitForFinal, type TestUser } from '../helpers/stack.ts';
 
 /** Every process-order invocation the workflow made, and how it ended. */
 const invocations: { state: string; orderId: string; error?: string }[] = [];
@@ -35,9 +35,9 @@ afterAll(async () => {
   stack?.removeData();
 });
 
-let provider: typeof import('../amplify/functions/process-order/handler.ts').paymentProvider;
+let provider: typeof import('../../amplify/functions/process-order/handler.ts').paymentProvider;
 beforeAll(async () => {
-  provider = (await import('../amplify/functions/process-order/handler.ts')).paymentProvider;
+  provider = (await import('../../amplify/functions/process-order/handler.ts')).paymentProvider;
 });
 afterEach(() => {
   provider.successRate = 0;

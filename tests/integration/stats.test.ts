@@ -9,16 +9,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ROUTES } from '../amplify/domain/api.ts';
-import type { Order } from '../amplify/domain/order.ts';
-import type { StatsResponse } from '../amplify/domain/stats-summary.ts';
-import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
-import { ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings.ts';
-import type { ProcessOrderAction } from '../amplify/server/workflow.ts';
-import { LOCAL_AWS } from '../local/aws.ts';
-import { backfillStats, statsMismatches } from '../scripts/stats-lib.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, createUser, postOrder, startTestStack, until, waitForFinal, type TestUser } from './helpers/stack.ts';
+import { ROUTES } from '../../amplify/domain/api.ts';
+import type { Order } from '../../amplify/domain/order.ts';
+import type { StatsResponse } from '../../amplify/domain/stats-summary.ts';
+import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
+import { ORDERS_TABLE, STATS_TABLE } from '../../amplify/server/settings.ts';
+import type { ProcessOrderAction } from '../../amplify/server/workflow.ts';
+import { LOCAL_AWS } from '../../local/aws.ts';
+import { backfillStats, statsMismatches } from '../../scripts/stats-lib.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, createUser, postOrder, startTestStack, until, waitForFinal, type TestUser } from '../helpers/stack.ts';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let staff: TestUser;
@@ -48,7 +48,7 @@ async function start() {
 
 /** The simulated provider approves every charge, or declines every one (the module the stack runs). */
 async function payments(approve: boolean) {
-  (await import('../amplify/functions/process-order/handler.ts')).paymentProvider.successRate = approve ? 1 : 0;
+  (await import('../../amplify/functions/process-order/handler.ts')).paymentProvider.successRate = approve ? 1 : 0;
 }
 
 beforeAll(async () => start());
@@ -134,7 +134,7 @@ it('after delivered, declined, cancelled, refunded and out-of-stock orders, GET 
 
 it('steps run again, a duplicated start, repeated requests and a recovery run count nothing twice', async () => {
   const before = (await stats()).body;
-  const { runStep } = await import('../amplify/functions/process-order/handler.ts');
+  const { runStep } = await import('../../amplify/functions/process-order/handler.ts');
   const invocation = { functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:process-order' };
   const again = async (orderId: string, actions: ProcessOrderAction[]) => {
     for (const action of actions) await runStep({ action, orderId }, invocation).catch(() => undefined);

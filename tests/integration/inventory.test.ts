@@ -6,14 +6,14 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../amplify/domain/api.ts';
-import { CATALOG_CACHE_CONTROL } from '../amplify/domain/inventory.ts';
-import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
-import { DynamoDbStockLedger } from '../amplify/server/aws/dynamodb-stock-ledger.ts';
-import { STOCK_TABLE } from '../amplify/server/settings.ts';
-import { LOCAL_AWS } from '../local/aws.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, createUser, postOrder, startTestStack, waitForFinal, type TestStack, type TestUser } from './helpers/stack.ts';
+import { ROUTES } from '../../amplify/domain/api.ts';
+import { CATALOG_CACHE_CONTROL } from '../../amplify/domain/inventory.ts';
+import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
+import { DynamoDbStockLedger } from '../../amplify/server/aws/dynamodb-stock-ledger.ts';
+import { STOCK_TABLE } from '../../amplify/server/settings.ts';
+import { LOCAL_AWS } from '../../local/aws.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, createUser, postOrder, startTestStack, waitForFinal, type TestStack, type TestUser } from '../helpers/stack.ts';
 
 let stack: TestStack;
 let staff: TestUser;
@@ -124,7 +124,7 @@ describe('never oversold', () => {
 
 describe('units come back exactly once', () => {
   it('declined: given back once, also when its execution runs again; paid again: reserved anew and sold', async () => {
-    const { paymentProvider } = await import('../amplify/functions/process-order/handler.ts');
+    const { paymentProvider } = await import('../../amplify/functions/process-order/handler.ts');
     await setStock('prod-008', { available: 4, reason: 'Batch' });
     paymentProvider.successRate = 0;
     try {

@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ORDERS_TABLE } from '../amplify/server/settings.ts';
-import { COGNITO_PLANS, LAMBDA_MB_PER_VCPU, PRICE_LIST, PRICES } from '../bench/aws-prices.ts';
+import { ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { COGNITO_PLANS, LAMBDA_MB_PER_VCPU, PRICE_LIST, PRICES } from '../../bench/aws-prices.ts';
 import {
   apiPathFromTemplates,
   customerEmails,
@@ -23,8 +23,8 @@ import {
   visitLoad,
   type VisitFigures,
   type VisitRequest,
-} from '../bench/bill.ts';
-import { readCloudConfig, XRAY_DEFAULT_SAMPLING, type CloudConfig } from '../bench/cloud-config.ts';
+} from '../../bench/bill.ts';
+import { readCloudConfig, XRAY_DEFAULT_SAMPLING, type CloudConfig } from '../../bench/cloud-config.ts';
 import {
   cloudDurationMs,
   computeCost,
@@ -36,17 +36,17 @@ import {
   sampledShare,
   WORKFLOW_LOG_EVENT,
   workflowLogEvents,
-} from '../bench/cost.ts';
-import { emailsByKind, type CostCounts } from '../bench/cost-scenario.ts';
-import { alarmMetrics, apiGatewayDetailedMetrics, fixedMonthlyCost, scheduleRunsPerMonth, type CfnTemplate, type PublishedMetrics } from '../bench/fixed-monthly.ts';
-import { itemSize } from '../bench/item-size.ts';
-import { applyUpdate, WriteLedger, writeUnits, type TableSpec } from '../bench/write-ledger.ts';
-import { countryName, countryOptions } from '../amplify/domain/countries.ts';
-import { renderEmail } from '../amplify/domain/notification.ts';
-import { orderNumberOf } from '../amplify/domain/order-rules.ts';
-import { priceOrder } from '../amplify/domain/pricing.ts';
-import { centsToFreeShipping, shippingCents, SHIPPING_RULE } from '../amplify/domain/shipping.ts';
-import { orderRequest } from './fixtures.ts';
+} from '../../bench/cost.ts';
+import { emailsByKind, type CostCounts } from '../../bench/cost-scenario.ts';
+import { alarmMetrics, apiGatewayDetailedMetrics, fixedMonthlyCost, scheduleRunsPerMonth, type CfnTemplate, type PublishedMetrics } from '../../bench/fixed-monthly.ts';
+import { itemSize } from '../../bench/item-size.ts';
+import { applyUpdate, WriteLedger, writeUnits, type TableSpec } from '../../bench/write-ledger.ts';
+import { countryName, countryOptions } from '../../amplify/domain/countries.ts';
+import { renderEmail } from '../../amplify/domain/notification.ts';
+import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
+import { priceOrder } from '../../amplify/domain/pricing.ts';
+import { centsToFreeShipping, shippingCents, SHIPPING_RULE } from '../../amplify/domain/shipping.ts';
+import { orderRequest } from '../fixtures.ts';
 
 describe('shipping rule', () => {
   it('is free from $50 and $4.99 below, nothing for an empty order', () => {
@@ -667,7 +667,7 @@ describe('deployment read from the backend source', () => {
   });
 
   it("reads this repository's backend", () => {
-    const config = readCloudConfig(path.resolve(import.meta.dirname, '..'), {});
+    const config = readCloudConfig(path.resolve(import.meta.dirname, '../..'), {});
     expect(['STANDARD', 'EXPRESS']).toContain(config.workflowType);
     expect(config.sources.workflowType).toMatch(/^amplify\/cloud\//);
   });

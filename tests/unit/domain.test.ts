@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG, formatPrice } from '../amplify/domain/catalog.ts';
-import { UnknownProductError } from '../amplify/domain/errors.ts';
-import { arrangeShipment, simulatePayment } from '../amplify/server/simulated-partners.ts';
-import { renderEmail } from '../amplify/domain/notification.ts';
-import { createOrderRequestSchema } from '../amplify/domain/order.ts';
-import { ALLOWED_PREVIOUS, canTransition, hasReached, isFinal, ORDER_STATUSES } from '../amplify/domain/order-rules.ts';
-import { callerFromClaims, parseGroups } from '../amplify/domain/auth.ts';
-import { PriceChangedError, ValidationError } from '../amplify/domain/errors.ts';
-import { forCaller } from '../amplify/server/place-order.ts';
-import { validate } from '../amplify/domain/validation.ts';
-import { priceOrder } from '../amplify/domain/pricing.ts';
-import { orderRequest } from './fixtures.ts';
+import { CATALOG, formatPrice } from '../../amplify/domain/catalog.ts';
+import { UnknownProductError } from '../../amplify/domain/errors.ts';
+import { arrangeShipment, simulatePayment } from '../../amplify/server/simulated-partners.ts';
+import { renderEmail } from '../../amplify/domain/notification.ts';
+import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
+import { ALLOWED_PREVIOUS, canTransition, hasReached, isFinal, ORDER_STATUSES } from '../../amplify/domain/order-rules.ts';
+import { callerFromClaims, parseGroups } from '../../amplify/domain/auth.ts';
+import { PriceChangedError, ValidationError } from '../../amplify/domain/errors.ts';
+import { forCaller } from '../../amplify/server/place-order.ts';
+import { validate } from '../../amplify/domain/validation.ts';
+import { priceOrder } from '../../amplify/domain/pricing.ts';
+import { orderRequest } from '../fixtures.ts';
 
 describe('catalog', () => {
   it('has at least 12 products with unique ids, positive prices and an image under public/', async () => {
@@ -241,7 +241,7 @@ describe('the caller', () => {
 
 describe('queue messages', () => {
   it('round-trip an order id and refuse anything else', async () => {
-    const { orderMessage, parseOrderMessage } = await import('../amplify/server/order-message.ts');
+    const { orderMessage, parseOrderMessage } = await import('../../amplify/server/order-message.ts');
     const id = '710ab406-f2bb-8aa4-a7c8-83f6daa50f89';
     expect(parseOrderMessage(orderMessage(id))).toEqual({ orderId: id });
     for (const body of ['', 'not json', 'null', '[]', '{}', `{"orderId":"x"}`, `{"orderId":"${id}","extra":1}`, `{"orderId":42}`]) {
@@ -252,7 +252,7 @@ describe('queue messages', () => {
 
 describe('paid statuses', () => {
   it('are the ones reached only after a successful payment', async () => {
-    const { PAID_STATUSES } = await import('../amplify/domain/order-rules.ts');
+    const { PAID_STATUSES } = await import('../../amplify/domain/order-rules.ts');
     expect([...PAID_STATUSES].sort()).toEqual(['DELIVERED', 'PAYMENT_PROCESSED', 'REFUNDED', 'SHIPMENT_FAILED', 'SHIPPED']);
   });
 });

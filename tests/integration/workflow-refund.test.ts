@@ -4,13 +4,13 @@
  * the charge (once, counted at the payment provider) and e-mails the customer.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { orderNumberOf } from '../amplify/domain/order-rules.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, mailsFor, postOrder, startTestStack, waitForFinal } from './helpers/stack.ts';
+import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, mailsFor, postOrder, startTestStack, waitForFinal } from '../helpers/stack.ts';
 
 const tries = new Map<string, number>();
 let stack: Awaited<ReturnType<typeof startTestStack>>;
-let provider: typeof import('../amplify/functions/process-order/handler.ts').paymentProvider;
+let provider: typeof import('../../amplify/functions/process-order/handler.ts').paymentProvider;
 beforeAll(async () => {
   stack = await startTestStack({
     shipmentSuccessRate: 0,
@@ -20,7 +20,7 @@ beforeAll(async () => {
     },
   });
   // The same module instance the stack runs (imported after the stack set the environment).
-  provider = (await import('../amplify/functions/process-order/handler.ts')).paymentProvider;
+  provider = (await import('../../amplify/functions/process-order/handler.ts')).paymentProvider;
 });
 afterAll(async () => {
   await stack?.stop();

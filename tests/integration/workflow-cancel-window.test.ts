@@ -5,18 +5,18 @@
  * changes nothing. Payment provider calls are counted at the provider's ledger.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ROUTES } from '../amplify/domain/api.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, postOrder, startTestStack, until, waitForFinal } from './helpers/stack.ts';
+import { ROUTES } from '../../amplify/domain/api.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, postOrder, startTestStack, until, waitForFinal } from '../helpers/stack.ts';
 
 // Long enough that the refund of a cancel inside it lands before it closes, also on a busy machine.
 const WINDOW_SECONDS = 4;
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
-let provider: typeof import('../amplify/functions/process-order/handler.ts').paymentProvider;
+let provider: typeof import('../../amplify/functions/process-order/handler.ts').paymentProvider;
 beforeAll(async () => {
   stack = await startTestStack({ cancelWindowSeconds: WINDOW_SECONDS });
-  provider = (await import('../amplify/functions/process-order/handler.ts')).paymentProvider;
+  provider = (await import('../../amplify/functions/process-order/handler.ts')).paymentProvider;
 });
 afterAll(async () => {
   await stack?.stop();

@@ -8,9 +8,9 @@
 import http from 'node:http';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerChannel, EVENTS_PROTOCOL, parseStatusEvent, STAFF_CHANNEL, type OrderStatusEvent } from '../amplify/domain/live-updates.ts';
-import { orderRequest } from './fixtures.ts';
-import { createUser, postOrder, startTestStack, until, waitForFinal, type TestStack, type TestUser } from './helpers/stack.ts';
+import { customerChannel, EVENTS_PROTOCOL, parseStatusEvent, STAFF_CHANNEL, type OrderStatusEvent } from '../../amplify/domain/live-updates.ts';
+import { orderRequest } from '../fixtures.ts';
+import { createUser, postOrder, startTestStack, until, waitForFinal, type TestStack, type TestUser } from '../helpers/stack.ts';
 
 let stack: TestStack;
 let other: TestUser;

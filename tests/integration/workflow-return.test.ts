@@ -4,11 +4,11 @@
  * (counted at the payment provider's ledger) and e-mails the customer once; customers cannot.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ROUTES } from '../amplify/domain/api.ts';
-import { orderNumberOf } from '../amplify/domain/order-rules.ts';
-import { CONFIRM_DELIVERY_INVOCATION } from '../local/stack.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, createUser, mailsFor, postOrder, startTestStack, until, waitForFinal, type TestUser } from './helpers/stack.ts';
+import { ROUTES } from '../../amplify/domain/api.ts';
+import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
+import { CONFIRM_DELIVERY_INVOCATION } from '../../local/stack.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, createUser, mailsFor, postOrder, startTestStack, until, waitForFinal, type TestUser } from '../helpers/stack.ts';
 
 /** While set, every invocation for `state` waits for `released`. */
 let hold: { state: string; released: Promise<void> } | undefined;
@@ -22,7 +22,7 @@ function holdAt(state: string): () => void {
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let staff: TestUser;
-let provider: typeof import('../amplify/functions/process-order/handler.ts').paymentProvider;
+let provider: typeof import('../../amplify/functions/process-order/handler.ts').paymentProvider;
 beforeAll(async () => {
   stack = await startTestStack({
     taskHook: async (state, input, invoke) => {
@@ -31,7 +31,7 @@ beforeAll(async () => {
     },
   });
   staff = await createUser(stack, { staff: true });
-  provider = (await import('../amplify/functions/process-order/handler.ts')).paymentProvider;
+  provider = (await import('../../amplify/functions/process-order/handler.ts')).paymentProvider;
 });
 afterAll(async () => {
   await stack?.stop();

@@ -8,11 +8,11 @@ import { createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../amplify/server/settings.ts';
-import { restClaims } from '../amplify/server/id-token.ts';
-import { DEMO_USERS, signInWithPassword } from '../local/cognito.ts';
-import { orderRequest } from './fixtures.ts';
-import { api, createUser, postOrder, startTestStack, type TestUser } from './helpers/stack.ts';
+import { FUNCTIONS } from '../../amplify/server/settings.ts';
+import { restClaims } from '../../amplify/server/id-token.ts';
+import { DEMO_USERS, signInWithPassword } from '../../local/cognito.ts';
+import { orderRequest } from '../fixtures.ts';
+import { api, createUser, postOrder, startTestStack, type TestUser } from '../helpers/stack.ts';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let staff: TestUser;

@@ -5,13 +5,13 @@
  * reconciliation must find no mismatch and the counts must agree exactly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_KEY_HEADER } from '../amplify/domain/api.ts';
-import { type CreateOrderRequest, type Order } from '../amplify/domain/order.ts';
-import { FINAL_STATUSES } from '../amplify/domain/order-rules.ts';
-import { CATALOG } from '../amplify/domain/catalog.ts';
-import { checkReconciliation, formatReport, reconcile, scanTable, type MailInfo, type ReconcileData } from '../scripts/reconcile-lib.ts';
-import { orderRequest } from './fixtures.ts';
-import { startTestStack } from './helpers/stack.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../../amplify/domain/api.ts';
+import { type CreateOrderRequest, type Order } from '../../amplify/domain/order.ts';
+import { FINAL_STATUSES } from '../../amplify/domain/order-rules.ts';
+import { CATALOG } from '../../amplify/domain/catalog.ts';
+import { checkReconciliation, formatReport, reconcile, scanTable, type MailInfo, type ReconcileData } from '../../scripts/reconcile-lib.ts';
+import { orderRequest } from '../fixtures.ts';
+import { startTestStack } from '../helpers/stack.ts';
 
 const ORDERS = Number(process.env.LOAD_ORDERS ?? 2000);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 24);

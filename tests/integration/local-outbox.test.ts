@@ -9,11 +9,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderEmail } from '../amplify/domain/notification.ts';
-import { EmailRejectedError, SesMailer } from '../amplify/server/aws/ses-mailer.ts';
-import { Outbox } from '../local/outbox.ts';
-import { SEND_EMAIL_PATH, startLocalSes } from '../local/ses.ts';
-import { storedOrder } from './fixtures.ts';
+import { renderEmail } from '../../amplify/domain/notification.ts';
+import { EmailRejectedError, SesMailer } from '../../amplify/server/aws/ses-mailer.ts';
+import { Outbox } from '../../local/outbox.ts';
+import { SEND_EMAIL_PATH, startLocalSes } from '../../local/ses.ts';
+import { storedOrder } from '../fixtures.ts';
 
 let dataDir = '';
 let ses: Awaited<ReturnType<typeof startLocalSes>> | undefined;
