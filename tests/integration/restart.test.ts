@@ -131,9 +131,11 @@ it('orders, stock and the shop figures survive a SIGKILL in the middle of a burs
   const orders = await runner.waitFor(
     running,
     () => allOrders(staff),
-    // Final, and a charged order that was cancelled refunded (its compensation follows the status).
-    (all) => all.every((o) => isFinal(o.status) && !(o.status === 'CANCELLED' && o.transactionId && !o.refundId)),
-    'every order to reach a final status (and its refund, if cancelled after payment) after the restart',
+    // Every order answered 201 listed (a list of a moving pipeline can miss an order changing status
+    // between the per-status queries: asked again until none moves; a lost order never comes back),
+    // final, and a charged order that was cancelled refunded (its compensation follows the status).
+    (all) => placed.every((id) => all.some((o) => o.orderId === id)) && all.every((o) => isFinal(o.status) && !(o.status === 'CANCELLED' && o.transactionId && !o.refundId)),
+    'every order answered 201 listed, each at a final status (and its refund, if cancelled after payment), after the restart',
     SETTLE_MS,
   );
   // Every order answered 201 is there (and any the kill cut short after storing it, final too).
