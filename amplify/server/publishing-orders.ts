@@ -1,8 +1,11 @@
 /**
  * Live order status (issue 26), published where an order's state changes: the order repository,
- * wrapped like `countingOrders` (counting-orders.ts). The caller that wins a change (`created`,
- * `changed`), and every refund or late charge recorded (the order's refund state), publishes the
- * order's status event after the write is stored. A repeat that changed nothing publishes nothing.
+ * wrapped like `countingOrders` (counting-orders.ts). The caller that wins a change (`changed`),
+ * and every refund or late charge recorded (the order's refund state), publishes the order's
+ * status event after the write is stored. A repeat that changed nothing publishes nothing. A new
+ * order is not published: its page has the POST's answer and reads once when subscribed, and the
+ * lists follow the orders they show, so nobody would receive it (and `POST /orders` would wait for
+ * the publish).
  *
  * A publish that fails (AppSync unreachable, throttled, refused) is logged (`Live update not
  * published`, WARN) and counted (`onFailure`: the `LiveUpdatesFailed` metric and its alarm), never
@@ -27,11 +30,6 @@ export function publishingOrders<R extends OrderRepository>(orders: R, publisher
     }
   };
   const wrapped: Partial<OrderRepository> = {
-    create: async (...args) => {
-      const result = await orders.create(...args);
-      if (result.created) await publish(result.order);
-      return result;
-    },
     transition: async (...args) => {
       const result = await orders.transition(...args);
       if (result.changed) await publish(result.order);

@@ -93,13 +93,14 @@ describe('publishingOrders', () => {
     return { orders: publishingOrders(inner, publisher, log, onFailure), publish, log, onFailure };
   };
 
-  it('publishes each change a call stored, after it is stored; a repeat publishes nothing', async () => {
+  it('publishes each change a call stored, after it is stored; a repeat, or a new order, publishes nothing', async () => {
     const made = setup(true);
     await made.orders.create(placed);
+    expect(made.publish).not.toHaveBeenCalled();
     await made.orders.transition(placed.orderId, 'PAYMENT_PROCESSED');
     await made.orders.retryPayment(placed.orderId, 'card', { type: 'customer' });
     await made.orders.recordRefund(placed.orderId, 'r1', '2026-12-01T11:00:00.000Z');
-    expect(made.publish.mock.calls.map(([o]) => o.status)).toEqual(['PENDING', 'PAYMENT_PROCESSED', 'PENDING', 'PENDING']);
+    expect(made.publish.mock.calls.map(([o]) => o.status)).toEqual(['PAYMENT_PROCESSED', 'PENDING', 'PENDING']);
     const repeat = setup(false);
     await repeat.orders.create(placed);
     await repeat.orders.transition(placed.orderId, 'PAYMENT_PROCESSED');
