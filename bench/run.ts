@@ -5,7 +5,7 @@
  *
  * Sections (each independent: one failing is reported and the others still run):
  *   bundles     esbuild with Amplify's options vs an SDK-clients-only floor; import time x10
- *   api         autocannon, 16 connections, 7 trials of 3 s (medians; a floor ratio is the median of each trial's pair, with its spread): POST (order poller paused) and GET vs
+ *   api         autocannon, 16 connections, 7 trials of 3 s (medians; a floor ratio is the median of each trial's pair (GET's in turn first, POST's floor first), with its spread): POST (order poller paused) and GET vs
  *               the SDK floor (sdk-floor.ts) and raw PutItem/GetItem
  *   pipeline    300 orders POST -> DELIVERED vs (raw PutItem rate / 5), 3 trials
  *   storefront  vite build, first-page gzip; Lighthouse (desktop preset) x3 on the built site
