@@ -74,7 +74,6 @@ export interface StackOptions
 export const CONFIRM_DELIVERY_INVOCATION = 'DeliverySchedule';
 
 export { LOCAL_MAIL_FROM } from './stack-parts.ts';
-export type { ServiceName };
 
 export interface LocalStack {
   apiUrl: string;
