@@ -33,7 +33,9 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
     },
     projects: [
-      { extends: true, test: { name: 'unit', include: TIERS.unit, testTimeout: 10_000 } },
+      // Bounds on a hung test, not speed checks: `npm test` runs the browser journeys beside the tiers,
+      // and a unit test's set-up (a dynalite, ESLint's config) can wait for a core that long.
+      { extends: true, test: { name: 'unit', include: TIERS.unit, testTimeout: 30_000, hookTimeout: 60_000 } },
       { extends: true, test: { name: 'integration', include: TIERS.integration, testTimeout: 60_000, hookTimeout: 120_000 } },
       { extends: true, test: { name: 'cloud', include: TIERS.cloud, testTimeout: 60_000, hookTimeout: 120_000 } },
       { extends: true, test: { name: 'load', include: TIERS.load, testTimeout: 60_000, hookTimeout: 120_000 } },

@@ -51,7 +51,7 @@ test('a failed, a cancelled and a refunded order link to help, contact and retur
 
 test('a page whose code cannot be downloaded says so, and Reload brings it back in one click', async ({ page }) => {
   await openShop(page);
-  const blocked = (url: URL) => url.pathname.includes('/src/pages/PolicyPage');
+  const blocked = (url: URL) => url.pathname.includes('PolicyPage'); // its lazy chunk
   await page.route(blocked, (route) => route.abort('internetdisconnected'));
   await page.getByRole('contentinfo').getByRole('link', { name: 'Shipping' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'This page could not be loaded' })).toBeVisible();

@@ -3,7 +3,7 @@
  * Stable across runs: the catalog is bundled, the cart is set in localStorage, orders come from
  * fixed fixtures served in place of the API (the journeys in the other specs use the real stack),
  * the clock and the time zone are fixed. Baselines live in e2e/visual.spec.ts-snapshots/ and are
- * made with Debian's Chromium (/usr/bin/chromium), as CI runs them:
+ * made with Debian's Chromium (/usr/bin/chromium) and hold in its headless shell, which CI runs:
  *   npx playwright test e2e/visual.spec.ts --update-snapshots
  */
 import { expect, test, type Page } from '@playwright/test';

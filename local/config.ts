@@ -49,6 +49,8 @@ const schema = v.object({
   AMPLIFY_OUTPUTS_PATH: nonEmpty('amplify_outputs.json'),
   /** How long the local API waits for a request's body before answering 408 (slow or stalled clients). */
   LOCAL_BODY_TIMEOUT_MS: integer(10_000, 100),
+  /** A `vite build` of the storefront to serve instead of its source (the browser journeys: one build, two stacks). */
+  LOCAL_STOREFRONT_BUILD_DIR: v.optional(v.pipe(v.string(), v.minLength(1))),
 });
 
 export type LocalConfig = {
@@ -67,6 +69,8 @@ export type LocalConfig = {
   recoveryStaleAfterMs: number;
   outputsPath: string;
   bodyTimeoutMs: number;
+  /** Unset: Vite's dev server on the source. */
+  storefrontBuildDir?: string;
 };
 
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -92,5 +96,6 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     recoveryStaleAfterMs: c.LOCAL_RECOVERY_STALE_AFTER_MS,
     outputsPath: path.resolve(c.AMPLIFY_OUTPUTS_PATH),
     bodyTimeoutMs: c.LOCAL_BODY_TIMEOUT_MS,
+    storefrontBuildDir: c.LOCAL_STOREFRONT_BUILD_DIR && path.resolve(c.LOCAL_STOREFRONT_BUILD_DIR),
   };
 }

@@ -2,8 +2,9 @@
  * `npm start`: the local stack and the storefront, no AWS account needed.
  * Configuration: see local/config.ts and docs/local.md ("Configuration").
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Plugin } from 'vite';
 import { DEMO_USERS } from './cognito.ts';
 import { readLocalConfig } from './config.ts';
 import { loopbackOrigins } from './http-guard.ts';
@@ -20,13 +21,7 @@ const stack = await startLocalStack({
 writeFileSync(config.outputsPath, `${JSON.stringify(stack.outputs(), null, 2)}\n`);
 
 // Vite is loaded only here, so the stack itself (tests, benchmarks) does not depend on it.
-const { createServer } = await import('vite');
-process.env.AMPLIFY_OUTPUTS_PATH = config.outputsPath;
-const vite = await createServer({
-  configFile: path.resolve('vite.config.ts'),
-  server: { port: config.webPort, strictPort: true, host: '127.0.0.1' },
-});
-await vite.listen();
+const web = config.storefrontBuildDir ? await serveBuiltStorefront(config.storefrontBuildDir) : await serveStorefrontSource();
 const webUrl = `http://127.0.0.1:${config.webPort}/`;
 
 console.log(`
@@ -50,10 +45,46 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping...`);
-  await vite.close();
+  await web.close();
   await stack.stop();
   console.log('Stopped.');
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+/** The storefront's source through Vite's dev server (what a developer edits, reloaded as they save). */
+async function serveStorefrontSource() {
+  const { createServer } = await import('vite');
+  process.env.AMPLIFY_OUTPUTS_PATH = config.outputsPath;
+  const vite = await createServer({
+    configFile: path.resolve('vite.config.ts'),
+    server: { port: config.webPort, strictPort: true, host: '127.0.0.1' },
+  });
+  await vite.listen();
+  return vite;
+}
+
+/**
+ * A `vite build` of the storefront made without outputs (`LOCAL_STOREFRONT_BUILD_DIR`), served as
+ * `vite preview` serves it, with this stack's outputs beside it at `/amplify_outputs.json`, where
+ * such a build looks for them (as on a deployed site). One build serves any number of stacks.
+ */
+async function serveBuiltStorefront(buildDir: string) {
+  const { preview } = await import('vite');
+  const outputsFile: Plugin = {
+    name: 'local:amplify-outputs-file',
+    configurePreviewServer(server) {
+      server.middlewares.use('/amplify_outputs.json', (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        response.end(readFileSync(config.outputsPath));
+      });
+    },
+  };
+  return preview({
+    configFile: false,
+    plugins: [outputsFile],
+    build: { outDir: path.resolve(buildDir) },
+    preview: { port: config.webPort, strictPort: true, host: '127.0.0.1' },
+  });
+}
