@@ -775,7 +775,7 @@ describe('storefront hosting', () => {
     expect(catalog.FunctionAssociations).toBeUndefined();
     expect(apiOrigin.OriginPath ?? '').toBe('');
     // The page fallback: addresses without an extension get index.html, files stay files.
-    const { PAGE_FALLBACK_FUNCTION } = await import('../../amplify/cloud/storefront.ts');
+    const { PAGE_FALLBACK_FUNCTION } = await import('../../amplify/cloud/storefront-edge.ts');
     const handler = new Function(`${PAGE_FALLBACK_FUNCTION}; return handler;`)() as (e: Json) => Json;
     const uriOf = (uri: string) => handler({ request: { uri } }).uri;
     expect([uriOf('/orders/abc'), uriOf('/'), uriOf('/assets/index-abc.js'), uriOf('/favicon.svg'), uriOf('/x/y.json')]).toEqual([

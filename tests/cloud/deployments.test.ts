@@ -18,7 +18,7 @@ import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { TOKEN_LIFETIMES } from '../../amplify/domain/auth.ts';
 import { API_INTEGRATION_TIMEOUT_SECONDS, FUNCTIONS, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, VIEWER_IP_HEADER } from '../../amplify/server/settings.ts';
 import { ENV, metricsNamespace, metricsServiceName } from '../../amplify/server/environment.ts';
-import { VIEWER_IP_FUNCTION } from '../../amplify/cloud/storefront.ts';
+import { VIEWER_IP_FUNCTION } from '../../amplify/cloud/storefront-edge.ts';
 import { WAF_RULES } from '../../amplify/cloud/waf.ts';
 import { ACCOUNT_SCENARIOS } from '../helpers/account-scenarios.ts';
 import { ACCOUNT_QUOTAS, namesOf, perDeployment } from '../helpers/deploy-limits.ts';
