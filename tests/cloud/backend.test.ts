@@ -10,7 +10,7 @@ import { CfnResource, Stack, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_METRICS_PER_ALARM } from '../../amplify/cloud/monitoring.ts';
+import { MAX_METRICS_PER_ALARM } from '../../amplify/cloud/alarm-kit.ts';
 import { EVENT_API_NAME_MAX_LENGTH } from '../../amplify/cloud/live-updates.ts';
 import { LIVE_AUTHORIZATION_TYPE, LIVE_NAMESPACE } from '../../amplify/domain/live-updates.ts';
 import { bundleOrdersChannelHandler } from '../../amplify/events/bundle.ts';

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ALARMS, MAX_METRICS_PER_ALARM } from '../../amplify/cloud/monitoring.ts';
+import { ALARMS, MAX_METRICS_PER_ALARM } from '../../amplify/cloud/alarm-kit.ts';
 import { offlineSynthContext, SETTINGS } from '../../amplify/cloud/settings.ts';
 import { TOKEN_LIFETIMES } from '../../amplify/domain/auth.ts';
 import { API_INTEGRATION_TIMEOUT_SECONDS, FUNCTIONS, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, VIEWER_IP_HEADER } from '../../amplify/server/settings.ts';
