@@ -7,7 +7,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { STOCK } from '../domain/inventory.ts';
 import { METRICS } from '../server/environment.ts';
-import { FUNCTIONS } from '../server/settings.ts';
+import { FUNCTIONS } from '../server/settings/functions.ts';
 import { alarmOptions, ALARMS, minutes, publishedMetric, sum, sumOf, usingMetrics, type AlarmSite } from './alarm-kit.ts';
 
 /** Orders the recovery job could not heal. */

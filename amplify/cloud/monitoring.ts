@@ -16,7 +16,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTIONS } from '../server/settings.ts';
+import { FUNCTIONS } from '../server/settings/functions.ts';
 import { publishedMetric, type AlarmSite } from './alarm-kit.ts';
 import { deadLetterAlarm, orderQueueAgeAlarm, workflowFailuresAlarm } from './alarms-pipeline.ts';
 import { liveUpdatesFailedAlarm, lowStockAlarm, recoveryFailingAlarm, recoveryGaveUpAlarm, statsCountFailedAlarm } from './alarms-reported.ts';

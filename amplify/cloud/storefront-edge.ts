@@ -6,7 +6,7 @@
 import { Aws, Duration, Names } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
-import { VIEWER_IP_HEADER } from '../server/settings.ts';
+import { VIEWER_IP_HEADER } from '../server/settings/api.ts';
 
 /**
  * A viewer-request CloudFront Function on the storefront's files: a path without a file extension

@@ -21,7 +21,10 @@ import { API_NAME, CORS_ALLOWED_HEADERS, methodAccess, ROUTE_METHODS, ROUTES } f
 import { AUTH_TOKEN, CLIENT_WRITE_ATTRIBUTES, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
 import { requiresSignIn } from '../../local/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
-import { CANCEL_WINDOW, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY, STATS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
+import { CANCEL_WINDOW, ORDER_QUEUE } from '../../amplify/server/settings/pipeline.ts';
+import { FUNCTIONS } from '../../amplify/server/settings/functions.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, STOCK_TABLE } from '../../amplify/server/settings/tables.ts';
+import { RECOVERY } from '../../amplify/server/settings/recovery.ts';
 import { ENV, METRICS } from '../../amplify/server/environment.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
 import { LOCAL_TABLES } from '../../local/dynamodb.ts';
@@ -1035,7 +1038,7 @@ describe('amplify_outputs.json', () => {
 });
 
 describe('local runtime and template agree', () => {
-  it('same table keys and index as amplify/server/settings.ts', () => {
+  it('same table keys and index as amplify/server/settings/tables.ts', () => {
     const orders = resources[logicalId(mod.ordersStack, mod.cloud.ordersTable)]!.Properties;
     expect(orders.KeySchema).toEqual([{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }]);
     // Exactly the indexes (names, keys, projections) the local runtime creates.

@@ -6,7 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ANONYMIZED } from '../../domain/privacy.ts';
-import { ORDERS_TABLE } from '../settings.ts';
+import { ORDERS_TABLE } from '../settings/tables.ts';
 import type { DynamoDbOrderLists, IndexKey } from './dynamodb-order-lists.ts';
 
 const { partitionKey, customerIndex } = ORDERS_TABLE;

@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../domain/order.ts';
 import { isFinal, refundStatusOf } from '../../domain/order-rules.ts';
 import type { StaffNote } from '../ports.ts';
-import { ORDERS_TABLE } from '../settings.ts';
+import { ORDERS_TABLE } from '../settings/tables.ts';
 
 /** Attributes kept on the item for the server's own use and never returned to clients. */
 export interface StoredOrder extends Order {

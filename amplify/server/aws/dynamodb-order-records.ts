@@ -9,7 +9,7 @@ import { OrderNotFoundError } from '../../domain/errors.ts';
 import type { EmailKind, EmailStatus } from '../../domain/notification.ts';
 import type { Order } from '../../domain/order.ts';
 import type { StaffNote } from '../ports.ts';
-import { ORDERS_TABLE } from '../settings.ts';
+import { ORDERS_TABLE } from '../settings/tables.ts';
 import { readStoredOrder, toOrder } from './dynamodb-order-items.ts';
 
 const { partitionKey, openOrdersIndex } = ORDERS_TABLE;

@@ -6,7 +6,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../domain/order.ts';
 import type { DueOrdersPage } from '../ports.ts';
-import { ORDERS_TABLE } from '../settings.ts';
+import { ORDERS_TABLE } from '../settings/tables.ts';
 import { readStoredOrder, toOrder, type StoredOrder } from './dynamodb-order-items.ts';
 
 const { partitionKey, openOrdersIndex } = ORDERS_TABLE;

@@ -12,7 +12,7 @@ import type { EmailKind, EmailStatus } from '../../domain/notification.ts';
 import type { Order } from '../../domain/order.ts';
 import type { Actor, OrderStatus } from '../../domain/order-rules.ts';
 import type { DueOrdersPage, OrderQuery, OrderRepository, StaffNote, StatusAttributes, TransitionGuard } from '../ports.ts';
-import { ORDERS_TABLE } from '../settings.ts';
+import { ORDERS_TABLE } from '../settings/tables.ts';
 import { DynamoDbOrderCustomers } from './dynamodb-order-customers.ts';
 import { readStoredOrder, storedItem, toOrder } from './dynamodb-order-items.ts';
 import { DynamoDbOrderLists } from './dynamodb-order-lists.ts';

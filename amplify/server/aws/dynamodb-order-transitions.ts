@@ -8,7 +8,7 @@ import { InvalidTransitionError, PaymentAttemptsExhaustedError, SupersededAttemp
 import type { Order, StatusChange } from '../../domain/order.ts';
 import { ALLOWED_PREVIOUS, hasReached, isFinal, MAX_PAYMENT_ATTEMPTS, needsCompensation, paymentAttemptOf, SYSTEM_ACTOR, type Actor, type OrderStatus } from '../../domain/order-rules.ts';
 import type { OrderRepository, StatusAttributes, TransitionGuard } from '../ports.ts';
-import { ORDERS_TABLE } from '../settings.ts';
+import { ORDERS_TABLE } from '../settings/tables.ts';
 import { nextStepDueAt, toOrder } from './dynamodb-order-items.ts';
 
 const { partitionKey, openOrdersIndex } = ORDERS_TABLE;
