@@ -399,7 +399,7 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     const logsAndTracesUsd = lines.filter((l) => l.what.startsWith('API access log') || l.what.startsWith('API traces')).reduce((s, l) => s + l.per100kUSD, 0) * preflightShare;
     levers.push({
       name: `API through the storefront's CloudFront (a /prod/* behavior, caching disabled): no CORS preflight (${(preflights / n).toFixed(2)}/order), +1 CloudFront request per API request`,
-      where: 'backend (amplify/cloud/storefront.ts: a cache behavior to the API origin; the storefront calls it same-origin)',
+      where: 'backend (amplify/cloud/storefront-distribution.ts: a cache behavior to the API origin; the storefront calls it same-origin)',
       savesPer100kUSD: (preflights * PRICES.apiGatewayRestRequest - appRequests * PRICES.cloudFrontHttpsRequest) * (ORDERS_PER_MONTH / n) + logsAndTracesUsd,
     });
   }

@@ -44,7 +44,7 @@ describe('stock in the catalog and for staff', () => {
     const { status, body, headers } = await api(stack, '/products', {}, null);
     expect(status).toBe(200);
     expect(body.products.every((p: { available: number }) => p.available === 10_000)).toBe(true);
-    // Cached at the edge for a few seconds, never in the browser (amplify/cloud/storefront.ts).
+    // Cached at the edge for a few seconds, never in the browser (amplify/cloud/storefront-distribution.ts).
     expect(headers.get('cache-control')).toBe(CATALOG_CACHE_CONTROL);
     expect(CATALOG_CACHE_CONTROL).toBe('public, max-age=0, s-maxage=30');
   });
