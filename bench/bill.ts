@@ -249,7 +249,7 @@ export interface VisitFigures {
   offSite: string[];
 }
 
-/** Hashed bundles under `assets/`: cached for a year (amplify/cloud/storefront.ts STOREFRONT_CACHING.hashedAssets). */
+/** Hashed bundles under `assets/`: cached for a year (amplify/cloud/storefront-buckets.ts STOREFRONT_CACHING.hashedAssets). */
 export const isHashedAsset = (path: string) => path.startsWith('/assets/');
 
 /** The page and its runtime configuration: `max-age=0, must-revalidate` (STOREFRONT_CACHING.pages), asked again on every visit. */

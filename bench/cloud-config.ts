@@ -11,8 +11,8 @@
  *                         literals there or in the constant it uses), else X-Ray's default rule; a
  *                         rule matched to another service type than the API stage leaves the API
  *                         on the default rule
- *   functionTracing       each function's X-Ray mode (Active | PassThrough), from settings.ts FUNCTIONS
- *   lambdaSystemLogLevel  Lambda's own log lines kept (INFO keeps START/REPORT), settings.ts FUNCTION_LOGGING
+ *   functionTracing       each function's X-Ray mode (Active | PassThrough), from settings/functions.ts FUNCTIONS
+ *   lambdaSystemLogLevel  Lambda's own log lines kept (INFO keeps START/REPORT), settings/functions.ts FUNCTION_LOGGING
  *
  * The workflow has no sampling input: its executions follow the trace decision their starter hands
  * them (bench/cost.ts, X-Ray), so no rule matched to the state machine changes what is recorded.
@@ -22,7 +22,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { FUNCTION_LOGGING, FUNCTIONS } from '../amplify/server/settings.ts';
+import { FUNCTION_LOGGING, FUNCTIONS } from '../amplify/server/settings/functions.ts';
 
 export interface CloudConfig {
   workflowType: 'STANDARD' | 'EXPRESS';
@@ -125,7 +125,7 @@ export function readCloudConfig(root: string, env: NodeJS.ProcessEnv = process.e
     }
   }
   const functionTracing = Object.fromEntries(Object.values(FUNCTIONS).map((f) => [f.name, f.tracing]));
-  sources.functionTracing = 'amplify/server/settings.ts';
+  sources.functionTracing = 'amplify/server/settings/functions.ts';
   const lambdaSystemLogLevel = FUNCTION_LOGGING.systemLevel;
 
   return { workflowType, workflowLogLevel, workflowIncludesExecutionData, lambdaArchitecture, apiAccessLogFormat, xraySampling, functionTracing, lambdaSystemLogLevel, sources };

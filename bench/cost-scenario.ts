@@ -14,7 +14,7 @@ import { isFinal } from '../amplify/domain/order-rules.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import type { OperationStats } from '../local/service-proxy.ts';
 import type { LocalStack } from '../local/stack.ts';
-import { CANCEL_WINDOW } from '../amplify/server/settings.ts';
+import { CANCEL_WINDOW } from '../amplify/server/settings/pipeline.ts';
 import { keepsPolling, pollDelay } from '../src/lib/timeline.ts';
 import { itemSize } from './item-size.ts';
 import { idempotencyKey, orderRequest } from './order-request.ts';
@@ -135,7 +135,7 @@ async function untilAllFinal(client: DynamoDBClient, table: string, count: numbe
   }
 }
 
-/** The table's keys and indexes as the local stack created them (from amplify/server/settings.ts, like the CDK table). */
+/** The table's keys and indexes as the local stack created them (from amplify/server/settings/tables.ts, like the CDK table). */
 async function tableSpec(client: DynamoDBClient, name: string): Promise<TableSpec> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
   return {

@@ -6,7 +6,7 @@
  * every month whatever the orders is apart: `fixedMonthly` (fixed-monthly.ts, set by the bench).
  */
 import { NOTIFICATION_EVENTS_DEFAULT } from '../amplify/cloud/settings.ts';
-import { FUNCTION_LOGGING, FUNCTIONS } from '../amplify/server/settings.ts';
+import { FUNCTION_LOGGING, FUNCTIONS } from '../amplify/server/settings/functions.ts';
 import { LAMBDA_CPU_SOURCE, LAMBDA_MB_PER_VCPU, PRICE_LIST, PRICES, PRICES_DATE, PRICES_REGION, PRICES_SOURCE } from './aws-prices.ts';
 import { XRAY_DEFAULT_SAMPLING, type CloudConfig } from './cloud-config.ts';
 import type { CostCounts } from './cost-scenario.ts';
@@ -383,13 +383,13 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
   const lambdaTracesUsd = lines.find((l) => l.what.startsWith('Lambda-started traces'))?.per100kUSD ?? 0;
   levers.push({
     name: "Lambda tracing PassThrough on order-starter and process-order: no traces of their own, only as part of a sampled one",
-    where: 'backend (amplify/server/settings.ts FUNCTIONS tracing)',
+    where: 'backend (amplify/server/settings/functions.ts FUNCTIONS tracing)',
     savesPer100kUSD: lambdaTracesUsd,
   });
   const platformUsd = lines.find((l) => l.what.startsWith('Lambda START/END/REPORT'))?.per100kUSD ?? 0;
   levers.push({
     name: "Lambda's system log level WARN (JSON log format): drops the START/END/REPORT lines of every invocation",
-    where: 'backend (amplify/server/settings.ts FUNCTION_LOGGING)',
+    where: 'backend (amplify/server/settings/functions.ts FUNCTION_LOGGING)',
     savesPer100kUSD: platformUsd * (1 + PRICES.cloudWatchLogsStorageGbMonth / PRICES.cloudWatchLogsIngestGb),
   });
   if (preflights > 0) {
@@ -399,7 +399,7 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
     const logsAndTracesUsd = lines.filter((l) => l.what.startsWith('API access log') || l.what.startsWith('API traces')).reduce((s, l) => s + l.per100kUSD, 0) * preflightShare;
     levers.push({
       name: `API through the storefront's CloudFront (a /prod/* behavior, caching disabled): no CORS preflight (${(preflights / n).toFixed(2)}/order), +1 CloudFront request per API request`,
-      where: 'backend (amplify/cloud/storefront.ts: a cache behavior to the API origin; the storefront calls it same-origin)',
+      where: 'backend (amplify/cloud/storefront-distribution.ts: a cache behavior to the API origin; the storefront calls it same-origin)',
       savesPer100kUSD: (preflights * PRICES.apiGatewayRestRequest - appRequests * PRICES.cloudFrontHttpsRequest) * (ORDERS_PER_MONTH / n) + logsAndTracesUsd,
     });
   }
@@ -467,7 +467,7 @@ export function computeCost(c: CostCounts, deployment: CloudConfig, options: Cos
       'Express duration: each execution\'s local wall time rounded up to 100 ms at the 64 MB minimum (local retry waits are shortened, so a run with retries under-counts them).',
       'DynamoDB: every write priced at the larger of its before/after item, every index entry it puts, moves (2 writes), rewrites or deletes at the projected size (write-ledger.ts); reads at the size of the item read; refused conditional writes cost their item size.',
       'SQS: the event source is approximated by one ReceiveMessage and one DeleteMessageBatch per order-starter batch; its idle long polls (~$0.26 a month) are not per order: they are in fixedMonthly.',
-      `CloudWatch Logs: the handlers' log lines as the local run wrote them at ${FUNCTION_LOGGING.applicationLevel} (the functions' application log level in the cloud, settings.ts FUNCTION_LOGGING), Lambda's START/END/REPORT lines per invocation unless its system log level is WARN, one access log line per API request in the stage's format, the workflow's history events at its log level; 26 bytes per event; EMF metric lines as counted (below).`,
+      `CloudWatch Logs: the handlers' log lines as the local run wrote them at ${FUNCTION_LOGGING.applicationLevel} (the functions' application log level in the cloud, settings/functions.ts FUNCTION_LOGGING), Lambda's START/END/REPORT lines per invocation unless its system log level is WARN, one access log line per API request in the stage's format, the workflow's history events at its log level; 26 bytes per event; EMF metric lines as counted (below).`,
       `X-Ray: API requests at ${apiRate.toFixed(2)}/s (100,000 orders spread over a month) under ${deployment.xraySampling.rule}: ${(apiShare * 100).toFixed(1)}% recorded; Lambda-started traces (SQS batches, scheduled invocations of functions in Active mode) at ${lambdaRate.toFixed(3)}/s under Lambda's fixed rule (1/s + 5%, not configurable): ${(lambdaShare * 100).toFixed(0)}% recorded; workflow executions: none start a trace of their own, they follow the decision order-starter hands Step Functions in its trace header (Lambda gives every invocation one, PassThrough or Active, and the SDK passes it on; Step Functions samples by the account's rules only executions started without one). Were Step Functions to sample every execution by X-Ray's default rule (1/s + 5%) instead, ${executionRate.toFixed(3)} executions/s: ${(executionDefaultShare * 100).toFixed(0)}% recorded, +$${sensitivities[0]!.addsPer100kUSD.toFixed(2)} per 100k orders. The functions a trace reaches join it.`,
       `Free tiers are ignored in the headline (they are per account). With them (a new account): X-Ray's first 100,000 traces a month and Scheduler's first 14 million invocations are free: $${(total - xrayFree - schedulerFree).toFixed(2)}.`,
       'Not in the per-order figure: what the stack pays every month whatever the orders (fixedMonthly, counted from a synthesis of the backend), the storefront\'s CloudFront requests and data out (per visit), Cognito (per monthly active user), the customers\' SES e-mails and table storage: all in the whole monthly bill, `monthly` (bill.ts).',

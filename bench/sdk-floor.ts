@@ -21,7 +21,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { orderMessage } from '../amplify/server/order-message.ts';
 import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
-import { IDEMPOTENCY_TABLE, ORDER_KEYS, ORDERS_TABLE } from '../amplify/server/settings.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../amplify/server/settings/tables.ts';
+import { ORDER_KEYS } from '../amplify/server/settings/api.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 
 export interface SdkFloor {

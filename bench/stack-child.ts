@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { FINAL_STATUSES } from '../amplify/domain/order-rules.ts';
-import { FUNCTION_LOGGING } from '../amplify/server/settings.ts';
+import { FUNCTION_LOGGING } from '../amplify/server/settings/functions.ts';
 import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/server/environment.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { pausePolling, resumePolling } from '../local/queue-poller.ts';

@@ -44,7 +44,7 @@ const seconds = (performance.now() - started) / 1000;
 async function publishedMetrics(): Promise<PublishedMetrics[]> {
   const { build } = await import('esbuild');
   const { MetricUnit } = await import('@aws-lambda-powertools/metrics');
-  const { FUNCTIONS } = await import('../amplify/server/settings.ts');
+  const { FUNCTIONS } = await import('../amplify/server/settings/functions.ts');
   const { ENV, METRICS } = await import('../amplify/server/environment.ts');
   process.env[ENV.deploymentName] = deploymentName;
   const { createObservability } = await import('../amplify/functions/shared/powertools.ts');

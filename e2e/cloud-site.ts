@@ -24,7 +24,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { BrowserContext } from '@playwright/test';
 import { API_STAGE } from '../amplify/cloud/orders-api.ts';
-import { VIEWER_IP_FUNCTION } from '../amplify/cloud/storefront.ts';
+import { VIEWER_IP_FUNCTION } from '../amplify/cloud/storefront-edge.ts';
 import type { AmplifyOutputs } from '../amplify/domain/outputs.ts';
 import { readLocalConfig } from '../local/config.ts';
 import { loopbackOrigins } from '../local/http-guard.ts';

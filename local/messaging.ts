@@ -7,7 +7,7 @@ import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import type { AddressInfo } from 'node:net';
-import { NOTIFICATION_TOPIC, ORDER_QUEUE } from '../amplify/server/settings.ts';
+import { NOTIFICATION_TOPIC, ORDER_QUEUE } from '../amplify/server/settings/pipeline.ts';
 import { LOCAL_AWS } from './aws.ts';
 import { guardAwsEndpoint, type Log } from './http-guard.ts';
 

@@ -25,7 +25,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CANCEL_WINDOW } from '../amplify/server/settings.ts';
+import { CANCEL_WINDOW } from '../amplify/server/settings/pipeline.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
 import { answerClientErrors, BodyError, guardAwsEndpoint, readBody, type Log } from './http-guard.ts';
 import { parseAtExpression, ScheduleStore, SchedulerError, toWire, validateCreate, validation, type CreateInput, type ScheduleRecord } from './scheduler-records.ts';

@@ -6,7 +6,10 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { RecoveryReport, RecoveryRunDetail } from '../amplify/server/recovery.ts';
-import { DELIVERY_SCHEDULE, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDER_RATE, ORDER_TOKEN_SECRET, ORDERS_TABLE, STATS_TABLE, STOCK_TABLE } from '../amplify/server/settings.ts';
+import { DELIVERY_SCHEDULE, ORDER_QUEUE } from '../amplify/server/settings/pipeline.ts';
+import { FUNCTIONS } from '../amplify/server/settings/functions.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, STATS_TABLE, STOCK_TABLE } from '../amplify/server/settings/tables.ts';
+import { ORDER_RATE, ORDER_TOKEN_SECRET } from '../amplify/server/settings/api.ts';
 import { DEFAULT_SHIPMENT_SUCCESS_RATE, ENV } from '../amplify/server/environment.ts';
 import { LOCAL_ACCOUNT, LOCAL_AWS, LOCAL_REGION } from './aws.ts';
 import { invoker, type InvocationCounters, type LambdaHandler } from './lambda.ts';

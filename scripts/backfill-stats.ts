@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTimeZone, DEFAULT_TIME_ZONE } from '../amplify/domain/stats.ts';
 import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
-import { ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings.ts';
+import { ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings/tables.ts';
 import { ENV } from '../amplify/server/environment.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { startDynamo } from '../local/dynamodb.ts';

@@ -16,7 +16,7 @@ import { summarizeStats } from '../amplify/domain/stats-summary.ts';
 import { findProduct } from '../amplify/domain/catalog.ts';
 import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbStatsStore } from '../amplify/server/aws/dynamodb-stats-store.ts';
-import { ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings.ts';
+import { ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings/tables.ts';
 import { ENV } from '../amplify/server/environment.ts';
 import { LOCAL_AWS } from '../local/aws.ts';
 import { startDynamo } from '../local/dynamodb.ts';

@@ -7,7 +7,7 @@ import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/l
 import type { Order } from '../amplify/domain/order.ts';
 import { addDeltas, dayOf, orderCounts } from '../amplify/domain/stats.ts';
 import type { StatsDay, StatsResponse } from '../amplify/domain/stats-summary.ts';
-import { STATS_TABLE } from '../amplify/server/settings.ts';
+import { STATS_TABLE } from '../amplify/server/settings/tables.ts';
 
 type Figures = Omit<StatsDay, 'date'>;
 const zero = (): Figures => ({ orders: 0, paid: 0, declined: 0, cancelled: 0, refunded: 0, revenue: 0, outOfStock: 0 });

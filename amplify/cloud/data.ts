@@ -1,11 +1,11 @@
 /**
  * The data box: the orders table (with the indexes of `ORDERS_TABLE_INDEXES`), the idempotency
- * table, the stock table (one stock item and the stock history per product, no index) and the stats table (per-day counters). Keys and indexes come from `amplify/server/settings.ts`, the same the local runtime builds from.
+ * table, the stock table (one stock item and the stock history per product, no index) and the stats table (per-day counters). Keys and indexes come from `amplify/server/settings/tables.ts`, the same the local runtime builds from.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, STOCK_TABLE, type OrdersTableIndex } from '../server/settings.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, STOCK_TABLE, type OrdersTableIndex } from '../server/settings/tables.ts';
 
 export interface OrderDataProps {
   /** Keep the tables when the stack is deleted (branch deployments); sandboxes clean up. */

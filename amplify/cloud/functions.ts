@@ -7,7 +7,7 @@
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { FUNCTION_LOGGING, FUNCTIONS } from '../server/settings.ts';
+import { FUNCTION_LOGGING, FUNCTIONS } from '../server/settings/functions.ts';
 import { ENV } from '../server/environment.ts';
 
 export type StoreFunctions = Record<keyof typeof FUNCTIONS, lambda.Function>;

@@ -15,7 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ORDER_TOKEN_SECRET } from '../server/settings.ts';
+import { ORDER_TOKEN_SECRET } from '../server/settings/api.ts';
 import { ENV } from '../server/environment.ts';
 import { acknowledge } from './nag.ts';
 

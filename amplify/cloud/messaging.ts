@@ -11,7 +11,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EmailKind } from '../domain/notification.ts';
-import { NOTIFICATION_TOPIC, ORDER_QUEUE } from '../server/settings.ts';
+import { NOTIFICATION_TOPIC, ORDER_QUEUE } from '../server/settings/pipeline.ts';
 
 export interface OrderMessagingProps {
   /** Subscribed by e-mail to the order notification topic when set (`NOTIFICATION_EMAIL`). */

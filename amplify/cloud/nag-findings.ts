@@ -6,7 +6,7 @@
  */
 import type { CfnResource, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { FUNCTIONS } from '../server/settings.ts';
+import { FUNCTIONS } from '../server/settings/functions.ts';
 import { acknowledge, BASIC_EXECUTION_GRANTS, LAMBDA_BASIC_EXECUTION, NODE_22, PASS_THROUGH_TRACING, X_RAY_WRITE } from './nag.ts';
 import type { OrdersCloud } from './orders-cloud.ts';
 

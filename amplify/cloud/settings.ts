@@ -10,7 +10,8 @@ import * as v from 'valibot';
 import { EMAIL_KINDS, type EmailKind, isEmailKind } from '../domain/notification.ts';
 import { emailSchema } from '../domain/order.ts';
 import { checkTimeZone, DEFAULT_TIME_ZONE } from '../domain/stats.ts';
-import { CANCEL_WINDOW, ORDER_RATE } from '../server/settings.ts';
+import { CANCEL_WINDOW } from '../server/settings/pipeline.ts';
+import { ORDER_RATE } from '../server/settings/api.ts';
 import { ENV } from '../server/environment.ts';
 import type { StorefrontDomain } from './storefront.ts';
 

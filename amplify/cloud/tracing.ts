@@ -13,7 +13,7 @@
  *   - API Gateway decides for each request by this rule and passes the decision on (app-server,
  *     its SDK calls).
  *   - The workflow gets no rule of its own: its executions are started by order-starter, which
- *     starts no traces (PassThrough, see `FUNCTIONS` in amplify/server/settings.ts) but always
+ *     starts no traces (PassThrough, see `FUNCTIONS` in amplify/server/settings/functions.ts) but always
  *     passes a decision in the X-Amzn-Trace-Id header it sends (unsampled unless it runs inside a
  *     sampled trace), and by the recovery job (a few a day). Step Functions follows the decision it
  *     is handed; it samples by the account's rules only executions started without one.

@@ -15,7 +15,7 @@ import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { VIEWER_IP_HEADER } from '../server/settings.ts';
+import { VIEWER_IP_HEADER } from '../server/settings/api.ts';
 
 /** Requests per IP per window before WAF blocks it (WAF's windows: 60, 120, 300 or 600 s). */
 export const WAF_RULES = {

@@ -15,7 +15,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { STATE_MACHINE } from '../server/settings.ts';
+import { STATE_MACHINE } from '../server/settings/pipeline.ts';
 import { ENV } from '../server/environment.ts';
 import { renderWorkflow } from '../server/workflow.ts';
 import { acknowledge } from './nag.ts';

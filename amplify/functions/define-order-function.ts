@@ -1,11 +1,11 @@
 /**
  * The one way this project defines a function: its `handler.ts` beside the calling `resource.ts`,
- * its name, memory and timeout from `FUNCTIONS` (amplify/server/settings.ts), and the settings
+ * its name, memory and timeout from `FUNCTIONS` (amplify/server/settings/functions.ts), and the settings
  * every function shares.
  */
 import { defineFunction } from '@aws-amplify/backend';
 import { fileURLToPath } from 'node:url';
-import { FUNCTIONS, LOG_RETENTION, RESOURCE_GROUP } from '../server/settings.ts';
+import { FUNCTIONS, LOG_RETENTION, RESOURCE_GROUP } from '../server/settings/functions.ts';
 
 /** `resourceUrl` is the calling `resource.ts`'s `import.meta.url`: its folder holds `handler.ts`. */
 export function defineOrderFunction(key: keyof typeof FUNCTIONS, resourceUrl: string) {

@@ -2,7 +2,7 @@
  * Pagination tokens of `GET /orders`: the repository's position (opaque to clients) plus a binding to
  * the caller and the query that produced it. A token replayed by another caller, or for another
  * query (other customer, status or dates), is refused with a 400 rather than continuing a list
- * the caller did not ask for. The position itself is checked by the repository (`aws/dynamodb-order-repository.ts`), so a
+ * the caller did not ask for. The position itself is checked by the repository's lists (`aws/dynamodb-order-lists.ts`), so a
  * hand-made token is a 400 too, never a DynamoDB error.
  */
 import { createHash } from 'node:crypto';

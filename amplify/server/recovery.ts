@@ -20,7 +20,7 @@
  * due (`nextStepDueAt`): an order waiting for its delivery date is not due, so it is never looked at.
  */
 import type { OrderQueue, OrderRepository, WorkflowStarter } from './ports.ts';
-import { RECOVERY } from './settings.ts';
+import { RECOVERY } from './settings/recovery.ts';
 
 /**
  * What one run may be told beside its schedule (the EventBridge event's `detail`): an operator or

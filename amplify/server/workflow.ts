@@ -3,7 +3,7 @@
  * deployed (`amplify/backend.ts`) and run locally (`local/step-functions.ts`).
  */
 import definition from '../workflow/order-workflow.asl.json' with { type: 'json' };
-import { STATE_MACHINE } from './settings.ts';
+import { STATE_MACHINE } from './settings/pipeline.ts';
 
 export const WORKFLOW_DEFINITION = definition;
 

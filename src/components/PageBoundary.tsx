@@ -3,7 +3,7 @@
  * page whose code could not be downloaded (a dropped connection, or a deployment since this tab
  * opened whose files it cannot find) says so and offers Reload, which loads the current site again
  * and comes back to the same address. `key` it by the address: another page starts afresh.
- * (Deployments keep older files, `prune: false` in amplify/cloud/storefront.ts, and never cache
+ * (Deployments keep older files, `prune: false` in amplify/cloud/storefront-buckets.ts, and never cache
  * index.html, so a reload always finds a consistent set.)
  */
 import { Alert, Button, Text } from '@aws-amplify/ui-react';

@@ -10,7 +10,7 @@ import { CfnResource, Stack, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_METRICS_PER_ALARM } from '../../amplify/cloud/monitoring.ts';
+import { MAX_METRICS_PER_ALARM } from '../../amplify/cloud/alarm-kit.ts';
 import { EVENT_API_NAME_MAX_LENGTH } from '../../amplify/cloud/live-updates.ts';
 import { LIVE_AUTHORIZATION_TYPE, LIVE_NAMESPACE } from '../../amplify/domain/live-updates.ts';
 import { bundleOrdersChannelHandler } from '../../amplify/events/bundle.ts';
@@ -21,7 +21,10 @@ import { API_NAME, CORS_ALLOWED_HEADERS, methodAccess, ROUTE_METHODS, ROUTES } f
 import { AUTH_TOKEN, CLIENT_WRITE_ATTRIBUTES, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
 import { requiresSignIn } from '../../local/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
-import { CANCEL_WINDOW, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, RECOVERY, STATS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
+import { CANCEL_WINDOW, ORDER_QUEUE } from '../../amplify/server/settings/pipeline.ts';
+import { FUNCTIONS } from '../../amplify/server/settings/functions.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, STOCK_TABLE } from '../../amplify/server/settings/tables.ts';
+import { RECOVERY } from '../../amplify/server/settings/recovery.ts';
 import { ENV, METRICS } from '../../amplify/server/environment.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
 import { LOCAL_TABLES } from '../../local/dynamodb.ts';
@@ -775,7 +778,7 @@ describe('storefront hosting', () => {
     expect(catalog.FunctionAssociations).toBeUndefined();
     expect(apiOrigin.OriginPath ?? '').toBe('');
     // The page fallback: addresses without an extension get index.html, files stay files.
-    const { PAGE_FALLBACK_FUNCTION } = await import('../../amplify/cloud/storefront.ts');
+    const { PAGE_FALLBACK_FUNCTION } = await import('../../amplify/cloud/storefront-edge.ts');
     const handler = new Function(`${PAGE_FALLBACK_FUNCTION}; return handler;`)() as (e: Json) => Json;
     const uriOf = (uri: string) => handler({ request: { uri } }).uri;
     expect([uriOf('/orders/abc'), uriOf('/'), uriOf('/assets/index-abc.js'), uriOf('/favicon.svg'), uriOf('/x/y.json')]).toEqual([
@@ -1035,7 +1038,7 @@ describe('amplify_outputs.json', () => {
 });
 
 describe('local runtime and template agree', () => {
-  it('same table keys and index as amplify/server/settings.ts', () => {
+  it('same table keys and index as amplify/server/settings/tables.ts', () => {
     const orders = resources[logicalId(mod.ordersStack, mod.cloud.ordersTable)]!.Properties;
     expect(orders.KeySchema).toEqual([{ AttributeName: ORDERS_TABLE.partitionKey, KeyType: 'HASH' }]);
     // Exactly the indexes (names, keys, projections) the local runtime creates.

@@ -16,7 +16,7 @@ import { Ajv } from 'ajv';
 import { OrdersCloud, type OrdersCloudProps } from '../../amplify/cloud/orders-cloud.ts';
 import { requestModelSchema, toCdkJsonSchema } from '../../amplify/cloud/request-model.ts';
 import { API_THROTTLE_DEFAULTS, NOTIFICATION_EVENTS_DEFAULT, offlineSynthContext, readDeploySettings, SETTINGS } from '../../amplify/cloud/settings.ts';
-import { CANCEL_WINDOW } from '../../amplify/server/settings.ts';
+import { CANCEL_WINDOW } from '../../amplify/server/settings/pipeline.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
 import { ORDER_LIMITS, PAYMENT_METHODS } from '../../amplify/domain/order-rules.ts';
 import { validate } from '../../amplify/domain/validation.ts';

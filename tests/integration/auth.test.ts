@@ -8,7 +8,7 @@ import { createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../amplify/server/settings.ts';
+import { FUNCTIONS } from '../../amplify/server/settings/functions.ts';
 import { restClaims } from '../../amplify/server/id-token.ts';
 import { DEMO_USERS, signInWithPassword } from '../../local/cognito.ts';
 import { orderRequest } from '../fixtures.ts';

@@ -10,7 +10,7 @@ import { ROUTES } from '../../amplify/domain/api.ts';
 import { CATALOG_CACHE_CONTROL } from '../../amplify/domain/inventory.ts';
 import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbStockLedger } from '../../amplify/server/aws/dynamodb-stock-ledger.ts';
-import { STOCK_TABLE } from '../../amplify/server/settings.ts';
+import { STOCK_TABLE } from '../../amplify/server/settings/tables.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { orderRequest } from '../fixtures.ts';
 import { api, createUser, postOrder, startTestStack, waitForFinal, type TestStack, type TestUser } from '../helpers/stack.ts';
@@ -44,7 +44,7 @@ describe('stock in the catalog and for staff', () => {
     const { status, body, headers } = await api(stack, '/products', {}, null);
     expect(status).toBe(200);
     expect(body.products.every((p: { available: number }) => p.available === 10_000)).toBe(true);
-    // Cached at the edge for a few seconds, never in the browser (amplify/cloud/storefront.ts).
+    // Cached at the edge for a few seconds, never in the browser (amplify/cloud/storefront-distribution.ts).
     expect(headers.get('cache-control')).toBe(CATALOG_CACHE_CONTROL);
     expect(CATALOG_CACHE_CONTROL).toBe('public, max-age=0, s-maxage=30');
   });

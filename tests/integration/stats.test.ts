@@ -13,7 +13,7 @@ import { ROUTES } from '../../amplify/domain/api.ts';
 import type { Order } from '../../amplify/domain/order.ts';
 import type { StatsResponse } from '../../amplify/domain/stats-summary.ts';
 import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
-import { ORDERS_TABLE, STATS_TABLE } from '../../amplify/server/settings.ts';
+import { ORDERS_TABLE, STATS_TABLE } from '../../amplify/server/settings/tables.ts';
 import type { ProcessOrderAction } from '../../amplify/server/workflow.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { backfillStats, statsMismatches } from '../../scripts/stats-lib.ts';

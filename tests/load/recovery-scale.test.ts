@@ -14,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Order } from '../../amplify/domain/order.ts';
 import { createDocumentClient, storedItem } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
-import { FUNCTIONS, ORDERS_TABLE, RECOVERY } from '../../amplify/server/settings.ts';
+import { FUNCTIONS } from '../../amplify/server/settings/functions.ts';
+import { ORDERS_TABLE } from '../../amplify/server/settings/tables.ts';
+import { RECOVERY } from '../../amplify/server/settings/recovery.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { createUser, startTestStack, waitForFinal, type TestUser } from '../helpers/stack.ts';
 

@@ -30,7 +30,8 @@ import { DynamoDbClosedAccounts } from '../../amplify/server/aws/dynamodb-closed
 import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import type { OrderRepository } from '../../amplify/server/ports.ts';
-import { CLOSED_ACCOUNTS, IDEMPOTENCY_TABLE, ORDERS_TABLE, VIEWER_IP_HEADER } from '../../amplify/server/settings.ts';
+import { CLOSED_ACCOUNTS, VIEWER_IP_HEADER } from '../../amplify/server/settings/api.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings/tables.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
 import { orderRequest, testOrderTokens } from '../fixtures.ts';

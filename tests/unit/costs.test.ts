@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { ORDERS_TABLE } from '../../amplify/server/settings/tables.ts';
 import { COGNITO_PLANS, LAMBDA_MB_PER_VCPU, PRICE_LIST, PRICES } from '../../bench/aws-prices.ts';
 import {
   apiPathFromTemplates,

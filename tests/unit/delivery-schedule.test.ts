@@ -7,7 +7,7 @@
 import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { DELIVERY_SCHEDULE } from '../../amplify/server/settings.ts';
+import { DELIVERY_SCHEDULE } from '../../amplify/server/settings/pipeline.ts';
 import {
   atExpression,
   deliveryScheduleName,

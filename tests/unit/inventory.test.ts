@@ -21,7 +21,7 @@ import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-it
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { DynamoDbStockLedger, StockBelowZeroError } from '../../amplify/server/aws/dynamodb-stock-ledger.ts';
 import { checkAvailability, reservationFate, reservationKeyOf, reserveOrder, seedStock, settleStaleReservations, unitsByProduct } from '../../amplify/server/inventory.ts';
-import { ORDERS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
+import { ORDERS_TABLE, STOCK_TABLE } from '../../amplify/server/settings/tables.ts';
 import type { StockLedger } from '../../amplify/server/ports.ts';
 import type { PaymentResult } from '../../amplify/server/simulated-partners.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';

@@ -18,7 +18,7 @@ async function restrictedImports(filePath: string, source: string): Promise<numb
 
 describe('layer rules (eslint.config.js)', () => {
   it.each([
-    ['amplify/domain/x.ts', "import '../server/settings.ts';"],
+    ['amplify/domain/x.ts', "import '../server/settings/tables.ts';"],
     ['amplify/domain/x.ts', "import 'node:crypto';"],
     ['amplify/domain/x.ts', "import '@aws-sdk/client-dynamodb';"],
     ['amplify/server/x.ts', "import '../functions/app-server/handler.ts';"],
@@ -28,7 +28,7 @@ describe('layer rules (eslint.config.js)', () => {
     ['amplify/functions/app-server/x.ts', "import '../../cloud/orders-api.ts';"],
     ['amplify/functions/app-server/x.ts', "import '@aws-amplify/backend';"],
     ['amplify/cloud/x.ts', "import '../../local/stack.ts';"],
-    ['src/x.ts', "import '../amplify/server/settings.ts';"],
+    ['src/x.ts', "import '../amplify/server/settings/tables.ts';"],
   ])('%s: %s is refused', async (file, source) => {
     expect(await restrictedImports(file, source)).toBe(1);
   });
@@ -36,7 +36,7 @@ describe('layer rules (eslint.config.js)', () => {
   it.each([
     ['amplify/domain/x.ts', "import './order.ts';"],
     ['amplify/server/x.ts', "import '../domain/order.ts';"],
-    ['amplify/functions/app-server/x.ts', "import '../../server/settings.ts';"],
+    ['amplify/functions/app-server/x.ts', "import '../../server/settings/tables.ts';"],
     ['amplify/functions/app-server/resource.ts', "import '@aws-amplify/backend';"],
     ['amplify/cloud/x.ts', "import '../functions/app-server/resource.ts';"],
     ['src/x.ts', "import '../amplify/domain/order.ts';"],

@@ -14,7 +14,7 @@ import { DynamoDbOrderKeys } from '../../amplify/server/aws/dynamodb-order-keys.
 import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { placeOrder } from '../../amplify/server/place-order.ts';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings/tables.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
 import { orderRequest, storedOrder, testOrderTokens } from '../fixtures.ts';

@@ -23,7 +23,7 @@ import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-it
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { DynamoDbStockLedger } from '../../amplify/server/aws/dynamodb-stock-ledger.ts';
 import { reserveOrder } from '../../amplify/server/inventory.ts';
-import { ORDERS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
+import { ORDERS_TABLE, STOCK_TABLE } from '../../amplify/server/settings/tables.ts';
 import type { PaymentResult } from '../../amplify/server/simulated-partners.ts';
 import { LOCAL_AWS } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';

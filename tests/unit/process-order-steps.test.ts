@@ -15,7 +15,7 @@ import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-it
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { DynamoDbStockLedger } from '../../amplify/server/aws/dynamodb-stock-ledger.ts';
 import { reserveOrder } from '../../amplify/server/inventory.ts';
-import { IDEMPOTENCY_TABLE, STOCK_TABLE, ORDERS_TABLE } from '../../amplify/server/settings.ts';
+import { IDEMPOTENCY_TABLE, STOCK_TABLE, ORDERS_TABLE } from '../../amplify/server/settings/tables.ts';
 import { ENV } from '../../amplify/server/environment.ts';
 import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';

@@ -33,7 +33,7 @@ import { renderEmail } from '../../amplify/domain/notification.ts';
 import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
 import { OrderTokens } from '../../amplify/server/order-token.ts';
-import { CANCEL_WINDOW } from '../../amplify/server/settings.ts';
+import { CANCEL_WINDOW } from '../../amplify/server/settings/pipeline.ts';
 import { ENV } from '../../amplify/server/environment.ts';
 import { HANDLER_ENV, lambdaContext } from './events.ts';
 

@@ -17,7 +17,7 @@ import { CATALOG } from '../../amplify/domain/catalog.ts';
 import { STOCK, type StockLevel } from '../../amplify/domain/inventory.ts';
 import type { Order } from '../../amplify/domain/order.ts';
 import type { OpenReservation } from '../../amplify/server/ports.ts';
-import { RECOVERY } from '../../amplify/server/settings.ts';
+import { RECOVERY } from '../../amplify/server/settings/recovery.ts';
 import { HANDLER_ENV, lambdaContext, scheduledEvent } from './events.ts';
 import { captureLogs } from './logs.ts';
 

@@ -13,7 +13,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RECOVERY } from '../../amplify/server/settings.ts';
+import { RECOVERY } from '../../amplify/server/settings/recovery.ts';
 import { ENV } from '../../amplify/server/environment.ts';
 import { HANDLER_ENV, lambdaContext, QUEUE_URL, scheduledEvent, STATE_MACHINE_ARN } from './events.ts';
 import { captureLogs } from './logs.ts';

@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Order } from '../../amplify/domain/order.ts';
 import type { OrderQueue, OrderRepository, WorkflowStarter } from '../../amplify/server/ports.ts';
 import type { RecoveryDeps } from '../../amplify/server/recovery.ts';
-import { RECOVERY } from '../../amplify/server/settings.ts';
+import { RECOVERY } from '../../amplify/server/settings/recovery.ts';
 
 const STALE_MS = 15 * 60_000;
 const FINAL = new Set(['DELIVERED', 'CANCELLED', 'PAYMENT_FAILED', 'SHIPMENT_FAILED', 'OUT_OF_STOCK']);

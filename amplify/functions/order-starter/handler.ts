@@ -11,7 +11,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { SfnWorkflowStarter } from '../../server/aws/sfn-workflow-starter.ts';
 import { parseOrderMessage } from '../../server/order-message.ts';
-import { FUNCTIONS } from '../../server/settings.ts';
+import { FUNCTIONS } from '../../server/settings/functions.ts';
 import { ENV, requireEnv } from '../../server/environment.ts';
 import { createObservability, withObservability } from '../shared/powertools.ts';
 

@@ -8,7 +8,7 @@
  * execution, the recovery job) meets the existing one (ConflictException) and changes nothing.
  */
 import { ConflictException, CreateScheduleCommand, type CreateScheduleCommandInput, type SchedulerClient } from '@aws-sdk/client-scheduler';
-import { CANCEL_WINDOW, DELIVERY_SCHEDULE } from '../../server/settings.ts';
+import { CANCEL_WINDOW, DELIVERY_SCHEDULE } from '../../server/settings/pipeline.ts';
 
 export const deliveryScheduleName = (orderId: string) => `${DELIVERY_SCHEDULE.namePrefix}${orderId}`;
 

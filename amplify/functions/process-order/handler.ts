@@ -8,7 +8,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { isOrderId } from '../../domain/order-rules.ts';
-import { FUNCTIONS } from '../../server/settings.ts';
+import { FUNCTIONS } from '../../server/settings/functions.ts';
 import { PROCESS_ORDER_ACTIONS, type ProcessOrderAction } from '../../server/workflow.ts';
 import { createObservability, withObservability } from '../shared/powertools.ts';
 import { holdForCancelWindow } from './steps/cancel-window.ts';

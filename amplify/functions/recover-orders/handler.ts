@@ -19,7 +19,8 @@ import { lowStock, seedStock, settleStaleReservations } from '../../server/inven
 import { SfnWorkflowStarter } from '../../server/aws/sfn-workflow-starter.ts';
 import { createQueueClient, SqsOrderQueue } from '../../server/aws/sqs-order-queue.ts';
 import { emptyRecoveryReport, recoverStuckOrders, type RecoveryReport, type RecoveryRunDetail } from '../../server/recovery.ts';
-import { FUNCTIONS, RECOVERY, recoveryStaleAfterMs } from '../../server/settings.ts';
+import { FUNCTIONS } from '../../server/settings/functions.ts';
+import { RECOVERY, recoveryStaleAfterMs } from '../../server/settings/recovery.ts';
 import { ENV, METRICS, requireEnv } from '../../server/environment.ts';
 import { createObservability, withObservability } from '../shared/powertools.ts';
 

@@ -6,7 +6,8 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import type { ClosedAccounts } from '../ports.ts';
-import { CLOSED_ACCOUNTS, IDEMPOTENCY_TABLE } from '../settings.ts';
+import { CLOSED_ACCOUNTS } from '../settings/api.ts';
+import { IDEMPOTENCY_TABLE } from '../settings/tables.ts';
 
 const idOf = (sub: string) => `${CLOSED_ACCOUNTS.idPrefix}${createHash('sha256').update(sub).digest('hex')}`;
 

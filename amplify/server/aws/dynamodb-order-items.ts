@@ -1,14 +1,14 @@
 /**
  * An order as the orders table stores it: the order plus attributes kept for the server's own use
- * (never returned), its keys in the open-orders index while it is open, and the document client
- * every DynamoDB adapter of the orders table uses.
+ * (never returned), its keys in the open-orders index while it is open, its consistent read by id,
+ * and the document client every DynamoDB adapter of the orders table uses.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../domain/order.ts';
 import { isFinal, refundStatusOf } from '../../domain/order-rules.ts';
 import type { StaffNote } from '../ports.ts';
-import { ORDERS_TABLE } from '../settings.ts';
+import { ORDERS_TABLE } from '../settings/tables.ts';
 
 /** Attributes kept on the item for the server's own use and never returned to clients. */
 export interface StoredOrder extends Order {
@@ -27,7 +27,13 @@ export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBD
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-const { openOrdersIndex } = ORDERS_TABLE;
+const { partitionKey, openOrdersIndex } = ORDERS_TABLE;
+
+/** The order's stored item, read consistently by id; undefined when there is no such order. */
+export async function readStoredOrder(db: DynamoDBDocumentClient, tableName: string, orderId: string): Promise<StoredOrder | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: { [partitionKey]: orderId }, ConsistentRead: true }));
+  return Item as StoredOrder | undefined;
+}
 
 /** The order a client sees: the stored item without the server's attributes. */
 export function toOrder(item: Record<string, unknown> | StoredOrder): Order {
@@ -42,7 +48,7 @@ export function toOrder(item: Record<string, unknown> | StoredOrder): Order {
 /**
  * When an open order's next step is due: a shipped order waits for its estimated delivery date, a
  * paid one held for its cancel window for the window's end, every other step follows at once (so it is due from the change that set it: the order's
- * creation, a status that owes a compensation; see `transition` for the steps that keep it).
+ * creation, a status that owes a compensation; see `transition`, dynamodb-order-transitions.ts, for the steps that keep it).
  */
 export function nextStepDueAt(order: Pick<Order, 'status' | 'updatedAt' | 'estimatedDeliveryDate' | 'cancellableUntil'>): string {
   if (order.status === 'SHIPPED' && order.estimatedDeliveryDate) return order.estimatedDeliveryDate;

@@ -10,7 +10,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import type { OrderKeyRecord, OrderKeys } from '../ports.ts';
-import { IDEMPOTENCY_TABLE, ORDER_KEYS } from '../settings.ts';
+import { IDEMPOTENCY_TABLE } from '../settings/tables.ts';
+import { ORDER_KEYS } from '../settings/api.ts';
 
 export function orderKeyRecordId(callerSub: string, idempotencyKey: string): string {
   return ORDER_KEYS.idPrefix + createHash('sha256').update(`${callerSub}\n${idempotencyKey}`).digest('hex');

@@ -8,7 +8,7 @@ import type { Order } from '../../domain/order.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/order-rules.ts';
 import { invalidPageToken } from '../page-token.ts';
 import type { OrderQuery } from '../ports.ts';
-import { ORDERS_TABLE } from '../settings.ts';
+import { ORDERS_TABLE } from '../settings/tables.ts';
 import { toOrder, type StoredOrder } from './dynamodb-order-items.ts';
 
 const { partitionKey, customerIndex, statusIndex, orderNumberIndex, customerEmailIndex } = ORDERS_TABLE;

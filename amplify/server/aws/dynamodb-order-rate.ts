@@ -8,7 +8,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import type { OrderRateLimiter, RateVerdict } from '../ports.ts';
-import { IDEMPOTENCY_TABLE, ORDER_RATE } from '../settings.ts';
+import { IDEMPOTENCY_TABLE } from '../settings/tables.ts';
+import { ORDER_RATE } from '../settings/api.ts';
 
 export class DynamoDbOrderRateLimiter implements OrderRateLimiter {
   constructor(

@@ -5,7 +5,7 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { checkTimeZone, DEFAULT_TIME_ZONE, type DayDelta, type StoredDay } from '../../domain/stats.ts';
 import type { StatsStore } from '../ports.ts';
-import { STATS_TABLE } from '../settings.ts';
+import { STATS_TABLE } from '../settings/tables.ts';
 import { ENV, requireEnv } from '../environment.ts';
 
 const { partitionKey, sortKey, dayPartitionPrefix } = STATS_TABLE;

@@ -9,7 +9,7 @@ import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClien
 import { randomUUID } from 'node:crypto';
 import { StockMovedError, type StockChange, type StockHistoryEntry, type StockLevel } from '../../domain/inventory.ts';
 import type { OpenReservation, ReserveLineResult, StockLedger } from '../ports.ts';
-import { STOCK_TABLE } from '../settings.ts';
+import { STOCK_TABLE } from '../settings/tables.ts';
 
 const { partitionKey, sortKey, stockEntry, historyPrefix } = STOCK_TABLE;
 

@@ -32,7 +32,7 @@ export function catalogRoutes({ stock, confirmStaff, logger }: CatalogDeps): Rou
     return json(
       200,
       { products: products.map((product) => ({ ...product, available: availableOf(levels.get(product.productId)) })), lowStockThreshold: STOCK.lowStockThreshold },
-      // The same for everyone (no personal data): CloudFront keeps it briefly (amplify/cloud/storefront.ts).
+      // The same for everyone (no personal data): CloudFront keeps it briefly (amplify/cloud/storefront-distribution.ts).
       { 'Cache-Control': CATALOG_CACHE_CONTROL },
     );
   });

@@ -12,7 +12,7 @@ import type { OrderTokens } from '../../../server/order-token.ts';
 import { decodePageToken, encodePageToken, pageBinding } from '../../../server/page-token.ts';
 import { guestCustomerIdOf, placeOrder } from '../../../server/place-order.ts';
 import type { ClosedAccounts, OrderKeys, OrderQueue, OrderRateLimiter, OrderRepository, StockLedger } from '../../../server/ports.ts';
-import { VIEWER_IP_HEADER } from '../../../server/settings.ts';
+import { VIEWER_IP_HEADER } from '../../../server/settings/api.ts';
 import { METRICS } from '../../../server/environment.ts';
 import type { StaffConfirmation } from '../../../server/staff.ts';
 import { ApiError, header, json, listOrdersQuerySchema, parseWith, readIdempotencyKey, readJsonBody } from '../http.ts';
