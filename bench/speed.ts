@@ -76,7 +76,7 @@ export interface ApiFigures {
   postP99Ms: number;
   rawPutPerSec: number;
   ratio: number;
-  /** PutItem + SendMessage through the SDK from a bare node:http server, same process as the stack. */
+  /** The calls POST makes (sdk-floor.ts) through the SDK from a bare node:http server, same process as the stack. */
   sdkFloorPostPerSec: number;
   /** The median of the trials' POST / floor ratios (each trial's pair back to back), and its median absolute deviation. */
   sdkFloorRatio: number;

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     instrument: mode === 'cost',
     log: (line) => process.stderr.write(`[stack] ${line}\n`),
   });
-  const floor = mode === 'speed' ? await startSdkFloor(stack.endpoints, stack.names.ordersTable, stack.names.idempotencyTable) : undefined;
+  const floor = mode === 'speed' ? await startSdkFloor(stack.endpoints, stack.names) : undefined;
   const stop = async () => {
     await floor?.close();
     await stack.stop();
