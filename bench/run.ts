@@ -214,6 +214,8 @@ if (api) {
   rows.push(['api.rawGetPerSec', f(api.rawGetPerSec), 'GetItem, ConsistentRead', '']);
   rows.push(['api.sdkFloorGetPerSec', f(api.sdkFloorGetPerSec), 'bare node:http + SDK GetItem, same process', '']);
   rows.push(['api.getSdkFloorRatio', f(api.getSdkFloorRatio, 3), `GET / SDK floor, median of ${api.trials} paired trials ± ${f(api.getSdkFloorRatioSpread, 3)}; target >= 0.8`, status(api.getSdkFloorRatio >= 0.8, `by ${f(0.8 / api.getSdkFloorRatio, 1)}x`)]);
+  rows.push(['api.getSdkFloorCpuRatio', f(api.getSdkFloorCpuRatio, 3), `SDK floor's CPU per GET / the route's, median of ${api.trials} paired trials ± ${f(api.getSdkFloorCpuRatioSpread, 3)}`, '']);
+  rows.push(['api.sdkFloorCpuRatio', f(api.sdkFloorCpuRatio, 3), `SDK floor's CPU per POST / the route's, median of ${api.trials} paired trials ± ${f(api.sdkFloorCpuRatioSpread, 3)}`, '']);
   rows.push(['api.getRatio', f(api.getRatio, 3), 'GET / raw GetItem (no SDK); was the target (0.8)', '']);
 }
 if (pipeline) {
