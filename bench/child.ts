@@ -10,7 +10,8 @@ export class StackChild {
 
   constructor(mode: 'speed' | 'cost', args: string[] = []) {
     this.child = fork(fileURLToPath(new URL('./stack-child.ts', import.meta.url)), [mode, ...args], {
-      execArgv: ['--import', 'tsx', '--no-warnings'],
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the stack's process (handlers, stand-ins, SDK floor), written there on exit.
+      execArgv: ['--import', 'tsx', '--no-warnings', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child.on('message', (reply: ChildReply) => {

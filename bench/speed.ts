@@ -18,6 +18,8 @@ export interface LoadResult {
   p99: number;
   ok: number;
   failed: number;
+  /** CPU time (user + system) of the stack's process per answered request, µs: set where measured. */
+  cpuUsPerRequest?: number;
 }
 
 interface LoadOptions {
@@ -76,7 +78,7 @@ export interface ApiFigures {
   postP99Ms: number;
   rawPutPerSec: number;
   ratio: number;
-  /** PutItem + SendMessage through the SDK from a bare node:http server, same process as the stack. */
+  /** The calls POST makes (sdk-floor.ts) through the SDK from a bare node:http server, same process as the stack. */
   sdkFloorPostPerSec: number;
   /** The median of the trials' POST / floor ratios (each trial's pair back to back), and its median absolute deviation. */
   sdkFloorRatio: number;
@@ -91,11 +93,31 @@ export interface ApiFigures {
   /** As `sdkFloorRatio`, for GET /orders/{id}. */
   getSdkFloorRatio: number;
   getSdkFloorRatioSpread: number;
+  /**
+   * The same pairs by CPU instead of rate: the floor's CPU time per request over the route's (the
+   * stack process's user + system time during the load, per 2xx answer), median and spread. On a
+   * shared machine the rate follows whatever else runs; the CPU a request costs much less.
+   */
+  sdkFloorCpuRatio: number;
+  sdkFloorCpuRatioSpread: number;
+  getSdkFloorCpuRatio: number;
+  getSdkFloorCpuRatioSpread: number;
   /** The order queue's poller is paused while POST is loaded: the workflow runs afterwards. */
   pollerPausedDuringPost: true;
   orderItemBytes: number;
   failedRequests: number;
-  trialsDetail: { post: number[]; rawPut: number[]; floorPost: number[]; get: number[]; rawGet: number[]; floorGet: number[] };
+  trialsDetail: { post: number[]; rawPut: number[]; floorPost: number[]; get: number[]; rawGet: number[]; floorGet: number[]; cpuUsPerRequest: { post: number[]; floorPost: number[]; get: number[]; floorGet: number[] } };
+}
+
+/** `run`'s load with the CPU time the stack's process spent on it, per answered request. */
+async function withCpu(child: StackChild, run: () => Promise<LoadResult>): Promise<LoadResult> {
+  child.send({ type: 'cpu' });
+  const before = await child.next('cpu');
+  const result = await run();
+  child.send({ type: 'cpu' });
+  const after = await child.next('cpu');
+  const cpu = after.user - before.user + after.system - before.system;
+  return { ...result, cpuUsPerRequest: result.ok > 0 ? cpu / result.ok : Number.NaN };
 }
 
 function postOrders(target: SpeedTarget, durationSec?: number, amount?: number, baseUrl = target.apiUrl): Promise<LoadResult> {
@@ -212,22 +234,24 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
     const b = await second();
     return [await first(), b];
   };
+  const us = (r: LoadResult) => `${((r.cpuUsPerRequest ?? Number.NaN) / 1000).toFixed(2)} ms`;
   for (let t = 1; t <= trials; t++) {
     put.push(await rawPut());
-    floorPost.push(await postOrders(target, durationSec, undefined, target.floorUrl));
-    const p = await paused(() => postOrders(target, durationSec));
+    floorPost.push(await withCpu(child, () => postOrders(target, durationSec, undefined, target.floorUrl)));
+    const p = await paused(() => withCpu(child, () => postOrders(target, durationSec)));
     post.push(p);
     posted += p.ok;
     // The orders just posted run through the workflow now, before the next measurement.
     await drain(child, posted);
     keys = await ids();
     rget.push(await rawGet(keys));
-    const [fg, g] = await pair(() => apiGet(keys, target.floorUrl), () => apiGet(keys), t);
+    const [fg, g] = await pair(() => withCpu(child, () => apiGet(keys, target.floorUrl)), () => withCpu(child, () => apiGet(keys)), t);
     floorGet.push(fg);
     get.push(g);
     log(
       `  trial ${t}: POST ${p.perSec.toFixed(0)}/s vs SDK floor ${floorPost.at(-1)!.perSec.toFixed(0)}/s vs PutItem ${put.at(-1)!.perSec.toFixed(0)}/s; ` +
-        `GET ${get.at(-1)!.perSec.toFixed(0)}/s vs SDK floor ${floorGet.at(-1)!.perSec.toFixed(0)}/s vs GetItem ${rget.at(-1)!.perSec.toFixed(0)}/s`,
+        `GET ${get.at(-1)!.perSec.toFixed(0)}/s vs SDK floor ${floorGet.at(-1)!.perSec.toFixed(0)}/s vs GetItem ${rget.at(-1)!.perSec.toFixed(0)}/s; ` +
+        `CPU per request POST ${us(p)} vs floor ${us(floorPost.at(-1)!)}, GET ${us(g)} vs floor ${us(fg)}`,
     );
   }
   db.destroy();
@@ -241,6 +265,10 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
   const perSec = (xs: LoadResult[]) => xs.map((r) => r.perSec);
   const postVsFloor = pairedRatio(perSec(post), perSec(floorPost));
   const getVsFloor = pairedRatio(perSec(get), perSec(floorGet));
+  // By CPU: the floor's cost per request over the route's (higher is better, as for the rates).
+  const cpu = (xs: LoadResult[]) => xs.map((r) => r.cpuUsPerRequest ?? Number.NaN);
+  const postCpu = pairedRatio(cpu(floorPost), cpu(post));
+  const getCpu = pairedRatio(cpu(floorGet), cpu(get));
   return {
     ordersPosted: posted,
     rawPutPerSecTrials: put.map((r) => r.perSec),
@@ -264,6 +292,10 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
       sdkFloorGetPerSec,
       getSdkFloorRatio: getVsFloor.ratio,
       getSdkFloorRatioSpread: getVsFloor.spread,
+      sdkFloorCpuRatio: postCpu.ratio,
+      sdkFloorCpuRatioSpread: postCpu.spread,
+      getSdkFloorCpuRatio: getCpu.ratio,
+      getSdkFloorCpuRatioSpread: getCpu.spread,
       pollerPausedDuringPost: true,
       orderItemBytes,
       failedRequests: [...post, ...put, ...floorPost, ...get, ...rget, ...floorGet].reduce((s, r) => s + r.failed, 0),
@@ -274,6 +306,7 @@ export async function measureApi(target: SpeedTarget, child: StackChild, log: (l
         get: get.map((r) => r.perSec),
         rawGet: rget.map((r) => r.perSec),
         floorGet: floorGet.map((r) => r.perSec),
+        cpuUsPerRequest: { post: cpu(post), floorPost: cpu(floorPost), get: cpu(get), floorGet: cpu(floorGet) },
       },
     },
   };

@@ -6,7 +6,8 @@
  *   speed: payment success 1, delivery wait and retry interval 0; answers `outputs`,
  *          `pipeline` (resolves when `expected` executions exist, none is running and `expected`
  *          orders are final: a delivery by schedule comes after its workflow), `pause`/
- *          `resume` (the order queue's poller), `floor-template` and `stop`. It also serves the
+ *          `resume` (the order queue's poller), `floor-template`, `cpu` (this process's CPU time so
+ *          far) and `stop`. It also serves the
  *          SDK floor (sdk-floor.ts) from this process, beside the stack.
  *   cost:  `instrument: true`, default payment success rate (0.9) and local timings; runs the
  *          cost scenario itself (see cost-scenario.ts) and sends back what it counted.
@@ -32,6 +33,7 @@ export type ChildRequest =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'floor-template'; orderId: string }
+  | { type: 'cpu' }
   | { type: 'stop' };
 
 export type ChildReply =
@@ -40,6 +42,8 @@ export type ChildReply =
   | { type: 'outputs'; outputs: Record<string, unknown> }
   | { type: 'pipeline'; executions: number; succeeded: number; failed: number }
   | { type: 'cost'; counts: unknown }
+  /** `process.cpuUsage()` of this process, in microseconds. */
+  | { type: 'cpu'; user: number; system: number }
   | { type: 'error'; message: string };
 
 const mode = process.argv[2] === 'cost' ? 'cost' : 'speed';
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
     instrument: mode === 'cost',
     log: (line) => process.stderr.write(`[stack] ${line}\n`),
   });
-  const floor = mode === 'speed' ? await startSdkFloor(stack.endpoints, stack.names.ordersTable, stack.names.idempotencyTable) : undefined;
+  const floor = mode === 'speed' ? await startSdkFloor(stack.endpoints, stack.names) : undefined;
   const stop = async () => {
     await floor?.close();
     await stack.stop();
@@ -89,6 +93,7 @@ async function main(): Promise<void> {
     void (async () => {
       try {
         if (request.type === 'outputs') send({ type: 'outputs', outputs: stack.outputs() });
+        if (request.type === 'cpu') send({ type: 'cpu', ...process.cpuUsage() });
         if (request.type === 'stop') await stop();
         if (request.type === 'pause') await pausePolling(stack.names.queueUrl);
         if (request.type === 'resume') resumePolling(stack.names.queueUrl);

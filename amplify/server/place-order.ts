@@ -115,7 +115,10 @@ export async function placeOrder(body: CreateOrderRequest, idempotencyKey: strin
       { path: 'Idempotency-Key', message: `A guest's key is at least ${GUEST_IDEMPOTENCY_KEY_MIN_LENGTH} characters (a random UUID): a replay answers the order's link` },
     ]);
   }
-  if (caller && (await deps.closedAccounts.isClosed(caller.sub))) throw new AccountClosedError();
+  // Two independent reads, together: whether the account is closed, and the stock (used below
+  // only for a new order or a replay whose order is missing).
+  const [closed, short] = await Promise.all([caller ? deps.closedAccounts.isClosed(caller.sub) : false, checkAvailability(deps.stock, request.items)]);
+  if (closed) throw new AccountClosedError();
   const { items, subtotalAmount, shippingAmount, totalAmount } = priceOrder(request.items);
   // What the order is, whatever optional fields carried it (the schema returns keys in its own order).
   const what = [request.customerName, request.paymentMethod, request.shippingAddress, request.items.map((i) => [i.productId, i.quantity])];
@@ -130,10 +133,7 @@ export async function placeOrder(body: CreateOrderRequest, idempotencyKey: strin
     orderId = claimed.orderId;
   }
   // A replay of an order already stored gets its order back, whatever the stock is now.
-  if (!replay || !(await deps.orders.get(orderId))) {
-    const short = await checkAvailability(deps.stock, request.items);
-    if (short.length > 0) throw new OutOfStockError(short);
-  }
+  if (short.length > 0 && (!replay || !(await deps.orders.get(orderId)))) throw new OutOfStockError(short);
   // Every valid order request counts (a replay too: a retry after a 429 counts once it gets through).
   // A guest's count twice: per e-mail (as an account's: no one is sent a flood of order mail) and per address.
   const keys = caller ? [caller.sub] : [request.customerId, guestAddressKey((buyer as Guest).guestFrom)];

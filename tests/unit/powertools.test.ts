@@ -10,7 +10,7 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createObservability, traced, withObservability } from '../../amplify/functions/shared/powertools.ts';
+import { createObservability, traced, tracingOn, withObservability } from '../../amplify/functions/shared/powertools.ts';
 import { ENV, requireEnv } from '../../amplify/server/environment.ts';
 import { lambdaContext } from './events.ts';
 
@@ -143,6 +143,25 @@ describe('createObservability', () => {
     } finally {
       write.mockRestore();
     }
+  });
+});
+
+describe('tracingOn', () => {
+  it("follows the Tracer's own rules: in Lambda unless turned off; never in Amplify's mock, SAM local or outside Lambda", () => {
+    const lambda = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' };
+    expect(tracingOn(lambda)).toBe(true);
+    expect(tracingOn({ ...lambda, POWERTOOLS_TRACE_ENABLED: 'true' })).toBe(true);
+    expect(tracingOn({ ...lambda, POWERTOOLS_TRACE_ENABLED: 'FALSE' })).toBe(false);
+    expect(tracingOn({ ...lambda, AWS_SAM_LOCAL: 'true' })).toBe(false);
+    expect(tracingOn({ AWS_EXECUTION_ENV: 'AWS_Lambda_amplify-mock' })).toBe(false);
+    expect(tracingOn({})).toBe(false);
+  });
+
+  it('off (here, outside Lambda): the tracer traces nothing and leaves SDK clients as they are', () => {
+    const { tracer } = createObservability('unit-function');
+    const client = { send: () => undefined };
+    expect(tracer.isTracingEnabled()).toBe(false);
+    expect(tracer.captureAWSv3Client(client)).toBe(client);
   });
 });
 

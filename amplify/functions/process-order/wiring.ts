@@ -75,7 +75,7 @@ export class NoChargeRecordedError extends Error {
  * The steps' context, and `registerLambdaContext`, which each invocation calls first: Powertools
  * idempotency then keeps an in-progress record no longer than the invocation's remaining time.
  */
-export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Logger, 'error' | 'warn'>; metrics: Metrics; tracer: Tracer }) {
+export function createStepContext({ logger, metrics, tracer }: { logger: Pick<Logger, 'error' | 'warn'>; metrics: Metrics; tracer: Pick<Tracer, 'captureAWSv3Client'> }) {
   const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
   const documents = createDocumentClient(dynamodb);
   // Every status change a step makes is counted on its day, once (issue 27; counting-orders.ts).
