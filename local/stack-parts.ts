@@ -1,14 +1,17 @@
 /**
- * The parts `startLocalStack` (local/stack.ts) puts together: the handlers' environment (what Lambda
- * and the cloud definition give each function), the handlers loaded as Lambda invokes them, the
- * counting proxies of `instrument`, the order queue's event source and the dead-letter view.
+ * The parts `startLocalStack` (local/stack.ts) puts together: the handlers' environment (what
+ * Lambda's runtime gives every function, and each function's manifest variables), the handlers
+ * loaded and invoked as Lambda does, the counting proxies of `instrument`, the order queue's event
+ * source and the dead-letter view.
  */
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { RecoveryReport, RecoveryRunDetail } from '../amplify/server/recovery.ts';
 import { DELIVERY_SCHEDULE, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDER_RATE, ORDER_TOKEN_SECRET, ORDERS_TABLE, STATS_TABLE, STOCK_TABLE } from '../amplify/server/settings.ts';
 import { DEFAULT_SHIPMENT_SUCCESS_RATE, ENV } from '../amplify/server/environment.ts';
+import { functionEnvironment, type FunctionKey, type VariableValues } from '../amplify/functions/manifest.ts';
 import { LOCAL_ACCOUNT, LOCAL_AWS, LOCAL_REGION } from './aws.ts';
+import { inFunctionEnvironment, type FunctionEnvironment } from './function-environment.ts';
 import { invoker, type InvocationCounters, type LambdaHandler } from './lambda.ts';
 import { startPoller, type Poller } from './queue-poller.ts';
 import { localSecretArn } from './secrets-manager.ts';
@@ -39,28 +42,15 @@ export async function handlerEndpoints(
   return { endpoints, services };
 }
 
-export interface HandlerSettings {
-  endpoints: Record<ServiceName, string> & { scheduler: string; secretsManager: string; liveEvents: string };
-  queueUrl: string;
-  topicArn: string;
-  stateMachineArn: string;
-  storefrontOrigins: string[];
-  paymentSuccessRate: number;
-  cancelWindowSeconds?: number;
-  shipmentSuccessRate?: number;
-  paymentDelayMs?: number;
-  orderRateLimit?: number;
-  deliveryWaitMs?: number;
-  recoveryStaleAfterMs?: number;
-}
+/** Where the handlers' SDK clients reach each stand-in (or the proxy in front of it). */
+export type HandlerEndpoints = Record<ServiceName, string> & { scheduler: string; secretsManager: string; cognito: string };
 
 /**
- * The handlers' environment, as Lambda and the cloud definition give it: the SDK's endpoints (the
- * stand-ins), the credentials, every resource name and setting. One process holds the four
- * handlers, so this is the process's environment.
+ * What Lambda's runtime gives every function, process-wide here as one process holds the four
+ * handlers: the region, the credentials, the SDK's endpoints (the stand-ins, as AWS_ENDPOINT_URL_*
+ * variables) and Powertools' settings. Each function's own variables: `localFunctionEnvironments`.
  */
-export function setHandlerEnvironment(settings: HandlerSettings): void {
-  const { endpoints } = settings;
+export function setLambdaRuntimeEnvironment(endpoints: HandlerEndpoints): void {
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
@@ -72,53 +62,86 @@ export function setHandlerEnvironment(settings: HandlerSettings): void {
     AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
     AWS_ENDPOINT_URL_SESV2: endpoints.sesv2,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
-    [ENV.orderTokenSecretArn]: localSecretArn(ORDER_TOKEN_SECRET.localName),
-    [ENV.liveEventsUrl]: endpoints.liveEvents,
-    [ENV.mailFrom]: LOCAL_MAIL_FROM,
-    [ENV.storefrontUrl]: settings.storefrontOrigins[0],
-    [ENV.ordersTable]: ORDERS_TABLE.localName,
-    [ENV.idempotencyTable]: IDEMPOTENCY_TABLE.localName,
-    [ENV.stockTable]: STOCK_TABLE.localName,
-    [ENV.statsTable]: STATS_TABLE.localName,
-    [ENV.queueUrl]: settings.queueUrl,
-    [ENV.stateMachineArn]: settings.stateMachineArn,
-    [ENV.topicArn]: settings.topicArn,
-    [ENV.deliveryScheduleGroup]: DELIVERY_SCHEDULE.localGroupName,
-    [ENV.deliverySchedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local-delivery-scheduler`,
-    [ENV.paymentSuccessRate]: String(settings.paymentSuccessRate),
-    [ENV.cancelWindowSeconds]: String(settings.cancelWindowSeconds ?? 0),
-    [ENV.shipmentSuccessRate]: String(settings.shipmentSuccessRate ?? DEFAULT_SHIPMENT_SUCCESS_RATE),
-    [ENV.paymentDelayMs]: String(settings.paymentDelayMs ?? 0),
-    [ENV.allowedOrigins]: settings.storefrontOrigins.join(','),
-    [ENV.orderRateLimit]: String(settings.orderRateLimit ?? process.env[ENV.orderRateLimit] ?? ORDER_RATE.defaultLimit),
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
-  // One local clock: the carrier's parcels travel `deliveryWaitMs` (their estimated date, so the
-  // order's due date in the open-orders index), and the scheduler fires delivery schedules as long
-  // after their creation. Unset: the carrier's days, as in AWS.
-  setOrUnset(ENV.deliveryWaitMs, settings.deliveryWaitMs);
-  // Unset: recover-orders uses the cloud's staleness (read from the same setting as in AWS).
-  setOrUnset(ENV.recoveryStaleAfterMs, settings.recoveryStaleAfterMs);
 }
 
-function setOrUnset(name: string, value: number | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = String(value);
+export interface LocalVariableSettings {
+  queueUrl: string;
+  topicArn: string;
+  stateMachineArn: string;
+  liveEventsUrl: string;
+  userPool: { userPoolId: string; clientId: string; issuer: string };
+  storefrontOrigins: string[];
+  paymentSuccessRate: number;
+  cancelWindowSeconds?: number;
+  shipmentSuccessRate?: number;
+  paymentDelayMs?: number;
+  orderRateLimit?: number;
+  deliveryWaitMs?: number;
+  recoveryStaleAfterMs?: number;
 }
 
-/** The four handlers, loaded once their environment is set, each invoked as Lambda invokes it (counted, timed). */
-export async function loadHandlers(counters: InvocationCounters) {
-  const appServer = await import('../amplify/functions/app-server/handler.ts');
-  const orderStarter = await import('../amplify/functions/order-starter/handler.ts');
-  const processOrder = await import('../amplify/functions/process-order/handler.ts');
-  const recoverOrders = await import('../amplify/functions/recover-orders/handler.ts');
+/**
+ * The local values of the platform's variables (`ENV`), as the cloud definition gives them: the
+ * stand-ins' names and addresses and the local settings. Unset here: `STAFF_MFA_REQUIRED` (no
+ * TOTP locally, cognito-local cannot challenge for it: staff need the group alone) and
+ * `DEPLOYMENT_NAME` (plain metric names).
+ */
+export function localVariables(settings: LocalVariableSettings): VariableValues {
+  return {
+    ordersTable: ORDERS_TABLE.localName,
+    idempotencyTable: IDEMPOTENCY_TABLE.localName,
+    stockTable: STOCK_TABLE.localName,
+    statsTable: STATS_TABLE.localName,
+    queueUrl: settings.queueUrl,
+    stateMachineArn: settings.stateMachineArn,
+    topicArn: settings.topicArn,
+    deliveryScheduleGroup: DELIVERY_SCHEDULE.localGroupName,
+    deliverySchedulerRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local-delivery-scheduler`,
+    orderTokenSecretArn: localSecretArn(ORDER_TOKEN_SECRET.localName),
+    liveEventsUrl: settings.liveEventsUrl,
+    mailFrom: LOCAL_MAIL_FROM,
+    storefrontUrl: settings.storefrontOrigins[0],
+    allowedOrigins: settings.storefrontOrigins.join(','),
+    // app-server accepts ID tokens of the local pool's app client only, as in the cloud.
+    userPoolId: settings.userPool.userPoolId,
+    userPoolClientId: settings.userPool.clientId,
+    idTokenIssuer: settings.userPool.issuer,
+    paymentSuccessRate: String(settings.paymentSuccessRate),
+    cancelWindowSeconds: String(settings.cancelWindowSeconds ?? 0),
+    shipmentSuccessRate: String(settings.shipmentSuccessRate ?? DEFAULT_SHIPMENT_SUCCESS_RATE),
+    paymentDelayMs: String(settings.paymentDelayMs ?? 0),
+    orderRateLimit: String(settings.orderRateLimit ?? process.env[ENV.orderRateLimit] ?? ORDER_RATE.defaultLimit),
+    // One local clock: the carrier's parcels travel `deliveryWaitMs` (their estimated date, so the
+    // order's due date in the open-orders index), and the scheduler fires delivery schedules as long
+    // after their creation. Unset: the carrier's days, as in AWS.
+    deliveryWaitMs: settings.deliveryWaitMs === undefined ? undefined : String(settings.deliveryWaitMs),
+    // Unset: recover-orders uses the cloud's staleness (read from the same setting as in AWS).
+    recoveryStaleAfterMs: settings.recoveryStaleAfterMs === undefined ? undefined : String(settings.recoveryStaleAfterMs),
+  };
+}
+
+/** Each function's environment: exactly its manifest's variables, from `values` (a required one missing throws). */
+export function localFunctionEnvironments(values: VariableValues): Record<FunctionKey, FunctionEnvironment> {
+  const keys = Object.keys(FUNCTIONS) as FunctionKey[];
+  return Object.fromEntries(keys.map((key) => [key, functionEnvironment(key, values, 'the local stack')])) as Record<FunctionKey, FunctionEnvironment>;
+}
+
+/** The four handlers, each loaded in its own environment and invoked as Lambda invokes it (counted, timed). */
+export async function loadHandlers(environments: Record<FunctionKey, FunctionEnvironment>, counters: InvocationCounters) {
+  const appServer = await inFunctionEnvironment(environments.appServer, () => import('../amplify/functions/app-server/handler.ts'));
+  const orderStarter = await inFunctionEnvironment(environments.orderStarter, () => import('../amplify/functions/order-starter/handler.ts'));
+  const processOrder = await inFunctionEnvironment(environments.processOrder, () => import('../amplify/functions/process-order/handler.ts'));
+  const recoverOrders = await inFunctionEnvironment(environments.recoverOrders, () => import('../amplify/functions/recover-orders/handler.ts'));
   const { appServer: api, orderStarter: starter, processOrder: steps, recoverOrders: recovery } = FUNCTIONS;
   return {
-    processOrder: invoker(steps.name, steps.timeoutSeconds, processOrder.handler as LambdaHandler, counters),
-    startOrders: invoker<SQSEvent, SQSBatchResponse>(starter.name, starter.timeoutSeconds, orderStarter.handler, counters),
-    serveApi: invoker<APIGatewayProxyEvent, APIGatewayProxyResult>(api.name, api.timeoutSeconds, appServer.handler, counters),
-    runRecovery: invoker<ScheduledEvent<RecoveryRunDetail>, RecoveryReport>(recovery.name, recovery.timeoutSeconds, recoverOrders.handler, counters),
+    processOrder: invoker(steps.name, steps.timeoutSeconds, environments.processOrder, processOrder.handler as LambdaHandler, counters),
+    startOrders: invoker<SQSEvent, SQSBatchResponse>(starter.name, starter.timeoutSeconds, environments.orderStarter, orderStarter.handler, counters),
+    serveApi: invoker<APIGatewayProxyEvent, APIGatewayProxyResult>(api.name, api.timeoutSeconds, environments.appServer, appServer.handler, counters),
+    runRecovery: invoker<ScheduledEvent<RecoveryRunDetail>, RecoveryReport>(recovery.name, recovery.timeoutSeconds, environments.recoverOrders, recoverOrders.handler, counters),
   };
 }
 

@@ -15,7 +15,7 @@ import { API_NAME } from '../amplify/domain/api.ts';
 import { OUTPUTS_VERSION, type AmplifyOutputs } from '../amplify/domain/outputs.ts';
 import type { RecoveryReport } from '../amplify/server/recovery.ts';
 import { CANCEL_WINDOW, FUNCTIONS, IDEMPOTENCY_TABLE, STATS_TABLE, STOCK_TABLE, ORDERS_TABLE, ORDER_TOKEN_SECRET } from '../amplify/server/settings.ts';
-import { ENV } from '../amplify/server/environment.ts';
+import type { FunctionKey } from '../amplify/functions/manifest.ts';
 import { LIVE_AUTHORIZATION_TYPE } from '../amplify/domain/live-updates.ts';
 import { startLocalEvents, type LocalEvents } from './appsync-events.ts';
 import { withCognitoAuthorizer } from './authorizer.ts';
@@ -25,13 +25,23 @@ import { createApiGateway, listen, LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH }
 import { loopbackOrigins } from './http-guard.ts';
 import { DEFAULT_WEB_PORT, type LocalConfig } from './config.ts';
 import { startDynamo } from './dynamodb.ts';
+import { inFunctionEnvironment } from './function-environment.ts';
 import { localFunctionArn } from './lambda.ts';
 import { startMessaging } from './messaging.ts';
 import { Outbox, type MailMessage } from './outbox.ts';
 import { startLocalSecretsManager } from './secrets-manager.ts';
 import { startLocalSes } from './ses.ts';
 import type { Poller } from './queue-poller.ts';
-import { deadLetters, handlerEndpoints, loadHandlers, orderQueuePoller, setHandlerEnvironment, type ServiceName } from './stack-parts.ts';
+import {
+  deadLetters,
+  handlerEndpoints,
+  loadHandlers,
+  localFunctionEnvironments,
+  localVariables,
+  orderQueuePoller,
+  setLambdaRuntimeEnvironment,
+  type ServiceName,
+} from './stack-parts.ts';
 import { scheduledEvent } from './scheduled-event.ts';
 import type { ServiceProxy } from './service-proxy.ts';
 import { startLocalScheduler } from './scheduler.ts';
@@ -73,8 +83,6 @@ export interface StackOptions
 /** The `stateName` a `taskHook` sees for process-order invoked by a delivery schedule (not a Task state). */
 export const CONFIRM_DELIVERY_INVOCATION = 'DeliverySchedule';
 
-export { LOCAL_MAIL_FROM } from './stack-parts.ts';
-
 export interface LocalStack {
   apiUrl: string;
   mailboxUrl: string;
@@ -102,6 +110,11 @@ export interface LocalStack {
   idle(): Promise<void>;
   /** The local AppSync Events (live order status). */
   events: LocalEvents;
+  /**
+   * Runs `work` as code of function `key`, in its environment (its manifest's variables): for tests
+   * that load or call a handler, or a part of one, themselves.
+   */
+  inFunction<T>(key: FunctionKey, work: () => T): T;
   /** The Amplify outputs a storefront needs to reach this stack. */
   outputs(): AmplifyOutputs;
   stop(): Promise<void>;
@@ -116,11 +129,22 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const messaging = await startMessaging(0, log);
   const ses = await startLocalSes({ outbox, log, onMail: options.onMail });
   const secrets = await startLocalSecretsManager({ dataDir: options.dataDir, secretNames: [ORDER_TOKEN_SECRET.localName], log });
-  // Live order status (AppSync Events): the functions publish to it, the storefront subscribes.
-  // It verifies the user pool's tokens, and the pool starts after the handlers load.
-  let cognitoStarted: LocalCognito | undefined;
+  // The user pool. Cognito sends its own e-mails: its verification codes are written straight to
+  // the outbox, from Cognito's default sender (in the cloud, `MAIL_FROM` through SES when set).
+  const cognito = await startLocalCognito({
+    dataDir: options.dataDir,
+    port: options.cognitoPort ?? 0,
+    allowedOrigins: storefrontOrigins,
+    log,
+    deliverMail: (mail) => {
+      const written = outbox.write({ from: LOCAL_USER_POOL.sender, to: mail.to, subject: mail.subject, text: mail.body });
+      options.onMail?.(written);
+    },
+  });
+  // Live order status (AppSync Events): the functions publish to it, the storefront subscribes
+  // with the user pool's tokens.
   const events: LocalEvents = await startLocalEvents({
-    tokenSettings: () => (cognitoStarted ? { issuer: cognitoStarted.issuer, clientId: cognitoStarted.clientId } : undefined),
+    tokenSettings: () => ({ issuer: cognito.issuer, clientId: cognito.clientId }),
     allowedOrigins: storefrontOrigins,
     log,
   });
@@ -129,7 +153,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   /** Handler invocations and recovery runs in progress: a stop lets them finish before closing DynamoDB. */
   const running = new Set<Promise<unknown>>();
 
-  // The step functions service must exist before the handlers read their environment.
+  // The step functions service must exist before the handlers are given their environment.
   const processOrderArn = localFunctionArn(FUNCTIONS.processOrder.name);
   let processOrder: ((input: unknown) => Promise<unknown>) | undefined;
   const stepFunctions = new LocalStepFunctions({
@@ -166,11 +190,14 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   // What the handlers are pointed at: the stand-ins, or proxies in front of them.
   const direct: Record<ServiceName, string> = { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint, sesv2: ses.endpoint };
   const { endpoints, services } = await handlerEndpoints(direct, options.instrument, log);
-  setHandlerEnvironment({
-    endpoints: { ...endpoints, scheduler: scheduler.endpoint, secretsManager: secrets.endpoint, liveEvents: events.httpUrl },
+  // app-server calls the pool's IAM actions (staff confirmation, DELETE /me) signed with the stack's credentials.
+  setLambdaRuntimeEnvironment({ ...endpoints, scheduler: scheduler.endpoint, secretsManager: secrets.endpoint, cognito: cognito.endpoint });
+  const variables = localVariables({
     queueUrl: messaging.queueUrl,
     topicArn: messaging.topicArn,
     stateMachineArn: stepFunctions.stateMachineArn,
+    liveEventsUrl: events.httpUrl,
+    userPool: cognito,
     storefrontOrigins,
     paymentSuccessRate: options.paymentSuccessRate,
     cancelWindowSeconds: options.cancelWindowSeconds,
@@ -180,31 +207,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     deliveryWaitMs: options.deliveryWaitMs,
     recoveryStaleAfterMs: options.recoveryStaleAfterMs,
   });
-  const handlers = await loadHandlers({ invocations, durations, running });
+  const environments = localFunctionEnvironments(variables);
+  const handlers = await loadHandlers(environments, { invocations, durations, running });
   processOrder = handlers.processOrder;
   handlersLoaded();
-
-  // The user pool. Cognito sends its own e-mails: its verification codes are written straight to
-  // the outbox, from Cognito's default sender (in the cloud, `MAIL_FROM` through SES when set).
-  const cognito = await startLocalCognito({
-    dataDir: options.dataDir,
-    port: options.cognitoPort ?? 0,
-    allowedOrigins: storefrontOrigins,
-    log,
-    deliverMail: (mail) => {
-      const written = outbox.write({ from: LOCAL_USER_POOL.sender, to: mail.to, subject: mail.subject, text: mail.body });
-      options.onMail?.(written);
-    },
-  });
-  // app-server accepts ID tokens of this app client only, as in the cloud, and calls the pool's IAM
-  // actions (staff confirmation, DELETE /me) signed with the stack's credentials. No TOTP locally
-  // (cognito-local cannot challenge for it): staff need the group alone (STAFF_MFA_REQUIRED unset).
-  cognitoStarted = cognito;
-  process.env[ENV.userPoolClientId] = cognito.clientId;
-  process.env[ENV.userPoolId] = cognito.userPoolId;
-  process.env[ENV.idTokenIssuer] = cognito.issuer;
-  process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = cognito.endpoint;
-  delete process.env[ENV.staffMfaRequired];
 
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
   const api = createApiGateway({
@@ -280,6 +286,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       },
     }),
     recover,
+    inFunction: (key, work) => inFunctionEnvironment(environments[key], work),
     async idle() {
       do {
         await stepFunctions.idle();

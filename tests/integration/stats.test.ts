@@ -137,7 +137,7 @@ it('steps run again, a duplicated start, repeated requests and a recovery run co
   const { runStep } = await import('../../amplify/functions/process-order/handler.ts');
   const invocation = { functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:process-order' };
   const again = async (orderId: string, actions: ProcessOrderAction[]) => {
-    for (const action of actions) await runStep({ action, orderId }, invocation).catch(() => undefined);
+    for (const action of actions) await stack.inFunction('processOrder', () => runStep({ action, orderId }, invocation)).catch(() => undefined);
   };
   for (const orderId of orders.delivered!) await again(orderId, ['process_payment', 'arrange_shipment', 'confirm_delivery', 'send_notification']);
   for (const orderId of orders.declined!) await again(orderId, ['process_payment', 'mark_payment_failed']);

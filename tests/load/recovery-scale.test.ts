@@ -134,7 +134,7 @@ describe('recovery at 10,000 open orders', () => {
   });
 
   it('one run finds exactly the stuck orders through the index, touching no order in transit, within the timeout', async () => {
-    const { handler } = await import('../../amplify/functions/recover-orders/handler.ts');
+    const { handler } = await stack.inFunction('recoverOrders', () => import('../../amplify/functions/recover-orders/handler.ts'));
     const { sqs, dynamodb } = stack.services!;
     const before = {
       claims: dynamodb.byTable.get(`${ORDERS_TABLE.localName}:UpdateItem`) ?? 0,
@@ -144,7 +144,7 @@ describe('recovery at 10,000 open orders', () => {
     };
     const started = Date.now();
     const { result: report, metrics } = await capturingMetrics(() =>
-      handler({} as ScheduledEvent, context(FUNCTIONS.recoverOrders.timeoutSeconds * 1000)),
+      stack.inFunction('recoverOrders', () => handler({} as ScheduledEvent, context(FUNCTIONS.recoverOrders.timeoutSeconds * 1000))),
     );
     const elapsedMs = Date.now() - started;
 
@@ -171,10 +171,10 @@ describe('recovery at 10,000 open orders', () => {
   }, 120_000);
 
   it('a run with no time left stops before starting any order and still publishes its metrics', async () => {
-    const { handler } = await import('../../amplify/functions/recover-orders/handler.ts');
+    const { handler } = await stack.inFunction('recoverOrders', () => import('../../amplify/functions/recover-orders/handler.ts'));
     // Exactly the margin left: the deadline is now, so no order is started.
     const { result: report, metrics } = await capturingMetrics(() =>
-      handler({} as ScheduledEvent, context(RECOVERY.stopBeforeTimeoutSeconds * 1000)),
+      stack.inFunction('recoverOrders', () => handler({} as ScheduledEvent, context(RECOVERY.stopBeforeTimeoutSeconds * 1000))),
     );
     expect(report).toMatchObject({ examined: 0, stoppedEarly: true, enqueued: [] });
     expect(metrics.find((m) => 'RecoveryStoppedEarly' in m)).toMatchObject({ RecoveryStoppedEarly: 1, OrdersExamined: 0 });
