@@ -22,7 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { orderMessage } from '../amplify/server/order-message.ts';
 import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
 import { IDEMPOTENCY_TABLE, ORDER_KEYS, ORDERS_TABLE } from '../amplify/server/settings.ts';
-import { LOCAL_AWS } from '../local/aws.ts';
+import { LOCAL_AWS } from '../local/shared/aws.ts';
 
 export interface SdkFloor {
   url: string;

@@ -3,7 +3,7 @@
  * environment variables (`ENV`), the simulated partners' default rates, the custom metrics'
  * namespace and names and how a deployment qualifies them, and `requireEnv`. Which function reads
  * which variable: its manifest (amplify/functions/manifest.ts), from which the cloud definition
- * (amplify/cloud/functions.ts) and the local stack (local/stack-parts.ts) set them. Plain data:
+ * (amplify/cloud/functions.ts) and the local stack (local/stack/stack-parts.ts) set them. Plain data:
  * importing it loads no library.
  */
 

@@ -1,5 +1,5 @@
 /**
- * `npm start` in a child process, as a newcomer runs it (the real CLI, local/start.ts), for tests
+ * `npm start` in a child process, as a newcomer runs it (the real CLI, local/stack/start.ts), for tests
  * that stop it (SIGINT) or kill it (SIGKILL) and start it again on the same data folder. A restart
  * has to be a new process: in one process the handlers keep the SDK clients, and so the endpoints,
  * of the first stack. Each file makes its own runner over its own temporary folder.
@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEMO_USERS, signInWithPassword } from '../../local/cognito.ts';
+import { DEMO_USERS, signInWithPassword } from '../../local/cognito/cognito.ts';
 import { freePort } from './free-ports.ts';
 
 /**
@@ -44,7 +44,7 @@ export function npmStartRunner(dir: string) {
   async function start(env: Record<string, string> = {}): Promise<Running> {
     const [apiPort, webPort] = [freePort(), freePort()];
     cognitoPort ??= freePort();
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'local/stack/start.ts'], {
       env: {
         ...process.env,
         API_PORT: String(apiPort),

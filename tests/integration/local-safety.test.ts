@@ -19,9 +19,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from '../../local/api-gateway.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { DEMO_USERS, signInWithPassword } from '../../local/cognito.ts';
+import { LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from '../../local/api-gateway/api-gateway.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { DEMO_USERS, signInWithPassword } from '../../local/cognito/cognito.ts';
 import { SesMailer } from '../../amplify/server/aws/ses-mailer.ts';
 import { orderRequest } from '../fixtures.ts';
 import { freePort } from '../helpers/free-ports.ts';
@@ -37,7 +37,7 @@ const port = (url: string) => Number(new URL(url).port);
 
 beforeAll(async () => {
   const [apiPort, webPort, cognitoPort] = [freePort(), freePort(), freePort()];
-  child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+  child = spawn(process.execPath, ['--import', 'tsx', 'local/stack/start.ts'], {
     env: {
       ...process.env,
       API_PORT: String(apiPort),

@@ -9,7 +9,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RECOVERY } from '../../amplify/server/settings.ts';
-import type { ExecutionRecord } from '../../local/step-functions.ts';
+import type { ExecutionRecord } from '../../local/step-functions/step-functions.ts';
 import { orderRequest } from '../fixtures.ts';
 import { api, DELIVERED_MAILS, kindsOf, mailsFor, postOrder, startTestStack, waitForFinal } from '../helpers/stack.ts';
 

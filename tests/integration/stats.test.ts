@@ -15,7 +15,7 @@ import type { StatsResponse } from '../../amplify/domain/stats-summary.ts';
 import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { ORDERS_TABLE, STATS_TABLE } from '../../amplify/server/settings.ts';
 import type { ProcessOrderAction } from '../../amplify/server/workflow.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
 import { backfillStats, statsMismatches } from '../../scripts/stats-lib.ts';
 import { orderRequest } from '../fixtures.ts';
 import { api, createUser, postOrder, startTestStack, until, waitForFinal, type TestUser } from '../helpers/stack.ts';

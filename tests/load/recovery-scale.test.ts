@@ -15,7 +15,7 @@ import type { Order } from '../../amplify/domain/order.ts';
 import { createDocumentClient, storedItem } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { FUNCTIONS, ORDERS_TABLE, RECOVERY } from '../../amplify/server/settings.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
 import { createUser, startTestStack, waitForFinal, type TestUser } from '../helpers/stack.ts';
 
 const OPEN_ORDERS = 10_000;

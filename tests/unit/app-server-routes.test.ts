@@ -31,8 +31,8 @@ import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-it
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import type { OrderRepository } from '../../amplify/server/ports.ts';
 import { CLOSED_ACCOUNTS, IDEMPOTENCY_TABLE, ORDERS_TABLE, VIEWER_IP_HEADER } from '../../amplify/server/settings.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb/dynamodb.ts';
 import { orderRequest, testOrderTokens } from '../fixtures.ts';
 
 const STOREFRONT_URL = 'https://shop.example';

@@ -1,12 +1,12 @@
 /**
  * The functions' manifests (amplify/functions/manifest.ts): a function's environment is exactly its
  * manifest's variables that have a value, a required one without a value is an error, and locally
- * a handler sees its own environment only (local/function-environment.ts).
+ * a handler sees its own environment only (local/lambda/function-environment.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_MANIFESTS, functionEnvironment, type VariableValues } from '../../amplify/functions/manifest.ts';
 import { ENV } from '../../amplify/server/environment.ts';
-import { inFunctionEnvironment } from '../../local/function-environment.ts';
+import { inFunctionEnvironment } from '../../local/lambda/function-environment.ts';
 
 const every = Object.fromEntries(Object.keys(ENV).map((key) => [key, `value of ${key}`])) as VariableValues;
 

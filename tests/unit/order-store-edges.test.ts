@@ -16,8 +16,8 @@ import { createDocumentClient, nextStepDueAt, storedItem } from '../../amplify/s
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { invalidPageToken } from '../../amplify/server/page-token.ts';
 import { IDEMPOTENCY_TABLE, ORDER_KEYS, ORDERS_TABLE } from '../../amplify/server/settings.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb/dynamodb.ts';
 
 let dynamo: LocalDynamo;
 let client: DynamoDBClient;

@@ -14,9 +14,9 @@
 import { JwtVerifier } from 'aws-jwt-verify';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLIENT_WRITE_ATTRIBUTES, passwordProblems } from '../amplify/domain/auth.ts';
-import { answerClientErrors, BodyError, isLoopbackHost, readBody, type Log } from './http-guard.ts';
-import { verifySigV4 } from './sigv4.ts';
+import { CLIENT_WRITE_ATTRIBUTES, passwordProblems } from '../../amplify/domain/auth.ts';
+import { answerClientErrors, BodyError, isLoopbackHost, readBody, type Log } from '../shared/http-guard.ts';
+import { verifySigV4 } from '../shared/sigv4.ts';
 
 /** Actions Cognito answers without IAM credentials (public, or authorized by an access token). */
 export const PUBLIC_ACTIONS = new Set([

@@ -5,7 +5,7 @@
  * (amplify/functions/manifest.ts); elsewhere (the stack, the tests) they are the process's own.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ENV } from '../amplify/server/environment.ts';
+import { ENV } from '../../amplify/server/environment.ts';
 
 /** A function's platform variables, by name (`functionEnvironment`). */
 export type FunctionEnvironment = Readonly<Record<string, string>>;

@@ -1,7 +1,7 @@
 /** Invoking a handler as the Lambda service would: JSON in, JSON out, and a context object. */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../shared/aws.ts';
 import { inFunctionEnvironment, type FunctionEnvironment } from './function-environment.ts';
 
 export type LambdaHandler<E = unknown, R = unknown> = (event: E, context: Context) => Promise<R>;

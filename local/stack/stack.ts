@@ -11,27 +11,27 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { API_NAME } from '../amplify/domain/api.ts';
-import { OUTPUTS_VERSION, type AmplifyOutputs } from '../amplify/domain/outputs.ts';
-import type { RecoveryReport } from '../amplify/server/recovery.ts';
-import { CANCEL_WINDOW, FUNCTIONS, IDEMPOTENCY_TABLE, STATS_TABLE, STOCK_TABLE, ORDERS_TABLE, ORDER_TOKEN_SECRET } from '../amplify/server/settings.ts';
-import type { FunctionKey } from '../amplify/functions/manifest.ts';
-import { LIVE_AUTHORIZATION_TYPE } from '../amplify/domain/live-updates.ts';
-import { startLocalEvents, type LocalEvents } from './appsync-events.ts';
-import { withCognitoAuthorizer } from './authorizer.ts';
-import { LOCAL_AWS, LOCAL_REGION } from './aws.ts';
-import { LOCAL_USER_POOL, startLocalCognito, type LocalCognito } from './cognito.ts';
-import { createApiGateway, listen, LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from './api-gateway.ts';
-import { loopbackOrigins } from './http-guard.ts';
+import { API_NAME } from '../../amplify/domain/api.ts';
+import { OUTPUTS_VERSION, type AmplifyOutputs } from '../../amplify/domain/outputs.ts';
+import type { RecoveryReport } from '../../amplify/server/recovery.ts';
+import { CANCEL_WINDOW, FUNCTIONS, IDEMPOTENCY_TABLE, STATS_TABLE, STOCK_TABLE, ORDERS_TABLE, ORDER_TOKEN_SECRET } from '../../amplify/server/settings.ts';
+import type { FunctionKey } from '../../amplify/functions/manifest.ts';
+import { LIVE_AUTHORIZATION_TYPE } from '../../amplify/domain/live-updates.ts';
+import { startLocalEvents, type LocalEvents } from '../appsync-events/appsync-events.ts';
+import { withCognitoAuthorizer } from '../api-gateway/authorizer.ts';
+import { LOCAL_AWS, LOCAL_REGION } from '../shared/aws.ts';
+import { LOCAL_USER_POOL, startLocalCognito, type LocalCognito } from '../cognito/cognito.ts';
+import { createApiGateway, listen, LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from '../api-gateway/api-gateway.ts';
+import { loopbackOrigins } from '../shared/http-guard.ts';
 import { DEFAULT_WEB_PORT, type LocalConfig } from './config.ts';
-import { startDynamo } from './dynamodb.ts';
-import { inFunctionEnvironment } from './function-environment.ts';
-import { localFunctionArn } from './lambda.ts';
-import { startMessaging } from './messaging.ts';
-import { Outbox, type MailMessage } from './outbox.ts';
-import { startLocalSecretsManager } from './secrets-manager.ts';
-import { startLocalSes } from './ses.ts';
-import type { Poller } from './queue-poller.ts';
+import { startDynamo } from '../dynamodb/dynamodb.ts';
+import { inFunctionEnvironment } from '../lambda/function-environment.ts';
+import { localFunctionArn } from '../lambda/lambda.ts';
+import { startMessaging } from '../messaging/messaging.ts';
+import { Outbox, type MailMessage } from '../ses/outbox.ts';
+import { startLocalSecretsManager } from '../secrets-manager/secrets-manager.ts';
+import { startLocalSes } from '../ses/ses.ts';
+import type { Poller } from '../lambda/queue-poller.ts';
 import {
   deadLetters,
   handlerEndpoints,
@@ -42,10 +42,10 @@ import {
   setLambdaRuntimeEnvironment,
   type ServiceName,
 } from './stack-parts.ts';
-import { scheduledEvent } from './scheduled-event.ts';
-import type { ServiceProxy } from './service-proxy.ts';
-import { startLocalScheduler } from './scheduler.ts';
-import { LocalStepFunctions } from './step-functions.ts';
+import { scheduledEvent } from '../lambda/scheduled-event.ts';
+import type { ServiceProxy } from '../shared/service-proxy.ts';
+import { startLocalScheduler } from '../scheduler/scheduler.ts';
+import { LocalStepFunctions } from '../step-functions/step-functions.ts';
 
 /** How long the start-up recovery run waits for the schedules that were late at start. */
 const LATE_SCHEDULES_WAIT_MS = 10_000;

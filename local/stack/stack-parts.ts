@@ -1,22 +1,22 @@
 /**
- * The parts `startLocalStack` (local/stack.ts) puts together: the handlers' environment (what
+ * The parts `startLocalStack` (local/stack/stack.ts) puts together: the handlers' environment (what
  * Lambda's runtime gives every function, and each function's manifest variables), the handlers
  * loaded and invoked as Lambda does, the counting proxies of `instrument`, the order queue's event
  * source and the dead-letter view.
  */
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { RecoveryReport, RecoveryRunDetail } from '../amplify/server/recovery.ts';
-import { DELIVERY_SCHEDULE, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDER_RATE, ORDER_TOKEN_SECRET, ORDERS_TABLE, STATS_TABLE, STOCK_TABLE } from '../amplify/server/settings.ts';
-import { DEFAULT_SHIPMENT_SUCCESS_RATE, ENV } from '../amplify/server/environment.ts';
-import { functionEnvironment, type FunctionKey, type VariableValues } from '../amplify/functions/manifest.ts';
-import { LOCAL_ACCOUNT, LOCAL_AWS, LOCAL_REGION } from './aws.ts';
-import { inFunctionEnvironment, type FunctionEnvironment } from './function-environment.ts';
-import { invoker, type InvocationCounters, type LambdaHandler } from './lambda.ts';
-import { startPoller, type Poller } from './queue-poller.ts';
-import { localSecretArn } from './secrets-manager.ts';
-import { ServiceProxy } from './service-proxy.ts';
-import { toSqsRecord } from './sqs-event.ts';
+import type { RecoveryReport, RecoveryRunDetail } from '../../amplify/server/recovery.ts';
+import { DELIVERY_SCHEDULE, FUNCTIONS, IDEMPOTENCY_TABLE, ORDER_QUEUE, ORDER_RATE, ORDER_TOKEN_SECRET, ORDERS_TABLE, STATS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
+import { DEFAULT_SHIPMENT_SUCCESS_RATE, ENV } from '../../amplify/server/environment.ts';
+import { functionEnvironment, type FunctionKey, type VariableValues } from '../../amplify/functions/manifest.ts';
+import { LOCAL_ACCOUNT, LOCAL_AWS, LOCAL_REGION } from '../shared/aws.ts';
+import { inFunctionEnvironment, type FunctionEnvironment } from '../lambda/function-environment.ts';
+import { invoker, type InvocationCounters, type LambdaHandler } from '../lambda/lambda.ts';
+import { startPoller, type Poller } from '../lambda/queue-poller.ts';
+import { localSecretArn } from '../secrets-manager/secrets-manager.ts';
+import { ServiceProxy } from '../shared/service-proxy.ts';
+import { toSqsRecord } from '../lambda/sqs-event.ts';
 
 export type ServiceName = 'dynamodb' | 'sqs' | 'sns' | 'sfn' | 'sesv2';
 
@@ -132,10 +132,10 @@ export function localFunctionEnvironments(values: VariableValues): Record<Functi
 
 /** The four handlers, each loaded in its own environment and invoked as Lambda invokes it (counted, timed). */
 export async function loadHandlers(environments: Record<FunctionKey, FunctionEnvironment>, counters: InvocationCounters) {
-  const appServer = await inFunctionEnvironment(environments.appServer, () => import('../amplify/functions/app-server/handler.ts'));
-  const orderStarter = await inFunctionEnvironment(environments.orderStarter, () => import('../amplify/functions/order-starter/handler.ts'));
-  const processOrder = await inFunctionEnvironment(environments.processOrder, () => import('../amplify/functions/process-order/handler.ts'));
-  const recoverOrders = await inFunctionEnvironment(environments.recoverOrders, () => import('../amplify/functions/recover-orders/handler.ts'));
+  const appServer = await inFunctionEnvironment(environments.appServer, () => import('../../amplify/functions/app-server/handler.ts'));
+  const orderStarter = await inFunctionEnvironment(environments.orderStarter, () => import('../../amplify/functions/order-starter/handler.ts'));
+  const processOrder = await inFunctionEnvironment(environments.processOrder, () => import('../../amplify/functions/process-order/handler.ts'));
+  const recoverOrders = await inFunctionEnvironment(environments.recoverOrders, () => import('../../amplify/functions/recover-orders/handler.ts'));
   const { appServer: api, orderStarter: starter, processOrder: steps, recoverOrders: recovery } = FUNCTIONS;
   return {
     processOrder: invoker(steps.name, steps.timeoutSeconds, environments.processOrder, processOrder.handler as LambdaHandler, counters),

@@ -13,7 +13,7 @@
  * Connect and subscribe take the user pool's access token, verified as the API's local authorizer
  * verifies ID tokens (amplify/server/id-token.ts). Who may subscribe to which channel is decided by
  * the namespace's own handler, amplify/events/orders-channel.ts, bundled as for the cloud with a
- * shim for `@aws-appsync/utils` (local/appsync-utils.ts).
+ * shim for `@aws-appsync/utils` (local/appsync-events/appsync-utils.ts).
  *
  * Like the other stand-ins it answers the loopback only: a foreign `Host` is refused on both
  * paths, a WebSocket from a page of another origin than the storefront's is refused, and the
@@ -25,11 +25,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import WebSocket from 'ws';
-import { EVENTS_PROTOCOL, LIVE_NAMESPACE } from '../amplify/domain/live-updates.ts';
-import { bundleOrdersChannelHandler } from '../amplify/events/bundle.ts';
-import { accessTokenVerifier, type IdTokenSettings } from '../amplify/server/id-token.ts';
-import { answerClientErrors, BodyError, isLoopbackHost, readBody, type Log } from './http-guard.ts';
-import { verifySigV4 } from './sigv4.ts';
+import { EVENTS_PROTOCOL, LIVE_NAMESPACE } from '../../amplify/domain/live-updates.ts';
+import { bundleOrdersChannelHandler } from '../../amplify/events/bundle.ts';
+import { accessTokenVerifier, type IdTokenSettings } from '../../amplify/server/id-token.ts';
+import { answerClientErrors, BodyError, isLoopbackHost, readBody, type Log } from '../shared/http-guard.ts';
+import { verifySigV4 } from '../shared/sigv4.ts';
 
 /** AppSync's default: the client expects a `ka` within this, else it reconnects. */
 export const CONNECTION_TIMEOUT_MS = 300_000;
@@ -88,7 +88,7 @@ const error = (errorType: string, message: string): Errors => [{ errorType, mess
 
 /**
  * A publish a browser sent: one with `Origin` or `Sec-Fetch-Site`, which every browser sends on a
- * page's cross-origin POST. Not `fromBrowser` (http-guard.ts): Node's fetch, which the functions
+ * page's cross-origin POST. Not `fromBrowser` (local/shared/http-guard.ts): Node's fetch, which the functions
  * publish with, sends `Sec-Fetch-Mode` itself.
  */
 const browserPublish = (req: http.IncomingMessage) => req.headers.origin !== undefined || req.headers['sec-fetch-site'] !== undefined;
