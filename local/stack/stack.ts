@@ -9,29 +9,27 @@
  * Handlers find the stand-ins through AWS_ENDPOINT_URL_* variables, as the SDK does in AWS.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+import type { Server } from 'node:http';
 import { API_NAME } from '../../amplify/domain/api.ts';
-import { OUTPUTS_VERSION, type AmplifyOutputs } from '../../amplify/domain/outputs.ts';
-import type { RecoveryReport } from '../../amplify/server/recovery.ts';
-import { CANCEL_WINDOW, FUNCTIONS, IDEMPOTENCY_TABLE, STATS_TABLE, STOCK_TABLE, ORDERS_TABLE, ORDER_TOKEN_SECRET } from '../../amplify/server/settings.ts';
-import type { FunctionKey } from '../../amplify/functions/manifest.ts';
 import { LIVE_AUTHORIZATION_TYPE } from '../../amplify/domain/live-updates.ts';
-import { startLocalEvents, type LocalEvents } from '../appsync-events/appsync-events.ts';
-import { withCognitoAuthorizer } from '../api-gateway/authorizer.ts';
-import { LOCAL_AWS, LOCAL_REGION } from '../shared/aws.ts';
-import { LOCAL_USER_POOL, startLocalCognito, type LocalCognito } from '../cognito/cognito.ts';
+import { OUTPUTS_VERSION, type AmplifyOutputs } from '../../amplify/domain/outputs.ts';
+import type { FunctionKey } from '../../amplify/functions/manifest.ts';
+import type { RecoveryReport } from '../../amplify/server/recovery.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, STATS_TABLE, STOCK_TABLE } from '../../amplify/server/settings.ts';
 import { createApiGateway, listen, LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from '../api-gateway/api-gateway.ts';
-import { loopbackOrigins } from '../shared/http-guard.ts';
-import { DEFAULT_WEB_PORT, type LocalConfig } from './config.ts';
-import { startDynamo } from '../dynamodb/dynamodb.ts';
+import { withCognitoAuthorizer } from '../api-gateway/authorizer.ts';
+import type { LocalEvents } from '../appsync-events/appsync-events.ts';
+import type { LocalCognito } from '../cognito/cognito.ts';
 import { inFunctionEnvironment } from '../lambda/function-environment.ts';
-import { localFunctionArn } from '../lambda/lambda.ts';
-import { startMessaging } from '../messaging/messaging.ts';
-import { Outbox, type MailMessage } from '../ses/outbox.ts';
-import { startLocalSecretsManager } from '../secrets-manager/secrets-manager.ts';
-import { startLocalSes } from '../ses/ses.ts';
+import type { InvocationCounters } from '../lambda/lambda.ts';
 import type { Poller } from '../lambda/queue-poller.ts';
+import type { MailMessage, Outbox } from '../ses/outbox.ts';
+import { LOCAL_AWS, LOCAL_REGION } from '../shared/aws.ts';
+import { loopbackOrigins } from '../shared/http-guard.ts';
+import type { ServiceProxy } from '../shared/service-proxy.ts';
+import type { LocalStepFunctions } from '../step-functions/step-functions.ts';
+import { DEFAULT_WEB_PORT, type LocalConfig } from './config.ts';
+import { startRecoveryRuns } from './recovery-runs.ts';
 import {
   deadLetters,
   handlerEndpoints,
@@ -42,13 +40,7 @@ import {
   setLambdaRuntimeEnvironment,
   type ServiceName,
 } from './stack-parts.ts';
-import { scheduledEvent } from '../lambda/scheduled-event.ts';
-import type { ServiceProxy } from '../shared/service-proxy.ts';
-import { startLocalScheduler } from '../scheduler/scheduler.ts';
-import { LocalStepFunctions } from '../step-functions/step-functions.ts';
-
-/** How long the start-up recovery run waits for the schedules that were late at start. */
-const LATE_SCHEDULES_WAIT_MS = 10_000;
+import { startServiceStandIns, startWorkflowStandIns } from './stand-ins.ts';
 
 export interface StackOptions
   extends Omit<LocalConfig, 'webPort' | 'outputsPath' | 'recoveryStaleAfterMs' | 'bodyTimeoutMs' | 'cognitoPort' | 'shipmentSuccessRate' | 'paymentDelayMs' | 'cancelWindowSeconds'> {
@@ -123,92 +115,27 @@ export interface LocalStack {
 export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
   const storefrontOrigins = options.storefrontOrigins ?? loopbackOrigins(DEFAULT_WEB_PORT);
-  mkdirSync(options.dataDir, { recursive: true });
-  const dynamo = await startDynamo(path.join(options.dataDir, 'dynamodb'), 0, log);
-  const outbox = new Outbox(options.dataDir);
-  const messaging = await startMessaging(0, log);
-  const ses = await startLocalSes({ outbox, log, onMail: options.onMail });
-  const secrets = await startLocalSecretsManager({ dataDir: options.dataDir, secretNames: [ORDER_TOKEN_SECRET.localName], log });
-  // The user pool. Cognito sends its own e-mails: its verification codes are written straight to
-  // the outbox, from Cognito's default sender (in the cloud, `MAIL_FROM` through SES when set).
-  const cognito = await startLocalCognito({
-    dataDir: options.dataDir,
-    port: options.cognitoPort ?? 0,
-    allowedOrigins: storefrontOrigins,
-    log,
-    deliverMail: (mail) => {
-      const written = outbox.write({ from: LOCAL_USER_POOL.sender, to: mail.to, subject: mail.subject, text: mail.body });
-      options.onMail?.(written);
-    },
-  });
-  // Live order status (AppSync Events): the functions publish to it, the storefront subscribes
-  // with the user pool's tokens.
-  const events: LocalEvents = await startLocalEvents({
-    tokenSettings: () => ({ issuer: cognito.issuer, clientId: cognito.clientId }),
-    allowedOrigins: storefrontOrigins,
-    log,
-  });
+  const standIns = await startServiceStandIns({ ...options, storefrontOrigins, log });
+  const { dynamo, outbox, messaging, ses, cognito, events } = standIns;
   const invocations = new Map<string, number>();
   const durations = new Map<string, number>();
   /** Handler invocations and recovery runs in progress: a stop lets them finish before closing DynamoDB. */
   const running = new Set<Promise<unknown>>();
 
   // The step functions service must exist before the handlers are given their environment.
-  const processOrderArn = localFunctionArn(FUNCTIONS.processOrder.name);
   let processOrder: ((input: unknown) => Promise<unknown>) | undefined;
-  const stepFunctions = new LocalStepFunctions({
-    dataDir: options.dataDir,
-    processOrderArn,
-    log,
-    retryIntervalMs: options.retryIntervalMs,
-    runTask: (stateName, input) => (options.taskHook ? options.taskHook(stateName, input, processOrder!) : processOrder!(input)),
-  });
-  const sfnEndpoint = await stepFunctions.listen();
-  // The delivery schedules: kept under the data folder, fired (late ones at once) by invoking
-  // process-order in-process, as Scheduler invokes the Lambda function. A schedule can come due
-  // while the handlers are still loading: it waits for them.
+  const runProcessOrder = (stateName: string, input: unknown) => (options.taskHook ? options.taskHook(stateName, input, processOrder!) : processOrder!(input));
   let handlersLoaded!: () => void;
   const handlersReady = new Promise<void>((resolve) => (handlersLoaded = resolve));
-  const scheduler = await startLocalScheduler({
-    dataDir: options.dataDir,
-    deliveryWaitMs: options.deliveryWaitMs,
+  const { stepFunctions, sfnEndpoint, scheduler } = await startWorkflowStandIns({
+    ...options,
+    runTask: runProcessOrder,
+    confirmDelivery: (input) => runProcessOrder(CONFIRM_DELIVERY_INVOCATION, input),
+    handlersReady,
     log,
-    invoke: async (target) => {
-      await handlersReady;
-      // A cancel window's shipment schedule starts the workflow, as Scheduler's Step Functions target does.
-      if (target.Arn === stepFunctions.stateMachineArn) {
-        const { orderId } = JSON.parse(target.Input ?? '{}') as { orderId: string };
-        await stepFunctions.startExecution({ stateMachineArn: target.Arn, name: `${orderId}${CANCEL_WINDOW.localExecutionSuffix}`, input: target.Input ?? '{}' });
-        return;
-      }
-      if (target.Arn !== processOrderArn) throw new Error(`No local function ${target.Arn}`);
-      const input: unknown = JSON.parse(target.Input ?? '{}');
-      await (options.taskHook ? options.taskHook(CONFIRM_DELIVERY_INVOCATION, input, processOrder!) : processOrder!(input));
-    },
   });
 
-  // What the handlers are pointed at: the stand-ins, or proxies in front of them.
-  const direct: Record<ServiceName, string> = { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint, sesv2: ses.endpoint };
-  const { endpoints, services } = await handlerEndpoints(direct, options.instrument, log);
-  // app-server calls the pool's IAM actions (staff confirmation, DELETE /me) signed with the stack's credentials.
-  setLambdaRuntimeEnvironment({ ...endpoints, scheduler: scheduler.endpoint, secretsManager: secrets.endpoint, cognito: cognito.endpoint });
-  const variables = localVariables({
-    queueUrl: messaging.queueUrl,
-    topicArn: messaging.topicArn,
-    stateMachineArn: stepFunctions.stateMachineArn,
-    liveEventsUrl: events.httpUrl,
-    userPool: cognito,
-    storefrontOrigins,
-    paymentSuccessRate: options.paymentSuccessRate,
-    cancelWindowSeconds: options.cancelWindowSeconds,
-    shipmentSuccessRate: options.shipmentSuccessRate,
-    paymentDelayMs: options.paymentDelayMs,
-    orderRateLimit: options.orderRateLimit,
-    deliveryWaitMs: options.deliveryWaitMs,
-    recoveryStaleAfterMs: options.recoveryStaleAfterMs,
-  });
-  const environments = localFunctionEnvironments(variables);
-  const handlers = await loadHandlers(environments, { invocations, durations, running });
+  const { handlers, environments, services } = await startHandlers(options, { ...standIns, stepFunctions, sfnEndpoint, scheduler, storefrontOrigins, log }, { invocations, durations, running });
   processOrder = handlers.processOrder;
   handlersLoaded();
 
@@ -220,8 +147,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     bodyTimeoutMs: options.bodyTimeoutMs,
     log,
   });
-  const apiPort = await listen(api, options.apiPort);
-  const apiUrl = `http://127.0.0.1:${apiPort}/`;
+  const apiUrl = `http://127.0.0.1:${await listen(api, options.apiPort)}/`;
 
   const pollers: Poller[] = [
     orderQueuePoller({ sqs, queueUrl: messaging.queueUrl, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds, startOrders: handlers.startOrders, log }),
@@ -232,26 +158,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const aborted = stepFunctions.abortInterrupted();
   if (aborted > 0) log(`${aborted} workflow execution(s) cut short by the last stop; their orders are recovered`);
 
-  // The same recovery job the cloud runs on a schedule, invoked as the EventBridge rule invokes
-  // it: at start-up nothing is in flight (the local queues start empty, no execution runs) once
-  // the schedules that came due while the stack was down have run (a late delivery confirms its
-  // order, which a recovery would otherwise restart too), so every overdue open order is stuck
-  // (staleness 0). A late schedule that keeps failing holds the start-up run back at most
-  // `LATE_SCHEDULES_WAIT_MS`.
-  await Promise.race([scheduler.lateFired(), new Promise((resolve) => setTimeout(resolve, LATE_SCHEDULES_WAIT_MS).unref())]);
-  const recover = (staleAfterMs?: number) =>
-    handlers.runRecovery(scheduledEvent(FUNCTIONS.recoverOrders.name, staleAfterMs === undefined ? {} : { staleAfterMs }));
-  const logRecovery = (report: RecoveryReport) => {
-    const { enqueued, restarted, gaveUp, failed } = report;
-    if (enqueued.length + restarted.length + gaveUp.length + failed.length === 0) return;
-    log(
-      `Recovery: re-enqueued ${enqueued.length}, restarted ${restarted.length}, gave up on ${gaveUp.length}, could not look at ${failed.length} order(s)`,
-    );
-  };
-  await recover(0).then(logRecovery, (error: Error) => log(`Recovery at start-up failed: ${error.message}`));
-  const recoveryTimer = setInterval(() => {
-    recover().then(logRecovery, (error: Error) => log(`Recovery failed: ${error.message}`));
-  }, options.recoveryIntervalMs);
+  // The same recovery job the cloud runs on a schedule, invoked as the EventBridge rule invokes it.
+  const recovery = await startRecoveryRuns({ runRecovery: handlers.runRecovery, lateFired: scheduler.lateFired, intervalMs: options.recoveryIntervalMs, log });
 
   return {
     apiUrl,
@@ -264,28 +172,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     durations,
     services,
     endpoints: { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint, scheduler: scheduler.endpoint, sesv2: ses.endpoint },
-    names: {
-      ordersTable: ORDERS_TABLE.localName,
-      idempotencyTable: IDEMPOTENCY_TABLE.localName,
-      stockTable: STOCK_TABLE.localName,
-      statsTable: STATS_TABLE.localName,
-      queueUrl: messaging.queueUrl,
-      dlqUrl: messaging.dlqUrl,
-      eventsQueueUrl: messaging.eventsQueueUrl,
-      topicArn: messaging.topicArn,
-    },
-    outputs: () => ({
-      version: OUTPUTS_VERSION,
-      auth: cognito.outputs(),
-      custom: {
-        events: { url: events.outputsUrl, aws_region: LOCAL_REGION, default_authorization_type: LIVE_AUTHORIZATION_TYPE },
-        API: { [API_NAME]: { endpoint: apiUrl, region: LOCAL_REGION, apiName: API_NAME } },
-        localMailbox: new URL(LOCAL_MAILBOX_PATH, apiUrl).toString(),
-        // Amplify JS reaches the local pool here (Auth.Cognito.userPoolEndpoint); absent in the cloud.
-        local: { userPoolEndpoint: cognito.endpoint },
-      },
-    }),
-    recover,
+    names: resourceNames(messaging),
+    outputs: () => stackOutputs(apiUrl, cognito, events),
+    recover: recovery.recover,
     inFunction: (key, work) => inFunctionEnvironment(environments[key], work),
     async idle() {
       do {
@@ -293,27 +182,98 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         await Promise.allSettled([...running]);
       } while (running.size > 0);
     },
-    async stop() {
-      clearInterval(recoveryTimer);
-      await new Promise<void>((resolve) => {
-        api.close(() => resolve());
-        api.closeAllConnections();
-      });
-      await Promise.all(pollers.map((p) => p.stop()));
-      await cognito.stop();
-      await events.stop();
-      await scheduler.close();
-      await stepFunctions.stop();
-      // What is still running (a step the stop cut short, a recovery run) finishes against the
-      // stand-ins before they close: dynalite throws from inside when a request meets a closed store.
-      const deadline = Date.now() + 5_000;
-      while (running.size > 0 && Date.now() < deadline) await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, 100))]);
-      await Promise.all(Object.values(services ?? {}).map((proxy) => proxy.stop()));
-      sqs.destroy();
-      await messaging.stop();
-      await ses.stop();
-      await secrets.stop();
-      await dynamo.stop();
+    stop: () => stopStack({ ...standIns, recovery, api, pollers, scheduler, stepFunctions, running, services, sqs }),
+  };
+}
+
+/** Stops the stack from the outside in: the API and the event sources first, the stores last. */
+async function stopStack(parts: Awaited<ReturnType<typeof startServiceStandIns>> & {
+  recovery: { stop(): void };
+  api: Server;
+  pollers: Poller[];
+  scheduler: { close(): Promise<void> };
+  stepFunctions: LocalStepFunctions;
+  running: Set<Promise<unknown>>;
+  services?: Record<ServiceName, ServiceProxy>;
+  sqs: SQSClient;
+}): Promise<void> {
+  const { api } = parts;
+  parts.recovery.stop();
+  await new Promise<void>((resolve) => {
+    api.close(() => resolve());
+    api.closeAllConnections();
+  });
+  await Promise.all(parts.pollers.map((p) => p.stop()));
+  await parts.cognito.stop();
+  await parts.events.stop();
+  await parts.scheduler.close();
+  await parts.stepFunctions.stop();
+  await settle(parts.running);
+  await Promise.all(Object.values(parts.services ?? {}).map((proxy) => proxy.stop()));
+  parts.sqs.destroy();
+  await parts.messaging.stop();
+  await parts.ses.stop();
+  await parts.secrets.stop();
+  await parts.dynamo.stop();
+}
+
+/**
+ * What is still running at a stop (a step the stop cut short, a recovery run) finishes, for up to
+ * 5 s, against the stand-ins before they close: dynalite throws from inside when a request meets a
+ * closed store.
+ */
+async function settle(running: Set<Promise<unknown>>): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (running.size > 0 && Date.now() < deadline) await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, 100))]);
+}
+
+/**
+ * The handlers, pointed at the stand-ins (or, with `instrument`, proxies in front of them), each
+ * given its environment and loaded.
+ */
+async function startHandlers(
+  options: StackOptions,
+  parts: Awaited<ReturnType<typeof startServiceStandIns>> &
+    Awaited<ReturnType<typeof startWorkflowStandIns>> & { storefrontOrigins: string[]; log: (line: string) => void },
+  counters: InvocationCounters,
+) {
+  const { dynamo, messaging, ses, secrets, cognito, events, stepFunctions, sfnEndpoint, scheduler, log } = parts;
+  const direct: Record<ServiceName, string> = { dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint, sfn: sfnEndpoint, sesv2: ses.endpoint };
+  const { endpoints, services } = await handlerEndpoints(direct, options.instrument, log);
+  // app-server calls the pool's IAM actions (staff confirmation, DELETE /me) signed with the stack's credentials.
+  setLambdaRuntimeEnvironment({ ...endpoints, scheduler: scheduler.endpoint, secretsManager: secrets.endpoint, cognito: cognito.endpoint });
+  const variables = localVariables({
+    ...options,
+    queueUrl: messaging.queueUrl,
+    topicArn: messaging.topicArn,
+    stateMachineArn: stepFunctions.stateMachineArn,
+    liveEventsUrl: events.httpUrl,
+    userPool: cognito,
+    storefrontOrigins: parts.storefrontOrigins,
+  });
+  const environments = localFunctionEnvironments(variables);
+  const handlers = await loadHandlers(environments, counters);
+  return { handlers, environments, services };
+}
+
+/** The tables' local names and the queues' and topic's addresses. */
+function resourceNames(messaging: { queueUrl: string; dlqUrl: string; eventsQueueUrl: string; topicArn: string }): LocalStack['names'] {
+  const { queueUrl, dlqUrl, eventsQueueUrl, topicArn } = messaging;
+  const tables = { ordersTable: ORDERS_TABLE.localName, idempotencyTable: IDEMPOTENCY_TABLE.localName, stockTable: STOCK_TABLE.localName, statsTable: STATS_TABLE.localName };
+  return { ...tables, queueUrl, dlqUrl, eventsQueueUrl, topicArn };
+}
+
+/** The Amplify outputs a storefront needs to reach this stack. */
+function stackOutputs(apiUrl: string, cognito: LocalCognito, events: LocalEvents): AmplifyOutputs {
+  return {
+    version: OUTPUTS_VERSION,
+    auth: cognito.outputs(),
+    custom: {
+      events: { url: events.outputsUrl, aws_region: LOCAL_REGION, default_authorization_type: LIVE_AUTHORIZATION_TYPE },
+      API: { [API_NAME]: { endpoint: apiUrl, region: LOCAL_REGION, apiName: API_NAME } },
+      localMailbox: new URL(LOCAL_MAILBOX_PATH, apiUrl).toString(),
+      // Amplify JS reaches the local pool here (Auth.Cognito.userPoolEndpoint); absent in the cloud.
+      local: { userPoolEndpoint: cognito.endpoint },
     },
   };
 }

@@ -10,7 +10,7 @@ import { AppSyncEventsPublisher, channelsOf, EventsPublishError } from '../../am
 import type { OrderRepository, OrderStatusPublisher } from '../../amplify/server/ports.ts';
 import { publishingOrders } from '../../amplify/server/publishing-orders.ts';
 import { LOCAL_AWS } from '../../local/shared/aws.ts';
-import { loadChannelHandler } from '../../local/appsync-events/appsync-events.ts';
+import { loadChannelHandler } from '../../local/appsync-events/channels.ts';
 import { verifySigV4 } from '../../local/shared/sigv4.ts';
 import { storedOrder } from '../fixtures.ts';
 
