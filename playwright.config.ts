@@ -1,5 +1,5 @@
 /**
- * Playwright journeys against the real local stack (`local/start.ts`, i.e. `npm start`), started
+ * Playwright journeys against the real local stack (`local/stack/start.ts`, i.e. `npm start`), started
  * twice on free ports with their own data folders, both serving one production build of the
  * storefront: one stack where every payment succeeds, one where every payment is declined; and, in
  * the `cloudfront` project, the production build as CloudFront serves it (e2e/cloud-site.ts, started
@@ -47,7 +47,7 @@ export const E2E_CANCEL_WINDOW_SECONDS = 6;
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 
 const webServer = (stack: (typeof STACKS)[keyof typeof STACKS]) => ({
-  command: 'npx tsx --disable-warning=ExperimentalWarning local/start.ts',
+  command: 'npx tsx --disable-warning=ExperimentalWarning local/stack/start.ts',
   url: `http://127.0.0.1:${stack.webPort}/`,
   env: {
     ...baseEnv,

@@ -72,7 +72,7 @@ export const cloud = new OrdersCloud(ordersStack, 'OrdersCloud', {
   auth: { userPool: backend.auth.resources.userPool, userPoolClient: backend.auth.resources.userPoolClient },
 });
 
-configureFunctions(functions, deploymentName);
+configureFunctions(functions);
 export const traceSampling = new TraceSampling(ordersStack, 'TraceSampling', { api: cloud.api });
 
 // Last, once every construct (ours, CDK's, Amplify's) exists.

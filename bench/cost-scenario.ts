@@ -11,9 +11,9 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DescribeTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Order } from '../amplify/domain/order.ts';
 import { isFinal } from '../amplify/domain/order-rules.ts';
-import { LOCAL_AWS } from '../local/aws.ts';
-import type { OperationStats } from '../local/service-proxy.ts';
-import type { LocalStack } from '../local/stack.ts';
+import { LOCAL_AWS } from '../local/shared/aws.ts';
+import type { OperationStats } from '../local/shared/service-proxy.ts';
+import type { LocalStack } from '../local/stack/stack.ts';
 import { CANCEL_WINDOW } from '../amplify/server/settings/pipeline.ts';
 import { keepsPolling, pollDelay } from '../src/lib/timeline.ts';
 import { itemSize } from './item-size.ts';
@@ -21,7 +21,7 @@ import { idempotencyKey, orderRequest } from './order-request.ts';
 import { openLivePage } from './live-page.ts';
 import { isNewer, withEvent } from '../amplify/domain/live-updates.ts';
 import { FALLBACK_POLL } from '../src/lib/live-orders.ts';
-import { DEMO_USERS, signInWithPassword } from '../local/cognito.ts';
+import { DEMO_USERS, signInWithPassword } from '../local/cognito/cognito.ts';
 import { strongReadUnits, WriteLedger, type LedgerTotals, type TableSpec } from './write-ledger.ts';
 
 /** Log output of the handlers during the run, by Powertools `service` (the function's name). */

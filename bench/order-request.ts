@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { CATALOG } from '../amplify/domain/catalog.ts';
 import type { CreateOrderRequest } from '../amplify/domain/order.ts';
-import { DEMO_USERS, signInWithPassword } from '../local/cognito.ts';
+import { DEMO_USERS, signInWithPassword } from '../local/cognito/cognito.ts';
 
 export function orderRequest(i: number): CreateOrderRequest {
   const lines = 1 + (i % 3);

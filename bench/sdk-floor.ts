@@ -32,9 +32,9 @@ import { dayOf, DEFAULT_TIME_ZONE } from '../amplify/domain/stats.ts';
 import { ENV } from '../amplify/server/environment.ts';
 import { orderMessage } from '../amplify/server/order-message.ts';
 import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE, STATS_TABLE, STOCK_TABLE } from '../amplify/server/settings/tables.ts';
 import { CLOSED_ACCOUNTS, ORDER_KEYS } from '../amplify/server/settings/api.ts';
-import { LOCAL_AWS } from '../local/aws.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, STATS_TABLE, STOCK_TABLE } from '../amplify/server/settings/tables.ts';
+import { LOCAL_AWS } from '../local/shared/aws.ts';
 
 export interface SdkFloor {
   url: string;

@@ -5,7 +5,7 @@
 import { DynamoDBClient, GetItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { LOCAL_AWS } from '../local/aws.ts';
+import { LOCAL_AWS } from '../local/shared/aws.ts';
 import type { StackChild } from './child.ts';
 import { idempotencyKey, orderRequest } from './order-request.ts';
 import { median, pairedRatio } from './stats.ts';

@@ -20,9 +20,9 @@ import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/clien
 import { FINAL_STATUSES } from '../amplify/domain/order-rules.ts';
 import { FUNCTION_LOGGING } from '../amplify/server/settings/functions.ts';
 import { DEFAULT_PAYMENT_SUCCESS_RATE } from '../amplify/server/environment.ts';
-import { LOCAL_AWS } from '../local/aws.ts';
-import { pausePolling, resumePolling } from '../local/queue-poller.ts';
-import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { LOCAL_AWS } from '../local/shared/aws.ts';
+import { pausePolling, resumePolling } from '../local/lambda/queue-poller.ts';
+import { startLocalStack, type LocalStack } from '../local/stack/stack.ts';
 import { benchToken } from './order-request.ts';
 import { runCostScenario } from './cost-scenario.ts';
 import { startSdkFloor } from './sdk-floor.ts';

@@ -6,7 +6,7 @@
 import { expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { signedFetch } from '../local/sigv4.ts';
+import { signedFetch } from '../local/shared/sigv4.ts';
 import { STACKS } from '../playwright.config.ts';
 
 export const PASSWORD = 'Shopper#2026';

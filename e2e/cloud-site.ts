@@ -26,9 +26,9 @@ import type { BrowserContext } from '@playwright/test';
 import { API_STAGE } from '../amplify/cloud/orders-api.ts';
 import { VIEWER_IP_FUNCTION } from '../amplify/cloud/storefront-edge.ts';
 import type { AmplifyOutputs } from '../amplify/domain/outputs.ts';
-import { readLocalConfig } from '../local/config.ts';
-import { loopbackOrigins } from '../local/http-guard.ts';
-import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { readLocalConfig } from '../local/stack/config.ts';
+import { loopbackOrigins } from '../local/shared/http-guard.ts';
+import { startLocalStack, type LocalStack } from '../local/stack/stack.ts';
 import { cloudOutputs } from './cloud-outputs.ts';
 import { storefrontResponseHeaders } from './cloudfront-headers.ts';
 

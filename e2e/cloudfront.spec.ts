@@ -8,7 +8,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { API_NAME } from '../amplify/domain/api.ts';
-import { DEMO_USERS } from '../local/cognito.ts';
+import { DEMO_USERS } from '../local/cognito/cognito.ts';
 import { CLOUDFRONT_SITE } from '../playwright.config.ts';
 import { signInInPlace } from './accounts.ts';
 import { CLOUD_REGION, startCloudSite, type CloudSite } from './cloud-site.ts';

@@ -14,8 +14,8 @@ import { checkTimeZone, DEFAULT_TIME_ZONE } from '../amplify/domain/stats.ts';
 import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items.ts';
 import { ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings/tables.ts';
 import { ENV } from '../amplify/server/environment.ts';
-import { LOCAL_AWS } from '../local/aws.ts';
-import { startDynamo } from '../local/dynamodb.ts';
+import { LOCAL_AWS } from '../local/shared/aws.ts';
+import { startDynamo } from '../local/dynamodb/dynamodb.ts';
 import { backfillStats } from './stats-lib.ts';
 
 const { values } = parseArgs({ options: { before: { type: 'string' }, 'data-dir': { type: 'string' } } });

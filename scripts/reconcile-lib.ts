@@ -25,12 +25,12 @@ import path from 'node:path';
 import { type Order } from '../amplify/domain/order.ts';
 import { FINAL_STATUSES, ORDER_STATUSES, PAID_STATUSES, refundStatusOf, type OrderStatus } from '../amplify/domain/order-rules.ts';
 import { CANCEL_WINDOW } from '../amplify/server/settings/pipeline.ts';
-import { ORDERS_TABLE } from '../amplify/server/settings/tables.ts';
 import { RECOVERY } from '../amplify/server/settings/recovery.ts';
-import { LOCAL_AWS } from '../local/aws.ts';
-import { startDynamo } from '../local/dynamodb.ts';
-import { readExecutions } from '../local/execution-store.ts';
-import { Outbox, type MailMessage } from '../local/outbox.ts';
+import { ORDERS_TABLE } from '../amplify/server/settings/tables.ts';
+import { LOCAL_AWS } from '../local/shared/aws.ts';
+import { startDynamo } from '../local/dynamodb/dynamodb.ts';
+import { readExecutions } from '../local/step-functions/execution-store.ts';
+import { Outbox, type MailMessage } from '../local/ses/outbox.ts';
 
 /** What reconciliation needs of an execution (a subset of the local ExecutionRecord). */
 export interface ExecutionInfo {

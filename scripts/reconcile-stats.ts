@@ -18,8 +18,8 @@ import { createDocumentClient } from '../amplify/server/aws/dynamodb-order-items
 import { DynamoDbStatsStore } from '../amplify/server/aws/dynamodb-stats-store.ts';
 import { ORDERS_TABLE, STATS_TABLE } from '../amplify/server/settings/tables.ts';
 import { ENV } from '../amplify/server/environment.ts';
-import { LOCAL_AWS } from '../local/aws.ts';
-import { startDynamo } from '../local/dynamodb.ts';
+import { LOCAL_AWS } from '../local/shared/aws.ts';
+import { startDynamo } from '../local/dynamodb/dynamodb.ts';
 import { scanTable } from './reconcile-lib.ts';
 import { statsMismatches } from './stats-lib.ts';
 

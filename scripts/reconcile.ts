@@ -13,7 +13,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Order } from '../amplify/domain/order.ts';
-import { readExecutions } from '../local/execution-store.ts';
+import { readExecutions } from '../local/step-functions/execution-store.ts';
 import { checkReconciliation, formatReport, reconcile, type MailInfo, type ReconcileReport } from './reconcile-lib.ts';
 
 const usage = 'Usage: npm run reconcile -- [--data-dir DIR] [--api-url URL] [--allow-open] [--json]';

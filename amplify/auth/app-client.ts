@@ -11,7 +11,7 @@
  * - What a customer may write about themselves (`CLIENT_WRITE_ATTRIBUTES`: never `email_verified`),
  *   the password policy, an e-mail change that waits for its code (the old address stays active),
  *   and answers that do not tell which accounts exist. The local pool's guard applies the same
- *   (local/cognito-guard.ts; tests/helpers/account-scenarios.ts runs each against both).
+ *   (local/cognito/cognito-guard.ts; tests/helpers/account-scenarios.ts runs each against both).
  * - Accounts survive the stack: a branch's pool has deletion protection and is retained, so
  *   deleting the branch, or a change Cognito can only make by replacing the pool, never deletes
  *   every customer's account (the retained orders belong to their `sub`s). Sandboxes delete theirs.

@@ -1,29 +1,25 @@
 /**
  * What guest checkout needs in the cloud: the secret guest orders' tokens are derived from
  * (`amplify/server/order-token.ts`), readable by app-server (an order's `orderUrl`) and
- * process-order (its e-mails' links) only; app-server's storefront address for `orderUrl`, and the
- * issuer it verifies ID tokens against on the routes a guest calls too (they have no authorizer).
+ * process-order (its e-mails' links) only. (The functions' variables naming it, the storefront's
+ * address and the ID tokens' issuer, are set from their manifests by `OrdersCloud`.)
  *
  * The secret's name is CloudFormation's (unique per stack, so two deployments in one account never
  * collide; Secrets Manager allows 500,000 secrets per Region). $0.40 a month, one read per
  * function instance. Not rotated: the links of an order's e-mails must keep matching its stored
  * hash (see `ORDER_TOKEN_SECRET`).
  */
-import { Aws, RemovalPolicy } from 'aws-cdk-lib';
-import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ORDER_TOKEN_SECRET } from '../server/settings/api.ts';
-import { ENV } from '../server/environment.ts';
 import { acknowledge } from './nag.ts';
 
 export interface GuestOrdersProps {
   readonly appServer: lambda.Function;
   readonly processOrder: lambda.Function;
-  readonly userPool: cognito.IUserPool;
-  readonly storefrontUrl: string;
 }
 
 export class GuestOrders extends Construct {
@@ -46,10 +42,6 @@ export class GuestOrders extends Construct {
     for (const fn of [props.appServer, props.processOrder]) {
       // GetSecretValue alone (grantRead adds DescribeSecret, which neither calls).
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.tokenSecret.secretArn] }));
-      fn.addEnvironment(ENV.orderTokenSecretArn, this.tokenSecret.secretArn);
     }
-    props.appServer.addEnvironment(ENV.storefrontUrl, props.storefrontUrl);
-    // The pool's ProviderURL, as its ID tokens' `iss` reads.
-    props.appServer.addEnvironment(ENV.idTokenIssuer, `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${props.userPool.userPoolId}`);
   }
 }

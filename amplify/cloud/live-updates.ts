@@ -19,7 +19,6 @@ import { Construct } from 'constructs';
 import { EVENTS_PROTOCOL, LIVE_AUTHORIZATION_TYPE, LIVE_NAMESPACE } from '../domain/live-updates.ts';
 import type { EventsOutputs } from '../domain/outputs.ts';
 import { bundleOrdersChannelHandler } from '../events/bundle.ts';
-import { ENV } from '../server/environment.ts';
 
 /** AppSync's limit on an API's name. */
 export const EVENT_API_NAME_MAX_LENGTH = 50;
@@ -61,7 +60,6 @@ export class LiveUpdates extends Construct {
     for (const fn of props.publishers) {
       // appsync:EventPublish on this namespace's channels only.
       this.namespace.grantPublish(fn);
-      fn.addEnvironment(ENV.liveEventsUrl, this.httpUrl);
     }
     this.outputs = { url: this.httpUrl, aws_region: Stack.of(this).region, default_authorization_type: LIVE_AUTHORIZATION_TYPE };
   }

@@ -13,7 +13,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { ENV } from '../server/environment.ts';
 import { SES_EVENT_TYPES } from '../functions/process-order/steps/email-events.ts';
 import type { MailSettings } from './settings.ts';
 
@@ -71,8 +70,6 @@ export class CustomerMail extends Construct {
       targets: [new targets.LambdaFunction(processOrder, { retryAttempts: 10, maxEventAge: Duration.hours(24) })],
     });
 
-    processOrder.addEnvironment(ENV.mailFrom, mail.from);
-    processOrder.addEnvironment(ENV.sesConfigurationSet, this.configurationSet.configurationSetName);
     processOrder.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],

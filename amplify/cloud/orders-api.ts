@@ -1,7 +1,8 @@
 /**
  * The API box: API Gateway REST in front of `app-server` (Lambda proxy), every route of `ROUTES`
  * with its methods, the Cognito authorizer on the signed-in ones, the request model generated from
- * the order schema, logs; and what `app-server` needs: its environment and exactly its IAM.
+ * the order schema, logs; and what `app-server` needs: exactly its IAM (its environment is set
+ * from its manifest, amplify/functions/manifest.ts, by `OrdersCloud`).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -16,7 +17,6 @@ import { CORS, methodAccess, ROUTE_METHODS, ROUTES } from '../domain/api.ts';
 import { AUTH_TOKEN, UNAUTHORIZED_BODY } from '../domain/auth.ts';
 import { createOrderRequestSchema } from '../domain/order.ts';
 import { ORDERS_TABLE } from '../server/settings/tables.ts';
-import { ENV } from '../server/environment.ts';
 import { requestModelSchema } from './request-model.ts';
 import type { ApiThrottle } from './settings.ts';
 
@@ -51,19 +51,14 @@ export interface OrdersApiProps {
   readonly ordersTable: dynamodb.ITable;
   /** The per-day counters (issue 27): app-server counts the orders placed and the changes its routes make, and reads `GET /stats`. */
   readonly statsTable: dynamodb.ITable;
-  readonly shopTimeZone: string;
   readonly idempotencyTable: dynamodb.ITable;
   /** Stock per product: `GET /products`, the staff's stock routes, and `POST /orders`'s availability check. */
   readonly stockTable: dynamodb.ITable;
   readonly queue: sqs.IQueue;
   /** The accounts (amplify/auth/resource.ts): the authorizer trusts this pool. */
   readonly userPool: cognito.IUserPool;
-  /** The storefront's app client: app-server accepts only its ID tokens (`ENV.userPoolClientId`). */
-  readonly userPoolClient: cognito.IUserPoolClient;
   /** The stage's throttle. */
   readonly throttle: ApiThrottle;
-  /** app-server's orders per account per minute (0: no limit). */
-  readonly orderRateLimit: number;
   readonly retainData: boolean;
 }
 
@@ -159,17 +154,9 @@ export class OrdersApi extends Construct {
   }
 }
 
-/** What app-server needs: its environment and exactly its IAM. */
+/** What app-server needs: exactly its IAM. */
 function grantAppServer(props: OrdersApiProps): void {
   const { appServer, ordersTable, idempotencyTable, stockTable, statsTable, queue } = props;
-  appServer.addEnvironment(ENV.ordersTable, ordersTable.tableName);
-  appServer.addEnvironment(ENV.queueUrl, queue.queueUrl);
-  appServer.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
-  appServer.addEnvironment(ENV.stockTable, stockTable.tableName);
-  appServer.addEnvironment(ENV.userPoolClientId, props.userPoolClient.userPoolClientId);
-  appServer.addEnvironment(ENV.userPoolId, props.userPool.userPoolId);
-  appServer.addEnvironment(ENV.staffMfaRequired, 'true');
-  appServer.addEnvironment(ENV.orderRateLimit, String(props.orderRateLimit));
   // The pool's IAM actions: confirm a staff member (group, enabled, TOTP) and delete the caller's
   // own account (DELETE /me; the API has the ID token only, so not DeleteUser with an access token).
   appServer.addToRolePolicy(
@@ -206,8 +193,6 @@ function grantAppServer(props: OrdersApiProps): void {
   );
   appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
   // The per-day counters: an ADD per order placed or status changed here, a Query per `GET /stats`.
-  appServer.addEnvironment(ENV.statsTable, statsTable.tableName);
-  appServer.addEnvironment(ENV.shopTimeZone, props.shopTimeZone);
   appServer.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem', 'dynamodb:Query'], resources: [statsTable.tableArn] }));
 }
 

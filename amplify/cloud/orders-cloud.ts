@@ -4,9 +4,11 @@
  * functions and resources never cross a nested-stack boundary (no circular dependency).
  *
  * It reads like the architecture diagram: one construct per box, each owning its resources and
- * the environment and IAM of the function it runs (data, messaging, API, storefront hosting,
- * recovery, monitoring, workflow: the Express state machine and the delivery schedules in
- * `workflow.ts`; order-starter's and process-order's table, queue and topic access still inline below). Names, keys and settings come from `amplify/server/settings.ts` and
+ * the IAM of the function it runs (data, messaging, API, storefront hosting, recovery, monitoring,
+ * workflow: the Express state machine and the delivery schedules in `workflow.ts`; order-starter's
+ * and process-order's table, queue and topic access still inline below). The functions'
+ * environments are set once, here, from their manifests (amplify/functions/manifest.ts) and the
+ * boxes' resources (`functionVariables`). Names, keys and settings come from `amplify/server/settings.ts` and
  * `amplify/domain/*`, the same definitions the local runtime builds from; `tests/cloud/` checks
  * the synthesized template against them.
  */
@@ -25,13 +27,14 @@ import type * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Aws } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { EmailKind } from '../domain/notification.ts';
 import { ORDER_QUEUE } from '../server/settings/pipeline.ts';
 import { ORDERS_TABLE_INDEXES } from '../server/settings/tables.ts';
-import { ENV } from '../server/environment.ts';
+import type { VariableValues } from '../functions/manifest.ts';
 import { OrderData } from './data.ts';
+import { setFunctionEnvironments } from './functions.ts';
 import { CustomerMail } from './mail.ts';
 import { OrderMessaging } from './messaging.ts';
 import { Monitoring } from './monitoring.ts';
@@ -121,17 +124,12 @@ export class OrdersCloud extends Construct {
       idempotencyTable,
       stockTable,
       statsTable,
-      shopTimeZone: props.shopTimeZone,
       queue,
       userPool: props.auth.userPool,
-      userPoolClient: props.auth.userPoolClient,
       throttle: props.apiThrottle,
-      orderRateLimit: props.orderRateLimit,
       retainData,
     });
     if (props.waf) {
-      // The distribution writes the viewer's address over any the client sent: guests' limit counts it.
-      appServer.addEnvironment(ENV.viewerIpTrusted, 'true');
       this.waf = new StoreWaf(this, 'Waf', { apiStage: this.ordersApi.api.deploymentStage, userPool: props.auth.userPool });
     }
     // The functions that change an order's status publish it; nothing else may.
@@ -147,20 +145,14 @@ export class OrdersCloud extends Construct {
     });
 
     // ---------------------------------------------------------------- Workflow + delivery schedules
-    this.workflow = new OrderWorkflow(this, 'Workflow', { deploymentName, processOrder, retainData, cancelWindowSeconds: props.cancelWindowSeconds });
+    this.workflow = new OrderWorkflow(this, 'Workflow', { deploymentName, processOrder, retainData });
     this.stateMachine = this.workflow.stateMachine;
     this.workflowLogs = this.workflow.logs;
 
-    // ---------------------------------------------------------------- Workflow functions: env + IAM
+    // ---------------------------------------------------------------- Workflow functions: IAM
     grantOrderStarter(orderStarter, this.stateMachine, queue);
-    grantProcessOrder(processOrder, this.data, this.messaging, props.shopTimeZone);
-    processOrder.addEnvironment(ENV.storefrontUrl, props.storefrontUrl ?? this.storefront.storefrontUrl);
-    this.guestOrders = new GuestOrders(this, 'GuestOrders', {
-      appServer,
-      processOrder,
-      userPool: props.auth.userPool,
-      storefrontUrl: props.storefrontUrl ?? this.storefront.storefrontUrl,
-    });
+    grantProcessOrder(processOrder, this.data, this.messaging);
+    this.guestOrders = new GuestOrders(this, 'GuestOrders', { appServer, processOrder });
     if (props.mail) this.mail = new CustomerMail(this, 'Mail', { mail: props.mail, processOrder });
     warnAboutMail(this, props.mail);
 
@@ -182,6 +174,41 @@ export class OrdersCloud extends Construct {
       stateMachine: this.stateMachine,
       alarmTopic: this.messaging.alarmTopic,
     });
+
+    setFunctionEnvironments({ appServer, orderStarter, processOrder, recoverOrders }, this.functionVariables(props));
+  }
+
+  /** The values of the functions' environment variables (`ENV`): each function gets those of its manifest. */
+  private functionVariables(props: OrdersCloudProps): VariableValues {
+    const { ordersTable, idempotencyTable, stockTable, statsTable } = this.data;
+    return {
+      deploymentName: props.deploymentName,
+      ordersTable: ordersTable.tableName,
+      idempotencyTable: idempotencyTable.tableName,
+      stockTable: stockTable.tableName,
+      statsTable: statsTable.tableName,
+      shopTimeZone: props.shopTimeZone,
+      queueUrl: this.messaging.queue.queueUrl,
+      topicArn: this.messaging.topic.topicArn,
+      stateMachineArn: this.stateMachine.stateMachineArn,
+      deliveryScheduleGroup: this.workflow.scheduleGroup.scheduleGroupName,
+      deliverySchedulerRoleArn: this.workflow.schedulerRole.roleArn,
+      cancelWindowSeconds: String(props.cancelWindowSeconds),
+      userPoolId: props.auth.userPool.userPoolId,
+      userPoolClientId: props.auth.userPoolClient.userPoolClientId,
+      // The pool's ProviderURL, as its ID tokens' `iss` reads.
+      idTokenIssuer: `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${props.auth.userPool.userPoolId}`,
+      // Staff powers need TOTP set up on the account (Cognito challenges for it at sign-in).
+      staffMfaRequired: 'true',
+      orderRateLimit: String(props.orderRateLimit),
+      // The distribution writes the viewer's address over any the client sent: guests' limit counts it.
+      viewerIpTrusted: props.waf ? 'true' : undefined,
+      orderTokenSecretArn: this.guestOrders.tokenSecret.secretArn,
+      storefrontUrl: props.storefrontUrl ?? this.storefront.storefrontUrl,
+      liveEventsUrl: this.liveUpdates.httpUrl,
+      mailFrom: props.mail?.from,
+      sesConfigurationSet: this.mail?.configurationSet.configurationSetName,
+    };
   }
 
   // The boxes' resources by name, as the nag decisions and the template tests refer to them.
@@ -210,7 +237,6 @@ export class OrdersCloud extends Construct {
 
 /** order-starter: starts the workflow for each message of the order queue (its event source). */
 function grantOrderStarter(orderStarter: lambda.Function, stateMachine: sfn.StateMachine, queue: sqs.Queue): void {
-  orderStarter.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
   orderStarter.addToRolePolicy(
     new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }),
   );
@@ -225,14 +251,10 @@ function grantOrderStarter(orderStarter: lambda.Function, stateMachine: sfn.Stat
   );
 }
 
-/** process-order: the workflow's steps' environment and exactly their IAM (the order, its records, stock, counters, events). */
-function grantProcessOrder(processOrder: lambda.Function, data: OrderData, messaging: OrderMessaging, shopTimeZone: string): void {
+/** process-order: exactly the workflow's steps' IAM (the order, its records, stock, counters, events). */
+function grantProcessOrder(processOrder: lambda.Function, data: OrderData, messaging: OrderMessaging): void {
   const { ordersTable, idempotencyTable, stockTable, statsTable } = data;
   const { topic, topicKey } = messaging;
-  processOrder.addEnvironment(ENV.ordersTable, ordersTable.tableName);
-  processOrder.addEnvironment(ENV.idempotencyTable, idempotencyTable.tableName);
-  processOrder.addEnvironment(ENV.stockTable, stockTable.tableName);
-  processOrder.addEnvironment(ENV.topicArn, topic.topicArn);
   processOrder.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
@@ -250,8 +272,6 @@ function grantProcessOrder(processOrder: lambda.Function, data: OrderData, messa
   // of a product never stocked yet (PutItem).
   processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [stockTable.tableArn] }));
   // The per-day counters (issue 27): one ADD per status change a step makes.
-  processOrder.addEnvironment(ENV.statsTable, statsTable.tableName);
-  processOrder.addEnvironment(ENV.shopTimeZone, shopTimeZone);
   processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [statsTable.tableArn] }));
   processOrder.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
   processOrder.addToRolePolicy(

@@ -13,9 +13,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ORDERS_TABLE } from '../server/settings/tables.ts';
 import { RECOVERY } from '../server/settings/recovery.ts';
-import { ENV } from '../server/environment.ts';
+import { ORDERS_TABLE } from '../server/settings/tables.ts';
 
 export interface OrderRecoveryProps {
   readonly recoverOrders: lambda.Function;
@@ -31,11 +30,6 @@ export class OrderRecovery extends Construct {
   constructor(scope: Construct, id: string, props: OrderRecoveryProps) {
     super(scope, id);
     const { recoverOrders: fn, ordersTable, stockTable, stateMachine, queue } = props;
-
-    fn.addEnvironment(ENV.ordersTable, ordersTable.tableName);
-    fn.addEnvironment(ENV.stockTable, stockTable.tableName);
-    fn.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
-    fn.addEnvironment(ENV.queueUrl, queue.queueUrl);
 
     // Open orders are queried on the sparse open-orders index (`OrderRepository.openOrdersDueBefore`).
     fn.addToRolePolicy(

@@ -16,7 +16,6 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { STATE_MACHINE } from '../server/settings/pipeline.ts';
-import { ENV } from '../server/environment.ts';
 import { renderWorkflow } from '../server/workflow.ts';
 import { acknowledge } from './nag.ts';
 
@@ -26,8 +25,6 @@ export interface OrderWorkflowProps {
   readonly processOrder: lambda.Function;
   /** Keep the workflow's logs when the stack is deleted (branch deployments). */
   readonly retainData: boolean;
-  /** The cancel window after payment, seconds: a paid order is held that long before it ships. */
-  readonly cancelWindowSeconds: number;
 }
 
 /**
@@ -104,9 +101,6 @@ export class OrderWorkflow extends Construct {
       resource: 'schedule',
       resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
     });
-    processOrder.addEnvironment(ENV.deliveryScheduleGroup, this.scheduleGroup.scheduleGroupName);
-    processOrder.addEnvironment(ENV.deliverySchedulerRoleArn, this.schedulerRole.roleArn);
-    processOrder.addEnvironment(ENV.cancelWindowSeconds, String(props.cancelWindowSeconds));
     // Create only (a second create is a ConflictException, the step's "already scheduled"); the
     // schedule deletes itself after completion (ActionAfterCompletion: DELETE), as Scheduler does
     // with its own service permissions.

@@ -41,7 +41,7 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, readonly string[]> = {
 
 /**
  * Who may call each route: `public` needs no token; `signedIn` needs a valid Cognito ID token
- * (API Gateway's Cognito authorizer in AWS, `local/authorizer.ts` locally, same rules), except
+ * (API Gateway's Cognito authorizer in AWS, `local/api-gateway/authorizer.ts` locally, same rules), except
  * the methods of `GUEST_METHODS`.
  */
 export const ROUTE_ACCESS: Record<keyof typeof ROUTES, 'public' | 'signedIn'> = {

@@ -1,6 +1,6 @@
 /**
  * Accounts: who may call what, and who the caller is. One source for the Cognito user pool
- * (`amplify/auth/resource.ts`), the API Gateway authorizer (cloud and `local/authorizer.ts`), the
+ * (`amplify/auth/resource.ts`), the API Gateway authorizer (cloud and `local/api-gateway/authorizer.ts`), the
  * app-server handler and the storefront.
  */
 

@@ -4,7 +4,7 @@
  * cloud definition (amplify/cloud/live-updates.ts), the namespace's onSubscribe handler
  * (amplify/events/orders-channel.ts, bundled for APPSYNC_JS and run as is by the local stand-in),
  * the publisher (amplify/server/aws/appsync-events-publisher.ts), the local stand-in
- * (local/appsync-events.ts) and the storefront (src/lib/live-orders.ts).
+ * (local/appsync-events/appsync-events.ts) and the storefront (src/lib/live-orders.ts).
  *
  * The channels and who may subscribe to them are in live-channels.ts (re-exported here), a file
  * that imports nothing: the APPSYNC_JS handler bundles it alone.

@@ -1,7 +1,7 @@
 /**
  * The shape of `amplify_outputs.json` as this project writes and reads it: written by the cloud
  * (`amplify/cloud/storefront.ts`, and Amplify's own `auth` block) and by the local runtime
- * (`local/stack.ts`), read by the storefront (`src/lib/config.ts`).
+ * (`local/stack/stack.ts`), read by the storefront (`src/lib/config.ts`).
  */
 export const OUTPUTS_VERSION = '1.4';
 

@@ -1,6 +1,6 @@
 /**
  * The part of `@aws-appsync/utils` the namespace's handler uses (the package is provided by the
- * APPSYNC_JS runtime; it is not installed here). The local stand-in's shim is local/appsync-utils.ts.
+ * APPSYNC_JS runtime; it is not installed here). The local stand-in's shim is local/appsync-events/appsync-utils.ts.
  */
 declare module '@aws-appsync/utils' {
   export interface Context {

@@ -5,7 +5,7 @@
  * events reach subscribers as the functions publish them.
  *
  * Bundled by `bundleOrdersChannelHandler` (amplify/events/bundle.ts) for the cloud; the local
- * stand-in (local/appsync-events.ts) runs the same bundle with a shim for `@aws-appsync/utils`.
+ * stand-in (local/appsync-events/appsync-events.ts) runs the same bundle with a shim for `@aws-appsync/utils`.
  */
 import { util, type Context } from '@aws-appsync/utils';
 import { maySubscribe, type LiveIdentity } from '../domain/live-channels.ts';

@@ -1,9 +1,10 @@
 /**
  * What the handlers read from their environment and what they publish, defined once: the
  * environment variables (`ENV`), the simulated partners' default rates, the custom metrics'
- * namespace and names and how a deployment qualifies them, and `requireEnv`. The cloud definition
- * sets these variables (amplify/cloud/), the local stack sets them for its handlers
- * (local/stack-parts.ts). Plain data: importing it loads no library.
+ * namespace and names and how a deployment qualifies them, and `requireEnv`. Which function reads
+ * which variable: its manifest (amplify/functions/manifest.ts), from which the cloud definition
+ * (amplify/cloud/functions.ts) and the local stack (local/stack/stack-parts.ts) set them. Plain data:
+ * importing it loads no library.
  */
 
 /** Environment variables the handlers read. */

@@ -3,7 +3,7 @@
  * against the pool's JWKS, its issuer, its audience (the app client), `token_use: id` and its
  * expiry (aws-jwt-verify); and its claims as API Gateway REST hands them to a Lambda proxy
  * integration (`requestContext.authorizer.claims`): every value a string, `cognito:groups`
- * comma-separated, times as dates. Used by the local authorizer (`local/authorizer.ts`) and by
+ * comma-separated, times as dates. Used by the local authorizer (`local/api-gateway/authorizer.ts`) and by
  * app-server on the routes a guest may call too (they have no authorizer in API Gateway).
  */
 import { JwtVerifier } from 'aws-jwt-verify';

@@ -1,6 +1,6 @@
 /**
  * The order workflow definition (Amazon States Language), read from the one ASL file that is both
- * deployed (`amplify/backend.ts`) and run locally (`local/step-functions.ts`).
+ * deployed (`amplify/backend.ts`) and run locally (`local/step-functions/step-functions.ts`).
  */
 import definition from '../workflow/order-workflow.asl.json' with { type: 'json' };
 import { STATE_MACHINE } from './settings/pipeline.ts';

@@ -19,7 +19,7 @@ import { requestModelSchema } from '../../amplify/cloud/request-model.ts';
 import { APP_SERVER_ACTIONS } from '../helpers/iam.ts';
 import { API_NAME, CORS_ALLOWED_HEADERS, methodAccess, ROUTE_METHODS, ROUTES } from '../../amplify/domain/api.ts';
 import { AUTH_TOKEN, CLIENT_WRITE_ATTRIBUTES, SIGN_IN_FLOW, STAFF_GROUP, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
-import { requiresSignIn } from '../../local/authorizer.ts';
+import { requiresSignIn } from '../../local/api-gateway/authorizer.ts';
 import { createOrderRequestSchema } from '../../amplify/domain/order.ts';
 import { CANCEL_WINDOW, ORDER_QUEUE } from '../../amplify/server/settings/pipeline.ts';
 import { FUNCTIONS } from '../../amplify/server/settings/functions.ts';
@@ -27,7 +27,7 @@ import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, STO
 import { RECOVERY } from '../../amplify/server/settings/recovery.ts';
 import { ENV, METRICS } from '../../amplify/server/environment.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
-import { LOCAL_TABLES } from '../../local/dynamodb.ts';
+import { LOCAL_TABLES } from '../../local/dynamodb/dynamodb.ts';
 
 type Backend = typeof import('../../amplify/backend.ts');
 type Json = Record<string, any>;
@@ -1068,8 +1068,8 @@ describe('local runtime and template agree', () => {
 
   it('the running local queues have the template’s settings (read from the stand-in)', async () => {
     const { GetQueueAttributesCommand, SQSClient } = await import('@aws-sdk/client-sqs');
-    const { startMessaging } = await import('../../local/messaging.ts');
-    const { LOCAL_AWS } = await import('../../local/aws.ts');
+    const { startMessaging } = await import('../../local/messaging/messaging.ts');
+    const { LOCAL_AWS } = await import('../../local/shared/aws.ts');
     const messaging = await startMessaging(0);
     const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: messaging.endpoint });
     try {

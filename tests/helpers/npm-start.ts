@@ -1,13 +1,14 @@
 /**
- * `npm start` in a child process, as a newcomer runs it (the real CLI, local/start.ts), for tests
- * that stop it (SIGINT) or kill it (SIGKILL) and start it again on the same data folder. A restart
+ * `npm start` in a child process, as a newcomer runs it (the real CLI, local/stack/start.ts), with its
+ * banner parsed: for tests that look at its process and sockets (local-safety), and for those that
+ * stop it (SIGINT) or kill it (SIGKILL) and start it again on the same data folder. A restart
  * has to be a new process: in one process the handlers keep the SDK clients, and so the endpoints,
  * of the first stack. Each file makes its own runner over its own temporary folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEMO_USERS, signInWithPassword } from '../../local/cognito.ts';
+import { DEMO_USERS, signInWithPassword } from '../../local/cognito/cognito.ts';
 import { freePort } from './free-ports.ts';
 
 /**
@@ -22,8 +23,12 @@ export interface Running {
   process: ChildProcess;
   apiUrl: string;
   webUrl: string;
-  /** The local DynamoDB's endpoint, as `npm start` printed it. */
+  /** The local stand-ins' endpoints, as `npm start` printed them. */
   dynamodbUrl: string;
+  /** SQS and SNS (one fauxqs). */
+  sqsUrl: string;
+  sfnUrl: string;
+  sesUrl: string;
   output: () => string;
 }
 
@@ -40,11 +45,11 @@ export function npmStartRunner(dir: string) {
   // The same user pool port across restarts: the tokens' issuer names it.
   let cognitoPort: number | undefined;
 
-  /** Runs `npm start`'s script and resolves when it prints its URLs. */
+  /** Runs `npm start`'s script and resolves when it has printed its whole banner (its URLs, the demo accounts). */
   async function start(env: Record<string, string> = {}): Promise<Running> {
     const [apiPort, webPort] = [freePort(), freePort()];
     cognitoPort ??= freePort();
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'local/stack/start.ts'], {
       env: {
         ...process.env,
         API_PORT: String(apiPort),
@@ -65,7 +70,7 @@ export function npmStartRunner(dir: string) {
     proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + READY_MS;
-    while (!/Storefront: (\S+)/.test(output)) {
+    while (!/Demo customer: .*\n/.test(output)) {
       if (exited(proc)) throw new Error(`npm start exited early:\n${output}`);
       if (Date.now() > deadline) throw new Error(`npm start not ready after ${READY_MS} ms:\n${output}`);
       await sleep(100);
@@ -75,6 +80,9 @@ export function npmStartRunner(dir: string) {
       apiUrl: /API:\s+(\S+)/.exec(output)![1]!,
       webUrl: /Storefront: (\S+)/.exec(output)![1]!,
       dynamodbUrl: /DynamoDB (\S+)/.exec(output)![1]!,
+      sqsUrl: /SQS\/SNS (\S+)/.exec(output)![1]!,
+      sfnUrl: /Step Functions (http\S+)/.exec(output)![1]!,
+      sesUrl: /SES (http\S+)/.exec(output)![1]!,
       output: () => output,
     };
   }

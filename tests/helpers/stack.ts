@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startLocalStack, type LocalStack, type StackOptions } from '../../local/stack.ts';
+import { startLocalStack, type LocalStack, type StackOptions } from '../../local/stack/stack.ts';
 import type { Order } from '../../amplify/domain/order.ts';
 import { isFinal } from '../../amplify/domain/order-rules.ts';
-import { ensureUser, signInWithPassword } from '../../local/cognito.ts';
+import { ensureUser, signInWithPassword } from '../../local/cognito/cognito.ts';
 
 /** A signed-in account of the local user pool. */
 export interface TestUser {

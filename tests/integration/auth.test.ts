@@ -1,6 +1,6 @@
 /**
- * The local API Gateway's Cognito authorizer (local/authorizer.ts) and the local user pool
- * (local/cognito.ts). Every signed-in route refuses a request without a valid ID token with a
+ * The local API Gateway's Cognito authorizer (local/api-gateway/authorizer.ts) and the local user pool
+ * (local/cognito/cognito.ts). Every signed-in route refuses a request without a valid ID token with a
  * 401 JSON body, before app-server runs, so nothing is stored; the claims the handler gets are the
  * ones API Gateway REST passes.
  */
@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../amplify/server/settings/functions.ts';
 import { restClaims } from '../../amplify/server/id-token.ts';
-import { DEMO_USERS, signInWithPassword } from '../../local/cognito.ts';
+import { DEMO_USERS, signInWithPassword } from '../../local/cognito/cognito.ts';
 import { orderRequest } from '../fixtures.ts';
 import { api, createUser, postOrder, startTestStack, type TestUser } from '../helpers/stack.ts';
 

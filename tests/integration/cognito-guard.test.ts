@@ -1,5 +1,5 @@
 /**
- * The local user pool answers as Cognito does (local/cognito-guard.ts): each scenario of
+ * The local user pool answers as Cognito does (local/cognito/cognito-guard.ts): each scenario of
  * tests/helpers/account-scenarios.ts sent as a browser or an attacker on this machine sends it
  * (unsigned, to 127.0.0.1), and what the stack's own signed calls may still do. The cloud half of
  * the same scenarios is asserted on the template in tests/cloud/deployments.test.ts.
@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_LIFETIMES } from '../../amplify/domain/auth.ts';
-import { DEMO_USERS, signInWithPassword, startLocalCognito } from '../../local/cognito.ts';
-import { signedFetch } from '../../local/sigv4.ts';
+import { DEMO_USERS, signInWithPassword, startLocalCognito } from '../../local/cognito/cognito.ts';
+import { signedFetch } from '../../local/shared/sigv4.ts';
 import { ACCOUNT_SCENARIOS, type ScenarioContext } from '../helpers/account-scenarios.ts';
 import { createUser, startTestStack, type TestStack, type TestUser } from '../helpers/stack.ts';
 

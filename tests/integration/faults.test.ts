@@ -3,7 +3,7 @@
  * ends in the right state, nothing is lost and nothing happens twice.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_DEAD_LETTERS_PATH } from '../../local/api-gateway.ts';
+import { LOCAL_DEAD_LETTERS_PATH } from '../../local/api-gateway/api-gateway.ts';
 import { orderRequest } from '../fixtures.ts';
 import { api, createUser, mailsFor, postOrder, startTestStack, waitForFinal } from '../helpers/stack.ts';
 
@@ -89,7 +89,7 @@ describe('a poison message', () => {
   // Five receives, each followed by the local visibility timeout: give a loaded machine room.
   it('ends in the dead-letter queue after 5 receives, and is visible there', { timeout: 120_000 }, async () => {
     const { GetQueueAttributesCommand, SendMessageCommand, SQSClient } = await import('@aws-sdk/client-sqs');
-    const { LOCAL_AWS } = await import('../../local/aws.ts');
+    const { LOCAL_AWS } = await import('../../local/shared/aws.ts');
     const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.endpoints.sqs });
     await sqs.send(new SendMessageCommand({ QueueUrl: stack.names.queueUrl, MessageBody: 'not an order message' }));
     // Wait for it without receiving it (a look from the DLQ would count as a receive).

@@ -11,7 +11,7 @@ import { CATALOG_CACHE_CONTROL } from '../../amplify/domain/inventory.ts';
 import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbStockLedger } from '../../amplify/server/aws/dynamodb-stock-ledger.ts';
 import { STOCK_TABLE } from '../../amplify/server/settings/tables.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
 import { orderRequest } from '../fixtures.ts';
 import { api, createUser, postOrder, startTestStack, waitForFinal, type TestStack, type TestUser } from '../helpers/stack.ts';
 

@@ -134,7 +134,8 @@ describe('live order status over the local AppSync Events', () => {
     const port = new URL(EventsClient.realtimeUrl()).port;
     await expect(EventsClient.open(stack.customer, { host: `evil.example:${port}` })).rejects.toThrow(/HTTP 403/);
     // The storefront's own origin is welcome.
-    const fromStorefront = await EventsClient.open(stack.customer, { origin: process.env.ALLOWED_ORIGINS!.split(',')[0] });
+    const storefrontOrigin = stack.inFunction('appServer', () => process.env.ALLOWED_ORIGINS!.split(',')[0]);
+    const fromStorefront = await EventsClient.open(stack.customer, { origin: storefrontOrigin });
     fromStorefront.close();
     const plain = new WebSocket(EventsClient.realtimeUrl());
     await expect(new Promise((resolve, reject) => {

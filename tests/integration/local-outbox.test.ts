@@ -11,8 +11,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderEmail } from '../../amplify/domain/notification.ts';
 import { EmailRejectedError, SesMailer } from '../../amplify/server/aws/ses-mailer.ts';
-import { Outbox } from '../../local/outbox.ts';
-import { SEND_EMAIL_PATH, startLocalSes } from '../../local/ses.ts';
+import { Outbox } from '../../local/ses/outbox.ts';
+import { SEND_EMAIL_PATH, startLocalSes } from '../../local/ses/ses.ts';
 import { storedOrder } from '../fixtures.ts';
 
 let dataDir = '';

@@ -13,85 +13,54 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from '../../local/api-gateway.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { DEMO_USERS, signInWithPassword } from '../../local/cognito.ts';
+import { LOCAL_DEAD_LETTERS_PATH, LOCAL_MAILBOX_PATH } from '../../local/api-gateway/api-gateway.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
 import { SesMailer } from '../../amplify/server/aws/ses-mailer.ts';
 import { orderRequest } from '../fixtures.ts';
-import { freePort } from '../helpers/free-ports.ts';
+import { npmStartRunner, READY_MS } from '../helpers/npm-start.ts';
 import { startTestStack } from '../helpers/stack.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'orders-safety-'));
-const dataDir = path.join(dir, 'data');
+const runner = npmStartRunner(dir);
+const dataDir = runner.dataDir;
 const BODY_TIMEOUT_MS = 1000;
 let child: ChildProcess;
-let output = '';
+/** What `npm start` printed so far. */
+let output = () => '';
 const urls = { api: '', web: '', dynamodb: '', sqs: '', sfn: '', ses: '' };
 const port = (url: string) => Number(new URL(url).port);
 
 beforeAll(async () => {
-  const [apiPort, webPort, cognitoPort] = [freePort(), freePort(), freePort()];
-  child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    env: {
-      ...process.env,
-      API_PORT: String(apiPort),
-      WEB_PORT: String(webPort),
-      COGNITO_PORT: String(cognitoPort),
-      LOCAL_DATA_DIR: dataDir,
-      AMPLIFY_OUTPUTS_PATH: path.join(dir, 'amplify_outputs.json'),
-      STOREFRONT_VITE_CACHE_DIR: path.join(dir, 'vite-cache'),
-      PAYMENT_SUCCESS_RATE: '1',
-      CANCEL_WINDOW_SECONDS: '0',
-      LOCAL_DELIVERY_WAIT_MS: '0',
-      LOCAL_RETRY_INTERVAL_MS: '20',
-      LOCAL_VISIBILITY_TIMEOUT_SECONDS: '1',
-      LOCAL_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const running = await runner.start({
+    LOCAL_DELIVERY_WAIT_MS: '0',
+    LOCAL_RETRY_INTERVAL_MS: '20',
+    LOCAL_VISIBILITY_TIMEOUT_SECONDS: '1',
+    LOCAL_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
   });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 90_000;
-  while (!/Local AWS:.*\n/.test(output) || !/Demo customer: .*\n/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start not ready:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  urls.api = /API:\s+(\S+)/.exec(output)![1]!;
-  urls.web = /Storefront: (\S+)/.exec(output)![1]!;
-  urls.dynamodb = /DynamoDB (\S+)/.exec(output)![1]!;
-  urls.sqs = /SQS\/SNS (\S+)/.exec(output)![1]!;
-  urls.sfn = /Step Functions (http\S+)/.exec(output)![1]!;
-  urls.ses = /SES (http\S+)/.exec(output)![1]!;
+  child = running.process;
+  output = running.output;
+  Object.assign(urls, { api: running.apiUrl, web: running.webUrl, dynamodb: running.dynamodbUrl, sqs: running.sqsUrl, sfn: running.sfnUrl, ses: running.sesUrl });
   // Every /orders route wants the demo customer's ID token (the authorizer answers 401 before any
   // of the checks below would run).
-  const outputs = JSON.parse(readFileSync(path.join(dir, 'amplify_outputs.json'), 'utf8'));
-  const endpoint = outputs.custom.local.userPoolEndpoint as string;
-  const call = async (action: string, body: Record<string, unknown>) =>
-    (await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}` },
-      body: JSON.stringify(body),
-    })).json() as never;
-  idToken = (await signInWithPassword({ clientId: outputs.auth.user_pool_client_id as string, call }, DEMO_USERS.customer.email, DEMO_USERS.customer.password)).IdToken;
-}, 120_000);
+  idToken = await runner.signIn('customer');
+}, READY_MS + 30_000);
 
 let idToken = '';
 
-afterAll(() => {
-  child?.kill('SIGKILL');
+afterAll(async () => {
+  await runner.killLeftovers();
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** The stack is still up: not exited, and an order placed now reaches DELIVERED. */
 async function placeAndDeliver(): Promise<void> {
-  expect(child.exitCode, output).toBeNull();
+  expect(child.exitCode, output()).toBeNull();
   const response = await fetch(new URL('orders', urls.api), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: idToken },
@@ -425,7 +394,7 @@ describe('no request stops the stack', () => {
     await rawSocket(port(urls.api), head, { abortAfterWrite: true });
     await new Promise((resolve) => setTimeout(resolve, 200));
     await placeAndDeliver();
-    expect(output).toMatch(/\[local\] api: 400 POST \/orders: Request body aborted/);
+    expect(output()).toMatch(/\[local\] api: 400 POST \/orders: Request body aborted/);
   });
 
   it('a stalled body gets a JSON 408 after the body timeout, and orders go through meanwhile', async () => {
@@ -466,7 +435,7 @@ describe('no request stops the stack', () => {
 
   it('the local AWS services survive the same requests, and an order is delivered after them', async () => {
     for (const url of [urls.dynamodb, urls.sqs, urls.sfn, urls.web]) {
-      expect(child.exitCode, output.slice(-3000)).toBeNull();
+      expect(child.exitCode, output().slice(-3000)).toBeNull();
       const hostHeader = `127.0.0.1:${port(url)}`;
       const attempts = [
         request('GET //[ HTTP/1.1', { Host: hostHeader, Connection: 'close' }),
@@ -487,11 +456,11 @@ describe('no request stops the stack', () => {
   });
 
   it('logged every refusal', () => {
-    expect(output).toMatch(/\[local\] api: 431 /);
-    expect(output).toMatch(/\[local\] api: 408 /);
-    expect(output).toMatch(/\[local\] api: 400 /);
-    expect(output).toMatch(/\[local\] DynamoDB: refused a browser request/);
-    expect(output).toMatch(/\[local\] SQS\/SNS: refused a foreign Host header/);
+    expect(output()).toMatch(/\[local\] api: 431 /);
+    expect(output()).toMatch(/\[local\] api: 408 /);
+    expect(output()).toMatch(/\[local\] api: 400 /);
+    expect(output()).toMatch(/\[local\] DynamoDB: refused a browser request/);
+    expect(output()).toMatch(/\[local\] SQS\/SNS: refused a foreign Host header/);
   });
 });
 

@@ -20,8 +20,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { startLocalScheduler, type LocalSchedulerOptions } from '../../local/scheduler.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { startLocalScheduler, type LocalSchedulerOptions } from '../../local/scheduler/scheduler.ts';
 
 const TARGET_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:confirm-delivery';
 const ROLE_ARN = 'arn:aws:iam::000000000000:role/scheduler';

@@ -10,9 +10,9 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../amplify/domain/order.ts';
 import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
-import { LOCAL_MAILBOX_PATH } from '../../local/api-gateway.ts';
-import { readExecutions } from '../../local/execution-store.ts';
-import { DEMO_USERS } from '../../local/cognito.ts';
+import { LOCAL_MAILBOX_PATH } from '../../local/api-gateway/api-gateway.ts';
+import { readExecutions } from '../../local/step-functions/execution-store.ts';
+import { DEMO_USERS } from '../../local/cognito/cognito.ts';
 import { orderRequest } from '../fixtures.ts';
 import { npmStartRunner, PIPELINE_MS, READY_MS, STOP_MS, type Running } from '../helpers/npm-start.ts';
 

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { readExecutions } from '../../local/execution-store.ts';
-import { LocalStepFunctions } from '../../local/step-functions.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { readExecutions } from '../../local/step-functions/execution-store.ts';
+import { LocalStepFunctions } from '../../local/step-functions/step-functions.ts';
 
 const dirs: string[] = [];
 const services: LocalStepFunctions[] = [];

@@ -9,7 +9,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RECOVERY } from '../../amplify/server/settings/recovery.ts';
-import type { ExecutionRecord } from '../../local/step-functions.ts';
+import type { ExecutionRecord } from '../../local/step-functions/step-functions.ts';
 import { orderRequest } from '../fixtures.ts';
 import { api, DELIVERED_MAILS, kindsOf, mailsFor, postOrder, startTestStack, waitForFinal } from '../helpers/stack.ts';
 
@@ -151,9 +151,9 @@ describe('recovery job', () => {
     const orderId = body.orderId as string;
     sqs.clearFaults();
 
-    // The handler reads its environment (set by the local stack) when loaded, as in AWS.
-    const { handler } = await import('../../amplify/functions/recover-orders/handler.ts');
-    const invoke = () => handler({} as ScheduledEvent, { functionName: 'recover-orders', awsRequestId: 'test' } as Context);
+    // The handler reads its environment (its manifest's, set by the local stack) when loaded, as in AWS.
+    const { handler } = await stack.inFunction('recoverOrders', () => import('../../amplify/functions/recover-orders/handler.ts'));
+    const invoke = () => stack.inFunction('recoverOrders', () => handler({} as ScheduledEvent, { functionName: 'recover-orders', awsRequestId: 'test' } as Context));
 
     // A fresh order is in flight, not stuck.
     expect(await invoke()).toMatchObject({ examined: 0, enqueued: [] });

@@ -24,7 +24,7 @@ import { isFinal, SOLD_STATUSES } from '../../amplify/domain/order-rules.ts';
 import type { StatsResponse } from '../../amplify/domain/stats-summary.ts';
 import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { ORDERS_TABLE, STATS_TABLE } from '../../amplify/server/settings/tables.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
 import { backfillStats, figuresFromOrders, statsMismatches } from '../../scripts/stats-lib.ts';
 import { orderRequest } from '../fixtures.ts';
 import { npmStartRunner, READY_MS, STOP_MS, type Running } from '../helpers/npm-start.ts';

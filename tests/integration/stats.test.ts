@@ -15,7 +15,7 @@ import type { StatsResponse } from '../../amplify/domain/stats-summary.ts';
 import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { ORDERS_TABLE, STATS_TABLE } from '../../amplify/server/settings/tables.ts';
 import type { ProcessOrderAction } from '../../amplify/server/workflow.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
 import { backfillStats, statsMismatches } from '../../scripts/stats-lib.ts';
 import { orderRequest } from '../fixtures.ts';
 import { api, createUser, postOrder, startTestStack, until, waitForFinal, type TestUser } from '../helpers/stack.ts';
@@ -137,7 +137,7 @@ it('steps run again, a duplicated start, repeated requests and a recovery run co
   const { runStep } = await import('../../amplify/functions/process-order/handler.ts');
   const invocation = { functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:process-order' };
   const again = async (orderId: string, actions: ProcessOrderAction[]) => {
-    for (const action of actions) await runStep({ action, orderId }, invocation).catch(() => undefined);
+    for (const action of actions) await stack.inFunction('processOrder', () => runStep({ action, orderId }, invocation)).catch(() => undefined);
   };
   for (const orderId of orders.delivered!) await again(orderId, ['process_payment', 'arrange_shipment', 'confirm_delivery', 'send_notification']);
   for (const orderId of orders.declined!) await again(orderId, ['process_payment', 'mark_payment_failed']);

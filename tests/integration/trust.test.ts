@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMIZED } from '../../amplify/domain/privacy.ts';
 import { ORDER_RATE } from '../../amplify/server/settings/api.ts';
-import { signInWithPassword } from '../../local/cognito.ts';
+import { signInWithPassword } from '../../local/cognito/cognito.ts';
 import { orderRequest } from '../fixtures.ts';
 import { api, createUser, mailsFor, postOrder, startTestStack, waitForFinal, type TestStack, type TestUser } from '../helpers/stack.ts';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../amplify/domain/api.ts';
 import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
-import { CONFIRM_DELIVERY_INVOCATION } from '../../local/stack.ts';
+import { CONFIRM_DELIVERY_INVOCATION } from '../../local/stack/stack.ts';
 import { orderRequest } from '../fixtures.ts';
 import { api, createUser, mailsFor, postOrder, startTestStack, until, waitForFinal, type TestUser } from '../helpers/stack.ts';
 

@@ -9,8 +9,8 @@ import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { orderNumberOf } from '../../amplify/domain/order-rules.ts';
 import { WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { CONFIRM_DELIVERY_INVOCATION } from '../../local/stack.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { CONFIRM_DELIVERY_INVOCATION } from '../../local/stack/stack.ts';
 import { orderRequest } from '../fixtures.ts';
 import { api, kindsOf, mailsFor, postOrder, startTestStack, waitForFinal } from '../helpers/stack.ts';
 

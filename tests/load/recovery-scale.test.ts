@@ -15,9 +15,9 @@ import type { Order } from '../../amplify/domain/order.ts';
 import { createDocumentClient, storedItem } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { FUNCTIONS } from '../../amplify/server/settings/functions.ts';
-import { ORDERS_TABLE } from '../../amplify/server/settings/tables.ts';
 import { RECOVERY } from '../../amplify/server/settings/recovery.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
+import { ORDERS_TABLE } from '../../amplify/server/settings/tables.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
 import { createUser, startTestStack, waitForFinal, type TestUser } from '../helpers/stack.ts';
 
 const OPEN_ORDERS = 10_000;
@@ -136,7 +136,7 @@ describe('recovery at 10,000 open orders', () => {
   });
 
   it('one run finds exactly the stuck orders through the index, touching no order in transit, within the timeout', async () => {
-    const { handler } = await import('../../amplify/functions/recover-orders/handler.ts');
+    const { handler } = await stack.inFunction('recoverOrders', () => import('../../amplify/functions/recover-orders/handler.ts'));
     const { sqs, dynamodb } = stack.services!;
     const before = {
       claims: dynamodb.byTable.get(`${ORDERS_TABLE.localName}:UpdateItem`) ?? 0,
@@ -146,7 +146,7 @@ describe('recovery at 10,000 open orders', () => {
     };
     const started = Date.now();
     const { result: report, metrics } = await capturingMetrics(() =>
-      handler({} as ScheduledEvent, context(FUNCTIONS.recoverOrders.timeoutSeconds * 1000)),
+      stack.inFunction('recoverOrders', () => handler({} as ScheduledEvent, context(FUNCTIONS.recoverOrders.timeoutSeconds * 1000))),
     );
     const elapsedMs = Date.now() - started;
 
@@ -173,10 +173,10 @@ describe('recovery at 10,000 open orders', () => {
   }, 120_000);
 
   it('a run with no time left stops before starting any order and still publishes its metrics', async () => {
-    const { handler } = await import('../../amplify/functions/recover-orders/handler.ts');
+    const { handler } = await stack.inFunction('recoverOrders', () => import('../../amplify/functions/recover-orders/handler.ts'));
     // Exactly the margin left: the deadline is now, so no order is started.
     const { result: report, metrics } = await capturingMetrics(() =>
-      handler({} as ScheduledEvent, context(RECOVERY.stopBeforeTimeoutSeconds * 1000)),
+      stack.inFunction('recoverOrders', () => handler({} as ScheduledEvent, context(RECOVERY.stopBeforeTimeoutSeconds * 1000))),
     );
     expect(report).toMatchObject({ examined: 0, stoppedEarly: true, enqueued: [] });
     expect(metrics.find((m) => 'RecoveryStoppedEarly' in m)).toMatchObject({ RecoveryStoppedEarly: 1, OrdersExamined: 0 });

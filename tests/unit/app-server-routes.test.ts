@@ -32,8 +32,8 @@ import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order
 import type { OrderRepository } from '../../amplify/server/ports.ts';
 import { CLOSED_ACCOUNTS, VIEWER_IP_HEADER } from '../../amplify/server/settings/api.ts';
 import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings/tables.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb/dynamodb.ts';
 import { orderRequest, testOrderTokens } from '../fixtures.ts';
 
 const STOREFRONT_URL = 'https://shop.example';

@@ -24,8 +24,8 @@ import { checkAvailability, reservationFate, reservationKeyOf, reserveOrder, see
 import { ORDERS_TABLE, STOCK_TABLE } from '../../amplify/server/settings/tables.ts';
 import type { StockLedger } from '../../amplify/server/ports.ts';
 import type { PaymentResult } from '../../amplify/server/simulated-partners.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb/dynamodb.ts';
 
 let dynamo: LocalDynamo;
 let client: DynamoDBClient;

@@ -27,7 +27,7 @@ describe('layer rules (eslint.config.js)', () => {
     ['amplify/server/x.ts', "import '../backend.ts';"],
     ['amplify/functions/app-server/x.ts', "import '../../cloud/orders-api.ts';"],
     ['amplify/functions/app-server/x.ts', "import '@aws-amplify/backend';"],
-    ['amplify/cloud/x.ts', "import '../../local/stack.ts';"],
+    ['amplify/cloud/x.ts', "import '../../local/stack/stack.ts';"],
     ['src/x.ts', "import '../amplify/server/settings/tables.ts';"],
   ])('%s: %s is refused', async (file, source) => {
     expect(await restrictedImports(file, source)).toBe(1);

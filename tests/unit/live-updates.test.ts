@@ -9,9 +9,9 @@ import type { Order } from '../../amplify/domain/order.ts';
 import { AppSyncEventsPublisher, channelsOf, EventsPublishError } from '../../amplify/server/aws/appsync-events-publisher.ts';
 import type { OrderRepository, OrderStatusPublisher } from '../../amplify/server/ports.ts';
 import { publishingOrders } from '../../amplify/server/publishing-orders.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { loadChannelHandler } from '../../local/appsync-events.ts';
-import { verifySigV4 } from '../../local/sigv4.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { loadChannelHandler } from '../../local/appsync-events/channels.ts';
+import { verifySigV4 } from '../../local/shared/sigv4.ts';
 import { storedOrder } from '../fixtures.ts';
 
 const SUB = '8f0c2a52-3c2e-4a7b-9a43-0c5d9e1f2b3a';

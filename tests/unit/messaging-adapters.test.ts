@@ -12,8 +12,8 @@ import { SnsOrderEvents } from '../../amplify/server/aws/sns-order-events.ts';
 import type { OrderEvent } from '../../amplify/server/ports.ts';
 import { createQueueClient, SqsOrderQueue } from '../../amplify/server/aws/sqs-order-queue.ts';
 import { parseOrderMessage } from '../../amplify/server/order-message.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { startMessaging, type LocalMessaging } from '../../local/messaging.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { startMessaging, type LocalMessaging } from '../../local/messaging/messaging.ts';
 
 const ORDER_ID = '0b6e4a3c-1d2f-4e5a-8b7c-9d0e1f2a3b4c';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:order-notifications';

@@ -15,10 +15,10 @@ import { DynamoDbOrderKeys, orderKeyRecordId } from '../../amplify/server/aws/dy
 import { createDocumentClient, nextStepDueAt, storedItem } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { invalidPageToken } from '../../amplify/server/page-token.ts';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings/tables.ts';
 import { ORDER_KEYS } from '../../amplify/server/settings/api.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings/tables.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb/dynamodb.ts';
 
 let dynamo: LocalDynamo;
 let client: DynamoDBClient;

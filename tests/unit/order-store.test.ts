@@ -1,6 +1,6 @@
 /**
  * `DynamoDbOrderRepository` and `placeOrder` against a real local DynamoDB (dynalite in memory, the tables of
- * `local/dynamodb.ts`): conditional transitions under late, repeated and concurrent steps; lists
+ * `local/dynamodb/dynamodb.ts`): conditional transitions under late, repeated and concurrent steps; lists
  * paged to the end; an Idempotency-Key reused for another order stores and enqueues nothing.
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -15,8 +15,8 @@ import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-it
 import { DynamoDbOrderRepository } from '../../amplify/server/aws/dynamodb-order-repository.ts';
 import { placeOrder } from '../../amplify/server/place-order.ts';
 import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../amplify/server/settings/tables.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb/dynamodb.ts';
 import { orderRequest, storedOrder, testOrderTokens } from '../fixtures.ts';
 import { plentifulStock } from './stock-fakes.ts';
 

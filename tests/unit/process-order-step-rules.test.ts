@@ -25,8 +25,8 @@ import { DynamoDbStockLedger } from '../../amplify/server/aws/dynamodb-stock-led
 import { reserveOrder } from '../../amplify/server/inventory.ts';
 import { ORDERS_TABLE, STOCK_TABLE } from '../../amplify/server/settings/tables.ts';
 import type { PaymentResult } from '../../amplify/server/simulated-partners.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb/dynamodb.ts';
 
 let dynamo: LocalDynamo;
 let client: DynamoDBClient;

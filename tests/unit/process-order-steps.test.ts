@@ -17,12 +17,12 @@ import { DynamoDbStockLedger } from '../../amplify/server/aws/dynamodb-stock-led
 import { reserveOrder } from '../../amplify/server/inventory.ts';
 import { IDEMPOTENCY_TABLE, STOCK_TABLE, ORDERS_TABLE } from '../../amplify/server/settings/tables.ts';
 import { ENV } from '../../amplify/server/environment.ts';
-import { LOCAL_AWS, LOCAL_REGION } from '../../local/aws.ts';
-import { startDynamo, type LocalDynamo } from '../../local/dynamodb.ts';
-import { lambdaContext } from '../../local/lambda.ts';
-import { startMessaging, type LocalMessaging } from '../../local/messaging.ts';
-import { Outbox } from '../../local/outbox.ts';
-import { startLocalSes } from '../../local/ses.ts';
+import { LOCAL_AWS, LOCAL_REGION } from '../../local/shared/aws.ts';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb/dynamodb.ts';
+import { lambdaContext } from '../../local/lambda/lambda.ts';
+import { startMessaging, type LocalMessaging } from '../../local/messaging/messaging.ts';
+import { Outbox } from '../../local/ses/outbox.ts';
+import { startLocalSes } from '../../local/ses/ses.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

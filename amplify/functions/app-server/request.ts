@@ -15,7 +15,7 @@ export const restEvent = (ctx: { event: unknown }) => ctx.event as APIGatewayPro
 
 /**
  * The signed-in caller, from the claims API Gateway's Cognito authorizer verified (locally:
- * `local/authorizer.ts`). Never from the request itself. Without them (a route deployed without
+ * `local/api-gateway/authorizer.ts`). Never from the request itself. Without them (a route deployed without
  * its authorizer) the answer is 401, not a guess. The authorizer trusts every app client of the
  * pool; where `ENV.userPoolClientId` names the storefront's (the cloud and the local stack set it),
  * a token issued to another client is refused too.

@@ -3,7 +3,7 @@
  * the orders that stopped moving (`recoverStuckOrders`): an order still PENDING is put on the
  * queue again, any other gets a new execution of the (Express, idempotent) workflow; a SHIPPED
  * order whose delivery schedule is gone gets it back from that execution.
- * The local runtime (`local/stack.ts`) runs this handler too: at start-up, then periodically.
+ * The local runtime (`local/stack/stack.ts`) runs this handler too: at start-up, then periodically.
  * How overdue an order must be is a setting (`recoveryStaleAfterMs`); a run invoked with its own
  * (`RecoveryRunDetail` in the event's `detail`) uses that one.
  */

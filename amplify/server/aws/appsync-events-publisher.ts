@@ -3,7 +3,7 @@
  * {channel, events}` signed with SigV4 (service `appsync`) with the function's own credentials;
  * no AWS SDK client exists for it. One request on the order's customer's channel (staff subscribe
  * to `/orders/*`, which takes it too), bounded in time.
- * Locally the same request goes to the stand-in (local/appsync-events.ts), which checks the signature.
+ * Locally the same request goes to the stand-in (local/appsync-events/appsync-events.ts), which checks the signature.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';

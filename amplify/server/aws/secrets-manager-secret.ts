@@ -1,4 +1,4 @@
-/** A secret's string from AWS Secrets Manager (locally: `local/secrets-manager.ts`). */
+/** A secret's string from AWS Secrets Manager (locally: `local/secrets-manager/secrets-manager.ts`). */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 export function secretString(client: SecretsManagerClient, secretId: string): () => Promise<string> {

@@ -1,6 +1,6 @@
 /**
  * The tables' names, keys and indexes, defined once: the cloud tables (amplify/cloud/data.ts), the
- * local ones (local/dynamodb.ts) and the DynamoDB adapters (amplify/server/aws/) all read them from
+ * local ones (local/dynamodb/dynamodb.ts) and the DynamoDB adapters (amplify/server/aws/) all read them from
  * here, and a cloud test checks that the synthesized template agrees. Plain data.
  */
 
@@ -71,7 +71,7 @@ export const ORDERS_TABLE = {
 
 /**
  * Every global secondary index of the orders table, in one list: the cloud table
- * (amplify/cloud/data.ts), the local one (local/dynamodb.ts) and the throttle alarms
+ * (amplify/cloud/data.ts), the local one (local/dynamodb/dynamodb.ts) and the throttle alarms
  * (amplify/cloud/monitoring.ts) are all built from it.
  */
 export const ORDERS_TABLE_INDEXES = [

@@ -19,7 +19,7 @@ declare module 'asl-validator' {
   export default function aslValidator(definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }): ValidationResult;
 }
 
-/** The part of ws 7 (no types shipped) the local AppSync Events stand-in uses (local/appsync-events.ts). */
+/** The part of ws 7 (no types shipped) the local AppSync Events stand-in uses (local/appsync-events/). */
 declare module 'ws' {
   import type { IncomingMessage } from 'node:http';
   import type { Duplex } from 'node:stream';

@@ -4,7 +4,7 @@
  * and a clock that invokes each schedule's target once at its time.
  *
  * - Durable: each schedule is one JSON file under `<dataDir>/schedules/`, written to a temporary
- *   file and renamed into place before CreateSchedule answers (the style of `execution-store.ts`):
+ *   file and renamed into place before CreateSchedule answers (the style of `local/step-functions/execution-store.ts`):
  *   a schedule acknowledged is never lost, and saving one costs the same however many exist.
  * - Survives restarts: a start loads every schedule on disk and fires those whose time has passed
  *   (late ones) at once. A schedule stays on disk until its target ran (then it is deleted with
@@ -13,7 +13,7 @@
  *   window's shipment schedule (`ship-<orderId>`, which keeps its time): one is due that long
  *   after its creation instead of at its `at()` time (the due time is stored, so a restart keeps it).
  *   It is the same wait the simulated carrier's estimated delivery date follows (`ENV.deliveryWaitMs`,
- *   set by local/stack.ts from the same setting), so a delivery's schedule and its due date in the
+ *   set by local/stack/stack.ts from the same setting), so a delivery's schedule and its due date in the
  *   open-orders index agree: one local clock.
  * - A failed invoke is retried per the target's RetryPolicy (MaximumRetryAttempts, default 185,
  *   within MaximumEventAgeInSeconds, default 86,400) with a short local backoff, then left on disk
@@ -21,13 +21,13 @@
  * - `FlexibleTimeWindow` is validated and stored; locally a schedule fires at the start of its window.
  * - Errors carry `x-amzn-ErrorType` and a `{Message}` body, which is what the SDK's REST-JSON
  *   deserializer reads to raise ConflictException, ResourceNotFoundException, ValidationException.
- * The schedule records, their store and CreateSchedule's rules: local/scheduler-records.ts.
+ * The schedule records, their store and CreateSchedule's rules: local/scheduler/scheduler-records.ts.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CANCEL_WINDOW } from '../amplify/server/settings/pipeline.ts';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
-import { answerClientErrors, BodyError, guardAwsEndpoint, readBody, type Log } from './http-guard.ts';
+import { CANCEL_WINDOW } from '../../amplify/server/settings/pipeline.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../shared/aws.ts';
+import { answerClientErrors, BodyError, guardAwsEndpoint, readBody, type Log } from '../shared/http-guard.ts';
 import { parseAtExpression, ScheduleStore, SchedulerError, toWire, validateCreate, validation, type CreateInput, type ScheduleRecord } from './scheduler-records.ts';
 
 export interface LocalSchedulerOptions {

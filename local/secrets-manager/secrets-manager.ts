@@ -11,8 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { BodyError, readBody, serveAwsEndpoint, type Log } from './http-guard.ts';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
+import { BodyError, readBody, serveAwsEndpoint, type Log } from '../shared/http-guard.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../shared/aws.ts';
 
 const TARGET = 'secretsmanager.GetSecretValue';
 

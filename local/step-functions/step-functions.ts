@@ -13,11 +13,11 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { renderWorkflow, WORKFLOW_DEFINITION } from '../amplify/server/workflow.ts';
-import { STATE_MACHINE } from '../amplify/server/settings/pipeline.ts';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
+import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
+import { STATE_MACHINE } from '../../amplify/server/settings/pipeline.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../shared/aws.ts';
 import { ExecutionStore, type ExecutionRecord, type ExecutionStatus } from './execution-store.ts';
-import { answerClientErrors, guardAwsEndpoint, readBody, type Log } from './http-guard.ts';
+import { answerClientErrors, guardAwsEndpoint, readBody, type Log } from '../shared/http-guard.ts';
 
 export type { ExecutionRecord, ExecutionStatus } from './execution-store.ts';
 

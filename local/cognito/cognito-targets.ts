@@ -3,7 +3,7 @@
  * the pool's data lives under the folder given, with the two gaps closed the way Cognito behaves:
  * `GetTokensFromRefreshToken` (what Amplify JS 6 refreshes with) answered by `REFRESH_TOKEN_AUTH`,
  * and `ConfirmSignUp` marking the e-mail verified. Verification codes go to `deliverMail`.
- * Used by local/cognito.ts, which puts them behind the guard.
+ * Used by local/cognito/cognito.ts, which puts them behind the guard.
  */
 import { createRequire } from 'node:module';
 import type { VerificationMail } from './cognito.ts';

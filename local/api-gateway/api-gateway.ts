@@ -11,9 +11,9 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ROUTES } from '../amplify/domain/api.ts';
-import { LOCAL_ACCOUNT } from './aws.ts';
-import { answerClientErrors, BodyError, isLoopbackHost, loopbackOrigins, readBody, type Log } from './http-guard.ts';
+import { ROUTES } from '../../amplify/domain/api.ts';
+import { LOCAL_ACCOUNT } from '../shared/aws.ts';
+import { answerClientErrors, BodyError, isLoopbackHost, loopbackOrigins, readBody, type Log } from '../shared/http-guard.ts';
 
 export const LOCAL_MAILBOX_PATH = '/_local/outbox';
 export const LOCAL_DEAD_LETTERS_PATH = '/_local/dead-letters';

@@ -9,7 +9,7 @@
  * restart) and listens on every interface; the outbox already persists.
  */
 import http from 'node:http';
-import { BodyError, readBody, serveAwsEndpoint, type Log } from './http-guard.ts';
+import { BodyError, readBody, serveAwsEndpoint, type Log } from '../shared/http-guard.ts';
 import type { MailMessage, Outbox } from './outbox.ts';
 
 export const SEND_EMAIL_PATH = '/v2/email/outbound-emails';

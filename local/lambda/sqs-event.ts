@@ -1,7 +1,7 @@
 /** A received SQS message as the record Lambda's SQS event source delivers. */
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { LOCAL_REGION } from './aws.ts';
+import { LOCAL_REGION } from '../shared/aws.ts';
 
 export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
   const attributes = message.Attributes ?? {};

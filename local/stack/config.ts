@@ -1,8 +1,8 @@
 /** Settings of the local stack, from the environment (docs/local.md, "Configuration"). */
 import path from 'node:path';
 import * as v from 'valibot';
-import { CANCEL_WINDOW } from '../amplify/server/settings/pipeline.ts';
-import { DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE } from '../amplify/server/environment.ts';
+import { CANCEL_WINDOW } from '../../amplify/server/settings/pipeline.ts';
+import { DEFAULT_PAYMENT_SUCCESS_RATE, DEFAULT_SHIPMENT_SUCCESS_RATE } from '../../amplify/server/environment.ts';
 
 /** The storefront's port unless WEB_PORT says otherwise; the API answers CORS for its origin. */
 export const DEFAULT_WEB_PORT = 5173;

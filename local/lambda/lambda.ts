@@ -1,7 +1,8 @@
 /** Invoking a handler as the Lambda service would: JSON in, JSON out, and a context object. */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../shared/aws.ts';
+import { inFunctionEnvironment, type FunctionEnvironment } from './function-environment.ts';
 
 export type LambdaHandler<E = unknown, R = unknown> = (event: E, context: Context) => Promise<R>;
 
@@ -33,12 +34,15 @@ export interface InvocationCounters {
   running?: Set<Promise<unknown>>;
 }
 
-/** Calls `handler` with a serialized copy of `event`, as a Lambda invocation would, and meters it. */
-export function invoker<E, R>(functionName: string, timeoutSeconds: number, handler: LambdaHandler<E, R>, counters: InvocationCounters) {
+/**
+ * Calls `handler` with a serialized copy of `event` in its function's `environment`, as a Lambda
+ * invocation would, and meters it.
+ */
+export function invoker<E, R>(functionName: string, timeoutSeconds: number, environment: FunctionEnvironment, handler: LambdaHandler<E, R>, counters: InvocationCounters) {
   return async (event: E): Promise<R> => {
     counters.invocations.set(functionName, (counters.invocations.get(functionName) ?? 0) + 1);
     const started = performance.now();
-    const invocation = handler(JSON.parse(JSON.stringify(event)) as E, lambdaContext(functionName, timeoutSeconds));
+    const invocation = inFunctionEnvironment(environment, () => handler(JSON.parse(JSON.stringify(event)) as E, lambdaContext(functionName, timeoutSeconds)));
     counters.running?.add(invocation);
     try {
       const result = await invocation;

@@ -7,9 +7,9 @@ import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import type { AddressInfo } from 'node:net';
-import { NOTIFICATION_TOPIC, ORDER_QUEUE } from '../amplify/server/settings/pipeline.ts';
-import { LOCAL_AWS } from './aws.ts';
-import { guardAwsEndpoint, type Log } from './http-guard.ts';
+import { NOTIFICATION_TOPIC, ORDER_QUEUE } from '../../amplify/server/settings/pipeline.ts';
+import { LOCAL_AWS } from '../shared/aws.ts';
+import { guardAwsEndpoint, type Log } from '../shared/http-guard.ts';
 
 export const EVENTS_QUEUE_NAME = 'local-order-events';
 

@@ -1,5 +1,5 @@
 /**
- * The local EventBridge Scheduler's schedules (local/scheduler.ts): their record, the store that
+ * The local EventBridge Scheduler's schedules (local/scheduler/scheduler.ts): their record, the store that
  * keeps each one as a JSON file (written whole, then renamed into place), the `at()` expression in
  * a time zone, and CreateSchedule's rules, answered with Scheduler's own errors.
  */

@@ -13,9 +13,9 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { methodAccess, ROUTE_METHODS, ROUTES } from '../amplify/domain/api.ts';
-import { AUTH_TOKEN, UNAUTHORIZED_BODY } from '../amplify/domain/auth.ts';
-import { idTokenVerifier, restClaims, type IdTokenSettings } from '../amplify/server/id-token.ts';
+import { methodAccess, ROUTE_METHODS, ROUTES } from '../../amplify/domain/api.ts';
+import { AUTH_TOKEN, UNAUTHORIZED_BODY } from '../../amplify/domain/auth.ts';
+import { idTokenVerifier, restClaims, type IdTokenSettings } from '../../amplify/server/id-token.ts';
 
 /** API Gateway's default `authorizerResultTtlInSeconds` (the cloud authorizer sets none). */
 export const AUTHORIZER_CACHE_TTL_SECONDS = 300;

@@ -14,9 +14,9 @@
 import { JwtVerifier } from 'aws-jwt-verify';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLIENT_WRITE_ATTRIBUTES, passwordProblems } from '../amplify/domain/auth.ts';
-import { answerClientErrors, BodyError, isLoopbackHost, readBody, type Log } from './http-guard.ts';
-import { verifySigV4 } from './sigv4.ts';
+import { CLIENT_WRITE_ATTRIBUTES, passwordProblems } from '../../amplify/domain/auth.ts';
+import { answerClientErrors, BodyError, isLoopbackHost, readBody, type Log } from '../shared/http-guard.ts';
+import { verifySigV4 } from '../shared/sigv4.ts';
 
 /** Actions Cognito answers without IAM credentials (public, or authorized by an access token). */
 export const PUBLIC_ACTIONS = new Set([
@@ -183,6 +183,17 @@ function createDispatcher(options: GuardOptions, issuerOf: (userPoolId: string) 
   };
 }
 
+/** A browser's CORS preflight (from an allowed origin): the pool's methods and the headers it asked for. */
+function answerPreflight(req: http.IncomingMessage, res: http.ServerResponse, cors: Record<string, string>): void {
+  res.writeHead(204, {
+    ...cors,
+    'Access-Control-Allow-Methods': 'GET, POST',
+    'Access-Control-Allow-Headers': String(req.headers['access-control-request-headers'] ?? 'content-type,x-amz-target,x-amz-user-agent'),
+    'Access-Control-Max-Age': '600',
+  });
+  res.end();
+}
+
 export function createPoolGuard(options: GuardOptions) {
   let port = 0;
   const issuerOf = (userPoolId: string) => `http://127.0.0.1:${port}/${userPoolId}`;
@@ -206,15 +217,7 @@ export function createPoolGuard(options: GuardOptions) {
     if (origin !== undefined && !options.allowedOrigins.includes(origin)) return refuse(`origin ${origin}`);
     const url = new URL(req.url ?? '/', 'http://local');
 
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, {
-        ...cors,
-        'Access-Control-Allow-Methods': 'GET, POST',
-        'Access-Control-Allow-Headers': String(req.headers['access-control-request-headers'] ?? 'content-type,x-amz-target,x-amz-user-agent'),
-        'Access-Control-Max-Age': '600',
-      });
-      return res.end();
-    }
+    if (req.method === 'OPTIONS') return answerPreflight(req, res, cors);
     if (req.method === 'GET') {
       const [status, body] = wellKnown(url.pathname, options, issuerOf);
       return answer(status, body, 'application/json');

@@ -1,5 +1,5 @@
 /**
- * The local mailbox: every e-mail the local SES (local/ses.ts) accepts, and the user pool's
+ * The local mailbox: every e-mail the local SES (local/ses/ses.ts) accepts, and the user pool's
  * verification codes, written to `<dataDir>/outbox/` as one message file (`.eml`: one `From:`,
  * one `To:` line, then a multipart/alternative text and HTML body), before the sender is answered,
  * so nothing accepted is lost across a restart. File names are made only of the time, the
@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isEmailKind, type MailRecord } from '../amplify/domain/notification.ts';
-import { canonicalOrderId } from '../amplify/domain/order-rules.ts';
+import { isEmailKind, type MailRecord } from '../../amplify/domain/notification.ts';
+import { canonicalOrderId } from '../../amplify/domain/order-rules.ts';
 
 export type MailMessage = MailRecord;
 

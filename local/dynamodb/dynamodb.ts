@@ -2,8 +2,8 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
-import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, STOCK_TABLE, type OrdersTableIndex } from '../amplify/server/settings/tables.ts';
-import { answerClientErrors, containRequestErrors, guardAwsEndpoint, type Log } from './http-guard.ts';
+import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, STOCK_TABLE, type OrdersTableIndex } from '../../amplify/server/settings/tables.ts';
+import { answerClientErrors, containRequestErrors, guardAwsEndpoint, type Log } from '../shared/http-guard.ts';
 
 /** An index as CreateTable takes it, from its definition in `ORDERS_TABLE_INDEXES`. */
 function globalSecondaryIndex(index: OrdersTableIndex) {

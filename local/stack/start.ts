@@ -1,13 +1,13 @@
 /**
  * `npm start`: the local stack and the storefront, no AWS account needed.
- * Configuration: see local/config.ts and docs/local.md ("Configuration").
+ * Configuration: see local/stack/config.ts and docs/local.md ("Configuration").
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'vite';
-import { DEMO_USERS } from './cognito.ts';
+import { DEMO_USERS } from '../cognito/cognito.ts';
 import { readLocalConfig } from './config.ts';
-import { loopbackOrigins } from './http-guard.ts';
+import { loopbackOrigins } from '../shared/http-guard.ts';
 import { startLocalStack } from './stack.ts';
 
 const started = Date.now();

@@ -1,7 +1,7 @@
 /**
- * The local Cognito user pool: cognito-local's targets (local/cognito-targets.ts, built from its own modules so its data
+ * The local Cognito user pool: cognito-local's targets (local/cognito/cognito-targets.ts, built from its own modules so its data
  * lives under `<dataDir>/cognito`: users survive restarts), behind the guard of
- * `local/cognito-guard.ts` (SigV4 for IAM-only actions, verified access tokens, writable
+ * `local/cognito/cognito-guard.ts` (SigV4 for IAM-only actions, verified access tokens, writable
  * attributes, password policy; docs/accounts.md, "The local user pool"), on 127.0.0.1, with:
  *   - the pool, the storefront's app client and the `ADMINS` group created on first start (found
  *     again by name afterwards; the client's token lifetimes and the pool's pending-update setting
@@ -16,12 +16,12 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLIENT_WRITE_ATTRIBUTES, PASSWORD_POLICY, SAVED_CHECKOUT, SIGN_IN_FLOW, STAFF_GROUP, TOKEN_LIFETIMES, VERIFY_BEFORE_UPDATE } from '../amplify/domain/auth.ts';
-import { LOCAL_REGION } from './aws.ts';
+import { CLIENT_WRITE_ATTRIBUTES, PASSWORD_POLICY, SAVED_CHECKOUT, SIGN_IN_FLOW, STAFF_GROUP, TOKEN_LIFETIMES, VERIFY_BEFORE_UPDATE } from '../../amplify/domain/auth.ts';
+import { LOCAL_REGION } from '../shared/aws.ts';
 import { createPoolGuard } from './cognito-guard.ts';
 import { cognitoLocalTargets } from './cognito-targets.ts';
-import type { Log } from './http-guard.ts';
-import { signedFetch } from './sigv4.ts';
+import type { Log } from '../shared/http-guard.ts';
+import { signedFetch } from '../shared/sigv4.ts';
 
 export const LOCAL_USER_POOL = {
   poolName: 'orders-local',
