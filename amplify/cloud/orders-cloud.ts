@@ -8,7 +8,7 @@
  * workflow: the Express state machine and the delivery schedules in `workflow.ts`; order-starter's
  * and process-order's table, queue and topic access still inline below). The functions'
  * environments are set once, here, from their manifests (amplify/functions/manifest.ts) and the
- * boxes' resources (`functionVariables`). Names, keys and settings come from `amplify/server/settings.ts` and
+ * boxes' resources (`functionVariables`). Names, keys and settings come from `amplify/server/settings/` and
  * `amplify/domain/*`, the same definitions the local runtime builds from; `tests/cloud/` checks
  * the synthesized template against them.
  */

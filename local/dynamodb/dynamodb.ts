@@ -1,4 +1,4 @@
-/** A real local DynamoDB (dynalite, LevelDB on disk) with the tables of `amplify/server/settings.ts`. */
+/** A real local DynamoDB (dynalite, LevelDB on disk) with the tables of `amplify/server/settings/tables.ts`. */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';

@@ -1,6 +1,6 @@
 /**
  * Local SQS and SNS (fauxqs, in memory) with the queue, dead-letter queue and topic named in
- * `amplify/server/settings.ts`, created through the real SQS and SNS APIs. A local-only queue subscribed to the
+ * `amplify/server/settings/pipeline.ts`, created through the real SQS and SNS APIs. A local-only queue subscribed to the
  * topic stands in for the operator's subscription: it holds the order events (docs/email.md).
  */
 import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
