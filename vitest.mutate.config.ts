@@ -26,6 +26,12 @@ export const PURE_TESTS = [
   'tests/unit/domain-rules.test.ts',
   'tests/unit/notification.test.ts',
   'tests/unit/simulated-partners.test.ts',
+  // Stock, stats and live status (the mutate:domain-stock piece), and costs.test.ts's pricing,
+  // shipping and countries: each starts nothing either.
+  'tests/unit/stock-rules.test.ts',
+  'tests/unit/stats.test.ts',
+  'tests/unit/live-updates.test.ts',
+  'tests/unit/costs.test.ts',
   'src/**/*.test.{ts,tsx}',
 ];
 
