@@ -31,6 +31,7 @@ export const PURE_TESTS = [
   'tests/unit/stock-rules.test.ts',
   'tests/unit/stats.test.ts',
   'tests/unit/live-updates.test.ts',
+  'tests/unit/live-status-rules.test.ts',
   'tests/unit/costs.test.ts',
   'src/**/*.test.{ts,tsx}',
 ];
