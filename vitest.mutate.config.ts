@@ -30,6 +30,7 @@ export const PURE_TESTS = [
   // shipping and countries: each starts nothing either.
   'tests/unit/stock-rules.test.ts',
   'tests/unit/stats.test.ts',
+  'tests/unit/stats-rules.test.ts',
   'tests/unit/live-updates.test.ts',
   'tests/unit/live-status-rules.test.ts',
   'tests/unit/costs.test.ts',
