@@ -19,9 +19,9 @@ import { DynamoDbStatsStore, statsStoreFromEnv } from '../../amplify/server/aws/
 import { secretString } from '../../amplify/server/aws/secrets-manager-secret.ts';
 import { EmailRejectedError, EmailSendError, SesMailer } from '../../amplify/server/aws/ses-mailer.ts';
 import { ENV } from '../../amplify/server/environment.ts';
-import { CLOSED_ACCOUNTS } from '../../amplify/server/settings.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { verifySigV4 } from '../../local/sigv4.ts';
+import { CLOSED_ACCOUNTS } from '../../amplify/server/settings/api.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { verifySigV4 } from '../../local/shared/sigv4.ts';
 
 type Sent = { name: string; input: Record<string, unknown> };
 

@@ -12,8 +12,8 @@ import { AppSyncEventsPublisher, credentialsFromEnv, EventsPublishError, eventsP
 import { ENV, metricsNamespace, metricsServiceName } from '../../amplify/server/environment.ts';
 import type { OrderRepository, OrderStatusPublisher } from '../../amplify/server/ports.ts';
 import { publishingOrders } from '../../amplify/server/publishing-orders.ts';
-import { LOCAL_AWS } from '../../local/aws.ts';
-import { verifySigV4 } from '../../local/sigv4.ts';
+import { LOCAL_AWS } from '../../local/shared/aws.ts';
+import { verifySigV4 } from '../../local/shared/sigv4.ts';
 import { storedOrder } from '../fixtures.ts';
 
 const SUB = '8f0c2a52-3c2e-4a7b-9a43-0c5d9e1f2b3a';
