@@ -3,6 +3,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCom
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { IDEMPOTENCY_TABLE, ORDERS_TABLE, ORDERS_TABLE_INDEXES, STATS_TABLE, STOCK_TABLE, type OrdersTableIndex } from '../../amplify/server/settings/tables.ts';
+import { makeDynaliteWritesAtomic } from './dynalite-atomic-writes.ts';
 import { answerClientErrors, containRequestErrors, guardAwsEndpoint, type Log } from '../shared/http-guard.ts';
 
 /** An index as CreateTable takes it, from its definition in `ORDERS_TABLE_INDEXES`. */
@@ -69,6 +70,8 @@ export interface LocalDynamo {
  * answers any origin's CORS preflight) and foreign Host headers.
  */
 export async function startDynamo(dir: string | undefined, port = 0, log: Log = () => undefined): Promise<LocalDynamo> {
+  // An item and its index entries in one write, so a kill never leaves an item out of its indexes.
+  makeDynaliteWritesAtomic();
   const server = dynalite({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -13,6 +13,7 @@
  *   `backfill:stats` repairs, after which the counters equal what the orders say.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,7 @@ import { afterAll, expect, it } from 'vitest';
 import { ROUTES } from '../../amplify/domain/api.ts';
 import type { StockLevel } from '../../amplify/domain/inventory.ts';
 import type { Order } from '../../amplify/domain/order.ts';
-import { isFinal, SOLD_STATUSES } from '../../amplify/domain/order-rules.ts';
+import { isFinal, ORDER_STATUSES, SOLD_STATUSES } from '../../amplify/domain/order-rules.ts';
 import type { StatsResponse } from '../../amplify/domain/stats-summary.ts';
 import { createDocumentClient } from '../../amplify/server/aws/dynamodb-order-items.ts';
 import { ORDERS_TABLE, STATS_TABLE } from '../../amplify/server/settings/tables.ts';
@@ -85,6 +86,51 @@ async function allOrders(call: ReturnType<typeof client>): Promise<Order[]> {
   return orders;
 }
 
+/**
+ * For each order answered 201 that staff's list leaves out: what `GET /orders/{id}` answers staff
+ * and its customer, the item read straight from the local DynamoDB, and whether each list index
+ * holds an entry for it (so a failure says lost, mis-indexed, or missed by the list).
+ */
+async function explainMissing(running: Running, placed: string[], staff: ReturnType<typeof client>, customer: ReturnType<typeof client>): Promise<string> {
+  const listed = new Set((await allOrders(staff).catch(() => [] as Order[])).map((o) => o.orderId));
+  const missing = placed.filter((id) => !listed.has(id));
+  const db = createDocumentClient(new DynamoDBClient({ ...LOCAL_AWS, endpoint: running.dynamodbUrl }));
+  try {
+    const lines = [`placed ${placed.length} (${new Set(placed).size} distinct), listed ${listed.size}, missing ${missing.length}`];
+    for (const id of missing) {
+      const [asStaff, asCustomer] = await Promise.all([staff(`/orders/${id}`), customer(`/orders/${id}`)]);
+      const { Item } = await db.send(new GetCommand({ TableName: ORDERS_TABLE.localName, Key: { [ORDERS_TABLE.partitionKey]: id }, ConsistentRead: true }));
+      const inIndex = async (index: { name: string; partitionKey: string }, value: unknown) => {
+        if (value === undefined) return 'no key on the item';
+        const { Items = [] } = await db.send(
+          new QueryCommand({
+            TableName: ORDERS_TABLE.localName,
+            IndexName: index.name,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': index.partitionKey },
+            ExpressionAttributeValues: { ':pk': value },
+          }),
+        );
+        const entries = Items.filter((entry) => entry[ORDERS_TABLE.partitionKey] === id);
+        return entries.length === 0 ? 'absent' : JSON.stringify(entries);
+      };
+      const statusEntries = await Promise.all(
+        ORDER_STATUSES.map(async (status) => [status, await inIndex(ORDERS_TABLE.statusIndex, status)] as const),
+      );
+      lines.push(
+        `${id}: GET as staff ${asStaff.status} ${asStaff.body?.status ?? JSON.stringify(asStaff.body)}; as customer ${asCustomer.status} ${asCustomer.body?.status ?? ''}; ` +
+          `item ${Item ? JSON.stringify({ status: Item.status, orderDate: Item.orderDate, updatedAt: Item.updatedAt, failureReason: Item.failureReason, history: Item.history }) : 'NONE'}; ` +
+          `StatusDateIndex ${JSON.stringify(statusEntries.filter(([, found]) => found !== 'absent'))}; ` +
+          `CustomerIndex ${await inIndex(ORDERS_TABLE.customerIndex, Item?.customerId)}; ` +
+          `OpenOrdersDueIndex ${await inIndex(ORDERS_TABLE.openOrdersIndex, Item?.[ORDERS_TABLE.openOrdersIndex.partitionKey])}`,
+      );
+    }
+    return lines.join('\n');
+  } finally {
+    db.destroy();
+  }
+}
+
 const stockOf = async (call: ReturnType<typeof client>, productId: string): Promise<StockLevel> =>
   (await call(ROUTES.productStock.replace('{productId}', productId))).body as StockLevel;
 
@@ -128,16 +174,21 @@ it('orders, stock and the shop figures survive a SIGKILL in the middle of a burs
   // The restart: the same data folder and settings.
   running = await runner.start(SETTINGS);
   staff = client(running, staffToken); // the pool and its tokens survive the restart
-  const orders = await runner.waitFor(
-    running,
-    () => allOrders(staff),
-    // Every order answered 201 listed (a list of a moving pipeline can miss an order changing status
-    // between the per-status queries: asked again until none moves; a lost order never comes back),
-    // final, and a charged order that was cancelled refunded (its compensation follows the status).
-    (all) => placed.every((id) => all.some((o) => o.orderId === id)) && all.every((o) => isFinal(o.status) && !(o.status === 'CANCELLED' && o.transactionId && !o.refundId)),
-    'every order answered 201 listed, each at a final status (and its refund, if cancelled after payment), after the restart',
-    SETTLE_MS,
-  );
+  const orders = await runner
+    .waitFor(
+      running,
+      () => allOrders(staff),
+      // Every order answered 201 listed (a list of a moving pipeline can miss an order changing status
+      // between the per-status queries: asked again until none moves; a lost order never comes back),
+      // final, and a charged order that was cancelled refunded (its compensation follows the status).
+      (all) => placed.every((id) => all.some((o) => o.orderId === id)) && all.every((o) => isFinal(o.status) && !(o.status === 'CANCELLED' && o.transactionId && !o.refundId)),
+      'every order answered 201 listed, each at a final status (and its refund, if cancelled after payment), after the restart',
+      SETTLE_MS,
+    )
+    .catch(async (error: unknown) => {
+      // A failure explains itself: whether each order answered 201 but not listed exists, and where.
+      throw new Error(`${(error as Error).message}\n${await explainMissing(running, placed, staff, client(running, customerToken))}`);
+    });
   // Every order answered 201 is there (and any the kill cut short after storing it, final too).
   expect(orders.map((o) => o.orderId)).toEqual(expect.arrayContaining(placed));
   expect(orders.map((o) => o.status).filter((s) => !['DELIVERED', 'PAYMENT_FAILED', 'OUT_OF_STOCK', 'CANCELLED'].includes(s))).toEqual([]);
