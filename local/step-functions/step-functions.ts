@@ -46,6 +46,20 @@ export const localStateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCO
 interface AslState {
   Type: string;
   Resource?: string;
+  Retry?: { ErrorEquals: string[] }[];
+}
+
+/** Retried on a clock the local stack does not compress: a charge another invocation holds until its idempotency record expires. */
+const REAL_CLOCK_ERRORS = ['IdempotencyAlreadyInProgressError'];
+
+/**
+ * How long each of a state's retriers waits locally: `compressedMs` (LOCAL_RETRY_INTERVAL_MS), but
+ * the definition's own interval (-1: no override) for a retrier waiting on a real clock.
+ */
+function localRetryWaits(state: AslState, compressedMs: number): number | number[] {
+  const retriers = state.Retry ?? [];
+  if (!retriers.some((r) => r.ErrorEquals.some((e) => REAL_CLOCK_ERRORS.includes(e)))) return compressedMs;
+  return retriers.map((r) => (r.ErrorEquals.some((e) => REAL_CLOCK_ERRORS.includes(e)) ? -1 : compressedMs));
 }
 
 export class LocalStepFunctions {
@@ -65,10 +79,10 @@ export class LocalStepFunctions {
     const definition = JSON.parse(renderWorkflow(options.processOrderArn));
     this.machine = new StateMachine(definition, { validationOptions: { checkArn: true } });
     const states = Object.entries(WORKFLOW_DEFINITION.States as Record<string, AslState>);
-    const tasks = states.filter(([, s]) => s.Type === 'Task').map(([name]) => name);
+    const tasks = states.filter(([, s]) => s.Type === 'Task');
     this.overrides = {
-      taskResourceLocalHandlers: Object.fromEntries(tasks.map((name) => [name, (input: unknown) => options.runTask(name, input)])),
-      retryIntervalOverrides: Object.fromEntries(tasks.map((name) => [name, options.retryIntervalMs])),
+      taskResourceLocalHandlers: Object.fromEntries(tasks.map(([name]) => [name, (input: unknown) => options.runTask(name, input)])),
+      retryIntervalOverrides: Object.fromEntries(tasks.map(([name, state]) => [name, localRetryWaits(state, options.retryIntervalMs)])),
     };
     if (states.some(([, s]) => s.Type === 'Wait')) throw new Error('The order workflow is Express (at most 5 minutes): it has no Wait state');
   }

@@ -579,8 +579,11 @@ describe('Step Functions', () => {
     // Any failure of the payment step marks the order failed, but a charge for an attempt the order has left behind (alarmed).
     expect(states.ProcessPayment.Catch.map((c: Json) => [c.ErrorEquals, c.Next])).toEqual([
       [['ChargeOnSupersededAttemptError'], 'ChargeNotRecorded'],
+      [['IdempotencyAlreadyInProgressError'], 'ChargeInFlight'],
       [['States.ALL'], 'MarkPaymentFailed'],
     ]);
+    // A charge in flight elsewhere is waited for, then left to the recovery job (the order stays PENDING).
+    expect(states.ChargeInFlight).toMatchObject({ Type: 'Fail', Error: 'ChargeInFlight' });
     expect(retryAll('ArrangeShipment')).toMatchObject({ MaxAttempts: 2 });
     expect(states.ArrangeShipment.TimeoutSeconds).toBe(30);
     expect(retryAll('SendNotification')).toMatchObject({ MaxAttempts: 2 });

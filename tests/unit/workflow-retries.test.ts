@@ -7,6 +7,7 @@
  */
 import { StateMachine } from 'aws-local-stepfunctions';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FUNCTIONS } from '../../amplify/server/settings/functions.ts';
 import { renderWorkflow, WORKFLOW_DEFINITION } from '../../amplify/server/workflow.ts';
 
 const PROCESS_ORDER_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:process-order';
@@ -31,6 +32,10 @@ const SUCCESS: Record<string, unknown> = {
 /** A failure the workflow retries (what a throttled SDK call or a carrier outage raises). */
 class TransientError extends Error {
   override readonly name = 'CarrierUnavailableError';
+}
+/** Powertools idempotency's answer while another invocation holds the charge's record. */
+class ChargeInFlightError extends Error {
+  override readonly name = 'IdempotencyAlreadyInProgressError';
 }
 /** A failure it must not retry: the order moved on meanwhile. */
 class InvalidTransitionError extends Error {
@@ -137,6 +142,16 @@ describe('every Task retries as designed, counted at run time', () => {
     expect(attemptsOf(result, 'ProcessPayment')).toEqual({ attempts: 4, waitsMs: [2000, 4000, 8000] });
     expect(attemptsOf(result, 'MarkPaymentFailed').attempts).toBe(1);
     expect(result.calls.map((c) => c.state)).not.toContain('ArrangeShipment');
+  });
+
+  it('ProcessPayment with a charge still in flight elsewhere: retried past the in-flight record\'s expiry, then the execution fails with the order left PENDING (never marked failed: the money may have been taken)', async () => {
+    const result = await run(['ProcessPayment'], () => new ChargeInFlightError('in progress'));
+    expect(attemptsOf(result, 'ProcessPayment')).toEqual({ attempts: 5, waitsMs: [10_000, 10_000, 10_000, 10_000] });
+    // The record a dead invocation left lasts as long as the function may run: the retries outlast it.
+    const waited = attemptsOf(result, 'ProcessPayment').waitsMs.reduce((a, b) => a + b, 0);
+    expect(waited).toBeGreaterThan(FUNCTIONS.processOrder.timeoutSeconds * 1000);
+    expect(result.calls.map((c) => c.state)).toEqual(['ReserveStock', ...Array(5).fill('ProcessPayment')]);
+    expect(result.status).toBe('FAILED');
   });
 
   it('MarkPaymentFailed: 4 attempts, 2 s, 4 s, 8 s apart; then the execution fails', async () => {
