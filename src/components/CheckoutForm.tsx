@@ -5,6 +5,7 @@
  * behaviour is `useCheckoutForm`; this is the view.
  */
 import { Alert, Button, Heading, SelectField, Text, TextField } from '@aws-amplify/ui-react';
+import type { RefObject } from 'react';
 import { numericPostcode, PAYMENT_METHODS, type CheckoutField } from '../lib/checkout.ts';
 import { PAYMENT_METHOD_LABELS } from '../lib/status.ts';
 import { useCheckoutForm, type CheckoutFormOptions } from './useCheckoutForm.ts';
@@ -87,57 +88,82 @@ export function CheckoutForm(options: CheckoutFormOptions) {
           ))}
         </SelectField>
       </fieldset>
-      <fieldset className="form-section">
-        <legend>
-          <Heading level={2}>Payment</Heading>
-        </legend>
-        <SelectField
-          name="paymentMethod"
-          label="Payment method"
-          placeholder="Choose a payment method"
-          value={form.paymentMethod}
-          onChange={(e) => update('paymentMethod', e.target.value)}
-          onBlur={(e) => blur('paymentMethod', e.relatedTarget)}
-          hasError={Boolean(shown('paymentMethod'))}
-          errorMessage={shown('paymentMethod')}
-          isRequired
-        >
-          {PAYMENT_METHODS.map((m) => (
-            <option key={m} value={m}>
-              {PAYMENT_METHOD_LABELS[m] ?? m}
-            </option>
-          ))}
-        </SelectField>
-        <Text fontSize="small" className="muted">
-          You are charged only once the payment is confirmed. If it is declined, your cart stays as it is.
-        </Text>
-      </fieldset>
-      <div className="submit-area">
-        {errorCount > 0 && !failure && (
-          <p className="form-error-summary" role="alert">
-            {errorCount === 1 ? 'One field needs' : `${errorCount} fields need`} your attention.
-          </p>
-        )}
-        {failure && (
-          <div ref={failureRef} tabIndex={-1} role="alert" className="submit-failure">
-            <Alert variation="error" heading="Your order was not placed">
-              <Text as="span" display="block">
-                {failure}
-              </Text>
-              {otherErrors.length > 0 && (
-                <ul className="error-details">
-                  {otherErrors.map((e) => (
-                    <li key={e}>{e}</li>
-                  ))}
-                </ul>
-              )}
-            </Alert>
-          </div>
-        )}
-        <Button type="submit" variation="primary" size="large" isLoading={sending} loadingText="Placing your order…" isDisabled={sending}>
-          Place order
-        </Button>
-      </div>
+      <PaymentSection value={form.paymentMethod} error={shown('paymentMethod')} onChange={(value) => update('paymentMethod', value)} onBlur={(next) => blur('paymentMethod', next)} />
+      <SubmitArea errorCount={errorCount} failure={failure} otherErrors={otherErrors} sending={sending} failureRef={failureRef} />
     </form>
+  );
+}
+
+/** The payment method, and when it is charged. */
+function PaymentSection({ value, error, onChange, onBlur }: { value: string; error: string | undefined; onChange: (value: string) => void; onBlur: (next: EventTarget | null) => void }) {
+  return (
+    <fieldset className="form-section">
+      <legend>
+        <Heading level={2}>Payment</Heading>
+      </legend>
+      <SelectField
+        name="paymentMethod"
+        label="Payment method"
+        placeholder="Choose a payment method"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        onBlur={(e) => onBlur(e.relatedTarget)}
+        hasError={Boolean(error)}
+        errorMessage={error}
+        isRequired
+      >
+        {PAYMENT_METHODS.map((m) => (
+          <option key={m} value={m}>
+            {PAYMENT_METHOD_LABELS[m] ?? m}
+          </option>
+        ))}
+      </SelectField>
+      <Text fontSize="small" className="muted">
+        You are charged only once the payment is confirmed. If it is declined, your cart stays as it is.
+      </Text>
+    </fieldset>
+  );
+}
+
+interface SubmitAreaProps {
+  /** Fields with a message (summed up unless a failure is shown). */
+  errorCount: number;
+  /** Why the order was not placed, if it was not. */
+  failure: string | undefined;
+  /** Problems no field shows (e.g. the cart's). */
+  otherErrors: string[];
+  sending: boolean;
+  failureRef: RefObject<HTMLDivElement>;
+}
+
+/** "Place order", and above it what stopped the order: the fields to fix, or the failure (it takes focus). */
+function SubmitArea({ errorCount, failure, otherErrors, sending, failureRef }: SubmitAreaProps) {
+  return (
+    <div className="submit-area">
+      {errorCount > 0 && !failure && (
+        <p className="form-error-summary" role="alert">
+          {errorCount === 1 ? 'One field needs' : `${errorCount} fields need`} your attention.
+        </p>
+      )}
+      {failure && (
+        <div ref={failureRef} tabIndex={-1} role="alert" className="submit-failure">
+          <Alert variation="error" heading="Your order was not placed">
+            <Text as="span" display="block">
+              {failure}
+            </Text>
+            {otherErrors.length > 0 && (
+              <ul className="error-details">
+                {otherErrors.map((e) => (
+                  <li key={e}>{e}</li>
+                ))}
+              </ul>
+            )}
+          </Alert>
+        </div>
+      )}
+      <Button type="submit" variation="primary" size="large" isLoading={sending} loadingText="Placing your order…" isDisabled={sending}>
+        Place order
+      </Button>
+    </div>
   );
 }

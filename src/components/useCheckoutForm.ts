@@ -44,6 +44,32 @@ function failureText(error: StoreError): string {
   return 'Please correct the highlighted fields and try again.';
 }
 
+/** Keeps what was typed for the session (the order page's "Start a new order" fills it too). */
+function saveForm(next: Form) {
+  try {
+    sessionStorage.setItem(CHECKOUT_FORM_KEY, JSON.stringify(next));
+  } catch {
+    // Not kept: fine.
+  }
+}
+
+/** Focuses the first field (in the form's order) with a message; says whether there was one. */
+function focusFirstError(form: HTMLFormElement | null, fieldErrors: FieldErrors): boolean {
+  const first = CHECKOUT_FIELDS.find((f) => fieldErrors[f]);
+  if (first) form?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+  return Boolean(first);
+}
+
+/**
+ * Short of stock: the answer says what is available for each short line (exact, where a new
+ * read of GET /products may be up to its cache's age), so the summary names them.
+ */
+function noteStockLevels(storeError: StoreError) {
+  for (const detail of storeError.details as (FieldIssue & { productId?: string; available?: number })[]) {
+    if (storeError.status === 409 && detail.productId && typeof detail.available === 'number') setStockLevel(detail.productId, detail.available);
+  }
+}
+
 const NOTHING_KNOWN: Partial<Form> = {};
 
 export function useCheckoutForm({ lines, customerId, prefill = NOTHING_KNOWN, accountEmail, placeOrder }: CheckoutFormOptions) {
@@ -63,21 +89,13 @@ export function useCheckoutForm({ lines, customerId, prefill = NOTHING_KNOWN, ac
   const failureRef = useRef<HTMLDivElement>(null);
   const countries = useMemo(countryOptions, []);
 
-  const save = (next: Form) => {
-    try {
-      sessionStorage.setItem(CHECKOUT_FORM_KEY, JSON.stringify(next));
-    } catch {
-      // Not kept: fine.
-    }
-  };
-
   /** The message for one field, from the shared schema. */
   const errorFor = (next: Form, name: CheckoutField) => validateCheckout(next, customerId, lines).fieldErrors[name];
 
   const update = (name: CheckoutField, value: string) => {
     const next = { ...form, [name]: value };
     setForm(next);
-    save(next);
+    saveForm(next);
     // Once a field has been left (or the form submitted), its message follows what is typed.
     if (touched[name]) setErrors((e) => ({ ...e, [name]: errorFor(next, name) }));
   };
@@ -90,12 +108,6 @@ export function useCheckoutForm({ lines, customerId, prefill = NOTHING_KNOWN, ac
     setErrors((e) => ({ ...e, [name]: errorFor(form, name) }));
   };
 
-  const focusFirstError = (fieldErrors: FieldErrors) => {
-    const first = CHECKOUT_FIELDS.find((f) => fieldErrors[f]);
-    if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
-    return Boolean(first);
-  };
-
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (sendingRef.current) return;
@@ -105,7 +117,7 @@ export function useCheckoutForm({ lines, customerId, prefill = NOTHING_KNOWN, ac
     setErrors(result.fieldErrors);
     setOtherErrors(result.otherErrors);
     if (!result.request) {
-      if (!focusFirstError(result.fieldErrors)) {
+      if (!focusFirstError(formRef.current, result.fieldErrors)) {
         setFailure('Your cart cannot be ordered as it is.');
         requestAnimationFrame(() => failureRef.current?.focus());
       }
@@ -117,11 +129,7 @@ export function useCheckoutForm({ lines, customerId, prefill = NOTHING_KNOWN, ac
       await placeOrder(result.request);
     } catch (error) {
       const storeError = toStoreError(error);
-      // Short of stock: the answer says what is available for each short line (exact, where a new
-      // read of GET /products may be up to its cache's age), so the summary names them.
-      for (const detail of storeError.details as (FieldIssue & { productId?: string; available?: number })[]) {
-        if (storeError.status === 409 && detail.productId && typeof detail.available === 'number') setStockLevel(detail.productId, detail.available);
-      }
+      noteStockLevels(storeError);
       const sorted = sortIssues(storeError.details);
       setErrors(sorted.fieldErrors);
       setOtherErrors(sorted.otherErrors);

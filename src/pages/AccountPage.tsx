@@ -14,6 +14,30 @@ import { href, navigate } from '../lib/router.ts';
 /** What the customer types to confirm the deletion. */
 export const DELETE_CONFIRMATION = 'DELETE';
 
+/** Fetches everything the store keeps about the customer and saves it as my-data.json. */
+async function saveMyData() {
+  const data = await exportMyData();
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: 'my-data.json' });
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
+/** "Your data": what the download holds, and its button. */
+function ExportSection({ onDownload, exporting }: { onDownload: () => void; exporting: boolean }) {
+  return (
+    <section aria-labelledby="export-heading">
+      <Heading level={2} id="export-heading">
+        Your data
+      </Heading>
+      <Text>Download your account details and every order you placed, as a JSON file.</Text>
+      <Button onClick={onDownload} isLoading={exporting} loadingText="Preparing…">
+        Download my data
+      </Button>
+    </section>
+  );
+}
+
 export default function AccountPage({ account }: { account: Account }) {
   const [busy, setBusy] = useState<'export' | 'delete' | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -24,11 +48,7 @@ export default function AccountPage({ account }: { account: Account }) {
     setBusy('export');
     setError(undefined);
     try {
-      const data = await exportMyData();
-      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
-      const link = Object.assign(document.createElement('a'), { href: url, download: 'my-data.json' });
-      link.click();
-      URL.revokeObjectURL(url);
+      await saveMyData();
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -58,15 +78,7 @@ export default function AccountPage({ account }: { account: Account }) {
           {error}
         </Alert>
       )}
-      <section aria-labelledby="export-heading">
-        <Heading level={2} id="export-heading">
-          Your data
-        </Heading>
-        <Text>Download your account details and every order you placed, as a JSON file.</Text>
-        <Button onClick={download} isLoading={busy === 'export'} loadingText="Preparing…">
-          Download my data
-        </Button>
-      </section>
+      <ExportSection onDownload={download} exporting={busy === 'export'} />
       <section aria-labelledby="delete-heading">
         <Heading level={2} id="delete-heading">
           Delete account

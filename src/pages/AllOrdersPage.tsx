@@ -13,7 +13,7 @@ import { StaffGate } from '../auth/SignInGate.tsx';
 import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
 import { OrderList } from '../components/OrderList.tsx';
 import type { OrderFilters } from '../lib/api.ts';
-import { useOrderPages } from '../lib/order-pages.ts';
+import { useOrderPages, type OrderPages } from '../lib/order-pages.ts';
 import { STAFF_CHANNEL } from '../../amplify/domain/live-updates.ts';
 import { href, navigate, type StaffFilters } from '../lib/router.ts';
 import { STATUS_LABELS, STATUS_TONES } from '../lib/status.ts';
@@ -68,104 +68,134 @@ function StaffOrders({ filters: fromAddress }: { filters: StaffFilters }) {
     if (ok) navigate(href.allOrders({ ...draft, customerEmail: emailDraft.trim() }));
   };
   const searching = filters.orderNumber !== undefined;
-  const total = counts ? Object.values(counts).reduce((a, b) => a + (b ?? 0), 0) : undefined;
 
   return (
     <>
       <PageHeading title="All orders">All orders</PageHeading>
-      <form onSubmit={find} className="staff-filters" aria-label="Find an order by number" noValidate>
-        <Flex wrap="wrap" alignItems="flex-end" gap="small">
-          <TextField
-            label="Order number"
-            name="orderNumber"
-            placeholder="K7QM-2X9D-PB4H"
-            autoComplete="off"
-            spellCheck={false}
-            value={numberDraft}
-            hasError={numberError !== undefined}
-            errorMessage={numberError}
-            onChange={(e) => setNumberDraft(e.target.value)}
-          />
-          <Button type="submit">Find order</Button>
-          {(searching || filters.customerEmail) && (
-            <Button variation="link" onClick={() => navigate(href.allOrders())}>
-              Show all orders
-            </Button>
-          )}
-        </Flex>
-      </form>
-      <form onSubmit={findCustomer} className="staff-filters" aria-label="Find a customer's orders by e-mail" noValidate>
-        <Flex wrap="wrap" alignItems="flex-end" gap="small">
-          <TextField
-            label="Customer e-mail"
-            name="customerEmail"
-            type="email"
-            placeholder="ana@example.com"
-            autoComplete="off"
-            spellCheck={false}
-            value={emailDraft}
-            hasError={emailError !== undefined}
-            errorMessage={emailError}
-            onChange={(e) => setEmailDraft(e.target.value)}
-          />
-          <Button type="submit">Find customer</Button>
-        </Flex>
-      </form>
-      <form onSubmit={apply} className="staff-filters" aria-label="Filter orders">
-        <Flex wrap="wrap" alignItems="flex-end" gap="small">
-          <SelectField
-            label="Status"
-            name="status"
-            value={draft.status ?? ''}
-            onChange={(e) => setDraft({ ...draft, status: (e.target.value || undefined) as OrderStatus | undefined })}
-          >
-            <option value="">All statuses</option>
-            {ORDER_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {STATUS_LABELS[status]}
-              </option>
-            ))}
-          </SelectField>
-          <TextField label="From" name="from" type="date" value={draft.from ?? ''} onChange={(e) => setDraft({ ...draft, from: e.target.value || undefined })} />
-          <TextField label="To" name="to" type="date" value={draft.to ?? ''} onChange={(e) => setDraft({ ...draft, to: e.target.value || undefined })} />
-          <Button type="submit" variation="primary">
-            Apply filters
-          </Button>
-        </Flex>
-      </form>
+      <OrderNumberForm value={numberDraft} error={numberError} onChange={setNumberDraft} onSubmit={find} canShowAll={searching || Boolean(filters.customerEmail)} />
+      <CustomerEmailForm value={emailDraft} error={emailError} onChange={setEmailDraft} onSubmit={findCustomer} />
+      <StatusFilterForm draft={draft} onChange={setDraft} onSubmit={apply} />
       {filters.customerEmail && !searching && (
         <Text as="p" data-testid="customer-filter">
           Orders of <strong>{filters.customerEmail}</strong>
         </Text>
       )}
-      {counts && !searching && (
-        <section aria-label="Orders per status" className="status-counts">
-          <Text as="p" fontSize="small">
-            {total} order{total === 1 ? '' : 's'} in this period:
-          </Text>
-          <ul className="status-count-list">
-            {ORDER_STATUSES.map((status) => (
-              <li key={status} data-testid={`count-${status}`}>
-                <Badge variation={STATUS_TONES[status]}>{STATUS_LABELS[status]}</Badge> {counts[status] ?? 0}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      {counts && !searching && <StatusCounts counts={counts} />}
       {state === 'loading' && <LoadingState label="Loading orders…" />}
       {error && <ErrorState title="We could not load the orders" error={error} onRetry={pages.retry} />}
-      {state !== 'loading' && !error && orders.length === 0 && (
-        <EmptyState
-          title={
-            searching
-              ? `No order has the number ${filters.orderNumber}`
-              : filters.customerEmail
-                ? `No orders with the e-mail ${filters.customerEmail}`
-                : 'No orders match these filters'
-          }
-        />
-      )}
+      {state !== 'loading' && !error && orders.length === 0 && <EmptyState title={noOrdersTitle(filters)} />}
       <OrderList pages={pages} caption="Orders, newest first" rowTestId="staff-order-row" detail={{ header: 'Customer', cell: (order) => order.customerEmail }} />
     </>
+  );
+}
+
+/** What an empty list says: no order with that number, none with that e-mail, or none matching the filters. */
+function noOrdersTitle(filters: OrderFilters): string {
+  if (filters.orderNumber !== undefined) return `No order has the number ${filters.orderNumber}`;
+  return filters.customerEmail ? `No orders with the e-mail ${filters.customerEmail}` : 'No orders match these filters';
+}
+
+/** A one-field search form: the value, the message when the value was refused, and the submit. */
+interface FieldFormProps {
+  value: string;
+  error: string | undefined;
+  onChange: (value: string) => void;
+  onSubmit: (event: FormEvent) => void;
+}
+
+/** The search by the short order number a customer reads out; "Show all orders" leaves a search by number or e-mail. */
+function OrderNumberForm({ value, error, onChange, onSubmit, canShowAll }: FieldFormProps & { canShowAll: boolean }) {
+  return (
+    <form onSubmit={onSubmit} className="staff-filters" aria-label="Find an order by number" noValidate>
+      <Flex wrap="wrap" alignItems="flex-end" gap="small">
+        <TextField
+          label="Order number"
+          name="orderNumber"
+          placeholder="K7QM-2X9D-PB4H"
+          autoComplete="off"
+          spellCheck={false}
+          value={value}
+          hasError={error !== undefined}
+          errorMessage={error}
+          onChange={(e) => onChange(e.target.value)}
+        />
+        <Button type="submit">Find order</Button>
+        {canShowAll && (
+          <Button variation="link" onClick={() => navigate(href.allOrders())}>
+            Show all orders
+          </Button>
+        )}
+      </Flex>
+    </form>
+  );
+}
+
+/** The search for a customer's orders by the e-mail they ordered with. */
+function CustomerEmailForm({ value, error, onChange, onSubmit }: FieldFormProps) {
+  return (
+    <form onSubmit={onSubmit} className="staff-filters" aria-label="Find a customer's orders by e-mail" noValidate>
+      <Flex wrap="wrap" alignItems="flex-end" gap="small">
+        <TextField
+          label="Customer e-mail"
+          name="customerEmail"
+          type="email"
+          placeholder="ana@example.com"
+          autoComplete="off"
+          spellCheck={false}
+          value={value}
+          hasError={error !== undefined}
+          errorMessage={error}
+          onChange={(e) => onChange(e.target.value)}
+        />
+        <Button type="submit">Find customer</Button>
+      </Flex>
+    </form>
+  );
+}
+
+/** The filters by status and order date, applied together. */
+function StatusFilterForm({ draft, onChange, onSubmit }: { draft: OrderFilters; onChange: (draft: OrderFilters) => void; onSubmit: (event: FormEvent) => void }) {
+  return (
+    <form onSubmit={onSubmit} className="staff-filters" aria-label="Filter orders">
+      <Flex wrap="wrap" alignItems="flex-end" gap="small">
+        <SelectField
+          label="Status"
+          name="status"
+          value={draft.status ?? ''}
+          onChange={(e) => onChange({ ...draft, status: (e.target.value || undefined) as OrderStatus | undefined })}
+        >
+          <option value="">All statuses</option>
+          {ORDER_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {STATUS_LABELS[status]}
+            </option>
+          ))}
+        </SelectField>
+        <TextField label="From" name="from" type="date" value={draft.from ?? ''} onChange={(e) => onChange({ ...draft, from: e.target.value || undefined })} />
+        <TextField label="To" name="to" type="date" value={draft.to ?? ''} onChange={(e) => onChange({ ...draft, to: e.target.value || undefined })} />
+        <Button type="submit" variation="primary">
+          Apply filters
+        </Button>
+      </Flex>
+    </form>
+  );
+}
+
+/** How many orders of the period are in each status, and in all. */
+function StatusCounts({ counts }: { counts: NonNullable<OrderPages['counts']> }) {
+  const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
+  return (
+    <section aria-label="Orders per status" className="status-counts">
+      <Text as="p" fontSize="small">
+        {total} order{total === 1 ? '' : 's'} in this period:
+      </Text>
+      <ul className="status-count-list">
+        {ORDER_STATUSES.map((status) => (
+          <li key={status} data-testid={`count-${status}`}>
+            <Badge variation={STATUS_TONES[status]}>{STATUS_LABELS[status]}</Badge> {counts[status] ?? 0}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

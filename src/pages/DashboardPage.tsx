@@ -36,7 +36,13 @@ function duration(seconds: number): string {
   return `${(seconds / 86_400).toFixed(1)} days`;
 }
 
-function Dashboard({ range }: { range: { from: string; to: string } }) {
+/** A range of days, from and to inclusive (`YYYY-MM-DD`, UTC). */
+interface DayRange {
+  from: string;
+  to: string;
+}
+
+function Dashboard({ range }: { range: DayRange }) {
   const [draft, setDraft] = useState(range);
   const [stats, setStats] = useState<StatsResponse>();
   const [error, setError] = useState<StoreError>();
@@ -54,7 +60,6 @@ function Dashboard({ range }: { range: { from: string; to: string } }) {
     event.preventDefault();
     navigate(href.dashboard(draft));
   };
-  const csvHref = stats ? `data:text/csv;charset=utf-8,${encodeURIComponent(statsCsv(stats.days))}` : undefined;
 
   return (
     <>
@@ -72,96 +77,118 @@ function Dashboard({ range }: { range: { from: string; to: string } }) {
       {error && <ErrorState title="We could not load the figures" error={error} onRetry={() => setAttempt((n) => n + 1)} />}
       {stats && (
         <>
-          <section aria-labelledby="totals-heading" className="stats-totals">
-            <h2 id="totals-heading">
-              {range.from} to {range.to}
-            </h2>
-            <dl className="stats-figures" data-testid="stats-totals">
-              <div><dt>Orders</dt><dd data-testid="total-orders">{stats.totals.orders}</dd></div>
-              <div><dt>Revenue</dt><dd data-testid="total-revenue">{formatPrice(stats.totals.revenue)}</dd></div>
-              <div><dt>Average order</dt><dd>{formatPrice(stats.totals.averageOrderValue)}</dd></div>
-              <div><dt>Payments declined</dt><dd>{percent(stats.totals.declineRate)}</dd></div>
-              <div><dt>Orders cancelled</dt><dd>{percent(stats.totals.cancelRate)}</dd></div>
-              <div><dt>Out of stock</dt><dd data-testid="total-out-of-stock">{stats.totals.outOfStock}</dd></div>
-              <div><dt>Paid to shipped</dt><dd>{duration(stats.fulfilment.paidToShippedSeconds)}</dd></div>
-              <div><dt>Shipped to delivered</dt><dd>{duration(stats.fulfilment.shippedToDeliveredSeconds)}</dd></div>
-            </dl>
-          </section>
+          <StatsTotals stats={stats} range={range} />
           <section aria-labelledby="chart-heading">
             <h2 id="chart-heading">Orders and revenue per day</h2>
             <Suspense fallback={<LoadingState label="Loading the chart…" />}>
               <StatsChart days={stats.days} />
             </Suspense>
           </section>
-          <section aria-labelledby="products-heading">
-            <h2 id="products-heading">Top products</h2>
-            {stats.topProducts.length === 0 ? (
-              <Text>No product sold in these days.</Text>
-            ) : (
-              <div className="table-wrap">
-                <table className="orders-table" data-testid="top-products">
-                  <caption className="visually-hidden">Best-selling products by revenue</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Product</th>
-                      <th scope="col">Units</th>
-                      <th scope="col">Revenue</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {stats.topProducts.map((p) => (
-                      <tr key={p.productId}>
-                        <th scope="row">{p.name}</th>
-                        <td data-label="Units">{p.units}</td>
-                        <td data-label="Revenue">{formatPrice(p.revenue)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </section>
-          <section aria-labelledby="days-heading">
-            <Flex alignItems="center" justifyContent="space-between" wrap="wrap">
-              <h2 id="days-heading">Per day</h2>
-              <a className="amplify-button amplify-button--small" href={csvHref} download={`shop-figures-${range.from}-to-${range.to}.csv`}>
-                Download CSV
-              </a>
-            </Flex>
-            <div className="table-wrap">
-              <table className="orders-table" data-testid="stats-days">
-                <caption className="visually-hidden">Orders and revenue per day, oldest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Day</th>
-                    <th scope="col">Orders</th>
-                    <th scope="col">Paid</th>
-                    <th scope="col">Declined</th>
-                    <th scope="col">Cancelled</th>
-                    <th scope="col">Refunded</th>
-                    <th scope="col">Out of stock</th>
-                    <th scope="col">Revenue</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {stats.days.map((d) => (
-                    <tr key={d.date}>
-                      <th scope="row">{d.date}</th>
-                      <td data-label="Orders">{d.orders}</td>
-                      <td data-label="Paid">{d.paid}</td>
-                      <td data-label="Declined">{d.declined}</td>
-                      <td data-label="Cancelled">{d.cancelled}</td>
-                      <td data-label="Refunded">{d.refunded}</td>
-                      <td data-label="Out of stock">{d.outOfStock}</td>
-                      <td data-label="Revenue">{formatPrice(d.revenue)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </section>
+          <TopProducts products={stats.topProducts} />
+          <StatsPerDay days={stats.days} range={range} />
         </>
       )}
     </>
+  );
+}
+
+/** The range's totals: orders, revenue, average order, decline and cancel rates, out-of-stock orders, and how long fulfilment took. */
+function StatsTotals({ stats, range }: { stats: StatsResponse; range: DayRange }) {
+  return (
+    <section aria-labelledby="totals-heading" className="stats-totals">
+      <h2 id="totals-heading">
+        {range.from} to {range.to}
+      </h2>
+      <dl className="stats-figures" data-testid="stats-totals">
+        <div><dt>Orders</dt><dd data-testid="total-orders">{stats.totals.orders}</dd></div>
+        <div><dt>Revenue</dt><dd data-testid="total-revenue">{formatPrice(stats.totals.revenue)}</dd></div>
+        <div><dt>Average order</dt><dd>{formatPrice(stats.totals.averageOrderValue)}</dd></div>
+        <div><dt>Payments declined</dt><dd>{percent(stats.totals.declineRate)}</dd></div>
+        <div><dt>Orders cancelled</dt><dd>{percent(stats.totals.cancelRate)}</dd></div>
+        <div><dt>Out of stock</dt><dd data-testid="total-out-of-stock">{stats.totals.outOfStock}</dd></div>
+        <div><dt>Paid to shipped</dt><dd>{duration(stats.fulfilment.paidToShippedSeconds)}</dd></div>
+        <div><dt>Shipped to delivered</dt><dd>{duration(stats.fulfilment.shippedToDeliveredSeconds)}</dd></div>
+      </dl>
+    </section>
+  );
+}
+
+/** The best-selling products of the range, by revenue. */
+function TopProducts({ products }: { products: StatsResponse['topProducts'] }) {
+  return (
+    <section aria-labelledby="products-heading">
+      <h2 id="products-heading">Top products</h2>
+      {products.length === 0 ? (
+        <Text>No product sold in these days.</Text>
+      ) : (
+        <div className="table-wrap">
+          <table className="orders-table" data-testid="top-products">
+            <caption className="visually-hidden">Best-selling products by revenue</caption>
+            <thead>
+              <tr>
+                <th scope="col">Product</th>
+                <th scope="col">Units</th>
+                <th scope="col">Revenue</th>
+              </tr>
+            </thead>
+            <tbody>
+              {products.map((p) => (
+                <tr key={p.productId}>
+                  <th scope="row">{p.name}</th>
+                  <td data-label="Units">{p.units}</td>
+                  <td data-label="Revenue">{formatPrice(p.revenue)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** Every day of the range as a table row, and the same rows as a CSV download. */
+function StatsPerDay({ days, range }: { days: StatsResponse['days']; range: DayRange }) {
+  const csvHref = `data:text/csv;charset=utf-8,${encodeURIComponent(statsCsv(days))}`;
+  return (
+    <section aria-labelledby="days-heading">
+      <Flex alignItems="center" justifyContent="space-between" wrap="wrap">
+        <h2 id="days-heading">Per day</h2>
+        <a className="amplify-button amplify-button--small" href={csvHref} download={`shop-figures-${range.from}-to-${range.to}.csv`}>
+          Download CSV
+        </a>
+      </Flex>
+      <div className="table-wrap">
+        <table className="orders-table" data-testid="stats-days">
+          <caption className="visually-hidden">Orders and revenue per day, oldest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col">Orders</th>
+              <th scope="col">Paid</th>
+              <th scope="col">Declined</th>
+              <th scope="col">Cancelled</th>
+              <th scope="col">Refunded</th>
+              <th scope="col">Out of stock</th>
+              <th scope="col">Revenue</th>
+            </tr>
+          </thead>
+          <tbody>
+            {days.map((d) => (
+              <tr key={d.date}>
+                <th scope="row">{d.date}</th>
+                <td data-label="Orders">{d.orders}</td>
+                <td data-label="Paid">{d.paid}</td>
+                <td data-label="Declined">{d.declined}</td>
+                <td data-label="Cancelled">{d.cancelled}</td>
+                <td data-label="Refunded">{d.refunded}</td>
+                <td data-label="Out of stock">{d.outOfStock}</td>
+                <td data-label="Revenue">{formatPrice(d.revenue)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }

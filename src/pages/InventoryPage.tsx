@@ -119,16 +119,7 @@ function ProductRow({ productId, name, available, low, onChanged }: { productId:
     <tr data-low={low} data-testid={`inventory-${productId}`}>
       <th scope="row">
         <a href={href.product(productId)}>{name}</a>
-        {history && (
-          <ul className="muted" aria-label={`Stock history of ${name}`}>
-            {history.length === 0 && <li>No change recorded yet.</li>}
-            {history.map((h) => (
-              <li key={`${h.at}${h.reason}`}>
-                {new Date(h.at).toLocaleString()}: {h.before} → {h.after}, {h.reason} ({h.by})
-              </li>
-            ))}
-          </ul>
-        )}
+        {history && <StockHistory name={name} history={history} />}
       </th>
       <td>
         <span data-testid={`available-${productId}`}>{available}</span>
@@ -158,5 +149,19 @@ function ProductRow({ productId, name, available, low, onChanged }: { productId:
         )}
       </td>
     </tr>
+  );
+}
+
+/** A product's stock changes, newest first (each with when, before and after, why and by whom). */
+function StockHistory({ name, history }: { name: string; history: StockHistoryEntry[] }) {
+  return (
+    <ul className="muted" aria-label={`Stock history of ${name}`}>
+      {history.length === 0 && <li>No change recorded yet.</li>}
+      {history.map((h) => (
+        <li key={`${h.at}${h.reason}`}>
+          {new Date(h.at).toLocaleString()}: {h.before} → {h.after}, {h.reason} ({h.by})
+        </li>
+      ))}
+    </ul>
   );
 }

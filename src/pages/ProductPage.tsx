@@ -27,25 +27,47 @@ function BackLink() {
   );
 }
 
+/** An address of a product the shop does not sell: back, and a link to every product. */
+function ProductNotFound() {
+  return (
+    <>
+      <BackLink />
+      <PageHeading title="Product not found">Product not found</PageHeading>
+      <EmptyState title="We do not sell this product (any more)">
+        <Text>
+          <a href={href.catalog()}>See every product</a>
+        </Text>
+      </EmptyState>
+    </>
+  );
+}
+
+/** Under the form: what was just added (for a moment), else how many the cart holds. */
+function InCart({ productId, inCart }: { productId: string; inCart: number }) {
+  return (
+    <p className="in-cart">
+      <AddedFeedback
+        full
+        productId={productId}
+        fallback={
+          inCart > 0 ? (
+            <>
+              {inCart} in your <a href={href.cart()}>cart</a>
+            </>
+          ) : null
+        }
+      />
+    </p>
+  );
+}
+
 export default function ProductPage({ productId }: { productId: string }) {
   const product = shopProduct(productId);
   const lines = useCartLines();
   const [quantity, setQuantity] = useState('1');
   const [error, setError] = useState<string>();
 
-  if (!product) {
-    return (
-      <>
-        <BackLink />
-        <PageHeading title="Product not found">Product not found</PageHeading>
-        <EmptyState title="We do not sell this product (any more)">
-          <Text>
-            <a href={href.catalog()}>See every product</a>
-          </Text>
-        </EmptyState>
-      </>
-    );
-  }
+  if (!product) return <ProductNotFound />;
 
   const inCart = lines.find((l) => l.productId === product.productId)?.quantity ?? 0;
   const category = categoryName(product.categoryId);
@@ -105,19 +127,7 @@ export default function ProductPage({ productId }: { productId: string }) {
             />
             <AddButton productId={product.productId} />
           </form>
-          <p className="in-cart">
-            <AddedFeedback
-              full
-              productId={product.productId}
-              fallback={
-                inCart > 0 ? (
-                  <>
-                    {inCart} in your <a href={href.cart()}>cart</a>
-                  </>
-                ) : null
-              }
-            />
-          </p>
+          <InCart productId={product.productId} inCart={inCart} />
         </div>
       </article>
     </>
