@@ -7,7 +7,7 @@
  * and the page asks for a staff account); the API refuses them anyway.
  */
 import { Badge, Button, Flex, SelectField, Text, TextField } from '@aws-amplify/ui-react';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { ORDER_STATUSES, parseOrderNumber, type OrderStatus } from '../../amplify/domain/order-rules.ts';
 import { StaffGate } from '../auth/SignInGate.tsx';
 import { EmptyState, ErrorState, LoadingState, PageHeading } from '../components/common.tsx';
@@ -103,15 +103,26 @@ interface FieldFormProps {
   onSubmit: (event: FormEvent) => void;
 }
 
-/** The search by the short order number a customer reads out; "Show all orders" leaves a search by number or e-mail. */
-function OrderNumberForm({ value, error, onChange, onSubmit, canShowAll }: FieldFormProps & { canShowAll: boolean }) {
+/** What a one-field search says: the form's name, its field, its button; `children` after the button. */
+interface SearchFormText {
+  formLabel: string;
+  label: string;
+  name: string;
+  type?: 'email';
+  placeholder: string;
+  submitLabel: string;
+  children?: ReactNode;
+}
+
+function FieldSearchForm({ value, error, onChange, onSubmit, formLabel, label, name, type, placeholder, submitLabel, children }: FieldFormProps & SearchFormText) {
   return (
-    <form onSubmit={onSubmit} className="staff-filters" aria-label="Find an order by number" noValidate>
+    <form onSubmit={onSubmit} className="staff-filters" aria-label={formLabel} noValidate>
       <Flex wrap="wrap" alignItems="flex-end" gap="small">
         <TextField
-          label="Order number"
-          name="orderNumber"
-          placeholder="K7QM-2X9D-PB4H"
+          label={label}
+          name={name}
+          type={type}
+          placeholder={placeholder}
           autoComplete="off"
           spellCheck={false}
           value={value}
@@ -119,38 +130,29 @@ function OrderNumberForm({ value, error, onChange, onSubmit, canShowAll }: Field
           errorMessage={error}
           onChange={(e) => onChange(e.target.value)}
         />
-        <Button type="submit">Find order</Button>
-        {canShowAll && (
-          <Button variation="link" onClick={() => navigate(href.allOrders())}>
-            Show all orders
-          </Button>
-        )}
+        <Button type="submit">{submitLabel}</Button>
+        {children}
       </Flex>
     </form>
   );
 }
 
-/** The search for a customer's orders by the e-mail they ordered with. */
-function CustomerEmailForm({ value, error, onChange, onSubmit }: FieldFormProps) {
+/** The search by the short order number a customer reads out; "Show all orders" leaves a search by number or e-mail. */
+function OrderNumberForm({ canShowAll, ...form }: FieldFormProps & { canShowAll: boolean }) {
   return (
-    <form onSubmit={onSubmit} className="staff-filters" aria-label="Find a customer's orders by e-mail" noValidate>
-      <Flex wrap="wrap" alignItems="flex-end" gap="small">
-        <TextField
-          label="Customer e-mail"
-          name="customerEmail"
-          type="email"
-          placeholder="ana@example.com"
-          autoComplete="off"
-          spellCheck={false}
-          value={value}
-          hasError={error !== undefined}
-          errorMessage={error}
-          onChange={(e) => onChange(e.target.value)}
-        />
-        <Button type="submit">Find customer</Button>
-      </Flex>
-    </form>
+    <FieldSearchForm {...form} formLabel="Find an order by number" label="Order number" name="orderNumber" placeholder="K7QM-2X9D-PB4H" submitLabel="Find order">
+      {canShowAll && (
+        <Button variation="link" onClick={() => navigate(href.allOrders())}>
+          Show all orders
+        </Button>
+      )}
+    </FieldSearchForm>
   );
+}
+
+/** The search for a customer's orders by the e-mail they ordered with. */
+function CustomerEmailForm(form: FieldFormProps) {
+  return <FieldSearchForm {...form} formLabel="Find a customer's orders by e-mail" label="Customer e-mail" name="customerEmail" type="email" placeholder="ana@example.com" submitLabel="Find customer" />;
 }
 
 /** The filters by status and order date, applied together. */
